@@ -1,0 +1,49 @@
+#!/bin/sh
+# bootstrap.sh: from a fresh clone on Debian to a running pfx.
+#   ./bootstrap.sh demo    install what is missing, build, run pfx on the bundled workload
+#   ./bootstrap.sh check   install what is missing, build, run the test suite
+#   ./bootstrap.sh deps    only install the Debian packages pfx needs
+# Needs root (or sudo) only to install packages and for the kernel-facing tests.
+set -e
+cd "$(dirname "$0")"
+
+PACKAGES="build-essential autoconf automake pkg-config linux-libc-dev \
+libpfm4-dev libtraceevent-dev libtracefs-dev gnuplot-nox \
+util-linux kmod procps linux-perf"
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"
+	elif command -v sudo >/dev/null; then sudo "$@"
+	else echo "bootstrap.sh: installing packages needs root; run as root or install: $PACKAGES" >&2; exit 1
+	fi
+}
+
+deps() {
+	missing=
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap.sh: installing$missing"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+}
+
+build() {
+	[ -x configure ] || autoreconf -fi
+	[ -f Makefile ] || ./configure ${PFX_CONFIGURE_FLAGS:-}
+	make -j"$(nproc)" >/dev/null
+}
+
+demo() {
+	echo "== pfx stat -- pfx-load seq -s 256M"
+	./src/pfx stat -- ./src/pfx-load seq -s 256M
+}
+
+case "${1:-}" in
+deps)  deps ;;
+demo)  deps; build; demo ;;
+check) deps; build; make check ;;
+*)     echo "usage: ./bootstrap.sh demo|check|deps" >&2; exit 2 ;;
+esac

@@ -1,0 +1,21 @@
+# PFX_SANITIZERS: --enable-sanitizers builds everything (pfx, pfx-load, the
+# tests) with AddressSanitizer and UndefinedBehaviorSanitizer.
+AC_DEFUN([PFX_SANITIZERS], [
+  AC_ARG_ENABLE([sanitizers],
+    [AS_HELP_STRING([--enable-sanitizers], [build with AddressSanitizer and UBSan])],
+    [], [enable_sanitizers=no])
+  PFX_SAN_CFLAGS=
+  PFX_SAN_LDFLAGS=
+  AS_IF([test "x$enable_sanitizers" = xyes], [
+    PFX_SAN_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    PFX_SAN_LDFLAGS="-fsanitize=address,undefined"
+    pfx_save_CFLAGS=$CFLAGS; pfx_save_LDFLAGS=$LDFLAGS
+    CFLAGS="$CFLAGS $PFX_SAN_CFLAGS"; LDFLAGS="$LDFLAGS $PFX_SAN_LDFLAGS"
+    AC_MSG_CHECKING([whether $CC can build with sanitizers])
+    AC_LINK_IFELSE([AC_LANG_PROGRAM([], [])], [AC_MSG_RESULT([yes])],
+      [AC_MSG_RESULT([no]); AC_MSG_ERROR([--enable-sanitizers: $CC cannot link with -fsanitize=address,undefined; install libasan/libubsan (gcc) or use CC=clang])])
+    CFLAGS=$pfx_save_CFLAGS; LDFLAGS=$pfx_save_LDFLAGS
+  ])
+  AC_SUBST([PFX_SAN_CFLAGS])
+  AC_SUBST([PFX_SAN_LDFLAGS])
+])

@@ -1,0 +1,49 @@
+/* cmd_list: 'pfx list' shows each event pfx uses and whether this kernel
+ * has it, so users see up front what will work (like 'perf list'). */
+#include "config.h"
+#include "cmd.h"
+#include "events.h"
+#include "perf.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static void print_event(enum pfx_event_id id, bool perf_ok)
+{
+	const struct pfx_event_info *info = pfx_event_info(id);
+	char why[160] = "";
+	bool have = pfx_event_available(id, why, sizeof(why));
+	const char *state = !have ? "missing" : perf_ok ? "yes" : "tracefs";
+
+	printf("  %-36s %-10s %-8s %s%s%s\n", info->name,
+	       info->kind == PFX_EVENT_SOFTWARE ? "software" : "tracepoint", state,
+	       info->description, have ? "" : " -- ", have ? "" : why);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	int perf_err;
+
+	if (argc > 1) {
+		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+			printf("usage: pfx list\n");
+			return PFX_EXIT_OK;
+		}
+		pfx_err("'pfx list' takes no arguments (got '%s')", argv[1]);
+		return PFX_EXIT_USAGE;
+	}
+	perf_err = pfx_perf_probe();
+	printf("  %-36s %-10s %-8s %s\n", "EVENT", "TYPE", "HAVE", "DESCRIPTION");
+	for (unsigned i = 0; i < PFX_EV_COUNT; i++)
+		print_event((enum pfx_event_id)i, perf_err == 0);
+	if (perf_err) {
+		char hint[160];
+
+		pfx_perf_denied_hint(hint, sizeof(hint));
+		printf("\nperf_event_open: %s (%s): pfx stat falls back to /proc, record to tracefs\n",
+		       strerror(-perf_err), hint);
+	}
+	return PFX_EXIT_OK;
+}

@@ -1,0 +1,66 @@
+/* perf: perf_event_open(2) wrappers shared by stat and record. */
+#include "config.h"
+#include "perf.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int pfx_perf_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
+		  unsigned long flags)
+{
+	long fd;
+
+	attr->size = sizeof(*attr);
+	fd = syscall(SYS_perf_event_open, attr, pid, cpu, group_fd,
+		     flags | PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+bool pfx_perf_denied(int neg_errno)
+{
+	return neg_errno == -EACCES || neg_errno == -EPERM || neg_errno == -ENOSYS;
+}
+
+int pfx_perf_read_count(int fd, uint64_t *value)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, value, sizeof(*value));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(*value) ? 0 : -EIO;
+}
+
+int pfx_perf_probe(void)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_PAGE_FAULTS;
+	attr.disabled = 1;
+	attr.exclude_kernel = 1;
+	fd = pfx_perf_open(&attr, 0, -1, -1, 0);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+void pfx_perf_denied_hint(char *buf, size_t size)
+{
+	char level[16] = "?";
+
+	if (pfx_read_file("/proc/sys/kernel/perf_event_paranoid", level, sizeof(level)) > 0)
+		level[strcspn(level, "\n")] = '\0';
+	snprintf(buf, size,
+		 "perf_event_paranoid is %s; run as root, grant CAP_PERFMON, "
+		 "or set kernel.perf_event_paranoid=2 or lower", level);
+}

@@ -1,0 +1,55 @@
+/* pfx: the Linux page-fault explorer.  This file only dispatches to the
+ * subcommands (cmd_*.c); see pfx(1). */
+#include "config.h"
+#include "cmd.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "stat",   cmd_stat,   "count minor/major faults of a process, live" },
+	{ "record", cmd_record, "record every fault (address, ip, thread, time) to a file" },
+	{ "report", cmd_report, "explain a recording: regions, patterns, threads, latency" },
+	{ "wss",    cmd_wss,    "estimate the working-set size over time, against RSS" },
+	{ "plot",   cmd_plot,   "draw charts of recordings and WSS samples with gnuplot" },
+	{ "list",   cmd_list,   "show the events pfx uses and whether this kernel has them" },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: pfx [--version] [--help] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(subcommands); i++)
+		fprintf(fp, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(fp, "\n'pfx COMMAND --help' shows a command's options; see pfx(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+
+	if (!name) {
+		usage(stderr);
+		return PFX_EXIT_USAGE;
+	}
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		usage(stdout);
+		return PFX_EXIT_OK;
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("pfx %s\n", PACKAGE_VERSION);
+		return PFX_EXIT_OK;
+	}
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(subcommands); i++) {
+		if (strcmp(name, subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	}
+	pfx_err("unknown command '%s'; run 'pfx --help' for the list", name);
+	return PFX_EXIT_USAGE;
+}

@@ -1,0 +1,51 @@
+/* util: small helpers every module needs: strict number parsing, clocks,
+ * reading small files, and the one place pfx prints errors (the edge). */
+#ifndef PFX_UTIL_H
+#define PFX_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PFX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes shared by every subcommand. */
+enum {
+	PFX_EXIT_OK = 0,
+	PFX_EXIT_ERROR = 1,	/* runtime problem: bad PID, denied, I/O */
+	PFX_EXIT_USAGE = 2,	/* the command line itself is wrong */
+};
+
+/* Print "pfx: <message>\n" on stderr.  Messages name the problem and the fix. */
+void pfx_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same, prefixed "pfx: warning: ". */
+void pfx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Strict parsers: the whole string must be consumed.  0 or -EINVAL/-ERANGE. */
+int pfx_parse_u64(const char *s, uint64_t *out);
+int pfx_parse_int(const char *s, int min, int max, int *out);
+int pfx_parse_pid(const char *s, pid_t *out);
+/* Bytes with an optional K/M/G/T suffix (powers of 1024). */
+int pfx_parse_size(const char *s, uint64_t *out);
+/* A non-negative decimal number of seconds (e.g. "0.5"). */
+int pfx_parse_seconds(const char *s, double *out);
+/* "123,456": a comma-separated PID list.  *pids is malloc'ed. */
+int pfx_parse_pid_list(const char *s, pid_t **pids, size_t *count);
+
+/* CLOCK_MONOTONIC in ns: the clock perf samples use (perf's default clock
+ * is the same as CLOCK_MONOTONIC on x86 when use_clockid is set). */
+uint64_t pfx_now_ns(void);
+uint64_t pfx_realtime_ns(void);
+
+/* Read a whole small file (proc/sysfs) into buf, NUL-terminated.
+ * Returns bytes read or -errno. */
+ssize_t pfx_read_file(const char *path, char *buf, size_t size);
+
+/* Write all of buf to fd, retrying on EINTR and short writes.  0 or -errno. */
+int pfx_write_all(int fd, const void *buf, size_t len);
+
+/* True if s starts with prefix. */
+bool pfx_starts_with(const char *s, const char *prefix);
+
+#endif

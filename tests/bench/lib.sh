@@ -1,0 +1,40 @@
+# bench/lib.sh: interleaved wall-clock timing for the benchmarks.
+#
+# bench_pair RUNS NAME_A 'CMD A' NAME_B 'CMD B'
+#   runs A and B alternately RUNS times (after one warm-up each), each as
+#   'sh -c CMD' with output discarded, and sets:
+#     BENCH_MED_A, BENCH_MED_B  median wall seconds
+#     BENCH_RATIO               median of the per-pair ratios A/B
+#   Pairing each A with the B run next to it keeps machine drift out of
+#   the ratio.
+
+now_ns() { date +%s%N; }
+
+wall_of() {
+	t0=$(now_ns)
+	sh -c "$1" >/dev/null 2>&1 || echo "bench: command failed: $1" >&2
+	t1=$(now_ns)
+	echo $(( t1 - t0 ))
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+bench_pair() {
+	runs=$1 name_a=$2 cmd_a=$3 name_b=$4 cmd_b=$5
+	wall_of "$cmd_a" >/dev/null; wall_of "$cmd_b" >/dev/null
+	: >"$BENCH_TMP/a"; : >"$BENCH_TMP/b"; : >"$BENCH_TMP/r"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		a=$(wall_of "$cmd_a"); b=$(wall_of "$cmd_b")
+		echo "$a" >>"$BENCH_TMP/a"; echo "$b" >>"$BENCH_TMP/b"
+		awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$BENCH_TMP/r"
+		i=$((i + 1))
+	done
+	BENCH_MED_A=$(median <"$BENCH_TMP/a" | awk '{ printf "%.3f", $1 / 1e9 }')
+	BENCH_MED_B=$(median <"$BENCH_TMP/b" | awk '{ printf "%.3f", $1 / 1e9 }')
+	BENCH_RATIO=$(median <"$BENCH_TMP/r" | awk '{ printf "%.3f", $1 }')
+}
+
+BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pfx-bench.XXXXXX")
+trap 'rm -rf "$BENCH_TMP"' EXIT
+BENCH_RUNS=${BENCH_RUNS:-7}

@@ -1,0 +1,42 @@
+# lib.sh: helpers sourced by the shell tests.  The runner sets PFX, PFX_LOAD,
+# top_srcdir and top_builddir; each test gets its own scratch directory.
+
+: "${PFX:?run the tests through 'make check'}"
+: "${PFX_LOAD:?run the tests through 'make check'}"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pfx-test.XXXXXX") || exit 99
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+note() { echo "# $*"; }
+
+# expect_exit CODE CMD...: run CMD, check its exit status; output in $TMP/out, $TMP/err
+expect_exit() {
+	want=$1; shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	[ "$got" -eq "$want" ] || { cat "$TMP/out" "$TMP/err"; fail "'$*' exited $got, expected $want"; }
+}
+
+# one_line_error: stderr holds exactly one line starting with "pfx: "
+one_line_error() {
+	n=$(wc -l <"$TMP/err")
+	[ "$n" -eq 1 ] || { cat "$TMP/err"; fail "expected one error line, got $n"; }
+	grep -q '^pfx: ' "$TMP/err" || { cat "$TMP/err"; fail "error line does not start with 'pfx: '"; }
+}
+
+# kv KEY FILE: value of KEY=... in a pfx-load output line
+kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" "$2" | head -n 1; }
+
+# within_pct A B PCT: |A-B| <= PCT% of B (integers)
+within_pct() {
+	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= b * p / 100.0) }'
+}
+
+# json_field KEY FILE: a number or string field from the last JSON line with it
+json_field() {
+	grep "\"$1\"" "$2" | tail -n 1 | sed -n "s/.*\"$1\":[[:space:]]*\"\{0,1\}\([^,\"}]*\).*/\1/p"
+}
+
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }

@@ -1,0 +1,14 @@
+# t-cli: the dispatcher: help, version, unknown commands.
+. "$top_srcdir/tests/lib.sh"
+
+expect_exit 0 "$PFX" --version
+grep -q '^pfx [0-9]' "$TMP/out" || fail "--version printed: $(cat "$TMP/out")"
+expect_exit 0 "$PFX" --help
+for c in stat record report wss plot list; do
+	grep -q "^  $c " "$TMP/out" || fail "--help does not list $c"
+done
+expect_exit 2 "$PFX"
+expect_exit 2 "$PFX" frobnicate
+one_line_error
+grep -q "unknown command 'frobnicate'" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+echo ok

@@ -1,0 +1,18 @@
+# t-list: 'pfx list' reports each event of events/events.def and whether
+# this kernel has it, checked against tracefs itself.
+. "$top_srcdir/tests/lib.sh"
+
+expect_exit 0 "$PFX" list
+for e in page-faults minor-faults major-faults; do
+	grep -Eq "^  $e +software +(yes|tracefs)" "$TMP/out" || fail "$e not listed as available"
+done
+tracefs=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
+[ -n "$tracefs" ] || skip "tracefs is not mounted and pfx list did not mount it"
+for tp in exceptions:page_fault_user huge_memory:mm_collapse_huge_page migrate:mm_migrate_pages; do
+	dir=$tracefs/events/$(echo "$tp" | tr : /)
+	if [ -d "$dir" ]; then want=yes; else want=missing; fi
+	grep -Eq "^  $tp +tracepoint +$want" "$TMP/out" || { cat "$TMP/out"; fail "$tp should be '$want'"; }
+done
+expect_exit 2 "$PFX" list extra
+one_line_error
+echo ok

@@ -1,0 +1,1342 @@
+/*
+ * pfx-load - the fault workload bundled with pfx.
+ *
+ * Tests, benchmarks and the README demo need a process whose page faults
+ * are known in advance.  Each mode maps a region, faults it in a specific
+ * way and prints one key=value line that puts the number of faults the
+ * touch phase makes by construction (expect_minor, expect_major) next to
+ * what getrusage(2) saw (rusage_minor, rusage_major), so a caller can check
+ * pfx's figures against both.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC 0x858458f6
+#endif
+
+enum { EXIT_USAGE = 2, EXIT_SKIP = 77 };
+
+/* -1 from parse_options: help was printed, exit 0. */
+enum { PARSE_HELP = -1 };
+
+#define MAX_THREADS 1024UL
+#define MAX_RATE 1000000000UL
+#define MAX_SECONDS 1e6
+#define KIB 1024ULL
+#define PAGE_PATTERN 0x5a
+
+#define PAGEMAP_SWAPPED (1ULL << 62)
+#define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
+#define MODE_LIST "seq, random, stride, repeat, file, swap, cow, thp, steady, hotcold"
+
+enum mode {
+	MODE_SEQ,
+	MODE_RANDOM,
+	MODE_STRIDE,
+	MODE_REPEAT,
+	MODE_FILE,
+	MODE_SWAP,
+	MODE_COW,
+	MODE_THP,
+	MODE_STEADY,
+	MODE_HOTCOLD,
+};
+
+struct options {
+	enum mode mode;
+	const char *mode_name;
+	size_t size;
+	unsigned long threads;
+	double seconds;
+	unsigned long rate;
+	unsigned long rounds;
+	unsigned long stride;
+	size_t hot;		/* 0 until given: the default depends on size */
+	uint64_t seed;
+	const char *dir;
+	bool wait_start;
+	unsigned long pause_end_ms;
+};
+
+/* The faulted range can sit inside a larger mapping (thp aligns it). */
+struct region {
+	char *base;
+	size_t len;
+	size_t page_size;
+	size_t pages;
+	void *map;
+	size_t map_len;
+	int fd;
+};
+
+struct report {
+	unsigned long threads;
+	uint64_t expect_minor;
+	uint64_t expect_major;
+	long rusage_minor;
+	long rusage_major;
+	double seconds;
+	char extra[512];
+	size_t extra_len;
+};
+
+struct meter {
+	struct rusage usage;
+	struct timespec started;
+};
+
+/* What a cow child sends back: its own faults, not the parent's. */
+struct child_result {
+	long rusage_minor;
+	long rusage_major;
+	double seconds;
+};
+
+struct touch_plan {
+	volatile char *base;
+	size_t page_size;
+	const size_t *order;	/* page of step k; NULL means k * stride */
+	size_t stride;
+	size_t first;
+	size_t count;
+};
+
+struct crew {
+	unsigned long size;
+	pthread_t *ids;
+	struct touch_plan *plans;
+};
+
+/* ---- messages ---------------------------------------------------------- */
+
+static int fail_with(const char *call, int err)
+{
+	fprintf(stderr, "pfx-load: %s: %s\n", call, strerror(err));
+	return EXIT_FAILURE;
+}
+
+static int fail(const char *call)
+{
+	return fail_with(call, errno);
+}
+
+static int fail_on(const char *call, const char *object)
+{
+	int err = errno;
+
+	fprintf(stderr, "pfx-load: %s %s: %s\n", call, object, strerror(err));
+	return EXIT_FAILURE;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int complain(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pfx-load: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+static void print_help(void)
+{
+	fputs("Usage: pfx-load MODE [OPTIONS]\n"
+	      "Make page faults of a known kind and number, then print one\n"
+	      "'pfx-load: key=value ...' line comparing expected and measured faults.\n"
+	      "\n"
+	      "Modes:\n"
+	      "  seq      write one byte per page, ascending (minor = pages)\n"
+	      "  random   same, pages in a seeded random order (minor = pages)\n"
+	      "  stride   every Nth page (minor = ceil(pages / N))\n"
+	      "  repeat   touch, then MADV_DONTNEED and touch again R times\n"
+	      "           (minor = pages * (R + 1))\n"
+	      "  file     read one byte per page of an uncached file (major = pages)\n"
+	      "  swap     page the region out, then touch it (major = swapped pages)\n"
+	      "  cow      fork; the child writes every page (minor = pages, in child)\n"
+	      "  thp      one write per transparent huge page (minor = huge pages)\n"
+	      "  steady   fault at a fixed rate for a while (minor = rate * seconds)\n"
+	      "  hotcold  touch everything, then keep only the hot part busy\n"
+	      "\n"
+	      "Options:\n"
+	      "  -s, --size SIZE      region size, K/M/G suffixes allowed (default 64M)\n"
+	      "  -t, --threads N      seq/random/stride: split pages over N threads (1)\n"
+	      "      --seconds S      steady/hotcold duration (5)\n"
+	      "      --rate N         steady faults per second (10000)\n"
+	      "      --rounds R       repeat refault rounds (4)\n"
+	      "      --stride N       stride in pages (4)\n"
+	      "      --hot SIZE       hotcold hot part (SIZE/4)\n"
+	      "      --seed N         random order seed (1)\n"
+	      "      --dir DIR        file mode temp file directory (/var/tmp)\n"
+	      "      --wait-start     print 'pfx-load: ready pid=PID', wait for SIGUSR1\n"
+	      "      --pause-end MS   sleep MS after the fault phase before exiting\n"
+	      "  -h, --help           show this help\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 system call failed, 2 bad usage, 77 mode\n"
+	      "unsupported here (no swap, no THP).  See pfx-load(1).\n",
+	      stdout);
+}
+
+/* ---- option parsing ---------------------------------------------------- */
+
+static const char *const mode_names[] = {
+	[MODE_SEQ] = "seq",
+	[MODE_RANDOM] = "random",
+	[MODE_STRIDE] = "stride",
+	[MODE_REPEAT] = "repeat",
+	[MODE_FILE] = "file",
+	[MODE_SWAP] = "swap",
+	[MODE_COW] = "cow",
+	[MODE_THP] = "thp",
+	[MODE_STEADY] = "steady",
+	[MODE_HOTCOLD] = "hotcold",
+};
+
+static bool lookup_mode(const char *name, enum mode *mode)
+{
+	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
+		if (strcmp(name, mode_names[i]) == 0) {
+			*mode = (enum mode)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* strtoull() accepts "-1" and leading blanks; the CLI must not. */
+static bool parse_digits(const char *text, const char **rest, unsigned long long *value)
+{
+	char *end;
+
+	if (*text < '0' || *text > '9')
+		return false;
+	errno = 0;
+	*value = strtoull(text, &end, 10);
+	if (errno == ERANGE)
+		return false;
+	*rest = end;
+	return true;
+}
+
+static bool parse_whole(const char *text, unsigned long long min,
+			unsigned long long max, unsigned long long *value)
+{
+	const char *rest;
+
+	return parse_digits(text, &rest, value) && *rest == '\0' &&
+	       *value >= min && *value <= max;
+}
+
+static unsigned long long suffix_multiplier(const char *suffix)
+{
+	if (suffix[0] == '\0')
+		return 1;
+	if (suffix[1] != '\0')
+		return 0;
+	switch (suffix[0]) {
+	case 'k': case 'K': return KIB;
+	case 'm': case 'M': return KIB * KIB;
+	case 'g': case 'G': return KIB * KIB * KIB;
+	default: return 0;
+	}
+}
+
+/* Half of SIZE_MAX keeps every later round-up free of overflow. */
+static bool parse_size(const char *text, size_t *size)
+{
+	unsigned long long value, mult;
+	const char *rest;
+
+	if (!parse_digits(text, &rest, &value))
+		return false;
+	mult = suffix_multiplier(rest);
+	if (mult == 0 || value == 0 || value > (SIZE_MAX / 2) / mult)
+		return false;
+	*size = (size_t)(value * mult);
+	return true;
+}
+
+static bool parse_seconds(const char *text, double *seconds)
+{
+	char *end;
+
+	if ((*text < '0' || *text > '9') && *text != '.')
+		return false;
+	errno = 0;
+	*seconds = strtod(text, &end);
+	return errno == 0 && *end == '\0' && isfinite(*seconds) &&
+	       *seconds > 0 && *seconds <= MAX_SECONDS;
+}
+
+enum {
+	OPT_SECONDS = 256,
+	OPT_RATE,
+	OPT_ROUNDS,
+	OPT_STRIDE,
+	OPT_HOT,
+	OPT_SEED,
+	OPT_DIR,
+	OPT_WAIT_START,
+	OPT_PAUSE_END,
+};
+
+static const struct option long_options[] = {
+	{ "size", required_argument, NULL, 's' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "seconds", required_argument, NULL, OPT_SECONDS },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "stride", required_argument, NULL, OPT_STRIDE },
+	{ "hot", required_argument, NULL, OPT_HOT },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "wait-start", no_argument, NULL, OPT_WAIT_START },
+	{ "pause-end", required_argument, NULL, OPT_PAUSE_END },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad_count(const char *option, const char *value, const char *range)
+{
+	return complain(EXIT_USAGE, "invalid %s value '%s'; use %s", option, value, range);
+}
+
+static int parse_option(struct options *opts, int opt, const char *arg)
+{
+	unsigned long long value;
+
+	switch (opt) {
+	case 's':
+		if (!parse_size(arg, &opts->size))
+			return complain(EXIT_USAGE, "invalid size '%s'; use a number with optional K, M or G suffix", arg);
+		return 0;
+	case 't':
+		if (!parse_whole(arg, 1, MAX_THREADS, &value))
+			return bad_count("--threads", arg, "a whole number from 1 to 1024");
+		opts->threads = (unsigned long)value;
+		return 0;
+	case OPT_SECONDS:
+		if (!parse_seconds(arg, &opts->seconds))
+			return bad_count("--seconds", arg, "a positive number of seconds, e.g. 5 or 0.5");
+		return 0;
+	case OPT_RATE:
+		if (!parse_whole(arg, 1, MAX_RATE, &value))
+			return bad_count("--rate", arg, "a whole number of faults per second from 1 to 1000000000");
+		opts->rate = (unsigned long)value;
+		return 0;
+	case OPT_ROUNDS:
+		if (!parse_whole(arg, 1, ULONG_MAX / 2, &value))
+			return bad_count("--rounds", arg, "a positive whole number");
+		opts->rounds = (unsigned long)value;
+		return 0;
+	case OPT_STRIDE:
+		if (!parse_whole(arg, 1, SIZE_MAX / 2, &value))
+			return bad_count("--stride", arg, "a positive whole number of pages");
+		opts->stride = (unsigned long)value;
+		return 0;
+	case OPT_HOT:
+		if (!parse_size(arg, &opts->hot))
+			return complain(EXIT_USAGE, "invalid hot size '%s'; use a number with optional K, M or G suffix", arg);
+		return 0;
+	case OPT_SEED:
+		if (!parse_whole(arg, 0, UINT64_MAX, &value))
+			return bad_count("--seed", arg, "a whole number");
+		opts->seed = value;
+		return 0;
+	case OPT_DIR:
+		if (arg[0] == '\0')
+			return complain(EXIT_USAGE, "empty --dir; name an existing directory");
+		opts->dir = arg;
+		return 0;
+	case OPT_WAIT_START:
+		opts->wait_start = true;
+		return 0;
+	case OPT_PAUSE_END:
+		if (!parse_whole(arg, 0, 86400000ULL, &value))
+			return bad_count("--pause-end", arg, "a whole number of milliseconds");
+		opts->pause_end_ms = (unsigned long)value;
+		return 0;
+	default:
+		return complain(EXIT_USAGE, "internal option error; please report this");
+	}
+}
+
+/* getopt's own messages don't follow the one-line "problem; fix" rule. */
+static int reject_option(int opt, int optopt_seen, const char *word)
+{
+	char shortname[3] = { '-', (char)optopt_seen, '\0' };
+	const char *name = optopt_seen ? shortname : word;
+
+	if (opt == ':')
+		return complain(EXIT_USAGE, "option '%s' needs a value; see pfx-load --help", name);
+	return complain(EXIT_USAGE, "unknown option '%s'; see pfx-load --help", name);
+}
+
+static int check_combination(struct options *opts)
+{
+	bool threaded = opts->mode == MODE_SEQ || opts->mode == MODE_RANDOM ||
+			opts->mode == MODE_STRIDE;
+
+	if (opts->threads > 1 && !threaded)
+		return complain(EXIT_USAGE, "--threads applies to seq, random and stride only; drop it for mode '%s'",
+				opts->mode_name);
+	if (opts->hot == 0)
+		opts->hot = opts->size / 4 ? opts->size / 4 : 1;
+	if (opts->hot > opts->size)
+		return complain(EXIT_USAGE, "--hot (%zu bytes) is larger than --size (%zu bytes); use a hot size no larger than the region",
+				opts->hot, opts->size);
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *opts)
+{
+	int opt, status;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":s:t:h", long_options, NULL)) != -1) {
+		if (opt == 'h') {
+			print_help();
+			return PARSE_HELP;
+		}
+		if (opt == '?' || opt == ':')
+			return reject_option(opt, optopt, argv[optind - 1]);
+		status = parse_option(opts, opt, optarg);
+		if (status != 0)
+			return status;
+	}
+	if (optind >= argc)
+		return complain(EXIT_USAGE, "no mode given; use one of " MODE_LIST);
+	opts->mode_name = argv[optind];
+	if (!lookup_mode(opts->mode_name, &opts->mode))
+		return complain(EXIT_USAGE, "unknown mode '%s'; use one of " MODE_LIST, opts->mode_name);
+	if (optind + 1 < argc)
+		return complain(EXIT_USAGE, "unexpected argument '%s'; give exactly one mode", argv[optind + 1]);
+	return check_combination(opts);
+}
+
+/* ---- time, measuring and reporting ------------------------------------- */
+
+static struct timespec monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts;
+}
+
+static double seconds_between(struct timespec from, struct timespec to)
+{
+	return (double)(to.tv_sec - from.tv_sec) + (double)(to.tv_nsec - from.tv_nsec) / 1e9;
+}
+
+static struct timespec timespec_after(struct timespec ts, uint64_t sec, uint64_t nsec)
+{
+	ts.tv_sec += (time_t)(sec + nsec / 1000000000ULL);
+	ts.tv_nsec += (long)(nsec % 1000000000ULL);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+static bool timespec_reached(struct timespec now, struct timespec deadline)
+{
+	return now.tv_sec > deadline.tv_sec ||
+	       (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
+}
+
+static int sleep_until(struct timespec deadline)
+{
+	int err;
+
+	while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL)) == EINTR)
+		;
+	return err ? fail_with("clock_nanosleep", err) : 0;
+}
+
+static int sleep_ms(unsigned long ms)
+{
+	return sleep_until(timespec_after(monotonic_now(), ms / 1000, (ms % 1000) * 1000000ULL));
+}
+
+static void meter_start(struct meter *meter)
+{
+	getrusage(RUSAGE_SELF, &meter->usage);
+	meter->started = monotonic_now();
+}
+
+static void meter_stop(const struct meter *meter, struct report *report)
+{
+	struct timespec stopped = monotonic_now();
+	struct rusage usage;
+
+	getrusage(RUSAGE_SELF, &usage);
+	report->rusage_minor = usage.ru_minflt - meter->usage.ru_minflt;
+	report->rusage_major = usage.ru_majflt - meter->usage.ru_majflt;
+	report->seconds = seconds_between(meter->started, stopped);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void report_add(struct report *report, const char *fmt, ...)
+{
+	size_t room = sizeof(report->extra) - report->extra_len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(report->extra + report->extra_len, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		report->extra_len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+static void print_report(const struct options *opts, const struct region *region,
+			 const struct report *report)
+{
+	printf("pfx-load: mode=%s pid=%ld addr=0x%" PRIxPTR " size=%zu page_size=%zu pages=%zu threads=%lu"
+	       " expect_minor=%" PRIu64 " expect_major=%" PRIu64
+	       " rusage_minor=%ld rusage_major=%ld seconds=%.4f%s\n",
+	       opts->mode_name, (long)getpid(), (uintptr_t)region->base, region->len,
+	       region->page_size, region->pages, report->threads,
+	       report->expect_minor, report->expect_major,
+	       report->rusage_minor, report->rusage_major, report->seconds, report->extra);
+	fflush(stdout);
+}
+
+/* Blocked from the start so a SIGUSR1 sent early is kept, not fatal. */
+static int block_start_signal(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	return sigprocmask(SIG_BLOCK, &set, NULL) ? fail("sigprocmask") : 0;
+}
+
+static int wait_for_start(const struct options *opts)
+{
+	sigset_t set;
+
+	if (!opts->wait_start)
+		return 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	printf("pfx-load: ready pid=%ld\n", (long)getpid());
+	fflush(stdout);
+	while (sigwaitinfo(&set, NULL) < 0) {
+		if (errno != EINTR)
+			return fail("sigwaitinfo");
+	}
+	return 0;
+}
+
+/* ---- regions and touching ---------------------------------------------- */
+
+static size_t round_up(size_t value, size_t unit)
+{
+	return (value + unit - 1) / unit * unit;
+}
+
+static void region_describe(struct region *region, char *base, size_t len)
+{
+	region->base = base;
+	region->len = len;
+	region->pages = len / region->page_size;
+}
+
+/*
+ * THP (or multi-size THP) would turn one fault per page into one per huge
+ * page, so modes that promise per-page counts opt their region out.
+ */
+static int map_anon_region(struct region *region, size_t size)
+{
+	size_t len = round_up(size, region->page_size);
+	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (map == MAP_FAILED)
+		return fail("mmap");
+	region->map = map;
+	region->map_len = len;
+	region_describe(region, map, len);
+	if (madvise(map, len, MADV_NOHUGEPAGE) && errno != EINVAL)
+		return fail("madvise(MADV_NOHUGEPAGE)");
+	return 0;
+}
+
+static void release_region(struct region *region)
+{
+	if (region->map)
+		munmap(region->map, region->map_len);
+	if (region->fd >= 0)
+		close(region->fd);
+	region->map = NULL;
+	region->fd = -1;
+}
+
+static void write_every_page(const struct region *region)
+{
+	volatile char *base = region->base;
+
+	for (size_t page = 0; page < region->pages; page++)
+		base[page * region->page_size] = 1;
+}
+
+static int drop_region(const struct region *region)
+{
+	return madvise(region->base, region->len, MADV_DONTNEED) ? fail("madvise(MADV_DONTNEED)") : 0;
+}
+
+static void touch_slice(const struct touch_plan *plan)
+{
+	for (size_t k = plan->first; k < plan->first + plan->count; k++) {
+		size_t page = plan->order ? plan->order[k] : k * plan->stride;
+
+		plan->base[page * plan->page_size] = 1;
+	}
+}
+
+static void *touch_slice_thread(void *plan)
+{
+	touch_slice(plan);
+	return NULL;
+}
+
+/* Allocated up front so the measured phase doesn't fault on bookkeeping. */
+static int crew_prepare(struct crew *crew, const struct touch_plan *whole, unsigned long size)
+{
+	crew->size = size;
+	crew->ids = calloc(size, sizeof(*crew->ids));
+	crew->plans = calloc(size, sizeof(*crew->plans));
+	if (!crew->ids || !crew->plans)
+		return fail("calloc");
+	for (unsigned long i = 0; i < size; i++) {
+		size_t first = whole->count / size * i + whole->count % size * i / size;
+		size_t next = whole->count / size * (i + 1) + whole->count % size * (i + 1) / size;
+
+		crew->plans[i] = *whole;
+		crew->plans[i].first = whole->first + first;
+		crew->plans[i].count = next - first;
+	}
+	return 0;
+}
+
+static void crew_free(struct crew *crew)
+{
+	free(crew->ids);
+	free(crew->plans);
+}
+
+/* The calling thread takes slice 0, so N threads touch, not N + 1. */
+static int crew_run(struct crew *crew)
+{
+	unsigned long started = 1;
+	int err = 0;
+
+	for (; started < crew->size; started++) {
+		err = pthread_create(&crew->ids[started], NULL, touch_slice_thread, &crew->plans[started]);
+		if (err)
+			break;
+	}
+	touch_slice(&crew->plans[0]);
+	for (unsigned long i = 1; i < started; i++)
+		pthread_join(crew->ids[i], NULL);
+	return err ? fail_with("pthread_create", err) : 0;
+}
+
+/* ---- random order -------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Rejection keeps the shuffle unbiased for any page count. */
+static uint64_t random_below(uint64_t *state, uint64_t bound)
+{
+	uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+	uint64_t r;
+
+	do
+		r = splitmix64(state);
+	while (r >= limit);
+	return r % bound;
+}
+
+static size_t *shuffled_pages(size_t pages, uint64_t seed)
+{
+	size_t *order = malloc(pages * sizeof(*order));
+	uint64_t state = seed;
+
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < pages; i++)
+		order[i] = i;
+	for (size_t i = pages - 1; i > 0; i--) {
+		size_t j = (size_t)random_below(&state, (uint64_t)i + 1);
+		size_t tmp = order[i];
+
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	return order;
+}
+
+/* ---- modes ----------------------------------------------------------------- */
+
+static int run_pattern(const struct options *opts, struct region *region, struct report *report)
+{
+	struct touch_plan whole = { .stride = 1 };
+	struct crew crew = { 0 };
+	size_t *order = NULL;
+	struct meter meter;
+	int status;
+
+	status = map_anon_region(region, opts->size);
+	if (status)
+		return status;
+	whole.base = region->base;
+	whole.page_size = region->page_size;
+	whole.count = region->pages;
+	if (opts->mode == MODE_STRIDE) {
+		whole.stride = opts->stride;
+		whole.count = (region->pages + opts->stride - 1) / opts->stride;
+		report_add(report, " stride=%lu", opts->stride);
+	} else if (opts->mode == MODE_RANDOM) {
+		order = shuffled_pages(region->pages, opts->seed);
+		if (!order)
+			return fail("malloc");
+		whole.order = order;
+		report_add(report, " seed=%" PRIu64, opts->seed);
+	}
+	status = crew_prepare(&crew, &whole, opts->threads);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status == 0) {
+		meter_start(&meter);
+		status = crew_run(&crew);
+		meter_stop(&meter, report);
+	}
+	report->threads = opts->threads;
+	report->expect_minor = whole.count;
+	crew_free(&crew);
+	free(order);
+	return status;
+}
+
+static int run_repeat(const struct options *opts, struct region *region, struct report *report)
+{
+	struct meter meter;
+	int status;
+
+	status = map_anon_region(region, opts->size);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status)
+		return status;
+	meter_start(&meter);
+	write_every_page(region);
+	for (unsigned long round = 0; round < opts->rounds && status == 0; round++) {
+		status = drop_region(region);
+		if (status == 0)
+			write_every_page(region);
+	}
+	meter_stop(&meter, report);
+	report->expect_minor = (uint64_t)region->pages * (opts->rounds + 1);
+	/* passes says the first touch is counted in expect_minor too. */
+	report_add(report, " rounds=%lu passes=%lu", opts->rounds, opts->rounds + 1);
+	return status;
+}
+
+/* Page cache in RAM-only filesystems can't be dropped, so no major faults. */
+static int check_disk_backed(const char *dir)
+{
+	struct statfs fs;
+
+	if (statfs(dir, &fs))
+		return fail_on("statfs", dir);
+	if (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)
+		return complain(EXIT_USAGE, "--dir %s is in memory (tmpfs/ramfs) and cannot give major faults; use --dir on a disk-backed filesystem",
+				dir);
+	return 0;
+}
+
+static int write_file_contents(int fd, size_t len, const char *path)
+{
+	size_t chunk = 1024 * 1024;
+	char *buf = malloc(chunk);
+	size_t done = 0;
+
+	if (!buf)
+		return fail("malloc");
+	memset(buf, PAGE_PATTERN, chunk);
+	while (done < len) {
+		size_t want = len - done < chunk ? len - done : chunk;
+		ssize_t n = write(fd, buf, want);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			free(buf);
+			return fail_on("write", path);
+		}
+		done += (size_t)n;
+	}
+	free(buf);
+	return fsync(fd) ? fail_on("fsync", path) : 0;
+}
+
+/*
+ * The name goes away as soon as the file is open: the descriptor and the
+ * mapping keep the data, and nothing is left behind however we exit.
+ */
+static int create_temp_file(const struct options *opts, struct region *region, char *path, size_t path_size)
+{
+	int n = snprintf(path, path_size, "%s/pfx-load.XXXXXX", opts->dir);
+
+	if (n < 0 || (size_t)n >= path_size)
+		return complain(EXIT_USAGE, "--dir path too long; use a shorter directory name");
+	region->fd = mkstemp(path);
+	if (region->fd < 0)
+		return fail_on("mkstemp", path);
+	if (unlink(path))
+		return fail_on("unlink", path);
+	return 0;
+}
+
+static int evict_file_pages(const struct region *region)
+{
+	int err = posix_fadvise(region->fd, 0, (off_t)region->len, POSIX_FADV_DONTNEED);
+
+	return err ? fail_with("posix_fadvise(POSIX_FADV_DONTNEED)", err) : 0;
+}
+
+static int resident_map(const struct region *region, unsigned char **vec)
+{
+	*vec = malloc(region->pages);
+	if (!*vec)
+		return fail("malloc");
+	if (mincore(region->base, region->len, *vec)) {
+		free(*vec);
+		*vec = NULL;
+		return fail("mincore");
+	}
+	return 0;
+}
+
+static int count_resident(const struct region *region, size_t *resident)
+{
+	unsigned char *vec;
+	int status = resident_map(region, &vec);
+
+	if (status)
+		return status;
+	*resident = 0;
+	for (size_t page = 0; page < region->pages; page++)
+		*resident += vec[page] & 1;
+	free(vec);
+	return 0;
+}
+
+static int map_uncached_file(struct region *region, size_t *resident)
+{
+	void *map = mmap(NULL, region->len, PROT_READ, MAP_SHARED, region->fd, 0);
+	int status;
+
+	if (map == MAP_FAILED)
+		return fail("mmap");
+	region->map = map;
+	region->map_len = region->len;
+	region_describe(region, map, region->len);
+	status = evict_file_pages(region);
+	if (status == 0 && madvise(map, region->len, MADV_RANDOM))
+		status = fail("madvise(MADV_RANDOM)");
+	if (status == 0)
+		status = count_resident(region, resident);
+	/* A page still on a per-CPU LRU list can survive the first attempt. */
+	if (status == 0 && *resident > 0) {
+		status = evict_file_pages(region);
+		if (status == 0)
+			status = count_resident(region, resident);
+	}
+	return status;
+}
+
+static void read_every_page(const struct region *region)
+{
+	const volatile char *base = region->base;
+	char sink = 0;
+
+	for (size_t page = 0; page < region->pages; page++)
+		sink ^= base[page * region->page_size];
+	(void)sink;
+}
+
+static int run_file(const struct options *opts, struct region *region, struct report *report)
+{
+	char path[PATH_MAX];
+	size_t resident = 0;
+	struct meter meter;
+	int status;
+
+	status = check_disk_backed(opts->dir);
+	if (status == 0)
+		status = create_temp_file(opts, region, path, sizeof(path));
+	if (status)
+		return status;
+	region_describe(region, NULL, round_up(opts->size, region->page_size));
+	status = write_file_contents(region->fd, region->len, path);
+	if (status == 0)
+		status = map_uncached_file(region, &resident);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status)
+		return status;
+	meter_start(&meter);
+	read_every_page(region);
+	meter_stop(&meter, report);
+	/* Pages that stayed cached despite the eviction can only fault minor. */
+	report->expect_major = region->pages - resident;
+	report_add(report, " file=%s resident_before=%zu", path, resident);
+	return 0;
+}
+
+static bool swap_is_active(void)
+{
+	FILE *swaps = fopen("/proc/swaps", "r");
+	char line[512];
+	int lines = 0;
+
+	if (!swaps)
+		return false;
+	while (fgets(line, sizeof(line), swaps))
+		lines++;
+	fclose(swaps);
+	return lines > 1;	/* the first line is the column header */
+}
+
+/*
+ * A swapped-out page whose copy is still in the swap cache refaults minor.
+ * That is the norm on disk swap, where writeback is asynchronous and the
+ * cached copy stays until memory pressure; mincore() tells them apart.
+ */
+static int count_swapped(const struct region *region, size_t *swapped, size_t *cached)
+{
+	size_t first = (uintptr_t)region->base / region->page_size;
+	unsigned char *resident;
+	uint64_t entries[512];
+	int status, fd;
+
+	status = resident_map(region, &resident);
+	if (status)
+		return status;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(resident);
+		return fail_on("open", "/proc/self/pagemap");
+	}
+	*swapped = *cached = 0;
+	for (size_t done = 0; done < region->pages && status == 0;) {
+		size_t want = region->pages - done < 512 ? region->pages - done : 512;
+		ssize_t n = pread(fd, entries, want * sizeof(entries[0]),
+				  (off_t)((first + done) * sizeof(entries[0])));
+
+		if (n <= 0) {
+			errno = n == 0 ? EIO : errno;
+			status = fail_on("read", "/proc/self/pagemap");
+			break;
+		}
+		for (size_t i = 0; i < (size_t)n / sizeof(entries[0]); i++, done++) {
+			if (entries[i] & PAGEMAP_SWAPPED) {
+				++*swapped;
+				*cached += resident[done] & 1;
+			}
+		}
+	}
+	close(fd);
+	free(resident);
+	return status;
+}
+
+static int run_swap(const struct options *opts, struct region *region, struct report *report)
+{
+	size_t swapped = 0, cached = 0;
+	struct meter meter;
+	int status;
+
+	if (!swap_is_active())
+		return complain(EXIT_SKIP, "swap mode needs active swap (e.g. zram): none found");
+	status = map_anon_region(region, opts->size);
+	if (status)
+		return status;
+	write_every_page(region);
+	if (madvise(region->base, region->len, MADV_PAGEOUT))
+		return fail("madvise(MADV_PAGEOUT)");
+	status = count_swapped(region, &swapped, &cached);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status)
+		return status;
+	meter_start(&meter);
+	write_every_page(region);
+	meter_stop(&meter, report);
+	/* Pages reclaim left in place are still mapped: no fault at all. */
+	report->expect_major = swapped - cached;
+	report->expect_minor = cached;
+	report_add(report, " swapped=%zu swapcache=%zu", swapped, cached);
+	return 0;
+}
+
+static void child_write_every_page(const struct region *region, int result_fd)
+{
+	struct child_result result;
+	struct report report = { 0 };
+	struct meter meter;
+
+	meter_start(&meter);
+	write_every_page(region);
+	meter_stop(&meter, &report);
+	result.rusage_minor = report.rusage_minor;
+	result.rusage_major = report.rusage_major;
+	result.seconds = report.seconds;
+	_exit(write(result_fd, &result, sizeof(result)) == (ssize_t)sizeof(result) ? 0 : 1);
+}
+
+static int collect_child(pid_t child, int result_fd, struct report *report)
+{
+	struct child_result result;
+	ssize_t n;
+	int wstatus;
+
+	do
+		n = read(result_fd, &result, sizeof(result));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail("read");
+	while (waitpid(child, &wstatus, 0) < 0) {
+		if (errno != EINTR)
+			return fail("waitpid");
+	}
+	if (n != (ssize_t)sizeof(result) || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+		return complain(EXIT_FAILURE, "cow child %ld did not report its faults (wait status %d)",
+				(long)child, wstatus);
+	report->rusage_minor = result.rusage_minor;
+	report->rusage_major = result.rusage_major;
+	report->seconds = result.seconds;
+	return 0;
+}
+
+/* The child measures itself: RUSAGE_CHILDREN would also count its fork and exit. */
+static int run_cow(const struct options *opts, struct region *region, struct report *report)
+{
+	int pipefd[2];
+	pid_t child;
+	int status;
+
+	status = map_anon_region(region, opts->size);
+	if (status)
+		return status;
+	write_every_page(region);
+	status = wait_for_start(opts);
+	if (status)
+		return status;
+	if (pipe(pipefd))
+		return fail("pipe");
+	fflush(NULL);
+	child = fork();
+	if (child < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return fail("fork");
+	}
+	if (child == 0) {
+		close(pipefd[0]);
+		child_write_every_page(region, pipefd[1]);
+	}
+	close(pipefd[1]);
+	status = collect_child(child, pipefd[0], report);
+	close(pipefd[0]);
+	report->expect_minor = region->pages;
+	report_add(report, " child_pid=%ld", (long)child);
+	return status;
+}
+
+static int thp_unavailable(void)
+{
+	FILE *file = fopen(THP_SYSFS "/enabled", "r");
+	char line[256] = "";
+	bool never;
+
+	if (!file)
+		return complain(EXIT_SKIP, "thp mode needs transparent huge pages: " THP_SYSFS "/enabled not found");
+	never = !fgets(line, sizeof(line), file) || strstr(line, "[never]");
+	fclose(file);
+	if (never)
+		return complain(EXIT_SKIP, "thp mode needs transparent huge pages: enabled is [never]; set it to madvise or always");
+	return 0;
+}
+
+/* 2 MiB on x86-64, but arm64 with 64K pages uses 512 MiB. */
+static size_t huge_page_size(void)
+{
+	FILE *file = fopen(THP_SYSFS "/hpage_pmd_size", "r");
+	unsigned long long size = 0;
+
+	if (file) {
+		if (fscanf(file, "%llu", &size) != 1)
+			size = 0;
+		fclose(file);
+	}
+	return size ? (size_t)size : 2 * 1024 * 1024;
+}
+
+static long long anon_huge_bytes(const void *start)
+{
+	FILE *smaps = fopen("/proc/self/smaps", "r");
+	unsigned long lo, hi;
+	unsigned long long kib;
+	char *line = NULL;
+	size_t cap = 0;
+	bool ours = false;
+	long long bytes = -1;
+
+	if (!smaps)
+		return -1;
+	while (bytes < 0 && getline(&line, &cap, smaps) > 0) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			ours = lo == (uintptr_t)start;
+		else if (ours && sscanf(line, "AnonHugePages: %llu kB", &kib) == 1)
+			bytes = (long long)(kib * KIB);
+	}
+	free(line);
+	fclose(smaps);
+	return bytes;
+}
+
+/* The slack lets us start on a huge page boundary whatever mmap returns. */
+static int map_huge_aligned(struct region *region, size_t size, size_t huge)
+{
+	size_t len = round_up(size, huge);
+	void *map = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *base;
+
+	if (map == MAP_FAILED)
+		return fail("mmap");
+	region->map = map;
+	region->map_len = len + huge;
+	base = (char *)round_up((uintptr_t)map, huge);
+	region_describe(region, base, len);
+	return madvise(base, len, MADV_HUGEPAGE) ? fail("madvise(MADV_HUGEPAGE)") : 0;
+}
+
+static int run_thp(const struct options *opts, struct region *region, struct report *report)
+{
+	size_t huge = huge_page_size();
+	volatile char *base;
+	struct meter meter;
+	int status;
+
+	status = thp_unavailable();
+	if (status == 0)
+		status = map_huge_aligned(region, opts->size, huge);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status)
+		return status;
+	base = region->base;
+	meter_start(&meter);
+	for (size_t off = 0; off < region->len; off += huge)
+		base[off] = 1;
+	meter_stop(&meter, report);
+	report->expect_minor = region->len / huge;
+	report_add(report, " huge_page_size=%zu thp_bytes=%lld", huge, anon_huge_bytes(region->base));
+	return 0;
+}
+
+/* Checking the clock about once per millisecond of faults keeps the rate smooth. */
+static int fault_steadily(const struct options *opts, const struct region *region, uint64_t total)
+{
+	uint64_t batch = opts->rate / 1000 ? opts->rate / 1000 : 1;
+	volatile char *base = region->base;
+	struct timespec start = monotonic_now();
+	size_t page = 0;
+	int status = 0;
+
+	for (uint64_t done = 0; done < total && status == 0;) {
+		uint64_t n = total - done < batch ? total - done : batch;
+
+		for (uint64_t i = 0; i < n && status == 0; i++) {
+			if (page == region->pages) {
+				status = drop_region(region);
+				page = 0;
+			}
+			base[page++ * region->page_size] = 1;
+		}
+		done += n;
+		if (status == 0)
+			status = sleep_until(timespec_after(start, done / opts->rate,
+							    done % opts->rate * 1000000000ULL / opts->rate));
+	}
+	return status;
+}
+
+static int run_steady(const struct options *opts, struct region *region, struct report *report)
+{
+	uint64_t total = (uint64_t)((double)opts->rate * opts->seconds + 0.5);
+	struct meter meter;
+	int status;
+
+	if (total == 0)
+		total = 1;
+	status = map_anon_region(region, opts->size);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status)
+		return status;
+	meter_start(&meter);
+	status = fault_steadily(opts, region, total);
+	meter_stop(&meter, report);
+	report->expect_minor = total;
+	report_add(report, " rate=%lu", opts->rate);
+	return status;
+}
+
+/* Read and write, so both the accessed and the dirty view see it as hot. */
+static int keep_hot(const struct options *opts, const struct region *region, size_t hot_pages,
+		    unsigned long *passes)
+{
+	uint64_t whole_seconds = (uint64_t)opts->seconds;
+	uint64_t nanoseconds = (uint64_t)((opts->seconds - (double)whole_seconds) * 1e9);
+	struct timespec deadline = timespec_after(monotonic_now(), whole_seconds, nanoseconds);
+	volatile char *base = region->base;
+	int status = 0;
+
+	for (*passes = 0; status == 0 && !timespec_reached(monotonic_now(), deadline); (*passes)++) {
+		for (size_t page = 0; page < hot_pages; page++)
+			base[page * region->page_size] = (char)(base[page * region->page_size] + 1);
+		status = sleep_ms(1);
+	}
+	return status;
+}
+
+static int run_hotcold(const struct options *opts, struct region *region, struct report *report)
+{
+	unsigned long passes = 0;
+	size_t hot_pages;
+	struct meter meter;
+	int status;
+
+	status = map_anon_region(region, opts->size);
+	if (status == 0)
+		status = wait_for_start(opts);
+	if (status)
+		return status;
+	hot_pages = round_up(opts->hot, region->page_size) / region->page_size;
+	meter_start(&meter);
+	write_every_page(region);
+	status = keep_hot(opts, region, hot_pages, &passes);
+	meter_stop(&meter, report);
+	report->expect_minor = region->pages;
+	report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu",
+		   hot_pages * region->page_size, region->len, passes);
+	return status;
+}
+
+static int run_mode(const struct options *opts, struct region *region, struct report *report)
+{
+	switch (opts->mode) {
+	case MODE_SEQ:
+	case MODE_RANDOM:
+	case MODE_STRIDE:
+		return run_pattern(opts, region, report);
+	case MODE_REPEAT:
+		return run_repeat(opts, region, report);
+	case MODE_FILE:
+		return run_file(opts, region, report);
+	case MODE_SWAP:
+		return run_swap(opts, region, report);
+	case MODE_COW:
+		return run_cow(opts, region, report);
+	case MODE_THP:
+		return run_thp(opts, region, report);
+	case MODE_STEADY:
+		return run_steady(opts, region, report);
+	case MODE_HOTCOLD:
+		return run_hotcold(opts, region, report);
+	}
+	return complain(EXIT_USAGE, "internal mode error; please report this");
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = {
+		.size = 64 * KIB * KIB,
+		.threads = 1,
+		.seconds = 5,
+		.rate = 10000,
+		.rounds = 4,
+		.stride = 4,
+		.seed = 1,
+		.dir = "/var/tmp",
+	};
+	struct region region = { .fd = -1 };
+	struct report report = { .threads = 1 };
+	long page_size;
+	int status;
+
+	status = parse_options(argc, argv, &opts);
+	if (status == PARSE_HELP)
+		return fflush(stdout) ? EXIT_FAILURE : 0;
+	if (status)
+		return status;
+	page_size = sysconf(_SC_PAGESIZE);
+	if (page_size <= 0)
+		return fail("sysconf(_SC_PAGESIZE)");
+	region.page_size = (size_t)page_size;
+	if (opts.wait_start && (status = block_start_signal()))
+		return status;
+	status = run_mode(&opts, &region, &report);
+	if (status == 0) {
+		print_report(&opts, &region, &report);
+		if (opts.pause_end_ms)
+			status = sleep_ms(opts.pause_end_ms);
+	}
+	release_region(&region);
+	return status;
+}

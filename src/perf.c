@@ -58,6 +58,11 @@ void pfx_perf_denied_hint(char *buf, size_t size)
 {
 	char level[16] = "?";
 
+	if (geteuid() == 0) {
+		snprintf(buf, size, "denied even for root: a seccomp profile or security "
+			 "module blocks perf_event_open; allow it there");
+		return;
+	}
 	if (pfx_read_file("/proc/sys/kernel/perf_event_paranoid", level, sizeof(level)) > 0)
 		level[strcspn(level, "\n")] = '\0';
 	snprintf(buf, size,

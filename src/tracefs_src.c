@@ -248,13 +248,15 @@ int pfx_tfs_remove_stale(unsigned *removed)
 		*removed = 0;
 	if (!pfx_tracefs_dir())
 		return -ENODEV;
-	names = tracefs_instances("^" INSTANCE_PREFIX "[0-9]+-[0-9]+$");
+	names = tracefs_instances("^" INSTANCE_PREFIX);
 	if (!names)
 		return 0;	/* none, or none readable */
 	for (char **n = names; *n; n++) {
-		pid_t owner = (pid_t)strtol(*n + strlen(INSTANCE_PREFIX), NULL, 10);
+		char *end;
+		pid_t owner = (pid_t)strtol(*n + strlen(INSTANCE_PREFIX), &end, 10);
 
-		if (owner == getpid() || pfx_is_running(owner))
+		/* Only our own naming scheme: pfx-<pid>-<n>. */
+		if (*end != '-' || owner <= 0 || owner == getpid() || pfx_is_running(owner))
 			continue;
 		err = destroy_instance(*n);
 		if (err)

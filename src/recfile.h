@@ -40,7 +40,14 @@ struct pfx_fault {
 	uint32_t latency_ns;	/* fault entry to completion; 0 = not measured */
 	uint8_t kind;		/* enum pfx_fault_kind */
 	uint8_t access;		/* enum pfx_fault_access bits */
+	/* User call chain (--call-graph), innermost first; NULL/0 when not
+	 * recorded.  Reader: valid until the next pfx_rec_next(). */
+	uint16_t callchain_len;
+	const uint64_t *callchain;
 };
+
+/* Longest call chain a file holds (longer ones are cut). */
+#define PFX_REC_MAX_CALLCHAIN 128
 
 /* A mapping that exists from time_ns on (from /proc/PID/maps at start,
  * time 0, or a later MMAP2 record). */
@@ -127,6 +134,9 @@ void pfx_rec_writer_abort(struct pfx_rec_writer *w);
 /* Bytes written so far (for bytes-per-fault figures). */
 uint64_t pfx_rec_writer_bytes(const struct pfx_rec_writer *w);
 
+/* Open a record file.  0, -errno from the OS, or: -EPROTO not a pfx
+ * record file, -EPROTONOSUPPORT a newer format version, -ENODATA the file
+ * ends inside the header, -EBADMSG the header is corrupted. */
 int pfx_rec_reader_open(struct pfx_rec_reader **r, const char *path);
 /* Read from memory (the fuzz harness); data must outlive the reader. */
 int pfx_rec_reader_open_mem(struct pfx_rec_reader **r, const void *data, size_t size);
@@ -138,5 +148,9 @@ int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item);
 /* Totals from the end of a complete file (after pfx_rec_next() returned 0). */
 int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals *totals);
 void pfx_rec_reader_close(struct pfx_rec_reader *r);
+/* Bytes of the file consumed so far (for error messages: "at byte N"). */
+uint64_t pfx_rec_reader_offset(const struct pfx_rec_reader *r);
+/* A short explanation of a reader error code, for messages at the edge. */
+const char *pfx_rec_strerror(int err);
 
 #endif

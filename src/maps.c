@@ -43,16 +43,25 @@ int pfx_maps_parse_line(const char *line, struct pfx_map_entry *e)
 
 int pfx_maps_read(pid_t pid, struct pfx_map_entry **entries, size_t *count)
 {
-	char name[64], *line = NULL;
+	char name[64];
+	int err;
+
+	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
+	err = pfx_maps_read_file(name, entries, count);
+	return err == -ENOENT ? -ESRCH : err;
+}
+
+int pfx_maps_read_file(const char *name, struct pfx_map_entry **entries, size_t *count)
+{
+	char *line = NULL;
 	size_t cap = 0, n = 0, line_cap = 0;
 	struct pfx_map_entry *v = NULL;
 	FILE *fp;
 	int err = 0;
 
-	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
 	fp = fopen(name, "re");
 	if (!fp)
-		return errno == ENOENT ? -ESRCH : -errno;
+		return -errno;
 	while (getline(&line, &line_cap, fp) > 0) {
 		if (n == cap) {
 			struct pfx_map_entry *nv;

@@ -37,6 +37,8 @@ int pfx_maps_parse_line(const char *line, struct pfx_map_entry *out);
 /* All mappings of pid, in address order.  *entries is malloc'ed.
  * 0, -ESRCH if the process is gone, -errno otherwise. */
 int pfx_maps_read(pid_t pid, struct pfx_map_entry **entries, size_t *count);
+/* The same from a maps-format file (e.g. a test fixture).  0 or -errno. */
+int pfx_maps_read_file(const char *path, struct pfx_map_entry **entries, size_t *count);
 
 /* The kind of a mapping named path (as in maps, or from an MMAP2 record)
  * with MAP_SHARED/MAP_PRIVATE flags. */

@@ -1,12 +1,320 @@
-/* cmd_record: placeholder until 'pfx record' lands. */
+/* cmd_record: 'pfx record' - sample every page fault of a process into a
+ * record file.  Options here; the events (sampler), the ring (ring), the
+ * pairing and items (recorder) and the format (recfile) are modules. */
 #include "config.h"
 #include "cmd.h"
+#include "perf.h"
+#include "recorder.h"
+#include "sampler.h"
+#include "sig.h"
+#include "target.h"
 #include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define DEFAULT_RING_PAGES 256		/* 1 MiB per CPU with 4 KiB pages */
+#define POLL_MS 250			/* drain at least this often */
+
+struct record_opts {
+	const char *output;
+	pid_t pid;
+	bool callchain;
+	bool tracepoint;
+	size_t ring_pages;
+	char **argv;			/* the command, or NULL with -p */
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph] [--no-entry] -p PID\n"
+		"       pfx record [-o FILE] [-m PAGES] [--call-graph] [--no-entry] -- CMD [ARGS...]\n"
+		"Record every page fault (minor and major) of a process into FILE.\n"
+		"  -o, --output FILE  record file (default pfx.data)\n"
+		"  -p, --pid PID      attach to a running process (all its threads)\n"
+		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d)\n"
+		"  -g, --call-graph   also record user call chains\n"
+		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
+		"                     no read/write/exec); cheaper\n"
+		"  -h, --help         this help\n"
+		"See pfx-record(1) and doc/record.md.\n", DEFAULT_RING_PAGES);
+}
+
+static int parse_args(int argc, char **argv, struct record_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "mmap-pages", required_argument, NULL, 'm' },
+		{ "call-graph", no_argument, NULL, 'g' },
+		{ "no-entry", no_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, n;
+
+	memset(o, 0, sizeof(*o));
+	o->output = "pfx.data";
+	o->ring_pages = DEFAULT_RING_PAGES;
+	o->tracepoint = true;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:p:m:gh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'p':
+			if (pfx_parse_pid(optarg, &o->pid) < 0) {
+				pfx_err("record: -p '%s' is not a process id; give a positive number", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (pfx_parse_int(optarg, 1, 1 << 20, &n) < 0 || (n & (n - 1))) {
+				pfx_err("record: -m '%s' is not a power of two; use e.g. -m 64 or -m 512", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			o->ring_pages = (size_t)n;
+			break;
+		case 'g':
+			o->callchain = true;
+			break;
+		case 'E':
+			o->tracepoint = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			if (optopt)
+				pfx_err("record: option '-%c' is unknown or lacks its value; see 'pfx record --help'", optopt);
+			else
+				pfx_err("record: option '%s' is unknown or lacks its value; see 'pfx record --help'",
+					argv[optind - 1]);
+			return PFX_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		o->argv = argv + optind;
+	if (!o->pid == !o->argv) {
+		pfx_err("record: give either -p PID or -- CMD [ARGS...]; see 'pfx record --help'");
+		return PFX_EXIT_USAGE;
+	}
+	if (!o->output[0] || strcmp(o->output, "-") == 0) {
+		pfx_err("record: -o needs a file name (the format is not streamable)");
+		return PFX_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
+			const struct pfx_sampler *s)
+{
+	struct utsname u;
+	size_t len = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+	h->start_realtime_ns = pfx_realtime_ns();
+	if (uname(&u) == 0)
+		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
+	snprintf(h->source, sizeof(h->source), "perf");
+	snprintf(h->events, sizeof(h->events), "%s", pfx_sampler_events(s));
+	if (o->argv) {
+		for (char **a = o->argv; *a && len + 2 < sizeof(h->command); a++) {
+			int n = snprintf(h->command + len, sizeof(h->command) - len, "%s%s",
+					 a == o->argv ? "" : " ", *a);
+
+			len += n > 0 ? (size_t)n : 0;
+		}
+	} else {
+		snprintf(h->command, sizeof(h->command), "pid %d", (int)o->pid);
+	}
+	if (pfx_sampler_has_tracepoint(s))
+		h->flags |= PFX_REC_HAS_ERROR_CODE | PFX_REC_HAS_LATENCY;
+	if (o->callchain)
+		h->flags |= PFX_REC_HAS_CALLCHAIN;
+}
+
+static void open_error(int err, const char *why, const struct record_opts *o)
+{
+	char hint[256];
+
+	if (pfx_perf_denied(err)) {
+		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_err("record: perf events are denied (%s: %s); %s", why, strerror(-err), hint);
+	} else if (err == -EPERM || err == -ENOMEM) {
+		pfx_err("record: %s failed: %s; use a smaller -m than %zu", why, strerror(-err),
+			o->ring_pages);
+	} else if (err == -ESRCH) {
+		pfx_err("record: process %d is gone; check the PID", (int)o->pid);
+	} else {
+		pfx_err("record: opening the fault events failed (%s: %s)", why, strerror(-err));
+	}
+}
+
+/* Poll the rings and the target until it exits or pfx is told to stop. */
+static int record_loop(struct pfx_sampler *s, struct pfx_recorder *rec, struct pfx_target *t)
+{
+	struct pollfd fds[1025];
+	size_t nrings = pfx_sampler_pollfds(s, fds, PFX_ARRAY_SIZE(fds) - 1);
+	size_t n = nrings;
+	int err;
+
+	if (t->pidfd >= 0)
+		fds[n++] = (struct pollfd){ .fd = t->pidfd, .events = POLLIN };
+	for (;;) {
+		int ready = poll(fds, n, POLL_MS);
+
+		if (ready < 0 && errno != EINTR)
+			return -errno;
+		err = pfx_sampler_drain(s, pfx_recorder_sample, rec);
+		if (err)
+			return err;
+		if (pfx_sig_stop_requested())
+			return 0;
+		if (pfx_target_poll_exit(t) != 0)
+			break;
+	}
+	/* The target is gone: take what its last moments left in the rings. */
+	return pfx_sampler_drain(s, pfx_recorder_sample, rec);
+}
+
+static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, const char *path,
+			  bool latency)
+{
+	fprintf(stderr, "pfx record: %llu faults (%llu minor, %llu major), lost %llu records + %llu samples; "
+		"%llu bytes (%.1f per fault) in %s\n",
+		(unsigned long long)st->faults, (unsigned long long)st->minor,
+		(unsigned long long)st->major, (unsigned long long)st->lost_records,
+		(unsigned long long)st->lost_samples, (unsigned long long)bytes,
+		st->faults ? (double)bytes / (double)st->faults : 0.0, path);
+	if (st->lost_records || st->lost_samples)
+		pfx_warn("record: the kernel dropped events (ring full); use a larger -m");
+	if (latency && st->faults && st->paired < st->faults)
+		fprintf(stderr, "pfx record: %llu of %llu faults have a latency (the rest were taken "
+			"in kernel mode or their entry was not seen)\n",
+			(unsigned long long)st->paired, (unsigned long long)st->faults);
+}
+
+static int run(const struct record_opts *o)
+{
+	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
+				       .ring_pages = o->ring_pages };
+	struct pfx_target target;
+	struct pfx_sampler *s = NULL;
+	struct pfx_recorder *rec = NULL;
+	struct pfx_rec_header h;
+	struct pfx_recorder_stats stats;
+	uint64_t bytes;
+	pid_t *tids = NULL;
+	size_t ntids = 0;
+	char why[128];
+	int err, ret = PFX_EXIT_ERROR;
+
+	if (o->argv)
+		err = pfx_target_launch(&target, o->argv);
+	else
+		err = pfx_target_attach(&target, o->pid);
+	if (err < 0) {
+		if (err == -ESRCH)
+			pfx_err("record: no process %d; check the PID", (int)o->pid);
+		else if (err == -EPERM)
+			pfx_err("record: not allowed to observe process %d; run as its owner or root", (int)o->pid);
+		else
+			pfx_err("record: cannot start '%s': %s", o->argv ? o->argv[0] : "?", strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	so.pid = target.pid;
+	so.enable_on_exec = target.launched;
+	if (!target.launched) {
+		err = pfx_list_tids(target.pid, &tids, &ntids);
+		if (err < 0) {
+			pfx_err("record: cannot list the threads of %d: %s", (int)target.pid, strerror(-err));
+			goto out;
+		}
+		so.tids = tids;
+		so.ntids = ntids;
+	}
+	err = pfx_sampler_open(&s, &so, why, sizeof(why));
+	if (err < 0) {
+		open_error(err, why, o);
+		goto out;
+	}
+	fill_header(&h, o, s);
+	err = pfx_recorder_open(&rec, o->output, &h, pfx_now_ns());
+	if (err < 0) {
+		pfx_err("record: cannot create '%s': %s", o->output, strerror(-err));
+		goto out;
+	}
+	if (target.launched) {
+		err = pfx_target_start(&target);
+		if (err < 0) {
+			pfx_err("record: cannot run '%s': %s", o->argv[0], strerror(-err));
+			goto out;
+		}
+	} else {
+		err = pfx_sampler_enable(s);
+		if (err < 0) {
+			pfx_err("record: cannot enable the fault events: %s", strerror(-err));
+			goto out;
+		}
+	}
+	/* Mappings that no MMAP2 record will announce ([stack], the exec'ed
+	 * image while it loads, and everything of an attached process). */
+	err = pfx_recorder_snapshot(rec, target.pid);
+	if (err < 0 && err != -ESRCH) {
+		pfx_err("record: cannot read the mappings of %d: %s", (int)target.pid, strerror(-err));
+		goto out;
+	}
+	err = record_loop(s, rec, &target);
+	if (err < 0) {
+		pfx_err("record: writing '%s' failed: %s; free space and record again",
+			o->output, strerror(-err));
+		goto out;
+	}
+	if (target.launched && !target.exited && pfx_sig_stop_signal())
+		pfx_target_forward_signal(&target, pfx_sig_stop_signal());
+	stats = *pfx_recorder_stats(rec);
+	bytes = pfx_recorder_bytes(rec);
+	err = pfx_recorder_finish(rec, pfx_now_ns());
+	rec = NULL;
+	if (err < 0) {
+		pfx_err("record: finishing '%s' failed: %s; free space and record again",
+			o->output, strerror(-err));
+		goto out;
+	}
+	print_summary(&stats, bytes, o->output, pfx_sampler_has_tracepoint(s));
+	ret = PFX_EXIT_OK;
+out:
+	pfx_recorder_abort(rec);
+	pfx_sampler_close(s);
+	if (target.launched && !target.exited) {
+		if (ret != PFX_EXIT_OK)
+			pfx_target_forward_signal(&target, SIGTERM);
+		pfx_target_wait(&target);
+	}
+	pfx_target_close(&target);
+	free(tids);
+	return ret;
+}
 
 int cmd_record(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pfx_err("'record' is not implemented yet");
-	return PFX_EXIT_ERROR;
+	struct record_opts o;
+	int ret = parse_args(argc, argv, &o);
+
+	if (ret)
+		return ret < 0 ? PFX_EXIT_OK : ret;
+	pfx_sig_install();
+	return run(&o);
 }

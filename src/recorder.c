@@ -1,0 +1,315 @@
+/* recorder: sampler events -> record-file items; method in recorder.h. */
+#include "config.h"
+#include "recorder.h"
+#include "fault_code.h"
+#include "maps.h"
+#include "procstat.h"
+#include "target.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A fault entry waiting for its completion, per thread. */
+struct pending_entry {
+	uint32_t tid;		/* 0 = free slot */
+	bool valid;
+	uint64_t time, addr, error_code;
+};
+
+/* The last comm seen per process, to name threads from FORK records. */
+struct proc_comm {
+	uint32_t pid;
+	char comm[16];
+};
+
+struct pfx_recorder {
+	struct pfx_rec_writer *w;
+	uint64_t t0;
+	uint64_t page_mask;
+	bool latency;
+	struct pending_entry *pending;	/* open addressing on tid */
+	size_t pending_mask, pending_used;
+	struct proc_comm comms[64];	/* small ring: processes of one target */
+	size_t ncomms;
+	struct pfx_recorder_stats stats;
+	int err;
+};
+
+static uint64_t rel_time(const struct pfx_recorder *r, uint64_t t)
+{
+	return t > r->t0 ? t - r->t0 : 0;
+}
+
+static int pending_grow(struct pfx_recorder *r)
+{
+	size_t cap = r->pending ? (r->pending_mask + 1) * 2 : 256;
+	struct pending_entry *v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; r->pending && i <= r->pending_mask; i++) {
+		size_t j;
+
+		if (!r->pending[i].tid)
+			continue;
+		for (j = (r->pending[i].tid * 2654435761u) & (cap - 1); v[j].tid; j = (j + 1) & (cap - 1))
+			;
+		v[j] = r->pending[i];
+	}
+	free(r->pending);
+	r->pending = v;
+	r->pending_mask = cap - 1;
+	return 0;
+}
+
+static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
+{
+	size_t i;
+
+	if (tid == 0)
+		tid = UINT32_MAX;
+	if (!r->pending || (r->pending_used + 1) * 2 > r->pending_mask + 1) {
+		if (pending_grow(r) < 0)
+			return NULL;
+	}
+	for (i = (tid * 2654435761u) & r->pending_mask; r->pending[i].tid; i = (i + 1) & r->pending_mask)
+		if (r->pending[i].tid == tid)
+			return &r->pending[i];
+	r->pending[i].tid = tid;
+	r->pending_used++;
+	return &r->pending[i];
+}
+
+int pfx_recorder_open(struct pfx_recorder **rp, const char *path,
+		      const struct pfx_rec_header *header, uint64_t t0)
+{
+	struct pfx_recorder *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->t0 = t0;
+	r->page_mask = ~((uint64_t)header->page_size - 1);
+	r->latency = header->flags & PFX_REC_HAS_LATENCY;
+	err = pfx_rec_writer_open(&r->w, path, header);
+	if (err < 0) {
+		free(r);
+		return err;
+	}
+	*rp = r;
+	return 0;
+}
+
+static int put(struct pfx_recorder *r, const struct pfx_rec_item *item)
+{
+	int err = pfx_rec_write(r->w, item);
+
+	if (err < 0 && !r->err)
+		r->err = err;
+	return err;
+}
+
+static const char *comm_of(const struct pfx_recorder *r, uint32_t pid)
+{
+	for (size_t i = 0; i < r->ncomms && i < PFX_ARRAY_SIZE(r->comms); i++)
+		if (r->comms[i].pid == pid)
+			return r->comms[i].comm;
+	return "";
+}
+
+static void remember_comm(struct pfx_recorder *r, uint32_t pid, const char *comm)
+{
+	size_t n = r->ncomms < PFX_ARRAY_SIZE(r->comms) ? r->ncomms : PFX_ARRAY_SIZE(r->comms);
+
+	for (size_t i = 0; i < n; i++) {
+		if (r->comms[i].pid == pid) {
+			snprintf(r->comms[i].comm, sizeof(r->comms[i].comm), "%s", comm);
+			return;
+		}
+	}
+	r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].pid = pid;
+	snprintf(r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].comm, sizeof(r->comms[0].comm), "%s", comm);
+	r->ncomms++;
+}
+
+static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_FAULT };
+	struct pfx_fault *f = &item.fault;
+
+	f->time_ns = rel_time(r, ev->time);
+	f->addr = ev->addr;
+	f->ip = ev->ip;
+	f->pid = ev->pid;
+	f->tid = ev->tid;
+	f->kind = ev->major ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
+	f->callchain = ev->callchain;
+	f->callchain_len = ev->callchain_len;
+	if (r->latency) {
+		struct pending_entry *p = pending_slot(r, ev->tid);
+
+		if (p && p->valid && ((p->addr ^ ev->addr) & r->page_mask) == 0 &&
+		    ev->time >= p->time) {
+			uint64_t lat = ev->time - p->time;
+
+			f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : lat ? (uint32_t)lat : 1;
+			f->access = pfx_fault_access_from_code(p->error_code);
+			p->valid = false;
+			r->stats.paired++;
+		}
+	}
+	r->stats.faults++;
+	if (ev->major)
+		r->stats.major++;
+	else
+		r->stats.minor++;
+	return put(r, &item);
+}
+
+static void on_entry(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pending_entry *p = pending_slot(r, ev->tid);
+
+	r->stats.entries++;
+	if (!p)
+		return;
+	/* An entry still waiting means that fault never completed as a
+	 * counted fault (it failed, or was a spurious/retried one). */
+	if (p->valid)
+		r->stats.unpaired_entries++;
+	p->valid = true;
+	p->time = ev->time;
+	p->addr = ev->addr;
+	p->error_code = ev->error_code;
+}
+
+static int write_mapping(struct pfx_recorder *r, uint64_t time, uint32_t pid, uint64_t start,
+			 uint64_t end, uint64_t pgoff, uint32_t prot, uint32_t flags, const char *path)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_MAPPING };
+
+	if (strcmp(path, "//anon") == 0)
+		path = "";
+	item.mapping = (struct pfx_mapping){ .time_ns = time, .start = start, .end = end,
+					     .pgoff = pgoff, .pid = pid, .prot = prot,
+					     .flags = flags, .path = path };
+	r->stats.mappings++;
+	return put(r, &item);
+}
+
+static int write_thread(struct pfx_recorder *r, uint64_t time, uint32_t pid, uint32_t tid,
+			const char *comm)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_THREAD };
+
+	item.thread = (struct pfx_thread){ .time_ns = time, .pid = pid, .tid = tid, .comm = comm };
+	r->stats.threads++;
+	return put(r, &item);
+}
+
+int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
+{
+	struct pfx_recorder *r = ctx;
+	struct pfx_rec_item item;
+
+	switch (ev->type) {
+	case PFX_SAMPLE_FAULT:
+		return on_fault(r, ev);
+	case PFX_SAMPLE_FAULT_ENTRY:
+		on_entry(r, ev);
+		return 0;
+	case PFX_SAMPLE_MMAP:
+		return write_mapping(r, rel_time(r, ev->time), ev->pid, ev->addr, ev->addr + ev->len,
+				     ev->pgoff, ev->prot, ev->flags, ev->name);
+	case PFX_SAMPLE_COMM:
+		if (ev->pid == ev->tid)
+			remember_comm(r, ev->pid, ev->name);
+		return write_thread(r, rel_time(r, ev->time), ev->pid, ev->tid, ev->name);
+	case PFX_SAMPLE_FORK:
+		return write_thread(r, rel_time(r, ev->time), ev->pid, ev->tid, comm_of(r, ev->ppid));
+	case PFX_SAMPLE_EXIT:
+		return 0;
+	case PFX_SAMPLE_LOST:
+	case PFX_SAMPLE_LOST_SAMPLES:
+		item.type = PFX_REC_LOST;
+		item.lost = (struct pfx_lost){ .time_ns = rel_time(r, ev->time) };
+		if (ev->type == PFX_SAMPLE_LOST) {
+			item.lost.records = ev->lost;
+			r->stats.lost_records += ev->lost;
+		} else {
+			item.lost.samples = ev->lost;
+			r->stats.lost_samples += ev->lost;
+		}
+		return put(r, &item);
+	}
+	return 0;
+}
+
+int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
+{
+	struct pfx_map_entry *maps;
+	pid_t *tids;
+	size_t n, ntids;
+	char comm[64];
+	int err = pfx_maps_read(pid, &maps, &n);
+
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < n && !err; i++)
+		err = write_mapping(r, 0, (uint32_t)pid, maps[i].start, maps[i].end, maps[i].pgoff,
+				    maps[i].prot, maps[i].flags, maps[i].path);
+	free(maps);
+	if (err < 0)
+		return err;
+	if (pfx_list_tids(pid, &tids, &ntids) < 0)
+		return 0;	/* threads are optional: mappings are what matter */
+	for (size_t i = 0; i < ntids && !err; i++) {
+		if (pfx_proc_read_comm(pid, tids[i], comm, sizeof(comm)) < 0)
+			continue;
+		if (tids[i] == pid)
+			remember_comm(r, (uint32_t)pid, comm);
+		err = write_thread(r, 0, (uint32_t)pid, (uint32_t)tids[i], comm);
+	}
+	free(tids);
+	return err;
+}
+
+const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r)
+{
+	return &r->stats;
+}
+
+uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
+{
+	return pfx_rec_writer_bytes(r->w);
+}
+
+int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
+{
+	struct pfx_rec_totals t = {
+		.faults = r->stats.faults, .minor = r->stats.minor, .major = r->stats.major,
+		.lost_records = r->stats.lost_records, .lost_samples = r->stats.lost_samples,
+		.duration_ns = rel_time(r, end_time),
+	};
+	int err = r->err;
+
+	if (err < 0)
+		pfx_rec_writer_abort(r->w);
+	else
+		err = pfx_rec_writer_close(r->w, &t);
+	free(r->pending);
+	free(r);
+	return err;
+}
+
+void pfx_recorder_abort(struct pfx_recorder *r)
+{
+	if (!r)
+		return;
+	pfx_rec_writer_abort(r->w);
+	free(r->pending);
+	free(r);
+}

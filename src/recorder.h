@@ -1,0 +1,48 @@
+/* recorder: turns the sampler's decoded events into record-file items.
+ *
+ *  - Latency without BPF or kprobes: the exceptions:page_fault_user
+ *    sample (fault entry) of a thread is remembered until the same
+ *    thread's next minor/major sample (fault completion) at the same page;
+ *    their time difference is the fault's latency and the entry's error
+ *    code gives the access bits.  See doc/record.md for the limits.
+ *  - Mappings: a /proc/PID/maps snapshot at time 0, then MMAP2 records
+ *    with their times ("//anon" is stored as "").
+ *  - Threads: COMM records, and FORK (named after their process).
+ *  - Totals: every fault and every lost record/sample is counted. */
+#ifndef PFX_RECORDER_H
+#define PFX_RECORDER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "recfile.h"
+#include "sampler.h"
+
+struct pfx_recorder_stats {
+	uint64_t faults, minor, major;
+	uint64_t lost_records, lost_samples;
+	uint64_t entries;		/* fault-entry samples */
+	uint64_t paired;		/* faults with a latency */
+	uint64_t unpaired_entries;	/* entries with no completion (failed/retried faults) */
+	uint64_t mappings, threads;
+};
+
+struct pfx_recorder;
+
+/* Create the file.  t0 is the CLOCK_MONOTONIC time the recording started;
+ * item times are stored relative to it.  0 or -errno. */
+int pfx_recorder_open(struct pfx_recorder **r, const char *path,
+		      const struct pfx_rec_header *header, uint64_t t0);
+/* A pfx_sample_fn: hand it to pfx_sampler_drain().  Returns non-zero
+ * (a -errno) when the file cannot be written. */
+int pfx_recorder_sample(const struct pfx_sample_event *ev, void *recorder);
+/* Store pid's current mappings (and threads) as existing from time 0. */
+int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid);
+const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r);
+uint64_t pfx_recorder_bytes(const struct pfx_recorder *r);
+/* Write the totals and move the file into place.  0 or -errno. */
+int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time);
+/* Drop the file (nothing is left under its name). */
+void pfx_recorder_abort(struct pfx_recorder *r);
+
+#endif

@@ -1,0 +1,589 @@
+/* sampler: open the fault sampling events, one ring per CPU, and decode
+ * their records in time order.  Event layout and ring rules: sampler.h,
+ * perf_records.h, ring.h. */
+#include "config.h"
+#include "sampler.h"
+#include "events.h"
+#include "perf.h"
+#include "perf_records.h"
+#include "ring.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <traceevent/event-parse.h>
+#include <unistd.h>
+
+enum ev_role { ROLE_MINOR, ROLE_MAJOR, ROLE_ENTRY };
+
+struct id_role {
+	uint64_t id;
+	enum ev_role role;
+};
+
+/* Where page_fault_user keeps its fields inside the raw record. */
+struct raw_field {
+	unsigned offset, size;
+};
+
+struct pfx_sampler {
+	struct pfx_sampler_opts opts;
+	int *cpus;
+	size_t ncpus;
+	int *fds;			/* every event fd */
+	size_t nfds;
+	struct pfx_ring *rings;		/* one per CPU */
+	struct id_role *ids;		/* sorted by id */
+	size_t nids;
+	bool has_tracepoint;
+	bool need_enable;
+	struct raw_field f_address, f_ip, f_error_code;
+	char events[256];
+	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
+};
+
+static int read_online_cpus(int **cpus, size_t *n)
+{
+	char buf[4096], *p;
+	int *v = NULL;
+	size_t cnt = 0, cap = 0;
+	ssize_t len = pfx_read_file("/sys/devices/system/cpu/online", buf, sizeof(buf));
+
+	if (len < 0)
+		return (int)len;
+	for (p = buf; *p && *p != '\n';) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p)
+			break;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		for (long c = a; c <= b; c++) {
+			if (cnt == cap) {
+				int *nv;
+
+				cap = cap ? cap * 2 : 16;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			v[cnt++] = (int)c;
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (!cnt) {
+		free(v);
+		return -EINVAL;
+	}
+	*cpus = v;
+	*n = cnt;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct id_role *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool lookup_role(const struct pfx_sampler *s, uint64_t id, enum ev_role *role)
+{
+	size_t lo = 0, hi = s->nids;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->ids[mid].id == id) {
+			*role = s->ids[mid].role;
+			return true;
+		}
+		if (s->ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static void base_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sample_period = 1;
+	a->sample_id_all = 1;
+	a->inherit = 1;
+	a->exclude_hv = 1;
+	a->use_clockid = 1;
+	a->clockid = CLOCK_MONOTONIC;
+	a->watermark = 1;
+	a->wakeup_watermark = (uint32_t)(s->opts.ring_pages * (size_t)sysconf(_SC_PAGESIZE) / 2);
+	a->disabled = 1;
+	a->enable_on_exec = s->opts.enable_on_exec;
+}
+
+static int fault_attr(const struct pfx_sampler *s, enum pfx_event_id id, bool owner,
+		      struct perf_event_attr *a)
+{
+	base_attr(s, a);
+	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR;
+	if (s->opts.callchain) {
+		a->sample_type |= PERF_SAMPLE_CALLCHAIN;
+		a->exclude_callchain_kernel = 1;
+	}
+	if (owner) {
+		a->mmap = 1;
+		a->mmap_data = 1;
+		a->mmap2 = 1;
+		a->comm = 1;
+		a->task = 1;
+	}
+	return pfx_event_attr(id, a);
+}
+
+static int entry_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
+{
+	base_attr(s, a);
+	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+			 PERF_SAMPLE_RAW;
+	return pfx_event_attr(PFX_EV_PAGE_FAULT_USER, a);
+}
+
+/* Find page_fault_user's field offsets with libtraceevent once; samples
+ * are then decoded by offset, with no per-fault library call. */
+static int load_entry_format(struct pfx_sampler *s)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct tep_event *ev = NULL;
+	struct {
+		const char *name;
+		struct raw_field *out;
+	} fields[] = { { "address", &s->f_address }, { "ip", &s->f_ip },
+		       { "error_code", &s->f_error_code } };
+	int err;
+
+	if (!tep)
+		return -ENOMEM;
+	err = pfx_event_load_format(tep, PFX_EV_PAGE_FAULT_USER, &ev);
+	for (size_t i = 0; !err && i < PFX_ARRAY_SIZE(fields); i++) {
+		struct tep_format_field *f = tep_find_field(ev, fields[i].name);
+
+		if (!f || (f->size != 8 && f->size != 4))
+			err = -EINVAL;
+		else
+			*fields[i].out = (struct raw_field){ (unsigned)f->offset, (unsigned)f->size };
+	}
+	tep_free(tep);
+	return err;
+}
+
+static int add_fd(struct pfx_sampler *s, int fd, enum ev_role role)
+{
+	uint64_t id;
+
+	s->fds[s->nfds++] = fd;
+	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0)
+		return -errno;
+	s->ids[s->nids++] = (struct id_role){ id, role };
+	return 0;
+}
+
+static int open_one(struct pfx_sampler *s, struct perf_event_attr *a, pid_t pid, int cpu,
+		    enum ev_role role, int ring_fd)
+{
+	int fd = pfx_perf_open(a, pid, cpu, -1, 0);
+	int err;
+
+	/* perf_event_paranoid 2 allows user-mode only: faults the kernel
+	 * takes on user memory (copy_to_user) are then not seen. */
+	if (fd == -EACCES && !a->exclude_kernel) {
+		a->exclude_kernel = 1;
+		fd = pfx_perf_open(a, pid, cpu, -1, 0);
+	}
+	if (fd < 0)
+		return fd;
+	err = add_fd(s, fd, role);
+	if (!err && ring_fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, ring_fd) < 0)
+		err = -errno;
+	return err;
+}
+
+static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size)
+{
+	const pid_t *tids = s->opts.tids ? s->opts.tids : &s->opts.pid;
+	size_t ntids = s->opts.tids ? s->opts.ntids : 1;
+	int cpu = s->cpus[ci], ring_fd = -1, err;
+	struct perf_event_attr a;
+
+	for (size_t t = 0; t < ntids; t++) {
+		err = fault_attr(s, PFX_EV_MINOR_FAULTS, ring_fd < 0, &a);
+		if (!err)
+			err = open_one(s, &a, tids[t], cpu, ROLE_MINOR, ring_fd);
+		if (err) {
+			snprintf(why, why_size, "minor-faults on CPU %d", cpu);
+			return err;
+		}
+		if (ring_fd < 0) {
+			ring_fd = s->fds[s->nfds - 1];
+			err = pfx_ring_map(&s->rings[ci], ring_fd, s->opts.ring_pages);
+			if (err) {
+				snprintf(why, why_size, "mapping the %zu-page ring of CPU %d",
+					 s->opts.ring_pages, cpu);
+				return err;
+			}
+		}
+		err = fault_attr(s, PFX_EV_MAJOR_FAULTS, false, &a);
+		if (!err)
+			err = open_one(s, &a, tids[t], cpu, ROLE_MAJOR, ring_fd);
+		if (err) {
+			snprintf(why, why_size, "major-faults on CPU %d", cpu);
+			return err;
+		}
+		if (s->has_tracepoint) {
+			err = entry_attr(s, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_ENTRY, ring_fd);
+			if (err) {
+				/* Optional: record without latency and access bits. */
+				s->has_tracepoint = false;
+			}
+		}
+	}
+	return 0;
+}
+
+int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opts,
+		     char *why, size_t why_size)
+{
+	struct pfx_sampler *s = calloc(1, sizeof(*s));
+	size_t ntids = opts->tids ? opts->ntids : 1, max_fds;
+	char dummy[8];
+	int err;
+
+	if (!why) {
+		why = dummy;
+		why_size = sizeof(dummy);
+	}
+	snprintf(why, why_size, "setup");
+	if (!s)
+		return -ENOMEM;
+	s->opts = *opts;
+	err = read_online_cpus(&s->cpus, &s->ncpus);
+	if (err) {
+		snprintf(why, why_size, "reading the online CPUs");
+		free(s);
+		return err;
+	}
+	max_fds = s->ncpus * ntids * 3;
+	s->fds = calloc(max_fds, sizeof(*s->fds));
+	s->ids = calloc(max_fds, sizeof(*s->ids));
+	s->rings = calloc(s->ncpus, sizeof(*s->rings));
+	if (!s->fds || !s->ids || !s->rings) {
+		pfx_sampler_close(s);
+		return -ENOMEM;
+	}
+	s->has_tracepoint = opts->tracepoint && pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) &&
+			    load_entry_format(s) == 0;
+	for (size_t ci = 0; ci < s->ncpus; ci++) {
+		err = open_cpu(s, ci, why, why_size);
+		if (err) {
+			pfx_sampler_close(s);
+			return err;
+		}
+	}
+	if (!s->has_tracepoint) {
+		/* Dropped on some CPU: drop everywhere so all faults look alike. */
+		for (size_t i = 0; i < s->nids; i++)
+			if (s->ids[i].role == ROLE_ENTRY)
+				s->ids[i].id = 0;
+	}
+	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_id);
+	s->need_enable = !opts->enable_on_exec;
+	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s",
+		 s->has_tracepoint ? ",exceptions:page_fault_user" : "");
+	*sp = s;
+	return 0;
+}
+
+const char *pfx_sampler_events(const struct pfx_sampler *s)
+{
+	return s->events;
+}
+
+bool pfx_sampler_has_tracepoint(const struct pfx_sampler *s)
+{
+	return s->has_tracepoint;
+}
+
+size_t pfx_sampler_pollfds(const struct pfx_sampler *s, struct pollfd *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncpus && n < max; i++, n++)
+		fds[n] = (struct pollfd){ .fd = s->rings[i].fd, .events = POLLIN };
+	return n;
+}
+
+int pfx_sampler_enable(struct pfx_sampler *s)
+{
+	if (!s->need_enable)
+		return 0;
+	for (size_t i = 0; i < s->nfds; i++)
+		if (ioctl(s->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0)
+			return -errno;
+	s->need_enable = false;
+	return 0;
+}
+
+void pfx_sampler_close(struct pfx_sampler *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; s->rings && i < s->ncpus; i++)
+		pfx_ring_unmap(&s->rings[i]);
+	for (size_t i = 0; i < s->nfds; i++)
+		close(s->fds[i]);
+	free(s->rings);
+	free(s->fds);
+	free(s->ids);
+	free(s->cpus);
+	free(s);
+}
+
+/* ---- decoding ---- */
+
+static uint64_t raw_value(const uint8_t *raw, uint32_t raw_size, struct raw_field f)
+{
+	if (f.offset + f.size > raw_size)
+		return 0;
+	if (f.size == 8) {
+		uint64_t v;
+
+		memcpy(&v, raw + f.offset, 8);
+		return v;
+	} else {
+		uint32_t v;
+
+		memcpy(&v, raw + f.offset, 4);
+		return v;
+	}
+}
+
+/* The time of a record, for merging rings (0 if unknown: goes first). */
+static uint64_t record_time(const struct pfx_sampler *s, const struct perf_event_header *h)
+{
+	const uint8_t *p = (const uint8_t *)h;
+	uint64_t id, t;
+	enum ev_role role;
+
+	if (h->type == PERF_RECORD_SAMPLE) {
+		if (h->size < 40)
+			return 0;
+		memcpy(&id, p + 8, 8);
+		if (!lookup_role(s, id, &role))
+			return 0;
+		memcpy(&t, p + (role == ROLE_ENTRY ? 24 : 32), 8);
+		return t;
+	}
+	if (h->size < sizeof(*h) + sizeof(struct pfx_perf_sample_id))
+		return 0;
+	memcpy(&t, p + h->size - 16, 8);	/* sample_id: ... time, identifier */
+	return t;
+}
+
+static void trailer(const struct perf_event_header *h, struct pfx_sample_event *ev)
+{
+	struct pfx_perf_sample_id id;
+
+	if (h->size < sizeof(*h) + sizeof(id))
+		return;
+	memcpy(&id, (const uint8_t *)h + h->size - sizeof(id), sizeof(id));
+	ev->time = id.time;
+	ev->pid = id.pid;
+	ev->tid = id.tid;
+}
+
+static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *h, bool major,
+			 struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_fault_sample *fs = (const void *)h;
+
+	if (h->size < sizeof(*fs))
+		return false;
+	ev->type = PFX_SAMPLE_FAULT;
+	ev->time = fs->time;
+	ev->pid = fs->pid;
+	ev->tid = fs->tid;
+	ev->addr = fs->addr;
+	ev->ip = fs->ip;
+	ev->major = major;
+	if (s->opts.callchain && h->size >= sizeof(*fs) + 8) {
+		const uint64_t *chain = (const uint64_t *)(fs + 1);
+		uint64_t nr = chain[0];
+		uint16_t n = 0;
+
+		if (nr > (h->size - sizeof(*fs) - 8) / 8)
+			nr = (h->size - sizeof(*fs) - 8) / 8;
+		for (uint64_t i = 0; i < nr && n < PFX_SAMPLER_MAX_CHAIN; i++)
+			if (chain[1 + i] < PERF_CONTEXT_MAX)
+				s->callchain[n++] = chain[1 + i];
+		ev->callchain = s->callchain;
+		ev->callchain_len = n;
+	}
+	return true;
+}
+
+static bool decode_entry(const struct pfx_sampler *s, const struct perf_event_header *h,
+			 struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_raw_sample *rs = (const void *)h;
+	uint32_t raw_size;
+
+	if (h->size < sizeof(*rs))
+		return false;
+	raw_size = rs->raw_size;
+	if (raw_size > h->size - sizeof(*rs))
+		raw_size = h->size - sizeof(*rs);
+	ev->type = PFX_SAMPLE_FAULT_ENTRY;
+	ev->time = rs->time;
+	ev->pid = rs->pid;
+	ev->tid = rs->tid;
+	ev->addr = raw_value(rs->raw, raw_size, s->f_address);
+	ev->ip = raw_value(rs->raw, raw_size, s->f_ip);
+	ev->error_code = raw_value(rs->raw, raw_size, s->f_error_code);
+	return true;
+}
+
+/* Fill ev from one record; false for records pfx does not use. */
+static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
+		   struct pfx_sample_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE: {
+		uint64_t id;
+		enum ev_role role;
+
+		if (h->size < 16)
+			return false;
+		memcpy(&id, (const uint8_t *)h + 8, 8);
+		if (!lookup_role(s, id, &role))
+			return false;
+		if (role == ROLE_ENTRY)
+			return decode_entry(s, h, ev);
+		return decode_fault(s, h, role == ROLE_MAJOR, ev);
+	}
+	case PERF_RECORD_MMAP2: {
+		const struct pfx_perf_mmap2 *m = (const void *)h;
+		size_t max = h->size - sizeof(*m) - sizeof(struct pfx_perf_sample_id);
+
+		if (h->size < sizeof(*m) + sizeof(struct pfx_perf_sample_id) ||
+		    strnlen(m->filename, max) == max)
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_MMAP;
+		ev->pid = m->pid;
+		ev->tid = m->tid;
+		ev->addr = m->addr;
+		ev->len = m->len;
+		ev->pgoff = m->pgoff;
+		ev->prot = m->prot;
+		ev->flags = m->flags;
+		ev->name = m->filename;
+		return true;
+	}
+	case PERF_RECORD_COMM: {
+		const struct pfx_perf_comm *c = (const void *)h;
+		size_t max = h->size - sizeof(*c) - sizeof(struct pfx_perf_sample_id);
+
+		if (h->size < sizeof(*c) + sizeof(struct pfx_perf_sample_id) ||
+		    strnlen(c->comm, max) == max)
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_COMM;
+		ev->pid = c->pid;
+		ev->tid = c->tid;
+		ev->name = c->comm;
+		return true;
+	}
+	case PERF_RECORD_FORK:
+	case PERF_RECORD_EXIT: {
+		const struct pfx_perf_task *t = (const void *)h;
+
+		if (h->size < sizeof(*t))
+			return false;
+		ev->type = h->type == PERF_RECORD_FORK ? PFX_SAMPLE_FORK : PFX_SAMPLE_EXIT;
+		ev->time = t->time;
+		ev->pid = t->pid;
+		ev->tid = t->tid;
+		ev->ppid = t->ppid;
+		return true;
+	}
+	case PERF_RECORD_LOST: {
+		const struct pfx_perf_lost *l = (const void *)h;
+
+		if (h->size < sizeof(*l))
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_LOST;
+		ev->lost = l->lost;
+		return true;
+	}
+	case PERF_RECORD_LOST_SAMPLES: {
+		const struct pfx_perf_lost_samples *l = (const void *)h;
+
+		if (h->size < sizeof(*l))
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_LOST_SAMPLES;
+		ev->lost = l->lost;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Each ring is in time order; merging the heads gives global order (a
+ * thread that migrates between CPUs keeps its faults in order). */
+int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx)
+{
+	const struct perf_event_header *head[s->ncpus];
+	uint64_t when[s->ncpus];
+	struct pfx_sample_event ev;
+	size_t live = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < s->ncpus; i++) {
+		pfx_ring_begin(&s->rings[i]);
+		head[i] = pfx_ring_peek(&s->rings[i]);
+		when[i] = head[i] ? record_time(s, head[i]) : 0;
+		live += head[i] != NULL;
+	}
+	while (live && !ret) {
+		size_t best = SIZE_MAX;
+
+		for (size_t i = 0; i < s->ncpus; i++)
+			if (head[i] && (best == SIZE_MAX || when[i] < when[best]))
+				best = i;
+		if (decode(s, head[best], &ev))
+			ret = fn(&ev, ctx);
+		pfx_ring_advance(&s->rings[best]);
+		head[best] = pfx_ring_peek(&s->rings[best]);
+		if (head[best])
+			when[best] = record_time(s, head[best]);
+		else
+			live--;
+	}
+	for (size_t i = 0; i < s->ncpus; i++)
+		pfx_ring_end(&s->rings[i]);
+	return ret;
+}

@@ -1,0 +1,76 @@
+# latency.gp: page-fault latency distribution ('pfx plot --chart latency').
+#
+# pfx writes a header of variables above this template; edit either and
+# rerun 'gnuplot latency.gp'.  Variables read here:
+#   data      table: low_us high_us minor major unknown, one row per
+#             power-of-two latency bin [low, high)
+#   out, term, title, subtitle
+#   p50_us, p99_us      median and 99th percentile (from ~4%-wide bins)
+#   lat_lo_us, lat_hi_us  the range the bins cover
+#   total_minor, total_major, total_unknown   measured faults of each kind
+
+if (!exists('data')) data = 'latency.dat'
+if (!exists('out')) out = 'latency.png'
+if (!exists('term')) term = 'pngcairo size 900,500 noenhanced'
+if (!exists('title')) title = 'Page fault latency'
+if (!exists('subtitle')) subtitle = ''
+if (!exists('p50_us')) p50_us = 0
+if (!exists('p99_us')) p99_us = 0
+if (!exists('total_minor')) total_minor = 1
+if (!exists('total_major')) total_major = 0
+if (!exists('total_unknown')) total_unknown = 0
+if (!exists('lat_lo_us')) lat_lo_us = 0.25
+if (!exists('lat_hi_us')) lat_hi_us = 1e6
+
+set terminal @term
+set output out
+set encoding utf8
+
+# the panels: data column, name, colour, total
+array kind_col[3] = [3, 4, 5]
+array kind_name[3] = ['minor faults', 'major faults', 'unclassified faults']
+array kind_color[3] = ['#4e79a7', '#e15759', '#9c755f']
+array kind_total[3] = [total_minor, total_major, total_unknown]
+panels = (total_minor > 0) + (total_major > 0) + (total_unknown > 0)
+if (panels == 0) panels = 1
+
+percentiles = sprintf('p50 %.3g µs, p99 %.3g µs over all %d measured faults', p50_us, p99_us, \
+	total_minor + total_major + total_unknown)
+set multiplot layout panels, 1 title title."\n".subtitle."\n".percentiles
+set ylabel 'faults'
+set logscale x 2
+set xrange [lat_lo_us:lat_hi_us]
+set format y '%.1s%c'
+set yrange [0:*]
+set offsets 0, 0, graph 0.05, 0
+set grid ytics xtics lc rgb '#dddddd'
+set key top right opaque box lc rgb '#bbbbbb'
+set style fill solid 0.85 border rgb '#ffffff'
+set border 3
+set xtics nomirror
+set ytics nomirror
+set lmargin 11
+set rmargin 3
+
+# One panel per kind of fault: major faults take ~100x longer and are
+# ~100x fewer, so a shared axis would hide them.  Dashed lines: p50, p99.
+drawn = 0
+do for [k = 1:3] {
+	if (kind_total[k] > 0 || (k == 1 && panels == 1 && drawn == 0)) {
+		drawn = drawn + 1
+		unset arrow
+		if (p50_us > 0) { set arrow from p50_us, graph 0 to p50_us, graph 1 nohead dt 2 lc rgb '#555555' front }
+		if (p99_us > 0) { set arrow from p99_us, graph 0 to p99_us, graph 1 nohead dt 3 lc rgb '#555555' front }
+		if (drawn == panels) {
+			set xlabel 'fault latency (µs, log scale; bins are powers of two; dashed: p50, dotted: p99)'
+			set format x '%g'
+		} else {
+			unset xlabel
+			set format x ''
+		}
+		plot data using (sqrt($1 * $2)):(column(kind_col[k]) / 2):1:2:(0):(column(kind_col[k])) \
+			with boxxyerror lc rgb kind_color[k] \
+			title sprintf('%s (%d)', kind_name[k], kind_total[k])
+	}
+}
+unset multiplot

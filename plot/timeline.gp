@@ -1,0 +1,64 @@
+# timeline.gp: page-fault rates over time ('pfx plot --chart timeline').
+#
+# pfx writes a header of variables above this template; edit either and
+# rerun 'gnuplot timeline.gp'.  Variables read here:
+#   data      table: time_s minor/s major/s unknown/s minor major unknown
+#             (one row per time bin, time_s = the bin's middle)
+#   out, term           image file and gnuplot terminal
+#   title, subtitle     chart title, and what was recorded
+#   bin_s, bin_label    bin width in seconds, and as text ("5 ms")
+#   total_minor, total_major, total_unknown   faults of each kind
+# One panel per kind of fault that occurred, sharing the time axis, so a
+# handful of major faults is not flattened under thousands of minor ones.
+
+if (!exists('data')) data = 'timeline.dat'
+if (!exists('out')) out = 'timeline.png'
+if (!exists('term')) term = 'pngcairo size 900,500 noenhanced'
+if (!exists('title')) title = 'Page faults over time'
+if (!exists('subtitle')) subtitle = ''
+if (!exists('bin_s')) bin_s = 0.001
+if (!exists('bin_label')) bin_label = sprintf('%g s', bin_s)
+if (!exists('total_minor')) total_minor = 1
+if (!exists('total_major')) total_major = 0
+if (!exists('total_unknown')) total_unknown = 0
+
+set terminal @term
+set output out
+set encoding utf8
+
+# the panels: data column, name, colour, total
+array kind_col[3] = [2, 3, 4]
+array kind_name[3] = ['minor faults', 'major faults', 'unclassified faults']
+array kind_color[3] = ['#4e79a7', '#e15759', '#9c755f']
+array kind_total[3] = [total_minor, total_major, total_unknown]
+panels = (total_minor > 0) + (total_major > 0) + (total_unknown > 0)
+if (panels == 0) panels = 1
+
+set multiplot layout panels, 1 title title."\n".subtitle
+set grid ytics xtics lc rgb '#dddddd'
+set key top right opaque box lc rgb '#bbbbbb'
+set yrange [0:*]
+set format y '%.1s%c'
+set style fill solid 0.6 noborder
+set lmargin 11
+set rmargin 3
+set xrange [0:*]
+
+drawn = 0
+do for [k = 1:3] {
+	if (kind_total[k] > 0 || (k == 1 && panels == 1 && drawn == 0)) {
+		drawn = drawn + 1
+		set ylabel 'faults/s'
+		# only the bottom panel names the time axis
+		if (drawn == panels) {
+			set xlabel sprintf('time (s); bins of %s', bin_label)
+			set format x '%g'
+		} else {
+			unset xlabel
+			set format x ''
+		}
+		plot data using 1:(column(kind_col[k])):(bin_s) with boxes lc rgb kind_color[k] \
+			title sprintf('%s (%d in all)', kind_name[k], kind_total[k])
+	}
+}
+unset multiplot

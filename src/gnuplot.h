@@ -1,0 +1,37 @@
+/* gnuplot: find the gnuplot program and run it on a script.  gnuplot is a
+ * run-time dependency of 'pfx plot' only; without it, pfx still writes
+ * scripts (--script) for the user to run elsewhere. */
+#ifndef PFX_GNUPLOT_H
+#define PFX_GNUPLOT_H
+
+#include <stdio.h>
+
+/* The Debian package that provides gnuplot without X11. */
+#define PFX_GNUPLOT_PACKAGE "gnuplot-nox"
+
+/* Look gnuplot up in $PATH.  *path is malloc'ed.  0 or -ENOENT. */
+int pfx_gnuplot_find(char **path);
+
+/* Run 'gnuplot SCRIPT' with stdin on /dev/null, killing it after
+ * timeout_ms.  Whatever it printed on stderr is returned in *messages
+ * (malloc'ed, possibly empty; gnuplot also prints warnings there).
+ * 0 when it exited 0; -EPROTO when it exited non-zero or died of a
+ * signal; -ETIMEDOUT; other -errno when it could not be started. */
+int pfx_gnuplot_run(const char *gnuplot, const char *script, unsigned timeout_ms,
+		    char **messages);
+
+/* The most useful line of gnuplot's stderr for a one-line error: the
+ * first line naming a problem ("... line N: ..."), else the last
+ * non-empty line.  Copied into buf. */
+void pfx_gnuplot_summary(const char *messages, char *buf, unsigned size);
+
+/* Script text helpers.  Strings are written single-quoted, gnuplot's
+ * literal form (no backslash escapes; a quote is doubled), so any file
+ * name or command line survives. */
+void pfx_gnuplot_string(FILE *fp, const char *s);
+/* "name = 'value'\n" */
+void pfx_gnuplot_set_string(FILE *fp, const char *name, const char *value);
+/* "name = value\n" with enough digits to round-trip */
+void pfx_gnuplot_set_number(FILE *fp, const char *name, double value);
+
+#endif

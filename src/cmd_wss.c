@@ -1,12 +1,508 @@
-/* cmd_wss: placeholder until 'pfx wss' lands. */
+/* cmd_wss: 'pfx wss', the working-set size of a process over time next to
+ * its RSS.  Parses options, picks the method (wss.h), and prints one sample
+ * per INTERVAL: reset at the start of a window, read at its end. */
 #include "config.h"
 #include "cmd.h"
+#include "output.h"
+#include "procstat.h"
+#include "sig.h"
+#include "target.h"
 #include "util.h"
+#include "wss.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MIB (1024.0 * 1024.0)
+
+static const char refs_note[] =
+	"clear_refs resets the referenced bits the kernel's LRU uses to choose pages to reclaim: "
+	"this perturbs the target's reclaim while pfx wss runs";
+
+struct wss_opts {
+	pid_t pid;			/* -p, or 0 */
+	char **cmd;			/* after --, or NULL */
+	enum pfx_wss_method method;
+	enum pfx_format format;
+	const char *output;
+	const char *root;		/* --root / PFX_ROOT: fixture tree, "" = real */
+	bool by_mapping;
+	double interval_s;
+	uint64_t count;			/* 0 = until the target exits or Ctrl-C */
+};
+
+/* What the output needs besides each reading. */
+struct wss_run {
+	const struct wss_opts *o;
+	struct pfx_wss_choice choice;
+	char comm[64];
+	pid_t pid;
+	uint64_t start_ns;
+	FILE *fp;
+	size_t samples;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pfx wss [-p PID | -- CMD [ARGS]] [--method auto|idle|refs] [--by-mapping]\n"
+		"               [--format text|json|csv] [-o FILE] [INTERVAL [COUNT]]\n"
+		"\n"
+		"Estimate the working-set size (memory touched per INTERVAL seconds, default 1)\n"
+		"of a process over time, next to its RSS.  COUNT samples, or until the process\n"
+		"exits or Ctrl-C.\n"
+		"\n"
+		"  -p, --pid PID        measure a running process\n"
+		"  -m, --method M       idle: idle page tracking (needs root and\n"
+		"                       CONFIG_IDLE_PAGE_TRACKING; does not disturb the target)\n"
+		"                       refs: clear_refs + smaps Referenced (perturbs the\n"
+		"                       target's page reclaim)\n"
+		"                       auto (default): idle where the kernel has it, else refs\n"
+		"      --by-mapping     add the breakdown per mapping to each sample\n"
+		"      --format F       text (default), json (one object per line; the input of\n"
+		"                       'pfx plot --chart wss') or csv\n"
+		"  -o, --output FILE    write there (complete when pfx stops) instead of stdout\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"See pfx-wss(1).\n");
+}
+
+/* A negative number as INTERVAL looks like an option to getopt: catch it first. */
+static bool looks_negative(const char *arg)
+{
+	return arg[0] == '-' && ((arg[1] >= '0' && arg[1] <= '9') || arg[1] == '.');
+}
+
+static int parse_positional(struct wss_opts *o, const char *arg, int index)
+{
+	if (index == 0) {
+		if (pfx_parse_seconds(arg, &o->interval_s) || o->interval_s > 86400) {
+			pfx_err("invalid INTERVAL '%s'; give seconds between samples, e.g. 1 or 0.5", arg);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (index == 1) {
+		if (pfx_parse_u64(arg, &o->count) || o->count == 0) {
+			pfx_err("invalid COUNT '%s'; give the number of samples, 1 or more", arg);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	pfx_err("unexpected argument '%s'; put the command to run after --", arg);
+	return -EINVAL;
+}
+
+static int parse_options(int argc, char **argv, struct wss_opts *o)
+{
+	enum { OPT_FORMAT = 256, OPT_BY_MAPPING, OPT_ROOT };
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "method", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "by-mapping", no_argument, NULL, OPT_BY_MAPPING },
+		{ "root", required_argument, NULL, OPT_ROOT },	/* hidden: fixture tree for tests */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, positional = 0;
+
+	o->interval_s = 1;
+	o->root = getenv("PFX_ROOT") ? getenv("PFX_ROOT") : "";
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (looks_negative(argv[i]) && !(i > 1 && (strcmp(argv[i - 1], "-p") == 0 ||
+							   strcmp(argv[i - 1], "--pid") == 0)))
+			return parse_positional(o, argv[i], positional);
+	}
+	opterr = 0;
+	optind = 1;
+	/* '-' first: non-options come back in order as 1, so INTERVAL COUNT
+	 * stay apart from the CMD after "--". */
+	while ((c = getopt_long(argc, argv, "-:p:m:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (parse_positional(o, optarg, positional++))
+				return -EINVAL;
+			break;
+		case 'p':
+			if (pfx_parse_pid(optarg, &o->pid)) {
+				pfx_err("invalid PID '%s'; give a process id, e.g. -p 1234", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'm':
+			if (pfx_wss_method_parse(optarg, &o->method)) {
+				pfx_err("unknown method '%s'; use auto, idle or refs", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'o': o->output = optarg; break;
+		case OPT_FORMAT:
+			if (pfx_format_parse(optarg, &o->format)) {
+				pfx_err("unknown format '%s'; use text, json or csv", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_BY_MAPPING: o->by_mapping = true; break;
+		case OPT_ROOT: o->root = optarg; break;
+		case 'h':
+			usage(stdout);
+			exit(PFX_EXIT_OK);
+		case ':':
+			pfx_err("option '%s' needs a value; see 'pfx wss --help'", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			pfx_err("unknown option '%s'; see 'pfx wss --help'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
+		pfx_err("no command after --; give the command to run, e.g. pfx wss -- ./app");
+		return -EINVAL;
+	}
+	if (!o->pid == !o->cmd) {
+		pfx_err(o->pid ? "give either -p PID or -- CMD, not both"
+			       : "which process? give -p PID or -- CMD");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --- output --- */
+
+static double ms_between(uint64_t a_ns, uint64_t b_ns)
+{
+	return (double)(b_ns - a_ns) / 1e6;
+}
+
+static void print_header(const struct wss_run *run)
+{
+	const struct wss_opts *o = run->o;
+	const char *method = pfx_wss_method_name(run->choice.method);
+	bool refs = run->choice.method == PFX_WSS_REFS;
+
+	switch (o->format) {
+	case PFX_FORMAT_JSON:
+		fprintf(run->fp, "{\"type\":\"header\",\"command\":\"wss\",\"pid\":%d,\"comm\":", (int)run->pid);
+		pfx_json_string(run->fp, run->comm);
+		fprintf(run->fp, ",\"method\":\"%s\",\"method_reason\":", method);
+		pfx_json_string(run->fp, run->choice.reason);
+		fprintf(run->fp, ",\"interval_s\":%.6g,\"perturbs_reclaim\":%s", o->interval_s,
+			refs ? "true" : "false");
+		if (refs) {
+			fprintf(run->fp, ",\"note\":");
+			pfx_json_string(run->fp, refs_note);
+		}
+		fprintf(run->fp, "}\n");
+		break;
+	case PFX_FORMAT_CSV:
+		fprintf(run->fp, "# pfx wss: pid %d (%s), method %s (%s)%s%s\n", (int)run->pid, run->comm,
+			method, run->choice.reason, refs ? "; " : "", refs ? refs_note : "");
+		fprintf(run->fp, "time,window_s,method,scope,start,end,name,wss_bytes,wss_anon_bytes,"
+				 "wss_file_bytes,rss_bytes,reset_ms,read_ms\n");
+		break;
+	case PFX_FORMAT_TEXT:
+		fprintf(run->fp, "pfx wss: pid %d (%s), method %s (%s), interval %.6g s\n", (int)run->pid,
+			run->comm, method, run->choice.reason, o->interval_s);
+		if (refs)
+			fprintf(run->fp, "note: %s\n", refs_note);
+		fprintf(run->fp, "%9s %9s %10s %10s %10s %10s %8s %9s\n", "time_s", "window_s", "WSS_MiB",
+			"anon_MiB", "file_MiB", "RSS_MiB", "WSS/RSS", "scan_ms");
+		break;
+	}
+}
+
+static void json_bytes(FILE *fp, const struct pfx_wss_bytes *b)
+{
+	fprintf(fp, "\"wss_bytes\":%llu,\"wss_anon_bytes\":%llu,\"wss_file_bytes\":%llu,\"rss_bytes\":%llu",
+		(unsigned long long)b->wss, (unsigned long long)b->wss_anon,
+		(unsigned long long)b->wss_file, (unsigned long long)b->rss);
+}
+
+static void print_json(const struct wss_run *run, const struct pfx_wss_reading *r, double time_s)
+{
+	FILE *fp = run->fp;
+
+	fprintf(fp, "{\"type\":\"sample\",\"time\":%.6f,\"window_s\":%.6f,\"method\":\"%s\",", time_s,
+		pfx_wss_window_s(r), pfx_wss_method_name(run->choice.method));
+	json_bytes(fp, &r->total);
+	fprintf(fp, ",\"reset_ms\":%.3f,\"read_ms\":%.3f", ms_between(r->reset_start_ns, r->reset_end_ns),
+		ms_between(r->read_start_ns, r->read_end_ns));
+	if (run->o->by_mapping) {
+		fprintf(fp, ",\"mappings\":[");
+		for (size_t i = 0; i < r->n_mappings; i++) {
+			const struct pfx_wss_mapping *m = &r->mappings[i];
+
+			fprintf(fp, "%s{\"start\":\"0x%llx\",\"end\":\"0x%llx\",\"name\":", i ? "," : "",
+				(unsigned long long)m->start, (unsigned long long)m->end);
+			pfx_json_string(fp, m->name);
+			fputc(',', fp);
+			json_bytes(fp, &m->bytes);
+			fputc('}', fp);
+		}
+		fputc(']', fp);
+	}
+	fprintf(fp, "}\n");
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void csv_row(const struct wss_run *run, const struct pfx_wss_reading *r, double time_s,
+		    const struct pfx_wss_mapping *m)
+{
+	const struct pfx_wss_bytes *b = m ? &m->bytes : &r->total;
+	FILE *fp = run->fp;
+
+	fprintf(fp, "%.6f,%.6f,%s,%s,", time_s, pfx_wss_window_s(r),
+		pfx_wss_method_name(run->choice.method), m ? "mapping" : "total");
+	if (m) {
+		fprintf(fp, "0x%llx,0x%llx,", (unsigned long long)m->start, (unsigned long long)m->end);
+		csv_field(fp, m->name);
+	} else {
+		fputs(",,", fp);
+	}
+	fprintf(fp, ",%llu,%llu,%llu,%llu,%.3f,%.3f\n", (unsigned long long)b->wss,
+		(unsigned long long)b->wss_anon, (unsigned long long)b->wss_file,
+		(unsigned long long)b->rss, ms_between(r->reset_start_ns, r->reset_end_ns),
+		ms_between(r->read_start_ns, r->read_end_ns));
+}
+
+static void print_text(const struct wss_run *run, const struct pfx_wss_reading *r, double time_s)
+{
+	const struct pfx_wss_bytes *b = &r->total;
+	double pct = b->rss ? 100.0 * (double)b->wss / (double)b->rss : 0;
+
+	fprintf(run->fp, "%9.3f %9.3f %10.2f %10.2f %10.2f %10.2f %7.1f%% %9.2f\n", time_s,
+		pfx_wss_window_s(r), (double)b->wss / MIB, (double)b->wss_anon / MIB,
+		(double)b->wss_file / MIB, (double)b->rss / MIB, pct,
+		ms_between(r->reset_start_ns, r->reset_end_ns) + ms_between(r->read_start_ns, r->read_end_ns));
+	for (size_t i = 0; i < r->n_mappings; i++) {
+		const struct pfx_wss_mapping *m = &r->mappings[i];
+
+		if (m->bytes.rss == 0)
+			continue;
+		fprintf(run->fp, "%19s %10.2f %10.2f %10.2f %10.2f  %llx-%llx %s\n", "", (double)m->bytes.wss / MIB,
+			(double)m->bytes.wss_anon / MIB, (double)m->bytes.wss_file / MIB,
+			(double)m->bytes.rss / MIB, (unsigned long long)m->start, (unsigned long long)m->end,
+			*m->name ? m->name : "[anon]");
+	}
+}
+
+static void print_sample(struct wss_run *run, const struct pfx_wss_reading *r)
+{
+	double time_s = (double)(r->read_end_ns - run->start_ns) / 1e9;
+
+	switch (run->o->format) {
+	case PFX_FORMAT_JSON:
+		print_json(run, r, time_s);
+		break;
+	case PFX_FORMAT_CSV:
+		csv_row(run, r, time_s, NULL);
+		for (size_t i = 0; i < r->n_mappings; i++)
+			csv_row(run, r, time_s, &r->mappings[i]);
+		break;
+	case PFX_FORMAT_TEXT:
+		print_text(run, r, time_s);
+		break;
+	}
+	/* Live output: a reader of the pipe sees each sample as it is taken. */
+	if (!run->o->output)
+		fflush(run->fp);
+	run->samples++;
+}
+
+/* --- errors --- */
+
+static void report_open_error(const struct wss_opts *o, enum pfx_wss_method method, pid_t pid, int err)
+{
+	if (err == -ESRCH) {
+		pfx_err("process %d does not exist (or exited); check the PID", (int)pid);
+	} else if (method == PFX_WSS_IDLE && err == -ENOENT) {
+		pfx_err("idle page tracking is not available on this kernel (no %s%s); use --method refs or "
+			"a kernel with CONFIG_IDLE_PAGE_TRACKING", o->root, PFX_PAGE_IDLE_BITMAP);
+	} else if (method == PFX_WSS_IDLE && (err == -EACCES || err == -EPERM)) {
+		pfx_err("idle page tracking needs root (page_idle/bitmap, kpageflags and PFNs in pagemap: %s); "
+			"run pfx as root or use --method refs", strerror(-err));
+	} else if (err == -EACCES || err == -EPERM) {
+		pfx_err("not allowed to use /proc/%d/clear_refs and smaps (%s); run pfx as root or as the "
+			"owner of process %d", (int)pid, strerror(-err), (int)pid);
+	} else {
+		pfx_err("cannot measure process %d with the %s method: %s", (int)pid,
+			pfx_wss_method_name(method), strerror(-err));
+	}
+}
+
+/* --- the sampling loop --- */
+
+/* Sleep until deadline_ns (CLOCK_MONOTONIC), returning early when the
+ * target exits (its pidfd turns readable) or a stop is requested. */
+static void wait_until(struct pfx_target *t, uint64_t deadline_ns)
+{
+	for (;;) {
+		uint64_t now = pfx_now_ns();
+		struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
+		int timeout_ms;
+
+		if (now >= deadline_ns || pfx_sig_stop_requested())
+			return;
+		timeout_ms = (int)((deadline_ns - now + 999999) / 1000000);
+		if (poll(&pfd, t->pidfd >= 0 ? 1 : 0, timeout_ms) > 0)
+			return;
+	}
+}
+
+/* 0 = the loop ended normally (COUNT, target exit, Ctrl-C), or -errno
+ * already reported. */
+static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target *t)
+{
+	const struct wss_opts *o = run->o;
+	uint64_t interval_ns = (uint64_t)llround(o->interval_s * 1e9);
+	struct pfx_wss_reading r = { 0 };
+	int err;
+
+	run->start_ns = pfx_now_ns();
+	err = pfx_wss_reset(w, &r);
+	while (!err) {
+		wait_until(t, r.reset_end_ns + interval_ns);
+		if (pfx_sig_stop_requested() || pfx_target_poll_exit(t) == 1)
+			break;
+		err = pfx_wss_read(w, &r);
+		if (err)
+			break;
+		print_sample(run, &r);
+		if (o->count && run->samples == o->count)
+			break;
+		err = pfx_wss_reset(w, &r);
+	}
+	pfx_wss_reading_clear(&r);
+	if (err == -ESRCH || (err && pfx_target_poll_exit(t) == 1))
+		err = 0;	/* the target exited between two checks */
+	if (err) {
+		pfx_err("measuring process %d failed: %s", (int)run->pid, strerror(-err));
+		return err;
+	}
+	if (run->samples == 0 && !pfx_sig_stop_requested()) {
+		pfx_err("process %d exited before the first sample; use a shorter INTERVAL (now %.6g s)",
+			(int)run->pid, o->interval_s);
+		return -ESRCH;
+	}
+	if (!t->launched && t->exited)
+		pfx_warn("process %d exited; stopped after %zu samples", (int)run->pid, run->samples);
+	return 0;
+}
+
+/* Attach, or launch the command and let it exec: the method's files must
+ * be opened after the exec, since /proc/PID/smaps and pagemap hold on to
+ * the address space they were opened on. */
+static int start_target(const struct wss_opts *o, struct pfx_target *t)
+{
+	int err;
+
+	if (!o->cmd) {
+		err = pfx_target_attach(t, o->pid);
+		if (err)
+			pfx_err("process %d does not exist; check the PID", (int)o->pid);
+		return err;
+	}
+	err = pfx_target_launch(t, o->cmd);
+	if (err) {
+		pfx_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
+		return err;
+	}
+	err = pfx_target_start(t);
+	if (err) {
+		pfx_err("cannot run '%s': %s", o->cmd[0], strerror(-err));
+		pfx_target_close(t);
+	}
+	return err;
+}
+
+/* Stop a launched command still running when sampling ends (COUNT reached
+ * or Ctrl-C), as perf stat does, and reap it. */
+static void finish_target(struct pfx_target *t)
+{
+	if (t->launched && !t->exited && pfx_target_poll_exit(t) == 0) {
+		int sig = pfx_sig_stop_signal();
+
+		pfx_target_forward_signal(t, sig ? sig : SIGTERM);
+		pfx_target_wait(t);
+	}
+	pfx_target_close(t);
+}
 
 int cmd_wss(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pfx_err("'wss' is not implemented yet");
-	return PFX_EXIT_ERROR;
+	struct wss_opts o = { .method = PFX_WSS_AUTO, .format = PFX_FORMAT_TEXT };
+	struct wss_run run = { .o = &o };
+	struct pfx_outfile out;
+	struct pfx_target t;
+	struct pfx_wss w;
+	int err;
+
+	if (parse_options(argc, argv, &o))
+		return PFX_EXIT_USAGE;
+	pfx_wss_choose(o.method, o.root, &run.choice);
+	/* Say why idle cannot work before starting anything. */
+	if (run.choice.method == PFX_WSS_IDLE && pfx_wss_idle_probe(o.root) == -ENOENT) {
+		report_open_error(&o, PFX_WSS_IDLE, 0, -ENOENT);
+		return PFX_EXIT_ERROR;
+	}
+	pfx_sig_install();
+	if (start_target(&o, &t))
+		return PFX_EXIT_ERROR;
+	run.pid = t.pid;
+	err = pfx_wss_open(&w, run.choice.method, o.root, t.pid, o.by_mapping);
+	if (err) {
+		report_open_error(&o, run.choice.method, t.pid, err);
+		finish_target(&t);
+		return PFX_EXIT_ERROR;
+	}
+	err = pfx_outfile_open(&out, o.output);
+	if (err) {
+		pfx_err("cannot create '%s': %s", o.output, strerror(-err));
+		pfx_wss_close(&w);
+		finish_target(&t);
+		return PFX_EXIT_ERROR;
+	}
+	run.fp = out.fp;
+	if (pfx_proc_read_comm(t.pid, 0, run.comm, sizeof(run.comm)))
+		snprintf(run.comm, sizeof(run.comm), "?");
+	print_header(&run);
+	err = sample_loop(&run, &w, &t);
+	pfx_wss_close(&w);
+	finish_target(&t);
+	if (err) {
+		pfx_outfile_abort(&out);
+		return PFX_EXIT_ERROR;
+	}
+	err = pfx_outfile_commit(&out);
+	if (err) {
+		pfx_err("cannot write '%s': %s", o.output ? o.output : "standard output", strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	return PFX_EXIT_OK;
 }

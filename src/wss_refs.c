@@ -1,0 +1,209 @@
+/* wss_refs: clear_refs + smaps "Referenced:", read in one go and parsed
+ * without per-line allocations (a scan costs the kernel's page walk, not
+ * ours). */
+#include "config.h"
+#include "wss_refs.h"
+#include "maps.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pfx_wss_refs {
+	int clear_fd;
+	int smaps_fd;
+	char *buf;	/* the last smaps text, reused */
+	size_t cap;
+};
+
+static int open_proc_file(const char *root, pid_t pid, const char *name, int flags)
+{
+	int fd = pfx_wss_open_path(root, flags, "/proc/%d/%s", (int)pid, name);
+
+	return fd == -ENOENT ? -ESRCH : fd;
+}
+
+int pfx_wss_refs_open(const char *root, pid_t pid, struct pfx_wss_refs **out)
+{
+	struct pfx_wss_refs *refs = calloc(1, sizeof(*refs));
+	int err;
+
+	if (!refs)
+		return -ENOMEM;
+	refs->clear_fd = open_proc_file(root, pid, "clear_refs", O_WRONLY);
+	refs->smaps_fd = open_proc_file(root, pid, "smaps", O_RDONLY);
+	err = refs->clear_fd < 0 ? refs->clear_fd : refs->smaps_fd < 0 ? refs->smaps_fd : 0;
+	if (err) {
+		pfx_wss_refs_close(refs);
+		return err;
+	}
+	*out = refs;
+	return 0;
+}
+
+void pfx_wss_refs_close(struct pfx_wss_refs *refs)
+{
+	if (!refs)
+		return;
+	if (refs->clear_fd >= 0)
+		close(refs->clear_fd);
+	if (refs->smaps_fd >= 0)
+		close(refs->smaps_fd);
+	free(refs->buf);
+	free(refs);
+}
+
+int pfx_wss_refs_reset(struct pfx_wss_refs *refs)
+{
+	/* "1": clear the referenced/accessed bits of all pages (not "4",
+	 * soft-dirty, which would measure writes only). */
+	return pfx_write_all(refs->clear_fd, "1", 1);
+}
+
+/* smaps is a seq_file with a one-page buffer: a read() shows records
+ * while fewer bytes than asked for are buffered, and the record that does
+ * not fit in the page is walked, thrown away, and walked again by the next
+ * read().  Asking for at most half a page per read() keeps every record
+ * (~800 bytes) fitting, so no mapping's page walk is ever done twice;
+ * with large reads a big mapping is walked twice about every 4 KiB of
+ * text, which doubled the cost of a read in measurements (doc/wss.md). */
+#define SMAPS_READ_SIZE 2048
+
+/* Read the whole smaps file into refs->buf.  Length or -errno. */
+static ssize_t read_smaps(struct pfx_wss_refs *refs)
+{
+	size_t len = 0;
+
+	if (lseek(refs->smaps_fd, 0, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (refs->cap - len < SMAPS_READ_SIZE + 1) {
+			size_t cap = refs->cap ? refs->cap * 2 : 1u << 20;
+			char *grown = realloc(refs->buf, cap);
+
+			if (!grown)
+				return -ENOMEM;
+			refs->buf = grown;
+			refs->cap = cap;
+		}
+		n = read(refs->smaps_fd, refs->buf + len, SMAPS_READ_SIZE);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	refs->buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+int pfx_wss_refs_read(struct pfx_wss_refs *refs, bool by_mapping, struct pfx_wss_reading *r)
+{
+	ssize_t len = read_smaps(refs);
+
+	if (len < 0)
+		return (int)len;
+	/* An exited process (or one being reaped) has no mm: empty smaps. */
+	if (len == 0)
+		return -ESRCH;
+	return pfx_wss_refs_parse_smaps(refs->buf, by_mapping, r);
+}
+
+/* "Key:   1234 kB" -> bytes, when line starts with key (which ends in ':'). */
+static bool kb_field(const char *line, const char *key, size_t key_len, uint64_t *bytes)
+{
+	uint64_t kb = 0;
+	const char *p;
+
+	if (strncmp(line, key, key_len) != 0)
+		return false;
+	for (p = line + key_len; *p == ' '; p++)
+		;
+	for (; *p >= '0' && *p <= '9'; p++)
+		kb = kb * 10 + (uint64_t)(*p - '0');
+	*bytes = kb * 1024;
+	return true;
+}
+
+#define KEY(s) s, sizeof(s) - 1
+
+struct smaps_mapping {
+	struct pfx_map_entry entry;
+	uint64_t rss, referenced, anonymous;
+};
+
+static void split_referenced(const struct smaps_mapping *m, struct pfx_wss_bytes *b)
+{
+	uint64_t anon = m->referenced < m->anonymous ? m->referenced : m->anonymous;
+
+	b->wss = m->referenced;
+	b->wss_anon = anon;
+	b->wss_file = m->referenced - anon;
+	b->rss = m->rss;
+}
+
+static int finish_mapping(const struct smaps_mapping *m, bool by_mapping, struct pfx_wss_reading *r)
+{
+	struct pfx_wss_bytes b;
+
+	split_referenced(m, &b);
+	r->total.wss += b.wss;
+	r->total.wss_anon += b.wss_anon;
+	r->total.wss_file += b.wss_file;
+	r->total.rss += b.rss;
+	if (!by_mapping)
+		return 0;
+	return pfx_wss_reading_add_mapping(r, m->entry.start, m->entry.end, m->entry.path, &b);
+}
+
+static bool is_header_line(const char *line)
+{
+	const char *p = line;
+
+	while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
+		p++;
+	return p != line && *p == '-';
+}
+
+int pfx_wss_refs_parse_smaps(const char *text, bool by_mapping, struct pfx_wss_reading *r)
+{
+	struct smaps_mapping *m = malloc(sizeof(*m));
+	bool in_mapping = false;
+	int err = 0;
+
+	if (!m)
+		return -ENOMEM;
+	for (const char *line = text; *line && !err;) {
+		const char *next = strchr(line, '\n');
+
+		next = next ? next + 1 : line + strlen(line);
+		if (is_header_line(line)) {
+			if (in_mapping)
+				err = finish_mapping(m, by_mapping, r);
+			memset(m, 0, sizeof(*m));
+			if (!err && pfx_maps_parse_line(line, &m->entry) < 0)
+				err = -EINVAL;
+			in_mapping = true;
+		} else if (!in_mapping) {
+			err = -EINVAL;
+		} else if (line[0] == 'R') {
+			if (!kb_field(line, KEY("Rss:"), &m->rss))
+				kb_field(line, KEY("Referenced:"), &m->referenced);
+		} else if (line[0] == 'A') {
+			kb_field(line, KEY("Anonymous:"), &m->anonymous);
+		}
+		line = next;
+	}
+	if (!err && in_mapping)
+		err = finish_mapping(m, by_mapping, r);
+	free(m);
+	return err;
+}

@@ -1,0 +1,1 @@
+echo "wss bench: being written"

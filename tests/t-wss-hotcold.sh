@@ -1,0 +1,2 @@
+. "$top_srcdir/tests/lib.sh"
+skip "being written"

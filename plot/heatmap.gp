@@ -38,6 +38,7 @@ set mcbtics 10
 set palette defined (0 '#fde0c5', 1 '#f59e72', 2 '#e0524a', 3 '#9a1b4f', 4 '#3b0f4f')
 set yrange [-0.5:rows - 0.5]
 set xrange [0:*]
+set autoscale xfixmax
 set ytics nomirror scale 0 font ',8'
 set xtics nomirror out
 set grid xtics lc rgb '#eeeeee'

@@ -31,7 +31,8 @@ set style data histograms
 set style histogram rowstacked
 set style fill solid 0.85 border rgb '#ffffff'
 set boxwidth 0.7
-set xtics nomirror scale 0 font ',8'
+set ytics nomirror
+set xtics nomirror scale 0 font ',8' rotate by 25 right offset 1.5, 0
 set border 3
 
 # stack only the kinds that occurred; the total is printed over each bar

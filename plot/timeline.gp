@@ -43,6 +43,7 @@ set style fill solid 0.6 noborder
 set lmargin 11
 set rmargin 3
 set xrange [0:*]
+set autoscale xfixmax
 
 drawn = 0
 do for [k = 1:3] {

@@ -23,6 +23,7 @@ set title title."\n".sprintf('%s; %d samples, peak WSS %.1f MiB', subtitle, samp
 set xlabel 'time (s)'
 set ylabel 'MiB'
 set yrange [0:*]
+set xrange [0:*]
 set offsets 0, 0, graph 0.1, 0
 set grid ytics xtics lc rgb '#dddddd'
 set key top left opaque box lc rgb '#bbbbbb'

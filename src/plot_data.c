@@ -5,7 +5,7 @@
 #include "config.h"
 #include "plot_data.h"
 #include "gnuplot.h"
-#include "maps.h"
+#include "region_map.h"
 #include "output.h"
 #include "recfile.h"
 #include "util.h"
@@ -220,228 +220,63 @@ int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 	return err;
 }
 
-/* ---- regions: which mapping each fault hit ---- */
+/* ---- regions: which region each fault hit (region_map.h) ---- */
 
-/* Faults outside every known mapping are grouped by the 1 GiB window
- * they fall in, so they still show up (labelled "unmapped"). */
-#define UNMAPPED_WINDOW (1ull << 30)
-
-struct region {
-	uint32_t pid;
-	uint64_t time_ns;		/* the mapping exists from then on */
-	uint64_t start, end;		/* the mapping, [start, end) */
-	uint32_t flags;
-	bool unmapped;
-	char *path;
-	uint64_t lo, hi;		/* faulted pages, [lo, hi) */
-	uint64_t counts[COL_COUNT];
-	uint64_t faults;
-	/* heatmap layout: rows [row0, row0 + rows); each unit_bytes of
-	 * address covers unit_rows rows */
-	unsigned row0, rows, unit_rows;
-	uint64_t unit_bytes;
-};
-
-struct region_table {
-	struct region *v;
-	size_t n, cap;
-	size_t last_hit;		/* faults are local: try this one first */
-	uint64_t page_size;
+struct region_pass {
+	struct pfx_region_map *map;
 	uint64_t last_ns;
-	int err;			/* -ENOMEM from a callback */
+	int err;
 };
 
-static struct region *region_add(struct region_table *t)
+static void region_pass_mapping(void *ctx, const struct pfx_mapping *m)
 {
-	struct region *r;
+	struct region_pass *p = ctx;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct region *grown = realloc(t->v, cap * sizeof(*grown));
-
-		if (!grown) {
-			t->err = -ENOMEM;
-			return NULL;
-		}
-		t->v = grown;
-		t->cap = cap;
-	}
-	r = &t->v[t->n++];
-	memset(r, 0, sizeof(*r));
-	r->lo = UINT64_MAX;
-	return r;
+	if (pfx_region_map_add_mapping(p->map, m))
+		p->err = -ENOMEM;
 }
 
-static void region_mapping(void *ctx, const struct pfx_mapping *m)
+static void region_pass_fault(void *ctx, const struct pfx_fault *f)
 {
-	struct region_table *t = ctx;
-	struct region *r = region_add(t);
+	struct region_pass *p = ctx;
 
-	if (!r)
-		return;
-	r->pid = m->pid;
-	r->time_ns = m->time_ns;
-	r->start = m->start;
-	r->end = m->end;
-	r->flags = m->flags;
-	r->path = strdup(m->path ? m->path : "");
-	if (!r->path)
-		t->err = -ENOMEM;
+	if (f->time_ns > p->last_ns)
+		p->last_ns = f->time_ns;
+	if (!pfx_region_map_count(p->map, f))
+		p->err = -ENOMEM;
 }
 
-static bool region_contains(const struct region *r, const struct pfx_fault *f)
+/* Attribute every fault of the recording to its region; *list gets the
+ * regions with faults, busiest first. */
+static int collect_regions(const char *input, struct region_pass *p, struct pfx_region ***list,
+			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
 {
-	return r->pid == f->pid && f->addr >= r->start && f->addr < r->end;
-}
-
-/* The newest mapping holding the address that already existed at the
- * fault's time; failing that, any holding it (timestamps of mappings read
- * from /proc at the start can trail the first faults). */
-static struct region *region_find(struct region_table *t, const struct pfx_fault *f)
-{
-	struct region *fallback = NULL;
-
-	if (t->last_hit < t->n && region_contains(&t->v[t->last_hit], f) &&
-	    t->v[t->last_hit].time_ns <= f->time_ns)
-		return &t->v[t->last_hit];
-	for (size_t i = t->n; i-- > 0;) {
-		struct region *r = &t->v[i];
-
-		if (!region_contains(r, f))
-			continue;
-		if (r->time_ns <= f->time_ns) {
-			t->last_hit = i;
-			return r;
-		}
-		if (!fallback)
-			fallback = r;
-	}
-	return fallback;
-}
-
-static struct region *region_of_fault(struct region_table *t, const struct pfx_fault *f)
-{
-	struct region *r = region_find(t, f);
-
-	if (r)
-		return r;
-	r = region_add(t);
-	if (!r)
-		return NULL;
-	r->pid = f->pid;
-	r->unmapped = true;
-	r->start = f->addr & ~(UNMAPPED_WINDOW - 1);
-	r->end = r->start + UNMAPPED_WINDOW;
-	r->path = strdup("");
-	if (!r->path)
-		t->err = -ENOMEM;
-	return r;
-}
-
-static void region_fault(void *ctx, const struct pfx_fault *f)
-{
-	struct region_table *t = ctx;
-	struct region *r = region_of_fault(t, f);
-	uint64_t page = f->addr & ~(t->page_size - 1);
-
-	if (f->time_ns > t->last_ns)
-		t->last_ns = f->time_ns;
-	if (!r)
-		return;
-	r->counts[kind_column(f->kind)]++;
-	r->faults++;
-	if (page < r->lo)
-		r->lo = page;
-	if (page + t->page_size > r->hi)
-		r->hi = page + t->page_size;
-}
-
-static void region_table_free(struct region_table *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].path);
-	free(t->v);
-}
-
-/* Attribute every fault of the recording to its region. */
-static int collect_regions(const char *input, struct region_table *t,
-			   struct pfx_rec_header *header, struct pfx_plot_notes *notes)
-{
-	struct record_pass pass = { region_fault, region_mapping, t };
+	struct record_pass pass = { region_pass_fault, region_pass_mapping, p };
 	struct pfx_rec_reader *reader;
+	long count;
 	int err;
 
-	memset(t, 0, sizeof(*t));
-	/* the page size comes from the header, needed before the first fault */
+	/* the page size (header) is needed before the first fault */
 	err = pfx_rec_reader_open(&reader, input);
 	if (err)
 		return err;
-	t->page_size = pfx_rec_reader_header(reader)->page_size;
+	err = pfx_region_map_new(&p->map, pfx_rec_reader_header(reader)->page_size);
 	pfx_rec_reader_close(reader);
-	if (t->page_size == 0 || (t->page_size & (t->page_size - 1)))
-		t->page_size = 4096;
+	if (err)
+		return err;
 	err = read_record(input, &pass, header, notes);
-	return err ? err : t->err;
+	if (!err)
+		err = p->err;
+	if (err)
+		return err;
+	count = pfx_region_map_busiest(p->map, list);
+	if (count < 0)
+		return (int)count;
+	*n = (size_t)count;
+	return 0;
 }
 
-/* Regions with faults, most faults first (ties in address order). */
-static int by_faults(const void *a, const void *b)
-{
-	const struct region *x = *(const struct region *const *)a;
-	const struct region *y = *(const struct region *const *)b;
-
-	if (x->faults != y->faults)
-		return x->faults > y->faults ? -1 : 1;
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static int by_address(const void *a, const void *b)
-{
-	const struct region *x = *(const struct region *const *)a;
-	const struct region *y = *(const struct region *const *)b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static size_t regions_with_faults(const struct region_table *t, struct region ***out)
-{
-	struct region **list = calloc(t->n ? t->n : 1, sizeof(*list));
-	size_t n = 0;
-
-	if (!list)
-		return 0;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].faults)
-			list[n++] = &t->v[i];
-	qsort(list, n, sizeof(*list), by_faults);
-	*out = list;
-	return n;
-}
-
-/* A short name for a region: the file's base name, or its kind. */
-static void region_name(const struct region *r, bool show_pid, char *buf, size_t size)
-{
-	const char *base = strrchr(r->path, '/');
-	char name[64];
-
-	if (r->unmapped)
-		snprintf(name, sizeof(name), "unmapped");
-	else if (pfx_map_path_is_file(r->path))
-		snprintf(name, sizeof(name), "%.40s", base ? base + 1 : r->path);
-	else if (r->path[0] == '[')
-		snprintf(name, sizeof(name), "%.40s", r->path);
-	else
-		snprintf(name, sizeof(name), "%s",
-			 pfx_map_kind_name(pfx_map_classify(r->path, r->flags)));
-	if (show_pid)
-		snprintf(buf, size, "%s (pid %u)", name, r->pid);
-	else
-		snprintf(buf, size, "%s", name);
-}
-
-static bool several_pids(struct region **list, size_t n)
+static bool several_pids(struct pfx_region **list, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
 		if (list[i]->pid != list[0]->pid)
@@ -457,10 +292,17 @@ static void size_label(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%.3g KiB", bytes / 1024.0);
 }
 
+static void add_kind_counts(uint64_t *cols, const struct pfx_region *r)
+{
+	cols[COL_MINOR] += r->by_kind[PFX_FAULT_MINOR];
+	cols[COL_MAJOR] += r->by_kind[PFX_FAULT_MAJOR];
+	cols[COL_UNKNOWN] += r->by_kind[PFX_FAULT_UNKNOWN];
+}
+
 /* ---- regions chart: faults per region ---- */
 
 /* Bars beyond this many are summed into one "other" bar. */
-#define REGIONS_SHOWN 12
+#define REGIONS_SHOWN 8
 
 static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
 {
@@ -471,7 +313,8 @@ static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
 		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
 }
 
-static int write_regions_table(struct region **list, size_t n, const char *dir, FILE *vars)
+static int write_regions_table(struct pfx_region **list, size_t n, const char *dir,
+			       FILE *vars, uint64_t *totals)
 {
 	struct pfx_outfile out;
 	uint64_t other[COL_COUNT] = { 0 };
@@ -483,23 +326,26 @@ static int write_regions_table(struct region **list, size_t n, const char *dir, 
 		return err;
 	fprintf(out.fp, "# region minor major unknown  (region: name and start address)\n");
 	for (size_t i = 0; i < n; i++) {
+		uint64_t cols[COL_COUNT] = { 0 };
 		char name[96], label[160];
 
+		add_kind_counts(totals, list[i]);
 		if (i >= REGIONS_SHOWN) {
-			for (int c = 0; c < COL_COUNT; c++)
-				other[c] += list[i]->counts[c];
+			add_kind_counts(other, list[i]);
 			others++;
 			continue;
 		}
-		region_name(list[i], pids, name, sizeof(name));
+		add_kind_counts(cols, list[i]);
+		pfx_region_name(list[i], pids, name, sizeof(name));
+		/* gnuplot turns \n in a quoted data string into a line break */
 		snprintf(label, sizeof(label), "%s\\n0x%llx", name,
 			 (unsigned long long)(list[i]->unmapped ? list[i]->lo : list[i]->start));
-		write_region_row(out.fp, label, list[i]->counts);
+		write_region_row(out.fp, label, cols);
 	}
 	if (others) {
 		char label[64];
 
-		snprintf(label, sizeof(label), "%zu other regions", others);
+		snprintf(label, sizeof(label), "%zu other\\nregions", others);
 		write_region_row(out.fp, label, other);
 	}
 	return pfx_outfile_commit(&out);
@@ -508,23 +354,16 @@ static int write_regions_table(struct region **list, size_t n, const char *dir, 
 int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
-	struct region_table t;
+	struct region_pass p = { 0 };
 	struct pfx_rec_header header;
-	struct region **list = NULL;
+	struct pfx_region **list = NULL;
 	uint64_t totals[COL_COUNT] = { 0 };
 	size_t n = 0;
-	int err = collect_regions(input, &t, &header, notes);
+	int err = collect_regions(input, &p, &list, &n, &header, notes);
 
-	if (!err) {
-		n = regions_with_faults(&t, &list);
-		err = list ? 0 : -ENOMEM;
-	}
 	if (!err)
-		err = write_regions_table(list, n, dir, vars);
+		err = write_regions_table(list, n, dir, vars, totals);
 	if (!err) {
-		for (size_t i = 0; i < n; i++)
-			for (int c = 0; c < COL_COUNT; c++)
-				totals[c] += list[i]->counts[c];
 		pfx_gnuplot_set_string(vars, "title", "Page faults per memory region");
 		write_record_vars(vars, &header, notes);
 		pfx_gnuplot_set_number(vars, "regions", (double)n);
@@ -533,59 +372,92 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
 	}
 	free(list);
-	region_table_free(&t);
+	pfx_region_map_free(p.map);
 	return err;
 }
 
 /* ---- heatmap: faults per address row and time bin ---- */
 
-/* Only the busiest regions get rows; the rest are counted in the
- * subtitle.  Rows are shared in proportion to each region's faulted
- * extent, with a floor so a small region stays visible. */
+/* Regions with at least 1/HEATMAP_SHARE of the faults get rows, at most
+ * HEATMAP_REGIONS of them (and always the busiest); the rest are counted
+ * in the title.  Rows are shared in proportion to each region's faulted
+ * extent, with a floor so a small region stays visible and labelled. */
 #define HEATMAP_REGIONS 8
+#define HEATMAP_SHARE 100
 #define HEATMAP_ROWS 200
 #define HEATMAP_MIN_ROWS 6
 #define HEATMAP_BINS 120
 
+/* Where a shown region's faults go: rows [row0, row0 + rows); each
+ * unit_bytes of address covers unit_rows rows (small regions repeat a
+ * page over several rows rather than being a sliver). */
+struct heatmap_band {
+	const struct pfx_region *region;
+	unsigned row0, rows, unit_rows;
+	uint64_t unit_bytes;
+};
+
 struct heatmap {
-	struct region_table regions;
-	struct region **shown;
-	size_t n_shown;
+	struct region_pass regions;
+	struct heatmap_band *bands;	/* in address order */
+	struct heatmap_band **band_of;	/* by region index; NULL = not shown */
+	size_t n_bands;
 	unsigned rows;
+	uint64_t page_size;
 	uint64_t bin_ns;
 	size_t bins;
 	uint32_t *cells;	/* [bin * rows + row] */
 };
 
-/* Rows for each shown region: a floor so that small regions stay visible
- * and labelled, the rest in proportion to the faulted extent.  A region
- * with fewer pages than rows repeats each page over several rows. */
+static int by_address(const void *a, const void *b)
+{
+	const struct heatmap_band *x = a, *y = b;
+
+	if (x->region->pid != y->region->pid)
+		return x->region->pid < y->region->pid ? -1 : 1;
+	return x->region->lo < y->region->lo ? -1 : x->region->lo > y->region->lo;
+}
+
+static size_t heatmap_pick(struct pfx_region **list, size_t n)
+{
+	uint64_t total = 0;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += list[i]->faults;
+	while (shown < n && shown < HEATMAP_REGIONS &&
+	       (shown == 0 || list[shown]->faults * HEATMAP_SHARE >= total))
+		shown++;
+	return shown;
+}
+
 static void heatmap_layout(struct heatmap *h)
 {
-	uint64_t extent = 0, page = h->regions.page_size;
-	unsigned row = 0, floor_rows = HEATMAP_ROWS / (2 * (unsigned)h->n_shown);
+	uint64_t extent = 0, page = h->page_size;
+	unsigned row = 0, floor_rows = HEATMAP_ROWS / (2 * (unsigned)h->n_bands);
 
 	if (floor_rows < HEATMAP_MIN_ROWS)
 		floor_rows = HEATMAP_MIN_ROWS;
-	for (size_t i = 0; i < h->n_shown; i++)
-		extent += h->shown[i]->hi - h->shown[i]->lo;
-	for (size_t i = 0; i < h->n_shown; i++) {
-		struct region *r = h->shown[i];
-		uint64_t bytes = r->hi - r->lo, pages = bytes / page;
+	for (size_t i = 0; i < h->n_bands; i++)
+		extent += h->bands[i].region->hi - h->bands[i].region->lo;
+	for (size_t i = 0; i < h->n_bands; i++) {
+		struct heatmap_band *b = &h->bands[i];
+		uint64_t bytes = b->region->hi - b->region->lo, pages = bytes / page;
 		double share = (double)bytes / (double)extent * HEATMAP_ROWS;
 		unsigned rows = share < floor_rows ? floor_rows : (unsigned)share;
 
 		if (rows >= pages) {
-			r->unit_bytes = page;
-			r->unit_rows = (unsigned)(rows / pages);
-			r->rows = (unsigned)pages * r->unit_rows;
+			b->unit_bytes = page;
+			b->unit_rows = (unsigned)(rows / pages);
+			b->rows = (unsigned)pages * b->unit_rows;
 		} else {
-			r->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
-			r->unit_rows = 1;
-			r->rows = (unsigned)((bytes + r->unit_bytes - 1) / r->unit_bytes);
+			b->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
+			b->unit_rows = 1;
+			b->rows = (unsigned)((bytes + b->unit_bytes - 1) / b->unit_bytes);
 		}
-		r->row0 = row;
-		row += r->rows;
+		b->row0 = row;
+		row += b->rows;
+		h->band_of[b->region->index] = b;
 	}
 	h->rows = row;
 }
@@ -595,13 +467,14 @@ static void heatmap_bin(void *ctx, const struct pfx_fault *f)
 	struct heatmap *h = ctx;
 	size_t bin = (size_t)(f->time_ns / h->bin_ns);
 	/* the first pass made a region for every fault, unmapped ones too */
-	struct region *r = region_find(&h->regions, f);
+	const struct pfx_region *r = pfx_region_map_find(h->regions.map, f);
+	const struct heatmap_band *b = r ? h->band_of[r->index] : NULL;
 	uint32_t *cell;
 
-	if (!r || !r->rows || bin >= h->bins || f->addr < r->lo || f->addr >= r->hi)
+	if (!b || bin >= h->bins || f->addr < r->lo || f->addr >= r->hi)
 		return;
-	cell = &h->cells[bin * h->rows + r->row0 + (f->addr - r->lo) / r->unit_bytes * r->unit_rows];
-	for (unsigned i = 0; i < r->unit_rows; i++)
+	cell = &h->cells[bin * h->rows + b->row0 + (f->addr - r->lo) / b->unit_bytes * b->unit_rows];
+	for (unsigned i = 0; i < b->unit_rows; i++)
 		cell[i]++;
 }
 
@@ -615,38 +488,58 @@ static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *v
 		return err;
 	fprintf(out.fp, "# time_s row faults  (one block per time bin; rows: see the script's region arrays)\n");
 	for (size_t b = 0; b < h->bins; b++) {
-		for (unsigned row = 0; row < h->rows; row++) {
-			uint32_t c = h->cells[b * h->rows + row];
-
-			fprintf(out.fp, "%.9f %u %u\n", (b + 0.5) * bin_s, row, c);
-		}
+		for (unsigned row = 0; row < h->rows; row++)
+			fprintf(out.fp, "%.9f %u %u\n", (b + 0.5) * bin_s, row, h->cells[b * h->rows + row]);
 		fputc('\n', out.fp);
 	}
 	return pfx_outfile_commit(&out);
 }
 
 /* The labels the template puts on the address axis, as gnuplot arrays. */
-static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
+static void write_heatmap_vars(const struct heatmap *h, FILE *vars, bool pids)
 {
-	bool pids = several_pids(h->shown, h->n_shown);
+	size_t n = h->n_bands;
 
-	fprintf(vars, "rows = %u\nregions = %zu\n", h->rows, h->n_shown);
-	fprintf(vars, "array region_name[%zu]\narray region_addr[%zu]\n", h->n_shown, h->n_shown);
-	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\n", h->n_shown, h->n_shown);
-	for (size_t i = 0; i < h->n_shown; i++) {
-		const struct region *r = h->shown[i];
+	fprintf(vars, "rows = %u\nregions = %zu\n", h->rows, n);
+	fprintf(vars, "array region_name[%zu]\narray region_addr[%zu]\n", n, n);
+	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\n", n, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct heatmap_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
 
-		region_name(r, pids, name, sizeof(name));
-		size_label(r->hi - r->lo, size, sizeof(size));
-		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)r->lo, size);
+		pfx_region_name(b->region, pids, name, sizeof(name));
+		size_label(b->region->hi - b->region->lo, size, sizeof(size));
+		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->lo, size);
 		fprintf(vars, "region_name[%zu] = ", i + 1);
 		pfx_gnuplot_string(vars, name);
 		fprintf(vars, "; region_addr[%zu] = ", i + 1);
 		pfx_gnuplot_string(vars, addr);
-		fprintf(vars, "; region_row0[%zu] = %u; region_rows[%zu] = %u\n", i + 1, r->row0,
-			i + 1, r->rows);
+		fprintf(vars, "; region_row0[%zu] = %u; region_rows[%zu] = %u\n", i + 1, b->row0,
+			i + 1, b->rows);
 	}
+}
+
+static int heatmap_prepare(struct heatmap *h, struct pfx_region **list, size_t n)
+{
+	h->page_size = pfx_region_map_page_size(h->regions.map);
+	h->n_bands = heatmap_pick(list, n);
+	h->bands = calloc(h->n_bands ? h->n_bands : 1, sizeof(*h->bands));
+	size_t slots = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->index >= slots)
+			slots = list[i]->index + 1;
+	h->band_of = calloc(slots, sizeof(*h->band_of));
+	if (!h->bands || !h->band_of)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->n_bands; i++)
+		h->bands[i].region = list[i];
+	qsort(h->bands, h->n_bands, sizeof(*h->bands), by_address);
+	heatmap_layout(h);
+	h->bin_ns = round_bin_width(h->regions.last_ns + 1, HEATMAP_BINS);
+	h->bins = (size_t)(h->regions.last_ns / h->bin_ns) + 1;
+	h->cells = calloc(h->bins * h->rows, sizeof(*h->cells));
+	return h->cells ? 0 : -ENOMEM;
 }
 
 int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
@@ -655,43 +548,33 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 	struct heatmap h = { 0 };
 	struct record_pass bin = { .fault = heatmap_bin, .ctx = &h };
 	struct pfx_rec_header header;
-	struct region **list = NULL;
+	struct pfx_region **list = NULL;
 	uint64_t hidden_faults = 0;
 	size_t n = 0;
-	int err = collect_regions(input, &h.regions, &header, notes);
+	int err = collect_regions(input, &h.regions, &list, &n, &header, notes);
 
-	if (!err) {
-		n = regions_with_faults(&h.regions, &list);
-		err = list ? 0 : -ENOMEM;
-	}
-	if (!err) {
-		h.shown = list;
-		h.n_shown = n < HEATMAP_REGIONS ? n : HEATMAP_REGIONS;
-		for (size_t i = h.n_shown; i < n; i++)
-			hidden_faults += list[i]->faults;
-		qsort(h.shown, h.n_shown, sizeof(*h.shown), by_address);
-		heatmap_layout(&h);
-		h.bin_ns = round_bin_width(h.regions.last_ns + 1, HEATMAP_BINS);
-		h.bins = (size_t)(h.regions.last_ns / h.bin_ns) + 1;
-		h.cells = calloc(h.bins * h.rows, sizeof(*h.cells));
-		err = h.cells ? 0 : -ENOMEM;
-	}
-	/* Mappings are not re-added: the table from the first pass is complete. */
+	if (!err)
+		err = heatmap_prepare(&h, list, n);
+	/* The second pass only looks faults up: the first found every region. */
 	if (!err)
 		err = read_record(input, &bin, NULL, notes);
 	if (!err)
 		err = write_heatmap_table(&h, dir, vars);
 	if (!err) {
+		for (size_t i = h.n_bands; i < n; i++)
+			hidden_faults += list[i]->faults;
 		pfx_gnuplot_set_string(vars, "title", "Page faults by address and time");
 		write_record_vars(vars, &header, notes);
-		write_heatmap_vars(&h, vars);
+		write_heatmap_vars(&h, vars, several_pids(list, n));
 		set_duration_label(vars, "bin_label", h.bin_ns);
-		pfx_gnuplot_set_number(vars, "hidden_regions", (double)(n - h.n_shown));
+		pfx_gnuplot_set_number(vars, "hidden_regions", (double)(n - h.n_bands));
 		pfx_gnuplot_set_number(vars, "hidden_faults", (double)hidden_faults);
 	}
 	free(h.cells);
+	free(h.bands);
+	free(h.band_of);
 	free(list);
-	region_table_free(&h.regions);
+	pfx_region_map_free(h.regions.map);
 	return err;
 }
 
@@ -810,11 +693,29 @@ int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 
 /* ---- wss: working-set size and RSS over time ---- */
 
+/* "pfx-load (pid 123), method refs, every 0.2 s" from what the file says. */
+static void wss_subtitle(const struct pfx_wssfile_header *h, const char *method, char *buf,
+			 size_t size)
+{
+	size_t len = 0;
+
+	if (h->comm[0])
+		len += (size_t)snprintf(buf + len, size - len, "%s, ", h->comm);
+	if (h->pid && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "pid %u, ", h->pid);
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, "method %s", method[0] ? method : "not named");
+	if (h->interval_s > 0 && len < size)
+		snprintf(buf + len, size - len, ", every %g s", h->interval_s);
+}
+
 int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 		      struct pfx_plot_notes *notes)
 {
 	struct pfx_wssfile_sample s;
+	struct pfx_wssfile_header header = { 0 };
 	struct pfx_outfile out;
+	char subtitle[160];
 	char method[sizeof(s.method)] = "";
 	bool has_rss = false;
 	double peak_wss = 0, last_time = 0;
@@ -830,7 +731,7 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 		return err;
 	}
 	fprintf(out.fp, "# time_s wss_mib rss_mib\n");
-	while ((ret = pfx_wssfile_next(in, &s, &notes->bad_line)) > 0) {
+	while ((ret = pfx_wssfile_next(in, &s, &header, &notes->bad_line)) > 0) {
 		if (s.has_rss)
 			has_rss = true;
 		if (!method[0])
@@ -855,7 +756,8 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	if (err)
 		return err;
 	pfx_gnuplot_set_string(vars, "title", "Working-set size and RSS over time");
-	pfx_gnuplot_set_string(vars, "subtitle", method[0] ? method : "method not named");
+	wss_subtitle(&header, method, subtitle, sizeof(subtitle));
+	pfx_gnuplot_set_string(vars, "subtitle", subtitle);
 	pfx_gnuplot_set_number(vars, "has_rss", has_rss);
 	pfx_gnuplot_set_number(vars, "samples", (double)notes->items);
 	pfx_gnuplot_set_number(vars, "peak_wss_mib", peak_wss);

@@ -59,9 +59,21 @@ static void string_value(const char *line, const char *key, char *buf, size_t si
 	buf[len] = '\0';
 }
 
-/* 1 = sample, 0 = a line that is valid but no sample, -EBADMSG. */
-static int parse_line(const char *line, struct pfx_wssfile_sample *s)
+static void parse_header(const char *line, struct pfx_wssfile_header *h)
 {
+	double v;
+
+	string_value(line, "comm", h->comm, sizeof(h->comm));
+	if (number_value(line, "pid", &v) == 0 && v < UINT32_MAX)
+		h->pid = (uint32_t)v;
+	if (number_value(line, "interval_s", &v) == 0)
+		h->interval_s = v;
+}
+
+/* 1 = sample, 0 = a line that is valid but no sample, -EBADMSG. */
+static int parse_line(char *line, struct pfx_wssfile_sample *s, struct pfx_wssfile_header *h)
+{
+	char type[16], *nested;
 	double time_s, wss, rss;
 	int err;
 
@@ -70,6 +82,17 @@ static int parse_line(const char *line, struct pfx_wssfile_sample *s)
 		return 0;
 	if (*line != '{')
 		return -EBADMSG;
+	/* --by-mapping: per-mapping objects repeat the keys; only the
+	 * sample's own (which come first) count */
+	nested = strstr(line, "\"mappings\"");
+	if (nested)
+		*nested = '\0';
+	string_value(line, "type", type, sizeof(type));
+	if (strcmp(type, "header") == 0) {
+		if (h)
+			parse_header(line, h);
+		return 0;
+	}
 	err = number_value(line, "wss_bytes", &wss);
 	if (err == -ENOENT)
 		return 0;
@@ -86,7 +109,8 @@ static int parse_line(const char *line, struct pfx_wssfile_sample *s)
 	return 1;
 }
 
-int pfx_wssfile_next(FILE *fp, struct pfx_wssfile_sample *sample, unsigned long *line_no)
+int pfx_wssfile_next(FILE *fp, struct pfx_wssfile_sample *sample,
+		     struct pfx_wssfile_header *header, unsigned long *line_no)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -94,7 +118,7 @@ int pfx_wssfile_next(FILE *fp, struct pfx_wssfile_sample *sample, unsigned long 
 
 	while (getline(&line, &cap, fp) >= 0) {
 		++*line_no;
-		ret = parse_line(line, sample);
+		ret = parse_line(line, sample, header);
 		if (ret != 0)
 			break;
 	}

@@ -1,0 +1,214 @@
+/* counter: choose the counting source and dispatch to it.  The choice of
+ * source lives here only: explicit sources are used or fail; auto tries
+ * the sources of auto_order in turn and moves on only when the kernel
+ * denies one (pfx_perf_denied()), saying why in the description. */
+#include "config.h"
+#include "counter.h"
+#include "counter_backend.h"
+#include "perf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	enum pfx_count_source source;
+	const struct counter_backend *backend;	/* NULL: auto */
+} sources[] = {
+	{ "auto", PFX_SOURCE_AUTO, NULL },
+	{ "perf", PFX_SOURCE_PERF, &pfx_counter_perf_backend },
+	{ "proc", PFX_SOURCE_PROC, &pfx_counter_proc_backend },
+};
+
+/* What auto tries, best first. */
+static const enum pfx_count_source auto_order[] = { PFX_SOURCE_PERF, PFX_SOURCE_PROC };
+
+int pfx_count_source_parse(const char *name, enum pfx_count_source *out)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		if (name && strcmp(name, sources[i].name) == 0) {
+			*out = sources[i].source;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *pfx_count_source_name(enum pfx_count_source source)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i].source == source)
+			return sources[i].name;
+	return "?";
+}
+
+const char *pfx_count_source_names(void)
+{
+	return "auto, perf, proc";
+}
+
+static const struct counter_backend *backend_of(enum pfx_count_source source)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i].source == source)
+			return sources[i].backend;
+	return NULL;
+}
+
+static int try_backend(struct pfx_counter *c, enum pfx_count_source source)
+{
+	c->backend = backend_of(source);
+	c->priv = NULL;
+	c->description[0] = '\0';
+	return c->backend ? c->backend->open(c) : -EINVAL;
+}
+
+int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *targets,
+		     size_t ntargets, const struct pfx_counter_opts *opts)
+{
+	struct pfx_counter *c = calloc(1, sizeof(*c));
+	int err = -EINVAL;
+
+	if (!c)
+		return -ENOMEM;
+	c->targets = calloc(ntargets ? ntargets : 1, sizeof(*targets));
+	if (!c->targets) {
+		free(c);
+		return -ENOMEM;
+	}
+	memcpy(c->targets, targets, ntargets * sizeof(*targets));
+	c->ntargets = ntargets;
+	c->opts = *opts;
+
+	if (opts->source != PFX_SOURCE_AUTO) {
+		err = try_backend(c, opts->source);
+	} else {
+		const char *denied_name = NULL;
+		int denied_err = 0;
+
+		for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {
+			err = try_backend(c, auto_order[i]);
+			if (err == 0 || !pfx_perf_denied(err))
+				break;
+			if (!denied_name) {
+				denied_name = pfx_count_source_name(auto_order[i]);
+				denied_err = err;
+			}
+		}
+		if (err == 0 && denied_name) {
+			size_t len = strlen(c->description);
+
+			snprintf(c->description + len, sizeof(c->description) - len,
+				 "; %s denied: %s", denied_name, strerror(-denied_err));
+		}
+	}
+	if (err) {
+		free(c->targets);
+		free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+enum pfx_count_source pfx_counter_source(const struct pfx_counter *c)
+{
+	return c->backend->source;
+}
+
+const char *pfx_counter_description(const struct pfx_counter *c)
+{
+	return c->description;
+}
+
+int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out)
+{
+	if (i >= c->ntargets)
+		return -EINVAL;
+	return c->backend->read(c, i, out);
+}
+
+void pfx_counter_target_exited(struct pfx_counter *c, size_t i, const struct rusage *ru)
+{
+	if (i < c->ntargets)
+		c->backend->target_exited(c, i, ru);
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+	const struct pfx_thread_counts *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return 0;
+}
+
+int pfx_counter_threads(struct pfx_counter *c, const struct pfx_thread_counts **rows,
+			size_t *nrows)
+{
+	int err;
+
+	if (!c->opts.per_thread)
+		return -EINVAL;
+	err = c->backend->threads(c);
+	if (err)
+		return err;
+	qsort(c->rows, c->nrows, sizeof(*c->rows), compare_rows);
+	*rows = c->rows;
+	*nrows = c->nrows;
+	return 0;
+}
+
+size_t pfx_counter_poll_fds(const struct pfx_counter *c, int *fds, size_t max)
+{
+	return c->backend->poll_fds ? c->backend->poll_fds(c, fds, max) : 0;
+}
+
+int pfx_counter_collect(struct pfx_counter *c)
+{
+	return c->backend->collect ? c->backend->collect(c) : 0;
+}
+
+uint64_t pfx_counter_lost_reports(const struct pfx_counter *c)
+{
+	return c->backend->lost_reports ? c->backend->lost_reports(c) : 0;
+}
+
+void pfx_counter_close(struct pfx_counter *c)
+{
+	if (!c)
+		return;
+	c->backend->close(c);
+	free(c->rows);
+	free(c->targets);
+	free(c);
+}
+
+struct pfx_thread_counts *pfx_counter_row(struct pfx_counter *c, pid_t pid, pid_t tid)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].pid == pid && c->rows[i].tid == tid)
+			return &c->rows[i];
+	if (c->nrows == c->rows_cap) {
+		size_t cap = c->rows_cap ? c->rows_cap * 2 : 16;
+		struct pfx_thread_counts *grown = realloc(c->rows, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		c->rows = grown;
+		c->rows_cap = cap;
+	}
+	memset(&c->rows[c->nrows], 0, sizeof(c->rows[0]));
+	c->rows[c->nrows].pid = pid;
+	c->rows[c->nrows].tid = tid;
+	return &c->rows[c->nrows++];
+}
+
+void pfx_counter_rows_clear(struct pfx_counter *c)
+{
+	c->nrows = 0;
+}

@@ -1,0 +1,99 @@
+/* counter: live page-fault counts (faults, minor, major) of whole processes:
+ * every thread, the threads and child processes they start after pfx
+ * began counting, from one of several sources.
+ *
+ *   perf  software counters page-faults, minor-faults and major-faults,
+ *         one group per task, inherit=1 so new threads and children are
+ *         counted; a launched command's counters are enabled at its exec.
+ *   proc  /proc/PID/stat (and task/TID/stat per thread); also counts the
+ *         faults the kernel takes on the process's behalf (GUP), which
+ *         perf does not see.  See doc/stat.md for why the two differ.
+ *
+ * The source is chosen in one place (counter.c: the backend table and
+ * pfx_counter_open()); adding a source means adding a backend there. */
+#ifndef PFX_COUNTER_H
+#define PFX_COUNTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+enum pfx_count_source {
+	PFX_SOURCE_AUTO = 0,	/* perf, or proc when perf_event_open is denied */
+	PFX_SOURCE_PERF,
+	PFX_SOURCE_PROC,
+};
+
+/* "auto", "perf", "proc".  0 or -EINVAL. */
+int pfx_count_source_parse(const char *name, enum pfx_count_source *out);
+const char *pfx_count_source_name(enum pfx_count_source source);
+/* The accepted names, for messages: "auto, perf, proc". */
+const char *pfx_count_source_names(void);
+
+struct pfx_fault_counts {
+	uint64_t faults;	/* page-faults: perf counts every fault entry, so
+				 * retried faults count twice; proc: minor + major */
+	uint64_t minor;
+	uint64_t major;
+};
+
+/* A process to count: launched ones are held before exec (target.h). */
+struct pfx_counter_target {
+	pid_t pid;
+	bool launched;
+};
+
+struct pfx_counter_opts {
+	enum pfx_count_source source;
+	bool per_thread;	/* keep per-thread counts (pfx_counter_threads) */
+};
+
+/* One thread's counts since counting began. */
+struct pfx_thread_counts {
+	pid_t pid, tid;		/* tid 0: faults no thread could be credited with */
+	struct pfx_fault_counts counts;
+	bool exited;		/* final counts of a thread that has exited */
+	bool includes_running;	/* perf: also holds the faults of this task's
+				 * descendants still running (they are credited
+				 * to their own row when they exit) */
+};
+
+struct pfx_counter;
+
+/* Start counting targets.  A launched target must still be held before
+ * exec.  0 or -errno; when the perf source was asked for explicitly and
+ * denied, the error is the denial (pfx_perf_denied() is true for it).
+ * -ESRCH: a target does not exist. */
+int pfx_counter_open(struct pfx_counter **c, const struct pfx_counter_target *targets,
+		     size_t ntargets, const struct pfx_counter_opts *opts);
+/* The source in use (never AUTO). */
+enum pfx_count_source pfx_counter_source(const struct pfx_counter *c);
+/* One line for humans: the source and what it counts, and why auto did
+ * not use perf when it fell back. */
+const char *pfx_counter_description(const struct pfx_counter *c);
+
+/* Counts of target i since counting began (cumulative).  0 or -errno. */
+int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out);
+/* Target i has exited; ru is its wait4() rusage when pfx reaped it
+ * (NULL otherwise).  Sources that cannot read a gone process keep their
+ * last counts or take them from ru. */
+void pfx_counter_target_exited(struct pfx_counter *c, size_t i, const struct rusage *ru);
+
+/* Per-thread counts (opts.per_thread), sorted by pid then tid.  *rows
+ * stays valid until the next call or pfx_counter_close().  0 or -errno. */
+int pfx_counter_threads(struct pfx_counter *c, const struct pfx_thread_counts **rows,
+			size_t *nrows);
+/* File descriptors that become readable when the source has data to
+ * collect (perf per-thread exit reports); the caller polls them and
+ * calls pfx_counter_collect().  Returns how many were stored (<= max). */
+size_t pfx_counter_poll_fds(const struct pfx_counter *c, int *fds, size_t max);
+int pfx_counter_collect(struct pfx_counter *c);
+/* Per-thread exit reports the kernel dropped (ring full): those threads'
+ * faults stay in their parent's row.  0 when nothing was lost. */
+uint64_t pfx_counter_lost_reports(const struct pfx_counter *c);
+
+void pfx_counter_close(struct pfx_counter *c);
+
+#endif

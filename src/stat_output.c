@@ -1,0 +1,305 @@
+/* stat_output: text, JSON-lines and CSV output of 'pfx stat'. */
+#include "config.h"
+#include "stat_output.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char csv_columns[] =
+	"type,time,pid,tid,minor,major,faults,minor_per_s,major_per_s,alerts,source\n";
+
+/* 1234567 -> "1,234,567" (perf stat's grouping, locale-independent). */
+static const char *grouped(uint64_t v, char *buf, size_t size)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%" PRIu64, v);
+	size_t out = 0;
+
+	for (int i = 0; i < n && out + 2 < size; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[out++] = ',';
+		buf[out++] = digits[i];
+	}
+	buf[out] = '\0';
+	return buf;
+}
+
+/* A rate with grouped integer part and one decimal: "16,384.5". */
+static const char *grouped_rate(double rate, char *buf, size_t size)
+{
+	char whole[32];
+	double rounded = floor(rate * 10.0 + 0.5) / 10.0;
+	uint64_t ip = (uint64_t)rounded;
+
+	snprintf(buf, size, "%s.%d", grouped(ip, whole, sizeof(whole)),
+		 (int)((rounded - (double)ip) * 10.0 + 0.5) % 10);
+	return buf;
+}
+
+static double per_second(uint64_t count, double seconds)
+{
+	return seconds > 0 ? (double)count / seconds : 0.0;
+}
+
+static void json_alerts(FILE *fp, unsigned alerts)
+{
+	fputs("\"alerts\":[", fp);
+	if (alerts & STAT_ALERT_MINOR)
+		fputs("\"minor\"", fp);
+	if (alerts & STAT_ALERT_MAJOR)
+		fputs(alerts & STAT_ALERT_MINOR ? ",\"major\"" : "\"major\"", fp);
+	fputc(']', fp);
+}
+
+static const char *csv_alerts(unsigned alerts)
+{
+	switch (alerts & (STAT_ALERT_MINOR | STAT_ALERT_MAJOR)) {
+	case STAT_ALERT_MINOR: return "minor";
+	case STAT_ALERT_MAJOR: return "major";
+	case STAT_ALERT_MINOR | STAT_ALERT_MAJOR: return "minor;major";
+	}
+	return "";
+}
+
+void stat_output_header(struct stat_output *o, enum pfx_count_source source,
+			const char *description, const char *command, const pid_t *pids, size_t npids)
+{
+	switch (o->format) {
+	case PFX_FORMAT_TEXT:
+		fprintf(o->fp, "# source: %s\n", description);
+		break;
+	case PFX_FORMAT_JSON:
+		fputs("{\"type\":\"header\",\"source\":", o->fp);
+		pfx_json_string(o->fp, pfx_count_source_name(source));
+		fputs(",\"description\":", o->fp);
+		pfx_json_string(o->fp, description);
+		fputs(",\"command\":", o->fp);
+		pfx_json_string(o->fp, command);
+		fputs(",\"pids\":[", o->fp);
+		for (size_t i = 0; i < npids; i++)
+			fprintf(o->fp, "%s%d", i ? "," : "", (int)pids[i]);
+		fputs("]}\n", o->fp);
+		break;
+	case PFX_FORMAT_CSV:
+		fputs(csv_columns, o->fp);
+		break;
+	}
+	fflush(o->fp);
+}
+
+static void text_row_header(struct stat_output *o)
+{
+	fprintf(o->fp, "#%14s", "time");
+	if (o->show_pid || o->per_thread)
+		fprintf(o->fp, " %8s", "pid");
+	if (o->per_thread)
+		fprintf(o->fp, " %8s", "tid");
+	fprintf(o->fp, " %14s %14s %14s %14s %14s\n", "minor-faults", "major-faults",
+		"page-faults", "minor/s", "major/s");
+	o->header_printed = true;
+}
+
+static void text_row(struct stat_output *o, const struct stat_row *r)
+{
+	char a[32], b[32], c[32], d[40], e[40];
+
+	if (!o->header_printed)
+		text_row_header(o);
+	fprintf(o->fp, "%15.9f", r->time);
+	if (o->show_pid || o->per_thread)
+		fprintf(o->fp, " %8d", (int)r->pid);
+	if (o->per_thread) {
+		if (r->tid > 0)
+			fprintf(o->fp, " %7d%c", (int)r->tid, r->includes_running ? '+' : ' ');
+		else
+			fprintf(o->fp, " %8s", "other");
+	}
+	fprintf(o->fp, " %14s %14s %14s %14s %14s",
+		grouped(r->delta.minor, a, sizeof(a)), grouped(r->delta.major, b, sizeof(b)),
+		grouped(r->delta.faults, c, sizeof(c)),
+		grouped_rate(per_second(r->delta.minor, r->seconds), d, sizeof(d)),
+		grouped_rate(per_second(r->delta.major, r->seconds), e, sizeof(e)));
+	if (r->alerts & STAT_ALERT_MINOR)
+		fputs("  <-- minor rate alert", o->fp);
+	if (r->alerts & STAT_ALERT_MAJOR)
+		fputs("  <-- major rate alert", o->fp);
+	fputc('\n', o->fp);
+}
+
+static void json_row(struct stat_output *o, const struct stat_row *r)
+{
+	fprintf(o->fp, "{\"type\":\"interval\",\"time\":%.6f,\"pid\":%d", r->time, (int)r->pid);
+	if (r->tid >= 0)
+		fprintf(o->fp, ",\"tid\":%d,\"includes_running\":%s", (int)r->tid,
+			r->includes_running ? "true" : "false");
+	fprintf(o->fp, ",\"minor\":%" PRIu64 ",\"major\":%" PRIu64 ",\"faults\":%" PRIu64
+		",\"seconds\":%.6f,\"minor_per_s\":%.1f,\"major_per_s\":%.1f,",
+		r->delta.minor, r->delta.major, r->delta.faults, r->seconds,
+		per_second(r->delta.minor, r->seconds), per_second(r->delta.major, r->seconds));
+	json_alerts(o->fp, r->alerts);
+	fputs("}\n", o->fp);
+}
+
+static void csv_row(struct stat_output *o, const struct stat_row *r)
+{
+	fprintf(o->fp, "interval,%.6f,%d,", r->time, (int)r->pid);
+	if (r->tid >= 0)
+		fprintf(o->fp, "%d", (int)r->tid);
+	fprintf(o->fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,%s,\n",
+		r->delta.minor, r->delta.major, r->delta.faults,
+		per_second(r->delta.minor, r->seconds), per_second(r->delta.major, r->seconds),
+		csv_alerts(r->alerts));
+}
+
+void stat_output_row(struct stat_output *o, const struct stat_row *row)
+{
+	switch (o->format) {
+	case PFX_FORMAT_TEXT: text_row(o, row); break;
+	case PFX_FORMAT_JSON: json_row(o, row); break;
+	case PFX_FORMAT_CSV: csv_row(o, row); break;
+	}
+}
+
+/* ---- summary ---------------------------------------------------------- */
+
+static void text_count_line(FILE *fp, uint64_t v, const char *name, double seconds)
+{
+	char a[32], r[40];
+
+	fprintf(fp, "%18s      %-14s #  %14s /sec\n", grouped(v, a, sizeof(a)), name,
+		grouped_rate(per_second(v, seconds), r, sizeof(r)));
+}
+
+static void text_summary(struct stat_output *o, const struct stat_summary *s)
+{
+	char a[32], b[32], c[32];
+	FILE *fp = o->fp;
+
+	fprintf(fp, "\n Page-fault counts for '%s'%s:\n\n", s->command,
+		s->interrupted ? " (interrupted)" : "");
+	text_count_line(fp, s->total.minor, "minor-faults", s->seconds);
+	text_count_line(fp, s->total.major, "major-faults", s->seconds);
+	text_count_line(fp, s->total.faults, "page-faults", s->seconds);
+	fprintf(fp, "\n%18.9f seconds time elapsed\n", s->seconds);
+	if (s->has_rusage) {
+		fprintf(fp, "\n%18s      minor-faults   # wait4() rusage of the command\n",
+			grouped(s->rusage_minor, a, sizeof(a)));
+		fprintf(fp, "%18s      major-faults   # (also counts GUP faults; see pfx-stat(1))\n",
+			grouped(s->rusage_major, b, sizeof(b)));
+	}
+	if (s->nprocesses > 1) {
+		fprintf(fp, "\n%10s %14s %14s %14s\n", "pid", "minor-faults", "major-faults",
+			"page-faults");
+		for (size_t i = 0; i < s->nprocesses; i++)
+			fprintf(fp, "%10d %14s %14s %14s\n", (int)s->processes[i].pid,
+				grouped(s->processes[i].counts.minor, a, sizeof(a)),
+				grouped(s->processes[i].counts.major, b, sizeof(b)),
+				grouped(s->processes[i].counts.faults, c, sizeof(c)));
+	}
+	if (s->threads) {
+		bool running = false;
+
+		fprintf(fp, "\n%10s %10s %14s %14s %14s\n", "pid", "tid", "minor-faults",
+			"major-faults", "page-faults");
+		for (size_t i = 0; i < s->nthreads; i++) {
+			const struct pfx_thread_counts *t = &s->threads[i];
+			char tid[16];
+
+			if (t->tid > 0)
+				snprintf(tid, sizeof(tid), "%d%s", (int)t->tid, t->includes_running ? "+" : "");
+			else
+				snprintf(tid, sizeof(tid), "other");
+			running |= t->includes_running;
+			fprintf(fp, "%10d %10s %14s %14s %14s\n", (int)t->pid, tid,
+				grouped(t->counts.minor, a, sizeof(a)),
+				grouped(t->counts.major, b, sizeof(b)),
+				grouped(t->counts.faults, c, sizeof(c)));
+		}
+		if (running)
+			fputs("  (+: includes threads it started that are still running)\n", fp);
+	}
+	if (s->alert_intervals)
+		fprintf(fp, "\n%18" PRIu64 "      intervals above an alert rate\n", s->alert_intervals);
+	if (s->lost_reports)
+		fprintf(fp, "\n pfx: warning: %" PRIu64 " thread exit reports were lost; "
+			"those threads' faults stay in their parent's row\n", s->lost_reports);
+}
+
+static void json_counts(FILE *fp, const struct pfx_fault_counts *c)
+{
+	fprintf(fp, "\"minor\":%" PRIu64 ",\"major\":%" PRIu64 ",\"faults\":%" PRIu64,
+		c->minor, c->major, c->faults);
+}
+
+static void json_summary(struct stat_output *o, const struct stat_summary *s)
+{
+	FILE *fp = o->fp;
+
+	if (s->nprocesses > 1) {
+		for (size_t i = 0; i < s->nprocesses; i++) {
+			fprintf(fp, "{\"type\":\"process\",\"pid\":%d,", (int)s->processes[i].pid);
+			json_counts(fp, &s->processes[i].counts);
+			fputs("}\n", fp);
+		}
+	}
+	for (size_t i = 0; s->threads && i < s->nthreads; i++) {
+		const struct pfx_thread_counts *t = &s->threads[i];
+
+		fprintf(fp, "{\"type\":\"thread\",\"pid\":%d,\"tid\":%d,", (int)t->pid, (int)t->tid);
+		json_counts(fp, &t->counts);
+		fprintf(fp, ",\"exited\":%s,\"includes_running\":%s}\n",
+			t->exited ? "true" : "false", t->includes_running ? "true" : "false");
+	}
+	fputs("{\"type\":\"total\",", fp);
+	json_counts(fp, &s->total);
+	fprintf(fp, ",\"seconds\":%.6f,\"source\":", s->seconds);
+	pfx_json_string(fp, pfx_count_source_name(s->source));
+	fputs(",\"description\":", fp);
+	pfx_json_string(fp, s->description);
+	fputs(",\"command\":", fp);
+	pfx_json_string(fp, s->command);
+	if (s->has_rusage)
+		fprintf(fp, ",\"rusage_minor\":%" PRIu64 ",\"rusage_major\":%" PRIu64,
+			s->rusage_minor, s->rusage_major);
+	fprintf(fp, ",\"alert_intervals\":%" PRIu64 ",\"lost_thread_reports\":%" PRIu64
+		",\"interrupted\":%s}\n", s->alert_intervals, s->lost_reports,
+		s->interrupted ? "true" : "false");
+}
+
+static void csv_summary(struct stat_output *o, const struct stat_summary *s)
+{
+	FILE *fp = o->fp;
+
+	for (size_t i = 0; s->nprocesses > 1 && i < s->nprocesses; i++) {
+		const struct pfx_fault_counts *c = &s->processes[i].counts;
+
+		fprintf(fp, "process,%.6f,%d,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,,%s\n",
+			s->seconds, (int)s->processes[i].pid, c->minor, c->major, c->faults,
+			per_second(c->minor, s->seconds), per_second(c->major, s->seconds),
+			pfx_count_source_name(s->source));
+	}
+	for (size_t i = 0; s->threads && i < s->nthreads; i++) {
+		const struct pfx_thread_counts *t = &s->threads[i];
+
+		fprintf(fp, "thread,%.6f,%d,%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,,%s\n",
+			s->seconds, (int)t->pid, (int)t->tid, t->counts.minor, t->counts.major,
+			t->counts.faults, per_second(t->counts.minor, s->seconds),
+			per_second(t->counts.major, s->seconds), pfx_count_source_name(s->source));
+	}
+	fprintf(fp, "total,%.6f,,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,,%s\n",
+		s->seconds, s->total.minor, s->total.major, s->total.faults,
+		per_second(s->total.minor, s->seconds), per_second(s->total.major, s->seconds),
+		pfx_count_source_name(s->source));
+}
+
+void stat_output_summary(struct stat_output *o, const struct stat_summary *s)
+{
+	switch (o->format) {
+	case PFX_FORMAT_TEXT: text_summary(o, s); break;
+	case PFX_FORMAT_JSON: json_summary(o, s); break;
+	case PFX_FORMAT_CSV: csv_summary(o, s); break;
+	}
+	fflush(o->fp);
+}

@@ -40,7 +40,8 @@ set multiplot layout panels, 1 title title."\n".subtitle."\n".percentiles
 set ylabel 'faults'
 set logscale x 2
 set xrange [lat_lo_us:lat_hi_us]
-set format y '%.1s%c'
+# tic labels: plain numbers, or 12.5k / 1.2M once they grow long
+yfmt(max) = max >= 10000 ? '%.1s%c' : '%g'
 set yrange [0:*]
 set offsets 0, 0, graph 0.05, 0
 set grid ytics xtics lc rgb '#dddddd'
@@ -59,6 +60,8 @@ do for [k = 1:3] {
 	if (kind_total[k] > 0 || (k == 1 && panels == 1 && drawn == 0)) {
 		drawn = drawn + 1
 		unset arrow
+		stats data using (column(kind_col[k])) nooutput
+		set format y yfmt(STATS_max)
 		if (p50_us > 0) { set arrow from p50_us, graph 0 to p50_us, graph 1 nohead dt 2 lc rgb '#555555' front }
 		if (p99_us > 0) { set arrow from p99_us, graph 0 to p99_us, graph 1 nohead dt 3 lc rgb '#555555' front }
 		if (drawn == panels) {

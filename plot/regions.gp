@@ -22,7 +22,9 @@ set encoding utf8
 
 set title title."\n".subtitle
 set ylabel 'faults'
-set format y '%.1s%c'
+# tic labels: plain numbers, or 12.5k / 1.2M once they grow long
+stats data using ($2 + $3 + $4) nooutput
+set format y STATS_max >= 10000 ? '%.1s%c' : '%g'
 set yrange [0:*]
 set offsets 0, 0, graph 0.08, 0
 set grid ytics lc rgb '#dddddd'

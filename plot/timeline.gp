@@ -38,7 +38,8 @@ set multiplot layout panels, 1 title title."\n".subtitle
 set grid ytics xtics lc rgb '#dddddd'
 set key top right opaque box lc rgb '#bbbbbb'
 set yrange [0:*]
-set format y '%.1s%c'
+# tic labels: plain numbers, or 12.5k / 1.2M once they grow long
+yfmt(max) = max >= 10000 ? '%.1s%c' : '%g'
 set style fill solid 0.6 noborder
 set lmargin 11
 set rmargin 3
@@ -50,6 +51,8 @@ do for [k = 1:3] {
 	if (kind_total[k] > 0 || (k == 1 && panels == 1 && drawn == 0)) {
 		drawn = drawn + 1
 		set ylabel 'faults/s'
+		stats data using (column(kind_col[k])) nooutput
+		set format y yfmt(STATS_max)
 		# only the bottom panel names the time axis
 		if (drawn == panels) {
 			set xlabel sprintf('time (s); bins of %s', bin_label)

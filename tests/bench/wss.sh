@@ -1,1 +1,67 @@
-echo "wss bench: being written"
+# bench/wss: scan cost of 'pfx wss' per GiB of RSS, per method, with the
+# wss.pl method (echo 1 > clear_refs; perl over smaps) timed in the same
+# run as the anchor.  Table goes to doc/wss.md.
+#
+# One "cycle" is a reset plus a read (one sample at INTERVAL 0).  Each
+# command is timed at 1 and at 1+N cycles in one process and the
+# difference divided by N, so process start-up drops out.
+#
+# The idle method runs against a generated fixture of the same size (this
+# kernel has no page_idle): it measures pfx's own work (pagemap reads,
+# word selection, bitmap I/O on a regular file), not the kernel's
+# page_idle cost (rmap walks), which a real kernel adds.
+. "$top_srcdir/tests/bench/lib.sh"
+
+SIZE=${BENCH_WSS_SIZE:-1G}
+N=${BENCH_WSS_CYCLES:-20}
+builddir=$(dirname "$(dirname "$PFX")")
+mkfix="$builddir/tests/test-wss-idle"
+make -s -C "$builddir" tests/test-wss-idle >/dev/null || { echo "bench: cannot build $mkfix" >&2; exit 1; }
+
+"$PFX_LOAD" hotcold -s "$SIZE" --hot 64M --seconds 3600 >/dev/null &
+load=$!
+trap 'kill $load 2>/dev/null; rm -rf "$BENCH_TMP"' EXIT
+# Wait for the initial touch: RSS at least the region.
+want_kb=$(awk -v s="$SIZE" 'BEGIN { n = s + 0; u = substr(s, length(s)); if (u == "G") n *= 1048576; else if (u == "M") n *= 1024; print n }')
+while [ "$(awk '/^VmRSS/ { print $2 }' /proc/$load/status 2>/dev/null || echo 0)" -lt "$want_kb" ]; do
+	kill -0 $load 2>/dev/null || { echo "bench: pfx-load died" >&2; exit 1; }
+	sleep 0.2
+done
+rss_kb=$(awk '/^VmRSS/ { print $2 }' /proc/$load/status)
+gib=$(awk -v k="$rss_kb" 'BEGIN { printf "%.3f", k / 1048576 }')
+
+# per_cycle NAME 'CMD with @N@ for the cycle count': sets PER_CYCLE_MS
+per_cycle() {
+	one=$(echo "$2" | sed "s/@N@/1/g")
+	many=$(echo "$2" | sed "s/@N@/$((N + 1))/g")
+	bench_pair "$BENCH_RUNS" many "$many" one "$one"
+	PER_CYCLE_MS=$(awk -v a="$BENCH_MED_A" -v b="$BENCH_MED_B" -v n="$N" 'BEGIN { printf "%.2f", (a - b) * 1000 / n }')
+}
+row() { # METHOD WHAT
+	awk -v m="$1" -v w="$2" -v c="$PER_CYCLE_MS" -v g="$gib" \
+		'BEGIN { printf "| %s | %s | %.2f | %.2f |\n", m, w, c, c / g }'
+}
+
+echo "wss scan cost, $(date -u +%Y-%m-%d), $(uname -r), $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "target: pfx-load hotcold -s $SIZE --hot 64M, RSS $gib GiB (4 KiB pages); median of $BENCH_RUNS runs of $N cycles"
+echo
+echo "| method | what one cycle is | ms/cycle | ms/GiB RSS |"
+echo "|---|---|---|---|"
+
+per_cycle wss.pl "i=0; while [ \$i -lt @N@ ]; do echo 1 > /proc/$load/clear_refs; perl -ne '\$r += \$1 if /^Referenced:\\s+(\\d+)/; END { print \"\$r\\n\" }' /proc/$load/smaps; i=\$((i+1)); done"
+row "wss.pl method (anchor)" "echo 1 > clear_refs; perl sums smaps Referenced"
+
+per_cycle refs "'$PFX' wss -p $load --method refs --format json 0 @N@"
+row "pfx refs" "clear_refs + smaps in 2 KiB reads"
+
+per_cycle refs-map "'$PFX' wss -p $load --method refs --by-mapping --format json 0 @N@"
+row "pfx refs --by-mapping" "same, with the per-mapping breakdown"
+
+# Fixtures of the same RSS for the idle method, for the same (real) PID.
+mib=$((rss_kb / 1024))
+"$mkfix" --make-fixture "$BENCH_TMP/idle" $load $mib
+"$mkfix" --make-fixture "$BENCH_TMP/hot" $load $mib --all-accessed
+per_cycle idle "PFX_ROOT='$BENCH_TMP/idle' '$PFX' wss -p $load --method idle --format json 0 @N@"
+row "pfx idle (fixture, all idle)" "pagemap x2 + bitmap write/read of the target's words"
+per_cycle idle-hot "PFX_ROOT='$BENCH_TMP/hot' '$PFX' wss -p $load --method idle --format json 0 @N@"
+row "pfx idle (fixture, all accessed)" "same, every page counted"

@@ -22,6 +22,9 @@
 
 #define DEFAULT_RING_PAGES 256		/* 1 MiB per CPU with 4 KiB pages */
 #define POLL_MS 250			/* drain at least this often */
+#define POLL_MS_START 10		/* ... and during the first second, this often,
+					 * so mappings are seen while /proc still has
+					 * the process (heap naming, see recorder.c) */
 
 struct record_opts {
 	const char *output;
@@ -168,12 +171,13 @@ static int record_loop(struct pfx_sampler *s, struct pfx_recorder *rec, struct p
 	struct pollfd fds[1025];
 	size_t nrings = pfx_sampler_pollfds(s, fds, PFX_ARRAY_SIZE(fds) - 1);
 	size_t n = nrings;
+	unsigned rounds = 0;
 	int err;
 
 	if (t->pidfd >= 0)
 		fds[n++] = (struct pollfd){ .fd = t->pidfd, .events = POLLIN };
 	for (;;) {
-		int ready = poll(fds, n, POLL_MS);
+		int ready = poll(fds, n, rounds++ < 100 ? POLL_MS_START : POLL_MS);
 
 		if (ready < 0 && errno != EINTR)
 			return -errno;

@@ -1,12 +1,215 @@
-/* cmd_report: placeholder until 'pfx report' lands. */
+/* cmd_report: 'pfx report' - explain a record file: regions, patterns,
+ * threads, pages, ips, latency.  Options here; aggregation in report.c,
+ * printing in report_output.c. */
 #include "config.h"
 #include "cmd.h"
+#include "output.h"
+#include "recfile.h"
+#include "report.h"
+#include "report_output.h"
 #include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+struct report_opts {
+	const char *input;
+	enum pfx_format format;
+	enum pfx_report_view view;
+	unsigned top;
+	bool dump;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: pfx report [-i FILE] [--format text|json] [--top N] [--by region|thread|page|ip]\n"
+		"Explain a recording made by 'pfx record'.\n"
+		"  -i, --input FILE     record file (default pfx.data)\n"
+		"  -F, --format FMT     text (default) or json (every view in one document)\n"
+		"  -n, --top N          rows per view (default 20)\n"
+		"  -b, --by VIEW        text view: region (default, with fault types, latency,\n"
+		"                       threads and heat map), thread, page or ip\n"
+		"  -D, --dump           print every item of the file, one per line (like perf script)\n"
+		"  -h, --help           this help\n"
+		"See pfx-report(1) and doc/report.md.\n");
+}
+
+static int parse_args(int argc, char **argv, struct report_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "top", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "sort", required_argument, NULL, 'b' },
+		{ "dump", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, n;
+
+	memset(o, 0, sizeof(*o));
+	o->input = "pfx.data";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:F:n:b:Dh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'F':
+			if (pfx_format_parse(optarg, &o->format) < 0 || o->format == PFX_FORMAT_CSV) {
+				pfx_err("report: --format '%s' is unknown; use text or json", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (pfx_parse_int(optarg, 1, 1000000, &n) < 0) {
+				pfx_err("report: --top '%s' is not a number from 1 to 1000000", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			o->top = (unsigned)n;
+			break;
+		case 'b':
+			if (pfx_report_view_parse(optarg, &o->view) < 0) {
+				pfx_err("report: --by '%s' is unknown; use region, thread, page or ip", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			o->dump = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			if (optopt)
+				pfx_err("report: option '-%c' is unknown or lacks its value; see 'pfx report --help'", optopt);
+			else
+				pfx_err("report: option '%s' is unknown or lacks its value; see 'pfx report --help'",
+					argv[optind - 1]);
+			return PFX_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		pfx_err("report: unexpected argument '%s'; give the file with -i", argv[optind]);
+		return PFX_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void open_error(const char *path, int err)
+{
+	switch (err) {
+	case -ENOENT:
+		pfx_err("report: cannot open '%s': no such file; record one with 'pfx record -o %s -- CMD'",
+			path, path);
+		break;
+	case -EPROTO:
+		pfx_err("report: '%s' is not a pfx record file; give one written by 'pfx record'", path);
+		break;
+	case -EPROTONOSUPPORT:
+		pfx_err("report: '%s' was written by a newer pfx (format version unknown here); upgrade pfx",
+			path);
+		break;
+	case -ENODATA:
+	case -EBADMSG:
+		pfx_err("report: '%s': %s (header unreadable); record it again", path, pfx_rec_strerror(err));
+		break;
+	default:
+		pfx_err("report: cannot open '%s': %s", path, strerror(-err));
+	}
+}
+
+/* --dump: every item as one line, in file order. */
+static int dump(struct pfx_rec_reader *r, const char *path)
+{
+	static const char *const kinds[] = { "?", "minor", "major" };
+	struct pfx_rec_item it;
+	int ret;
+
+	while ((ret = pfx_rec_next(r, &it)) == 1) {
+		switch (it.type) {
+		case PFX_REC_FAULT: {
+			const struct pfx_fault *f = &it.fault;
+
+			printf("%llu.%09llu fault %u/%u %s addr=0x%llx ip=0x%llx access=%s%s%s%s latency=%u\n",
+			       (unsigned long long)(f->time_ns / 1000000000), (unsigned long long)(f->time_ns % 1000000000),
+			       f->pid, f->tid, kinds[f->kind < 3 ? f->kind : 0], (unsigned long long)f->addr,
+			       (unsigned long long)f->ip, f->access & PFX_ACCESS_KNOWN ? "" : "?",
+			       f->access & PFX_ACCESS_WRITE ? "w" : f->access & PFX_ACCESS_KNOWN ? "r" : "",
+			       f->access & PFX_ACCESS_EXEC ? "x" : "", f->access & PFX_ACCESS_PROT ? "p" : "",
+			       f->latency_ns);
+			break;
+		}
+		case PFX_REC_MAPPING:
+			printf("%llu.%09llu mmap %u 0x%llx-0x%llx pgoff=0x%llx prot=%u flags=0x%x %s\n",
+			       (unsigned long long)(it.mapping.time_ns / 1000000000),
+			       (unsigned long long)(it.mapping.time_ns % 1000000000), it.mapping.pid,
+			       (unsigned long long)it.mapping.start, (unsigned long long)it.mapping.end,
+			       (unsigned long long)it.mapping.pgoff, it.mapping.prot, it.mapping.flags,
+			       it.mapping.path);
+			break;
+		case PFX_REC_THREAD:
+			printf("%llu.%09llu thread %u/%u %s\n", (unsigned long long)(it.thread.time_ns / 1000000000),
+			       (unsigned long long)(it.thread.time_ns % 1000000000), it.thread.pid,
+			       it.thread.tid, it.thread.comm);
+			break;
+		case PFX_REC_LOST:
+			printf("%llu.%09llu lost records=%llu samples=%llu\n",
+			       (unsigned long long)(it.lost.time_ns / 1000000000),
+			       (unsigned long long)(it.lost.time_ns % 1000000000),
+			       (unsigned long long)it.lost.records, (unsigned long long)it.lost.samples);
+			break;
+		}
+	}
+	if (ret < 0)
+		pfx_warn("report: '%s': %s at byte %llu", path, pfx_rec_strerror(ret),
+			 (unsigned long long)pfx_rec_reader_offset(r));
+	return PFX_EXIT_OK;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	pfx_err("'report' is not implemented yet");
-	return PFX_EXIT_ERROR;
+	struct report_opts o;
+	struct pfx_rec_reader *r;
+	struct pfx_report *rep;
+	int err = parse_args(argc, argv, &o);
+
+	if (err)
+		return err < 0 ? PFX_EXIT_OK : err;
+	err = pfx_rec_reader_open(&r, o.input);
+	if (err < 0) {
+		open_error(o.input, err);
+		return PFX_EXIT_ERROR;
+	}
+	if (o.dump) {
+		err = dump(r, o.input);
+		pfx_rec_reader_close(r);
+		return err;
+	}
+	err = pfx_report_build(r, &(struct pfx_report_opts){ .top = o.top }, &rep);
+	pfx_rec_reader_close(r);
+	if (err < 0) {
+		pfx_err("report: reading '%s' failed: %s", o.input, strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	if (!rep->complete)
+		pfx_warn("report: '%s': %s at byte %llu; showing the %llu faults before it",
+			 o.input, pfx_rec_strerror(rep->read_error),
+			 (unsigned long long)rep->error_offset, (unsigned long long)rep->faults_read);
+	else if (rep->faults_read != rep->totals.faults)
+		pfx_warn("report: '%s' holds %llu faults but its totals say %llu",
+			 o.input, (unsigned long long)rep->faults_read,
+			 (unsigned long long)rep->totals.faults);
+	pfx_report_print(stdout, rep, o.input, o.format, o.view, o.top);
+	pfx_report_free(rep);
+	if (fflush(stdout) != 0) {
+		pfx_err("report: writing the report failed: %s", strerror(errno));
+		return PFX_EXIT_ERROR;
+	}
+	return PFX_EXIT_OK;
 }

@@ -19,10 +19,12 @@ struct pending_entry {
 	uint64_t time, addr, error_code;
 };
 
-/* The last comm seen per process, to name threads from FORK records. */
+/* Per process: the last comm seen (to name threads from FORK records)
+ * and where its brk area starts (to name the heap). */
 struct proc_comm {
 	uint32_t pid;
 	char comm[16];
+	uint64_t start_brk;	/* 0: not read yet; UINT64_MAX: unknown */
 };
 
 struct pfx_recorder {
@@ -131,8 +133,50 @@ static void remember_comm(struct pfx_recorder *r, uint32_t pid, const char *comm
 		}
 	}
 	r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].pid = pid;
+	r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].start_brk = 0;
 	snprintf(r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].comm, sizeof(r->comms[0].comm), "%s", comm);
 	r->ncomms++;
+}
+
+/* start_brk, field 47 of /proc/PID/stat.  0 if unreadable. */
+static uint64_t read_start_brk(uint32_t pid)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long v = 0;
+	int field = 3;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if (pfx_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+		return 0;
+	for (p += 2; *p && field < 47; p++)
+		if (*p == ' ')
+			field++;
+	if (sscanf(p, "%llu", &v) != 1)
+		return 0;
+	return v;
+}
+
+/* perf names the brk area "[heap]" only while the kernel's brk bookkeeping
+ * agrees (vma_is_initial_heap()); when brk grows, the record is taken
+ * before mm->brk moves and says "//anon".  The process's start_brk tells. */
+static bool is_heap(struct pfx_recorder *r, uint32_t pid, uint64_t start, uint64_t end)
+{
+	struct proc_comm *pc = NULL;
+	size_t n = r->ncomms < PFX_ARRAY_SIZE(r->comms) ? r->ncomms : PFX_ARRAY_SIZE(r->comms);
+
+	for (size_t i = 0; i < n; i++)
+		if (r->comms[i].pid == pid)
+			pc = &r->comms[i];
+	if (!pc) {
+		remember_comm(r, pid, "");
+		return is_heap(r, pid, start, end);
+	}
+	if (!pc->start_brk) {
+		pc->start_brk = read_start_brk(pid);
+		if (!pc->start_brk)
+			pc->start_brk = UINT64_MAX;
+	}
+	return pc->start_brk >= start && pc->start_brk < end;
 }
 
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
@@ -192,7 +236,7 @@ static int write_mapping(struct pfx_recorder *r, uint64_t time, uint32_t pid, ui
 	struct pfx_rec_item item = { .type = PFX_REC_MAPPING };
 
 	if (strcmp(path, "//anon") == 0)
-		path = "";
+		path = is_heap(r, pid, start, end) ? "[heap]" : "";
 	item.mapping = (struct pfx_mapping){ .time_ns = time, .start = start, .end = end,
 					     .pgoff = pgoff, .pid = pid, .prot = prot,
 					     .flags = flags, .path = path };

@@ -1,0 +1,137 @@
+/* report: aggregate a record file into the views 'pfx report' prints: by
+ * region (mapping), by thread, by page, by faulting ip, a heat map of
+ * address ranges over time, the latency histogram and the fault types.
+ *
+ * One pass over the file, no allocation per fault: regions come from the
+ * mapping timeline (regions.h), distinct pages and refaults from a hash
+ * of (pid, page) (u64map.h), patterns from pattern.h.
+ *
+ * Fault types (where the file allows telling them apart):
+ *   cow          write to a present page of a private mapping (error code
+ *                has WRITE and PROT): copy-on-write
+ *   file         minor fault in a file mapping (page cache hit)
+ *   file-read    major fault in a file mapping (read from storage)
+ *   anon         minor fault in heap/stack/anon/shm memory (zero fill)
+ *   swap-in      major fault in heap/stack/anon/shm memory
+ *   other        vdso, unknown mappings */
+#ifndef PFX_REPORT_H
+#define PFX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heatmap.h"
+#include "pattern.h"
+#include "recfile.h"
+#include "regions.h"
+#include "u64map.h"
+
+#define PFX_LAT_BUCKETS 40	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0-1 */
+
+enum pfx_fault_type {
+	PFX_TYPE_ANON, PFX_TYPE_FILE, PFX_TYPE_FILE_READ, PFX_TYPE_COW, PFX_TYPE_SWAP_IN,
+	PFX_TYPE_OTHER, PFX_TYPE_COUNT
+};
+
+struct pfx_fault_counts {
+	uint64_t faults, minor, major;
+	uint64_t read, write, exec;	/* faults with known access */
+	uint64_t prot;			/* protection faults (page present) */
+	uint64_t latency_sum_ns, latency_count;
+};
+
+struct pfx_region_stats {
+	struct pfx_fault_counts c;
+	uint64_t pages;		/* distinct (pid, page) */
+	uint64_t refaults;
+	uint64_t first_ns, last_ns;
+	struct pfx_pattern_state pattern;
+	struct pfx_heat_grid *heat;	/* allocated at the first fault */
+};
+
+/* One row of the region view, after the pass. */
+struct pfx_region_row {
+	const struct pfx_region *region;	/* NULL: faults outside known mappings */
+	struct pfx_region_stats *s;
+	enum pfx_pattern pattern;
+	uint64_t start, end;			/* for unknown: the faulting range */
+};
+
+struct pfx_thread_stats {
+	uint32_t pid, tid;
+	char comm[16];
+	struct pfx_fault_counts c;
+	uint64_t refaults;
+	uint64_t first_ns, last_ns;
+};
+
+struct pfx_page_row {
+	uint32_t pid;
+	uint64_t addr;		/* page address */
+	uint32_t faults, major;
+	const struct pfx_region *region;
+};
+
+struct pfx_ip_row {
+	uint64_t ip;
+	uint64_t faults, major;
+	const struct pfx_region *region;	/* the mapping of the code, if known */
+};
+
+struct pfx_report_opts {
+	unsigned top;		/* rows per view (0: all regions/threads, 20 pages/ips) */
+};
+
+struct pfx_report {
+	struct pfx_rec_header header;
+	bool complete;			/* the file ended with its END item */
+	int read_error;			/* 0, or the reader's error (partial report) */
+	uint64_t error_offset;
+	struct pfx_rec_totals totals;	/* from the file if complete, else counted */
+	uint64_t lost_records, lost_samples;	/* counted from LOST items */
+	uint64_t duration_ns;
+	uint64_t faults_read;		/* fault items decoded */
+
+	struct pfx_fault_counts all;
+	uint64_t types[PFX_TYPE_COUNT];
+	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
+	uint32_t lat_max_ns[2];
+	uint64_t distinct_pages, refaults;
+
+	struct pfx_regions *regions;
+	struct pfx_region_stats *rstats;	/* parallel to the regions */
+	size_t rstats_cap;
+	struct pfx_region_stats unknown;	/* faults no mapping covers */
+	uint64_t unknown_lo, unknown_hi;
+
+	struct pfx_region_row *rows;	/* regions with faults, most faults first */
+	size_t nrows;
+	struct pfx_thread_stats *threads;	/* most faults first */
+	size_t nthreads;
+	struct pfx_page_row *pages;	/* top pages by faults */
+	size_t npages;
+	struct pfx_ip_row *ips;		/* top ips by faults */
+	size_t nips;
+
+	uint64_t heat_col_ns;		/* heat map column width */
+	unsigned heat_cols;		/* columns used */
+
+	/* working state of the pass */
+	struct pfx_u64map page_map, ip_map, thread_map;
+	uint32_t page_shift;
+	size_t last_thread;		/* index of the last thread looked up */
+};
+
+/* Read the whole file.  Returns 0 with *out filled (check read_error for
+ * a partial result), or -errno when nothing could be reported. */
+int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
+		     struct pfx_report **out);
+void pfx_report_free(struct pfx_report *rep);
+
+const char *pfx_fault_type_name(enum pfx_fault_type t);
+/* Latency percentile (0-100) of minor (0) or major (1) faults: the upper
+ * bound of the bucket it falls in, in ns; 0 if none recorded. */
+uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct);
+
+#endif

@@ -5,7 +5,7 @@
 #include "config.h"
 #include "plot_data.h"
 #include "gnuplot.h"
-#include "region_map.h"
+#include "region_groups.h"
 #include "output.h"
 #include "recfile.h"
 #include "util.h"
@@ -220,10 +220,10 @@ int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 	return err;
 }
 
-/* ---- regions: which region each fault hit (region_map.h) ---- */
+/* ---- regions: which area each fault hit (region_groups.h) ---- */
 
 struct region_pass {
-	struct pfx_region_map *map;
+	struct pfx_region_groups *map;
 	uint64_t last_ns;
 	int err;
 };
@@ -232,7 +232,7 @@ static void region_pass_mapping(void *ctx, const struct pfx_mapping *m)
 {
 	struct region_pass *p = ctx;
 
-	if (pfx_region_map_add_mapping(p->map, m))
+	if (pfx_region_groups_add_mapping(p->map, m))
 		p->err = -ENOMEM;
 }
 
@@ -242,13 +242,13 @@ static void region_pass_fault(void *ctx, const struct pfx_fault *f)
 
 	if (f->time_ns > p->last_ns)
 		p->last_ns = f->time_ns;
-	if (!pfx_region_map_count(p->map, f))
+	if (!pfx_region_groups_count(p->map, f))
 		p->err = -ENOMEM;
 }
 
 /* Attribute every fault of the recording to its region; *list gets the
  * regions with faults, busiest first. */
-static int collect_regions(const char *input, struct region_pass *p, struct pfx_region ***list,
+static int collect_regions(const char *input, struct region_pass *p, struct pfx_region_group ***list,
 			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
 {
 	struct record_pass pass = { region_pass_fault, region_pass_mapping, p };
@@ -260,7 +260,7 @@ static int collect_regions(const char *input, struct region_pass *p, struct pfx_
 	err = pfx_rec_reader_open(&reader, input);
 	if (err)
 		return err;
-	err = pfx_region_map_new(&p->map, pfx_rec_reader_header(reader)->page_size);
+	err = pfx_region_groups_new(&p->map, pfx_rec_reader_header(reader)->page_size);
 	pfx_rec_reader_close(reader);
 	if (err)
 		return err;
@@ -269,19 +269,11 @@ static int collect_regions(const char *input, struct region_pass *p, struct pfx_
 		err = p->err;
 	if (err)
 		return err;
-	count = pfx_region_map_busiest(p->map, list);
+	count = pfx_region_groups_busiest(p->map, list);
 	if (count < 0)
 		return (int)count;
 	*n = (size_t)count;
 	return 0;
-}
-
-static bool several_pids(struct pfx_region **list, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		if (list[i]->pid != list[0]->pid)
-			return true;
-	return false;
 }
 
 static void size_label(uint64_t bytes, char *buf, size_t size)
@@ -292,7 +284,7 @@ static void size_label(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%.3g KiB", bytes / 1024.0);
 }
 
-static void add_kind_counts(uint64_t *cols, const struct pfx_region *r)
+static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
 {
 	cols[COL_MINOR] += r->by_kind[PFX_FAULT_MINOR];
 	cols[COL_MAJOR] += r->by_kind[PFX_FAULT_MAJOR];
@@ -313,13 +305,12 @@ static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
 		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
 }
 
-static int write_regions_table(struct pfx_region **list, size_t n, const char *dir,
+static int write_regions_table(struct pfx_region_group **list, size_t n, const char *dir,
 			       FILE *vars, uint64_t *totals)
 {
 	struct pfx_outfile out;
 	uint64_t other[COL_COUNT] = { 0 };
 	size_t others = 0;
-	bool pids = several_pids(list, n);
 	int err = open_table(&out, dir, "regions.dat", vars, "data");
 
 	if (err)
@@ -336,10 +327,10 @@ static int write_regions_table(struct pfx_region **list, size_t n, const char *d
 			continue;
 		}
 		add_kind_counts(cols, list[i]);
-		pfx_region_name(list[i], pids, name, sizeof(name));
+		pfx_region_group_name(list[i], name, sizeof(name));
 		/* gnuplot turns \n in a quoted data string into a line break */
 		snprintf(label, sizeof(label), "%s\\n0x%llx", name,
-			 (unsigned long long)(list[i]->unmapped ? list[i]->lo : list[i]->start));
+			 (unsigned long long)list[i]->start);
 		write_region_row(out.fp, label, cols);
 	}
 	if (others) {
@@ -356,7 +347,7 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 {
 	struct region_pass p = { 0 };
 	struct pfx_rec_header header;
-	struct pfx_region **list = NULL;
+	struct pfx_region_group **list = NULL;
 	uint64_t totals[COL_COUNT] = { 0 };
 	size_t n = 0;
 	int err = collect_regions(input, &p, &list, &n, &header, notes);
@@ -372,7 +363,7 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
 	}
 	free(list);
-	pfx_region_map_free(p.map);
+	pfx_region_groups_free(p.map);
 	return err;
 }
 
@@ -392,16 +383,19 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
  * unit_bytes of address covers unit_rows rows (small regions repeat a
  * page over several rows rather than being a sliver). */
 struct heatmap_band {
-	const struct pfx_region *region;
+	const struct pfx_region_group *region;
 	unsigned row0, rows, unit_rows;
 	uint64_t unit_bytes;
 };
 
 struct heatmap {
-	struct region_pass regions;
+	struct region_pass regions;	/* first pass: the groups and their faults */
+	/* second pass: the same mapping timeline replayed, so each fault is
+	 * looked up as the mappings stood when it happened */
+	struct pfx_region_groups *replay;
 	struct heatmap_band *bands;	/* in address order */
-	struct heatmap_band **band_of;	/* by region index; NULL = not shown */
-	size_t n_bands;
+	struct heatmap_band **band_of;	/* by group index; NULL = not shown */
+	size_t n_bands, n_band_of;
 	unsigned rows;
 	uint64_t page_size;
 	uint64_t bin_ns;
@@ -413,12 +407,10 @@ static int by_address(const void *a, const void *b)
 {
 	const struct heatmap_band *x = a, *y = b;
 
-	if (x->region->pid != y->region->pid)
-		return x->region->pid < y->region->pid ? -1 : 1;
 	return x->region->lo < y->region->lo ? -1 : x->region->lo > y->region->lo;
 }
 
-static size_t heatmap_pick(struct pfx_region **list, size_t n)
+static size_t heatmap_pick(struct pfx_region_group **list, size_t n)
 {
 	uint64_t total = 0;
 	size_t shown = 0;
@@ -462,18 +454,27 @@ static void heatmap_layout(struct heatmap *h)
 	h->rows = row;
 }
 
+static void heatmap_mapping(void *ctx, const struct pfx_mapping *m)
+{
+	struct heatmap *h = ctx;
+
+	if (pfx_region_groups_add_mapping(h->replay, m))
+		h->regions.err = -ENOMEM;
+}
+
 static void heatmap_bin(void *ctx, const struct pfx_fault *f)
 {
 	struct heatmap *h = ctx;
 	size_t bin = (size_t)(f->time_ns / h->bin_ns);
-	/* the first pass made a region for every fault, unmapped ones too */
-	const struct pfx_region *r = pfx_region_map_find(h->regions.map, f);
-	const struct heatmap_band *b = r ? h->band_of[r->index] : NULL;
+	/* groups are numbered as in the first pass: same items, same order */
+	const struct pfx_region_group *r = pfx_region_groups_of(h->replay, f);
+	const struct heatmap_band *b = r && r->index < h->n_band_of ? h->band_of[r->index] : NULL;
 	uint32_t *cell;
 
-	if (!b || bin >= h->bins || f->addr < r->lo || f->addr >= r->hi)
+	if (!b || bin >= h->bins || f->addr < b->region->lo || f->addr >= b->region->hi)
 		return;
-	cell = &h->cells[bin * h->rows + b->row0 + (f->addr - r->lo) / b->unit_bytes * b->unit_rows];
+	cell = &h->cells[bin * h->rows + b->row0 +
+			 (f->addr - b->region->lo) / b->unit_bytes * b->unit_rows];
 	for (unsigned i = 0; i < b->unit_rows; i++)
 		cell[i]++;
 }
@@ -496,7 +497,7 @@ static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *v
 }
 
 /* The labels the template puts on the address axis, as gnuplot arrays. */
-static void write_heatmap_vars(const struct heatmap *h, FILE *vars, bool pids)
+static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 {
 	size_t n = h->n_bands;
 
@@ -507,7 +508,7 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars, bool pids)
 		const struct heatmap_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
 
-		pfx_region_name(b->region, pids, name, sizeof(name));
+		pfx_region_group_name(b->region, name, sizeof(name));
 		size_label(b->region->hi - b->region->lo, size, sizeof(size));
 		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->lo, size);
 		fprintf(vars, "region_name[%zu] = ", i + 1);
@@ -519,9 +520,9 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars, bool pids)
 	}
 }
 
-static int heatmap_prepare(struct heatmap *h, struct pfx_region **list, size_t n)
+static int heatmap_prepare(struct heatmap *h, struct pfx_region_group **list, size_t n)
 {
-	h->page_size = pfx_region_map_page_size(h->regions.map);
+	h->page_size = pfx_region_groups_page_size(h->regions.map);
 	h->n_bands = heatmap_pick(list, n);
 	h->bands = calloc(h->n_bands ? h->n_bands : 1, sizeof(*h->bands));
 	size_t slots = 1;
@@ -530,6 +531,7 @@ static int heatmap_prepare(struct heatmap *h, struct pfx_region **list, size_t n
 		if (list[i]->index >= slots)
 			slots = list[i]->index + 1;
 	h->band_of = calloc(slots, sizeof(*h->band_of));
+	h->n_band_of = slots;
 	if (!h->bands || !h->band_of)
 		return -ENOMEM;
 	for (size_t i = 0; i < h->n_bands; i++)
@@ -546,18 +548,21 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
 	struct heatmap h = { 0 };
-	struct record_pass bin = { .fault = heatmap_bin, .ctx = &h };
+	struct record_pass bin = { heatmap_bin, heatmap_mapping, &h };
 	struct pfx_rec_header header;
-	struct pfx_region **list = NULL;
+	struct pfx_region_group **list = NULL;
 	uint64_t hidden_faults = 0;
 	size_t n = 0;
 	int err = collect_regions(input, &h.regions, &list, &n, &header, notes);
 
 	if (!err)
 		err = heatmap_prepare(&h, list, n);
-	/* The second pass only looks faults up: the first found every region. */
+	if (!err)
+		err = pfx_region_groups_new(&h.replay, header.page_size);
 	if (!err)
 		err = read_record(input, &bin, NULL, notes);
+	if (!err)
+		err = h.regions.err;
 	if (!err)
 		err = write_heatmap_table(&h, dir, vars);
 	if (!err) {
@@ -565,7 +570,7 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 			hidden_faults += list[i]->faults;
 		pfx_gnuplot_set_string(vars, "title", "Page faults by address and time");
 		write_record_vars(vars, &header, notes);
-		write_heatmap_vars(&h, vars, several_pids(list, n));
+		write_heatmap_vars(&h, vars);
 		set_duration_label(vars, "bin_label", h.bin_ns);
 		pfx_gnuplot_set_number(vars, "hidden_regions", (double)(n - h.n_bands));
 		pfx_gnuplot_set_number(vars, "hidden_faults", (double)hidden_faults);
@@ -574,7 +579,8 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 	free(h.bands);
 	free(h.band_of);
 	free(list);
-	pfx_region_map_free(h.regions.map);
+	pfx_region_groups_free(h.regions.map);
+	pfx_region_groups_free(h.replay);
 	return err;
 }
 

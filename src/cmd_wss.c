@@ -399,6 +399,11 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 		err = pfx_wss_reset(w, &r);
 	}
 	pfx_wss_reading_clear(&r);
+	if (err == -ESRCH && pfx_target_poll_exit(t) == 0) {
+		pfx_err("process %d has no user address space (a kernel thread?); give a user process",
+			(int)run->pid);
+		return err;
+	}
 	if (err == -ESRCH || (err && pfx_target_poll_exit(t) == 1))
 		err = 0;	/* the target exited between two checks */
 	if (err) {

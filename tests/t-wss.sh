@@ -33,6 +33,15 @@ expect_exit 1 "$PFX" wss -p $gone 0.1 1
 one_line_error
 grep -q "process $gone does not exist" "$TMP/err" || fail "dead PID: $(cat "$TMP/err")"
 
+# A kernel thread has no pages to measure.
+if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
+	expect_exit 1 "$PFX" wss -p 2 0.1 1
+	one_line_error
+	grep -q "process 2 has no user address space" "$TMP/err" || fail "kernel thread: $(cat "$TMP/err")"
+else
+	note "PID 2 is not kthreadd here (PID namespace?): kernel-thread check not run"
+fi
+
 expect_exit 1 "$PFX" wss --method idle -p $$ 0.1 1
 one_line_error
 grep -qx 'pfx: idle page tracking is not available on this kernel (no /sys/kernel/mm/page_idle/bitmap); use --method refs or a kernel with CONFIG_IDLE_PAGE_TRACKING' "$TMP/err" ||

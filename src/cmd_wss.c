@@ -394,7 +394,9 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 		if (err)
 			break;
 		print_sample(run, &r);
-		if (o->count && run->samples == o->count)
+		/* The reader went away (pipe closed) or the disk is full:
+		 * stop; the commit reports it. */
+		if (ferror(run->fp) || (o->count && run->samples == o->count))
 			break;
 		err = pfx_wss_reset(w, &r);
 	}
@@ -505,7 +507,8 @@ int cmd_wss(int argc, char **argv)
 		return PFX_EXIT_ERROR;
 	}
 	err = pfx_outfile_commit(&out);
-	if (err) {
+	/* A closed pipe (pfx wss | head) is the reader's choice, not an error. */
+	if (err && !(err == -EPIPE && !o.output)) {
 		pfx_err("cannot write '%s': %s", o.output ? o.output : "standard output", strerror(-err));
 		return PFX_EXIT_ERROR;
 	}

@@ -102,6 +102,13 @@ rss=$(json_field rss_bytes "$TMP/exit.json")
 window=$(json_field window_s "$TMP/exit.json")
 awk -v w="$window" 'BEGIN { exit !(w > 0.29 && w < 0.6) }' || fail "window $window s for INTERVAL 0.3"
 
+# --- a reader that goes away (| head) stops pfx wss quietly and at once ---
+start=$(date +%s)
+"$PFX" wss 0.1 -- sleep 10 2>"$TMP/err" | head -n 4 >"$TMP/out"
+[ $(( $(date +%s) - start )) -lt 5 ] || fail "pfx wss kept running after its reader exited"
+[ ! -s "$TMP/err" ] || fail "closed pipe: $(cat "$TMP/err")"
+[ "$(wc -l <"$TMP/out")" -eq 4 ] || fail "head got $(wc -l <"$TMP/out") lines"
+
 # --- Ctrl-C: the file is completed with the samples taken ---
 "$PFX" wss --format json -o "$TMP/int.json" 0.2 -- sleep 20 2>"$TMP/err" &
 wss_pid=$!

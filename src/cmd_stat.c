@@ -10,6 +10,7 @@
 #include "sig.h"
 #include "stat_output.h"
 #include "target.h"
+#include "thread_deltas.h"
 #include "util.h"
 
 #include <errno.h>
@@ -255,14 +256,13 @@ struct stat_run {
 	uint64_t start_ns, last_row_ns;
 	struct pfx_fault_counts *prev;		/* per target, at the last row */
 	bool *row_done;				/* target exited and its last row printed */
-	struct pfx_thread_counts *prev_threads;	/* per thread, at the last row */
-	size_t nprev_threads;
+	struct thread_deltas thread_deltas;	/* per-thread rows */
 	uint64_t rows, alert_rows;
 	char command[512];
 };
 
-/* Advance prev to cur field by field; a count that went back (a thread's
- * exit report racing a read) is not reported negative. */
+/* Advance prev to cur field by field; a count never goes back, but keep
+ * rows from going negative if a source ever did. */
 static struct pfx_fault_counts advance(struct pfx_fault_counts *prev,
 				       const struct pfx_fault_counts *cur)
 {
@@ -287,40 +287,22 @@ static void print_row(struct stat_run *run, struct stat_row *row)
 	stat_output_row(&run->out, row);
 }
 
-static struct pfx_thread_counts *prev_thread(struct stat_run *run, pid_t pid, pid_t tid)
-{
-	struct pfx_thread_counts *grown;
-
-	for (size_t i = 0; i < run->nprev_threads; i++)
-		if (run->prev_threads[i].pid == pid && run->prev_threads[i].tid == tid)
-			return &run->prev_threads[i];
-	grown = realloc(run->prev_threads, (run->nprev_threads + 1) * sizeof(*grown));
-	if (!grown)
-		return NULL;
-	run->prev_threads = grown;
-	memset(&grown[run->nprev_threads], 0, sizeof(*grown));
-	grown[run->nprev_threads].pid = pid;
-	grown[run->nprev_threads].tid = tid;
-	return &grown[run->nprev_threads++];
-}
-
 static int thread_rows(struct stat_run *run, double time, double seconds)
 {
 	const struct pfx_thread_counts *rows;
+	const struct thread_delta *deltas;
 	size_t n;
 	int err = pfx_counter_threads(run->counter, &rows, &n);
 
+	if (!err)
+		err = thread_deltas_next(&run->thread_deltas, rows, n, &deltas);
 	for (size_t i = 0; !err && i < n; i++) {
-		struct pfx_thread_counts *prev = prev_thread(run, rows[i].pid, rows[i].tid);
-		struct stat_row row = { .time = time, .seconds = seconds, .pid = rows[i].pid,
-					.tid = rows[i].tid,
-					.includes_running = rows[i].includes_running };
+		struct stat_row row = { .time = time, .seconds = seconds, .pid = deltas[i].pid,
+					.tid = deltas[i].tid, .delta = deltas[i].delta,
+					.includes_running = deltas[i].includes_running };
 
-		if (!prev)
-			return -ENOMEM;
-		row.delta = advance(&prev->counts, &rows[i].counts);
 		/* Threads that ended earlier and have nothing new stay quiet. */
-		if (rows[i].exited && !row.delta.faults && !row.delta.minor && !row.delta.major)
+		if (rows[i].exited && !deltas[i].changed)
 			continue;
 		print_row(run, &row);
 	}
@@ -688,7 +670,7 @@ int cmd_stat(int argc, char **argv)
 	free(run.targets);
 	free(run.prev);
 	free(run.row_done);
-	free(run.prev_threads);
+	thread_deltas_free(&run.thread_deltas);
 	free(opts.pids);
 	return rc;
 }

@@ -12,11 +12,13 @@
 #include "counter_backend.h"
 #include "procstat.h"
 #include "target.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct proc_thread {
 	pid_t pid, tid;
@@ -100,6 +102,24 @@ static int scan_threads(struct proc_state *st, pid_t pid, bool is_baseline)
 	return 0;
 }
 
+/* A launched child runs a few dozen copy-on-write faults between fork()
+ * and blocking in target.c's wait for the start byte; the baseline must
+ * come after them, so wait (at most a second) until it sleeps there. */
+static void wait_until_parked(pid_t pid)
+{
+	for (int i = 0; i < 10000; i++) {
+		char path[64], buf[512], *p;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		if (pfx_read_file(path, buf, sizeof(buf)) <= 0)
+			return;
+		p = strrchr(buf, ')');
+		if (!p || p[1] != ' ' || p[2] != 'R')
+			return;
+		usleep(100);
+	}
+}
+
 static void proc_close(struct pfx_counter *c)
 {
 	struct proc_state *st = c->priv;
@@ -127,6 +147,8 @@ static int proc_open(struct pfx_counter *c)
 	}
 	for (size_t i = 0; i < c->ntargets && !err; i++) {
 		/* A held child's baseline is what it did between fork and exec. */
+		if (c->targets[i].launched)
+			wait_until_parked(c->targets[i].pid);
 		err = pfx_proc_read_faults(c->targets[i].pid, 0, &st->targets[i].base);
 		st->targets[i].last = st->targets[i].base;
 		if (!err && c->opts.per_thread)

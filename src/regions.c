@@ -127,7 +127,8 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	v = malloc((rs->nspans + 2) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	memcpy(v, rs->spans, first * sizeof(*v));
+	if (first)	/* spans is NULL before the first mapping: memcpy(NULL) is UB */
+		memcpy(v, rs->spans, first * sizeof(*v));
 	n = first;
 	if (first < last && rs->spans[first].start < m->start) {
 		v[n] = rs->spans[first];
@@ -138,7 +139,8 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 		v[n] = rs->spans[last - 1];
 		v[n++].start = m->end;
 	}
-	memcpy(v + n, rs->spans + last, (rs->nspans - last) * sizeof(*v));
+	if (rs->nspans > last)
+		memcpy(v + n, rs->spans + last, (rs->nspans - last) * sizeof(*v));
 	n += rs->nspans - last;
 	free(rs->spans);
 	rs->spans = v;

@@ -278,10 +278,15 @@ static int collect_regions(const char *input, struct region_pass *p, struct pfx_
 
 static void size_label(uint64_t bytes, char *buf, size_t size)
 {
-	if (bytes >= 1024 * 1024)
-		snprintf(buf, size, "%.3g MiB", bytes / MIB);
-	else
-		snprintf(buf, size, "%.3g KiB", bytes / 1024.0);
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = bytes / 1024.0;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < PFX_ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.3g %s", v, units[u]);
 }
 
 static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
@@ -371,12 +376,13 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 
 /* Regions with at least 1/HEATMAP_SHARE of the faults get rows, at most
  * HEATMAP_REGIONS of them (and always the busiest); the rest are counted
- * in the title.  Rows are shared in proportion to each region's faulted
- * extent, with a floor so a small region stays visible and labelled. */
-#define HEATMAP_REGIONS 8
+ * in the title.  Rows are shared in proportion to each region's faults
+ * (not its size: a few faults spread over a huge sparse mapping, such as
+ * sanitizer shadow memory, must not take the picture), with a floor so a
+ * small region stays visible and labelled. */
+#define HEATMAP_REGIONS 8	/* at most 15: see heatmap_layout() */
 #define HEATMAP_SHARE 100
 #define HEATMAP_ROWS 200
-#define HEATMAP_MIN_ROWS 6
 #define HEATMAP_BINS 120
 
 /* Where a shown region's faults go: rows [row0, row0 + rows); each
@@ -425,17 +431,18 @@ static size_t heatmap_pick(struct pfx_region_group **list, size_t n)
 
 static void heatmap_layout(struct heatmap *h)
 {
-	uint64_t extent = 0, page = h->page_size;
-	unsigned row = 0, floor_rows = HEATMAP_ROWS / (2 * (unsigned)h->n_bands);
+	uint64_t faults = 0, page = h->page_size;
+	/* With n bands, floor f and HEATMAP_ROWS shared out, a floor band has
+	 * f / (HEATMAP_ROWS + n f) of the height: f = HEATMAP_ROWS / (16 - n)
+	 * makes that 1/16, room for its two-line label in a 500-pixel chart. */
+	unsigned row = 0, floor_rows = HEATMAP_ROWS / (16 - (unsigned)h->n_bands);
 
-	if (floor_rows < HEATMAP_MIN_ROWS)
-		floor_rows = HEATMAP_MIN_ROWS;
 	for (size_t i = 0; i < h->n_bands; i++)
-		extent += h->bands[i].region->hi - h->bands[i].region->lo;
+		faults += h->bands[i].region->faults;
 	for (size_t i = 0; i < h->n_bands; i++) {
 		struct heatmap_band *b = &h->bands[i];
 		uint64_t bytes = b->region->hi - b->region->lo, pages = bytes / page;
-		double share = (double)bytes / (double)extent * HEATMAP_ROWS;
+		double share = (double)b->region->faults / (double)faults * HEATMAP_ROWS;
 		unsigned rows = share < floor_rows ? floor_rows : (unsigned)share;
 
 		if (rows >= pages) {

@@ -55,7 +55,9 @@ for rec in seq file; do
 		expect_exit 0 "$PFX" plot -i "$TMP/$rec.data" --chart "$chart" -o "$TMP/$rec-$chart.png"
 		grep -q "^$chart chart: $TMP/$rec-$chart.png\$" "$TMP/out" ||
 			fail "plot did not say where the chart is: $(cat "$TMP/out")"
-		[ ! -s "$TMP/err" ] || { cat "$TMP/err"; fail "$chart of $rec printed messages"; }
+		# (a busy machine may make the kernel drop samples: that warning is fine)
+		! grep -v '^pfx: warning: the kernel dropped' "$TMP/err" ||
+			fail "$chart of $rec printed messages"
 		png_ok "$TMP/$rec-$chart.png" 900 500
 		expect_exit 0 "$PFX" plot -i "$TMP/$rec.data" -c "$chart" -o "$TMP/$rec-$chart.svg"
 		svg_ok "$TMP/$rec-$chart.svg" "$title"

@@ -15,9 +15,11 @@ pages=$(kv pages "$TMP/t.out")
 n=$(thread_rows "$TMP/t.json" | grep -c "\"pid\":$pid,")
 [ "$n" -eq 4 ] || fail "expected 4 thread rows for pid $pid, got $n"
 thread_rows "$TMP/t.json" | grep -q '"tid":0,' && fail "faults left unattributed"
-thread_rows "$TMP/t.json" | sed 's/.*"minor":\([0-9]*\).*/\1/' | while read -r m; do
+# Each thread has its quarter of the pages, plus its start-up (and ~12%
+# shadow-memory faults when pfx-load is built with sanitizers).
+thread_rows "$TMP/t.json" | grep "\"pid\":$pid," | sed 's/.*"minor":\([0-9]*\).*/\1/' | while read -r m; do
 	[ "$m" -ge $((pages / 4)) ] || fail "a thread has $m minor faults, fewer than its $((pages / 4)) pages"
-	[ "$m" -le $((pages / 4 + 200)) ] || fail "a thread has $m minor faults, far more than its $((pages / 4)) pages"
+	[ "$m" -le $((pages / 4 * 5 / 4 + 200)) ] || fail "a thread has $m minor faults, far more than its $((pages / 4)) pages"
 done || exit 1
 thread_rows "$TMP/t.json" | grep -q '"exited":false' && fail "a thread of an exited command is not marked exited"
 total=$(json_field minor "$TMP/t.json")

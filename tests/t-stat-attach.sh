@@ -73,4 +73,28 @@ else
 		fail "total $total is more than 1% + 64 above pfx-load's rusage $phase"
 fi
 [ "$(json_field source "$TMP/stat.json")" = perf ] || fail "source is not perf"
+
+# Two processes (-p A,B): rows and totals per pid, summed in the total,
+# and pfx waits for the last one.
+"$PFX_LOAD" steady --seconds 0.6 --rate 2000 --wait-start >"$TMP/a.out" 2>&1 &
+a=$!
+"$PFX_LOAD" steady --seconds 1.2 --rate 1000 --wait-start >"$TMP/b.out" 2>&1 &
+b=$!
+wait_for_line "$TMP/a.out" 'ready pid=' && wait_for_line "$TMP/b.out" 'ready pid=' || fail "pfx-load did not start"
+"$PFX" stat --format json -o - -p "$a,$b" 0.25 >"$TMP/two.json" 2>"$TMP/two.err" &
+stat=$!
+wait_for_line "$TMP/two.json" '"type":"header"' || fail "pfx stat -p A,B did not attach"
+kill -USR1 "$a" "$b"
+wait "$a" && wait "$b" || fail "pfx-load failed"
+wait "$stat" || { cat "$TMP/two.err"; fail "pfx stat -p A,B failed"; }
+for p in "$a" "$b"; do
+	grep -q "\"type\":\"interval\".*\"pid\":$p," "$TMP/two.json" || fail "no rows for pid $p"
+	ptotal=$(grep "\"type\":\"process\",\"pid\":$p," "$TMP/two.json" | sed 's/.*"minor":\([0-9]*\).*/\1/')
+	prows=$(grep "\"type\":\"interval\".*\"pid\":$p," "$TMP/two.json" | sed 's/.*"minor":\([0-9]*\).*/\1/' |
+		awk '{ s += $1 } END { print s }')
+	[ "$ptotal" = "$prows" ] || fail "pid $p: rows sum to $prows, its total is $ptotal"
+done
+[ "$(grep -c '"type":"process"' "$TMP/two.json")" -eq 2 ] || fail "expected 2 process totals"
+[ "$(json_field minor "$TMP/two.json")" -ge $(( $(kv rusage_minor "$TMP/a.out") + $(kv rusage_minor "$TMP/b.out") )) ] ||
+	fail "total below the two processes' own rusage"
 echo ok

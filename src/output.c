@@ -44,11 +44,19 @@ void pfx_json_string(FILE *fp, const char *s)
 
 int pfx_outfile_open(struct pfx_outfile *out, const char *path)
 {
+	struct stat st;
 	int fd, err;
 
 	memset(out, 0, sizeof(*out));
 	if (!path || strcmp(path, "-") == 0) {
 		out->fp = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out->fp = fopen(path, "we");
+		if (!out->fp)
+			return -errno;
+		out->in_place = true;
 		return 0;
 	}
 	out->path = strdup(path);
@@ -84,6 +92,14 @@ int pfx_outfile_commit(struct pfx_outfile *out)
 
 	if (!out->fp)
 		return -EBADF;
+	if (out->in_place) {
+		if (fflush(out->fp) != 0 || ferror(out->fp))
+			err = errno ? -errno : -EIO;
+		if (fclose(out->fp) != 0 && !err)
+			err = errno ? -errno : -EIO;
+		out->fp = NULL;
+		return err;
+	}
 	if (!out->path) {
 		if (fflush(out->fp) != 0 || ferror(out->fp))
 			err = errno ? -errno : -EIO;
@@ -114,6 +130,8 @@ int pfx_outfile_commit(struct pfx_outfile *out)
 
 void pfx_outfile_abort(struct pfx_outfile *out)
 {
+	if (out->fp && out->in_place)
+		fclose(out->fp);
 	if (out->fp && out->path) {
 		fclose(out->fp);
 		unlink(out->tmp_path);

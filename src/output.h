@@ -19,9 +19,13 @@ struct pfx_outfile {
 	FILE *fp;		/* write here */
 	char *path;		/* final name; NULL for stdout */
 	char *tmp_path;		/* where it is written until committed */
+	bool in_place;		/* path is not a regular file (/dev/null, a FIFO):
+				 * written directly, never replaced */
 };
 
-/* Open path for writing ("-" or NULL: stdout).  0 or -errno. */
+/* Open path for writing ("-" or NULL: stdout).  An existing path that is
+ * not a regular file (/dev/null, a FIFO, /dev/stderr) is written in place:
+ * renaming over it would replace the device.  0 or -errno. */
 int pfx_outfile_open(struct pfx_outfile *out, const char *path);
 /* Flush and move the file into place.  0 or -errno (then nothing is left
  * under the final name). */

@@ -25,6 +25,16 @@ tail -n 1 "$TMP/s.csv" | grep -Eq '^total,[0-9.]+,,,[0-9]+,[0-9]+,[0-9]+,[0-9.]+
 awk -F, 'NR > 1 && NF != 11 { exit 1 }' "$TMP/s.csv" || fail "csv rows do not all have 11 fields"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary file left next to the output"
 
+# -o on something that is not a regular file (a FIFO here; /dev/null the
+# same way) is written in place, never replaced by a renamed temp file.
+mkfifo "$TMP/fifo" || fail "mkfifo failed"
+cat "$TMP/fifo" >"$TMP/from-fifo" &
+reader=$!
+"$PFX" stat --format csv -o "$TMP/fifo" -- true || fail "-o FIFO failed"
+wait "$reader"
+[ -p "$TMP/fifo" ] || fail "-o replaced the FIFO with a file"
+grep -q '^total,' "$TMP/from-fifo" || fail "nothing came through the FIFO"
+
 # The command's exit status is pfx's (perf stat does the same).
 expect_exit 3 "$PFX" stat -o "$TMP/x" -- sh -c 'exit 3'
 [ -s "$TMP/x" ] || fail "no output for a command that exits 3"

@@ -396,15 +396,16 @@ static void stop_launched(struct stat_run *run, int sig)
 		if (!t->launched || t->exited)
 			continue;
 		pfx_target_forward_signal(t, sig);
+		/* A command that ignores it is killed by the next Ctrl-C. */
 		while (!t->exited && pfx_target_wait(t) == -EINTR)
-			pfx_target_forward_signal(t, pfx_sig_stop_signal() ? pfx_sig_stop_signal() : sig);
+			pfx_target_forward_signal(t, SIGKILL);
 		if (t->exited)
 			pfx_counter_target_exited(run->counter, i, &t->rusage);
 	}
 }
 
 /* The loop: rows every interval until the targets exit, COUNT rows, or a
- * stop signal.  Returns true if stopped by a signal. */
+ * stop signal (*interrupted).  0 or -errno from reading the counters. */
 static int run_loop(struct stat_run *run, bool *interrupted)
 {
 	const struct stat_opts *o = run->opts;
@@ -443,7 +444,7 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 		wait_for_event(run, timeout);
 	}
 	/* The tail since the last row, so the rows add up to the total. */
-	if (interval_ns && pfx_now_ns() - run->last_row_ns >= 1000000)
+	if (interval_ns && pfx_now_ns() > run->last_row_ns)
 		err = emit_rows(run, pfx_now_ns());
 	return err;
 }

@@ -220,6 +220,7 @@ static int run(const struct record_opts *o)
 	struct pfx_rec_header h;
 	struct pfx_recorder_stats stats;
 	uint64_t bytes;
+	bool started = false;
 	pid_t *tids = NULL;
 	size_t ntids = 0;
 	char why[128];
@@ -262,6 +263,7 @@ static int run(const struct record_opts *o)
 	}
 	if (target.launched) {
 		err = pfx_target_start(&target);
+		started = err == 0;
 		if (err < 0) {
 			pfx_err("record: cannot run '%s': %s", o->argv[0], strerror(-err));
 			goto out;
@@ -302,7 +304,8 @@ static int run(const struct record_opts *o)
 out:
 	pfx_recorder_abort(rec);
 	pfx_sampler_close(s);
-	if (target.launched && !target.exited) {
+	/* A child still held before exec is ended by pfx_target_close(). */
+	if (started && !target.exited) {
 		if (ret != PFX_EXIT_OK)
 			pfx_target_forward_signal(&target, SIGTERM);
 		pfx_target_wait(&target);

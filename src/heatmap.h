@@ -24,10 +24,10 @@ void pfx_heat_init(struct pfx_heat_grid *g, uint64_t start, uint64_t end);
 
 static inline void pfx_heat_add(struct pfx_heat_grid *g, uint64_t addr, unsigned col)
 {
-	uint64_t row = (addr - g->start) >> g->shift;
+	uint64_t row = addr < g->start ? 0 : (addr - g->start) >> g->shift;
 
 	if (row >= g->rows)
-		row = g->rows - 1;	/* the range grew (brk) */
+		row = g->rows - 1;	/* the range grew (brk); a stack grows into row 0 */
 	g->cell[row][col]++;
 }
 

@@ -811,6 +811,26 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 	free(r);
 }
 
+void pfx_rec_fix_checksums(void *data, size_t size)
+{
+	uint8_t *p = data;
+	size_t pos, len;
+
+	if (size < REC_MAGIC_LEN + 12)
+		return;
+	len = get_u32(p + REC_MAGIC_LEN + 4);
+	pos = REC_MAGIC_LEN + 8;
+	if (len > size - pos - 4)
+		return;
+	put_u32(p + pos + len, crc32_buf(p + pos, len));
+	for (pos += len + 4; size - pos >= 8; pos += 8 + len) {
+		len = get_u32(p + pos);
+		if (len > size - pos - 8)
+			return;
+		put_u32(p + pos + 4, crc32_buf(p + pos + 8, len));
+	}
+}
+
 const char *pfx_rec_strerror(int err)
 {
 	switch (err) {

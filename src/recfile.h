@@ -150,6 +150,9 @@ int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals 
 void pfx_rec_reader_close(struct pfx_rec_reader *r);
 /* Bytes of the file consumed so far (for error messages: "at byte N"). */
 uint64_t pfx_rec_reader_offset(const struct pfx_rec_reader *r);
+/* Rewrite the header and block checksums of a file image in place, so a
+ * fuzzer's mutations reach the item decoder instead of the CRC check. */
+void pfx_rec_fix_checksums(void *data, size_t size);
 /* A short explanation of a reader error code, for messages at the edge. */
 const char *pfx_rec_strerror(int err);
 

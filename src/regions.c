@@ -84,7 +84,9 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	return (long)rs->nregions++;
 }
 
-/* A region the new mapping continues: same start and name. */
+/* A region the new mapping continues: same name (not anonymous) and the
+ * same start (brk growing [heap], a snapshot entry re-announced) or the
+ * same end (a stack growing down). */
 static long continued_region(const struct pfx_regions *rs, const struct pfx_mapping *m,
 			     size_t first, size_t last)
 {
@@ -93,7 +95,7 @@ static long continued_region(const struct pfx_regions *rs, const struct pfx_mapp
 	for (size_t i = first; i < last; i++) {
 		const struct pfx_region *r = &rs->regions[rs->spans[i].region];
 
-		if (r->start == m->start && strcmp(r->path, path) == 0)
+		if (path[0] && (r->start == m->start || r->end == m->end) && strcmp(r->path, path) == 0)
 			return rs->spans[i].region;
 	}
 	return -1;
@@ -118,6 +120,8 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 
 		if (m->end > r->end)
 			r->end = m->end;
+		if (m->start < r->start)
+			r->start = m->start;
 		r->prot = m->prot;
 	} else {
 		region = new_region(rs, m);

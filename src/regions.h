@@ -6,9 +6,11 @@
  * mapping replaces whatever part of older ones it overlaps.  A fault is
  * attributed to the mapping covering its address at that point of the
  * stream, so mappings that come and go (and address reuse) are told
- * apart.  A new mapping with the same start and name as the one it
- * overlaps (brk growing [heap], a snapshot entry re-announced by MMAP2)
- * continues that region instead of starting a new one.
+ * apart.  A new named mapping with the same start or end and the same
+ * name as the one it overlaps (brk growing [heap], the stack growing
+ * down, a snapshot entry re-announced by MMAP2) continues that region
+ * instead of starting a new one; anonymous mappings never do (an address
+ * reused by a new anonymous mapping holds new pages).
  *
  * perf reports no munmap, so an unmapped range keeps its last mapping
  * until something is mapped over it; process ids are not separated

@@ -11,8 +11,11 @@
 #define TOP_DEFAULT 20
 #define HEAT_COL_NS_INITIAL (1u << 20)	/* ~1 ms; doubles as needed */
 
+/* A page is known per (pid, page); region tells when the address was
+ * mapped anew since (munmap + mmap): then it is a new page, not a refault. */
 struct page_value {
 	uint32_t faults, major;
+	uint32_t region;	/* index + 1; 0 = not yet seen */
 };
 
 struct ip_value {
@@ -156,6 +159,11 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
 	if (!pv)
 		return -ENOMEM;
+	if (!is_new && pv->region != (uint32_t)(ri + 1)) {
+		is_new = true;	/* the address belongs to a newer mapping now */
+		pv->faults = pv->major = 0;
+	}
+	pv->region = (uint32_t)(ri + 1);
 	pv->faults++;
 	pv->major += major;
 	if (is_new) {

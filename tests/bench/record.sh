@@ -1,0 +1,61 @@
+#!/bin/sh
+# bench/record: the cost of 'pfx record' and the speed of 'pfx report'
+# (table in doc/record.md).  One interleaved run over a fault-heavy
+# pfx-load workload (repeat: every page faults again after MADV_DONTNEED):
+#   bare          the workload alone
+#   pfx record    (default events: minor/major samples + page_fault_user)
+#   perf record   -c 1 -d -e minor-faults -e major-faults (the usual way)
+# Each run of the loop times all three back to back; ratios are taken per
+# loop and their median printed.  Then bytes per fault of the pfx file and
+# report speed (faults per second of 'pfx report', median of the runs),
+# with 'perf script' over the perf file for comparison.
+. "$top_srcdir/tests/bench/lib.sh"
+
+WORK="$PFX_LOAD repeat -s ${BENCH_SIZE:-256M} --rounds ${BENCH_ROUNDS:-3}"
+D=$BENCH_TMP
+command -v perf >/dev/null 2>&1 || { echo "bench/record: perf not installed"; exit 77; }
+
+: >"$D/bare"; : >"$D/pfx"; : >"$D/noentry"; : >"$D/perf"; : >"$D/r_bare"; : >"$D/r_perf"; : >"$D/r_noentry"
+i=0
+wall_of "$WORK" >/dev/null	# warm-up
+while [ "$i" -lt "$BENCH_RUNS" ]; do
+	b=$(wall_of "$WORK")
+	p=$(wall_of "$PFX record -o $D/pfx.data -- $WORK")
+	n=$(wall_of "$PFX record --no-entry -o $D/noentry.data -- $WORK")
+	q=$(wall_of "perf record -q -c 1 -d -e minor-faults -e major-faults -o $D/perf.data -- $WORK")
+	echo "$b" >>"$D/bare"; echo "$p" >>"$D/pfx"; echo "$n" >>"$D/noentry"; echo "$q" >>"$D/perf"
+	awk -v a="$p" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_bare"
+	awk -v a="$n" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_noentry"
+	awk -v a="$p" -v b="$q" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_perf"
+	i=$((i + 1))
+done
+med() { median <"$D/$1" | awk -v s="${2:-1e9}" '{ printf "%.3f", $1 / s }'; }
+
+# Bytes per fault and report speed on the last pfx file.
+faults=$("$PFX" report -i "$D/pfx.data" --format json | sed -n 's/.*"totals": {"faults": \([0-9]*\).*/\1/p')
+bytes=$(wc -c <"$D/pfx.data")
+: >"$D/rep"; : >"$D/script"
+i=0
+while [ "$i" -lt "$BENCH_RUNS" ]; do
+	wall_of "$PFX report -i $D/pfx.data" >>"$D/rep"
+	wall_of "perf script -i $D/perf.data" >>"$D/script"
+	i=$((i + 1))
+done
+perf_faults=$(perf script -i "$D/perf.data" 2>/dev/null | wc -l)
+rep_s=$(med rep); script_s=$(med script)
+
+echo "Workload: \`pfx-load repeat -s ${BENCH_SIZE:-256M} --rounds ${BENCH_ROUNDS:-3}\` ($faults faults), $BENCH_RUNS interleaved runs, medians; $(date -u +%Y-%m-%d), $(nproc) CPUs, kernel $(uname -r)"
+echo
+echo "| measure | value | goal |"
+echo "|---|---|---|"
+echo "| bare workload wall | $(med bare) s | |"
+echo "| \`pfx record\` wall | $(med pfx) s | |"
+echo "| \`pfx record --no-entry\` wall | $(med noentry) s | |"
+echo "| \`perf record -c 1 -d -e minor-faults -e major-faults\` wall | $(med perf) s | |"
+echo "| \`pfx record\` / bare | $(med r_bare 1) | <= 1.35 |"
+echo "| \`pfx record --no-entry\` / bare | $(med r_noentry 1) | |"
+echo "| \`pfx record\` / \`perf record\` | $(med r_perf 1) | <= 0.85 |"
+echo "| bytes per fault (pfx.data) | $(awk -v b="$bytes" -v f="$faults" 'BEGIN { printf "%.2f", b / f }') | <= 16 |"
+echo "| bytes per fault (perf.data) | $(awk -v b="$(wc -c <"$D/perf.data")" -v f="$faults" 'BEGIN { printf "%.1f", b / f }') | |"
+echo "| \`pfx report\` speed | $(awk -v f="$faults" -v s="$rep_s" 'BEGIN { printf "%.1f M faults/s (%.3f s)", f / s / 1e6, s }') | >= 10 M/s |"
+echo "| \`perf script\` speed | $(awk -v f="$perf_faults" -v s="$script_s" 'BEGIN { printf "%.1f M samples/s (%.3f s)", f / s / 1e6, s }') | |"

@@ -1,0 +1,31 @@
+# record-lib.sh: helpers for the record/report tests (source after lib.sh).
+command -v jq >/dev/null 2>&1 || skip "jq is not installed (the record tests parse JSON with it)"
+
+# record_load MODE ARGS...: pfx record the bundled workload into $TMP/r.data;
+# pfx-load's line in $TMP/load.out, pfx's messages in $TMP/rec.err.
+record_load() {
+	"$PFX" record -o "$TMP/r.data" -- "$PFX_LOAD" "$@" >"$TMP/load.out" 2>"$TMP/rec.err"
+	rc=$?
+	[ "$rc" -eq 77 ] && skip "pfx-load $1: not supported here ($(cat "$TMP/load.out"))"
+	[ "$rc" -eq 0 ] || { cat "$TMP/load.out" "$TMP/rec.err"; fail "pfx record -- pfx-load $* exited $rc"; }
+	grep -q '^pfx-load: ' "$TMP/load.out" || fail "no pfx-load line: $(cat "$TMP/load.out")"
+}
+
+# report_json [FILE]: the JSON report of FILE (default $TMP/r.data) in $TMP/rep.json
+report_json() {
+	"$PFX" report -i "${1:-$TMP/r.data}" --format json --top 100000 >"$TMP/rep.json" 2>"$TMP/rep.err" ||
+		{ cat "$TMP/rep.err"; fail "pfx report --format json failed"; }
+	jq -e . "$TMP/rep.json" >/dev/null || fail "report is not valid JSON"
+}
+
+# jqr EXPR: evaluate EXPR on the JSON report (raw output)
+jqr() { jq -r "$1" "$TMP/rep.json"; }
+
+# region_field ADDR FIELD: FIELD of the region holding address ADDR (hex)
+region_field() {
+	jq -r --arg a "$1" --arg f "$2" '
+		def hex: ascii_downcase | ltrimstr("0x") | explode
+			| reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
+		($a | hex) as $x
+		| [.regions[] | select((.start | hex) <= $x and $x < (.end | hex))][0][$f] // "none"' "$TMP/rep.json"
+}

@@ -1,0 +1,28 @@
+# t-record-patterns: each pfx-load mode gets the access pattern it makes:
+# random -> random, stride -> strided (with its stride), repeat -> repeat
+# (refaults = pages x rounds), and -t 2 seq stays sequential per thread.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/record-lib.sh"
+
+check() {	# check MODE WANT_PATTERN ARGS...
+	mode=$1 want=$2; shift 2
+	record_load "$mode" "$@"
+	report_json
+	addr=$(kv addr "$TMP/load.out")
+	got=$(region_field "$addr" pattern)
+	[ "$got" = "$want" ] || fail "$mode: pattern $got, expected $want"
+	[ "$(region_field "$addr" kind)" = anon ] || fail "$mode: kind $(region_field "$addr" kind)"
+	[ "$(jqr .totals.lost)" = 0 ] || fail "$mode: lost $(jqr .totals.lost)"
+	minor=$(region_field "$addr" minor); expect=$(kv expect_minor "$TMP/load.out")
+	[ "$minor" -ge "$expect" ] || fail "$mode: $minor minor faults < expected $expect"
+	within_pct "$minor" "$(kv rusage_minor "$TMP/load.out")" 1 || fail "$mode: $minor vs rusage $(kv rusage_minor "$TMP/load.out")"
+}
+
+check random random -s 32M
+check stride strided -s 64M --stride 4
+[ "$(region_field "$addr" stride_pages)" = 4 ] || fail "stride: stride_pages $(region_field "$addr" stride_pages), expected 4"
+check repeat repeat -s 16M --rounds 3
+pages=$(kv pages "$TMP/load.out")
+[ "$(region_field "$addr" refaults)" -ge $((pages * 3)) ] || fail "repeat: refaults $(region_field "$addr" refaults) < $((pages * 3))"
+check seq sequential -s 64M -t 2
+echo ok

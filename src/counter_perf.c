@@ -107,45 +107,6 @@ static void add_count(struct pfx_fault_counts *c, int ev, uint64_t v)
 	}
 }
 
-/* "0-3,8,10-11" (sysfs cpu lists). */
-static int online_cpus(int **cpus, size_t *count)
-{
-	char buf[4096], *p = buf;
-	int *list = NULL;
-	size_t n = 0;
-	ssize_t len = pfx_read_file("/sys/devices/system/cpu/online", buf, sizeof(buf));
-
-	if (len < 0)
-		return (int)len;
-	while (*p && *p != '\n') {
-		char *end;
-		long first = strtol(p, &end, 10), last = first;
-
-		if (end == p)
-			break;
-		if (*end == '-')
-			last = strtol(end + 1, &end, 10);
-		for (long cpu = first; cpu <= last; cpu++) {
-			int *grown = realloc(list, (n + 1) * sizeof(*list));
-
-			if (!grown) {
-				free(list);
-				return -ENOMEM;
-			}
-			list = grown;
-			list[n++] = (int)cpu;
-		}
-		p = *end == ',' ? end + 1 : end;
-	}
-	if (!n) {
-		free(list);
-		return -EINVAL;
-	}
-	*cpus = list;
-	*count = n;
-	return 0;
-}
-
 static void fill_attr(const struct perf_state *st, struct perf_event_attr *attr, int ev,
 		      bool launched, bool per_thread)
 {
@@ -342,7 +303,7 @@ static int perf_open(struct pfx_counter *c)
 	if (!st->target_exited)
 		err = -ENOMEM;
 	if (!err && per_thread) {
-		err = online_cpus(&st->cpus, &st->ncpus);
+		err = pfx_perf_online_cpus(&st->cpus, &st->ncpus);
 	} else if (!err) {
 		st->cpus = malloc(sizeof(*st->cpus));
 		if (st->cpus) {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,4 +69,43 @@ void pfx_perf_denied_hint(char *buf, size_t size)
 	snprintf(buf, size,
 		 "perf_event_paranoid is %s; run as root, grant CAP_PERFMON, "
 		 "or set kernel.perf_event_paranoid=2 or lower", level);
+}
+
+/* The sysfs list format: "0-3,8,10-11". */
+int pfx_perf_online_cpus(int **cpus, size_t *count)
+{
+	char buf[4096], *p = buf;
+	int *list = NULL;
+	size_t n = 0;
+	ssize_t len = pfx_read_file("/sys/devices/system/cpu/online", buf, sizeof(buf));
+
+	if (len < 0)
+		return (int)len;
+	while (*p && *p != '\n') {
+		char *end;
+		long first = strtol(p, &end, 10), last = first;
+
+		if (end == p)
+			break;
+		if (*end == '-')
+			last = strtol(end + 1, &end, 10);
+		for (long cpu = first; cpu <= last; cpu++) {
+			int *grown = realloc(list, (n + 1) * sizeof(*list));
+
+			if (!grown) {
+				free(list);
+				return -ENOMEM;
+			}
+			list = grown;
+			list[n++] = (int)cpu;
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (!n) {
+		free(list);
+		return -EINVAL;
+	}
+	*cpus = list;
+	*count = n;
+	return 0;
 }

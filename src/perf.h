@@ -24,6 +24,9 @@ int pfx_perf_read_count(int fd, uint64_t *value);
 /* Is perf_event_open usable at all here?  0, or the -errno it fails with,
  * probed with a software counter on the calling thread. */
 int pfx_perf_probe(void);
+/* The online CPUs (/sys/devices/system/cpu/online), for per-CPU events
+ * such as rings on inherited counters.  *cpus is malloc'ed.  0 or -errno. */
+int pfx_perf_online_cpus(int **cpus, size_t *count);
 /* A hint for denial errors: what to change (paranoid level, capability). */
 void pfx_perf_denied_hint(char *buf, size_t size);
 

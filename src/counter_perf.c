@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum { EV_FAULTS, EV_MINOR, EV_MAJOR, EV_COUNT };
@@ -95,6 +96,7 @@ struct perf_state {
 	bool *target_exited;
 	bool user_only;		/* kernel-mode faults excluded (denied otherwise) */
 	bool pin_contexts;	/* PERF_SAMPLE_READ accepted */
+	bool fd_limit_raised;
 	size_t page_size;
 };
 
@@ -188,6 +190,20 @@ static int open_set_once(struct perf_state *st, struct perf_set *s, bool launche
 	return 0;
 }
 
+/* Attaching to a process with many threads takes 3 fds per thread (per
+ * CPU with --per-thread): raise the soft fd limit to the hard one, once,
+ * as perf does.  Only pfx's own limit; a launched command is never here. */
+static bool raise_fd_limit(struct perf_state *st)
+{
+	struct rlimit rl;
+
+	if (st->fd_limit_raised || getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return false;
+	st->fd_limit_raised = true;
+	rl.rlim_cur = rl.rlim_max;
+	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
+
 /* Open one set, learning on the way what this kernel and this user allow:
  * kernel-mode counting (else user only), context pinning (else without). */
 static int open_set(struct perf_state *st, struct perf_set *s, bool launched, bool per_thread)
@@ -199,6 +215,8 @@ static int open_set(struct perf_state *st, struct perf_set *s, bool launched, bo
 			st->pin_contexts = false;
 		else if ((err == -EACCES || err == -EPERM) && !st->user_only)
 			st->user_only = true;
+		else if (err == -EMFILE && !launched && raise_fd_limit(st))
+			continue;
 		else
 			return err;
 	}

@@ -8,6 +8,7 @@
 #include "sampler.h"
 #include "sig.h"
 #include "target.h"
+#include "tracefs_src.h"
 #include "util.h"
 
 #include <errno.h>
@@ -119,8 +120,17 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	return 0;
 }
 
+/* Where faults come from: perf (the sampler) or, where perf events are
+ * denied, a tracefs instance (tracefs_src.h; no minor/major completion
+ * events there, so no latency, and major faults are inferred). */
+struct source {
+	struct pfx_sampler *perf;
+	struct pfx_tfs *tfs;
+	uint64_t tfs_missed;		/* already stored as lost */
+};
+
 static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
-			const struct pfx_sampler *s)
+			const struct source *src)
 {
 	struct utsname u;
 	size_t len = 0;
@@ -130,8 +140,6 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 	h->start_realtime_ns = pfx_realtime_ns();
 	if (uname(&u) == 0)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
-	snprintf(h->source, sizeof(h->source), "perf");
-	snprintf(h->events, sizeof(h->events), "%s", pfx_sampler_events(s));
 	if (o->argv) {
 		for (char **a = o->argv; *a && len + 2 < sizeof(h->command); a++) {
 			int n = snprintf(h->command + len, sizeof(h->command) - len, "%s%s",
@@ -142,35 +150,107 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 	} else {
 		snprintf(h->command, sizeof(h->command), "pid %d", (int)o->pid);
 	}
-	if (pfx_sampler_has_tracepoint(s))
-		h->flags |= PFX_REC_HAS_ERROR_CODE | PFX_REC_HAS_LATENCY;
-	if (o->callchain)
-		h->flags |= PFX_REC_HAS_CALLCHAIN;
-}
-
-static void open_error(int err, const char *why, const struct record_opts *o)
-{
-	char hint[256];
-
-	if (pfx_perf_denied(err)) {
-		pfx_perf_denied_hint(hint, sizeof(hint));
-		pfx_err("record: perf events are denied (%s: %s); %s", why, strerror(-err), hint);
-	} else if (err == -EPERM || err == -ENOMEM) {
-		pfx_err("record: %s failed: %s; use a smaller -m than %zu", why, strerror(-err),
-			o->ring_pages);
-	} else if (err == -ESRCH) {
-		pfx_err("record: process %d is gone; check the PID", (int)o->pid);
+	if (src->perf) {
+		snprintf(h->source, sizeof(h->source), "perf");
+		snprintf(h->events, sizeof(h->events), "%s", pfx_sampler_events(src->perf));
+		if (pfx_sampler_has_tracepoint(src->perf))
+			h->flags |= PFX_REC_HAS_ERROR_CODE | PFX_REC_HAS_LATENCY;
+		if (o->callchain)
+			h->flags |= PFX_REC_HAS_CALLCHAIN;
 	} else {
-		pfx_err("record: opening the fault events failed (%s: %s)", why, strerror(-err));
+		snprintf(h->source, sizeof(h->source), "tracefs");
+		snprintf(h->events, sizeof(h->events), "exceptions:page_fault_user");
+		h->flags |= PFX_REC_HAS_ERROR_CODE;
 	}
 }
 
+static void perf_open_error(int err, const char *why, const struct record_opts *o)
+{
+	if (err == -EPERM || err == -ENOMEM)
+		pfx_err("record: %s failed: %s; use a smaller -m than %zu", why, strerror(-err),
+			o->ring_pages);
+	else if (err == -ESRCH)
+		pfx_err("record: process %d is gone; check the PID", (int)o->pid);
+	else
+		pfx_err("record: opening the fault events failed (%s: %s)", why, strerror(-err));
+}
+
+static int open_tracefs(struct source *src, const struct pfx_target *t, const pid_t *tids,
+			size_t ntids, int perf_err)
+{
+	char hint[256];
+	int err;
+
+	pfx_tfs_remove_stale(NULL);
+	err = t->launched ? pfx_tfs_open(&src->tfs, &t->pid, 1, 0)
+			  : pfx_tfs_open(&src->tfs, tids, ntids, 0);
+	if (err < 0) {
+		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_err("record: perf events are denied (%s) and tracefs is not usable (%s); %s",
+			strerror(-perf_err), strerror(-err), hint);
+		return err;
+	}
+	pfx_warn("record: perf events are denied (%s); recording through tracefs "
+		 "(no latency, major faults inferred; see doc/record.md)", strerror(-perf_err));
+	return 0;
+}
+
+static int source_open(struct source *src, const struct record_opts *o, const struct pfx_target *t,
+		       const pid_t *tids, size_t ntids)
+{
+	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
+				       .ring_pages = o->ring_pages, .pid = t->pid,
+				       .enable_on_exec = t->launched, .tids = tids, .ntids = ntids };
+	char why[128];
+	int err;
+
+	memset(src, 0, sizeof(*src));
+	err = pfx_sampler_open(&src->perf, &so, why, sizeof(why));
+	if (err == 0)
+		return 0;
+	src->perf = NULL;
+	if (pfx_perf_denied(err))
+		return open_tracefs(src, t, tids, ntids, err);
+	perf_open_error(err, why, o);
+	return err;
+}
+
+static int tfs_fault(const struct pfx_fault *fault, void *rec)
+{
+	return pfx_recorder_fault(rec, fault);
+}
+
+static int source_drain(struct source *src, struct pfx_recorder *rec)
+{
+	uint64_t missed;
+	int ret;
+
+	if (src->perf)
+		return pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
+	ret = pfx_tfs_drain(src->tfs, tfs_fault, rec);
+	if (ret < 0)
+		return ret;
+	missed = pfx_tfs_missed(src->tfs);
+	if (missed > src->tfs_missed) {
+		ret = pfx_recorder_lost(rec, pfx_now_ns(), 0, missed - src->tfs_missed);
+		src->tfs_missed = missed;
+	}
+	return ret > 0 ? 0 : ret;
+}
+
+static void source_close(struct source *src)
+{
+	pfx_sampler_close(src->perf);
+	if (src->tfs)
+		pfx_tfs_close(src->tfs);
+	memset(src, 0, sizeof(*src));
+}
+
 /* Poll the rings and the target until it exits or pfx is told to stop. */
-static int record_loop(struct pfx_sampler *s, struct pfx_recorder *rec, struct pfx_target *t)
+static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_target *t)
 {
 	struct pollfd fds[1025];
-	size_t nrings = pfx_sampler_pollfds(s, fds, PFX_ARRAY_SIZE(fds) - 1);
-	size_t n = nrings;
+	size_t n = src->perf ? pfx_sampler_pollfds(src->perf, fds, PFX_ARRAY_SIZE(fds) - 1) : 0;
 	unsigned rounds = 0;
 	int err;
 
@@ -181,7 +261,10 @@ static int record_loop(struct pfx_sampler *s, struct pfx_recorder *rec, struct p
 
 		if (ready < 0 && errno != EINTR)
 			return -errno;
-		err = pfx_sampler_drain(s, pfx_recorder_sample, rec);
+		/* tracefs has no MMAP2 records: follow /proc instead. */
+		if (!src->perf && !t->exited)
+			pfx_recorder_snapshot(rec, t->pid);
+		err = source_drain(src, rec);
 		if (err)
 			return err;
 		if (pfx_sig_stop_requested())
@@ -190,7 +273,7 @@ static int record_loop(struct pfx_sampler *s, struct pfx_recorder *rec, struct p
 			break;
 	}
 	/* The target is gone: take what its last moments left in the rings. */
-	return pfx_sampler_drain(s, pfx_recorder_sample, rec);
+	return source_drain(src, rec);
 }
 
 static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, const char *path,
@@ -210,12 +293,23 @@ static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, c
 			(unsigned long long)st->paired, (unsigned long long)st->faults);
 }
 
+static int target_open(struct pfx_target *t, const struct record_opts *o)
+{
+	int err = o->argv ? pfx_target_launch(t, o->argv) : pfx_target_attach(t, o->pid);
+
+	if (err == -ESRCH)
+		pfx_err("record: no process %d; check the PID", (int)o->pid);
+	else if (err == -EPERM)
+		pfx_err("record: not allowed to observe process %d; run as its owner or root", (int)o->pid);
+	else if (err < 0)
+		pfx_err("record: cannot start '%s': %s", o->argv ? o->argv[0] : "?", strerror(-err));
+	return err;
+}
+
 static int run(const struct record_opts *o)
 {
-	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
-				       .ring_pages = o->ring_pages };
 	struct pfx_target target;
-	struct pfx_sampler *s = NULL;
+	struct source src = { 0 };
 	struct pfx_recorder *rec = NULL;
 	struct pfx_rec_header h;
 	struct pfx_recorder_stats stats;
@@ -223,39 +317,22 @@ static int run(const struct record_opts *o)
 	bool started = false;
 	pid_t *tids = NULL;
 	size_t ntids = 0;
-	char why[128];
 	int err, ret = PFX_EXIT_ERROR;
 
-	if (o->argv)
-		err = pfx_target_launch(&target, o->argv);
-	else
-		err = pfx_target_attach(&target, o->pid);
-	if (err < 0) {
-		if (err == -ESRCH)
-			pfx_err("record: no process %d; check the PID", (int)o->pid);
-		else if (err == -EPERM)
-			pfx_err("record: not allowed to observe process %d; run as its owner or root", (int)o->pid);
-		else
-			pfx_err("record: cannot start '%s': %s", o->argv ? o->argv[0] : "?", strerror(-err));
+	if (target_open(&target, o) < 0)
 		return PFX_EXIT_ERROR;
-	}
-	so.pid = target.pid;
-	so.enable_on_exec = target.launched;
 	if (!target.launched) {
 		err = pfx_list_tids(target.pid, &tids, &ntids);
 		if (err < 0) {
 			pfx_err("record: cannot list the threads of %d: %s", (int)target.pid, strerror(-err));
 			goto out;
 		}
-		so.tids = tids;
-		so.ntids = ntids;
 	}
-	err = pfx_sampler_open(&s, &so, why, sizeof(why));
-	if (err < 0) {
-		open_error(err, why, o);
+	if (source_open(&src, o, &target, tids, ntids) < 0)
 		goto out;
-	}
-	fill_header(&h, o, s);
+	if (o->callchain && !src.perf)
+		pfx_warn("record: --call-graph needs perf events; recording without call chains");
+	fill_header(&h, o, &src);
 	err = pfx_recorder_open(&rec, o->output, &h, pfx_now_ns());
 	if (err < 0) {
 		pfx_err("record: cannot create '%s': %s", o->output, strerror(-err));
@@ -268,8 +345,8 @@ static int run(const struct record_opts *o)
 			pfx_err("record: cannot run '%s': %s", o->argv[0], strerror(-err));
 			goto out;
 		}
-	} else {
-		err = pfx_sampler_enable(s);
+	} else if (src.perf) {
+		err = pfx_sampler_enable(src.perf);
 		if (err < 0) {
 			pfx_err("record: cannot enable the fault events: %s", strerror(-err));
 			goto out;
@@ -282,7 +359,7 @@ static int run(const struct record_opts *o)
 		pfx_err("record: cannot read the mappings of %d: %s", (int)target.pid, strerror(-err));
 		goto out;
 	}
-	err = record_loop(s, rec, &target);
+	err = record_loop(&src, rec, &target);
 	if (err < 0) {
 		pfx_err("record: writing '%s' failed: %s; free space and record again",
 			o->output, strerror(-err));
@@ -299,11 +376,11 @@ static int run(const struct record_opts *o)
 			o->output, strerror(-err));
 		goto out;
 	}
-	print_summary(&stats, bytes, o->output, pfx_sampler_has_tracepoint(s));
+	print_summary(&stats, bytes, o->output, src.perf && pfx_sampler_has_tracepoint(src.perf));
 	ret = PFX_EXIT_OK;
 out:
 	pfx_recorder_abort(rec);
-	pfx_sampler_close(s);
+	source_close(&src);
 	/* A child still held before exec is ended by pfx_target_close(). */
 	if (started && !target.exited) {
 		if (ret != PFX_EXIT_OK)

@@ -27,8 +27,18 @@ struct proc_comm {
 	uint64_t start_brk;	/* 0: not read yet; UINT64_MAX: unknown */
 };
 
+/* A mapping of the last /proc snapshot, to store only what changed. */
+struct known_map {
+	uint64_t start, end, pgoff;
+	uint32_t flags;
+	char *path;
+};
+
 struct pfx_recorder {
 	struct pfx_rec_writer *w;
+	struct known_map *known;	/* the last snapshot, in address order */
+	size_t nknown;
+	bool snapshot_done;
 	uint64_t t0;
 	uint64_t page_mask;
 	bool latency;
@@ -179,6 +189,16 @@ static bool is_heap(struct pfx_recorder *r, uint32_t pid, uint64_t start, uint64
 	return pc->start_brk >= start && pc->start_brk < end;
 }
 
+static int write_fault(struct pfx_recorder *r, struct pfx_rec_item *item)
+{
+	r->stats.faults++;
+	if (item->fault.kind == PFX_FAULT_MAJOR)
+		r->stats.major++;
+	else
+		r->stats.minor++;
+	return put(r, item);
+}
+
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_FAULT };
@@ -205,11 +225,25 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			r->stats.paired++;
 		}
 	}
-	r->stats.faults++;
-	if (ev->major)
-		r->stats.major++;
-	else
-		r->stats.minor++;
+	return write_fault(r, &item);
+}
+
+int pfx_recorder_fault(struct pfx_recorder *r, const struct pfx_fault *fault)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_FAULT, .fault = *fault };
+
+	item.fault.time_ns = rel_time(r, fault->time_ns);
+	return write_fault(r, &item);
+}
+
+int pfx_recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, uint64_t samples)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_LOST };
+
+	item.lost = (struct pfx_lost){ .time_ns = rel_time(r, time), .records = records,
+				       .samples = samples };
+	r->stats.lost_records += records;
+	r->stats.lost_samples += samples;
 	return put(r, &item);
 }
 
@@ -257,7 +291,6 @@ static int write_thread(struct pfx_recorder *r, uint64_t time, uint32_t pid, uin
 int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 {
 	struct pfx_recorder *r = ctx;
-	struct pfx_rec_item item;
 
 	switch (ev->type) {
 	case PFX_SAMPLE_FAULT:
@@ -277,37 +310,76 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	case PFX_SAMPLE_EXIT:
 		return 0;
 	case PFX_SAMPLE_LOST:
+		return pfx_recorder_lost(r, ev->time, ev->lost, 0);
 	case PFX_SAMPLE_LOST_SAMPLES:
-		item.type = PFX_REC_LOST;
-		item.lost = (struct pfx_lost){ .time_ns = rel_time(r, ev->time) };
-		if (ev->type == PFX_SAMPLE_LOST) {
-			item.lost.records = ev->lost;
-			r->stats.lost_records += ev->lost;
-		} else {
-			item.lost.samples = ev->lost;
-			r->stats.lost_samples += ev->lost;
-		}
-		return put(r, &item);
+		return pfx_recorder_lost(r, ev->time, 0, ev->lost);
 	}
 	return 0;
 }
 
-int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
+static void free_known(struct known_map *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+static bool known_before(const struct pfx_recorder *r, const struct pfx_map_entry *e)
+{
+	for (size_t i = 0; i < r->nknown; i++) {
+		const struct known_map *k = &r->known[i];
+
+		if (k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
+		    k->flags == e->flags && strcmp(k->path, e->path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Store the mappings not in the previous snapshot: the first snapshot
+ * as existing from time 0, later ones (tracefs: no MMAP2 records) at
+ * the time they were read. */
+static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 {
 	struct pfx_map_entry *maps;
-	pid_t *tids;
-	size_t n, ntids;
-	char comm[64];
+	struct known_map *known;
+	size_t n;
 	int err = pfx_maps_read(pid, &maps, &n);
 
 	if (err < 0)
 		return err;
-	for (size_t i = 0; i < n && !err; i++)
-		err = write_mapping(r, 0, (uint32_t)pid, maps[i].start, maps[i].end, maps[i].pgoff,
-				    maps[i].prot, maps[i].flags, maps[i].path);
+	known = calloc(n ? n : 1, sizeof(*known));
+	if (!known) {
+		free(maps);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		known[i] = (struct known_map){ maps[i].start, maps[i].end, maps[i].pgoff,
+					       maps[i].flags, strdup(maps[i].path) };
+		if (!known[i].path)
+			err = -ENOMEM;
+		else if (!known_before(r, &maps[i]))
+			err = write_mapping(r, time, (uint32_t)pid, maps[i].start, maps[i].end,
+					    maps[i].pgoff, maps[i].prot, maps[i].flags, maps[i].path);
+	}
 	free(maps);
-	if (err < 0)
+	free_known(r->known, r->nknown);
+	r->known = known;
+	r->nknown = n;
+	return err;
+}
+
+int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
+{
+	pid_t *tids;
+	size_t ntids;
+	char comm[64];
+	bool first = !r->snapshot_done;
+	int err = snapshot_maps(r, pid, first ? 0 : rel_time(r, pfx_now_ns()));
+
+	if (err < 0 || !first)
 		return err;
+	r->snapshot_done = true;
 	if (pfx_list_tids(pid, &tids, &ntids) < 0)
 		return 0;	/* threads are optional: mappings are what matter */
 	for (size_t i = 0; i < ntids && !err; i++) {
@@ -345,6 +417,7 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 	else
 		err = pfx_rec_writer_close(r->w, &t);
 	free(r->pending);
+	free_known(r->known, r->nknown);
 	free(r);
 	return err;
 }
@@ -355,5 +428,6 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 		return;
 	pfx_rec_writer_abort(r->w);
 	free(r->pending);
+	free_known(r->known, r->nknown);
 	free(r);
 }

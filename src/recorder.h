@@ -36,7 +36,14 @@ int pfx_recorder_open(struct pfx_recorder **r, const char *path,
 /* A pfx_sample_fn: hand it to pfx_sampler_drain().  Returns non-zero
  * (a -errno) when the file cannot be written. */
 int pfx_recorder_sample(const struct pfx_sample_event *ev, void *recorder);
-/* Store pid's current mappings (and threads) as existing from time 0. */
+/* A fault decoded elsewhere (the tracefs source); time_ns is
+ * CLOCK_MONOTONIC like the sampler's.  0 or -errno. */
+int pfx_recorder_fault(struct pfx_recorder *r, const struct pfx_fault *fault);
+/* Records/samples the source dropped at time (CLOCK_MONOTONIC). */
+int pfx_recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, uint64_t samples);
+/* Store pid's mappings from /proc: the first call (with the threads) as
+ * existing from time 0, later calls only what changed, at the current
+ * time (the tracefs source has no MMAP2 records).  0 or -errno. */
 int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid);
 const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r);
 uint64_t pfx_recorder_bytes(const struct pfx_recorder *r);

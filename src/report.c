@@ -309,7 +309,8 @@ static int build_rows(struct pfx_report *rep)
 					     rep->unknown.refaults),
 			rep->unknown_lo & ~(((uint64_t)1 << rep->page_shift) - 1), rep->unknown_hi };
 	qsort(rep->rows, rep->nrows, sizeof(*rep->rows), cmp_rows);
-	qsort(rep->threads, rep->nthreads, sizeof(*rep->threads), cmp_threads);
+	if (rep->nthreads)
+		qsort(rep->threads, rep->nthreads, sizeof(*rep->threads), cmp_threads);
 	return 0;
 }
 

@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static void vmessage(const char *prefix, const char *fmt, va_list ap)
+static __attribute__((format(printf, 2, 0))) void vmessage(const char *prefix, const char *fmt,
+							    va_list ap)
 {
 	/* One fprintf so concurrent writers do not interleave mid-line. */
 	char line[1024];

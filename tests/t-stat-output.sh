@@ -25,6 +25,20 @@ tail -n 1 "$TMP/s.csv" | grep -Eq '^total,[0-9.]+,,,[0-9]+,[0-9]+,[0-9]+,[0-9.]+
 awk -F, 'NR > 1 && NF != 11 { exit 1 }' "$TMP/s.csv" || fail "csv rows do not all have 11 fields"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary file left next to the output"
 
+# Every JSON line is valid JSON (checked with a real parser when there is one).
+"$PFX" stat --per-thread -I 20 --alert-minor 1 --format json -o "$TMP/v.json" -- \
+	"$PFX_LOAD" seq -t 3 -s 32M >/dev/null || fail "json run failed"
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c 'import json, sys
+for n, line in enumerate(open(sys.argv[1]), 1):
+    try:
+        json.loads(line)
+    except ValueError as e:
+        sys.exit("line %d: %s: %s" % (n, e, line))' "$TMP/v.json" || fail "invalid JSON line"
+else
+	note "no python3: JSON lines not parsed"
+fi
+
 # -o on something that is not a regular file (a FIFO here; /dev/null the
 # same way) is written in place, never replaced by a renamed temp file.
 mkfifo "$TMP/fifo" || fail "mkfifo failed"

@@ -127,6 +127,8 @@ struct source {
 	struct pfx_sampler *perf;
 	struct pfx_tfs *tfs;
 	uint64_t tfs_missed;		/* already stored as lost */
+	struct pfx_fault *batch;	/* tracefs: faults of one drain */
+	size_t nbatch, batch_cap;
 };
 
 static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
@@ -215,19 +217,39 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 	return err;
 }
 
-static int tfs_fault(const struct pfx_fault *fault, void *rec)
+static int tfs_fault(const struct pfx_fault *fault, void *ctx)
 {
-	return pfx_recorder_fault(rec, fault);
+	struct source *src = ctx;
+
+	if (src->nbatch == src->batch_cap) {
+		size_t cap = src->batch_cap ? src->batch_cap * 2 : 4096;
+		struct pfx_fault *v = realloc(src->batch, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		src->batch = v;
+		src->batch_cap = cap;
+	}
+	src->batch[src->nbatch++] = *fault;
+	return 0;
 }
 
-static int source_drain(struct source *src, struct pfx_recorder *rec)
+/* tracefs has no MMAP2 records: /proc is read after the faults were
+ * taken from the buffer, so the mappings they hit are in it (unless
+ * already unmapped again), and stored before them. */
+static int drain_tracefs(struct source *src, struct pfx_recorder *rec, const struct pfx_target *t)
 {
 	uint64_t missed;
 	int ret;
 
-	if (src->perf)
-		return pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
-	ret = pfx_tfs_drain(src->tfs, tfs_fault, rec);
+	src->nbatch = 0;
+	ret = pfx_tfs_drain(src->tfs, tfs_fault, src);
+	if (ret < 0)
+		return ret;
+	if (!t->exited)
+		pfx_recorder_snapshot(rec, t->pid);
+	for (size_t i = 0; i < src->nbatch && ret >= 0; i++)
+		ret = pfx_recorder_fault(rec, &src->batch[i]);
 	if (ret < 0)
 		return ret;
 	missed = pfx_tfs_missed(src->tfs);
@@ -238,8 +260,16 @@ static int source_drain(struct source *src, struct pfx_recorder *rec)
 	return ret > 0 ? 0 : ret;
 }
 
+static int source_drain(struct source *src, struct pfx_recorder *rec, const struct pfx_target *t)
+{
+	if (src->perf)
+		return pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
+	return drain_tracefs(src, rec, t);
+}
+
 static void source_close(struct source *src)
 {
+	free(src->batch);
 	pfx_sampler_close(src->perf);
 	if (src->tfs)
 		pfx_tfs_close(src->tfs);
@@ -261,10 +291,7 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 
 		if (ready < 0 && errno != EINTR)
 			return -errno;
-		/* tracefs has no MMAP2 records: follow /proc instead. */
-		if (!src->perf && !t->exited)
-			pfx_recorder_snapshot(rec, t->pid);
-		err = source_drain(src, rec);
+		err = source_drain(src, rec, t);
 		if (err)
 			return err;
 		if (pfx_sig_stop_requested())
@@ -273,7 +300,7 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 			break;
 	}
 	/* The target is gone: take what its last moments left in the rings. */
-	return source_drain(src, rec);
+	return source_drain(src, rec, t);
 }
 
 static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, const char *path,

@@ -21,11 +21,26 @@ report_json() {
 # jqr EXPR: evaluate EXPR on the JSON report (raw output)
 jqr() { jq -r "$1" "$TMP/rep.json"; }
 
-# region_field ADDR FIELD: FIELD of the region holding address ADDR (hex)
+# region_field ADDR FIELD: FIELD of the region holding address ADDR (hex);
+# of several (an address mapped again), the one mapped last
 region_field() {
 	jq -r --arg a "$1" --arg f "$2" '
 		def hex: ascii_downcase | ltrimstr("0x") | explode
 			| reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
 		($a | hex) as $x
-		| [.regions[] | select((.start | hex) <= $x and $x < (.end | hex))][0][$f] // "none"' "$TMP/rep.json"
+		| [.regions[] | select((.start | hex) <= $x and $x < (.end | hex))]
+		| (sort_by(.mapped_ns) | last // {})[$f] // "none"' "$TMP/rep.json"
+}
+
+# phase_faults ADDR: faults of pfx-load's process recorded while its fault
+# phase ran (from the first to the last fault in the region holding ADDR):
+# what its rusage line for the phase counts, also faults outside the region
+# (sanitizer builds take shadow-memory faults next to each page).
+phase_faults() {
+	first=$(region_field "$1" first_ns); last=$(region_field "$1" last_ns)
+	lpid=$(kv pid "$TMP/load.out")
+	"$PFX" report -i "$TMP/r.data" --dump | awk -v f="$first" -v l="$last" -v p="$lpid" '
+		$2 == "fault" { split($1, t, "."); ns = t[1] * 1e9 + t[2]; split($3, id, "/");
+			if (id[1] == p && ns >= f && ns <= l) n++ }
+		END { print n + 0 }'
 }

@@ -15,6 +15,18 @@
 #define STACK_BYTES (2 << 20)
 #define FILE_BYTES (1 << 20)
 
+/* Sanitizer builds replace malloc: the block is then not in [heap]. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MALLOC_KIND "sanitizer"
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MALLOC_KIND "sanitizer"
+#endif
+#endif
+#ifndef MALLOC_KIND
+#define MALLOC_KIND "libc"
+#endif
+
 static uintptr_t deepest;
 
 /* Recurse with a page-sized frame so each level touches a new stack page. */
@@ -57,8 +69,8 @@ int main(int argc, char **argv)
 		return 1;
 	for (long i = 0; i < FILE_BYTES; i += page)
 		sum += map[i];
-	printf("regions-prog: heap=%p stack=0x%lx file=%p\n", (void *)heap, (unsigned long)deepest,
-	       (void *)map);
+	printf("regions-prog: heap=%p stack=0x%lx file=%p malloc=%s\n", (void *)heap,
+	       (unsigned long)deepest, (void *)map, MALLOC_KIND);
 	munmap(map, FILE_BYTES);
 	close(fd);
 	free(heap);

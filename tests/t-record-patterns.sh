@@ -15,7 +15,8 @@ check() {	# check MODE WANT_PATTERN ARGS...
 	[ "$(jqr .totals.lost)" = 0 ] || fail "$mode: lost $(jqr .totals.lost)"
 	minor=$(region_field "$addr" minor); expect=$(kv expect_minor "$TMP/load.out")
 	[ "$minor" -ge "$expect" ] || fail "$mode: $minor minor faults < expected $expect"
-	within_pct "$minor" "$(kv rusage_minor "$TMP/load.out")" 1 || fail "$mode: $minor vs rusage $(kv rusage_minor "$TMP/load.out")"
+	phase=$(phase_faults "$addr")
+	within_pct "$phase" "$(kv rusage_minor "$TMP/load.out")" 1 || fail "$mode: $phase faults in the phase vs rusage $(kv rusage_minor "$TMP/load.out")"
 }
 
 check random random -s 32M

@@ -5,12 +5,16 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 need_root
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan-tracefs.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 
 deny="$top_builddir/tests/deny-perf"
 [ -x "$deny" ] || fail "$deny is not built"
 [ -d /sys/kernel/tracing/events/exceptions/page_fault_user ] || skip "no exceptions:page_fault_user tracepoint"
-"$deny" "$PFX" record -o "$TMP/r.data" -- "$PFX_LOAD" seq -s 16M >"$TMP/load.out" 2>"$TMP/rec.err" ||
-	{ cat "$TMP/rec.err"; fail "pfx record under deny-perf failed"; }
+# --pause-end: tracefs has no mmap records; /proc is read at each drain (doc/record.md)
+"$deny" "$PFX" record -o "$TMP/r.data" -- "$PFX_LOAD" seq -s 16M --pause-end 300 >"$TMP/load.out" 2>"$TMP/rec.err" &
+rpid=$!	# deny-perf execs pfx: the instance is named pfx-$rpid-N
+wait "$rpid" || { cat "$TMP/rec.err"; fail "pfx record under deny-perf failed"; }
 grep -q 'warning: record: perf events are denied.*tracefs' "$TMP/rec.err" || fail "no fallback warning: $(cat "$TMP/rec.err")"
 report_json
 [ "$(jqr .source)" = tracefs ] || fail "source $(jqr .source), expected tracefs"
@@ -19,5 +23,5 @@ addr=$(kv addr "$TMP/load.out"); pages=$(kv pages "$TMP/load.out")
 [ "$(region_field "$addr" kind)" = anon ] || fail "kind $(region_field "$addr" kind)"
 [ "$(region_field "$addr" faults)" -ge "$pages" ] || fail "$(region_field "$addr" faults) faults for $pages pages"
 [ "$(region_field "$addr" pattern)" = sequential ] || fail "pattern $(region_field "$addr" pattern)"
-ls /sys/kernel/tracing/instances/ | grep -q "^pfx-" && fail "tracefs instance left: $(ls /sys/kernel/tracing/instances/)"
+ls /sys/kernel/tracing/instances/ | grep -q "^pfx-$rpid-" && fail "tracefs instance left: $(ls /sys/kernel/tracing/instances/)"
 echo ok

@@ -11,6 +11,7 @@
 #include "stat_output.h"
 #include "target.h"
 #include "thread_deltas.h"
+#include "tracefs_src.h"
 #include "util.h"
 
 #include <errno.h>
@@ -61,7 +62,8 @@ static void usage(FILE *fp)
 		"      --alert-major RATE   mark rows with more major faults/s than RATE\n"
 		"      --format FMT         text (default), json (one object per line), csv\n"
 		"  -o, --output FILE        write there instead of stderr ('-': stdout)\n"
-		"      --source SRC         auto (default: perf, else proc), perf, proc\n"
+		"      --source SRC         auto (default: perf, else tracefs, else proc),\n"
+		"                           perf, tracefs, proc\n"
 		"  -h, --help               show this help\n"
 		"\n"
 		"See pfx-stat(1).\n", MIN_INTERVAL_MS);
@@ -215,7 +217,8 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 			break;
 		case OPT_SOURCE:
 			if (pfx_count_source_parse(optarg, &o->source))
-				err = usage_error("unknown source '%s'; use auto, perf or proc", optarg);
+				err = usage_error("unknown source '%s'; use %s", optarg,
+						  pfx_count_source_names());
 			break;
 		case 'h':
 			usage(stdout);
@@ -562,7 +565,10 @@ static int open_counter(struct stat_run *run)
 	free(ct);
 	if (!err)
 		return 0;
-	if (pfx_perf_denied(err)) {
+	if (o->source == PFX_SOURCE_TRACEFS) {
+		pfx_err("cannot trace faults with tracefs (%s): %s; or use --source proc",
+			strerror(-err), pfx_tfs_error_hint(err));
+	} else if (pfx_perf_denied(err)) {
 		char hint[256];
 
 		pfx_perf_denied_hint(hint, sizeof(hint));

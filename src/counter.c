@@ -1,7 +1,7 @@
 /* counter: choose the counting source and dispatch to it.  The choice of
  * source lives here only: explicit sources are used or fail; auto tries
  * the sources of auto_order in turn and moves on only when the kernel
- * denies one (pfx_perf_denied()), saying why in the description. */
+ * denies or lacks one (source_unavailable()), saying why in the description. */
 #include "config.h"
 #include "counter.h"
 #include "counter_backend.h"
@@ -19,11 +19,22 @@ static const struct {
 } sources[] = {
 	{ "auto", PFX_SOURCE_AUTO, NULL },
 	{ "perf", PFX_SOURCE_PERF, &pfx_counter_perf_backend },
+	{ "tracefs", PFX_SOURCE_TRACEFS, &pfx_counter_tracefs_backend },
 	{ "proc", PFX_SOURCE_PROC, &pfx_counter_proc_backend },
 };
 
 /* What auto tries, best first. */
-static const enum pfx_count_source auto_order[] = { PFX_SOURCE_PERF, PFX_SOURCE_PROC };
+static const enum pfx_count_source auto_order[] = {
+	PFX_SOURCE_PERF, PFX_SOURCE_TRACEFS, PFX_SOURCE_PROC
+};
+
+/* Should auto move on to the next source?  When this one is denied
+ * (perf: paranoid level, seccomp; tracefs: not root) or absent (no
+ * tracefs, no fault tracepoint). */
+static bool source_unavailable(int err)
+{
+	return pfx_perf_denied(err) || err == -ENODEV || err == -ENOENT;
+}
 
 int pfx_count_source_parse(const char *name, enum pfx_count_source *out)
 {
@@ -46,7 +57,7 @@ const char *pfx_count_source_name(enum pfx_count_source source)
 
 const char *pfx_count_source_names(void)
 {
-	return "auto, perf, proc";
+	return "auto, perf, tracefs, proc";
 }
 
 static const struct counter_backend *backend_of(enum pfx_count_source source)
@@ -85,23 +96,21 @@ int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *
 	if (opts->source != PFX_SOURCE_AUTO) {
 		err = try_backend(c, opts->source);
 	} else {
-		const char *denied_name = NULL;
-		int denied_err = 0;
+		char skipped[160] = "";
 
 		for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {
+			size_t len = strlen(skipped);
+
 			err = try_backend(c, auto_order[i]);
-			if (err == 0 || !pfx_perf_denied(err))
+			if (err == 0 || !source_unavailable(err))
 				break;
-			if (!denied_name) {
-				denied_name = pfx_count_source_name(auto_order[i]);
-				denied_err = err;
-			}
+			snprintf(skipped + len, sizeof(skipped) - len, "; %s unavailable: %s",
+				 pfx_count_source_name(auto_order[i]), strerror(-err));
 		}
-		if (err == 0 && denied_name) {
+		if (err == 0 && skipped[0]) {
 			size_t len = strlen(c->description);
 
-			snprintf(c->description + len, sizeof(c->description) - len,
-				 "; %s denied: %s", denied_name, strerror(-denied_err));
+			snprintf(c->description + len, sizeof(c->description) - len, "%s", skipped);
 		}
 	}
 	if (err) {

@@ -5,6 +5,9 @@
  *   perf  software counters page-faults, minor-faults and major-faults,
  *         one group per task, inherit=1 so new threads and children are
  *         counted; a launched command's counters are enabled at its exec.
+ *   tracefs  when perf is denied: fault entries from a private tracefs
+ *         instance (per-thread rows for every thread), minor/major
+ *         totals from /proc (counter_tracefs.c).
  *   proc  /proc/PID/stat (and task/TID/stat per thread); also counts the
  *         faults the kernel takes on the process's behalf (GUP), which
  *         perf does not see.  See doc/stat.md for why the two differ.
@@ -24,12 +27,13 @@ enum pfx_count_source {
 	PFX_SOURCE_AUTO = 0,	/* perf, or proc when perf_event_open is denied */
 	PFX_SOURCE_PERF,
 	PFX_SOURCE_PROC,
+	PFX_SOURCE_TRACEFS,	/* fault entries from tracefs, totals from proc */
 };
 
-/* "auto", "perf", "proc".  0 or -EINVAL. */
+/* "auto", "perf", "tracefs", "proc".  0 or -EINVAL. */
 int pfx_count_source_parse(const char *name, enum pfx_count_source *out);
 const char *pfx_count_source_name(enum pfx_count_source source);
-/* The accepted names, for messages: "auto, perf, proc". */
+/* The accepted names, for messages: "auto, perf, tracefs, proc". */
 const char *pfx_count_source_names(void);
 
 struct pfx_fault_counts {

@@ -1,5 +1,6 @@
 /* counter_backend: what a counting source implements (private to the
- * counter module: counter.c, counter_perf.c, counter_proc.c).  counter.c
+ * counter module: counter.c, counter_perf.c, counter_proc.c,
+ * counter_tracefs.c).  counter.c
  * owns the choice of source; a backend only counts. */
 #ifndef PFX_COUNTER_BACKEND_H
 #define PFX_COUNTER_BACKEND_H
@@ -23,6 +24,7 @@ struct counter_backend {
 
 extern const struct counter_backend pfx_counter_perf_backend;
 extern const struct counter_backend pfx_counter_proc_backend;
+extern const struct counter_backend pfx_counter_tracefs_backend;
 
 struct pfx_counter {
 	const struct counter_backend *backend;

@@ -390,6 +390,23 @@ int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_tfs_fault_fn fn, void *ctx)
 	return stop ? stop : delivered;
 }
 
+const char *pfx_tfs_error_hint(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "tracefs is not mounted and could not be mounted; "
+		       "mount it: mount -t tracefs nodev /sys/kernel/tracing";
+	case -ENOENT:
+		return "this kernel has no exceptions:page_fault_user tracepoint "
+		       "(x86 kernels have it)";
+	case -EACCES:
+	case -EPERM:
+		return "tracefs instances need root (or write access to tracefs); run as root";
+	default:
+		return "check that tracefs is mounted and writable";
+	}
+}
+
 uint64_t pfx_tfs_missed(const struct pfx_tfs *tfs)
 {
 	return tfs->missed;

@@ -49,6 +49,9 @@ uint64_t pfx_tfs_missed(const struct pfx_tfs *tfs);
 /* Fault entries seen so far (all tasks of the target). */
 uint64_t pfx_tfs_fault_entries(const struct pfx_tfs *tfs);
 const char *pfx_tfs_instance_name(const struct pfx_tfs *tfs);
+/* What to do about an error of pfx_tfs_open(), for the message at the
+ * edge (a constant string). */
+const char *pfx_tfs_error_hint(int err);
 /* Disable the events and remove the instance. */
 void pfx_tfs_close(struct pfx_tfs *tfs);
 

@@ -40,3 +40,17 @@ json_field() {
 }
 
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
+
+# tracefs_dir: where tracefs is mounted (empty if nowhere)
+tracefs_dir() { awk '$3 == "tracefs" { print $2; exit }' /proc/mounts; }
+
+# no_pfx_instances: no tracefs instance of a pfx that has exited remains
+# (instances of pfx runs still going, e.g. a parallel test, are theirs)
+no_pfx_instances() {
+	d=$(tracefs_dir)
+	[ -n "$d" ] || return 0
+	for i in $(ls "$d/instances" 2>/dev/null | grep '^pfx-[0-9]*-' || true); do
+		owner=${i#pfx-}; owner=${owner%%-*}
+		kill -0 "$owner" 2>/dev/null || fail "tracefs instance $i left behind by exited pfx $owner"
+	done
+}

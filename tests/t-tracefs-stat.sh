@@ -1,0 +1,86 @@
+# t-tracefs-stat: pfx stat's tracefs source, asked for and forced by a
+# seccomp filter that denies perf_event_open: totals match the command's
+# own rusage, file faults are all major, threads get exact rows, and no
+# tracefs instance or enabled event is left behind on any exit path.
+. "$top_srcdir/tests/lib.sh"
+need_root
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan-tracefs.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+deny="$top_builddir/tests/deny-perf"
+[ -x "$deny" ] || fail "$deny is not built"
+tdir=$(tracefs_dir)
+[ -n "$tdir" ] || "$PFX" list >/dev/null    # pfx mounts tracefs when needed
+tdir=$(tracefs_dir)
+[ -n "$tdir" ] || skip "tracefs is not available on this kernel"
+[ -d "$tdir/events/exceptions/page_fault_user" ] || skip "no exceptions:page_fault_user tracepoint"
+
+# total_field KEY: from the JSON total line of $TMP/out
+total_field() { grep '"type":"total"' "$TMP/out" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
+
+# 1. --source tracefs: minor total within 1% of wait4() rusage, entries ~ faults
+"$PFX" stat --source tracefs --format json -o "$TMP/out" -- "$PFX_LOAD" seq -s 64M >"$TMP/load" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "pfx stat --source tracefs failed"; }
+[ "$(total_field source)" = tracefs ] || fail "source is $(total_field source)"
+minor=$(total_field minor); ru=$(total_field rusage_minor); entries=$(total_field faults)
+note "tracefs: minor=$minor rusage=$ru entries=$entries"
+within_pct "$minor" "$ru" 1 || fail "minor $minor not within 1% of rusage $ru"
+within_pct "$entries" "$(kv expect_minor "$TMP/load")" 2 || fail "fault entries $entries far from $(kv expect_minor "$TMP/load")"
+no_pfx_instances
+
+# 2. perf denied for real: auto falls back to tracefs, majors exact
+"$deny" "$PFX" stat --format json -o "$TMP/out" -- "$PFX_LOAD" file -s 16M >"$TMP/load" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "pfx stat under deny-perf failed"; }
+[ "$(total_field source)" = tracefs ] || fail "auto under deny-perf used $(total_field source)"
+grep -q 'perf unavailable: Permission denied' "$TMP/out" || fail "the output does not say perf was denied"
+[ "$(total_field major)" = "$(kv expect_major "$TMP/load")" ] ||
+	fail "major $(total_field major), expected $(kv expect_major "$TMP/load")"
+no_pfx_instances
+
+# 3. per-thread rows from tracefs: 4 threads touching (pfx-load's main thread
+# is one), each with its slice of the pages
+"$deny" "$PFX" stat --per-thread -o "$TMP/out" -- "$PFX_LOAD" seq -s 64M -t 4 >"$TMP/load" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "per-thread under deny-perf failed"; }
+workers=$(awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { gsub(",", "", $3); if ($3 >= 4096) n++ } END { print n + 0 }' "$TMP/out")
+[ "$workers" -eq 4 ] || { cat "$TMP/out"; fail "expected 4 worker rows with >= 4096 minor faults, got $workers"; }
+no_pfx_instances
+
+# 4. explicit perf while denied: one clear error, exit 1
+expect_exit 1 "$deny" "$PFX" stat --source perf -- "$PFX_LOAD" seq -s 1M
+one_line_error
+grep -q 'denied' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+
+# 5. tracefs for a user who cannot write tracefs: clear error; auto goes on to proc
+if command -v setpriv >/dev/null; then
+	expect_exit 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$PFX" stat --source tracefs -- /bin/true
+	one_line_error
+	grep -q 'tracefs' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$deny" "$PFX" stat --format json -o - -- "$PFX_LOAD" seq -s 4M >"$TMP/out" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; fail "auto as nobody under deny-perf failed"; }
+	[ "$(total_field source)" = proc ] || fail "auto as nobody without perf used $(total_field source)"
+	grep -q 'tracefs unavailable' "$TMP/out" || fail "the output does not say why tracefs was skipped"
+fi
+
+# 6. Ctrl-C and SIGTERM: totals printed, instance removed
+for sig in INT TERM; do
+	"$PFX" stat --source tracefs --format json -o "$TMP/out" -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
+	pid=$!
+	sleep 1
+	ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "no instance pfx-$pid-* while running"
+	kill -$sig $pid
+	wait $pid
+	grep -q '"type":"total"' "$TMP/out" || fail "no total after SIG$sig"
+	no_pfx_instances
+done
+
+# 7. SIGKILL leaves the instance; the next run removes it
+"$PFX" stat --source tracefs -o /dev/null -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -KILL $pid; wait $pid 2>/dev/null
+pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
+ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "expected the killed run's instance to remain"
+"$PFX" stat --source tracefs -o /dev/null -- /bin/true 2>/dev/null || fail "next run failed"
+no_pfx_instances
+# no fault event left enabled at the top level either
+[ "$(cat "$tdir/events/exceptions/page_fault_user/enable")" = 0 ] || fail "page_fault_user left enabled"
+echo ok

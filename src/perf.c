@@ -57,18 +57,19 @@ int pfx_perf_probe(void)
 
 void pfx_perf_denied_hint(char *buf, size_t size)
 {
-	char level[16] = "?";
+	char text[16] = "";
+	int level = 2;
 
-	if (geteuid() == 0) {
-		snprintf(buf, size, "denied even for root: a seccomp profile or security "
-			 "module blocks perf_event_open; allow it there");
-		return;
-	}
-	if (pfx_read_file("/proc/sys/kernel/perf_event_paranoid", level, sizeof(level)) > 0)
-		level[strcspn(level, "\n")] = '\0';
-	snprintf(buf, size,
-		 "perf_event_paranoid is %s; run as root, grant CAP_PERFMON, "
-		 "or set kernel.perf_event_paranoid=2 or lower", level);
+	if (pfx_read_file("/proc/sys/kernel/perf_event_paranoid", text, sizeof(text)) > 0)
+		level = atoi(text);
+	/* Root, or a level that allows a user to observe its own processes:
+	 * then something else (seccomp, an LSM) is refusing the syscall. */
+	if (geteuid() == 0 || level <= 2)
+		snprintf(buf, size, "a seccomp profile or security module blocks "
+			 "perf_event_open (perf_event_paranoid is %d); allow it there", level);
+	else
+		snprintf(buf, size, "perf_event_paranoid is %d; set kernel.perf_event_paranoid=2 "
+			 "or lower, run as root, or grant CAP_PERFMON", level);
 }
 
 /* The sysfs list format: "0-3,8,10-11". */

@@ -44,6 +44,9 @@ row "seq -s $SIZE -t 2" "\`pfx stat --\`" "$PFX stat -o $out --"
 row "seq -s $SIZE" "\`pfx stat -I 100 --\`" "$PFX stat -I 100 -o $out --"
 row "seq -s $SIZE -t 2" "\`pfx stat --per-thread --\`" "$PFX stat --per-thread -o $out --"
 row "seq -s $SIZE" "\`pfx stat --source proc --\`" "$PFX stat --source proc -o $out --"
+if [ "$(id -u)" -eq 0 ]; then	# tracefs instances need root
+	row "seq -s $SIZE" "\`pfx stat --source tracefs --\`" "$PFX stat --source tracefs -o $out --"
+fi
 if command -v perf >/dev/null 2>&1; then
 	row "seq -s $SIZE" "\`perf stat -e page-faults,minor-faults,major-faults\` (reference)" \
 		"perf stat -e page-faults,minor-faults,major-faults -o $out --"

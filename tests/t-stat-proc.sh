@@ -1,6 +1,7 @@
 # t-stat-proc: the /proc source agrees with the perf source, and 'auto'
-# falls back to it when perf_event_open is denied (EACCES, EPERM, ENOSYS,
-# forced with the deny-perf seccomp helper), saying so in its output.
+# falls back when perf_event_open is denied (EACCES, EPERM, ENOSYS, forced
+# with the deny-perf seccomp helper), saying so in its output: to tracefs
+# as root (t-tracefs-stat.sh covers it), else to proc.
 . "$top_srcdir/tests/lib.sh"
 
 deny="$top_builddir/tests/deny-perf"
@@ -41,15 +42,16 @@ sum=$(grep '"type":"interval"' "$TMP/pi.json" | sed 's/.*"minor":\([0-9]*\).*/\1
 [ "$sum" -eq "$(json_field minor "$TMP/pi.json")" ] || fail "proc rows sum $sum != total"
 
 # auto falls back on each denial errno, and says why.
+if [ "$(id -u)" -eq 0 ]; then fallback=tracefs; else fallback=proc; fi
 for e in EACCES EPERM ENOSYS; do
 	DENY_PERF_ERRNO=$e "$deny" "$PFX" stat --format json -o "$TMP/d.json" -- "$PFX_LOAD" seq -s 16M \
 		>"$TMP/d.out" 2>"$TMP/d.err" || { cat "$TMP/d.err"; fail "auto with perf denied ($e) failed"; }
-	[ "$(json_field source "$TMP/d.json")" = proc ] || fail "$e: auto did not fall back to proc"
-	grep -q '"description":"proc .*perf denied' "$TMP/d.json" || fail "$e: output does not say perf was denied"
-	[ "$(json_field minor "$TMP/d.json")" -ge "$(kv rusage_minor "$TMP/d.out")" ] || fail "$e: proc total too low"
+	[ "$(json_field source "$TMP/d.json")" = $fallback ] || fail "$e: auto did not fall back to $fallback"
+	grep -q "\"description\":\"$fallback .*perf unavailable" "$TMP/d.json" || fail "$e: output does not say perf was denied"
+	[ "$(json_field minor "$TMP/d.json")" -ge "$(kv rusage_minor "$TMP/d.out")" ] || fail "$e: $fallback total too low"
 done
 DENY_PERF_ERRNO=EPERM "$deny" "$PFX" stat -- true 2>"$TMP/t.err" || fail "text fallback failed"
-grep -q '^# source: proc' "$TMP/t.err" || { cat "$TMP/t.err"; fail "text output does not name the proc source"; }
+grep -q "^# source: $fallback" "$TMP/t.err" || { cat "$TMP/t.err"; fail "text output does not name the $fallback source"; }
 
 # perf asked for explicitly and denied: one clear error, no output file.
 expect_exit 1 "$deny" "$PFX" stat --source perf -o "$TMP/no.json" -- true

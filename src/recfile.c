@@ -15,6 +15,7 @@
 #include "config.h"
 #include "recfile.h"
 #include "output.h"
+#include "u64map.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -182,67 +183,9 @@ static void get_string(struct cursor *c, char *buf, size_t max)
 /* ---- per-thread delta state, shared by writer and reader ---- */
 
 struct thread_state {
-	uint32_t tid;		/* 0 = free slot */
 	uint32_t pid;
 	uint64_t addr, ip;
 };
-
-struct thread_table {
-	struct thread_state *slots;
-	size_t mask;		/* capacity - 1 (power of two) */
-	size_t used;
-};
-
-static inline size_t tid_hash(uint32_t tid, size_t mask)
-{
-	return (size_t)(tid * 2654435761u) & mask;
-}
-
-static int thread_table_grow(struct thread_table *t)
-{
-	size_t cap = t->slots ? (t->mask + 1) * 2 : 64;
-	struct thread_state *slots = calloc(cap, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (size_t i = 0; t->slots && i <= t->mask; i++) {
-		size_t j;
-
-		if (!t->slots[i].tid)
-			continue;
-		for (j = tid_hash(t->slots[i].tid, cap - 1); slots[j].tid; j = (j + 1) & (cap - 1))
-			;
-		slots[j] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->mask = cap - 1;
-	return 0;
-}
-
-/* The state of tid; *is_new tells whether it was just created.  tid 0
- * (the idle task, or unknown) is stored as UINT32_MAX internally. */
-static struct thread_state *thread_lookup(struct thread_table *t, uint32_t tid, bool *is_new)
-{
-	size_t i;
-
-	if (tid == 0)
-		tid = UINT32_MAX;
-	if ((t->used + 1) * 2 > t->mask + 1 || !t->slots) {
-		if (thread_table_grow(t) < 0)
-			return NULL;
-	}
-	for (i = tid_hash(tid, t->mask); t->slots[i].tid; i = (i + 1) & t->mask) {
-		if (t->slots[i].tid == tid) {
-			*is_new = false;
-			return &t->slots[i];
-		}
-	}
-	t->slots[i].tid = tid;
-	t->used++;
-	*is_new = true;
-	return &t->slots[i];
-}
 
 /* ---- writer ---- */
 
@@ -254,8 +197,8 @@ struct pfx_rec_writer {
 	uint64_t bytes;		/* written to the file so far */
 	uint64_t prev_time;
 	uint32_t prev_tid;
-	struct thread_state *prev_thread;
-	struct thread_table threads;
+	struct thread_state *prev_thread;	/* valid until the next insert */
+	struct pfx_u64map threads;		/* tid -> struct thread_state */
 	int err;		/* first write error, sticky */
 };
 
@@ -320,8 +263,11 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 		free(w);
 		return -ENOMEM;
 	}
-	err = pfx_outfile_open(&w->out, path);
+	err = pfx_u64map_init(&w->threads, sizeof(struct thread_state));
+	if (!err)
+		err = pfx_outfile_open(&w->out, path);
 	if (err < 0) {
+		pfx_u64map_free(&w->threads);
 		free(w->block);
 		free(w);
 		return err;
@@ -370,7 +316,7 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 	if (f->tid != w->prev_tid || !ts) {
 		bool is_new;
 
-		ts = thread_lookup(&w->threads, f->tid, &is_new);
+		ts = pfx_u64map_upsert(&w->threads, f->tid, &is_new);
 		if (!ts)
 			return -ENOMEM;
 		tag |= FAULT_NEW_TID;
@@ -454,7 +400,7 @@ uint64_t pfx_rec_writer_bytes(const struct pfx_rec_writer *w)
 
 static void writer_free(struct pfx_rec_writer *w)
 {
-	free(w->threads.slots);
+	pfx_u64map_free(&w->threads);
 	free(w->block);
 	free(w);
 }
@@ -504,8 +450,8 @@ struct pfx_rec_reader {
 	int err;		/* sticky error once returned */
 	uint64_t prev_time;
 	uint32_t prev_tid;
-	struct thread_state *prev_thread;
-	struct thread_table threads;
+	struct thread_state *prev_thread;	/* valid until the next insert */
+	struct pfx_u64map threads;		/* tid -> struct thread_state */
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
@@ -563,6 +509,8 @@ int pfx_rec_reader_open_mem(struct pfx_rec_reader **rp, const void *data, size_t
 	r->size = size;
 	r->prev_tid = UINT32_MAX - 1;
 	err = reader_parse_header(r);
+	if (!err)
+		err = pfx_u64map_init(&r->threads, sizeof(struct thread_state));
 	if (err < 0) {
 		free(r);
 		return err;
@@ -652,9 +600,9 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 		uint64_t tid = get_varint(c);
 		bool is_new;
 
-		if (c->bad || tid > UINT32_MAX - 2)
+		if (c->bad || tid > UINT32_MAX)
 			return -EBADMSG;
-		ts = thread_lookup(&r->threads, (uint32_t)tid, &is_new);
+		ts = pfx_u64map_upsert(&r->threads, tid, &is_new);
 		if (!ts)
 			return -ENOMEM;
 		if (is_new)
@@ -807,7 +755,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 		return;
 	if (r->map_size)
 		munmap((void *)r->data, r->map_size);
-	free(r->threads.slots);
+	pfx_u64map_free(&r->threads);
 	free(r);
 }
 

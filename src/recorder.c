@@ -5,6 +5,7 @@
 #include "maps.h"
 #include "procstat.h"
 #include "target.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <errno.h>
@@ -14,7 +15,6 @@
 
 /* A fault entry waiting for its completion, per thread. */
 struct pending_entry {
-	uint32_t tid;		/* 0 = free slot */
 	bool valid;
 	uint64_t time, addr, error_code;
 };
@@ -42,8 +42,7 @@ struct pfx_recorder {
 	uint64_t t0;
 	uint64_t page_mask;
 	bool latency;
-	struct pending_entry *pending;	/* open addressing on tid */
-	size_t pending_mask, pending_used;
+	struct pfx_u64map pending;	/* tid -> struct pending_entry */
 	struct proc_comm comms[64];	/* small ring: processes of one target */
 	size_t ncomms;
 	struct pfx_recorder_stats stats;
@@ -55,44 +54,11 @@ static uint64_t rel_time(const struct pfx_recorder *r, uint64_t t)
 	return t > r->t0 ? t - r->t0 : 0;
 }
 
-static int pending_grow(struct pfx_recorder *r)
-{
-	size_t cap = r->pending ? (r->pending_mask + 1) * 2 : 256;
-	struct pending_entry *v = calloc(cap, sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; r->pending && i <= r->pending_mask; i++) {
-		size_t j;
-
-		if (!r->pending[i].tid)
-			continue;
-		for (j = (r->pending[i].tid * 2654435761u) & (cap - 1); v[j].tid; j = (j + 1) & (cap - 1))
-			;
-		v[j] = r->pending[i];
-	}
-	free(r->pending);
-	r->pending = v;
-	r->pending_mask = cap - 1;
-	return 0;
-}
-
 static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
 {
-	size_t i;
+	bool is_new;
 
-	if (tid == 0)
-		tid = UINT32_MAX;
-	if (!r->pending || (r->pending_used + 1) * 2 > r->pending_mask + 1) {
-		if (pending_grow(r) < 0)
-			return NULL;
-	}
-	for (i = (tid * 2654435761u) & r->pending_mask; r->pending[i].tid; i = (i + 1) & r->pending_mask)
-		if (r->pending[i].tid == tid)
-			return &r->pending[i];
-	r->pending[i].tid = tid;
-	r->pending_used++;
-	return &r->pending[i];
+	return pfx_u64map_upsert(&r->pending, tid, &is_new);
 }
 
 int pfx_recorder_open(struct pfx_recorder **rp, const char *path,
@@ -106,8 +72,11 @@ int pfx_recorder_open(struct pfx_recorder **rp, const char *path,
 	r->t0 = t0;
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
-	err = pfx_rec_writer_open(&r->w, path, header);
+	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
+	if (!err)
+		err = pfx_rec_writer_open(&r->w, path, header);
 	if (err < 0) {
+		pfx_u64map_free(&r->pending);
 		free(r);
 		return err;
 	}
@@ -416,7 +385,7 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 		pfx_rec_writer_abort(r->w);
 	else
 		err = pfx_rec_writer_close(r->w, &t);
-	free(r->pending);
+	pfx_u64map_free(&r->pending);
 	free_known(r->known, r->nknown);
 	free(r);
 	return err;
@@ -427,7 +396,7 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 	if (!r)
 		return;
 	pfx_rec_writer_abort(r->w);
-	free(r->pending);
+	pfx_u64map_free(&r->pending);
 	free_known(r->known, r->nknown);
 	free(r);
 }

@@ -78,6 +78,7 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	r->end = m->end;
 	r->pgoff = m->pgoff;
 	r->time_ns = m->time_ns;
+	r->last_time_ns = m->time_ns;
 	r->prot = m->prot;
 	r->flags = m->flags;
 	r->kind = pfx_map_classify(r->path, m->flags);
@@ -122,6 +123,8 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 			r->end = m->end;
 		if (m->start < r->start)
 			r->start = m->start;
+		if (m->time_ns > r->last_time_ns)
+			r->last_time_ns = m->time_ns;
 		r->prot = m->prot;
 	} else {
 		region = new_region(rs, m);

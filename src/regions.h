@@ -28,6 +28,7 @@ struct pfx_region {
 	uint64_t start, end;	/* [start, end): the largest extent it had */
 	uint64_t pgoff;
 	uint64_t time_ns;	/* when it appeared */
+	uint64_t last_time_ns;	/* when it was last (re)announced (grown, re-mapped) */
 	uint32_t prot, flags;
 	enum pfx_map_kind kind;
 	char *path;		/* "" for anonymous */

@@ -303,10 +303,11 @@ static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 		json_counts(fp, &row->s->c);
 		fprintf(fp, ", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64
 			", \"pattern\": \"%s\", \"stride_pages\": %" PRId64
-			", \"mapped_ns\": %" PRIu64 ", \"first_ns\": %" PRIu64 ", \"last_ns\": %" PRIu64 "}",
+			", \"mapped_ns\": %" PRIu64 ", \"last_mapped_ns\": %" PRIu64 ", \"first_ns\": %" PRIu64 ", \"last_ns\": %" PRIu64 "}",
 			row->s->pages, row->s->refaults, pfx_pattern_name(row->pattern),
 			row->pattern == PFX_PATTERN_STRIDED ? row->s->pattern.stride : 0,
-			row->region ? row->region->time_ns : 0, row->s->first_ns, row->s->last_ns);
+			row->region ? row->region->time_ns : 0, row->region ? row->region->last_time_ns : 0,
+			row->s->first_ns, row->s->last_ns);
 	}
 	fprintf(fp, "\n  ],\n");
 }

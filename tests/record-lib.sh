@@ -22,14 +22,14 @@ report_json() {
 jqr() { jq -r "$1" "$TMP/rep.json"; }
 
 # region_field ADDR FIELD: FIELD of the region holding address ADDR (hex);
-# of several (an address mapped again), the one mapped last
+# of several (an address mapped again), the one (re)announced last
 region_field() {
 	jq -r --arg a "$1" --arg f "$2" '
 		def hex: ascii_downcase | ltrimstr("0x") | explode
 			| reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
 		($a | hex) as $x
 		| [.regions[] | select((.start | hex) <= $x and $x < (.end | hex))]
-		| (sort_by(.mapped_ns) | last // {})[$f] // "none"' "$TMP/rep.json"
+		| (sort_by(.last_mapped_ns) | last // {})[$f] // "none"' "$TMP/rep.json"
 }
 
 # phase_faults ADDR: faults of pfx-load's process recorded while its fault

@@ -12,10 +12,12 @@
 #define HEAT_COL_NS_INITIAL (1u << 20)	/* ~1 ms; doubles as needed */
 
 /* A page is known per (pid, page); region tells when the address was
- * mapped anew since (munmap + mmap): then it is a new page, not a refault. */
+ * mapped anew since (munmap + mmap): then it is a new page, not a refault.
+ * Packed in 8 bytes so the hot hash map stays small (16-byte slots). */
 struct page_value {
-	uint32_t faults, major;
-	uint32_t region;	/* index + 1; 0 = not yet seen */
+	uint32_t faults;
+	uint32_t region : 24;	/* region index + 1 (mod 2^24); 0 = not seen */
+	uint32_t major : 8;	/* saturates at 255 */
 };
 
 struct ip_value {
@@ -159,13 +161,15 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
 	if (!pv)
 		return -ENOMEM;
-	if (!is_new && pv->region != (uint32_t)(ri + 1)) {
+	if (!is_new && pv->region != (((uint32_t)(ri + 1)) & 0xffffff)) {
 		is_new = true;	/* the address belongs to a newer mapping now */
-		pv->faults = pv->major = 0;
+		pv->faults = 0;
+		pv->major = 0;
 	}
-	pv->region = (uint32_t)(ri + 1);
+	pv->region = ((uint32_t)(ri + 1)) & 0xffffff;
 	pv->faults++;
-	pv->major += major;
+	if (major && pv->major < 255)
+		pv->major++;
 	if (is_new) {
 		rs->pages++;
 		rep->distinct_pages++;

@@ -44,7 +44,6 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		{ "format", required_argument, NULL, 'F' },
 		{ "top", required_argument, NULL, 'n' },
 		{ "by", required_argument, NULL, 'b' },
-		{ "sort", required_argument, NULL, 'b' },
 		{ "dump", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -136,13 +135,16 @@ static int dump(struct pfx_rec_reader *r, const char *path)
 		case PFX_REC_FAULT: {
 			const struct pfx_fault *f = &it.fault;
 
-			printf("%llu.%09llu fault %u/%u %s addr=0x%llx ip=0x%llx access=%s%s%s%s latency=%u\n",
+			printf("%llu.%09llu fault %u/%u %s addr=0x%llx ip=0x%llx access=%s%s%s%s latency=%u",
 			       (unsigned long long)(f->time_ns / 1000000000), (unsigned long long)(f->time_ns % 1000000000),
 			       f->pid, f->tid, kinds[f->kind < 3 ? f->kind : 0], (unsigned long long)f->addr,
 			       (unsigned long long)f->ip, f->access & PFX_ACCESS_KNOWN ? "" : "?",
 			       f->access & PFX_ACCESS_WRITE ? "w" : f->access & PFX_ACCESS_KNOWN ? "r" : "",
 			       f->access & PFX_ACCESS_EXEC ? "x" : "", f->access & PFX_ACCESS_PROT ? "p" : "",
 			       f->latency_ns);
+			for (unsigned i = 0; i < f->callchain_len; i++)
+				printf("%s0x%llx", i ? "," : " chain=", (unsigned long long)f->callchain[i]);
+			putchar('\n');
 			break;
 		}
 		case PFX_REC_MAPPING:

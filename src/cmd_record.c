@@ -173,6 +173,9 @@ static void perf_open_error(int err, const char *why, const struct record_opts *
 			o->ring_pages);
 	else if (err == -ESRCH)
 		pfx_err("record: process %d is gone; check the PID", (int)o->pid);
+	else if (err == -EMFILE || err == -ENFILE)
+		pfx_err("record: %s failed: %s (3 per thread and CPU); raise the limit with 'ulimit -n'",
+			why, strerror(-err));
 	else
 		pfx_err("record: opening the fault events failed (%s: %s)", why, strerror(-err));
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <traceevent/event-parse.h>
 #include <unistd.h>
@@ -260,6 +261,19 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 	return 0;
 }
 
+/* Attaching to many threads takes 3 fds per thread and CPU: make room
+ * up to the hard limit before opening (pfx's own limit only). */
+static void ensure_fd_room(size_t fds)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= fds + 64)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > fds + 64 ? fds + 64 : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opts,
 		     char *why, size_t why_size)
 {
@@ -283,6 +297,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 		return err;
 	}
 	max_fds = s->ncpus * ntids * 3;
+	ensure_fd_room(max_fds);
 	s->fds = calloc(max_fds, sizeof(*s->fds));
 	s->ids = calloc(max_fds, sizeof(*s->ids));
 	s->rings = calloc(s->ncpus, sizeof(*s->rings));

@@ -36,19 +36,19 @@ build() {
 	make -j"$(nproc)" >/dev/null
 }
 
+# The main job on the bundled workload: count, record, report, chart.
 demo() {
-	echo "== pfx stat -- pfx-load seq -s 256M"
-	./src/pfx stat -- ./src/pfx-load seq -s 256M
-	demo_charts
-}
-
-# The charts of the bundled workload, into pfx-demo/: a cold file read
-# (minor and major faults) and a hot/cold working set.
-demo_charts() {
 	out=pfx-demo
 	mkdir -p "$out"
-	echo "== pfx record -o $out/pfx.data -- pfx-load file -s 32M"
+	echo "== pfx stat -- pfx-load seq -s 256M"
+	./src/pfx stat -- ./src/pfx-load seq -s 256M
+	echo
+	echo "== pfx record -o $out/pfx.data -- pfx-load file -s 32M   (cold file read: one major fault per page)"
 	./src/pfx record -o "$out/pfx.data" -- ./src/pfx-load file -s 32M
+	echo
+	echo "== pfx report -i $out/pfx.data --top 4"
+	./src/pfx report -i "$out/pfx.data" --top 4
+	echo
 	for chart in timeline heatmap regions latency; do
 		./src/pfx plot -i "$out/pfx.data" --chart "$chart" -o "$out/$chart.png" ||
 			echo "(no $chart chart)"
@@ -57,6 +57,7 @@ demo_charts() {
 	./src/pfx wss --format json -o "$out/wss.json" 0.25 -- \
 		./src/pfx-load hotcold -s 256M --hot 32M --seconds 3 >/dev/null
 	./src/pfx plot -i "$out/wss.json" --chart wss -o "$out/wss.png"
+	echo
 	echo "charts written to $(pwd)/$out/: timeline.png heatmap.png regions.png latency.png wss.png"
 }
 

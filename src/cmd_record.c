@@ -191,12 +191,12 @@ static int open_tracefs(struct source *src, const struct pfx_target *t, const pi
 			  : pfx_tfs_open(&src->tfs, tids, ntids, 0);
 	if (err < 0) {
 		pfx_perf_denied_hint(hint, sizeof(hint));
-		pfx_err("record: perf events are denied (%s) and tracefs is not usable (%s); %s",
-			strerror(-perf_err), strerror(-err), hint);
+		pfx_err("record: perf events are denied (%s): %s; and tracefs is not usable (%s): %s",
+			strerror(-perf_err), hint, strerror(-err), pfx_tfs_error_hint(err));
 		return err;
 	}
 	pfx_warn("record: perf events are denied (%s); recording through tracefs "
-		 "(no latency, major faults inferred; see doc/record.md)", strerror(-perf_err));
+		 "(no latency, major faults inferred; see doc/tracefs.md)", strerror(-perf_err));
 	return 0;
 }
 

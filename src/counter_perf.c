@@ -69,6 +69,7 @@ struct perf_set {
 	int cpu;		/* -1: any CPU */
 	int fd[EV_COUNT];
 	uint64_t id[EV_COUNT];
+	uint64_t last[EV_COUNT];	/* values of the last successful read */
 };
 
 struct cpu_ring {
@@ -382,8 +383,13 @@ static int perf_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *o
 		if (st->sets[k].target != i)
 			continue;
 		err = read_set(&st->sets[k], v);
-		if (err)
+		/* Seen once, racing the exit of a task with inherited counters:
+		 * the read fails with ECHILD; its final values are the last read. */
+		if (err == -ECHILD)
+			memcpy(v, st->sets[k].last, sizeof(v));
+		else if (err)
 			return err;
+		memcpy(st->sets[k].last, v, sizeof(v));
 		for (int ev = 0; ev < EV_COUNT; ev++)
 			add_count(out, ev, v[ev]);
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <perfmon/pfmlib_perf_event.h>
 #include <event-parse.h>
@@ -60,8 +61,30 @@ static void resolve_software(const struct pfx_event_info *info, struct perf_even
 		attr->config = pfm_attr.config;
 }
 
+/* Is tracefs mounted somewhere this user cannot use?  Checked before
+ * asking libtracefs, which would try to mount it again (and, in 1.6,
+ * leaks the path it found when it cannot use it). */
+static bool tracefs_mounted_but_denied(void)
+{
+	char mounts[16384], *line, *save = NULL;
+
+	if (pfx_read_file("/proc/self/mounts", mounts, sizeof(mounts)) <= 0)
+		return false;
+	for (line = strtok_r(mounts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char dir[256], type[32];
+
+		if (sscanf(line, "%*s %255s %31s", dir, type) == 2 && strcmp(type, "tracefs") == 0)
+			return access(dir, R_OK | X_OK) < 0;
+	}
+	return false;
+}
+
 const char *pfx_tracefs_dir(void)
 {
+	if (tracefs_mounted_but_denied()) {
+		errno = EACCES;
+		return NULL;
+	}
 	/* libtracefs finds the mount point and mounts tracefs if absent. */
 	return tracefs_tracing_dir();
 }
@@ -73,7 +96,7 @@ static int tracepoint_id(const struct pfx_event_info *info, uint64_t *id)
 	ssize_t n;
 
 	if (!dir)
-		return -ENODEV;
+		return errno == EACCES ? -EACCES : -ENODEV;
 	snprintf(path, sizeof(path), "%s/events/%s/%s/id", dir, info->system, info->event);
 	n = pfx_read_file(path, buf, sizeof(buf));
 	if (n < 0)
@@ -116,6 +139,8 @@ bool pfx_event_available(enum pfx_event_id id, char *why, size_t why_size)
 	if (err && why) {
 		if (err == -ENODEV)
 			snprintf(why, why_size, "tracefs is not mounted and could not be mounted");
+		else if (err == -EACCES)
+			snprintf(why, why_size, "tracefs is not accessible to this user (run as root)");
 		else if (err == -ENOENT)
 			snprintf(why, why_size, "this kernel has no %s tracepoint", info->name);
 		else

@@ -49,7 +49,8 @@ bool pfx_event_available(enum pfx_event_id id, char *why, size_t why_size);
 int pfx_event_load_format(struct tep_handle *tep, enum pfx_event_id id,
 			  struct tep_event **event);
 
-/* The tracefs directory (mounting tracefs if needed), or NULL with errno. */
+/* The tracefs directory (mounting tracefs if needed), or NULL with errno
+ * (EACCES: mounted, but not accessible to this user). */
 const char *pfx_tracefs_dir(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "target.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,32 +239,47 @@ static int destroy_instance(const char *name)
 	return err;
 }
 
+/* Our instances are named pfx-<pid>-<n>: the owner's pid, or 0 if the
+ * name is someone else's. */
+static pid_t instance_owner(const char *name)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)) != 0)
+		return 0;
+	pid = strtol(name + strlen(INSTANCE_PREFIX), &end, 10);
+	return *end == '-' && pid > 0 ? (pid_t)pid : 0;
+}
+
 int pfx_tfs_remove_stale(unsigned *removed)
 {
-	char **names;
+	const char *dir = pfx_tracefs_dir();
+	char path[512];
+	struct dirent *de;
 	unsigned count = 0;
 	int err = 0;
+	DIR *instances;
 
 	if (removed)
 		*removed = 0;
-	if (!pfx_tracefs_dir())
-		return -ENODEV;
-	names = tracefs_instances("^" INSTANCE_PREFIX);
-	if (!names)
-		return 0;	/* none, or none readable */
-	for (char **n = names; *n; n++) {
-		char *end;
-		pid_t owner = (pid_t)strtol(*n + strlen(INSTANCE_PREFIX), &end, 10);
+	if (!dir)
+		return errno == EACCES ? -EACCES : -ENODEV;
+	snprintf(path, sizeof(path), "%s/instances", dir);
+	instances = opendir(path);
+	if (!instances)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(instances))) {
+		pid_t owner = instance_owner(de->d_name);
 
-		/* Only our own naming scheme: pfx-<pid>-<n>. */
-		if (*end != '-' || owner <= 0 || owner == getpid() || pfx_is_running(owner))
+		if (!owner || owner == getpid() || pfx_is_running(owner))
 			continue;
-		err = destroy_instance(*n);
+		err = destroy_instance(de->d_name);
 		if (err)
 			break;
 		count++;
 	}
-	tracefs_list_free(names);
+	closedir(instances);
 	if (removed)
 		*removed = count;
 	return err;
@@ -346,11 +362,17 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	static const char *const systems[] = {
 		"exceptions", "filemap", "block", "raw_syscalls", NULL
 	};
+	const char *dir = pfx_tracefs_dir();
 	struct pfx_tfs *tfs;
 	int err;
 
-	if (!pfx_tracefs_dir())
-		return -ENODEV;
+
+	if (!dir)
+		return errno == EACCES ? -EACCES : -ENODEV;
+	/* Creating an instance needs write access; without it every later
+	 * step fails with misleading errors (e.g. the events look absent). */
+	if (access(dir, R_OK | W_OK | X_OK) < 0)
+		return -errno;
 	if (!tracefs_event_file_exists(NULL, "exceptions", "page_fault_user", "format"))
 		return -ENOENT;
 	tfs = calloc(1, sizeof(*tfs));

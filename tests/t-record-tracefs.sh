@@ -5,8 +5,6 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 need_root
-LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan-tracefs.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
 
 deny="$top_builddir/tests/deny-perf"
 [ -x "$deny" ] || fail "$deny is not built"

@@ -3,6 +3,7 @@
  * pairing and items (recorder) and the format (recfile) are modules. */
 #include "config.h"
 #include "cmd.h"
+#include "counter.h"
 #include "perf.h"
 #include "recorder.h"
 #include "sampler.h"
@@ -33,6 +34,7 @@ struct record_opts {
 	bool callchain;
 	bool tracepoint;
 	size_t ring_pages;
+	enum pfx_count_source source;	/* auto, perf or tracefs */
 	char **argv;			/* the command, or NULL with -p */
 };
 
@@ -46,6 +48,7 @@ static void usage(FILE *fp)
 		"  -p, --pid PID      attach to a running process (all its threads)\n"
 		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d)\n"
 		"  -g, --call-graph   also record user call chains\n"
+		"      --source SRC   auto (default: perf, else tracefs), perf or tracefs\n"
 		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
 		"                     no read/write/exec); cheaper\n"
 		"  -h, --help         this help\n"
@@ -60,6 +63,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		{ "mmap-pages", required_argument, NULL, 'm' },
 		{ "call-graph", no_argument, NULL, 'g' },
 		{ "no-entry", no_argument, NULL, 'E' },
+		{ "source", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +99,13 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		case 'E':
 			o->tracepoint = false;
 			break;
+		case 'S':
+			if (pfx_count_source_parse(optarg, &o->source) < 0 ||
+			    o->source == PFX_SOURCE_PROC) {
+				pfx_err("record: unknown source '%s'; use auto, perf or tracefs", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -126,6 +137,8 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 struct source {
 	struct pfx_sampler *perf;
 	struct pfx_tfs *tfs;
+	struct pfx_counter *exact;	/* tracefs: exact minor/major from /proc */
+	struct pfx_fault_counts exact_counts;
 	uint64_t tfs_missed;		/* already stored as lost */
 	struct pfx_fault *batch;	/* tracefs: faults of one drain */
 	size_t nbatch, batch_cap;
@@ -183,20 +196,34 @@ static void perf_open_error(int err, const char *why, const struct record_opts *
 static int open_tracefs(struct source *src, const struct pfx_target *t, const pid_t *tids,
 			size_t ntids, int perf_err)
 {
+	const struct pfx_counter_target ct = { t->pid, t->launched };
+	const struct pfx_counter_opts copts = { .source = PFX_SOURCE_PROC };
 	char hint[256];
 	int err;
 
 	pfx_tfs_remove_stale(NULL);
 	err = t->launched ? pfx_tfs_open(&src->tfs, &t->pid, 1, 0)
 			  : pfx_tfs_open(&src->tfs, tids, ntids, 0);
+	if (err < 0 && !perf_err) {
+		pfx_err("record: cannot trace faults with tracefs (%s): %s; or use --source perf",
+			strerror(-err), pfx_tfs_error_hint(err));
+		return err;
+	}
 	if (err < 0) {
 		pfx_perf_denied_hint(hint, sizeof(hint));
 		pfx_err("record: perf events are denied (%s): %s; and tracefs is not usable (%s): %s",
 			strerror(-perf_err), hint, strerror(-err), pfx_tfs_error_hint(err));
 		return err;
 	}
-	pfx_warn("record: perf events are denied (%s); recording through tracefs "
-		 "(no latency, major faults inferred; see doc/tracefs.md)", strerror(-perf_err));
+	/* Fault entries do not say minor or major: the totals come from /proc. */
+	err = pfx_counter_open(&src->exact, &ct, 1, &copts);
+	if (err < 0) {
+		pfx_err("record: cannot read the fault counts of %d: %s", (int)t->pid, strerror(-err));
+		return err;
+	}
+	if (perf_err)
+		pfx_warn("record: perf events are denied (%s); recording through tracefs "
+			 "(no latency, major faults inferred; see doc/tracefs.md)", strerror(-perf_err));
 	return 0;
 }
 
@@ -210,12 +237,22 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 	int err;
 
 	memset(src, 0, sizeof(*src));
+	if (o->source == PFX_SOURCE_TRACEFS)
+		return open_tracefs(src, t, tids, ntids, 0);
 	err = pfx_sampler_open(&src->perf, &so, why, sizeof(why));
 	if (err == 0)
 		return 0;
 	src->perf = NULL;
-	if (pfx_perf_denied(err))
+	if (pfx_perf_denied(err) && o->source == PFX_SOURCE_AUTO)
 		return open_tracefs(src, t, tids, ntids, err);
+	if (pfx_perf_denied(err)) {
+		char hint[256];
+
+		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_err("record: perf events are denied (%s): %s; or use --source tracefs",
+			strerror(-err), hint);
+		return err;
+	}
 	perf_open_error(err, why, o);
 	return err;
 }
@@ -276,6 +313,8 @@ static void source_close(struct source *src)
 	pfx_sampler_close(src->perf);
 	if (src->tfs)
 		pfx_tfs_close(src->tfs);
+	if (src->exact)
+		pfx_counter_close(src->exact);
 	memset(src, 0, sizeof(*src));
 }
 
@@ -304,6 +343,16 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 	}
 	/* The target is gone: take what its last moments left in the rings. */
 	return source_drain(src, rec, t);
+}
+
+/* The tracefs source's totals: /proc's (wait4's for a reaped command). */
+static void set_exact_totals(struct source *src, struct pfx_recorder *rec,
+			     const struct pfx_target *t)
+{
+	if (t->exited)
+		pfx_counter_target_exited(src->exact, 0, t->launched ? &t->rusage : NULL);
+	if (pfx_counter_read(src->exact, 0, &src->exact_counts) == 0)
+		pfx_recorder_set_exact_totals(rec, src->exact_counts.minor, src->exact_counts.major);
 }
 
 static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, const char *path,
@@ -397,6 +446,8 @@ static int run(const struct record_opts *o)
 	}
 	if (target.launched && !target.exited && pfx_sig_stop_signal())
 		pfx_target_forward_signal(&target, pfx_sig_stop_signal());
+	if (src.exact)
+		set_exact_totals(&src, rec, &target);
 	stats = *pfx_recorder_stats(rec);
 	bytes = pfx_recorder_bytes(rec);
 	err = pfx_recorder_finish(rec, pfx_now_ns());
@@ -407,6 +458,11 @@ static int run(const struct record_opts *o)
 		goto out;
 	}
 	print_summary(&stats, bytes, o->output, src.perf && pfx_sampler_has_tracepoint(src.perf));
+	if (src.exact)
+		fprintf(stderr, "pfx record: tracefs source: totals minor %llu, major %llu from /proc "
+			"(exact); per-fault kinds are inferred (doc/tracefs.md)\n",
+			(unsigned long long)src.exact_counts.minor,
+			(unsigned long long)src.exact_counts.major);
 	ret = PFX_EXIT_OK;
 out:
 	pfx_recorder_abort(rec);

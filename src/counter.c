@@ -166,9 +166,10 @@ int pfx_counter_threads(struct pfx_counter *c, const struct pfx_thread_counts **
 	err = c->backend->threads(c);
 	if (err)
 		return err;
-	qsort(c->rows, c->nrows, sizeof(*c->rows), compare_rows);
-	*rows = c->rows;
-	*nrows = c->nrows;
+	qsort(c->table.rows, c->table.n, sizeof(*c->table.rows), compare_rows);
+	c->table.last = 0;
+	*rows = c->table.rows;
+	*nrows = c->table.n;
 	return 0;
 }
 
@@ -192,32 +193,44 @@ void pfx_counter_close(struct pfx_counter *c)
 	if (!c)
 		return;
 	c->backend->close(c);
-	free(c->rows);
+	free(c->table.rows);
 	free(c->targets);
 	free(c);
 }
 
-struct pfx_thread_counts *pfx_counter_row(struct pfx_counter *c, pid_t pid, pid_t tid)
+struct pfx_thread_counts *pfx_thread_table_row(struct pfx_thread_table *t, pid_t pid, pid_t tid)
 {
-	for (size_t i = 0; i < c->nrows; i++)
-		if (c->rows[i].pid == pid && c->rows[i].tid == tid)
-			return &c->rows[i];
-	if (c->nrows == c->rows_cap) {
-		size_t cap = c->rows_cap ? c->rows_cap * 2 : 16;
-		struct pfx_thread_counts *grown = realloc(c->rows, cap * sizeof(*grown));
+	if (t->last < t->n && t->rows[t->last].tid == tid && t->rows[t->last].pid == pid)
+		return &t->rows[t->last];
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->rows[i].pid == pid && t->rows[i].tid == tid) {
+			t->last = i;
+			return &t->rows[i];
+		}
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct pfx_thread_counts *grown = realloc(t->rows, cap * sizeof(*grown));
 
 		if (!grown)
 			return NULL;
-		c->rows = grown;
-		c->rows_cap = cap;
+		t->rows = grown;
+		t->cap = cap;
 	}
-	memset(&c->rows[c->nrows], 0, sizeof(c->rows[0]));
-	c->rows[c->nrows].pid = pid;
-	c->rows[c->nrows].tid = tid;
-	return &c->rows[c->nrows++];
+	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
+	t->rows[t->n].pid = pid;
+	t->rows[t->n].tid = tid;
+	t->last = t->n;
+	return &t->rows[t->n++];
+}
+
+struct pfx_thread_counts *pfx_counter_row(struct pfx_counter *c, pid_t pid, pid_t tid)
+{
+	return pfx_thread_table_row(&c->table, pid, tid);
 }
 
 void pfx_counter_rows_clear(struct pfx_counter *c)
 {
-	c->nrows = 0;
+	c->table.n = 0;
+	c->table.last = 0;
 }

@@ -22,6 +22,16 @@ struct counter_backend {
 	void (*close)(struct pfx_counter *c);
 };
 
+/* Per-thread counts found by (pid, tid), added zeroed when new. */
+struct pfx_thread_table {
+	struct pfx_thread_counts *rows;
+	size_t n, cap;
+	size_t last;		/* last row found: lookups come in runs per thread */
+};
+
+/* The row for (pid, tid); NULL on ENOMEM.  Valid until the next call. */
+struct pfx_thread_counts *pfx_thread_table_row(struct pfx_thread_table *t, pid_t pid, pid_t tid);
+
 extern const struct counter_backend pfx_counter_perf_backend;
 extern const struct counter_backend pfx_counter_proc_backend;
 extern const struct counter_backend pfx_counter_tracefs_backend;
@@ -33,8 +43,7 @@ struct pfx_counter {
 	struct pfx_counter_opts opts;
 	char description[256];
 	void *priv;			/* the backend's state */
-	struct pfx_thread_counts *rows;	/* per-thread table, rebuilt by ->threads */
-	size_t nrows, rows_cap;
+	struct pfx_thread_table table;	/* per-thread rows, rebuilt by ->threads */
 };
 
 /* The row for (pid, tid), added zeroed if absent; NULL on ENOMEM. */

@@ -18,18 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tfs_thread {
-	pid_t pid, tid;
-	struct pfx_fault_counts counts;
-};
-
 struct tracefs_state {
 	void *proc;			/* the proc backend's state: exact totals */
 	struct pfx_tfs **tfs;		/* one instance per target */
 	uint64_t *entries;		/* fault entries per target */
-	struct tfs_thread *threads;
-	size_t nthreads, threads_cap;
-	size_t last_thread;		/* faults come in runs per thread */
+	struct pfx_thread_table threads;	/* per-thread counts of entries */
 };
 
 struct drain_ctx {
@@ -48,40 +41,14 @@ struct drain_ctx {
 		(c)->priv = saved_priv;           \
 	} while (0)
 
-static struct tfs_thread *thread_of(struct tracefs_state *st, pid_t pid, pid_t tid)
-{
-	if (st->last_thread < st->nthreads && st->threads[st->last_thread].tid == tid &&
-	    st->threads[st->last_thread].pid == pid)
-		return &st->threads[st->last_thread];
-	for (size_t i = 0; i < st->nthreads; i++) {
-		if (st->threads[i].tid == tid && st->threads[i].pid == pid) {
-			st->last_thread = i;
-			return &st->threads[i];
-		}
-	}
-	if (st->nthreads == st->threads_cap) {
-		size_t cap = st->threads_cap ? st->threads_cap * 2 : 16;
-		struct tfs_thread *grown = realloc(st->threads, cap * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		st->threads = grown;
-		st->threads_cap = cap;
-	}
-	memset(&st->threads[st->nthreads], 0, sizeof(st->threads[0]));
-	st->threads[st->nthreads].pid = pid;
-	st->threads[st->nthreads].tid = tid;
-	st->last_thread = st->nthreads;
-	return &st->threads[st->nthreads++];
-}
-
 static int count_fault(const struct pfx_fault *fault, void *arg)
 {
 	struct drain_ctx *ctx = arg;
 	/* Children of the target are shown under the target, as perf's
 	 * inherited counters and /proc's cminflt put them. */
 	pid_t pid = ctx->target_pid;
-	struct tfs_thread *t = thread_of(ctx->st, pid, (pid_t)fault->tid);
+	struct pfx_thread_counts *t = pfx_thread_table_row(&ctx->st->threads, pid,
+							   (pid_t)fault->tid);
 
 	ctx->st->entries[ctx->target]++;
 	if (!t)
@@ -118,7 +85,7 @@ static void tracefs_close(struct pfx_counter *c)
 		ON_PROC(c, st, pfx_counter_proc_backend.close(c));
 	free(st->tfs);
 	free(st->entries);
-	free(st->threads);
+	free(st->threads.rows);
 	free(st);
 	c->priv = NULL;
 }
@@ -203,14 +170,16 @@ static int tracefs_threads(struct pfx_counter *c)
 
 		if (err)
 			return err;
-		for (size_t k = 0; k < st->nthreads; k++) {
-			if (st->threads[k].pid != pid)
+		for (size_t k = 0; k < st->threads.n; k++) {
+			const struct pfx_thread_counts *t = &st->threads.rows[k];
+
+			if (t->pid != pid)
 				continue;
-			row = pfx_counter_row(c, pid, st->threads[k].tid);
+			row = pfx_counter_row(c, pid, t->tid);
 			if (!row)
 				return -ENOMEM;
-			row->counts = st->threads[k].counts;
-			row->exited = !pfx_pid_exists(st->threads[k].tid);
+			row->counts = t->counts;
+			row->exited = !pfx_pid_exists(t->tid);
 			sum.minor += row->counts.minor;
 			sum.major += row->counts.major;
 		}

@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ struct known_map {
 
 struct pfx_recorder {
 	struct pfx_rec_writer *w;
+	bool exact_totals;		/* minor/major below replace the counted ones */
+	uint64_t exact_minor, exact_major;
 	struct known_map *known;	/* the last snapshot, in address order */
 	size_t nknown;
 	bool snapshot_done;
@@ -372,6 +375,13 @@ uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
 	return pfx_rec_writer_bytes(r->w);
 }
 
+void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major)
+{
+	r->exact_totals = true;
+	r->exact_minor = minor;
+	r->exact_major = major;
+}
+
 int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 {
 	struct pfx_rec_totals t = {
@@ -381,6 +391,10 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 	};
 	int err = r->err;
 
+	if (r->exact_totals) {
+		t.minor = r->exact_minor;
+		t.major = r->exact_major;
+	}
 	if (err < 0)
 		pfx_rec_writer_abort(r->w);
 	else

@@ -47,6 +47,10 @@ int pfx_recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, u
 int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid);
 const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r);
 uint64_t pfx_recorder_bytes(const struct pfx_recorder *r);
+/* Store these minor/major totals instead of the recorded faults' (the
+ * tracefs source, whose per-fault kinds are inferred, passes the exact
+ * counts from /proc). */
+void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major);
 /* Write the totals and move the file into place.  0 or -errno. */
 int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time);
 /* Drop the file (nothing is left under its name). */

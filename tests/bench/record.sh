@@ -17,6 +17,9 @@ D=$BENCH_TMP
 command -v perf >/dev/null 2>&1 || { echo "bench/record: perf not installed"; exit 77; }
 
 : >"$D/bare"; : >"$D/pfx"; : >"$D/noentry"; : >"$D/perf"; : >"$D/r_bare"; : >"$D/r_perf"; : >"$D/r_noentry"; : >"$D/r_noentry_perf"
+: >"$D/tracefs"; : >"$D/r_tracefs"
+# The tracefs source (the fallback where perf events are denied) needs root.
+tracefs_ok=false; [ "$(id -u)" -eq 0 ] && tracefs_ok=true
 i=0
 wall_of "$WORK" >/dev/null	# warm-up
 while [ "$i" -lt "$BENCH_RUNS" ]; do
@@ -29,6 +32,11 @@ while [ "$i" -lt "$BENCH_RUNS" ]; do
 	awk -v a="$n" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_noentry"
 	awk -v a="$p" -v b="$q" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_perf"
 	awk -v a="$n" -v b="$q" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_noentry_perf"
+	if $tracefs_ok; then
+		t=$(wall_of "$PFX record --source tracefs -o $D/tracefs.data -- $WORK")
+		echo "$t" >>"$D/tracefs"
+		awk -v a="$t" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_tracefs"
+	fi
 	i=$((i + 1))
 done
 med() { median <"$D/$1" | awk -v s="${2:-1e9}" '{ printf "%.3f", $1 / s }'; }
@@ -60,6 +68,10 @@ echo "| \`pfx record\` / bare | $(med r_bare 1) | <= 1.35 |"
 echo "| \`pfx record --no-entry\` / bare | $(med r_noentry 1) | |"
 echo "| \`pfx record\` / \`perf record\` | $(med r_perf 1) | <= 0.85 |"
 echo "| \`pfx record --no-entry\` / \`perf record\` | $(med r_noentry_perf 1) | |"
+if $tracefs_ok; then
+	echo "| \`pfx record --source tracefs\` wall | $(med tracefs) s | |"
+	echo "| \`pfx record --source tracefs\` / bare | $(med r_tracefs 1) | |"
+fi
 echo "| bytes per fault (pfx.data) | $(awk -v b="$bytes" -v f="$faults" 'BEGIN { printf "%.2f", b / f }') | <= 16 |"
 echo "| bytes per fault (perf.data) | $(awk -v b="$(wc -c <"$D/perf.data")" -v f="$faults" 'BEGIN { printf "%.1f", b / f }') | |"
 echo "| \`pfx report\` speed | $(awk -v f="$long_faults" -v s="$rep_s" 'BEGIN { printf "%.1f M faults/s (%d faults, %.3f s)", f / s / 1e6, f, s }') | >= 10 M/s |"

@@ -1,0 +1,63 @@
+# t-tracefs-record: pfx record --source tracefs (asked for, not forced by a
+# denial: t-record-tracefs.sh does that) finds the same regions and access
+# patterns as the perf source, stores exact minor/major totals from /proc,
+# refuses bad sources clearly, and a pfx killed mid-record has its
+# instance removed by the next run.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/record-lib.sh"
+need_root
+deny="$top_builddir/tests/deny-perf"
+tdir=$(tracefs_dir)
+[ -n "$tdir" ] || "$PFX" list >/dev/null
+tdir=$(tracefs_dir)
+[ -n "$tdir" ] || skip "tracefs is not available on this kernel"
+[ -d "$tdir/events/exceptions/page_fault_user" ] || skip "no exceptions:page_fault_user tracepoint"
+
+# Same workload, both sources: the workload region's kind and pattern agree.
+for mode in "seq -s 16M" "random -s 16M" "stride -s 32M --stride 4" "repeat -s 8M --rounds 3" "file -s 8M"; do
+	for src in perf tracefs; do
+		# --pause-end: tracefs learns mappings from /proc at each drain
+		"$PFX" record --source $src -o "$TMP/$src.data" -- "$PFX_LOAD" $mode --pause-end 300 \
+			>"$TMP/$src.load" 2>"$TMP/$src.err" || { cat "$TMP/$src.err"; fail "record --source $src $mode failed"; }
+		report_json "$TMP/$src.data"
+		cp "$TMP/rep.json" "$TMP/$src.json"
+	done
+	[ "$(jq -r .source "$TMP/tracefs.json")" = tracefs ] || fail "$mode: source is not tracefs"
+	for src in perf tracefs; do
+		cp "$TMP/$src.json" "$TMP/rep.json"
+		addr=$(kv addr "$TMP/$src.load")
+		eval "${src}_kind=\$(region_field $addr kind) ${src}_pattern=\$(region_field $addr pattern)"
+		eval "${src}_major=\$(region_field $addr major)"
+	done
+	note "$mode: perf $perf_kind/$perf_pattern/$perf_major tracefs $tracefs_kind/$tracefs_pattern/$tracefs_major"
+	[ "$perf_kind" = "$tracefs_kind" ] || fail "$mode: kind perf=$perf_kind tracefs=$tracefs_kind"
+	[ "$perf_pattern" = "$tracefs_pattern" ] || fail "$mode: pattern perf=$perf_pattern tracefs=$tracefs_pattern"
+	[ "$perf_major" = "$tracefs_major" ] || fail "$mode: major faults perf=$perf_major tracefs=$tracefs_major"
+	# exact totals from /proc: at least the fault phase's own rusage
+	cp "$TMP/tracefs.json" "$TMP/rep.json"
+	[ "$(jqr .totals.minor)" -ge "$(kv rusage_minor "$TMP/tracefs.load")" ] || fail "$mode: totals.minor below rusage"
+	[ "$(jqr .totals.major)" -eq "$(kv rusage_major "$TMP/tracefs.load")" ] || fail "$mode: totals.major != rusage"
+	grep -q 'totals minor .* from /proc' "$TMP/tracefs.err" || fail "$mode: no exact-totals line"
+	no_pfx_instances
+done
+
+# Bad sources: one line each.
+expect_exit 2 "$PFX" record --source proc -o "$TMP/x.data" -- /bin/true
+one_line_error
+expect_exit 1 "$deny" "$PFX" record --source perf -o "$TMP/x.data" -- /bin/true
+one_line_error
+grep -q 'denied.*--source tracefs' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+[ ! -e "$TMP/x.data" ] || fail "a record file was left behind"
+
+# SIGKILL mid-record: the instance stays; the next run removes it.
+"$PFX" record --source tracefs -o "$TMP/k.data" -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do ls "$tdir/instances" | grep -q "^pfx-$pid-" && break; sleep 0.1; done
+ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "no instance pfx-$pid-* while recording"
+kill -KILL $pid; wait $pid 2>/dev/null
+pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
+[ ! -e "$TMP/k.data" ] || fail "a killed record left a file under the final name"
+"$PFX" record --source tracefs -o "$TMP/n.data" -- /bin/true 2>/dev/null || fail "next record failed"
+no_pfx_instances
+[ "$(cat "$tdir/events/exceptions/page_fault_user/enable")" = 0 ] || fail "page_fault_user left enabled"
+echo ok

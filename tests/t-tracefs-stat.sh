@@ -79,7 +79,17 @@ for sig in INT TERM; do
 	no_pfx_instances
 done
 
-# 7. SIGKILL leaves the instance; the next run removes it
+# 7. tracefs not mounted: pfx mounts it (and leaves it mounted, as perf does)
+if umount "$tdir" 2>/dev/null; then
+	"$PFX" stat --source tracefs -o "$TMP/out" -- "$PFX_LOAD" seq -s 4M >/dev/null 2>"$TMP/err" ||
+		{ mount -t tracefs nodev "$tdir"; cat "$TMP/err"; fail "tracefs source with tracefs unmounted failed"; }
+	[ -n "$(tracefs_dir)" ] || { mount -t tracefs nodev "$tdir"; fail "pfx did not mount tracefs"; }
+	tdir=$(tracefs_dir)
+else
+	note "tracefs at $tdir is busy: the mount path was not exercised"
+fi
+
+# 8. SIGKILL leaves the instance; the next run removes it
 "$PFX" stat --source tracefs -o /dev/null -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
 pid=$!
 wait_instance $pid

@@ -64,6 +64,6 @@ demo() {
 case "${1:-}" in
 deps)  deps ;;
 demo)  deps; build; demo ;;
-check) deps; build; make check ;;
+check) deps; build; make -s --no-print-directory check ;;
 *)     echo "usage: ./bootstrap.sh demo|check|deps" >&2; exit 2 ;;
 esac

@@ -47,48 +47,6 @@ struct pfx_sampler {
 	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
 };
 
-static int read_online_cpus(int **cpus, size_t *n)
-{
-	char buf[4096], *p;
-	int *v = NULL;
-	size_t cnt = 0, cap = 0;
-	ssize_t len = pfx_read_file("/sys/devices/system/cpu/online", buf, sizeof(buf));
-
-	if (len < 0)
-		return (int)len;
-	for (p = buf; *p && *p != '\n';) {
-		char *end;
-		long a = strtol(p, &end, 10), b = a;
-
-		if (end == p)
-			break;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		for (long c = a; c <= b; c++) {
-			if (cnt == cap) {
-				int *nv;
-
-				cap = cap ? cap * 2 : 16;
-				nv = realloc(v, cap * sizeof(*v));
-				if (!nv) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = nv;
-			}
-			v[cnt++] = (int)c;
-		}
-		p = *end == ',' ? end + 1 : end;
-	}
-	if (!cnt) {
-		free(v);
-		return -EINVAL;
-	}
-	*cpus = v;
-	*n = cnt;
-	return 0;
-}
-
 static int cmp_id(const void *a, const void *b)
 {
 	const struct id_role *x = a, *y = b;
@@ -290,7 +248,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	if (!s)
 		return -ENOMEM;
 	s->opts = *opts;
-	err = read_online_cpus(&s->cpus, &s->ncpus);
+	err = pfx_perf_online_cpus(&s->cpus, &s->ncpus);
 	if (err) {
 		snprintf(why, why_size, "reading the online CPUs");
 		free(s);

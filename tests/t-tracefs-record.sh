@@ -49,6 +49,26 @@ one_line_error
 grep -q 'denied.*--source tracefs' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
 [ ! -e "$TMP/x.data" ] || fail "a record file was left behind"
 
+# Neither perf nor tracefs (a user who cannot write tracefs, perf denied):
+# one error naming both and the fixes, no file.
+if command -v setpriv >/dev/null; then
+	expect_exit 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$deny" "$PFX" record -o /tmp/pfx-none.$$.data -- /bin/true
+	one_line_error
+	grep -q 'perf events are denied.*tracefs is not usable.*root' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+	[ ! -e /tmp/pfx-none.$$.data ] || { rm -f /tmp/pfx-none.$$.data; fail "a record file was left behind"; }
+fi
+
+# Ctrl-C mid-record: a complete file, the instance removed.
+"$PFX" record --source tracefs -o "$TMP/c.data" -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do ls "$tdir/instances" | grep -q "^pfx-$pid-" && break; sleep 0.1; done
+sleep 0.5
+kill -INT $pid; wait $pid || fail "record stopped by SIGINT exited $?"
+report_json "$TMP/c.data"
+[ "$(jqr .complete)" = true ] || fail "file after SIGINT is not complete"
+[ "$(jqr .totals.faults)" -gt 0 ] || fail "no faults recorded before SIGINT"
+no_pfx_instances
+
 # SIGKILL mid-record: the instance stays; the next run removes it.
 "$PFX" record --source tracefs -o "$TMP/k.data" -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
 pid=$!

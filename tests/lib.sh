@@ -54,3 +54,17 @@ no_pfx_instances() {
 		kill -0 "$owner" 2>/dev/null || fail "tracefs instance $i left behind by exited pfx $owner"
 	done
 }
+
+# zram_swap_on [SIZE]: give this test a swap device on zram, removed when
+# the test exits.  Returns 1 (the caller says what it did not exercise)
+# when this is not root or the kernel has no zram.
+zram_swap_on() {
+	[ "$(id -u)" -eq 0 ] || return 1
+	command -v zramctl >/dev/null && command -v mkswap >/dev/null || return 1
+	ZRAM_DEV=$(zramctl --find --size "${1:-256M}" 2>/dev/null) || return 1
+	if ! mkswap "$ZRAM_DEV" >/dev/null 2>&1 || ! swapon "$ZRAM_DEV" 2>/dev/null; then
+		zramctl --reset "$ZRAM_DEV" 2>/dev/null
+		return 1
+	fi
+	trap 'swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null; rm -rf "$TMP"' EXIT
+}

@@ -26,4 +26,19 @@ check repeat repeat -s 16M --rounds 3
 pages=$(kv pages "$TMP/load.out")
 [ "$(region_field "$addr" refaults)" -ge $((pages * 3)) ] || fail "repeat: refaults $(region_field "$addr" refaults) < $((pages * 3))"
 check seq sequential -s 64M -t 2
+
+# swap: every page faults twice (first touch, then swap-in after
+# MADV_PAGEOUT): pattern repeat, one major fault per page swapped out.
+if zram_swap_on 256M; then
+	record_load swap -s 32M
+	report_json
+	addr=$(kv addr "$TMP/load.out")
+	[ "$(region_field "$addr" kind)" = anon ] || fail "swap: kind $(region_field "$addr" kind)"
+	[ "$(region_field "$addr" pattern)" = repeat ] || fail "swap: pattern $(region_field "$addr" pattern)"
+	[ "$(region_field "$addr" major)" -eq "$(kv swapped "$TMP/load.out")" ] ||
+		fail "swap: $(region_field "$addr" major) major faults, $(kv swapped "$TMP/load.out") pages swapped"
+	[ "$(jqr .totals.lost)" = 0 ] || fail "swap: lost $(jqr .totals.lost)"
+else
+	note "swap mode not exercised: no zram swap could be set up (not root, or no zram in this kernel)"
+fi
 echo ok

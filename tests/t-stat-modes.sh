@@ -52,6 +52,16 @@ check_mode file file -s 64M
 check_mode cow cow -s 64M
 check_mode thp thp -s 512M
 check_mode threads seq -t 4 -s 128M
+check_mode steady steady --seconds 1 --rate 20000
+check_mode hotcold hotcold -s 64M --hot 16M --seconds 1
+# swap: anon major faults, on a zram swap device this test sets up
+if zram_swap_on 256M; then
+	check_mode swap swap -s 64M
+	[ "$(json_field major "$TMP/swap.json")" -ge "$(kv swapped "$TMP/swap.out")" ] ||
+		fail "swap: $(json_field major "$TMP/swap.json") major faults < $(kv swapped "$TMP/swap.out") pages swapped"
+else
+	note "swap mode not exercised: no zram swap could be set up (not root, or no zram in this kernel)"
+fi
 
 # cow: the child's faults are counted (inherit): at least parent + child pages.
 stat=$(json_field minor "$TMP/cow.json")

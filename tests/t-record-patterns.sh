@@ -26,6 +26,23 @@ check repeat repeat -s 16M --rounds 3
 pages=$(kv pages "$TMP/load.out")
 [ "$(region_field "$addr" refaults)" -ge $((pages * 3)) ] || fail "repeat: refaults $(region_field "$addr" refaults) < $((pages * 3))"
 check seq sequential -s 64M -t 2
+check hotcold sequential -s 32M --hot 8M --seconds 1
+check steady repeat -s 8M --seconds 1 --rate 5000
+
+# thp: one fault per 2 MiB huge page, a constant 512-page step.
+"$PFX" record -o "$TMP/r.data" -- "$PFX_LOAD" thp -s 64M >"$TMP/load.out" 2>"$TMP/rec.err"
+rc=$?
+if [ "$rc" -eq 0 ]; then
+	report_json
+	addr=$(kv addr "$TMP/load.out")
+	[ "$(region_field "$addr" pattern)" = strided ] || fail "thp: pattern $(region_field "$addr" pattern)"
+	[ "$(region_field "$addr" minor)" -eq "$(kv expect_minor "$TMP/load.out")" ] ||
+		fail "thp: $(region_field "$addr" minor) faults, expected one per huge page: $(kv expect_minor "$TMP/load.out")"
+elif [ "$rc" -eq 77 ]; then
+	note "thp mode not exercised: $(cat "$TMP/rec.err" "$TMP/load.out")"
+else
+	cat "$TMP/rec.err"; fail "pfx record -- pfx-load thp exited $rc"
+fi
 
 # swap: every page faults twice (first touch, then swap-in after
 # MADV_PAGEOUT): pattern repeat, one major fault per page swapped out.

@@ -126,11 +126,8 @@ static int parse_options(int argc, char **argv, struct plot_opts *o)
 		case 'h':
 			usage(stdout);
 			exit(PFX_EXIT_OK);
-		case ':':
-			pfx_err("option '%s' needs a value; see 'pfx plot --help'", argv[optind - 1]);
-			return -EINVAL;
-		default:
-			pfx_err("unknown option '%s'; see 'pfx plot --help'", argv[optind - 1]);
+		default:	/* ':' (missing value) or '?' */
+			pfx_option_error("plot", c, optopt, argv[optind - 1]);
 			return -EINVAL;
 		}
 	}

@@ -75,7 +75,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	o->tracepoint = true;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:p:m:gh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:p:m:gh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -109,12 +109,8 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		case 'h':
 			usage(stdout);
 			return -1;
-		default:
-			if (optopt)
-				pfx_err("record: option '-%c' is unknown or lacks its value; see 'pfx record --help'", optopt);
-			else
-				pfx_err("record: option '%s' is unknown or lacks its value; see 'pfx record --help'",
-					argv[optind - 1]);
+		default:	/* ':' (missing value) or '?' */
+			pfx_option_error("record", c, optopt, argv[optind - 1]);
 			return PFX_EXIT_USAGE;
 		}
 	}

@@ -54,7 +54,7 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 	o->input = "pfx.data";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:F:n:b:Dh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:F:n:b:Dh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->input = optarg;
@@ -84,12 +84,8 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		case 'h':
 			usage(stdout);
 			return -1;
-		default:
-			if (optopt)
-				pfx_err("report: option '-%c' is unknown or lacks its value; see 'pfx report --help'", optopt);
-			else
-				pfx_err("report: option '%s' is unknown or lacks its value; see 'pfx report --help'",
-					argv[optind - 1]);
+		default:	/* ':' (missing value) or '?' */
+			pfx_option_error("report", c, optopt, argv[optind - 1]);
 			return PFX_EXIT_USAGE;
 		}
 	}

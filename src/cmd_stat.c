@@ -223,18 +223,15 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 		case 'h':
 			usage(stdout);
 			return -1;
-		case ':':
-			err = usage_error("option '%s' needs a value; see 'pfx stat --help'",
-					  argv[optind - 1]);
-			break;
-		default:
+		default:	/* ':' (missing value) or '?' */
 			/* "-p 1 -2": getopt sees option '2'. */
-			if (optopt >= '0' && optopt <= '9')
+			if (opt == '?' && optopt >= '0' && optopt <= '9') {
 				err = usage_error("%s", "a negative interval is not allowed; give "
 						  "INTERVAL in seconds, greater than 0");
-			else
-				err = usage_error("unknown option '%s'; see 'pfx stat --help'",
-						  argv[optind - 1]);
+			} else {
+				pfx_option_error("stat", opt, optopt, argv[optind - 1]);
+				err = PFX_EXIT_USAGE;
+			}
 			break;
 		}
 	}

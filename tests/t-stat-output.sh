@@ -35,8 +35,14 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         json.loads(line)
     except ValueError as e:
         sys.exit("line %d: %s: %s" % (n, e, line))' "$TMP/v.json" || fail "invalid JSON line"
+elif command -v jq >/dev/null 2>&1; then
+	n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		printf '%s\n' "$line" | jq -e . >/dev/null 2>&1 || fail "line $n is not valid JSON: $line"
+	done <"$TMP/v.json"
 else
-	note "no python3: JSON lines not parsed"
+	fail "neither python3 nor jq to parse the JSON lines (./bootstrap.sh installs jq)"
 fi
 
 # -o on something that is not a regular file (a FIFO here; /dev/null the

@@ -136,8 +136,6 @@ struct source {
 	struct pfx_counter *exact;	/* tracefs: exact minor/major from /proc */
 	struct pfx_fault_counts exact_counts;
 	uint64_t tfs_missed;		/* already stored as lost */
-	struct pfx_fault *batch;	/* tracefs: faults of one drain */
-	size_t nbatch, batch_cap;
 };
 
 static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
@@ -253,39 +251,23 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 	return err;
 }
 
-static int tfs_fault(const struct pfx_fault *fault, void *ctx)
-{
-	struct source *src = ctx;
-
-	if (src->nbatch == src->batch_cap) {
-		size_t cap = src->batch_cap ? src->batch_cap * 2 : 4096;
-		struct pfx_fault *v = realloc(src->batch, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		src->batch = v;
-		src->batch_cap = cap;
-	}
-	src->batch[src->nbatch++] = *fault;
-	return 0;
-}
-
 /* tracefs has no MMAP2 records: /proc is read after the faults were
  * taken from the buffer, so the mappings they hit are in it (unless
  * already unmapped again), and stored before them. */
 static int drain_tracefs(struct source *src, struct pfx_recorder *rec, const struct pfx_target *t)
 {
+	const struct pfx_fault *faults;
 	uint64_t missed;
+	size_t n;
 	int ret;
 
-	src->nbatch = 0;
-	ret = pfx_tfs_drain(src->tfs, tfs_fault, src);
+	ret = pfx_tfs_drain(src->tfs, &faults, &n);
 	if (ret < 0)
 		return ret;
 	if (!t->exited)
 		pfx_recorder_snapshot(rec, t->pid);
-	for (size_t i = 0; i < src->nbatch && ret >= 0; i++)
-		ret = pfx_recorder_fault(rec, &src->batch[i]);
+	for (size_t i = 0; i < n && ret >= 0; i++)
+		ret = pfx_recorder_fault(rec, &faults[i]);
 	if (ret < 0)
 		return ret;
 	missed = pfx_tfs_missed(src->tfs);
@@ -305,7 +287,6 @@ static int source_drain(struct source *src, struct pfx_recorder *rec, const stru
 
 static void source_close(struct source *src)
 {
-	free(src->batch);
 	pfx_sampler_close(src->perf);
 	if (src->tfs)
 		pfx_tfs_close(src->tfs);

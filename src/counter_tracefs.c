@@ -25,12 +25,6 @@ struct tracefs_state {
 	struct pfx_thread_table threads;	/* per-thread counts of entries */
 };
 
-struct drain_ctx {
-	struct tracefs_state *st;
-	size_t target;
-	pid_t target_pid;
-};
-
 /* Run a proc backend call on its own state (c->priv is ours). */
 #define ON_PROC(c, st, call)                      \
 	do {                                      \
@@ -41,36 +35,34 @@ struct drain_ctx {
 		(c)->priv = saved_priv;           \
 	} while (0)
 
-static int count_fault(const struct pfx_fault *fault, void *arg)
-{
-	struct drain_ctx *ctx = arg;
-	/* Children of the target are shown under the target, as perf's
-	 * inherited counters and /proc's cminflt put them. */
-	pid_t pid = ctx->target_pid;
-	struct pfx_thread_counts *t = pfx_thread_table_row(&ctx->st->threads, pid,
-							   (pid_t)fault->tid);
-
-	ctx->st->entries[ctx->target]++;
-	if (!t)
-		return -ENOMEM;
-	t->counts.faults++;
-	if (fault->kind == PFX_FAULT_MAJOR)
-		t->counts.major++;
-	else
-		t->counts.minor++;
-	return 0;
-}
-
+/* Children of the target are shown under the target, as perf's inherited
+ * counters and /proc's cminflt put them. */
 static int drain(struct pfx_counter *c, size_t i)
 {
 	struct tracefs_state *st = c->priv;
-	struct drain_ctx ctx = { .st = st, .target = i, .target_pid = c->targets[i].pid };
-	int n;
+	const struct pfx_fault *faults;
+	size_t n;
+	int err;
 
 	if (!st->tfs[i])
 		return 0;
-	n = pfx_tfs_drain(st->tfs[i], count_fault, &ctx);
-	return n < 0 ? n : 0;
+	err = pfx_tfs_drain(st->tfs[i], &faults, &n);
+	if (err)
+		return err;
+	st->entries[i] += n;
+	for (size_t k = 0; k < n; k++) {
+		struct pfx_thread_counts *t = pfx_thread_table_row(&st->threads, c->targets[i].pid,
+								   (pid_t)faults[k].tid);
+
+		if (!t)
+			return -ENOMEM;
+		t->counts.faults++;
+		if (faults[k].kind == PFX_FAULT_MAJOR)
+			t->counts.major++;
+		else
+			t->counts.minor++;
+	}
+	return 0;
 }
 
 static void tracefs_close(struct pfx_counter *c)

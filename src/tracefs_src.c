@@ -395,21 +395,17 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	return 0;
 }
 
-int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_tfs_fault_fn fn, void *ctx)
+int pfx_tfs_drain(struct pfx_tfs *tfs, const struct pfx_fault **faults, size_t *count)
 {
-	int delivered = 0, stop = 0;
-
 	tfs->batch_len = 0;
 	if (tracefs_iterate_raw_events(tfs->tep, tfs->instance, NULL, 0, on_record, tfs) < 0)
 		return errno ? -errno : -EIO;
 	/* A window still open here belongs to a fault that may still be running;
 	 * it is judged on what was seen (documented limit). */
 	windows_close_all(tfs);
-	for (size_t i = 0; i < tfs->batch_len && !stop; i++) {
-		stop = fn(&tfs->batch[i], ctx);
-		delivered++;
-	}
-	return stop ? stop : delivered;
+	*faults = tfs->batch;
+	*count = tfs->batch_len;
+	return 0;
 }
 
 const char *pfx_tfs_error_hint(int err)

@@ -26,12 +26,6 @@
 
 struct pfx_tfs;
 
-/* Called for each fault, in time order within one drain.  time_ns is
- * CLOCK_MONOTONIC (the instance uses the "mono" trace clock); kind is
- * MINOR or MAJOR (see above); access bits are decoded from error_code.
- * Return non-zero to stop the drain (returned by pfx_tfs_drain). */
-typedef int (*pfx_tfs_fault_fn)(const struct pfx_fault *fault, void *ctx);
-
 /* Remove instances named pfx-<pid>-* whose pfx process no longer runs.
  * *removed (may be NULL) receives how many.  0 or -errno. */
 int pfx_tfs_remove_stale(unsigned *removed);
@@ -42,8 +36,12 @@ int pfx_tfs_remove_stale(unsigned *removed);
  * -ENODEV when tracefs cannot be mounted, -ENOENT when the kernel lacks
  * exceptions:page_fault_user, -EACCES/-EPERM when tracefs is not writable. */
 int pfx_tfs_open(struct pfx_tfs **tfs, const pid_t *pids, size_t npids, size_t buffer_kb);
-/* Deliver every fault traced so far.  Returns faults delivered or -errno. */
-int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_tfs_fault_fn fn, void *ctx);
+/* Take every fault traced since the last drain: *faults (in time order,
+ * valid until the next drain or close) and *count.  time_ns is
+ * CLOCK_MONOTONIC (the instance uses the "mono" trace clock); kind is
+ * MINOR or MAJOR (see above); access bits come from error_code.
+ * 0 or -errno. */
+int pfx_tfs_drain(struct pfx_tfs *tfs, const struct pfx_fault **faults, size_t *count);
 /* Events the kernel dropped because the ring was full, so far. */
 uint64_t pfx_tfs_missed(const struct pfx_tfs *tfs);
 /* Fault entries seen so far (all tasks of the target). */

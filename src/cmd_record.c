@@ -196,8 +196,8 @@ static int open_tracefs(struct source *src, const struct pfx_target *t, const pi
 	int err;
 
 	pfx_tfs_remove_stale(NULL);
-	err = t->launched ? pfx_tfs_open(&src->tfs, &t->pid, 1, 0)
-			  : pfx_tfs_open(&src->tfs, tids, ntids, 0);
+	err = t->launched ? pfx_tfs_open(&src->tfs, &t->pid, 1, 0, t->pid)
+			  : pfx_tfs_open(&src->tfs, tids, ntids, 0, 0);
 	if (err < 0 && !perf_err) {
 		pfx_err("record: cannot trace faults with tracefs (%s): %s; or use --source perf",
 			strerror(-err), pfx_tfs_error_hint(err));

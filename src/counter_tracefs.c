@@ -91,10 +91,10 @@ static int open_instance(struct pfx_tfs **tfs, const struct pfx_counter_target *
 	int err;
 
 	if (t->launched)
-		return pfx_tfs_open(tfs, &t->pid, 1, 0);
+		return pfx_tfs_open(tfs, &t->pid, 1, 0, t->pid);
 	err = pfx_list_tids(t->pid, &tids, &ntids);
 	if (!err)
-		err = pfx_tfs_open(tfs, tids, ntids, 0);
+		err = pfx_tfs_open(tfs, tids, ntids, 0, 0);
 	free(tids);
 	return err;
 }

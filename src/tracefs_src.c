@@ -33,7 +33,8 @@ struct window {
 struct pfx_tfs {
 	struct tracefs_instance *instance;
 	struct tep_handle *tep;
-	int id_fault, id_filemap_add, id_bio, id_sys_enter;	/* -1 if absent */
+	int id_fault, id_filemap_add, id_bio, id_sys_enter, id_exec;	/* -1 if absent */
+	pid_t before_exec;		/* a launched child not yet exec'ed: its faults are pfx's */
 	struct tep_format_field *f_address, *f_ip, *f_error_code, *f_rwbs;
 	struct pfx_fault *batch;	/* faults of the current drain */
 	size_t batch_len, batch_cap;
@@ -199,6 +200,13 @@ static int on_record(struct tep_event *event, struct tep_record *record, int cpu
 	else if (record->missed_events < 0)
 		tfs->missed++;	/* the kernel lost events but could not count them */
 
+	if (tfs->before_exec) {
+		/* Like perf's enable_on_exec: the held child runs pfx's code until
+		 * its execve, and those faults are not the command's. */
+		if (event->id == tfs->id_exec && tid == (uint32_t)tfs->before_exec)
+			tfs->before_exec = 0;
+		return 0;
+	}
 	if (event->id == tfs->id_fault) {
 		on_fault_entry(tfs, record, tid);
 		return 0;
@@ -337,6 +345,11 @@ static int configure_instance(struct pfx_tfs *tfs, const pid_t *pids, size_t npi
 	tfs->id_filemap_add = event_id(tfs->tep, PFX_EV_FILEMAP_ADD, true, tfs->instance);
 	tfs->id_bio = event_id(tfs->tep, PFX_EV_BLOCK_BIO_QUEUE, true, tfs->instance);
 	tfs->id_sys_enter = event_id(tfs->tep, PFX_EV_SYS_ENTER, true, tfs->instance);
+	if (tfs->before_exec) {
+		tfs->id_exec = event_id(tfs->tep, PFX_EV_PROCESS_EXEC, true, tfs->instance);
+		if (tfs->id_exec < 0)
+			tfs->before_exec = 0;	/* no exec event: trace from the start */
+	}
 	return tracefs_trace_on(tfs->instance) < 0 ? -errno : 0;
 }
 
@@ -357,10 +370,11 @@ static void find_fields(struct pfx_tfs *tfs)
 		tfs->f_rwbs = tep_find_field(ev, "rwbs");
 }
 
-int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t buffer_kb)
+int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t buffer_kb,
+		 pid_t exec_pid)
 {
 	static const char *const systems[] = {
-		"exceptions", "filemap", "block", "raw_syscalls", NULL
+		"exceptions", "filemap", "block", "raw_syscalls", "sched", NULL
 	};
 	const char *dir = pfx_tracefs_dir();
 	struct pfx_tfs *tfs;
@@ -383,6 +397,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 		free(tfs);
 		return errno ? -errno : -EIO;
 	}
+	tfs->before_exec = exec_pid;
 	find_fields(tfs);
 	err = create_instance(tfs);
 	if (!err)

@@ -32,10 +32,13 @@ int pfx_tfs_remove_stale(unsigned *removed);
 
 /* Create the instance, filter on pids (a process's threads, or a held
  * child), enable the events and start tracing.  buffer_kb is the per-CPU
- * ring size (0: a default sized for fault bursts).  0 or -errno:
+ * ring size (0: a default sized for fault bursts).  exec_pid: a held child
+ * whose faults count from its execve on (as perf's enable_on_exec), or 0.
+ * 0 or -errno:
  * -ENODEV when tracefs cannot be mounted, -ENOENT when the kernel lacks
  * exceptions:page_fault_user, -EACCES/-EPERM when tracefs is not writable. */
-int pfx_tfs_open(struct pfx_tfs **tfs, const pid_t *pids, size_t npids, size_t buffer_kb);
+int pfx_tfs_open(struct pfx_tfs **tfs, const pid_t *pids, size_t npids, size_t buffer_kb,
+		 pid_t exec_pid);
 /* Take every fault traced since the last drain: *faults (in time order,
  * valid until the next drain or close) and *count.  time_ns is
  * CLOCK_MONOTONIC (the instance uses the "mono" trace clock); kind is

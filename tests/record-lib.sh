@@ -22,14 +22,16 @@ report_json() {
 jqr() { jq -r "$1" "$TMP/rep.json"; }
 
 # region_field ADDR FIELD: FIELD of the region holding address ADDR (hex);
-# of several (an address mapped again), the one (re)announced last
+# of several (an address mapped again), the one (re)announced last.  The
+# "unknown" row (faults outside any known mapping) spans the lowest to the
+# highest such address, so it counts only when no mapped region holds ADDR.
 region_field() {
 	jq -r --arg a "$1" --arg f "$2" '
 		def hex: ascii_downcase | ltrimstr("0x") | explode
 			| reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
 		($a | hex) as $x
 		| [.regions[] | select((.start | hex) <= $x and $x < (.end | hex))]
-		| (sort_by(.last_mapped_ns) | last // {})[$f] // "none"' "$TMP/rep.json"
+		| ((map(select(.kind != "unknown")) | sort_by(.last_mapped_ns) | last) // last // {})[$f] // "none"' "$TMP/rep.json"
 }
 
 # phase_faults ADDR: faults of pfx-load's process recorded while its fault

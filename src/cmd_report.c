@@ -25,13 +25,15 @@ struct report_opts {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx report [-i FILE] [--format text|json] [--top N] [--by region|thread|page|ip]\n"
+		"Usage: pfx report [-i FILE] [--format text|json] [--top N]\n"
+		"                  [--by region|thread|page|ip|function|caller]\n"
 		"Explain a recording made by 'pfx record'.\n"
 		"  -i, --input FILE     record file (default pfx.data)\n"
 		"  -F, --format FMT     text (default) or json (every view in one document)\n"
 		"  -n, --top N          rows per view (default 20)\n"
 		"  -b, --by VIEW        text view: region (default, with fault types, latency,\n"
-		"                       threads and heat map), thread, page or ip\n"
+		"                       threads and heat map), thread, page, ip, function\n"
+		"                       or caller (call chains of 'pfx record --call-graph')\n"
 		"  -D, --dump           print every item of the file, one per line (like perf script)\n"
 		"  -h, --help           this help\n"
 		"See pfx-report(1) and doc/report.md.\n");
@@ -74,7 +76,8 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 			break;
 		case 'b':
 			if (pfx_report_view_parse(optarg, &o->view) < 0) {
-				pfx_err("report: --by '%s' is unknown; use region, thread, page or ip", optarg);
+				pfx_err("report: --by '%s' is unknown; use region, thread, page, ip, function or caller",
+					optarg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
@@ -189,7 +192,11 @@ int cmd_report(int argc, char **argv)
 		pfx_rec_reader_close(r);
 		return err;
 	}
-	err = pfx_report_build(r, &(struct pfx_report_opts){ .top = o.top }, &rep);
+	err = pfx_report_build(r, &(struct pfx_report_opts){
+		.top = o.top,
+		.code_names = o.format == PFX_FORMAT_JSON || o.view == PFX_VIEW_IP ||
+			      o.view == PFX_VIEW_FUNCTION || o.view == PFX_VIEW_CALLER,
+	}, &rep);
 	pfx_rec_reader_close(r);
 	if (err < 0) {
 		pfx_err("report: reading '%s' failed: %s", o.input, strerror(-err));

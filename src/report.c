@@ -193,6 +193,9 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		return -ENOMEM;
 	iv->faults++;
 	iv->major += major;
+	if (f->callchain_len && rep->code_named &&
+	    pfx_code_sites_add_chain(&rep->code, f->callchain, f->callchain_len, major) < 0)
+		return -ENOMEM;
 
 	if (f->latency_ns) {
 		unsigned b = 63 - (unsigned)__builtin_clzll(f->latency_ns);
@@ -376,9 +379,11 @@ static int cmp_ips(const void *a, const void *b)
 
 	if (x->faults != y->faults)
 		return x->faults < y->faults ? 1 : -1;
-	return x->ip < y->ip ? -1 : x->ip > y->ip;
+	return x->code.ip < y->code.ip ? -1 : x->code.ip > y->code.ip;
 }
 
+/* Every ip, most faults first; the top ones get their mapping, or (with
+ * code names) their function, and the functions are counted. */
 static int build_top_ips(struct pfx_report *rep, unsigned top)
 {
 	size_t i = 0, n = 0;
@@ -391,12 +396,14 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 	while (pfx_u64map_next(&rep->ip_map, &i, &key, &value)) {
 		const struct ip_value *iv = value;
 
-		rep->ips[n++] = (struct pfx_ip_row){ key, iv->faults, iv->major, NULL };
+		rep->ips[n++] = (struct pfx_ip_row){ { .ip = key }, iv->faults, iv->major };
 	}
 	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
 	rep->nips = n < top ? n : top;
+	if (rep->code_named)
+		return pfx_code_sites_finish(&rep->code, rep->regions, rep->ips, n, rep->nips, top);
 	for (size_t j = 0; j < rep->nips; j++)
-		rep->ips[j].region = region_of(rep, rep->ips[j].ip);
+		rep->ips[j].code.region = region_of(rep, rep->ips[j].code.ip);
 	return 0;
 }
 
@@ -422,7 +429,8 @@ uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double 
 	return rep->lat_max_ns[major];
 }
 
-static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r)
+static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
+		       const struct pfx_report_opts *opts)
 {
 	rep->header = *pfx_rec_reader_header(r);
 	rep->page_shift = (uint32_t)__builtin_ctz(rep->header.page_size);
@@ -432,6 +440,11 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r)
 	    pfx_u64map_init(&rep->ip_map, sizeof(struct ip_value)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0)
 		return -ENOMEM;
+	if (opts->code_names) {
+		if (pfx_code_sites_init(&rep->code) < 0)
+			return -ENOMEM;
+		rep->code_named = true;
+	}
 	return 0;
 }
 
@@ -445,7 +458,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 
 	if (!rep)
 		return -ENOMEM;
-	if (report_init(rep, r) < 0) {
+	if (report_init(rep, r, opts) < 0) {
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
@@ -497,5 +510,7 @@ void pfx_report_free(struct pfx_report *rep)
 	free(rep->threads);
 	free(rep->pages);
 	free(rep->ips);
+	if (rep->code_named)
+		pfx_code_sites_free(&rep->code);
 	free(rep);
 }

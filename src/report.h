@@ -13,7 +13,10 @@
  *   file-read    major fault in a file mapping (read from storage)
  *   anon         minor fault in heap/stack/anon/shm memory (zero fill)
  *   swap-in      major fault in heap/stack/anon/shm memory
- *   other        vdso, unknown mappings */
+ *   other        vdso, unknown mappings
+ *
+ * Code (with opts.code_names): the faulting ips and recorded call chains
+ * named by function, and faults per function (code_sites.h). */
 #ifndef PFX_REPORT_H
 #define PFX_REPORT_H
 
@@ -21,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "code_sites.h"
 #include "heatmap.h"
 #include "pattern.h"
 #include "recfile.h"
@@ -73,14 +77,11 @@ struct pfx_page_row {
 	const struct pfx_region *region;
 };
 
-struct pfx_ip_row {
-	uint64_t ip;
-	uint64_t faults, major;
-	const struct pfx_region *region;	/* the mapping of the code, if known */
-};
-
 struct pfx_report_opts {
 	unsigned top;		/* rows per view (0: all regions/threads, 20 pages/ips) */
+	bool code_names;	/* name code by function (symbols), count faults per
+				 * function, aggregate call chains: the ip, function
+				 * and caller views need it, the others do not */
 };
 
 struct pfx_report {
@@ -111,8 +112,10 @@ struct pfx_report {
 	size_t nthreads;
 	struct pfx_page_row *pages;	/* top pages by faults */
 	size_t npages;
-	struct pfx_ip_row *ips;		/* top ips by faults */
+	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */
 	size_t nips;
+	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
+	bool code_named;
 
 	uint64_t heat_col_ns;		/* heat map column width */
 	unsigned heat_cols;		/* columns used */

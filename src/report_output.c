@@ -13,7 +13,7 @@
 
 int pfx_report_view_parse(const char *name, enum pfx_report_view *out)
 {
-	static const char *const names[] = { "region", "thread", "page", "ip" };
+	static const char *const names[] = { "region", "thread", "page", "ip", "function", "caller" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(name, names[i]) == 0) {
@@ -65,17 +65,18 @@ static unsigned limit(size_t n, unsigned top)
 	return n < t ? (unsigned)n : t;
 }
 
-/* "0x...: mapping+0xoff" for a code address. */
+/* "mapping+0xoff" (the file's full path) for a code address. */
 static void ip_where(char *buf, size_t size, const struct pfx_ip_row *ip)
 {
-	const struct pfx_region *r = ip->region;
+	const struct pfx_region *r = ip->code.region;
 
 	if (!r)
 		snprintf(buf, size, "?");
 	else if (r->path[0])
-		snprintf(buf, size, "%s+0x%" PRIx64, r->path, ip->ip - r->start + r->pgoff);
+		snprintf(buf, size, "%s+0x%" PRIx64, r->path, ip->code.ip - r->start + r->pgoff);
 	else
-		snprintf(buf, size, "[%s]+0x%" PRIx64, pfx_map_kind_name(r->kind), ip->ip - r->start);
+		snprintf(buf, size, "[%s]+0x%" PRIx64, pfx_map_kind_name(r->kind),
+			 ip->code.ip - r->start);
 }
 
 /* ---- text ---- */
@@ -228,9 +229,51 @@ static void text_ips(FILE *fp, const struct pfx_report *rep)
 	for (size_t i = 0; i < rep->nips; i++) {
 		const struct pfx_ip_row *ip = &rep->ips[i];
 
-		ip_where(where, sizeof(where), ip);
-		fprintf(fp, "%-14" PRIx64 " %10" PRIu64 " %7" PRIu64 " %6.1f%%  %s\n", ip->ip,
+		pfx_code_frame_format(&ip->code, where, sizeof(where));
+		fprintf(fp, "%-14" PRIx64 " %10" PRIu64 " %7" PRIu64 " %6.1f%%  %s\n", ip->code.ip,
 			ip->faults, ip->major, pct(ip->faults, rep->all.faults), where);
+	}
+	fputc('\n', fp);
+}
+
+static void text_functions(FILE *fp, const struct pfx_report *rep)
+{
+	const struct pfx_code_sites *cs = &rep->code;
+	char name[4200];
+
+	fprintf(fp, "Faulting functions (top %zu of %zu):\n", cs->nfunctions_shown, cs->nfunctions);
+	fprintf(fp, "%10s %7s %7s  %s\n", "FAULTS", "MAJOR", "SHARE", "FUNCTION");
+	for (size_t i = 0; i < cs->nfunctions_shown; i++) {
+		const struct pfx_function_row *f = &cs->functions[i];
+
+		pfx_function_row_format(f, name, sizeof(name));
+		fprintf(fp, "%10" PRIu64 " %7" PRIu64 " %6.1f%%  %s\n", f->faults, f->major,
+			pct(f->faults, rep->all.faults), name);
+	}
+	fputc('\n', fp);
+}
+
+/* Like perf report -g caller: each chain, the faulting function first. */
+static void text_callers(FILE *fp, const struct pfx_report *rep)
+{
+	const struct pfx_code_sites *cs = &rep->code;
+	char name[4200];
+
+	if (!(rep->header.flags & PFX_REC_HAS_CALLCHAIN)) {
+		fprintf(fp, "No call chains in this file: record with 'pfx record --call-graph'.\n\n");
+		return;
+	}
+	fprintf(fp, "Fault call chains (top %zu of %zu; %" PRIu64 " faults have a chain):\n",
+		cs->nchains_shown, cs->nchains, cs->faults_with_chain);
+	for (size_t i = 0; i < cs->nchains_shown; i++) {
+		const struct pfx_chain_row *c = &cs->chains[i];
+
+		fprintf(fp, "%10" PRIu64 " faults (%.1f%%), %" PRIu64 " major\n", c->faults,
+			pct(c->faults, rep->all.faults), c->major);
+		for (size_t j = 0; j < c->nframes; j++) {
+			pfx_code_frame_format(&c->frames[j], name, sizeof(name));
+			fprintf(fp, "            %s %s\n", j ? "<-" : "  ", name);
+		}
 	}
 	fputc('\n', fp);
 }
@@ -273,6 +316,12 @@ static void print_text(FILE *fp, const struct pfx_report *rep, const char *file,
 		break;
 	case PFX_VIEW_IP:
 		text_ips(fp, rep);
+		break;
+	case PFX_VIEW_FUNCTION:
+		text_functions(fp, rep);
+		break;
+	case PFX_VIEW_CALLER:
+		text_callers(fp, rep);
 		break;
 	}
 }
@@ -330,6 +379,19 @@ static void json_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
 	fprintf(fp, "\n  ],\n");
 }
 
+/* "touch_pages+0x18", or null when the code has no name. */
+static void json_function(FILE *fp, const struct pfx_code_frame *f)
+{
+	char buf[4200];
+
+	if (!f->function) {
+		fprintf(fp, "null");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s+0x%" PRIx64, f->function, f->function_offset);
+	pfx_json_string(fp, buf);
+}
+
 static void json_pages_ips(FILE *fp, const struct pfx_report *rep)
 {
 	char where[4200];
@@ -348,9 +410,57 @@ static void json_pages_ips(FILE *fp, const struct pfx_report *rep)
 
 		ip_where(where, sizeof(where), ip);
 		fprintf(fp, "%s\n    {\"ip\": \"0x%" PRIx64 "\", \"faults\": %" PRIu64
-			", \"major\": %" PRIu64 ", \"where\": ", i ? "," : "", ip->ip, ip->faults, ip->major);
+			", \"major\": %" PRIu64 ", \"where\": ", i ? "," : "", ip->code.ip, ip->faults,
+			ip->major);
 		pfx_json_string(fp, where);
+		fprintf(fp, ", \"function\": ");
+		json_function(fp, &ip->code);
 		fputc('}', fp);
+	}
+	fprintf(fp, "\n  ],\n");
+}
+
+static void json_functions(FILE *fp, const struct pfx_report *rep)
+{
+	const struct pfx_code_sites *cs = &rep->code;
+
+	fprintf(fp, "  \"functions\": [");
+	for (size_t i = 0; i < cs->nfunctions_shown; i++) {
+		const struct pfx_function_row *f = &cs->functions[i];
+
+		fprintf(fp, "%s\n    {\"function\": ", i ? "," : "");
+		if (f->function)
+			pfx_json_string(fp, f->function);
+		else
+			fprintf(fp, "null");
+		fprintf(fp, ", \"path\": ");
+		pfx_json_string(fp, f->region ? f->region->path : f->kernel ? "[kernel]" : "");
+		fprintf(fp, ", \"faults\": %" PRIu64 ", \"major\": %" PRIu64 "}", f->faults, f->major);
+	}
+	fprintf(fp, "\n  ],\n");
+}
+
+static void json_callers(FILE *fp, const struct pfx_report *rep)
+{
+	const struct pfx_code_sites *cs = &rep->code;
+	char name[4200];
+
+	fprintf(fp, "  \"callers\": [");
+	for (size_t i = 0; i < cs->nchains_shown; i++) {
+		const struct pfx_chain_row *c = &cs->chains[i];
+
+		fprintf(fp, "%s\n    {\"faults\": %" PRIu64 ", \"major\": %" PRIu64 ", \"frames\": [",
+			i ? "," : "", c->faults, c->major);
+		for (size_t j = 0; j < c->nframes; j++) {
+			pfx_code_frame_format(&c->frames[j], name, sizeof(name));
+			fprintf(fp, "%s{\"ip\": \"0x%" PRIx64 "\", \"function\": ", j ? ", " : "",
+				c->frames[j].ip);
+			json_function(fp, &c->frames[j]);
+			fprintf(fp, ", \"name\": ");
+			pfx_json_string(fp, name);
+			fputc('}', fp);
+		}
+		fprintf(fp, "]}");
 	}
 	fprintf(fp, "\n  ],\n");
 }
@@ -449,6 +559,8 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 	json_regions(fp, rep, top);
 	json_threads(fp, rep, top);
 	json_pages_ips(fp, rep);
+	json_functions(fp, rep);
+	json_callers(fp, rep);
 	json_latency(fp, rep);
 	json_heat(fp, rep);
 	fprintf(fp, "}\n");

@@ -13,14 +13,18 @@ enum pfx_report_view {
 	PFX_VIEW_THREAD,
 	PFX_VIEW_PAGE,
 	PFX_VIEW_IP,
+	PFX_VIEW_FUNCTION,
+	PFX_VIEW_CALLER,
 };
 
-/* "region", "thread", "page", "ip".  0 or -EINVAL. */
+/* "region", "thread", "page", "ip", "function", "caller".  0 or -EINVAL. */
 int pfx_report_view_parse(const char *name, enum pfx_report_view *out);
 
 /* Text: a summary, then the chosen view (the region view also shows fault
  * types, the latency histogram, threads and a heat map).  JSON: every
- * view in one document.  file is the record file's name. */
+ * view in one document.  file is the record file's name.  The ip,
+ * function and caller views (and JSON's functions and callers) need a
+ * report built with code_names. */
 void pfx_report_print(FILE *fp, const struct pfx_report *rep, const char *file,
 		      enum pfx_format format, enum pfx_report_view view, unsigned top);
 

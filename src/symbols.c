@@ -1,0 +1,346 @@
+/* symbols: ELF symbol tables read with pread and bounds checks (no
+ * libelf: the format parts needed are few and fixed by the ELF spec).
+ * See symbols.h. */
+#include "config.h"
+#include "symbols.h"
+
+#include <elf.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_TABLE_BYTES (256u << 20)	/* a symbol or string table larger than this is refused */
+
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+#define HOST_ELFDATA ELFDATA2LSB
+#else
+#define HOST_ELFDATA ELFDATA2MSB
+#endif
+
+struct segment {		/* a PT_LOAD: where file bytes land in the image */
+	uint64_t offset, vaddr, filesz;
+};
+
+struct symbol {
+	uint64_t start, size;
+	const char *name;	/* into the table's strings */
+};
+
+struct symtab {
+	struct segment *segments;
+	size_t nsegments;
+	struct symbol *symbols;	/* by start */
+	size_t nsymbols;
+	char *strings;		/* the string table, NUL-terminated */
+};
+
+struct file_entry {
+	char *path;
+	struct symtab *tab;	/* NULL: the file could not be read */
+	int err;
+};
+
+struct pfx_symbols {
+	struct file_entry *files;
+	size_t nfiles, cap;
+};
+
+/* Read size bytes at offset, all of them or fail; the range must lie in the file. */
+static int read_at(int fd, uint64_t file_size, uint64_t offset, void *buf, uint64_t size)
+{
+	uint64_t done = 0;
+
+	if (offset > file_size || size > file_size - offset)
+		return -EINVAL;
+	while (done < size) {
+		ssize_t n = pread(fd, (char *)buf + done, size - done, (off_t)(offset + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EINVAL;
+		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* Allocate and read a table of count entries of entsize bytes. */
+static int read_table(int fd, uint64_t file_size, uint64_t offset, uint64_t count,
+		      uint64_t entsize, void **out)
+{
+	void *buf;
+	int err;
+
+	if (count == 0 || count > MAX_TABLE_BYTES / entsize)
+		return -EINVAL;
+	buf = malloc(count * entsize);
+	if (!buf)
+		return -ENOMEM;
+	err = read_at(fd, file_size, offset, buf, count * entsize);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	return 0;
+}
+
+static int read_ehdr(int fd, uint64_t file_size, Elf64_Ehdr *eh)
+{
+	if (read_at(fd, file_size, 0, eh, sizeof(*eh)) < 0 ||
+	    memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != HOST_ELFDATA ||
+	    eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_phentsize != sizeof(Elf64_Phdr))
+		return -ENOEXEC;
+	return 0;
+}
+
+static int load_segments(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct symtab *t)
+{
+	Elf64_Phdr *ph;
+	int err = read_table(fd, file_size, eh->e_phoff, eh->e_phnum, sizeof(*ph), (void **)&ph);
+
+	if (err)
+		return err;
+	t->segments = calloc(eh->e_phnum, sizeof(*t->segments));
+	if (!t->segments) {
+		free(ph);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD)
+			t->segments[t->nsegments++] = (struct segment){
+				ph[i].p_offset, ph[i].p_vaddr, ph[i].p_filesz };
+	free(ph);
+	return t->nsegments ? 0 : -ENOEXEC;
+}
+
+/* The symbol table to use: .symtab (every function) over .dynsym
+ * (exported ones; what stripped libraries keep). */
+static const Elf64_Shdr *pick_symtab(const Elf64_Shdr *sh, size_t n)
+{
+	const Elf64_Shdr *dyn = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (sh[i].sh_type == SHT_SYMTAB && sh[i].sh_link < n)
+			return &sh[i];
+		if (sh[i].sh_type == SHT_DYNSYM && sh[i].sh_link < n && !dyn)
+			dyn = &sh[i];
+	}
+	return dyn;
+}
+
+static bool is_function(const Elf64_Sym *s)
+{
+	unsigned type = ELF64_ST_TYPE(s->st_info);
+
+	return (type == STT_FUNC || type == STT_GNU_IFUNC) && s->st_shndx != SHN_UNDEF &&
+	       s->st_value != 0;
+}
+
+/* By start; aliases (same start) are sorted out by symbol_at(). */
+static int cmp_symbols(const void *a, const void *b)
+{
+	const struct symbol *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct symtab *t)
+{
+	Elf64_Shdr *sh;
+	Elf64_Sym *syms = NULL;
+	const Elf64_Shdr *st, *str;
+	uint64_t nsyms;
+	int err;
+
+	if (eh->e_shnum == 0)
+		return -ENOENT;
+	err = read_table(fd, file_size, eh->e_shoff, eh->e_shnum, sizeof(*sh), (void **)&sh);
+	if (err)
+		return err;
+	st = pick_symtab(sh, eh->e_shnum);
+	if (!st || st->sh_entsize != sizeof(Elf64_Sym)) {
+		free(sh);
+		return -ENOENT;
+	}
+	str = &sh[st->sh_link];
+	nsyms = st->sh_size / sizeof(Elf64_Sym);
+	err = read_table(fd, file_size, st->sh_offset, nsyms, sizeof(*syms), (void **)&syms);
+	if (!err && (str->sh_size == 0 || str->sh_size >= MAX_TABLE_BYTES))
+		err = -EINVAL;
+	if (!err && !(t->strings = malloc(str->sh_size + 1)))
+		err = -ENOMEM;
+	if (!err)
+		err = read_at(fd, file_size, str->sh_offset, t->strings, str->sh_size);
+	if (!err)
+		t->strings[str->sh_size] = '\0';
+	if (!err && !(t->symbols = calloc(nsyms, sizeof(*t->symbols))))
+		err = -ENOMEM;
+	for (uint64_t i = 0; !err && i < nsyms; i++) {
+		if (!is_function(&syms[i]) || syms[i].st_name >= str->sh_size)
+			continue;
+		t->symbols[t->nsymbols++] = (struct symbol){
+			syms[i].st_value, syms[i].st_size, t->strings + syms[i].st_name };
+	}
+	free(syms);
+	free(sh);
+	if (err)
+		return err;
+	qsort(t->symbols, t->nsymbols, sizeof(*t->symbols), cmp_symbols);
+	return 0;
+}
+
+static void symtab_free(struct symtab *t)
+{
+	if (!t)
+		return;
+	free(t->segments);
+	free(t->symbols);
+	free(t->strings);
+	free(t);
+}
+
+static int symtab_load(const char *path, struct symtab **out)
+{
+	struct symtab *t;
+	struct stat st;
+	Elf64_Ehdr eh;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		close(fd);
+		return -ENOMEM;
+	}
+	err = read_ehdr(fd, (uint64_t)st.st_size, &eh);
+	if (!err)
+		err = load_segments(fd, (uint64_t)st.st_size, &eh, t);
+	if (!err)
+		err = load_symbols(fd, (uint64_t)st.st_size, &eh, t);
+	close(fd);
+	if (err) {
+		symtab_free(t);
+		return err;
+	}
+	*out = t;
+	return 0;
+}
+
+/* The image address of a file offset: through the PT_LOAD holding it. */
+static bool offset_to_vaddr(const struct symtab *t, uint64_t offset, uint64_t *vaddr)
+{
+	for (size_t i = 0; i < t->nsegments; i++) {
+		const struct segment *s = &t->segments[i];
+
+		if (offset >= s->offset && offset - s->offset < s->filesz) {
+			*vaddr = offset - s->offset + s->vaddr;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The last symbol starting at or before vaddr that still holds it; a
+ * symbol of size 0 (hand-written assembly) holds up to the next one. */
+static const struct symbol *symbol_at(const struct symtab *t, uint64_t vaddr)
+{
+	size_t lo = 0, hi = t->nsymbols;
+	const struct symbol *s;
+
+	while (lo < hi) {	/* first symbol starting after vaddr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->symbols[mid].start <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	s = &t->symbols[lo - 1];
+	/* among aliases at the same start, the sized one decides */
+	for (size_t i = lo - 1; i > 0 && t->symbols[i - 1].start == s->start; i--)
+		if (t->symbols[i - 1].size > s->size)
+			s = &t->symbols[i - 1];
+	if (s->size ? vaddr - s->start < s->size : true)
+		return s;
+	return NULL;
+}
+
+struct pfx_symbols *pfx_symbols_new(void)
+{
+	return calloc(1, sizeof(struct pfx_symbols));
+}
+
+void pfx_symbols_free(struct pfx_symbols *syms)
+{
+	if (!syms)
+		return;
+	for (size_t i = 0; i < syms->nfiles; i++) {
+		free(syms->files[i].path);
+		symtab_free(syms->files[i].tab);
+	}
+	free(syms->files);
+	free(syms);
+}
+
+static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
+{
+	struct file_entry *e;
+
+	for (size_t i = 0; i < syms->nfiles; i++)
+		if (strcmp(syms->files[i].path, path) == 0)
+			return &syms->files[i];
+	if (syms->nfiles == syms->cap) {
+		size_t cap = syms->cap ? syms->cap * 2 : 16;
+		struct file_entry *v = realloc(syms->files, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		syms->files = v;
+		syms->cap = cap;
+	}
+	e = &syms->files[syms->nfiles];
+	*e = (struct file_entry){ strdup(path), NULL, 0 };
+	if (!e->path)
+		return NULL;
+	syms->nfiles++;
+	e->err = symtab_load(path, &e->tab);
+	return e;
+}
+
+int pfx_symbols_lookup(struct pfx_symbols *syms, const char *path, uint64_t file_offset,
+		       const char **name, uint64_t *offset)
+{
+	struct file_entry *e = file_entry(syms, path);
+	const struct symbol *s;
+	uint64_t vaddr;
+
+	if (!e)
+		return -ENOMEM;
+	if (e->err)
+		return e->err;
+	if (!offset_to_vaddr(e->tab, file_offset, &vaddr))
+		return -ENOENT;
+	s = symbol_at(e->tab, vaddr);
+	if (!s)
+		return -ENOENT;
+	*name = s->name;
+	*offset = vaddr - s->start;
+	return 0;
+}

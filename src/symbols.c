@@ -213,7 +213,8 @@ static int symtab_load(const char *path, struct symtab **out)
 	struct symtab *t;
 	struct stat st;
 	Elf64_Ehdr eh;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a path that is a FIFO now must not hang the report */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	int err;
 
 	if (fd < 0)

@@ -41,7 +41,7 @@ void pfx_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-void pfx_option_error(const char *command, int result, int optopt, const char *word)
+void pfx_option_error(const char *command, int result, int short_opt, const char *word)
 {
 	char name[64];
 
@@ -49,8 +49,8 @@ void pfx_option_error(const char *command, int result, int optopt, const char *w
 	 * since word may be a cluster like "-gx". */
 	if (word && strncmp(word, "--", 2) == 0)
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
-	else if (optopt)
-		snprintf(name, sizeof(name), "-%c", optopt);
+	else if (short_opt)
+		snprintf(name, sizeof(name), "-%c", short_opt);
 	else
 		snprintf(name, sizeof(name), "%s", word ? word : "?");
 	if (result == ':')

@@ -26,7 +26,7 @@ void pfx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * it returned (':' for a missing value when optstring starts with ':',
  * '?' otherwise), word is argv[optind - 1].  Names the option as typed
  * and where the help is ('pfx COMMAND --help'). */
-void pfx_option_error(const char *command, int result, int optopt, const char *word);
+void pfx_option_error(const char *command, int result, int short_opt, const char *word);
 
 /* Strict parsers: the whole string must be consumed.  0 or -EINVAL/-ERANGE. */
 int pfx_parse_u64(const char *s, uint64_t *out);

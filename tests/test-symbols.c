@@ -78,6 +78,20 @@ static void test_own_functions(char *exe, size_t size, uint64_t *probe_offset)
 	      "a missing file is not -ENOENT");
 	CHECK(pfx_symbols_lookup(syms, "/proc/self/status", 0x10, &name, &off) == -ENOEXEC,
 	      "a non-ELF file is not -ENOEXEC");
+	{	/* a FIFO where a mapped file was: refused at once, not waited on */
+		char fifo[] = "/tmp/test-symbols-fifo.XXXXXX";
+		int fd = mkstemp(fifo);
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(fifo);
+			if (mkfifo(fifo, 0600) == 0) {
+				CHECK(pfx_symbols_lookup(syms, fifo, 0x10, &name, &off) == -ENOEXEC,
+				      "a FIFO is not -ENOEXEC");
+				unlink(fifo);
+			}
+		}
+	}
 	/* a second lookup in a failed file is remembered, not retried */
 	CHECK(pfx_symbols_lookup(syms, "/nonexistent/file", 0x2000, &name, &off) == -ENOENT,
 	      "second lookup in a missing file");

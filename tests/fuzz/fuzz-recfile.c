@@ -41,7 +41,10 @@ static void read_all(const uint8_t *data, size_t size)
 
 	if (pfx_rec_reader_open_mem(&r, data, size) < 0)
 		abort();	/* opened once, must open again */
-	if (pfx_report_build(r, &(struct pfx_report_opts){ .top = 5 }, &rep) == 0)
+	/* code names on: chains and functions are aggregated too (the ELF
+	 * reader opens the mapped paths read-only and non-blocking; its own
+	 * damage test is test-symbols) */
+	if (pfx_report_build(r, &(struct pfx_report_opts){ .top = 5, .code_names = true }, &rep) == 0)
 		pfx_report_free(rep);
 	pfx_rec_reader_close(r);
 }

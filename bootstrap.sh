@@ -48,6 +48,8 @@ demo() {
 	echo
 	echo "== pfx report -i $out/pfx.data --top 4"
 	./src/pfx report -i "$out/pfx.data" --top 4
+	echo "== pfx report -i $out/pfx.data --by function --top 4   (which code takes the faults)"
+	./src/pfx report -i "$out/pfx.data" --by function --top 4 | sed -n '/^Faulting/,$p'
 	echo
 	for chart in timeline heatmap regions latency; do
 		./src/pfx plot -i "$out/pfx.data" --chart "$chart" -o "$out/$chart.png" ||

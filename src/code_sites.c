@@ -173,9 +173,9 @@ static int cmp_functions(const void *a, const void *b)
 }
 
 /* A function's key: its name (a pointer into its file's string table,
- * distinct per file), or for unnamed code its mapping; 1 for the kernel,
- * 2 for code outside any mapping.  Names and regions are at least 2-byte
- * aligned or distinct, so the keys do not meet. */
+ * so distinct per file even for equal names), or for unnamed code its
+ * mapping; 1 for the kernel, 2 for code outside any mapping (no pointer
+ * is that small).  A name and a region struct never share an address. */
 static uint64_t function_key(const struct pfx_code_frame *f)
 {
 	if (f->function)

@@ -62,6 +62,11 @@ enum {
 	PFX_KPF_ZERO_PAGE = 24,
 	PFX_KPF_IDLE = 25,		/* the page_idle flag (CONFIG_IDLE_PAGE_TRACKING) */
 	PFX_KPF_PGTABLE = 26,
+	/* Bits 32 and up are the kernel's own page flags, exported by
+	 * fs/proc/page.c (kpf_copy_bit) but left out of the uapi header
+	 * ("kernel hacking assistances"); the kernel's tools/mm/page-types.c
+	 * reads them.  Only the one pfx needs is named here. */
+	PFX_KPF_MLOCKED = 33,		/* PG_mlocked: mlock()ed, or in a VM_LOCKED mapping */
 };
 
 static inline int pfx_kpf_test(uint64_t flags, int bit)

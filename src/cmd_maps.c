@@ -141,6 +141,16 @@ static int read_maps(const struct maps_opts *o, struct pfx_map_entry **maps, siz
 	return err == -ENOENT ? -ESRCH : err;
 }
 
+static bool still_mapped(pid_t pid)
+{
+	struct pfx_map_entry *maps = NULL;
+	size_t n = 0;
+	bool mapped = pfx_maps_read(pid, &maps, &n) == 0 && n > 0;
+
+	free(maps);
+	return mapped;
+}
+
 /* Count every mapping into table (states allocated here).  0 or -errno
  * (reported). */
 static int count_all(const struct maps_opts *o, struct pfx_page_reader *r, struct pfx_maps_table *t)
@@ -159,8 +169,9 @@ static int count_all(const struct maps_opts *o, struct pfx_page_reader *r, struc
 		pfx_page_states_add(&t->total, &states[i]);
 	}
 	/* A process that exits while being read leaves an empty pagemap
-	 * behind, which reads as pages not present: not a result. */
-	if (!err && !*o->root && !pfx_pid_exists(o->pid))
+	 * behind, which reads as pages not present: not a result.  Its maps
+	 * are empty from then on (a zombie still exists, but has no mm). */
+	if (!err && !*o->root && !still_mapped(o->pid))
 		err = -ESRCH;
 	if (err == -ESRCH)
 		pfx_err("process %d exited while pfx read it; inspect a process that keeps running", (int)o->pid);

@@ -1,5 +1,7 @@
 /* page_states: one pass over a range's pagemap entries, then one lookup
- * of the resident pages' kpageflags.
+ * of the resident pages' kpageflags.  Where the kernel has PAGEMAP_SCAN,
+ * it first names the populated parts of the range, and only their entries
+ * are read.
  *
  * The counts do not depend on page order, so the PFNs of each pagemap
  * chunk are sorted and their kpageflags read in spans: a few large preads
@@ -14,6 +16,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* pagemap entries per pread (512 KiB). */
@@ -22,6 +25,8 @@
 #define SPAN_MERGE_GAP 64
 /* A span's largest read (entries). */
 #define SPAN_MAX 65536
+/* Populated ranges asked for per PAGEMAP_SCAN call. */
+#define SCAN_REGIONS 512
 
 struct pfx_page_reader {
 	int pagemap_fd;
@@ -32,6 +37,7 @@ struct pfx_page_reader {
 	uint64_t *entries;		/* one pagemap chunk */
 	uint64_t *pfns;			/* the chunk's resident PFNs */
 	uint64_t *flags;		/* one span of kpageflags */
+	bool no_scan;			/* PAGEMAP_SCAN refused: read every entry */
 };
 
 int pfx_page_reader_open(const char *root, pid_t pid, struct pfx_page_reader **out)
@@ -162,15 +168,13 @@ static int account_pfns(struct pfx_page_reader *r, uint64_t *pfns, size_t n, str
 
 /* --- the virtual side --- */
 
-int pfx_page_states_count(struct pfx_page_reader *r, uint64_t start, uint64_t end,
-			  struct pfx_page_states *out)
+/* Count the pages [vpn, end_vpn) from their pagemap entries.  *physical
+ * turns false when PFNs turn out hidden. */
+static int count_entries(struct pfx_page_reader *r, uint64_t vpn, uint64_t end_vpn,
+			 struct pfx_page_states *out, bool *physical)
 {
-	uint64_t vpn = start / r->page_size, end_vpn = (end + r->page_size - 1) / r->page_size;
-	bool physical = r->physical == PFX_PHYSICAL_KNOWN;
 	int err = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->pages = end_vpn - vpn;
 	for (; vpn < end_vpn && !err; vpn += PAGEMAP_CHUNK) {
 		size_t count = end_vpn - vpn < PAGEMAP_CHUNK ? (size_t)(end_vpn - vpn) : PAGEMAP_CHUNK;
 		size_t n_pfns = 0;
@@ -186,25 +190,82 @@ int pfx_page_states_count(struct pfx_page_reader *r, uint64_t start, uint64_t en
 					out->swap++;
 				continue;
 			}
-			if (physical && pfn == r->zero_pfn) {
+			if (*physical && pfn == r->zero_pfn) {
 				out->zero++;
 				continue;
 			}
 			out->rss++;
 			/* A present page without a PFN: they are hidden from us. */
 			if (pfn == 0)
-				physical = false;
+				*physical = false;
 			else
 				r->pfns[n_pfns++] = pfn;
 		}
-		if (physical && n_pfns)
+		if (*physical && n_pfns)
 			err = account_pfns(r, r->pfns, n_pfns, out);
 	}
+	return err;
+}
+
+/* Read the entries of the populated parts of [start, end) only, as
+ * PAGEMAP_SCAN finds them.  1 when the kernel cannot scan this range (no
+ * ioctl before 6.7, a fixture file, [vsyscall] above the user address
+ * space): then every entry must be read. */
+static int count_populated(struct pfx_page_reader *r, uint64_t start, uint64_t end,
+			   struct pfx_page_states *out, bool *physical)
+{
+	struct pfx_page_region regions[SCAN_REGIONS];
+	uint64_t at = start;
+	int err = 0;
+
+	if (r->no_scan)
+		return 1;
+	while (at < end && !err) {
+		struct pfx_pm_scan_arg arg = {
+			.size = sizeof(arg),
+			.start = at,
+			.end = end,
+			.vec = (uintptr_t)regions,
+			.vec_len = SCAN_REGIONS,
+			.category_anyof_mask = PFX_PAGE_IS_PRESENT | PFX_PAGE_IS_SWAPPED,
+		};
+		int n = ioctl(r->pagemap_fd, PFX_PAGEMAP_SCAN, &arg);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && at == start && (errno == ENOTTY || errno == EINVAL || errno == EFAULT)) {
+			r->no_scan = errno == ENOTTY;
+			return 1;
+		}
+		if (n < 0)
+			return -errno;
+		for (int i = 0; i < n && !err; i++)
+			err = count_entries(r, regions[i].start / r->page_size, regions[i].end / r->page_size,
+					    out, physical);
+		/* No progress would loop for ever: a kernel bug, not ours to hide. */
+		if (arg.walk_end <= at)
+			return -EIO;
+		at = arg.walk_end;
+	}
+	return err;
+}
+
+int pfx_page_states_count(struct pfx_page_reader *r, uint64_t start, uint64_t end,
+			  struct pfx_page_states *out)
+{
+	uint64_t vpn = start / r->page_size, end_vpn = (end + r->page_size - 1) / r->page_size;
+	bool physical = r->physical == PFX_PHYSICAL_KNOWN;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->pages = end_vpn - vpn;
+	err = count_populated(r, vpn * r->page_size, end_vpn * r->page_size, out, &physical);
+	if (err == 1)
+		err = count_entries(r, vpn, end_vpn, out, &physical);
 	out->physical = physical;
 	if (!physical)
 		out->dirty = out->thp = out->locked = out->zero = 0;
-	/* An exited process reads as an empty pagemap: not an empty range. */
-	return err == -ESRCH || err == -EIO ? -ESRCH : err;
+	return err;
 }
 
 void pfx_page_states_add(struct pfx_page_states *sum, const struct pfx_page_states *s)

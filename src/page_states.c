@@ -228,6 +228,7 @@ static int count_populated(struct pfx_page_reader *r, uint64_t start, uint64_t e
 			.vec = (uintptr_t)regions,
 			.vec_len = SCAN_REGIONS,
 			.category_anyof_mask = PFX_PAGE_IS_PRESENT | PFX_PAGE_IS_SWAPPED,
+			.return_mask = PFX_PAGE_IS_PFNZERO,
 		};
 		int n = ioctl(r->pagemap_fd, PFX_PAGEMAP_SCAN, &arg);
 
@@ -239,9 +240,16 @@ static int count_populated(struct pfx_page_reader *r, uint64_t start, uint64_t e
 		}
 		if (n < 0)
 			return -errno;
-		for (int i = 0; i < n && !err; i++)
-			err = count_entries(r, regions[i].start / r->page_size, regions[i].end / r->page_size,
-					    out, physical);
+		for (int i = 0; i < n && !err; i++) {
+			uint64_t first = regions[i].start / r->page_size, last = regions[i].end / r->page_size;
+
+			/* Zero-page runs come apart from the rest: no entries
+			 * to read, and RSS stays right without PFNs too. */
+			if (regions[i].categories & PFX_PAGE_IS_PFNZERO)
+				out->zero += last - first;
+			else
+				err = count_entries(r, first, last, out, physical);
+		}
 		/* No progress would loop for ever: a kernel bug, not ours to hide. */
 		if (arg.walk_end <= at)
 			return -EIO;

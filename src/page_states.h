@@ -18,8 +18,9 @@
  *
  * dirty, thp, locked and zero need PFNs, which pagemap shows only to
  * CAP_SYS_ADMIN, and /proc/kpageflags (root).  Without them they are
- * unknown; rss then also counts zero-page mappings, which cannot be told
- * apart from other present pages.
+ * unknown.  rss stays exact where the kernel has PAGEMAP_SCAN (6.7+),
+ * which tells zero-page runs to anyone; elsewhere it then also counts
+ * zero-page mappings.
  *
  * All paths go under a root prefix ("" for the real system) so tests can
  * use fixture trees. */

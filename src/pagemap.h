@@ -78,6 +78,8 @@ enum {
  * sanitizer's 16 TiB shadow) one by one would take minutes. */
 #define PFX_PAGE_IS_PRESENT	(UINT64_C(1) << 3)
 #define PFX_PAGE_IS_SWAPPED	(UINT64_C(1) << 4)	/* also set on guard markers */
+#define PFX_PAGE_IS_PFNZERO	(UINT64_C(1) << 5)	/* the zero page or the huge zero page,
+							 * told even to those who see no PFNs */
 
 struct pfx_page_region {	/* struct page_region */
 	uint64_t start, end;	/* [start, end) */

@@ -215,6 +215,14 @@ if command -v setpriv >/dev/null; then
 	region_is nobody 3 8192 RSS
 	expect_exit 0 $asnobody "$PFX" maps -p $LOAD_PID
 	grep -q " 8192  *8192  *0  *-  *-  *-  *- *\$" "$TMP/out" || { cat "$TMP/out"; fail "nobody: text row"; }
+	# Zero-page runs without PFNs: PAGEMAP_SCAN (6.7+) still tells them, so RSS stays 0.
+	if [ "$(uname -r | awk -F. '{ print ($1 > 6 || ($1 == 6 && $2 >= 7)) }')" = 1 ]; then
+		start_load nobodyzero $asnobody -- zero -s 8M --pause-end 4000
+		inspect nobodyzero $LOAD_PID $asnobody
+		same_as_smaps nobodyzero
+		region nobodyzero "$LOAD_ADDR"
+		region_is nobodyzero 3 0 RSS
+	fi
 	# Someone else's process: refused, one line.
 	expect_exit 1 $asnobody "$PFX" maps -p $$
 	one_line_error

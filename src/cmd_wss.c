@@ -133,10 +133,8 @@ static int parse_options(int argc, char **argv, struct wss_opts *o)
 				return -EINVAL;
 			break;
 		case 'p':
-			if (pfx_parse_pid(optarg, &o->pid)) {
-				pfx_err("invalid PID '%s'; give a process id, e.g. -p 1234", optarg);
+			if (pfx_target_pid_option(optarg, &o->pid))
 				return -EINVAL;
-			}
 			break;
 		case 'm':
 			if (pfx_wss_method_parse(optarg, &o->method)) {
@@ -146,10 +144,8 @@ static int parse_options(int argc, char **argv, struct wss_opts *o)
 			break;
 		case 'o': o->output = optarg; break;
 		case OPT_FORMAT:
-			if (pfx_format_parse(optarg, &o->format)) {
-				pfx_err("unknown format '%s'; use text, json or csv", optarg);
+			if (pfx_format_option(optarg, &o->format))
 				return -EINVAL;
-			}
 			break;
 		case OPT_BY_MAPPING: o->by_mapping = true; break;
 		case OPT_ROOT: o->root = optarg; break;
@@ -252,22 +248,6 @@ static void print_json(const struct wss_run *run, const struct pfx_wss_reading *
 	fprintf(fp, "}\n");
 }
 
-/* A CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 static void csv_row(const struct wss_run *run, const struct pfx_wss_reading *r, double time_s,
 		    const struct pfx_wss_mapping *m)
 {
@@ -278,7 +258,7 @@ static void csv_row(const struct wss_run *run, const struct pfx_wss_reading *r, 
 		pfx_wss_method_name(run->choice.method), m ? "mapping" : "total");
 	if (m) {
 		fprintf(fp, "0x%llx,0x%llx,", (unsigned long long)m->start, (unsigned long long)m->end);
-		csv_field(fp, m->name);
+		pfx_csv_field(fp, m->name);
 	} else {
 		fputs(",,", fp);
 	}

@@ -1,6 +1,7 @@
 /* output: format names, JSON strings, and atomically committed output files. */
 #include "config.h"
 #include "output.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,14 @@ int pfx_format_parse(const char *name, enum pfx_format *out)
 	return -EINVAL;
 }
 
+int pfx_format_option(const char *name, enum pfx_format *out)
+{
+	if (pfx_format_parse(name, out) == 0)
+		return 0;
+	pfx_err("unknown format '%s'; use text, json or csv", name);
+	return -EINVAL;
+}
+
 void pfx_json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
@@ -38,6 +47,21 @@ void pfx_json_string(FILE *fp, const char *s)
 			else
 				fputc(*p, fp);
 		}
+	}
+	fputc('"', fp);
+}
+
+void pfx_csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
 	}
 	fputc('"', fp);
 }

@@ -11,9 +11,15 @@ enum pfx_format { PFX_FORMAT_TEXT, PFX_FORMAT_JSON, PFX_FORMAT_CSV };
 
 /* "text", "json", "csv".  0 or -EINVAL. */
 int pfx_format_parse(const char *name, enum pfx_format *out);
+/* The same for a --format option: an unknown name is reported (one line
+ * naming the choices).  0 or -EINVAL. */
+int pfx_format_option(const char *name, enum pfx_format *out);
 
 /* Write s as a JSON string literal (quotes included). */
 void pfx_json_string(FILE *fp, const char *s);
+/* Write s as a CSV field: quoted (RFC 4180) when it holds a comma, quote
+ * or newline, as file paths may. */
+void pfx_csv_field(FILE *fp, const char *s);
 
 struct pfx_outfile {
 	FILE *fp;		/* write here */

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 
 /* --- /proc/PID/pagemap entry --- */
 /* Bits 0-54: page frame number when present.  Reads as 0 without
@@ -62,7 +63,44 @@ enum {
 	PFX_KPF_ZERO_PAGE = 24,
 	PFX_KPF_IDLE = 25,		/* the page_idle flag (CONFIG_IDLE_PAGE_TRACKING) */
 	PFX_KPF_PGTABLE = 26,
+	/* Bits 32 and up are the kernel's own page flags, exported by
+	 * fs/proc/page.c (kpf_copy_bit) but left out of the uapi header
+	 * ("kernel hacking assistances"); the kernel's tools/mm/page-types.c
+	 * reads them.  Only the one pfx needs is named here. */
+	PFX_KPF_MLOCKED = 33,		/* PG_mlocked: mlock()ed, or in a VM_LOCKED mapping */
 };
+
+/* --- PAGEMAP_SCAN: ioctl on an open /proc/PID/pagemap (Linux 6.7+,
+ * include/uapi/linux/fs.h; Debian 12's headers predate it) --- */
+/* The kernel walks the page tables for us and returns ranges of pages
+ * whose categories match, skipping what is not populated at the cost of
+ * the page-table walk alone: reading entries of a huge sparse mapping (a
+ * sanitizer's 16 TiB shadow) one by one would take minutes. */
+#define PFX_PAGE_IS_PRESENT	(UINT64_C(1) << 3)
+#define PFX_PAGE_IS_SWAPPED	(UINT64_C(1) << 4)	/* also set on guard markers */
+#define PFX_PAGE_IS_PFNZERO	(UINT64_C(1) << 5)	/* the zero page or the huge zero page,
+							 * told even to those who see no PFNs */
+
+struct pfx_page_region {	/* struct page_region */
+	uint64_t start, end;	/* [start, end) */
+	uint64_t categories;	/* PFX_PAGE_IS_*, masked by return_mask */
+};
+
+struct pfx_pm_scan_arg {	/* struct pm_scan_arg */
+	uint64_t size;		/* sizeof(struct pfx_pm_scan_arg) */
+	uint64_t flags;		/* 0: only report, never write-protect */
+	uint64_t start, end;	/* page-aligned range to walk */
+	uint64_t walk_end;	/* out: where the walk stopped (== end: all done) */
+	uint64_t vec;		/* struct pfx_page_region array */
+	uint64_t vec_len;
+	uint64_t max_pages;	/* 0: no limit */
+	uint64_t category_inverted;
+	uint64_t category_mask;		/* all of these */
+	uint64_t category_anyof_mask;	/* at least one of these */
+	uint64_t return_mask;		/* categories reported (regions split on them) */
+};
+
+#define PFX_PAGEMAP_SCAN _IOWR('f', 16, struct pfx_pm_scan_arg)
 
 static inline int pfx_kpf_test(uint64_t flags, int bit)
 {

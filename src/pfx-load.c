@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -55,7 +56,7 @@ enum { PARSE_HELP = -1 };
 
 #define PAGEMAP_SWAPPED (1ULL << 62)
 #define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
-#define MODE_LIST "seq, random, stride, repeat, file, swap, cow, thp, steady, hotcold"
+#define MODE_LIST "seq, random, stride, repeat, file, swap, cow, thp, steady, hotcold, zero"
 
 enum mode {
 	MODE_SEQ,
@@ -68,6 +69,7 @@ enum mode {
 	MODE_THP,
 	MODE_STEADY,
 	MODE_HOTCOLD,
+	MODE_ZERO,
 };
 
 struct options {
@@ -84,6 +86,7 @@ struct options {
 	const char *dir;
 	bool wait_start;
 	unsigned long pause_end_ms;
+	bool lock;
 };
 
 /* The faulted range can sit inside a larger mapping (thp aligns it). */
@@ -187,6 +190,8 @@ static void print_help(void)
 	      "  thp      one write per transparent huge page (minor = huge pages)\n"
 	      "  steady   fault at a fixed rate for a while (minor = rate * seconds)\n"
 	      "  hotcold  touch everything, then keep only the hot part busy\n"
+	      "  zero     read one byte per page: all map the shared zero page\n"
+	      "           (minor = pages, nothing becomes resident)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --size SIZE      region size, K/M/G suffixes allowed (default 64M)\n"
@@ -200,10 +205,12 @@ static void print_help(void)
 	      "      --dir DIR        file mode temp file directory (/var/tmp)\n"
 	      "      --wait-start     print 'pfx-load: ready pid=PID', wait for SIGUSR1\n"
 	      "      --pause-end MS   sleep MS after the fault phase before exiting\n"
+	      "      --lock           mlock the region after the fault phase (exit 77\n"
+	      "                       if mlock is refused, e.g. by RLIMIT_MEMLOCK)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 system call failed, 2 bad usage, 77 mode\n"
-	      "unsupported here (no swap, no THP).  See pfx-load(1).\n",
+	      "unsupported here (no swap, no THP, mlock refused).  See pfx-load(1).\n",
 	      stdout);
 }
 
@@ -220,6 +227,7 @@ static const char *const mode_names[] = {
 	[MODE_THP] = "thp",
 	[MODE_STEADY] = "steady",
 	[MODE_HOTCOLD] = "hotcold",
+	[MODE_ZERO] = "zero",
 };
 
 static bool lookup_mode(const char *name, enum mode *mode)
@@ -308,6 +316,7 @@ enum {
 	OPT_DIR,
 	OPT_WAIT_START,
 	OPT_PAUSE_END,
+	OPT_LOCK,
 };
 
 static const struct option long_options[] = {
@@ -322,6 +331,7 @@ static const struct option long_options[] = {
 	{ "dir", required_argument, NULL, OPT_DIR },
 	{ "wait-start", no_argument, NULL, OPT_WAIT_START },
 	{ "pause-end", required_argument, NULL, OPT_PAUSE_END },
+	{ "lock", no_argument, NULL, OPT_LOCK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -385,6 +395,9 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 		if (!parse_whole(arg, 0, 86400000ULL, &value))
 			return bad_count("--pause-end", arg, "a whole number of milliseconds");
 		opts->pause_end_ms = (unsigned long)value;
+		return 0;
+	case OPT_LOCK:
+		opts->lock = true;
 		return 0;
 	default:
 		return complain(EXIT_USAGE, "internal option error; please report this");
@@ -594,6 +607,14 @@ static int map_anon_region(struct region *region, size_t size)
 	return 0;
 }
 
+/* The region of modes whose measured phase starts at once (or on SIGUSR1). */
+static int map_then_wait(const struct options *opts, struct region *region)
+{
+	int status = map_anon_region(region, opts->size);
+
+	return status ? status : wait_for_start(opts);
+}
+
 static void release_region(struct region *region)
 {
 	if (region->map)
@@ -763,9 +784,7 @@ static int run_repeat(const struct options *opts, struct region *region, struct 
 	struct meter meter;
 	int status;
 
-	status = map_anon_region(region, opts->size);
-	if (status == 0)
-		status = wait_for_start(opts);
+	status = map_then_wait(opts, region);
 	if (status)
 		return status;
 	meter_start(&meter);
@@ -1224,9 +1243,7 @@ static int run_steady(const struct options *opts, struct region *region, struct 
 
 	if (total == 0)
 		total = 1;
-	status = map_anon_region(region, opts->size);
-	if (status == 0)
-		status = wait_for_start(opts);
+	status = map_then_wait(opts, region);
 	if (status)
 		return status;
 	meter_start(&meter);
@@ -1262,9 +1279,7 @@ static int run_hotcold(const struct options *opts, struct region *region, struct
 	struct meter meter;
 	int status;
 
-	status = map_anon_region(region, opts->size);
-	if (status == 0)
-		status = wait_for_start(opts);
+	status = map_then_wait(opts, region);
 	if (status)
 		return status;
 	hot_pages = round_up(opts->hot, region->page_size) / region->page_size;
@@ -1276,6 +1291,44 @@ static int run_hotcold(const struct options *opts, struct region *region, struct
 	report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu",
 		   hot_pages * region->page_size, region->len, passes);
 	return status;
+}
+
+/* Reads only: a private anonymous page read before any write maps the
+ * shared zero page, so the region stays mapped yet uses no memory. */
+static int run_zero(const struct options *opts, struct region *region, struct report *report)
+{
+	volatile const char *base;
+	struct meter meter;
+	int status;
+	char sum = 0;
+
+	status = map_then_wait(opts, region);
+	if (status)
+		return status;
+	base = region->base;
+	meter_start(&meter);
+	for (size_t page = 0; page < region->pages; page++)
+		sum = (char)(sum + base[page * region->page_size]);
+	meter_stop(&meter, report);
+	report->expect_minor = region->pages;
+	report_add(report, " sum=%d", sum);
+	return 0;
+}
+
+/* After the fault phase, so the faults counted are the mode's own.  The
+ * system call directly: sanitizer runtimes replace mlock() with one that
+ * does nothing and returns 0. */
+static int lock_region(const struct region *region)
+{
+	int err;
+
+	if (syscall(SYS_mlock, region->base, region->len) == 0)
+		return 0;
+	err = errno;
+	if (err == EPERM || err == ENOMEM || err == EAGAIN)
+		return complain(EXIT_SKIP, "--lock: mlock of %zu bytes refused (%s); raise the limit (ulimit -l) or run as root",
+				region->len, strerror(err));
+	return fail_with("mlock", err);
 }
 
 static int run_mode(const struct options *opts, struct region *region, struct report *report)
@@ -1299,6 +1352,8 @@ static int run_mode(const struct options *opts, struct region *region, struct re
 		return run_steady(opts, region, report);
 	case MODE_HOTCOLD:
 		return run_hotcold(opts, region, report);
+	case MODE_ZERO:
+		return run_zero(opts, region, report);
 	}
 	return complain(EXIT_USAGE, "internal mode error; please report this");
 }
@@ -1332,6 +1387,8 @@ int main(int argc, char **argv)
 	if (opts.wait_start && (status = block_start_signal()))
 		return status;
 	status = run_mode(&opts, &region, &report);
+	if (status == 0 && opts.lock)
+		status = lock_region(&region);
 	if (status == 0) {
 		print_report(&opts, &region, &report);
 		if (opts.pause_end_ms)

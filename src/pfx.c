@@ -18,6 +18,7 @@ static const struct subcommand subcommands[] = {
 	{ "record", cmd_record, "record every fault (address, ip, thread, time) to a file" },
 	{ "report", cmd_report, "explain a recording: regions, patterns, threads, latency" },
 	{ "wss",    cmd_wss,    "estimate the working-set size over time, against RSS" },
+	{ "maps",   cmd_maps,   "show the state of every page of a process, per mapping" },
 	{ "plot",   cmd_plot,   "draw charts of recordings and WSS samples with gnuplot" },
 	{ "list",   cmd_list,   "show the events pfx uses and whether this kernel has them" },
 };

@@ -29,6 +29,9 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[]);
 /* Let a launched child exec.  0, or -errno from a failed execvp() (the
  * child has then been reaped). */
 int pfx_target_start(struct pfx_target *t);
+/* The value of a -p PID option; a bad one is reported (one line with an
+ * example).  0 or -EINVAL. */
+int pfx_target_pid_option(const char *arg, pid_t *pid);
 /* Observe an existing process.  -ESRCH if there is none, -EPERM if not ours. */
 int pfx_target_attach(struct pfx_target *t, pid_t pid);
 /* Non-blocking exit check: 1 if the process has exited (reaped if

@@ -36,7 +36,11 @@ for mode in "seq -s 16M" "random -s 16M" "stride -s 32M --stride 4" "repeat -s 8
 	# exact totals from /proc: at least the fault phase's own rusage
 	cp "$TMP/tracefs.json" "$TMP/rep.json"
 	[ "$(jqr .totals.minor)" -ge "$(kv rusage_minor "$TMP/tracefs.load")" ] || fail "$mode: totals.minor below rusage"
-	[ "$(jqr .totals.major)" -eq "$(kv rusage_major "$TMP/tracefs.load")" ] || fail "$mode: totals.major != rusage"
+	# majors: the phase's, plus at most a few page-ins of the program's own
+	# code at start-up when memory pressure has dropped it from the cache
+	tmaj=$(jqr .totals.major); pmaj=$(kv rusage_major "$TMP/tracefs.load")
+	[ "$tmaj" -ge "$pmaj" ] && [ "$tmaj" -le $((pmaj + 16)) ] ||
+		fail "$mode: totals.major $tmaj, the fault phase's rusage $pmaj"
 	grep -q 'totals minor .* from /proc' "$TMP/tracefs.err" || fail "$mode: no exact-totals line"
 	no_pfx_instances
 done

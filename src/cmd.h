@@ -10,5 +10,6 @@ int cmd_report(int argc, char **argv);
 int cmd_wss(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_thp(int argc, char **argv);
 
 #endif

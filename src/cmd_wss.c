@@ -13,8 +13,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,23 +333,6 @@ static void report_open_error(const struct wss_opts *o, enum pfx_wss_method meth
 
 /* --- the sampling loop --- */
 
-/* Sleep until deadline_ns (CLOCK_MONOTONIC), returning early when the
- * target exits (its pidfd turns readable) or a stop is requested. */
-static void wait_until(struct pfx_target *t, uint64_t deadline_ns)
-{
-	for (;;) {
-		uint64_t now = pfx_now_ns();
-		struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
-		int timeout_ms;
-
-		if (now >= deadline_ns || pfx_sig_stop_requested())
-			return;
-		timeout_ms = (int)((deadline_ns - now + 999999) / 1000000);
-		if (poll(&pfd, t->pidfd >= 0 ? 1 : 0, timeout_ms) > 0)
-			return;
-	}
-}
-
 /* 0 = the loop ended normally (COUNT, target exit, Ctrl-C), or -errno
  * already reported. */
 static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target *t)
@@ -364,7 +345,7 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 	run->start_ns = pfx_now_ns();
 	err = pfx_wss_reset(w, &r);
 	while (!err) {
-		wait_until(t, r.reset_end_ns + interval_ns);
+		pfx_target_sleep_until(t, r.reset_end_ns + interval_ns);
 		if (pfx_sig_stop_requested() || pfx_target_poll_exit(t) == 1)
 			break;
 		err = pfx_wss_read(w, &r);
@@ -425,19 +406,6 @@ static int start_target(const struct wss_opts *o, struct pfx_target *t)
 	return err;
 }
 
-/* Stop a launched command still running when sampling ends (COUNT reached
- * or Ctrl-C), as perf stat does, and reap it. */
-static void finish_target(struct pfx_target *t)
-{
-	if (t->launched && !t->exited && pfx_target_poll_exit(t) == 0) {
-		int sig = pfx_sig_stop_signal();
-
-		pfx_target_forward_signal(t, sig ? sig : SIGTERM);
-		pfx_target_wait(t);
-	}
-	pfx_target_close(t);
-}
-
 int cmd_wss(int argc, char **argv)
 {
 	struct wss_opts o = { .method = PFX_WSS_AUTO, .format = PFX_FORMAT_TEXT };
@@ -462,14 +430,14 @@ int cmd_wss(int argc, char **argv)
 	err = pfx_wss_open(&w, run.choice.method, o.root, t.pid, o.by_mapping);
 	if (err) {
 		report_open_error(&o, run.choice.method, t.pid, err);
-		finish_target(&t);
+		pfx_target_finish(&t);
 		return PFX_EXIT_ERROR;
 	}
 	err = pfx_outfile_open(&out, o.output);
 	if (err) {
 		pfx_err("cannot create '%s': %s", o.output, strerror(-err));
 		pfx_wss_close(&w);
-		finish_target(&t);
+		pfx_target_finish(&t);
 		return PFX_EXIT_ERROR;
 	}
 	run.fp = out.fp;
@@ -478,7 +446,7 @@ int cmd_wss(int argc, char **argv)
 	print_header(&run);
 	err = sample_loop(&run, &w, &t);
 	pfx_wss_close(&w);
-	finish_target(&t);
+	pfx_target_finish(&t);
 	if (err) {
 		pfx_outfile_abort(&out);
 		return PFX_EXIT_ERROR;

@@ -20,6 +20,7 @@ static const struct subcommand subcommands[] = {
 	{ "wss",    cmd_wss,    "estimate the working-set size over time, against RSS" },
 	{ "maps",   cmd_maps,   "show the state of every page of a process, per mapping" },
 	{ "plot",   cmd_plot,   "draw charts of recordings and WSS samples with gnuplot" },
+	{ "thp",    cmd_thp,    "THP and NUMA fault behaviour of a process over time" },
 	{ "list",   cmd_list,   "show the events pfx uses and whether this kernel has them" },
 };
 

@@ -2,11 +2,13 @@
  * notice when it exits. */
 #include "config.h"
 #include "target.h"
+#include "sig.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,4 +274,34 @@ int pfx_list_tids(pid_t pid, pid_t **tids, size_t *count)
 bool pfx_pid_exists(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* Sleep until deadline_ns (CLOCK_MONOTONIC), returning early when the
+ * target exits (its pidfd turns readable) or a stop is requested. */
+void pfx_target_sleep_until(struct pfx_target *t, uint64_t deadline_ns)
+{
+	for (;;) {
+		uint64_t now = pfx_now_ns();
+		struct pollfd pfd = { .fd = t->pidfd, .events = POLLIN };
+		int timeout_ms;
+
+		if (now >= deadline_ns || pfx_sig_stop_requested())
+			return;
+		timeout_ms = (int)((deadline_ns - now + 999999) / 1000000);
+		if (poll(&pfd, t->pidfd >= 0 ? 1 : 0, timeout_ms) > 0)
+			return;
+	}
+}
+
+/* Stop a launched command still running when sampling ends (COUNT reached
+ * or Ctrl-C), as perf stat does, and reap it. */
+void pfx_target_finish(struct pfx_target *t)
+{
+	if (t->launched && !t->exited && pfx_target_poll_exit(t) == 0) {
+		int sig = pfx_sig_stop_signal();
+
+		pfx_target_forward_signal(t, sig ? sig : SIGTERM);
+		pfx_target_wait(t);
+	}
+	pfx_target_close(t);
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -44,6 +45,14 @@ void pfx_target_forward_signal(struct pfx_target *t, int sig);
 /* Release fds; a launched child still held before exec is made to exit
  * and reaped, so pfx never leaves one behind. */
 void pfx_target_close(struct pfx_target *t);
+
+/* Sleep until deadline_ns (pfx_now_ns clock), returning early when the
+ * target exits or a stop signal is caught (sig.h). */
+void pfx_target_sleep_until(struct pfx_target *t, uint64_t deadline_ns);
+/* Stop a launched command still running when sampling ends (COUNT reached
+ * or Ctrl-C: the stop signal, else SIGTERM), as perf stat does, reap it,
+ * and close the target. */
+void pfx_target_finish(struct pfx_target *t);
 
 /* Thread ids of pid from /proc/PID/task.  *tids is malloc'ed. 0 or -errno. */
 int pfx_list_tids(pid_t pid, pid_t **tids, size_t *count);

@@ -243,6 +243,40 @@ ssize_t pfx_read_file(const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
+ssize_t pfx_read_fd_grow(int fd, size_t chunk, char **buf, size_t *cap)
+{
+	size_t len = 0;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (*cap - len < chunk + 1) {
+			size_t grown_cap = *cap ? *cap * 2 : 1u << 16;
+			char *grown;
+
+			while (grown_cap - len < chunk + 1)
+				grown_cap *= 2;
+			grown = realloc(*buf, grown_cap);
+			if (!grown)
+				return -ENOMEM;
+			*buf = grown;
+			*cap = grown_cap;
+		}
+		n = read(fd, *buf + len, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	(*buf)[len] = '\0';
+	return (ssize_t)len;
+}
+
 int pfx_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

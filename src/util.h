@@ -48,6 +48,12 @@ uint64_t pfx_realtime_ns(void);
  * Returns bytes read or -errno. */
 ssize_t pfx_read_file(const char *path, char *buf, size_t size);
 
+/* Read fd from its start to EOF into *buf (grown with realloc, *cap its
+ * size; both may start NULL/0), NUL-terminated, at most chunk bytes per
+ * read(): /proc seq files re-walk a record that does not fit a read, so
+ * callers pick a chunk their records fit in.  Length or -errno. */
+ssize_t pfx_read_fd_grow(int fd, size_t chunk, char **buf, size_t *cap);
+
 /* Write all of buf to fd, retrying on EINTR and short writes.  0 or -errno. */
 int pfx_write_all(int fd, const void *buf, size_t len);
 

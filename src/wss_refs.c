@@ -75,34 +75,7 @@ int pfx_wss_refs_reset(struct pfx_wss_refs *refs)
 /* Read the whole smaps file into refs->buf.  Length or -errno. */
 static ssize_t read_smaps(struct pfx_wss_refs *refs)
 {
-	size_t len = 0;
-
-	if (lseek(refs->smaps_fd, 0, SEEK_SET) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n;
-
-		if (refs->cap - len < SMAPS_READ_SIZE + 1) {
-			size_t cap = refs->cap ? refs->cap * 2 : 1u << 20;
-			char *grown = realloc(refs->buf, cap);
-
-			if (!grown)
-				return -ENOMEM;
-			refs->buf = grown;
-			refs->cap = cap;
-		}
-		n = read(refs->smaps_fd, refs->buf + len, SMAPS_READ_SIZE);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	refs->buf[len] = '\0';
-	return (ssize_t)len;
+	return pfx_read_fd_grow(refs->smaps_fd, SMAPS_READ_SIZE, &refs->buf, &refs->cap);
 }
 
 int pfx_wss_refs_read(struct pfx_wss_refs *refs, bool by_mapping, struct pfx_wss_reading *r)

@@ -26,6 +26,15 @@ one_line_error() {
 	grep -q '^pfx: ' "$TMP/err" || { cat "$TMP/err"; fail "error line does not start with 'pfx: '"; }
 }
 
+# usage_error_of COMMAND PATTERN ARGS...: 'pfx COMMAND ARGS' exits 2 with
+# one error line that holds PATTERN
+usage_error_of() {
+	command=$1 pattern=$2; shift 2
+	expect_exit 2 "$PFX" "$command" "$@"
+	one_line_error
+	grep -q -- "$pattern" "$TMP/err" || fail "'pfx $command $*': unclear error: $(cat "$TMP/err")"
+}
+
 # kv KEY FILE: value of KEY=... in a pfx-load output line
 kv() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" "$2" | head -n 1; }
 

@@ -22,7 +22,8 @@ samples() { jq -c 'select(.type == "sample")' "$1"; }
 # run_phase NAME MODE ARGS...: pfx thp --format json 0.2 on pfx-load MODE
 # --wait-start; once two rows have followed pfx-load's "ready", the fault
 # phase is started (SIGUSR1), so PHASE_FAULTS (the faults of the rows after
-# that) are the phase's and the exit's only.  Sets LOAD (pfx-load's line),
+# that, but the last, which holds the exit: a sanitizer's exit takes
+# thousands) are the phase's and its report's only.  Sets LOAD (pfx-load's line),
 # OUT (pfx's JSON lines); returns 77 when pfx-load skips.
 run_phase() {
 	name=$1; shift
@@ -51,7 +52,7 @@ run_phase() {
 	grep '^{' "$TMP/$name.all" >"$TMP/$name.json"
 	OUT=$TMP/$name.json LOAD=$TMP/$name.load
 	jq -e . "$OUT" >/dev/null || fail "$name: not JSON lines: $(head -c 300 "$OUT")"
-	PHASE_FAULTS=$(samples "$OUT" | awk -v b="$before" 'NR > b' | jq -s 'map(.faults) | add')
+	PHASE_FAULTS=$(samples "$OUT" | awk -v b="$before" 'NR > b' | jq -s 'map(select(.target_exited == false) | .faults) | add')
 }
 
 # numa_adds_up FILE: in every sample that read the target, the anonymous
@@ -79,10 +80,13 @@ if run_phase thp thp -s 64M; then
 	[ "$(summary anon_huge_kb_peak "$OUT")" = $((got / 1024)) ] ||
 		fail "thp: AnonHugePages peak $(summary anon_huge_kb_peak "$OUT") kB, pfx-load's smaps says $((got / 1024))"
 	[ "$(summary anon_huge_kb_first "$OUT")" = 0 ] || fail "thp: AnonHugePages at exec $(summary anon_huge_kb_first "$OUT")"
-	# One fault per huge page: pfx-load's own count of its phase is ~32;
-	# the rows after the start also hold its report and exit.
-	[ "$minor" -ge 32 ] && [ "$minor" -le 40 ] || fail "thp: pfx-load's own count is $minor faults for 32 huge pages"
-	[ "$PHASE_FAULTS" -ge "$minor" ] && [ "$PHASE_FAULTS" -le $((minor + 16)) ] ||
+	# One fault per huge page: pfx-load's own count of its phase is ~32
+	# (a sanitizer build adds one per huge page for the shadow of the byte
+	# written); the rows after the start also hold its report.
+	[ "$minor" -ge 32 ] && [ "$minor" -le 72 ] || fail "thp: pfx-load's own count is $minor faults for 32 huge pages"
+	note "thp: $PHASE_FAULTS faults after the start, pfx-load counted $minor in its phase"
+	# Its report (stdio; a sanitizer's interceptors) takes a few more.
+	[ "$PHASE_FAULTS" -ge "$minor" ] && [ "$PHASE_FAULTS" -le $((minor + 32)) ] ||
 		fail "thp: $PHASE_FAULTS faults after the start, pfx-load counted $minor"
 	alloc=$(summary system_wide.vmstat.thp_fault_alloc "$OUT")
 	[ "$alloc" -ge "$want" ] || fail "thp: system-wide thp_fault_alloc +$alloc < $want huge pages"
@@ -112,7 +116,8 @@ minor=$(kv rusage_minor "$LOAD")
 [ "$pages" -eq 16384 ] || fail "seq: pfx-load made $pages pages"
 [ "$(summary huge_pages_gained "$OUT")" = 0 ] || fail "seq: gained $(summary huge_pages_gained "$OUT") huge pages"
 [ "$(summary anon_huge_kb_peak "$OUT")" = 0 ] || fail "seq: AnonHugePages peak $(summary anon_huge_kb_peak "$OUT")"
-[ "$minor" -ge "$pages" ] && [ "$PHASE_FAULTS" -ge "$pages" ] && [ "$PHASE_FAULTS" -le $((minor + 16)) ] ||
+note "seq: $PHASE_FAULTS faults after the start, pfx-load counted $minor in its phase"
+[ "$minor" -ge "$pages" ] && [ "$PHASE_FAULTS" -ge "$pages" ] && [ "$PHASE_FAULTS" -le $((minor + 32)) ] ||
 	fail "seq: $PHASE_FAULTS faults after the start for $pages pages (pfx-load counted $minor)"
 numa_adds_up "$OUT"
 

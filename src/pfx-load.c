@@ -656,7 +656,7 @@ static int map_anon_region(struct region *region, size_t size)
 	return 0;
 }
 
-static int begin_phase(const struct options *opts, const struct region *region);
+static int begin_phase(const struct options *opts, struct region *region);
 
 /* The region of modes whose measured phase starts at once (or on SIGUSR1). */
 static int map_then_wait(const struct options *opts, struct region *region)
@@ -1498,7 +1498,7 @@ static int start_recorder(const struct options *opts, const struct region *regio
 }
 
 /* Between mapping the region and touching it. */
-static int begin_phase(const struct options *opts, const struct region *region)
+static int begin_phase(const struct options *opts, struct region *region)
 {
 	int status = 0;
 
@@ -1508,7 +1508,7 @@ static int begin_phase(const struct options *opts, const struct region *region)
 			return fail("malloc");
 	}
 	if (opts->uffd && opts->uffd_policy == PFX_UFFD_FILE)
-		status = make_source_file(opts, (struct region *)region);
+		status = make_source_file(opts, region);
 	if (status == 0 && opts->uffd)
 		status = start_recorder(opts, region);
 	return status ? status : wait_for_start(opts);

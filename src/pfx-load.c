@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "uffd_recorder.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -87,6 +89,10 @@ struct options {
 	bool wait_start;
 	unsigned long pause_end_ms;
 	bool lock;
+	bool uffd;			/* --uffd: a userfaultfd recorder serves the region */
+	enum pfx_uffd_policy uffd_policy;
+	const char *uffd_out;		/* its record file */
+	const char *command;		/* our command line, for the file's header */
 };
 
 /* The faulted range can sit inside a larger mapping (thp aligns it). */
@@ -130,6 +136,7 @@ struct touch_plan {
 	size_t stride;
 	size_t first;
 	size_t count;
+	pid_t tid;		/* of the thread that touched this slice */
 };
 
 struct crew {
@@ -207,6 +214,11 @@ static void print_help(void)
 	      "      --pause-end MS   sleep MS after the fault phase before exiting\n"
 	      "      --lock           mlock the region after the fault phase (exit 77\n"
 	      "                       if mlock is refused, e.g. by RLIMIT_MEMLOCK)\n"
+	      "      --uffd POLICY    seq/random/stride/repeat/steady: a userfaultfd\n"
+	      "                       recorder serves every page fault of the region:\n"
+	      "                       zero, copy (from a snapshot) or file (lazy load\n"
+	      "                       from a temp file); contents verified after\n"
+	      "      --uffd-out FILE  its record file, for pfx report (pfx.data)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 system call failed, 2 bad usage, 77 mode\n"
@@ -317,6 +329,8 @@ enum {
 	OPT_WAIT_START,
 	OPT_PAUSE_END,
 	OPT_LOCK,
+	OPT_UFFD,
+	OPT_UFFD_OUT,
 };
 
 static const struct option long_options[] = {
@@ -332,6 +346,8 @@ static const struct option long_options[] = {
 	{ "wait-start", no_argument, NULL, OPT_WAIT_START },
 	{ "pause-end", required_argument, NULL, OPT_PAUSE_END },
 	{ "lock", no_argument, NULL, OPT_LOCK },
+	{ "uffd", required_argument, NULL, OPT_UFFD },
+	{ "uffd-out", required_argument, NULL, OPT_UFFD_OUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -339,6 +355,20 @@ static const struct option long_options[] = {
 static int bad_count(const char *option, const char *value, const char *range)
 {
 	return complain(EXIT_USAGE, "invalid %s value '%s'; use %s", option, value, range);
+}
+
+static int parse_uffd_policy(struct options *opts, const char *arg)
+{
+	static const enum pfx_uffd_policy policies[] = { PFX_UFFD_ZERO, PFX_UFFD_COPY, PFX_UFFD_FILE };
+
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		if (strcmp(arg, pfx_uffd_policy_name(policies[i])) == 0) {
+			opts->uffd = true;
+			opts->uffd_policy = policies[i];
+			return 0;
+		}
+	}
+	return complain(EXIT_USAGE, "invalid --uffd policy '%s'; use zero, copy or file", arg);
 }
 
 static int parse_option(struct options *opts, int opt, const char *arg)
@@ -399,6 +429,13 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 	case OPT_LOCK:
 		opts->lock = true;
 		return 0;
+	case OPT_UFFD:
+		return parse_uffd_policy(opts, arg);
+	case OPT_UFFD_OUT:
+		if (arg[0] == '\0')
+			return complain(EXIT_USAGE, "empty --uffd-out; name the record file to write");
+		opts->uffd_out = arg;
+		return 0;
 	default:
 		return complain(EXIT_USAGE, "internal option error; please report this");
 	}
@@ -415,6 +452,13 @@ static int reject_option(int opt, int optopt_seen, const char *word)
 	return complain(EXIT_USAGE, "unknown option '%s'; see pfx-load --help", name);
 }
 
+/* Modes whose region is private anonymous memory faulted page by page. */
+static bool uffd_mode(enum mode mode)
+{
+	return mode == MODE_SEQ || mode == MODE_RANDOM || mode == MODE_STRIDE ||
+	       mode == MODE_REPEAT || mode == MODE_STEADY;
+}
+
 static int check_combination(struct options *opts)
 {
 	bool threaded = opts->mode == MODE_SEQ || opts->mode == MODE_RANDOM ||
@@ -422,6 +466,11 @@ static int check_combination(struct options *opts)
 
 	if (opts->threads > 1 && !threaded)
 		return complain(EXIT_USAGE, "--threads applies to seq, random and stride only; drop it for mode '%s'",
+				opts->mode_name);
+	if (opts->uffd_out && !opts->uffd)
+		return complain(EXIT_USAGE, "--uffd-out needs --uffd; add --uffd zero, copy or file");
+	if (opts->uffd && !uffd_mode(opts->mode))
+		return complain(EXIT_USAGE, "--uffd applies to seq, random, stride, repeat and steady (anonymous regions touched page by page); drop it for mode '%s'",
 				opts->mode_name);
 	if (opts->hot == 0)
 		opts->hot = opts->size / 4 ? opts->size / 4 : 1;
@@ -607,12 +656,14 @@ static int map_anon_region(struct region *region, size_t size)
 	return 0;
 }
 
+static int begin_phase(const struct options *opts, struct region *region);
+
 /* The region of modes whose measured phase starts at once (or on SIGUSR1). */
 static int map_then_wait(const struct options *opts, struct region *region)
 {
 	int status = map_anon_region(region, opts->size);
 
-	return status ? status : wait_for_start(opts);
+	return status ? status : begin_phase(opts, region);
 }
 
 static void release_region(struct region *region)
@@ -647,8 +698,16 @@ static void touch_slice(const struct touch_plan *plan)
 	}
 }
 
-static void *touch_slice_thread(void *plan)
+static pid_t current_tid(void)
 {
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static void *touch_slice_thread(void *arg)
+{
+	struct touch_plan *plan = arg;
+
+	plan->tid = current_tid();
 	touch_slice(plan);
 	return NULL;
 }
@@ -672,6 +731,13 @@ static int crew_prepare(struct crew *crew, const struct touch_plan *whole, unsig
 	return 0;
 }
 
+/* " tids=A,B,...": who touched the region, to match a recording's threads. */
+static void report_tids(struct report *report, const struct crew *crew)
+{
+	for (unsigned long i = 0; i < crew->size; i++)
+		report_add(report, "%s%ld", i ? "," : " tids=", (long)crew->plans[i].tid);
+}
+
 static void crew_free(struct crew *crew)
 {
 	free(crew->ids);
@@ -689,6 +755,7 @@ static int crew_run(struct crew *crew)
 		if (err)
 			break;
 	}
+	crew->plans[0].tid = current_tid();
 	touch_slice(&crew->plans[0]);
 	for (unsigned long i = 1; i < started; i++)
 		pthread_join(crew->ids[i], NULL);
@@ -766,11 +833,13 @@ static int run_pattern(const struct options *opts, struct region *region, struct
 	}
 	status = crew_prepare(&crew, &whole, opts->threads);
 	if (status == 0)
-		status = wait_for_start(opts);
+		status = begin_phase(opts, region);
 	if (status == 0) {
 		meter_start(&meter);
 		status = crew_run(&crew);
 		meter_stop(&meter, report);
+		if (opts->uffd)
+			report_tids(report, &crew);
 	}
 	report->threads = opts->threads;
 	report->expect_minor = whole.count;
@@ -814,30 +883,39 @@ static int check_disk_backed(const char *dir)
 	return 0;
 }
 
-static int write_file_contents(int fd, size_t len, const char *path)
+static int write_all(int fd, const char *buf, size_t len, const char *path)
 {
-	size_t chunk = 1024 * 1024;
-	char *buf = malloc(chunk);
 	size_t done = 0;
 
-	if (!buf)
-		return fail("malloc");
-	memset(buf, PAGE_PATTERN, chunk);
 	while (done < len) {
-		size_t want = len - done < chunk ? len - done : chunk;
-		ssize_t n = write(fd, buf, want);
+		ssize_t n = write(fd, buf + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			if (n == 0)
 				errno = EIO;
-			free(buf);
 			return fail_on("write", path);
 		}
 		done += (size_t)n;
 	}
+	return 0;
+}
+
+static int write_file_contents(int fd, size_t len, const char *path)
+{
+	size_t chunk = 1024 * 1024;
+	char *buf = malloc(chunk);
+	int status = 0;
+
+	if (!buf)
+		return fail("malloc");
+	memset(buf, PAGE_PATTERN, chunk);
+	for (size_t done = 0; done < len && status == 0; done += chunk)
+		status = write_all(fd, buf, len - done < chunk ? len - done : chunk, path);
 	free(buf);
+	if (status)
+		return status;
 	return fsync(fd) ? fail_on("fsync", path) : 0;
 }
 
@@ -1331,6 +1409,212 @@ static int lock_region(const struct region *region)
 	return fail_with("mlock", err);
 }
 
+/* ---- --uffd: a userfaultfd recorder serves the region --------------------- */
+
+/* File scope: the signal thread finishes the recording too. */
+static struct {
+	pthread_mutex_t lock;
+	struct pfx_uffd *recorder;	/* NULL when not running */
+	char *snapshot;			/* the copy policy's source */
+	sigset_t stop_signals;
+} uffd = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Byte off of page of the copy/file source.  Each page differs (a hash of
+ * its number), so a page served from the wrong offset is caught. */
+static void source_page(char *dst, size_t page, size_t page_size)
+{
+	uint64_t state = page;
+	uint64_t hash = splitmix64(&state);
+
+	for (size_t off = 0; off < page_size; off++)
+		dst[off] = (char)((hash >> (off % 8 * 8)) ^ (off / 8));
+}
+
+static char *make_source(const struct region *region)
+{
+	char *buf = malloc(region->len);
+
+	if (!buf)
+		return NULL;
+	for (size_t page = 0; page < region->pages; page++)
+		source_page(buf + page * region->page_size, page, region->page_size);
+	return buf;
+}
+
+/* Cold, and no readahead: each page is one read from the disk, as the
+ * file mode's mmap with MADV_RANDOM, so the two compare (bench/uffd.sh). */
+static int make_source_file(const struct options *opts, struct region *region)
+{
+	char path[PATH_MAX];
+	char *buf = make_source(region);
+	int status, err;
+
+	if (!buf)
+		return fail("malloc");
+	status = create_temp_file(opts, region, path, sizeof(path));
+	if (status == 0)
+		status = write_all(region->fd, buf, region->len, path);
+	free(buf);
+	if (status == 0 && fsync(region->fd))
+		status = fail_on("fsync", path);
+	if (status == 0)
+		status = evict_file_pages(region);
+	if (status == 0 && (err = posix_fadvise(region->fd, 0, 0, POSIX_FADV_RANDOM)))
+		status = fail_with("posix_fadvise(POSIX_FADV_RANDOM)", err);
+	return status;
+}
+
+static int uffd_open_error(int err)
+{
+	if (err == -ENOSYS || err == -EPERM)
+		return complain(EXIT_SKIP, "--uffd: userfaultfd unavailable here (%s)%s", strerror(-err),
+				err == -EPERM ? "; allow it with sysctl vm.unprivileged_userfaultfd=1 or run as root" :
+						"; the kernel lacks CONFIG_USERFAULTFD");
+	return fail_with("--uffd: userfaultfd recorder", -err);
+}
+
+static int start_recorder(const struct options *opts, const struct region *region)
+{
+	struct pfx_uffd_range range = {
+		.addr = region->base, .len = region->len, .policy = opts->uffd_policy,
+		.src = uffd.snapshot, .fd = region->fd, .offset = 0,
+	};
+	struct pfx_uffd *u;
+	int err = pfx_uffd_open(&u, opts->uffd_out, opts->command);
+
+	if (err)
+		return uffd_open_error(err);
+	err = pfx_uffd_register(u, &range);
+	if (err == 0)
+		err = pfx_uffd_start(u);
+	if (err) {
+		pfx_uffd_abort(u);
+		return fail_with("--uffd: register the region", -err);
+	}
+	pthread_mutex_lock(&uffd.lock);
+	uffd.recorder = u;
+	pthread_mutex_unlock(&uffd.lock);
+	return 0;
+}
+
+/* Between mapping the region and touching it. */
+static int begin_phase(const struct options *opts, struct region *region)
+{
+	int status = 0;
+
+	if (opts->uffd && opts->uffd_policy == PFX_UFFD_COPY) {
+		uffd.snapshot = make_source(region);
+		if (!uffd.snapshot)
+			return fail("malloc");
+	}
+	if (opts->uffd && opts->uffd_policy == PFX_UFFD_FILE)
+		status = make_source_file(opts, region);
+	if (status == 0 && opts->uffd)
+		status = start_recorder(opts, region);
+	return status ? status : wait_for_start(opts);
+}
+
+/* 0, or the recorder's error (the file is then not left behind). */
+static int finish_recorder(struct pfx_uffd_stats *stats)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&uffd.lock);
+	if (uffd.recorder)
+		err = pfx_uffd_finish(uffd.recorder, stats);
+	uffd.recorder = NULL;
+	pthread_mutex_unlock(&uffd.lock);
+	return err;
+}
+
+/*
+ * SIGINT/SIGTERM mid-phase: the file is completed with the faults served
+ * so far, then we exit as the signal would have.  Blocked in every thread
+ * (before any is created) and taken here, where finishing is safe.
+ */
+static void *stop_on_signal(void *unused)
+{
+	struct pfx_uffd_stats stats = { 0 };
+	int sig = SIGTERM, err;
+
+	(void)unused;
+	while (sigwait(&uffd.stop_signals, &sig) != 0)
+		;
+	err = finish_recorder(&stats);
+	fprintf(stderr, "pfx-load: %s: userfaultfd recording stopped after %" PRIu64 " faults%s%s\n",
+		strsignal(sig), stats.faults, err ? ": " : "", err ? strerror(-err) : "");
+	_exit(128 + sig);
+}
+
+static int catch_stop_signals(void)
+{
+	pthread_t thread;
+	int err;
+
+	sigemptyset(&uffd.stop_signals);
+	sigaddset(&uffd.stop_signals, SIGINT);
+	sigaddset(&uffd.stop_signals, SIGTERM);
+	err = pthread_sigmask(SIG_BLOCK, &uffd.stop_signals, NULL);
+	if (err == 0)
+		err = pthread_create(&thread, NULL, stop_on_signal, NULL);
+	if (err == 0)
+		err = pthread_detach(thread);
+	return err ? fail_with("--uffd: signal thread", err) : 0;
+}
+
+static bool page_holds(const char *page, size_t page_size, const char *want)
+{
+	/* byte 0 is the workload's own write */
+	return page[0] == 1 && memcmp(page + 1, want + 1, page_size - 1) == 0;
+}
+
+/* Every page the phase touched holds what the policy served (0 or the
+ * source), but for the byte the workload wrote.  Steady mode wraps
+ * around, so which pages were touched last is not checked. */
+static long verify_pages(const struct options *opts, const struct region *region)
+{
+	size_t step = opts->mode == MODE_STRIDE ? opts->stride : 1;
+	char *want = calloc(1, region->page_size);
+	long bad = 0;
+
+	if (!want)
+		return -1;
+	for (size_t page = 0; page < region->pages; page += step) {
+		if (opts->uffd_policy != PFX_UFFD_ZERO)
+			source_page(want, page, region->page_size);
+		bad += !page_holds(region->base + page * region->page_size, region->page_size, want);
+	}
+	free(want);
+	return bad;
+}
+
+static int end_uffd(const struct options *opts, const struct region *region,
+		    struct report *report, int status)
+{
+	struct pfx_uffd_stats stats = { 0 };
+	int err = finish_recorder(&stats);
+	long bad;
+
+	free(uffd.snapshot);
+	uffd.snapshot = NULL;
+	if (err)
+		return fail_with("--uffd: recording", -err);
+	report_add(report, " uffd=%s uffd_faults=%" PRIu64 " uffd_raced=%" PRIu64 " uffd_out=%s",
+		   pfx_uffd_policy_name(opts->uffd_policy), stats.faults, stats.raced, opts->uffd_out);
+	if (opts->mode == MODE_REPEAT || opts->mode == MODE_STEADY)
+		report_add(report, " tids=%ld", (long)current_tid());
+	if (status || opts->mode == MODE_STEADY)
+		return status;
+	bad = verify_pages(opts, region);
+	if (bad < 0)
+		return fail("calloc");
+	report_add(report, " verified=%d", bad == 0);
+	if (bad)
+		return complain(EXIT_FAILURE, "--uffd %s: %ld pages do not hold what the recorder served",
+				pfx_uffd_policy_name(opts->uffd_policy), bad);
+	return 0;
+}
+
 static int run_mode(const struct options *opts, struct region *region, struct report *report)
 {
 	switch (opts->mode) {
@@ -1358,6 +1642,22 @@ static int run_mode(const struct options *opts, struct region *region, struct re
 	return complain(EXIT_USAGE, "internal mode error; please report this");
 }
 
+/* argv joined by spaces (cut to fit). */
+static const char *join_command(char *buf, size_t size, int argc, char **argv)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < argc && used + 1 < size; i++) {
+		int n = snprintf(buf + used, size - used, "%s%s", i ? " " : "", argv[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n < size - used ? (size_t)n : size - used - 1;
+	}
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts = {
@@ -1371,11 +1671,16 @@ int main(int argc, char **argv)
 		.dir = "/var/tmp",
 	};
 	struct region region = { .fd = -1 };
+	char command[512];
 	struct report report = { .threads = 1 };
 	long page_size;
 	int status;
 
+	/* before getopt permutes argv */
+	opts.command = join_command(command, sizeof(command), argc, argv);
 	status = parse_options(argc, argv, &opts);
+	if (opts.uffd && !opts.uffd_out)
+		opts.uffd_out = "pfx.data";
 	if (status == PARSE_HELP)
 		return fflush(stdout) ? EXIT_FAILURE : 0;
 	if (status)
@@ -1386,7 +1691,11 @@ int main(int argc, char **argv)
 	region.page_size = (size_t)page_size;
 	if (opts.wait_start && (status = block_start_signal()))
 		return status;
+	if (opts.uffd && (status = catch_stop_signals()))
+		return status;
 	status = run_mode(&opts, &region, &report);
+	if (opts.uffd)
+		status = end_uffd(&opts, &region, &report, status);
 	if (status == 0 && opts.lock)
 		status = lock_region(&region);
 	if (status == 0) {

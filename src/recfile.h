@@ -107,7 +107,7 @@ struct pfx_rec_header {
 	uint64_t start_realtime_ns;	/* wall clock at start */
 	char kernel[128];		/* uname -r */
 	char command[512];		/* target command line or "pid N" */
-	char source[16];		/* "perf" or "tracefs" */
+	char source[16];		/* "perf", "tracefs" or "uffd" */
 	char events[256];		/* events used, comma-separated */
 };
 

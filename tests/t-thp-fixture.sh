@@ -24,13 +24,15 @@ make_root() {
 
 # --- every value of the files, and deltas once the files move on ---
 make_root "$TMP/r" smaps_rollup vmstat.old
-"$PFX" thp --root "$TMP/r" -p $sl --format json 1.5 2 >"$TMP/out" 2>"$TMP/err" &
+"$PFX" thp --root "$TMP/r" -p $sl --format json 3 2 >"$TMP/out" 2>"$TMP/err" &
 pfx=$!
 until grep -q '"type":"header"' "$TMP/out"; do
 	kill -0 $pfx 2>/dev/null || { cat "$TMP/err"; fail "pfx thp ended before its header"; }
 	sleep 0.02
 done
-# The baseline is taken: the target gains 3 huge pages (6144 kB of
+# The baseline is taken (the header follows it); the files change now,
+# within the 3 s before the first row (a rewrite takes milliseconds; the
+# interval leaves room for a stalled CI machine): the target gains 3 huge pages (6144 kB of
 # anonymous memory), the system moves from the old vmstat to the new (the
 # same inodes: pfx keeps the files open).
 sed -e 's/^AnonHugePages: *4096 kB/AnonHugePages:     10240 kB/' -e 's/^Anonymous: *4536 kB/Anonymous:         10680 kB/' \

@@ -202,8 +202,10 @@ int cmd_maps(int argc, char **argv)
 		return PFX_EXIT_ERROR;
 	}
 	if (t.n == 0) {
-		report_open_error(&o, -ENXIO);
-		err = -ENXIO;
+		/* No mappings: a kernel thread, or a process exiting right now
+		 * (it drops its memory before it is a zombie). */
+		err = pfx_proc_is_kernel_thread(o.pid) == 1 ? -ENXIO : -ESRCH;
+		report_open_error(&o, err);
 	}
 	t.pid = o.pid;
 	t.maps = maps;

@@ -359,13 +359,21 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 		err = pfx_wss_reset(w, &r);
 	}
 	pfx_wss_reading_clear(&r);
-	if (err == -ESRCH && pfx_target_poll_exit(t) == 0) {
-		pfx_err("process %d has no user address space (a kernel thread?); give a user process",
+	if (err == -ESRCH && pfx_proc_is_kernel_thread(run->pid) == 1) {
+		pfx_err("process %d has no user address space (a kernel thread); give a user process",
 			(int)run->pid);
 		return err;
 	}
-	if (err == -ESRCH || (err && pfx_target_poll_exit(t) == 1))
+	if (err == -ESRCH) {
+		/* An exiting process drops its memory a moment before it is
+		 * reported exited (a zombie): wait for that, so the exit is
+		 * told as such. */
+		pfx_target_sleep_until(t, pfx_now_ns() + 1000000000ull);
+		pfx_target_poll_exit(t);
+		err = 0;
+	} else if (err && pfx_target_poll_exit(t) == 1) {
 		err = 0;	/* the target exited between two checks */
+	}
 	if (err) {
 		pfx_err("measuring process %d failed: %s", (int)run->pid, strerror(-err));
 		return err;

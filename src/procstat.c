@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Field numbers from proc(5), counted from 1 (pid). */
-enum { STAT_MINFLT = 10, STAT_CMINFLT = 11, STAT_MAJFLT = 12, STAT_CMAJFLT = 13 };
+enum { STAT_FLAGS = 9, STAT_MINFLT = 10, STAT_CMINFLT = 11, STAT_MAJFLT = 12, STAT_CMAJFLT = 13 };
 
 int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *comm,
 			size_t comm_size)
@@ -43,6 +43,7 @@ int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *com
 	}
 	if (field != STAT_CMAJFLT)
 		return -EINVAL;
+	out->flags = fields[STAT_FLAGS];
 	out->minor = fields[STAT_MINFLT];
 	out->major = fields[STAT_MAJFLT];
 	out->child_minor = fields[STAT_CMINFLT];
@@ -68,6 +69,16 @@ int pfx_proc_read_faults(pid_t pid, pid_t tid, struct pfx_proc_faults *out)
 	if (n < 0)
 		return n == -ENOENT ? -ESRCH : (int)n;
 	return pfx_proc_parse_stat(buf, out, NULL, 0);
+}
+
+int pfx_proc_is_kernel_thread(pid_t pid)
+{
+	struct pfx_proc_faults st;
+	int err = pfx_proc_read_faults(pid, 0, &st);
+
+	if (err < 0)
+		return err;
+	return (st.flags & PFX_PF_KTHREAD) != 0;
 }
 
 int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size)

@@ -244,6 +244,7 @@ const char *pfx_thp_policy_note(const struct pfx_thp_policy *p)
 
 struct pfx_thp_source {
 	const char *root;
+	pid_t pid;		/* the target, for reopening after its execve */
 	int rollup_fd, numa_fd, vmstat_fd;	/* in this order: close() walks them */
 	const char *missing;	/* the file an -ENOENT was about */
 	char *buf;		/* the last file read, reused */
@@ -282,6 +283,7 @@ int pfx_thp_source_open(const char *root, struct pfx_thp_source **out)
 
 int pfx_thp_source_open_target(struct pfx_thp_source *s, pid_t pid)
 {
+	s->pid = pid;
 	s->rollup_fd = open_target_file(s->root, pid, "smaps_rollup");
 	if (s->rollup_fd < 0) {
 		s->missing = "/proc/PID/smaps_rollup";
@@ -314,10 +316,38 @@ static int read_whole(struct pfx_thp_source *s, int fd)
 	return n == 0 ? -ESRCH : 0;
 }
 
+/* An open smaps_rollup or numa_maps shows the address space it was opened
+ * on, and reads empty once that is gone: the process exited, or it called
+ * execve (attached between a fork and its exec).  Open them again: the
+ * new ones show the new address space, or fail if the process is gone. */
+static int reopen_target(struct pfx_thp_source *s)
+{
+	int rollup = open_target_file(s->root, s->pid, "smaps_rollup");
+	int numa = s->numa_fd >= 0 ? open_target_file(s->root, s->pid, "numa_maps") : -1;
+
+	if (rollup < 0 || (s->numa_fd >= 0 && numa < 0)) {
+		if (rollup >= 0)
+			close(rollup);
+		if (numa >= 0)
+			close(numa);
+		return -ESRCH;
+	}
+	close(s->rollup_fd);
+	s->rollup_fd = rollup;
+	if (numa >= 0) {
+		close(s->numa_fd);
+		s->numa_fd = numa;
+	}
+	return 0;
+}
+
 int pfx_thp_read_target(struct pfx_thp_source *s, struct pfx_thp_rollup *rollup,
 			struct pfx_numa_usage *numa)
 {
 	int err = read_whole(s, s->rollup_fd);
+
+	if (err == -ESRCH && reopen_target(s) == 0)
+		err = read_whole(s, s->rollup_fd);
 
 	if (!err)
 		err = pfx_thp_parse_rollup(s->buf, rollup);

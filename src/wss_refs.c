@@ -15,6 +15,8 @@
 struct pfx_wss_refs {
 	int clear_fd;
 	int smaps_fd;
+	const char *root;	/* for reopening smaps after an execve */
+	pid_t pid;
 	char *buf;	/* the last smaps text, reused */
 	size_t cap;
 };
@@ -33,6 +35,8 @@ int pfx_wss_refs_open(const char *root, pid_t pid, struct pfx_wss_refs **out)
 
 	if (!refs)
 		return -ENOMEM;
+	refs->root = root;
+	refs->pid = pid;
 	refs->clear_fd = open_proc_file(root, pid, "clear_refs", O_WRONLY);
 	refs->smaps_fd = open_proc_file(root, pid, "smaps", O_RDONLY);
 	err = refs->clear_fd < 0 ? refs->clear_fd : refs->smaps_fd < 0 ? refs->smaps_fd : 0;
@@ -82,11 +86,23 @@ int pfx_wss_refs_read(struct pfx_wss_refs *refs, bool by_mapping, struct pfx_wss
 {
 	ssize_t len = read_smaps(refs);
 
+	/* An open smaps shows the address space it was opened on: empty once
+	 * that is gone.  Either the process exited (or is exiting), or it
+	 * called execve since (attached between a shell's fork and exec, say):
+	 * then a new open shows the new one. */
+	if (len == 0) {
+		int fd = open_proc_file(refs->root, refs->pid, "smaps", O_RDONLY);
+
+		if (fd < 0)
+			return fd;
+		close(refs->smaps_fd);
+		refs->smaps_fd = fd;
+		len = read_smaps(refs);
+	}
 	if (len < 0)
 		return (int)len;
-	/* An exited process (or one being reaped) has no mm: empty smaps. */
 	if (len == 0)
-		return -ESRCH;
+		return -ESRCH;	/* no address space now: exited, or exiting */
 	return pfx_wss_refs_parse_smaps(refs->buf, by_mapping, r);
 }
 

@@ -25,7 +25,9 @@
 
 struct pfx_wss_refs;
 
-/* Open ROOT/proc/PID/clear_refs (write) and smaps (read).  0 or -errno:
+/* Open ROOT/proc/PID/clear_refs (write) and smaps (read); root (NULL for
+ * none) must stay valid while open: smaps is opened again after an execve
+ * of the target.  0 or -errno:
  * -ESRCH no such process, -EACCES not allowed. */
 int pfx_wss_refs_open(const char *root, pid_t pid, struct pfx_wss_refs **out);
 /* Clear the referenced bits.  0 or -errno (-ESRCH: the process exited). */

@@ -102,6 +102,15 @@ rss=$(json_field rss_bytes "$TMP/exit.json")
 window=$(json_field window_s "$TMP/exit.json")
 awk -v w="$window" 'BEGIN { exit !(w > 0.29 && w < 0.6) }' || fail "window $window s for INTERVAL 0.3"
 
+# --- the target calls execve while watched (attached between a fork and
+# its exec): sampling goes on in the new address space until the exit ---
+sh -c 'sleep 0.6; exec sleep 1' & execer=$!
+expect_exit 0 "$PFX" wss --format json -o "$TMP/exec.json" -p $execer 0.2
+wait $execer
+grep -q "process $execer exited; stopped after [0-9]* samples" "$TMP/err" || fail "exec: $(cat "$TMP/err")"
+n=$(grep -c '"type":"sample"' "$TMP/exec.json")
+[ "$n" -ge 6 ] || fail "exec: $n samples over 1.6 s at 0.2 s: sampling stopped at the execve"
+
 # --- a reader that goes away (| head) stops pfx wss quietly and at once ---
 start=$(date +%s)
 "$PFX" wss 0.1 -- sleep 10 2>"$TMP/err" | head -n 4 >"$TMP/out"

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "page_states.h"
 #include "pagemap.h"
-#include "wss.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,12 +51,12 @@ int pfx_page_reader_open(const char *root, pid_t pid, struct pfx_page_reader **o
 	r->kpageflags_fd = -1;
 	r->zero_pfn = UINT64_MAX;
 	r->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
-	r->pagemap_fd = pfx_wss_open_path(root, O_RDONLY, "/proc/%d/pagemap", (int)pid);
+	r->pagemap_fd = pfx_open_under_root(root, O_RDONLY, "/proc/%d/pagemap", (int)pid);
 	if (r->pagemap_fd == -ENOENT || r->pagemap_fd == -ESRCH) {
 		/* Without the process its directory is gone too.  With it, a
 		 * missing pagemap is the kernel's lack, and ESRCH is a process
 		 * without an mm (a kernel thread). */
-		int dir = pfx_wss_open_path(root, O_RDONLY | O_DIRECTORY, "/proc/%d", (int)pid);
+		int dir = pfx_open_under_root(root, O_RDONLY | O_DIRECTORY, "/proc/%d", (int)pid);
 
 		if (dir < 0)
 			r->pagemap_fd = -ESRCH;
@@ -76,7 +76,7 @@ int pfx_page_reader_open(const char *root, pid_t pid, struct pfx_page_reader **o
 		pfx_page_reader_close(r);
 		return err;
 	}
-	r->kpageflags_fd = pfx_wss_open_path(root, O_RDONLY, "/proc/kpageflags");
+	r->kpageflags_fd = pfx_open_under_root(root, O_RDONLY, "/proc/kpageflags");
 	if (r->kpageflags_fd == -ENOENT)
 		r->physical = PFX_PHYSICAL_NO_KPAGEFLAGS;
 	else if (r->kpageflags_fd < 0)

@@ -3,7 +3,6 @@
 #include "config.h"
 #include "thp_stats.h"
 #include "util.h"
-#include "wss.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -251,21 +250,6 @@ struct pfx_thp_source {
 	size_t cap;
 };
 
-static int open_target_file(const char *root, pid_t pid, const char *name)
-{
-	int fd = pfx_wss_open_path(root, O_RDONLY, "/proc/%d/%s", (int)pid, name);
-	int dir;
-
-	if (fd != -ENOENT)
-		return fd;
-	/* No such file: is it the process or the kernel that lacks it? */
-	dir = pfx_wss_open_path(root, O_RDONLY | O_DIRECTORY, "/proc/%d", (int)pid);
-	if (dir < 0)
-		return -ESRCH;
-	close(dir);
-	return -ENOENT;
-}
-
 int pfx_thp_source_open(const char *root, struct pfx_thp_source **out)
 {
 	struct pfx_thp_source *s = calloc(1, sizeof(*s));
@@ -275,7 +259,7 @@ int pfx_thp_source_open(const char *root, struct pfx_thp_source **out)
 		return -ENOMEM;
 	s->rollup_fd = s->numa_fd = -1;
 	s->root = root;
-	s->vmstat_fd = pfx_wss_open_path(root, O_RDONLY, "/proc/vmstat");
+	s->vmstat_fd = pfx_open_under_root(root, O_RDONLY, "/proc/vmstat");
 	if (s->vmstat_fd == -ENOENT)
 		s->missing = "/proc/vmstat";
 	return s->vmstat_fd < 0 ? s->vmstat_fd : 0;
@@ -284,12 +268,12 @@ int pfx_thp_source_open(const char *root, struct pfx_thp_source **out)
 int pfx_thp_source_open_target(struct pfx_thp_source *s, pid_t pid)
 {
 	s->pid = pid;
-	s->rollup_fd = open_target_file(s->root, pid, "smaps_rollup");
+	s->rollup_fd = pfx_proc_open(s->root, pid, "smaps_rollup", O_RDONLY);
 	if (s->rollup_fd < 0) {
 		s->missing = "/proc/PID/smaps_rollup";
 		return s->rollup_fd;
 	}
-	s->numa_fd = open_target_file(s->root, pid, "numa_maps");
+	s->numa_fd = pfx_proc_open(s->root, pid, "numa_maps", O_RDONLY);
 	if (s->numa_fd == -ENOENT)
 		return 0;	/* no CONFIG_NUMA: placement absent */
 	return s->numa_fd < 0 ? s->numa_fd : 0;
@@ -316,29 +300,15 @@ static int read_whole(struct pfx_thp_source *s, int fd)
 	return n == 0 ? -ESRCH : 0;
 }
 
-/* An open smaps_rollup or numa_maps shows the address space it was opened
- * on, and reads empty once that is gone: the process exited, or it called
- * execve (attached between a fork and its exec).  Open them again: the
- * new ones show the new address space, or fail if the process is gone. */
+/* Empty files: the process exited, or it called execve (attached between
+ * a fork and its exec): the new address space needs new opens. */
 static int reopen_target(struct pfx_thp_source *s)
 {
-	int rollup = open_target_file(s->root, s->pid, "smaps_rollup");
-	int numa = s->numa_fd >= 0 ? open_target_file(s->root, s->pid, "numa_maps") : -1;
+	int err = pfx_proc_reopen(&s->rollup_fd, s->root, s->pid, "smaps_rollup");
 
-	if (rollup < 0 || (s->numa_fd >= 0 && numa < 0)) {
-		if (rollup >= 0)
-			close(rollup);
-		if (numa >= 0)
-			close(numa);
-		return -ESRCH;
-	}
-	close(s->rollup_fd);
-	s->rollup_fd = rollup;
-	if (numa >= 0) {
-		close(s->numa_fd);
-		s->numa_fd = numa;
-	}
-	return 0;
+	if (!err && s->numa_fd >= 0)
+		err = pfx_proc_reopen(&s->numa_fd, s->root, s->pid, "numa_maps");
+	return err;
 }
 
 int pfx_thp_read_target(struct pfx_thp_source *s, struct pfx_thp_rollup *rollup,

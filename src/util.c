@@ -299,3 +299,46 @@ bool pfx_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+int pfx_open_under_root(const char *root, int flags, const char *fmt, ...)
+{
+	char rel[PATH_MAX], full[PATH_MAX];
+	va_list ap;
+	int n, fd;
+
+	va_start(ap, fmt);
+	n = vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof(rel) ||
+	    snprintf(full, sizeof(full), "%s%s", root ? root : "", rel) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int pfx_proc_open(const char *root, pid_t pid, const char *name, int flags)
+{
+	int fd = pfx_open_under_root(root, flags, "/proc/%d/%s", (int)pid, name);
+	int dir;
+
+	if (fd != -ENOENT)
+		return fd;
+	/* No such file: is it the process or the kernel that lacks it? */
+	dir = pfx_open_under_root(root, O_RDONLY | O_DIRECTORY, "/proc/%d", (int)pid);
+	if (dir < 0)
+		return -ESRCH;
+	close(dir);
+	return -ENOENT;
+}
+
+int pfx_proc_reopen(int *fd, const char *root, pid_t pid, const char *name)
+{
+	int fresh = pfx_proc_open(root, pid, name, O_RDONLY);
+
+	if (fresh < 0)
+		return fresh == -ENOENT ? -ESRCH : fresh;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = fresh;
+	return 0;
+}

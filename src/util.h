@@ -26,6 +26,19 @@ void pfx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * it returned (':' for a missing value when optstring starts with ':',
  * '?' otherwise), word is argv[optind - 1].  Names the option as typed
  * and where the help is ('pfx COMMAND --help'). */
+/* open(2) of the file ROOT/<fmt...> (NULL or "" root: the real system;
+ * fixtures for tests otherwise).  fd or -errno. */
+int pfx_open_under_root(const char *root, int flags, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Open ROOT/proc/PID/NAME.  fd, -ESRCH when the process is gone, -ENOENT
+ * when it is there but the file is not (the kernel lacks it), -errno. */
+int pfx_proc_open(const char *root, pid_t pid, const char *name, int flags);
+/* Open ROOT/proc/PID/NAME read-only again in place of *fd.  A /proc file
+ * of a process's memory (smaps, smaps_rollup, numa_maps) shows the address
+ * space it was opened on and reads empty once that is gone: after an
+ * execve a new open shows the new one.  0, or -ESRCH when the process is
+ * gone (*fd untouched), -errno. */
+int pfx_proc_reopen(int *fd, const char *root, pid_t pid, const char *name);
 void pfx_option_error(const char *command, int result, int short_opt, const char *word);
 
 /* Strict parsers: the whole string must be consumed.  0 or -EINVAL/-ERANGE. */

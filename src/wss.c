@@ -8,8 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,25 +76,9 @@ int pfx_wss_reading_add_mapping(struct pfx_wss_reading *r, uint64_t start, uint6
 	return 0;
 }
 
-int pfx_wss_open_path(const char *root, int flags, const char *fmt, ...)
-{
-	char rel[PATH_MAX], full[PATH_MAX];
-	va_list ap;
-	int n, fd;
-
-	va_start(ap, fmt);
-	n = vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= (int)sizeof(rel) ||
-	    snprintf(full, sizeof(full), "%s%s", root ? root : "", rel) >= (int)sizeof(full))
-		return -ENAMETOOLONG;
-	fd = open(full, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 int pfx_wss_idle_probe(const char *root)
 {
-	int fd = pfx_wss_open_path(root, O_RDWR, "%s", PFX_PAGE_IDLE_BITMAP);
+	int fd = pfx_open_under_root(root, O_RDWR, "%s", PFX_PAGE_IDLE_BITMAP);
 
 	if (fd < 0)
 		return fd;

@@ -67,11 +67,6 @@ void pfx_wss_reading_clear(struct pfx_wss_reading *r);
 int pfx_wss_reading_add_mapping(struct pfx_wss_reading *r, uint64_t start, uint64_t end,
 				const char *name, const struct pfx_wss_bytes *bytes);
 
-/* open(2) of the file ROOT/<fmt...> ("" root: the real system).
- * fd or -errno. */
-int pfx_wss_open_path(const char *root, int flags, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* Why a method was chosen, for the output header. */
 struct pfx_wss_choice {
 	enum pfx_wss_method method;	/* PFX_WSS_IDLE or PFX_WSS_REFS */

@@ -65,7 +65,7 @@ struct pfx_wss_idle {
 
 static int open_or_esrch(const char *root, pid_t pid, const char *name)
 {
-	int fd = pfx_wss_open_path(root, O_RDONLY, "/proc/%d/%s", (int)pid, name);
+	int fd = pfx_open_under_root(root, O_RDONLY, "/proc/%d/%s", (int)pid, name);
 
 	return fd == -ENOENT ? -ESRCH : fd;
 }
@@ -81,7 +81,7 @@ int pfx_wss_idle_open(const char *root, pid_t pid, struct pfx_wss_idle **out)
 	w->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
 	w->zero_pfn = NO_PFN;
 	/* The bitmap first: its absence is the answer "kernel lacks it". */
-	w->bitmap_fd = pfx_wss_open_path(root, O_RDWR, "%s", PFX_PAGE_IDLE_BITMAP);
+	w->bitmap_fd = pfx_open_under_root(root, O_RDWR, "%s", PFX_PAGE_IDLE_BITMAP);
 	if (w->bitmap_fd < 0)
 		err = w->bitmap_fd;
 	if (!err) {
@@ -90,7 +90,7 @@ int pfx_wss_idle_open(const char *root, pid_t pid, struct pfx_wss_idle **out)
 			err = w->pagemap_fd;
 	}
 	if (!err) {
-		w->kpageflags_fd = pfx_wss_open_path(root, O_RDONLY, "/proc/kpageflags");
+		w->kpageflags_fd = pfx_open_under_root(root, O_RDONLY, "/proc/kpageflags");
 		if (w->kpageflags_fd < 0)
 			err = w->kpageflags_fd;
 	}

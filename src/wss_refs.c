@@ -23,7 +23,7 @@ struct pfx_wss_refs {
 
 static int open_proc_file(const char *root, pid_t pid, const char *name, int flags)
 {
-	int fd = pfx_wss_open_path(root, flags, "/proc/%d/%s", (int)pid, name);
+	int fd = pfx_open_under_root(root, flags, "/proc/%d/%s", (int)pid, name);
 
 	return fd == -ENOENT ? -ESRCH : fd;
 }
@@ -91,12 +91,10 @@ int pfx_wss_refs_read(struct pfx_wss_refs *refs, bool by_mapping, struct pfx_wss
 	 * called execve since (attached between a shell's fork and exec, say):
 	 * then a new open shows the new one. */
 	if (len == 0) {
-		int fd = open_proc_file(refs->root, refs->pid, "smaps", O_RDONLY);
+		int err = pfx_proc_reopen(&refs->smaps_fd, refs->root, refs->pid, "smaps");
 
-		if (fd < 0)
-			return fd;
-		close(refs->smaps_fd);
-		refs->smaps_fd = fd;
+		if (err < 0)
+			return err;
 		len = read_smaps(refs);
 	}
 	if (len < 0)

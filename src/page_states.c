@@ -107,6 +107,14 @@ void pfx_page_reader_close(struct pfx_page_reader *r)
 	free(r);
 }
 
+void pfx_page_reader_virtual_only(struct pfx_page_reader *r)
+{
+	if (r->kpageflags_fd >= 0)
+		close(r->kpageflags_fd);
+	r->kpageflags_fd = -1;
+	r->physical = PFX_PHYSICAL_SKIPPED;
+}
+
 enum pfx_page_physical pfx_page_reader_physical(const struct pfx_page_reader *r)
 {
 	return r->physical;
@@ -190,11 +198,15 @@ static int count_entries(struct pfx_page_reader *r, uint64_t vpn, uint64_t end_v
 					out->swap++;
 				continue;
 			}
-			if (*physical && pfn == r->zero_pfn) {
+			/* zero_pfn is only known where PFNs are shown to us. */
+			if (pfn == r->zero_pfn) {
 				out->zero++;
 				continue;
 			}
 			out->rss++;
+			out->file += (e & PFX_PM_FILE) != 0;
+			out->softdirty += (e & PFX_PM_SOFT_DIRTY) != 0;
+			out->softdirty_file += (e & PFX_PM_SOFT_DIRTY) && (e & PFX_PM_FILE);
 			/* A present page without a PFN: they are hidden from us. */
 			if (pfn == 0)
 				*physical = false;
@@ -285,5 +297,8 @@ void pfx_page_states_add(struct pfx_page_states *sum, const struct pfx_page_stat
 	sum->thp += s->thp;
 	sum->locked += s->locked;
 	sum->zero += s->zero;
+	sum->file += s->file;
+	sum->softdirty += s->softdirty;
+	sum->softdirty_file += s->softdirty_file;
 	sum->physical = sum->physical && s->physical;
 }

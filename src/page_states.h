@@ -36,6 +36,10 @@ struct pfx_page_states {
 	uint64_t pages;		/* virtual pages in the range */
 	uint64_t rss, swap;
 	uint64_t dirty, thp, locked, zero;	/* only when physical */
+	/* Of rss (from pagemap alone): file pages or shared memory
+	 * (PM_FILE), soft-dirty pages (bit 55: written since the last
+	 * clear_refs "4", or in a mapping created since), and both. */
+	uint64_t file, softdirty, softdirty_file;
 	bool physical;		/* PFNs and kpageflags were readable */
 };
 
@@ -44,6 +48,7 @@ enum pfx_page_physical {
 	PFX_PHYSICAL_KNOWN,
 	PFX_PHYSICAL_NO_KPAGEFLAGS,	/* no /proc/kpageflags */
 	PFX_PHYSICAL_DENIED,		/* PFNs hidden or kpageflags refused: not CAP_SYS_ADMIN */
+	PFX_PHYSICAL_SKIPPED,		/* pfx_page_reader_virtual_only(): not wanted */
 };
 
 struct pfx_page_reader;
@@ -55,6 +60,9 @@ struct pfx_page_reader;
  * pfx_page_reader_physical(). */
 int pfx_page_reader_open(const char *root, pid_t pid, struct pfx_page_reader **out);
 void pfx_page_reader_close(struct pfx_page_reader *r);
+/* Count only what pagemap tells (rss, swap, file, soft-dirty): no
+ * kpageflags reads, for callers that need no physical states. */
+void pfx_page_reader_virtual_only(struct pfx_page_reader *r);
 /* Whether the physical states can be counted, as known at open. */
 enum pfx_page_physical pfx_page_reader_physical(const struct pfx_page_reader *r);
 uint64_t pfx_page_reader_page_size(const struct pfx_page_reader *r);

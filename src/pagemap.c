@@ -1,6 +1,7 @@
 /* pagemap: ranged reads of /proc/PID/pagemap and /proc/kpageflags. */
 #include "config.h"
 #include "pagemap.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,4 +65,30 @@ int pfx_pagemap_zero_pfn(uint64_t *pfn)
 		return -EPERM;
 	*pfn = pfx_pm_pfn(entry);
 	return 0;
+}
+
+int pfx_pagemap_softdirty_probe(const char *root)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	volatile char *page = NULL;
+	uint64_t vpn = 0, entry = 0;
+	int fd, err;
+
+	/* A fixture tree answers with entry 0 of its proc/self/pagemap. */
+	if (!root || !*root) {
+		page = mmap(NULL, (size_t)page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			return -errno;
+		page[0] = 1;
+		vpn = (uintptr_t)page / (uint64_t)page_size;
+	}
+	fd = pfx_open_under_root(root, O_RDONLY | O_CLOEXEC, "/proc/self/pagemap");
+	err = fd < 0 ? fd : pfx_pagemap_read_entries(fd, vpn, 1, &entry);
+	if (fd >= 0)
+		close(fd);
+	if (page)
+		munmap((void *)page, (size_t)page_size);
+	if (err)
+		return err;
+	return (entry & PFX_PM_SOFT_DIRTY) ? 1 : 0;
 }

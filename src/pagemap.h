@@ -119,4 +119,12 @@ int pfx_pagemap_read_entries(int fd, uint64_t first, size_t count, uint64_t *out
  * 0 or -errno (-EPERM: PFNs hidden without CAP_SYS_ADMIN). */
 int pfx_pagemap_zero_pfn(uint64_t *pfn);
 
+/* Does the kernel keep soft-dirty bits (CONFIG_MEM_SOFT_DIRTY)?  A new
+ * mapping is soft-dirty as a whole (VM_SOFTDIRTY, mm/vma.c) and a written
+ * page gets the PTE bit; without the option bit 55 always reads 0.  So a
+ * page of our own, mapped and written just now, answers it.  Under a
+ * fixture ROOT, entry 0 of ROOT/proc/self/pagemap answers instead.
+ * 1 yes, 0 no, -errno. */
+int pfx_pagemap_softdirty_probe(const char *root);
+
 #endif

@@ -89,6 +89,8 @@ struct options {
 	bool wait_start;
 	unsigned long pause_end_ms;
 	bool lock;
+	bool read_hot;		/* hotcold: the hot loop only reads */
+	bool thp;		/* hotcold: a huge-page aligned MADV_HUGEPAGE region */
 	bool uffd;			/* --uffd: a userfaultfd recorder serves the region */
 	enum pfx_uffd_policy uffd_policy;
 	const char *uffd_out;		/* its record file */
@@ -208,6 +210,10 @@ static void print_help(void)
 	      "      --rounds R       repeat refault rounds (4)\n"
 	      "      --stride N       stride in pages (4)\n"
 	      "      --hot SIZE       hotcold hot part (SIZE/4)\n"
+	      "      --read-hot       hotcold: the hot loop reads its pages (default:\n"
+	      "                       read and write)\n"
+	      "      --thp            hotcold: a huge-page aligned region with\n"
+	      "                       MADV_HUGEPAGE (exit 77 without THP)\n"
 	      "      --seed N         random order seed (1)\n"
 	      "      --dir DIR        file mode temp file directory (/var/tmp)\n"
 	      "      --wait-start     print 'pfx-load: ready pid=PID', wait for SIGUSR1\n"
@@ -329,6 +335,8 @@ enum {
 	OPT_WAIT_START,
 	OPT_PAUSE_END,
 	OPT_LOCK,
+	OPT_READ_HOT,
+	OPT_THP,
 	OPT_UFFD,
 	OPT_UFFD_OUT,
 };
@@ -346,6 +354,8 @@ static const struct option long_options[] = {
 	{ "wait-start", no_argument, NULL, OPT_WAIT_START },
 	{ "pause-end", required_argument, NULL, OPT_PAUSE_END },
 	{ "lock", no_argument, NULL, OPT_LOCK },
+	{ "read-hot", no_argument, NULL, OPT_READ_HOT },
+	{ "thp", no_argument, NULL, OPT_THP },
 	{ "uffd", required_argument, NULL, OPT_UFFD },
 	{ "uffd-out", required_argument, NULL, OPT_UFFD_OUT },
 	{ "help", no_argument, NULL, 'h' },
@@ -428,6 +438,12 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 		return 0;
 	case OPT_LOCK:
 		opts->lock = true;
+		return 0;
+	case OPT_READ_HOT:
+		opts->read_hot = true;
+		return 0;
+	case OPT_THP:
+		opts->thp = true;
 		return 0;
 	case OPT_UFFD:
 		return parse_uffd_policy(opts, arg);
@@ -1332,7 +1348,9 @@ static int run_steady(const struct options *opts, struct region *region, struct 
 	return status;
 }
 
-/* Read and write, so both the accessed and the dirty view see it as hot. */
+/* Read and write by default, so both the accessed and the dirty
+ * (soft-dirty) views see the hot part as hot; --read-hot reads only, so
+ * only the accessed view does.  One byte per page, every millisecond. */
 static int keep_hot(const struct options *opts, const struct region *region, size_t hot_pages,
 		    unsigned long *passes)
 {
@@ -1340,14 +1358,35 @@ static int keep_hot(const struct options *opts, const struct region *region, siz
 	uint64_t nanoseconds = (uint64_t)((opts->seconds - (double)whole_seconds) * 1e9);
 	struct timespec deadline = timespec_after(monotonic_now(), whole_seconds, nanoseconds);
 	volatile char *base = region->base;
+	char sum = 0;
 	int status = 0;
 
 	for (*passes = 0; status == 0 && !timespec_reached(monotonic_now(), deadline); (*passes)++) {
-		for (size_t page = 0; page < hot_pages; page++)
-			base[page * region->page_size] = (char)(base[page * region->page_size] + 1);
+		if (opts->read_hot) {
+			for (size_t page = 0; page < hot_pages; page++)
+				sum = (char)(sum + base[page * region->page_size]);
+		} else {
+			for (size_t page = 0; page < hot_pages; page++)
+				base[page * region->page_size] = (char)(base[page * region->page_size] + 1);
+		}
 		status = sleep_ms(1);
 	}
+	(void)sum;
 	return status;
+}
+
+/* --thp: huge pages for the whole region, which must then start on a
+ * huge-page boundary (the sizes the tests use are multiples of it). */
+static int map_hotcold_region(const struct options *opts, struct region *region)
+{
+	int status;
+
+	if (!opts->thp)
+		return map_then_wait(opts, region);
+	status = thp_unavailable();
+	if (status == 0)
+		status = map_huge_aligned(region, opts->size, huge_page_size());
+	return status ? status : begin_phase(opts, region);
 }
 
 static int run_hotcold(const struct options *opts, struct region *region, struct report *report)
@@ -1357,17 +1396,21 @@ static int run_hotcold(const struct options *opts, struct region *region, struct
 	struct meter meter;
 	int status;
 
-	status = map_then_wait(opts, region);
+	status = map_hotcold_region(opts, region);
 	if (status)
 		return status;
 	hot_pages = round_up(opts->hot, region->page_size) / region->page_size;
+	if (hot_pages > region->pages)
+		hot_pages = region->pages;
 	meter_start(&meter);
 	write_every_page(region);
 	status = keep_hot(opts, region, hot_pages, &passes);
 	meter_stop(&meter, report);
-	report->expect_minor = region->pages;
-	report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu",
-		   hot_pages * region->page_size, region->len, passes);
+	report->expect_minor = opts->thp ? region->len / huge_page_size() : region->pages;
+	report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu access=%s", hot_pages * region->page_size,
+		   region->len, passes, opts->read_hot ? "read" : "write");
+	if (opts->thp)
+		report_add(report, " thp_bytes=%lld", anon_huge_bytes(region->base));
 	return status;
 }
 

@@ -1,6 +1,6 @@
-/* wss_refs: clear_refs + smaps "Referenced:", read in one go and parsed
- * without per-line allocations (a scan costs the kernel's page walk, not
- * ours). */
+/* wss_refs: smaps "Referenced:" (clear_refs is written by wss.c), read in
+ * one go and parsed without per-line allocations (a scan costs the
+ * kernel's page walk, not ours). */
 #include "config.h"
 #include "wss_refs.h"
 #include "maps.h"
@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 struct pfx_wss_refs {
-	int clear_fd;
 	int smaps_fd;
 	const char *root;	/* for reopening smaps after an execve */
 	pid_t pid;
@@ -37,9 +36,8 @@ int pfx_wss_refs_open(const char *root, pid_t pid, struct pfx_wss_refs **out)
 		return -ENOMEM;
 	refs->root = root;
 	refs->pid = pid;
-	refs->clear_fd = open_proc_file(root, pid, "clear_refs", O_WRONLY);
 	refs->smaps_fd = open_proc_file(root, pid, "smaps", O_RDONLY);
-	err = refs->clear_fd < 0 ? refs->clear_fd : refs->smaps_fd < 0 ? refs->smaps_fd : 0;
+	err = refs->smaps_fd < 0 ? refs->smaps_fd : 0;
 	if (err) {
 		pfx_wss_refs_close(refs);
 		return err;
@@ -52,19 +50,10 @@ void pfx_wss_refs_close(struct pfx_wss_refs *refs)
 {
 	if (!refs)
 		return;
-	if (refs->clear_fd >= 0)
-		close(refs->clear_fd);
 	if (refs->smaps_fd >= 0)
 		close(refs->smaps_fd);
 	free(refs->buf);
 	free(refs);
-}
-
-int pfx_wss_refs_reset(struct pfx_wss_refs *refs)
-{
-	/* "1": clear the referenced/accessed bits of all pages (not "4",
-	 * soft-dirty, which would measure writes only). */
-	return pfx_write_all(refs->clear_fd, "1", 1);
 }
 
 /* smaps is a seq_file with a one-page buffer: a read() shows records
@@ -124,7 +113,7 @@ static bool kb_field(const char *line, const char *key, size_t key_len, uint64_t
 
 struct smaps_mapping {
 	struct pfx_map_entry entry;
-	uint64_t rss, referenced, anonymous;
+	uint64_t rss, pss, referenced, anonymous;
 };
 
 static void split_referenced(const struct smaps_mapping *m, struct pfx_wss_bytes *b)
@@ -135,6 +124,7 @@ static void split_referenced(const struct smaps_mapping *m, struct pfx_wss_bytes
 	b->wss_anon = anon;
 	b->wss_file = m->referenced - anon;
 	b->rss = m->rss;
+	b->pss = m->pss;
 }
 
 static int finish_mapping(const struct smaps_mapping *m, bool by_mapping, struct pfx_wss_reading *r)
@@ -146,6 +136,7 @@ static int finish_mapping(const struct smaps_mapping *m, bool by_mapping, struct
 	r->total.wss_anon += b.wss_anon;
 	r->total.wss_file += b.wss_file;
 	r->total.rss += b.rss;
+	r->total.pss += b.pss;
 	if (!by_mapping)
 		return 0;
 	return pfx_wss_reading_add_mapping(r, m->entry.start, m->entry.end, m->entry.path, &b);
@@ -186,11 +177,15 @@ int pfx_wss_refs_parse_smaps(const char *text, bool by_mapping, struct pfx_wss_r
 				kb_field(line, KEY("Referenced:"), &m->referenced);
 		} else if (line[0] == 'A') {
 			kb_field(line, KEY("Anonymous:"), &m->anonymous);
+		} else if (line[0] == 'P') {
+			kb_field(line, KEY("Pss:"), &m->pss);
 		}
 		line = next;
 	}
 	if (!err && in_mapping)
 		err = finish_mapping(m, by_mapping, r);
+	if (!err)
+		r->has_pss = true;
 	free(m);
 	return err;
 }

@@ -1,10 +1,11 @@
 /* wss_refs: the working set from referenced bits, the wss.pl method.
  *
- * reset: write "1" to /proc/PID/clear_refs, which clears the accessed
- * (young) bit of every page table entry of the process and the
- * PG_referenced flag of its pages.  read: /proc/PID/smaps, whose
- * "Referenced:" line counts the pages whose bits are set again, i.e.
- * touched since the reset.
+ * reset (done by wss.c, with the TLB flush it needs, see wss.h): write
+ * "1" to /proc/PID/clear_refs, which clears the accessed (young) bit of
+ * every page table entry of the process and the PG_referenced flag of its
+ * pages.  read: /proc/PID/smaps, whose "Referenced:" line counts the pages
+ * whose bits are set again, i.e. touched since the reset; "Pss:" gives
+ * the PSS next to the RSS.
  *
  * Those bits are what the kernel's LRU reads to decide which pages stay
  * in memory, so clearing them makes recently used pages of the target
@@ -25,13 +26,10 @@
 
 struct pfx_wss_refs;
 
-/* Open ROOT/proc/PID/clear_refs (write) and smaps (read); root (NULL for
- * none) must stay valid while open: smaps is opened again after an execve
- * of the target.  0 or -errno:
+/* Open ROOT/proc/PID/smaps; root (NULL for none) must stay valid while
+ * open: smaps is opened again after an execve of the target.  0 or -errno:
  * -ESRCH no such process, -EACCES not allowed. */
 int pfx_wss_refs_open(const char *root, pid_t pid, struct pfx_wss_refs **out);
-/* Clear the referenced bits.  0 or -errno (-ESRCH: the process exited). */
-int pfx_wss_refs_reset(struct pfx_wss_refs *refs);
 /* Read smaps into r->total (and r->mappings with by_mapping).
  * 0 or -errno (-ESRCH: the process exited). */
 int pfx_wss_refs_read(struct pfx_wss_refs *refs, bool by_mapping, struct pfx_wss_reading *r);

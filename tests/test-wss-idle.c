@@ -10,11 +10,20 @@
  * page faulted in during the window, a page unmapped during it, swapped
  * entries, and hidden PFNs.
  *
+ * It also covers the soft-dirty side of wss.c on fixtures (this kernel
+ * has no soft-dirty): the inject method's written set and fault count,
+ * the written set that refs gets where the flush write-protects, the
+ * clear_refs writes of each method, and inject refused without
+ * soft-dirty.
+ *
  *   test-wss-idle                        run the tests
- *   test-wss-idle --make-fixture DIR PID MIB [--all-accessed]
+ *   test-wss-idle --make-fixture DIR PID MIB [--all-accessed] [--softdirty N]
  *       write a fixture of one anonymous mapping of MIB MiB with scattered
- *       PFNs for the shell test and the benchmark; --all-accessed links the
- *       bitmap to /dev/zero so every page reads as accessed. */
+ *       PFNs for the shell test and the benchmark (with proc/PID/clear_refs,
+ *       stat and smaps_rollup); --all-accessed links the bitmap to
+ *       /dev/zero so every page reads as accessed; --softdirty N makes it
+ *       a soft-dirty kernel whose every N-th page of the mapping is
+ *       soft-dirty. */
 #include "config.h"
 #include "pagemap.h"
 #include "util.h"
@@ -100,7 +109,7 @@ static uint64_t get_u64(const char *rel, uint64_t index)
 	return value;
 }
 
-static char pagemap_rel[64], maps_rel[64];
+static char pagemap_rel[64], maps_rel[64], clear_refs_rel[64], stat_rel[64];
 static const char bitmap_rel[] = PFX_PAGE_IDLE_BITMAP;
 static const char kpageflags_rel[] = "/proc/kpageflags";
 
@@ -111,6 +120,35 @@ static void write_file(const char *rel, const char *text)
 	if (pfx_write_all(fd, text, strlen(text)))
 		die("write");
 	close(fd);
+}
+
+/* The fake process's fault counters: minflt = minor, majflt = 0. */
+static void set_faults(pid_t pid, uint64_t minor)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "%d (fake proc) S 1 %d %d 0 -1 4194304 %llu 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n",
+		 (int)pid, (int)pid, (int)pid, (unsigned long long)minor);
+	write_file(stat_rel, text);
+}
+
+static void read_file(const char *rel, char *buf, size_t size)
+{
+	int fd = open_in_root(rel, O_RDONLY);
+	ssize_t n = read(fd, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
+/* A soft-dirty kernel, to pfx_pagemap_softdirty_probe(). */
+static void make_softdirty_kernel(void)
+{
+	char dir[512];
+
+	snprintf(dir, sizeof(dir), "%s/proc/self", root);
+	mkdirs(dir);
+	put_u64("/proc/self/pagemap", 0, PFX_PM_PRESENT | PFX_PM_SOFT_DIRTY | 1);
 }
 
 static void make_tree(pid_t pid)
@@ -125,6 +163,12 @@ static void make_tree(pid_t pid)
 	mkdirs(dir);
 	close(open_in_root(pagemap_rel, O_WRONLY | O_CREAT | O_TRUNC));
 	close(open_in_root(kpageflags_rel, O_WRONLY | O_CREAT | O_TRUNC));
+	snprintf(clear_refs_rel, sizeof(clear_refs_rel), "/proc/%d/clear_refs", (int)pid);
+	snprintf(stat_rel, sizeof(stat_rel), "/proc/%d/stat", (int)pid);
+	snprintf(dir, sizeof(dir), "/proc/%d/smaps_rollup", (int)pid);
+	close(open_in_root(clear_refs_rel, O_WRONLY | O_CREAT | O_TRUNC));
+	write_file(dir, "10000000-7fff00000000 ---p 00000000 00:00 0 [rollup]\nRss: 4096 kB\nPss: 2048 kB\n");
+	set_faults(pid, 1000);
 }
 
 /* --- the page tables of the fake process --- */
@@ -313,6 +357,110 @@ static void test_windows(void)
 	pfx_wss_idle_close(w);
 }
 
+/* --- soft-dirty: inject, and refs's written set where the flush write-protects --- */
+
+/* The kernel's side of a window: the pages written get their soft-dirty
+ * bit back, each after one (write-protect) fault. */
+static void write_pages(uint64_t addr, int first, int count, uint64_t faults_after)
+{
+	for (int i = first; i < first + count; i++)
+		map_page(addr, (uint64_t)i, A_PFN(i), PFX_PM_EXCLUSIVE | PFX_PM_SOFT_DIRTY);
+	set_faults(PID, faults_after);
+}
+
+static void test_softdirty(void)
+{
+	struct pfx_wss_config cfg = { .method = PFX_WSS_INJECT, .root = root, .pid = PID, .by_mapping = true };
+	struct pfx_wss_reading r = { 0 };
+	const struct pfx_wss_mapping *a;
+	char text[64], path[512];
+	struct pfx_wss w;
+	int err;
+
+	/* Without soft-dirty (no proc/self/pagemap in the tree): refused. */
+	CHECK(pfx_wss_open(&w, &cfg) == -EOPNOTSUPP, "inject without soft-dirty was not refused");
+	make_softdirty_kernel();
+	write_file(maps_rel, "10000000-10040000 rw-p 00000000 00:00 0 \n"
+			     "11000000-11010000 r--p 00000000 fe:00 1234                       /usr/lib/fake.so\n");
+	for (int i = 0; i < 64; i++)
+		map_page(A_START, (uint64_t)i, A_PFN(i), PFX_PM_EXCLUSIVE | PFX_PM_SOFT_DIRTY);
+	for (int i = 0; i < 16; i++)
+		map_page(B_START, (uint64_t)i, B_PFN + (uint64_t)i, PFX_PM_FILE);
+	write_file(clear_refs_rel, "");
+	set_faults(PID, 1000);
+
+	err = pfx_wss_open(&w, &cfg);
+	CHECK(err == 0, "open inject: %s", strerror(-err));
+	if (err)
+		return;
+	CHECK(w.traits.softdirty && w.traits.flush && w.traits.write_protects && !w.traits.lower_bound &&
+	      !w.traits.perturbs_reclaim, "inject traits");
+	CHECK(pfx_wss_reset(&w, &r) == 0, "inject reset");
+	read_file(clear_refs_rel, text, sizeof(text));
+	CHECK(strcmp(text, "4") == 0, "inject reset wrote '%s' to clear_refs, expected '4'", text);
+	/* The "kernel" clears every soft-dirty bit; then 10 anon pages and one
+	 * file page are written, 11 faults. */
+	for (int i = 0; i < 64; i++)
+		map_page(A_START, (uint64_t)i, A_PFN(i), PFX_PM_EXCLUSIVE);
+	write_pages(A_START, 5, 10, 1011);
+	map_page(B_START, 2, B_PFN + 2, PFX_PM_FILE | PFX_PM_SOFT_DIRTY);
+	CHECK(pfx_wss_read(&w, &r) == 0, "inject read");
+	expect_pages("inject wss = written", r.total.wss, 11);
+	expect_pages("inject written", r.total.written, 11);
+	expect_pages("inject anon", r.total.wss_anon, 10);
+	expect_pages("inject file", r.total.wss_file, 1);
+	expect_pages("inject rss", r.total.rss, 64 + 16);
+	CHECK(r.has_written && r.has_faults && r.faults == 11, "faults in the window: %llu, expected 11",
+	      (unsigned long long)r.faults);
+	CHECK(r.has_pss && r.total.pss == 2048 * 1024, "PSS from smaps_rollup");
+	a = find_mapping(&r, A_START);
+	CHECK(a && a->bytes.written == 10 * page_size, "anon mapping written");
+	/* Read again without a reset: the same window, longer. */
+	write_pages(A_START, 20, 1, 1012);
+	CHECK(pfx_wss_read(&w, &r) == 0 && r.total.written == 12 * page_size && r.faults == 12,
+	      "cumulative read: %llu bytes, %llu faults", (unsigned long long)r.total.written,
+	      (unsigned long long)r.faults);
+	pfx_wss_reading_clear(&r);
+	pfx_wss_close(&w);
+
+	/* refs on the soft-dirty kernel: "1" then "4" per reset, and the
+	 * written set comes with the referenced one. */
+	snprintf(path, sizeof(path), "/proc/%d/smaps", PID);
+	write_file(path, "10000000-10040000 rw-p 00000000 00:00 0 \nRss: 256 kB\nPss: 128 kB\n"
+			 "Referenced: 80 kB\nAnonymous: 256 kB\n");
+	write_file(clear_refs_rel, "");
+	cfg.method = PFX_WSS_REFS;
+	err = pfx_wss_open(&w, &cfg);
+	CHECK(err == 0, "open refs: %s", strerror(-err));
+	if (err)
+		return;
+	CHECK(w.traits.write_protects && w.traits.perturbs_reclaim, "refs traits on a soft-dirty kernel");
+	CHECK(pfx_wss_reset(&w, &r) == 0 && pfx_wss_reset(&w, &r) == 0, "refs resets");
+	read_file(clear_refs_rel, text, sizeof(text));
+	CHECK(strcmp(text, "1414") == 0, "refs resets wrote '%s', expected '1414'", text);
+	CHECK(pfx_wss_read(&w, &r) == 0, "refs read");
+	expect_pages("refs wss", r.total.wss, 20);
+	expect_pages("refs written (soft-dirty)", r.total.written, 12);
+	CHECK(r.has_pss && r.total.pss == 128 * 1024, "refs PSS from smaps");
+	a = find_mapping(&r, A_START);
+	CHECK(a && a->bytes.written == 11 * page_size && a->bytes.pss == 128 * 1024, "refs mapping written/PSS");
+	pfx_wss_reading_clear(&r);
+	pfx_wss_close(&w);
+
+	/* --no-flush: "1" only, a lower bound, no soft-dirty reading. */
+	write_file(clear_refs_rel, "");
+	cfg.no_flush = true;
+	CHECK(pfx_wss_open(&w, &cfg) == 0, "open refs --no-flush");
+	CHECK(w.traits.lower_bound && !w.traits.flush && !w.traits.write_protects && !w.sd, "no-flush traits");
+	CHECK(pfx_wss_reset(&w, &r) == 0 && pfx_wss_read(&w, &r) == 0 && !r.has_written, "no-flush window");
+	read_file(clear_refs_rel, text, sizeof(text));
+	CHECK(strcmp(text, "1") == 0, "no-flush reset wrote '%s', expected '1'", text);
+	pfx_wss_reading_clear(&r);
+	pfx_wss_close(&w);
+	snprintf(path, sizeof(path), "%s/proc/self/pagemap", root);
+	unlink(path);
+}
+
 static void test_open_errors(void)
 {
 	struct pfx_wss_idle *w = NULL;
@@ -330,7 +478,7 @@ static void test_open_errors(void)
 
 /* --- fixture maker --- */
 
-static int make_fixture(const char *dir, pid_t pid, uint64_t mib, bool all_accessed)
+static int make_fixture(const char *dir, pid_t pid, uint64_t mib, bool all_accessed, uint64_t softdirty_every)
 {
 	uint64_t pages = (mib << 20) / page_size, space = 1;
 	uint64_t *entries;
@@ -350,7 +498,10 @@ static int make_fixture(const char *dir, pid_t pid, uint64_t mib, bool all_acces
 	if (!entries)
 		die("malloc");
 	for (uint64_t i = 0; i < pages; i++)
-		entries[i] = PFX_PM_PRESENT | PFX_PM_EXCLUSIVE | (0x100000 + (i * 2654435761u) % space);
+		entries[i] = PFX_PM_PRESENT | PFX_PM_EXCLUSIVE | (0x100000 + (i * 2654435761u) % space) |
+			     (softdirty_every && i % softdirty_every == 0 ? PFX_PM_SOFT_DIRTY : 0);
+	if (softdirty_every)
+		make_softdirty_kernel();
 	fd = open_in_root(pagemap_rel, O_WRONLY);
 	if (pwrite(fd, entries, pages * 8, (off_t)(vpn(A_START, 0) * 8)) != (ssize_t)(pages * 8))
 		die("pwrite pagemap");
@@ -367,14 +518,23 @@ int main(int argc, char **argv)
 {
 	page_size = (uint64_t)sysconf(_SC_PAGESIZE);
 	if (argc >= 5 && strcmp(argv[1], "--make-fixture") == 0) {
-		uint64_t mib;
+		uint64_t mib, every = 0;
+		bool all_accessed = false, bad = false;
 		pid_t pid;
 
-		if (pfx_parse_pid(argv[3], &pid) || pfx_parse_u64(argv[4], &mib) || mib == 0) {
-			fprintf(stderr, "usage: test-wss-idle --make-fixture DIR PID MIB [--all-accessed]\n");
+		for (int i = 5; i < argc && !bad; i++) {
+			if (strcmp(argv[i], "--all-accessed") == 0)
+				all_accessed = true;
+			else if (strcmp(argv[i], "--softdirty") == 0 && i + 1 < argc)
+				bad = pfx_parse_u64(argv[++i], &every) || every == 0;
+			else
+				bad = true;
+		}
+		if (bad || pfx_parse_pid(argv[3], &pid) || pfx_parse_u64(argv[4], &mib) || mib == 0) {
+			fprintf(stderr, "usage: test-wss-idle --make-fixture DIR PID MIB [--all-accessed] [--softdirty N]\n");
 			return 2;
 		}
-		return make_fixture(argv[2], pid, mib, argc > 5 && strcmp(argv[5], "--all-accessed") == 0);
+		return make_fixture(argv[2], pid, mib, all_accessed, every);
 	}
 	snprintf(root, sizeof(root), "%s/pfx-wss-idle.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(root))
@@ -383,6 +543,7 @@ int main(int argc, char **argv)
 	close(open_in_root(bitmap_rel, O_WRONLY | O_CREAT));
 	CHECK(pfx_wss_idle_probe(root) == 0, "probe with a bitmap");
 	test_windows();
+	test_softdirty();
 	test_open_errors();
 	{
 		char cmd[600];

@@ -500,8 +500,9 @@ static void report_open_error(const struct wss_opts *o, enum pfx_wss_method meth
 		pfx_err("idle page tracking needs root (page_idle/bitmap, kpageflags and PFNs in pagemap: %s); "
 			"run pfx as root or use --method refs", strerror(-err));
 	} else if (err == -EACCES || err == -EPERM) {
-		pfx_err("not allowed to use /proc/%d/clear_refs and smaps or pagemap (%s); run pfx as root "
-			"or as the owner of process %d", (int)pid, strerror(-err), (int)pid);
+		pfx_err("not allowed to use /proc/%d/clear_refs and %s (%s); run pfx as root or as the "
+			"owner of process %d", (int)pid, method == PFX_WSS_INJECT ? "pagemap" : "smaps",
+			strerror(-err), (int)pid);
 	} else {
 		pfx_err("cannot measure process %d with the %s method: %s", (int)pid,
 			pfx_wss_method_name(method), strerror(-err));

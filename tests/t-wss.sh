@@ -25,6 +25,14 @@ usage_error "no command after --" --
 usage_error "unknown format 'xml'" --format xml -p $$
 usage_error "needs a value" -p
 usage_error "unknown option" --frobnicate -p $$
+usage_error "invalid INTERVAL '1e-9'" -p $$ 1e-9
+usage_error "do not go together" --cumulative --profile 3 -p $$
+usage_error "do not go together" --profile 3 --cumulative -p $$
+usage_error "invalid --profile '0'" --profile 0 -p $$
+usage_error "invalid --profile '25'" --profile 25 -p $$
+usage_error "needs an INTERVAL above 0" --cumulative -p $$ 0
+usage_error "takes no COUNT" --profile 3 -p $$ 1 5
+usage_error "does not apply to --method inject" --method inject --no-flush -p $$
 
 # --- runtime errors: exit 1, one line ---
 sh -c 'exit 0' & gone=$!
@@ -76,11 +84,11 @@ fi
 expect_exit 0 "$PFX" wss 0.2 2 -- sleep 2
 head -n 1 "$TMP/out" | grep -q "method refs (auto: no /sys/kernel/mm/page_idle/bitmap" || fail "header: $(head -n 2 "$TMP/out")"
 grep -q "perturbs the target's reclaim" "$TMP/out" || fail "text output does not say refs perturbs reclaim"
-[ "$(awk 'NF == 8 && $1 ~ /^[0-9.]+$/' "$TMP/out" | wc -l)" -eq 2 ] || { cat "$TMP/out"; fail "expected 2 sample rows"; }
+[ "$(awk 'NF == 10 && $1 ~ /^[0-9.]+$/' "$TMP/out" | wc -l)" -eq 2 ] || { cat "$TMP/out"; fail "expected 2 sample rows"; }
 
 expect_exit 0 "$PFX" wss --format csv 0.2 2 -- sleep 2
 sed -n 1p "$TMP/out" | grep -q '^# pfx wss: .*method refs.*perturbs' || fail "csv comment line: $(sed -n 1p "$TMP/out")"
-sed -n 2p "$TMP/out" | grep -q '^time,window_s,method,scope,start,end,name,wss_bytes,wss_anon_bytes,wss_file_bytes,rss_bytes,reset_ms,read_ms$' ||
+sed -n 2p "$TMP/out" | grep -q '^time,window_s,method,scope,start,end,name,wss_bytes,wss_anon_bytes,wss_file_bytes,rss_bytes,reset_ms,read_ms,pss_bytes,faults,written_bytes$' ||
 	fail "csv header: $(sed -n 2p "$TMP/out")"
 [ "$(grep -c ',refs,total,' "$TMP/out")" -eq 2 ] || { cat "$TMP/out"; fail "expected 2 csv total rows"; }
 
@@ -93,7 +101,7 @@ grep -q "process $short exited; stopped after [1-9][0-9]* samples" "$TMP/err" ||
 head -n 1 "$TMP/exit.json" | grep -q '"type":"header".*"method":"refs".*"perturbs_reclaim":true' || fail "json header: $(head -n 1 "$TMP/exit.json")"
 n=$(grep -c '"type":"sample"' "$TMP/exit.json")
 [ "$n" -ge 2 ] && [ "$n" -le 5 ] || fail "$n samples over a 1.3 s life at 0.3 s"
-for key in time window_s method wss_bytes wss_anon_bytes wss_file_bytes rss_bytes reset_ms read_ms; do
+for key in time window_s method wss_bytes wss_anon_bytes wss_file_bytes rss_bytes pss_bytes faults reset_ms read_ms; do
 	[ -n "$(json_field "$key" "$TMP/exit.json")" ] || fail "no \"$key\" in the samples"
 done
 # sleep's RSS is ~1 MiB of libc and the binary: same as /proc says

@@ -195,19 +195,30 @@ int pfx_wss_open(struct pfx_wss *w, const struct pfx_wss_config *cfg)
 	return err;
 }
 
+/* A small /proc file from its start into buf, NUL-terminated: 0, -ENOENT
+ * when it was not opened, -ESRCH when it reads empty (process gone). */
+static int pread_text(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (fd < 0)
+		return -ENOENT;
+	n = pread(fd, buf, size - 1, 0);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	buf[n] = '\0';
+	return 0;
+}
+
 /* The target's minor + major faults so far, or -errno. */
 static int read_faults(struct pfx_wss *w, uint64_t *faults)
 {
 	struct pfx_proc_faults f;
 	char buf[2048];
-	ssize_t n;
+	int err = pread_text(w->stat_fd, buf, sizeof(buf));
 
-	if (w->stat_fd < 0)
-		return -ENOENT;
-	n = pread(w->stat_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
-	buf[n] = '\0';
+	if (err)
+		return err;
 	if (pfx_proc_parse_stat(buf, &f, NULL, 0))
 		return -EINVAL;
 	*faults = f.minor + f.major;
@@ -218,14 +229,10 @@ static int read_faults(struct pfx_wss *w, uint64_t *faults)
 static int read_pss(struct pfx_wss *w, uint64_t *pss)
 {
 	char buf[4096], *p;
-	ssize_t n;
+	int err = pread_text(w->rollup_fd, buf, sizeof(buf));
 
-	if (w->rollup_fd < 0)
-		return -ENOENT;
-	n = pread(w->rollup_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
-	buf[n] = '\0';
+	if (err)
+		return err;
 	p = strstr(buf, "\nPss:");
 	if (!p)
 		return -EINVAL;

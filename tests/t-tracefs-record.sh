@@ -28,11 +28,17 @@ for mode in "seq -s 16M" "random -s 16M" "stride -s 32M --stride 4" "repeat -s 8
 		addr=$(kv addr "$TMP/$src.load")
 		eval "${src}_kind=\$(region_field $addr kind) ${src}_pattern=\$(region_field $addr pattern)"
 		eval "${src}_major=\$(region_field $addr major)"
+		# Never more than the run's own count (rusage: every major fault).
+		[ "$(region_field $addr major)" -le "$(kv rusage_major "$TMP/$src.load")" ] ||
+			fail "$mode: $src recorded $(region_field $addr major) major faults, rusage says $(kv rusage_major "$TMP/$src.load")"
 	done
 	note "$mode: perf $perf_kind/$perf_pattern/$perf_major tracefs $tracefs_kind/$tracefs_pattern/$tracefs_major"
 	[ "$perf_kind" = "$tracefs_kind" ] || fail "$mode: kind perf=$perf_kind tracefs=$tracefs_kind"
 	[ "$perf_pattern" = "$tracefs_pattern" ] || fail "$mode: pattern perf=$perf_pattern tracefs=$tracefs_pattern"
-	[ "$perf_major" = "$tracefs_major" ] || fail "$mode: major faults perf=$perf_major tracefs=$tracefs_major"
+	# Two runs: a page already cached in one (read-ahead, another reader)
+	# is a minor fault there, so allow 2 pages of 2048 apart.
+	awk -v a="$perf_major" -v b="$tracefs_major" 'BEGIN { d = a - b; exit !(d <= 2 && d >= -2) }' ||
+		fail "$mode: major faults perf=$perf_major tracefs=$tracefs_major"
 	# exact totals from /proc: at least the fault phase's own rusage
 	cp "$TMP/tracefs.json" "$TMP/rep.json"
 	[ "$(jqr .totals.minor)" -ge "$(kv rusage_minor "$TMP/tracefs.load")" ] || fail "$mode: totals.minor below rusage"

@@ -626,6 +626,13 @@ int cmd_wss(int argc, char **argv)
 	if (start_target(&o, &t))
 		return PFX_EXIT_ERROR;
 	run.pid = t.pid;
+	/* A kernel thread has no pages to measure: say so before any header. */
+	if (!o.cmd && pfx_proc_is_kernel_thread(t.pid) == 1) {
+		pfx_err("process %d has no user address space (a kernel thread); give a user process",
+			(int)t.pid);
+		pfx_target_finish(&t);
+		return PFX_EXIT_ERROR;
+	}
 	cfg = (struct pfx_wss_config){ .method = run.choice.method, .root = o.root, .pid = t.pid,
 				       .by_mapping = o.by_mapping, .no_flush = o.no_flush };
 	err = pfx_wss_open(&w, &cfg);

@@ -164,10 +164,12 @@ static int count_all(const struct maps_opts *o, struct pfx_page_reader *r, struc
 		pfx_err("out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < t->n && !err; i++) {
+	for (size_t i = 0; i < t->n && !err; i++)
 		err = pfx_page_states_count(r, t->maps[i].start, t->maps[i].end, &states[i]);
+	if (!err)
+		err = pfx_page_states_shared_swap(o->root, o->pid, t->maps, t->n, t->page_size, states);
+	for (size_t i = 0; i < t->n && !err; i++)
 		pfx_page_states_add(&t->total, &states[i]);
-	}
 	/* A process that exits while being read leaves an empty pagemap
 	 * behind, which reads as pages not present: not a result.  Its maps
 	 * are empty from then on (a zombie still exists, but has no mm). */

@@ -9,14 +9,17 @@
  * (cheaper than another system call). */
 #include "config.h"
 #include "page_states.h"
+#include "maps.h"
 #include "pagemap.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* pagemap entries per pread (512 KiB). */
@@ -286,6 +289,59 @@ int pfx_page_states_count(struct pfx_page_reader *r, uint64_t start, uint64_t en
 	if (!physical)
 		out->dirty = out->thp = out->locked = out->zero = 0;
 	return err;
+}
+
+/* smaps in reads of at most half a page: see wss_refs.c (SMAPS_READ_SIZE). */
+#define SMAPS_CHUNK 2048
+
+static bool needs_smaps_swap(const struct pfx_map_entry *maps, size_t n, const struct pfx_page_states *states)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((maps[i].flags & MAP_SHARED) && states[i].rss < states[i].pages)
+			return true;
+	return false;
+}
+
+/* The index of the mapping starting at start, from *at on (both lists are
+ * in address order), or n. */
+static size_t mapping_at(const struct pfx_map_entry *maps, size_t n, size_t *at, uint64_t start)
+{
+	while (*at < n && maps[*at].start < start)
+		(*at)++;
+	return *at < n && maps[*at].start == start ? *at : n;
+}
+
+int pfx_page_states_shared_swap(const char *root, pid_t pid, const struct pfx_map_entry *maps, size_t n,
+				uint64_t page_size, struct pfx_page_states *states)
+{
+	size_t at = 0, cur = n, cap = 0;
+	char *text = NULL;
+	ssize_t len;
+	int fd;
+
+	if (!needs_smaps_swap(maps, n, states))
+		return 0;
+	fd = pfx_proc_open(root, pid, "smaps", O_RDONLY);
+	if (fd < 0)
+		return fd;
+	len = pfx_read_fd_grow(fd, SMAPS_CHUNK, &text, &cap);
+	close(fd);
+	if (len < 0)
+		return (int)len;
+	for (const char *line = text; *line;) {
+		const char *next = strchr(line, '\n');
+		unsigned long long start, kib;
+		char dash;
+
+		next = next ? next + 1 : line + strlen(line);
+		if (sscanf(line, "%llx%c", &start, &dash) == 2 && dash == '-')
+			cur = mapping_at(maps, n, &at, start);
+		else if (cur < n && (maps[cur].flags & MAP_SHARED) && sscanf(line, "Swap: %llu kB", &kib) == 1)
+			states[cur].swap = kib * 1024 / page_size;
+		line = next;
+	}
+	free(text);
+	return 0;
 }
 
 void pfx_page_states_add(struct pfx_page_states *sum, const struct pfx_page_states *s)

@@ -72,6 +72,16 @@ uint64_t pfx_page_reader_page_size(const struct pfx_page_reader *r);
  * hidden.  0 or -errno. */
 int pfx_page_states_count(struct pfx_page_reader *r, uint64_t start, uint64_t end,
 			  struct pfx_page_states *out);
+/* Swapped-out pages of shared memory (shmem: MAP_SHARED anonymous, tmpfs,
+ * SysV, memfd) live in the shmem file's page cache, not in the page
+ * tables, so pagemap never shows them (smaps finds them through
+ * shmem_partial_swap_usage()).  For every MAP_SHARED mapping of maps[n]
+ * not wholly resident, set states[i].swap from the "Swap:" line of
+ * ROOT/proc/PID/smaps (one read, only when such a mapping exists; regular
+ * files never swap, so their 0 is right too).  0 or -errno. */
+struct pfx_map_entry;
+int pfx_page_states_shared_swap(const char *root, pid_t pid, const struct pfx_map_entry *maps, size_t n,
+				uint64_t page_size, struct pfx_page_states *states);
 /* sum += s; sum->physical stays true only while every part has it. */
 void pfx_page_states_add(struct pfx_page_states *sum, const struct pfx_page_states *s);
 

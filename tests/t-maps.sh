@@ -222,6 +222,31 @@ if zram_swap_on 256M; then
 	note "swap: SWAP = smaps Swap = $swapped KiB of 32768 (RSS $(col "$row" 3) KiB)"
 	kill -USR1 $LOAD_PID
 	wait $LOAD_PID || fail "pfx-load swap failed after SIGUSR1"
+	# Shared anonymous memory (python3, a real program) paged out: its swap
+	# is in the shmem page cache, which pagemap does not show.
+	if command -v python3 >/dev/null; then
+		cat >"$TMP/shswap.py" <<'PY'
+import ctypes, mmap, time
+n = 32 << 20
+m = mmap.mmap(-1, n, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)
+for i in range(0, n, 4096):
+    m[i] = 1
+addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+rc = ctypes.CDLL(None).madvise(ctypes.c_void_p(addr), ctypes.c_size_t(n), 21)  # MADV_PAGEOUT
+print("pfx-load: python addr=%#x madvise=%d" % (addr, rc), flush=True)
+time.sleep(6)
+PY
+		python3 "$TMP/shswap.py" >"$TMP/shswap.out" &
+		LOAD_PID=$!
+		LOADS="$LOADS $LOAD_PID"
+		i=0
+		until grep -q addr= "$TMP/shswap.out"; do i=$((i + 1)); [ $i -lt 100 ] || fail "python3 did not start"; sleep 0.1; done
+		inspect shswap $LOAD_PID
+		same_as_smaps shswap
+		region shswap "$(kv addr "$TMP/shswap.out")"
+		note "shared anonymous: SWAP = smaps Swap = $(col "$REGION_PFX" 4) KiB of 32768 (RSS $(col "$REGION_PFX" 3))"
+		[ "$(col "$REGION_PFX" 4)" -gt 0 ] || note "shared anonymous: nothing was swapped out (MADV_PAGEOUT: $(cat "$TMP/shswap.out"))"
+	fi
 else
 	note "SWAP of swapped pages not checked: no zram swap could be set up (no zram in this kernel)"
 fi

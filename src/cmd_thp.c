@@ -262,7 +262,7 @@ static int take_baseline(struct thp_run *run)
 	int err = pfx_thp_watch_open_system(run->w);
 
 	if (!err && !o->cmd)
-		err = pfx_thp_watch_open_target(run->w);
+		err = pfx_thp_watch_open_target(run->w, false);
 	if (!err)
 		err = pfx_thp_watch_begin(run->w, o->cmd != NULL);
 	if (err) {
@@ -276,7 +276,8 @@ static int take_baseline(struct thp_run *run)
 		pfx_err("cannot run '%s': %s; check the command name and PATH", o->cmd[0], strerror(-err));
 		return err;
 	}
-	err = pfx_thp_watch_open_target(run->w);
+	/* A launched command's children count, as in its fault counters. */
+	err = pfx_thp_watch_open_target(run->w, true);
 	if (err == -ESRCH)
 		pfx_err("'%s' exited before pfx could open its memory files; watch a command that runs longer",
 			o->cmd[0]);

@@ -169,3 +169,18 @@ int pfx_numa_maps_parse(const char *text, struct pfx_numa_usage *out)
 		out->n_nodes = 1;
 	return 0;
 }
+
+void pfx_numa_usage_add(struct pfx_numa_usage *sum, const struct pfx_numa_usage *u)
+{
+	for (size_t i = 0; i < u->n_nodes && i < PFX_NUMA_MAX_NODES; i++) {
+		sum->node_kb[i] += u->node_kb[i];
+		sum->node_anon_kb[i] += u->node_anon_kb[i];
+	}
+	if (u->n_nodes > sum->n_nodes)
+		sum->n_nodes = u->n_nodes;
+	sum->total_kb += u->total_kb;
+	sum->anon_kb += u->anon_kb;
+	sum->anon_unplaced_kb += u->anon_unplaced_kb;
+	sum->hugetlb_kb += u->hugetlb_kb;
+	sum->mappings += u->mappings;
+}

@@ -40,5 +40,7 @@ struct pfx_numa_usage {
  * -EINVAL for a line that is not numa_maps, -ERANGE for a node number
  * past PFX_NUMA_MAX_NODES. */
 int pfx_numa_maps_parse(const char *text, struct pfx_numa_usage *out);
+/* sum += u (another process's usage). */
+void pfx_numa_usage_add(struct pfx_numa_usage *sum, const struct pfx_numa_usage *u);
 
 #endif

@@ -154,6 +154,7 @@ static void json_rollup(FILE *fp, bool known, const struct pfx_thp_rollup *r)
 		fprintf(fp, ",\"thp_share\":%.4f", thp_share(r));
 	else
 		fprintf(fp, ",\"thp_share\":null");
+	json_num(fp, "processes", known, r->processes);
 }
 
 static void json_numa(FILE *fp, bool known, const struct pfx_numa_usage *u)

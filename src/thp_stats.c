@@ -2,6 +2,7 @@
  * without allocating per line; the files stay open between samples. */
 #include "config.h"
 #include "thp_stats.h"
+#include "proctree.h"
 #include "util.h"
 
 #include <errno.h>
@@ -121,6 +122,7 @@ int pfx_thp_parse_rollup(const char *text, struct pfx_thp_rollup *out)
 	struct rollup_ctx ctx = { .r = out };
 
 	memset(out, 0, sizeof(*out));
+	out->processes = 1;
 	each_value(text, rollup_value, &ctx);
 	return ctx.has_rss ? 0 : -EINVAL;
 }
@@ -246,6 +248,7 @@ struct pfx_thp_source {
 	pid_t pid;		/* the target, for reopening after its execve */
 	int rollup_fd, numa_fd, vmstat_fd;	/* in this order: close() walks them */
 	const char *missing;	/* the file an -ENOENT was about */
+	bool children;		/* sum the target's descendants too */
 	char *buf;		/* the last file read, reused */
 	size_t cap;
 };
@@ -311,6 +314,59 @@ static int reopen_target(struct pfx_thp_source *s)
 	return err;
 }
 
+void pfx_thp_source_follow_children(struct pfx_thp_source *s)
+{
+	s->children = true;
+}
+
+static void rollup_add(struct pfx_thp_rollup *sum, const struct pfx_thp_rollup *r)
+{
+	sum->rss_kb += r->rss_kb;
+	sum->anon_kb += r->anon_kb;
+	sum->anon_huge_kb += r->anon_huge_kb;
+	sum->shmem_pmd_kb += r->shmem_pmd_kb;
+	sum->file_pmd_kb += r->file_pmd_kb;
+	sum->processes += r->processes;
+}
+
+/* One file of another process, read whole into s->buf.  0 or -errno. */
+static int read_other(struct pfx_thp_source *s, pid_t pid, const char *name)
+{
+	int fd = pfx_proc_open(s->root, pid, name, O_RDONLY), err;
+
+	if (fd < 0)
+		return fd;
+	err = read_whole(s, fd);
+	close(fd);
+	return err;
+}
+
+/* Add every descendant's rollup (and numa placement) to the target's.
+ * Children come and go: one that cannot be read is not there.  0 or
+ * -ENOMEM. */
+static int add_descendants(struct pfx_thp_source *s, struct pfx_thp_rollup *rollup,
+			   struct pfx_numa_usage *numa)
+{
+	struct pfx_thp_rollup r;
+	struct pfx_numa_usage u;
+	pid_t *kids = NULL;
+	size_t n = 0;
+	int err = pfx_proc_descendants(s->root, s->pid, &kids, &n);
+
+	for (size_t i = 0; i < n && !err; i++) {
+		if (read_other(s, kids[i], "smaps_rollup") || pfx_thp_parse_rollup(s->buf, &r))
+			continue;
+		if (s->numa_fd >= 0 &&
+		    (read_other(s, kids[i], "numa_maps") || pfx_numa_maps_parse(s->buf, &u)))
+			continue;	/* both or neither: the sums must agree */
+		rollup_add(rollup, &r);
+		if (s->numa_fd >= 0)
+			pfx_numa_usage_add(numa, &u);
+	}
+	free(kids);
+	return err;
+}
+
 int pfx_thp_read_target(struct pfx_thp_source *s, struct pfx_thp_rollup *rollup,
 			struct pfx_numa_usage *numa)
 {
@@ -321,10 +377,14 @@ int pfx_thp_read_target(struct pfx_thp_source *s, struct pfx_thp_rollup *rollup,
 
 	if (!err)
 		err = pfx_thp_parse_rollup(s->buf, rollup);
-	if (err || s->numa_fd < 0)
-		return err;
-	err = read_whole(s, s->numa_fd);
-	return err ? err : pfx_numa_maps_parse(s->buf, numa);
+	if (!err && s->numa_fd >= 0) {
+		err = read_whole(s, s->numa_fd);
+		if (!err)
+			err = pfx_numa_maps_parse(s->buf, numa);
+	}
+	if (!err && s->children)
+		err = add_descendants(s, rollup, numa);
+	return err;
 }
 
 int pfx_thp_read_vmstat(struct pfx_thp_source *s, struct pfx_vmstat *out)

@@ -29,6 +29,7 @@
 struct pfx_thp_rollup {
 	uint64_t rss_kb, anon_kb, anon_huge_kb, shmem_pmd_kb, file_pmd_kb;
 	bool has_anon_huge, has_shmem_pmd, has_file_pmd;	/* the line was there */
+	size_t processes;	/* how many processes' rollups are summed here */
 };
 
 /* Parse smaps_rollup text.  0, or -EINVAL without an Rss: line. */
@@ -102,8 +103,12 @@ const char *pfx_thp_source_missing(const struct pfx_thp_source *s);
 /* Whether pid's numa_maps could be opened (kernels without CONFIG_NUMA
  * have none: NUMA placement is then absent, not an error). */
 bool pfx_thp_source_has_numa(const struct pfx_thp_source *s);
+/* Sum the target's descendants into every pfx_thp_read_target() too (a
+ * launched command's children: what its fault counters count). */
+void pfx_thp_source_follow_children(struct pfx_thp_source *s);
 /* The target's THP use and node placement (numa untouched without
- * numa_maps).  0, -ESRCH once it has exited (the files read empty), -EINVAL for text that is not what was asked
+ * numa_maps), with its descendants' when followed; a descendant that exits
+ * while it is read is left out.  0, -ESRCH once it has exited (the files read empty), -EINVAL for text that is not what was asked
  * for, -errno. */
 int pfx_thp_read_target(struct pfx_thp_source *s, struct pfx_thp_rollup *rollup,
 			struct pfx_numa_usage *numa);

@@ -80,8 +80,10 @@ int pfx_thp_watch_open_system(struct pfx_thp_watch *w)
 	return err ? err : pfx_thp_read_policy(w->root, &w->policy);
 }
 
-int pfx_thp_watch_open_target(struct pfx_thp_watch *w)
+int pfx_thp_watch_open_target(struct pfx_thp_watch *w, bool children)
 {
+	if (children)
+		pfx_thp_source_follow_children(w->src);
 	return pfx_thp_source_open_target(w->src, w->pid);
 }
 

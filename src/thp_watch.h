@@ -94,9 +94,10 @@ int pfx_thp_watch_open_tracepoints(struct pfx_thp_watch *w);
 /* Open the system's files and read the THP policy.  0 or -errno as
  * pfx_thp_source_open(). */
 int pfx_thp_watch_open_system(struct pfx_thp_watch *w);
-/* Open the target's files (after a launched command's exec).  0 or -errno
- * as pfx_thp_source_open_target(). */
-int pfx_thp_watch_open_target(struct pfx_thp_watch *w);
+/* Open the target's files (after a launched command's exec); with
+ * children, its descendants are summed into every sample too.  0 or
+ * -errno as pfx_thp_source_open_target(). */
+int pfx_thp_watch_open_target(struct pfx_thp_watch *w, bool children);
 const struct pfx_thp_source *pfx_thp_watch_source(const struct pfx_thp_watch *w);
 /* The policy in effect, read by open_system. */
 const struct pfx_thp_policy *pfx_thp_watch_policy(const struct pfx_thp_watch *w);

@@ -125,6 +125,23 @@ note "seq: $PHASE_FAULTS faults after the start, pfx-load counted $minor in its 
 	fail "seq: $PHASE_FAULTS faults after the start for $pages pages (pfx-load counted $minor)"
 numa_adds_up "$OUT"
 
+# --- 2b. children of a launched command count: the huge pages of a
+# pfx-load that sh forks (the shell itself gets none) ---
+if [ -z "${thp_skipped:-}" ]; then
+	"$PFX" thp --format json 0.3 -- sh -c "'$PFX_LOAD' thp -s 32M --pause-end 1500; true" \
+		>"$TMP/kids.all" 2>"$TMP/kids.err" || { cat "$TMP/kids.err"; fail "children: pfx thp failed"; }
+	grep '^{' "$TMP/kids.all" >"$TMP/kids.json"
+	got=$(kv thp_bytes "$TMP/kids.all")
+	[ "$(summary anon_huge_kb_peak "$TMP/kids.json")" = $((got / 1024)) ] ||
+		fail "children: AnonHugePages peak $(summary anon_huge_kb_peak "$TMP/kids.json") kB, the child got $((got / 1024))"
+	[ "$(summary huge_pages_gained "$TMP/kids.json")" = $((got / 2097152)) ] ||
+		fail "children: huge pages gained $(summary huge_pages_gained "$TMP/kids.json"), the child got $((got / 2097152))"
+	samples "$TMP/kids.json" | jq -e -s 'map(.processes) | max == 2' >/dev/null ||
+		fail "children: no row summed the shell and its child: $(samples "$TMP/kids.json" | jq -c .processes | tr '\n' ' ')"
+	numa_adds_up "$TMP/kids.json"
+	note "children: the shell's child got $((got / 1024)) kB of huge pages, pfx thp saw them"
+fi
+
 # --- 3. attach to a paused process: a row per interval until it exits ---
 : >"$TMP/att.load"
 "$PFX_LOAD" ${thp_skipped:+seq} ${thp_skipped:-thp} -s 16M --pause-end 1600 >"$TMP/att.load" 2>&1 &

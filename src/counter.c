@@ -234,3 +234,18 @@ void pfx_counter_rows_clear(struct pfx_counter *c)
 	c->table.n = 0;
 	c->table.last = 0;
 }
+
+const char *pfx_rusage_gap_cause(uint64_t counted, uint64_t rusage, int64_t *gap)
+{
+	uint64_t diff = rusage > counted ? rusage - counted : counted - rusage;
+	uint64_t base = rusage > counted ? rusage : counted;
+
+	*gap = (int64_t)rusage - (int64_t)counted;
+	if (diff <= PFX_RUSAGE_GAP_MIN || diff * 100 <= base)
+		return NULL;
+	if (rusage > counted)
+		return "faults the kernel took on the command's behalf (get_user_pages: MADV_POPULATE_*, mlock, "
+		       "O_DIRECT, process_vm_*), which rusage counts and the page-fault events do not see";
+	return "faults of children the command did not wait for, which the counters follow and its "
+	       "rusage leaves out";
+}

@@ -100,4 +100,16 @@ uint64_t pfx_counter_lost_reports(const struct pfx_counter *c);
 
 void pfx_counter_close(struct pfx_counter *c);
 
+/* Why a launched command's wait4() rusage differs from the faults counted
+ * (perf or tracefs) beyond the noise: more than 1% and more than
+ * PFX_RUSAGE_GAP_MIN faults (execve's own copy of the arguments is a few
+ * dozen).  rusage counts faults the kernel takes on the process's behalf
+ * (get_user_pages: MADV_POPULATE_*, mlock, O_DIRECT, process_vm_*,
+ * ptrace), which the page-fault software events and the
+ * page_fault_user tracepoint never see; the counters follow children
+ * the command did not wait for, which rusage leaves out.  *gap =
+ * rusage - counted.  NULL when they agree. */
+#define PFX_RUSAGE_GAP_MIN 64
+const char *pfx_rusage_gap_cause(uint64_t counted, uint64_t rusage, int64_t *gap);
+
 #endif

@@ -172,6 +172,16 @@ static void text_count_line(FILE *fp, uint64_t v, const char *name, double secon
 		grouped_rate(per_second(v, seconds), r, sizeof(r)));
 }
 
+/* The command's rusage against the counts (counter.h says why they can
+ * differ).  Only perf's counts can differ: proc and tracefs take their
+ * totals from /proc, the rusage's own source. */
+static const char *rusage_gap(const struct stat_summary *s, int64_t *gap)
+{
+	const char *cause = pfx_rusage_gap_cause(s->total.faults, s->rusage_minor + s->rusage_major, gap);
+
+	return s->source == PFX_SOURCE_PERF ? cause : NULL;
+}
+
 static void text_summary(struct stat_output *o, const struct stat_summary *s)
 {
 	char a[32], b[32], c[32];
@@ -184,10 +194,21 @@ static void text_summary(struct stat_output *o, const struct stat_summary *s)
 	text_count_line(fp, s->total.faults, "page-faults", s->seconds);
 	fprintf(fp, "\n%18.9f seconds time elapsed\n", s->seconds);
 	if (s->has_rusage) {
+		int64_t gap;
+		const char *cause = rusage_gap(s, &gap);
+
 		fprintf(fp, "\n%18s      minor-faults   # wait4() rusage of the command\n",
 			grouped(s->rusage_minor, a, sizeof(a)));
 		fprintf(fp, "%18s      major-faults   # (also counts GUP faults; see pfx-stat(1))\n",
 			grouped(s->rusage_major, b, sizeof(b)));
+		if (cause && gap > 0)
+			fprintf(fp, "\n note: rusage counts %s faults more than perf (%.1f%% of its %s): %s\n",
+				grouped((uint64_t)gap, a, sizeof(a)),
+				100.0 * (double)gap / (double)(s->rusage_minor + s->rusage_major),
+				grouped(s->rusage_minor + s->rusage_major, b, sizeof(b)), cause);
+		else if (cause)
+			fprintf(fp, "\n note: perf counts %s faults more than rusage: %s\n",
+				grouped((uint64_t)-gap, a, sizeof(a)), cause);
 	}
 	if (s->nprocesses > 1) {
 		fprintf(fp, "\n%10s %14s %14s %14s\n", "pid", "minor-faults", "major-faults",
@@ -260,9 +281,17 @@ static void json_summary(struct stat_output *o, const struct stat_summary *s)
 	pfx_json_string(fp, s->description);
 	fputs(",\"command\":", fp);
 	pfx_json_string(fp, s->command);
-	if (s->has_rusage)
-		fprintf(fp, ",\"rusage_minor\":%" PRIu64 ",\"rusage_major\":%" PRIu64,
-			s->rusage_minor, s->rusage_major);
+	if (s->has_rusage) {
+		int64_t gap;
+		const char *cause = rusage_gap(s, &gap);
+
+		fprintf(fp, ",\"rusage_minor\":%" PRIu64 ",\"rusage_major\":%" PRIu64 ",\"rusage_gap\":%" PRId64
+			",\"warning\":", s->rusage_minor, s->rusage_major, gap);
+		if (cause)
+			pfx_json_string(fp, cause);
+		else
+			fputs("null", fp);
+	}
 	fprintf(fp, ",\"alert_intervals\":%" PRIu64 ",\"lost_thread_reports\":%" PRIu64
 		",\"interrupted\":%s}\n", s->alert_intervals, s->lost_reports,
 		s->interrupted ? "true" : "false");

@@ -10,21 +10,34 @@
 #include <stdio.h>
 #include <string.h>
 
-static void print_event(enum pfx_event_id id, bool perf_ok)
+/* The longest event name: the first column fits it. */
+static int name_width(void)
+{
+	int width = 5;	/* "EVENT" */
+
+	for (unsigned i = 0; i < PFX_EV_COUNT; i++) {
+		int len = (int)strlen(pfx_event_info((enum pfx_event_id)i)->name);
+
+		width = len > width ? len : width;
+	}
+	return width;
+}
+
+static void print_event(enum pfx_event_id id, bool perf_ok, int width)
 {
 	const struct pfx_event_info *info = pfx_event_info(id);
 	char why[160] = "";
 	bool have = pfx_event_available(id, why, sizeof(why));
 	const char *state = !have ? "missing" : perf_ok ? "yes" : "tracefs";
 
-	printf("  %-36s %-10s %-8s %s%s%s\n", info->name,
+	printf("  %-*s %-10s %-8s %s%s%s\n", width, info->name,
 	       info->kind == PFX_EVENT_SOFTWARE ? "software" : "tracepoint", state,
 	       info->description, have ? "" : " -- ", have ? "" : why);
 }
 
 int cmd_list(int argc, char **argv)
 {
-	int perf_err;
+	int perf_err, width = name_width();
 
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -35,9 +48,9 @@ int cmd_list(int argc, char **argv)
 		return PFX_EXIT_USAGE;
 	}
 	perf_err = pfx_perf_probe();
-	printf("  %-36s %-10s %-8s %s\n", "EVENT", "TYPE", "HAVE", "DESCRIPTION");
+	printf("  %-*s %-10s %-8s %s\n", width, "EVENT", "TYPE", "HAVE", "DESCRIPTION");
 	for (unsigned i = 0; i < PFX_EV_COUNT; i++)
-		print_event((enum pfx_event_id)i, perf_err == 0);
+		print_event((enum pfx_event_id)i, perf_err == 0, width);
 	if (perf_err) {
 		char hint[160];
 

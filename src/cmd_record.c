@@ -36,18 +36,20 @@ struct record_opts {
 	size_t ring_pages;
 	enum pfx_count_source source;	/* auto, perf or tracefs */
 	char **argv;			/* the command, or NULL with -p */
+	double duration_s;		/* -p PID DURATION: stop after it (0: at the exit or Ctrl-C) */
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph] [--no-entry] -p PID\n"
-		"       pfx record [-o FILE] [-m PAGES] [--call-graph] [--no-entry] -- CMD [ARGS...]\n"
-		"Record every page fault (minor and major) of a process into FILE.\n"
+		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp]] [--no-entry] -p PID [DURATION]\n"
+		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp]] [--no-entry] -- CMD [ARGS...]\n"
+		"Record every page fault (minor and major) of a process into FILE; with -p until\n"
+		"it exits, Ctrl-C, or DURATION seconds.\n"
 		"  -o, --output FILE  record file (default pfx.data)\n"
 		"  -p, --pid PID      attach to a running process (all its threads)\n"
 		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d)\n"
-		"  -g, --call-graph   also record user call chains\n"
+		"  -g, --call-graph[=fp]  also record user call chains (frame pointers)\n"
 		"      --source SRC   auto (default: perf, else tracefs), perf or tracefs\n"
 		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
 		"                     no read/write/exec); cheaper\n"
@@ -61,7 +63,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "mmap-pages", required_argument, NULL, 'm' },
-		{ "call-graph", no_argument, NULL, 'g' },
+		{ "call-graph", optional_argument, NULL, 'g' },
 		{ "no-entry", no_argument, NULL, 'E' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -94,6 +96,15 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			o->ring_pages = (size_t)n;
 			break;
 		case 'g':
+			if (optarg && strcmp(optarg, "dwarf") == 0) {
+				pfx_err("record: --call-graph=dwarf (unwinding user stacks with DWARF) is not "
+					"supported yet; use --call-graph=fp (frame pointers)");
+				return PFX_EXIT_USAGE;
+			}
+			if (optarg && strcmp(optarg, "fp") != 0) {
+				pfx_err("record: unknown call-graph mode '%s'; use --call-graph=fp", optarg);
+				return PFX_EXIT_USAGE;
+			}
 			o->callchain = true;
 			break;
 		case 'E':
@@ -113,6 +124,16 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			pfx_option_error("record", c, optopt, argv[optind - 1]);
 			return PFX_EXIT_USAGE;
 		}
+	}
+	/* -p PID DURATION: seconds, as perf record -p PID -- sleep DURATION. */
+	if (o->pid && optind + 1 == argc && strcmp(argv[optind - 1], "--") != 0) {
+		if (pfx_parse_seconds(argv[optind], &o->duration_s) || o->duration_s <= 0 ||
+		    o->duration_s > 31 * 86400.0) {
+			pfx_err("record: '%s' is not a duration; with -p give seconds to record, e.g. "
+				"pfx record -p %d 5", argv[optind], (int)o->pid);
+			return PFX_EXIT_USAGE;
+		}
+		optind++;
 	}
 	if (optind < argc)
 		o->argv = argv + optind;
@@ -296,7 +317,8 @@ static void source_close(struct source *src)
 }
 
 /* Poll the rings and the target until it exits or pfx is told to stop. */
-static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_target *t)
+static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_target *t,
+		       uint64_t stop_ns)
 {
 	struct pollfd fds[1025];
 	size_t n = src->perf ? pfx_sampler_pollfds(src->perf, fds, PFX_ARRAY_SIZE(fds) - 1) : 0;
@@ -306,14 +328,23 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 	if (t->pidfd >= 0)
 		fds[n++] = (struct pollfd){ .fd = t->pidfd, .events = POLLIN };
 	for (;;) {
-		int ready = poll(fds, n, rounds++ < 100 ? POLL_MS_START : POLL_MS);
+		int timeout = rounds++ < 100 ? POLL_MS_START : POLL_MS;
+		int ready;
+
+		/* Wake for the end of a DURATION too. */
+		if (stop_ns) {
+			uint64_t now = pfx_now_ns(), left_ms = stop_ns > now ? (stop_ns - now) / 1000000 + 1 : 0;
+
+			timeout = left_ms < (uint64_t)timeout ? (int)left_ms : timeout;
+		}
+		ready = poll(fds, n, timeout);
 
 		if (ready < 0 && errno != EINTR)
 			return -errno;
 		err = source_drain(src, rec, t);
 		if (err)
 			return err;
-		if (pfx_sig_stop_requested())
+		if (pfx_sig_stop_requested() || (stop_ns && pfx_now_ns() >= stop_ns))
 			return 0;
 		if (pfx_target_poll_exit(t) != 0)
 			break;
@@ -415,7 +446,8 @@ static int run(const struct record_opts *o)
 		pfx_err("record: cannot read the mappings of %d: %s", (int)target.pid, strerror(-err));
 		goto out;
 	}
-	err = record_loop(&src, rec, &target);
+	err = record_loop(&src, rec, &target,
+			  o->duration_s > 0 ? pfx_now_ns() + (uint64_t)(o->duration_s * 1e9) : 0);
 	if (err < 0) {
 		pfx_err("record: writing '%s' failed: %s; free space and record again",
 			o->output, strerror(-err));

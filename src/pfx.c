@@ -32,6 +32,14 @@ static void usage(FILE *fp)
 	fprintf(fp, "\n'pfx COMMAND --help' shows a command's options; see pfx(1).\n");
 }
 
+static const struct subcommand *find(const char *name)
+{
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(subcommands); i++)
+		if (strcmp(name, subcommands[i].name) == 0)
+			return &subcommands[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
@@ -39,6 +47,17 @@ int main(int argc, char **argv)
 	if (!name) {
 		usage(stderr);
 		return PFX_EXIT_USAGE;
+	}
+	/* 'pfx help COMMAND' is 'pfx COMMAND --help', as git and perf do it. */
+	if (strcmp(name, "help") == 0 && argc > 2) {
+		char help[] = "--help";
+		char *help_argv[] = { argv[2], help, NULL };
+
+		if (!find(argv[2])) {
+			pfx_err("no command '%s' to help with; run 'pfx --help' for the list", argv[2]);
+			return PFX_EXIT_USAGE;
+		}
+		return find(argv[2])->run(2, help_argv);
 	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
 		usage(stdout);
@@ -48,10 +67,8 @@ int main(int argc, char **argv)
 		printf("pfx %s\n", PACKAGE_VERSION);
 		return PFX_EXIT_OK;
 	}
-	for (size_t i = 0; i < PFX_ARRAY_SIZE(subcommands); i++) {
-		if (strcmp(name, subcommands[i].name) == 0)
-			return subcommands[i].run(argc - 1, argv + 1);
-	}
+	if (find(name))
+		return find(name)->run(argc - 1, argv + 1);
 	pfx_err("unknown command '%s'; run 'pfx --help' for the list", name);
 	return PFX_EXIT_USAGE;
 }

@@ -7,6 +7,14 @@ expect_exit 0 "$PFX" --help
 for c in stat record report wss plot list; do
 	grep -q "^  $c " "$TMP/out" || fail "--help does not list $c"
 done
+# 'pfx help COMMAND' is the command's own help.
+for c in stat record report wss maps thp plot list; do
+	expect_exit 0 "$PFX" help $c
+	grep -qi "^usage: pfx $c" "$TMP/out" || fail "pfx help $c printed: $(head -n 2 "$TMP/out")"
+done
+expect_exit 2 "$PFX" help frobnicate
+one_line_error
+grep -q "no command 'frobnicate' to help with" "$TMP/err" || fail "help of an unknown command: $(cat "$TMP/err")"
 expect_exit 2 "$PFX"
 expect_exit 2 "$PFX" frobnicate
 one_line_error

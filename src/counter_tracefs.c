@@ -4,7 +4,9 @@
  * Minor/major totals come from the proc backend, so they stay exact (and
  * from wait4() at the end for a launched command).  tracefs adds what
  * /proc cannot give: the fault entries themselves (the "faults" column,
- * counted like perf's page-faults: a retried fault enters twice) and
+ * counted like perf's page-faults: a retried fault enters twice; but never
+ * below minor + major, which also hold the faults taken on the process's
+ * behalf without an entry, GUP) and
  * per-thread rows for every thread, even one that starts and exits
  * between two reads.  Each target gets its own instance, so a fault is
  * credited to the target whose task tree took it. */
@@ -137,7 +139,9 @@ static int tracefs_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts
 	if (err)
 		return err;
 	ON_PROC(c, st, err = pfx_counter_proc_backend.read(c, i, out));
-	out->faults = st->entries[i];
+	/* Entries count retries twice; /proc counts GUP faults that never
+	 * entered: each is a page fault, so neither alone is the total. */
+	out->faults = st->entries[i] > out->minor + out->major ? st->entries[i] : out->minor + out->major;
 	return err;
 }
 
@@ -157,6 +161,7 @@ static int tracefs_threads(struct pfx_counter *c)
 	for (size_t i = 0; i < c->ntargets; i++) {
 		pid_t pid = c->targets[i].pid;
 		struct pfx_fault_counts total, sum = { 0 };
+		uint64_t entries = 0;
 		struct pfx_thread_counts *row;
 		int err = tracefs_read(c, i, &total);
 
@@ -174,6 +179,7 @@ static int tracefs_threads(struct pfx_counter *c)
 			row->exited = !pfx_pid_exists(t->tid);
 			sum.minor += row->counts.minor;
 			sum.major += row->counts.major;
+			entries += row->counts.faults;
 		}
 		/* Faults /proc counts that no fault entry showed (GUP, kernel
 		 * faults on the process's behalf); rows then add up to the total. */
@@ -182,7 +188,7 @@ static int tracefs_threads(struct pfx_counter *c)
 			return -ENOMEM;
 		row->counts.minor = total.minor > sum.minor ? total.minor - sum.minor : 0;
 		row->counts.major = total.major > sum.major ? total.major - sum.major : 0;
-		row->counts.faults = 0;
+		row->counts.faults = total.faults > entries ? total.faults - entries : 0;
 		row->exited = true;
 	}
 	return 0;

@@ -30,8 +30,10 @@ no_pfx_instances
 	{ cat "$TMP/err"; fail "pfx stat under deny-perf failed"; }
 [ "$(total_field source)" = tracefs ] || fail "auto under deny-perf used $(total_field source)"
 grep -q 'perf unavailable: Permission denied' "$TMP/out" || fail "the output does not say perf was denied"
-[ "$(total_field major)" = "$(kv expect_major "$TMP/load")" ] ||
-	fail "major $(total_field major), expected $(kv expect_major "$TMP/load")"
+# /proc's majors are the whole process's: the region's 4096, and now and
+# then a page of the binary or a library read in again (seen once: 4097).
+major=$(total_field major) want=$(kv expect_major "$TMP/load")
+[ "$major" -ge "$want" ] && [ "$major" -le $((want + 8)) ] || fail "major $major, expected $want (+ at most 8 outside the region)"
 no_pfx_instances
 
 # 3. per-thread rows from tracefs: 4 threads touching (pfx-load's main thread

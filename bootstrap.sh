@@ -8,8 +8,8 @@ set -e
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake pkg-config linux-libc-dev \
-libpfm4-dev libtraceevent-dev libtracefs-dev gnuplot-nox \
-util-linux kmod procps linux-perf jq"
+libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev gnuplot-nox \
+util-linux kmod procps linux-perf jq python3"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"

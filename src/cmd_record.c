@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #define DEFAULT_RING_PAGES 256		/* 1 MiB per CPU with 4 KiB pages */
+#define DWARF_STACK 8192		/* user stack bytes per sample, as perf's default */
+#define DWARF_RING_PAGES 8192		/* 32 MiB per CPU: ~4000 samples of 8 KiB */
 #define POLL_MS 250			/* drain at least this often */
 #define POLL_MS_START 10		/* ... and during the first second, this often,
 					 * so mappings are seen while /proc still has
@@ -32,6 +34,8 @@ struct record_opts {
 	const char *output;
 	pid_t pid;
 	bool callchain;
+	bool dwarf;			/* --call-graph=dwarf: unwind copied user stacks */
+	bool ring_pages_given;		/* -m on the command line */
 	bool tracepoint;
 	size_t ring_pages;
 	enum pfx_count_source source;	/* auto, perf or tracefs */
@@ -42,14 +46,17 @@ struct record_opts {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp]] [--no-entry] -p PID [DURATION]\n"
-		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp]] [--no-entry] -- CMD [ARGS...]\n"
+		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf]] [--no-entry] -p PID [DURATION]\n"
+		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf]] [--no-entry] -- CMD [ARGS...]\n"
 		"Record every page fault (minor and major) of a process into FILE; with -p until\n"
 		"it exits, Ctrl-C, or DURATION seconds.\n"
 		"  -o, --output FILE  record file (default pfx.data)\n"
 		"  -p, --pid PID      attach to a running process (all its threads)\n"
 		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d)\n"
-		"  -g, --call-graph[=fp]  also record user call chains (frame pointers)\n"
+		"  -g, --call-graph[=fp|dwarf]  also record user call chains: through frame\n"
+		"                     pointers (fp, default), or by unwinding a copy of the\n"
+		"                     stack with DWARF unwind tables (dwarf: through code\n"
+		"                     without frame pointers, as libc; costlier)\n"
 		"      --source SRC   auto (default: perf, else tracefs), perf or tracefs\n"
 		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
 		"                     no read/write/exec); cheaper\n"
@@ -94,18 +101,16 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 				return PFX_EXIT_USAGE;
 			}
 			o->ring_pages = (size_t)n;
+			o->ring_pages_given = true;
 			break;
 		case 'g':
-			if (optarg && strcmp(optarg, "dwarf") == 0) {
-				pfx_err("record: --call-graph=dwarf (unwinding user stacks with DWARF) is not "
-					"supported yet; use --call-graph=fp (frame pointers)");
-				return PFX_EXIT_USAGE;
-			}
-			if (optarg && strcmp(optarg, "fp") != 0) {
-				pfx_err("record: unknown call-graph mode '%s'; use --call-graph=fp", optarg);
+			if (optarg && strcmp(optarg, "fp") != 0 && strcmp(optarg, "dwarf") != 0) {
+				pfx_err("record: unknown call-graph mode '%s'; use --call-graph=fp or "
+					"--call-graph=dwarf", optarg);
 				return PFX_EXIT_USAGE;
 			}
 			o->callchain = true;
+			o->dwarf = optarg && strcmp(optarg, "dwarf") == 0;
 			break;
 		case 'E':
 			o->tracepoint = false;
@@ -141,6 +146,10 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		pfx_err("record: give either -p PID or -- CMD [ARGS...]; see 'pfx record --help'");
 		return PFX_EXIT_USAGE;
 	}
+	/* Each DWARF sample carries DWARF_STACK bytes of stack: a ring that
+	 * holds enough of them (perf's advice for --call-graph dwarf too). */
+	if (o->dwarf && !o->ring_pages_given)
+		o->ring_pages = DWARF_RING_PAGES;
 	if (!o->output[0] || strcmp(o->output, "-") == 0) {
 		pfx_err("record: -o needs a file name (the format is not streamable)");
 		return PFX_EXIT_USAGE;
@@ -246,6 +255,7 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 		       const pid_t *tids, size_t ntids)
 {
 	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
+				       .dwarf_stack = o->dwarf ? DWARF_STACK : 0,
 				       .ring_pages = o->ring_pages, .pid = t->pid,
 				       .enable_on_exec = t->launched, .tids = tids, .ntids = ntids };
 	char why[128];

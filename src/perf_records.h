@@ -97,6 +97,8 @@ struct pfx_perf_fault_sample {
 	uint64_t time;
 	uint64_t addr;
 	/* with CALLCHAIN: uint64_t nr; uint64_t ips[nr]; */
+	/* with REGS_USER: uint64_t abi; uint64_t regs[popcount(mask)] (when abi != 0) */
+	/* with STACK_USER: uint64_t size; uint8_t data[size]; uint64_t dyn_size (when size != 0) */
 };
 
 /* The tracepoint sample (IDENTIFIER|TID|TIME|RAW). */

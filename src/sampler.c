@@ -7,6 +7,7 @@
 #include "perf.h"
 #include "perf_records.h"
 #include "ring.h"
+#include "unwind.h"
 #include "util.h"
 
 #include <errno.h>
@@ -45,6 +46,7 @@ struct pfx_sampler {
 	struct raw_field f_address, f_ip, f_error_code;
 	char events[256];
 	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
+	struct pfx_unwind *unwind;	/* dwarf_stack: the unwinder */
 };
 
 static int cmp_id(const void *a, const void *b)
@@ -94,7 +96,11 @@ static int fault_attr(const struct pfx_sampler *s, enum pfx_event_id id, bool ow
 	base_attr(s, a);
 	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR;
-	if (s->opts.callchain) {
+	if (s->opts.dwarf_stack) {
+		a->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+		a->sample_regs_user = PFX_UNWIND_REGS_MASK;
+		a->sample_stack_user = s->opts.dwarf_stack;
+	} else if (s->opts.callchain) {
 		a->sample_type |= PERF_SAMPLE_CALLCHAIN;
 		a->exclude_callchain_kernel = 1;
 	}
@@ -259,7 +265,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	s->fds = calloc(max_fds, sizeof(*s->fds));
 	s->ids = calloc(max_fds, sizeof(*s->ids));
 	s->rings = calloc(s->ncpus, sizeof(*s->rings));
-	if (!s->fds || !s->ids || !s->rings) {
+	if (!s->fds || !s->ids || !s->rings || (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
 		pfx_sampler_close(s);
 		return -ENOMEM;
 	}
@@ -328,6 +334,7 @@ void pfx_sampler_close(struct pfx_sampler *s)
 	free(s->fds);
 	free(s->ids);
 	free(s->cpus);
+	pfx_unwind_close(s->unwind);
 	free(s);
 }
 
@@ -384,6 +391,45 @@ static void trailer(const struct perf_event_header *h, struct pfx_sample_event *
 	ev->tid = id.tid;
 }
 
+/* REGS_USER and STACK_USER after the fixed part: unwound into the chain.
+ * A sample whose thread was in the kernel without user registers (abi 0)
+ * or whose stack was not copied keeps its ip alone. */
+static void unwind_fault(struct pfx_sampler *s, const struct perf_event_header *h,
+			 struct pfx_sample_event *ev)
+{
+	const uint8_t *p = (const uint8_t *)h + sizeof(struct pfx_perf_fault_sample);
+	const uint8_t *end = (const uint8_t *)h + h->size;
+	uint64_t abi, regs[PFX_UREG_COUNT], size = 0, dyn = 0;
+	const uint8_t *stack = NULL;
+	int n;
+
+	ev->callchain = s->callchain;
+	ev->callchain_len = 1;
+	s->callchain[0] = ev->ip;
+	if (end - p < 8)
+		return;
+	memcpy(&abi, p, 8);
+	p += 8;
+	if (abi == 0 || (size_t)(end - p) < sizeof(regs) + 8)
+		return;
+	memcpy(regs, p, sizeof(regs));
+	p += sizeof(regs);
+	memcpy(&size, p, 8);
+	p += 8;
+	if (size && (size_t)(end - p) >= size + 8) {
+		stack = p;
+		memcpy(&dyn, p + size, 8);
+		if (dyn > size)
+			dyn = size;
+	}
+	if (!stack || !s->unwind)
+		return;
+	n = pfx_unwind_sample(s->unwind, (pid_t)ev->pid, (pid_t)ev->tid, regs, stack, (size_t)dyn,
+			      s->callchain, PFX_SAMPLER_MAX_CHAIN);
+	if (n > 0)
+		ev->callchain_len = (uint16_t)n;
+}
+
 static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *h, bool major,
 			 struct pfx_sample_event *ev)
 {
@@ -398,7 +444,9 @@ static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *
 	ev->addr = fs->addr;
 	ev->ip = fs->ip;
 	ev->major = major;
-	if (s->opts.callchain && h->size >= sizeof(*fs) + 8) {
+	if (s->opts.dwarf_stack) {
+		unwind_fault(s, h, ev);
+	} else if (s->opts.callchain && h->size >= sizeof(*fs) + 8) {
 		const uint64_t *chain = (const uint64_t *)(fs + 1);
 		uint64_t nr = chain[0];
 		uint16_t n = 0;

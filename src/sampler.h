@@ -3,7 +3,9 @@
  * Per online CPU c, on the target (pid = the process, or each thread when
  * attaching; inherit=1 so new threads and children are followed):
  *   minor-faults, major-faults   software events, sample_period 1,
- *       IDENTIFIER|IP|TID|TIME|ADDR (+CALLCHAIN, user only); the minor
+ *       IDENTIFIER|IP|TID|TIME|ADDR (+CALLCHAIN, user only; or, for
+ *       DWARF call chains, +REGS_USER|STACK_USER, unwound into the same
+ *       callchain field while the records are decoded); the minor
  *       event also asks for MMAP2 (mmap + mmap_data), COMM and FORK/EXIT
  *       records; it owns CPU c's ring.
  *   exceptions:page_fault_user   (where the kernel has it) IDENTIFIER|
@@ -40,6 +42,8 @@ struct pfx_sampler_opts {
 	size_t ntids;
 	bool enable_on_exec;	/* launched target held before exec */
 	bool callchain;		/* --call-graph: user stacks */
+	uint32_t dwarf_stack;	/* --call-graph=dwarf: bytes of user stack copied per
+				 * fault and unwound with unwind.h (0: frame pointers) */
 	bool tracepoint;	/* try exceptions:page_fault_user */
 	size_t ring_pages;	/* data pages per CPU ring, a power of two */
 };

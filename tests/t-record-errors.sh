@@ -20,11 +20,9 @@ one_line_error
 grep -q "'x' is not a duration; with -p give seconds to record" "$TMP/err" || fail "-p PID x: $(cat "$TMP/err")"
 expect_exit 2 "$PFX" record -p 1 1 2
 one_line_error
-expect_exit 2 "$PFX" record --call-graph=dwarf -- true
-one_line_error
-grep -q "call-graph=dwarf .* not supported yet; use --call-graph=fp" "$TMP/err" || fail "dwarf: $(cat "$TMP/err")"
 expect_exit 2 "$PFX" record --call-graph=lbr -- true
 one_line_error
+grep -q "unknown call-graph mode 'lbr'; use --call-graph=fp or --call-graph=dwarf" "$TMP/err" || fail "lbr: $(cat "$TMP/err")"
 expect_exit 2 "$PFX" record -p abc
 one_line_error
 expect_exit 1 "$PFX" record -o "$TMP/x.data" -p 999999999

@@ -8,7 +8,7 @@ set -e
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake pkg-config linux-libc-dev \
-libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev gnuplot-nox \
+libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev zlib1g-dev gnuplot-nox \
 util-linux kmod procps linux-perf jq python3"
 
 as_root() {

@@ -6,6 +6,7 @@
 #include "output.h"
 #include "recfile.h"
 #include "report.h"
+#include "report_export.h"
 #include "report_output.h"
 #include "util.h"
 
@@ -20,6 +21,9 @@ struct report_opts {
 	enum pfx_report_view view;
 	unsigned top;
 	bool dump;
+	enum pfx_export export;		/* --format folded|pprof|perfetto */
+	enum pfx_export_weight weight;	/* --weight */
+	const char *output;		/* -o */
 };
 
 static void usage(FILE *fp)
@@ -27,9 +31,15 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"Usage: pfx report [-i FILE] [--format text|json] [--top N]\n"
 		"                  [--by region|thread|page|ip|function|caller]\n"
+		"       pfx report [-i FILE] --format folded|pprof|perfetto [--weight faults|latency]\n"
+		"                  [-o FILE]\n"
 		"Explain a recording made by 'pfx record'.\n"
 		"  -i, --input FILE     record file (default pfx.data)\n"
-		"  -F, --format FMT     text (default) or json (every view in one document)\n"
+		"  -F, --format FMT     text (default) or json (every view in one document);\n"
+		"                       folded (FlameGraph stacks), pprof (gzip'd profile.proto,\n"
+		"                       needs -o), perfetto (Chrome Trace Event JSON)\n"
+		"      --weight W       folded: count faults (default) or latency (ns)\n"
+		"  -o, --output FILE    write there (complete when done) instead of stdout\n"
 		"  -n, --top N          rows per view (default 20)\n"
 		"  -b, --by VIEW        text view: region (default, with fault types, latency,\n"
 		"                       threads and heat map), thread, page, ip, function\n"
@@ -47,6 +57,8 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		{ "top", required_argument, NULL, 'n' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "dump", no_argument, NULL, 'D' },
+		{ "weight", required_argument, NULL, 'W' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -56,16 +68,33 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 	o->input = "pfx.data";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:F:n:b:Dh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:F:n:b:o:Dh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->input = optarg;
 			break;
 		case 'F':
+			if (pfx_export_parse(optarg, &o->export) == 0)
+				break;
+			o->export = PFX_EXPORT_NONE;
 			if (pfx_format_parse(optarg, &o->format) < 0 || o->format == PFX_FORMAT_CSV) {
-				pfx_err("report: --format '%s' is unknown; use text or json", optarg);
+				pfx_err("report: --format '%s' is unknown; use text, json, folded, pprof or perfetto",
+					optarg);
 				return PFX_EXIT_USAGE;
 			}
+			break;
+		case 'W':
+			if (strcmp(optarg, "faults") == 0) {
+				o->weight = PFX_WEIGHT_FAULTS;
+			} else if (strcmp(optarg, "latency") == 0) {
+				o->weight = PFX_WEIGHT_LATENCY;
+			} else {
+				pfx_err("report: --weight '%s' is unknown; use faults or latency", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			o->output = optarg;
 			break;
 		case 'n':
 			if (pfx_parse_int(optarg, 1, 1000000, &n) < 0) {
@@ -94,6 +123,15 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 	}
 	if (optind < argc) {
 		pfx_err("report: unexpected argument '%s'; give the file with -i", argv[optind]);
+		return PFX_EXIT_USAGE;
+	}
+	if (o->export == PFX_EXPORT_PPROF && !o->output) {
+		pfx_err("report: --format pprof writes a binary file; give one with -o, e.g. -o faults.pb.gz");
+		return PFX_EXIT_USAGE;
+	}
+	if (o->export != PFX_EXPORT_NONE && o->dump) {
+		pfx_err("report: --dump and --format %s do not go together; drop one",
+			o->export == PFX_EXPORT_FOLDED ? "folded" : o->export == PFX_EXPORT_PPROF ? "pprof" : "perfetto");
 		return PFX_EXIT_USAGE;
 	}
 	return 0;
@@ -173,6 +211,59 @@ static int dump(struct pfx_rec_reader *r, const char *path)
 	return PFX_EXIT_OK;
 }
 
+/* --format folded|pprof|perfetto into -o FILE or stdout; the report is
+ * built for folded and pprof, perfetto reads the file itself. */
+static int export(const struct report_opts *o, struct pfx_rec_reader *r)
+{
+	struct pfx_report *rep = NULL;
+	struct pfx_outfile out;
+	int err = 0;
+
+	if (o->export != PFX_EXPORT_PERFETTO) {
+		err = pfx_report_build(r, &(struct pfx_report_opts){ .code_names = true, .every_chain = true },
+				       &rep);
+		if (err < 0) {
+			pfx_err("report: reading '%s' failed: %s", o->input, strerror(-err));
+			return PFX_EXIT_ERROR;
+		}
+		if (!rep->complete)
+			pfx_warn("report: '%s': %s at byte %llu; exporting the %llu faults before it", o->input,
+				 pfx_rec_strerror(rep->read_error), (unsigned long long)rep->error_offset,
+				 (unsigned long long)rep->faults_read);
+	}
+	err = pfx_outfile_open(&out, o->output);
+	if (err) {
+		pfx_err("report: cannot create '%s': %s", o->output, strerror(-err));
+		pfx_report_free(rep);
+		return PFX_EXIT_ERROR;
+	}
+	if (o->export == PFX_EXPORT_FOLDED)
+		err = pfx_export_folded(out.fp, rep, o->weight);
+	else if (o->export == PFX_EXPORT_PPROF)
+		err = pfx_export_pprof(out.fp, rep);
+	else
+		err = pfx_export_perfetto(out.fp, r);
+	pfx_report_free(rep);
+	if (err == -ENOMEM || (err < 0 && err != -EIO)) {
+		/* A damaged file: what came before the damage is written (and said). */
+		if (err != -ENOMEM && o->export == PFX_EXPORT_PERFETTO) {
+			pfx_warn("report: '%s': %s at byte %llu; the trace holds what came before it", o->input,
+				 pfx_rec_strerror(err), (unsigned long long)pfx_rec_reader_offset(r));
+			err = 0;
+		} else {
+			pfx_err("report: exporting '%s' failed: %s", o->input, strerror(-err));
+			pfx_outfile_abort(&out);
+			return PFX_EXIT_ERROR;
+		}
+	}
+	err = pfx_outfile_commit(&out);
+	if (err && !(err == -EPIPE && !o->output)) {
+		pfx_err("report: cannot write '%s': %s", o->output ? o->output : "standard output", strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	return PFX_EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
@@ -189,6 +280,11 @@ int cmd_report(int argc, char **argv)
 	}
 	if (o.dump) {
 		err = dump(r, o.input);
+		pfx_rec_reader_close(r);
+		return err;
+	}
+	if (o.export != PFX_EXPORT_NONE) {
+		err = export(&o, r);
 		pfx_rec_reader_close(r);
 		return err;
 	}

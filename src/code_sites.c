@@ -80,7 +80,7 @@ static int new_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t le
 }
 
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t len,
-			     bool major)
+			     bool major, uint64_t latency_ns)
 {
 	struct chain_value *v;
 	struct pfx_chain_row *row;
@@ -99,6 +99,7 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, s
 	row = &cs->chains[v->index];
 	row->faults++;
 	row->major += major;
+	row->latency_ns[major] += latency_ns;
 	cs->faults_with_chain++;
 	return 0;
 }

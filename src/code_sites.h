@@ -40,6 +40,7 @@ struct pfx_function_row {
 
 struct pfx_chain_row {
 	uint64_t faults, major;
+	uint64_t latency_ns[2];		/* summed fault latency of its minor [0] and major [1] faults */
 	size_t nframes;			/* innermost (the faulting ip) first */
 	struct pfx_code_frame *frames;
 };
@@ -58,9 +59,10 @@ struct pfx_code_sites {
 int pfx_code_sites_init(struct pfx_code_sites *cs);
 void pfx_code_sites_free(struct pfx_code_sites *cs);
 
-/* Count one fault's call chain (innermost first).  0 or -ENOMEM. */
+/* Count one fault's call chain (innermost first) and its latency (0 when
+ * not measured).  0 or -ENOMEM. */
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t len,
-			     bool major);
+			     bool major, uint64_t latency_ns);
 
 /* After the pass: name the top chains' frames and the first nshown of
  * ips (every faulting ip, most faults first, only code.ip set), and count

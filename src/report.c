@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,7 +195,10 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	iv->faults++;
 	iv->major += major;
 	if (f->callchain_len && rep->code_named &&
-	    pfx_code_sites_add_chain(&rep->code, f->callchain, f->callchain_len, major) < 0)
+	    pfx_code_sites_add_chain(&rep->code, f->callchain, f->callchain_len, major, f->latency_ns) < 0)
+		return -ENOMEM;
+	if (!f->callchain_len && rep->every_chain &&
+	    pfx_code_sites_add_chain(&rep->code, &f->ip, 1, major, f->latency_ns) < 0)
 		return -ENOMEM;
 
 	if (f->latency_ns) {
@@ -401,7 +405,8 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
 	rep->nips = n < top ? n : top;
 	if (rep->code_named)
-		return pfx_code_sites_finish(&rep->code, rep->regions, rep->ips, n, rep->nips, top);
+		return pfx_code_sites_finish(&rep->code, rep->regions, rep->ips, n, rep->nips,
+					     rep->every_chain ? UINT_MAX : top);
 	for (size_t j = 0; j < rep->nips; j++)
 		rep->ips[j].code.region = region_of(rep, rep->ips[j].code.ip);
 	return 0;
@@ -444,6 +449,7 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 		if (pfx_code_sites_init(&rep->code) < 0)
 			return -ENOMEM;
 		rep->code_named = true;
+		rep->every_chain = opts->every_chain;
 	}
 	return 0;
 }

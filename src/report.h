@@ -82,6 +82,9 @@ struct pfx_report_opts {
 	bool code_names;	/* name code by function (symbols), count faults per
 				 * function, aggregate call chains: the ip, function
 				 * and caller views need it, the others do not */
+	bool every_chain;	/* with code_names: every fault counts in a chain (its
+				 * ip alone without a recorded one), and every chain
+				 * is named (the profile exports) */
 };
 
 struct pfx_report {
@@ -116,6 +119,7 @@ struct pfx_report {
 	size_t nips;
 	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
 	bool code_named;
+	bool every_chain;		/* opts.every_chain */
 
 	uint64_t heat_col_ns;		/* heat map column width */
 	unsigned heat_cols;		/* columns used */

@@ -592,7 +592,7 @@ static int open_output(struct stat_run *run, struct pfx_outfile *file)
 		memset(file, 0, sizeof(*file));
 		file->fp = stderr;
 	} else if ((err = pfx_outfile_open(file, o->output))) {
-		pfx_err("cannot write '%s': %s; check the path", o->output, strerror(-err));
+		pfx_err("cannot write '%s': %s; check the path", o->output, pfx_outfile_strerror(err));
 		return PFX_EXIT_ERROR;
 	}
 	run->out.fp = file->fp;

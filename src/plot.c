@@ -210,7 +210,7 @@ int pfx_plot_write_script(const struct pfx_plot_script *s, const char *dir,
 	}
 	err = collect_vars(s, dir, &vars, notes);
 	if (!err)
-		err = pfx_outfile_open(&out, path);
+		err = pfx_outfile_create(&out, path);
 	if (!err) {
 		write_header(out.fp, s);
 		fputs(vars, out.fp);

@@ -99,7 +99,7 @@ static int open_table(struct pfx_outfile *out, const char *dir, const char *name
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
-	err = pfx_outfile_open(out, path);
+	err = pfx_outfile_create(out, path);
 	free(path);
 	if (!err)
 		fprintf(vars, "%s = pfx_dir.'%s'\n", var, name);

@@ -246,7 +246,7 @@ static uint8_t *put_time(struct pfx_rec_writer *w, uint8_t *p, uint64_t t)
 }
 
 int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
-			const struct pfx_rec_header *h)
+			const struct pfx_rec_header *h, bool named)
 {
 	struct pfx_rec_writer *w;
 	uint8_t head[REC_MAGIC_LEN + 8 + 1024 + sizeof(h->command) + sizeof(h->events) + 64];
@@ -265,7 +265,7 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	}
 	err = pfx_u64map_init(&w->threads, sizeof(struct thread_state));
 	if (!err)
-		err = pfx_outfile_open(&w->out, path);
+		err = named ? pfx_outfile_open(&w->out, path) : pfx_outfile_create(&w->out, path);
 	if (err < 0) {
 		pfx_u64map_free(&w->threads);
 		free(w->block);

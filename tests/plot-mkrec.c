@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 	strcpy(h.command, "plot-mkrec synthetic workload");
 	strcpy(h.source, "perf");
 	strcpy(h.events, "minor-faults,major-faults");
-	if (pfx_rec_writer_open(&g.w, argv[1], &h)) {
+	if (pfx_rec_writer_open(&g.w, argv[1], &h, true)) {
 		fprintf(stderr, "plot-mkrec: cannot create %s\n", argv[1]);
 		return 1;
 	}

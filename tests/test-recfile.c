@@ -48,7 +48,7 @@ static void write_file(const char *path, uint64_t *bytes)
 	strcpy(h.command, "pfx-load seq");
 	strcpy(h.source, "perf");
 	strcpy(h.events, "minor-faults,major-faults");
-	CHECK(pfx_rec_writer_open(&w, path, &h) == 0);
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	memset(&it, 0, sizeof(it));
 	it.type = PFX_REC_MAPPING;
 	it.mapping = (struct pfx_mapping){ .time_ns = 0, .start = 0x7f0000000000ull,

@@ -101,8 +101,11 @@ static int open_table(struct pfx_outfile *out, const char *dir, const char *name
 		return -ENOMEM;
 	err = pfx_outfile_create(out, path);
 	free(path);
-	if (!err)
-		fprintf(vars, "%s = pfx_dir.'%s'\n", var, name);
+	if (!err) {
+		fprintf(vars, "%s = pfx_dir.", var);
+		pfx_gnuplot_string(vars, name);
+		fputc('\n', vars);
+	}
 	return err;
 }
 
@@ -303,10 +306,8 @@ static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
 
 static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
 {
-	fputc('"', fp);
-	for (const char *p = label; *p; p++)
-		fputc(*p == '"' ? '\'' : *p, fp);
-	fprintf(fp, "\" %llu %llu %llu\n", (unsigned long long)c[COL_MINOR],
+	pfx_gnuplot_data_label(fp, label);
+	fprintf(fp, " %llu %llu %llu\n", (unsigned long long)c[COL_MINOR],
 		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
 }
 

@@ -4,7 +4,11 @@
  * and library traffic, latencies), for the plot tests to chart without
  * depending on 'pfx record' or the kernel.  Deterministic.
  *
- *   plot-mkrec OUT [--no-latency] [--no-faults]   (exit 0, or 1 with a message) */
+ *   plot-mkrec OUT [--no-latency] [--no-faults] [--name S]
+ *
+ * --name S: S is the recorded command and the path of the file mapping
+ * (the security tests give names with newlines and gnuplot commands).
+ * Exit 0, or 1 with a message. */
 #include "config.h"
 #include "recfile.h"
 
@@ -106,6 +110,7 @@ int main(int argc, char **argv)
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HAS_LATENCY };
 	struct gen g = { .rng = 88172645463325252ull, .latency = true };
 	bool no_faults = false;
+	const char *name = NULL;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: plot-mkrec OUT [--no-latency] [--no-faults]\n");
@@ -116,11 +121,13 @@ int main(int argc, char **argv)
 			g.latency = false;
 		else if (strcmp(argv[i], "--no-faults") == 0)
 			no_faults = true;
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
 	}
 	if (!g.latency)
 		h.flags = 0;
 	strcpy(h.kernel, "6.18.0-test");
-	strcpy(h.command, "plot-mkrec synthetic workload");
+	snprintf(h.command, sizeof(h.command), "%s", name ? name : "plot-mkrec synthetic workload");
 	strcpy(h.source, "perf");
 	strcpy(h.events, "minor-faults,major-faults");
 	if (pfx_rec_writer_open(&g.w, argv[1], &h, true)) {
@@ -130,7 +137,7 @@ int main(int argc, char **argv)
 	mapping(&g, 0x55d0c0800000ull, 16, PROT_READ | PROT_EXEC, "/usr/bin/pfx-load");
 	mapping(&g, HEAP_START, 132, PROT_READ | PROT_WRITE, "[heap]");
 	mapping(&g, ANON_START, ANON_PAGES, PROT_READ | PROT_WRITE, "");
-	mapping(&g, FILE_START, FILE_PAGES, PROT_READ, "/var/tmp/pfx-load.data");
+	mapping(&g, FILE_START, FILE_PAGES, PROT_READ, name ? name : "/var/tmp/pfx-load.data");
 	mapping(&g, LIBC_START, 480, PROT_READ | PROT_EXEC, "/usr/lib/x86_64-linux-gnu/libc.so.6");
 	mapping(&g, 0x7ffd3c000000ull, 33, PROT_READ | PROT_WRITE, "[stack]");
 	if (!no_faults)

@@ -148,14 +148,16 @@ static void timeline_bin(void *ctx, const struct pfx_fault *f)
 static uint64_t round_bin_width(uint64_t span_ns, unsigned bins)
 {
 	static const unsigned steps[] = { 1, 2, 5 };
-	uint64_t decade = 1000;	/* 1 us: finer than perf timestamps are useful */
+	/* the narrowest width that fits, without overflow at any span */
+	uint64_t need = span_ns / bins + (span_ns % bins != 0);
 
-	for (;;) {
+	/* 1 us (finer than perf timestamps are useful) up to 5e18 ns: a
+	 * bounded number of steps, whatever the span */
+	for (uint64_t decade = 1000; decade <= UINT64_MAX / 50; decade *= 10)
 		for (size_t i = 0; i < PFX_ARRAY_SIZE(steps); i++)
-			if (decade * steps[i] * bins >= span_ns)
+			if (decade * steps[i] >= need)
 				return decade * steps[i];
-		decade *= 10;
-	}
+	return need;
 }
 
 static void set_duration_label(FILE *vars, const char *var, uint64_t ns)

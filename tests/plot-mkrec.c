@@ -4,10 +4,14 @@
  * and library traffic, latencies), for the plot tests to chart without
  * depending on 'pfx record' or the kernel.  Deterministic.
  *
- *   plot-mkrec OUT [--no-latency] [--no-faults] [--name S]
+ *   plot-mkrec OUT [--no-latency] [--no-faults] [--name S] [--late NS]
+ *                  [--mappings N]
  *
  * --name S: S is the recorded command and the path of the file mapping
  * (the security tests give names with newlines and gnuplot commands).
+ * --late NS: one more fault at NS ns (the duration is that time).
+ * --mappings N: N more one-page file mappings, each mapped, faulted and
+ * unmapped-by-remapping in turn, as a program with N mappings.
  * Exit 0, or 1 with a message. */
 #include "config.h"
 #include "recfile.h"
@@ -111,6 +115,7 @@ int main(int argc, char **argv)
 	struct gen g = { .rng = 88172645463325252ull, .latency = true };
 	bool no_faults = false;
 	const char *name = NULL;
+	unsigned long long late = 0, nmaps = 0;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: plot-mkrec OUT [--no-latency] [--no-faults]\n");
@@ -123,6 +128,10 @@ int main(int argc, char **argv)
 			no_faults = true;
 		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
+		else if (strcmp(argv[i], "--late") == 0 && i + 1 < argc)
+			late = strtoull(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--mappings") == 0 && i + 1 < argc)
+			nmaps = strtoull(argv[++i], NULL, 0);
 	}
 	if (!g.latency)
 		h.flags = 0;
@@ -142,6 +151,19 @@ int main(int argc, char **argv)
 	mapping(&g, 0x7ffd3c000000ull, 33, PROT_READ | PROT_WRITE, "[stack]");
 	if (!no_faults)
 		faults(&g);
+	for (unsigned long long i = 0; i < nmaps; i++) {
+		/* scattered like a real address space: every 3rd page, in an
+		 * order that is not the address order */
+		uint64_t start = 0x10000000000ull + ((i * 7919) % nmaps) * 3 * 4096;
+		char path[64];
+
+		snprintf(path, sizeof(path), "/usr/lib/plugins/lib%llu.so", i);
+		mapping(&g, start, 1, PROT_READ, path);
+		fault(&g, g.totals.duration_ns + 1000, start, PFX_FAULT_MINOR);
+		fault(&g, g.totals.duration_ns + 1000, start, PFX_FAULT_MINOR);
+	}
+	if (late)
+		fault(&g, late, ANON_START, PFX_FAULT_MINOR);
 	if (pfx_rec_writer_close(g.w, &g.totals)) {
 		fprintf(stderr, "plot-mkrec: cannot finish %s\n", argv[1]);
 		return 1;

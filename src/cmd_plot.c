@@ -173,6 +173,20 @@ static int check_request(const struct plot_opts *o, const struct pfx_chart **cha
 	return 0;
 }
 
+/* What the input is, looked at without opening it for reading (a FIFO
+ * would block): -EPROTO for anything but a regular file.  The readers
+ * check it again on their descriptor; this is for the message. */
+static int check_input_type(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;	/* access() below says why */
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EPROTO;
+}
+
 static int check_files(const struct pfx_plot_script *s)
 {
 	char *template = pfx_plot_template_path(s->chart);
@@ -184,6 +198,12 @@ static int check_files(const struct pfx_plot_script *s)
 		pfx_err("cannot read the chart template %s: %s; set PFX_PLOT_DIR to pfx's plot/ directory",
 			template, strerror(errno));
 		err = -ENOENT;
+	} else if ((err = check_input_type(s->input)) == -EPROTO) {
+		pfx_err("%s is not a regular file (a FIFO, device or socket); give a file written by 'pfx %s'",
+			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
+	} else if (err == -EISDIR) {
+		pfx_err("%s is a directory; give a file written by 'pfx %s'",
+			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
 	} else if (access(s->input, R_OK) < 0) {
 		err = -errno;
 		if (s->chart->input == PFX_PLOT_FROM_RECORD)
@@ -216,6 +236,14 @@ static void report_data_error(const struct pfx_plot_script *s, const char *dir, 
 		break;
 	case -EOPNOTSUPP:
 		pfx_err("this recording has no latency data; record with a kernel that has exceptions:page_fault_user");
+		break;
+	case -ERANGE:
+		pfx_err("%s line %lu holds a size or time out of range; give the file 'pfx wss --format json' wrote",
+			s->input, notes->bad_line);
+		break;
+	case -EFBIG:
+		pfx_err("%s line %lu is longer than 16 MiB; give the file 'pfx wss --format json' wrote",
+			s->input, notes->bad_line);
 		break;
 	case -EBADMSG:
 		if (wss) {

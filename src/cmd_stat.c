@@ -113,6 +113,10 @@ static int parse_interval_seconds(const char *arg, double *interval)
 	if (s * 1000.0 < MIN_INTERVAL_MS)
 		return usage_error("interval '%s' s is too short; the minimum is %g s", arg,
 				   MIN_INTERVAL_MS / 1000.0);
+	/* as -I's bound (and thp's): beyond it, turned into nanoseconds
+	 * for the timer, 1e308 overflowed and no row was ever printed */
+	if (s > 24 * 3600)
+		return usage_error("interval '%s' s is too long; the maximum is 86400 s (a day)", arg);
 	*interval = s;
 	return 0;
 }

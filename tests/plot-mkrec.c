@@ -5,10 +5,11 @@
  * depending on 'pfx record' or the kernel.  Deterministic.
  *
  *   plot-mkrec OUT [--no-latency] [--no-faults] [--name S] [--late NS]
- *                  [--mappings N]
+ *                  [--mappings N] [--exe PATH]
  *
  * --name S: S is the recorded command and the path of the file mapping
  * (the security tests give names with newlines and gnuplot commands).
+ * --exe PATH: the path of the program's mapping (every fault's IP is in it).
  * --late NS: one more fault at NS ns (the duration is that time).
  * --mappings N: N more one-page file mappings, each mapped, faulted and
  * unmapped-by-remapping in turn, as a program with N mappings.
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HAS_LATENCY };
 	struct gen g = { .rng = 88172645463325252ull, .latency = true };
 	bool no_faults = false;
-	const char *name = NULL;
+	const char *name = NULL, *exe = "/usr/bin/pfx-load";
 	unsigned long long late = 0, nmaps = 0;
 
 	if (argc < 2) {
@@ -128,6 +129,8 @@ int main(int argc, char **argv)
 			no_faults = true;
 		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
+		else if (strcmp(argv[i], "--exe") == 0 && i + 1 < argc)
+			exe = argv[++i];
 		else if (strcmp(argv[i], "--late") == 0 && i + 1 < argc)
 			late = strtoull(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--mappings") == 0 && i + 1 < argc)
@@ -143,7 +146,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "plot-mkrec: cannot create %s\n", argv[1]);
 		return 1;
 	}
-	mapping(&g, 0x55d0c0800000ull, 16, PROT_READ | PROT_EXEC, "/usr/bin/pfx-load");
+	mapping(&g, 0x55d0c0800000ull, 16, PROT_READ | PROT_EXEC, exe);
 	mapping(&g, HEAP_START, 132, PROT_READ | PROT_WRITE, "[heap]");
 	mapping(&g, ANON_START, ANON_PAGES, PROT_READ | PROT_WRITE, "");
 	mapping(&g, FILE_START, FILE_PAGES, PROT_READ, name ? name : "/var/tmp/pfx-load.data");

@@ -220,7 +220,7 @@ int cmd_maps(int argc, char **argv)
 		warn_physical(&o, PFX_PHYSICAL_DENIED);
 	pfx_page_reader_close(r);
 	if (!err && (err = pfx_outfile_open(&out, o.output)))
-		pfx_err("cannot create '%s': %s", o.output, strerror(-err));
+		pfx_err("cannot create '%s': %s", o.output, pfx_outfile_strerror(err));
 	if (err) {
 		free(maps);
 		free((void *)t.states);

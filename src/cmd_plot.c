@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -172,6 +173,20 @@ static int check_request(const struct plot_opts *o, const struct pfx_chart **cha
 	return 0;
 }
 
+/* What the input is, looked at without opening it for reading (a FIFO
+ * would block): -EPROTO for anything but a regular file.  The readers
+ * check it again on their descriptor; this is for the message. */
+static int check_input_type(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;	/* access() below says why */
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EPROTO;
+}
+
 static int check_files(const struct pfx_plot_script *s)
 {
 	char *template = pfx_plot_template_path(s->chart);
@@ -183,6 +198,12 @@ static int check_files(const struct pfx_plot_script *s)
 		pfx_err("cannot read the chart template %s: %s; set PFX_PLOT_DIR to pfx's plot/ directory",
 			template, strerror(errno));
 		err = -ENOENT;
+	} else if ((err = check_input_type(s->input)) == -EPROTO) {
+		pfx_err("%s is not a regular file (a FIFO, device or socket); give a file written by 'pfx %s'",
+			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
+	} else if (err == -EISDIR) {
+		pfx_err("%s is a directory; give a file written by 'pfx %s'",
+			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
 	} else if (access(s->input, R_OK) < 0) {
 		err = -errno;
 		if (s->chart->input == PFX_PLOT_FROM_RECORD)
@@ -215,6 +236,14 @@ static void report_data_error(const struct pfx_plot_script *s, const char *dir, 
 		break;
 	case -EOPNOTSUPP:
 		pfx_err("this recording has no latency data; record with a kernel that has exceptions:page_fault_user");
+		break;
+	case -ERANGE:
+		pfx_err("%s line %lu holds a size or time out of range; give the file 'pfx wss --format json' wrote",
+			s->input, notes->bad_line);
+		break;
+	case -EFBIG:
+		pfx_err("%s line %lu is longer than 16 MiB; give the file 'pfx wss --format json' wrote",
+			s->input, notes->bad_line);
 		break;
 	case -EBADMSG:
 		if (wss) {
@@ -294,32 +323,57 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-/* gnuplot runs with its own working directory left as ours, so the image
- * it writes must be named absolutely or relative to here: it is. */
+/* Copy the image gnuplot wrote into the output file. */
+static int copy_image(int fd, FILE *out)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+			return errno ? -errno : -EIO;
+	return n < 0 ? -errno : 0;
+}
+
+/* gnuplot writes the image by name, following links; it writes into the
+ * private scratch directory only, and pfx copies the image into the output
+ * (pfx_outfile: a new file renamed into place), so no name someone else
+ * can write to is ever opened by gnuplot. */
 static int draw(const struct pfx_plot_script *req, const char *gnuplot, const char *dir,
-		const char *output)
+		const char *output, bool named)
 {
 	struct pfx_plot_script s = *req;
 	struct pfx_outfile out;
-	char *script = NULL, *messages = NULL, summary[512];
+	char *script = NULL, *messages = NULL, *image = NULL, summary[512];
 	struct stat st;
-	int err;
+	int err, fd = -1;
 
-	/* gnuplot writes the image over the (empty) temporary file pfx_outfile
-	 * made; committing renames it into place only when gnuplot succeeded. */
-	err = pfx_outfile_open(&out, output);
+	err = named ? pfx_outfile_open(&out, output) : pfx_outfile_create(&out, output);
 	if (err) {
-		pfx_err("cannot create %s: %s", output, strerror(-err));
+		pfx_err("cannot create %s: %s", output, pfx_outfile_strerror(err));
 		return PFX_EXIT_ERROR;
 	}
-	s.output = out.tmp_path;
-	if (write_script(&s, dir, &script)) {
+	if (asprintf(&image, "%s/image.%s", dir, pfx_plot_format_ext(s.format)) < 0) {
 		pfx_outfile_abort(&out);
 		return PFX_EXIT_ERROR;
 	}
+	s.output = image;
+	if (write_script(&s, dir, &script)) {
+		pfx_outfile_abort(&out);
+		free(image);
+		return PFX_EXIT_ERROR;
+	}
 	err = pfx_gnuplot_run(gnuplot, script, GNUPLOT_TIMEOUT_MS, &messages);
-	if (!err && (fstat(fileno(out.fp), &st) < 0 || st.st_size == 0))
-		err = -EPROTO;
+	if (!err) {
+		fd = open(image, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+			err = -EPROTO;
+	}
+	if (!err && (err = copy_image(fd, out.fp))) {
+		pfx_err("cannot write %s: %s", output, strerror(-err));
+		pfx_outfile_abort(&out);
+		goto out;
+	}
 	if (err) {
 		pfx_gnuplot_summary(messages, summary, sizeof(summary));
 		if (err == -ETIMEDOUT)
@@ -338,12 +392,16 @@ static int draw(const struct pfx_plot_script *req, const char *gnuplot, const ch
 		else
 			printf("%s chart: %s\n", s.chart->name, output);
 	}
+out:
+	if (fd >= 0)
+		close(fd);
 	free(messages);
 	free(script);
+	free(image);
 	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
 }
 
-static int run_draw_mode(const struct pfx_plot_script *s, const char *output)
+static int run_draw_mode(const struct pfx_plot_script *s, const char *output, bool named)
 {
 	char *gnuplot = NULL, dir[PATH_MAX];
 	const char *tmp = getenv("TMPDIR");
@@ -361,7 +419,7 @@ static int run_draw_mode(const struct pfx_plot_script *s, const char *output)
 		free(gnuplot);
 		return PFX_EXIT_ERROR;
 	}
-	ret = draw(s, gnuplot, dir, output);
+	ret = draw(s, gnuplot, dir, output, named);
 	remove_dir(dir);
 	free(gnuplot);
 	return ret;
@@ -391,7 +449,7 @@ int cmd_plot(int argc, char **argv)
 	}
 	if (!o.output && asprintf(&default_output, "%s.png", chart->name) < 0)
 		return PFX_EXIT_ERROR;
-	ret = run_draw_mode(&s, o.output ? o.output : default_output);
+	ret = run_draw_mode(&s, o.output ? o.output : default_output, o.output != NULL);
 	free(default_output);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "output.h"
 #include "perf.h"
 #include "recorder.h"
 #include "sampler.h"
@@ -32,6 +33,7 @@
 
 struct record_opts {
 	const char *output;
+	bool output_named;	/* -o given: a device or FIFO there is written to */
 	pid_t pid;
 	bool callchain;
 	bool dwarf;			/* --call-graph=dwarf: unwind copied user stacks */
@@ -88,6 +90,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		switch (c) {
 		case 'o':
 			o->output = optarg;
+			o->output_named = true;
 			break;
 		case 'p':
 			if (pfx_parse_pid(optarg, &o->pid) < 0) {
@@ -430,9 +433,9 @@ static int run(const struct record_opts *o)
 	if (o->callchain && !src.perf)
 		pfx_warn("record: --call-graph needs perf events; recording without call chains");
 	fill_header(&h, o, &src);
-	err = pfx_recorder_open(&rec, o->output, &h, pfx_now_ns());
+	err = pfx_recorder_open(&rec, o->output, o->output_named, &h, pfx_now_ns());
 	if (err < 0) {
-		pfx_err("record: cannot create '%s': %s", o->output, strerror(-err));
+		pfx_err("record: cannot create '%s': %s", o->output, pfx_outfile_strerror(err));
 		goto out;
 	}
 	if (target.launched) {

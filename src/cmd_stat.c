@@ -113,6 +113,10 @@ static int parse_interval_seconds(const char *arg, double *interval)
 	if (s * 1000.0 < MIN_INTERVAL_MS)
 		return usage_error("interval '%s' s is too short; the minimum is %g s", arg,
 				   MIN_INTERVAL_MS / 1000.0);
+	/* as -I's bound (and thp's): beyond it, turned into nanoseconds
+	 * for the timer, 1e308 overflowed and no row was ever printed */
+	if (s > 24 * 3600)
+		return usage_error("interval '%s' s is too long; the maximum is 86400 s (a day)", arg);
 	*interval = s;
 	return 0;
 }
@@ -592,7 +596,7 @@ static int open_output(struct stat_run *run, struct pfx_outfile *file)
 		memset(file, 0, sizeof(*file));
 		file->fp = stderr;
 	} else if ((err = pfx_outfile_open(file, o->output))) {
-		pfx_err("cannot write '%s': %s; check the path", o->output, strerror(-err));
+		pfx_err("cannot write '%s': %s; check the path", o->output, pfx_outfile_strerror(err));
 		return PFX_EXIT_ERROR;
 	}
 	run->out.fp = file->fp;

@@ -296,7 +296,7 @@ static int begin(struct thp_run *run, const char *tp_missing)
 	int err = pfx_outfile_open(&run->file, o->output);
 
 	if (err) {
-		pfx_err("cannot create '%s': %s; check the path", o->output, strerror(-err));
+		pfx_err("cannot create '%s': %s; check the path", o->output, pfx_outfile_strerror(err));
 		return err;
 	}
 	if (pfx_proc_read_comm(run->t.pid, 0, comm, sizeof(comm)))

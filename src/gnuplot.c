@@ -190,18 +190,32 @@ void pfx_gnuplot_summary(const char *messages, char *buf, unsigned size)
 	snprintf(buf, size, "%.*s", (int)best_len, best);
 }
 
+/* A control character becomes a space: a newline (or CR, or a form feed)
+ * would end the command and start one of the string's choosing, and none
+ * of them belongs in a label. */
+static int printable(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f ? ' ' : c;
+}
+
 void pfx_gnuplot_string(FILE *fp, const char *s)
 {
 	fputc('\'', fp);
-	for (const char *p = s ? s : ""; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
 		if (*p == '\'')
 			fputs("''", fp);
-		else if (*p == '\n' || *p == '\r')
-			fputc(' ', fp);	/* a newline would end the command */
 		else
-			fputc(*p, fp);
+			fputc(printable(*p), fp);
 	}
 	fputc('\'', fp);
+}
+
+void pfx_gnuplot_data_label(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+		fputc(*p == '"' ? '\'' : printable(*p), fp);
+	fputc('"', fp);
 }
 
 void pfx_gnuplot_set_string(FILE *fp, const char *name, const char *value)

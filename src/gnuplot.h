@@ -25,10 +25,16 @@ int pfx_gnuplot_run(const char *gnuplot, const char *script, unsigned timeout_ms
  * non-empty line.  Copied into buf. */
 void pfx_gnuplot_summary(const char *messages, char *buf, unsigned size);
 
-/* Script text helpers.  Strings are written single-quoted, gnuplot's
- * literal form (no backslash escapes; a quote is doubled), so any file
- * name or command line survives. */
+/* Script text helpers.  Every string that reaches a script (paths, titles,
+ * region names, commands, file paths from a recording) is written by
+ * pfx_gnuplot_string, and nowhere else: single-quoted, gnuplot's literal
+ * form (no backslash escapes, no `command` or @macro substitution; a quote
+ * is doubled), with control characters replaced by spaces so that no name
+ * can end the line and start a command of its own. */
 void pfx_gnuplot_string(FILE *fp, const char *s);
+/* The same for a label in a data file: double-quoted, a '"' becomes '\'',
+ * control characters spaces (a newline would split the row). */
+void pfx_gnuplot_data_label(FILE *fp, const char *s);
 /* "name = 'value'\n" */
 void pfx_gnuplot_set_string(FILE *fp, const char *name, const char *value);
 /* "name = value\n" with enough digits to round-trip */

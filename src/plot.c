@@ -135,7 +135,11 @@ static void write_header(FILE *fp, const struct pfx_plot_script *s)
 {
 	const char *name = s->chart->name;
 
-	fprintf(fp, "# %s.gp: pfx plot --chart %s, from %s\n", name, name, s->input);
+	/* The input path is a string like any other (never raw in a comment:
+	 * a newline in it would start a command, a trailing backslash would
+	 * continue the comment). */
+	fprintf(fp, "# %s.gp: pfx plot --chart %s, from the input below\n", name, name);
+	pfx_gnuplot_set_string(fp, "input", s->input);
 	fprintf(fp, "# Rerun after editing: gnuplot %s.gp (data files are found beside it).\n"
 		"# The variables below are set by pfx; the rest is the template %s.gp.\n\n",
 		name, name);
@@ -150,8 +154,12 @@ static void write_header(FILE *fp, const struct pfx_plot_script *s)
 	if (s->output) {
 		pfx_gnuplot_set_string(fp, "out", s->output);
 	} else {
+		char file[64];
+
+		snprintf(file, sizeof(file), "%s.%s", name, pfx_plot_format_ext(s->format));
 		fprintf(fp, "out = pfx_dir.");
-		fprintf(fp, "'%s.%s'\n", name, pfx_plot_format_ext(s->format));
+		pfx_gnuplot_string(fp, file);
+		fputc('\n', fp);
 	}
 	write_terminal(fp, s);
 }
@@ -210,7 +218,7 @@ int pfx_plot_write_script(const struct pfx_plot_script *s, const char *dir,
 	}
 	err = collect_vars(s, dir, &vars, notes);
 	if (!err)
-		err = pfx_outfile_open(&out, path);
+		err = pfx_outfile_create(&out, path);
 	if (!err) {
 		write_header(out.fp, s);
 		fputs(vars, out.fp);

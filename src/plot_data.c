@@ -12,9 +12,12 @@
 #include "wssfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NS_PER_S 1e9
 #define MIB (1024.0 * 1024.0)
@@ -99,10 +102,13 @@ static int open_table(struct pfx_outfile *out, const char *dir, const char *name
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
-	err = pfx_outfile_open(out, path);
+	err = pfx_outfile_create(out, path);
 	free(path);
-	if (!err)
-		fprintf(vars, "%s = pfx_dir.'%s'\n", var, name);
+	if (!err) {
+		fprintf(vars, "%s = pfx_dir.", var);
+		pfx_gnuplot_string(vars, name);
+		fputc('\n', vars);
+	}
 	return err;
 }
 
@@ -145,14 +151,16 @@ static void timeline_bin(void *ctx, const struct pfx_fault *f)
 static uint64_t round_bin_width(uint64_t span_ns, unsigned bins)
 {
 	static const unsigned steps[] = { 1, 2, 5 };
-	uint64_t decade = 1000;	/* 1 us: finer than perf timestamps are useful */
+	/* the narrowest width that fits, without overflow at any span */
+	uint64_t need = span_ns / bins + (span_ns % bins != 0);
 
-	for (;;) {
+	/* 1 us (finer than perf timestamps are useful) up to 5e18 ns: a
+	 * bounded number of steps, whatever the span */
+	for (uint64_t decade = 1000; decade <= UINT64_MAX / 50; decade *= 10)
 		for (size_t i = 0; i < PFX_ARRAY_SIZE(steps); i++)
-			if (decade * steps[i] * bins >= span_ns)
+			if (decade * steps[i] >= need)
 				return decade * steps[i];
-		decade *= 10;
-	}
+	return need;
 }
 
 static void set_duration_label(FILE *vars, const char *var, uint64_t ns)
@@ -303,10 +311,8 @@ static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
 
 static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
 {
-	fputc('"', fp);
-	for (const char *p = label; *p; p++)
-		fputc(*p == '"' ? '\'' : *p, fp);
-	fprintf(fp, "\" %llu %llu %llu\n", (unsigned long long)c[COL_MINOR],
+	pfx_gnuplot_data_label(fp, label);
+	fprintf(fp, " %llu %llu %llu\n", (unsigned long long)c[COL_MINOR],
 		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
 }
 
@@ -706,6 +712,85 @@ int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 
 /* ---- wss: working-set size and RSS over time ---- */
 
+/* A WSS line longer than this is not pfx's (a --by-mapping line of 20,000
+ * mappings is ~3 MiB); the reader's getline would grow without bound on
+ * one endless line. */
+#define WSS_LINE_MAX (16u << 20)
+/* Sizes and times a sample can hold: 64 PiB, a century. */
+#define WSS_BYTES_MAX (1ull << 56)
+#define WSS_TIME_MAX (100.0 * 365 * 24 * 3600)
+
+/* The samples file as a stdio stream that fails (EFBIG) on a line longer
+ * than WSS_LINE_MAX, so the line reader never holds more than that. */
+struct capped_input {
+	int fd;
+	size_t line_len;	/* bytes since the last newline */
+	unsigned long lines;	/* newlines read */
+	bool too_long;
+};
+
+static ssize_t capped_read(void *cookie, char *buf, size_t size)
+{
+	struct capped_input *in = cookie;
+	ssize_t n;
+
+	if (in->too_long)
+		goto too_long;
+	do
+		n = read(in->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			in->line_len = 0;
+			in->lines++;
+		} else if (++in->line_len > WSS_LINE_MAX) {
+			in->too_long = true;
+			break;
+		}
+	}
+	if (!in->too_long)
+		return n;
+too_long:
+	errno = EFBIG;
+	return -1;
+}
+
+static int capped_close(void *cookie)
+{
+	struct capped_input *in = cookie;
+
+	return close(in->fd);
+}
+
+/* Open a samples file: a regular file only (checked on the descriptor,
+ * the open itself O_NONBLOCK so a FIFO cannot hang it). */
+static FILE *open_wss_input(const char *path, struct capped_input *in, int *err)
+{
+	static const cookie_io_functions_t io = { .read = capped_read, .close = capped_close };
+	struct stat st;
+	FILE *fp;
+
+	in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	in->line_len = 0;
+	in->lines = 0;
+	in->too_long = false;
+	if (in->fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*err = S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
+		close(in->fd);
+		return NULL;
+	}
+	fp = fopencookie(in, "r", io);
+	if (!fp) {
+		*err = -errno;
+		close(in->fd);
+	}
+	return fp;
+}
+
 /* "pfx-load (pid 123), method refs, every 0.2 s" from what the file says. */
 static void wss_subtitle(const struct pfx_wssfile_header *h, const char *method, char *buf,
 			 size_t size)
@@ -732,12 +817,13 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	char method[sizeof(s.method)] = "";
 	bool has_rss = false;
 	double peak_wss = 0, last_time = 0;
-	FILE *in = fopen(input, "re");
+	struct capped_input capped;
 	int ret, err;
+	FILE *in = open_wss_input(input, &capped, &err);
 
 	memset(notes, 0, sizeof(*notes));
 	if (!in)
-		return -errno;
+		return err;
 	err = open_table(&out, dir, "wss.dat", vars, "data");
 	if (err) {
 		fclose(in);
@@ -745,6 +831,14 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	}
 	fprintf(out.fp, "# time_s wss_mib rss_mib\n");
 	while ((ret = pfx_wssfile_next(in, &s, &header, &notes->bad_line)) > 0) {
+		/* every number from the file is range-checked: 1e30 bytes
+		 * charted as 8.8e12 MiB */
+		if (s.wss_bytes > WSS_BYTES_MAX || (s.has_rss && s.rss_bytes > WSS_BYTES_MAX) ||
+		    !(s.time_s >= 0 && s.time_s <= WSS_TIME_MAX) ||
+		    !(header.interval_s >= 0 && header.interval_s <= WSS_TIME_MAX)) {
+			ret = -ERANGE;
+			break;
+		}
 		if (s.has_rss)
 			has_rss = true;
 		if (!method[0])
@@ -758,6 +852,10 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 		else
 			fprintf(out.fp, "%.6f %.3f ?\n", s.time_s, s.wss_bytes / MIB);
 		notes->items++;
+	}
+	if (ret == 0 && capped.too_long) {
+		ret = -EFBIG;
+		notes->bad_line = capped.lines + 1;
 	}
 	fclose(in);
 	err = ret < 0 ? ret : notes->items ? 0 : -ENOMSG;

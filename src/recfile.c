@@ -32,6 +32,9 @@
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
 #define REC_PATH_MAX 4096
+/* No time in a recording (ns since its start) is later than this, 146
+ * years: a larger one is damage, and would overflow the readers' sums. */
+#define REC_TIME_MAX (1ull << 62)
 /* Room one item may need: a mapping with the longest path, or a call chain. */
 #define REC_ITEM_MAX (REC_PATH_MAX + 128 + PFX_REC_MAX_CALLCHAIN * 10)
 
@@ -246,7 +249,7 @@ static uint8_t *put_time(struct pfx_rec_writer *w, uint8_t *p, uint64_t t)
 }
 
 int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
-			const struct pfx_rec_header *h)
+			const struct pfx_rec_header *h, bool named)
 {
 	struct pfx_rec_writer *w;
 	uint8_t head[REC_MAGIC_LEN + 8 + 1024 + sizeof(h->command) + sizeof(h->events) + 64];
@@ -265,7 +268,7 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	}
 	err = pfx_u64map_init(&w->threads, sizeof(struct thread_state));
 	if (!err)
-		err = pfx_outfile_open(&w->out, path);
+		err = named ? pfx_outfile_open(&w->out, path) : pfx_outfile_create(&w->out, path);
 	if (err < 0) {
 		pfx_u64map_free(&w->threads);
 		free(w->block);
@@ -439,16 +442,25 @@ void pfx_rec_writer_abort(struct pfx_rec_writer *w)
 /* ---- reader ---- */
 
 struct pfx_rec_reader {
-	const uint8_t *data;
-	size_t size;
-	size_t map_size;	/* > 0: data is our mmap */
+	/* A file is read with pread, one block at a time, into buf: not
+	 * mmap'ed, since a file its owner truncates while root reads it
+	 * would kill the reader with SIGBUS.  pfx_rec_reader_open_mem's
+	 * bytes are used in place (data). */
+	const uint8_t *data;	/* in memory; NULL when reading fd */
+	int fd;			/* -1 for data */
+	uint8_t *buf;		/* fd: the bytes last read */
+	size_t buf_cap;
+	size_t size;		/* bytes in the file when opened */
 	size_t pos;		/* next block header */
+	size_t cur_base;	/* file offset of cur_start */
+	const uint8_t *cur_start;
 	struct cursor cur;	/* inside the current block */
 	struct pfx_rec_header header;
 	struct pfx_rec_totals totals;
 	bool done, has_totals;
 	int err;		/* sticky error once returned */
 	uint64_t prev_time;
+	uint64_t max_time;	/* latest item time read: END's duration covers it */
 	uint32_t prev_tid;
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
@@ -457,29 +469,71 @@ struct pfx_rec_reader {
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
 };
 
+/* n bytes at offset pos (pos + n <= r->size), valid until the next call;
+ * NULL when the file has shrunk since it was opened (or on a read error,
+ * *err says which). */
+static const uint8_t *reader_bytes(struct pfx_rec_reader *r, size_t pos, size_t n, int *err)
+{
+	size_t done = 0;
+
+	*err = 0;
+	if (r->data)
+		return r->data + pos;
+	if (n > r->buf_cap) {
+		uint8_t *b = realloc(r->buf, n);
+
+		if (!b) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		r->buf = b;
+		r->buf_cap = n;
+	}
+	while (done < n) {
+		ssize_t got = pread(r->fd, r->buf + done, n - done, (off_t)(pos + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			*err = got < 0 ? -errno : -ENODATA;	/* truncated meanwhile */
+			return NULL;
+		}
+		done += (size_t)got;
+	}
+	return r->buf;
+}
+
 static int reader_parse_header(struct pfx_rec_reader *r)
 {
 	struct pfx_rec_header *h = &r->header;
+	const uint8_t *p;
 	struct cursor c;
 	uint32_t len;
+	int err;
 
-	if (r->size < REC_MAGIC_LEN || memcmp(r->data, REC_MAGIC, REC_MAGIC_LEN) != 0) {
+	p = reader_bytes(r, 0, r->size < REC_MAGIC_LEN + 8 ? r->size : REC_MAGIC_LEN + 8, &err);
+	if (!p)
+		return err;
+	if (r->size < REC_MAGIC_LEN || memcmp(p, REC_MAGIC, REC_MAGIC_LEN) != 0) {
 		/* A prefix of the magic is a truncated pfx file, not a foreign one. */
-		if (r->size < REC_MAGIC_LEN && memcmp(r->data, REC_MAGIC, r->size) == 0)
+		if (r->size < REC_MAGIC_LEN && memcmp(p, REC_MAGIC, r->size) == 0)
 			return -ENODATA;
 		return -EPROTO;
 	}
 	if (r->size < REC_MAGIC_LEN + 8)
 		return -ENODATA;
-	h->version = get_u32(r->data + REC_MAGIC_LEN);
+	h->version = get_u32(p + REC_MAGIC_LEN);
 	if (h->version != REC_VERSION)
 		return h->version > REC_VERSION && h->version < 1000 ? -EPROTONOSUPPORT : -EBADMSG;
-	len = get_u32(r->data + REC_MAGIC_LEN + 4);
+	len = get_u32(p + REC_MAGIC_LEN + 4);
 	if (len > REC_HEADER_MAX)
 		return -EBADMSG;
 	if (r->size - (REC_MAGIC_LEN + 8) < (size_t)len + 4)
 		return -ENODATA;
-	c.p = r->data + REC_MAGIC_LEN + 8;
+	p = reader_bytes(r, REC_MAGIC_LEN + 8, (size_t)len + 4, &err);
+	if (!p)
+		return err;
+	c.p = p;
 	c.end = c.p + len;
 	c.bad = false;
 	if (crc32_buf(c.p, len) != get_u32(c.end))
@@ -498,7 +552,7 @@ static int reader_parse_header(struct pfx_rec_reader *r)
 	return 0;
 }
 
-int pfx_rec_reader_open_mem(struct pfx_rec_reader **rp, const void *data, size_t size)
+static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, size_t size)
 {
 	struct pfx_rec_reader *r = calloc(1, sizeof(*r));
 	int err;
@@ -506,12 +560,14 @@ int pfx_rec_reader_open_mem(struct pfx_rec_reader **rp, const void *data, size_t
 	if (!r)
 		return -ENOMEM;
 	r->data = data;
+	r->fd = fd;
 	r->size = size;
 	r->prev_tid = UINT32_MAX - 1;
 	err = reader_parse_header(r);
 	if (!err)
 		err = pfx_u64map_init(&r->threads, sizeof(struct thread_state));
 	if (err < 0) {
+		free(r->buf);
 		free(r);
 		return err;
 	}
@@ -519,13 +575,20 @@ int pfx_rec_reader_open_mem(struct pfx_rec_reader **rp, const void *data, size_t
 	return 0;
 }
 
+int pfx_rec_reader_open_mem(struct pfx_rec_reader **rp, const void *data, size_t size)
+{
+	return reader_open(rp, data, -1, size);
+}
+
 int pfx_rec_reader_open(struct pfx_rec_reader **rp, const char *path)
 {
 	struct stat st;
-	void *map;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named as the input must not hang the open; its
+	 * type is checked on the descriptor, then nothing but a regular
+	 * file is read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -541,19 +604,11 @@ int pfx_rec_reader_open(struct pfx_rec_reader **rp, const char *path)
 		close(fd);
 		return -ENODATA;
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	err = map == MAP_FAILED ? -errno : 0;
-	close(fd);
-	if (err)
-		return err;
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	err = pfx_rec_reader_open_mem(rp, map, (size_t)st.st_size);
-	if (err < 0) {
-		munmap(map, (size_t)st.st_size);
-		return err;
-	}
-	(*rp)->map_size = (size_t)st.st_size;
-	return 0;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	err = reader_open(rp, NULL, fd, (size_t)st.st_size);
+	if (err < 0)
+		close(fd);
+	return err;
 }
 
 const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *r)
@@ -565,29 +620,47 @@ const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *
 static int reader_next_block(struct pfx_rec_reader *r)
 {
 	size_t left = r->size - r->pos;
-	uint32_t len;
+	const uint8_t *p;
+	uint32_t len, crc;
+	int err;
 
 	if (left == 0)
 		return -ENODATA;	/* no END item: the writer did not finish */
 	if (left < 8)
 		return -ENODATA;
-	len = get_u32(r->data + r->pos);
+	p = reader_bytes(r, r->pos, 8, &err);
+	if (!p)
+		return err;
+	len = get_u32(p);
+	crc = get_u32(p + 4);
 	if (len == 0 || len > REC_BLOCK_MAX)
 		return -EBADMSG;
 	if (left - 8 < len)
 		return -ENODATA;
-	if (crc32_buf(r->data + r->pos + 8, len) != get_u32(r->data + r->pos + 4))
+	p = reader_bytes(r, r->pos + 8, len, &err);
+	if (!p)
+		return err;
+	if (crc32_buf(p, len) != crc)
 		return -EBADMSG;
-	r->cur.p = r->data + r->pos + 8;
+	r->cur.p = p;
 	r->cur.end = r->cur.p + len;
 	r->cur.bad = false;
+	r->cur_start = p;
+	r->cur_base = r->pos + 8;
 	r->pos += 8 + (size_t)len;
 	return 1;
 }
 
+/* A time beyond REC_TIME_MAX marks the item bad; the latest is kept so
+ * that END can check every time lies inside the recording's duration
+ * (the charts size their bins from the times). */
 static uint64_t get_time(struct pfx_rec_reader *r)
 {
 	r->prev_time += (uint64_t)unzigzag(get_varint(&r->cur));
+	if (r->prev_time > REC_TIME_MAX)
+		r->cur.bad = true;
+	else if (r->prev_time > r->max_time)
+		r->max_time = r->prev_time;
 	return r->prev_time;
 }
 
@@ -697,8 +770,10 @@ static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 		r->totals.lost_records = get_varint(c);
 		r->totals.lost_samples = get_varint(c);
 		r->totals.duration_ns = get_varint(c);
-		/* END closes the file: nothing may follow it. */
-		if (c->bad || c->p != c->end || r->pos != r->size)
+		/* END closes the file: nothing may follow it, and every
+		 * item happened inside the recording. */
+		if (c->bad || c->p != c->end || r->pos != r->size ||
+		    r->totals.duration_ns > REC_TIME_MAX || r->max_time > r->totals.duration_ns)
 			return -EBADMSG;
 		r->has_totals = true;
 		r->done = true;
@@ -744,8 +819,8 @@ int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals 
 
 uint64_t pfx_rec_reader_offset(const struct pfx_rec_reader *r)
 {
-	if (r->cur.p && r->cur.p <= r->cur.end && r->cur.p > r->data)
-		return (uint64_t)(r->cur.p - r->data);
+	if (r->cur_start && r->cur.p >= r->cur_start && r->cur.p <= r->cur.end)
+		return (uint64_t)(r->cur_base + (size_t)(r->cur.p - r->cur_start));
 	return r->pos;
 }
 
@@ -753,8 +828,9 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 {
 	if (!r)
 		return;
-	if (r->map_size)
-		munmap((void *)r->data, r->map_size);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
 	pfx_u64map_free(&r->threads);
 	free(r);
 }

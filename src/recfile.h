@@ -124,8 +124,11 @@ struct pfx_rec_totals {
 struct pfx_rec_writer;
 struct pfx_rec_reader;
 
+/* named: path is what the user gave (pfx_outfile_open: an existing device
+ * or FIFO there is written in place); else a name pfx chose
+ * (pfx_outfile_create: always a new file renamed over the name). */
 int pfx_rec_writer_open(struct pfx_rec_writer **w, const char *path,
-			const struct pfx_rec_header *header);
+			const struct pfx_rec_header *header, bool named);
 int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item);
 /* Finish the file (totals, end marker) and move it into place.  0 or -errno. */
 int pfx_rec_writer_close(struct pfx_rec_writer *w, const struct pfx_rec_totals *totals);

@@ -64,7 +64,7 @@ static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
 	return pfx_u64map_upsert(&r->pending, tid, &is_new);
 }
 
-int pfx_recorder_open(struct pfx_recorder **rp, const char *path,
+int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0)
 {
 	struct pfx_recorder *r = calloc(1, sizeof(*r));
@@ -77,7 +77,7 @@ int pfx_recorder_open(struct pfx_recorder **rp, const char *path,
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
 	if (!err)
-		err = pfx_rec_writer_open(&r->w, path, header);
+		err = pfx_rec_writer_open(&r->w, path, header, named);
 	if (err < 0) {
 		pfx_u64map_free(&r->pending);
 		free(r);

@@ -29,9 +29,9 @@ struct pfx_recorder_stats {
 
 struct pfx_recorder;
 
-/* Create the file.  t0 is the CLOCK_MONOTONIC time the recording started;
+/* Create the file (named: as pfx_rec_writer_open).  t0 is the CLOCK_MONOTONIC time the recording started;
  * item times are stored relative to it.  0 or -errno. */
-int pfx_recorder_open(struct pfx_recorder **r, const char *path,
+int pfx_recorder_open(struct pfx_recorder **r, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0);
 /* A pfx_sample_fn: hand it to pfx_sampler_drain().  Returns non-zero
  * (a -errno) when the file cannot be written. */

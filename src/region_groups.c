@@ -3,6 +3,7 @@
 #include "config.h"
 #include "region_groups.h"
 #include "regions.h"
+#include "u64map.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +18,27 @@ struct pfx_region_groups {
 	size_t n_groups, cap_groups;
 	long *group_of_region;			/* by regions.h index; -1 = not yet seen */
 	size_t n_group_of;
+	/* Lookups that were linear scans of the groups (quadratic with
+	 * 20,000 mappings): file path -> group, unmapped window -> group.
+	 * Values are group index + 1. */
+	struct pfx_u64map by_path;		/* key: hash of the path */
+	struct pfx_u64map by_window;		/* key: window start */
 	uint64_t page_size;
 };
+
+/* FNV-1a, finished by a 64-bit mixer (collisions are told apart by
+ * comparing the paths). */
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h == UINT64_MAX ? 0 : h;	/* UINT64_MAX cannot be a u64map key */
+}
 
 int pfx_region_groups_new(struct pfx_region_groups **out, uint32_t page_size)
 {
@@ -27,6 +47,13 @@ int pfx_region_groups_new(struct pfx_region_groups **out, uint32_t page_size)
 	if (!g)
 		return -ENOMEM;
 	if (pfx_regions_new(&g->regions)) {
+		free(g);
+		return -ENOMEM;
+	}
+	if (pfx_u64map_init(&g->by_path, sizeof(uint64_t)) ||
+	    pfx_u64map_init(&g->by_window, sizeof(uint64_t))) {
+		pfx_u64map_free(&g->by_path);
+		pfx_regions_free(g->regions);
 		free(g);
 		return -ENOMEM;
 	}
@@ -45,6 +72,8 @@ void pfx_region_groups_free(struct pfx_region_groups *g)
 	}
 	free(g->groups);
 	free(g->group_of_region);
+	pfx_u64map_free(&g->by_path);
+	pfx_u64map_free(&g->by_window);
 	pfx_regions_free(g->regions);
 	free(g);
 }
@@ -94,31 +123,49 @@ static struct pfx_region_group *new_group(struct pfx_region_groups *g, const cha
 static struct pfx_region_group *group_for_region(struct pfx_region_groups *g,
 						 const struct pfx_region *r)
 {
-	if (pfx_map_path_is_file(r->path)) {
-		for (size_t i = 0; i < g->n_groups; i++) {
-			struct pfx_region_group *grp = g->groups[i];
+	struct pfx_region_group *grp;
+	uint64_t *slot = NULL;
+	bool is_new;
 
-			if (!grp->unmapped && strcmp(grp->path, r->path) == 0) {
+	if (pfx_map_path_is_file(r->path)) {
+		/* open addressing over the hash: a different path under the
+		 * same hash tries the next key */
+		for (uint64_t key = path_hash(r->path);; key = key + 1 == UINT64_MAX ? 0 : key + 1) {
+			slot = pfx_u64map_upsert(&g->by_path, key, &is_new);
+			if (!slot)
+				return NULL;
+			if (is_new || !*slot)
+				break;
+			grp = g->groups[*slot - 1];
+			if (strcmp(grp->path, r->path) == 0) {
 				if (r->start < grp->start)
 					grp->start = r->start;
 				return grp;
 			}
 		}
 	}
-	return new_group(g, r->path, r->kind, r->start);
+	grp = new_group(g, r->path, r->kind, r->start);
+	if (slot)
+		*slot = grp ? grp->index + 1 : 0;	/* 0: a failed insert, taken as absent */
+	return grp;
 }
 
 static struct pfx_region_group *unmapped_group(struct pfx_region_groups *g, uint64_t addr)
 {
 	uint64_t start = addr & ~(UNMAPPED_WINDOW - 1);
 	struct pfx_region_group *grp;
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&g->by_window, start, &is_new);
 
-	for (size_t i = 0; i < g->n_groups; i++)
-		if (g->groups[i]->unmapped && g->groups[i]->start == start)
-			return g->groups[i];
+	if (!slot)
+		return NULL;
+	if (*slot)
+		return g->groups[*slot - 1];
 	grp = new_group(g, "", PFX_MAP_OTHER, start);
-	if (grp)
+	if (grp) {
 		grp->unmapped = true;
+		*slot = grp->index + 1;
+	}
 	return grp;
 }
 
@@ -131,8 +178,13 @@ struct pfx_region_group *pfx_region_groups_of(struct pfx_region_groups *g,
 	if (region < 0)
 		return unmapped_group(g, f->addr);
 	if ((size_t)region >= g->n_group_of) {
+		/* doubled: growing to the count each time copied it each time */
 		size_t n = pfx_regions_count(g->regions);
-		long *v = realloc(g->group_of_region, n * sizeof(*v));
+		long *v;
+
+		if (n < 2 * g->n_group_of)
+			n = 2 * g->n_group_of;
+		v = realloc(g->group_of_region, n * sizeof(*v));
 
 		if (!v)
 			return NULL;

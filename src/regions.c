@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void tree_free(struct pfx_regions_node *t);
+
 int pfx_regions_new(struct pfx_regions **rsp)
 {
 	struct pfx_regions *rs = calloc(1, sizeof(*rs));
@@ -13,6 +15,7 @@ int pfx_regions_new(struct pfx_regions **rsp)
 	if (!rs)
 		return -ENOMEM;
 	rs->last.region = -1;
+	rs->rng = 0x9e3779b97f4a7c15ull;
 	*rsp = rs;
 	return 0;
 }
@@ -24,7 +27,7 @@ void pfx_regions_free(struct pfx_regions *rs)
 	for (size_t i = 0; i < rs->nregions; i++)
 		free(rs->regions[i].path);
 	free(rs->regions);
-	free(rs->spans);
+	tree_free(rs->root);
 	free(rs);
 }
 
@@ -38,21 +41,135 @@ const struct pfx_region *pfx_regions_get(const struct pfx_regions *rs, size_t i)
 	return i < rs->nregions ? &rs->regions[i] : NULL;
 }
 
+/* ---- the active spans: a treap keyed by start (expected O(log n) per
+ * lookup, insert and split, whatever order mappings come in; a sorted
+ * array copied on every mapping was quadratic: 20 s for a program with
+ * 20,000 mappings) ---- */
+
+struct pfx_regions_node {
+	struct pfx_regions_span span;
+	uint64_t prio;
+	struct pfx_regions_node *left, *right;
+};
+
+static uint64_t next_prio(struct pfx_regions *rs)
+{
+	/* xorshift64*: priorities only need to look random to the treap */
+	rs->rng ^= rs->rng >> 12;
+	rs->rng ^= rs->rng << 25;
+	rs->rng ^= rs->rng >> 27;
+	return rs->rng * 0x2545f4914f6cdd1dull;
+}
+
+static struct pfx_regions_node *node_new(struct pfx_regions *rs, uint64_t start, uint64_t end,
+					 long region)
+{
+	struct pfx_regions_node *n = malloc(sizeof(*n));
+
+	if (n) {
+		n->span = (struct pfx_regions_span){ start, end, region };
+		n->prio = next_prio(rs);
+		n->left = n->right = NULL;
+	}
+	return n;
+}
+
+static void tree_free(struct pfx_regions_node *t)
+{
+	while (t) {
+		struct pfx_regions_node *right = t->right;
+
+		tree_free(t->left);
+		free(t);
+		t = right;
+	}
+}
+
+/* Split t into spans starting before key (*l) and the rest (*r). */
+static void split(struct pfx_regions_node *t, uint64_t key, struct pfx_regions_node **l,
+		  struct pfx_regions_node **r)
+{
+	while (t) {
+		if (t->span.start < key) {
+			*l = t;
+			l = &t->right;
+			t = t->right;
+		} else {
+			*r = t;
+			r = &t->left;
+			t = t->left;
+		}
+	}
+	*l = *r = NULL;
+}
+
+/* Every span of l starts before every span of r. */
+static struct pfx_regions_node *merge(struct pfx_regions_node *l, struct pfx_regions_node *r)
+{
+	struct pfx_regions_node *root = NULL, **at = &root;
+
+	while (l && r) {
+		if (l->prio > r->prio) {
+			*at = l;
+			at = &l->right;
+			l = l->right;
+		} else {
+			*at = r;
+			at = &r->left;
+			r = r->left;
+		}
+	}
+	*at = l ? l : r;
+	return root;
+}
+
+static struct pfx_regions_node *last_node(struct pfx_regions_node *t)
+{
+	while (t && t->right)
+		t = t->right;
+	return t;
+}
+
 long pfx_regions_find_slow(struct pfx_regions *rs, uint64_t addr)
 {
-	size_t lo = 0, hi = rs->nspans;
+	const struct pfx_regions_node *t = rs->root, *best = NULL;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (addr < rs->spans[mid].start)
-			hi = mid;
-		else if (addr >= rs->spans[mid].end)
-			lo = mid + 1;
-		else {
-			rs->last = rs->spans[mid];
-			return rs->last.region;
+	while (t) {
+		if (t->span.start <= addr) {
+			best = t;
+			t = t->right;
+		} else {
+			t = t->left;
 		}
+	}
+	if (!best || addr >= best->span.end)
+		return -1;
+	rs->last = best->span;
+	return rs->last.region;
+}
+
+/* A region the new mapping continues: same name (not anonymous) and the
+ * same start (brk growing [heap], a snapshot entry re-announced) or the
+ * same end (a stack growing down). */
+static bool continues(const struct pfx_regions *rs, const struct pfx_mapping *m, long region)
+{
+	const struct pfx_region *r = &rs->regions[region];
+	const char *path = m->path ? m->path : "";
+
+	return path[0] && (r->start == m->start || r->end == m->end) && strcmp(r->path, path) == 0;
+}
+
+static long continued_in(const struct pfx_regions *rs, const struct pfx_mapping *m,
+			 const struct pfx_regions_node *t)
+{
+	while (t) {
+		long found = continued_in(rs, m, t->left);
+
+		if (found >= 0)
+			return found;
+		if (continues(rs, m, t->span.region))
+			return t->span.region;
+		t = t->right;
 	}
 	return -1;
 }
@@ -85,74 +202,61 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	return (long)rs->nregions++;
 }
 
-/* A region the new mapping continues: same name (not anonymous) and the
- * same start (brk growing [heap], a snapshot entry re-announced) or the
- * same end (a stack growing down). */
-static long continued_region(const struct pfx_regions *rs, const struct pfx_mapping *m,
-			     size_t first, size_t last)
-{
-	const char *path = m->path ? m->path : "";
-
-	for (size_t i = first; i < last; i++) {
-		const struct pfx_region *r = &rs->regions[rs->spans[i].region];
-
-		if (path[0] && (r->start == m->start || r->end == m->end) && strcmp(r->path, path) == 0)
-			return rs->spans[i].region;
-	}
-	return -1;
-}
-
 int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 {
-	size_t first = 0, last, n = 0;
-	struct pfx_regions_span *v;
-	long region;
+	struct pfx_regions_node *l, *mid, *r, *before, *tail = NULL, *n;
+	long region = -1;
 
 	if (m->end <= m->start)
 		return 0;
-	/* Spans [first, last) overlap the new mapping. */
-	while (first < rs->nspans && rs->spans[first].end <= m->start)
-		first++;
-	for (last = first; last < rs->nspans && rs->spans[last].start < m->end; last++)
-		;
-	region = continued_region(rs, m, first, last);
+	/* l: spans starting before the mapping (its last may reach into it);
+	 * mid: spans starting inside it (all covered, the last may reach
+	 * past its end); r: spans starting at or after its end. */
+	split(rs->root, m->start, &l, &mid);
+	split(mid, m->end, &mid, &r);
+	before = last_node(l);
+	if (before && before->span.end <= m->start)
+		before = NULL;
+	if (before && continues(rs, m, before->span.region))
+		region = before->span.region;
+	if (region < 0)
+		region = continued_in(rs, m, mid);
 	if (region >= 0) {
-		struct pfx_region *r = &rs->regions[region];
+		struct pfx_region *reg = &rs->regions[region];
 
-		if (m->end > r->end)
-			r->end = m->end;
-		if (m->start < r->start)
-			r->start = m->start;
-		if (m->time_ns > r->last_time_ns)
-			r->last_time_ns = m->time_ns;
-		r->prot = m->prot;
+		if (m->end > reg->end)
+			reg->end = m->end;
+		if (m->start < reg->start)
+			reg->start = m->start;
+		if (m->time_ns > reg->last_time_ns)
+			reg->last_time_ns = m->time_ns;
+		reg->prot = m->prot;
 	} else {
 		region = new_region(rs, m);
-		if (region < 0)
-			return (int)region;
 	}
-	v = malloc((rs->nspans + 2) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (first)	/* spans is NULL before the first mapping: memcpy(NULL) is UB */
-		memcpy(v, rs->spans, first * sizeof(*v));
-	n = first;
-	if (first < last && rs->spans[first].start < m->start) {
-		v[n] = rs->spans[first];
-		v[n++].end = m->start;
+	n = region < 0 ? NULL : node_new(rs, m->start, m->end, region);
+	/* What is left of an overlapped span past the mapping's end: of the
+	 * span before it (a mapping inside an older one) or of mid's last. */
+	{
+		struct pfx_regions_node *over = last_node(mid);
+		const struct pfx_regions_span *past = NULL;
+
+		if (over && over->span.end > m->end)
+			past = &over->span;
+		else if (before && before->span.end > m->end)
+			past = &before->span;
+		if (n && past && !(tail = node_new(rs, m->end, past->end, past->region)))
+			n = NULL;
 	}
-	v[n++] = (struct pfx_regions_span){ m->start, m->end, region };
-	if (first < last && rs->spans[last - 1].end > m->end) {
-		v[n] = rs->spans[last - 1];
-		v[n++].start = m->end;
+	if (!n) {
+		free(tail);
+		rs->root = merge(l, merge(mid, r));
+		return region < 0 ? (int)region : -ENOMEM;
 	}
-	if (rs->nspans > last)
-		memcpy(v + n, rs->spans + last, (rs->nspans - last) * sizeof(*v));
-	n += rs->nspans - last;
-	free(rs->spans);
-	rs->spans = v;
-	rs->nspans = n;
-	rs->cap_spans = n;
+	if (before && before->span.end > m->start)
+		before->span.end = m->start;	/* its part before the mapping stays */
+	tree_free(mid);
+	rs->root = merge(merge(l, n), merge(tail, r));
 	rs->last = (struct pfx_regions_span){ 0, 0, -1 };
 	return 0;
 }

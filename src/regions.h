@@ -52,11 +52,13 @@ struct pfx_regions_span {
 	long region;
 };
 
+struct pfx_regions_node;
+
 struct pfx_regions {
 	struct pfx_region *regions;
 	size_t nregions, cap_regions;
-	struct pfx_regions_span *spans;	/* active, sorted, non-overlapping */
-	size_t nspans, cap_spans;
+	struct pfx_regions_node *root;	/* active spans, non-overlapping: a treap by start */
+	uint64_t rng;			/* treap priorities */
 	struct pfx_regions_span last;	/* cache of the last hit */
 };
 

@@ -15,6 +15,11 @@
 #include <unistd.h>
 
 #define MAX_TABLE_BYTES (256u << 20)	/* a symbol or string table larger than this is refused */
+/* Paths come from a recording, which anyone may have written: what is
+ * read is capped per file and in all (hard links to one huge sparse ELF
+ * cost 2.36 GB before), and each file (dev, inode) is read once. */
+#define MAX_FILE_BYTES (128ull << 20)	/* symbol + string table of one file */
+#define MAX_TOTAL_BYTES (512ull << 20)	/* of all files of a report */
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
 #define HOST_ELFDATA ELFDATA2LSB
@@ -43,11 +48,15 @@ struct file_entry {
 	char *path;
 	struct symtab *tab;	/* NULL: the file could not be read */
 	int err;
+	bool shared;		/* tab is another entry's (same dev, inode) */
+	dev_t dev;
+	ino_t ino;
 };
 
 struct pfx_symbols {
 	struct file_entry *files;
 	size_t nfiles, cap;
+	uint64_t budget;	/* table bytes still allowed: MAX_TOTAL_BYTES at first */
 };
 
 /* Read size bytes at offset, all of them or fail; the range must lie in the file. */
@@ -153,7 +162,8 @@ static int cmp_symbols(const void *a, const void *b)
 	return 0;
 }
 
-static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct symtab *t)
+static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct symtab *t,
+			uint64_t *budget)
 {
 	Elf64_Shdr *sh;
 	Elf64_Sym *syms = NULL;
@@ -172,6 +182,12 @@ static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct
 		return -ENOENT;
 	}
 	str = &sh[st->sh_link];
+	if (st->sh_size > MAX_FILE_BYTES || str->sh_size > MAX_FILE_BYTES - st->sh_size ||
+	    st->sh_size + str->sh_size > *budget) {
+		free(sh);
+		return -EFBIG;
+	}
+	*budget -= st->sh_size + str->sh_size;
 	nsyms = st->sh_size / sizeof(Elf64_Sym);
 	err = read_table(fd, file_size, st->sh_offset, nsyms, sizeof(*syms), (void **)&syms);
 	if (!err && (str->sh_size == 0 || str->sh_size >= MAX_TABLE_BYTES))
@@ -208,32 +224,38 @@ static void symtab_free(struct symtab *t)
 	free(t);
 }
 
-static int symtab_load(const char *path, struct symtab **out)
+/* Open a path named by a recording: a regular file only, looked at on the
+ * descriptor (O_NONBLOCK: a FIFO must not hang the report; O_NOFOLLOW:
+ * the maps paths pfx records are already resolved, a link is someone's
+ * doing; O_NOCTTY: a terminal must not become ours). */
+static int open_regular(const char *path, struct stat *st)
 {
-	struct symtab *t;
-	struct stat st;
-	Elf64_Ehdr eh;
-	/* O_NONBLOCK: a path that is a FIFO now must not hang the report */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	int err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -ENOEXEC;
 	}
+	return fd;
+}
+
+static int symtab_load(int fd, const struct stat *sb, uint64_t *budget, struct symtab **out)
+{
+	struct symtab *t;
+	struct stat st = *sb;
+	Elf64_Ehdr eh;
+	int err;
+
 	t = calloc(1, sizeof(*t));
-	if (!t) {
-		close(fd);
+	if (!t)
 		return -ENOMEM;
-	}
 	err = read_ehdr(fd, (uint64_t)st.st_size, &eh);
 	if (!err)
 		err = load_segments(fd, (uint64_t)st.st_size, &eh, t);
 	if (!err)
-		err = load_symbols(fd, (uint64_t)st.st_size, &eh, t);
-	close(fd);
+		err = load_symbols(fd, (uint64_t)st.st_size, &eh, t, budget);
 	if (err) {
 		symtab_free(t);
 		return err;
@@ -285,7 +307,11 @@ static const struct symbol *symbol_at(const struct symtab *t, uint64_t vaddr)
 
 struct pfx_symbols *pfx_symbols_new(void)
 {
-	return calloc(1, sizeof(struct pfx_symbols));
+	struct pfx_symbols *syms = calloc(1, sizeof(struct pfx_symbols));
+
+	if (syms)
+		syms->budget = MAX_TOTAL_BYTES;
+	return syms;
 }
 
 void pfx_symbols_free(struct pfx_symbols *syms)
@@ -294,7 +320,8 @@ void pfx_symbols_free(struct pfx_symbols *syms)
 		return;
 	for (size_t i = 0; i < syms->nfiles; i++) {
 		free(syms->files[i].path);
-		symtab_free(syms->files[i].tab);
+		if (!syms->files[i].shared)
+			symtab_free(syms->files[i].tab);
 	}
 	free(syms->files);
 	free(syms);
@@ -317,11 +344,37 @@ static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
 		syms->cap = cap;
 	}
 	e = &syms->files[syms->nfiles];
-	*e = (struct file_entry){ strdup(path), NULL, 0 };
+	*e = (struct file_entry){ .path = strdup(path) };
 	if (!e->path)
 		return NULL;
 	syms->nfiles++;
-	e->err = symtab_load(path, &e->tab);
+	{
+		struct stat st;
+		int fd = open_regular(path, &st);
+
+		if (fd < 0) {
+			e->err = fd;
+			return e;
+		}
+		e->dev = st.st_dev;
+		e->ino = st.st_ino;
+		/* another name of a file already read (a hard link, a path
+		 * seen through another mount): its table, not a second read */
+		for (size_t i = 0; i + 1 < syms->nfiles; i++) {
+			const struct file_entry *o = &syms->files[i];
+
+			if ((o->tab || o->err == -EFBIG) && o->dev == st.st_dev && o->ino == st.st_ino &&
+			    !o->shared) {
+				e->tab = o->tab;
+				e->err = o->err;
+				e->shared = true;
+				break;
+			}
+		}
+		if (!e->shared)
+			e->err = symtab_load(fd, &st, &syms->budget, &e->tab);
+		close(fd);
+	}
 	return e;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,12 +38,21 @@ static int open_pidfd(pid_t pid)
 }
 
 /* Runs in the child: wait for the go byte, then exec.  Never returns. */
-static void child_exec(int start_fd, int err_fd, char *const argv[])
+static void child_exec(int start_fd, int err_fd, char *const argv[], pid_t parent)
 {
 	sigset_t none;
 	char go = 0;
 	ssize_t n;
 	int err;
+
+	/* A command pfx launched does not outlive pfx: killed (SIGKILL, say)
+	 * pfx can neither stop it nor report on it, and a workload left
+	 * running as root is a surprise.  SIGTERM lets it clean up.  (Kept
+	 * across execve, except into a set-user-ID program; pfx forks from
+	 * its main thread, whose exit is what the kernel watches.)  pfx may
+	 * already be gone: then do not run the command at all. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(127);
 
 	/* pfx may have blocked signals; the command must start clean. */
 	sigemptyset(&none);
@@ -65,7 +75,7 @@ static void child_exec(int start_fd, int err_fd, char *const argv[])
 int pfx_target_launch(struct pfx_target *t, char *const argv[])
 {
 	int start_pipe[2], err_pipe[2];
-	pid_t pid;
+	pid_t pid, parent;
 	int err;
 
 	target_init(t);
@@ -80,6 +90,7 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[])
 		return err;
 	}
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
@@ -90,7 +101,7 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[])
 	if (pid == 0) {
 		close(start_pipe[1]);
 		close(err_pipe[0]);
-		child_exec(start_pipe[0], err_pipe[1], argv);
+		child_exec(start_pipe[0], err_pipe[1], argv, parent);
 	}
 	close(start_pipe[0]);
 	close(err_pipe[1]);

@@ -306,7 +306,7 @@ int pfx_uffd_open(struct pfx_uffd **up, const char *record_path, const char *com
 	if (!err) {
 		fill_header(&header, u, command);
 		u->t0 = pfx_now_ns();
-		err = pfx_rec_writer_open(&u->w, record_path, &header);
+		err = pfx_rec_writer_open(&u->w, record_path, &header, true);
 	}
 	if (err) {
 		free_uffd(u);

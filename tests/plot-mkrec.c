@@ -4,7 +4,16 @@
  * and library traffic, latencies), for the plot tests to chart without
  * depending on 'pfx record' or the kernel.  Deterministic.
  *
- *   plot-mkrec OUT [--no-latency] [--no-faults]   (exit 0, or 1 with a message) */
+ *   plot-mkrec OUT [--no-latency] [--no-faults] [--name S] [--late NS]
+ *                  [--mappings N] [--exe PATH]
+ *
+ * --name S: S is the recorded command and the path of the file mapping
+ * (the security tests give names with newlines and gnuplot commands).
+ * --exe PATH: the path of the program's mapping (every fault's IP is in it).
+ * --late NS: one more fault at NS ns (the duration is that time).
+ * --mappings N: N more one-page file mappings, each mapped, faulted and
+ * unmapped-by-remapping in turn, as a program with N mappings.
+ * Exit 0, or 1 with a message. */
 #include "config.h"
 #include "recfile.h"
 
@@ -106,6 +115,8 @@ int main(int argc, char **argv)
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HAS_LATENCY };
 	struct gen g = { .rng = 88172645463325252ull, .latency = true };
 	bool no_faults = false;
+	const char *name = NULL, *exe = "/usr/bin/pfx-load";
+	unsigned long long late = 0, nmaps = 0;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: plot-mkrec OUT [--no-latency] [--no-faults]\n");
@@ -116,25 +127,46 @@ int main(int argc, char **argv)
 			g.latency = false;
 		else if (strcmp(argv[i], "--no-faults") == 0)
 			no_faults = true;
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--exe") == 0 && i + 1 < argc)
+			exe = argv[++i];
+		else if (strcmp(argv[i], "--late") == 0 && i + 1 < argc)
+			late = strtoull(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--mappings") == 0 && i + 1 < argc)
+			nmaps = strtoull(argv[++i], NULL, 0);
 	}
 	if (!g.latency)
 		h.flags = 0;
 	strcpy(h.kernel, "6.18.0-test");
-	strcpy(h.command, "plot-mkrec synthetic workload");
+	snprintf(h.command, sizeof(h.command), "%s", name ? name : "plot-mkrec synthetic workload");
 	strcpy(h.source, "perf");
 	strcpy(h.events, "minor-faults,major-faults");
-	if (pfx_rec_writer_open(&g.w, argv[1], &h)) {
+	if (pfx_rec_writer_open(&g.w, argv[1], &h, true)) {
 		fprintf(stderr, "plot-mkrec: cannot create %s\n", argv[1]);
 		return 1;
 	}
-	mapping(&g, 0x55d0c0800000ull, 16, PROT_READ | PROT_EXEC, "/usr/bin/pfx-load");
+	mapping(&g, 0x55d0c0800000ull, 16, PROT_READ | PROT_EXEC, exe);
 	mapping(&g, HEAP_START, 132, PROT_READ | PROT_WRITE, "[heap]");
 	mapping(&g, ANON_START, ANON_PAGES, PROT_READ | PROT_WRITE, "");
-	mapping(&g, FILE_START, FILE_PAGES, PROT_READ, "/var/tmp/pfx-load.data");
+	mapping(&g, FILE_START, FILE_PAGES, PROT_READ, name ? name : "/var/tmp/pfx-load.data");
 	mapping(&g, LIBC_START, 480, PROT_READ | PROT_EXEC, "/usr/lib/x86_64-linux-gnu/libc.so.6");
 	mapping(&g, 0x7ffd3c000000ull, 33, PROT_READ | PROT_WRITE, "[stack]");
 	if (!no_faults)
 		faults(&g);
+	for (unsigned long long i = 0; i < nmaps; i++) {
+		/* scattered like a real address space: every 3rd page, in an
+		 * order that is not the address order */
+		uint64_t start = 0x10000000000ull + ((i * 7919) % nmaps) * 3 * 4096;
+		char path[64];
+
+		snprintf(path, sizeof(path), "/usr/lib/plugins/lib%llu.so", i);
+		mapping(&g, start, 1, PROT_READ, path);
+		fault(&g, g.totals.duration_ns + 1000, start, PFX_FAULT_MINOR);
+		fault(&g, g.totals.duration_ns + 1000, start, PFX_FAULT_MINOR);
+	}
+	if (late)
+		fault(&g, late, ANON_START, PFX_FAULT_MINOR);
 	if (pfx_rec_writer_close(g.w, &g.totals)) {
 		fprintf(stderr, "plot-mkrec: cannot finish %s\n", argv[1]);
 		return 1;

@@ -1,5 +1,7 @@
 /* test-recfile: the record file round-trips every field, stays compact,
- * and reports truncation and corruption (never crashes on them). */
+ * and reports truncation and corruption (never crashes on them): also a
+ * file truncated by its owner while it is read (no SIGBUS), and times
+ * outside the recording's duration (issue #10). */
 #include "config.h"
 #include "recfile.h"
 
@@ -13,6 +15,7 @@
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
 
 #define NFAULTS 200000
+#define DURATION_NS (1000 + (uint64_t)NFAULTS * 900)	/* after every item */
 
 static struct pfx_fault expected(unsigned i)
 {
@@ -42,13 +45,13 @@ static void write_file(const char *path, uint64_t *bytes)
 	struct pfx_rec_writer *w;
 	struct pfx_rec_item it;
 	struct pfx_rec_totals t = { .faults = NFAULTS, .minor = 1, .major = 2, .lost_records = 3,
-				    .lost_samples = 4, .duration_ns = 5 };
+				    .lost_samples = 4, .duration_ns = DURATION_NS };
 
 	strcpy(h.kernel, "6.18.0-test");
 	strcpy(h.command, "pfx-load seq");
 	strcpy(h.source, "perf");
 	strcpy(h.events, "minor-faults,major-faults");
-	CHECK(pfx_rec_writer_open(&w, path, &h) == 0);
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	memset(&it, 0, sizeof(it));
 	it.type = PFX_REC_MAPPING;
 	it.mapping = (struct pfx_mapping){ .time_ns = 0, .start = 0x7f0000000000ull,
@@ -95,6 +98,66 @@ static int read_all(struct pfx_rec_reader *r, unsigned *faults, bool verify)
 	return ret;
 }
 
+/* A small file with one fault at time_ns, closed with duration_ns. */
+static void write_timed(const char *path, uint64_t time_ns, uint64_t duration_ns)
+{
+	struct pfx_rec_header h = { .page_size = 4096 };
+	struct pfx_rec_totals t = { .faults = 1, .minor = 1, .duration_ns = duration_ns };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_item it = { .type = PFX_REC_FAULT };
+
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	it.fault = (struct pfx_fault){ .time_ns = time_ns, .tid = 1, .pid = 1, .addr = 0x1000 };
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+}
+
+static int read_to_end(const char *path)
+{
+	struct pfx_rec_reader *r;
+	unsigned faults;
+	int ret = pfx_rec_reader_open(&r, path);
+
+	if (ret < 0)
+		return ret;
+	ret = read_all(r, &faults, false);
+	pfx_rec_reader_close(r);
+	return ret;
+}
+
+/* Times: inside the duration reads, one past it or near 2^64 is damage. */
+static void check_times(const char *path)
+{
+	write_timed(path, 5000, 5000);
+	CHECK(read_to_end(path) == 0);
+	write_timed(path, 5001, 5000);
+	CHECK(read_to_end(path) == -EBADMSG);
+	write_timed(path, UINT64_MAX - 5, UINT64_MAX);
+	CHECK(read_to_end(path) == -EBADMSG);
+	unlink(path);
+}
+
+/* The file shrinks under the reader (its owner truncates it while root
+ * reads it): the read ends in an error, the reader does not die. */
+static void check_truncated_while_read(const char *path)
+{
+	struct pfx_rec_reader *r;
+	struct pfx_rec_item it;
+	unsigned n = 0;
+	int ret;
+
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	while ((ret = pfx_rec_next(r, &it)) == 1 && ++n < 1000)
+		;
+	CHECK(ret == 1);
+	CHECK(truncate(path, 4096) == 0);
+	while ((ret = pfx_rec_next(r, &it)) == 1)
+		n++;
+	CHECK(ret == -ENODATA);
+	CHECK(n < NFAULTS);
+	pfx_rec_reader_close(r);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-recfile.XXXXXX";
@@ -123,10 +186,14 @@ int main(void)
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_THREAD && strcmp(it.thread.comm, "worker") == 0);
 	CHECK(read_all(r, &faults, true) == 0);
 	CHECK(faults == NFAULTS);
-	CHECK(pfx_rec_reader_totals(r, &t) == 0 && t.faults == NFAULTS && t.lost_samples == 4 && t.duration_ns == 5);
+	CHECK(pfx_rec_reader_totals(r, &t) == 0 && t.faults == NFAULTS && t.lost_samples == 4 && t.duration_ns == DURATION_NS);
 	pfx_rec_reader_close(r);
 	printf("bytes per fault: %.2f\n", (double)bytes / NFAULTS);
 	CHECK(bytes / NFAULTS <= 16);
+	check_times(path);
+	write_file(path, &bytes);
+	check_truncated_while_read(path);
+	write_file(path, &bytes);
 
 	/* Load the file for damage tests. */
 	fp = fopen(path, "rb");

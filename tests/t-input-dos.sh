@@ -1,0 +1,72 @@
+#!/bin/sh
+# t-input-dos: input that would hang pfx or blow it up (issue #10) ends
+# in one clear error line, quickly: a FIFO or /dev/zero as -i, an endless
+# line in a WSS file, numbers out of range (a WSS size or time, 'pfx stat
+# -p PID 1e308'), a fault time near 2^64 in a recording, and a recording
+# whose program path is a FIFO or a device for 'report --by function'.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+MKREC=$top_builddir/tests/plot-mkrec
+T="timeout 20"
+
+# expect_error CODE PATTERN CMD...: exits CODE (not killed by the timeout)
+# with one 'pfx: ' line holding PATTERN
+expect_error() {
+	want=$1 pattern=$2; shift 2
+	expect_exit "$want" $T "$@"
+	one_line_error
+	grep -q -- "$pattern" "$TMP/err" || fail "'$*': unclear error: $(cat "$TMP/err")"
+}
+
+mkfifo "$TMP/fifo" || fail "mkfifo failed"
+expect_error 1 "not a regular file" "$PFX" plot --chart timeline -i "$TMP/fifo" -o "$TMP/x.png"
+expect_error 1 "not a regular file" "$PFX" plot --chart wss -i "$TMP/fifo" -o "$TMP/x.png"
+expect_error 1 "not a pfx record file" "$PFX" report -i "$TMP/fifo"
+expect_error 1 "not a pfx record file" "$PFX" report -D -i "$TMP/fifo"
+expect_error 1 "not a regular file" "$PFX" plot --chart wss -i /dev/zero -o "$TMP/x.png"
+expect_error 1 "is a directory" "$PFX" plot --chart timeline -i "$TMP" -o "$TMP/x.png"
+
+# one endless line: refused at 16 MiB, pfx stays small
+{ echo '{"time":0.5,"wss_bytes":1,"rss_bytes":2}'; head -c 20000000 /dev/zero | tr '\0' ' '; } >"$TMP/long.json"
+if command -v /usr/bin/time >/dev/null; then
+	expect_error 1 "line 2 is longer than 16 MiB" /usr/bin/time -f 'maxrss %M' -o "$TMP/rss" \
+		"$PFX" plot --chart wss -i "$TMP/long.json" -o "$TMP/x.png"
+	kb=$(sed -n 's/^maxrss //p' "$TMP/rss")
+	note "endless line: max RSS $kb KiB"
+	[ "$kb" -lt 102400 ] || fail "an endless line took $kb KiB"
+else
+	expect_error 1 "line 2 is longer than 16 MiB" "$PFX" plot --chart wss -i "$TMP/long.json" -o "$TMP/x.png"
+fi
+
+# numbers out of range
+printf '{"time":0.5,"wss_bytes":1e18,"rss_bytes":2097152}\n' >"$TMP/big.json"
+expect_error 1 "line 1 holds a size or time out of range" "$PFX" plot --chart wss -i "$TMP/big.json" -o "$TMP/x.png"
+printf '{"time":0.5,"wss_bytes":1,"rss_bytes":2}\n{"time":1e300,"wss_bytes":1,"rss_bytes":2}\n' >"$TMP/late.json"
+expect_error 1 "line 2 holds a size or time out of range" "$PFX" plot --chart wss -i "$TMP/late.json" -o "$TMP/x.png"
+expect_error 2 "too long; the maximum is 86400 s" "$PFX" stat -p $$ 1e308
+
+# a fault time near 2^64: damage, whatever the chart; 2^62 (the largest a
+# recording may hold) charts in bounded time
+"$MKREC" "$TMP/late.data" --late 18446744073709551000 || fail "plot-mkrec failed"
+for chart in timeline heatmap; do
+	$T "$PFX" plot --chart "$chart" -i "$TMP/late.data" --script "$TMP/s-$chart" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc -ne 124 ] || fail "plot --chart $chart hung on a fault time near 2^64"
+	grep -q 'corrupted' "$TMP/err" || { cat "$TMP/err"; fail "$chart: the late time was not called damage"; }
+done
+"$MKREC" "$TMP/late62.data" --late 4611686018427387904 || fail "plot-mkrec failed"
+for chart in timeline heatmap; do
+	$T "$PFX" plot --chart "$chart" -i "$TMP/late62.data" --script "$TMP/t-$chart" >"$TMP/out" 2>"$TMP/err" ||
+		{ cat "$TMP/err"; fail "plot --chart $chart of a 146-year recording failed (rc $?)"; }
+done
+
+# report --by function opens what a recording names as its program: a
+# FIFO, a device, a link are not read (and do not hang it)
+ln -s /bin/true "$TMP/link"
+for exe in "$TMP/fifo" /dev/zero /dev/tty "$TMP/link"; do
+	"$MKREC" "$TMP/exe.data" --exe "$exe" || fail "plot-mkrec failed"
+	$T "$PFX" report --by function -i "$TMP/exe.data" >"$TMP/out" 2>"$TMP/err" </dev/null
+	rc=$?
+	[ $rc -eq 0 ] || { cat "$TMP/err"; fail "report --by function with the program at $exe: exit $rc"; }
+done
+exit 0

@@ -233,7 +233,7 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	}
 	err = pfx_outfile_open(&out, o->output);
 	if (err) {
-		pfx_err("report: cannot create '%s': %s", o->output, strerror(-err));
+		pfx_err("report: cannot create '%s': %s", o->output, pfx_outfile_strerror(err));
 		pfx_report_free(rep);
 		return PFX_EXIT_ERROR;
 	}

@@ -643,7 +643,7 @@ int cmd_wss(int argc, char **argv)
 	}
 	err = pfx_outfile_open(&out, o.output);
 	if (err) {
-		pfx_err("cannot create '%s': %s", o.output, strerror(-err));
+		pfx_err("cannot create '%s': %s", o.output, pfx_outfile_strerror(err));
 		pfx_wss_close(&w);
 		pfx_target_finish(&t);
 		return PFX_EXIT_ERROR;

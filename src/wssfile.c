@@ -28,6 +28,8 @@ static const char *find_value(const char *line, const char *key)
 	return NULL;
 }
 
+#define WSS_MAX_BYTES 72057594037927936.0	/* 2^56: 64 PiB */
+
 static int number_value(const char *line, const char *key, double *out)
 {
 	const char *v = find_value(line, key);
@@ -101,6 +103,10 @@ static int parse_line(char *line, struct pfx_wssfile_sample *s, struct pfx_wssfi
 	err = number_value(line, "rss_bytes", &rss);
 	if (err && err != -ENOENT)
 		return -EBADMSG;
+	/* Before the conversion: a double beyond uint64_t has no defined
+	 * integer value.  No process has 64 PiB. */
+	if (wss > WSS_MAX_BYTES || (!err && rss > WSS_MAX_BYTES))
+		return -ERANGE;
 	s->time_s = time_s;
 	s->wss_bytes = (uint64_t)wss;
 	s->has_rss = !err;

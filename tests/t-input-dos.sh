@@ -41,6 +41,11 @@ fi
 # numbers out of range
 printf '{"time":0.5,"wss_bytes":1e18,"rss_bytes":2097152}\n' >"$TMP/big.json"
 expect_error 1 "line 1 holds a size or time out of range" "$PFX" plot --chart wss -i "$TMP/big.json" -o "$TMP/x.png"
+# beyond uint64_t: range-checked before the conversion (undefined after it)
+printf '{"time":0.5,"wss_bytes":1e30,"rss_bytes":2097152}\n' >"$TMP/huge.json"
+expect_error 1 "line 1 holds a size or time out of range" "$PFX" plot --chart wss -i "$TMP/huge.json" -o "$TMP/x.png"
+printf '{"time":0.5,"wss_bytes":1,"rss_bytes":1e30}\n' >"$TMP/huge.json"
+expect_error 1 "line 1 holds a size or time out of range" "$PFX" plot --chart wss -i "$TMP/huge.json" -o "$TMP/x.png"
 printf '{"time":0.5,"wss_bytes":1,"rss_bytes":2}\n{"time":1e300,"wss_bytes":1,"rss_bytes":2}\n' >"$TMP/late.json"
 expect_error 1 "line 2 holds a size or time out of range" "$PFX" plot --chart wss -i "$TMP/late.json" -o "$TMP/x.png"
 expect_error 2 "too long; the maximum is 86400 s" "$PFX" stat -p $$ 1e308

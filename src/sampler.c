@@ -519,6 +519,9 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		ev->prot = m->prot;
 		ev->flags = m->flags;
 		ev->name = m->filename;
+		/* In ring order, before the faults that run its code. */
+		if (s->unwind)
+			pfx_unwind_mmap(s->unwind, (pid_t)m->pid, m->addr, m->len, m->pgoff, m->prot, m->filename);
 		return true;
 	}
 	case PERF_RECORD_COMM: {
@@ -546,6 +549,8 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		ev->pid = t->pid;
 		ev->tid = t->tid;
 		ev->ppid = t->ppid;
+		if (s->unwind && h->type == PERF_RECORD_FORK && t->pid == t->tid)
+			pfx_unwind_fork(s->unwind, (pid_t)t->pid, (pid_t)t->ppid);
 		return true;
 	}
 	case PERF_RECORD_LOST: {

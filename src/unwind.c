@@ -1,5 +1,6 @@
-/* unwind: libdw's dwfl over one process per Dwfl, registers and stack
- * from the sample (see unwind.h). */
+/* unwind: libdw's dwfl over one process per Dwfl, its modules from the
+ * ring's mapping records, registers and stack from the sample (see
+ * unwind.h). */
 #include "config.h"
 #include "unwind.h"
 
@@ -8,15 +9,25 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-/* Processes whose module lists are kept (a launched command's children
- * each have their own). */
+/* Processes kept (a launched command's children each have their own). */
 #define MAX_PROCESSES 64
+/* Executable file mappings kept per process. */
+#define MAX_MAPS 4096
+
+struct exec_map {
+	uint64_t start, end, pgoff;
+	char *path;
+};
 
 struct process {
 	pid_t pid;
-	Dwfl *dwfl;
-	bool attached;		/* dwfl_attach_state done */
+	bool used;
+	struct exec_map *maps;	/* from MMAP2/FORK records; none: ask /proc */
+	size_t n, cap;
+	Dwfl *dwfl;		/* built from maps; NULL when stale */
+	bool attached;		/* dwfl_attach_state done on dwfl */
 	unsigned age;		/* last use, for replacing the oldest */
 };
 
@@ -97,50 +108,136 @@ int pfx_unwind_open(struct pfx_unwind **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-static void process_drop(struct process *p)
+static void drop_dwfl(struct process *p)
 {
 	if (p->dwfl)
 		dwfl_end(p->dwfl);
+	p->dwfl = NULL;
+	p->attached = false;
+}
+
+static void process_drop(struct process *p)
+{
+	drop_dwfl(p);
+	for (size_t i = 0; i < p->n; i++)
+		free(p->maps[i].path);
+	free(p->maps);
 	memset(p, 0, sizeof(*p));
 }
 
-/* (Re)read pid's mappings into p->dwfl.  0 or -errno. */
-static int report_modules(struct process *p)
+static struct process *process_find(struct pfx_unwind *u, pid_t pid)
 {
-	int err;
-
-	dwfl_report_begin(p->dwfl);
-	err = dwfl_linux_proc_report(p->dwfl, p->pid);
-	if (dwfl_report_end(p->dwfl, NULL, NULL) != 0 && !err)
-		err = EIO;
-	return err > 0 ? -err : err < 0 ? -EIO : 0;
+	for (size_t i = 0; i < MAX_PROCESSES; i++)
+		if (u->procs[i].used && u->procs[i].pid == pid)
+			return &u->procs[i];
+	return NULL;
 }
 
-/* The Dwfl of pid, made on first use; the oldest is replaced when full. */
+/* pid's entry, made (replacing the least recently used) when missing. */
 static struct process *process_get(struct pfx_unwind *u, pid_t pid)
 {
-	struct process *p = NULL, *oldest = &u->procs[0];
+	struct process *p = process_find(u, pid), *oldest = &u->procs[0];
 
-	for (size_t i = 0; i < MAX_PROCESSES; i++) {
-		if (u->procs[i].dwfl && u->procs[i].pid == pid) {
-			p = &u->procs[i];
-			break;
-		}
-		if (!u->procs[i].dwfl || u->procs[i].age < oldest->age)
-			oldest = &u->procs[i];
-	}
 	if (!p) {
+		for (size_t i = 0; i < MAX_PROCESSES; i++)
+			if (!u->procs[i].used || u->procs[i].age < oldest->age)
+				oldest = &u->procs[i];
 		p = oldest;
 		process_drop(p);
 		p->pid = pid;
-		p->dwfl = dwfl_begin(&proc_callbacks);
-		if (!p->dwfl || report_modules(p)) {
-			process_drop(p);
-			return NULL;
-		}
+		p->used = true;
 	}
 	p->age = ++u->clock;
 	return p;
+}
+
+static int add_map(struct process *p, uint64_t start, uint64_t end, uint64_t pgoff, const char *path)
+{
+	struct exec_map *m;
+
+	/* What the new mapping covers is gone. */
+	for (size_t i = 0; i < p->n;) {
+		if (p->maps[i].start < end && start < p->maps[i].end) {
+			free(p->maps[i].path);
+			p->maps[i] = p->maps[--p->n];
+		} else {
+			i++;
+		}
+	}
+	if (p->n == MAX_MAPS)
+		return -ENOSPC;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct exec_map *grown = realloc(p->maps, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		p->maps = grown;
+		p->cap = cap;
+	}
+	m = &p->maps[p->n];
+	m->path = strdup(path);
+	if (!m->path)
+		return -ENOMEM;
+	m->start = start;
+	m->end = end;
+	m->pgoff = pgoff;
+	p->n++;
+	drop_dwfl(p);
+	return 0;
+}
+
+void pfx_unwind_mmap(struct pfx_unwind *u, pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
+		     uint32_t prot, const char *path)
+{
+	/* Only code has unwind tables; [vdso] and anonymous JIT code have no
+	 * file to read them from. */
+	if (!(prot & PROT_EXEC) || path[0] != '/' || start + len < start)
+		return;
+	add_map(process_get(u, pid), start, start + len, pgoff, path);
+}
+
+void pfx_unwind_fork(struct pfx_unwind *u, pid_t pid, pid_t ppid)
+{
+	struct process *parent = process_find(u, ppid), *child;
+
+	if (!parent || pid == ppid)
+		return;
+	child = process_get(u, pid);
+	parent = process_find(u, ppid);	/* process_get may have replaced it */
+	for (size_t i = 0; parent && i < parent->n; i++)
+		add_map(child, parent->maps[i].start, parent->maps[i].end, parent->maps[i].pgoff,
+			parent->maps[i].path);
+}
+
+/* A Dwfl for p: its files at their load bias (the mapping's start less
+ * its file offset, as perf's unwind-libdw reports them), each once; or,
+ * with no mapping records, /proc/PID/maps.  0 or -errno. */
+static int build_dwfl(struct process *p)
+{
+	int err = 0;
+
+	p->dwfl = dwfl_begin(&proc_callbacks);
+	if (!p->dwfl)
+		return -ENOMEM;
+	dwfl_report_begin(p->dwfl);
+	if (p->n == 0) {
+		err = dwfl_linux_proc_report(p->dwfl, p->pid);
+		err = err > 0 ? -err : err < 0 ? -EIO : 0;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct exec_map *m = &p->maps[i];
+		const char *name = strrchr(m->path, '/') + 1;
+
+		/* A file already reported here (two code segments) fails the
+		 * second time, harmlessly. */
+		dwfl_report_elf(p->dwfl, name, m->path, -1, m->start - m->pgoff, false);
+	}
+	if (dwfl_report_end(p->dwfl, NULL, NULL) != 0 && !err)
+		err = -EIO;
+	if (err)
+		drop_dwfl(p);
+	return err;
 }
 
 struct walk {
@@ -169,19 +266,12 @@ int pfx_unwind_sample(struct pfx_unwind *u, pid_t pid, pid_t tid, const uint64_t
 	if (max == 0)
 		return -EINVAL;
 	p = process_get(u, pid);
-	/* Without the process's files there is no unwinding: the ip alone. */
-	if (!p) {
-		ips[0] = regs[PFX_UREG_IP];
-		return 1;
-	}
-	/* Code outside every known file: mapped since, read the maps again. */
-	if (!dwfl_addrmodule(p->dwfl, regs[PFX_UREG_IP]))
-		report_modules(p);
-	if (!p->attached)
+	if (!p->dwfl && build_dwfl(p) == 0)
 		p->attached = dwfl_attach_state(p->dwfl, NULL, pid, &thread_callbacks, u);
 	u->cur = (struct sample_state){ .tid = tid, .regs = regs, .stack = stack, .stack_size = stack_size };
-	if (p->attached)
+	if (p->dwfl && p->attached)
 		dwfl_getthread_frames(p->dwfl, tid, frame_cb, &w);
+	/* Without the process's files there is no unwinding: the ip alone. */
 	if (w.n == 0)
 		ips[w.n++] = regs[PFX_UREG_IP];
 	return (int)w.n;

@@ -8,9 +8,12 @@
  * Input per sample: the user registers and the top of the user stack the
  * kernel copied at the fault (PERF_SAMPLE_REGS_USER, PERF_SAMPLE_STACK_USER;
  * register order below).  The unwinder reads stack words only from that
- * copy, and the code's unwind tables from the files the process maps
- * (found through /proc/PID/maps while the process lives, read again when
- * an address falls outside every known file).  No printing; -errno. */
+ * copy, and the code's unwind tables from the files the process maps.
+ * Which files, where: told by the ring's MMAP2 and FORK records
+ * (pfx_unwind_mmap/fork, in ring order, so a process that is gone by the
+ * time its samples are read still unwinds); for a process none were seen
+ * for (attached: mapped before recording began), /proc/PID/maps while it
+ * lives.  No printing; -errno. */
 #ifndef PFX_UNWIND_H
 #define PFX_UNWIND_H
 
@@ -34,6 +37,12 @@ enum {
 struct pfx_unwind;
 
 int pfx_unwind_open(struct pfx_unwind **out);
+/* A mapping of process pid (an MMAP2 record); only executable mappings of
+ * files matter.  It replaces what it overlaps (execve, munmap + mmap). */
+void pfx_unwind_mmap(struct pfx_unwind *u, pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
+		     uint32_t prot, const char *path);
+/* pid was forked from ppid: it starts with ppid's mappings. */
+void pfx_unwind_fork(struct pfx_unwind *u, pid_t pid, pid_t ppid);
 /* Unwind one sample of thread tid of process pid: regs[PFX_UREG_COUNT],
  * stack (the copy starts at regs[SP]).  Writes the faulting ip and the
  * return addresses of its callers into ips (innermost first, at most

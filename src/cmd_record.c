@@ -169,6 +169,8 @@ struct source {
 	struct pfx_counter *exact;	/* tracefs: exact minor/major from /proc */
 	struct pfx_fault_counts exact_counts;
 	uint64_t tfs_missed;		/* already stored as lost */
+	bool has_counted;		/* perf: the events' own count, read at the end */
+	uint64_t counted;
 };
 
 static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
@@ -376,6 +378,26 @@ static void set_exact_totals(struct source *src, struct pfx_recorder *rec,
 		pfx_recorder_set_exact_totals(rec, src->exact_counts.minor, src->exact_counts.major);
 }
 
+/* The perf source's counted faults: stop the events, take what the rings
+ * still hold, then read the kernel's counts, so every fault after the last
+ * drain is either in the file or counted as lost. */
+static int set_counted(struct source *src, struct pfx_recorder *rec)
+{
+	uint64_t minor, major;
+	int err;
+
+	pfx_sampler_disable(src->perf);
+	err = pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
+	if (err < 0)
+		return err;
+	if (pfx_sampler_counts(src->perf, &minor, &major) == 0) {
+		pfx_recorder_set_counted(rec, minor, major);
+		src->counted = minor + major;
+		src->has_counted = true;
+	}
+	return 0;
+}
+
 static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, const char *path,
 			  bool latency)
 {
@@ -470,6 +492,12 @@ static int run(const struct record_opts *o)
 		pfx_target_forward_signal(&target, pfx_sig_stop_signal());
 	if (src.exact)
 		set_exact_totals(&src, rec, &target);
+	if (src.perf)
+		err = set_counted(&src, rec);
+	if (err < 0) {
+		pfx_err("record: writing '%s' failed: %s; free space and record again", o->output, strerror(-err));
+		goto out;
+	}
 	stats = *pfx_recorder_stats(rec);
 	bytes = pfx_recorder_bytes(rec);
 	err = pfx_recorder_finish(rec, pfx_now_ns());
@@ -480,6 +508,10 @@ static int run(const struct record_opts *o)
 		goto out;
 	}
 	print_summary(&stats, bytes, o->output, src.perf && pfx_sampler_has_tracepoint(src.perf));
+	if (src.has_counted && src.counted > stats.faults)
+		pfx_warn("record: recorded %llu of %llu faults (%.1f%% lost: the ring was full); use a larger -m",
+			 (unsigned long long)stats.faults, (unsigned long long)src.counted,
+			 100.0 * (double)(src.counted - stats.faults) / (double)src.counted);
 	if (src.exact)
 		fprintf(stderr, "pfx record: tracefs source: totals minor %llu, major %llu from /proc "
 			"(exact); per-fault kinds are inferred (doc/tracefs.md)\n",

@@ -27,7 +27,8 @@
 
 #define REC_MAGIC "PFXREC\n\x1a"
 #define REC_MAGIC_LEN 8
-#define REC_VERSION 1
+/* 2: the COUNTED item.  Version 1 files are read as they are. */
+#define REC_VERSION 2
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
@@ -42,6 +43,7 @@ enum rec_tag {
 	TAG_MAPPING = 0x01,
 	TAG_THREAD = 0x02,
 	TAG_LOST = 0x03,
+	TAG_COUNTED = 0x04,	/* version 2 */
 	TAG_CALLCHAIN = 0x05,	/* belongs to the fault that follows */
 	TAG_END = 0x7f,
 	TAG_FAULT = 0x80,	/* bit 7 set: a fault; bits below: */
@@ -413,6 +415,11 @@ int pfx_rec_writer_close(struct pfx_rec_writer *w, const struct pfx_rec_totals *
 	uint8_t *p = writer_room(w);
 	int err;
 
+	if (t->has_counted) {
+		*p++ = TAG_COUNTED;
+		p = put_varint(p, t->counted_minor);
+		p = put_varint(p, t->counted_major);
+	}
 	*p++ = TAG_END;
 	p = put_varint(p, t->faults);
 	p = put_varint(p, t->minor);
@@ -523,7 +530,7 @@ static int reader_parse_header(struct pfx_rec_reader *r)
 	if (r->size < REC_MAGIC_LEN + 8)
 		return -ENODATA;
 	h->version = get_u32(p + REC_MAGIC_LEN);
-	if (h->version != REC_VERSION)
+	if (h->version < 1 || h->version > REC_VERSION)
 		return h->version > REC_VERSION && h->version < 1000 ? -EPROTONOSUPPORT : -EBADMSG;
 	len = get_u32(p + REC_MAGIC_LEN + 4);
 	if (len > REC_HEADER_MAX)
@@ -763,6 +770,13 @@ static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 		item->lost.records = get_varint(c);
 		item->lost.samples = get_varint(c);
 		return c->bad ? -EBADMSG : 1;
+	case TAG_COUNTED:
+		if (r->header.version < 2 || r->totals.has_counted)
+			return -EBADMSG;
+		r->totals.counted_minor = get_varint(c);
+		r->totals.counted_major = get_varint(c);
+		r->totals.has_counted = true;
+		return c->bad ? -EBADMSG : 0;	/* read with END */
 	case TAG_END:
 		r->totals.faults = get_varint(c);
 		r->totals.minor = get_varint(c);

@@ -119,6 +119,10 @@ struct pfx_rec_totals {
 	uint64_t lost_records;
 	uint64_t lost_samples;
 	uint64_t duration_ns;
+	/* The kernel's own count of the sampled fault events (version 2,
+	 * perf source): faults - counted is what never reached the file. */
+	bool has_counted;
+	uint64_t counted_minor, counted_major;
 };
 
 struct pfx_rec_writer;

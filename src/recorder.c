@@ -39,6 +39,8 @@ struct pfx_recorder {
 	struct pfx_rec_writer *w;
 	bool exact_totals;		/* minor/major below replace the counted ones */
 	uint64_t exact_minor, exact_major;
+	bool has_counted;		/* the fault events' own counts (perf source) */
+	uint64_t counted_minor, counted_major;
 	struct known_map *known;	/* the last snapshot, in address order */
 	size_t nknown;
 	bool snapshot_done;
@@ -382,6 +384,13 @@ void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint6
 	r->exact_major = major;
 }
 
+void pfx_recorder_set_counted(struct pfx_recorder *r, uint64_t minor, uint64_t major)
+{
+	r->has_counted = true;
+	r->counted_minor = minor;
+	r->counted_major = major;
+}
+
 int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 {
 	struct pfx_rec_totals t = {
@@ -395,6 +404,9 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 		t.minor = r->exact_minor;
 		t.major = r->exact_major;
 	}
+	t.has_counted = r->has_counted;
+	t.counted_minor = r->counted_minor;
+	t.counted_major = r->counted_major;
 	if (err < 0)
 		pfx_rec_writer_abort(r->w);
 	else

@@ -51,6 +51,9 @@ uint64_t pfx_recorder_bytes(const struct pfx_recorder *r);
  * tracefs source, whose per-fault kinds are inferred, passes the exact
  * counts from /proc). */
 void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major);
+/* The fault events' own counts (pfx_sampler_counts), stored with the
+ * totals: what the kernel counted against what reached the file. */
+void pfx_recorder_set_counted(struct pfx_recorder *r, uint64_t minor, uint64_t major);
 /* Write the totals and move the file into place.  0 or -errno. */
 int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time);
 /* Drop the file (nothing is left under its name). */

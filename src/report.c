@@ -520,3 +520,24 @@ void pfx_report_free(struct pfx_report *rep)
 		pfx_code_sites_free(&rep->code);
 	free(rep);
 }
+
+uint64_t pfx_report_lost_faults(const struct pfx_report *rep)
+{
+	const struct pfx_rec_totals *t = &rep->totals;
+	uint64_t counted = t->counted_minor + t->counted_major;
+
+	return t->has_counted && counted > t->faults ? counted - t->faults : 0;
+}
+
+const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size)
+{
+	uint64_t lost = pfx_report_lost_faults(rep), counted = lost + rep->totals.faults;
+
+	if (!lost)
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, "recorded %llu of %llu faults (%.1f%% lost)",
+			 (unsigned long long)rep->totals.faults, (unsigned long long)counted,
+			 100.0 * (double)lost / (double)counted);
+	return buf;
+}

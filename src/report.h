@@ -137,6 +137,12 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 void pfx_report_free(struct pfx_report *rep);
 
 const char *pfx_fault_type_name(enum pfx_fault_type t);
+/* Faults the kernel counted that never reached the file (a full ring):
+ * counted - recorded, where the file has the count (version 2, perf). */
+uint64_t pfx_report_lost_faults(const struct pfx_report *rep);
+/* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
+ * nothing was lost or the file has no count. */
+const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size);
 /* Latency percentile (0-100) of minor (0) or major (1) faults: the upper
  * bound of the bucket it falls in, in ns; 0 if none recorded. */
 uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct);

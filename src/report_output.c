@@ -86,7 +86,7 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 	const struct pfx_rec_header *h = &rep->header;
 	time_t when = (time_t)(h->start_realtime_ns / 1000000000ull);
 	struct tm tm;
-	char date[64] = "?";
+	char date[64] = "?", lost[96];
 
 	if (localtime_r(&when, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", &tm);
@@ -101,6 +101,9 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 	if (!rep->complete)
 		fprintf(fp, "# WARNING: partial report: %s at byte %" PRIu64 "\n",
 			pfx_rec_strerror(rep->read_error), rep->error_offset);
+	if (pfx_report_lost_faults(rep))
+		fprintf(fp, "# WARNING: %s: the ring was full; every count below is of the recorded faults\n",
+			pfx_report_lost_note(rep, lost, sizeof(lost)));
 	fputc('\n', fp);
 }
 
@@ -523,16 +526,20 @@ static void json_heat(FILE *fp, const struct pfx_report *rep)
 static void print_json(FILE *fp, const struct pfx_report *rep, const char *file, unsigned top)
 {
 	const struct pfx_rec_header *h = &rep->header;
+	char lost[96];
 	const struct pfx_fault_counts *c = &rep->all;
 
 	fprintf(fp, "{\n  \"file\": ");
 	pfx_json_string(fp, file);
+	/* complete: the whole file was read and every counted fault is in it. */
 	fprintf(fp, ",\n  \"format_version\": %u,\n  \"complete\": %s,\n  \"warning\": ", h->version,
-		rep->complete ? "true" : "false");
-	if (rep->complete)
-		fprintf(fp, "null");
-	else
+		rep->complete && !pfx_report_lost_faults(rep) ? "true" : "false");
+	if (!rep->complete)
 		pfx_json_string(fp, pfx_rec_strerror(rep->read_error));
+	else if (pfx_report_lost_faults(rep))
+		pfx_json_string(fp, pfx_report_lost_note(rep, lost, sizeof(lost)));
+	else
+		fprintf(fp, "null");
 	fprintf(fp, ",\n  \"command\": ");
 	pfx_json_string(fp, h->command);
 	fprintf(fp, ",\n  \"kernel\": ");
@@ -546,10 +553,18 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 		rep->duration_ns);
 	fprintf(fp, "  \"totals\": {\"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %"
 		PRIu64 ", \"lost\": %" PRIu64 ", \"lost_records\": %" PRIu64 ", \"lost_samples\": %"
-		PRIu64 ", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64 "},\n",
+		PRIu64 ", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64 ", ",
 		rep->totals.faults, rep->totals.minor, rep->totals.major,
 		rep->totals.lost_records + rep->totals.lost_samples, rep->totals.lost_records,
 		rep->totals.lost_samples, rep->distinct_pages, rep->refaults);
+	/* counted: the kernel's count of the sampled events (null where the
+	 * file has none); recorded: the faults in the file. */
+	if (rep->totals.has_counted)
+		fprintf(fp, "\"counted\": %" PRIu64 ", ", rep->totals.counted_minor + rep->totals.counted_major);
+	else
+		fputs("\"counted\": null, ", fp);
+	fprintf(fp, "\"recorded\": %" PRIu64 ", \"lost_faults\": %" PRIu64 "},\n", rep->totals.faults,
+		pfx_report_lost_faults(rep));
 	fprintf(fp, "  \"types\": {");
 	for (int t = 0; t < PFX_TYPE_COUNT; t++)
 		fprintf(fp, "%s\"%s\": %" PRIu64, t ? ", " : "", pfx_fault_type_name(t), rep->types[t]);

@@ -37,6 +37,7 @@ struct pfx_sampler {
 	int *cpus;
 	size_t ncpus;
 	int *fds;			/* every event fd */
+	enum ev_role *fd_roles;		/* fds[i]'s event */
 	size_t nfds;
 	struct pfx_ring *rings;		/* one per CPU */
 	struct id_role *ids;		/* sorted by id */
@@ -154,6 +155,7 @@ static int add_fd(struct pfx_sampler *s, int fd, enum ev_role role)
 {
 	uint64_t id;
 
+	s->fd_roles[s->nfds] = role;
 	s->fds[s->nfds++] = fd;
 	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0)
 		return -errno;
@@ -263,9 +265,10 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	max_fds = s->ncpus * ntids * 3;
 	ensure_fd_room(max_fds);
 	s->fds = calloc(max_fds, sizeof(*s->fds));
+	s->fd_roles = calloc(max_fds, sizeof(*s->fd_roles));
 	s->ids = calloc(max_fds, sizeof(*s->ids));
 	s->rings = calloc(s->ncpus, sizeof(*s->rings));
-	if (!s->fds || !s->ids || !s->rings || (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
+	if (!s->fds || !s->fd_roles || !s->ids || !s->rings || (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
 		pfx_sampler_close(s);
 		return -ENOMEM;
 	}
@@ -332,10 +335,32 @@ void pfx_sampler_close(struct pfx_sampler *s)
 		close(s->fds[i]);
 	free(s->rings);
 	free(s->fds);
+	free(s->fd_roles);
 	free(s->ids);
 	free(s->cpus);
 	pfx_unwind_close(s->unwind);
 	free(s);
+}
+
+void pfx_sampler_disable(struct pfx_sampler *s)
+{
+	for (size_t i = 0; i < s->nfds; i++)
+		ioctl(s->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+}
+
+int pfx_sampler_counts(const struct pfx_sampler *s, uint64_t *minor, uint64_t *major)
+{
+	*minor = *major = 0;
+	for (size_t i = 0; i < s->nfds; i++) {
+		uint64_t v;
+
+		if (s->fd_roles[i] == ROLE_ENTRY)
+			continue;
+		if (read(s->fds[i], &v, sizeof(v)) != (ssize_t)sizeof(v))
+			return -errno ? -errno : -EIO;
+		*(s->fd_roles[i] == ROLE_MAJOR ? major : minor) += v;
+	}
+	return 0;
 }
 
 /* ---- decoding ---- */

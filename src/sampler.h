@@ -95,6 +95,15 @@ int pfx_sampler_enable(struct pfx_sampler *s);
 /* Deliver everything in the rings, in time order.  Returns 0, or the
  * callback's non-zero value. */
 int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx);
+/* Stop every event (the end of a recording that stops before its target
+ * does): what the rings hold then is all there will be. */
+void pfx_sampler_disable(struct pfx_sampler *s);
+/* The kernel's own counts of the fault events since they were enabled:
+ * every fault the events fired for, sampled or not (a sample dropped in a
+ * full ring is still counted), so recorded vs counted is what was lost.
+ * Inherited events add a child's count when it exits: read them after
+ * the target's end.  0 or -errno. */
+int pfx_sampler_counts(const struct pfx_sampler *s, uint64_t *minor, uint64_t *major);
 void pfx_sampler_close(struct pfx_sampler *s);
 
 #endif

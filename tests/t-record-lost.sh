@@ -1,7 +1,10 @@
 # t-record-lost: nothing is dropped silently.  With a 1-page ring the
 # kernel may drop records; whatever happens, every fault is either in the
 # file or counted as lost, the summary says so with a warning, and the
-# report's totals carry the same numbers.
+# report's totals carry the same numbers.  The fault events' own counts
+# (read at the end) are the truth the file is measured against: counted
+# = recorded + lost_faults, within 1% of the workload's rusage, and a file
+# that lost faults is not called complete.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 
@@ -18,4 +21,21 @@ if [ $((lost + lost_s)) -gt 0 ]; then
 	grep -q "warning: record: the kernel dropped events" "$TMP/rec.err" || fail "records lost without a warning"
 	"$PFX" report -i "$TMP/r.data" | grep -q "lost $lost records" || fail "text report hides the loss"
 fi
+counted=$(jqr .totals.counted) recorded=$(jqr .totals.recorded) lost_f=$(jqr .totals.lost_faults)
+note "counted $counted, recorded $recorded, lost $lost_f faults; workload rusage $(kv rusage_minor "$TMP/load.out")"
+[ "$counted" = $((recorded + lost_f)) ] || fail "counted $counted != recorded $recorded + lost $lost_f"
+within_pct "$counted" "$(kv rusage_minor "$TMP/load.out")" 1 || fail "counted $counted not within 1% of the rusage"
+if [ "$lost_f" -gt 0 ]; then
+	[ "$(jqr .complete)" = false ] || fail "a recording that lost $lost_f faults is called complete"
+	jqr .warning | grep -q "^recorded $recorded of $counted faults (" || fail "JSON warning: $(jqr .warning)"
+	grep -q "warning: record: recorded $recorded of $counted faults" "$TMP/rec.err" || fail "summary: $(cat "$TMP/rec.err")"
+	"$PFX" report -i "$TMP/r.data" | grep -q "^# WARNING: recorded $recorded of $counted faults" || fail "text report hides the lost faults"
+else
+	note "no fault lost this time: the loss checks did not run"
+fi
+# Without losses the count is exact and the file complete.
+"$PFX" record -o "$TMP/ok.data" -- "$PFX_LOAD" seq -s 16M >"$TMP/ok.out" 2>"$TMP/rec.err" || fail "record failed"
+report_json "$TMP/ok.data"
+[ "$(jqr .totals.lost_faults)" = 0 ] && [ "$(jqr .complete)" = true ] && [ "$(jqr .totals.counted)" = "$(jqr .totals.recorded)" ] ||
+	fail "a loss-free recording: $(jq -c '{complete, totals}' "$TMP/rep.json")"
 echo ok

@@ -45,7 +45,8 @@ static void write_file(const char *path, uint64_t *bytes)
 	struct pfx_rec_writer *w;
 	struct pfx_rec_item it;
 	struct pfx_rec_totals t = { .faults = NFAULTS, .minor = 1, .major = 2, .lost_records = 3,
-				    .lost_samples = 4, .duration_ns = DURATION_NS };
+				    .lost_samples = 4, .duration_ns = DURATION_NS, .has_counted = true,
+				    .counted_minor = NFAULTS + 5, .counted_major = 7 };
 
 	strcpy(h.kernel, "6.18.0-test");
 	strcpy(h.command, "pfx-load seq");
@@ -177,7 +178,7 @@ int main(void)
 
 	/* Round trip. */
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 1);
+	CHECK(pfx_rec_reader_header(r)->version == 2);
 	CHECK(strcmp(pfx_rec_reader_header(r)->command, "pfx-load seq") == 0);
 	CHECK(pfx_rec_reader_header(r)->page_size == 4096);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_MAPPING);
@@ -187,6 +188,8 @@ int main(void)
 	CHECK(read_all(r, &faults, true) == 0);
 	CHECK(faults == NFAULTS);
 	CHECK(pfx_rec_reader_totals(r, &t) == 0 && t.faults == NFAULTS && t.lost_samples == 4 && t.duration_ns == DURATION_NS);
+	/* The COUNTED item (version 2) comes back with the totals. */
+	CHECK(t.has_counted && t.counted_minor == NFAULTS + 5 && t.counted_major == 7);
 	pfx_rec_reader_close(r);
 	printf("bytes per fault: %.2f\n", (double)bytes / NFAULTS);
 	CHECK(bytes / NFAULTS <= 16);

@@ -52,7 +52,7 @@ static int read_record(const char *path, const struct record_pass *pass,
 		return ret;
 	if (header)
 		*header = *pfx_rec_reader_header(reader);
-	notes->items = notes->lost = 0;
+	notes->items = notes->lost = notes->counted = 0;
 	notes->read_error = 0;
 	while ((ret = pfx_rec_next(reader, &item)) > 0) {
 		switch (item.type) {
@@ -74,6 +74,12 @@ static int read_record(const char *path, const struct record_pass *pass,
 	}
 	if (ret < 0)
 		notes->read_error = ret;
+	{
+		struct pfx_rec_totals t;
+
+		if (ret == 0 && pfx_rec_reader_totals(reader, &t) == 0 && t.has_counted)
+			notes->counted = t.counted_minor + t.counted_major;
+	}
 	pfx_rec_reader_close(reader);
 	return notes->items ? 0 : -ENOMSG;
 }
@@ -82,11 +88,17 @@ static int read_record(const char *path, const struct record_pass *pass,
 static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
 			      const struct pfx_plot_notes *notes)
 {
-	char line[1024];
+	char line[1024], what[128];
 
-	snprintf(line, sizeof(line), "%s   (%llu faults via %s%s, kernel %s)", h->command,
-		 (unsigned long long)notes->items, h->source, notes->lost ? ", some lost" : "",
-		 h->kernel);
+	/* The same words as the report: recorded N of M faults (X% lost). */
+	if (notes->counted > notes->items)
+		snprintf(what, sizeof(what), "recorded %llu of %llu faults (%.1f%% lost)",
+			 (unsigned long long)notes->items, (unsigned long long)notes->counted,
+			 100.0 * (double)(notes->counted - notes->items) / (double)notes->counted);
+	else
+		snprintf(what, sizeof(what), "%llu faults%s", (unsigned long long)notes->items,
+			 notes->lost ? ", some records lost" : "");
+	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", h->command, what, h->source, h->kernel);
 	pfx_gnuplot_set_string(vars, "subtitle", line);
 	pfx_gnuplot_set_number(vars, "lost", (double)notes->lost);
 }

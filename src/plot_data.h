@@ -25,6 +25,7 @@ struct pfx_plot_notes {
 	int read_error;
 	uint64_t items;		/* faults or samples charted */
 	uint64_t lost;		/* samples the kernel dropped while recording */
+	uint64_t counted;	/* the kernel's count of the faults (0: not in the file) */
 	unsigned long bad_line;	/* wss: the line that is not a sample */
 };
 

@@ -30,6 +30,8 @@ if [ "$lost_f" -gt 0 ]; then
 	jqr .warning | grep -q "^recorded $recorded of $counted faults (" || fail "JSON warning: $(jqr .warning)"
 	grep -q "warning: record: recorded $recorded of $counted faults" "$TMP/rec.err" || fail "summary: $(cat "$TMP/rec.err")"
 	"$PFX" report -i "$TMP/r.data" | grep -q "^# WARNING: recorded $recorded of $counted faults" || fail "text report hides the lost faults"
+	"$PFX" plot --chart timeline -i "$TMP/r.data" --script "$TMP/chart" >/dev/null 2>&1 || fail "plot of the lossy recording failed"
+	grep -q "(recorded $recorded of $counted faults (" "$TMP/chart/timeline.gp" || fail "the chart's subtitle hides the lost faults"
 else
 	note "no fault lost this time: the loss checks did not run"
 fi

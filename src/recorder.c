@@ -13,11 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-/* A fault entry waiting for its completion, per thread. */
+/* A fault entry waiting for its completion, per thread; and an mremap()
+ * waiting for its return. */
 struct pending_entry {
 	bool valid;
 	uint64_t time, addr, error_code;
+	bool mremap;
+	uint64_t mr_addr, mr_old_len, mr_new_len;
 };
 
 /* Per process: the last comm seen (to name threads from FORK records)
@@ -28,12 +32,32 @@ struct proc_comm {
 	uint64_t start_brk;	/* 0: not read yet; UINT64_MAX: unknown */
 };
 
-/* A mapping of the last /proc snapshot, to store only what changed. */
+/* A mapping as pfx last knew it, to store only what changed. */
 struct known_map {
 	uint64_t start, end, pgoff;
 	uint32_t flags;
 	char *path;
 };
+
+/* One process's mappings as pfx last knew them (its /proc snapshot and
+ * the MMAP2 records since), in start order, never overlapping: a mapping
+ * replaces what it covers.  A fault outside all of them means a change no
+ * record announced (mremap, a child's inherited memory, a mapping grown
+ * or split): /proc is read again and the changes stored before the
+ * fault, at its time. */
+struct pid_maps {
+	uint32_t pid;
+	struct known_map *v;
+	size_t n, cap;
+	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
+	unsigned reads;
+	bool gone;		/* /proc has it no more: nothing to re-read */
+};
+
+/* /proc/PID/maps is read again at most this often per process ... */
+#define REREAD_MIN_NS 1000000ull
+/* ... and this many times in all. */
+#define REREAD_MAX 100000u
 
 struct pfx_recorder {
 	struct pfx_rec_writer *w;
@@ -41,8 +65,9 @@ struct pfx_recorder {
 	uint64_t exact_minor, exact_major;
 	bool has_counted;		/* the fault events' own counts (perf source) */
 	uint64_t counted_minor, counted_major;
-	struct known_map *known;	/* the last snapshot, in address order */
-	size_t nknown;
+	struct pid_maps *spaces;	/* per process */
+	size_t nspaces, cap_spaces;
+	struct pfx_u64map space_index;	/* pid -> index + 1 into spaces */
 	bool snapshot_done;
 	uint64_t t0;
 	uint64_t page_mask;
@@ -79,9 +104,12 @@ int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
 	if (!err)
+		err = pfx_u64map_init(&r->space_index, sizeof(uint64_t));
+	if (!err)
 		err = pfx_rec_writer_open(&r->w, path, header, named);
 	if (err < 0) {
 		pfx_u64map_free(&r->pending);
+		pfx_u64map_free(&r->space_index);
 		free(r);
 		return err;
 	}
@@ -173,6 +201,160 @@ static int write_fault(struct pfx_recorder *r, struct pfx_rec_item *item)
 	return put(r, item);
 }
 
+/* --- what pfx knows of each process's mappings --- */
+
+static struct pid_maps *space_of(struct pfx_recorder *r, uint32_t pid)
+{
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&r->space_index, pid, &is_new);
+
+	if (!slot)
+		return NULL;
+	if (is_new) {
+		if (r->nspaces == r->cap_spaces) {
+			size_t cap = r->cap_spaces ? r->cap_spaces * 2 : 8;
+			struct pid_maps *grown = realloc(r->spaces, cap * sizeof(*grown));
+
+			if (!grown) {
+				*slot = 0;
+				return NULL;
+			}
+			r->spaces = grown;
+			r->cap_spaces = cap;
+		}
+		r->spaces[r->nspaces] = (struct pid_maps){ .pid = pid };
+		*slot = ++r->nspaces;
+	}
+	return *slot ? &r->spaces[*slot - 1] : NULL;
+}
+
+/* Index of the first mapping of s starting at or after addr. */
+static size_t first_at_or_after(const struct pid_maps *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->v[mid].start < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool covered(const struct pid_maps *s, uint64_t addr)
+{
+	size_t i = first_at_or_after(s, addr + 1);
+
+	return i > 0 && s->v[i - 1].end > addr;
+}
+
+static bool known_exactly(const struct pid_maps *s, const struct pfx_map_entry *e)
+{
+	size_t i = first_at_or_after(s, e->start);
+	const struct known_map *k = i < s->n ? &s->v[i] : NULL;
+
+	return k && k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
+	       k->flags == e->flags && strcmp(k->path, e->path) == 0;
+}
+
+static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		struct known_map *grown = realloc(s->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		s->v = grown;
+		s->cap = cap;
+	}
+	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
+	s->v[i] = *k;
+	s->n++;
+	return 0;
+}
+
+/* Add a mapping to s; what it covers of older ones is gone (an older one
+ * around it keeps its head and its tail).  0 or -ENOMEM. */
+static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64_t pgoff, uint32_t flags,
+			const char *path)
+{
+	size_t i = first_at_or_after(s, start), j;
+	struct known_map k = { start, end, pgoff, flags, strdup(path) }, tail = { 0 };
+	const struct known_map *last = NULL;
+	int err;
+
+	if (!k.path)
+		return -ENOMEM;
+	/* The part of an older mapping beyond the new one lives on. */
+	for (j = i; j < s->n && s->v[j].start < end; j++)
+		last = &s->v[j];
+	if (!last && i > 0 && s->v[i - 1].end > start)
+		last = &s->v[i - 1];
+	if (last && last->end > end) {
+		tail = (struct known_map){ end, last->end, last->pgoff + (end - last->start), last->flags,
+					   strdup(last->path) };
+		if (!tail.path) {
+			free(k.path);
+			return -ENOMEM;
+		}
+	}
+	if (i > 0 && s->v[i - 1].end > start)
+		s->v[i - 1].end = start;
+	for (size_t x = i; x < j; x++)
+		free(s->v[x].path);
+	memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof(*s->v));
+	s->n -= j - i;
+	err = known_put(s, i, &k);
+	if (!err && tail.path)
+		err = known_put(s, i + 1, &tail);
+	if (err) {
+		free(k.path);
+		free(tail.path);
+	}
+	return err;
+}
+
+static void known_clear(struct pid_maps *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].path);
+	s->n = 0;
+}
+
+static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
+
+/* A fault of pid at addr, outside what pfx knows of its mappings: read
+ * them again (not too often), so the fault is stored after the mapping
+ * that holds it. */
+static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
+{
+	struct pid_maps *s = space_of(r, pid);
+	uint64_t now;
+	int err;
+
+	if (!s || s->gone || covered(s, addr) || s->reads >= REREAD_MAX)
+		return 0;
+	now = pfx_now_ns();
+	if (s->reads && now - s->last_read_ns < REREAD_MIN_NS)
+		return 0;
+	s->last_read_ns = now;
+	s->reads++;
+	r->stats.rereads++;
+	err = snapshot_maps(r, (pid_t)pid, time);
+	if (err == -ESRCH || err == -ENOENT) {
+		s = space_of(r, pid);
+		if (s)
+			s->gone = true;
+		r->stats.gone_processes++;
+		return 0;
+	}
+	return err;
+}
+
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_FAULT };
@@ -186,6 +368,8 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	f->kind = ev->major ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
 	f->callchain = ev->callchain;
 	f->callchain_len = ev->callchain_len;
+	if (check_mapped(r, ev->pid, ev->addr, f->time_ns) == -ENOMEM)
+		return -ENOMEM;
 	if (r->latency) {
 		struct pending_entry *p = pending_slot(r, ev->tid);
 
@@ -207,6 +391,8 @@ int pfx_recorder_fault(struct pfx_recorder *r, const struct pfx_fault *fault)
 	struct pfx_rec_item item = { .type = PFX_REC_FAULT, .fault = *fault };
 
 	item.fault.time_ns = rel_time(r, fault->time_ns);
+	if (check_mapped(r, fault->pid, fault->addr, item.fault.time_ns) == -ENOMEM)
+		return -ENOMEM;
 	return write_fault(r, &item);
 }
 
@@ -262,6 +448,37 @@ static int write_thread(struct pfx_recorder *r, uint64_t time, uint32_t pid, uin
 	return put(r, &item);
 }
 
+/* mremap() returned: the memory at [ret, ret + new_len) is the mapping
+ * that held addr, moved or resized, with its file offset moved along.
+ * Stored as a mapping at the return's time, so faults after it are
+ * attributed; a mapping pfx did not know is taken as anonymous. */
+static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pending_entry *p = pending_slot(r, ev->tid);
+	struct pid_maps *s = space_of(r, ev->pid);
+	uint64_t ret = ev->addr, pgoff = 0;
+	uint32_t flags = MAP_PRIVATE, prot = PROT_READ | PROT_WRITE;
+	char path[4096] = "";
+
+	if (!p || !p->mremap)
+		return 0;
+	p->mremap = false;
+	if (ret >= (uint64_t)-4095 || !p->mr_new_len || !s)
+		return 0;	/* failed, or nothing to place */
+	if (covered(s, p->mr_addr)) {
+		const struct known_map *k = &s->v[first_at_or_after(s, p->mr_addr + 1) - 1];
+
+		pgoff = k->pgoff + (p->mr_addr - k->start);
+		flags = k->flags;
+		snprintf(path, sizeof(path), "%s", k->path);
+	}
+	if (known_insert(s, ret, ret + p->mr_new_len, pgoff, flags, path) < 0)
+		return -ENOMEM;
+	r->stats.remaps++;
+	return write_mapping(r, rel_time(r, ev->time), ev->pid, ret, ret + p->mr_new_len, pgoff, prot, flags,
+			     path);
+}
+
 int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 {
 	struct pfx_recorder *r = ctx;
@@ -272,9 +489,14 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	case PFX_SAMPLE_FAULT_ENTRY:
 		on_entry(r, ev);
 		return 0;
-	case PFX_SAMPLE_MMAP:
+	case PFX_SAMPLE_MMAP: {
+		struct pid_maps *s = space_of(r, ev->pid);
+
+		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->name) < 0)
+			return -ENOMEM;
 		return write_mapping(r, rel_time(r, ev->time), ev->pid, ev->addr, ev->addr + ev->len,
 				     ev->pgoff, ev->prot, ev->flags, ev->name);
+	}
 	case PFX_SAMPLE_COMM:
 		if (ev->pid == ev->tid)
 			remember_comm(r, ev->pid, ev->name);
@@ -283,6 +505,19 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 		return write_thread(r, rel_time(r, ev->time), ev->pid, ev->tid, comm_of(r, ev->ppid));
 	case PFX_SAMPLE_EXIT:
 		return 0;
+	case PFX_SAMPLE_MREMAP_ENTER: {
+		struct pending_entry *p = pending_slot(r, ev->tid);
+
+		if (p) {
+			p->mremap = true;
+			p->mr_addr = ev->addr;
+			p->mr_old_len = ev->len;
+			p->mr_new_len = ev->pgoff;
+		}
+		return 0;
+	}
+	case PFX_SAMPLE_MREMAP_EXIT:
+		return on_mremap_exit(r, ev);
 	case PFX_SAMPLE_LOST:
 		return pfx_recorder_lost(r, ev->time, ev->lost, 0);
 	case PFX_SAMPLE_LOST_SAMPLES:
@@ -291,55 +526,34 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	return 0;
 }
 
-static void free_known(struct known_map *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
-}
-
-static bool known_before(const struct pfx_recorder *r, const struct pfx_map_entry *e)
-{
-	for (size_t i = 0; i < r->nknown; i++) {
-		const struct known_map *k = &r->known[i];
-
-		if (k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
-		    k->flags == e->flags && strcmp(k->path, e->path) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Store the mappings not in the previous snapshot: the first snapshot
- * as existing from time 0, later ones (tracefs: no MMAP2 records) at
- * the time they were read. */
+/* Store pid's mappings that pfx did not know as they are now: the first
+ * snapshot as existing from time 0, later ones at the time given; then
+ * they are what pfx knows of pid. */
 static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 {
 	struct pfx_map_entry *maps;
-	struct known_map *known;
+	struct pid_maps *s;
 	size_t n;
 	int err = pfx_maps_read(pid, &maps, &n);
 
 	if (err < 0)
 		return err;
-	known = calloc(n ? n : 1, sizeof(*known));
-	if (!known) {
+	s = space_of(r, (uint32_t)pid);
+	if (!s) {
 		free(maps);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n && !err; i++) {
-		known[i] = (struct known_map){ maps[i].start, maps[i].end, maps[i].pgoff,
-					       maps[i].flags, strdup(maps[i].path) };
-		if (!known[i].path)
-			err = -ENOMEM;
-		else if (!known_before(r, &maps[i]))
+	for (size_t i = 0; i < n && !err; i++)
+		if (!known_exactly(s, &maps[i]))
 			err = write_mapping(r, time, (uint32_t)pid, maps[i].start, maps[i].end,
 					    maps[i].pgoff, maps[i].prot, maps[i].flags, maps[i].path);
-	}
+	/* Write first, then forget: write_mapping looks nothing up in s. */
+	s = space_of(r, (uint32_t)pid);
+	if (s)
+		known_clear(s);
+	for (size_t i = 0; s && i < n && !err; i++)
+		err = known_insert(s, maps[i].start, maps[i].end, maps[i].pgoff, maps[i].flags, maps[i].path);
 	free(maps);
-	free_known(r->known, r->nknown);
-	r->known = known;
-	r->nknown = n;
 	return err;
 }
 
@@ -377,6 +591,18 @@ uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
 	return pfx_rec_writer_bytes(r->w);
 }
 
+static void free_spaces(struct pfx_recorder *r)
+{
+	for (size_t i = 0; i < r->nspaces; i++) {
+		known_clear(&r->spaces[i]);
+		free(r->spaces[i].v);
+	}
+	free(r->spaces);
+	r->spaces = NULL;
+	r->nspaces = 0;
+	pfx_u64map_free(&r->space_index);
+}
+
 void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major)
 {
 	r->exact_totals = true;
@@ -412,7 +638,7 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 	else
 		err = pfx_rec_writer_close(r->w, &t);
 	pfx_u64map_free(&r->pending);
-	free_known(r->known, r->nknown);
+	free_spaces(r);
 	free(r);
 	return err;
 }
@@ -423,6 +649,6 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 		return;
 	pfx_rec_writer_abort(r->w);
 	pfx_u64map_free(&r->pending);
-	free_known(r->known, r->nknown);
+	free_spaces(r);
 	free(r);
 }

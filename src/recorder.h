@@ -25,6 +25,9 @@ struct pfx_recorder_stats {
 	uint64_t paired;		/* faults with a latency */
 	uint64_t unpaired_entries;	/* entries with no completion (failed/retried faults) */
 	uint64_t mappings, threads;
+	uint64_t rereads;		/* /proc/PID/maps read again for a fault outside every known mapping */
+	uint64_t remaps;		/* mappings placed from mremap() returns */
+	uint64_t gone_processes;	/* ... of a process already gone: its faults stay unattributed */
 };
 
 struct pfx_recorder;

@@ -140,11 +140,39 @@ static void heat_rescale(struct pfx_report *rep, uint64_t col)
 	}
 }
 
+/* The unknown-faults row of pid (a region never mixes processes). */
+static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid)
+{
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&rep->unknown_map, pid, &is_new);
+
+	if (!slot)
+		return NULL;
+	if (is_new) {
+		if (rep->nunknown == rep->cap_unknown) {
+			size_t cap = rep->cap_unknown ? rep->cap_unknown * 2 : 8;
+			struct pfx_unknown_space *grown = realloc(rep->unknown, cap * sizeof(*grown));
+
+			if (!grown) {
+				*slot = 0;
+				return NULL;
+			}
+			rep->unknown = grown;
+			rep->cap_unknown = cap;
+		}
+		memset(&rep->unknown[rep->nunknown], 0, sizeof(*rep->unknown));
+		rep->unknown[rep->nunknown].pid = pid;
+		*slot = ++rep->nunknown;
+	}
+	return *slot ? &rep->unknown[*slot - 1] : NULL;
+}
+
 static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 {
 	long ri = pfx_regions_find(rep->regions, f->addr);
 	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
-	struct pfx_region_stats *rs = ri >= 0 ? &rep->rstats[ri] : &rep->unknown;
+	struct pfx_unknown_space *us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
+	struct pfx_region_stats *rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
 	uint64_t page = f->addr >> rep->page_shift;
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
@@ -152,6 +180,8 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	bool is_new;
 	int major = f->kind == PFX_FAULT_MAJOR;
 
+	if (!rs)
+		return -ENOMEM;
 	rep->faults_read++;
 	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
 	if (rs->c.faults == 1)
@@ -226,10 +256,10 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		if (col + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)col + 1;
 	} else {
-		if (!rep->unknown_lo || f->addr < rep->unknown_lo)
-			rep->unknown_lo = f->addr;
-		if (f->addr >= rep->unknown_hi)
-			rep->unknown_hi = f->addr + 1;
+		if (!us->lo || f->addr < us->lo)
+			us->lo = f->addr;
+		if (f->addr >= us->hi)
+			us->hi = f->addr + 1;
 	}
 	return 0;
 }
@@ -298,7 +328,7 @@ static int build_rows(struct pfx_report *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
 
-	rep->rows = calloc(n + 1, sizeof(*rep->rows));
+	rep->rows = calloc(n + rep->nunknown + 1, sizeof(*rep->rows));
 	if (!rep->rows)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -310,15 +340,16 @@ static int build_rows(struct pfx_report *rep)
 		add_counts(&rep->all, &s->c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			reg, s, pfx_pattern_classify(&s->pattern, s->c.faults, s->refaults),
-			reg->start, reg->end };
+			reg->start, reg->end, 0 };
 	}
-	add_counts(&rep->all, &rep->unknown.c);
-	if (rep->unknown.c.faults)
+	for (size_t i = 0; i < rep->nunknown; i++) {
+		struct pfx_unknown_space *u = &rep->unknown[i];
+
+		add_counts(&rep->all, &u->s.c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
-			NULL, &rep->unknown,
-			pfx_pattern_classify(&rep->unknown.pattern, rep->unknown.c.faults,
-					     rep->unknown.refaults),
-			rep->unknown_lo & ~(((uint64_t)1 << rep->page_shift) - 1), rep->unknown_hi };
+			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
+			u->lo & ~(((uint64_t)1 << rep->page_shift) - 1), u->hi, u->pid };
+	}
 	qsort(rep->rows, rep->nrows, sizeof(*rep->rows), cmp_rows);
 	if (rep->nthreads)
 		qsort(rep->threads, rep->nthreads, sizeof(*rep->threads), cmp_threads);
@@ -443,7 +474,8 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 	if (pfx_regions_new(&rep->regions) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
 	    pfx_u64map_init(&rep->ip_map, sizeof(struct ip_value)) < 0 ||
-	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0)
+	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
+	    pfx_u64map_init(&rep->unknown_map, sizeof(uint64_t)) < 0)
 		return -ENOMEM;
 	if (opts->code_names) {
 		if (pfx_code_sites_init(&rep->code) < 0)
@@ -512,6 +544,8 @@ void pfx_report_free(struct pfx_report *rep)
 	pfx_u64map_free(&rep->page_map);
 	pfx_u64map_free(&rep->ip_map);
 	pfx_u64map_free(&rep->thread_map);
+	pfx_u64map_free(&rep->unknown_map);
+	free(rep->unknown);
 	free(rep->rows);
 	free(rep->threads);
 	free(rep->pages);

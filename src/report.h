@@ -60,6 +60,15 @@ struct pfx_region_row {
 	struct pfx_region_stats *s;
 	enum pfx_pattern pattern;
 	uint64_t start, end;			/* for unknown: the faulting range */
+	uint32_t pid;				/* for unknown: whose (one row per process) */
+};
+
+/* Faults of one process outside every mapping the file holds (its
+ * mappings were never read: it exited first). */
+struct pfx_unknown_space {
+	uint32_t pid;
+	struct pfx_region_stats s;
+	uint64_t lo, hi;
 };
 
 struct pfx_thread_stats {
@@ -106,8 +115,9 @@ struct pfx_report {
 	struct pfx_regions *regions;
 	struct pfx_region_stats *rstats;	/* parallel to the regions */
 	size_t rstats_cap;
-	struct pfx_region_stats unknown;	/* faults no mapping covers */
-	uint64_t unknown_lo, unknown_hi;
+	struct pfx_unknown_space *unknown;	/* faults no mapping covers, per process */
+	size_t nunknown, cap_unknown;
+	struct pfx_u64map unknown_map;		/* pid -> index + 1 */
 
 	struct pfx_region_row *rows;	/* regions with faults, most faults first */
 	size_t nrows;

@@ -34,6 +34,15 @@ static const char *path_of(const struct pfx_region *reg)
 	return reg ? reg->path : "";
 }
 
+/* A region row's PATH column: an unknown row names its process. */
+static const char *row_path(const struct pfx_region_row *row, char *buf, size_t size)
+{
+	if (row->region)
+		return row->region->path;
+	snprintf(buf, size, "(pid %u: mappings never read, the process exited first)", row->pid);
+	return buf;
+}
+
 static uint64_t avg_latency(const struct pfx_fault_counts *c)
 {
 	return c->latency_count ? c->latency_sum_ns / c->latency_count : 0;
@@ -110,7 +119,7 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 {
 	unsigned n = limit(rep->nrows, top);
-	char lat[32];
+	char lat[32], path[96];
 
 	fprintf(fp, "Regions by faults (%u of %zu with faults):\n", n, rep->nrows);
 	fprintf(fp, "%-14s %-14s %-7s %9s %7s %9s %8s %-10s %8s  %s\n", "START", "END", "KIND",
@@ -122,7 +131,7 @@ static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 			" %8" PRIu64 " %-10s %8s  %s\n", row->start, row->end, kind_of(row),
 			row->s->c.minor, row->s->c.major, row->s->pages, row->s->refaults,
 			pfx_pattern_name(row->pattern),
-			fmt_ns(lat, sizeof(lat), avg_latency(&row->s->c)), path_of(row->region));
+			fmt_ns(lat, sizeof(lat), avg_latency(&row->s->c)), row_path(row, path, sizeof(path)));
 	}
 	fputc('\n', fp);
 }
@@ -351,6 +360,8 @@ static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 			"\", \"kind\": \"%s\", \"path\": ", i ? "," : "", row->start, row->end,
 			kind_of(row));
 		pfx_json_string(fp, path_of(row->region));
+		if (!row->region)
+			fprintf(fp, ", \"pid\": %u", row->pid);
 		fprintf(fp, ", ");
 		json_counts(fp, &row->s->c);
 		fprintf(fp, ", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64

@@ -20,7 +20,7 @@
 #include <traceevent/event-parse.h>
 #include <unistd.h>
 
-enum ev_role { ROLE_MINOR, ROLE_MAJOR, ROLE_ENTRY };
+enum ev_role { ROLE_MINOR, ROLE_MAJOR, ROLE_ENTRY, ROLE_MREMAP_ENTER, ROLE_MREMAP_EXIT };
 
 struct id_role {
 	uint64_t id;
@@ -45,6 +45,8 @@ struct pfx_sampler {
 	bool has_tracepoint;
 	bool need_enable;
 	struct raw_field f_address, f_ip, f_error_code;
+	bool has_mremap;		/* the syscalls:*_mremap tracepoints */
+	struct raw_field f_mr_addr, f_mr_old_len, f_mr_new_len, f_mr_ret;
 	char events[256];
 	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
 	struct pfx_unwind *unwind;	/* dwarf_stack: the unwinder */
@@ -115,31 +117,31 @@ static int fault_attr(const struct pfx_sampler *s, enum pfx_event_id id, bool ow
 	return pfx_event_attr(id, a);
 }
 
-static int entry_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
+static int tracepoint_attr(const struct pfx_sampler *s, enum pfx_event_id id, struct perf_event_attr *a)
 {
 	base_attr(s, a);
 	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_RAW;
-	return pfx_event_attr(PFX_EV_PAGE_FAULT_USER, a);
+	return pfx_event_attr(id, a);
 }
 
-/* Find page_fault_user's field offsets with libtraceevent once; samples
- * are then decoded by offset, with no per-fault library call. */
-static int load_entry_format(struct pfx_sampler *s)
+struct field_want {
+	const char *name;
+	struct raw_field *out;
+};
+
+/* Find a tracepoint's field offsets with libtraceevent once; samples are
+ * then decoded by offset, with no per-sample library call. */
+static int load_format(enum pfx_event_id id, const struct field_want *fields, size_t n)
 {
 	struct tep_handle *tep = tep_alloc();
 	struct tep_event *ev = NULL;
-	struct {
-		const char *name;
-		struct raw_field *out;
-	} fields[] = { { "address", &s->f_address }, { "ip", &s->f_ip },
-		       { "error_code", &s->f_error_code } };
 	int err;
 
 	if (!tep)
 		return -ENOMEM;
-	err = pfx_event_load_format(tep, PFX_EV_PAGE_FAULT_USER, &ev);
-	for (size_t i = 0; !err && i < PFX_ARRAY_SIZE(fields); i++) {
+	err = pfx_event_load_format(tep, id, &ev);
+	for (size_t i = 0; !err && i < n; i++) {
 		struct tep_format_field *f = tep_find_field(ev, fields[i].name);
 
 		if (!f || (f->size != 8 && f->size != 4))
@@ -149,6 +151,24 @@ static int load_entry_format(struct pfx_sampler *s)
 	}
 	tep_free(tep);
 	return err;
+}
+
+static int load_entry_format(struct pfx_sampler *s)
+{
+	const struct field_want fields[] = { { "address", &s->f_address }, { "ip", &s->f_ip },
+					     { "error_code", &s->f_error_code } };
+
+	return load_format(PFX_EV_PAGE_FAULT_USER, fields, PFX_ARRAY_SIZE(fields));
+}
+
+static int load_mremap_formats(struct pfx_sampler *s)
+{
+	const struct field_want enter[] = { { "addr", &s->f_mr_addr }, { "old_len", &s->f_mr_old_len },
+					    { "new_len", &s->f_mr_new_len } };
+	const struct field_want exit[] = { { "ret", &s->f_mr_ret } };
+	int err = load_format(PFX_EV_MREMAP_ENTER, enter, PFX_ARRAY_SIZE(enter));
+
+	return err ? err : load_format(PFX_EV_MREMAP_EXIT, exit, PFX_ARRAY_SIZE(exit));
 }
 
 static int add_fd(struct pfx_sampler *s, int fd, enum ev_role role)
@@ -215,13 +235,26 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 			return err;
 		}
 		if (s->has_tracepoint) {
-			err = entry_attr(s, &a);
+			err = tracepoint_attr(s, PFX_EV_PAGE_FAULT_USER, &a);
 			if (!err)
 				err = open_one(s, &a, tids[t], cpu, ROLE_ENTRY, ring_fd);
 			if (err) {
 				/* Optional: record without latency and access bits. */
 				s->has_tracepoint = false;
 			}
+		}
+		/* Optional too: without them, moved memory is found by the
+		 * recorder's /proc re-read, while the process lives. */
+		if (s->has_mremap) {
+			err = tracepoint_attr(s, PFX_EV_MREMAP_ENTER, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_MREMAP_ENTER, ring_fd);
+			if (!err)
+				err = tracepoint_attr(s, PFX_EV_MREMAP_EXIT, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_MREMAP_EXIT, ring_fd);
+			if (err)
+				s->has_mremap = false;
 		}
 	}
 	return 0;
@@ -262,7 +295,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 		free(s);
 		return err;
 	}
-	max_fds = s->ncpus * ntids * 3;
+	max_fds = s->ncpus * ntids * 5;
 	ensure_fd_room(max_fds);
 	s->fds = calloc(max_fds, sizeof(*s->fds));
 	s->fd_roles = calloc(max_fds, sizeof(*s->fd_roles));
@@ -274,6 +307,8 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	}
 	s->has_tracepoint = opts->tracepoint && pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) &&
 			    load_entry_format(s) == 0;
+	s->has_mremap = pfx_event_available(PFX_EV_MREMAP_ENTER, NULL, 0) &&
+			pfx_event_available(PFX_EV_MREMAP_EXIT, NULL, 0) && load_mremap_formats(s) == 0;
 	for (size_t ci = 0; ci < s->ncpus; ci++) {
 		err = open_cpu(s, ci, why, why_size);
 		if (err) {
@@ -289,8 +324,9 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	}
 	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_id);
 	s->need_enable = !opts->enable_on_exec;
-	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s",
-		 s->has_tracepoint ? ",exceptions:page_fault_user" : "");
+	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s%s",
+		 s->has_tracepoint ? ",exceptions:page_fault_user" : "",
+		 s->has_mremap ? ",syscalls:sys_enter_mremap,syscalls:sys_exit_mremap" : "");
 	*sp = s;
 	return 0;
 }
@@ -354,7 +390,7 @@ int pfx_sampler_counts(const struct pfx_sampler *s, uint64_t *minor, uint64_t *m
 	for (size_t i = 0; i < s->nfds; i++) {
 		uint64_t v;
 
-		if (s->fd_roles[i] == ROLE_ENTRY)
+		if (s->fd_roles[i] != ROLE_MINOR && s->fd_roles[i] != ROLE_MAJOR)
 			continue;
 		if (read(s->fds[i], &v, sizeof(v)) != (ssize_t)sizeof(v))
 			return -errno ? -errno : -EIO;
@@ -395,7 +431,7 @@ static uint64_t record_time(const struct pfx_sampler *s, const struct perf_event
 		memcpy(&id, p + 8, 8);
 		if (!lookup_role(s, id, &role))
 			return 0;
-		memcpy(&t, p + (role == ROLE_ENTRY ? 24 : 32), 8);
+		memcpy(&t, p + (role == ROLE_MINOR || role == ROLE_MAJOR ? 32 : 24), 8);
 		return t;
 	}
 	if (h->size < sizeof(*h) + sizeof(struct pfx_perf_sample_id))
@@ -508,6 +544,32 @@ static bool decode_entry(const struct pfx_sampler *s, const struct perf_event_he
 	return true;
 }
 
+static bool decode_mremap(const struct pfx_sampler *s, const struct perf_event_header *h, bool enter,
+			  struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_raw_sample *rs = (const void *)h;
+	uint32_t raw_size;
+
+	if (h->size < sizeof(*rs))
+		return false;
+	raw_size = rs->raw_size;
+	if (raw_size > h->size - sizeof(*rs))
+		raw_size = h->size - sizeof(*rs);
+	ev->time = rs->time;
+	ev->pid = rs->pid;
+	ev->tid = rs->tid;
+	if (enter) {
+		ev->type = PFX_SAMPLE_MREMAP_ENTER;
+		ev->addr = raw_value(rs->raw, raw_size, s->f_mr_addr);
+		ev->len = raw_value(rs->raw, raw_size, s->f_mr_old_len);
+		ev->pgoff = raw_value(rs->raw, raw_size, s->f_mr_new_len);
+	} else {
+		ev->type = PFX_SAMPLE_MREMAP_EXIT;
+		ev->addr = raw_value(rs->raw, raw_size, s->f_mr_ret);
+	}
+	return true;
+}
+
 /* Fill ev from one record; false for records pfx does not use. */
 static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		   struct pfx_sample_event *ev)
@@ -525,6 +587,8 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 			return false;
 		if (role == ROLE_ENTRY)
 			return decode_entry(s, h, ev);
+		if (role == ROLE_MREMAP_ENTER || role == ROLE_MREMAP_EXIT)
+			return decode_mremap(s, h, role == ROLE_MREMAP_ENTER, ev);
 		return decode_fault(s, h, role == ROLE_MAJOR, ev);
 	}
 	case PERF_RECORD_MMAP2: {

@@ -10,6 +10,9 @@
  *       records; it owns CPU c's ring.
  *   exceptions:page_fault_user   (where the kernel has it) IDENTIFIER|
  *       TID|TIME|RAW: address, ip and the x86 error code at fault entry.
+ *   syscalls:sys_enter_mremap, sys_exit_mremap   (where the kernel has
+ *       them) the same: memory mremap() moves or grows gets no MMAP record,
+ *       so the recorder learns its new place from these.
  * Inherited events cannot share one ring across CPUs, so there is one
  * ring per CPU, and the other events on CPU c are redirected into it with
  * PERF_EVENT_IOC_SET_OUTPUT.  The ring wakes poll() at a watermark (half
@@ -55,6 +58,8 @@ enum pfx_sample_type {
 	PFX_SAMPLE_COMM,
 	PFX_SAMPLE_FORK,
 	PFX_SAMPLE_EXIT,
+	PFX_SAMPLE_MREMAP_ENTER,	/* mremap(addr, len = old_len, pgoff = new_len) called */
+	PFX_SAMPLE_MREMAP_EXIT,		/* ... returned addr (an error: >= -4095) */
 	PFX_SAMPLE_LOST,	/* PERF_RECORD_LOST: ring full */
 	PFX_SAMPLE_LOST_SAMPLES,	/* PERF_RECORD_LOST_SAMPLES */
 };

@@ -17,10 +17,16 @@ const char *top_fmt_kb(char *buf, size_t size, uint64_t kb)
 	return buf;
 }
 
+/* The tree's indentation needs room for the names after it. */
+static int command_width(enum top_view view)
+{
+	return view == TOP_VIEW_TREE ? 28 : 20;
+}
+
 int top_fmt_header(char *buf, size_t size, enum top_view view)
 {
-	return snprintf(buf, size, "%7s %-9s %-20s %9s %9s %10s %8s %7s %7s %4s %s%s", "PID", "USER",
-			"COMMAND", "MINOR/s", "MAJOR/s", "MINFLT", "MAJFLT", "RSS", "SWAP", "THR",
+	return snprintf(buf, size, "%7s %-9s %-*s %9s %9s %10s %8s %7s %7s %4s %s%s", "PID", "USER",
+			command_width(view), "COMMAND", "MINOR/s", "MAJOR/s", "MINFLT", "MAJFLT", "RSS", "SWAP", "THR",
 			view == TOP_VIEW_TREE ? "SUB-MIN/s SUB-MAJ/s SUB-RSS " : "", "CGROUP");
 }
 
@@ -32,8 +38,8 @@ int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_ro
 
 	if (r->kind == TOP_ROW_CGROUP) {
 		snprintf(name, sizeof(name), "[%" PRIu64 " processes]", s->nprocs);
-		return snprintf(buf, size, "%7s %-9s %-20s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
-				" %7s %7s %4" PRIu64 " %s", "-", "-", name, s->minor_rate,
+		return snprintf(buf, size, "%7s %-9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
+				" %7s %7s %4" PRIu64 " %s", "-", "-", command_width(view), name, s->minor_rate,
 				s->major_rate, s->minor, s->major,
 				top_fmt_kb(rss, sizeof(rss), s->rss_kb),
 				top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads,
@@ -41,12 +47,12 @@ int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_ro
 	}
 	/* Indent by depth so a tree reads as one, capped to keep the columns. */
 	{
-		int depth = r->depth > 8 ? 8 : r->depth;
+		int depth = r->depth > 12 ? 12 : r->depth;
 
-		snprintf(name, sizeof(name), "%*s%s%.63s", depth * 2, "",
+		snprintf(name, sizeof(name), "%*s%s%.63s", depth, "",
 			 depth && view == TOP_VIEW_TREE ? "`-" : "", r->proc->comm);
-		if (strlen(name) > 20)
-			name[20] = '\0';
+		if (strlen(name) > (size_t)command_width(view))
+			name[command_width(view)] = '\0';
 	}
 	if (r->has_subtree) {
 		char srss[16];
@@ -54,8 +60,9 @@ int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_ro
 		snprintf(sub, sizeof(sub), "%9.1f %9.1f %7s ", r->subtree.minor_rate,
 			 r->subtree.major_rate, top_fmt_kb(srss, sizeof(srss), r->subtree.rss_kb));
 	}
-	return snprintf(buf, size, "%7d %-9.9s %-20s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
-			" %7s %7s %4u %s%s", (int)r->proc->pid, top_user_name(t, r->proc->uid), name,
+	return snprintf(buf, size, "%7d %-9.9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
+			" %7s %7s %4u %s%s", (int)r->proc->pid, top_user_name(t, r->proc->uid),
+			command_width(view), name,
 			s->minor_rate, s->major_rate, s->minor, s->major,
 			top_fmt_kb(rss, sizeof(rss), s->rss_kb),
 			top_fmt_kb(swap, sizeof(swap), s->swap_kb), r->proc->threads, sub,

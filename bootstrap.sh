@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake pkg-config linux-libc-dev \
 libpfm4-dev libtraceevent-dev libtracefs-dev gnuplot-nox \
-util-linux kmod procps linux-perf jq"
+util-linux kmod procps linux-perf jq tmux"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,7 +39,7 @@ struct top_table {
 	unsigned samples;
 	uint64_t vanished;
 	long ticks_per_s;
-	bool fd_limit_hit;		/* stop keeping files open once EMFILE was seen */
+	size_t nkept, fd_budget;	/* descriptors kept open, and how many may be */
 	struct top_group *groups;
 	size_t ngroups, cap_groups;
 	struct user_entry *users;
@@ -77,17 +78,32 @@ static uint64_t boot_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void close_fd(int *fd)
+/* Close a descriptor kept in a row. */
+static void close_kept(struct top_table *t, int *fd)
 {
-	if (*fd >= 0)
+	if (*fd >= 0) {
 		close(*fd);
+		t->nkept--;
+	}
 	*fd = -1;
 }
 
-static void close_proc(struct top_proc *p)
+static void close_proc(struct top_table *t, struct top_proc *p)
 {
-	close_fd(&p->stat_fd);
-	close_fd(&p->status_fd);
+	close_kept(t, &p->stat_fd);
+	close_kept(t, &p->status_fd);
+}
+
+/* Keep files open only up to the soft limit, less a reserve for the
+ * output, --alert-exec and one open-read-close at a time: past it,
+ * processes are read by opening each time, slower but complete. */
+static void update_fd_budget(struct top_table *t)
+{
+	struct rlimit rl;
+
+	t->fd_budget = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 64)
+		t->fd_budget = rl.rlim_cur == RLIM_INFINITY ? (size_t)1 << 20 : (size_t)rl.rlim_cur - 64;
 }
 
 /* Parse a decimal (maybe negative) number at *s, move past it and one blank. */
@@ -289,7 +305,7 @@ void top_table_free(struct top_table *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->ncur; i++)
-		close_proc(&t->cur[i]);
+		close_proc(t, &t->cur[i]);
 	closedir(t->proc_dir);
 	close(t->proc_fd);
 	free(t->cur);
@@ -307,11 +323,13 @@ void top_table_free(struct top_table *t)
 	free(t);
 }
 
-/* Read PID/NAME into t->buf through *fd: a kept descriptor is re-read
- * from offset 0; without one the file is opened, and kept when keep is
- * set and descriptors remain.  Length, or -ESRCH when the process is gone. */
+/* Read PID/NAME into t->buf through *fd (a row's kept descriptor when
+ * keep is set, else a temporary one): a kept descriptor is re-read from
+ * offset 0; a new one is kept while the budget allows.  Length, or
+ * -ESRCH when the process is gone. */
 static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *name, bool keep)
 {
+	bool opened = false;
 	ssize_t n;
 
 	if (*fd < 0) {
@@ -319,25 +337,27 @@ static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *na
 
 		snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
 		*fd = openat(t->proc_fd, path, O_RDONLY | O_CLOEXEC);
-		if (*fd < 0) {
-			int err = errno;
-
-			if (err == EMFILE || err == ENFILE)
-				t->fd_limit_hit = true;
-			return err == ENOENT ? -ESRCH : -err;
-		}
-		if (t->fd_limit_hit)
-			keep = false;
-	} else {
-		keep = true;
+		if (*fd < 0)
+			return errno == ENOENT ? -ESRCH : -errno;
+		opened = true;
+		keep = keep && t->nkept < t->fd_budget;
+		if (keep)
+			t->nkept++;
 	}
 	n = pread(*fd, t->buf, sizeof(t->buf) - 1, 0);
 	if (n < 0)
-		n = -errno;
-	if (!keep || n < 0)
-		close_fd(fd);
+		n = errno == ENOENT ? -ESRCH : -errno;
+	if (n < 0 && !opened) {
+		close_kept(t, fd);
+	} else if (opened && (!keep || n < 0)) {
+		if (keep)
+			close_kept(t, fd);
+		else
+			close(*fd);
+		*fd = -1;
+	}
 	if (n < 0)
-		return n == -ENOENT ? -ESRCH : n;
+		return n;
 	t->buf[n] = '\0';
 	return n;
 }
@@ -428,7 +448,7 @@ static int new_row(struct top_table *t, struct top_proc *p, pid_t pid, uint64_t 
 	p->first_ns = now_ns;
 	err = read_counts(t, p);
 	if (err) {
-		close_proc(p);
+		close_proc(t, p);
 		return err;
 	}
 	read_cgroup(t, p);
@@ -541,6 +561,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 	err = list_pids(t);
 	if (err)
 		return err;
+	update_fd_budget(t);
 	/* The last scan's rows become prev; the new scan fills cur. */
 	{
 		struct top_proc *tmp = t->prev;
@@ -567,7 +588,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 		while (j < t->nprev && t->prev[j].pid < pid) {
 			if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
 				return -ENOMEM;
-			close_proc(&t->prev[j]);
+			close_proc(t, &t->prev[j]);
 			t->gone[t->ngone++] = t->prev[j++];
 		}
 		if (j < t->nprev && t->prev[j].pid == pid) {
@@ -578,7 +599,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 				continue;
 			}
 			/* Gone, or the PID was reused: the old row ends here. */
-			close_proc(p);
+			close_proc(t, p);
 			if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
 				return -ENOMEM;
 			t->gone[t->ngone++] = *p;
@@ -592,7 +613,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 	for (; j < t->nprev; j++) {
 		if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
 			return -ENOMEM;
-		close_proc(&t->prev[j]);
+		close_proc(t, &t->prev[j]);
 		t->gone[t->ngone++] = t->prev[j];
 	}
 	t->prev_boot_ns = boot_ns();

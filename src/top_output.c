@@ -152,7 +152,7 @@ static void json_frame(struct top_out *o, const struct top_frame *f, const struc
 		pfx_json_string(fp, r->proc->comm);
 		fputc(',', fp);
 		json_sums(fp, &r->own);
-		fprintf(fp, ",\"new\":%s,\"cgroup\":", r->proc->has_rate ? "false" : "true");
+		fprintf(fp, ",\"rate_known\":%s,\"cgroup\":", r->proc->has_rate ? "true" : "false");
 		pfx_json_string(fp, r->proc->cgroup);
 		if (f->view != TOP_VIEW_FLAT)
 			fprintf(fp, ",\"depth\":%d", r->depth);

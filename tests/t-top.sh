@@ -8,23 +8,36 @@ command -v jq >/dev/null || skip "needs jq"
 
 minflt() { awk '{ sub(/.*\) /, ""); print $8 }' "/proc/$1/stat"; }	# field 10
 
-"$PFX_LOAD" steady -s 256M --rate 5000 --seconds 4 >"$TMP/load" &
+# The load runs as nobody where it can: other users' processes on a
+# shared host may fault faster for a moment, and -u nobody then gives a
+# view where nothing else should.
+AS=
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+fi
+$AS "$PFX_LOAD" steady -s 256M --rate 5000 --seconds 4.5 >"$TMP/load" &
 LPID=$!
 sleep 0.4
 m0=$(minflt $LPID); t0=$(date +%s%N)
 "$PFX" top -b -d 0.5 -n 4 --format json -o "$TMP/top.json" || fail "pfx top failed"
 m1=$(minflt $LPID); t1=$(date +%s%N)
-wait $LPID || fail "pfx-load failed"
 cat "$TMP/top.json" | cut -c1-400
 [ "$(wc -l <"$TMP/top.json")" -eq 4 ] || fail "expected 4 frames"
 jq -e . "$TMP/top.json" >/dev/null || fail "not JSON"
 proc_rate=$(awk -v a="$m0" -v b="$m1" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.1f", (b - a) / ((t1 - t0) / 1e9) }')
 note "/proc delta rate: $proc_rate/s"
-# Other processes on a shared host may fault faster for a moment: the
-# load must be the top row in at least 3 of the 4 frames, and every
-# frame must be sorted by minor/s.
+# Unfiltered, another engineer's load may outrun it for a moment: it must
+# be the top row in at least 2 of the 4 frames and in the first 3 rows
+# of every frame, and every frame must be sorted by minor/s.
 top_rows=$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/top.json" | wc -l)
-[ "$top_rows" -ge 3 ] || fail "pfx-load ($LPID) is the top row in $top_rows of 4 frames"
+[ "$top_rows" -ge 2 ] || fail "pfx-load ($LPID) is the top row in $top_rows of 4 frames"
+jq -r --argjson p "$LPID" '[.rows[:3][].pid] | index($p) != null' "$TMP/top.json" | grep -qv true &&
+	fail "pfx-load ($LPID) not in the first 3 rows of a frame"
+if [ -n "$AS" ]; then
+	"$PFX" top -b -d 0.4 -n 2 --format json -u nobody >"$TMP/nobody.json" || fail "-u nobody run failed"
+	[ "$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/nobody.json" | wc -l)" -eq 2 ] ||
+		fail "pfx-load ($LPID) is not the top row of every -u nobody frame"
+fi
 jq -e '[.rows[].minor_per_s] | . == (sort | reverse)' "$TMP/top.json" | grep -qv true &&
 	fail "a frame is not sorted by minor/s"
 rate=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .minor_per_s' "$TMP/top.json" |
@@ -35,8 +48,10 @@ within_pct "$rate" 5000 10 || fail "rate $rate/s not within 10% of the load's 50
 # The totals are the process's own counts, between the two /proc reads.
 total=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .minor' "$TMP/top.json" | tail -n 1)
 [ "$total" -ge "$m0" ] && [ "$total" -le "$m1" ] || fail "total $total not between $m0 and $m1"
-jq -e --argjson p "$LPID" '.rows[] | select(.pid == $p) | .command == "pfx-load" and .rss_kb > 0 and .threads == 1 and .user == "root"' \
+want_user=root; [ -n "$AS" ] && want_user=nobody
+jq -e --argjson p "$LPID" --arg u "$want_user" '.rows[] | select(.pid == $p) | .command == "pfx-load" and .rss_kb > 0 and .threads == 1 and .user == $u' \
 	"$TMP/top.json" | grep -qv true && fail "pfx-load's row has a wrong command, RSS, threads or user"
+wait $LPID || fail "pfx-load failed"
 
 # Filters: -p keeps only those PIDs, --top N at most N rows, --sort orders.
 sleep 30 & SPID=$!

@@ -598,11 +598,14 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 				t->ncur++;
 				continue;
 			}
-			/* Gone, or the PID was reused: the old row ends here. */
+			/* Gone, or the PID was reused: the old row ends here, as it
+			 * was (p already holds what the new process's files said). */
 			close_proc(t, p);
 			if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
 				return -ENOMEM;
-			t->gone[t->ngone++] = *p;
+			t->gone[t->ngone] = t->prev[j - 1];
+			t->gone[t->ngone].stat_fd = t->gone[t->ngone].status_fd = -1;
+			t->ngone++;
 		}
 		err = new_row(t, p, pid, now_ns);
 		if (err == 0)

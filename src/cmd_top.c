@@ -399,7 +399,8 @@ static int sample(struct top_run *run)
 	if (err)
 		return err;
 	check_alerts(run, now);
-	top_alert_reap();
+	if (run->opts->rules.exec_argv)
+		top_alert_reap();
 	return 0;
 }
 
@@ -444,7 +445,6 @@ static void sleep_until(uint64_t deadline)
 		if (now >= deadline)
 			return;
 		poll(NULL, 0, (int)((deadline - now + 999999) / 1000000));
-		top_alert_reap();
 	}
 }
 
@@ -507,14 +507,18 @@ static int run_screen(struct top_run *run)
 		bool redraw = top_screen_resized();
 		int key;
 
-		if (!redraw && now < next)
-			poll(&pfd, 1, (int)((next - now + 999999) / 1000000));
+		if (!redraw && now < next &&
+		    poll(&pfd, 1, (int)((next - now + 999999) / 1000000)) > 0 &&
+		    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			break;	/* the terminal went away: nothing to draw on */
 		while ((key = top_screen_key()) >= 0 && !run->ui.quit) {
 			enum top_view view = run->ui.view;
 
 			redraw |= top_ui_key(&run->ui, key);
-			if (run->ui.view != view)
-				top_set_cgroups(run->table, run->ui.view == TOP_VIEW_CGROUP);
+			/* --cgroup's alerts need the groups whatever the view */
+			if (run->ui.view != view && !err)
+				err = top_set_cgroups(run->table, run->ui.view == TOP_VIEW_CGROUP ||
+							  o->view == TOP_VIEW_CGROUP);
 		}
 		if (run->ui.quit || pfx_sig_stop_requested())
 			break;
@@ -531,7 +535,6 @@ static int run_screen(struct top_run *run)
 		}
 		if (!err && redraw)
 			err = screen_frame(run);
-		top_alert_reap();
 	}
 	return err;
 }

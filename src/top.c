@@ -695,9 +695,12 @@ const char *top_user_name(struct top_table *t, uid_t uid)
 	return u->name;
 }
 
-void top_set_cgroups(struct top_table *t, bool on)
+int top_set_cgroups(struct top_table *t, bool on)
 {
 	t->opts.cgroups = on;
+	/* Group now from the cgroups read at first sight, so the view does
+	 * not wait a refresh for its rows. */
+	return on ? build_groups(t) : 0;
 }
 
 /* ---- ordering --------------------------------------------------------- */

@@ -113,9 +113,9 @@ uint64_t top_prev_ns(const struct top_table *t);
 /* Processes that failed a read because they exited during the scan. */
 uint64_t top_vanished(const struct top_table *t);
 
-/* Turn cgroup grouping on or off (the full-screen 'c' key); takes effect
- * at the next top_sample(). */
-void top_set_cgroups(struct top_table *t, bool on);
+/* Turn cgroup grouping on or off (the full-screen 'c' key); groups at
+ * once.  0 or -ENOMEM. */
+int top_set_cgroups(struct top_table *t, bool on);
 
 /* The user name of uid (cached), or its number. */
 const char *top_user_name(struct top_table *t, uid_t uid);

@@ -28,6 +28,36 @@ static void on_winch(int signo)
 	resized = 1;
 }
 
+static const char enter_seq[] = "\033[?1049h\033[?25l\033[H\033[2J";
+static const char leave_seq[] = "\033[0m\033[?25h\033[?1049l";
+static struct termios raw_termios;
+
+/* Ctrl-Z: give the shell its terminal back before stopping, and take it
+ * again on fg.  Only async-signal-safe calls (write, tcsetattr, raise). */
+static void on_tstp(int signo)
+{
+	struct sigaction sa;
+	int saved_errno = errno;
+
+	(void)signo;
+	if (active) {
+		if (write(STDOUT_FILENO, leave_seq, sizeof(leave_seq) - 1) < 0) {}
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &sa, NULL);
+	raise(SIGTSTP);		/* stops here until SIGCONT */
+	sa.sa_handler = on_tstp;
+	sigaction(SIGTSTP, &sa, NULL);
+	if (active) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw_termios);
+		if (write(STDOUT_FILENO, enter_seq, sizeof(enter_seq) - 1) < 0) {}
+	}
+	resized = 1;		/* redraw everything */
+	errno = saved_errno;
+}
+
 static void put(const char *s, size_t n)
 {
 	if (screen_len + n + 1 > screen_cap) {
@@ -71,13 +101,12 @@ static void term_size(int *rows, int *cols)
 
 void top_screen_close(void)
 {
-	static const char restore[] = "\033[0m\033[?25h\033[?1049l";
-
 	if (!active)
 		return;
 	active = false;
+	signal(SIGTSTP, SIG_DFL);
 	/* Leave the alternate screen and show the cursor before the modes. */
-	pfx_write_all(STDOUT_FILENO, restore, sizeof(restore) - 1);
+	pfx_write_all(STDOUT_FILENO, leave_seq, sizeof(leave_seq) - 1);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
 	free(screen_buf);
 	screen_buf = NULL;
@@ -86,7 +115,6 @@ void top_screen_close(void)
 
 int top_screen_open(void)
 {
-	static const char enter[] = "\033[?1049h\033[?25l\033[H\033[2J";
 	struct termios raw;
 	struct sigaction sa;
 
@@ -102,6 +130,7 @@ int top_screen_open(void)
 	raw.c_cc[VTIME] = 0;
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw))
 		return -errno;
+	raw_termios = raw;
 	active = true;
 	/* exit() from anywhere still gives the terminal back. */
 	atexit(top_screen_close);
@@ -109,7 +138,9 @@ int top_screen_open(void)
 	sa.sa_handler = on_winch;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGWINCH, &sa, NULL);	/* no SA_RESTART: wakes the poll to redraw */
-	pfx_write_all(STDOUT_FILENO, enter, sizeof(enter) - 1);
+	sa.sa_handler = on_tstp;
+	sigaction(SIGTSTP, &sa, NULL);
+	pfx_write_all(STDOUT_FILENO, enter_seq, sizeof(enter_seq) - 1);
 	return 0;
 }
 

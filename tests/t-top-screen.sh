@@ -61,6 +61,15 @@ tm send-keys -t top M
 wait_screen "sort major"
 tm send-keys -t top m
 wait_screen "sort minor"
+# Tree and cgroup views, and back.
+tm send-keys -t top t
+wait_screen "view tree"
+grep -q 'SUB-MIN/s' "$TMP/screen" || fail "tree view without subtree columns"
+tm send-keys -t top c
+wait_screen "view cgroup"
+wait_screen "processes\]"
+tm send-keys -t top c
+wait_screen "view flat"
 
 # Pause: the screen stops changing (the load's MINFLT column grows otherwise).
 tm send-keys -t top Space

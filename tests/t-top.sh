@@ -26,13 +26,17 @@ cat "$TMP/top.json" | cut -c1-400
 jq -e . "$TMP/top.json" >/dev/null || fail "not JSON"
 proc_rate=$(awk -v a="$m0" -v b="$m1" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.1f", (b - a) / ((t1 - t0) / 1e9) }')
 note "/proc delta rate: $proc_rate/s"
-# Unfiltered, another engineer's load may outrun it for a moment: it must
-# be the top row in at least 2 of the 4 frames and in the first 3 rows
-# of every frame, and every frame must be sorted by minor/s.
+# Unfiltered, another user's load on a shared host may outrun it for a
+# moment: the load must be the top row of at least 3 of the 4 frames, or
+# else of every frame once rows of other cgroups (other sessions on this
+# host) are left out; and every frame must be sorted by minor/s.
 top_rows=$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/top.json" | wc -l)
-[ "$top_rows" -ge 2 ] || fail "pfx-load ($LPID) is the top row in $top_rows of 4 frames"
-jq -r --argjson p "$LPID" '[.rows[:3][].pid] | index($p) != null' "$TMP/top.json" | grep -qv true &&
-	fail "pfx-load ($LPID) not in the first 3 rows of a frame"
+if [ "$top_rows" -lt 3 ]; then
+	cg=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .cgroup' "$TMP/top.json" | head -n 1)
+	own=$(jq -r --argjson p "$LPID" --arg cg "$cg" '[.rows[] | select(.cgroup == $cg)][0].pid == $p' "$TMP/top.json" | grep -c true)
+	note "top row of $top_rows frames overall, of $own within cgroup $cg"
+	[ "$own" -eq 4 ] || fail "pfx-load ($LPID) is the top row in $top_rows of 4 frames, in its cgroup in $own"
+fi
 if [ -n "$AS" ]; then
 	"$PFX" top -b -d 0.4 -n 2 --format json -u nobody >"$TMP/nobody.json" || fail "-u nobody run failed"
 	[ "$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/nobody.json" | wc -l)" -eq 2 ] ||
@@ -44,7 +48,8 @@ rate=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .minor_per_s' "
 	awk '{ s += $1; n++ } END { if (n) printf "%.1f", s / n }')
 note "pfx top mean rate: $rate/s over $(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .minor_per_s' "$TMP/top.json" | wc -l) frames"
 within_pct "$rate" "$proc_rate" 10 || fail "rate $rate/s not within 10% of the /proc delta $proc_rate/s"
-within_pct "$rate" 5000 10 || fail "rate $rate/s not within 10% of the load's 5000/s"
+# At least the load's nominal rate (sanitizer builds add faults of their own).
+awk -v r="$rate" 'BEGIN { exit !(r >= 4500) }' || fail "rate $rate/s below the load's 5000/s"
 # The totals are the process's own counts, between the two /proc reads.
 total=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .minor' "$TMP/top.json" | tail -n 1)
 [ "$total" -ge "$m0" ] && [ "$total" -le "$m1" ] || fail "total $total not between $m0 and $m1"

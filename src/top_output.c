@@ -190,7 +190,8 @@ static void json_alert(struct top_out *o, const struct top_alert_event *ev)
 /* ---- CSV -------------------------------------------------------------- */
 
 /* Every line starts with its type: "process", "cgroup" rows share the
- * header's columns; "alert" lines have their own (documented) layout. */
+ * header's columns; "alert" lines have their own (documented) layout, so
+ * a reader splits on the first field. */
 static void csv_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
 		      size_t nrows)
 {
@@ -198,7 +199,7 @@ static void csv_frame(struct top_out *o, const struct top_frame *f, const struct
 
 	if (!o->csv_header_done) {
 		fprintf(fp, "type,time,pid,ppid,user,command,minor_per_s,major_per_s,minor,major,"
-			"rss_kb,swap_kb,threads,cgroup,depth\n");
+			"rss_kb,swap_kb,threads,cgroup,depth,sub_minor_per_s,sub_major_per_s,sub_rss_kb\n");
 		o->csv_header_done = true;
 	}
 	for (size_t i = 0; i < nrows; i++) {
@@ -218,7 +219,13 @@ static void csv_frame(struct top_out *o, const struct top_frame *f, const struct
 			s->minor_rate, s->major_rate, s->minor, s->major, s->rss_kb, s->swap_kb,
 			s->threads);
 		pfx_csv_field(fp, r->kind == TOP_ROW_CGROUP ? r->group->cgroup : r->proc->cgroup);
-		fprintf(fp, ",%d\n", r->depth);
+		fprintf(fp, ",%d,", r->depth);
+		/* subtree sums: --tree only, empty otherwise */
+		if (r->has_subtree)
+			fprintf(fp, "%.1f,%.1f,%" PRIu64 "\n", r->subtree.minor_rate,
+				r->subtree.major_rate, r->subtree.rss_kb);
+		else
+			fprintf(fp, ",,\n");
 	}
 }
 

@@ -85,11 +85,17 @@ cat "$TMP/t.txt"
 [ "$(grep -c '^pfx top ' "$TMP/t.txt")" -eq 2 ] || fail "text: expected 2 frame headers"
 grep -q 'PID USER *COMMAND *MINOR/s *MAJOR/s *MINFLT *MAJFLT *RSS *SWAP *THR CGROUP' "$TMP/t.txt" || fail "text: no column header"
 "$PFX" top -b -d 0.2 -n 2 --format csv --top 5 -o "$TMP/t.csv" || fail "csv run failed"
-head -n 1 "$TMP/t.csv" | grep -q '^type,time,pid,ppid,user,command,minor_per_s,major_per_s,minor,major,rss_kb,swap_kb,threads,cgroup,depth$' ||
+head -n 1 "$TMP/t.csv" | grep -q '^type,time,pid,ppid,user,command,minor_per_s,major_per_s,minor,major,rss_kb,swap_kb,threads,cgroup,depth,sub_minor_per_s,sub_major_per_s,sub_rss_kb$' ||
 	fail "csv header: $(head -n 1 "$TMP/t.csv")"
 [ "$(grep -c '^process,' "$TMP/t.csv")" -eq 10 ] || fail "csv: expected 10 process rows"
-awk -F, 'NR > 1 && NF < 15 { exit 1 }' "$TMP/t.csv" || fail "csv: short rows"
+awk -F, 'NR > 1 && NF < 18 { exit 1 }' "$TMP/t.csv" || fail "csv: short rows"
 
+# --tree: every row has its depth and subtree sums, a child one deeper
+# than its parent (CSV), and the subtree of a process holds at least its own.
+"$PFX" top -b -d 0.2 -n 1 --tree --format csv -o "$TMP/tree.csv" || fail "--tree csv failed"
+awk -F, 'NR > 1 { d[$3] = $15; p[$3] = $4; if ($16 == "" || $16 + 0.05 < $7 || $18 < $11) bad = bad " " $3 }
+	END { for (k in p) if (p[k] in d && d[k] != d[p[k]] + 1) bad = bad " depth:" k; if (bad != "") { print bad; exit 1 } }' \
+	"$TMP/tree.csv" || fail "--tree rows wrong"
 # -o: nothing under the final name until the run is complete, no temp left.
 mkdir "$TMP/o"
 "$PFX" top -b -d 0.3 -n 3 --format json -o "$TMP/o/f.json" & TPID=$!

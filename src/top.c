@@ -783,6 +783,44 @@ static int cmp_group(const void *a, const void *b, void *arg)
 	return strcmp(x->cgroup, y->cgroup);
 }
 
+/* Heap sort of int indices: in place, so ordering a refresh allocates
+ * nothing (glibc's qsort takes a malloc'ed buffer for arrays over 1 KiB).
+ * Not stable, but the comparators are total orders (ties by PID or name). */
+static void sift_down(int *a, size_t root, size_t n, int (*cmp)(const void *, const void *, void *),
+		      void *arg)
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+		int tmp;
+
+		if (child >= n)
+			return;
+		if (child + 1 < n && cmp(&a[child], &a[child + 1], arg) < 0)
+			child++;
+		if (cmp(&a[root], &a[child], arg) >= 0)
+			return;
+		tmp = a[root];
+		a[root] = a[child];
+		a[child] = tmp;
+		root = child;
+	}
+}
+
+static void sort_idx(int *a, size_t n, int (*cmp)(const void *, const void *, void *), void *arg)
+{
+	if (n < 2)
+		return;
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(a, i, n, cmp, arg);
+	for (size_t end = n - 1; end > 0; end--) {
+		int tmp = a[0];
+
+		a[0] = a[end];
+		a[end] = tmp;
+		sift_down(a, 0, end, cmp, arg);
+	}
+}
+
 static int scratch(struct top_table *t)
 {
 	size_t n = t->ncur + t->ngroups + 2, cap;
@@ -851,7 +889,7 @@ static size_t order_flat(struct top_table *t, enum top_sort sort, const struct t
 	for (size_t i = 0; i < t->ncur; i++)
 		if (top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
-	qsort_r(t->idx, n, sizeof(int), cmp_proc, &c);
+	sort_idx(t->idx, n, cmp_proc, &c);
 	for (size_t i = 0; i < n && (!limit || nrows < limit); i++)
 		put_row(t, &nrows, &t->cur[t->idx[i]], 0, false);
 	return nrows;
@@ -914,12 +952,11 @@ static size_t order_tree(struct top_table *t, enum top_sort sort, const struct t
 	/* Sort each sibling list, then the roots, and walk depth-first. */
 	for (size_t i = 0; i < n; i++)
 		if (start[i + 1] - start[i] > 1)
-			qsort_r(list + start[i], (size_t)(start[i + 1] - start[i]), sizeof(int),
-				cmp_proc, &c);
+			sort_idx(list + start[i], (size_t)(start[i + 1] - start[i]), cmp_proc, &c);
 	for (size_t i = 0; i < n; i++)
 		if (t->cur[i].parent < 0)
 			t->idx[nroots++] = (int)i;
-	qsort_r(t->idx, nroots, sizeof(int), cmp_proc, &c);
+	sort_idx(t->idx, nroots, cmp_proc, &c);
 	/* depth-first: the stack holds (index) with depth in the high part */
 	sp = 0;
 	for (size_t r = nroots; r-- > 0;)
@@ -955,11 +992,11 @@ static size_t order_cgroup(struct top_table *t, enum top_sort sort, const struct
 	for (size_t g = 0; g < t->ngroups; g++)
 		if (t->groups[g].present)
 			groups[ng++] = (int)g;
-	qsort_r(groups, ng, sizeof(int), cmp_group, &c);
+	sort_idx(groups, ng, cmp_group, &c);
 	for (size_t i = 0; i < t->ncur; i++)
 		if (top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
-	qsort_r(t->idx, n, sizeof(int), cmp_proc, &c);
+	sort_idx(t->idx, n, cmp_proc, &c);
 	for (size_t g = 0; g < ng && (!limit || nrows < limit); g++) {
 		bool header = false;
 

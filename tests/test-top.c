@@ -2,7 +2,8 @@
  * (a comm with ") " in it, kernel threads, hybrid cgroup files), rates
  * over an interval, a process that is listed but gone before its files
  * are read, a PID reused by a new process (a new row, never a negative
- * rate), an exited process in the gone list, and tree subtree sums. */
+ * rate), an exited process in the gone list, tree subtree sums; and the
+ * alert state machine (hold, once, clear, gone) on a swap threshold. */
 #include "config.h"
 #include "top.h"
 
@@ -88,6 +89,33 @@ static void parsers(void)
 	CHECK(strcmp(cg, "/") == 0, "no cgroup lines: %s", cg);
 }
 
+/* The alert state machine alone: hold, fire once, clear once, gone. */
+static void alerts(void)
+{
+	struct top_alert_rules rules = { .threshold = { -1, -1, 1048576 }, .hold_s = 1.0 };
+	struct top_alert_state st = { 0 };
+	struct top_alert_event ev;
+	const uint64_t s = 1000000000ull;
+
+	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_MINOR, 1e9, 0, s, &ev), "an alert that is off never fires");
+	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 1 * s, s + s / 2, &ev),
+	      "over for 0.5 s (hold 1 s): not yet");
+	CHECK(top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, s + s / 2, 2 * s + s / 2, &ev) && ev.firing &&
+	      ev.kind == TOP_ALERT_SWAP && ev.held_s > 1.49 && ev.held_s < 1.51, "fires once held (from the "
+	      "start of the first interval over)");
+	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 3e6, 3 * s, 4 * s, &ev), "fires only once");
+	CHECK(top_alert_step(&st, &rules, TOP_ALERT_SWAP, 1048576, 4 * s, 5 * s, &ev) && !ev.firing,
+	      "at the threshold: clears");
+	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 0, 5 * s, 6 * s, &ev), "clears only once");
+	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 6 * s, 6 * s + s / 2, &ev),
+	      "over again: the hold restarts");
+	CHECK(!top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev), "gone while not firing: nothing");
+	st = (struct top_alert_state){ 0 };
+	rules.hold_s = 0;
+	CHECK(top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 0, s, &ev) && ev.firing, "hold 0: at once");
+	CHECK(top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev) && !ev.firing && ev.gone, "gone while firing: cleared");
+}
+
 int main(void)
 {
 	struct top_table_opts opts = { .proc_root = root };
@@ -99,6 +127,7 @@ int main(void)
 	char path[512];
 
 	parsers();
+	alerts();
 	snprintf(root, sizeof(root), "%s/pfx-test-top.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(root))
 		return 99;

@@ -432,8 +432,7 @@ static int batch_frame(struct top_run *run)
 	if (err)
 		return err;
 	fill_frame(run, &f, run->opts->sort, run->opts->view);
-	top_output_frame(&run->out, &f, rows, nrows);
-	return 0;
+	return top_output_frame(&run->out, &f, rows, nrows);
 }
 
 /* Sleep until deadline (monotonic ns); a stop signal cuts it short. */
@@ -594,6 +593,16 @@ static int run_top(struct top_run *run)
 		}
 		run->out = (struct top_out){ .fp = file.fp, .format = o->format, .table = run->table };
 		err = run_batch(run);
+		if (err == -EPIPE) {
+			/* the reader has all it wanted ('| head'): a normal end */
+			pfx_outfile_abort(&file);
+			return PFX_EXIT_OK;
+		}
+		if (err && ferror(file.fp)) {
+			pfx_err("cannot write '%s': %s", o->output ? o->output : "stdout", strerror(-err));
+			pfx_outfile_abort(&file);
+			return PFX_EXIT_ERROR;
+		}
 	} else {
 		run->ui = (struct top_ui){ .sort = o->sort, .view = o->view, .refresh_s = o->delay };
 		run->screen = true;

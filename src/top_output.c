@@ -2,6 +2,7 @@
 #include "config.h"
 #include "top_output.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -242,8 +243,8 @@ static void csv_alert(struct top_out *o, const struct top_alert_event *ev)
 	fprintf(fp, ",%.1f,%.1f\n", ev->value, ev->threshold);
 }
 
-void top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
-		      size_t nrows)
+int top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
+		     size_t nrows)
 {
 	switch (o->format) {
 	case PFX_FORMAT_TEXT: text_frame(o, f, rows, nrows); break;
@@ -251,7 +252,11 @@ void top_output_frame(struct top_out *o, const struct top_frame *f, const struct
 	case PFX_FORMAT_CSV: csv_frame(o, f, rows, nrows); break;
 	}
 	o->frames++;
-	fflush(o->fp);
+	/* A reader that went away ('pfx top -b | head') must end the run:
+	 * with SIGPIPE ignored, nothing else would. */
+	if (fflush(o->fp) || ferror(o->fp))
+		return errno ? -errno : -EIO;
+	return 0;
 }
 
 void top_output_alert(struct top_out *o, const struct top_alert_event *ev)

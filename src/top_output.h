@@ -31,8 +31,9 @@ struct top_out {
 	unsigned frames;
 };
 
-void top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
-		      size_t nrows);
+/* 0, or -errno when the output cannot be written (-EPIPE: the reader left). */
+int top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
+		     size_t nrows);
 void top_output_alert(struct top_out *o, const struct top_alert_event *ev);
 
 /* "980K", "256.0M", "1.5G" from KiB, into buf. */

@@ -40,6 +40,14 @@ expect_exit 1 "$PFX" top -b -n 1 -d 0.1 -o /nonexistent/dir/top.json
 one_line_error
 grep -q "cannot write '/nonexistent/dir/top.json'" "$TMP/err" || fail "unclear: $(cat "$TMP/err")"
 
+# A full disk is an error; a reader that leaves ('| head') is a normal end.
+expect_exit 1 "$PFX" top -b -d 0.1 -o /dev/full
+one_line_error
+grep -q "cannot write '/dev/full'" "$TMP/err" || fail "unclear: $(cat "$TMP/err")"
+timeout 10 sh -c "'$PFX' top -b -d 0.1 2>'$TMP/err' | head -n 2 >/dev/null; exit \$(( \$? ))" ||
+	fail "pfx top -b | head did not end"
+[ -s "$TMP/err" ] && fail "pfx top -b | head: $(cat "$TMP/err")"
+
 expect_exit 0 "$PFX" top --help
 grep -q 'usage: pfx top' "$TMP/out" || fail "--help"
 "$PFX" --help | grep -q '^  top ' || fail "pfx --help does not list top"

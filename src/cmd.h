@@ -11,5 +11,6 @@ int cmd_wss(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_thp(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif

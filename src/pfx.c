@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "maps",   cmd_maps,   "show the state of every page of a process, per mapping" },
 	{ "plot",   cmd_plot,   "draw charts of recordings and WSS samples with gnuplot" },
 	{ "thp",    cmd_thp,    "THP and NUMA fault behaviour of a process over time" },
+	{ "top",    cmd_top,    "every process's fault rates, RSS and swap, live (like top)" },
 	{ "list",   cmd_list,   "show the events pfx uses and whether this kernel has them" },
 };
 

@@ -8,7 +8,7 @@ for c in stat record report wss plot list; do
 	grep -q "^  $c " "$TMP/out" || fail "--help does not list $c"
 done
 # 'pfx help COMMAND' is the command's own help.
-for c in stat record report wss maps thp plot list; do
+for c in stat record report wss maps thp plot list top; do
 	expect_exit 0 "$PFX" help $c
 	grep -qi "^usage: pfx $c" "$TMP/out" || fail "pfx help $c printed: $(head -n 2 "$TMP/out")"
 done

@@ -539,6 +539,8 @@ int cmd_record(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? PFX_EXIT_OK : ret;
+	if (o.pid && pfx_target_refuse_kernel_thread(o.pid))
+		return PFX_EXIT_ERROR;
 	pfx_sig_install();
 	return run(&o);
 }

@@ -665,6 +665,9 @@ int cmd_stat(int argc, char **argv)
 	struct stat_run run = { .opts = &opts };
 	int rc = parse_options(argc, argv, &opts);
 
+	for (size_t i = 0; rc == 0 && i < opts.npids; i++)
+		if (pfx_target_refuse_kernel_thread(opts.pids[i]))
+			rc = PFX_EXIT_ERROR;
 	if (rc == 0) {
 		pfx_sig_install();
 		rc = run_stat(&run);

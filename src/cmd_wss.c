@@ -627,9 +627,7 @@ int cmd_wss(int argc, char **argv)
 		return PFX_EXIT_ERROR;
 	run.pid = t.pid;
 	/* A kernel thread has no pages to measure: say so before any header. */
-	if (!o.cmd && pfx_proc_is_kernel_thread(t.pid) == 1) {
-		pfx_err("process %d has no user address space (a kernel thread); give a user process",
-			(int)t.pid);
+	if (!o.cmd && !*o.root && pfx_target_refuse_kernel_thread(t.pid)) {
 		pfx_target_finish(&t);
 		return PFX_EXIT_ERROR;
 	}

@@ -2,6 +2,7 @@
  * notice when it exits. */
 #include "config.h"
 #include "target.h"
+#include "procstat.h"
 #include "sig.h"
 #include "util.h"
 
@@ -145,6 +146,18 @@ int pfx_target_pid_option(const char *arg, pid_t *pid)
 		return 0;
 	pfx_err("invalid PID '%s'; give a process id, e.g. -p 1234", arg);
 	return -EINVAL;
+}
+
+int pfx_target_refuse_kernel_thread(pid_t pid)
+{
+	char comm[64] = "?";
+
+	if (pfx_proc_is_kernel_thread(pid) != 1)
+		return 0;
+	pfx_proc_read_comm(pid, 0, comm, sizeof(comm));
+	pfx_err("process %d (%s) is a kernel thread: it has no user memory to fault or measure; "
+		"give a user process", (int)pid, comm);
+	return -ENXIO;
 }
 
 int pfx_target_attach(struct pfx_target *t, pid_t pid)

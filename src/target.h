@@ -33,6 +33,11 @@ int pfx_target_start(struct pfx_target *t);
 /* The value of a -p PID option; a bad one is reported (one line with an
  * example).  0 or -EINVAL. */
 int pfx_target_pid_option(const char *arg, pid_t *pid);
+/* Commands that watch one process's faults or memory refuse a kernel
+ * thread (PF_KTHREAD: it has no user memory) with the same line
+ * everywhere.  0 for anything else (a process gone is the attach's to
+ * report), -ENXIO after the line. */
+int pfx_target_refuse_kernel_thread(pid_t pid);
 /* Observe an existing process.  -ESRCH if there is none, -EPERM if not ours. */
 int pfx_target_attach(struct pfx_target *t, pid_t pid);
 /* Non-blocking exit check: 1 if the process has exited (reaped if

@@ -316,7 +316,7 @@ grep -q "process $gone does not exist" "$TMP/err" || fail "dead PID: $(cat "$TMP
 if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
 	expect_exit 1 "$PFX" maps -p 2
 	one_line_error
-	grep -q "process 2 has no user address space" "$TMP/err" || fail "kernel thread: $(cat "$TMP/err")"
+	grep -q "process 2 (kthreadd) is a kernel thread: it has no user memory" "$TMP/err" || fail "kernel thread: $(cat "$TMP/err")"
 fi
 expect_exit 1 "$PFX" maps -p $$ -o /nonexistent/dir/maps.json
 one_line_error

@@ -46,7 +46,7 @@ if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
 	expect_exit 1 "$PFX" wss -p 2 0.1 1
 	one_line_error
 	[ ! -s "$TMP/out" ] || fail "kernel thread: output before the error: $(cat "$TMP/out")"
-	grep -q "process 2 has no user address space" "$TMP/err" || fail "kernel thread: $(cat "$TMP/err")"
+	grep -q "process 2 (kthreadd) is a kernel thread: it has no user memory" "$TMP/err" || fail "kernel thread: $(cat "$TMP/err")"
 else
 	note "PID 2 is not kthreadd here (PID namespace?): kernel-thread check not run"
 fi

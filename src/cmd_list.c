@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "events.h"
 #include "perf.h"
+#include "tracefs_src.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -46,6 +47,13 @@ int cmd_list(int argc, char **argv)
 		}
 		pfx_err("'pfx list' takes no arguments (got '%s')", argv[1]);
 		return PFX_EXIT_USAGE;
+	}
+	{
+		unsigned removed = 0;
+
+		if (pfx_tfs_clean_stale(&removed) == 0 && removed)
+			printf("removed %u stale pfx tracefs instance%s (left by a pfx that was killed)\n\n", removed,
+			       removed == 1 ? "" : "s");
 	}
 	perf_err = pfx_perf_probe();
 	printf("  %-*s %-10s %-8s %s\n", width, "EVENT", "TYPE", "HAVE", "DESCRIPTION");

@@ -541,6 +541,9 @@ int cmd_record(int argc, char **argv)
 		return ret < 0 ? PFX_EXIT_OK : ret;
 	if (o.pid && pfx_target_refuse_kernel_thread(o.pid))
 		return PFX_EXIT_ERROR;
+	/* A killed pfx's tracefs instance keeps tracing: end it, whatever
+	 * source this run uses. */
+	pfx_tfs_clean_stale(NULL);
 	pfx_sig_install();
 	return run(&o);
 }

@@ -623,6 +623,9 @@ static int run_stat(struct stat_run *run)
 	bool interrupted = false;
 	int rc, err;
 
+	/* A killed pfx's tracefs instance keeps tracing: end it, whatever
+	 * source this run uses. */
+	pfx_tfs_clean_stale(NULL);
 	describe_command(run);
 	rc = setup_targets(run);
 	if (rc == 0)

@@ -260,19 +260,59 @@ static pid_t instance_owner(const char *name)
 	return *end == '-' && pid > 0 ? (pid_t)pid : 0;
 }
 
+static int remove_stale_in(const char *dir, unsigned *removed);
+
 int pfx_tfs_remove_stale(unsigned *removed)
 {
 	const char *dir = pfx_tracefs_dir();
+
+	if (removed)
+		*removed = 0;
+	if (!dir)
+		return errno == EACCES ? -EACCES : -ENODEV;
+	return remove_stale_in(dir, removed);
+}
+
+/* Where tracefs is mounted now, from /proc/mounts: never mounts it. */
+static int mounted_tracefs(char *dir, size_t size)
+{
+	char line[1024], fs[64];
+	FILE *mounts = fopen("/proc/mounts", "re");
+	int found = 0;
+
+	if (!mounts)
+		return 0;
+	while (!found && fgets(line, sizeof(line), mounts)) {
+		char where[512];
+
+		if (sscanf(line, "%*s %511s %63s", where, fs) == 2 && strcmp(fs, "tracefs") == 0) {
+			snprintf(dir, size, "%s", where);
+			found = 1;
+		}
+	}
+	fclose(mounts);
+	return found;
+}
+
+int pfx_tfs_clean_stale(unsigned *removed)
+{
+	char dir[512];
+
+	if (removed)
+		*removed = 0;
+	if (!mounted_tracefs(dir, sizeof(dir)))
+		return 0;	/* not mounted: no instance can be there */
+	return remove_stale_in(dir, removed);
+}
+
+static int remove_stale_in(const char *dir, unsigned *removed)
+{
 	char path[512];
 	struct dirent *de;
 	unsigned count = 0;
 	int err = 0;
 	DIR *instances;
 
-	if (removed)
-		*removed = 0;
-	if (!dir)
-		return errno == EACCES ? -EACCES : -ENODEV;
 	snprintf(path, sizeof(path), "%s/instances", dir);
 	instances = opendir(path);
 	if (!instances)

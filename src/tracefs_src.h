@@ -29,6 +29,11 @@ struct pfx_tfs;
 /* Remove instances named pfx-<pid>-* whose pfx process no longer runs.
  * *removed (may be NULL) receives how many.  0 or -errno. */
 int pfx_tfs_remove_stale(unsigned *removed);
+/* The same where tracefs is already mounted, without mounting it: for
+ * every pfx start, whatever the source, so a SIGKILLed pfx's instance
+ * (still tracing, its buffers allocated) does not outlive the next run.
+ * 0 or -errno (-EACCES: not root: nothing to clean that we could). */
+int pfx_tfs_clean_stale(unsigned *removed);
 
 /* Create the instance, filter on pids (a process's threads, or a held
  * child), enable the events and start tracing.  buffer_kb is the per-CPU

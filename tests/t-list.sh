@@ -14,7 +14,7 @@ for tp in exceptions:page_fault_user huge_memory:mm_collapse_huge_page migrate:m
 	grep -Eq "^  $tp +tracepoint +$want" "$TMP/out" || { cat "$TMP/out"; fail "$tp should be '$want'"; }
 done
 # Columns line up: TYPE starts at the same place on every line.
-awk '{ print index($0, $2) }' "$TMP/out" | sort -u | wc -l | grep -qx 1 ||
+grep '^  ' "$TMP/out" | awk '{ print index($0, $2) }' | sort -u | wc -l | grep -qx 1 ||
 	{ cat "$TMP/out"; fail "the TYPE column does not line up"; }
 expect_exit 2 "$PFX" list extra
 one_line_error

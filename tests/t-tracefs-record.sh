@@ -90,4 +90,23 @@ pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
 "$PFX" record --source tracefs -o "$TMP/n.data" -- /bin/true 2>/dev/null || fail "next record failed"
 no_pfx_instances
 [ "$(cat "$tdir/events/exceptions/page_fault_user/enable")" = 0 ] || fail "page_fault_user left enabled"
+
+# Whatever the next command and its source: a stale instance is removed
+# on every start (pfx stat with perf, pfx list saying so).
+kill_mid_record() {
+	"$PFX" record --source tracefs -o "$TMP/k.data" -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do ls "$tdir/instances" | grep -q "^pfx-$pid-" && break; sleep 0.1; done
+	ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "no instance pfx-$pid-* while recording"
+	kill -KILL $pid; wait $pid 2>/dev/null
+	pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
+}
+kill_mid_record
+"$PFX" stat --source perf -- /bin/true 2>/dev/null || fail "pfx stat after a killed record failed"
+no_pfx_instances
+kill_mid_record
+"$PFX" list >"$TMP/list" 2>&1 || fail "pfx list failed"
+grep -q "^removed 1 stale pfx tracefs instance (left by a pfx that was killed)" "$TMP/list" ||
+	fail "pfx list did not say it removed the stale instance: $(head -n 2 "$TMP/list")"
+no_pfx_instances
 echo ok

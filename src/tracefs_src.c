@@ -59,6 +59,43 @@ static int event_id(struct tep_handle *tep, enum pfx_event_id id, bool enable,
 	return ev->id;
 }
 
+/* The formats of just the events the instance uses, and the ring
+ * buffer's page header.  (tracefs_local_events_system() also parses all
+ * of /proc/kallsyms, seconds of work under a sanitizer, for symbols the
+ * fault source never prints.)  NULL when the header cannot be parsed;
+ * an event whose format is missing is simply absent (event_id: -1). */
+static struct tep_handle *load_formats(void)
+{
+	static const enum pfx_event_id used[] = {
+		PFX_EV_PAGE_FAULT_USER, PFX_EV_FILEMAP_ADD, PFX_EV_BLOCK_BIO_QUEUE,
+		PFX_EV_SYS_ENTER, PFX_EV_PROCESS_EXEC,
+	};
+	struct tep_handle *tep = tep_alloc();
+	char *buf;
+	int size;
+
+	if (!tep)
+		return NULL;
+	buf = tracefs_instance_file_read(NULL, "events/header_page", &size);
+	if (!buf || tep_parse_header_page(tep, buf, (unsigned long)size, sizeof(long)) != 0) {
+		free(buf);
+		tep_free(tep);
+		return NULL;
+	}
+	free(buf);
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(used); i++) {
+		const struct pfx_event_info *info = pfx_event_info(used[i]);
+		char path[256];
+
+		snprintf(path, sizeof(path), "events/%s/%s/format", info->system, info->event);
+		buf = tracefs_instance_file_read(NULL, path, &size);
+		if (buf)
+			tep_parse_event(tep, buf, (unsigned long)size, info->system);
+		free(buf);
+	}
+	return tep;
+}
+
 /* --- the per-task window table --- */
 
 /* Events carry only the task id; the process comes from /proc (a task
@@ -413,9 +450,6 @@ static void find_fields(struct pfx_tfs *tfs)
 int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t buffer_kb,
 		 pid_t exec_pid)
 {
-	static const char *const systems[] = {
-		"exceptions", "filemap", "block", "raw_syscalls", "sched", NULL
-	};
 	const char *dir = pfx_tracefs_dir();
 	struct pfx_tfs *tfs;
 	int err;
@@ -432,10 +466,10 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	tfs = calloc(1, sizeof(*tfs));
 	if (!tfs)
 		return -ENOMEM;
-	tfs->tep = tracefs_local_events_system(NULL, systems);
+	tfs->tep = load_formats();
 	if (!tfs->tep) {
 		free(tfs);
-		return errno ? -errno : -EIO;
+		return -EIO;
 	}
 	tfs->before_exec = exec_pid;
 	find_fields(tfs);

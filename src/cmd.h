@@ -13,4 +13,10 @@ int cmd_plot(int argc, char **argv);
 int cmd_thp(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
+/* The bounds of every sampling interval (stat, thp, top, wss): below 10 ms
+ * a sample measures pfx more than the process; above a day is a typo.
+ * (wss also takes 0: back-to-back windows.) */
+#define PFX_INTERVAL_MIN_S 0.01
+#define PFX_INTERVAL_MAX_S 86400.0
+
 #endif

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 
 /* perf stat's floor: shorter intervals measure pfx more than the target. */
-enum { MIN_INTERVAL_MS = 10, MAX_POLL_FDS = 1024 };
+enum { MIN_INTERVAL_MS = (int)(PFX_INTERVAL_MIN_S * 1000), MAX_POLL_FDS = 1024 };
 /* Without a pidfd (old kernels), exits are noticed by polling this often. */
 enum { EXIT_POLL_MS = 100 };
 

@@ -25,7 +25,6 @@
 
 /* Each sample walks the target's page tables twice (smaps_rollup and
  * numa_maps): faster than this is a busy loop on a large process. */
-#define MIN_INTERVAL_S 0.01
 
 struct thp_opts {
 	pid_t pid;			/* -p, or 0 */
@@ -63,7 +62,7 @@ static void usage(FILE *fp)
 static int parse_positional(struct thp_opts *o, const char *arg, int index)
 {
 	bool ok = index == 0 ? pfx_parse_seconds(arg, &o->interval_s) == 0 &&
-				       o->interval_s >= MIN_INTERVAL_S && o->interval_s <= 86400
+				       o->interval_s >= PFX_INTERVAL_MIN_S && o->interval_s <= PFX_INTERVAL_MAX_S
 			     : pfx_parse_u64(arg, &o->count) == 0 && o->count > 0;
 
 	if (index > 1)

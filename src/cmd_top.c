@@ -24,8 +24,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* Below this a refresh measures pfx more than the processes. */
-#define MIN_DELAY_S 0.05
+#define MIN_DELAY_S PFX_INTERVAL_MIN_S
 #define DEFAULT_DELAY_S 1.0
 
 struct top_opts {
@@ -188,6 +187,9 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			else if (o->delay < MIN_DELAY_S)
 				err = usage_error("delay '%s' s is too short; the minimum is %.2f s",
 						  optarg, MIN_DELAY_S);
+			else if (o->delay > PFX_INTERVAL_MAX_S)
+				err = usage_error("delay '%s' s is too long; the maximum is %.0f s (a day)",
+						  optarg, PFX_INTERVAL_MAX_S);
 			break;
 		case 'n':
 			if (pfx_parse_u64(optarg, &o->count) || o->count == 0)

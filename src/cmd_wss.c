@@ -43,8 +43,6 @@ static const char *const mode_names[] = { "interval", "cumulative", "profile" };
 
 /* The longest --profile: INTERVAL * 2^(STEPS-1) is the last window. */
 #define MAX_PROFILE_STEPS 24
-/* Shortest INTERVAL other than 0 (back-to-back windows). */
-#define MIN_INTERVAL_S 0.001
 
 struct wss_opts {
 	pid_t pid;			/* -p, or 0 */
@@ -116,10 +114,10 @@ static bool looks_negative(const char *arg)
 static int parse_positional(struct wss_opts *o, const char *arg, int index)
 {
 	if (index == 0) {
-		if (pfx_parse_seconds(arg, &o->interval_s) || o->interval_s > 86400 ||
-		    (o->interval_s > 0 && o->interval_s < MIN_INTERVAL_S)) {
+		if (pfx_parse_seconds(arg, &o->interval_s) || o->interval_s > PFX_INTERVAL_MAX_S ||
+		    (o->interval_s > 0 && o->interval_s < PFX_INTERVAL_MIN_S)) {
 			pfx_err("invalid INTERVAL '%s'; give seconds between samples, 0 (back to back) or "
-				"from 0.001 to 86400, e.g. 1 or 0.5", arg);
+				"from 0.01 to 86400, e.g. 1 or 0.5", arg);
 			return -EINVAL;
 		}
 		return 0;

@@ -6,7 +6,8 @@
 top_usage() { usage_error_of top "$@"; }
 top_usage "invalid delay '-1'" -b -d -1
 top_usage "delay '0' s is too short" -b -d 0
-top_usage "delay '0.01' s is too short" -b -d 0.01
+top_usage "delay '0.009' s is too short" -b -d 0.009
+top_usage "delay '86401' s is too long" -b -d 86401
 top_usage "invalid delay 'abc'" -b -d abc
 top_usage "invalid count '0'" -b -n 0
 top_usage "invalid count 'x'" -b -n x

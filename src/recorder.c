@@ -306,7 +306,8 @@ static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64
 		s->v[i - 1].end = start;
 	for (size_t x = i; x < j; x++)
 		free(s->v[x].path);
-	memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof(*s->v));
+	if (j > i) /* s->v may still be NULL when nothing is known */
+		memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof(*s->v));
 	s->n -= j - i;
 	err = known_put(s, i, &k);
 	if (!err && tail.path)

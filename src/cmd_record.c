@@ -225,7 +225,7 @@ static void perf_open_error(int err, const char *why, const struct record_opts *
 static int open_tracefs(struct source *src, const struct pfx_target *t, const pid_t *tids,
 			size_t ntids, int perf_err)
 {
-	const struct pfx_counter_target ct = { t->pid, t->launched };
+	const struct pfx_counter_target ct = { .pid = t->pid, .launched = t->launched };
 	const struct pfx_counter_opts copts = { .source = PFX_SOURCE_PROC };
 	char hint[256];
 	int err;

@@ -8,6 +8,7 @@
 #include "output.h"
 #include "perf.h"
 #include "sig.h"
+#include "stat_host.h"
 #include "stat_output.h"
 #include "target.h"
 #include "thread_deltas.h"
@@ -41,19 +42,32 @@ struct stat_opts {
 	enum pfx_format format;
 	enum pfx_count_source source;
 	const char *output;	/* NULL: stderr, like perf stat */
+	bool system_wide;	/* -a: every task of the host */
+	bool per_cpu;		/* -A: a row per CPU */
+	const char *cgroups;	/* -G CGROUP[,CGROUP...] */
 };
+
+static bool host_scope(const struct stat_opts *o)
+{
+	return o->system_wide || o->cgroups;
+}
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: pfx stat [OPTIONS] -p PID[,PID...] [INTERVAL [COUNT]]\n"
 		"       pfx stat [OPTIONS] [--] CMD [ARGS...]\n"
+		"       pfx stat -a|-G CGROUP[,CGROUP...] [-A] [OPTIONS] [[--] CMD [ARGS...]]\n"
 		"\n"
 		"Count the minor and major page faults of a process -- all its threads,\n"
 		"and the threads and children started while counting -- and print the\n"
-		"total when it exits or on Ctrl-C.\n"
+		"total when it exits or on Ctrl-C.  With -a or -G, of the whole host or of\n"
+		"cgroups, until CMD exits (if given), Ctrl-C or --interval-count.\n"
 		"\n"
 		"  -p, --pid PID[,PID...]   count running processes\n"
+		"  -a, --all-cpus           count every task of the host (system-wide)\n"
+		"  -G, --cgroup CG[,CG...]  count the tasks of these cgroups (and their children)\n"
+		"  -A, --no-aggr            with -a or -G: a row per CPU\n"
 		"  INTERVAL [COUNT]         with -p: a row every INTERVAL seconds, COUNT rows\n"
 		"  -I, --interval MSEC      a row every MSEC milliseconds (>= %d)\n"
 		"      --interval-count N   stop after N rows (a launched CMD gets SIGTERM)\n"
@@ -63,7 +77,8 @@ static void usage(FILE *fp)
 		"      --format FMT         text (default), json (one object per line), csv\n"
 		"  -o, --output FILE        write there instead of stderr ('-': stdout)\n"
 		"      --source SRC         auto (default: perf, else tracefs, else proc),\n"
-		"                           perf, tracefs, proc\n"
+		"                           perf, tracefs, proc; with -a: perf, vmstat;\n"
+		"                           with -G: perf, memcg (memory.stat)\n"
 		"  -h, --help               show this help\n"
 		"\n"
 		"See pfx-stat(1).\n", MIN_INTERVAL_MS);
@@ -142,10 +157,10 @@ static int parse_positionals(int argc, char **argv, struct stat_opts *o, bool ha
 	int err;
 
 	if (o->npids == 0) {
-		if (argc == 0)
-			return usage_error("%s", "nothing to count; give -p PID or a command to run "
+		if (argc == 0 && !host_scope(o))
+			return usage_error("%s", "nothing to count; give -p PID, -a or a command to run "
 					   "(see 'pfx stat --help')");
-		o->command = argv;
+		o->command = argc ? argv : NULL;
 		return 0;
 	}
 	if (argc > 2)
@@ -179,6 +194,9 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "all-cpus", no_argument, NULL, 'a' },
+		{ "no-aggr", no_argument, NULL, 'A' },
+		{ "cgroup", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -187,7 +205,7 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 
 	opterr = 0;
 	/* '+': stop at the command's name so its own options stay its own. */
-	while (!err && (opt = getopt_long(argc, argv, "+:p:I:o:h", longopts, NULL)) != -1) {
+	while (!err && (opt = getopt_long(argc, argv, "+:p:I:o:haAG:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			free(o->pids);
@@ -224,6 +242,15 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 				err = usage_error("unknown source '%s'; use %s", optarg,
 						  pfx_count_source_names());
 			break;
+		case 'a':
+			o->system_wide = true;
+			break;
+		case 'A':
+			o->per_cpu = true;
+			break;
+		case 'G':
+			o->cgroups = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -241,6 +268,26 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 	}
 	if (err)
 		return err;
+	if (host_scope(o) && o->npids)
+		return usage_error("%s -p count different things: %s counts %s, -p processes; give one",
+				   o->system_wide ? "-a and" : "-G and", o->system_wide ? "-a" : "-G",
+				   o->system_wide ? "every task of the host" : "the tasks of cgroups");
+	if (host_scope(o) && o->per_thread)
+		return usage_error("%s", "--per-thread splits a process; with -a or -G use -A (a row per CPU)");
+	if (o->per_cpu && !host_scope(o))
+		return usage_error("%s", "-A splits host-wide counts by CPU; give it with -a or -G");
+	if (host_scope(o) && (o->source == PFX_SOURCE_PROC || o->source == PFX_SOURCE_TRACEFS))
+		return usage_error("--source %s counts processes; with -a use perf or vmstat, with -G perf "
+				   "or memcg", pfx_count_source_name(o->source));
+	if (!host_scope(o) && (o->source == PFX_SOURCE_VMSTAT || o->source == PFX_SOURCE_MEMCG))
+		return usage_error("--source %s counts %s; give %s, or use perf, tracefs or proc",
+				   pfx_count_source_name(o->source),
+				   o->source == PFX_SOURCE_VMSTAT ? "the whole host" : "cgroups",
+				   o->source == PFX_SOURCE_VMSTAT ? "-a" : "-G CGROUP");
+	if (o->source == PFX_SOURCE_VMSTAT && o->cgroups)
+		return usage_error("%s", "--source vmstat counts the whole host; for -G use perf or memcg");
+	if (o->source == PFX_SOURCE_MEMCG && !o->cgroups)
+		return usage_error("%s", "--source memcg counts cgroups; give -G CGROUP, or use perf or vmstat");
 	if (o->count && o->interval == 0 && o->npids == 0)
 		return usage_error("%s", "--interval-count needs an interval (-I MSEC)");
 	err = parse_positionals(argc - optind, argv + optind, o, have_interval);
@@ -253,8 +300,10 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 
 struct stat_run {
 	const struct stat_opts *opts;
-	struct pfx_target *targets;
+	struct pfx_target *targets;	/* processes; with -a/-G, the command (if any) */
 	size_t ntargets;
+	struct stat_host host;		/* -a/-G: the counter's targets */
+	size_t nrows;			/* counter targets: ntargets, or host.ntargets */
 	struct pfx_counter *counter;
 	struct stat_output out;
 	uint64_t start_ns, last_row_ns;
@@ -315,9 +364,13 @@ static int thread_rows(struct stat_run *run, double time, double seconds)
 
 static int process_rows(struct stat_run *run, double time, double seconds)
 {
-	for (size_t i = 0; i < run->ntargets; i++) {
+	bool scope = host_scope(run->opts);
+
+	for (size_t i = 0; i < run->nrows; i++) {
 		struct stat_row row = { .time = time, .seconds = seconds,
-					.pid = run->targets[i].pid, .tid = -1 };
+					.pid = scope ? -1 : run->targets[i].pid, .tid = -1,
+					.cpu = stat_host_cpu(&run->host, i),
+					.cgroup = stat_host_cgroup(&run->host, i) };
 		struct pfx_fault_counts cur;
 		int err;
 
@@ -328,7 +381,7 @@ static int process_rows(struct stat_run *run, double time, double seconds)
 			return err;
 		row.delta = advance(&run->prev[i], &cur);
 		print_row(run, &row);
-		run->row_done[i] = run->targets[i].exited;
+		run->row_done[i] = !scope && run->targets[i].exited;
 	}
 	return 0;
 }
@@ -347,8 +400,11 @@ static int emit_rows(struct stat_run *run, uint64_t now)
 	return err;
 }
 
+/* With -a/-G and no command, never: the run ends on a signal or COUNT. */
 static bool all_exited(const struct stat_run *run)
 {
+	if (run->ntargets == 0)
+		return false;
 	for (size_t i = 0; i < run->ntargets; i++)
 		if (!run->targets[i].exited)
 			return false;
@@ -361,7 +417,7 @@ static void check_exits(struct stat_run *run)
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct pfx_target *t = &run->targets[i];
 
-		if (!t->exited && pfx_target_poll_exit(t) == 1)
+		if (!t->exited && pfx_target_poll_exit(t) == 1 && !host_scope(run->opts))
 			pfx_counter_target_exited(run->counter, i, t->launched ? &t->rusage : NULL);
 	}
 }
@@ -403,7 +459,7 @@ static void stop_launched(struct stat_run *run, int sig)
 		/* A command that ignores it is killed by the next Ctrl-C. */
 		while (!t->exited && pfx_target_wait(t) == -EINTR)
 			pfx_target_forward_signal(t, SIGKILL);
-		if (t->exited)
+		if (t->exited && !host_scope(run->opts))
 			pfx_counter_target_exited(run->counter, i, &t->rusage);
 	}
 }
@@ -460,18 +516,21 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 		.description = pfx_counter_description(run->counter),
 		.command = run->command,
 		.seconds = (double)(end_ns - run->start_ns) / 1e9,
-		.nprocesses = run->ntargets,
+		.nprocesses = run->nrows,
 		.alert_intervals = run->alert_rows,
 		.lost_reports = pfx_counter_lost_reports(run->counter),
 		.interrupted = interrupted,
 	};
-	struct stat_process_total *procs = calloc(run->ntargets, sizeof(*procs));
+	struct stat_process_total *procs = calloc(run->nrows ? run->nrows : 1, sizeof(*procs));
+	bool scope = host_scope(run->opts);
 	int err = 0;
 
 	if (!procs)
 		return -ENOMEM;
-	for (size_t i = 0; i < run->ntargets && !err; i++) {
-		procs[i].pid = run->targets[i].pid;
+	for (size_t i = 0; i < run->nrows && !err; i++) {
+		procs[i].pid = scope ? -1 : run->targets[i].pid;
+		procs[i].cpu = stat_host_cpu(&run->host, i);
+		procs[i].cgroup = stat_host_cgroup(&run->host, i);
 		err = pfx_counter_read(run->counter, i, &procs[i].counts);
 		s.total.faults += procs[i].counts.faults;
 		s.total.minor += procs[i].counts.minor;
@@ -480,10 +539,20 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 	s.processes = procs;
 	if (!err && run->opts->per_thread)
 		err = pfx_counter_threads(run->counter, &s.threads, &s.nthreads);
-	if (run->ntargets == 1 && run->targets[0].launched && run->targets[0].exited) {
+	if (!scope && run->ntargets == 1 && run->targets[0].launched && run->targets[0].exited) {
 		s.has_rusage = true;
 		s.rusage_minor = (uint64_t)run->targets[0].rusage.ru_minflt;
 		s.rusage_major = (uint64_t)run->targets[0].rusage.ru_majflt;
+	}
+	stat_host_ref_end(&run->host);
+	if (run->host.has_ref) {
+		s.has_kernel = true;
+		s.kernel_name = run->host.ref_name;
+		s.kernel_faults = run->host.ref_end.faults - run->host.ref_start.faults;
+		s.kernel_major = run->host.ref_end.major > run->host.ref_start.major
+					 ? run->host.ref_end.major - run->host.ref_start.major : 0;
+		s.kernel_gap_cause = stat_host_gap_cause(&run->host, s.total.minor + s.total.major,
+							 s.kernel_faults, &s.kernel_gap);
 	}
 	if (!err)
 		stat_output_summary(&run->out, &s);
@@ -497,6 +566,14 @@ static void describe_command(struct stat_run *run)
 	size_t len = 0;
 
 	run->command[0] = '\0';
+	if (host_scope(o)) {
+		stat_host_describe(&run->host, run->command, sizeof(run->command));
+		len = strlen(run->command);
+		for (char **a = o->command; a && *a && len < sizeof(run->command); a++)
+			len += (size_t)snprintf(run->command + len, sizeof(run->command) - len,
+						"%s%s", a == o->command ? ", during " : " ", *a);
+		return;
+	}
 	if (o->command) {
 		for (char **a = o->command; *a && len < sizeof(run->command); a++)
 			len += (size_t)snprintf(run->command + len, sizeof(run->command) - len,
@@ -514,9 +591,10 @@ static int setup_targets(struct stat_run *run)
 	const struct stat_opts *o = run->opts;
 
 	run->ntargets = o->command ? 1 : o->npids;
-	run->targets = calloc(run->ntargets, sizeof(*run->targets));
-	run->prev = calloc(run->ntargets, sizeof(*run->prev));
-	run->row_done = calloc(run->ntargets, sizeof(*run->row_done));
+	run->nrows = host_scope(o) ? run->host.ntargets : run->ntargets;
+	run->targets = calloc(run->ntargets ? run->ntargets : 1, sizeof(*run->targets));
+	run->prev = calloc(run->nrows ? run->nrows : 1, sizeof(*run->prev));
+	run->row_done = calloc(run->nrows ? run->nrows : 1, sizeof(*run->row_done));
 	if (!run->targets || !run->prev || !run->row_done) {
 		pfx_err("out of memory");
 		return PFX_EXIT_ERROR;
@@ -549,10 +627,46 @@ static int setup_targets(struct stat_run *run)
 	return 0;
 }
 
+/* Why the host-wide counters could not be opened, in one line. */
+static int host_counter_error(const struct stat_run *run, int err)
+{
+	const struct stat_opts *o = run->opts;
+
+	if (err == -EOPNOTSUPP && o->per_cpu) {
+		pfx_err("-A needs perf events (%s has no per-CPU counts); drop -A or allow perf",
+			o->cgroups ? "memory.stat" : "/proc/vmstat");
+	} else if (pfx_perf_denied(err)) {
+		char hint[256];
+
+		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_err("perf_event_open is denied for CPU-wide counting (%s): %s; or use --source %s",
+			strerror(-err), hint, o->cgroups ? "memcg" : "vmstat");
+	} else if (err == -ENOENT && o->cgroups) {
+		const struct pfx_cgroup *cg = &run->host.cgroups[0];
+
+		for (size_t i = 0; i < run->host.ncgroups; i++)
+			if (o->source == PFX_SOURCE_MEMCG ? !run->host.cgroups[i].memory_stat[0]
+							  : !run->host.cgroups[i].perf_dir[0])
+				cg = &run->host.cgroups[i];
+		if (o->source == PFX_SOURCE_MEMCG || !cg->memory_stat[0])
+			pfx_err("cannot count cgroup '%s': %s%s%s", cg->name,
+				cg->perf_dir[0] ? "" : cg->why_no_perf ? cg->why_no_perf : "no perf_event hierarchy",
+				cg->perf_dir[0] ? "" : ", and ",
+				"it has no memory.stat (no memory controller)");
+		else
+			pfx_err("cannot count cgroup '%s' with perf: %s; or use --source memcg", cg->name,
+				cg->why_no_perf ? cg->why_no_perf : strerror(-err));
+	} else {
+		pfx_err("cannot count faults %s with source %s: %s", o->cgroups ? "of the cgroups" : "system-wide",
+			pfx_count_source_name(o->source), strerror(-err));
+	}
+	return PFX_EXIT_ERROR;
+}
+
 static int open_counter(struct stat_run *run)
 {
 	const struct stat_opts *o = run->opts;
-	struct pfx_counter_target *ct = calloc(run->ntargets, sizeof(*ct));
+	struct pfx_counter_target *ct = calloc(run->nrows ? run->nrows : 1, sizeof(*ct));
 	struct pfx_counter_opts copts = { .source = o->source, .per_thread = o->per_thread };
 	int err;
 
@@ -560,12 +674,16 @@ static int open_counter(struct stat_run *run)
 		pfx_err("out of memory");
 		return PFX_EXIT_ERROR;
 	}
-	for (size_t i = 0; i < run->ntargets; i++)
-		ct[i] = (struct pfx_counter_target){ run->targets[i].pid, run->targets[i].launched };
-	err = pfx_counter_open(&run->counter, ct, run->ntargets, &copts);
+	for (size_t i = 0; i < run->nrows; i++)
+		ct[i] = host_scope(o) ? run->host.targets[i]
+			: (struct pfx_counter_target){ .pid = run->targets[i].pid,
+							.launched = run->targets[i].launched };
+	err = pfx_counter_open(&run->counter, ct, run->nrows, &copts);
 	free(ct);
 	if (!err)
 		return 0;
+	if (host_scope(o))
+		return host_counter_error(run, err);
 	if (o->source == PFX_SOURCE_TRACEFS) {
 		pfx_err("cannot trace faults with tracefs (%s): %s; or use --source proc",
 			strerror(-err), pfx_tfs_error_hint(err));
@@ -601,8 +719,11 @@ static int open_output(struct stat_run *run, struct pfx_outfile *file)
 	}
 	run->out.fp = file->fp;
 	run->out.format = o->format;
-	run->out.show_pid = run->ntargets > 1;
+	run->out.show_pid = !host_scope(o) && run->ntargets > 1;
 	run->out.per_thread = o->per_thread;
+	run->out.scope = !host_scope(o) ? NULL : o->cgroups ? "cgroup" : "system";
+	run->out.show_cpu = o->per_cpu;
+	run->out.show_cgroup = o->cgroups != NULL;
 	return 0;
 }
 
@@ -626,10 +747,14 @@ static int run_stat(struct stat_run *run)
 	/* A killed pfx's tracefs instance keeps tracing: end it, whatever
 	 * source this run uses. */
 	pfx_tfs_clean_stale(NULL);
+	if (host_scope(o) && (rc = stat_host_setup(&run->host, o->system_wide, o->per_cpu, o->cgroups)))
+		return rc;
 	describe_command(run);
 	rc = setup_targets(run);
 	if (rc == 0)
 		rc = open_counter(run);
+	if (rc == 0)
+		stat_host_ref_start(&run->host, pfx_counter_source(run->counter));
 	if (rc == 0)
 		rc = open_output(run, &file);
 	if (rc)
@@ -644,7 +769,7 @@ static int run_stat(struct stat_run *run)
 	}
 	stat_output_header(&run->out, pfx_counter_source(run->counter),
 			   pfx_counter_description(run->counter), run->command,
-			   o->pids ? o->pids : &run->targets[0].pid, run->ntargets);
+			   o->pids ? o->pids : &run->targets[0].pid, host_scope(o) ? 0 : run->ntargets);
 	err = run_loop(run, &interrupted);
 	if (!err)
 		err = summarize(run, interrupted, pfx_now_ns());
@@ -684,6 +809,7 @@ int cmd_stat(int argc, char **argv)
 	free(run.targets);
 	free(run.prev);
 	free(run.row_done);
+	stat_host_free(&run.host);
 	thread_deltas_free(&run.thread_deltas);
 	free(opts.pids);
 	return rc;

@@ -12,20 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define KIND(k) (1u << PFX_TARGET_##k)
+
 static const struct {
 	const char *name;
 	enum pfx_count_source source;
 	const struct counter_backend *backend;	/* NULL: auto */
+	unsigned kinds;				/* the targets it counts */
 } sources[] = {
-	{ "auto", PFX_SOURCE_AUTO, NULL },
-	{ "perf", PFX_SOURCE_PERF, &pfx_counter_perf_backend },
-	{ "tracefs", PFX_SOURCE_TRACEFS, &pfx_counter_tracefs_backend },
-	{ "proc", PFX_SOURCE_PROC, &pfx_counter_proc_backend },
+	{ "auto", PFX_SOURCE_AUTO, NULL, 0 },
+	{ "perf", PFX_SOURCE_PERF, &pfx_counter_perf_backend,
+	  KIND(PROCESS) | KIND(SYSTEM) | KIND(CGROUP) },
+	{ "tracefs", PFX_SOURCE_TRACEFS, &pfx_counter_tracefs_backend, KIND(PROCESS) },
+	{ "proc", PFX_SOURCE_PROC, &pfx_counter_proc_backend, KIND(PROCESS) },
+	{ "vmstat", PFX_SOURCE_VMSTAT, &pfx_counter_vmstat_backend, KIND(SYSTEM) },
+	{ "memcg", PFX_SOURCE_MEMCG, &pfx_counter_memcg_backend, KIND(CGROUP) },
 };
 
-/* What auto tries, best first. */
+/* What auto tries, best first (each for the targets it counts). */
 static const enum pfx_count_source auto_order[] = {
-	PFX_SOURCE_PERF, PFX_SOURCE_TRACEFS, PFX_SOURCE_PROC
+	PFX_SOURCE_PERF, PFX_SOURCE_TRACEFS, PFX_SOURCE_PROC, PFX_SOURCE_VMSTAT, PFX_SOURCE_MEMCG
 };
 
 /* Should auto move on to the next source?  When this one is denied
@@ -57,23 +63,26 @@ const char *pfx_count_source_name(enum pfx_count_source source)
 
 const char *pfx_count_source_names(void)
 {
-	return "auto, perf, tracefs, proc";
+	return "auto, perf, tracefs, proc (processes), vmstat (-a), memcg (-G)";
 }
 
-static const struct counter_backend *backend_of(enum pfx_count_source source)
+/* The backend of source if it counts targets of this kind, else NULL. */
+static const struct counter_backend *backend_of(enum pfx_count_source source,
+						enum pfx_target_kind kind)
 {
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
-		if (sources[i].source == source)
+		if (sources[i].source == source && (sources[i].kinds & (1u << kind)))
 			return sources[i].backend;
 	return NULL;
 }
 
 static int try_backend(struct pfx_counter *c, enum pfx_count_source source)
 {
-	c->backend = backend_of(source);
+	c->backend = backend_of(source, c->ntargets ? c->targets[0].kind : PFX_TARGET_PROCESS);
 	c->priv = NULL;
 	c->description[0] = '\0';
-	return c->backend ? c->backend->open(c) : -EINVAL;
+	c->unavailable = NULL;
+	return c->backend ? c->backend->open(c) : -EOPNOTSUPP;
 }
 
 int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *targets,
@@ -96,16 +105,23 @@ int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *
 	if (opts->source != PFX_SOURCE_AUTO) {
 		err = try_backend(c, opts->source);
 	} else {
-		char skipped[160] = "";
+		char skipped[256] = "";
+		int tried = -EOPNOTSUPP;
 
 		for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {
 			size_t len = strlen(skipped);
 
 			err = try_backend(c, auto_order[i]);
+			if (err == -EOPNOTSUPP && !c->backend) {
+				err = tried;	/* counts other targets */
+				continue;
+			}
+			tried = err;
 			if (err == 0 || !source_unavailable(err))
 				break;
 			snprintf(skipped + len, sizeof(skipped) - len, "; %s unavailable: %s",
-				 pfx_count_source_name(auto_order[i]), strerror(-err));
+				 pfx_count_source_name(auto_order[i]),
+				 c->unavailable ? c->unavailable : strerror(-err));
 		}
 		if (err == 0 && skipped[0]) {
 			size_t len = strlen(c->description);

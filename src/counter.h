@@ -12,6 +12,13 @@
  *         faults the kernel takes on the process's behalf (GUP), which
  *         perf does not see.  See doc/stat.md for why the two differ.
  *
+ * Or of the host (-a) or a cgroup (-G), per CPU or summed (hostscope.h):
+ *   perf  the same counters per online CPU, on every task (pid -1) or on
+ *         a cgroup (PERF_FLAG_PID_CGROUP);
+ *   vmstat  /proc/vmstat pgfault/pgmajfault deltas (the host only);
+ *   memcg   the cgroup's memory.stat pgfault/pgmajfault deltas
+ *         (counter_host.c).
+ *
  * The source is chosen in one place (counter.c: the backend table and
  * pfx_counter_open()); adding a source means adding a backend there. */
 #ifndef PFX_COUNTER_H
@@ -28,12 +35,14 @@ enum pfx_count_source {
 	PFX_SOURCE_PERF,
 	PFX_SOURCE_PROC,
 	PFX_SOURCE_TRACEFS,	/* fault entries from tracefs, totals from proc */
+	PFX_SOURCE_VMSTAT,	/* the host: /proc/vmstat pgfault, pgmajfault */
+	PFX_SOURCE_MEMCG,	/* a cgroup: its memory.stat pgfault, pgmajfault */
 };
 
-/* "auto", "perf", "tracefs", "proc".  0 or -EINVAL. */
+/* "auto", "perf", "tracefs", "proc", "vmstat", "memcg".  0 or -EINVAL. */
 int pfx_count_source_parse(const char *name, enum pfx_count_source *out);
 const char *pfx_count_source_name(enum pfx_count_source source);
-/* The accepted names, for messages: "auto, perf, tracefs, proc". */
+/* The accepted names, for messages: "auto, perf, tracefs, proc, ...". */
 const char *pfx_count_source_names(void);
 
 struct pfx_fault_counts {
@@ -43,10 +52,23 @@ struct pfx_fault_counts {
 	uint64_t major;
 };
 
-/* A process to count: launched ones are held before exec (target.h). */
+enum pfx_target_kind {
+	PFX_TARGET_PROCESS = 0,	/* pid, its threads and what it starts */
+	PFX_TARGET_SYSTEM,	/* every task of the host (stat -a) */
+	PFX_TARGET_CGROUP,	/* the tasks of a cgroup and its descendants (-G) */
+};
+
+struct pfx_cgroup;
+
+/* A process to count: launched ones are held before exec (target.h).
+ * Or a host scope: the targets of one counter are all processes or all
+ * scopes. */
 struct pfx_counter_target {
 	pid_t pid;
 	bool launched;
+	enum pfx_target_kind kind;
+	int cpu;				/* scope: this CPU only; -1: every online CPU */
+	const struct pfx_cgroup *cgroup;	/* PFX_TARGET_CGROUP (hostscope.h) */
 };
 
 struct pfx_counter_opts {

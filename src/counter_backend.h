@@ -35,13 +35,16 @@ struct pfx_thread_counts *pfx_thread_table_row(struct pfx_thread_table *t, pid_t
 extern const struct counter_backend pfx_counter_perf_backend;
 extern const struct counter_backend pfx_counter_proc_backend;
 extern const struct counter_backend pfx_counter_tracefs_backend;
+extern const struct counter_backend pfx_counter_vmstat_backend;
+extern const struct counter_backend pfx_counter_memcg_backend;
 
 struct pfx_counter {
 	const struct counter_backend *backend;
 	struct pfx_counter_target *targets;
 	size_t ntargets;
 	struct pfx_counter_opts opts;
-	char description[256];
+	char description[384];
+	const char *unavailable;	/* open failed: why, when strerror() would not say */
 	void *priv;			/* the backend's state */
 	struct pfx_thread_table table;	/* per-thread rows, rebuilt by ->threads */
 };

@@ -15,6 +15,11 @@
  *     listed again until no new thread appears (threads started during
  *     the attach); later threads are covered by inheritance.
  *
+ *   host scope (stat -a, -G): one set per online CPU (or the one CPU of
+ *     -A), on every task (pid -1) or on a cgroup (its directory's fd with
+ *     PERF_FLAG_PID_CGROUP), without inherit: a CPU-wide event sees every
+ *     task that runs there.
+ *
  * Per thread: an inherited counter cannot be read per thread, but with
  * inherit_stat the kernel writes a PERF_RECORD_READ with a thread's final
  * counts into the parent event's ring when the thread exits.  The kernel
@@ -31,6 +36,7 @@
 #include "config.h"
 #include "counter_backend.h"
 #include "events.h"
+#include "hostscope.h"
 #include "perf.h"
 #include "ring.h"
 #include "target.h"
@@ -65,7 +71,9 @@ struct group_value {
 
 struct perf_set {
 	size_t target;		/* index into c->targets */
-	pid_t tid;		/* the task the counters were opened on */
+	pid_t tid;		/* the task the counters were opened on (-1: every
+				 * task; a cgroup fd with PERF_FLAG_PID_CGROUP) */
+	unsigned long flags;	/* perf_event_open flags */
 	int cpu;		/* -1: any CPU */
 	int fd[EV_COUNT];
 	uint64_t id[EV_COUNT];
@@ -98,6 +106,7 @@ struct perf_state {
 	bool user_only;		/* kernel-mode faults excluded (denied otherwise) */
 	bool pin_contexts;	/* PERF_SAMPLE_READ accepted */
 	bool fd_limit_raised;
+	bool inherit;		/* processes: follow new threads and children */
 	size_t page_size;
 };
 
@@ -116,7 +125,7 @@ static void fill_attr(const struct perf_state *st, struct perf_event_attr *attr,
 	memset(attr, 0, sizeof(*attr));
 	pfx_event_attr(event_ids[ev], attr);	/* software events cannot fail */
 	attr->read_format = PERF_FORMAT_GROUP | PERF_FORMAT_ID;
-	attr->inherit = 1;
+	attr->inherit = st->inherit;
 	attr->exclude_kernel = st->user_only;
 	attr->exclude_hv = st->user_only;
 	if (ev == EV_FAULTS && launched) {
@@ -172,7 +181,7 @@ static int open_set_once(struct perf_state *st, struct perf_set *s, bool launche
 		int fd, err;
 
 		fill_attr(st, &attr, ev, launched, per_thread);
-		fd = pfx_perf_open(&attr, s->tid, s->cpu, ev ? s->fd[EV_FAULTS] : -1, 0);
+		fd = pfx_perf_open(&attr, s->tid, s->cpu, ev ? s->fd[EV_FAULTS] : -1, s->flags);
 		if (fd < 0) {
 			close_set(s);
 			return fd;
@@ -231,6 +240,21 @@ static bool has_set(const struct perf_state *st, size_t target, pid_t tid)
 	return false;
 }
 
+/* Room for one more set (st->sets[st->nsets]), or NULL. */
+static struct perf_set *new_set(struct perf_state *st)
+{
+	if (st->nsets == st->sets_cap) {
+		size_t cap = st->sets_cap ? st->sets_cap * 2 : 8;
+		struct perf_set *grown = realloc(st->sets, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		st->sets = grown;
+		st->sets_cap = cap;
+	}
+	return &st->sets[st->nsets];
+}
+
 /* One set per CPU (per-thread mode) or one for any CPU. */
 static int add_task(struct perf_state *st, size_t target, pid_t tid, bool launched,
 		    bool per_thread)
@@ -239,16 +263,9 @@ static int add_task(struct perf_state *st, size_t target, pid_t tid, bool launch
 		struct perf_set *s;
 		int err;
 
-		if (st->nsets == st->sets_cap) {
-			size_t cap = st->sets_cap ? st->sets_cap * 2 : 8;
-			struct perf_set *grown = realloc(st->sets, cap * sizeof(*grown));
-
-			if (!grown)
-				return -ENOMEM;
-			st->sets = grown;
-			st->sets_cap = cap;
-		}
-		s = &st->sets[st->nsets];
+		s = new_set(st);
+		if (!s)
+			return -ENOMEM;
 		*s = (struct perf_set){ .target = target, .tid = tid, .cpu = st->cpus[k],
 			.fd = { -1, -1, -1 } };
 		err = open_set(st, s, launched, per_thread);
@@ -257,6 +274,38 @@ static int add_task(struct perf_state *st, size_t target, pid_t tid, bool launch
 		st->nsets++;
 	}
 	return 0;
+}
+
+/* A host scope: a set per CPU on every task or on a cgroup. */
+static int add_scope(struct perf_state *st, size_t target, const struct pfx_counter_target *t)
+{
+	int *cpus = NULL, one = t->cpu, cgroup_fd = -1, err = 0;
+	size_t ncpus = 1;
+
+	if (t->cpu < 0 && (err = pfx_perf_online_cpus(&cpus, &ncpus)))
+		return err;
+	if (t->kind == PFX_TARGET_CGROUP && (cgroup_fd = pfx_cgroup_open_perf(t->cgroup)) < 0) {
+		free(cpus);
+		return cgroup_fd;
+	}
+	for (size_t k = 0; k < ncpus && !err; k++) {
+		struct perf_set *s;
+
+		s = new_set(st);
+		if (!s) {
+			err = -ENOMEM;
+			break;
+		}
+		*s = (struct perf_set){ .target = target, .tid = cgroup_fd, .cpu = cpus ? cpus[k] : one,
+			.flags = cgroup_fd >= 0 ? PERF_FLAG_PID_CGROUP : 0, .fd = { -1, -1, -1 } };
+		err = open_set(st, s, false, false);
+		if (!err)
+			st->nsets++;
+	}
+	if (cgroup_fd >= 0)
+		close(cgroup_fd);	/* the events hold the cgroup */
+	free(cpus);
+	return err;
 }
 
 /* Every thread of an attached process, listed until the list is stable. */
@@ -332,18 +381,25 @@ static int perf_open(struct pfx_counter *c)
 			err = -ENOMEM;
 		}
 	}
+	st->inherit = c->ntargets && c->targets[0].kind == PFX_TARGET_PROCESS;
 	for (size_t i = 0; i < c->ntargets && !err; i++) {
-		if (c->targets[i].launched)
+		if (c->targets[i].kind != PFX_TARGET_PROCESS)
+			err = add_scope(st, i, &c->targets[i]);
+		else if (c->targets[i].launched)
 			err = add_task(st, i, c->targets[i].pid, true, per_thread);
 		else
 			err = add_process(st, i, c->targets[i].pid, per_thread);
 	}
 	if (err) {
+		if (err == -ENOENT && c->ntargets && c->targets[0].kind == PFX_TARGET_CGROUP)
+			c->unavailable = "the cgroup is not in the perf_event hierarchy";
 		perf_close(c);
 		return err;
 	}
 	snprintf(c->description, sizeof(c->description),
-		 "perf (software counters page-faults, minor-faults, major-faults%s)",
+		 "perf (software counters page-faults, minor-faults, major-faults%s%s)",
+		 !st->inherit ? (c->targets[0].kind == PFX_TARGET_SYSTEM ? " per CPU, every task"
+			       : " per CPU, cgroup events") : "",
 		 st->user_only ? "; user-mode faults only: kernel-mode counting is denied" : "");
 	return 0;
 }

@@ -9,6 +9,9 @@
 
 static const char csv_columns[] =
 	"type,time,pid,tid,minor,major,faults,minor_per_s,major_per_s,alerts,source\n";
+/* Host scopes (-a, -A, -G): a CPU and a cgroup where processes have pid, tid. */
+static const char csv_scope_columns[] =
+	"type,time,cpu,cgroup,minor,major,faults,minor_per_s,major_per_s,alerts,source\n";
 
 /* 1234567 -> "1,234,567" (perf stat's grouping, locale-independent). */
 static const char *grouped(uint64_t v, char *buf, size_t size)
@@ -80,10 +83,15 @@ void stat_output_header(struct stat_output *o, enum pfx_count_source source,
 		fputs(",\"pids\":[", o->fp);
 		for (size_t i = 0; i < npids; i++)
 			fprintf(o->fp, "%s%d", i ? "," : "", (int)pids[i]);
-		fputs("]}\n", o->fp);
+		fputc(']', o->fp);
+		if (o->scope) {
+			fputs(",\"scope\":", o->fp);
+			pfx_json_string(o->fp, o->scope);
+		}
+		fputs("}\n", o->fp);
 		break;
 	case PFX_FORMAT_CSV:
-		fputs(csv_columns, o->fp);
+		fputs(o->scope ? csv_scope_columns : csv_columns, o->fp);
 		break;
 	}
 	fflush(o->fp);
@@ -92,12 +100,14 @@ void stat_output_header(struct stat_output *o, enum pfx_count_source source,
 static void text_row_header(struct stat_output *o)
 {
 	fprintf(o->fp, "#%14s", "time");
+	if (o->show_cpu)
+		fprintf(o->fp, " %6s", "cpu");
 	if (o->show_pid || o->per_thread)
 		fprintf(o->fp, " %8s", "pid");
 	if (o->per_thread)
 		fprintf(o->fp, " %8s", "tid");
-	fprintf(o->fp, " %14s %14s %14s %14s %14s\n", "minor-faults", "major-faults",
-		"page-faults", "minor/s", "major/s");
+	fprintf(o->fp, " %14s %14s %14s %14s %14s%s\n", "minor-faults", "major-faults",
+		"page-faults", "minor/s", "major/s", o->show_cgroup ? "  cgroup" : "");
 	o->header_printed = true;
 }
 
@@ -108,6 +118,8 @@ static void text_row(struct stat_output *o, const struct stat_row *r)
 	if (!o->header_printed)
 		text_row_header(o);
 	fprintf(o->fp, "%15.9f", r->time);
+	if (o->show_cpu)
+		fprintf(o->fp, "  CPU%-3d", r->cpu);
 	if (o->show_pid || o->per_thread)
 		fprintf(o->fp, " %8d", (int)r->pid);
 	if (o->per_thread) {
@@ -121,6 +133,8 @@ static void text_row(struct stat_output *o, const struct stat_row *r)
 		grouped(r->delta.faults, c, sizeof(c)),
 		grouped_rate(per_second(r->delta.minor, r->seconds), d, sizeof(d)),
 		grouped_rate(per_second(r->delta.major, r->seconds), e, sizeof(e)));
+	if (o->show_cgroup)
+		fprintf(o->fp, "  %s", r->cgroup ? r->cgroup : "");
 	if (r->alerts & STAT_ALERT_MINOR)
 		fputs("  <-- minor rate alert", o->fp);
 	if (r->alerts & STAT_ALERT_MAJOR)
@@ -128,9 +142,24 @@ static void text_row(struct stat_output *o, const struct stat_row *r)
 	fputc('\n', o->fp);
 }
 
+/* A host scope's labels: ,"cpu":N,"cgroup":"..." as shown. */
+static void json_scope(const struct stat_output *o, int cpu, const char *cgroup)
+{
+	if (o->show_cpu)
+		fprintf(o->fp, ",\"cpu\":%d", cpu);
+	if (o->show_cgroup) {
+		fputs(",\"cgroup\":", o->fp);
+		pfx_json_string(o->fp, cgroup ? cgroup : "");
+	}
+}
+
 static void json_row(struct stat_output *o, const struct stat_row *r)
 {
-	fprintf(o->fp, "{\"type\":\"interval\",\"time\":%.6f,\"pid\":%d", r->time, (int)r->pid);
+	fprintf(o->fp, "{\"type\":\"interval\",\"time\":%.6f", r->time);
+	if (o->scope)
+		json_scope(o, r->cpu, r->cgroup);
+	else
+		fprintf(o->fp, ",\"pid\":%d", (int)r->pid);
 	if (r->tid >= 0)
 		fprintf(o->fp, ",\"tid\":%d,\"includes_running\":%s", (int)r->tid,
 			r->includes_running ? "true" : "false");
@@ -142,11 +171,42 @@ static void json_row(struct stat_output *o, const struct stat_row *r)
 	fputs("}\n", o->fp);
 }
 
+/* A CSV field: as is, or quoted when it holds a comma, quote or newline. */
+static void csv_field(FILE *fp, const char *s)
+{
+	if (!s || !s[strcspn(s, ",\"\n\r")]) {
+		fputs(s ? s : "", fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* A host scope's cpu,cgroup columns (empty where not shown). */
+static void csv_scope(const struct stat_output *o, int cpu, const char *cgroup)
+{
+	if (o->show_cpu)
+		fprintf(o->fp, "%d", cpu);
+	fputc(',', o->fp);
+	if (o->show_cgroup)
+		csv_field(o->fp, cgroup);
+}
+
 static void csv_row(struct stat_output *o, const struct stat_row *r)
 {
-	fprintf(o->fp, "interval,%.6f,%d,", r->time, (int)r->pid);
-	if (r->tid >= 0)
-		fprintf(o->fp, "%d", (int)r->tid);
+	fprintf(o->fp, "interval,%.6f,", r->time);
+	if (o->scope) {
+		csv_scope(o, r->cpu, r->cgroup);
+	} else {
+		fprintf(o->fp, "%d,", (int)r->pid);
+		if (r->tid >= 0)
+			fprintf(o->fp, "%d", (int)r->tid);
+	}
 	fprintf(o->fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,%s,\n",
 		r->delta.minor, r->delta.major, r->delta.faults,
 		per_second(r->delta.minor, r->seconds), per_second(r->delta.major, r->seconds),
@@ -182,6 +242,39 @@ static const char *rusage_gap(const struct stat_summary *s, int64_t *gap)
 	return s->source == PFX_SOURCE_PERF ? cause : NULL;
 }
 
+/* The kernel's own count of a host scope against perf's. */
+static void text_kernel(FILE *fp, const struct stat_summary *s)
+{
+	char a[32], b[32];
+	int64_t gap = s->kernel_gap;
+
+	fprintf(fp, "\n%18s      page-faults    # %s pgfault over the same time\n",
+		grouped(s->kernel_faults, a, sizeof(a)), s->kernel_name);
+	fprintf(fp, "%18s      major-faults   # %s pgmajfault (also GUP and failed faults; "
+		"see pfx-stat(1))\n", grouped(s->kernel_major, b, sizeof(b)), s->kernel_name);
+	if (s->kernel_gap_cause && gap > 0)
+		fprintf(fp, "\n note: %s counts %s faults more than perf's minor + major (%.1f%% of its %s): %s\n",
+			s->kernel_name, grouped((uint64_t)gap, a, sizeof(a)),
+			100.0 * (double)gap / (double)s->kernel_faults,
+			grouped(s->kernel_faults, b, sizeof(b)), s->kernel_gap_cause);
+	else if (s->kernel_gap_cause)
+		fprintf(fp, "\n note: perf's minor + major count %s faults more than %s: %s\n",
+			grouped((uint64_t)-gap, a, sizeof(a)), s->kernel_name, s->kernel_gap_cause);
+}
+
+/* The first column of a per-target table: the pid, or a host scope's CPU. */
+static const char *target_label(const struct stat_output *o, const struct stat_process_total *p,
+				char *buf, size_t size)
+{
+	if (!o->scope)
+		snprintf(buf, size, "%d", (int)p->pid);
+	else if (o->show_cpu)
+		snprintf(buf, size, "CPU%d", p->cpu);
+	else
+		snprintf(buf, size, "%s", "");
+	return buf;
+}
+
 static void text_summary(struct stat_output *o, const struct stat_summary *s)
 {
 	char a[32], b[32], c[32];
@@ -210,14 +303,21 @@ static void text_summary(struct stat_output *o, const struct stat_summary *s)
 			fprintf(fp, "\n note: perf counts %s faults more than rusage: %s\n",
 				grouped((uint64_t)-gap, a, sizeof(a)), cause);
 	}
+	if (s->has_kernel)
+		text_kernel(fp, s);
 	if (s->nprocesses > 1) {
-		fprintf(fp, "\n%10s %14s %14s %14s\n", "pid", "minor-faults", "major-faults",
-			"page-faults");
+		char label[32];
+
+		fprintf(fp, "\n%10s %14s %14s %14s%s\n", !o->scope ? "pid" : o->show_cpu ? "cpu" : "",
+			"minor-faults", "major-faults", "page-faults", o->show_cgroup ? "  cgroup" : "");
 		for (size_t i = 0; i < s->nprocesses; i++)
-			fprintf(fp, "%10d %14s %14s %14s\n", (int)s->processes[i].pid,
+			fprintf(fp, "%10s %14s %14s %14s%s%s\n",
+				target_label(o, &s->processes[i], label, sizeof(label)),
 				grouped(s->processes[i].counts.minor, a, sizeof(a)),
 				grouped(s->processes[i].counts.major, b, sizeof(b)),
-				grouped(s->processes[i].counts.faults, c, sizeof(c)));
+				grouped(s->processes[i].counts.faults, c, sizeof(c)),
+				o->show_cgroup ? "  " : "",
+				o->show_cgroup && s->processes[i].cgroup ? s->processes[i].cgroup : "");
 	}
 	if (s->threads) {
 		bool running = false;
@@ -260,7 +360,13 @@ static void json_summary(struct stat_output *o, const struct stat_summary *s)
 
 	if (s->nprocesses > 1) {
 		for (size_t i = 0; i < s->nprocesses; i++) {
-			fprintf(fp, "{\"type\":\"process\",\"pid\":%d,", (int)s->processes[i].pid);
+			if (o->scope) {
+				fputs("{\"type\":\"scope\"", fp);
+				json_scope(o, s->processes[i].cpu, s->processes[i].cgroup);
+				fputc(',', fp);
+			} else {
+				fprintf(fp, "{\"type\":\"process\",\"pid\":%d,", (int)s->processes[i].pid);
+			}
 			json_counts(fp, &s->processes[i].counts);
 			fputs("}\n", fp);
 		}
@@ -292,6 +398,17 @@ static void json_summary(struct stat_output *o, const struct stat_summary *s)
 		else
 			fputs("null", fp);
 	}
+	if (s->has_kernel) {
+		fputs(",\"kernel_source\":", fp);
+		pfx_json_string(fp, s->kernel_name);
+		fprintf(fp, ",\"kernel_faults\":%" PRIu64 ",\"kernel_major\":%" PRIu64
+			",\"kernel_gap\":%" PRId64 ",\"warning\":", s->kernel_faults, s->kernel_major,
+			s->kernel_gap);
+		if (s->kernel_gap_cause)
+			pfx_json_string(fp, s->kernel_gap_cause);
+		else
+			fputs("null", fp);
+	}
 	fprintf(fp, ",\"alert_intervals\":%" PRIu64 ",\"lost_thread_reports\":%" PRIu64
 		",\"interrupted\":%s}\n", s->alert_intervals, s->lost_reports,
 		s->interrupted ? "true" : "false");
@@ -304,6 +421,14 @@ static void csv_summary(struct stat_output *o, const struct stat_summary *s)
 	for (size_t i = 0; s->nprocesses > 1 && i < s->nprocesses; i++) {
 		const struct pfx_fault_counts *c = &s->processes[i].counts;
 
+		if (o->scope) {
+			fprintf(fp, "scope,%.6f,", s->seconds);
+			csv_scope(o, s->processes[i].cpu, s->processes[i].cgroup);
+			fprintf(fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,,%s\n", c->minor,
+				c->major, c->faults, per_second(c->minor, s->seconds),
+				per_second(c->major, s->seconds), pfx_count_source_name(s->source));
+			continue;
+		}
 		fprintf(fp, "process,%.6f,%d,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,,%s\n",
 			s->seconds, (int)s->processes[i].pid, c->minor, c->major, c->faults,
 			per_second(c->minor, s->seconds), per_second(c->major, s->seconds),

@@ -21,6 +21,10 @@ struct stat_output {
 	bool show_pid;		/* text: several processes, print a pid column */
 	bool per_thread;	/* rows carry a tid */
 	bool header_printed;	/* text: column header printed */
+	/* Host scopes (-a, -G): rows carry a CPU and/or a cgroup, not a pid. */
+	const char *scope;	/* "system", "cgroup"; NULL: processes */
+	bool show_cpu;		/* -A */
+	bool show_cgroup;	/* -G */
 };
 
 /* One interval of one process (tid < 0) or one thread. */
@@ -32,11 +36,16 @@ struct stat_row {
 	struct pfx_fault_counts delta;
 	unsigned alerts;	/* enum stat_alert bits */
 	bool includes_running;	/* per thread: also running descendants' faults */
+	int cpu;		/* show_cpu: the row's CPU */
+	const char *cgroup;	/* show_cgroup: the row's cgroup */
 };
 
+/* One process, or (host scopes) one CPU and/or cgroup. */
 struct stat_process_total {
 	pid_t pid;
 	struct pfx_fault_counts counts;
+	int cpu;
+	const char *cgroup;
 };
 
 struct stat_summary {
@@ -54,6 +63,13 @@ struct stat_summary {
 	uint64_t alert_intervals;	/* rows that passed a threshold */
 	uint64_t lost_reports;		/* pfx_counter_lost_reports() */
 	bool interrupted;		/* stopped by a signal, not by the target's exit */
+	/* Host scopes counted by perf: the kernel's own count over the run
+	 * (/proc/vmstat or memory.stat pgfault, pgmajfault). */
+	bool has_kernel;
+	const char *kernel_name;
+	uint64_t kernel_faults, kernel_major;
+	const char *kernel_gap_cause;	/* stat_host_gap_cause(), or NULL */
+	int64_t kernel_gap;		/* kernel_faults - (minor + major) */
 };
 
 void stat_output_header(struct stat_output *o, enum pfx_count_source source,

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "hostscope.h"
 #include "output.h"
 #include "perf.h"
 #include "recorder.h"
@@ -42,7 +43,10 @@ struct record_opts {
 	size_t ring_pages;
 	enum pfx_count_source source;	/* auto, perf or tracefs */
 	char **argv;			/* the command, or NULL with -p */
-	double duration_s;		/* -p PID DURATION: stop after it (0: at the exit or Ctrl-C) */
+	double duration_s;		/* -p PID DURATION, --duration: stop after it (0: at the exit or Ctrl-C) */
+	bool host_wide;			/* -a, or -G: every task of the host or of cgroups */
+	const char *cgroups;		/* -G CGROUP[,CGROUP...] */
+	uint64_t max_size;		/* --max-size: stop when the file is this big (0: no limit) */
 };
 
 static void usage(FILE *fp)
@@ -50,10 +54,17 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf]] [--no-entry] -p PID [DURATION]\n"
 		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf]] [--no-entry] -- CMD [ARGS...]\n"
+		"       pfx record -a|-G CGROUP[,CGROUP...] [--duration S] [--max-size SIZE] [OPTIONS]\n"
+		"                  [-- CMD [ARGS...]]\n"
 		"Record every page fault (minor and major) of a process into FILE; with -p until\n"
-		"it exits, Ctrl-C, or DURATION seconds.\n"
+		"it exits, Ctrl-C, or DURATION seconds.  With -a or -G, of every task of the host\n"
+		"or of cgroups, until --duration, --max-size, CMD's exit or Ctrl-C.\n"
 		"  -o, --output FILE  record file (default pfx.data)\n"
 		"  -p, --pid PID      attach to a running process (all its threads)\n"
+		"  -a, --all-cpus     every task of the host (system-wide)\n"
+		"  -G, --cgroup CG[,CG...]  the tasks of these cgroups (and of their children)\n"
+		"      --duration S   stop after S seconds\n"
+		"      --max-size SIZE  stop when FILE reaches SIZE bytes (K, M, G suffixes)\n"
 		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d)\n"
 		"  -g, --call-graph[=fp|dwarf]  also record user call chains: through frame\n"
 		"                     pointers (fp, default), or by unwinding a copy of the\n"
@@ -75,6 +86,10 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		{ "call-graph", optional_argument, NULL, 'g' },
 		{ "no-entry", no_argument, NULL, 'E' },
 		{ "source", required_argument, NULL, 'S' },
+		{ "all-cpus", no_argument, NULL, 'a' },
+		{ "cgroup", required_argument, NULL, 'G' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "max-size", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,7 +101,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	o->tracepoint = true;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:o:p:m:gh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:p:m:gaG:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -118,6 +133,28 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		case 'E':
 			o->tracepoint = false;
 			break;
+		case 'a':
+			o->host_wide = true;
+			break;
+		case 'G':
+			o->host_wide = true;
+			o->cgroups = optarg;
+			break;
+		case 'd':
+			if (pfx_parse_seconds(optarg, &o->duration_s) || o->duration_s <= 0 ||
+			    o->duration_s > 31 * 86400.0) {
+				pfx_err("record: --duration '%s' is not a duration; give seconds, e.g. --duration 5",
+					optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
+		case 'M':
+			if (pfx_parse_size(optarg, &o->max_size) || o->max_size < 4096) {
+				pfx_err("record: --max-size '%s' is not a size of 4K or more; give bytes with an "
+					"optional K, M or G, e.g. --max-size 100M", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
 		case 'S':
 			if (pfx_count_source_parse(optarg, &o->source) < 0 ||
 			    o->source == PFX_SOURCE_PROC) {
@@ -145,7 +182,17 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	}
 	if (optind < argc)
 		o->argv = argv + optind;
-	if (!o->pid == !o->argv) {
+	if (o->host_wide && o->pid) {
+		pfx_err("record: %s and -p record different things (%s, -p one process); give one",
+			o->cgroups ? "-G" : "-a", o->cgroups ? "-G the tasks of cgroups" : "-a every task");
+		return PFX_EXIT_USAGE;
+	}
+	if (o->host_wide && o->source == PFX_SOURCE_TRACEFS) {
+		pfx_err("record: %s needs perf events (CPU-wide sampling); drop --source tracefs",
+			o->cgroups ? "-G" : "-a");
+		return PFX_EXIT_USAGE;
+	}
+	if (!o->host_wide && !o->pid == !o->argv) {
 		pfx_err("record: give either -p PID or -- CMD [ARGS...]; see 'pfx record --help'");
 		return PFX_EXIT_USAGE;
 	}
@@ -171,6 +218,9 @@ struct source {
 	uint64_t tfs_missed;		/* already stored as lost */
 	bool has_counted;		/* perf: the events' own count, read at the end */
 	uint64_t counted;
+	uint64_t max_size;		/* --max-size (perf): stop draining at this many bytes */
+	bool full;			/* ... reached */
+	struct pfx_recorder *rec;	/* for sized_sample */
 };
 
 static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
@@ -184,6 +234,12 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 	h->start_realtime_ns = pfx_realtime_ns();
 	if (uname(&u) == 0)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
+	if (o->host_wide) {
+		h->flags |= PFX_REC_HOST_WIDE;
+		len = (size_t)snprintf(h->command, sizeof(h->command), "%s%s%s",
+				       o->cgroups ? "cgroup " : "system-wide", o->cgroups ? o->cgroups : "",
+				       o->argv ? ", during " : "");
+	}
 	if (o->argv) {
 		for (char **a = o->argv; *a && len + 2 < sizeof(h->command); a++) {
 			int n = snprintf(h->command + len, sizeof(h->command) - len, "%s%s",
@@ -191,7 +247,7 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 
 			len += n > 0 ? (size_t)n : 0;
 		}
-	} else {
+	} else if (!o->host_wide) {
 		snprintf(h->command, sizeof(h->command), "pid %d", (int)o->pid);
 	}
 	if (src->perf) {
@@ -256,23 +312,92 @@ static int open_tracefs(struct source *src, const struct pfx_target *t, const pi
 	return 0;
 }
 
+/* -G: an fd of each cgroup's perf_event directory.  0 or -errno after
+ * one error line. */
+static int open_cgroups(const char *list, int **fds, size_t *n)
+{
+	char *copy = strdup(list), *save = NULL;
+	int err = copy ? 0 : -ENOMEM;
+
+	*fds = calloc(strlen(list) + 1, sizeof(**fds));
+	*n = 0;
+	if (!*fds)
+		err = -ENOMEM;
+	for (char *name = copy && *fds ? strtok_r(copy, ",", &save) : NULL; name && !err;
+	     name = strtok_r(NULL, ",", &save)) {
+		struct pfx_cgroup cg;
+		char where[3 * PFX_CGROUP_PATH_MAX];
+		int fd;
+
+		err = pfx_cgroup_resolve(name, &cg, where, sizeof(where));
+		if (err == -ENOENT || err == -EINVAL) {
+			pfx_err("record: no cgroup '%s' in %s; give the path of an existing cgroup inside its "
+				"hierarchy", name, where[0] ? where : "any mounted cgroup hierarchy");
+		} else if (!err && !cg.perf_dir[0]) {
+			pfx_err("record: cannot sample cgroup '%s': %s; perf samples a cgroup of the %s "
+				"hierarchy: make it there and move its tasks", cg.name,
+				cg.why_no_perf ? cg.why_no_perf : "no perf_event hierarchy",
+				cg.perf_hierarchy ? cg.perf_hierarchy : "perf_event");
+			err = -ENOENT;
+		} else if (!err && (fd = pfx_cgroup_open_perf(&cg)) < 0) {
+			err = fd;
+			pfx_err("record: cannot open cgroup '%s' (%s): %s", cg.name, cg.perf_dir, strerror(-err));
+		} else if (!err) {
+			(*fds)[(*n)++] = fd;
+		} else {
+			pfx_err("record: cannot look up cgroup '%s': %s", name, strerror(-err));
+		}
+	}
+	if (!err && !*n) {
+		pfx_err("record: -G needs a cgroup name, e.g. -G system.slice");
+		err = -EINVAL;
+	}
+	if (err == -ENOMEM)
+		pfx_err("record: out of memory");
+	free(copy);
+	return err;
+}
+
+static void close_cgroups(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+}
+
 static int source_open(struct source *src, const struct record_opts *o, const struct pfx_target *t,
 		       const pid_t *tids, size_t ntids)
 {
 	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
 				       .dwarf_stack = o->dwarf ? DWARF_STACK : 0,
 				       .ring_pages = o->ring_pages, .pid = t->pid,
-				       .enable_on_exec = t->launched, .tids = tids, .ntids = ntids };
+				       .enable_on_exec = t->launched, .tids = tids, .ntids = ntids,
+				       .host_wide = o->host_wide };
+	int *cgroup_fds = NULL;
 	char why[128];
 	int err;
 
 	memset(src, 0, sizeof(*src));
 	if (o->source == PFX_SOURCE_TRACEFS)
 		return open_tracefs(src, t, tids, ntids, 0);
+	if (o->cgroups && (err = open_cgroups(o->cgroups, &cgroup_fds, &so.ncgroups)) < 0) {
+		close_cgroups(cgroup_fds, so.ncgroups);
+		return err;
+	}
+	so.cgroup_fds = cgroup_fds;
 	err = pfx_sampler_open(&src->perf, &so, why, sizeof(why));
+	close_cgroups(cgroup_fds, so.ncgroups);	/* the events hold the cgroups */
 	if (err == 0)
 		return 0;
 	src->perf = NULL;
+	if (pfx_perf_denied(err) && o->host_wide) {
+		char hint[256];
+
+		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_err("record: perf events are denied (%s): %s; %s needs them (CPU-wide sampling)",
+			strerror(-err), hint, o->cgroups ? "-G" : "-a");
+		return err;
+	}
 	if (pfx_perf_denied(err) && o->source == PFX_SOURCE_AUTO)
 		return open_tracefs(src, t, tids, ntids, err);
 	if (pfx_perf_denied(err)) {
@@ -314,8 +439,30 @@ static int drain_tracefs(struct source *src, struct pfx_recorder *rec, const str
 	return ret > 0 ? 0 : ret;
 }
 
+/* --max-size: hand events to the recorder until the file reaches the
+ * size, then stop the drain (what the rings still hold is taken when the
+ * recording ends: the file exceeds the size by at most that). */
+static int sized_sample(const struct pfx_sample_event *ev, void *ctx)
+{
+	struct source *src = ctx;
+	int err = pfx_recorder_sample(ev, src->rec);
+
+	if (!err && pfx_recorder_bytes(src->rec) >= src->max_size) {
+		src->full = true;
+		return 1;
+	}
+	return err;
+}
+
 static int source_drain(struct source *src, struct pfx_recorder *rec, const struct pfx_target *t)
 {
+	if (src->perf && src->max_size && !src->full) {
+		int ret;
+
+		src->rec = rec;
+		ret = pfx_sampler_drain(src->perf, sized_sample, src);
+		return ret > 0 ? 0 : ret;
+	}
 	if (src->perf)
 		return pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
 	return drain_tracefs(src, rec, t);
@@ -331,7 +478,8 @@ static void source_close(struct source *src)
 	memset(src, 0, sizeof(*src));
 }
 
-/* Poll the rings and the target until it exits or pfx is told to stop. */
+/* Poll the rings and the target (NULL: none, host-wide) until it exits,
+ * pfx is told to stop, stop_ns passes or the file reaches --max-size. */
 static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_target *t,
 		       uint64_t stop_ns)
 {
@@ -340,7 +488,7 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 	unsigned rounds = 0;
 	int err;
 
-	if (t->pidfd >= 0)
+	if (t && t->pidfd >= 0)
 		fds[n++] = (struct pollfd){ .fd = t->pidfd, .events = POLLIN };
 	for (;;) {
 		int timeout = rounds++ < 100 ? POLL_MS_START : POLL_MS;
@@ -359,9 +507,11 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 		err = source_drain(src, rec, t);
 		if (err)
 			return err;
-		if (pfx_sig_stop_requested() || (stop_ns && pfx_now_ns() >= stop_ns))
+		if (src->max_size && pfx_recorder_bytes(rec) >= src->max_size)
+			src->full = true;	/* tracefs: after a whole drain */
+		if (pfx_sig_stop_requested() || (stop_ns && pfx_now_ns() >= stop_ns) || src->full)
 			return 0;
-		if (pfx_target_poll_exit(t) != 0)
+		if (t && pfx_target_poll_exit(t) != 0)
 			break;
 	}
 	/* The target is gone: take what its last moments left in the rings. */
@@ -441,9 +591,11 @@ static int run(const struct record_opts *o)
 	size_t ntids = 0;
 	int err, ret = PFX_EXIT_ERROR;
 
-	if (target_open(&target, o) < 0)
+	memset(&target, 0, sizeof(target));
+	target.pidfd = target.start_fd = target.exec_err_fd = -1;
+	if ((o->argv || o->pid) && target_open(&target, o) < 0)
 		return PFX_EXIT_ERROR;
-	if (!target.launched) {
+	if (!target.launched && !o->host_wide) {
 		err = pfx_list_tids(target.pid, &tids, &ntids);
 		if (err < 0) {
 			pfx_err("record: cannot list the threads of %d: %s", (int)target.pid, strerror(-err));
@@ -452,6 +604,7 @@ static int run(const struct record_opts *o)
 	}
 	if (source_open(&src, o, &target, tids, ntids) < 0)
 		goto out;
+	src.max_size = o->max_size;
 	if (o->callchain && !src.perf)
 		pfx_warn("record: --call-graph needs perf events; recording without call chains");
 	fill_header(&h, o, &src);
@@ -460,6 +613,14 @@ static int run(const struct record_opts *o)
 		pfx_err("record: cannot create '%s': %s", o->output, pfx_outfile_strerror(err));
 		goto out;
 	}
+	/* Host-wide events are enabled before the command runs, not at its exec. */
+	if ((!target.launched || o->host_wide) && src.perf) {
+		err = pfx_sampler_enable(src.perf);
+		if (err < 0) {
+			pfx_err("record: cannot enable the fault events: %s", strerror(-err));
+			goto out;
+		}
+	}
 	if (target.launched) {
 		err = pfx_target_start(&target);
 		started = err == 0;
@@ -467,21 +628,16 @@ static int run(const struct record_opts *o)
 			pfx_err("record: cannot run '%s': %s", o->argv[0], strerror(-err));
 			goto out;
 		}
-	} else if (src.perf) {
-		err = pfx_sampler_enable(src.perf);
-		if (err < 0) {
-			pfx_err("record: cannot enable the fault events: %s", strerror(-err));
-			goto out;
-		}
 	}
 	/* Mappings that no MMAP2 record will announce ([stack], the exec'ed
-	 * image while it loads, and everything of an attached process). */
-	err = pfx_recorder_snapshot(rec, target.pid);
+	 * image while it loads, and everything of an attached process);
+	 * host-wide, each process's at its first fault (recorder.c). */
+	err = o->host_wide ? 0 : pfx_recorder_snapshot(rec, target.pid);
 	if (err < 0 && err != -ESRCH) {
 		pfx_err("record: cannot read the mappings of %d: %s", (int)target.pid, strerror(-err));
 		goto out;
 	}
-	err = record_loop(&src, rec, &target,
+	err = record_loop(&src, rec, target.launched || target.pid ? &target : NULL,
 			  o->duration_s > 0 ? pfx_now_ns() + (uint64_t)(o->duration_s * 1e9) : 0);
 	if (err < 0) {
 		pfx_err("record: writing '%s' failed: %s; free space and record again",
@@ -508,6 +664,9 @@ static int run(const struct record_opts *o)
 		goto out;
 	}
 	print_summary(&stats, bytes, o->output, src.perf && pfx_sampler_has_tracepoint(src.perf));
+	if (src.full)
+		fprintf(stderr, "pfx record: stopped at --max-size %llu bytes\n",
+			(unsigned long long)o->max_size);
 	if (src.has_counted && src.counted > stats.faults)
 		pfx_warn("record: recorded %llu of %llu faults (%.1f%% lost: the ring was full); use a larger -m",
 			 (unsigned long long)stats.faults, (unsigned long long)src.counted,

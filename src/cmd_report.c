@@ -30,7 +30,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: pfx report [-i FILE] [--format text|json] [--top N]\n"
-		"                  [--by region|thread|page|ip|function|caller]\n"
+		"                  [--by region|thread|process|cgroup|page|ip|function|caller]\n"
 		"       pfx report [-i FILE] --format folded|pprof|perfetto [--weight faults|latency]\n"
 		"                  [-o FILE]\n"
 		"Explain a recording made by 'pfx record'.\n"
@@ -42,8 +42,9 @@ static void usage(FILE *fp)
 		"  -o, --output FILE    write there (complete when done) instead of stdout\n"
 		"  -n, --top N          rows per view (default 20)\n"
 		"  -b, --by VIEW        text view: region (default, with fault types, latency,\n"
-		"                       threads and heat map), thread, page, ip, function\n"
-		"                       or caller (call chains of 'pfx record --call-graph')\n"
+		"                       threads and heat map), thread, process, cgroup (of\n"
+		"                       'pfx record -a/-G'), page, ip, function or caller\n"
+		"                       (call chains of 'pfx record --call-graph')\n"
 		"  -D, --dump           print every item of the file, one per line (like perf script)\n"
 		"  -h, --help           this help\n"
 		"See pfx-report(1) and doc/report.md.\n");
@@ -105,8 +106,8 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 			break;
 		case 'b':
 			if (pfx_report_view_parse(optarg, &o->view) < 0) {
-				pfx_err("report: --by '%s' is unknown; use region, thread, page, ip, function or caller",
-					optarg);
+				pfx_err("report: --by '%s' is unknown; use region, thread, process, cgroup, page, ip, "
+					"function or caller", optarg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
@@ -196,6 +197,11 @@ static int dump(struct pfx_rec_reader *r, const char *path)
 			printf("%llu.%09llu thread %u/%u %s\n", (unsigned long long)(it.thread.time_ns / 1000000000),
 			       (unsigned long long)(it.thread.time_ns % 1000000000), it.thread.pid,
 			       it.thread.tid, it.thread.comm);
+			break;
+		case PFX_REC_CGROUP:
+			printf("%llu.%09llu cgroup %u %s\n", (unsigned long long)(it.cgroup.time_ns / 1000000000),
+			       (unsigned long long)(it.cgroup.time_ns % 1000000000), it.cgroup.pid,
+			       it.cgroup.path);
 			break;
 		case PFX_REC_LOST:
 			printf("%llu.%09llu lost records=%llu samples=%llu\n",

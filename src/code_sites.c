@@ -43,10 +43,14 @@ void pfx_code_sites_free(struct pfx_code_sites *cs)
 
 /* FNV-1a over the frames.  Two different chains with one hash would be
  * counted as one: at 2^-64 per pair, not worth a comparison per fault. */
-static uint64_t chain_hash(const uint64_t *chain, size_t len)
+static uint64_t chain_hash(const uint64_t *chain, size_t len, uint32_t pid)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
+	for (unsigned b = 0; pid && b < 32; b += 8) {	/* per process: its pid first */
+		h ^= (pid >> b) & 0xff;
+		h *= 0x100000001b3ull;
+	}
 	for (size_t i = 0; i < len; i++)
 		for (unsigned b = 0; b < 64; b += 8) {
 			h ^= (chain[i] >> b) & 0xff;
@@ -55,7 +59,7 @@ static uint64_t chain_hash(const uint64_t *chain, size_t len)
 	return h == UINT64_MAX ? 0 : h;	/* UINT64_MAX is not a valid u64map key */
 }
 
-static int new_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t len)
+static int new_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain, size_t len)
 {
 	struct pfx_chain_row *row;
 
@@ -69,7 +73,7 @@ static int new_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t le
 		cs->cap_chains = cap;
 	}
 	row = &cs->chains[cs->nchains];
-	*row = (struct pfx_chain_row){ .nframes = len };
+	*row = (struct pfx_chain_row){ .pid = pid, .nframes = len };
 	row->frames = calloc(len, sizeof(*row->frames));
 	if (!row->frames)
 		return -ENOMEM;
@@ -79,8 +83,8 @@ static int new_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t le
 	return 0;
 }
 
-int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t len,
-			     bool major, uint64_t latency_ns)
+int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain,
+			     size_t len, bool major, uint64_t latency_ns)
 {
 	struct chain_value *v;
 	struct pfx_chain_row *row;
@@ -88,11 +92,11 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, s
 
 	if (!len)
 		return 0;
-	v = pfx_u64map_upsert(&cs->chain_map, chain_hash(chain, len), &is_new);
+	v = pfx_u64map_upsert(&cs->chain_map, chain_hash(chain, len, pid), &is_new);
 	if (!v)
 		return -ENOMEM;
 	if (is_new) {
-		if (new_chain(cs, chain, len) < 0)
+		if (new_chain(cs, pid, chain, len) < 0)
 			return -ENOMEM;
 		v->index = cs->nchains - 1;
 	}
@@ -104,15 +108,15 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, s
 	return 0;
 }
 
-void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions,
+void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
 		   uint64_t ip, bool return_address, struct pfx_code_frame *frame)
 {
-	long ri = ip >= KERNEL_SPACE_START ? -1 : pfx_regions_find(regions, ip);
+	long ri = ip >= KERNEL_SPACE_START ? -1 : pfx_regions_find_in(regions, pid, ip);
 	const struct pfx_region *r = ri >= 0 ? pfx_regions_get(regions, (size_t)ri) : NULL;
 	/* A return address may be the first byte after its function. */
 	uint64_t at = return_address && ip ? ip - 1 : ip;
 
-	*frame = (struct pfx_code_frame){ .ip = ip, .region = r };
+	*frame = (struct pfx_code_frame){ .ip = ip, .pid = pid, .region = r };
 	if (r && r->path[0] == '/' &&
 	    pfx_symbols_lookup(cs->syms, r->path, at - r->start + r->pgoff, &frame->function,
 			       &frame->function_offset) == 0)
@@ -204,7 +208,7 @@ static int count_functions(struct pfx_code_sites *cs, struct pfx_regions *region
 		bool is_new;
 
 		if (i >= named)
-			pfx_code_name(cs, regions, f.ip, false, &f);
+			pfx_code_name(cs, regions, f.pid, f.ip, false, &f);
 		v = pfx_u64map_upsert(&by_key, function_key(&f), &is_new);
 		if (!v) {
 			pfx_u64map_free(&by_key);
@@ -229,7 +233,7 @@ int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions
 	if (nshown > n)
 		nshown = n;
 	for (size_t i = 0; i < nshown; i++)
-		pfx_code_name(cs, regions, ips[i].code.ip, false, &ips[i].code);
+		pfx_code_name(cs, regions, ips[i].code.pid, ips[i].code.ip, false, &ips[i].code);
 	if (count_functions(cs, regions, ips, n, nshown) < 0)
 		return -ENOMEM;
 	cs->nfunctions_shown = cs->nfunctions < top ? cs->nfunctions : top;
@@ -238,7 +242,7 @@ int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions
 	cs->nchains_shown = cs->nchains < top ? cs->nchains : top;
 	for (size_t i = 0; i < cs->nchains_shown; i++)
 		for (size_t j = 0; j < cs->chains[i].nframes; j++)
-			pfx_code_name(cs, regions, cs->chains[i].frames[j].ip, j > 0,
+			pfx_code_name(cs, regions, cs->chains[i].pid, cs->chains[i].frames[j].ip, j > 0,
 				      &cs->chains[i].frames[j]);
 	return 0;
 }

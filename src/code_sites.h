@@ -21,6 +21,7 @@
  * (no symbol), "[kernel]", "[vdso]+0x9b0" or "?" (no mapping). */
 struct pfx_code_frame {
 	uint64_t ip;
+	uint32_t pid;		/* whose code, in a timeline per address space (else 0) */
 	const char *function;	/* NULL when unnamed */
 	uint64_t function_offset;
 	const struct pfx_region *region;	/* NULL: kernel or unknown */
@@ -39,6 +40,7 @@ struct pfx_function_row {
 };
 
 struct pfx_chain_row {
+	uint32_t pid;			/* per address space: whose chain (else 0) */
 	uint64_t faults, major;
 	uint64_t latency_ns[2];		/* summed fault latency of its minor [0] and major [1] faults */
 	size_t nframes;			/* innermost (the faulting ip) first */
@@ -60,20 +62,22 @@ int pfx_code_sites_init(struct pfx_code_sites *cs);
 void pfx_code_sites_free(struct pfx_code_sites *cs);
 
 /* Count one fault's call chain (innermost first) and its latency (0 when
- * not measured).  0 or -ENOMEM. */
-int pfx_code_sites_add_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t len,
-			     bool major, uint64_t latency_ns);
+ * not measured); pid: the process, when the regions are per address
+ * space (its chains are its own), else 0.  0 or -ENOMEM. */
+int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain,
+			     size_t len, bool major, uint64_t latency_ns);
 
 /* After the pass: name the top chains' frames and the first nshown of
- * ips (every faulting ip, most faults first, only code.ip set), and count
+ * ips (every faulting ip, most faults first, only code.ip and code.pid set), and count
  * faults per function over all n of them.  top: chain and function rows
  * to keep.  0 or -ENOMEM. */
 int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions,
 			  struct pfx_ip_row *ips, size_t n, size_t nshown, unsigned top);
 
-/* Name one code address; return_address: a caller's frame (the call is
- * the instruction before it, which may end the function). */
-void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions,
+/* Name one code address of process pid (regions per address space; else
+ * any pid); return_address: a caller's frame (the call is the instruction
+ * before it, which may end the function). */
+void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
 		   uint64_t ip, bool return_address, struct pfx_code_frame *frame);
 
 /* Print a named frame into buf ("touch_pages+0x18 (pfx-load)"). */

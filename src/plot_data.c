@@ -69,6 +69,7 @@ static int read_record(const char *path, const struct record_pass *pass,
 			notes->lost += item.lost.samples + item.lost.records;
 			break;
 		case PFX_REC_THREAD:
+		case PFX_REC_CGROUP:
 			break;
 		}
 	}

@@ -68,6 +68,15 @@ struct pfx_thread {
 	const char *comm;	/* valid until the next pfx_rec_next() */
 };
 
+/* The cgroup a process is in (host-wide recordings, format version 3):
+ * its cgroup2 path, else its v1 memory path, as 'pfx top' shows it; ""
+ * when it could not be read. */
+struct pfx_proc_cgroup {
+	uint64_t time_ns;
+	uint32_t pid;
+	const char *path;	/* valid until the next pfx_rec_next() */
+};
+
 /* Records or samples the kernel dropped (PERF_RECORD_LOST,
  * PERF_RECORD_LOST_SAMPLES, tracefs missed events). */
 struct pfx_lost {
@@ -81,6 +90,7 @@ enum pfx_rec_item_type {
 	PFX_REC_MAPPING,
 	PFX_REC_THREAD,
 	PFX_REC_LOST,
+	PFX_REC_CGROUP,		/* version 3 */
 };
 
 struct pfx_rec_item {
@@ -90,6 +100,7 @@ struct pfx_rec_item {
 		struct pfx_mapping mapping;
 		struct pfx_thread thread;
 		struct pfx_lost lost;
+		struct pfx_proc_cgroup cgroup;
 	};
 };
 
@@ -98,6 +109,10 @@ enum pfx_rec_flags {
 	PFX_REC_HAS_ERROR_CODE = 1 << 0,	/* access bits recorded */
 	PFX_REC_HAS_LATENCY = 1 << 1,
 	PFX_REC_HAS_CALLCHAIN = 1 << 2,
+	/* Every task of the host, or of cgroups (record -a/-G): many
+	 * processes, each with its own mappings (fault and mapping pids tell
+	 * address spaces apart), and cgroup items.  Written as version 3. */
+	PFX_REC_HOST_WIDE = 1 << 3,
 };
 
 struct pfx_rec_header {

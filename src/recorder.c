@@ -2,6 +2,7 @@
 #include "config.h"
 #include "recorder.h"
 #include "fault_code.h"
+#include "hostscope.h"
 #include "maps.h"
 #include "procstat.h"
 #include "target.h"
@@ -35,8 +36,9 @@ struct proc_comm {
 /* A mapping as pfx last knew it, to store only what changed. */
 struct known_map {
 	uint64_t start, end, pgoff;
-	uint32_t flags;
+	uint32_t flags, prot;
 	char *path;
+	bool unwritten;		/* host-wide: known, not in the file until a fault hits it */
 };
 
 /* One process's mappings as pfx last knew them (its /proc snapshot and
@@ -52,6 +54,10 @@ struct pid_maps {
 	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
 	unsigned reads;
 	bool gone;		/* /proc has it no more: nothing to re-read */
+	/* host-wide recordings */
+	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
+	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
+	bool described;		/* its cgroup (and main thread) items are written */
 };
 
 /* /proc/PID/maps is read again at most this often per process ... */
@@ -77,6 +83,11 @@ struct pfx_recorder {
 	size_t ncomms;
 	struct pfx_recorder_stats stats;
 	int err;
+	/* host-wide (PFX_REC_HOST_WIDE): see "host-wide recordings" below */
+	bool host;
+	struct pfx_u64map seen_tasks;	/* (pid << 32 | tid) -> a thread item is written */
+	char **cgroup_names;
+	size_t ncgroup_names;
 };
 
 static uint64_t rel_time(const struct pfx_recorder *r, uint64_t t)
@@ -102,14 +113,18 @@ int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 	r->t0 = t0;
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
+	r->host = header->flags & PFX_REC_HOST_WIDE;
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
 	if (!err)
 		err = pfx_u64map_init(&r->space_index, sizeof(uint64_t));
+	if (!err)
+		err = pfx_u64map_init(&r->seen_tasks, sizeof(uint8_t));
 	if (!err)
 		err = pfx_rec_writer_open(&r->w, path, header, named);
 	if (err < 0) {
 		pfx_u64map_free(&r->pending);
 		pfx_u64map_free(&r->space_index);
+		pfx_u64map_free(&r->seen_tasks);
 		free(r);
 		return err;
 	}
@@ -251,13 +266,14 @@ static bool covered(const struct pid_maps *s, uint64_t addr)
 	return i > 0 && s->v[i - 1].end > addr;
 }
 
-static bool known_exactly(const struct pid_maps *s, const struct pfx_map_entry *e)
+/* The known mapping that is exactly e, or NULL. */
+static const struct known_map *known_exactly(const struct pid_maps *s, const struct pfx_map_entry *e)
 {
 	size_t i = first_at_or_after(s, e->start);
 	const struct known_map *k = i < s->n ? &s->v[i] : NULL;
 
 	return k && k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
-	       k->flags == e->flags && strcmp(k->path, e->path) == 0;
+	       k->flags == e->flags && strcmp(k->path, e->path) == 0 ? k : NULL;
 }
 
 static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
@@ -280,10 +296,10 @@ static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
 /* Add a mapping to s; what it covers of older ones is gone (an older one
  * around it keeps its head and its tail).  0 or -ENOMEM. */
 static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64_t pgoff, uint32_t flags,
-			const char *path)
+			uint32_t prot, const char *path)
 {
 	size_t i = first_at_or_after(s, start), j;
-	struct known_map k = { start, end, pgoff, flags, strdup(path) }, tail = { 0 };
+	struct known_map k = { start, end, pgoff, flags, prot, strdup(path), false }, tail = { 0 };
 	const struct known_map *last = NULL;
 	int err;
 
@@ -296,7 +312,7 @@ static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64
 		last = &s->v[i - 1];
 	if (last && last->end > end) {
 		tail = (struct known_map){ end, last->end, last->pgoff + (end - last->start), last->flags,
-					   strdup(last->path) };
+					   last->prot, strdup(last->path), last->unwritten };
 		if (!tail.path) {
 			free(k.path);
 			return -ENOMEM;
@@ -356,6 +372,9 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 	return err;
 }
 
+static int host_fault(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t addr, uint64_t time);
+static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
+
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_FAULT };
@@ -369,7 +388,8 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	f->kind = ev->major ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
 	f->callchain = ev->callchain;
 	f->callchain_len = ev->callchain_len;
-	if (check_mapped(r, ev->pid, ev->addr, f->time_ns) == -ENOMEM)
+	if ((r->host ? host_fault(r, ev->pid, ev->tid, ev->addr, f->time_ns)
+		     : check_mapped(r, ev->pid, ev->addr, f->time_ns)) == -ENOMEM)
 		return -ENOMEM;
 	if (r->latency) {
 		struct pending_entry *p = pending_slot(r, ev->tid);
@@ -473,7 +493,7 @@ static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event 
 		flags = k->flags;
 		snprintf(path, sizeof(path), "%s", k->path);
 	}
-	if (known_insert(s, ret, ret + p->mr_new_len, pgoff, flags, path) < 0)
+	if (known_insert(s, ret, ret + p->mr_new_len, pgoff, flags, prot, path) < 0)
 		return -ENOMEM;
 	r->stats.remaps++;
 	return write_mapping(r, rel_time(r, ev->time), ev->pid, ret, ret + p->mr_new_len, pgoff, prot, flags,
@@ -484,6 +504,9 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 {
 	struct pfx_recorder *r = ctx;
 
+	if (r->host && (ev->type == PFX_SAMPLE_FORK || ev->type == PFX_SAMPLE_COMM ||
+			ev->type == PFX_SAMPLE_EXIT) && host_task_event(r, ev) < 0)
+		return -ENOMEM;
 	switch (ev->type) {
 	case PFX_SAMPLE_FAULT:
 		return on_fault(r, ev);
@@ -493,7 +516,8 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	case PFX_SAMPLE_MMAP: {
 		struct pid_maps *s = space_of(r, ev->pid);
 
-		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->name) < 0)
+		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
+				      ev->name) < 0)
 			return -ENOMEM;
 		return write_mapping(r, rel_time(r, ev->time), ev->pid, ev->addr, ev->addr + ev->len,
 				     ev->pgoff, ev->prot, ev->flags, ev->name);
@@ -535,25 +559,40 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 	struct pfx_map_entry *maps;
 	struct pid_maps *s;
 	size_t n;
+	bool *written = NULL;
 	int err = pfx_maps_read(pid, &maps, &n);
 
 	if (err < 0)
 		return err;
 	s = space_of(r, (uint32_t)pid);
+	/* Host-wide, a mapping is written when a fault first hits it
+	 * (host_check_mapped): remember which are in the file already. */
+	if (s && r->host && !(written = calloc(n ? n : 1, sizeof(*written))))
+		s = NULL;
 	if (!s) {
 		free(maps);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n && !err; i++)
-		if (!known_exactly(s, &maps[i]))
+	for (size_t i = 0; i < n && !err; i++) {
+		const struct known_map *k = known_exactly(s, &maps[i]);
+
+		if (written)
+			written[i] = k && !k->unwritten;
+		else if (!k)
 			err = write_mapping(r, time, (uint32_t)pid, maps[i].start, maps[i].end,
 					    maps[i].pgoff, maps[i].prot, maps[i].flags, maps[i].path);
+	}
 	/* Write first, then forget: write_mapping looks nothing up in s. */
 	s = space_of(r, (uint32_t)pid);
 	if (s)
 		known_clear(s);
 	for (size_t i = 0; s && i < n && !err; i++)
-		err = known_insert(s, maps[i].start, maps[i].end, maps[i].pgoff, maps[i].flags, maps[i].path);
+		err = known_insert(s, maps[i].start, maps[i].end, maps[i].pgoff, maps[i].flags,
+				   maps[i].prot, maps[i].path);
+	/* /proc's mappings are sorted and apart: s->v[i] is maps[i]. */
+	for (size_t i = 0; written && !err && i < n && i < s->n; i++)
+		s->v[i].unwritten = !written[i];
+	free(written);
 	free(maps);
 	return err;
 }
@@ -580,6 +619,196 @@ int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
 	}
 	free(tids);
 	return err;
+}
+
+/* --- host-wide recordings (record -a/-G: PFX_REC_HOST_WIDE) ---
+ *
+ * Every process of the host, most of them running before the recording
+ * began and never announced by an MMAP2 record.  Each keeps its own
+ * mappings (struct pid_maps), learned at its first fault: from its parent
+ * when the recording saw the fork (a child starts with its parent's
+ * memory), else from /proc/PID/maps; an execve() (a COMM record marked
+ * exec) forgets them, the new image's MMAP2 records follow.  Only the
+ * mappings faults hit are written, when the first fault hits them, so a
+ * file does not hold the whole host's maps.  At a process's first fault
+ * pfx also writes its cgroup and its main thread's comm (from /proc, or
+ * its parent's when it is gone), and a thread item for each thread not
+ * announced by a COMM or FORK record. */
+
+/* Note that a thread item for (pid, tid) is in the file; true if it was not. */
+static bool mark_seen(struct pfx_recorder *r, uint32_t pid, uint32_t tid)
+{
+	bool is_new = false;
+
+	return pfx_u64map_upsert(&r->seen_tasks, (uint64_t)pid << 32 | tid, &is_new) && is_new;
+}
+
+/* Index + 1 of name in the recorder's cgroup names (added if new), 0 on ENOMEM. */
+static uint32_t intern_cgroup(struct pfx_recorder *r, const char *name)
+{
+	char **grown;
+
+	for (size_t i = 0; i < r->ncgroup_names; i++)
+		if (strcmp(r->cgroup_names[i], name) == 0)
+			return (uint32_t)i + 1;
+	grown = realloc(r->cgroup_names, (r->ncgroup_names + 1) * sizeof(*grown));
+	if (!grown)
+		return 0;
+	r->cgroup_names = grown;
+	grown[r->ncgroup_names] = strdup(name);
+	return grown[r->ncgroup_names] ? (uint32_t)++r->ncgroup_names : 0;
+}
+
+/* pid's cgroup: from /proc, else (gone) its parent's. */
+static uint32_t cgroup_of(struct pfx_recorder *r, uint32_t pid, bool try_parent)
+{
+	char name[PFX_CGROUP_NAME_MAX];
+	struct pid_maps *s;
+	uint32_t ppid;
+
+	if (pfx_cgroup_of_pid((pid_t)pid, name, sizeof(name)) == 0)
+		return intern_cgroup(r, name);
+	s = space_of(r, pid);
+	ppid = s ? s->ppid : 0;
+	if (!try_parent || !ppid || !(s = space_of(r, ppid)))
+		return 0;
+	return s->cgroup ? s->cgroup : cgroup_of(r, ppid, false);
+}
+
+static int write_cgroup(struct pfx_recorder *r, uint32_t pid, uint64_t time)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_CGROUP };
+	uint32_t index = cgroup_of(r, pid, true);
+	struct pid_maps *s = space_of(r, pid);
+
+	if (s)
+		s->cgroup = index;
+	item.cgroup = (struct pfx_proc_cgroup){ .time_ns = time, .pid = pid,
+		.path = index ? r->cgroup_names[index - 1] : "" };
+	return put(r, &item);
+}
+
+/* The thread items and the cgroup of a task seen faulting for the first time. */
+static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t time)
+{
+	struct pid_maps *s = space_of(r, pid);
+	char comm[64];
+	int err = 0;
+
+	if (!s)
+		return -ENOMEM;
+	if (!s->described) {
+		s->described = true;
+		err = write_cgroup(r, pid, time);
+		if (!err && mark_seen(r, pid, pid)) {
+			if (pfx_proc_read_comm((pid_t)pid, 0, comm, sizeof(comm)) == 0)
+				remember_comm(r, pid, comm);
+			else
+				snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
+			err = write_thread(r, time, pid, pid, comm);
+		}
+	}
+	if (!err && tid != pid && mark_seen(r, pid, tid)) {
+		if (pfx_proc_read_comm((pid_t)pid, (pid_t)tid, comm, sizeof(comm)) < 0)
+			snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
+		err = write_thread(r, time, pid, tid, comm);
+	}
+	return err;
+}
+
+/* A child seen forking starts with what pfx knows of its parent's
+ * mappings, none of them in the file under its pid yet. */
+static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
+{
+	struct pid_maps *s = space_of(r, pid), *parent;
+	uint32_t ppid = s ? s->ppid : 0;
+
+	parent = ppid ? space_of(r, ppid) : NULL;
+	s = space_of(r, pid);	/* the parent's lookup may have moved it */
+	if (!s || !parent)
+		return s ? 0 : -ENOMEM;
+	for (size_t i = 0; i < parent->n; i++) {
+		struct known_map k = parent->v[i];
+
+		k.path = strdup(k.path);
+		k.unwritten = true;
+		if (!k.path || known_put(s, s->n, &k) < 0) {
+			free(k.path);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int host_fault(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t addr, uint64_t time)
+{
+	struct pid_maps *s;
+	struct known_map k;
+	int err = host_note_task(r, pid, tid, time);
+
+	if (err)
+		return err;
+	s = space_of(r, pid);
+	if (!s)
+		return -ENOMEM;
+	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, pid)))
+		return err;
+	err = check_mapped(r, pid, addr, time);
+	s = space_of(r, pid);
+	if (err || !s || !covered(s, addr))
+		return err;
+	/* The mapping the fault is in goes into the file before the fault. */
+	k = s->v[first_at_or_after(s, addr + 1) - 1];
+	if (!k.unwritten)
+		return 0;
+	s->v[first_at_or_after(s, addr + 1) - 1].unwritten = false;
+	return write_mapping(r, time, pid, k.start, k.end, k.pgoff, k.prot, k.flags, k.path);
+}
+
+/* FORK, COMM and EXIT of any task of the host. */
+static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pid_maps *s;
+	char comm[64];
+
+	if (ev->type == PFX_SAMPLE_FORK) {
+		mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
+		/* The item names the child after its parent: know the parent's name. */
+		if (!comm_of(r, ev->ppid)[0] && pfx_proc_read_comm((pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
+			remember_comm(r, ev->ppid, comm);
+		if (ev->pid != ev->tid)
+			return 0;	/* a thread: the process's mappings */
+		s = space_of(r, ev->pid);
+		if (!s)
+			return -ENOMEM;
+		known_clear(s);		/* a pid used again */
+		s->ppid = ev->ppid;
+		s->gone = s->described = false;
+		s->reads = 0;
+		s->cgroup = 0;
+		return 0;
+	}
+	if (ev->type == PFX_SAMPLE_COMM) {
+		mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
+		/* execve(): a new address space, announced by the MMAP2 records that follow. */
+		if (ev->exec && ev->pid == ev->tid && (s = space_of(r, ev->pid)))
+			known_clear(s);
+		return 0;
+	}
+	/* EXIT of a process: /proc will not have it any more. */
+	if (ev->pid == ev->tid && (s = space_of(r, ev->pid))) {
+		known_clear(s);
+		s->gone = true;
+	}
+	return 0;
+}
+
+static void free_host(struct pfx_recorder *r)
+{
+	for (size_t i = 0; i < r->ncgroup_names; i++)
+		free(r->cgroup_names[i]);
+	free(r->cgroup_names);
+	pfx_u64map_free(&r->seen_tasks);
 }
 
 const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r)
@@ -640,6 +869,7 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 		err = pfx_rec_writer_close(r->w, &t);
 	pfx_u64map_free(&r->pending);
 	free_spaces(r);
+	free_host(r);
 	free(r);
 	return err;
 }
@@ -651,5 +881,6 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 	pfx_rec_writer_abort(r->w);
 	pfx_u64map_free(&r->pending);
 	free_spaces(r);
+	free_host(r);
 	free(r);
 }

@@ -31,6 +31,11 @@ void pfx_regions_free(struct pfx_regions *rs)
 	free(rs);
 }
 
+void pfx_regions_per_space(struct pfx_regions *rs)
+{
+	rs->per_space = true;
+}
+
 size_t pfx_regions_count(const struct pfx_regions *rs)
 {
 	return rs->nregions;
@@ -61,13 +66,13 @@ static uint64_t next_prio(struct pfx_regions *rs)
 	return rs->rng * 0x2545f4914f6cdd1dull;
 }
 
-static struct pfx_regions_node *node_new(struct pfx_regions *rs, uint64_t start, uint64_t end,
-					 long region)
+static struct pfx_regions_node *node_new(struct pfx_regions *rs, uint32_t space, uint64_t start,
+					 uint64_t end, long region)
 {
 	struct pfx_regions_node *n = malloc(sizeof(*n));
 
 	if (n) {
-		n->span = (struct pfx_regions_span){ start, end, region };
+		n->span = (struct pfx_regions_span){ start, end, region, space };
 		n->prio = next_prio(rs);
 		n->left = n->right = NULL;
 	}
@@ -85,12 +90,19 @@ static void tree_free(struct pfx_regions_node *t)
 	}
 }
 
+/* Does span a start before (space, start)?  Spans are ordered by space
+ * first (always 0 unless per space), then by start. */
+static inline bool before_key(const struct pfx_regions_span *a, uint32_t space, uint64_t start)
+{
+	return a->space < space || (a->space == space && a->start < start);
+}
+
 /* Split t into spans starting before key (*l) and the rest (*r). */
-static void split(struct pfx_regions_node *t, uint64_t key, struct pfx_regions_node **l,
+static void split(struct pfx_regions_node *t, uint32_t space, uint64_t key, struct pfx_regions_node **l,
 		  struct pfx_regions_node **r)
 {
 	while (t) {
-		if (t->span.start < key) {
+		if (before_key(&t->span, space, key)) {
 			*l = t;
 			l = &t->right;
 			t = t->right;
@@ -130,19 +142,19 @@ static struct pfx_regions_node *last_node(struct pfx_regions_node *t)
 	return t;
 }
 
-long pfx_regions_find_slow(struct pfx_regions *rs, uint64_t addr)
+long pfx_regions_find_slow(struct pfx_regions *rs, uint32_t space, uint64_t addr)
 {
 	const struct pfx_regions_node *t = rs->root, *best = NULL;
 
 	while (t) {
-		if (t->span.start <= addr) {
+		if (before_key(&t->span, space, addr) || (t->span.space == space && t->span.start == addr)) {
 			best = t;
 			t = t->right;
 		} else {
 			t = t->left;
 		}
 	}
-	if (!best || addr >= best->span.end)
+	if (!best || best->span.space != space || addr >= best->span.end)
 		return -1;
 	rs->last = best->span;
 	return rs->last.region;
@@ -198,6 +210,7 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	r->last_time_ns = m->time_ns;
 	r->prot = m->prot;
 	r->flags = m->flags;
+	r->pid = m->pid;
 	r->kind = pfx_map_classify(r->path, m->flags);
 	return (long)rs->nregions++;
 }
@@ -205,17 +218,19 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 {
 	struct pfx_regions_node *l, *mid, *r, *before, *tail = NULL, *n;
+	uint32_t space = rs->per_space ? m->pid : 0;
 	long region = -1;
 
 	if (m->end <= m->start)
 		return 0;
 	/* l: spans starting before the mapping (its last may reach into it);
 	 * mid: spans starting inside it (all covered, the last may reach
-	 * past its end); r: spans starting at or after its end. */
-	split(rs->root, m->start, &l, &mid);
-	split(mid, m->end, &mid, &r);
+	 * past its end); r: spans starting at or after its end.  All in
+	 * the mapping's space but l's and r's far ends. */
+	split(rs->root, space, m->start, &l, &mid);
+	split(mid, space, m->end, &mid, &r);
 	before = last_node(l);
-	if (before && before->span.end <= m->start)
+	if (before && (before->span.space != space || before->span.end <= m->start))
 		before = NULL;
 	if (before && continues(rs, m, before->span.region))
 		region = before->span.region;
@@ -234,7 +249,7 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	} else {
 		region = new_region(rs, m);
 	}
-	n = region < 0 ? NULL : node_new(rs, m->start, m->end, region);
+	n = region < 0 ? NULL : node_new(rs, space, m->start, m->end, region);
 	/* What is left of an overlapped span past the mapping's end: of the
 	 * span before it (a mapping inside an older one) or of mid's last. */
 	{
@@ -245,7 +260,7 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 			past = &over->span;
 		else if (before && before->span.end > m->end)
 			past = &before->span;
-		if (n && past && !(tail = node_new(rs, m->end, past->end, past->region)))
+		if (n && past && !(tail = node_new(rs, space, m->end, past->end, past->region)))
 			n = NULL;
 	}
 	if (!n) {
@@ -257,6 +272,6 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 		before->span.end = m->start;	/* its part before the mapping stays */
 	tree_free(mid);
 	rs->root = merge(merge(l, n), merge(tail, r));
-	rs->last = (struct pfx_regions_span){ 0, 0, -1 };
+	rs->last = (struct pfx_regions_span){ 0, 0, -1, 0 };
 	return 0;
 }

@@ -23,6 +23,8 @@ struct page_value {
 
 struct ip_value {
 	uint64_t faults, major;
+	uint64_t ip;		/* host-wide files: the key is a hash of (pid, ip) */
+	uint32_t pid;
 };
 
 struct thread_value {
@@ -167,9 +169,21 @@ static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid
 	return *slot ? &rep->unknown[*slot - 1] : NULL;
 }
 
+/* The ip_map key: the ip; host-wide, an ip of each process (a hash of
+ * both: two pairs with one hash are counted as one, at 2^-64). */
+static uint64_t ip_key(const struct pfx_report *rep, uint32_t pid, uint64_t ip)
+{
+	uint64_t h;
+
+	if (!rep->regions->per_space)
+		return ip;
+	h = (ip ^ ((uint64_t)pid * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+	return h == UINT64_MAX ? 0 : h;
+}
+
 static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 {
-	long ri = pfx_regions_find(rep->regions, f->addr);
+	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
 	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
 	struct pfx_unknown_space *us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
 	struct pfx_region_stats *rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
@@ -219,16 +233,19 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		ts->first_ns = f->time_ns;
 	ts->last_ns = f->time_ns;
 
-	iv = pfx_u64map_upsert(&rep->ip_map, f->ip, &is_new);
+	iv = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
 	if (!iv)
 		return -ENOMEM;
 	iv->faults++;
 	iv->major += major;
+	iv->ip = f->ip;
+	iv->pid = rep->regions->per_space ? f->pid : 0;
 	if (f->callchain_len && rep->code_named &&
-	    pfx_code_sites_add_chain(&rep->code, f->callchain, f->callchain_len, major, f->latency_ns) < 0)
+	    pfx_code_sites_add_chain(&rep->code, iv->pid, f->callchain, f->callchain_len, major,
+				     f->latency_ns) < 0)
 		return -ENOMEM;
 	if (!f->callchain_len && rep->every_chain &&
-	    pfx_code_sites_add_chain(&rep->code, &f->ip, 1, major, f->latency_ns) < 0)
+	    pfx_code_sites_add_chain(&rep->code, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
 		return -ENOMEM;
 
 	if (f->latency_ns) {
@@ -287,6 +304,8 @@ static int on_item(struct pfx_report *rep, const struct pfx_rec_item *it)
 		rep->lost_records += it->lost.records;
 		rep->lost_samples += it->lost.samples;
 		return 0;
+	case PFX_REC_CGROUP:
+		return pfx_report_procs_cgroup(&rep->procs, &it->cgroup);
 	}
 	return 0;
 }
@@ -356,10 +375,10 @@ static int build_rows(struct pfx_report *rep)
 	return 0;
 }
 
-/* The region an address falls in at the end of the recording. */
-static const struct pfx_region *region_of(struct pfx_report *rep, uint64_t addr)
+/* The region an address (of pid) falls in at the end of the recording. */
+static const struct pfx_region *region_of(struct pfx_report *rep, uint32_t pid, uint64_t addr)
 {
-	long ri = pfx_regions_find(rep->regions, addr);
+	long ri = pfx_regions_find_in(rep->regions, pid, addr);
 
 	return ri >= 0 ? pfx_regions_get(rep->regions, (size_t)ri) : NULL;
 }
@@ -395,7 +414,7 @@ static int build_top_pages(struct pfx_report *rep, unsigned top)
 	}
 	rep->npages = n;
 	for (size_t j = 0; j < n; j++)
-		rep->pages[j].region = region_of(rep, rep->pages[j].addr);
+		rep->pages[j].region = region_of(rep, rep->pages[j].pid, rep->pages[j].addr);
 	return 0;
 }
 
@@ -431,7 +450,7 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 	while (pfx_u64map_next(&rep->ip_map, &i, &key, &value)) {
 		const struct ip_value *iv = value;
 
-		rep->ips[n++] = (struct pfx_ip_row){ { .ip = key }, iv->faults, iv->major };
+		rep->ips[n++] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid }, iv->faults, iv->major };
 	}
 	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
 	rep->nips = n < top ? n : top;
@@ -439,7 +458,7 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 		return pfx_code_sites_finish(&rep->code, rep->regions, rep->ips, n, rep->nips,
 					     rep->every_chain ? UINT_MAX : top);
 	for (size_t j = 0; j < rep->nips; j++)
-		rep->ips[j].code.region = region_of(rep, rep->ips[j].code.ip);
+		rep->ips[j].code.region = region_of(rep, rep->ips[j].code.pid, rep->ips[j].code.ip);
 	return 0;
 }
 
@@ -471,7 +490,9 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 	rep->header = *pfx_rec_reader_header(r);
 	rep->page_shift = (uint32_t)__builtin_ctz(rep->header.page_size);
 	rep->heat_col_ns = HEAT_COL_NS_INITIAL;
-	if (pfx_regions_new(&rep->regions) < 0 ||
+	if (pfx_regions_new(&rep->regions) == 0 && (rep->header.flags & PFX_REC_HOST_WIDE))
+		pfx_regions_per_space(rep->regions);
+	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
 	    pfx_u64map_init(&rep->ip_map, sizeof(struct ip_value)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
@@ -509,7 +530,8 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return err;
 	}
-	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0 || build_top_ips(rep, top) < 0) {
+	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0 || build_top_ips(rep, top) < 0 ||
+	    pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads) < 0) {
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
@@ -550,6 +572,7 @@ void pfx_report_free(struct pfx_report *rep)
 	free(rep->threads);
 	free(rep->pages);
 	free(rep->ips);
+	pfx_report_procs_free(&rep->procs);
 	if (rep->code_named)
 		pfx_code_sites_free(&rep->code);
 	free(rep);

@@ -29,6 +29,7 @@
 #include "pattern.h"
 #include "recfile.h"
 #include "regions.h"
+#include "report_procs.h"
 #include "u64map.h"
 
 #define PFX_LAT_BUCKETS 40	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0-1 */
@@ -128,6 +129,7 @@ struct pfx_report {
 	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */
 	size_t nips;
 	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
+	struct pfx_report_procs procs;	/* processes and cgroups (report_procs.h) */
 	bool code_named;
 	bool every_chain;		/* opts.every_chain */
 

@@ -13,7 +13,8 @@
 
 int pfx_report_view_parse(const char *name, enum pfx_report_view *out)
 {
-	static const char *const names[] = { "region", "thread", "page", "ip", "function", "caller" };
+	static const char *const names[] = { "region", "thread", "page", "ip", "function", "caller",
+					     "process", "cgroup" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(name, names[i]) == 0) {
@@ -116,17 +117,27 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 	fputc('\n', fp);
 }
 
+/* Host-wide files: every region is some process's; the PID column says whose. */
+static bool per_process(const struct pfx_report *rep)
+{
+	return rep->header.flags & PFX_REC_HOST_WIDE;
+}
+
 static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 {
 	unsigned n = limit(rep->nrows, top);
 	char lat[32], path[96];
 
 	fprintf(fp, "Regions by faults (%u of %zu with faults):\n", n, rep->nrows);
+	if (per_process(rep))
+		fprintf(fp, "%8s ", "PID");
 	fprintf(fp, "%-14s %-14s %-7s %9s %7s %9s %8s %-10s %8s  %s\n", "START", "END", "KIND",
 		"MINOR", "MAJOR", "PAGES", "REFAULTS", "PATTERN", "LAT-AVG", "PATH");
 	for (unsigned i = 0; i < n; i++) {
 		const struct pfx_region_row *row = &rep->rows[i];
 
+		if (per_process(rep))
+			fprintf(fp, "%8u ", row->region ? row->region->pid : row->pid);
 		fprintf(fp, "%-14" PRIx64 " %-14" PRIx64 " %-7s %9" PRIu64 " %7" PRIu64 " %9" PRIu64
 			" %8" PRIu64 " %-10s %8s  %s\n", row->start, row->end, kind_of(row),
 			row->s->c.minor, row->s->c.major, row->s->pages, row->s->refaults,
@@ -317,6 +328,8 @@ static void print_text(FILE *fp, const struct pfx_report *rep, const char *file,
 		text_regions(fp, rep, top);
 		text_types(fp, rep);
 		text_latency(fp, rep);
+		if (per_process(rep))
+			pfx_report_procs_text(fp, &rep->procs, rep->all.faults, top);
 		text_threads(fp, rep, top);
 		text_heat(fp, rep);
 		break;
@@ -334,6 +347,12 @@ static void print_text(FILE *fp, const struct pfx_report *rep, const char *file,
 		break;
 	case PFX_VIEW_CALLER:
 		text_callers(fp, rep);
+		break;
+	case PFX_VIEW_PROCESS:
+		pfx_report_procs_text(fp, &rep->procs, rep->all.faults, top);
+		break;
+	case PFX_VIEW_CGROUP:
+		pfx_report_cgroups_text(fp, &rep->procs, rep->all.faults, top);
 		break;
 	}
 }
@@ -360,8 +379,8 @@ static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 			"\", \"kind\": \"%s\", \"path\": ", i ? "," : "", row->start, row->end,
 			kind_of(row));
 		pfx_json_string(fp, path_of(row->region));
-		if (!row->region)
-			fprintf(fp, ", \"pid\": %u", row->pid);
+		if (!row->region || per_process(rep))
+			fprintf(fp, ", \"pid\": %u", row->region ? row->region->pid : row->pid);
 		fprintf(fp, ", ");
 		json_counts(fp, &row->s->c);
 		fprintf(fp, ", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64
@@ -584,6 +603,7 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 		c->read + c->write + c->exec, c->read, c->write, c->exec, c->prot);
 	json_regions(fp, rep, top);
 	json_threads(fp, rep, top);
+	pfx_report_procs_json(fp, &rep->procs, rep->all.faults, top);
 	json_pages_ips(fp, rep);
 	json_functions(fp, rep);
 	json_callers(fp, rep);

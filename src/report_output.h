@@ -15,9 +15,12 @@ enum pfx_report_view {
 	PFX_VIEW_IP,
 	PFX_VIEW_FUNCTION,
 	PFX_VIEW_CALLER,
+	PFX_VIEW_PROCESS,	/* report_procs.h */
+	PFX_VIEW_CGROUP,
 };
 
-/* "region", "thread", "page", "ip", "function", "caller".  0 or -EINVAL. */
+/* "region", "thread", "page", "ip", "function", "caller", "process",
+ * "cgroup".  0 or -EINVAL. */
 int pfx_report_view_parse(const char *name, enum pfx_report_view *out);
 
 /* Text: a summary, then the chosen view (the region view also shows fault

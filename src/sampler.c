@@ -50,6 +50,7 @@ struct pfx_sampler {
 	char events[256];
 	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
 	struct pfx_unwind *unwind;	/* dwarf_stack: the unwinder */
+	unsigned long open_flags;	/* PERF_FLAG_PID_CGROUP for cgroups */
 };
 
 static int cmp_id(const void *a, const void *b)
@@ -83,7 +84,7 @@ static void base_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
 	memset(a, 0, sizeof(*a));
 	a->sample_period = 1;
 	a->sample_id_all = 1;
-	a->inherit = 1;
+	a->inherit = !s->opts.host_wide;	/* a CPU-wide event sees every task already */
 	a->exclude_hv = 1;
 	a->use_clockid = 1;
 	a->clockid = CLOCK_MONOTONIC;
@@ -186,14 +187,14 @@ static int add_fd(struct pfx_sampler *s, int fd, enum ev_role role)
 static int open_one(struct pfx_sampler *s, struct perf_event_attr *a, pid_t pid, int cpu,
 		    enum ev_role role, int ring_fd)
 {
-	int fd = pfx_perf_open(a, pid, cpu, -1, 0);
+	int fd = pfx_perf_open(a, pid, cpu, -1, s->open_flags);
 	int err;
 
 	/* perf_event_paranoid 2 allows user-mode only: faults the kernel
 	 * takes on user memory (copy_to_user) are then not seen. */
 	if (fd == -EACCES && !a->exclude_kernel) {
 		a->exclude_kernel = 1;
-		fd = pfx_perf_open(a, pid, cpu, -1, 0);
+		fd = pfx_perf_open(a, pid, cpu, -1, s->open_flags);
 	}
 	if (fd < 0)
 		return fd;
@@ -203,15 +204,31 @@ static int open_one(struct pfx_sampler *s, struct perf_event_attr *a, pid_t pid,
 	return err;
 }
 
+/* What the events are opened on: the target's tasks, every task (-1) or
+ * cgroup fds.  *n of them. */
+static const pid_t *event_pids(const struct pfx_sampler *s, size_t *n)
+{
+	static const pid_t every_task = -1;
+
+	if (s->opts.host_wide) {
+		*n = s->opts.ncgroups ? s->opts.ncgroups : 1;
+		return s->opts.ncgroups ? s->opts.cgroup_fds : &every_task;
+	}
+	*n = s->opts.tids ? s->opts.ntids : 1;
+	return s->opts.tids ? s->opts.tids : &s->opts.pid;
+}
+
 static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size)
 {
-	const pid_t *tids = s->opts.tids ? s->opts.tids : &s->opts.pid;
-	size_t ntids = s->opts.tids ? s->opts.ntids : 1;
+	size_t ntids;
+	const pid_t *tids = event_pids(s, &ntids);
 	int cpu = s->cpus[ci], ring_fd = -1, err;
 	struct perf_event_attr a;
 
 	for (size_t t = 0; t < ntids; t++) {
-		err = fault_attr(s, PFX_EV_MINOR_FAULTS, ring_fd < 0, &a);
+		/* Side-band records (MMAP2, COMM, FORK) on one event per task
+		 * set; each cgroup's event sees only its own tasks' ones. */
+		err = fault_attr(s, PFX_EV_MINOR_FAULTS, ring_fd < 0 || s->opts.ncgroups, &a);
 		if (!err)
 			err = open_one(s, &a, tids[t], cpu, ROLE_MINOR, ring_fd);
 		if (err) {
@@ -277,7 +294,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 		     char *why, size_t why_size)
 {
 	struct pfx_sampler *s = calloc(1, sizeof(*s));
-	size_t ntids = opts->tids ? opts->ntids : 1, max_fds;
+	size_t ntids, max_fds;
 	char dummy[8];
 	int err;
 
@@ -289,6 +306,11 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	if (!s)
 		return -ENOMEM;
 	s->opts = *opts;
+	if (opts->host_wide) {
+		s->opts.enable_on_exec = false;
+		s->open_flags = opts->ncgroups ? PERF_FLAG_PID_CGROUP : 0;
+	}
+	event_pids(s, &ntids);
 	err = pfx_perf_online_cpus(&s->cpus, &s->ncpus);
 	if (err) {
 		snprintf(why, why_size, "reading the online CPUs");
@@ -323,7 +345,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 				s->ids[i].id = 0;
 	}
 	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_id);
-	s->need_enable = !opts->enable_on_exec;
+	s->need_enable = !s->opts.enable_on_exec;
 	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s%s",
 		 s->has_tracepoint ? ",exceptions:page_fault_user" : "",
 		 s->has_mremap ? ",syscalls:sys_enter_mremap,syscalls:sys_exit_mremap" : "");
@@ -625,6 +647,7 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		ev->pid = c->pid;
 		ev->tid = c->tid;
 		ev->name = c->comm;
+		ev->exec = (h->misc & PERF_RECORD_MISC_COMM_EXEC) != 0;
 		return true;
 	}
 	case PERF_RECORD_FORK:

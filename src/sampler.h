@@ -1,7 +1,9 @@
 /* sampler: the perf events 'pfx record' samples, and their rings.
  *
  * Per online CPU c, on the target (pid = the process, or each thread when
- * attaching; inherit=1 so new threads and children are followed):
+ * attaching; inherit=1 so new threads and children are followed; or, host
+ * wide, pid -1 for every task or a cgroup's fd with PERF_FLAG_PID_CGROUP,
+ * without inherit):
  *   minor-faults, major-faults   software events, sample_period 1,
  *       IDENTIFIER|IP|TID|TIME|ADDR (+CALLCHAIN, user only; or, for
  *       DWARF call chains, +REGS_USER|STACK_USER, unwound into the same
@@ -49,6 +51,12 @@ struct pfx_sampler_opts {
 				 * fault and unwound with unwind.h (0: frame pointers) */
 	bool tracepoint;	/* try exceptions:page_fault_user */
 	size_t ring_pages;	/* data pages per CPU ring, a power of two */
+	/* Host wide (record -a/-G): every task (no cgroup fds) or the tasks
+	 * of these cgroups (fds of their perf_event directories); pid, tids
+	 * and enable_on_exec are then unused. */
+	bool host_wide;
+	const int *cgroup_fds;
+	size_t ncgroups;
 };
 
 enum pfx_sample_type {
@@ -78,6 +86,7 @@ struct pfx_sample_event {
 	uint32_t prot, flags;	/* MMAP */
 	const char *name;	/* MMAP filename, COMM comm */
 	uint32_t ppid;		/* FORK: parent pid */
+	bool exec;		/* COMM: the comm changed at an execve() */
 	uint64_t lost;		/* LOST, LOST_SAMPLES */
 };
 

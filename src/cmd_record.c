@@ -27,6 +27,7 @@
 #define DEFAULT_RING_PAGES 256		/* 1 MiB per CPU with 4 KiB pages */
 #define DWARF_STACK 8192		/* user stack bytes per sample, as perf's default */
 #define DWARF_RING_PAGES 8192		/* 32 MiB per CPU: ~4000 samples of 8 KiB */
+#define HOST_RING_PAGES 1024		/* -a/-G: 4 MiB per CPU, for every task's bursts */
 #define POLL_MS 250			/* drain at least this often */
 #define POLL_MS_START 10		/* ... and during the first second, this often,
 					 * so mappings are seen while /proc still has
@@ -65,7 +66,8 @@ static void usage(FILE *fp)
 		"  -G, --cgroup CG[,CG...]  the tasks of these cgroups (and of their children)\n"
 		"      --duration S   stop after S seconds\n"
 		"      --max-size SIZE  stop when FILE reaches SIZE bytes (K, M, G suffixes)\n"
-		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d)\n"
+		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d;\n"
+		"                     %d with -a or -G)\n"
 		"  -g, --call-graph[=fp|dwarf]  also record user call chains: through frame\n"
 		"                     pointers (fp, default), or by unwinding a copy of the\n"
 		"                     stack with DWARF unwind tables (dwarf: through code\n"
@@ -74,7 +76,7 @@ static void usage(FILE *fp)
 		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
 		"                     no read/write/exec); cheaper\n"
 		"  -h, --help         this help\n"
-		"See pfx-record(1) and doc/record.md.\n", DEFAULT_RING_PAGES);
+		"See pfx-record(1) and doc/record.md.\n", DEFAULT_RING_PAGES, HOST_RING_PAGES);
 }
 
 static int parse_args(int argc, char **argv, struct record_opts *o)
@@ -200,6 +202,8 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	 * holds enough of them (perf's advice for --call-graph dwarf too). */
 	if (o->dwarf && !o->ring_pages_given)
 		o->ring_pages = DWARF_RING_PAGES;
+	else if (o->host_wide && !o->ring_pages_given)
+		o->ring_pages = HOST_RING_PAGES;
 	if (!o->output[0] || strcmp(o->output, "-") == 0) {
 		pfx_err("record: -o needs a file name (the format is not streamable)");
 		return PFX_EXIT_USAGE;
@@ -565,6 +569,17 @@ static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, c
 			(unsigned long long)st->paired, (unsigned long long)st->faults);
 }
 
+/* kernel.perf_event_max_sample_rate, for the throttling warning. */
+static const char *max_sample_rate(void)
+{
+	static char buf[32];
+
+	if (pfx_read_file("/proc/sys/kernel/perf_event_max_sample_rate", buf, sizeof(buf)) <= 0)
+		return "?";
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 static int target_open(struct pfx_target *t, const struct record_opts *o)
 {
 	int err = o->argv ? pfx_target_launch(t, o->argv) : pfx_target_attach(t, o->pid);
@@ -667,7 +682,13 @@ static int run(const struct record_opts *o)
 	if (src.full)
 		fprintf(stderr, "pfx record: stopped at --max-size %llu bytes\n",
 			(unsigned long long)o->max_size);
-	if (src.has_counted && src.counted > stats.faults)
+	if (src.has_counted && src.counted > stats.faults && stats.throttles)
+		pfx_warn("record: recorded %llu of %llu faults (%.1f%% lost: the kernel throttled sampling "
+			 "%llu times, above kernel.perf_event_max_sample_rate %s/s); raise it with sysctl",
+			 (unsigned long long)stats.faults, (unsigned long long)src.counted,
+			 100.0 * (double)(src.counted - stats.faults) / (double)src.counted,
+			 (unsigned long long)stats.throttles, max_sample_rate());
+	else if (src.has_counted && src.counted > stats.faults)
 		pfx_warn("record: recorded %llu of %llu faults (%.1f%% lost: the ring was full); use a larger -m",
 			 (unsigned long long)stats.faults, (unsigned long long)src.counted,
 			 100.0 * (double)(src.counted - stats.faults) / (double)src.counted);

@@ -547,6 +547,9 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 		return pfx_recorder_lost(r, ev->time, ev->lost, 0);
 	case PFX_SAMPLE_LOST_SAMPLES:
 		return pfx_recorder_lost(r, ev->time, 0, ev->lost);
+	case PFX_SAMPLE_THROTTLE:
+		r->stats.throttles++;
+		return 0;
 	}
 	return 0;
 }

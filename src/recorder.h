@@ -28,6 +28,7 @@ struct pfx_recorder_stats {
 	uint64_t rereads;		/* /proc/PID/maps read again for a fault outside every known mapping */
 	uint64_t remaps;		/* mappings placed from mremap() returns */
 	uint64_t gone_processes;	/* ... of a process already gone: its faults stay unattributed */
+	uint64_t throttles;		/* PERF_RECORD_THROTTLE: sampling stopped for a tick */
 };
 
 struct pfx_recorder;

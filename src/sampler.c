@@ -685,6 +685,13 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		ev->lost = l->lost;
 		return true;
 	}
+	case PERF_RECORD_THROTTLE:	/* { header; u64 time, id, stream_id; sample_id } */
+		if (h->size < sizeof(*h) + 8)
+			return false;
+		trailer(h, ev);
+		memcpy(&ev->time, (const uint8_t *)h + sizeof(*h), 8);
+		ev->type = PFX_SAMPLE_THROTTLE;
+		return true;
 	default:
 		return false;
 	}

@@ -70,6 +70,9 @@ enum pfx_sample_type {
 	PFX_SAMPLE_MREMAP_EXIT,		/* ... returned addr (an error: >= -4095) */
 	PFX_SAMPLE_LOST,	/* PERF_RECORD_LOST: ring full */
 	PFX_SAMPLE_LOST_SAMPLES,	/* PERF_RECORD_LOST_SAMPLES */
+	PFX_SAMPLE_THROTTLE,	/* PERF_RECORD_THROTTLE: the kernel stopped sampling an
+				 * event for the rest of a tick (too many samples):
+				 * faults still counted, not sampled */
 };
 
 struct pfx_sample_event {

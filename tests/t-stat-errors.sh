@@ -42,6 +42,12 @@ err 2 "unexpected argument" -p $$ 1 2 3
 err 2 "given twice" -I 100 -p $$ 1
 err 2 "needs an interval" --interval-count 3 -- true
 err 2 "nothing to count" --per-thread
+# Host scopes (-a, -A, -G) with what does not go with them.
+err 2 "and -p count different things" -a -p $$
+err 2 "give it with -a or -G" -A -- true
+err 2 "with -a or -G use -A" -a --per-thread
+err 2 "counts processes; with -a use perf or vmstat" -a --source tracefs
+err 2 "counts the whole host; give -a" --source vmstat -- true
 
 # -o: a file that cannot be created; and nothing is left when the
 # command cannot run (the file is complete or absent).

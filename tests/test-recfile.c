@@ -159,6 +159,41 @@ static void check_truncated_while_read(const char *path)
 	pfx_rec_reader_close(r);
 }
 
+/* Host-wide files (record -a/-G) are version 3 and carry CGROUP items;
+ * the others stay version 2 and refuse them. */
+static void check_cgroups(const char *path)
+{
+	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HOST_WIDE };
+	struct pfx_rec_totals t = { .faults = 1, .minor = 1, .duration_ns = 10 };
+	struct pfx_rec_item it = { .type = PFX_REC_CGROUP };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+
+	it.cgroup = (struct pfx_proc_cgroup){ .time_ns = 3, .pid = 42, .path = "/system.slice/a b" };
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	CHECK(pfx_rec_write(w, &it) == 0);
+	it.type = PFX_REC_FAULT;
+	it.fault = (struct pfx_fault){ .time_ns = 5, .tid = 43, .pid = 42, .addr = 0x1000 };
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	CHECK(pfx_rec_reader_header(r)->version == 3);
+	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_HOST_WIDE);
+	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_CGROUP && it.cgroup.pid == 42 &&
+	      it.cgroup.time_ns == 3 && strcmp(it.cgroup.path, "/system.slice/a b") == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_FAULT && it.fault.pid == 42);
+	CHECK(pfx_rec_next(r, &it) == 0);
+	pfx_rec_reader_close(r);
+
+	h.flags = 0;
+	it.type = PFX_REC_CGROUP;
+	it.cgroup = (struct pfx_proc_cgroup){ .time_ns = 3, .pid = 42, .path = "/x" };
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	CHECK(pfx_rec_write(w, &it) == -EINVAL);
+	pfx_rec_writer_abort(w);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-recfile.XXXXXX";
@@ -194,6 +229,7 @@ int main(void)
 	printf("bytes per fault: %.2f\n", (double)bytes / NFAULTS);
 	CHECK(bytes / NFAULTS <= 16);
 	check_times(path);
+	check_cgroups(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

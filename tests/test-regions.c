@@ -112,6 +112,38 @@ int main(void)
 	pfx_regions_free(rs);
 	printf("20000 mappings: %.3f s\n", (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	CHECK(t1.tv_sec - t0.tv_sec < 1);
+
+	/* Per address space (host-wide files): the same addresses in three
+	 * processes are three regions; a mapping of one never covers
+	 * another's; pid 0 of a shared timeline sees them all as one. */
+	CHECK(pfx_regions_new(&rs) == 0);
+	pfx_regions_per_space(rs);
+	for (uint32_t pid = 3; pid >= 1; pid--) {
+		struct pfx_mapping m = { .start = 0x400000, .end = 0x800000, .pid = pid, .flags = MAP_PRIVATE,
+					 .path = pid == 2 ? "/bin/b" : "/bin/a" };
+
+		CHECK(pfx_regions_add(rs, &m) == 0);
+	}
+	{
+		struct pfx_mapping inner = { .start = 0x500000, .end = 0x600000, .pid = 2, .flags = MAP_PRIVATE,
+					     .path = "" };
+
+		CHECK(pfx_regions_add(rs, &inner) == 0);
+	}
+	CHECK(pfx_regions_count(rs) == 4);
+	for (uint32_t pid = 1; pid <= 3; pid++) {
+		long r = pfx_regions_find_in(rs, pid, 0x400000);
+
+		CHECK(r >= 0 && pfx_regions_get(rs, (size_t)r)->pid == pid);
+		CHECK(pfx_regions_find_in(rs, pid, 0x7fffff) == r);
+		CHECK(pfx_regions_find_in(rs, pid, 0x800000) == -1);
+		r = pfx_regions_find_in(rs, pid, 0x500000);
+		CHECK(r >= 0 && pfx_regions_get(rs, (size_t)r)->pid == pid);
+		CHECK(strcmp(pfx_regions_get(rs, (size_t)r)->path, pid == 2 ? "" : "/bin/a") == 0);
+	}
+	CHECK(pfx_regions_find_in(rs, 4, 0x400000) == -1);
+	CHECK(pfx_regions_find_in(rs, 0, 0x400000) == -1);
+	pfx_regions_free(rs);
 	printf("ok\n");
 	return 0;
 }

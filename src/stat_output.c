@@ -171,22 +171,6 @@ static void json_row(struct stat_output *o, const struct stat_row *r)
 	fputs("}\n", o->fp);
 }
 
-/* A CSV field: as is, or quoted when it holds a comma, quote or newline. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (!s || !s[strcspn(s, ",\"\n\r")]) {
-		fputs(s ? s : "", fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 /* A host scope's cpu,cgroup columns (empty where not shown). */
 static void csv_scope(const struct stat_output *o, int cpu, const char *cgroup)
 {
@@ -194,7 +178,7 @@ static void csv_scope(const struct stat_output *o, int cpu, const char *cgroup)
 		fprintf(o->fp, "%d", cpu);
 	fputc(',', o->fp);
 	if (o->show_cgroup)
-		csv_field(o->fp, cgroup);
+		pfx_csv_field(o->fp, cgroup ? cgroup : "");
 }
 
 static void csv_row(struct stat_output *o, const struct stat_row *r)

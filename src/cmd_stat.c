@@ -544,7 +544,7 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 		s.rusage_minor = (uint64_t)run->targets[0].rusage.ru_minflt;
 		s.rusage_major = (uint64_t)run->targets[0].rusage.ru_majflt;
 	}
-	stat_host_ref_end(&run->host);
+	stat_host_ref_end(&run->host, s.source);
 	if (run->host.has_ref) {
 		s.has_kernel = true;
 		s.kernel_name = run->host.ref_name;
@@ -751,10 +751,9 @@ static int run_stat(struct stat_run *run)
 		return rc;
 	describe_command(run);
 	rc = setup_targets(run);
+	stat_host_ref_start(&run->host);
 	if (rc == 0)
 		rc = open_counter(run);
-	if (rc == 0)
-		stat_host_ref_start(&run->host, pfx_counter_source(run->counter));
 	if (rc == 0)
 		rc = open_output(run, &file);
 	if (rc)

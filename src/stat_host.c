@@ -136,14 +136,15 @@ static int read_ref(const struct stat_host *h, struct pfx_kernel_faults *out)
 	return 0;
 }
 
-void stat_host_ref_start(struct stat_host *h, enum pfx_count_source source)
+void stat_host_ref_start(struct stat_host *h)
 {
-	h->has_ref = source == PFX_SOURCE_PERF && read_ref(h, &h->ref_start) == 0;
+	h->has_ref = h->ntargets && read_ref(h, &h->ref_start) == 0;
 	h->ref_name = h->ncgroups ? "memory.stat" : "/proc/vmstat";
 }
 
-void stat_host_ref_end(struct stat_host *h)
+void stat_host_ref_end(struct stat_host *h, enum pfx_count_source source)
 {
+	h->has_ref = h->has_ref && source == PFX_SOURCE_PERF;
 	if (h->has_ref && read_ref(h, &h->ref_end) != 0)
 		h->ref_end = h->ref_start;	/* a cgroup removed meanwhile */
 }

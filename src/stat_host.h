@@ -36,10 +36,11 @@ const char *stat_host_cgroup(const struct stat_host *h, size_t i);
 /* "system-wide", "cgroup /web", "cgroups /a,/b" into buf. */
 void stat_host_describe(const struct stat_host *h, char *buf, size_t size);
 
-/* Read the kernel's count at the start and at the end of the run, when
- * the counts come from perf (other sources are that count). */
-void stat_host_ref_start(struct stat_host *h, enum pfx_count_source source);
-void stat_host_ref_end(struct stat_host *h);
+/* Read the kernel's count before the counters open and after they are
+ * read for the last time (so its window holds perf's); kept only when the
+ * counts come from perf (other sources are that count). */
+void stat_host_ref_start(struct stat_host *h);
+void stat_host_ref_end(struct stat_host *h, enum pfx_count_source source);
 
 /* Why the kernel's count (pgfault) differs from perf's minor + major
  * beyond the noise (more than 1% and more than PFX_RUSAGE_GAP_MIN), or

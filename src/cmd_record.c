@@ -29,6 +29,8 @@
 #define DWARF_RING_PAGES 8192		/* 32 MiB per CPU: ~4000 samples of 8 KiB */
 #define HOST_RING_PAGES 1024		/* -a/-G: 4 MiB per CPU, for every task's bursts */
 #define POLL_MS 250			/* drain at least this often */
+#define SETTLE_ROUNDS 20		/* at the end, wait up to 20 x 500 us for samples */
+#define SETTLE_US 500			/* ... counted but not yet in a ring */
 #define POLL_MS_START 10		/* ... and during the first second, this often,
 					 * so mappings are seen while /proc still has
 					 * the process (heap naming, see recorder.c) */
@@ -549,7 +551,15 @@ static int set_counted(struct source *src, struct pfx_recorder *rec)
 		src->counted = minor + major;
 		src->has_counted = true;
 	}
-	return 0;
+	/* The disable reaches a CPU by an interrupt, which can land inside
+	 * a fault between the event's count and its sample: that sample is
+	 * written a moment after the drain.  Wait for such, briefly. */
+	for (int i = 0; i < SETTLE_ROUNDS && src->has_counted && !err &&
+			pfx_recorder_stats(rec)->faults < src->counted; i++) {
+		usleep(SETTLE_US);
+		err = pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
+	}
+	return err < 0 ? err : 0;
 }
 
 static void print_summary(const struct pfx_recorder_stats *st, uint64_t bytes, const char *path,

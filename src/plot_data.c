@@ -282,6 +282,8 @@ static int collect_regions(const char *input, struct region_pass *p, struct pfx_
 	if (err)
 		return err;
 	err = pfx_region_groups_new(&p->map, pfx_rec_reader_header(reader)->page_size);
+	if (!err && (pfx_rec_reader_header(reader)->flags & PFX_REC_HOST_WIDE))
+		pfx_region_groups_per_space(p->map);
 	pfx_rec_reader_close(reader);
 	if (err)
 		return err;
@@ -585,6 +587,8 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 		err = heatmap_prepare(&h, list, n);
 	if (!err)
 		err = pfx_region_groups_new(&h.replay, header.page_size);
+	if (!err && (header.flags & PFX_REC_HOST_WIDE))
+		pfx_region_groups_per_space(h.replay);
 	if (!err)
 		err = read_record(input, &bin, NULL, notes);
 	if (!err)

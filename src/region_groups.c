@@ -78,6 +78,11 @@ void pfx_region_groups_free(struct pfx_region_groups *g)
 	free(g);
 }
 
+void pfx_region_groups_per_space(struct pfx_region_groups *g)
+{
+	pfx_regions_per_space(g->regions);
+}
+
 uint64_t pfx_region_groups_page_size(const struct pfx_region_groups *g)
 {
 	return g->page_size;
@@ -172,7 +177,7 @@ static struct pfx_region_group *unmapped_group(struct pfx_region_groups *g, uint
 struct pfx_region_group *pfx_region_groups_of(struct pfx_region_groups *g,
 					      const struct pfx_fault *f)
 {
-	long region = pfx_regions_find(g->regions, f->addr);
+	long region = pfx_regions_find_in(g->regions, f->pid, f->addr);
 	struct pfx_region_group *grp;
 
 	if (region < 0)

@@ -34,6 +34,9 @@ struct pfx_region_groups;
  * it is not a power of two.  0 or -ENOMEM. */
 int pfx_region_groups_new(struct pfx_region_groups **groups, uint32_t page_size);
 void pfx_region_groups_free(struct pfx_region_groups *groups);
+/* Keep each process's mappings apart (host-wide recordings, header flag
+ * PFX_REC_HOST_WIDE), before the first mapping. */
+void pfx_region_groups_per_space(struct pfx_region_groups *groups);
 uint64_t pfx_region_groups_page_size(const struct pfx_region_groups *groups);
 /* Apply a mapping item.  0 or -ENOMEM. */
 int pfx_region_groups_add_mapping(struct pfx_region_groups *groups, const struct pfx_mapping *m);

@@ -531,7 +531,12 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 		procs[i].pid = scope ? -1 : run->targets[i].pid;
 		procs[i].cpu = stat_host_cpu(&run->host, i);
 		procs[i].cgroup = stat_host_cgroup(&run->host, i);
-		err = pfx_counter_read(run->counter, i, &procs[i].counts);
+		/* A host scope keeps counting after the last row: its rows are
+		 * the totals, so they add up to them. */
+		if (scope && run->rows)
+			procs[i].counts = run->prev[i];
+		else
+			err = pfx_counter_read(run->counter, i, &procs[i].counts);
 		s.total.faults += procs[i].counts.faults;
 		s.total.minor += procs[i].counts.minor;
 		s.total.major += procs[i].counts.major;

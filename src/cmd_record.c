@@ -718,7 +718,8 @@ static int run(const struct record_opts *o)
 		pfx_warn("record: recorded %llu of %llu faults (%.1f%% lost: the ring was full); use a larger -m",
 			 (unsigned long long)stats.faults, (unsigned long long)src.counted,
 			 100.0 * (double)(src.counted - stats.faults) / (double)src.counted);
-	if (src.has_counted && target.launched && target.exited)
+	/* Host-wide, the events counted every task, not the command alone. */
+	if (src.has_counted && target.launched && target.exited && !o->host_wide)
 		say_rusage(&target, src.counted);
 	if (src.exact)
 		fprintf(stderr, "pfx record: tracefs source: totals minor %llu, major %llu from /proc "

@@ -183,11 +183,17 @@ static int cmp_functions(const void *a, const void *b)
  * is that small).  A name and a region struct never share an address. */
 static uint64_t function_key(const struct pfx_code_frame *f)
 {
+	uint64_t h = 0xcbf29ce484222325ull;
+
 	if (f->function)
 		return (uint64_t)(uintptr_t)f->function;
-	if (f->region)
-		return (uint64_t)(uintptr_t)f->region;
-	return f->ip >= KERNEL_SPACE_START ? 1 : 2;
+	if (!f->region)
+		return f->ip >= KERNEL_SPACE_START ? 1 : 2;
+	/* Code without a symbol is grouped by its file, whichever mapping
+	 * (or process, per address space) it was run from: FNV-1a of the path. */
+	for (const char *p = f->region->path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return h < 3 || h == UINT64_MAX ? 3 : h;
 }
 
 static int count_functions(struct pfx_code_sites *cs, struct pfx_regions *regions,

@@ -372,7 +372,7 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 	return err;
 }
 
-static int host_fault(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t addr, uint64_t time);
+static int host_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev, uint64_t time);
 static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
 
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
@@ -388,8 +388,8 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	f->kind = ev->major ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
 	f->callchain = ev->callchain;
 	f->callchain_len = ev->callchain_len;
-	if ((r->host ? host_fault(r, ev->pid, ev->tid, ev->addr, f->time_ns)
-		     : check_mapped(r, ev->pid, ev->addr, f->time_ns)) == -ENOMEM)
+	if ((r->host ? host_fault(r, ev, f->time_ns) : check_mapped(r, ev->pid, ev->addr, f->time_ns)) ==
+	    -ENOMEM)
 		return -ENOMEM;
 	if (r->latency) {
 		struct pending_entry *p = pending_slot(r, ev->tid);
@@ -743,29 +743,44 @@ static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
 	return 0;
 }
 
-static int host_fault(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t addr, uint64_t time)
+/* Write the known mapping of pid that holds addr, if it is not in the file yet. */
+static int write_covering(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
+{
+	struct pid_maps *s = space_of(r, pid);
+	struct known_map *k;
+
+	if (!s || !covered(s, addr))
+		return s ? 0 : -ENOMEM;
+	k = &s->v[first_at_or_after(s, addr + 1) - 1];
+	if (!k->unwritten)
+		return 0;
+	k->unwritten = false;
+	return write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
+}
+
+/* Before a fault goes into the file: its task's items, and the mappings
+ * of its address, its ip and its call chain (the report names code by
+ * the mapping that holds it). */
+static int host_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev, uint64_t time)
 {
 	struct pid_maps *s;
-	struct known_map k;
-	int err = host_note_task(r, pid, tid, time);
+	int err = host_note_task(r, ev->pid, ev->tid, time);
 
 	if (err)
 		return err;
-	s = space_of(r, pid);
+	s = space_of(r, ev->pid);
 	if (!s)
 		return -ENOMEM;
-	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, pid)))
+	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, ev->pid)))
 		return err;
-	err = check_mapped(r, pid, addr, time);
-	s = space_of(r, pid);
-	if (err || !s || !covered(s, addr))
-		return err;
-	/* The mapping the fault is in goes into the file before the fault. */
-	k = s->v[first_at_or_after(s, addr + 1) - 1];
-	if (!k.unwritten)
-		return 0;
-	s->v[first_at_or_after(s, addr + 1) - 1].unwritten = false;
-	return write_mapping(r, time, pid, k.start, k.end, k.pgoff, k.prot, k.flags, k.path);
+	err = check_mapped(r, ev->pid, ev->addr, time);
+	if (!err)
+		err = write_covering(r, ev->pid, ev->addr, time);
+	if (!err)
+		err = write_covering(r, ev->pid, ev->ip, time);
+	for (uint16_t i = 0; i < ev->callchain_len && !err; i++)
+		err = write_covering(r, ev->pid, ev->callchain[i], time);
+	return err;
 }
 
 /* FORK, COMM and EXIT of any task of the host. */

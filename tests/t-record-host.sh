@@ -80,6 +80,12 @@ if command -v python3 >/dev/null; then
 	[ "$unknown" -le $((total / 20)) ] || fail "$unknown of $total faults in unknown regions"
 fi
 
+# --- call chains: code named by the mappings it runs from ---
+"$PFX" record -a -g -o "$TMP/cg.data" -- "$PFX_LOAD" seq -s 16M >/dev/null 2>"$TMP/rec.err" ||
+	{ cat "$TMP/rec.err"; fail "record -a -g failed"; }
+"$PFX" report -i "$TMP/cg.data" --by function >"$TMP/f.txt" || fail "--by function failed"
+grep -Eq "^ +4[0-9]{3} .* touch_slice \(pfx-load\)" "$TMP/f.txt" || fail "touch_slice not named: $(head -n 8 "$TMP/f.txt")"
+
 # --- --max-size: stops early, a complete file, said so ---
 "$PFX" record -a --max-size 64K --duration 10 -o "$TMP/m.data" -- "$PFX_LOAD" repeat -s 64M --rounds 20 \
 	>/dev/null 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record --max-size failed"; }

@@ -17,6 +17,9 @@ wall_of() {
 	echo $(( t1 - t0 ))
 }
 
+# ratio A B: A / B with 4 decimals (a line for median)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", a / b }'; }
+
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 bench_pair() {

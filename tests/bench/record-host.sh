@@ -19,20 +19,16 @@ command -v perf >/dev/null 2>&1 || { echo "bench/record-host: perf not installed
 [ "$(id -u)" -eq 0 ] || { echo "bench/record-host: needs root (CPU-wide events)"; exit 77; }
 
 for f in bare pfx noentry perf r_bare r_noentry r_perf r_noentry_perf r_perf_bare; do : >"$D/$f"; done
-i=0
 wall_of "$WORK" >/dev/null	# warm-up
-while [ "$i" -lt "$BENCH_RUNS" ]; do
+for i in $(seq "$BENCH_RUNS"); do
 	b=$(wall_of "$WORK")
 	p=$(wall_of "$PFX record -a -o $D/pfx.data -- $WORK")
 	n=$(wall_of "$PFX record -a --no-entry -o $D/noentry.data -- $WORK")
 	q=$(wall_of "perf record -q -a -c 1 -d -e minor-faults -e major-faults -o $D/perf.data -- $WORK")
-	echo "$b" >>"$D/bare"; echo "$p" >>"$D/pfx"; echo "$n" >>"$D/noentry"; echo "$q" >>"$D/perf"
-	awk -v a="$p" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_bare"
-	awk -v a="$n" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_noentry"
-	awk -v a="$q" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_perf_bare"
-	awk -v a="$p" -v b="$q" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_perf"
-	awk -v a="$n" -v b="$q" 'BEGIN { printf "%.4f\n", a / b }' >>"$D/r_noentry_perf"
-	i=$((i + 1))
+	printf '%s\n' "$b" >>"$D/bare"; printf '%s\n' "$p" >>"$D/pfx"
+	printf '%s\n' "$n" >>"$D/noentry"; printf '%s\n' "$q" >>"$D/perf"
+	ratio "$p" "$b" >>"$D/r_bare"; ratio "$n" "$b" >>"$D/r_noentry"; ratio "$q" "$b" >>"$D/r_perf_bare"
+	ratio "$p" "$q" >>"$D/r_perf"; ratio "$n" "$q" >>"$D/r_noentry_perf"
 done
 med() { median <"$D/$1" | awk -v s="${2:-1e9}" '{ printf "%.3f", $1 / s }'; }
 

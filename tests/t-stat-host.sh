@@ -10,6 +10,8 @@
 #   -A's CPU rows add up to the total, one row per online CPU.
 #   A GUP-heavy program (python3 populating 64 MiB with MADV_POPULATE_WRITE)
 #   makes the gap big: pfx says so, naming the cause.
+#   Where perf is denied (the deny-perf seccomp helper), -a falls back to
+#   /proc/vmstat and says why; -A and --source perf then fail in one line.
 . "$top_srcdir/tests/lib.sh"
 need_root
 command -v jq >/dev/null || skip "needs jq"
@@ -74,4 +76,15 @@ PY
 		note "MADV_POPULATE_WRITE refused: the GUP note is not exercised"
 	fi
 fi
+# perf denied: the vmstat source, said in the header; per CPU impossible.
+deny="$top_builddir/tests/deny-perf"
+[ -x "$deny" ] || fail "tests/deny-perf is not built (make check builds it)"
+"$deny" "$PFX" stat -a -I 200 --interval-count 1 2>"$TMP/fb.txt" || fail "fallback failed: $(cat "$TMP/fb.txt")"
+grep -q "^# source: vmstat .*perf unavailable: Permission denied" "$TMP/fb.txt" || fail "fallback not said: $(head -n 1 "$TMP/fb.txt")"
+expect_exit 1 "$deny" "$PFX" stat -a -A -I 200 --interval-count 1
+one_line_error
+grep -q "\-A needs perf events" "$TMP/err" || fail "unclear: $(cat "$TMP/err")"
+expect_exit 1 "$deny" "$PFX" stat -a --source perf -I 200 --interval-count 1
+one_line_error
+grep -q "denied for CPU-wide counting.*or use --source vmstat" "$TMP/err" || fail "unclear: $(cat "$TMP/err")"
 echo ok

@@ -41,6 +41,7 @@ struct record_opts {
 	pid_t pid;
 	bool callchain;
 	bool dwarf;			/* --call-graph=dwarf: unwind copied user stacks */
+	unsigned dwarf_stack;		/* bytes of stack per sample (dwarf,SIZE) */
 	bool ring_pages_given;		/* -m on the command line */
 	bool tracepoint;
 	size_t ring_pages;
@@ -52,11 +53,30 @@ struct record_opts {
 	uint64_t max_size;		/* --max-size: stop when the file is this big (0: no limit) */
 };
 
+/* fp, dwarf or dwarf,SIZE (perf's syntax): the kernel copies a multiple
+ * of 8 bytes of stack, at most 65528 (a u16 in the sample). */
+static int parse_call_graph(const char *arg, struct record_opts *o)
+{
+	int size = DWARF_STACK;
+
+	o->callchain = true;
+	o->dwarf = false;
+	if (!arg || strcmp(arg, "fp") == 0)
+		return 0;
+	if (strncmp(arg, "dwarf", 5) != 0 || (arg[5] && arg[5] != ','))
+		return -EINVAL;
+	if (arg[5] == ',' && pfx_parse_int(arg + 6, 8, 65528, &size) < 0)
+		return -EINVAL;
+	o->dwarf = true;
+	o->dwarf_stack = (unsigned)((size + 7) & ~7);
+	return 0;
+}
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf]] [--no-entry] -p PID [DURATION]\n"
-		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf]] [--no-entry] -- CMD [ARGS...]\n"
+		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -p PID [DURATION]\n"
+		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -- CMD [ARGS...]\n"
 		"       pfx record -a|-G CGROUP[,CGROUP...] [--duration S] [--max-size SIZE] [OPTIONS]\n"
 		"                  [-- CMD [ARGS...]]\n"
 		"Record every page fault (minor and major) of a process into FILE; with -p until\n"
@@ -70,10 +90,11 @@ static void usage(FILE *fp)
 		"      --max-size SIZE  stop when FILE reaches SIZE bytes (K, M, G suffixes)\n"
 		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d;\n"
 		"                     %d with -a or -G)\n"
-		"  -g, --call-graph[=fp|dwarf]  also record user call chains: through frame\n"
-		"                     pointers (fp, default), or by unwinding a copy of the\n"
-		"                     stack with DWARF unwind tables (dwarf: through code\n"
-		"                     without frame pointers, as libc; costlier)\n"
+		"  -g, --call-graph[=fp|dwarf[,SIZE]]  also record user call chains: through\n"
+		"                     frame pointers (fp, default), or by unwinding a copy of\n"
+		"                     SIZE bytes of stack (default 8192, at most 65528) with\n"
+		"                     DWARF unwind tables (dwarf: through code without frame\n"
+		"                     pointers, as libc; costlier)\n"
 		"      --source SRC   auto (default: perf, else tracefs), perf or tracefs\n"
 		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
 		"                     no read/write/exec); cheaper\n"
@@ -126,13 +147,11 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			o->ring_pages_given = true;
 			break;
 		case 'g':
-			if (optarg && strcmp(optarg, "fp") != 0 && strcmp(optarg, "dwarf") != 0) {
+			if (parse_call_graph(optarg, o) < 0) {
 				pfx_err("record: unknown call-graph mode '%s'; use --call-graph=fp or "
-					"--call-graph=dwarf", optarg);
+					"--call-graph=dwarf[,SIZE] with SIZE from 8 to 65528 bytes", optarg);
 				return PFX_EXIT_USAGE;
 			}
-			o->callchain = true;
-			o->dwarf = optarg && strcmp(optarg, "dwarf") == 0;
 			break;
 		case 'E':
 			o->tracepoint = false;
@@ -375,7 +394,7 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 		       const pid_t *tids, size_t ntids)
 {
 	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
-				       .dwarf_stack = o->dwarf ? DWARF_STACK : 0,
+				       .dwarf_stack = o->dwarf ? o->dwarf_stack : 0,
 				       .ring_pages = o->ring_pages, .pid = t->pid,
 				       .enable_on_exec = t->launched, .tids = tids, .ntids = ntids,
 				       .host_wide = o->host_wide };

@@ -404,6 +404,15 @@ static int run_serve(struct serve_run *run)
 				next += interval_ns;
 		}
 	}
+	if (h) {
+		uint64_t ok, bad, failed, evicted;
+
+		pfx_http_counts(h, &ok, &bad, &failed, &evicted);
+		fprintf(stderr, "pfx serve: stopped; %llu requests answered, %llu refused (4xx), "
+			"%llu failed (5xx); %llu idle clients dropped for new ones\n",
+			(unsigned long long)ok, (unsigned long long)bad, (unsigned long long)failed,
+			(unsigned long long)evicted);
+	}
 	pfx_http_close(h);
 	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
 }

@@ -27,6 +27,9 @@ struct client {
 	bool writing;
 	bool close_after;		/* close once the answer is sent */
 	bool eof;			/* the client sent all it will */
+	bool draining;			/* answered and shut down for writing: reading what
+					 * it still sends, so that closing sends no reset
+					 * ahead of the answer */
 	uint64_t deadline_ns;
 };
 
@@ -42,6 +45,7 @@ struct pfx_http {
 	uint64_t timeout_ns;
 	uint64_t accept_pause_ns;	/* out of descriptors: listeners rest until then */
 	uint64_t counts[3];		/* 2xx, 4xx, 5xx */
+	uint64_t evicted;		/* clients dropped to make room */
 };
 
 /* ---- the address ------------------------------------------------------ */
@@ -216,11 +220,12 @@ const char *pfx_http_address(const struct pfx_http *h)
 }
 
 void pfx_http_counts(const struct pfx_http *h, uint64_t *ok, uint64_t *client_err,
-		     uint64_t *server_err)
+		     uint64_t *server_err, uint64_t *evicted)
 {
 	*ok = h->counts[0];
 	*client_err = h->counts[1];
 	*server_err = h->counts[2];
+	*evicted = h->evicted;
 }
 
 /* ---- clients ---------------------------------------------------------- */
@@ -245,7 +250,6 @@ static const char *reason(int status)
 	case 405: return "Method Not Allowed";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
 	}
 	return "Error";
 }
@@ -412,11 +416,26 @@ static int serve_input(struct pfx_http *h, struct client *c)
 	return 0;
 }
 
+/* Make room for a new client: drop the one that has waited longest
+ * (the earliest deadline: idle, silent or not reading).  A crowd of
+ * connections that do nothing then cannot lock a scraper out; each
+ * newcomer is served before the crowd can push it out. */
+static void evict_oldest(struct pfx_http *h)
+{
+	size_t oldest = NO_SLOT;
+
+	for (size_t s = 0; s < h->opts.max_clients; s++)
+		if (h->clients[s] && (oldest == NO_SLOT ||
+				      h->clients[s]->deadline_ns < h->clients[oldest]->deadline_ns))
+			oldest = s;
+	if (oldest != NO_SLOT) {
+		drop_client(h, oldest);
+		h->evicted++;
+	}
+}
+
 static void take_new(struct pfx_http *h, int lfd)
 {
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-				   "Connection: close\r\n\r\n";
-
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct client *c;
@@ -429,10 +448,10 @@ static void take_new(struct pfx_http *h, int lfd)
 				h->accept_pause_ns = pfx_now_ns() + 100000000ull;
 			return;	/* EAGAIN, or a connection gone before its accept */
 		}
-		if (h->nclients >= h->opts.max_clients || !(c = calloc(1, sizeof(*c)))) {
-			/* best effort, never waited for */
-			if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
-				h->counts[2]++;
+		if (h->nclients >= h->opts.max_clients)
+			evict_oldest(h);
+		c = calloc(1, sizeof(*c));
+		if (!c) {
 			close(fd);
 			continue;
 		}
@@ -463,7 +482,7 @@ static bool read_client(struct client *c)
 	return true;
 }
 
-/* Send what is queued.  false: drop the client (done and closing, or gone). */
+/* Send what is queued.  false: drop the client (gone). */
 static bool write_client(struct pfx_http *h, struct client *c)
 {
 	while (c->out_off < c->out_len) {
@@ -476,15 +495,36 @@ static bool write_client(struct pfx_http *h, struct client *c)
 	free(c->out);
 	c->out = NULL;
 	c->writing = false;
-	if (c->close_after)
-		return false;
+	if (c->close_after) {
+		/* A close with unread input resets the connection, and the
+		 * reset can beat the answer to the client: shut down writing
+		 * and read to its end (a second at most) first. */
+		if (c->eof)
+			return false;
+		shutdown(c->fd, SHUT_WR);
+		c->draining = true;
+		c->in_len = 0;
+		if (c->deadline_ns > pfx_now_ns() + 1000000000ull)
+			c->deadline_ns = pfx_now_ns() + 1000000000ull;
+		return true;
+	}
 	c->deadline_ns = pfx_now_ns() + h->timeout_ns;	/* idle keep-alive */
 	return true;
+}
+
+static bool drain(struct client *c)
+{
+	char sink[4096];
+	ssize_t n = recv(c->fd, sink, sizeof(sink), 0);
+
+	return n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR));
 }
 
 /* Serve a client until it waits for the network again.  false: drop it. */
 static bool advance(struct pfx_http *h, struct client *c, short revents)
 {
+	if (c->draining)
+		return drain(c);
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->writing && !read_client(c))
 		return false;
 	for (int rounds = 0; rounds < 16; rounds++) {	/* pipelined requests, bounded */
@@ -494,8 +534,8 @@ static bool advance(struct pfx_http *h, struct client *c, short revents)
 			return !c->eof;
 		if (!write_client(h, c))
 			return false;
-		if (c->writing)
-			return true;	/* the socket is full: wait for POLLOUT */
+		if (c->writing || c->draining)
+			return true;	/* the socket is full (wait for POLLOUT), or closing */
 	}
 	return true;
 }

@@ -3,7 +3,8 @@
  * not read its answer holds only its own slot, never the caller's loop.
  * Each client has a deadline (timeout_s from its connection, its last
  * request or its answer); a request's head is at most 8 KiB; at most
- * max_clients are served at once (more get 503 and are closed).
+ * max_clients are served at once: a new one takes the slot of the client
+ * that has waited longest.
  *
  * GET or HEAD of the path answers with what the handler gives; "/" with a
  * short page naming the path; other paths 404, other methods 405 (with
@@ -54,9 +55,9 @@ const char *pfx_http_address(const struct pfx_http *h);
  * serve what is ready.  0 (also when a signal cut the wait short) or
  * -errno of poll. */
 int pfx_http_step(struct pfx_http *h, int timeout_ms);
-/* Requests answered, by status class, for the log at exit. */
+/* Requests answered by status class, and clients dropped to make room. */
 void pfx_http_counts(const struct pfx_http *h, uint64_t *ok, uint64_t *client_err,
-		     uint64_t *server_err);
+		     uint64_t *server_err, uint64_t *evicted);
 void pfx_http_close(struct pfx_http *h);
 
 #endif

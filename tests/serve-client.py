@@ -3,8 +3,8 @@
 only, each bounded in time.
 
   get URL [-H 'Name: value']... [-X METHOD] [-o FILE]
-        print the status code; the body goes to FILE (default: stdout after
-        the status line); headers to FILE.headers when -o is given
+        print the status code; the body goes to FILE, the headers to
+        FILE.headers (without -o both are dropped)
   raw HOST PORT TEXT        send TEXT (\\r\\n escapes allowed), print the reply
   hold HOST PORT SECONDS [BYTES]
         connect, send BYTES (default nothing), keep the connection SECONDS;
@@ -46,9 +46,6 @@ def get(args):
             f.write(body)
         with open(out + ".headers", "w") as f:
             f.write(str(hdrs))
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(body)
 
 
 def raw(args):
@@ -63,7 +60,7 @@ def raw(args):
                 if not chunk:
                     break
                 reply += chunk
-        except socket.timeout:
+        except (socket.timeout, ConnectionResetError):
             pass
     sys.stdout.buffer.write(reply)
 

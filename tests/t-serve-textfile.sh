@@ -21,42 +21,10 @@ $CLIENT get "http://$NODE/metrics" -o "$TMP/node.metrics" >/dev/null
 grep -q '^pfx_system_page_faults_total{type="minor"}' "$TMP/node.metrics" || fail "node_exporter does not show pfx's metrics"
 grep -q '^node_textfile_scrape_error 0' "$TMP/node.metrics" || fail "node_exporter: $(grep textfile "$TMP/node.metrics")"
 
-cat >"$TMP/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: node
-    static_configs:
-      - targets: ['$NODE']
-EOF
-start_on_free_port prometheus "prometheus --config.file=$TMP/prometheus.yml \
-	--storage.tsdb.path=$TMP/prom-data --web.listen-address=127.0.0.1:@PORT@ \
-	--log.level=warn" /-/ready
-PROM=http://127.0.0.1:$PORT
-i=0
-until $CLIENT query "$PROM" 'up{job="node"} == 1' | grep -q .; do
-	i=$((i + 1)); [ $i -lt 300 ] || fail "prometheus did not scrape node_exporter in 30 s"
-	sleep 0.1
-done
-
-"$PFX_LOAD" steady -s 256M --rate 5000 --seconds 20 >/dev/null & LPID=$!
-started $LPID
-sleep 2.5
-m0=$(minflt $LPID); t0=$(date +%s.%N)
-sleep 10
-m1=$(minflt $LPID); t1=$(date +%s.%N)
-sleep 2
-win=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", b - a + 0.5 }')
-truth=$(awk -v a="$m0" -v b="$m1" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.1f", (b - a) / (t1 - t0) }')
-q() { $CLIENT query "$PROM" "$1" "$t1"; }
-got=$(q "rate(pfx_page_faults_total{pid=\"$LPID\",type=\"minor\"}[${win}s])")
-note "prometheus via node_exporter: $got"
-rate=$(echo "$got" | awk '{ print $NF }')
-[ -n "$rate" ] || fail "no series for the load (pid $LPID) through node_exporter"
-note "load's minor faults: /proc delta $truth/s, Prometheus rate over ${win}s $rate/s"
-within_pct "$rate" "$truth" 10 || fail "rate $rate/s not within 10% of the /proc delta $truth/s"
-bad=$(q "max_over_time(node_textfile_scrape_error[${win}s])" | awk '{ print $NF }')
+prometheus_start node "$NODE"
+steady_window
+check_load_rate
+bad=$(q "max_over_time(node_textfile_scrape_error[${WIN}s])" | awk '{ print $NF }')
 [ "$bad" = 0 ] || fail "node_exporter's textfile scrape error was $bad in the window"
 
 kill $SPID; wait $SPID || fail "pfx serve --textfile: exit $? on SIGTERM"

@@ -30,7 +30,7 @@ grep -qF "$want" "$TMP/metrics" || fail "the odd comm is not escaped as: $want"
 m=$(minflt $LPID)
 got=$(sed -n "s/^pfx_page_faults_total{pid=\"$LPID\",comm=\"pfx-load\",cgroup=\"[^\"]*\",type=\"minor\"} //p" "$TMP/metrics")
 note "load minor: served $got, /proc just after $m"
-[ -n "$got" ] && [ "$got" -le "$m" ] && [ "$got" -ge $((m - 2000)) ] || fail "served minor $got, /proc $m"
+[ -n "$got" ] && [ "$got" -le "$m" ] && [ "$got" -ge $((m - 10000)) ] || fail "served minor $got, /proc $m"
 rss=$(sed -n "s/^pfx_process_resident_memory_bytes{pid=\"$LPID\".*} //p" "$TMP/metrics")
 [ "${rss:-0}" -gt 1000000 ] || fail "load RSS $rss bytes"
 start=$(sed -n "s/^pfx_process_start_time_seconds{pid=\"$LPID\".*} //p" "$TMP/metrics")

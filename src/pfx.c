@@ -22,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{ "plot",   cmd_plot,   "draw charts of recordings and WSS samples with gnuplot" },
 	{ "thp",    cmd_thp,    "THP and NUMA fault behaviour of a process over time" },
 	{ "top",    cmd_top,    "every process's fault rates, RSS and swap, live (like top)" },
+	{ "serve",  cmd_serve,  "fault counters for Prometheus: /metrics over HTTP, or a textfile" },
 	{ "list",   cmd_list,   "show the events pfx uses and whether this kernel has them" },
 };
 

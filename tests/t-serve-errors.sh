@@ -1,0 +1,63 @@
+# t-serve-errors: bad input to 'pfx serve' gets one line naming the problem
+# and the fix, exit 2 for the command line and 1 for what the system
+# refuses (a port in use, an address not here, a PID or cgroup that is
+# not there, a textfile that cannot be written); help is there.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/serve-lib.sh"
+
+for bad in nonsense 127.0.0.1 127.0.0.1: 127.0.0.1:99999 127.0.0.1:-1 ::1:9456 '[::1]9456' \
+	http://127.0.0.1:9456 '1.2.3.4:80 x'; do
+	usage_error_of serve "invalid --listen .*; give ADDR:PORT" --listen "$bad"
+done
+usage_error_of serve "invalid --listen ''" -l ''
+usage_error_of serve "'--listen' needs a value" --listen
+usage_error_of serve "unknown option '--bogus'" --bogus
+usage_error_of serve "-a, -p and -G choose what is watched; give one" -a -p 1
+usage_error_of serve "-a, -p and -G choose what is watched; give one" -p 1 -G /x
+usage_error_of serve "invalid --top '0'" --top 0
+usage_error_of serve "invalid --top 'many'" --top many
+usage_error_of serve "with -p every process listed" -p 1 --top 3
+usage_error_of serve "invalid PID list 'abc'" -p abc
+usage_error_of serve "give --textfile PATH" -i 1
+usage_error_of serve "give --textfile PATH" -n 1
+usage_error_of serve "interval '0.001' s is too short" --textfile "$TMP/x.prom" -i 0.001
+usage_error_of serve "invalid interval '-1'" --textfile "$TMP/x.prom" -i -1
+usage_error_of serve "it does not go with --listen" --textfile "$TMP/x.prom" -n 1 -l 127.0.0.1:0
+usage_error_of serve "invalid count '0'" --textfile "$TMP/x.prom" -n 0
+usage_error_of serve "invalid --client-timeout 'soon'" --client-timeout soon
+usage_error_of serve "--textfile needs a path" --textfile ''
+usage_error_of serve "unexpected argument 'extra'" extra
+usage_error_of serve "invalid cgroup list ','" -G ,
+
+# what the system refuses: exit 1, one line
+sleep 30 & S=$!; started $S; kill $S; wait $S 2>/dev/null
+expect_exit 1 "$PFX" serve -p "$S" -l 127.0.0.1:0
+one_line_error; grep -q "no process with PID $S" "$TMP/err" || fail "absent PID: $(cat "$TMP/err")"
+expect_exit 1 "$PFX" serve -G /pfx-no-such-cgroup-$$ -l 127.0.0.1:0
+one_line_error; grep -q "no cgroup '/pfx-no-such-cgroup-$$'" "$TMP/err" || fail "absent cgroup: $(cat "$TMP/err")"
+expect_exit 1 "$PFX" serve -p $$ --textfile "$TMP/no/such/dir/x.prom"
+one_line_error; grep -q "cannot write '$TMP/no/such/dir/x.prom'.*check the directory" "$TMP/err" || fail "textfile dir: $(cat "$TMP/err")"
+mkdir "$TMP/d.prom"
+expect_exit 1 "$PFX" serve -p $$ --textfile "$TMP/d.prom"
+one_line_error
+# an address of another host: nothing is sent, bind(2) refuses it
+expect_exit 1 "$PFX" serve -p $$ -l 192.0.2.1:9456
+one_line_error; grep -q "cannot listen on '192.0.2.1:9456'" "$TMP/err" || fail "foreign address: $(cat "$TMP/err")"
+# a port in use
+serve_start -p $$
+expect_exit 1 "$PFX" serve -p $$ -l "$SERVE_ADDR"
+one_line_error; grep -q "in use; pick another port" "$TMP/err" || fail "port in use: $(cat "$TMP/err")"
+kill $SERVE_PID; wait $SERVE_PID || fail "exit $? on SIGTERM"
+# a textfile not named *.prom: written, with one warning
+"$PFX" serve -p $$ --textfile "$TMP/x.txt" -n 1 2>"$TMP/warn" || fail "--textfile x.txt: exit $?"
+grep -q "warning: node_exporter's textfile collector reads only files named \*.prom" "$TMP/warn" ||
+	fail "no *.prom warning: $(cat "$TMP/warn")"
+[ -s "$TMP/x.txt" ] || fail "x.txt not written"
+
+# help
+expect_exit 0 "$PFX" serve --help
+grep -q '^usage: pfx serve' "$TMP/out" || fail "pfx serve --help"
+expect_exit 0 "$PFX" help serve
+grep -q -- '--textfile PATH' "$TMP/out" || fail "pfx help serve"
+"$PFX" --help | grep -q '^  serve ' || fail "serve is not in pfx --help"
+echo ok

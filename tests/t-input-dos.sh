@@ -4,7 +4,8 @@
 # line in a WSS file, numbers out of range (a WSS size or time, 'pfx stat
 # -p PID 1e308'), a fault time near 2^64 in a recording, and a recording
 # whose program path is a FIFO or a device for 'report --by function',
-# or hard links to one huge sparse ELF (read once, memory capped).
+# or hard links to one huge sparse ELF (read once, memory capped); a
+# recording truncated by its owner while root reports it.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 MKREC=$top_builddir/tests/plot-mkrec
@@ -119,4 +120,31 @@ maxrss_kib "$TMP/rss" "$PFX" report --by function -i "$TMP/copies.data" ||
 rss=$(cat "$TMP/rss")
 echo "8 copies: peak RSS $((rss / 1024)) MiB (cap: 512 MiB of tables in all)"
 [ "$rss" -lt $((700 * 1024)) ] || fail "8 copies: the total cap did not hold: peak RSS $((rss / 1024)) MiB"
+# A recording its owner truncates while root reports it: the reader reads
+# (no mmap, no SIGBUS); the report ends complete or says where the file
+# ended, never killed by a signal.  The owner is an unprivileged user.
+"$PFX" record -o "$TMP/big.data" -- "$PFX_LOAD" seq -s 512M >/dev/null 2>&1 || fail "record of 512 MiB failed"
+size=$(stat -c %s "$TMP/big.data")
+owner=root
+mkdir -p "$TMP/own" || fail "mkdir failed"
+if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	chmod 755 "$TMP" && chown nobody "$TMP/own" || fail "cannot prepare nobody's directory"
+	owner=nobody
+fi
+for delay in 0 0.005 0.01 0.02 0.03 0.05 0.08 0.1; do
+	cp "$TMP/big.data" "$TMP/own/r.data" || fail "cp failed"
+	[ $owner = nobody ] && chown nobody "$TMP/own/r.data"
+	"$PFX" report -i "$TMP/own/r.data" --by page --top 3 >"$TMP/out" 2>"$TMP/err" & rp=$!
+	sleep "$delay"
+	if [ $owner = nobody ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups truncate -s $((size / 3)) "$TMP/own/r.data"
+	else
+		truncate -s $((size / 3)) "$TMP/own/r.data"
+	fi
+	wait $rp
+	rc=$?
+	[ $rc -le 1 ] || { cat "$TMP/err"; fail "report of a file truncated after ${delay}s: exit $rc (a signal?)"; }
+	[ $rc -eq 0 ] || one_line_error
+done
+note "report of a $size-byte recording its owner ($owner) truncated mid-read: never a signal"
 exit 0

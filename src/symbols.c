@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,10 @@
  * cost 2.36 GB before), and each file (dev, inode) is read once. */
 #define MAX_FILE_BYTES (128ull << 20)	/* symbol + string table of one file */
 #define MAX_TOTAL_BYTES (512ull << 20)	/* of all files of a report */
+/* Separate debug info, where distributions install it (libc6-dbg and the
+ * -dbgsym packages): by build id, else by .gnu_debuglink's name. */
+#define DEBUG_ROOT "/usr/lib/debug"
+#define MAX_NOTE_BYTES 4096		/* a build-id note section larger than this is not one */
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
 #define HOST_ELFDATA ELFDATA2LSB
@@ -162,6 +167,14 @@ static int cmp_symbols(const void *a, const void *b)
 	return 0;
 }
 
+/* The section headers: 0, or -errno when they cannot be read. */
+static int read_sections(int fd, uint64_t file_size, const Elf64_Ehdr *eh, Elf64_Shdr **sh)
+{
+	if (eh->e_shnum == 0)
+		return -ENOENT;
+	return read_table(fd, file_size, eh->e_shoff, eh->e_shnum, sizeof(**sh), (void **)sh);
+}
+
 static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct symtab *t,
 			uint64_t *budget)
 {
@@ -171,9 +184,7 @@ static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct
 	uint64_t nsyms;
 	int err;
 
-	if (eh->e_shnum == 0)
-		return -ENOENT;
-	err = read_table(fd, file_size, eh->e_shoff, eh->e_shnum, sizeof(*sh), (void **)&sh);
+	err = read_sections(fd, file_size, eh, &sh);
 	if (err)
 		return err;
 	st = pick_symtab(sh, eh->e_shnum);
@@ -241,7 +252,118 @@ static int open_regular(const char *path, struct stat *st)
 	return fd;
 }
 
-static int symtab_load(int fd, const struct stat *sb, uint64_t *budget, struct symtab **out)
+static void to_hex(const unsigned char *v, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[v[i] >> 4];
+		out[2 * i + 1] = digits[v[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* DEBUG_ROOT/.build-id/xx/yyyy.debug from a NT_GNU_BUILD_ID note. */
+static bool build_id_path(int fd, uint64_t file_size, const Elf64_Shdr *sh, size_t n, char *out,
+			  size_t size)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char note[MAX_NOTE_BYTES];
+		uint64_t at = 0, len = sh[i].sh_size;
+
+		if (sh[i].sh_type != SHT_NOTE || len > sizeof(note) ||
+		    read_at(fd, file_size, sh[i].sh_offset, note, len) < 0)
+			continue;
+		while (len - at >= sizeof(Elf64_Nhdr)) {
+			Elf64_Nhdr nh;
+			uint64_t name_at = at + sizeof(nh), desc_at, next;
+
+			memcpy(&nh, note + at, sizeof(nh));
+			desc_at = name_at + ((nh.n_namesz + 3ull) & ~3ull);
+			next = desc_at + ((nh.n_descsz + 3ull) & ~3ull);
+			if (next > len)
+				break;
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    memcmp(note + name_at, "GNU", 4) == 0 && nh.n_descsz >= 2 && nh.n_descsz <= 64) {
+				char hex[129];
+
+				to_hex(note + desc_at, nh.n_descsz, hex);
+				return snprintf(out, size, DEBUG_ROOT "/.build-id/%.2s/%s.debug", hex, hex + 2) <
+				       (int)size;
+			}
+			at = next;
+		}
+	}
+	return false;
+}
+
+/* DEBUG_ROOT/DIR/NAME from .gnu_debuglink's NAME, DIR the file's own. */
+static bool debuglink_path(int fd, uint64_t file_size, const Elf64_Ehdr *eh, const Elf64_Shdr *sh,
+			   const char *path, char *out, size_t size)
+{
+	const Elf64_Shdr *names;
+	const char *slash = strrchr(path, '/');
+	char name[256];
+
+	if (eh->e_shstrndx >= eh->e_shnum || !slash)
+		return false;
+	names = &sh[eh->e_shstrndx];
+	for (size_t i = 0; i < eh->e_shnum; i++) {
+		char sname[16];
+
+		if (sh[i].sh_name >= names->sh_size || names->sh_size - sh[i].sh_name < sizeof(sname) ||
+		    read_at(fd, file_size, names->sh_offset + sh[i].sh_name, sname, sizeof(sname)) < 0 ||
+		    memcmp(sname, ".gnu_debuglink", 15) != 0)
+			continue;
+		if (sh[i].sh_size < 2 || read_at(fd, file_size, sh[i].sh_offset, name,
+						  sh[i].sh_size < sizeof(name) ? sh[i].sh_size : sizeof(name)) < 0)
+			return false;
+		name[sizeof(name) - 1] = '\0';
+		if (!name[0] || strchr(name, '/'))
+			return false;	/* a file name, never a path */
+		return snprintf(out, size, DEBUG_ROOT "%.*s/%s", (int)(slash - path), path, name) < (int)size;
+	}
+	return false;
+}
+
+/* The symbols of a stripped file from its separate debug file, whose
+ * .symtab has the addresses of the same image. */
+static int load_debug_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, const char *path,
+			      struct symtab *t, uint64_t *budget)
+{
+	char debug[4096];
+	Elf64_Shdr *sh;
+	bool found = false;
+	int err = read_sections(fd, file_size, eh, &sh);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < eh->e_shnum; i++)
+		if (sh[i].sh_type == SHT_SYMTAB) {
+			free(sh);
+			return -EEXIST;		/* not stripped: its own table */
+		}
+	for (int way = 0; way < 2 && !found; way++) {
+		struct stat st;
+		Elf64_Ehdr deh;
+		int dfd;
+
+		if (!(way == 0 ? build_id_path(fd, file_size, sh, eh->e_shnum, debug, sizeof(debug))
+			       : debuglink_path(fd, file_size, eh, sh, path, debug, sizeof(debug))))
+			continue;
+		dfd = open_regular(debug, &st);
+		if (dfd < 0)
+			continue;
+		found = read_ehdr(dfd, (uint64_t)st.st_size, &deh) == 0 &&
+			load_symbols(dfd, (uint64_t)st.st_size, &deh, t, budget) == 0;
+		close(dfd);
+	}
+	free(sh);
+	return found ? 0 : -ENOENT;
+}
+
+static int symtab_load(int fd, const struct stat *sb, const char *path, uint64_t *budget,
+		       struct symtab **out)
 {
 	struct symtab *t;
 	struct stat st = *sb;
@@ -254,7 +376,7 @@ static int symtab_load(int fd, const struct stat *sb, uint64_t *budget, struct s
 	err = read_ehdr(fd, (uint64_t)st.st_size, &eh);
 	if (!err)
 		err = load_segments(fd, (uint64_t)st.st_size, &eh, t);
-	if (!err)
+	if (!err && load_debug_symbols(fd, (uint64_t)st.st_size, &eh, path, t, budget) < 0)
 		err = load_symbols(fd, (uint64_t)st.st_size, &eh, t, budget);
 	if (err) {
 		symtab_free(t);
@@ -372,7 +494,7 @@ static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
 			}
 		}
 		if (!e->shared)
-			e->err = symtab_load(fd, &st, &syms->budget, &e->tab);
+			e->err = symtab_load(fd, &st, path, &syms->budget, &e->tab);
 		close(fd);
 	}
 	return e;

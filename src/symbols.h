@@ -1,5 +1,9 @@
 /* symbols: function names for code addresses, from the ELF symbol tables
  * (.symtab, else .dynsym) of the mapped files as they are on disk now.
+ * A stripped file's .symtab is looked for in its separate debug file, as
+ * gdb and perf do: /usr/lib/debug/.build-id/xx/yyyy.debug by its build
+ * id, else /usr/lib/debug/DIR/NAME by its .gnu_debuglink (libc6-dbg and
+ * the -dbgsym packages install them there).
  *
  * pfx records no build ids: a file rebuilt or upgraded since the
  * recording gives wrong names, as with perf without its build-id cache.

@@ -24,12 +24,14 @@ struct report_opts {
 	enum pfx_export export;		/* --format folded|pprof|perfetto */
 	enum pfx_export_weight weight;	/* --weight */
 	const char *output;		/* -o */
+	struct pfx_report_filter filter;	/* --pid, --tid, --region */
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx report [-i FILE] [--format text|json] [--top N]\n"
+		"Usage: pfx report [-i FILE] [--format text|json] [--top N] [--pid PID] [--tid TID]\n"
+		"                  [--region R]\n"
 		"                  [--by region|thread|process|cgroup|page|ip|function|caller]\n"
 		"       pfx report [-i FILE] --format folded|pprof|perfetto [--weight faults|latency]\n"
 		"                  [-o FILE]\n"
@@ -41,6 +43,10 @@ static void usage(FILE *fp)
 		"      --weight W       folded: count faults (default) or latency (ns)\n"
 		"  -o, --output FILE    write there (complete when done) instead of stdout\n"
 		"  -n, --top N          rows per view (default 20)\n"
+		"      --pid PID        only the faults of process PID\n"
+		"      --tid TID        only the faults of thread TID\n"
+		"      --region R       only the faults in regions whose path holds R, or of\n"
+		"                       kind R (anon, heap, stack, file, shm, unknown...)\n"
 		"  -b, --by VIEW        text view: region (default, with fault types, latency,\n"
 		"                       threads and heat map), thread, process, cgroup (of\n"
 		"                       'pfx record -a/-G'), page, ip, function or caller\n"
@@ -60,6 +66,9 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		{ "dump", no_argument, NULL, 'D' },
 		{ "weight", required_argument, NULL, 'W' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'P' },
+		{ "tid", required_argument, NULL, 'T' },
+		{ "region", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,6 +122,25 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 			break;
 		case 'D':
 			o->dump = true;
+			break;
+		case 'P':
+		case 'T':
+			if (pfx_parse_int(optarg, 1, INT32_MAX, &n) < 0) {
+				pfx_err("report: --%s '%s' is not a process or thread id; give a number "
+					"from --by thread", c == 'P' ? "pid" : "tid", optarg);
+				return PFX_EXIT_USAGE;
+			}
+			if (c == 'P')
+				o->filter.has_pid = true, o->filter.pid = (uint32_t)n;
+			else
+				o->filter.has_tid = true, o->filter.tid = (uint32_t)n;
+			break;
+		case 'R':
+			if (!optarg[0]) {
+				pfx_err("report: --region needs a name; give part of a path or a kind (anon, heap, ...)");
+				return PFX_EXIT_USAGE;
+			}
+			o->filter.region = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -226,8 +254,9 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	int err = 0;
 
 	if (o->export != PFX_EXPORT_PERFETTO) {
-		err = pfx_report_build(r, &(struct pfx_report_opts){ .code_names = true, .every_chain = true },
-				       &rep);
+		err = pfx_report_build(r, &(struct pfx_report_opts){
+			.filter = o->filter.has_pid || o->filter.has_tid || o->filter.region ? &o->filter : NULL,
+			.code_names = true, .every_chain = true }, &rep);
 		if (err < 0) {
 			pfx_err("report: reading '%s' failed: %s", o->input, strerror(-err));
 			return PFX_EXIT_ERROR;
@@ -295,6 +324,7 @@ int cmd_report(int argc, char **argv)
 		return err;
 	}
 	err = pfx_report_build(r, &(struct pfx_report_opts){
+		.filter = o.filter.has_pid || o.filter.has_tid || o.filter.region ? &o.filter : NULL,
 		.top = o.top,
 		.code_names = o.format == PFX_FORMAT_JSON || o.view == PFX_VIEW_IP ||
 			      o.view == PFX_VIEW_FUNCTION || o.view == PFX_VIEW_CALLER,

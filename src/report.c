@@ -181,12 +181,26 @@ static uint64_t ip_key(const struct pfx_report *rep, uint32_t pid, uint64_t ip)
 	return h == UINT64_MAX ? 0 : h;
 }
 
+static bool region_matches(const struct pfx_region *reg, const char *want)
+{
+	if (!reg)
+		return strcmp(want, "unknown") == 0;
+	return strcmp(want, pfx_map_kind_name(reg->kind)) == 0 || (reg->path[0] && strstr(reg->path, want));
+}
+
+static bool filtered(const struct pfx_report_filter *fl, const struct pfx_fault *f,
+		     const struct pfx_region *reg)
+{
+	return fl && ((fl->has_pid && f->pid != fl->pid) || (fl->has_tid && f->tid != fl->tid) ||
+		      (fl->region && !region_matches(reg, fl->region)));
+}
+
 static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 {
 	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
 	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
-	struct pfx_unknown_space *us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
-	struct pfx_region_stats *rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
+	struct pfx_unknown_space *us;
+	struct pfx_region_stats *rs;
 	uint64_t page = f->addr >> rep->page_shift;
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
@@ -194,6 +208,13 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	bool is_new;
 	int major = f->kind == PFX_FAULT_MAJOR;
 
+	if (filtered(rep->filter, f, reg)) {
+		rep->faults_read++;
+		rep->filtered_out++;
+		return 0;
+	}
+	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
+	rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
 	if (!rs)
 		return -ENOMEM;
 	rep->faults_read++;
@@ -504,6 +525,7 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 		rep->code_named = true;
 		rep->every_chain = opts->every_chain;
 	}
+	rep->filter = opts->filter;
 	return 0;
 }
 

@@ -87,7 +87,17 @@ struct pfx_page_row {
 	const struct pfx_region *region;
 };
 
+/* Which faults count (report --pid/--tid/--region); the others are
+ * skipped and counted in filtered_out. */
+struct pfx_report_filter {
+	bool has_pid, has_tid;
+	uint32_t pid, tid;
+	const char *region;	/* a region whose path holds it, or of that kind
+				 * (anon, heap, stack, file, unknown, ...) */
+};
+
 struct pfx_report_opts {
+	const struct pfx_report_filter *filter;	/* NULL: every fault */
 	unsigned top;		/* rows per view (0: all regions/threads, 20 pages/ips) */
 	bool code_names;	/* name code by function (symbols), count faults per
 				 * function, aggregate call chains: the ip, function
@@ -106,6 +116,8 @@ struct pfx_report {
 	uint64_t lost_records, lost_samples;	/* counted from LOST items */
 	uint64_t duration_ns;
 	uint64_t faults_read;		/* fault items decoded */
+	const struct pfx_report_filter *filter;	/* as given, or NULL */
+	uint64_t filtered_out;		/* faults the filter skipped */
 
 	struct pfx_fault_counts all;
 	uint64_t types[PFX_TYPE_COUNT];

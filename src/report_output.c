@@ -89,6 +89,23 @@ static void ip_where(char *buf, size_t size, const struct pfx_ip_row *ip)
 			 ip->code.ip - r->start);
 }
 
+/* "--pid 12 --region heap", as given. */
+static const char *filter_text(const struct pfx_report_filter *fl, char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (fl->has_pid)
+		n += snprintf(buf + n, size - (size_t)n, "--pid %u ", fl->pid);
+	if (fl->has_tid && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "--tid %u ", fl->tid);
+	if (fl->region && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "--region %.64s ", fl->region);
+	if (n > 0 && (size_t)n <= size)
+		buf[n - 1] = '\0';
+	return buf;
+}
+
 /* ---- text ---- */
 
 static void text_summary(FILE *fp, const struct pfx_report *rep, const char *file)
@@ -96,7 +113,7 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 	const struct pfx_rec_header *h = &rep->header;
 	time_t when = (time_t)(h->start_realtime_ns / 1000000000ull);
 	struct tm tm;
-	char date[64] = "?", lost[96];
+	char date[64] = "?", lost[96], filt[192];
 
 	if (localtime_r(&when, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", &tm);
@@ -108,6 +125,10 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 		" records + %" PRIu64 " samples; %" PRIu64 " distinct pages, %" PRIu64 " refaults\n",
 		rep->totals.faults, rep->totals.minor, rep->totals.major, rep->totals.lost_records,
 		rep->totals.lost_samples, rep->distinct_pages, rep->refaults);
+	if (rep->filter)
+		fprintf(fp, "# filter %s: %" PRIu64 " of %" PRIu64 " faults; every count below is of these\n",
+			filter_text(rep->filter, filt, sizeof(filt)), rep->faults_read - rep->filtered_out,
+			rep->faults_read);
 	if (!rep->complete)
 		fprintf(fp, "# WARNING: partial report: %s at byte %" PRIu64 "\n",
 			pfx_rec_strerror(rep->read_error), rep->error_offset);
@@ -570,6 +591,14 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 		pfx_json_string(fp, pfx_report_lost_note(rep, lost, sizeof(lost)));
 	else
 		fprintf(fp, "null");
+	if (rep->filter) {
+		char filt[192];
+
+		fprintf(fp, ",\n  \"filter\": {\"options\": ");
+		pfx_json_string(fp, filter_text(rep->filter, filt, sizeof(filt)));
+		fprintf(fp, ", \"kept\": %" PRIu64 ", \"of\": %" PRIu64 "}",
+			rep->faults_read - rep->filtered_out, rep->faults_read);
+	}
 	fprintf(fp, ",\n  \"command\": ");
 	pfx_json_string(fp, h->command);
 	fprintf(fp, ",\n  \"kernel\": ");

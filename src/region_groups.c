@@ -253,7 +253,7 @@ void pfx_region_group_name(const struct pfx_region_group *grp, char *buf, size_t
 	const char *base = strrchr(grp->path, '/');
 
 	if (grp->unmapped)
-		snprintf(buf, size, "unmapped");
+		snprintf(buf, size, "unknown");	/* the report's word for it */
 	else if (pfx_map_path_is_file(grp->path))
 		snprintf(buf, size, "%.40s", base ? base + 1 : grp->path);
 	else if (grp->path[0] == '[')

@@ -5,7 +5,9 @@
 #   data      table: low_us high_us minor major unknown, one row per
 #             power-of-two latency bin [low, high)
 #   out, term, title, subtitle
-#   p50_us, p99_us      median and 99th percentile (from ~4%-wide bins)
+#   minor_p50_us, minor_p99_us, major_p50_us, major_p99_us,
+#   unknown_p50_us, unknown_p99_us   median and 99th percentile of each
+#             kind, the numbers 'pfx report' prints (src/lat_hist.h)
 #   lat_lo_us, lat_hi_us  the range the bins cover
 #   total_minor, total_major, total_unknown   measured faults of each kind
 
@@ -14,8 +16,12 @@ if (!exists('out')) out = 'latency.png'
 if (!exists('term')) term = 'pngcairo size 900,500 noenhanced'
 if (!exists('title')) title = 'Page fault latency'
 if (!exists('subtitle')) subtitle = ''
-if (!exists('p50_us')) p50_us = 0
-if (!exists('p99_us')) p99_us = 0
+if (!exists('minor_p50_us')) minor_p50_us = 0
+if (!exists('minor_p99_us')) minor_p99_us = 0
+if (!exists('major_p50_us')) major_p50_us = 0
+if (!exists('major_p99_us')) major_p99_us = 0
+if (!exists('unknown_p50_us')) unknown_p50_us = 0
+if (!exists('unknown_p99_us')) unknown_p99_us = 0
 if (!exists('total_minor')) total_minor = 1
 if (!exists('total_major')) total_major = 0
 if (!exists('total_unknown')) total_unknown = 0
@@ -34,8 +40,16 @@ array kind_total[3] = [total_minor, total_major, total_unknown]
 panels = (total_minor > 0) + (total_major > 0) + (total_unknown > 0)
 if (panels == 0) panels = 1
 
-percentiles = sprintf('p50 %.3g µs, p99 %.3g µs over all %d measured faults', p50_us, p99_us, \
-	total_minor + total_major + total_unknown)
+array kind_p50[3] = [minor_p50_us, major_p50_us, unknown_p50_us]
+array kind_p99[3] = [minor_p99_us, major_p99_us, unknown_p99_us]
+array kind_short[3] = ['minor', 'major', 'unclassified']
+percentiles = ''
+do for [k = 1:3] {
+	if (kind_total[k] > 0) {
+		percentiles = percentiles.(strlen(percentiles) ? '; ' : '').sprintf('%s (%d): p50 %.3g µs, p99 %.3g µs', \
+			kind_short[k], kind_total[k], kind_p50[k], kind_p99[k])
+	}
+}
 set multiplot layout panels, 1 title title."\n".subtitle."\n".percentiles
 set ylabel 'faults'
 set logscale x 2
@@ -62,8 +76,8 @@ do for [k = 1:3] {
 		unset arrow
 		stats data using (column(kind_col[k])) nooutput
 		set format y yfmt(STATS_max)
-		if (p50_us > 0) { set arrow from p50_us, graph 0 to p50_us, graph 1 nohead dt 2 lc rgb '#555555' front }
-		if (p99_us > 0) { set arrow from p99_us, graph 0 to p99_us, graph 1 nohead dt 3 lc rgb '#555555' front }
+		if (kind_p50[k] > 0) { set arrow from kind_p50[k], graph 0 to kind_p50[k], graph 1 nohead dt 2 lc rgb '#555555' front }
+		if (kind_p99[k] > 0) { set arrow from kind_p99[k], graph 0 to kind_p99[k], graph 1 nohead dt 3 lc rgb '#555555' front }
 		if (drawn == panels) {
 			set xlabel 'fault latency (µs, log scale; bins are powers of two; dashed: p50, dotted: p99)'
 			set format x '%g'

@@ -4,6 +4,7 @@
  * faults. */
 #include "config.h"
 #include "plot_data.h"
+#include "lat_hist.h"
 #include "gnuplot.h"
 #include "region_groups.h"
 #include "output.h"
@@ -616,15 +617,14 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 
 /* ---- latency: distribution of fault latency ---- */
 
-/* Power-of-two bins for the chart (bin k holds [2^k, 2^(k+1)) ns), and
- * finer sub-bins (16 per octave, ~4% wide) for the percentiles printed in
- * the title. */
+/* Power-of-two bins for the chart (bin k holds [2^k, 2^(k+1)) ns); the
+ * percentiles in the title come from the report's histogram (lat_hist.h),
+ * per kind, so chart and report agree. */
 #define LAT_OCTAVES 33
-#define LAT_SUB 16
 
 struct latency {
 	uint64_t bins[LAT_OCTAVES][COL_COUNT];
-	uint64_t fine[LAT_OCTAVES * LAT_SUB];
+	struct pfx_lat_hist pct[COL_COUNT];
 	uint64_t measured;
 };
 
@@ -636,35 +636,12 @@ static unsigned octave_of(uint32_t ns)
 static void latency_bin(void *ctx, const struct pfx_fault *f)
 {
 	struct latency *l = ctx;
-	unsigned oct, sub;
 
 	if (!f->latency_ns)
 		return;
-	oct = octave_of(f->latency_ns);
-	/* the LAT_SUB-th parts of the octave, from the bits below the top one */
-	sub = oct >= 4 ? (f->latency_ns >> (oct - 4)) & (LAT_SUB - 1)
-		       : (unsigned)((f->latency_ns - (1u << oct)) * LAT_SUB >> oct);
-	l->bins[oct][kind_column(f->kind)]++;
-	l->fine[oct * LAT_SUB + sub]++;
+	l->bins[octave_of(f->latency_ns)][kind_column(f->kind)]++;
+	pfx_lat_hist_add(&l->pct[kind_column(f->kind)], f->latency_ns);
 	l->measured++;
-}
-
-/* The latency (us) below which a fraction q of faults completed: the
- * middle of the fine bin where the cumulative count crosses q. */
-static double latency_percentile_us(const struct latency *l, double q)
-{
-	uint64_t want = (uint64_t)ceil(q * (double)l->measured), seen = 0;
-
-	for (unsigned i = 0; i < LAT_OCTAVES * LAT_SUB; i++) {
-		seen += l->fine[i];
-		if (seen >= want && l->fine[i]) {
-			double lo = ldexp(1.0 + (i % LAT_SUB) / (double)LAT_SUB, (int)(i / LAT_SUB));
-			double width = ldexp(1.0 / LAT_SUB, (int)(i / LAT_SUB));
-
-			return (lo + width / 2) / 1e3;
-		}
-	}
-	return 0;
 }
 
 static int write_latency_table(const struct latency *l, const char *dir, FILE *vars)
@@ -717,8 +694,12 @@ int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 				totals[c] += l->bins[i][c];
 		pfx_gnuplot_set_string(vars, "title", "Page fault latency");
 		write_record_vars(vars, &header, notes);
-		pfx_gnuplot_set_number(vars, "p50_us", latency_percentile_us(l, 0.50));
-		pfx_gnuplot_set_number(vars, "p99_us", latency_percentile_us(l, 0.99));
+		pfx_gnuplot_set_number(vars, "minor_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 50) / 1e3);
+		pfx_gnuplot_set_number(vars, "minor_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 99) / 1e3);
+		pfx_gnuplot_set_number(vars, "major_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 50) / 1e3);
+		pfx_gnuplot_set_number(vars, "major_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 99) / 1e3);
+		pfx_gnuplot_set_number(vars, "unknown_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_UNKNOWN], 50) / 1e3);
+		pfx_gnuplot_set_number(vars, "unknown_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_UNKNOWN], 99) / 1e3);
 		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[COL_MINOR]);
 		pfx_gnuplot_set_number(vars, "total_major", (double)totals[COL_MAJOR]);
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);

@@ -273,6 +273,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		unsigned b = 63 - (unsigned)__builtin_clzll(f->latency_ns);
 
 		rep->lat_hist[major][b < PFX_LAT_BUCKETS ? b : PFX_LAT_BUCKETS - 1]++;
+		pfx_lat_hist_add(&rep->lat_pct[major], f->latency_ns);
 		if (f->latency_ns > rep->lat_max_ns[major])
 			rep->lat_max_ns[major] = f->latency_ns;
 	}
@@ -485,24 +486,7 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 
 uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct)
 {
-	uint64_t total = 0, seen = 0, want;
-
-	for (unsigned b = 0; b < PFX_LAT_BUCKETS; b++)
-		total += rep->lat_hist[major][b];
-	if (!total)
-		return 0;
-	want = (uint64_t)((double)total * pct / 100.0 + 0.5);
-	if (want < 1)
-		want = 1;
-	for (unsigned b = 0; b < PFX_LAT_BUCKETS; b++) {
-		seen += rep->lat_hist[major][b];
-		if (seen >= want) {
-			uint64_t upper = (uint64_t)2 << b;
-
-			return upper < rep->lat_max_ns[major] ? upper : rep->lat_max_ns[major];
-		}
-	}
-	return rep->lat_max_ns[major];
+	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat_pct[major], pct) + 0.5);
 }
 
 static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,

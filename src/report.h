@@ -27,6 +27,7 @@
 #include "code_sites.h"
 #include "heatmap.h"
 #include "pattern.h"
+#include "lat_hist.h"
 #include "recfile.h"
 #include "regions.h"
 #include "report_procs.h"
@@ -123,6 +124,7 @@ struct pfx_report {
 	uint64_t types[PFX_TYPE_COUNT];
 	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
 	uint32_t lat_max_ns[2];
+	struct pfx_lat_hist lat_pct[2];		/* [minor, major]: the percentiles */
 	uint64_t distinct_pages, refaults;
 
 	struct pfx_regions *regions;
@@ -167,8 +169,8 @@ uint64_t pfx_report_lost_faults(const struct pfx_report *rep);
 /* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
  * nothing was lost or the file has no count. */
 const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size);
-/* Latency percentile (0-100) of minor (0) or major (1) faults: the upper
- * bound of the bucket it falls in, in ns; 0 if none recorded. */
+/* Latency percentile (0-100) of minor (0) or major (1) faults in ns, from
+ * lat_hist (the numbers plot's latency chart shows too); 0 if none. */
 uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct);
 
 #endif

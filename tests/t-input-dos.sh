@@ -108,18 +108,18 @@ rc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.D
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 sys.exit(rc)' "$out" "$@" >"$out"
 }
-"$MKREC" "$TMP/links.data" $libs || fail "plot-mkrec failed"
-maxrss_kib "$TMP/rss" "$PFX" report --by function -i "$TMP/links.data" ||
-	fail "report --by function of 8 links to a sparse ELF failed"
-rss=$(cat "$TMP/rss")
-echo "8 hard links to a 120 MiB-table ELF: report's peak RSS $((rss / 1024)) MiB"
-[ "$rss" -lt $((250 * 1024)) ] || fail "8 links read more than once: peak RSS $((rss / 1024)) MiB"
-"$MKREC" "$TMP/copies.data" $copies || fail "plot-mkrec failed"
-maxrss_kib "$TMP/rss" "$PFX" report --by function -i "$TMP/copies.data" ||
-	fail "report --by function of 8 sparse ELF copies failed"
-rss=$(cat "$TMP/rss")
-echo "8 copies: peak RSS $((rss / 1024)) MiB (cap: 512 MiB of tables in all)"
-[ "$rss" -lt $((700 * 1024)) ] || fail "8 copies: the total cap did not hold: peak RSS $((rss / 1024)) MiB"
+# report_peak NAME LIBS MAX_MIB WHAT: report --by function of a recording
+# naming LIBS, its peak RSS below MAX_MIB
+report_peak() {
+	"$MKREC" "$TMP/$1.data" $2 || fail "plot-mkrec failed"
+	maxrss_kib "$TMP/rss" "$PFX" report --by function -i "$TMP/$1.data" ||
+		fail "report --by function of $4 failed"
+	rss=$(cat "$TMP/rss")
+	echo "$4: report's peak RSS $((rss / 1024)) MiB (at most $3)"
+	[ "$rss" -lt $(($3 * 1024)) ] || fail "$4: peak RSS $((rss / 1024)) MiB"
+}
+report_peak links "$libs" 250 "8 hard links to a sparse ELF with 120 MiB of tables (read once)"
+report_peak copies "$copies" 700 "8 sparse ELF copies (the total cap: 512 MiB of tables)"
 # A recording its owner truncates while root reports it: the reader reads
 # (no mmap, no SIGBUS); the report ends complete or says where the file
 # ended, never killed by a signal.  The owner is an unprivileged user.

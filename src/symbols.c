@@ -39,6 +39,7 @@ struct segment {		/* a PT_LOAD: where file bytes land in the image */
 struct symbol {
 	uint64_t start, size;
 	const char *name;	/* into the table's strings */
+	bool global;		/* STB_GLOBAL or STB_WEAK: the name callers use */
 };
 
 struct symtab {
@@ -164,7 +165,9 @@ static int cmp_symbols(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return 0;
+	if (x->global != y->global)	/* the same order on every run */
+		return x->global ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 /* The section headers: 0, or -errno when they cannot be read. */
@@ -214,8 +217,15 @@ static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct
 	for (uint64_t i = 0; !err && i < nsyms; i++) {
 		if (!is_function(&syms[i]) || syms[i].st_name >= str->sh_size)
 			continue;
-		t->symbols[t->nsymbols++] = (struct symbol){
-			syms[i].st_value, syms[i].st_size, t->strings + syms[i].st_name };
+		char *name = t->strings + syms[i].st_name, *at = strchr(name, '@');
+
+		/* A versioned name (a debug file's .symtab: __libc_start_main@@GLIBC_2.34)
+		 * is shown as the name callers write.  Cut in place: a string a
+		 * shorter name shares (its tail) is cut the same or not at all. */
+		if (at && at != name)
+			*at = '\0';
+		t->symbols[t->nsymbols++] = (struct symbol){ syms[i].st_value, syms[i].st_size, name,
+			ELF64_ST_BIND(syms[i].st_info) != STB_LOCAL };
 	}
 	free(syms);
 	free(sh);
@@ -418,10 +428,14 @@ static const struct symbol *symbol_at(const struct symtab *t, uint64_t vaddr)
 	if (lo == 0)
 		return NULL;
 	s = &t->symbols[lo - 1];
-	/* among aliases at the same start, the sized one decides */
-	for (size_t i = lo - 1; i > 0 && t->symbols[i - 1].start == s->start; i--)
-		if (t->symbols[i - 1].size > s->size)
-			s = &t->symbols[i - 1];
+	/* among aliases at the same start, the sized one decides, then a
+	 * global one (__libc_start_main over __libc_start_main_impl) */
+	for (size_t i = lo - 1; i > 0 && t->symbols[i - 1].start == s->start; i--) {
+		const struct symbol *alias = &t->symbols[i - 1];
+
+		if (alias->size > s->size || (alias->size == s->size && alias->global && !s->global))
+			s = alias;
+	}
 	if (s->size ? vaddr - s->start < s->size : true)
 		return s;
 	return NULL;

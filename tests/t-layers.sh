@@ -1,0 +1,47 @@
+# t-layers: the house plan of src/README.md holds: each folder of src/
+# includes headers only from itself and from the folders below it.
+. "$top_srcdir/tests/lib.sh"
+
+src=$top_srcdir/src
+[ -f "$src/README.md" ] || skip "no src/ tree under $top_srcdir"
+
+# allowed FOLDER: the folders FOLDER may include besides itself
+allowed() {
+	lib="base kernel recording source"
+	case $1 in
+	base)      echo "" ;;
+	kernel)    echo "base" ;;
+	recording) echo "base kernel" ;;
+	source)    echo "base kernel recording" ;;
+	record|count|report|plot|wss|maps|top|uffd) echo "$lib" ;;
+	thp)       echo "$lib count" ;;
+	cmd)       echo "$lib record count report plot wss maps top thp" ;;
+	workload)  echo "base uffd" ;;
+	.)         echo "cmd base" ;;
+	*)         echo "?" ;;
+	esac
+}
+
+# folder of every header under src/ and include/: "NAME FOLDER" lines
+(cd "$src" && find . -name '*.h' | sed 's|^\./||') |
+	awk -F/ '{ d = NF > 1 ? $1 : "."; print $NF, d }' >"$TMP/headers"
+[ -s "$TMP/headers" ] || fail "no headers found under $src"
+dups=$(awk '{ print $1 }' "$TMP/headers" | sort | uniq -d)
+[ -z "$dups" ] || fail "header names must be unique across src/ (one -I per folder): $dups"
+
+bad=0
+for f in $(cd "$src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); do
+	case $f in */*) dir=${f%%/*} ;; *) dir=. ;; esac
+	ok=" $dir $(allowed "$dir") "
+	case $ok in *" ? "*) echo "src/$f: folder '$dir' is not in the plan (src/README.md, tests/t-layers.sh)"; bad=1; continue ;; esac
+	for h in $(sed -n 's/^#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$src/$f"); do
+		hd=$(awk -v h="${h##*/}" '$1 == h { print $2; exit }' "$TMP/headers")
+		[ -n "$hd" ] || continue	# config.h, events.def
+		case $ok in *" $hd "*) ;; *)
+			echo "src/$f includes $h from src/$hd/, which is above src/$dir/ in the plan"
+			bad=1 ;;
+		esac
+	done
+done
+[ "$bad" -eq 0 ] || fail "include out of layer (see src/README.md)"
+echo ok

@@ -7,7 +7,7 @@
 set -e
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential autoconf automake pkg-config linux-libc-dev \
+PACKAGES="build-essential autoconf automake libtool pkg-config linux-libc-dev \
 libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev zlib1g-dev gnuplot-nox \
 util-linux kmod procps linux-perf jq python3"
 # What only the tests use: the tools a user would check pfx against.

@@ -5,7 +5,7 @@
  * record file: source, mapping, one fault per served page with its thread,
  * access and a latency.  Exit 77 where the kernel has no userfaultfd. */
 #include "config.h"
-#include "uffd_recorder.h"
+#include <pfx/uffd_recorder.h>
 #include "recfile.h"
 
 #include <errno.h>

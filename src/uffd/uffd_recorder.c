@@ -42,7 +42,7 @@
  * Locking: one mutex guards the range table and the record writer, which
  * the owner's pfx_uffd_register() and the handler thread share. */
 #include "config.h"
-#include "uffd_recorder.h"
+#include <pfx/uffd_recorder.h>
 #include "recfile.h"
 #include "u64map.h"
 #include "util.h"

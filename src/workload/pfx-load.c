@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "uffd_recorder.h"
+#include <pfx/uffd_recorder.h>
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21

@@ -3,8 +3,9 @@
  * and record every fault into a pfx record file (source "uffd"), which
  * 'pfx report' and 'pfx plot' read like any recording.
  *
- * Installed with libpfxuffd.a (link: -lpfxuffd -lpthread); doc/uffd.md and
- * libpfxuffd(3) have an example.  The use:
+ * Installed with libpfxuffd (shared and static; build flags from
+ * 'pkg-config --cflags --libs libpfxuffd'); doc/uffd.md and libpfxuffd(3)
+ * have an example.  The use:
  *
  *     pfx_uffd_open(&u, "pfx.data", "my program");
  *     pfx_uffd_register(u, &range);        // any number of ranges
@@ -25,6 +26,14 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* The library exports these functions only: it is built with hidden
+ * visibility, and its internal helpers are local to it. */
+#if defined(__GNUC__)
+#define PFX_UFFD_API __attribute__((visibility("default")))
+#else
+#define PFX_UFFD_API
 #endif
 
 /* How a missing page of a range is filled. */
@@ -79,24 +88,24 @@ struct pfx_uffd;
  * "").  -ENOSYS no userfaultfd in this kernel, -EPERM not allowed
  * (vm.unprivileged_userfaultfd=0 and no user-mode-only support), or an
  * error creating the file. */
-int pfx_uffd_open(struct pfx_uffd **u, const char *record_path, const char *command);
+PFX_UFFD_API int pfx_uffd_open(struct pfx_uffd **u, const char *record_path, const char *command);
 /* Register a range (before or after pfx_uffd_start()).  -EINVAL
  * misaligned, empty or missing src/fd, -ENOSPC too many ranges,
  * -EOPNOTSUPP the kernel cannot serve this policy there, or the
  * UFFDIO_REGISTER error (-EBUSY already registered elsewhere...). */
-int pfx_uffd_register(struct pfx_uffd *u, const struct pfx_uffd_range *range);
+PFX_UFFD_API int pfx_uffd_register(struct pfx_uffd *u, const struct pfx_uffd_range *range);
 /* Start the handler thread (it blocks every signal). */
-int pfx_uffd_start(struct pfx_uffd *u);
+PFX_UFFD_API int pfx_uffd_start(struct pfx_uffd *u);
 /* Stop the thread, unregister every range (faults from then on are the
  * kernel's), write the totals and move the file into place; free u.
  * stats (may be NULL) gets the final counts.  0, or the first -errno of
  * recording (then no file is left under its name). */
-int pfx_uffd_finish(struct pfx_uffd *u, struct pfx_uffd_stats *stats);
+PFX_UFFD_API int pfx_uffd_finish(struct pfx_uffd *u, struct pfx_uffd_stats *stats);
 /* The same, but drop the file. */
-void pfx_uffd_abort(struct pfx_uffd *u);
-unsigned pfx_uffd_features(const struct pfx_uffd *u);
+PFX_UFFD_API void pfx_uffd_abort(struct pfx_uffd *u);
+PFX_UFFD_API unsigned pfx_uffd_features(const struct pfx_uffd *u);
 /* "zero", "copy", "file". */
-const char *pfx_uffd_policy_name(enum pfx_uffd_policy policy);
+PFX_UFFD_API const char *pfx_uffd_policy_name(enum pfx_uffd_policy policy);
 
 #ifdef __cplusplus
 }

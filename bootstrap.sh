@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bootstrap.sh: from a fresh clone on Debian to a running pfx.
 #   ./bootstrap.sh demo    install what is missing, build, run pfx on the bundled workload
 #   ./bootstrap.sh check   install what is missing, build, run the test suite

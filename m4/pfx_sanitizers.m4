@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PFX_SANITIZERS: --enable-sanitizers builds everything (pfx, pfx-load, the
 # tests) with AddressSanitizer and UndefinedBehaviorSanitizer.
 AC_DEFUN([PFX_SANITIZERS], [

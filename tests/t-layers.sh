@@ -1,5 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-layers: the house plan of src/README.md holds: each folder of src/
-# includes headers only from itself and from the folders below it.
+# includes headers only from itself and from the folders below it, and
+# every source file of src/ and include/ carries its SPDX-License-Identifier.
 . "$top_srcdir/tests/lib.sh"
 
 src=$top_srcdir/src
@@ -44,4 +46,9 @@ for f in $(cd "$src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); do
 	done
 done
 [ "$bad" -eq 0 ] || fail "include out of layer (see src/README.md)"
+
+nolicense=$(cd "$top_srcdir" && find src include -name '*.[ch]' | sort | while read -r f; do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' || echo "$f"
+done)
+[ -z "$nolicense" ] || fail "no SPDX-License-Identifier line in: $(echo $nolicense)"
 echo ok

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-uffd-example: libpfxuffd as a user gets it.  Installs pfx into a
 # scratch DESTDIR, builds the example of doc/uffd.md (the code the docs
 # show, as they show it: <pfx/uffd_recorder.h>, pkg-config) against the

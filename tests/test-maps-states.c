@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-maps-states: the page-state counts of page_states.h against a
  * generated fixture tree (proc/PID/{maps,pagemap}, proc/kpageflags as
  * regular files), where every pagemap bit and kpageflags flag pfx decodes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-maps: /proc/PID/maps lines parse, and every kind is classified. */
 #include "config.h"
 #include "maps.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-proctree: pfx_proc_descendants() on fixture trees, with the
  * kernel's task/TID/children files and without them (the parent field of
  * every stat), and on the real kernel (a shell's child and grandchild). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-recfile: the record file round-trips every field, stays compact,
  * and reports truncation and corruption (never crashes on them): also a
  * file truncated by its owner while it is read (no SIGBUS), and times

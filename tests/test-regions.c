@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-regions: the mapping timeline (regions.c, a treap since issue #10)
  * answers every lookup as the plain sorted-array version did, on random
  * overlapping, nested, continued and re-announced mappings; and 20,000

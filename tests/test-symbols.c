@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-symbols: the ELF symbol reader names this program's own functions
  * (checked against the addresses the compiler gave them), and damaged
  * copies of a real ELF file (cut short, bytes flipped) give errors or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-thp: the parsers behind 'pfx thp' on the fixture files of
  * tests/fixtures/thp, value by value: a 2-node numa_maps with a THP
  * mapping, a hugetlbfs mapping and a mapping mixing file and anonymous

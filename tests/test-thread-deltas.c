@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-thread-deltas: per-thread interval rows never go negative and add
  * up to the total when faults move from a creator's "+" row to the row of
  * a thread that exited (perf), or from "tid 0" to a newly seen thread

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-top: the 'pfx top' process table on a fixture /proc: the parsers
  * (a comm with ") " in it, kernel threads, hybrid cgroup files), rates
  * over an interval, a process that is listed but gone before its files

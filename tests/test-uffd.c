@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-uffd: the edges of the userfaultfd recorder on the real kernel:
  * ranges it must refuse, two threads faulting the same page (one served,
  * one EEXIST race woken), a lazy-loaded file shorter than its range (zeros

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-wss-idle: the idle page tracking method (wss_idle.h) against a
  * generated fixture tree, since this kernel has no page_idle.
  *

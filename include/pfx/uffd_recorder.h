@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uffd_recorder: intercept the page faults of registered memory ranges in
  * user space (userfaultfd), serve each missing page by a per-range policy
  * and record every fault into a pfx record file (source "uffd"), which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* output: format names, JSON strings, and atomically committed output files. */
 #include "config.h"
 #include "output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* output: what every subcommand's output shares: the --format names, JSON
  * string escaping, and output files that are never seen half-written
  * (written to a temporary name, renamed into place when complete). */

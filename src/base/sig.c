@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sig: turn stop signals into a flag the main loops poll. */
 #include "config.h"
 #include "sig.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sig: Ctrl-C, SIGTERM and SIGHUP ask pfx to stop and finalise its output.
  * Handlers only set a flag; loops poll pfx_sig_stop_requested() and
  * blocking calls return EINTR because handlers are installed without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* u64map: growth of the hash map; lookups are inline in u64map.h. */
 #include "config.h"
 #include "u64map.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* u64map: an open-addressing hash map from a 64-bit key to a small
  * fixed-size value, for the per-fault hot paths (pages, ips and threads
  * in the report; threads in the record file and the recorder).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util: strict parsing, clocks, small-file reads, and error printing. */
 #include "config.h"
 #include "util.h"

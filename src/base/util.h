@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util: small helpers every module needs: strict number parsing, clocks,
  * reading small files, and the one place pfx prints errors (the edge). */
 #ifndef PFX_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd: the subcommands.  Each cmd_*.c parses its own options, calls the
  * modules, prints messages, and returns the process exit code (util.h). */
 #ifndef PFX_CMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_list: 'pfx list' shows each event pfx uses and whether this kernel
  * has it, so users see up front what will work (like 'perf list'). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_maps: 'pfx maps', the state of every page of a running process, per
  * mapping (like pmap -X): resident, swapped, dirty, in a THP, mlocked, the
  * zero page.  Parses options, counts each mapping (page_states.h) and

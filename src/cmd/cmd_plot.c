@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_plot: 'pfx plot': draw a chart of a recording or of saved WSS samples
  * with gnuplot, or write the gnuplot script and its data (--script DIR)
  * for the user to edit and run.  See doc/plot.md. */

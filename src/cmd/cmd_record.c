@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_record: 'pfx record' - sample every page fault of a process into a
  * record file.  Options here; the events (sampler), the ring (ring), the
  * pairing and items (recorder) and the format (recfile) are modules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_report: 'pfx report' - explain a record file: regions, patterns,
  * threads, pages, ips, latency.  Options here; aggregation in report.c,
  * printing in report_output.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_stat: 'pfx stat', a live minor/major fault counter for a launched
  * command or running processes, laid out like perf stat.  This file
  * parses options and runs the interval loop; counting is counter.h,

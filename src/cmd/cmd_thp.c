@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_thp: 'pfx thp', a process's transparent-huge-page and NUMA
  * behaviour over time: its faults next to the huge pages they brought,
  * its THP share and node placement, and the system's THP, migration and

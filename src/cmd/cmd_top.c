@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_top: 'pfx top', every process's fault rates, live (full screen) or
  * in batch.  This file parses options and runs the refresh loop; the
  * process table is top.h, alerts top_alert.h, printing top_output.h and

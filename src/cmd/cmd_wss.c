@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_wss: 'pfx wss', the working-set size of a process over time next to
  * its RSS.  Parses options, picks the method (wss.h), and prints one sample
  * per INTERVAL: reset at the start of a window, read at its end. */

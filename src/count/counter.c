@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter: choose the counting source and dispatch to it.  The choice of
  * source lives here only: explicit sources are used or fail; auto tries
  * the sources of auto_order in turn and moves on only when the kernel

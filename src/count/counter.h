@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter: live page-fault counts (faults, minor, major) of whole processes:
  * every thread, the threads and child processes they start after pfx
  * began counting, from one of several sources.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter_backend: what a counting source implements (private to the
  * counter module: counter.c, counter_perf.c, counter_proc.c,
  * counter_tracefs.c).  counter.c

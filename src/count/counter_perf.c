@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter_perf: the perf_event source.
  *
  * Each "set" is one group {page-faults (leader), minor-faults,

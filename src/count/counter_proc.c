@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter_proc: the /proc source.  Counts are differences from a baseline
  * read when counting began: the process's minflt/majflt plus those of
  * the children it has reaped (cminflt/cmajflt), as getrusage(RUSAGE_SELF

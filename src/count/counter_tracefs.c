@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter_tracefs: the tracefs source, for hosts where perf_event_open is
  * denied (tracefs_src.h has the method).
  *

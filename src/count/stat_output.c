@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stat_output: text, JSON-lines and CSV output of 'pfx stat'. */
 #include "config.h"
 #include "stat_output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stat_output: how 'pfx stat' prints: a header naming the source, one row
  * per interval (per process, or per thread), and the final summary, in
  * text (laid out like perf stat), JSON lines or CSV.  The JSON and CSV

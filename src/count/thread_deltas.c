@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thread_deltas: never-negative per-thread interval deltas (see the header). */
 #include "config.h"
 #include "thread_deltas.h"

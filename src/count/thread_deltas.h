@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thread_deltas: per-thread interval rows for 'pfx stat --per-thread'.
  *
  * The counter's per-thread counts are cumulative, and a thread's faults

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* events: resolve the events of events/events.def on this kernel. */
 #include "config.h"
 #include "events.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* events: the events pfx uses (events/events.def) and how to open them.
  * Software counters resolve through libpfm4; tracepoint ids and field
  * layouts through libtracefs/libtraceevent. */

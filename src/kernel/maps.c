@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* maps: /proc/PID/maps parsing and mapping classification. */
 #include "config.h"
 #include "maps.h"

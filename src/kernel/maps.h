@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* maps: the mappings of a process from /proc/PID/maps, and the kind of
  * each mapping (heap, stack, anon, file, shm, vdso/vvar, other) as pfx
  * reports it.  The classifier also serves names from perf MMAP2 records

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* numa_maps: sum /proc/PID/numa_maps per node (see numa_maps.h for what
  * the kernel's fields mean).  Each line is read twice: once for its
  * totals (anon=, kernelpagesize_kB= and the node counts, which the kernel

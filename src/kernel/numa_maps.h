@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* numa_maps: on which NUMA node a process's pages are, summed over its
  * mappings from /proc/PID/numa_maps.  No printing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page_states: one pass over a range's pagemap entries, then one lookup
  * of the resident pages' kpageflags.  Where the kernel has PAGEMAP_SCAN,
  * it first names the populated parts of the range, and only their entries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page_states: how the pages of one address range of a process stand,
  * counted from /proc/PID/pagemap and, for what only the physical page can
  * tell, /proc/kpageflags (bit layouts in pagemap.h).  No printing.

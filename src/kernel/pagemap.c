@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pagemap: ranged reads of /proc/PID/pagemap and /proc/kpageflags. */
 #include "config.h"
 #include "pagemap.h"

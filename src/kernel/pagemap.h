@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pagemap: the kernel's per-page views, /proc/PID/pagemap and
  * /proc/kpageflags, and THE place their bit layouts are written down.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* perf: perf_event_open(2) wrappers shared by stat and record. */
 #include "config.h"
 #include "perf.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* perf: thin wrappers over perf_event_open(2) and counter reads.
  *
  * Software counters (page-faults, minor-faults, major-faults) never fail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* perf_records: the records the kernel writes into a perf mmap ring, as
  * pfx configures its events (src/sampler.c), documented in one place.
  * Source of truth: include/uapi/linux/perf_event.h (enum perf_event_type)

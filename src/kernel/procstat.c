@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procstat: read fault counts from /proc/PID/stat. */
 #include "config.h"
 #include "procstat.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procstat: fault counters from /proc/PID/stat and /proc/PID/task/TID/stat.
  * These include faults taken on behalf of the process by the kernel (GUP,
  * e.g. during execve or process_vm_readv), which perf's software counters

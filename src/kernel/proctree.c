@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proctree: descendants through task/TID/children, else by parent field. */
 #include "config.h"
 #include "proctree.h"

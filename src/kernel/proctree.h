@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proctree: the processes descended from one, as the kernel has them now.
  *
  * /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN) lists the children of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ring: perf mmap ring reading; the ABI rules are in ring.h. */
 #include "config.h"
 #include "ring.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ring: reading a perf mmap ring buffer.  This is the one place the ring
  * ABI is handled (include/uapi/linux/perf_event.h, struct
  * perf_event_mmap_page; kernel/events/ring_buffer.c):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target: launch a command held before exec, or attach to a PID, and
  * notice when it exits. */
 #include "config.h"

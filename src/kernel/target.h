@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* target: the process pfx observes, either launched by pfx (`-- CMD`) or
  * attached to (`-p PID`).
  *

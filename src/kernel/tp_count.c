@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tp_count: per-CPU tracepoint counters, summed when read. */
 #include "config.h"
 #include "tp_count.h"

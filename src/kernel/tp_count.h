@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tp_count: system-wide counts of tracepoints, one perf counter per
  * online CPU and event (pid -1): events that happen in kernel threads
  * (khugepaged, kcompactd, NUMA balancing's task work) belong to no one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* maps_output: text, JSON and CSV for 'pfx maps'. */
 #include "config.h"
 #include "maps_output.h"

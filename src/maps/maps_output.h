@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* maps_output: the tables of 'pfx maps' (one row per mapping and a total)
  * as text, JSON or CSV.  Sizes are KiB, as in pmap -X and smaps; a state
  * that could not be read prints as '-' (JSON null, CSV empty). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gnuplot: locate gnuplot in $PATH and run it on a script with a timeout,
  * collecting its stderr so the caller can show what went wrong. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gnuplot: find the gnuplot program and run it on a script.  gnuplot is a
  * run-time dependency of 'pfx plot' only; without it, pfx still writes
  * scripts (--script) for the user to run elsewhere. */

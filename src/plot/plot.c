@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plot: the chart table, template lookup, and assembling a script from
  * pfx's header of variables and the chart's template. */
 #include "config.h"

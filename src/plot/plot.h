@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plot: the chart table and the gnuplot scripts 'pfx plot' writes.
  *
  * A script is a short header of gnuplot variable assignments written by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plot_data: the .dat writers behind each chart.  Recordings are read in
  * one or two streaming passes (a first pass for the time span or the
  * regions, a second to bin), so memory stays small whatever the number of

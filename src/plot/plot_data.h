@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plot_data: turns a recording (recfile.h) or saved WSS samples (wssfile.h)
  * into the small text tables the chart templates in plot/ draw.
  *

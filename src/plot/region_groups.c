@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* region_groups: group the mapping timeline's regions (regions.h) into the
  * areas charts show, and count faults per area. */
 #include "config.h"

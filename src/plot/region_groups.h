@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* region_groups: the memory areas the charts show, built on the mapping
  * timeline of regions.h (which says which mapping held an address when a
  * fault happened).  A group is what a user thinks of as one area:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wssfile: a deliberately small reader for 'pfx wss --format json' lines:
  * flat objects with number and string values, which is all wss writes. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wssfile: reads the samples 'pfx wss --format json' writes, one JSON
  * object per line:
  *   {"time": 1.25, "wss_bytes": 67108864, "rss_bytes": 70254592, "method": "...", ...}

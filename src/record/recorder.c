@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recorder: sampler events -> record-file items; method in recorder.h. */
 #include "config.h"
 #include "recorder.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recorder: turns the sampler's decoded events into record-file items.
  *
  *  - Latency without BPF or kprobes: the exceptions:page_fault_user

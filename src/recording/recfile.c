@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfile: writer and reader of the pfx record file (format version 1).
  *
  * The layout is specified in doc/record-format.md; in short:

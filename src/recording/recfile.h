@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* recfile: the pfx record file (default pfx.data), written by 'pfx record'
  * (perf or tracefs source) and read by 'pfx report' and 'pfx plot'.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* regions: mapping timeline; rules in regions.h. */
 #include "config.h"
 #include "regions.h"

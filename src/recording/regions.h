@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* regions: the mapping timeline of a recording - which mapping held an
  * address when a fault happened.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* code_sites: faulting code by function and by call chain (code_sites.h). */
 #include "config.h"
 #include "code_sites.h"

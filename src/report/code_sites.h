@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* code_sites: where in the program faults come from.  Names faulting
  * instructions by function (symbols.h), counts faults per function, and
  * aggregates the user call chains of 'pfx record --call-graph' into the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* heatmap: address x time fault grids; see heatmap.h. */
 #include "config.h"
 #include "heatmap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* heatmap: fault counts of one address range over time, as a small grid
  * (PFX_HEAT_ROWS address slices x PFX_HEAT_COLS time columns).  The
  * column width is shared by all grids of a report and doubles (merging

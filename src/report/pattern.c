@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pattern: the access-pattern classifier; rules in pattern.h. */
 #include "config.h"
 #include "pattern.h"

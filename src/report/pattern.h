@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pattern: how a region's memory is accessed, from the order its pages
  * fault in.  Rules (also in doc/report.md):
  *

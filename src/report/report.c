@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report: one pass over a record file into the report views (report.h). */
 #include "config.h"
 #include "report.h"

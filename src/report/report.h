@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report: aggregate a record file into the views 'pfx report' prints: by
  * region (mapping), by thread, by page, by faulting ip, a heat map of
  * address ranges over time, the latency histogram and the fault types.

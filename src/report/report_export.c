@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_export: folded stacks, pprof (a protobuf writer of our own: the
  * few message types profile.proto needs, gzip'd with zlib) and Chrome
  * Trace Event JSON.  Field numbers: github.com/google/pprof

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_export: a recording in the formats profilers and trace viewers
  * read, so pfx's faults go where a fleet already looks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_output: text tables and the JSON document of 'pfx report'. */
 #include "config.h"
 #include "report_output.h"

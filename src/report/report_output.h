@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_output: print a built report (report.h) as text tables or as
  * one JSON document (schema in doc/report.md). */
 #ifndef PFX_REPORT_OUTPUT_H

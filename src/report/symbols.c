@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols: ELF symbol tables read with pread and bounds checks (no
  * libelf: the format parts needed are few and fixed by the ELF spec).
  * See symbols.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols: function names for code addresses, from the ELF symbol tables
  * (.symtab, else .dynsym) of the mapped files as they are on disk now.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fault_code: decode the x86 page-fault error code. */
 #include "config.h"
 #include "fault_code.h"

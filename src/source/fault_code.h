@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fault_code: the x86 page-fault error code that the
  * exceptions:page_fault_user tracepoint carries (arch/x86/include/asm/
  * trap_pf.h, enum x86_pf_error_code), decoded in this one place for the

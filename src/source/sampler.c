@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sampler: open the fault sampling events, one ring per CPU, and decode
  * their records in time order.  Event layout and ring rules: sampler.h,
  * perf_records.h, ring.h. */

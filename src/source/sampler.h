@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sampler: the perf events 'pfx record' samples, and their rings.
  *
  * Per online CPU c, on the target (pid = the process, or each thread when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tracefs_src: fault events from a private tracefs instance (the fallback
  * when perf_event_open is denied).  See tracefs_src.h for the method. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tracefs_src: the fallback fault source for hosts where perf_event_open
  * is denied.  A private tracefs instance ("pfx-<pfx pid>-<n>") traces the
  * fault tracepoint for the target's tasks only (set_event_pid with the

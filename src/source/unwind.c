@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unwind: libdw's dwfl over one process per Dwfl, its modules from the
  * ring's mapping records, registers and stack from the sample (see
  * unwind.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unwind: user call chains from a copy of the stack, unwound with the DWARF
  * call frame information of the mapped files (libdw's dwfl), as
  * 'perf record --call-graph dwarf' does.  For code built without frame

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thp_output: the three formats of 'pfx thp'.  Unknown values (a counter
  * the kernel lacks, the target gone, tracepoints denied) are '-' in text,
  * null in JSON and empty in CSV, never 0. */

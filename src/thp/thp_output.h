@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thp_output: 'pfx thp' rows and summary as text, JSON lines or CSV.
  * What is the target's and what is system-wide is said in every format:
  * text puts system-wide columns after a '|' under a legend, JSON and CSV

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thp_stats: smaps_rollup, vmstat and the sysfs THP policy, parsed
  * without allocating per line; the files stay open between samples. */
 #include "config.h"

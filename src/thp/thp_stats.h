@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thp_stats: what the kernel says about transparent huge pages, read
  * from files.  No printing.
  *

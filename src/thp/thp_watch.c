@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thp_watch: samples of one process and the system, and the arithmetic
  * between them.  Each sample reads the fault counters first and the
  * files after, so a fault taken while the files are read lands in the

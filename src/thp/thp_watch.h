@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* thp_watch: one process's THP and NUMA behaviour over time, sample by
  * sample.  Brings together the target's fault counts (counter.h, the same
  * counters as pfx stat), its THP use and node placement (thp_stats.h),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top: /proc scanning, per-process deltas and rates, ordering (sorted,
  * tree, cgroup groups) and filtering for 'pfx top'. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top: the process table of 'pfx top'.  Scans /proc, keeps one row per
  * process with its fault counts, rates over the last interval, RSS, swap,
  * threads and cgroup; orders the rows (sorted, as a tree with subtree

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top_alert: threshold state machine and the non-blocking exec hook. */
 #include "config.h"
 #include "top_alert.h"

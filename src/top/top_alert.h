@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top_alert: the alert rules of 'pfx top' (minor/s, major/s, swap bytes
  * over a threshold, held for a while before firing) as a small state
  * machine per subject, and the --alert-exec hook, run without blocking

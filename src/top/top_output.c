@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top_output: text, JSON and CSV for 'pfx top' batch mode. */
 #include "config.h"
 #include "top_output.h"

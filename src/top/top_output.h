@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top_output: 'pfx top' frames and alert lines as text (like top -b),
  * JSON lines or CSV, and the shared column formatting the full-screen
  * view (top_screen.h) uses too. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top_screen: raw-mode terminal, ANSI drawing and key bindings. */
 #include "config.h"
 #include "top_screen.h"

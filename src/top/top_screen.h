@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top_screen: the full-screen view of 'pfx top' in plain ANSI (alternate
  * screen, raw keys): drawing a frame, reading keys and what they do, and
  * putting the terminal back as it was on every way out. */

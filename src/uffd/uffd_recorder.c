@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uffd_recorder: the userfaultfd fault handler and its record file; the
  * API is in uffd_recorder.h, the user's guide in doc/uffd.md.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss: method choice, the reading shared by the methods, the clear_refs
  * writes (reset and TLB flush, see wss.h), and timing and fault counts of
  * the window around them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss: the working-set size of a process over a window of time, and the
  * choice between the ways Linux lets us measure it.
  *

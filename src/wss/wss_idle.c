@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss_idle: idle page tracking over the target's own PFNs only.
  *
  * Both steps first collect the present pages (mapping, head PFN, file

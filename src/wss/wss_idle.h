@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss_idle: the working set from idle page tracking
  * (Documentation/admin-guide/mm/idle_page_tracking.rst).
  *

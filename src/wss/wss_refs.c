@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss_refs: smaps "Referenced:" (clear_refs is written by wss.c), read in
  * one go and parsed without per-line allocations (a scan costs the
  * kernel's page walk, not ours). */

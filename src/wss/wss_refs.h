@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss_refs: the working set from referenced bits, the wss.pl method.
  *
  * reset (done by wss.c, with the TLB flush it needs, see wss.h): write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss_softdirty: soft-dirty pages per mapping, counted by page_states
  * (pagemap alone: no kpageflags, PAGEMAP_SCAN where the kernel has it). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* wss_softdirty: the written set of a process from the soft-dirty bits of
  * /proc/PID/pagemap (bit 55, Documentation/admin-guide/mm/soft-dirty.rst).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-proc: the parsers of the /proc (and sysfs) text pfx reads about
  * other processes must survive any bytes: a process can put anything in
  * its comm, its mapped paths or its cgroup name, and the kernel's formats

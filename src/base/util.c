@@ -253,18 +253,8 @@ ssize_t pfx_read_fd_grow(int fd, size_t chunk, char **buf, size_t *cap)
 	for (;;) {
 		ssize_t n;
 
-		if (*cap - len < chunk + 1) {
-			size_t grown_cap = *cap ? *cap * 2 : 1u << 16;
-			char *grown;
-
-			while (grown_cap - len < chunk + 1)
-				grown_cap *= 2;
-			grown = realloc(*buf, grown_cap);
-			if (!grown)
-				return -ENOMEM;
-			*buf = grown;
-			*cap = grown_cap;
-		}
+		if (PFX_GROW(*buf, *cap, len + chunk + 1, 1u << 16))
+			return -ENOMEM;
 		n = read(fd, *buf + len, chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -276,6 +266,31 @@ ssize_t pfx_read_fd_grow(int fd, size_t chunk, char **buf, size_t *cap)
 	}
 	(*buf)[len] = '\0';
 	return (ssize_t)len;
+}
+
+int pfx_grow(void *arrp, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	size_t n = *cap ? *cap : (first ? first : 1);
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return -ENOMEM;
+		n *= 2;
+	}
+	if (elem && n > SIZE_MAX / elem)
+		return -ENOMEM;
+	/* The array pointer is read and written as bytes: arrp may point to
+	 * any object pointer type, which void * must not alias. */
+	memcpy(&p, arrp, sizeof(p));
+	p = realloc(p, n * elem);
+	if (!p)
+		return -ENOMEM;
+	memcpy(arrp, &p, sizeof(p));
+	*cap = n;
+	return 0;
 }
 
 int pfx_write_all(int fd, const void *buf, size_t len)

@@ -68,6 +68,15 @@ ssize_t pfx_read_file(const char *path, char *buf, size_t size);
  * callers pick a chunk their records fit in.  Length or -errno. */
 ssize_t pfx_read_fd_grow(int fd, size_t chunk, char **buf, size_t *cap);
 
+/* Make room for at least need elements of elem bytes in the array *arrp
+ * (a pointer to any pointer; NULL with *cap 0 to start), *cap its length
+ * in elements: realloc() to first, or twice *cap, doubled until need fits.
+ * 0, or -ENOMEM (array and *cap untouched).  PFX_GROW is the typed use:
+ *     if (PFX_GROW(v->items, v->cap, v->n + 1, 16)) return -ENOMEM; */
+int pfx_grow(void *arrp, size_t *cap, size_t need, size_t elem, size_t first);
+#define PFX_GROW(arr, cap, need, first) \
+	pfx_grow(&(arr), &(cap), (need), sizeof(*(arr)), (first))
+
 /* Write all of buf to fd, retrying on EINTR and short writes.  0 or -errno. */
 int pfx_write_all(int fd, const void *buf, size_t len);
 

@@ -7,6 +7,7 @@
 #include "counter.h"
 #include "counter_backend.h"
 #include "perf.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -209,15 +210,8 @@ struct pfx_thread_counts *pfx_thread_table_row(struct pfx_thread_table *t, pid_t
 			return &t->rows[i];
 		}
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct pfx_thread_counts *grown = realloc(t->rows, cap * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		t->rows = grown;
-		t->cap = cap;
-	}
+	if (PFX_GROW(t->rows, t->cap, t->n + 1, 16))
+		return NULL;
 	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
 	t->rows[t->n].pid = pid;
 	t->rows[t->n].tid = tid;

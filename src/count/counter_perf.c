@@ -240,15 +240,8 @@ static int add_task(struct perf_state *st, size_t target, pid_t tid, bool launch
 		struct perf_set *s;
 		int err;
 
-		if (st->nsets == st->sets_cap) {
-			size_t cap = st->sets_cap ? st->sets_cap * 2 : 8;
-			struct perf_set *grown = realloc(st->sets, cap * sizeof(*grown));
-
-			if (!grown)
-				return -ENOMEM;
-			st->sets = grown;
-			st->sets_cap = cap;
-		}
+		if (PFX_GROW(st->sets, st->sets_cap, st->nsets + 1, 8))
+			return -ENOMEM;
 		s = &st->sets[st->nsets];
 		*s = (struct perf_set){ .target = target, .tid = tid, .cpu = st->cpus[k],
 			.fd = { -1, -1, -1 } };
@@ -415,15 +408,8 @@ static int add_report(struct perf_state *st, pid_t pid, pid_t tid, uint64_t id, 
 			return 0;
 		}
 	}
-	if (st->nreports == st->reports_cap) {
-		size_t cap = st->reports_cap ? st->reports_cap * 2 : 64;
-		struct exit_report *grown = realloc(st->reports, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		st->reports = grown;
-		st->reports_cap = cap;
-	}
+	if (PFX_GROW(st->reports, st->reports_cap, st->nreports + 1, 64))
+		return -ENOMEM;
 	st->reports[st->nreports++] = (struct exit_report){ pid, tid, id, value };
 	return 0;
 }

@@ -55,15 +55,8 @@ static struct proc_thread *find_thread(struct proc_state *st, pid_t pid, pid_t t
 			return &st->threads[i];
 	if (!add)
 		return NULL;
-	if (st->nthreads == st->threads_cap) {
-		size_t cap = st->threads_cap ? st->threads_cap * 2 : 16;
-		struct proc_thread *grown = realloc(st->threads, cap * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		st->threads = grown;
-		st->threads_cap = cap;
-	}
+	if (PFX_GROW(st->threads, st->threads_cap, st->nthreads + 1, 16))
+		return NULL;
 	memset(&st->threads[st->nthreads], 0, sizeof(st->threads[0]));
 	st->threads[st->nthreads].pid = pid;
 	st->threads[st->nthreads].tid = tid;

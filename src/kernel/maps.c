@@ -2,6 +2,7 @@
 /* maps: /proc/PID/maps parsing and mapping classification. */
 #include "config.h"
 #include "maps.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -64,16 +65,9 @@ int pfx_maps_read_file(const char *name, struct pfx_map_entry **entries, size_t 
 	if (!fp)
 		return -errno;
 	while (getline(&line, &line_cap, fp) > 0) {
-		if (n == cap) {
-			struct pfx_map_entry *nv;
-
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				err = -ENOMEM;
-				break;
-			}
-			v = nv;
+		if (PFX_GROW(v, cap, n + 1, 64)) {
+			err = -ENOMEM;
+			break;
 		}
 		if (pfx_maps_parse_line(line, &v[n]) == 0)
 			n++;

@@ -23,15 +23,8 @@ static int push(struct pid_list *l, pid_t pid)
 {
 	if (l->n == PFX_PROCTREE_MAX)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		pid_t *grown = realloc(l->v, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		l->v = grown;
-		l->cap = cap;
-	}
+	if (PFX_GROW(l->v, l->cap, l->n + 1, 16))
+		return -ENOMEM;
 	l->v[l->n++] = pid;
 	return 0;
 }

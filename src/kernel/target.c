@@ -276,17 +276,10 @@ int pfx_list_tids(pid_t pid, pid_t **tids, size_t *count)
 
 		if (*end || tid <= 0)
 			continue;
-		if (n == cap) {
-			pid_t *grown;
-
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(list, cap * sizeof(*list));
-			if (!grown) {
-				free(list);
-				closedir(dir);
-				return -ENOMEM;
-			}
-			list = grown;
+		if (PFX_GROW(list, cap, n + 1, 16)) {
+			free(list);
+			closedir(dir);
+			return -ENOMEM;
 		}
 		list[n++] = (pid_t)tid;
 	}

@@ -5,6 +5,7 @@
 #include "region_groups.h"
 #include "regions.h"
 #include "u64map.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -94,15 +95,8 @@ static struct pfx_region_group *new_group(struct pfx_region_groups *g, const cha
 {
 	struct pfx_region_group *grp;
 
-	if (g->n_groups == g->cap_groups) {
-		size_t cap = g->cap_groups ? g->cap_groups * 2 : 32;
-		struct pfx_region_group **v = realloc(g->groups, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		g->groups = v;
-		g->cap_groups = cap;
-	}
+	if (PFX_GROW(g->groups, g->cap_groups, g->n_groups + 1, 32))
+		return NULL;
 	grp = calloc(1, sizeof(*grp));
 	if (!grp)
 		return NULL;

@@ -212,16 +212,9 @@ static struct pid_maps *space_of(struct pfx_recorder *r, uint32_t pid)
 	if (!slot)
 		return NULL;
 	if (is_new) {
-		if (r->nspaces == r->cap_spaces) {
-			size_t cap = r->cap_spaces ? r->cap_spaces * 2 : 8;
-			struct pid_maps *grown = realloc(r->spaces, cap * sizeof(*grown));
-
-			if (!grown) {
-				*slot = 0;
-				return NULL;
-			}
-			r->spaces = grown;
-			r->cap_spaces = cap;
+		if (PFX_GROW(r->spaces, r->cap_spaces, r->nspaces + 1, 8)) {
+			*slot = 0;
+			return NULL;
 		}
 		r->spaces[r->nspaces] = (struct pid_maps){ .pid = pid };
 		*slot = ++r->nspaces;
@@ -263,15 +256,8 @@ static bool known_exactly(const struct pid_maps *s, const struct pfx_map_entry *
 
 static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct known_map *grown = realloc(s->v, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		s->v = grown;
-		s->cap = cap;
-	}
+	if (PFX_GROW(s->v, s->cap, s->n + 1, 32))
+		return -ENOMEM;
 	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
 	s->v[i] = *k;
 	s->n++;

@@ -2,6 +2,7 @@
 /* regions: mapping timeline; rules in regions.h. */
 #include "config.h"
 #include "regions.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -179,15 +180,8 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 {
 	struct pfx_region *r;
 
-	if (rs->nregions == rs->cap_regions) {
-		size_t cap = rs->cap_regions ? rs->cap_regions * 2 : 64;
-		struct pfx_region *v = realloc(rs->regions, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		rs->regions = v;
-		rs->cap_regions = cap;
-	}
+	if (PFX_GROW(rs->regions, rs->cap_regions, rs->nregions + 1, 64))
+		return -ENOMEM;
 	r = &rs->regions[rs->nregions];
 	r->path = strdup(m->path ? m->path : "");
 	if (!r->path)

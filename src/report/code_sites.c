@@ -2,6 +2,7 @@
 /* code_sites: faulting code by function and by call chain (code_sites.h). */
 #include "config.h"
 #include "code_sites.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -60,15 +61,8 @@ static int new_chain(struct pfx_code_sites *cs, const uint64_t *chain, size_t le
 {
 	struct pfx_chain_row *row;
 
-	if (cs->nchains == cs->cap_chains) {
-		size_t cap = cs->cap_chains ? cs->cap_chains * 2 : 64;
-		struct pfx_chain_row *v = realloc(cs->chains, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		cs->chains = v;
-		cs->cap_chains = cap;
-	}
+	if (PFX_GROW(cs->chains, cs->cap_chains, cs->nchains + 1, 64))
+		return -ENOMEM;
 	row = &cs->chains[cs->nchains];
 	*row = (struct pfx_chain_row){ .nframes = len };
 	row->frames = calloc(len, sizeof(*row->frames));

@@ -2,6 +2,7 @@
 /* report: one pass over a record file into the report views (report.h). */
 #include "config.h"
 #include "report.h"
+#include "util.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -44,20 +45,11 @@ const char *pfx_fault_type_name(enum pfx_fault_type t)
 static int ensure_rstats(struct pfx_report *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
-	struct pfx_region_stats *v;
-	size_t cap;
+	size_t old = rep->rstats_cap;
 
-	if (n <= rep->rstats_cap)
-		return 0;
-	cap = rep->rstats_cap ? rep->rstats_cap * 2 : 256;
-	while (cap < n)
-		cap *= 2;
-	v = realloc(rep->rstats, cap * sizeof(*v));
-	if (!v)
+	if (PFX_GROW(rep->rstats, rep->rstats_cap, n, 256))
 		return -ENOMEM;
-	memset(v + rep->rstats_cap, 0, (cap - rep->rstats_cap) * sizeof(*v));
-	rep->rstats = v;
-	rep->rstats_cap = cap;
+	memset(rep->rstats + old, 0, (rep->rstats_cap - old) * sizeof(*rep->rstats));
 	return 0;
 }
 
@@ -150,16 +142,9 @@ static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid
 	if (!slot)
 		return NULL;
 	if (is_new) {
-		if (rep->nunknown == rep->cap_unknown) {
-			size_t cap = rep->cap_unknown ? rep->cap_unknown * 2 : 8;
-			struct pfx_unknown_space *grown = realloc(rep->unknown, cap * sizeof(*grown));
-
-			if (!grown) {
-				*slot = 0;
-				return NULL;
-			}
-			rep->unknown = grown;
-			rep->cap_unknown = cap;
+		if (PFX_GROW(rep->unknown, rep->cap_unknown, rep->nunknown + 1, 8)) {
+			*slot = 0;
+			return NULL;
 		}
 		memset(&rep->unknown[rep->nunknown], 0, sizeof(*rep->unknown));
 		rep->unknown[rep->nunknown].pid = pid;

@@ -7,6 +7,7 @@
 #include "report_export.h"
 #include "output.h"
 #include "u64map.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -89,19 +90,9 @@ static void pb_put(struct pb *pb, const void *data, size_t len)
 {
 	if (pb->oom)
 		return;
-	if (pb->n + len > pb->cap) {
-		size_t cap = pb->cap ? pb->cap : 4096;
-		uint8_t *grown;
-
-		while (cap < pb->n + len)
-			cap *= 2;
-		grown = realloc(pb->b, cap);
-		if (!grown) {
-			pb->oom = true;
-			return;
-		}
-		pb->b = grown;
-		pb->cap = cap;
+	if (PFX_GROW(pb->b, pb->cap, pb->n + len, 4096)) {
+		pb->oom = true;
+		return;
 	}
 	memcpy(pb->b + pb->n, data, len);
 	pb->n += len;

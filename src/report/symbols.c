@@ -4,6 +4,7 @@
  * See symbols.h. */
 #include "config.h"
 #include "symbols.h"
+#include "util.h"
 
 #include <elf.h>
 #include <endian.h>
@@ -335,15 +336,8 @@ static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
 	for (size_t i = 0; i < syms->nfiles; i++)
 		if (strcmp(syms->files[i].path, path) == 0)
 			return &syms->files[i];
-	if (syms->nfiles == syms->cap) {
-		size_t cap = syms->cap ? syms->cap * 2 : 16;
-		struct file_entry *v = realloc(syms->files, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		syms->files = v;
-		syms->cap = cap;
-	}
+	if (PFX_GROW(syms->files, syms->cap, syms->nfiles + 1, 16))
+		return NULL;
 	e = &syms->files[syms->nfiles];
 	*e = (struct file_entry){ .path = strdup(path) };
 	if (!e->path)

@@ -176,15 +176,8 @@ static void windows_close_all(struct pfx_tfs *tfs)
 
 static int batch_push(struct pfx_tfs *tfs, const struct pfx_fault *fault)
 {
-	if (tfs->batch_len == tfs->batch_cap) {
-		size_t cap = tfs->batch_cap ? tfs->batch_cap * 2 : 4096;
-		struct pfx_fault *grown = realloc(tfs->batch, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		tfs->batch = grown;
-		tfs->batch_cap = cap;
-	}
+	if (PFX_GROW(tfs->batch, tfs->batch_cap, tfs->batch_len + 1, 4096))
+		return -ENOMEM;
 	tfs->batch[tfs->batch_len++] = *fault;
 	return 0;
 }

@@ -4,6 +4,7 @@
  * unwind.h). */
 #include "config.h"
 #include "unwind.h"
+#include "util.h"
 
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -167,15 +168,8 @@ static int add_map(struct process *p, uint64_t start, uint64_t end, uint64_t pgo
 	}
 	if (p->n == MAX_MAPS)
 		return -ENOSPC;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct exec_map *grown = realloc(p->maps, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		p->maps = grown;
-		p->cap = cap;
-	}
+	if (PFX_GROW(p->maps, p->cap, p->n + 1, 16))
+		return -ENOMEM;
 	m = &p->maps[p->n];
 	m->path = strdup(path);
 	if (!m->path)

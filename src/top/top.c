@@ -4,6 +4,7 @@
 #include "config.h"
 #include "top.h"
 #include "procstat.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,23 +54,6 @@ struct top_table {
 };
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 64;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*ptr, n * elem);
-	if (!p)
-		return -ENOMEM;
-	*ptr = p;
-	*cap = n;
-	return 0;
-}
 
 static uint64_t boot_ns(void)
 {
@@ -423,7 +407,7 @@ static int list_pids(struct top_table *t)
 			pid = pid * 10 + (*s - '0');
 		if (*s)
 			continue;
-		if (grow((void **)&t->pids, &t->cap_pids, t->npids + 1, sizeof(pid_t)))
+		if (PFX_GROW(t->pids, t->cap_pids, t->npids + 1, 64))
 			return -ENOMEM;
 		if (t->npids && pid < t->pids[t->npids - 1])
 			sorted = false;
@@ -494,7 +478,7 @@ static int find_group(struct top_table *t, const char *cgroup)
 	for (size_t i = 0; i < t->ngroups; i++)
 		if (strcmp(t->groups[i].cgroup, cgroup) == 0)
 			return (int)i;
-	if (grow((void **)&t->groups, &t->cap_groups, t->ngroups + 1, sizeof(*t->groups)))
+	if (PFX_GROW(t->groups, t->cap_groups, t->ngroups + 1, 64))
 		return -ENOMEM;
 	memset(&t->groups[t->ngroups], 0, sizeof(*t->groups));
 	snprintf(t->groups[t->ngroups].cgroup, TOP_CGROUP_MAX, "%s", cgroup);
@@ -575,7 +559,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 		t->cap_cur = cap;
 		t->ncur = 0;
 	}
-	if (grow((void **)&t->cur, &t->cap_cur, t->npids, sizeof(*t->cur)))
+	if (PFX_GROW(t->cur, t->cap_cur, t->npids, 64))
 		return -ENOMEM;
 	t->prev_ns = t->now_ns;
 	t->prev_boot_ns = t->samples ? t->prev_boot_ns : 0;
@@ -587,7 +571,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 
 		/* Rows of processes gone since the last scan. */
 		while (j < t->nprev && t->prev[j].pid < pid) {
-			if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
+			if (PFX_GROW(t->gone, t->cap_gone, t->ngone + 1, 64))
 				return -ENOMEM;
 			close_proc(t, &t->prev[j]);
 			t->gone[t->ngone++] = t->prev[j++];
@@ -602,7 +586,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 			/* Gone, or the PID was reused: the old row ends here, as it
 			 * was (p already holds what the new process's files said). */
 			close_proc(t, p);
-			if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
+			if (PFX_GROW(t->gone, t->cap_gone, t->ngone + 1, 64))
 				return -ENOMEM;
 			t->gone[t->ngone] = t->prev[j - 1];
 			t->gone[t->ngone].stat_fd = t->gone[t->ngone].status_fd = -1;
@@ -615,7 +599,7 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 			t->vanished++;	/* exited between readdir and read: not an error */
 	}
 	for (; j < t->nprev; j++) {
-		if (grow((void **)&t->gone, &t->cap_gone, t->ngone + 1, sizeof(*t->gone)))
+		if (PFX_GROW(t->gone, t->cap_gone, t->ngone + 1, 64))
 			return -ENOMEM;
 		close_proc(t, &t->prev[j]);
 		t->gone[t->ngone++] = t->prev[j];
@@ -683,7 +667,7 @@ const char *top_user_name(struct top_table *t, uid_t uid)
 	for (size_t i = 0; i < t->nusers; i++)
 		if (t->users[i].uid == uid)
 			return t->users[i].name;
-	if (grow((void **)&t->users, &t->cap_users, t->nusers + 1, sizeof(*t->users)))
+	if (PFX_GROW(t->users, t->cap_users, t->nusers + 1, 64))
 		return "?";
 	u = &t->users[t->nusers++];
 	u->uid = uid;

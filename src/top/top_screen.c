@@ -61,18 +61,8 @@ static void on_tstp(int signo)
 
 static void put(const char *s, size_t n)
 {
-	if (screen_len + n + 1 > screen_cap) {
-		size_t cap = screen_cap ? screen_cap * 2 : 65536;
-		char *p;
-
-		while (cap < screen_len + n + 1)
-			cap *= 2;
-		p = realloc(screen_buf, cap);
-		if (!p)
-			return;	/* a frame cut short beats no frame */
-		screen_buf = p;
-		screen_cap = cap;
-	}
+	if (PFX_GROW(screen_buf, screen_cap, screen_len + n + 1, 65536))
+		return;	/* a frame cut short beats no frame */
 	memcpy(screen_buf + screen_len, s, n);
 	screen_len += n;
 }

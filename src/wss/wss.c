@@ -71,17 +71,10 @@ void pfx_wss_reading_clear_results(struct pfx_wss_reading *r)
 int pfx_wss_reading_add_mapping(struct pfx_wss_reading *r, uint64_t start, uint64_t end,
 				const char *name, const struct pfx_wss_bytes *bytes)
 {
-	struct pfx_wss_mapping *grown, *m;
+	struct pfx_wss_mapping *m;
 
-	if (r->n_mappings == r->mappings_cap) {
-		size_t cap = r->mappings_cap ? r->mappings_cap * 2 : 64;
-
-		grown = realloc(r->mappings, cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		r->mappings = grown;
-		r->mappings_cap = cap;
-	}
+	if (PFX_GROW(r->mappings, r->mappings_cap, r->n_mappings + 1, 64))
+		return -ENOMEM;
 	m = &r->mappings[r->n_mappings];
 	m->name = strdup(name ? name : "");
 	if (!m->name)

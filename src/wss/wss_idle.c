@@ -142,15 +142,8 @@ static int reserve_entries(struct pfx_wss_idle *w, size_t count)
 
 static int add_page(struct page_list *pl, uint64_t pfn, uint32_t mapping, bool file)
 {
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 4096;
-		struct page *grown = realloc(pl->v, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		pl->v = grown;
-		pl->cap = cap;
-	}
+	if (PFX_GROW(pl->v, pl->cap, pl->n + 1, 4096))
+		return -ENOMEM;
 	pl->v[pl->n++] = (struct page){ .head = pfn, .mapping = mapping, .file = file };
 	return 0;
 }

@@ -168,7 +168,7 @@ struct source {
 	struct pfx_sampler *perf;
 	struct pfx_tfs *tfs;
 	struct pfx_counter *exact;	/* tracefs: exact minor/major from /proc */
-	struct pfx_fault_counts exact_counts;
+	struct pfx_live_counts exact_counts;
 	uint64_t tfs_missed;		/* already stored as lost */
 	bool has_counted;		/* perf: the events' own count, read at the end */
 	uint64_t counted;

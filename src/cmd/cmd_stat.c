@@ -259,7 +259,7 @@ struct stat_run {
 	struct pfx_counter *counter;
 	struct stat_output out;
 	uint64_t start_ns, last_row_ns;
-	struct pfx_fault_counts *prev;		/* per target, at the last row */
+	struct pfx_live_counts *prev;		/* per target, at the last row */
 	bool *row_done;				/* target exited and its last row printed */
 	struct thread_deltas thread_deltas;	/* per-thread rows */
 	uint64_t rows, alert_rows;
@@ -268,10 +268,10 @@ struct stat_run {
 
 /* Advance prev to cur field by field; a count never goes back, but keep
  * rows from going negative if a source ever did. */
-static struct pfx_fault_counts advance(struct pfx_fault_counts *prev,
-				       const struct pfx_fault_counts *cur)
+static struct pfx_live_counts advance(struct pfx_live_counts *prev,
+				       const struct pfx_live_counts *cur)
 {
-	struct pfx_fault_counts d = { 0 };
+	struct pfx_live_counts d = { 0 };
 
 	if (cur->faults > prev->faults) { d.faults = cur->faults - prev->faults; prev->faults = cur->faults; }
 	if (cur->minor > prev->minor) { d.minor = cur->minor - prev->minor; prev->minor = cur->minor; }
@@ -319,7 +319,7 @@ static int process_rows(struct stat_run *run, double time, double seconds)
 	for (size_t i = 0; i < run->ntargets; i++) {
 		struct stat_row row = { .time = time, .seconds = seconds,
 					.pid = run->targets[i].pid, .tid = -1 };
-		struct pfx_fault_counts cur;
+		struct pfx_live_counts cur;
 		int err;
 
 		if (run->row_done[i])

@@ -134,7 +134,7 @@ const char *pfx_counter_description(const struct pfx_counter *c)
 	return c->description;
 }
 
-int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out)
+int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *out)
 {
 	if (i >= c->ntargets)
 		return -EINVAL;

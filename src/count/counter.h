@@ -37,7 +37,9 @@ const char *pfx_count_source_name(enum pfx_count_source source);
 /* The accepted names, for messages: "auto, perf, tracefs, proc". */
 const char *pfx_count_source_names(void);
 
-struct pfx_fault_counts {
+/* Fault counts read live from a counter (a recording's are report.h's
+ * struct pfx_fault_counts). */
+struct pfx_live_counts {
 	uint64_t faults;	/* page-faults: perf counts every fault entry, so
 				 * retried faults count twice; proc: minor + major */
 	uint64_t minor;
@@ -58,7 +60,7 @@ struct pfx_counter_opts {
 /* One thread's counts since counting began. */
 struct pfx_thread_counts {
 	pid_t pid, tid;		/* tid 0: faults no thread could be credited with */
-	struct pfx_fault_counts counts;
+	struct pfx_live_counts counts;
 	bool exited;		/* final counts of a thread that has exited */
 	bool includes_running;	/* perf: also holds the faults of this task's
 				 * descendants still running (they are credited
@@ -80,7 +82,7 @@ enum pfx_count_source pfx_counter_source(const struct pfx_counter *c);
 const char *pfx_counter_description(const struct pfx_counter *c);
 
 /* Counts of target i since counting began (cumulative).  0 or -errno. */
-int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out);
+int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *out);
 /* Target i has exited; ru is its wait4() rusage when pfx reaped it
  * (NULL otherwise).  Sources that cannot read a gone process keep their
  * last counts or take them from ru. */

@@ -12,7 +12,7 @@ struct counter_backend {
 	enum pfx_count_source source;
 	/* Start counting c->targets; set c->description.  0 or -errno. */
 	int (*open)(struct pfx_counter *c);
-	int (*read)(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out);
+	int (*read)(struct pfx_counter *c, size_t i, struct pfx_live_counts *out);
 	void (*target_exited)(struct pfx_counter *c, size_t i, const struct rusage *ru);
 	/* Refresh c->rows (only called with opts.per_thread). */
 	int (*threads)(struct pfx_counter *c);

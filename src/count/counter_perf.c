@@ -102,7 +102,7 @@ struct perf_state {
 	size_t page_size;
 };
 
-static void add_count(struct pfx_fault_counts *c, int ev, uint64_t v)
+static void add_count(struct pfx_live_counts *c, int ev, uint64_t v)
 {
 	switch (ev) {
 	case EV_FAULTS: c->faults += v; break;
@@ -365,7 +365,7 @@ static int read_set(const struct perf_set *s, uint64_t values[EV_COUNT])
 	return 0;
 }
 
-static int perf_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out)
+static int perf_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *out)
 {
 	struct perf_state *st = c->priv;
 

@@ -166,7 +166,7 @@ static void proc_refresh(struct pfx_counter *c, size_t i)
 		st->targets[i].last = f;
 }
 
-static int proc_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out)
+static int proc_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *out)
 {
 	struct proc_target *t = &((struct proc_state *)c->priv)->targets[i];
 
@@ -201,7 +201,7 @@ static int proc_threads(struct pfx_counter *c)
 	pfx_counter_rows_clear(c);
 	for (size_t i = 0; i < c->ntargets; i++) {
 		pid_t pid = c->targets[i].pid;
-		struct pfx_fault_counts total, sum = { 0 };
+		struct pfx_live_counts total, sum = { 0 };
 		struct pfx_thread_counts *row;
 
 		if (!st->targets[i].exited)

@@ -132,7 +132,7 @@ static int tracefs_open(struct pfx_counter *c)
 	return 0;
 }
 
-static int tracefs_read(struct pfx_counter *c, size_t i, struct pfx_fault_counts *out)
+static int tracefs_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *out)
 {
 	struct tracefs_state *st = c->priv;
 	int err = drain(c, i);
@@ -161,7 +161,7 @@ static int tracefs_threads(struct pfx_counter *c)
 	pfx_counter_rows_clear(c);
 	for (size_t i = 0; i < c->ntargets; i++) {
 		pid_t pid = c->targets[i].pid;
-		struct pfx_fault_counts total, sum = { 0 };
+		struct pfx_live_counts total, sum = { 0 };
 		uint64_t entries = 0;
 		struct pfx_thread_counts *row;
 		int err = tracefs_read(c, i, &total);

@@ -249,7 +249,7 @@ static void text_summary(struct stat_output *o, const struct stat_summary *s)
 			"those threads' faults stay in their parent's row\n", s->lost_reports);
 }
 
-static void json_counts(FILE *fp, const struct pfx_fault_counts *c)
+static void json_counts(FILE *fp, const struct pfx_live_counts *c)
 {
 	fprintf(fp, "\"minor\":%" PRIu64 ",\"major\":%" PRIu64 ",\"faults\":%" PRIu64,
 		c->minor, c->major, c->faults);
@@ -303,7 +303,7 @@ static void csv_summary(struct stat_output *o, const struct stat_summary *s)
 	FILE *fp = o->fp;
 
 	for (size_t i = 0; s->nprocesses > 1 && i < s->nprocesses; i++) {
-		const struct pfx_fault_counts *c = &s->processes[i].counts;
+		const struct pfx_live_counts *c = &s->processes[i].counts;
 
 		fprintf(fp, "process,%.6f,%d,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.1f,%.1f,,%s\n",
 			s->seconds, (int)s->processes[i].pid, c->minor, c->major, c->faults,

@@ -30,14 +30,14 @@ struct stat_row {
 	double seconds;		/* the interval's length */
 	pid_t pid;
 	pid_t tid;		/* -1: whole process; 0: faults credited to no thread */
-	struct pfx_fault_counts delta;
+	struct pfx_live_counts delta;
 	unsigned alerts;	/* enum stat_alert bits */
 	bool includes_running;	/* per thread: also running descendants' faults */
 };
 
 struct stat_process_total {
 	pid_t pid;
-	struct pfx_fault_counts counts;
+	struct pfx_live_counts counts;
 };
 
 struct stat_summary {
@@ -45,7 +45,7 @@ struct stat_summary {
 	const char *description;	/* pfx_counter_description() */
 	const char *command;		/* "CMD ARGS" or "pid 1,2" */
 	double seconds;
-	struct pfx_fault_counts total;
+	struct pfx_live_counts total;
 	const struct stat_process_total *processes;	/* one per target */
 	size_t nprocesses;
 	const struct pfx_thread_counts *threads;	/* per thread, or NULL */

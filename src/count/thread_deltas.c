@@ -9,7 +9,7 @@
 
 enum { FIELDS = 3 };
 
-static uint64_t *field(struct pfx_fault_counts *c, int f)
+static uint64_t *field(struct pfx_live_counts *c, int f)
 {
 	return f == 0 ? &c->faults : f == 1 ? &c->minor : &c->major;
 }
@@ -39,7 +39,7 @@ int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts 
 	/* Differences, setting aside what rows lost. */
 	for (size_t i = 0; i < n; i++) {
 		struct pfx_thread_counts *prev = find_prev(td, rows[i].pid, rows[i].tid);
-		struct pfx_fault_counts cur = rows[i].counts;
+		struct pfx_live_counts cur = rows[i].counts;
 		struct thread_delta *d = &td->out[i];
 
 		memset(d, 0, sizeof(*d));

@@ -21,7 +21,7 @@
 
 struct thread_delta {
 	pid_t pid, tid;
-	struct pfx_fault_counts delta;
+	struct pfx_live_counts delta;
 	bool includes_running;
 	bool changed;		/* new, just exited, or counted something */
 };

@@ -151,9 +151,9 @@ int pfx_thp_watch_begin(struct pfx_thp_watch *w, bool at_exec)
 	return 0;
 }
 
-static struct pfx_fault_counts fault_delta(const struct pfx_thp_sample *a, const struct pfx_thp_sample *b)
+static struct pfx_live_counts fault_delta(const struct pfx_thp_sample *a, const struct pfx_thp_sample *b)
 {
-	struct pfx_fault_counts d = { 0 };
+	struct pfx_live_counts d = { 0 };
 
 	if (a->faults_ok && b->faults_ok) {
 		d.faults = b->faults.faults - a->faults.faults;

@@ -41,7 +41,7 @@ const char *pfx_thp_tp_name(enum pfx_thp_tp t);
 struct pfx_thp_sample {
 	uint64_t time_ns;			/* pfx_now_ns() */
 	bool faults_ok;
-	struct pfx_fault_counts faults;		/* since counting began */
+	struct pfx_live_counts faults;		/* since counting began */
 	bool target_ok;				/* false once the target has exited */
 	struct pfx_thp_rollup rollup;
 	bool numa_ok;				/* numa_maps read */
@@ -55,7 +55,7 @@ struct pfx_thp_sample {
 struct pfx_thp_row {
 	double time_s, window_s;		/* end of the interval since the baseline; its length */
 	const struct pfx_thp_sample *cur;	/* the target's state at the end (absolute) */
-	struct pfx_fault_counts faults;		/* in the interval (when cur->faults_ok) */
+	struct pfx_live_counts faults;		/* in the interval (when cur->faults_ok) */
 	bool huge_known;			/* both ends had the target's rollup */
 	uint64_t huge_gained, huge_lost;	/* AnonHugePages change in huge pages */
 	struct pfx_vmstat vmstat;		/* system-wide deltas */
@@ -66,7 +66,7 @@ struct pfx_thp_summary {
 	double seconds;
 	size_t rows;
 	bool faults_ok;
-	struct pfx_fault_counts faults;		/* the whole run */
+	struct pfx_live_counts faults;		/* the whole run */
 	bool has_rusage;			/* a launched command that exited */
 	uint64_t rusage_minor, rusage_major;	/* its wait4() rusage */
 	bool target_seen;			/* some sample read the target */

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t-layers: the house plan of src/README.md holds: each folder of src/
 # includes headers only from itself and from the folders below it, and
-# every source file of src/ and include/ carries its SPDX-License-Identifier.
+# every source file of src/ and include/ carries its SPDX-License-Identifier,
+# and no two modules (X.c with X.h) include each other, however indirectly.
 . "$top_srcdir/tests/lib.sh"
 
 src=$top_srcdir/src
@@ -46,6 +47,30 @@ for f in $(cd "$src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); do
 	done
 done
 [ "$bad" -eq 0 ] || fail "include out of layer (see src/README.md)"
+
+# Module cycles: an edge X -> Y when X.c or X.h includes Y.h and Y has a .c
+# (a header of its own, like counter_backend.h, is part of its user).
+(cd "$src" && for f in $(find . -name '*.[ch]'); do
+	m=$(basename "$f"); m=${m%.?}
+	for h in $(sed -n 's/^#[[:space:]]*include[[:space:]]*"\([^"]*\)\.h".*/\1/p' "$f"); do
+		h=${h##*/}
+		[ "$h" != "$m" ] && [ -n "$(find . -name "$h.c")" ] && echo "$m $h"
+	done
+done) | sort -u >"$TMP/edges"
+cycle=$(awk '
+	{ n[$1]++; to[$1, n[$1]] = $2 }
+	function visit(v,   i, j, w, r) {
+		state[v] = 1; path[++depth] = v
+		for (i = 1; i <= n[v]; i++) {
+			w = to[v, i]
+			if (state[w] == 1) { r = w; for (j = depth; path[j] != w; j--) r = path[j] " -> " r; return w " -> " r }
+			if (!state[w] && (r = visit(w)) != "") return r
+		}
+		state[v] = 2; depth--
+		return ""
+	}
+	END { for (v in n) if (!state[v] && (c = visit(v)) != "") { print c; exit } }' "$TMP/edges")
+[ -z "$cycle" ] || fail "modules include each other: $cycle"
 
 nolicense=$(cd "$top_srcdir" && find src include -name '*.[ch]' | sort | while read -r f; do
 	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' || echo "$f"

@@ -18,6 +18,10 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 
+/* Idle page tracking (Documentation/admin-guide/mm/idle_page_tracking.rst):
+ * one bit per page frame, set by writing, cleared by any access. */
+#define PFX_PAGE_IDLE_BITMAP "/sys/kernel/mm/page_idle/bitmap"
+
 /* --- /proc/PID/pagemap entry --- */
 /* Bits 0-54: page frame number when present.  Reads as 0 without
  * CAP_SYS_ADMIN (since 4.2), which is how pfx tells it lacks the right. */

@@ -53,55 +53,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum pfx_wss_method { PFX_WSS_AUTO, PFX_WSS_IDLE, PFX_WSS_REFS, PFX_WSS_INJECT };
+#include "wss_reading.h"
 
-#define PFX_PAGE_IDLE_BITMAP "/sys/kernel/mm/page_idle/bitmap"
+enum pfx_wss_method { PFX_WSS_AUTO, PFX_WSS_IDLE, PFX_WSS_REFS, PFX_WSS_INJECT };
 
 /* "auto", "idle", "refs", "inject".  0 or -EINVAL. */
 int pfx_wss_method_parse(const char *name, enum pfx_wss_method *out);
 const char *pfx_wss_method_name(enum pfx_wss_method method);
-
-/* Byte counts of one scope (the process, or one mapping). */
-struct pfx_wss_bytes {
-	uint64_t wss;		/* referenced during the window */
-	uint64_t wss_anon;	/* of which anonymous (incl. private COW copies) */
-	uint64_t wss_file;	/* of which file-backed or shared memory */
-	uint64_t rss;		/* resident at the end of the window */
-	uint64_t pss;		/* proportional share of rss (has_pss) */
-	uint64_t written;	/* soft-dirty: written in the window (has_written) */
-};
-
-struct pfx_wss_mapping {
-	uint64_t start, end;	/* virtual address range */
-	char *name;		/* path, [heap], [stack], or "" for anonymous */
-	struct pfx_wss_bytes bytes;
-};
-
-/* One window's result. */
-struct pfx_wss_reading {
-	struct pfx_wss_bytes total;
-	struct pfx_wss_mapping *mappings;	/* with by_mapping only */
-	size_t n_mappings, mappings_cap;
-	uint64_t faults;	/* the target's minor + major faults in the window */
-	bool has_pss;		/* pss filled (per mapping too with refs) */
-	bool has_written;	/* written filled: soft-dirty was read */
-	bool has_faults;	/* faults filled */
-	/* CLOCK_MONOTONIC (pfx_now_ns) */
-	uint64_t reset_start_ns, reset_end_ns;
-	uint64_t read_start_ns, read_end_ns;
-};
-
-/* The window a typical page saw: from the middle of the reset to the
- * middle of the read (both walks visit pages in address order). */
-double pfx_wss_window_s(const struct pfx_wss_reading *r);
-/* Free the mappings and zero the reading. */
-void pfx_wss_reading_clear(struct pfx_wss_reading *r);
-/* Free the mappings and zero the results, keeping the reset times (a
- * cumulative reading reads again from the same reset). */
-void pfx_wss_reading_clear_results(struct pfx_wss_reading *r);
-/* Append one mapping (name copied).  0 or -ENOMEM. */
-int pfx_wss_reading_add_mapping(struct pfx_wss_reading *r, uint64_t start, uint64_t end,
-				const char *name, const struct pfx_wss_bytes *bytes);
 
 /* Why a method was chosen, for the output header. */
 struct pfx_wss_choice {

@@ -23,7 +23,7 @@
 #ifndef PFX_WSS_IDLE_H
 #define PFX_WSS_IDLE_H
 
-#include "wss.h"
+#include "wss_reading.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

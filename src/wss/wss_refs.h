@@ -20,7 +20,7 @@
 #ifndef PFX_WSS_REFS_H
 #define PFX_WSS_REFS_H
 
-#include "wss.h"
+#include "wss_reading.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -15,7 +15,7 @@
 #ifndef PFX_WSS_SOFTDIRTY_H
 #define PFX_WSS_SOFTDIRTY_H
 
-#include "wss.h"
+#include "wss_reading.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

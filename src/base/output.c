@@ -27,14 +27,6 @@ int pfx_format_parse(const char *name, enum pfx_format *out)
 	return -EINVAL;
 }
 
-int pfx_format_option(const char *name, enum pfx_format *out)
-{
-	if (pfx_format_parse(name, out) == 0)
-		return 0;
-	pfx_err("unknown format '%s'; use text, json or csv", name);
-	return -EINVAL;
-}
-
 void pfx_json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);

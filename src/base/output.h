@@ -12,9 +12,6 @@ enum pfx_format { PFX_FORMAT_TEXT, PFX_FORMAT_JSON, PFX_FORMAT_CSV };
 
 /* "text", "json", "csv".  0 or -EINVAL. */
 int pfx_format_parse(const char *name, enum pfx_format *out);
-/* The same for a --format option: an unknown name is reported (one line
- * naming the choices).  0 or -EINVAL. */
-int pfx_format_option(const char *name, enum pfx_format *out);
 
 /* Write s as a JSON string literal (quotes included). */
 void pfx_json_string(FILE *fp, const char *s);

@@ -42,24 +42,6 @@ void pfx_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-void pfx_option_error(const char *command, int result, int short_opt, const char *word)
-{
-	char name[64];
-
-	/* Long options as typed (without "=value"); short ones from optopt,
-	 * since word may be a cluster like "-gx". */
-	if (word && strncmp(word, "--", 2) == 0)
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
-	else if (short_opt)
-		snprintf(name, sizeof(name), "-%c", short_opt);
-	else
-		snprintf(name, sizeof(name), "%s", word ? word : "?");
-	if (result == ':')
-		pfx_err("option '%s' needs a value; see 'pfx %s --help'", name, command);
-	else
-		pfx_err("unknown option '%s'; see 'pfx %s --help'", name, command);
-}
-
 int pfx_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;

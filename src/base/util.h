@@ -23,10 +23,6 @@ void pfx_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, prefixed "pfx: warning: ". */
 void pfx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The one-line error for an option getopt_long() refused; result is what
- * it returned (':' for a missing value when optstring starts with ':',
- * '?' otherwise), word is argv[optind - 1].  Names the option as typed
- * and where the help is ('pfx COMMAND --help'). */
 /* open(2) of the file ROOT/<fmt...> (NULL or "" root: the real system;
  * fixtures for tests otherwise).  fd or -errno. */
 int pfx_open_under_root(const char *root, int flags, const char *fmt, ...)
@@ -40,7 +36,6 @@ int pfx_proc_open(const char *root, pid_t pid, const char *name, int flags);
  * execve a new open shows the new one.  0, or -ESRCH when the process is
  * gone (*fd untouched), -errno. */
 int pfx_proc_reopen(int *fd, const char *root, pid_t pid, const char *name);
-void pfx_option_error(const char *command, int result, int short_opt, const char *word);
 
 /* Strict parsers: the whole string must be consumed.  0 or -EINVAL/-ERANGE. */
 int pfx_parse_u64(const char *s, uint64_t *out);

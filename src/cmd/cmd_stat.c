@@ -19,7 +19,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,32 +69,19 @@ static void usage(FILE *fp)
 		"See pfx-stat(1).\n", MIN_INTERVAL_MS);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pfx_err("%s", msg);
-	return PFX_EXIT_USAGE;
-}
-
 static int parse_interval_ms(const char *arg, double *interval)
 {
 	int ms, err;
 
 	if (arg[0] == '-')
-		return usage_error("interval '%s' is negative; give -I MSEC, a positive number "
+		return pfx_usage_error("interval '%s' is negative; give -I MSEC, a positive number "
 				   "of milliseconds", arg);
 	err = pfx_parse_int(arg, 0, 24 * 3600 * 1000, &ms);
 	if (err)
-		return usage_error("invalid interval '%s'; give -I MSEC, a whole number of "
+		return pfx_usage_error("invalid interval '%s'; give -I MSEC, a whole number of "
 				   "milliseconds", arg);
 	if (ms < MIN_INTERVAL_MS)
-		return usage_error("interval '%s' ms is too short; the minimum is %d ms", arg,
+		return pfx_usage_error("interval '%s' ms is too short; the minimum is %d ms", arg,
 				   MIN_INTERVAL_MS);
 	*interval = ms / 1000.0;
 	return 0;
@@ -106,18 +92,18 @@ static int parse_interval_seconds(const char *arg, double *interval)
 	double s;
 
 	if (arg[0] == '-')
-		return usage_error("interval '%s' is negative; give INTERVAL in seconds, "
+		return pfx_usage_error("interval '%s' is negative; give INTERVAL in seconds, "
 				   "greater than 0", arg);
 	if (pfx_parse_seconds(arg, &s))
-		return usage_error("invalid interval '%s'; with -p the arguments are INTERVAL "
+		return pfx_usage_error("invalid interval '%s'; with -p the arguments are INTERVAL "
 				   "(seconds) and COUNT (to run a command, do not give -p)", arg);
 	if (s * 1000.0 < MIN_INTERVAL_MS)
-		return usage_error("interval '%s' s is too short; the minimum is %g s", arg,
+		return pfx_usage_error("interval '%s' s is too short; the minimum is %g s", arg,
 				   MIN_INTERVAL_MS / 1000.0);
 	/* as -I's bound (and thp's): beyond it, turned into nanoseconds
 	 * for the timer, 1e308 overflowed and no row was ever printed */
 	if (s > 24 * 3600)
-		return usage_error("interval '%s' s is too long; the maximum is 86400 s (a day)", arg);
+		return pfx_usage_error("interval '%s' s is too long; the maximum is 86400 s (a day)", arg);
 	*interval = s;
 	return 0;
 }
@@ -125,7 +111,7 @@ static int parse_interval_seconds(const char *arg, double *interval)
 static int parse_count(const char *arg, uint64_t *count)
 {
 	if (pfx_parse_u64(arg, count) || *count == 0)
-		return usage_error("invalid count '%s'; give a number of rows, 1 or more", arg);
+		return pfx_usage_error("invalid count '%s'; give a number of rows, 1 or more", arg);
 	return 0;
 }
 
@@ -134,7 +120,7 @@ static int parse_rate(const char *arg, const char *option, double *rate)
 	/* A rate is a non-negative decimal number, like a duration. */
 	if (pfx_parse_seconds(arg, rate) == 0)
 		return 0;
-	return usage_error("invalid %s rate '%s'; give faults per second, a number >= 0",
+	return pfx_usage_error("invalid %s rate '%s'; give faults per second, a number >= 0",
 			   option, arg);
 }
 
@@ -144,17 +130,17 @@ static int parse_positionals(int argc, char **argv, struct stat_opts *o, bool ha
 
 	if (o->npids == 0) {
 		if (argc == 0)
-			return usage_error("%s", "nothing to count; give -p PID or a command to run "
+			return pfx_usage_error("%s", "nothing to count; give -p PID or a command to run "
 					   "(see 'pfx stat --help')");
 		o->command = argv;
 		return 0;
 	}
 	if (argc > 2)
-		return usage_error("unexpected argument '%s'; with -p the arguments are "
+		return pfx_usage_error("unexpected argument '%s'; with -p the arguments are "
 				   "INTERVAL [COUNT]", argv[2]);
 	if (argc >= 1) {
 		if (have_interval)
-			return usage_error("interval '%s' given twice (-I and INTERVAL); give one",
+			return pfx_usage_error("interval '%s' given twice (-I and INTERVAL); give one",
 					   argv[0]);
 		err = parse_interval_seconds(argv[0], &o->interval);
 		if (err)
@@ -194,7 +180,7 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 			free(o->pids);
 			o->pids = NULL;
 			if (pfx_parse_pid_list(optarg, &o->pids, &o->npids))
-				err = usage_error("invalid PID list '%s'; give process IDs as numbers, "
+				err = pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, "
 						  "comma-separated (-p 123,456)", optarg);
 			break;
 		case 'I':
@@ -215,14 +201,14 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 			break;
 		case OPT_FORMAT:
 			if (pfx_format_parse(optarg, &o->format))
-				err = usage_error("unknown format '%s'; use text, json or csv", optarg);
+				err = pfx_usage_error("unknown format '%s'; use text, json or csv", optarg);
 			break;
 		case 'o':
 			o->output = optarg;
 			break;
 		case OPT_SOURCE:
 			if (pfx_count_source_parse(optarg, &o->source))
-				err = usage_error("unknown source '%s'; use %s", optarg,
+				err = pfx_usage_error("unknown source '%s'; use %s", optarg,
 						  pfx_count_source_names());
 			break;
 		case 'h':
@@ -231,7 +217,7 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 		default:	/* ':' (missing value) or '?' */
 			/* "-p 1 -2": getopt sees option '2'. */
 			if (opt == '?' && optopt >= '0' && optopt <= '9') {
-				err = usage_error("%s", "a negative interval is not allowed; give "
+				err = pfx_usage_error("%s", "a negative interval is not allowed; give "
 						  "INTERVAL in seconds, greater than 0");
 			} else {
 				pfx_option_error("stat", opt, optopt, argv[optind - 1]);
@@ -243,10 +229,10 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 	if (err)
 		return err;
 	if (o->count && o->interval == 0 && o->npids == 0)
-		return usage_error("%s", "--interval-count needs an interval (-I MSEC)");
+		return pfx_usage_error("%s", "--interval-count needs an interval (-I MSEC)");
 	err = parse_positionals(argc - optind, argv + optind, o, have_interval);
 	if (!err && o->count && o->interval == 0)
-		return usage_error("%s", "COUNT needs an INTERVAL");
+		return pfx_usage_error("%s", "COUNT needs an INTERVAL");
 	return err;
 }
 

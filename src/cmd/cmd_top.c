@@ -18,7 +18,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,25 +80,12 @@ static void usage(FILE *fp)
 		DEFAULT_DELAY_S, MIN_DELAY_S);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pfx_err("%s", msg);
-	return PFX_EXIT_USAGE;
-}
-
 static int parse_number(const char *arg, const char *option, const char *what, double *out)
 {
 	/* rates and durations: non-negative decimals */
 	if (pfx_parse_seconds(arg, out) == 0)
 		return 0;
-	return usage_error("invalid %s '%s'; give %s, a number >= 0", option, arg, what);
+	return pfx_usage_error("invalid %s '%s'; give %s, a number >= 0", option, arg, what);
 }
 
 static int parse_user(const char *arg, struct top_opts *o)
@@ -112,7 +98,7 @@ static int parse_user(const char *arg, struct top_opts *o)
 	} else if (pfx_parse_u64(arg, &uid) == 0 && uid < (uid_t)-1) {
 		o->uid = (uid_t)uid;
 	} else {
-		return usage_error("unknown user '%s'; give a user name or a numeric uid", arg);
+		return pfx_usage_error("unknown user '%s'; give a user name or a numeric uid", arg);
 	}
 	o->by_uid = true;
 	return 0;
@@ -130,18 +116,18 @@ static int parse_exec(const char *arg, struct top_opts *o)
 	o->rules.exec_argv = NULL;
 	o->exec_words = strdup(arg);
 	if (!o->exec_words)
-		return usage_error("%s", "out of memory");
+		return pfx_usage_error("%s", "out of memory");
 	o->rules.exec_argv = calloc(strlen(arg) / 2 + 2, sizeof(char *));
 	if (!o->rules.exec_argv)
-		return usage_error("%s", "out of memory");
+		return pfx_usage_error("%s", "out of memory");
 	for (w = strtok_r(o->exec_words, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
 		o->rules.exec_argv[n++] = w;
 	if (n == 0)
-		return usage_error("%s", "--alert-exec needs a command; give the program and its "
+		return pfx_usage_error("%s", "--alert-exec needs a command; give the program and its "
 				   "arguments as words");
 	err = top_alert_exec_check(o->rules.exec_argv);
 	if (err)
-		return usage_error("--alert-exec: cannot run '%s': %s; give a program in PATH or "
+		return pfx_usage_error("--alert-exec: cannot run '%s': %s; give a program in PATH or "
 				   "its path", o->rules.exec_argv[0], strerror(-err));
 	return 0;
 }
@@ -183,23 +169,23 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			break;
 		case 'd':
 			if (optarg[0] == '-' || pfx_parse_seconds(optarg, &o->delay))
-				err = usage_error("invalid delay '%s'; give -d SECONDS, a number greater "
+				err = pfx_usage_error("invalid delay '%s'; give -d SECONDS, a number greater "
 						  "than 0", optarg);
 			else if (o->delay < MIN_DELAY_S)
-				err = usage_error("delay '%s' s is too short; the minimum is %.2f s",
+				err = pfx_usage_error("delay '%s' s is too short; the minimum is %.2f s",
 						  optarg, MIN_DELAY_S);
 			else if (o->delay > PFX_INTERVAL_MAX_S)
-				err = usage_error("delay '%s' s is too long; the maximum is %.0f s (a day)",
+				err = pfx_usage_error("delay '%s' s is too long; the maximum is %.0f s (a day)",
 						  optarg, PFX_INTERVAL_MAX_S);
 			break;
 		case 'n':
 			if (pfx_parse_u64(optarg, &o->count) || o->count == 0)
-				err = usage_error("invalid count '%s'; give -n COUNT, a number of frames, "
+				err = pfx_usage_error("invalid count '%s'; give -n COUNT, a number of frames, "
 						  "1 or more", optarg);
 			break;
 		case OPT_FORMAT:
 			if (pfx_format_parse(optarg, &o->format))
-				err = usage_error("unknown format '%s'; use text, json or csv", optarg);
+				err = pfx_usage_error("unknown format '%s'; use text, json or csv", optarg);
 			o->format_given = true;
 			break;
 		case 'o':
@@ -207,12 +193,12 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			break;
 		case OPT_SORT:
 			if (top_sort_parse(optarg, &o->sort))
-				err = usage_error("unknown sort key '%s'; use minor, major, rss, swap or pid",
+				err = pfx_usage_error("unknown sort key '%s'; use minor, major, rss, swap or pid",
 						  optarg);
 			break;
 		case OPT_TOP:
 			if (pfx_parse_int(optarg, 1, 1 << 30, &n))
-				err = usage_error("invalid --top '%s'; give a number of rows, 1 or more",
+				err = pfx_usage_error("invalid --top '%s'; give a number of rows, 1 or more",
 						  optarg);
 			else
 				o->top_n = (size_t)n;
@@ -221,7 +207,7 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			free(o->pids);
 			o->pids = NULL;
 			if (pfx_parse_pid_list(optarg, &o->pids, &o->npids))
-				err = usage_error("invalid PID list '%s'; give process IDs as numbers, "
+				err = pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, "
 						  "comma-separated (-p 123,456)", optarg);
 			break;
 		case 'u':
@@ -243,7 +229,7 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			break;
 		case OPT_ALERT_SWAP:
 			if (optarg[0] == '-' || pfx_parse_size(optarg, &size))
-				err = usage_error("invalid --alert-swap '%s'; give bytes, with an optional "
+				err = pfx_usage_error("invalid --alert-swap '%s'; give bytes, with an optional "
 						  "K/M/G suffix", optarg);
 			else
 				o->rules.threshold[TOP_ALERT_SWAP] = (double)size;
@@ -267,13 +253,13 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 	if (err)
 		return err;
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'; pfx top takes only options (see "
+		return pfx_usage_error("unexpected argument '%s'; pfx top takes only options (see "
 				   "'pfx top --help')", argv[optind]);
 	if (tree && cgroup)
-		return usage_error("%s", "--tree and --cgroup are two views; give one");
+		return pfx_usage_error("%s", "--tree and --cgroup are two views; give one");
 	o->view = tree ? TOP_VIEW_TREE : cgroup ? TOP_VIEW_CGROUP : TOP_VIEW_FLAT;
 	if ((o->hold_given || o->rules.exec_argv) && !top_alert_any(&o->rules))
-		return usage_error("%s", "--alert-for and --alert-exec need an alert; give "
+		return pfx_usage_error("%s", "--alert-for and --alert-exec need an alert; give "
 				   "--alert-minor, --alert-major or --alert-swap");
 	/* Files and machine formats only make sense in batch: imply it. */
 	if (o->output || (o->format_given && o->format != PFX_FORMAT_TEXT))

@@ -141,14 +141,6 @@ int pfx_target_start(struct pfx_target *t)
 	return 0;
 }
 
-int pfx_target_pid_option(const char *arg, pid_t *pid)
-{
-	if (pfx_parse_pid(arg, pid) == 0)
-		return 0;
-	pfx_err("invalid PID '%s'; give a process id, e.g. -p 1234", arg);
-	return -EINVAL;
-}
-
 int pfx_target_refuse_kernel_thread(pid_t pid)
 {
 	char comm[64] = "?";

@@ -31,9 +31,6 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[]);
 /* Let a launched child exec.  0, or -errno from a failed execvp() (the
  * child has then been reaped). */
 int pfx_target_start(struct pfx_target *t);
-/* The value of a -p PID option; a bad one is reported (one line with an
- * example).  0 or -EINVAL. */
-int pfx_target_pid_option(const char *arg, pid_t *pid);
 /* Commands that watch one process's faults or memory refuse a kernel
  * thread (PF_KTHREAD: it has no user memory) with the same line
  * everywhere.  0 for anything else (a process gone is the attach's to

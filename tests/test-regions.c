@@ -12,7 +12,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
+#define TEST_STOP_AT_FAILURE
+#include "test.h"
 
 /* The reference: one region index per page of a small address space,
  * with the rules of regions.h applied naively. */

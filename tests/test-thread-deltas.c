@@ -9,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
+#include "test.h"
 
 static struct pfx_thread_counts row(pid_t tid, uint64_t minor, bool exited, bool running)
 {

@@ -16,10 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
+#include "test.h"
 static char root[256];
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
 
 /* Write in place (same inode): a descriptor pfx keeps open sees it, as
  * it sees the kernel's /proc files change. */

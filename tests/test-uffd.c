@@ -21,9 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
+#include "test.h"
 
 static size_t page_size;
 static char tmpdir[] = "/tmp/test-uffd.XXXXXX";

@@ -6,11 +6,13 @@
  * depending on 'pfx record' or the kernel.  Deterministic.
  *
  *   plot-mkrec OUT [--no-latency] [--no-faults] [--name S] [--late NS]
- *                  [--mappings N] [--exe PATH]
+ *                  [--mappings N] [--exe PATH] [--lib PATH]...
  *
  * --name S: S is the recorded command and the path of the file mapping
  * (the security tests give names with newlines and gnuplot commands).
  * --exe PATH: the path of the program's mapping (every fault's IP is in it).
+ * --lib PATH: one more code mapping of that path, with one fault whose IP is
+ * in it (up to 16; the security tests name links to one huge file).
  * --late NS: one more fault at NS ns (the duration is that time).
  * --mappings N: N more one-page file mappings, each mapped, faulted and
  * unmapped-by-remapping in turn, as a program with N mappings.
@@ -30,6 +32,7 @@
 #define FILE_PAGES 256ull
 #define HEAP_START 0x55d0c2a00000ull
 #define LIBC_START 0x7f3a52000000ull
+#define LIBS_START 0x7f3b00000000ull
 
 struct gen {
 	struct pfx_rec_writer *w;
@@ -75,11 +78,11 @@ static uint32_t latency(struct gen *g, int kind)
 	return base + rnd(g) % (base * 6) + (rnd(g) % 100 == 0 ? base * 20 : 0);
 }
 
-static void fault(struct gen *g, uint64_t t, uint64_t addr, int kind)
+static void fault_at(struct gen *g, uint64_t t, uint64_t addr, int kind, uint64_t ip)
 {
 	struct pfx_rec_item it = { .type = PFX_REC_FAULT };
 
-	it.fault = (struct pfx_fault){ .time_ns = t, .addr = addr, .ip = 0x55d0c0801234,
+	it.fault = (struct pfx_fault){ .time_ns = t, .addr = addr, .ip = ip,
 				       .pid = PID, .tid = PID, .kind = (uint8_t)kind,
 				       .access = PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE,
 				       .latency_ns = latency(g, kind) };
@@ -90,6 +93,11 @@ static void fault(struct gen *g, uint64_t t, uint64_t addr, int kind)
 	else
 		g->totals.minor++;
 	g->totals.duration_ns = t;
+}
+
+static void fault(struct gen *g, uint64_t t, uint64_t addr, int kind)
+{
+	fault_at(g, t, addr, kind, 0x55d0c0801234);
 }
 
 static void faults(struct gen *g)
@@ -118,6 +126,8 @@ int main(int argc, char **argv)
 	bool no_faults = false;
 	const char *name = NULL, *exe = "/usr/bin/pfx-load";
 	unsigned long long late = 0, nmaps = 0;
+	const char *libs[16];
+	unsigned nlibs = 0;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: plot-mkrec OUT [--no-latency] [--no-faults]\n");
@@ -132,6 +142,8 @@ int main(int argc, char **argv)
 			name = argv[++i];
 		else if (strcmp(argv[i], "--exe") == 0 && i + 1 < argc)
 			exe = argv[++i];
+		else if (strcmp(argv[i], "--lib") == 0 && i + 1 < argc && nlibs < 16)
+			libs[nlibs++] = argv[++i];
 		else if (strcmp(argv[i], "--late") == 0 && i + 1 < argc)
 			late = strtoull(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--mappings") == 0 && i + 1 < argc)
@@ -165,6 +177,12 @@ int main(int argc, char **argv)
 		mapping(&g, start, 1, PROT_READ, path);
 		fault(&g, g.totals.duration_ns + 1000, start, PFX_FAULT_MINOR);
 		fault(&g, g.totals.duration_ns + 1000, start, PFX_FAULT_MINOR);
+	}
+	for (unsigned i = 0; i < nlibs; i++) {
+		uint64_t start = LIBS_START + i * 0x1000000ull;
+
+		mapping(&g, start, 16, PROT_READ | PROT_EXEC, libs[i]);
+		fault_at(&g, g.totals.duration_ns + 1000, ANON_START, PFX_FAULT_MINOR, start + 0x1234);
 	}
 	if (late)
 		fault(&g, late, ANON_START, PFX_FAULT_MINOR);

@@ -4,7 +4,8 @@
 # in one clear error line, quickly: a FIFO or /dev/zero as -i, an endless
 # line in a WSS file, numbers out of range (a WSS size or time, 'pfx stat
 # -p PID 1e308'), a fault time near 2^64 in a recording, and a recording
-# whose program path is a FIFO or a device for 'report --by function'.
+# whose program path is a FIFO or a device for 'report --by function',
+# or hard links to one huge sparse ELF (read once, memory capped).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 MKREC=$top_builddir/tests/plot-mkrec
@@ -75,4 +76,48 @@ for exe in "$TMP/fifo" /dev/zero /dev/tty "$TMP/link"; do
 	rc=$?
 	[ $rc -eq 0 ] || { cat "$TMP/err"; fail "report --by function with the program at $exe: exit $rc"; }
 done
+# Eight hard links to one sparse ELF whose string table claims 112 MiB:
+# read once by (dev, inode), not eight times (2.36 GB before the fix);
+# eight distinct copies stop at the total cap (512 MiB of tables).
+python3 - "$TMP/huge.so" <<'PY' || fail "could not write the sparse ELF"
+import struct, sys
+SYM, STR = 8 << 20, 112 << 20
+symoff, stroff = 1 << 20, (1 << 20) + (8 << 20)
+shoff = stroff + STR
+eh = b'\x7fELF\x02\x01\x01' + bytes(9) + struct.pack('<HHIQQQIHHHHHH',
+	3, 62, 1, 0, 64, shoff, 0, 64, 56, 1, 64, 3, 0)
+ph = struct.pack('<IIQQQQQQ', 1, 5, 0, 0, 0, 1 << 20, 1 << 20, 4096)
+sh = bytes(64) + struct.pack('<IIQQQQIIQQ', 0, 2, 0, 0, symoff, SYM, 2, 0, 8, 24) \
+	+ struct.pack('<IIQQQQIIQQ', 0, 3, 0, 0, stroff, STR, 0, 0, 1, 0)
+with open(sys.argv[1], 'wb') as f:
+	f.write(eh + ph)
+	f.seek(shoff)
+	f.write(sh)
+PY
+libs= copies=
+for i in 1 2 3 4 5 6 7 8; do
+	ln "$TMP/huge.so" "$TMP/link$i.so" || fail "ln failed"
+	cp --sparse=always "$TMP/huge.so" "$TMP/copy$i.so" || fail "cp failed"
+	libs="$libs --lib $TMP/link$i.so" copies="$copies --lib $TMP/copy$i.so"
+done
+# maxrss_kib OUT -- CMD...: run CMD, its peak RSS in KiB to OUT
+maxrss_kib() {
+	out=$1; shift
+	python3 -c 'import resource, subprocess, sys
+rc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)' "$out" "$@" >"$out"
+}
+"$MKREC" "$TMP/links.data" $libs || fail "plot-mkrec failed"
+maxrss_kib "$TMP/rss" "$PFX" report --by function -i "$TMP/links.data" ||
+	fail "report --by function of 8 links to a sparse ELF failed"
+rss=$(cat "$TMP/rss")
+echo "8 hard links to a 120 MiB-table ELF: report's peak RSS $((rss / 1024)) MiB"
+[ "$rss" -lt $((250 * 1024)) ] || fail "8 links read more than once: peak RSS $((rss / 1024)) MiB"
+"$MKREC" "$TMP/copies.data" $copies || fail "plot-mkrec failed"
+maxrss_kib "$TMP/rss" "$PFX" report --by function -i "$TMP/copies.data" ||
+	fail "report --by function of 8 sparse ELF copies failed"
+rss=$(cat "$TMP/rss")
+echo "8 copies: peak RSS $((rss / 1024)) MiB (cap: 512 MiB of tables in all)"
+[ "$rss" -lt $((700 * 1024)) ] || fail "8 copies: the total cap did not hold: peak RSS $((rss / 1024)) MiB"
 exit 0

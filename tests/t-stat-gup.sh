@@ -5,6 +5,7 @@
 #   python3 populates 64 MiB with MADV_POPULATE_WRITE: 16384 faults in
 #   rusage that perf never sees; the note and JSON's rusage_gap say it.
 #   pfx-load seq faults every page itself: no note, warning null.
+# pfx record says the same in one warning line after its rusage line.
 . "$top_srcdir/tests/lib.sh"
 command -v python3 >/dev/null || skip "no python3"
 
@@ -34,4 +35,12 @@ note "seq: rusage - perf = $gap faults (execve's argument copy and the like)"
 expect_exit 0 "$PFX" stat -- "$PFX_LOAD" seq -s 64M
 grep -q "wait4() rusage of the command" "$TMP/err" || fail "no rusage lines: $(cat "$TMP/err")"
 ! grep -q "note: rusage" "$TMP/err" || fail "a note without GUP: $(tail -n 3 "$TMP/err")"
+
+expect_exit 0 "$PFX" record -o "$TMP/pop.data" -- python3 "$TMP/pop.py"
+grep -q "^pfx record: the command's wait4() rusage: [0-9]* minor, 0 major faults$" "$TMP/err" ||
+	fail "record: no rusage line: $(cat "$TMP/err")"
+[ "$(grep -c '^pfx: warning: record: rusage +[0-9]* faults against the [0-9]* counted: faults the kernel took on the command.s behalf (get_user_pages' "$TMP/err")" = 1 ] ||
+	fail "record: no GUP warning: $(cat "$TMP/err")"
+expect_exit 0 "$PFX" record -o "$TMP/seq.data" -- "$PFX_LOAD" seq -s 64M
+! grep -q "warning: record: rusage" "$TMP/err" || fail "record: a GUP warning without GUP: $(cat "$TMP/err")"
 echo ok

@@ -379,6 +379,22 @@ static void set_exact_totals(struct source *src, struct pfx_recorder *rec,
 		pfx_recorder_set_exact_totals(rec, src->exact_counts.minor, src->exact_counts.major);
 }
 
+/* A reaped command's own count, next to what the events counted: the
+ * numbers a user checks pfx against, and the reason when they differ
+ * (counter.h). */
+static void say_rusage(const struct pfx_target *t, uint64_t counted)
+{
+	uint64_t minor = (uint64_t)t->rusage.ru_minflt, major = (uint64_t)t->rusage.ru_majflt;
+	int64_t gap;
+	const char *cause = pfx_rusage_gap_cause(counted, minor + major, &gap);
+
+	fprintf(stderr, "pfx record: the command's wait4() rusage: %llu minor, %llu major faults\n",
+		(unsigned long long)minor, (unsigned long long)major);
+	if (cause)
+		pfx_warn("record: rusage %s%lld faults against the %llu counted: %s", gap > 0 ? "+" : "",
+			 (long long)gap, (unsigned long long)counted, cause);
+}
+
 /* The perf source's counted faults: stop the events, take what the rings
  * still hold, then read the kernel's counts, so every fault after the last
  * drain is either in the file or counted as lost. */
@@ -513,6 +529,8 @@ static int run(const struct record_opts *o)
 		pfx_warn("record: recorded %llu of %llu faults (%.1f%% lost: the ring was full); use a larger -m",
 			 (unsigned long long)stats.faults, (unsigned long long)src.counted,
 			 100.0 * (double)(src.counted - stats.faults) / (double)src.counted);
+	if (src.has_counted && target.launched && target.exited)
+		say_rusage(&target, src.counted);
 	if (src.exact)
 		fprintf(stderr, "pfx record: tracefs source: totals minor %llu, major %llu from /proc "
 			"(exact); per-fault kinds are inferred (doc/tracefs.md)\n",

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bootstrap.sh: from a fresh clone on Debian to a running pfx.
 #   ./bootstrap.sh demo    install what is missing, build, run pfx on the bundled workload
 #   ./bootstrap.sh check   install what is missing, build, run the test suite
@@ -7,7 +8,7 @@
 set -e
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential autoconf automake pkg-config linux-libc-dev \
+PACKAGES="build-essential autoconf automake libtool pkg-config linux-libc-dev \
 libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev zlib1g-dev gnuplot-nox \
 util-linux kmod procps linux-perf jq python3"
 # What only the tests use: the tools a user would check pfx against.

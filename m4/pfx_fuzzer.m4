@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PFX_FUZZER: --enable-fuzzer builds the libFuzzer harnesses under tests/fuzz
 # (needs clang).  Without it the harnesses are still built as plain programs
 # that replay the seed corpus, so 'make check' exercises them.

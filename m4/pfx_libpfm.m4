@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PFX_CHECK_LIBPFM: libpfm4 ships no pkg-config file on Debian, so check
 # its header and library directly.  Sets PFM_LIBS.
 AC_DEFUN([PFX_CHECK_LIBPFM], [

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PFX_SANITIZERS: --enable-sanitizers builds everything (pfx, pfx-load, the
 # tests) with AddressSanitizer and UndefinedBehaviorSanitizer, and
 # float-cast-overflow where the compiler has it (neither GCC's nor clang's

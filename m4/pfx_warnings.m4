@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # PFX_WARNINGS: the warning set every build uses (-Wall -Wextra and a few
 # that catch real bugs in this kind of code), kept only if the compiler knows them.
 AC_DEFUN([PFX_WARNINGS], [

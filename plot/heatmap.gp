@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # heatmap.gp: page faults by address and time ('pfx plot --chart heatmap').
 #
 # pfx writes a header of variables above this template; edit either and

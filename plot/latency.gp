@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # latency.gp: page-fault latency distribution ('pfx plot --chart latency').
 #
 # pfx writes a header of variables above this template; edit either and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # regions.gp: page faults per memory region ('pfx plot --chart regions').
 #
 # pfx writes a header of variables above this template; edit either and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # timeline.gp: page-fault rates over time ('pfx plot --chart timeline').
 #
 # pfx writes a header of variables above this template; edit either and

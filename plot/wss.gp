@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wss.gp: working-set size and RSS over time ('pfx plot --chart wss').
 #
 # pfx writes a header of variables above this template; edit either and

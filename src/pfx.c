@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pfx: the Linux page-fault explorer.  This file only dispatches to the
  * subcommands (cmd_*.c); see pfx(1). */
 #include "config.h"

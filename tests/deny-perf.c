@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* deny-perf: run a command with perf_event_open(2) denied, as a container
  * seccomp profile would deny it: a classic seccomp filter makes the
  * syscall fail with EACCES (or the errno named by DENY_PERF_ERRNO:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh: helpers sourced by the shell tests.  The runner sets PFX, PFX_LOAD,
 # top_srcdir and top_builddir; each test gets its own scratch directory.
 

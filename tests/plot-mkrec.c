@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plot-mkrec: writes a recording with the recfile writer API, shaped like
  * a real one (a program's mappings from /proc/PID/maps, a sequential pass
  * over 64 MiB of anonymous memory, major faults on a file, a little heap

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # record-lib.sh: helpers for the record/report tests (source after lib.sh).
 command -v jq >/dev/null 2>&1 || skip "jq is not installed (the record tests parse JSON with it)"
 

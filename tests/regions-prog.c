@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* regions-prog: touch a malloc'ed block (from the brk heap), a deep stack
  * and a mapped file, then print where they are, so t-record-names can
  * check that 'pfx report' names each region right.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """serve-client: the HTTP clients the 'pfx serve' tests need, on loopback
 only, each bounded in time.
 

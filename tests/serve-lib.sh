@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # serve-lib.sh: helpers of the 'pfx serve' tests, sourced after lib.sh.
 # Every server a test starts (pfx serve, prometheus, node_exporter, loads)
 # is recorded and killed when the test exits, whatever way it exits; all

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-cli: the dispatcher: help, version, unknown commands.
 . "$top_srcdir/tests/lib.sh"
 

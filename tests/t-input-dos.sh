@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-input-dos: input that would hang pfx or blow it up (issue #10) ends
 # in one clear error line, quickly: a FIFO or /dev/zero as -i, an endless
 # line in a WSS file, numbers out of range (a WSS size or time, 'pfx stat

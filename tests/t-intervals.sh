@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-intervals: one range for every sampling interval (stat, thp, top, wss):
 # 0.01 s to 86400 s; below or above is one usage line (exit 2); wss also
 # takes 0 (back-to-back windows).

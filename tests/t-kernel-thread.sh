@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-kernel-thread: every command that watches one process refuses a kernel
 # thread with the same line (exit 1), before any output: pfx stat, record,
 # wss, maps, thp on -p 2 (kthreadd).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-list: 'pfx list' reports each event of events/events.def and whether
 # this kernel has it, checked against tracefs itself.
 . "$top_srcdir/tests/lib.sh"

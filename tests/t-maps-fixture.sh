@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-maps-fixture: 'pfx maps' end to end on a fixture tree (--root /
 # PFX_ROOT) where test-maps-states set every pagemap bit and kpageflags
 # flag pfx decodes: the counts reach all three formats exactly, the huge

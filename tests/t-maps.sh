@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-maps: 'pfx maps' on the real kernel.  pfx-load makes pages of a known
 # state and pauses; every column is checked against the kernel's own
 # figures in /proc/PID/smaps, read right after pfx while the target is

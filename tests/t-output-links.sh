@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-output-links: root's output files are never written through a name
 # another user planted.  An unprivileged user (nobody, via setpriv) plants
 # links in a sticky world-writable directory (and in a directory of its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-plot-errors: every way 'pfx plot' can be misused or meet bad input
 # gives one clear line (exit 2 for the command line, 1 for the rest), and
 # never leaves an image, or half of one, under the output name.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-plot-inject: no string that reaches a gnuplot script can run a gnuplot
 # command.  A recording named x<newline>system("touch PWNED")<newline>#,
 # the same text as the recorded command, a mapping path, a --title and an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-plot-percentiles: the latency chart and 'pfx report' give the same
 # percentiles for the same file (one histogram, src/lat_hist.h): a
 # synthetic recording (plot-mkrec: minor and major faults with known

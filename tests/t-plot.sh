@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-plot: pfx plot draws every chart, as PNG and SVG, from real recordings
 # of the bundled workload and from real 'pfx wss' samples; the data behind
 # the charts matches what the workload did; an emitted --script runs

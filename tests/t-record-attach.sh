@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-attach: -p PID records a running process (all its threads)
 # until it exits, with its existing mappings from /proc.
 . "$top_srcdir/tests/lib.sh"

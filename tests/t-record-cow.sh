@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-cow: children are followed (inherit): pfx-load cow forks a child
 # that writes every page; its faults are recorded under its own pid, and
 # with the error code they are counted as copy-on-write.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-diskfull: when the disk fills mid-recording, pfx record stops
 # with one clear error and exit 1, and leaves no file (not even a
 # temporary one) that could pass for a recording.

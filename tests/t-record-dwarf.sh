@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-dwarf: --call-graph=dwarf unwinds a copy of the user stack with
 # the DWARF unwind tables of the mapped files, through code without frame
 # pointers (Debian's libc, pfx-load built with -O2).

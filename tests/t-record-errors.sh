@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-errors: bad input to record and report gives one clear line
 # (exit 2 for usage, 1 for runtime), never a crash or a half-written file.
 . "$top_srcdir/tests/lib.sh"

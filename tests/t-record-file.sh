@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-file: a mapped file read once (page cache dropped) shows as a
 # file region with its path, one major fault per page, read accesses.
 . "$top_srcdir/tests/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-host: pfx record -a and -G, and pfx report --by process / --by
 # cgroup, on real programs.
 #   - record -a --duration 2 while pfx-load seq -s 64M runs (16384

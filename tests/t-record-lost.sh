@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-lost: nothing is dropped silently.  With a 1-page ring the
 # kernel may drop records; whatever happens, every fault is either in the
 # file or counted as lost, the summary says so with a warning, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-names: regions are named right: a malloc'ed block in [heap],
 # a deep stack in [stack], a mapped file with its path.
 . "$top_srcdir/tests/lib.sh"

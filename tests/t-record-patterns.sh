@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-patterns: each pfx-load mode gets the access pattern it makes:
 # random -> random, stride -> strided (with its stride), repeat -> repeat
 # (refaults = pages x rounds), and -t 2 seq stays sequential per thread.

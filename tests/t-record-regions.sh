@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-regions: every fault of a real program lands in a mapping, even
 # memory that no MMAP record announced.
 #   python3 grows a bytearray by 1 MiB a hundred times: glibc's realloc moves

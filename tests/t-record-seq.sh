@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-seq: every fault of a sequential anonymous workload is recorded
 # (region total within 1% of pfx-load's rusage for its fault phase, at
 # least one fault per page), nothing is lost, and the region is anon and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-signal: SIGINT (Ctrl-C) or SIGTERM to pfx mid-record leaves a
 # complete, valid file; the launched command is stopped too.
 . "$top_srcdir/tests/lib.sh"

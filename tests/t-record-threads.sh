@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-threads: threads are followed and the by-thread view splits
 # the faults between them.
 . "$top_srcdir/tests/lib.sh"

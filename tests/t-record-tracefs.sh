@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-tracefs: where perf_event_open is denied (seccomp, as in a
 # container), pfx record falls back to tracefs: it says so, the file is
 # complete, the workload's region is found with its faults, and no

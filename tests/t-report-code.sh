@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-report-code: report names the faulting code.  The fault phase of a
 # sequential workload is pinned on pfx-load's touch_slice (the function
 # binutils' nm places at that address), faults per function and the call

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-report-damaged: truncated and corrupted record files never crash
 # report: it shows what it could read with a warning, or one clear error.
 . "$top_srcdir/tests/lib.sh"

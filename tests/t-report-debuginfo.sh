@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-report-debuginfo: report --by function reads separate debug info.
 # Debian's libc.so.6 is stripped (.dynsym only: memset's CPU variants are
 # not in it); libc6-dbg installs its .symtab under

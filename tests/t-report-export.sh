@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-report-export: pfx report's profile and trace exports hold the same
 # faults as the report.
 #   folded: the counts sum to the recording's faults; the faulting function

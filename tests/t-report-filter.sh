@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-report-filter: report --pid, --tid and --region keep only those faults,
 # on a real multi-process recording (a shell running ls ten times, then
 # python3): per process, the filtered report's rows sum to that process's

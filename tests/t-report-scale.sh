@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-report-scale: a recording of a program with 20,000 mappings (each
 # mapped, then faulted twice; written by plot-mkrec --mappings) is
 # reported, and charted by region and heat map, in under a second each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-serve-errors: bad input to 'pfx serve' gets one line naming the problem
 # and the fix, exit 2 for the command line and 1 for what the system
 # refuses (a port in use, an address not here, a PID or cgroup that is

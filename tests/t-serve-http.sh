@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-serve-http: the HTTP side of 'pfx serve'.  Unknown paths get 404,
 # other methods 405 with Allow, junk 400, an oversized head 431; requests
 # pipelined on one connection are answered in turn.  Clients that connect

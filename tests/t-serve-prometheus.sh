@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-serve-prometheus: a real Prometheus (Debian's prometheus package, its
 # own config and data in the test's directory, loopback only, 1 s scrape
 # interval) scrapes 'pfx serve -a' while pfx-load faults at a steady 5000

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-serve-textfile: 'pfx serve --textfile' for node_exporter's textfile
 # collector.  Debian's prometheus-node-exporter (textfile collector only,
 # loopback) reads the file pfx rewrites every 0.25 s, a real Prometheus

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-serve: what 'pfx serve' exposes.  promtool passes the text format
 # with a process whose comm holds a quote, a backslash, a newline and a
 # byte that is not UTF-8; OpenMetrics is given when asked for (families

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-alerts: --alert-minor / --alert-major mark exactly the interval
 # rows whose rate is above the threshold.  pfx-load steady faults 4000/s
 # for 1 s and then sleeps 1 s (--pause-end), so some rows are above

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-attach: 'pfx stat -p PID INTERVAL' on a running pfx-load steady
 # (5000 faults/s for 3 s): the interval rows show that rate, the rows add
 # up to the total, the total matches pfx-load's own rusage of its fault

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-cgroup: pfx stat -G CGROUP against the cgroup's own counters.
 # The test makes a cgroup of one name in the perf_event hierarchy (cgroup
 # v1 perf_event, else cgroup2) and in the memory one (v1 memory, else

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-errors: every bad input gives one clear 'pfx: ...' line and exit
 # 1 (runtime) or 2 (usage), never a crash, never a partial output file.
 . "$top_srcdir/tests/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-gup: faults the kernel takes on a process's behalf (GUP) reach its
 # rusage but not perf's software counters; pfx stat must say so when the
 # two differ (more than 1% and 64 faults), and stay quiet when they agree.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-host: pfx stat -a (every task) and -A (per CPU) against the
 # kernel's own count, /proc/vmstat pgfault.
 #   A steady pfx-load at 50,000 faults/s dominates the host, so faults the

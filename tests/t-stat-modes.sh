@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-modes: 'pfx stat -- pfx-load MODE' against the kernel's own
 # accounting, for every fault pattern pfx-load makes.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-output: the text layout perf stat users expect, CSV, -o FILE,
 # COUNT, exit status, and stopping on Ctrl-C (launched and attached).
 . "$top_srcdir/tests/lib.sh"

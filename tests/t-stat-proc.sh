@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-proc: the /proc source agrees with the perf source, and 'auto'
 # falls back when perf_event_open is denied (EACCES, EPERM, ENOSYS, forced
 # with the deny-perf seccomp helper), saying so in its output: to tracefs

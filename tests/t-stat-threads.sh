@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-stat-threads: --per-thread.  pfx-load seq -t 4 faults a quarter of its
 # pages in each of 4 threads (the main thread is one of them); the worker
 # threads live a few milliseconds, so their counts must come from the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-target-pdeathsig: a command pfx launched does not outlive pfx killed
 # with SIGKILL (PR_SET_PDEATHSIG: it gets SIGTERM), for stat and record.
 . "${top_srcdir:-.}/tests/lib.sh"

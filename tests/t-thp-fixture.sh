@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-thp-fixture: 'pfx thp' end to end on a fixture tree (--root /
 # PFX_ROOT) built from tests/fixtures/thp: a 2-node numa_maps with a THP
 # mapping, a hugetlbfs page and a mapping mixing file and anonymous pages;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-thp: 'pfx thp' on the real kernel.  pfx-load thp writes one byte per
 # huge page of a MADV_HUGEPAGE region: the run must show the huge pages it
 # got (pfx-load reads its own smaps), one fault per huge page (pfx-load's

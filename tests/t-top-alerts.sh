@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-alerts: --alert-minor fires once, only after the rate held over
 # the threshold for --alert-for, and clears once when it falls back;
 # --alert-exec runs with the PFX_ALERT_* variables; a burst shorter than

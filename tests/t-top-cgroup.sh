@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-cgroup: a process in a cgroup made for the test (cgroup2, else
 # the v1 memory controller) shows that cgroup; --cgroup groups it under a
 # cgroup row whose sums are its own, and a per-cgroup alert fires for it.

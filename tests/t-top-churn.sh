@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-churn: processes that come and go.  While 'pfx top -b' refreshes
 # every 0.1 s, a load exits mid-run and 600 short-lived processes start
 # and end (300 /bin/true, 300 brief sleeps); pfx must not fail or warn,

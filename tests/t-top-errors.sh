@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-errors: every bad input to 'pfx top' gives one line "pfx: ..."
 # naming the problem and the fix, exit 2 for the command line and 1 for
 # what is wrong at run time; --help exits 0.

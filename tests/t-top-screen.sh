@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-screen: the full-screen view, driven through tmux.  The screen
 # shows the header and the faulting load; keys sort (r), pause (space:
 # the screen stops changing), filter (/ pfx-load Enter: only its row)

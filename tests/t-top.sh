@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-top: a steady faulting process (pfx-load steady, 5000 minor faults/s)
 # is the top row of 'pfx top -b' and its rate is within 10% of its own
 # /proc/PID/stat delta over the same time; the frames are sorted, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-tracefs-record: pfx record --source tracefs (asked for, not forced by a
 # denial: t-record-tracefs.sh does that) finds the same regions and access
 # patterns as the perf source, stores exact minor/major totals from /proc,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-tracefs-stat: pfx stat's tracefs source, asked for and forced by a
 # seccomp filter that denies perf_event_open: totals match the command's
 # own rusage, file faults are all major, threads get exact rows, and no

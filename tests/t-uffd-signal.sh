@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-uffd-signal: SIGTERM or SIGINT in the middle of a --uffd fault phase
 # leaves a complete recording of the faults served so far (report reads it
 # to its end, no temporary file is left), and pfx-load exits as the signal

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-uffd: pfx-load --uffd on the real kernel.  userfaultfd delivers one
 # message per missing page, so each policy on seq records exactly one fault
 # per page (the region anon, sequential), each with a latency and the

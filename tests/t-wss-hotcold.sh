@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-wss-hotcold: pfx wss finds the hot set of pfx-load hotcold, one byte
 # per 4 KiB page, within 5% in every window, for hot sets of 1, 16, 64 and
 # 512 MiB (64 MiB of cold memory beside each), written and read-only, each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-wss-idle: 'pfx wss' end to end against fixture trees (PFX_ROOT), since
 # this kernel lacks idle page tracking: auto picks idle where the bitmap
 # exists, the idle method's totals and breakdown reach the output, and the

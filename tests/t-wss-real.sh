@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-wss-real: pfx wss on a real program and in its other modes.
 #   - python3 keeps 64 MiB of a 256 MiB private anonymous mmap hot (one
 #     byte per page, written); the mapping's WSS within 5% of 64 MiB in

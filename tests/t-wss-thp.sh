@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-wss-thp: the hot set of pfx-load hotcold --thp (a huge-page aligned
 # MADV_HUGEPAGE region) within 5% in every window, for hot sets of 16, 64
 # and 512 MiB (multiples of the huge page: the accessed bit of a

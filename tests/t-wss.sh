@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # t-wss: 'pfx wss' on the real kernel: method choice and its header, the
 # three formats, attaching, target exit, Ctrl-C, and every bad input (one
 # clear line, exit 2 for usage, 1 for runtime problems).

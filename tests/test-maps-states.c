@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-maps-states: the page-state counts of page_states.h against a
  * generated fixture tree (proc/PID/{maps,pagemap}, proc/kpageflags as
  * regular files), where every pagemap bit and kpageflags flag pfx decodes
@@ -24,15 +25,7 @@
 
 #define THP_PAGES 512
 
-static int failures;
-
-#define CHECK_EQ(got, want) do { \
-	unsigned long long g_ = (got), w_ = (want); \
-	if (g_ != w_) { \
-		failures++; \
-		printf("FAIL %s:%d: %s = %llu, expected %llu\n", __FILE__, __LINE__, #got, g_, w_); \
-	} \
-} while (0)
+#include "test.h"
 
 static uint64_t page_size;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-maps: /proc/PID/maps lines parse, and every kind is classified. */
 #include "config.h"
 #include "maps.h"
@@ -9,7 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
+#define TEST_STOP_AT_FAILURE
+#include "test.h"
 
 int main(void)
 {

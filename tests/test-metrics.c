@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-metrics: the pieces of 'pfx serve' that take no kernel: the format
  * an Accept header asks for (Prometheus's own header, q values, versions,
  * wildcards, junk), label values escaped and made UTF-8 (quotes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-proctree: pfx_proc_descendants() on fixture trees, with the
  * kernel's task/TID/children files and without them (the parent field of
  * every stat), and on the real kernel (a shell's child and grandchild). */
@@ -14,16 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failures++; \
-		printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "test.h"
 
 static void put(const char *root, const char *rel, const char *text)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-recfile: the record file round-trips every field, stays compact,
  * and reports truncation and corruption (never crashes on them): also a
  * file truncated by its owner while it is read (no SIGBUS), and times
@@ -12,7 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); exit(1); } } while (0)
+#define TEST_STOP_AT_FAILURE
+#include "test.h"
 
 #define NFAULTS 200000
 #define DURATION_NS (1000 + (uint64_t)NFAULTS * 900)	/* after every item */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-symbols: the ELF symbol reader names this program's own functions
  * (checked against the addresses the compiler gave them), and damaged
  * copies of a real ELF file (cut short, bytes flipped) give errors or
@@ -14,16 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		failures++; \
-	} \
-} while (0)
+#include "test.h"
 
 int main(void);
 __attribute__((noinline)) int probe_function(int x);

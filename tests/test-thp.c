@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-thp: the parsers behind 'pfx thp' on the fixture files of
  * tests/fixtures/thp, value by value: a 2-node numa_maps with a THP
  * mapping, a hugetlbfs mapping and a mapping mixing file and anonymous
@@ -13,11 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
-#define CHECK_U64(got, want) CHECK((got) == (want), "%s = %llu, expected %llu", #got, \
-				   (unsigned long long)(got), (unsigned long long)(want))
+#include "test.h"
 
 static char text[1 << 16];
 
@@ -42,21 +39,21 @@ static void test_numa_maps(void)
 	static struct pfx_numa_usage u;
 
 	CHECK(pfx_numa_maps_parse(fixture("numa_maps"), &u) == 0, "numa_maps fixture parses");
-	CHECK_U64(u.n_nodes, 2);
-	CHECK_U64(u.mappings, 8);
+	CHECK_EQ(u.n_nodes, 2);
+	CHECK_EQ(u.mappings, 8);
 	/* node 0: 10 file + 1 of the mixed + 60 heap + 512 THP + 2 interleaved + 5 stack pages */
-	CHECK_U64(u.node_kb[0], 2360);
+	CHECK_EQ(u.node_kb[0], 2360);
 	/* node 1: 2 mixed + 40 heap + 512 THP + one 2 MiB hugetlbfs page + 1 interleaved */
-	CHECK_U64(u.node_kb[1], 4268);
-	CHECK_U64(u.node_anon_kb[0], 2316);
-	CHECK_U64(u.node_anon_kb[1], 2212);
-	CHECK_U64(u.total_kb, 6628);
-	CHECK_U64(u.anon_kb, 4536);
-	CHECK_U64(u.anon_unplaced_kb, 8);
-	CHECK_U64(u.hugetlb_kb, 2048);
+	CHECK_EQ(u.node_kb[1], 4268);
+	CHECK_EQ(u.node_anon_kb[0], 2316);
+	CHECK_EQ(u.node_anon_kb[1], 2212);
+	CHECK_EQ(u.total_kb, 6628);
+	CHECK_EQ(u.anon_kb, 4536);
+	CHECK_EQ(u.anon_unplaced_kb, 8);
+	CHECK_EQ(u.hugetlb_kb, 2048);
 	/* What numa_maps.h promises: placed + unplaced = smaps_rollup Anonymous. */
-	CHECK_U64(u.node_anon_kb[0] + u.node_anon_kb[1] + u.anon_unplaced_kb, 4536);
-	CHECK_U64(u.node_kb[2], 0);
+	CHECK_EQ(u.node_anon_kb[0] + u.node_anon_kb[1] + u.anon_unplaced_kb, 4536);
+	CHECK_EQ(u.node_kb[2], 0);
 
 	CHECK(pfx_numa_maps_parse("", &u) == 0 && u.n_nodes == 1 && u.total_kb == 0, "empty file");
 	CHECK(pfx_numa_maps_parse("not numa_maps\n", &u) == -EINVAL, "garbage line");
@@ -73,16 +70,16 @@ static void test_rollup(void)
 	struct pfx_thp_rollup r;
 
 	CHECK(pfx_thp_parse_rollup(fixture("smaps_rollup"), &r) == 0, "smaps_rollup parses");
-	CHECK_U64(r.rss_kb, 4580);
-	CHECK_U64(r.anon_kb, 4536);
-	CHECK_U64(r.anon_huge_kb, 4096);
+	CHECK_EQ(r.rss_kb, 4580);
+	CHECK_EQ(r.anon_kb, 4536);
+	CHECK_EQ(r.anon_huge_kb, 4096);
 	CHECK(r.has_anon_huge && r.has_shmem_pmd && r.has_file_pmd, "THP lines present");
-	CHECK_U64(r.shmem_pmd_kb, 0);
-	CHECK_U64(r.file_pmd_kb, 0);
+	CHECK_EQ(r.shmem_pmd_kb, 0);
+	CHECK_EQ(r.file_pmd_kb, 0);
 
 	CHECK(pfx_thp_parse_rollup(fixture("smaps_rollup.nothp"), &r) == 0, "old smaps_rollup parses");
-	CHECK_U64(r.rss_kb, 1200);
-	CHECK_U64(r.anon_kb, 700);
+	CHECK_EQ(r.rss_kb, 1200);
+	CHECK_EQ(r.anon_kb, 700);
 	CHECK(!r.has_anon_huge && !r.has_shmem_pmd && !r.has_file_pmd, "no THP lines: absent");
 
 	CHECK(pfx_thp_parse_rollup("Anonymous: 4 kB\n", &r) == -EINVAL, "no Rss line");
@@ -106,7 +103,7 @@ static void test_vmstat(void)
 	      !old.present[PFX_VM_NUMA_PAGES_MIGRATED], "numa balancing counters absent");
 	CHECK(old.present[PFX_VM_THP_SPLIT_PAGE] && old.value[PFX_VM_THP_SPLIT_PAGE] == 5,
 	      "thp_split_page 5, not thp_split_page_failed");
-	CHECK_U64(old.value[PFX_VM_PGMIGRATE_SUCCESS], 15);
+	CHECK_EQ(old.value[PFX_VM_PGMIGRATE_SUCCESS], 15);
 
 	/* old -> new: deltas where both have the counter, absent elsewhere. */
 	pfx_vmstat_delta(&old, &v, &d);

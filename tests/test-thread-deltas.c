@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-thread-deltas: per-thread interval rows never go negative and add
  * up to the total when faults move from a creator's "+" row to the row of
  * a thread that exited (perf), or from "tid 0" to a newly seen thread
@@ -8,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
+#include "test.h"
 
 static struct pfx_thread_counts row(pid_t tid, uint64_t minor, bool exited, bool running)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-top: the 'pfx top' process table on a fixture /proc: the parsers
  * (a comm with ") " in it, kernel threads, hybrid cgroup files), rates
  * over an interval, a process that is listed but gone before its files
@@ -5,6 +6,7 @@
  * rate), an exited process in the gone list, tree subtree sums; and the
  * alert state machine (hold, once, clear, gone) on a swap threshold. */
 #include "config.h"
+#include "hostscope.h"
 #include "top.h"
 
 #include <errno.h>
@@ -15,10 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
+#include "test.h"
 static char root[256];
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
 
 /* Write in place (same inode): a descriptor pfx keeps open sees it, as
  * it sees the kernel's /proc files change. */
@@ -79,13 +79,13 @@ static void parsers(void)
 	CHECK(top_parse_stat("9 (x) R 1 2", &p) == -EINVAL, "short stat refused");
 	CHECK(top_parse_status("Name:\tk\nUid:\t0\t0\t0\t0\nThreads:\t1\n", &p) == 0 && p.rss_kb == 0 &&
 	      p.swap_kb == 0, "status without Vm lines");
-	top_parse_cgroup("9:name=systemd:/\n4:memory:/process_api/x\n0::/\n", cg, sizeof(cg));
+	pfx_cgroup_parse("9:name=systemd:/\n4:memory:/process_api/x\n0::/\n", cg, sizeof(cg));
 	CHECK(strcmp(cg, "/process_api/x") == 0, "hybrid: v1 memory path when v2 is the root: %s", cg);
-	top_parse_cgroup("5:cpu,memory:/m\n0::/system.slice/a.service\n", cg, sizeof(cg));
+	pfx_cgroup_parse("5:cpu,memory:/m\n0::/system.slice/a.service\n", cg, sizeof(cg));
 	CHECK(strcmp(cg, "/system.slice/a.service") == 0, "v2 path first: %s", cg);
-	top_parse_cgroup("5:cpu,memory:/m\n", cg, sizeof(cg));
+	pfx_cgroup_parse("5:cpu,memory:/m\n", cg, sizeof(cg));
 	CHECK(strcmp(cg, "/m") == 0, "controller list: %s", cg);
-	top_parse_cgroup("", cg, sizeof(cg));
+	pfx_cgroup_parse("", cg, sizeof(cg));
 	CHECK(strcmp(cg, "/") == 0, "no cgroup lines: %s", cg);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-uffd: the edges of the userfaultfd recorder on the real kernel:
  * ranges it must refuse, two threads faulting the same page (one served,
  * one EEXIST race woken), a lazy-loaded file shorter than its range (zeros
@@ -5,7 +6,7 @@
  * record file: source, mapping, one fault per served page with its thread,
  * access and a latency.  Exit 77 where the kernel has no userfaultfd. */
 #include "config.h"
-#include "uffd_recorder.h"
+#include <pfx/uffd_recorder.h>
 #include "recfile.h"
 
 #include <errno.h>
@@ -20,9 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL: " __VA_ARGS__); printf("\n"); failures++; } } while (0)
+#include "test.h"
 
 static size_t page_size;
 static char tmpdir[] = "/tmp/test-uffd.XXXXXX";

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-wss-idle: the idle page tracking method (wss_idle.h) against a
  * generated fixture tree, since this kernel has no page_idle.
  *
@@ -41,16 +42,7 @@
 #define THP_PAGES 512
 #define PID 4242
 
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		failures++; \
-		printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
+#include "test.h"
 
 static uint64_t page_size;
 static char root[256];

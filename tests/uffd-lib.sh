@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # uffd-lib.sh: helpers for the userfaultfd tests (source after lib.sh and
 # record-lib.sh).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # wss-lib.sh: shared by the t-wss-*.sh tests that measure pfx-load hotcold.
 # Sourced after lib.sh.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/lib.sh: interleaved wall-clock timing for the benchmarks.
 #
 # bench_pair RUNS NAME_A 'CMD A' NAME_B 'CMD B'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/maps: wall time of 'pfx maps -p PID' against 'pmap -X PID' (the
 # reference: smaps, one page walk per mapping in the kernel) on a 1 GiB
 # touched pfx-load.  Median of interleaved runs of each and the median of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/plot: how long 'pfx plot' takes to draw each chart of a fault-heavy
 # recording (table in doc/plot.md), against the hand-rolled way to get a
 # fault-rate chart: 'perf script' over a perf.data of the same workload,

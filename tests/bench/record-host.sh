@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/record-host: the cost of 'pfx record -a' (every fault of the host)
 # next to 'perf record -a' with the same events (table in doc/record.md).
 # One interleaved run over a fault-heavy pfx-load workload (repeat: every

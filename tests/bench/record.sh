@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/record: the cost of 'pfx record' and the speed of 'pfx report'
 # (table in doc/record.md).  One interleaved run over a fault-heavy
 # pfx-load workload (repeat: every page faults again after MADV_DONTNEED):

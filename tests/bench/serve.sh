@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/serve: CPU per scrape of 'pfx serve -a' next to node_exporter's
 # (Debian's prometheus-node-exporter, its default collectors) in the same
 # run, with ~PROCS processes (sleeps spawned for it).  Table goes to

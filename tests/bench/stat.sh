@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/stat: what 'pfx stat' costs the command it counts.  Each row is
 # the median over interleaved runs (tests/bench/lib.sh) of the wall time
 # of the command under the counter divided by the bare command, on

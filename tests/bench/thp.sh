@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/thp: what one 'pfx thp' sample costs in CPU time, against reading
 # the same three files with cat (smaps_rollup, vmstat, numa_maps: what a
 # user watching them by hand pays), on a 1 GiB pfx-load of 4 KiB pages and

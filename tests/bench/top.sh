@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/top: CPU per refresh of 'pfx top -b' next to procps 'top -b' in
 # the same run, with ~1000 processes (sleeps spawned for it).  Table goes
 # to doc/top.md.  The goal: at most 0.5x of top.

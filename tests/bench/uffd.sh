@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/uffd: the cost of serving faults in user space (table in
 # doc/uffd.md, a row in README).  Fault-phase time per page, as pfx-load
 # measures it (seconds=, the touch phase only), median of interleaved runs:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/wss: scan cost of 'pfx wss' per GiB of RSS, per method, with the
 # wss.pl method (echo 1 > clear_refs; perl over smaps) timed in the same
 # run as the anchor.  Table goes to doc/wss.md.

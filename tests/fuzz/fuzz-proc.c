@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-proc: the parsers of the /proc (and sysfs) text pfx reads about
  * other processes must survive any bytes: a process can put anything in
  * its comm, its mapped paths or its cgroup name, and the kernel's formats
@@ -13,7 +14,7 @@
  *   'S' /proc/PID/smaps                  pfx_wss_refs_parse_smaps
  *   't' /proc/PID/stat (pfx top)         top_parse_stat
  *   'u' /proc/PID/status (pfx top)       top_parse_status
- *   'c' /proc/PID/cgroup (pfx top)       top_parse_cgroup
+ *   'c' /proc/PID/cgroup (pfx top)       pfx_cgroup_parse
  *   'h' a sysfs THP choice line          pfx_thp_parse_choice
  * Any other first byte picks parser (byte % 10) of that list.
  *
@@ -25,6 +26,7 @@
 #include "numa_maps.h"
 #include "procstat.h"
 #include "thp_stats.h"
+#include "hostscope.h"
 #include "top.h"
 #include "wss.h"
 #include "wss_refs.h"
@@ -152,9 +154,9 @@ static void parse_cgroup(const char *text)
 {
 	char out[TOP_CGROUP_MAX], small[4];
 
-	top_parse_cgroup(text, out, sizeof(out));
+	pfx_cgroup_parse(text, out, sizeof(out));
 	check_str(out, sizeof(out));
-	top_parse_cgroup(text, small, sizeof(small));
+	pfx_cgroup_parse(text, small, sizeof(small));
 	check_str(small, sizeof(small));
 }
 

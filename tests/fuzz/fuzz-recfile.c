@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-recfile: the record-file reader must survive any bytes: every
  * input either opens with an error code or yields items until a clean
  * end or an error code; never a crash, hang or out-of-bounds read.

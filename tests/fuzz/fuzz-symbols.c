@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-symbols: the ELF symbol reader must survive any file: the input is
  * written to a temporary file, which a fresh symbol cache then reads
  * through the public API, looking up offsets across the file (and past

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz-wssfile: the reader of 'pfx wss --format json' output must survive
  * any bytes: every line is a sample, skipped, or an error code; samples
  * hold what the reader promises (finite non-negative time, at most 64 PiB,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay: main() of a fuzz harness built without libFuzzer: feeds
  * every file of the seed corpus (PFX_FUZZ_CORPUS, or argv[1]) to
  * LLVMFuzzerTestOneInput once, so 'make check' runs the harness.  Include

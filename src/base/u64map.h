@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* u64map: an open-addressing hash map from a 64-bit key to a small
+ * fixed-size value, for the per-fault hot paths (pages, ips and threads
+ * in the report; threads in the record file and the recorder).
+ * Groups of 8 neighbouring keys (pages faulted in order) land in
+ * neighbouring slots and share cache lines; groups are spread by
+ * Fibonacci hashing; linear probing; grows at 1/2 load; values are
+ * zeroed when inserted; no deletion.  The key UINT64_MAX cannot be stored
+ * (slots hold key + 1, 0 meaning empty). */
+#ifndef PFX_U64MAP_H
+#define PFX_U64MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct pfx_u64map {
+	uint8_t *slots;		/* each: uint64_t key + 1, then the value */
+	size_t slot_size;
+	size_t mask;		/* capacity - 1 */
+	unsigned shift;		/* 64 - log2(capacity) */
+	size_t count;
+};
+
+/* value_size: bytes of each value (rounded up to 8).  0 or -ENOMEM. */
+int pfx_u64map_init(struct pfx_u64map *m, size_t value_size);
+void pfx_u64map_free(struct pfx_u64map *m);
+int pfx_u64map_grow(struct pfx_u64map *m);
+
+static inline uint64_t *pfx_u64map_slot_key(const struct pfx_u64map *m, size_t i)
+{
+	return (uint64_t *)(m->slots + i * m->slot_size);
+}
+
+static inline size_t pfx_u64map_hash(const struct pfx_u64map *m, uint64_t key)
+{
+	/* Groups of 8 neighbouring keys share 8 neighbouring slots; groups
+	 * are spread by a Fibonacci hash (capacity >= 256, so shift + 3 < 64). */
+	uint64_t group = ((key >> 3) * 0x9e3779b97f4a7c15ull) >> (m->shift + 3);
+
+	return (size_t)((group << 3) | (key & 7));
+}
+
+/* The value of key, inserted (zeroed) if absent; *is_new says which.
+ * NULL when out of memory.  Pointers stay valid until the next insert. */
+static inline void *pfx_u64map_upsert(struct pfx_u64map *m, uint64_t key, bool *is_new)
+{
+	uint64_t stored = key + 1;
+	size_t i;
+
+	if ((m->count + 1) * 2 > m->mask + 1 && pfx_u64map_grow(m) < 0)
+		return NULL;
+	for (i = pfx_u64map_hash(m, key);; i = (i + 1) & m->mask) {
+		uint64_t *k = pfx_u64map_slot_key(m, i);
+
+		if (*k == stored) {
+			*is_new = false;
+			return k + 1;
+		}
+		if (*k == 0) {
+			*k = stored;
+			memset(k + 1, 0, m->slot_size - 8);
+			m->count++;
+			*is_new = true;
+			return k + 1;
+		}
+	}
+}
+
+/* Visit every entry: i from 0 while pfx_u64map_next() returns true. */
+static inline bool pfx_u64map_next(const struct pfx_u64map *m, size_t *i, uint64_t *key,
+				   void **value)
+{
+	for (; *i <= m->mask; (*i)++) {
+		uint64_t *k = pfx_u64map_slot_key(m, *i);
+
+		if (*k) {
+			*key = *k - 1;
+			*value = k + 1;
+			(*i)++;
+			return true;
+		}
+	}
+	return false;
+}
+
+#endif

@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_plot: 'pfx plot': draw a chart of a recording or of saved WSS samples
+ * with gnuplot, or write the gnuplot script and its data (--script DIR)
+ * for the user to edit and run.  See doc/plot.md. */
+#include "config.h"
+#include "cmd.h"
+#include "gnuplot.h"
+#include "output.h"
+#include "plot.h"
+#include "recfile.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_RECORD "pfx.data"
+/* gnuplot draws these charts in well under a second; a minute means stuck. */
+#define GNUPLOT_TIMEOUT_MS 60000
+
+struct plot_opts {
+	const char *input;
+	const char *output;
+	const char *script_dir;
+	const char *chart_name;
+	const char *title;
+	unsigned width, height;
+	bool list;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pfx plot --chart CHART [-i FILE] [-o OUT.png|OUT.svg] [options]\n"
+		"       pfx plot --chart CHART [-i FILE] --script DIR [-o OUT]\n"
+		"       pfx plot --list\n"
+		"\n"
+		"Draw a chart with gnuplot, or write its script and data into DIR.\n"
+		"\n"
+		"  -c, --chart CHART   timeline, heatmap, regions, wss, latency (--list)\n"
+		"  -i, --input FILE    the recording (default " DEFAULT_RECORD "); for wss, the\n"
+		"                      samples saved by 'pfx wss --format json -o FILE'\n"
+		"  -o, --output OUT    image to write, .png or .svg (default CHART.png);\n"
+		"                      with --script, the image the script will write\n"
+		"      --script DIR    write DIR/CHART.gp and its data files; do not run gnuplot\n"
+		"      --size WxH      image size in pixels (default %ux%u)\n"
+		"  -t, --title TEXT    chart title instead of the default one\n"
+		"      --list          list the charts\n"
+		"  -h, --help          this help\n",
+		PFX_PLOT_DEFAULT_WIDTH, PFX_PLOT_DEFAULT_HEIGHT);
+}
+
+static void list_charts(void)
+{
+	for (size_t i = 0; i < pfx_chart_count; i++)
+		printf("%-9s %s\n", pfx_charts[i].name, pfx_charts[i].summary);
+}
+
+static void chart_names(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < pfx_chart_count && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					pfx_charts[i].name);
+}
+
+/* "900x500" */
+static int parse_size(const char *s, unsigned *width, unsigned *height)
+{
+	char w[16];
+	const char *x = strchr(s, 'x');
+	int wv, hv;
+
+	if (!x || (size_t)(x - s) >= sizeof(w))
+		return -EINVAL;
+	memcpy(w, s, (size_t)(x - s));
+	w[x - s] = '\0';
+	if (pfx_parse_int(w, 100, 10000, &wv) || pfx_parse_int(x + 1, 100, 10000, &hv))
+		return -EINVAL;
+	*width = (unsigned)wv;
+	*height = (unsigned)hv;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct plot_opts *o)
+{
+	enum { OPT_SCRIPT = 256, OPT_SIZE, OPT_LIST };
+	static const struct option longopts[] = {
+		{ "chart", required_argument, NULL, 'c' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, 't' },
+		{ "script", required_argument, NULL, OPT_SCRIPT },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->width = PFX_PLOT_DEFAULT_WIDTH;
+	o->height = PFX_PLOT_DEFAULT_HEIGHT;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":c:i:o:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->chart_name = optarg; break;
+		case 'i': o->input = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 't': o->title = optarg; break;
+		case OPT_SCRIPT: o->script_dir = optarg; break;
+		case OPT_LIST: o->list = true; break;
+		case OPT_SIZE:
+			if (parse_size(optarg, &o->width, &o->height)) {
+				pfx_err("bad --size '%s'; give WIDTHxHEIGHT in pixels, e.g. 1200x600", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(PFX_EXIT_OK);
+		default:	/* ':' (missing value) or '?' */
+			pfx_option_error("plot", c, optopt, argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		pfx_err("unexpected argument '%s'; pfx plot takes options only (-i FILE)", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Check everything the command line alone can tell, before reading data. */
+static int check_request(const struct plot_opts *o, const struct pfx_chart **chart,
+			 struct pfx_plot_script *s)
+{
+	char names[128];
+
+	chart_names(names, sizeof(names));
+	if (!o->chart_name) {
+		pfx_err("which chart? give --chart CHART, one of: %s", names);
+		return -EINVAL;
+	}
+	*chart = pfx_chart_find(o->chart_name);
+	if (!*chart) {
+		pfx_err("unknown chart '%s'; charts: %s", o->chart_name, names);
+		return -EINVAL;
+	}
+	memset(s, 0, sizeof(*s));
+	s->chart = *chart;
+	s->input = o->input ? o->input : DEFAULT_RECORD;
+	s->width = o->width;
+	s->height = o->height;
+	s->title = o->title;
+	s->format = PFX_PLOT_PNG;
+	if (o->output && pfx_plot_format_from_path(o->output, &s->format)) {
+		pfx_err("cannot tell the image format of '%s'; name it OUT.png or OUT.svg", o->output);
+		return -EINVAL;
+	}
+	if ((*chart)->input == PFX_PLOT_FROM_WSS && !o->input) {
+		pfx_err("the wss chart needs -i FILE: samples saved by 'pfx wss --format json -o FILE -- CMD'");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What the input is, looked at without opening it for reading (a FIFO
+ * would block): -EPROTO for anything but a regular file.  The readers
+ * check it again on their descriptor; this is for the message. */
+static int check_input_type(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;	/* access() below says why */
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EPROTO;
+}
+
+static int check_files(const struct pfx_plot_script *s)
+{
+	char *template = pfx_plot_template_path(s->chart);
+	int err = 0;
+
+	if (!template)
+		return -ENOMEM;
+	if (access(template, R_OK) < 0) {
+		pfx_err("cannot read the chart template %s: %s; set PFX_PLOT_DIR to pfx's plot/ directory",
+			template, strerror(errno));
+		err = -ENOENT;
+	} else if ((err = check_input_type(s->input)) == -EPROTO) {
+		pfx_err("%s is not a regular file (a FIFO, device or socket); give a file written by 'pfx %s'",
+			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
+	} else if (err == -EISDIR) {
+		pfx_err("%s is a directory; give a file written by 'pfx %s'",
+			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
+	} else if (access(s->input, R_OK) < 0) {
+		err = -errno;
+		if (s->chart->input == PFX_PLOT_FROM_RECORD)
+			pfx_err("cannot read %s: %s; record one with 'pfx record -o %s -- CMD'",
+				s->input, strerror(-err), s->input);
+		else
+			pfx_err("cannot read %s: %s; save samples with 'pfx wss --format json -o %s -- CMD'",
+				s->input, strerror(-err), s->input);
+	}
+	free(template);
+	return err;
+}
+
+/* The one message for a chart whose data could not be written. */
+static void report_data_error(const struct pfx_plot_script *s, const char *dir, int err,
+			      const struct pfx_plot_notes *notes)
+{
+	bool wss = s->chart->input == PFX_PLOT_FROM_WSS;
+
+	switch (err) {
+	case -ENOMSG:
+		if (wss)
+			pfx_err("%s holds no WSS samples; save them with 'pfx wss --format json -o %s -- CMD'",
+				s->input, s->input);
+		else if (notes->read_error)
+			pfx_err("%s: %s before any fault; record again", s->input,
+				pfx_rec_strerror(notes->read_error));
+		else
+			pfx_err("%s holds no faults; nothing to chart (did the command run?)", s->input);
+		break;
+	case -EOPNOTSUPP:
+		pfx_err("this recording has no latency data; record with a kernel that has exceptions:page_fault_user");
+		break;
+	case -ERANGE:
+		pfx_err("%s line %lu holds a size or time out of range; give the file 'pfx wss --format json' wrote",
+			s->input, notes->bad_line);
+		break;
+	case -EFBIG:
+		pfx_err("%s line %lu is longer than 16 MiB; give the file 'pfx wss --format json' wrote",
+			s->input, notes->bad_line);
+		break;
+	case -EBADMSG:
+		if (wss) {
+			pfx_err("%s line %lu is not a 'pfx wss --format json' sample; give the file that command wrote",
+				s->input, notes->bad_line);
+			break;
+		}
+		/* fall through */
+	case -EPROTO:
+	case -EPROTONOSUPPORT:
+	case -ENODATA:
+		pfx_err("cannot chart %s: %s; give a file written by 'pfx record'", s->input,
+			pfx_rec_strerror(err));
+		break;
+	default:
+		pfx_err("cannot write the %s chart's script and data in %s: %s", s->chart->name,
+			dir, strerror(-err));
+	}
+}
+
+static void report_notes(const struct pfx_plot_script *s, const struct pfx_plot_notes *notes)
+{
+	if (notes->read_error)
+		pfx_warn("%s: %s; the chart shows the %llu faults read before that", s->input,
+			 pfx_rec_strerror(notes->read_error), (unsigned long long)notes->items);
+	if (notes->lost)
+		pfx_warn("the kernel dropped %llu samples while recording %s; counts are lower than real",
+			 (unsigned long long)notes->lost, s->input);
+}
+
+static int write_script(const struct pfx_plot_script *s, const char *dir, char **script)
+{
+	struct pfx_plot_notes notes;
+	int err = pfx_plot_write_script(s, dir, script, &notes);
+
+	if (err) {
+		report_data_error(s, dir, err, &notes);
+		return err;
+	}
+	report_notes(s, &notes);
+	return 0;
+}
+
+static int run_script_mode(const struct pfx_plot_script *s, const char *dir)
+{
+	char *script;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		pfx_err("cannot create the script directory %s: %s", dir, strerror(errno));
+		return PFX_EXIT_ERROR;
+	}
+	if (write_script(s, dir, &script))
+		return PFX_EXIT_ERROR;
+	printf("%s chart: wrote %s and its data; draw it with: gnuplot %s\n", s->chart->name,
+	       script, script);
+	free(script);
+	return PFX_EXIT_OK;
+}
+
+/* The scratch directory of a direct run, emptied and removed afterwards. */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			char *path;
+
+			if (e->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+				continue;
+			unlink(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* Copy the image gnuplot wrote into the output file. */
+static int copy_image(int fd, FILE *out)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+			return errno ? -errno : -EIO;
+	return n < 0 ? -errno : 0;
+}
+
+/* gnuplot writes the image by name, following links; it writes into the
+ * private scratch directory only, and pfx copies the image into the output
+ * (pfx_outfile: a new file renamed into place), so no name someone else
+ * can write to is ever opened by gnuplot. */
+static int draw(const struct pfx_plot_script *req, const char *gnuplot, const char *dir,
+		const char *output, bool named)
+{
+	struct pfx_plot_script s = *req;
+	struct pfx_outfile out;
+	char *script = NULL, *messages = NULL, *image = NULL, summary[512];
+	struct stat st;
+	int err, fd = -1;
+
+	err = named ? pfx_outfile_open(&out, output) : pfx_outfile_create(&out, output);
+	if (err) {
+		pfx_err("cannot create %s: %s", output, pfx_outfile_strerror(err));
+		return PFX_EXIT_ERROR;
+	}
+	if (asprintf(&image, "%s/image.%s", dir, pfx_plot_format_ext(s.format)) < 0) {
+		pfx_outfile_abort(&out);
+		return PFX_EXIT_ERROR;
+	}
+	s.output = image;
+	if (write_script(&s, dir, &script)) {
+		pfx_outfile_abort(&out);
+		free(image);
+		return PFX_EXIT_ERROR;
+	}
+	err = pfx_gnuplot_run(gnuplot, script, GNUPLOT_TIMEOUT_MS, &messages);
+	if (!err) {
+		fd = open(image, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+			err = -EPROTO;
+	}
+	if (!err && (err = copy_image(fd, out.fp))) {
+		pfx_err("cannot write %s: %s", output, strerror(-err));
+		pfx_outfile_abort(&out);
+		goto out;
+	}
+	if (err) {
+		pfx_gnuplot_summary(messages, summary, sizeof(summary));
+		if (err == -ETIMEDOUT)
+			pfx_err("gnuplot did not finish the %s chart within %d s; write the script with --script DIR and run it by hand",
+				s.chart->name, GNUPLOT_TIMEOUT_MS / 1000);
+		else if (err == -EPROTO)
+			pfx_err("gnuplot failed on the %s chart: %s; inspect the script with --script DIR",
+				s.chart->name, summary);
+		else
+			pfx_err("cannot run %s: %s", gnuplot, strerror(-err));
+		pfx_outfile_abort(&out);
+	} else {
+		err = pfx_outfile_commit(&out);
+		if (err)
+			pfx_err("cannot write %s: %s", output, strerror(-err));
+		else
+			printf("%s chart: %s\n", s.chart->name, output);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(messages);
+	free(script);
+	free(image);
+	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
+}
+
+static int run_draw_mode(const struct pfx_plot_script *s, const char *output, bool named)
+{
+	char *gnuplot = NULL, dir[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	int ret;
+
+	if (pfx_gnuplot_find(&gnuplot)) {
+		pfx_err("gnuplot is not installed; install the %s package, or use --script DIR to write the script only",
+			PFX_GNUPLOT_PACKAGE);
+		return PFX_EXIT_ERROR;
+	}
+	snprintf(dir, sizeof(dir), "%s/pfx-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		pfx_err("cannot create a scratch directory %s: %s; set TMPDIR to a writable directory",
+			dir, strerror(errno));
+		free(gnuplot);
+		return PFX_EXIT_ERROR;
+	}
+	ret = draw(s, gnuplot, dir, output, named);
+	remove_dir(dir);
+	free(gnuplot);
+	return ret;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	struct plot_opts o = { 0 };
+	struct pfx_plot_script s;
+	const struct pfx_chart *chart;
+	char *default_output = NULL;
+	int ret;
+
+	if (parse_options(argc, argv, &o))
+		return PFX_EXIT_USAGE;
+	if (o.list) {
+		list_charts();
+		return PFX_EXIT_OK;
+	}
+	if (check_request(&o, &chart, &s))
+		return PFX_EXIT_USAGE;
+	if (check_files(&s))
+		return PFX_EXIT_ERROR;
+	if (o.script_dir) {
+		s.output = o.output;
+		return run_script_mode(&s, o.script_dir);
+	}
+	if (!o.output && asprintf(&default_output, "%s.png", chart->name) < 0)
+		return PFX_EXIT_ERROR;
+	ret = run_draw_mode(&s, o.output ? o.output : default_output, o.output != NULL);
+	free(default_output);
+	return ret;
+}

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_serve: 'pfx serve', the fault counters for Prometheus: GET /metrics
+ * over HTTP (serve.h) and/or a file for node_exporter's textfile collector
+ * written every interval.  This file parses options and runs the loop;
+ * what is collected and how it is written is metrics.h.  See
+ * pfx-serve(1) and doc/serve.md. */
+#include "config.h"
+#include "cmd.h"
+#include "metrics.h"
+#include "output.h"
+#include "serve.h"
+#include "sig.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#define DEFAULT_LISTEN "127.0.0.1:9456"
+#define DEFAULT_INTERVAL_S 5.0
+#define DEFAULT_TIMEOUT_S 10.0
+#define DEFAULT_TOP 20
+#define MAX_CLIENTS 32
+/* Scrapes this close to a collection share it (two Prometheus servers, or
+ * many clients at once, cost one read of /proc). */
+#define FRESH_NS 100000000ull
+
+struct serve_opts {
+	const char *listen;
+	bool listen_given;
+	const char *textfile;
+	double interval;
+	bool interval_given;
+	uint64_t count;			/* textfile writes; 0: until stopped */
+	double timeout;
+	pid_t *pids;
+	size_t npids;
+	char **cgroups;
+	size_t ncgroups;
+	char *cgroup_words;
+	bool all;
+	int top_n;
+	bool top_given;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pfx serve [--listen ADDR:PORT] [-a | -p PID,... | -G CGROUP,...] [OPTIONS]\n"
+		"\n"
+		"Page-fault counters for Prometheus: GET /metrics in the text format 0.0.4, or\n"
+		"OpenMetrics 1.0 when the scraper asks for it; per process (minor, major, RSS,\n"
+		"swap, start time), per cgroup and for the system.\n"
+		"\n"
+		"  -l, --listen ADDR:PORT   where to serve (default %s; [::1]:PORT for IPv6,\n"
+		"                           :PORT for every address, port 0 for any free one)\n"
+		"  -a, --all                every process (the default)\n"
+		"  -p, --pid PID[,PID...]   only these processes, each with its own series\n"
+		"  -G, --cgroup CG[,CG...]  processes in these cgroups (paths as in\n"
+		"                           /proc/PID/cgroup), and the cgroups' totals\n"
+		"      --top N              with -a or -G, series for the N busiest processes\n"
+		"                           (default %d); the rest are summed as pid=\"other\"\n"
+		"      --textfile PATH      write the metrics to PATH (temp file + rename) every\n"
+		"                           interval, for node_exporter's textfile collector;\n"
+		"                           serves HTTP too only when --listen is given\n"
+		"  -i, --interval SECONDS   between --textfile writes (default %.0f)\n"
+		"  -n, --iterations COUNT   with --textfile alone: stop after COUNT writes\n"
+		"      --client-timeout SECONDS\n"
+		"                           drop a client silent or not reading that long\n"
+		"                           (default %.0f)\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Ctrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n",
+		DEFAULT_LISTEN, DEFAULT_TOP, DEFAULT_INTERVAL_S, DEFAULT_TIMEOUT_S);
+}
+
+static int parse_cgroups(const char *arg, struct serve_opts *o)
+{
+	char *save = NULL;
+
+	free(o->cgroups);
+	free(o->cgroup_words);
+	o->ncgroups = 0;
+	o->cgroup_words = strdup(arg);
+	o->cgroups = calloc(strlen(arg) / 2 + 2, sizeof(char *));
+	if (!o->cgroup_words || !o->cgroups)
+		return pfx_usage_error("%s", "out of memory");
+	for (char *w = strtok_r(o->cgroup_words, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		o->cgroups[o->ncgroups++] = w;
+	if (o->ncgroups == 0 || strchr(arg, '\n'))
+		return pfx_usage_error("invalid cgroup list '%s'; give cgroup paths as in /proc/PID/cgroup, "
+				   "comma-separated (-G /system.slice/cron.service)", arg);
+	return 0;
+}
+
+static int parse_seconds(const char *arg, const char *option, double min, double *out)
+{
+	if (arg[0] == '-' || pfx_parse_seconds(arg, out))
+		return pfx_usage_error("invalid %s '%s'; give a number of seconds", option, arg);
+	if (*out < min)
+		return pfx_usage_error("%s '%s' s is too short; the minimum is %.2f s", option, arg, min);
+	if (*out > PFX_INTERVAL_MAX_S)
+		return pfx_usage_error("%s '%s' s is too long; the maximum is %.0f s (a day)", option, arg,
+				   PFX_INTERVAL_MAX_S);
+	return 0;
+}
+
+/* 0: run; -1: help printed; else the exit code of a usage error. */
+static int parse_options(int argc, char **argv, struct serve_opts *o)
+{
+	enum { OPT_TOP = 256, OPT_TEXTFILE, OPT_TIMEOUT };
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'G' },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "client-timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char host[PFX_HTTP_HOST_MAX];
+	uint16_t port;
+	int opt, err = 0;
+
+	opterr = 0;
+	while (!err && (opt = getopt_long(argc, argv, ":l:ap:G:i:n:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			o->listen = optarg;
+			o->listen_given = true;
+			if (pfx_http_parse_listen(optarg, host, sizeof(host), &port))
+				err = pfx_usage_error("invalid --listen '%s'; give ADDR:PORT with a port "
+						  "0-65535, e.g. 127.0.0.1:9456, [::1]:9456 or :9456",
+						  optarg);
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'p':
+			free(o->pids);
+			o->pids = NULL;
+			if (pfx_parse_pid_list(optarg, &o->pids, &o->npids))
+				err = pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, "
+						  "comma-separated (-p 123,456)", optarg);
+			break;
+		case 'G':
+			err = parse_cgroups(optarg, o);
+			break;
+		case OPT_TOP:
+			if (pfx_parse_int(optarg, 1, 1 << 20, &o->top_n))
+				err = pfx_usage_error("invalid --top '%s'; give a number of processes, 1 or "
+						  "more", optarg);
+			o->top_given = true;
+			break;
+		case OPT_TEXTFILE:
+			o->textfile = optarg;
+			if (!*optarg)
+				err = pfx_usage_error("%s", "--textfile needs a path; give a file in "
+						  "node_exporter's --collector.textfile.directory");
+			break;
+		case 'i':
+			err = parse_seconds(optarg, "interval", PFX_INTERVAL_MIN_S, &o->interval);
+			o->interval_given = true;
+			break;
+		case 'n':
+			if (pfx_parse_u64(optarg, &o->count) || o->count == 0)
+				err = pfx_usage_error("invalid count '%s'; give -n COUNT, a number of writes, "
+						  "1 or more", optarg);
+			break;
+		case OPT_TIMEOUT:
+			err = parse_seconds(optarg, "--client-timeout", 0.1, &o->timeout);
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:	/* ':' (missing value) or '?' */
+			pfx_option_error("serve", opt, optopt, argv[optind - 1]);
+			err = PFX_EXIT_USAGE;
+			break;
+		}
+	}
+	if (err)
+		return err;
+	if (optind < argc)
+		return pfx_usage_error("unexpected argument '%s'; pfx serve takes only options (see "
+				   "'pfx serve --help')", argv[optind]);
+	if ((o->all + (o->pids != NULL) + (o->cgroups != NULL)) > 1)
+		return pfx_usage_error("%s", "-a, -p and -G choose what is watched; give one");
+	if (o->top_given && o->pids)
+		return pfx_usage_error("%s", "--top bounds -a and -G; with -p every process listed has "
+				   "its own series");
+	if ((o->interval_given || o->count) && !o->textfile)
+		return pfx_usage_error("%s", "-i and -n pace --textfile writes; give --textfile PATH (a "
+				   "scrape reads the metrics when it comes)");
+	if (o->count && o->listen_given)
+		return pfx_usage_error("%s", "-n stops after COUNT --textfile writes; it does not go "
+				   "with --listen");
+	return 0;
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+struct serve_run {
+	const struct serve_opts *opts;
+	struct pfx_metrics *metrics;
+	char *body[2];			/* the last collection in each format, once asked for */
+	size_t len[2];
+	bool textfile_failing;
+};
+
+/* A collection no older than FRESH_NS.  0 or -errno. */
+static int fresh(struct serve_run *run)
+{
+	uint64_t at = pfx_metrics_collected_ns(run->metrics);
+	int err;
+
+	if (at && pfx_now_ns() - at < FRESH_NS)
+		return 0;
+	err = pfx_metrics_collect(run->metrics);
+	for (int f = 0; f < 2; f++) {
+		free(run->body[f]);
+		run->body[f] = NULL;
+	}
+	return err;
+}
+
+static int metrics_body(void *ctx, const char *accept, struct pfx_http_body *body)
+{
+	struct serve_run *run = ctx;
+	enum pfx_metrics_format f = pfx_metrics_negotiate(accept);
+	int err = fresh(run);
+
+	if (err)
+		return err;
+	if (!run->body[f]) {
+		FILE *fp = open_memstream(&run->body[f], &run->len[f]);
+
+		if (!fp)
+			return -errno;
+		err = pfx_metrics_write(run->metrics, fp, f);
+		if (fclose(fp) != 0 && !err)
+			err = -ENOMEM;
+		if (err) {
+			free(run->body[f]);
+			run->body[f] = NULL;
+			return err;
+		}
+	}
+	body->data = run->body[f];
+	body->len = run->len[f];
+	body->content_type = pfx_metrics_content_type(f);
+	return 0;
+}
+
+/* One textfile write, temp file + rename.  0 or -errno. */
+static int write_textfile(struct serve_run *run)
+{
+	struct pfx_outfile out;
+	int err = fresh(run);
+
+	if (err)
+		return err;
+	err = pfx_outfile_open(&out, run->opts->textfile);
+	if (err)
+		return err;
+	err = pfx_metrics_write(run->metrics, out.fp, PFX_METRICS_PROMETHEUS);
+	if (err) {
+		pfx_outfile_abort(&out);
+		return err;
+	}
+	return pfx_outfile_commit(&out);
+}
+
+/* A failed write mid-run is said once, and once when writes work again. */
+static void textfile_tick(struct serve_run *run)
+{
+	int err = write_textfile(run);
+
+	if (err && !run->textfile_failing)
+		pfx_warn("cannot write '%s': %s; trying again every interval", run->opts->textfile,
+			 pfx_outfile_strerror(err));
+	else if (!err && run->textfile_failing)
+		pfx_warn("writing '%s' works again", run->opts->textfile);
+	run->textfile_failing = err != 0;
+}
+
+static int start_metrics(struct serve_run *run)
+{
+	const struct serve_opts *o = run->opts;
+	struct pfx_metrics_opts mo = { .pids = o->pids, .npids = o->npids, .cgroups = o->cgroups,
+				       .ncgroups = o->ncgroups, .top_n = (size_t)o->top_n };
+	size_t bad = 0;
+	int err = pfx_metrics_new(&run->metrics, &mo, &bad);
+
+	if (err == -ENOENT) {
+		pfx_err("no cgroup '%s' in the cgroup hierarchies mounted here; give a path as "
+			"/proc/PID/cgroup shows it (e.g. /system.slice/cron.service)", o->cgroups[bad]);
+		return PFX_EXIT_ERROR;
+	}
+	if (!err)
+		err = pfx_metrics_collect(run->metrics);
+	if (err) {
+		pfx_err("cannot read /proc: %s; is procfs mounted?", strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	if (pfx_metrics_absent_pid(run->metrics)) {
+		pid_t pid = pfx_metrics_absent_pid(run->metrics);
+
+		pfx_err("no process with PID %d in /proc; check the PID (ps -p %d)", (int)pid, (int)pid);
+		return PFX_EXIT_ERROR;
+	}
+	if (pfx_metrics_cgroup_without_totals(run->metrics) >= 0)
+		pfx_warn("cgroup '%s' has no memory.stat (cgroup totals come from %s): only its "
+			 "processes are exported",
+			 o->cgroups[pfx_metrics_cgroup_without_totals(run->metrics)],
+			 pfx_metrics_cgroup_source(run->metrics));
+	return 0;
+}
+
+static int run_serve(struct serve_run *run)
+{
+	const struct serve_opts *o = run->opts;
+	bool http = o->listen_given || !o->textfile;
+	struct pfx_http_opts hopts = { .listen = o->listen, .path = "/metrics", .timeout_s = o->timeout,
+				       .max_clients = MAX_CLIENTS, .handler = metrics_body, .ctx = run };
+	struct pfx_http *h = NULL;
+	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0;
+	const char *why = NULL;
+	struct rlimit rl;
+	int rc, err = 0;
+
+	/* the top table keeps two /proc files open per process: take what
+	 * the hard limit allows (past its budget it opens them per read) */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	rc = start_metrics(run);
+	if (rc)
+		return rc;
+	if (o->textfile) {
+		size_t len = strlen(o->textfile);
+
+		if (strcmp(o->textfile, "-") != 0 && (len < 5 || strcmp(o->textfile + len - 5, ".prom")))
+			pfx_warn("node_exporter's textfile collector reads only files named *.prom; "
+				 "'%s' is not", o->textfile);
+		err = write_textfile(run);
+		if (err) {
+			pfx_err("cannot write '%s': %s; check the directory", o->textfile,
+				pfx_outfile_strerror(err));
+			return PFX_EXIT_ERROR;
+		}
+		writes = 1;
+		next = pfx_now_ns() + interval_ns;
+	}
+	if (http) {
+		err = pfx_http_open(&h, &hopts, &why);
+		if (err == -ENXIO) {
+			pfx_err("cannot listen on '%s': %s; give an address of this host", o->listen, why);
+			return PFX_EXIT_ERROR;
+		}
+		if (err) {
+			pfx_err("cannot listen on '%s': %s; %s", o->listen, strerror(-err),
+				err == -EADDRINUSE ? "pick another port" :
+				err == -EACCES ? "ports under 1024 need root; pick a higher one" :
+				"give an address of this host");
+			return PFX_EXIT_ERROR;
+		}
+		fprintf(stderr, "pfx serve: serving http://%s/metrics\n", pfx_http_address(h));
+	}
+	while (!pfx_sig_stop_requested() && !(o->count && writes >= o->count)) {
+		uint64_t now = pfx_now_ns();
+		/* woken at least each second: a stop signal that came just
+		 * before the wait is seen soon */
+		int timeout = 1000;
+
+		if (o->textfile)
+			timeout = next > now ? (int)((next - now + 999999) / 1000000) : 0;
+		if (timeout > 1000)
+			timeout = 1000;
+		if (h)
+			err = pfx_http_step(h, timeout);
+		else
+			poll(NULL, 0, timeout);
+		if (err) {
+			pfx_err("waiting for clients failed: %s", strerror(-err));
+			break;
+		}
+		if (o->textfile && !pfx_sig_stop_requested() && pfx_now_ns() >= next) {
+			textfile_tick(run);
+			writes++;
+			/* stay on the grid; skip ticks missed (a stopped pfx) */
+			while (next <= pfx_now_ns())
+				next += interval_ns;
+		}
+	}
+	if (h) {
+		uint64_t ok, bad, failed, evicted;
+
+		pfx_http_counts(h, &ok, &bad, &failed, &evicted);
+		fprintf(stderr, "pfx serve: stopped; %llu requests answered, %llu refused (4xx), "
+			"%llu failed (5xx); %llu idle clients dropped for new ones\n",
+			(unsigned long long)ok, (unsigned long long)bad, (unsigned long long)failed,
+			(unsigned long long)evicted);
+	}
+	pfx_http_close(h);
+	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_S,
+				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP };
+	struct serve_run run = { .opts = &opts };
+	int rc = parse_options(argc, argv, &opts);
+
+	if (rc == 0) {
+		pfx_sig_install();
+		rc = run_serve(&run);
+	} else if (rc < 0) {
+		rc = PFX_EXIT_OK;
+	}
+	pfx_metrics_free(run.metrics);
+	for (int f = 0; f < 2; f++)
+		free(run.body[f]);
+	free(opts.pids);
+	free(opts.cgroups);
+	free(opts.cgroup_words);
+	return rc;
+}

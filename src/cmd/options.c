@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* options: the option helpers every subcommand shares (declared in cmd.h):
+ * the one-line errors for refused options, --format, -p PID. */
+#include "config.h"
+#include "cmd.h"
+#include "output.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+void pfx_option_error(const char *command, int result, int short_opt, const char *word)
+{
+	char name[64];
+
+	/* Long options as typed (without "=value"); short ones from optopt,
+	 * since word may be a cluster like "-gx". */
+	if (word && strncmp(word, "--", 2) == 0)
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
+	else if (short_opt)
+		snprintf(name, sizeof(name), "-%c", short_opt);
+	else
+		snprintf(name, sizeof(name), "%s", word ? word : "?");
+	if (result == ':')
+		pfx_err("option '%s' needs a value; see 'pfx %s --help'", name, command);
+	else
+		pfx_err("unknown option '%s'; see 'pfx %s --help'", name, command);
+}
+
+int pfx_usage_error(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pfx_err("%s", msg);
+	return PFX_EXIT_USAGE;
+}
+
+int pfx_format_option(const char *name, enum pfx_format *out)
+{
+	if (pfx_format_parse(name, out) == 0)
+		return 0;
+	pfx_err("unknown format '%s'; use text, json or csv", name);
+	return -EINVAL;
+}
+
+int pfx_target_pid_option(const char *arg, pid_t *pid)
+{
+	if (pfx_parse_pid(arg, pid) == 0)
+		return 0;
+	pfx_err("invalid PID '%s'; give a process id, e.g. -p 1234", arg);
+	return -EINVAL;
+}

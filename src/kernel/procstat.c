@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* procstat: read fault counts from /proc/PID/stat. */
+#include "config.h"
+#include "procstat.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Field numbers from proc(5), counted from 1 (pid). */
+enum { STAT_FLAGS = 9, STAT_MINFLT = 10, STAT_CMINFLT = 11, STAT_MAJFLT = 12, STAT_CMAJFLT = 13 };
+
+int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *comm,
+			size_t comm_size)
+{
+	/* comm may hold spaces and ')' itself: the last ')' ends it. */
+	const char *open = strchr(text, '('), *close = strrchr(text, ')');
+	const char *p;
+	uint64_t fields[STAT_CMAJFLT + 1] = { 0 };
+	int field = 3;
+
+	if (!open || !close || close < open || close[1] != ' ')
+		return -EINVAL;
+	if (comm && comm_size) {
+		size_t len = (size_t)(close - open - 1);
+
+		if (len >= comm_size)
+			len = comm_size - 1;
+		memcpy(comm, open + 1, len);
+		comm[len] = '\0';
+	}
+	p = close + 2;
+	p = strchr(p, ' ');	/* skip state (field 3) */
+	while (p && field < STAT_CMAJFLT) {
+		char *end;
+
+		field++;
+		fields[field] = strtoull(p + 1, &end, 10);
+		if (end == p + 1)
+			return -EINVAL;
+		p = strchr(end, ' ');
+	}
+	if (field != STAT_CMAJFLT)
+		return -EINVAL;
+	out->flags = fields[STAT_FLAGS];
+	out->minor = fields[STAT_MINFLT];
+	out->major = fields[STAT_MAJFLT];
+	out->child_minor = fields[STAT_CMINFLT];
+	out->child_major = fields[STAT_CMAJFLT];
+	return 0;
+}
+
+static void stat_path(char *buf, size_t size, pid_t pid, pid_t tid, const char *file)
+{
+	if (tid)
+		snprintf(buf, size, "/proc/%d/task/%d/%s", (int)pid, (int)tid, file);
+	else
+		snprintf(buf, size, "/proc/%d/%s", (int)pid, file);
+}
+
+int pfx_proc_read_faults(pid_t pid, pid_t tid, struct pfx_proc_faults *out)
+{
+	char path[96], buf[1024];
+	ssize_t n;
+
+	stat_path(path, sizeof(path), pid, tid, "stat");
+	n = pfx_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	return pfx_proc_parse_stat(buf, out, NULL, 0);
+}
+
+int pfx_proc_is_kernel_thread(pid_t pid)
+{
+	struct pfx_proc_faults st;
+	int err = pfx_proc_read_faults(pid, 0, &st);
+
+	if (err < 0)
+		return err;
+	return (st.flags & PFX_PF_KTHREAD) != 0;
+}
+
+int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size)
+{
+	char path[96];
+	ssize_t n;
+
+	stat_path(path, sizeof(path), pid, tid, "comm");
+	n = pfx_read_file(path, comm, size);
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	comm[strcspn(comm, "\n")] = '\0';
+	return 0;
+}

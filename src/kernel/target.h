@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* target: the process pfx observes, either launched by pfx (`-- CMD`) or
+ * attached to (`-p PID`).
+ *
+ * A launched command is forked but held before execvp() until
+ * pfx_target_start(), so counters opened with enable_on_exec see exactly
+ * the command's own faults from its first instruction.  Exit is watched
+ * through a pidfd so main loops can poll() it next to perf fds. */
+#ifndef PFX_TARGET_H
+#define PFX_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+struct pfx_target {
+	pid_t pid;		/* process observed */
+	bool launched;		/* forked by pfx: pfx reaps it */
+	int pidfd;		/* readable when the process exits; -1 if unsupported */
+	int start_fd;		/* launched: writing here lets the child exec */
+	int exec_err_fd;	/* launched: carries errno if execvp() failed */
+	bool exited;
+	int wait_status;	/* launched and exited: as from waitpid() */
+	struct rusage rusage;	/* launched and exited: the CMD's (and its children's) usage */
+};
+
+/* Fork argv, held before exec.  0 or -errno. */
+int pfx_target_launch(struct pfx_target *t, char *const argv[]);
+/* Let a launched child exec.  0, or -errno from a failed execvp() (the
+ * child has then been reaped). */
+int pfx_target_start(struct pfx_target *t);
+/* Commands that watch one process's faults or memory refuse a kernel
+ * thread (PF_KTHREAD: it has no user memory) with the same line
+ * everywhere.  0 for anything else (a process gone is the attach's to
+ * report), -ENXIO after the line. */
+int pfx_target_refuse_kernel_thread(pid_t pid);
+/* Observe an existing process.  -ESRCH if there is none, -EPERM if not ours. */
+int pfx_target_attach(struct pfx_target *t, pid_t pid);
+/* Non-blocking exit check: 1 if the process has exited (reaped if
+ * launched), 0 if it runs, -errno on error. */
+int pfx_target_poll_exit(struct pfx_target *t);
+/* Block until a launched target exits (EINTR returns -EINTR). */
+int pfx_target_wait(struct pfx_target *t);
+/* Send sig to the target (a launched one only; attached ones are never touched). */
+void pfx_target_forward_signal(struct pfx_target *t, int sig);
+/* Release fds; a launched child still held before exec is made to exit
+ * and reaped, so pfx never leaves one behind. */
+void pfx_target_close(struct pfx_target *t);
+
+/* Sleep until deadline_ns (pfx_now_ns clock), returning early when the
+ * target exits or a stop signal is caught (sig.h). */
+void pfx_target_sleep_until(struct pfx_target *t, uint64_t deadline_ns);
+/* Stop a launched command still running when sampling ends (COUNT reached
+ * or Ctrl-C: the stop signal, else SIGTERM), as perf stat does, reap it,
+ * and close the target. */
+void pfx_target_finish(struct pfx_target *t);
+
+/* Thread ids of pid from /proc/PID/task.  *tids is malloc'ed. 0 or -errno. */
+int pfx_list_tids(pid_t pid, pid_t **tids, size_t *count);
+/* Does this process exist? */
+bool pfx_pid_exists(pid_t pid);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* plot: the chart table and the gnuplot scripts 'pfx plot' writes.
+ *
+ * A script is a short header of gnuplot variable assignments written by
+ * pfx (where the data files are, the output file and terminal, titles,
+ * totals), followed unchanged by the chart's template plot/CHART.gp.
+ * Templates are plain gnuplot that read only those variables, so a user
+ * can edit the script and rerun it with 'gnuplot CHART.gp'. */
+#ifndef PFX_PLOT_H
+#define PFX_PLOT_H
+
+#include <stddef.h>
+
+#include "plot_data.h"
+
+enum pfx_plot_input {
+	PFX_PLOT_FROM_RECORD,	/* a 'pfx record' file */
+	PFX_PLOT_FROM_WSS,	/* 'pfx wss --format json' lines */
+};
+
+struct pfx_chart {
+	const char *name;	/* --chart NAME; template NAME.gp, data NAME.dat */
+	const char *summary;
+	enum pfx_plot_input input;
+	pfx_plot_data_fn *write_data;
+};
+
+extern const struct pfx_chart pfx_charts[];
+extern const size_t pfx_chart_count;
+
+/* NULL if there is no chart of that name. */
+const struct pfx_chart *pfx_chart_find(const char *name);
+
+enum pfx_plot_format { PFX_PLOT_PNG, PFX_PLOT_SVG };
+
+/* From the image file's extension (.png, .svg, any case).  0 or -EINVAL. */
+int pfx_plot_format_from_path(const char *path, enum pfx_plot_format *format);
+const char *pfx_plot_format_ext(enum pfx_plot_format format);
+
+/* The chart's template: $PFX_PLOT_DIR/CHART.gp if PFX_PLOT_DIR is set,
+ * else the installed $(pkgdatadir)/plot/CHART.gp, else (pfx not
+ * installed) plot/CHART.gp beside the src/ directory pfx runs from.
+ * Malloc'ed; the installed path when none is readable. */
+char *pfx_plot_template_path(const struct pfx_chart *chart);
+
+struct pfx_plot_script {
+	const struct pfx_chart *chart;
+	const char *input;		/* the recording or WSS samples */
+	/* Image file as the script names it; NULL = CHART.EXT beside the script. */
+	const char *output;
+	enum pfx_plot_format format;
+	unsigned width, height;		/* pixels (SVG: its nominal size) */
+	const char *title;		/* NULL = the chart's own title */
+};
+
+#define PFX_PLOT_DEFAULT_WIDTH 900
+#define PFX_PLOT_DEFAULT_HEIGHT 500
+
+/* Write DIR/CHART.gp and its data files (DIR must exist).  *script_path
+ * (malloc'ed) names the script.  0 or -errno as pfx_plot_data_fn, or the
+ * errors of reading the template and writing into DIR. */
+int pfx_plot_write_script(const struct pfx_plot_script *script, const char *dir,
+			  char **script_path, struct pfx_plot_notes *notes);
+
+#endif

@@ -1,0 +1,876 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* plot_data: the .dat writers behind each chart.  Recordings are read in
+ * one or two streaming passes (a first pass for the time span or the
+ * regions, a second to bin), so memory stays small whatever the number of
+ * faults. */
+#include "config.h"
+#include "plot_data.h"
+#include "lat_hist.h"
+#include "gnuplot.h"
+#include "region_groups.h"
+#include "output.h"
+#include "recfile.h"
+#include "util.h"
+#include "wssfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NS_PER_S 1e9
+#define MIB (1024.0 * 1024.0)
+
+/* Fault kinds as columns: minor, major, and unknown (tracefs cases). */
+enum { COL_MINOR, COL_MAJOR, COL_UNKNOWN, COL_COUNT };
+
+static int kind_column(uint8_t kind)
+{
+	return kind == PFX_FAULT_MINOR ? COL_MINOR : kind == PFX_FAULT_MAJOR ? COL_MAJOR : COL_UNKNOWN;
+}
+
+/* ---- reading a recording ---- */
+
+struct record_pass {
+	void (*fault)(void *ctx, const struct pfx_fault *fault);
+	void (*mapping)(void *ctx, const struct pfx_mapping *mapping);
+	void *ctx;
+};
+
+/* Feed every item of the recording to pass.  A file that ends early or is
+ * corrupted after its header still counts: what was read is charted and
+ * notes->read_error says why it stopped. */
+static int read_record(const char *path, const struct record_pass *pass,
+		       struct pfx_rec_header *header, struct pfx_plot_notes *notes)
+{
+	struct pfx_rec_reader *reader;
+	struct pfx_rec_item item;
+	int ret = pfx_rec_reader_open(&reader, path);
+
+	if (ret)
+		return ret;
+	if (header)
+		*header = *pfx_rec_reader_header(reader);
+	notes->items = notes->lost = notes->counted = 0;
+	notes->read_error = 0;
+	while ((ret = pfx_rec_next(reader, &item)) > 0) {
+		switch (item.type) {
+		case PFX_REC_FAULT:
+			notes->items++;
+			if (pass->fault)
+				pass->fault(pass->ctx, &item.fault);
+			break;
+		case PFX_REC_MAPPING:
+			if (pass->mapping)
+				pass->mapping(pass->ctx, &item.mapping);
+			break;
+		case PFX_REC_LOST:
+			notes->lost += item.lost.samples + item.lost.records;
+			break;
+		case PFX_REC_THREAD:
+		case PFX_REC_CGROUP:
+			break;
+		}
+	}
+	if (ret < 0)
+		notes->read_error = ret;
+	{
+		struct pfx_rec_totals t;
+
+		if (ret == 0 && pfx_rec_reader_totals(reader, &t) == 0 && t.has_counted)
+			notes->counted = t.counted_minor + t.counted_major;
+	}
+	pfx_rec_reader_close(reader);
+	return notes->items ? 0 : -ENOMSG;
+}
+
+/* What every record chart shows under its title: what was recorded. */
+static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
+			      const struct pfx_plot_notes *notes)
+{
+	char line[1024], what[128];
+
+	/* The same words as the report: recorded N of M faults (X% lost). */
+	if (notes->counted > notes->items)
+		snprintf(what, sizeof(what), "recorded %llu of %llu faults (%.1f%% lost)",
+			 (unsigned long long)notes->items, (unsigned long long)notes->counted,
+			 100.0 * (double)(notes->counted - notes->items) / (double)notes->counted);
+	else
+		snprintf(what, sizeof(what), "%llu faults%s", (unsigned long long)notes->items,
+			 notes->lost ? ", some records lost" : "");
+	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", h->command, what, h->source, h->kernel);
+	pfx_gnuplot_set_string(vars, "subtitle", line);
+	pfx_gnuplot_set_number(vars, "lost", (double)notes->lost);
+}
+
+/* ---- writing data files ---- */
+
+/* Open DIR/NAME for a table and point the script variable var at it. */
+static int open_table(struct pfx_outfile *out, const char *dir, const char *name,
+		      FILE *vars, const char *var)
+{
+	char *path;
+	int err;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -ENOMEM;
+	err = pfx_outfile_create(out, path);
+	free(path);
+	if (!err) {
+		fprintf(vars, "%s = pfx_dir.", var);
+		pfx_gnuplot_string(vars, name);
+		fputc('\n', vars);
+	}
+	return err;
+}
+
+/* ---- timeline: fault rates over time ---- */
+
+/* Aim for this many time bins: enough to see phases, few enough that
+ * each bin holds a meaningful count. */
+#define TIMELINE_BINS 150
+
+struct timeline {
+	uint64_t last_ns;
+	uint64_t bin_ns;
+	size_t bins;
+	uint64_t (*counts)[COL_COUNT];
+	uint64_t totals[COL_COUNT];
+};
+
+static void timeline_span(void *ctx, const struct pfx_fault *f)
+{
+	struct timeline *t = ctx;
+
+	if (f->time_ns > t->last_ns)
+		t->last_ns = f->time_ns;
+}
+
+static void timeline_bin(void *ctx, const struct pfx_fault *f)
+{
+	struct timeline *t = ctx;
+	size_t bin = (size_t)(f->time_ns / t->bin_ns);
+	int col = kind_column(f->kind);
+
+	if (bin >= t->bins)	/* the file changed between passes */
+		return;
+	t->counts[bin][col]++;
+	t->totals[col]++;
+}
+
+/* The smallest 1-2-5 step (ns) that covers span in at most 'bins' bins, so
+ * the bin width reads well in the legend ("bins of 50 ms"). */
+static uint64_t round_bin_width(uint64_t span_ns, unsigned bins)
+{
+	static const unsigned steps[] = { 1, 2, 5 };
+	/* the narrowest width that fits, without overflow at any span */
+	uint64_t need = span_ns / bins + (span_ns % bins != 0);
+
+	/* 1 us (finer than perf timestamps are useful) up to 5e18 ns: a
+	 * bounded number of steps, whatever the span */
+	for (uint64_t decade = 1000; decade <= UINT64_MAX / 50; decade *= 10)
+		for (size_t i = 0; i < PFX_ARRAY_SIZE(steps); i++)
+			if (decade * steps[i] >= need)
+				return decade * steps[i];
+	return need;
+}
+
+static void set_duration_label(FILE *vars, const char *var, uint64_t ns)
+{
+	char buf[64];
+
+	if (ns >= 1000000000ull)
+		snprintf(buf, sizeof(buf), "%g s", ns / NS_PER_S);
+	else if (ns >= 1000000)
+		snprintf(buf, sizeof(buf), "%g ms", ns / 1e6);
+	else
+		snprintf(buf, sizeof(buf), "%g us", ns / 1e3);
+	pfx_gnuplot_set_string(vars, var, buf);
+}
+
+static int write_timeline_table(const struct timeline *t, const char *dir, FILE *vars)
+{
+	struct pfx_outfile out;
+	double bin_s = t->bin_ns / NS_PER_S;
+	int err = open_table(&out, dir, "timeline.dat", vars, "data");
+
+	if (err)
+		return err;
+	fprintf(out.fp, "# time_s minor_per_s major_per_s unknown_per_s minor major unknown\n");
+	for (size_t i = 0; i < t->bins; i++) {
+		const uint64_t *c = t->counts[i];
+
+		fprintf(out.fp, "%.9f %.6g %.6g %.6g %llu %llu %llu\n", (i + 0.5) * bin_s,
+			c[COL_MINOR] / bin_s, c[COL_MAJOR] / bin_s, c[COL_UNKNOWN] / bin_s,
+			(unsigned long long)c[COL_MINOR], (unsigned long long)c[COL_MAJOR],
+			(unsigned long long)c[COL_UNKNOWN]);
+	}
+	return pfx_outfile_commit(&out);
+}
+
+int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
+			   struct pfx_plot_notes *notes)
+{
+	struct timeline t = { 0 };
+	struct record_pass span = { .fault = timeline_span, .ctx = &t };
+	struct record_pass bin = { .fault = timeline_bin, .ctx = &t };
+	struct pfx_rec_header header;
+	int err = read_record(input, &span, &header, notes);
+
+	if (err)
+		return err;
+	t.bin_ns = round_bin_width(t.last_ns + 1, TIMELINE_BINS);
+	t.bins = (size_t)(t.last_ns / t.bin_ns) + 1;
+	t.counts = calloc(t.bins, sizeof(*t.counts));
+	if (!t.counts)
+		return -ENOMEM;
+	err = read_record(input, &bin, NULL, notes);
+	if (!err)
+		err = write_timeline_table(&t, dir, vars);
+	if (!err) {
+		pfx_gnuplot_set_string(vars, "title", "Page faults over time");
+		write_record_vars(vars, &header, notes);
+		pfx_gnuplot_set_number(vars, "bin_s", t.bin_ns / NS_PER_S);
+		set_duration_label(vars, "bin_label", t.bin_ns);
+		pfx_gnuplot_set_number(vars, "total_minor", (double)t.totals[COL_MINOR]);
+		pfx_gnuplot_set_number(vars, "total_major", (double)t.totals[COL_MAJOR]);
+		pfx_gnuplot_set_number(vars, "total_unknown", (double)t.totals[COL_UNKNOWN]);
+	}
+	free(t.counts);
+	return err;
+}
+
+/* ---- regions: which area each fault hit (region_groups.h) ---- */
+
+struct region_pass {
+	struct pfx_region_groups *map;
+	uint64_t last_ns;
+	int err;
+};
+
+static void region_pass_mapping(void *ctx, const struct pfx_mapping *m)
+{
+	struct region_pass *p = ctx;
+
+	if (pfx_region_groups_add_mapping(p->map, m))
+		p->err = -ENOMEM;
+}
+
+static void region_pass_fault(void *ctx, const struct pfx_fault *f)
+{
+	struct region_pass *p = ctx;
+
+	if (f->time_ns > p->last_ns)
+		p->last_ns = f->time_ns;
+	if (!pfx_region_groups_count(p->map, f))
+		p->err = -ENOMEM;
+}
+
+/* Attribute every fault of the recording to its region; *list gets the
+ * regions with faults, busiest first. */
+static int collect_regions(const char *input, struct region_pass *p, struct pfx_region_group ***list,
+			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
+{
+	struct record_pass pass = { region_pass_fault, region_pass_mapping, p };
+	struct pfx_rec_reader *reader;
+	long count;
+	int err;
+
+	/* the page size (header) is needed before the first fault */
+	err = pfx_rec_reader_open(&reader, input);
+	if (err)
+		return err;
+	err = pfx_region_groups_new(&p->map, pfx_rec_reader_header(reader)->page_size);
+	if (!err && (pfx_rec_reader_header(reader)->flags & PFX_REC_HOST_WIDE))
+		pfx_region_groups_per_space(p->map);
+	pfx_rec_reader_close(reader);
+	if (err)
+		return err;
+	err = read_record(input, &pass, header, notes);
+	if (!err)
+		err = p->err;
+	if (err)
+		return err;
+	count = pfx_region_groups_busiest(p->map, list);
+	if (count < 0)
+		return (int)count;
+	*n = (size_t)count;
+	return 0;
+}
+
+static void size_label(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = bytes / 1024.0;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < PFX_ARRAY_SIZE(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.3g %s", v, units[u]);
+}
+
+static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
+{
+	cols[COL_MINOR] += r->by_kind[PFX_FAULT_MINOR];
+	cols[COL_MAJOR] += r->by_kind[PFX_FAULT_MAJOR];
+	cols[COL_UNKNOWN] += r->by_kind[PFX_FAULT_UNKNOWN];
+}
+
+/* ---- regions chart: faults per region ---- */
+
+/* Bars beyond this many are summed into one "other" bar. */
+#define REGIONS_SHOWN 8
+
+static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
+{
+	pfx_gnuplot_data_label(fp, label);
+	fprintf(fp, " %llu %llu %llu\n", (unsigned long long)c[COL_MINOR],
+		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
+}
+
+static int write_regions_table(struct pfx_region_group **list, size_t n, const char *dir,
+			       FILE *vars, uint64_t *totals)
+{
+	struct pfx_outfile out;
+	uint64_t other[COL_COUNT] = { 0 };
+	size_t others = 0;
+	int err = open_table(&out, dir, "regions.dat", vars, "data");
+
+	if (err)
+		return err;
+	fprintf(out.fp, "# region minor major unknown  (region: name and start address)\n");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t cols[COL_COUNT] = { 0 };
+		char name[96], label[160];
+
+		add_kind_counts(totals, list[i]);
+		if (i >= REGIONS_SHOWN) {
+			add_kind_counts(other, list[i]);
+			others++;
+			continue;
+		}
+		add_kind_counts(cols, list[i]);
+		pfx_region_group_name(list[i], name, sizeof(name));
+		/* gnuplot turns \n in a quoted data string into a line break */
+		snprintf(label, sizeof(label), "%s\\n0x%llx", name,
+			 (unsigned long long)list[i]->start);
+		write_region_row(out.fp, label, cols);
+	}
+	if (others) {
+		char label[64];
+
+		snprintf(label, sizeof(label), "%zu other\\nregions", others);
+		write_region_row(out.fp, label, other);
+	}
+	return pfx_outfile_commit(&out);
+}
+
+int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
+			  struct pfx_plot_notes *notes)
+{
+	struct region_pass p = { 0 };
+	struct pfx_rec_header header;
+	struct pfx_region_group **list = NULL;
+	uint64_t totals[COL_COUNT] = { 0 };
+	size_t n = 0;
+	int err = collect_regions(input, &p, &list, &n, &header, notes);
+
+	if (!err)
+		err = write_regions_table(list, n, dir, vars, totals);
+	if (!err) {
+		pfx_gnuplot_set_string(vars, "title", "Page faults per memory region");
+		write_record_vars(vars, &header, notes);
+		pfx_gnuplot_set_number(vars, "regions", (double)n);
+		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[COL_MINOR]);
+		pfx_gnuplot_set_number(vars, "total_major", (double)totals[COL_MAJOR]);
+		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
+	}
+	free(list);
+	pfx_region_groups_free(p.map);
+	return err;
+}
+
+/* ---- heatmap: faults per address row and time bin ---- */
+
+/* Regions with at least 1/HEATMAP_SHARE of the faults get rows, at most
+ * HEATMAP_REGIONS of them (and always the busiest); the rest are counted
+ * in the title.  Rows are shared in proportion to each region's faults
+ * (not its size: a few faults spread over a huge sparse mapping, such as
+ * sanitizer shadow memory, must not take the picture), with a floor so a
+ * small region stays visible and labelled. */
+#define HEATMAP_REGIONS 8	/* at most 15: see heatmap_layout() */
+#define HEATMAP_SHARE 100
+#define HEATMAP_ROWS 200
+#define HEATMAP_BINS 120
+
+/* Where a shown region's faults go: rows [row0, row0 + rows); each
+ * unit_bytes of address covers unit_rows rows (small regions repeat a
+ * page over several rows rather than being a sliver). */
+struct heatmap_band {
+	const struct pfx_region_group *region;
+	unsigned row0, rows, unit_rows;
+	uint64_t unit_bytes;
+};
+
+struct heatmap {
+	struct region_pass regions;	/* first pass: the groups and their faults */
+	/* second pass: the same mapping timeline replayed, so each fault is
+	 * looked up as the mappings stood when it happened */
+	struct pfx_region_groups *replay;
+	struct heatmap_band *bands;	/* in address order */
+	struct heatmap_band **band_of;	/* by group index; NULL = not shown */
+	size_t n_bands, n_band_of;
+	unsigned rows;
+	uint64_t page_size;
+	uint64_t bin_ns;
+	size_t bins;
+	uint32_t *cells;	/* [bin * rows + row] */
+};
+
+static int by_address(const void *a, const void *b)
+{
+	const struct heatmap_band *x = a, *y = b;
+
+	return x->region->lo < y->region->lo ? -1 : x->region->lo > y->region->lo;
+}
+
+static size_t heatmap_pick(struct pfx_region_group **list, size_t n)
+{
+	uint64_t total = 0;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += list[i]->faults;
+	while (shown < n && shown < HEATMAP_REGIONS &&
+	       (shown == 0 || list[shown]->faults * HEATMAP_SHARE >= total))
+		shown++;
+	return shown;
+}
+
+static void heatmap_layout(struct heatmap *h)
+{
+	uint64_t faults = 0, page = h->page_size;
+	/* With n bands, floor f and HEATMAP_ROWS shared out, a floor band has
+	 * f / (HEATMAP_ROWS + n f) of the height: f = HEATMAP_ROWS / (16 - n)
+	 * makes that 1/16, room for its two-line label in a 500-pixel chart. */
+	unsigned row = 0, floor_rows = HEATMAP_ROWS / (16 - (unsigned)h->n_bands);
+
+	for (size_t i = 0; i < h->n_bands; i++)
+		faults += h->bands[i].region->faults;
+	for (size_t i = 0; i < h->n_bands; i++) {
+		struct heatmap_band *b = &h->bands[i];
+		uint64_t bytes = b->region->hi - b->region->lo, pages = bytes / page;
+		double share = (double)b->region->faults / (double)faults * HEATMAP_ROWS;
+		unsigned rows = share < floor_rows ? floor_rows : (unsigned)share;
+
+		if (rows >= pages) {
+			b->unit_bytes = page;
+			b->unit_rows = (unsigned)(rows / pages);
+			b->rows = (unsigned)pages * b->unit_rows;
+		} else {
+			b->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
+			b->unit_rows = 1;
+			b->rows = (unsigned)((bytes + b->unit_bytes - 1) / b->unit_bytes);
+		}
+		b->row0 = row;
+		row += b->rows;
+		h->band_of[b->region->index] = b;
+	}
+	h->rows = row;
+}
+
+static void heatmap_mapping(void *ctx, const struct pfx_mapping *m)
+{
+	struct heatmap *h = ctx;
+
+	if (pfx_region_groups_add_mapping(h->replay, m))
+		h->regions.err = -ENOMEM;
+}
+
+static void heatmap_bin(void *ctx, const struct pfx_fault *f)
+{
+	struct heatmap *h = ctx;
+	size_t bin = (size_t)(f->time_ns / h->bin_ns);
+	/* groups are numbered as in the first pass: same items, same order */
+	const struct pfx_region_group *r = pfx_region_groups_of(h->replay, f);
+	const struct heatmap_band *b = r && r->index < h->n_band_of ? h->band_of[r->index] : NULL;
+	uint32_t *cell;
+
+	if (!b || bin >= h->bins || f->addr < b->region->lo || f->addr >= b->region->hi)
+		return;
+	cell = &h->cells[bin * h->rows + b->row0 +
+			 (f->addr - b->region->lo) / b->unit_bytes * b->unit_rows];
+	for (unsigned i = 0; i < b->unit_rows; i++)
+		cell[i]++;
+}
+
+static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *vars)
+{
+	struct pfx_outfile out;
+	double bin_s = h->bin_ns / NS_PER_S;
+	int err = open_table(&out, dir, "heatmap.dat", vars, "data");
+
+	if (err)
+		return err;
+	fprintf(out.fp, "# time_s row faults  (one block per time bin; rows: see the script's region arrays)\n");
+	for (size_t b = 0; b < h->bins; b++) {
+		for (unsigned row = 0; row < h->rows; row++)
+			fprintf(out.fp, "%.9f %u %u\n", (b + 0.5) * bin_s, row, h->cells[b * h->rows + row]);
+		fputc('\n', out.fp);
+	}
+	return pfx_outfile_commit(&out);
+}
+
+/* The labels the template puts on the address axis, as gnuplot arrays. */
+static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
+{
+	size_t n = h->n_bands;
+
+	fprintf(vars, "rows = %u\nregions = %zu\n", h->rows, n);
+	fprintf(vars, "array region_name[%zu]\narray region_addr[%zu]\n", n, n);
+	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\n", n, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct heatmap_band *b = &h->bands[i];
+		char name[96], addr[96], size[32];
+
+		pfx_region_group_name(b->region, name, sizeof(name));
+		size_label(b->region->hi - b->region->lo, size, sizeof(size));
+		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->lo, size);
+		fprintf(vars, "region_name[%zu] = ", i + 1);
+		pfx_gnuplot_string(vars, name);
+		fprintf(vars, "; region_addr[%zu] = ", i + 1);
+		pfx_gnuplot_string(vars, addr);
+		fprintf(vars, "; region_row0[%zu] = %u; region_rows[%zu] = %u\n", i + 1, b->row0,
+			i + 1, b->rows);
+	}
+}
+
+static int heatmap_prepare(struct heatmap *h, struct pfx_region_group **list, size_t n)
+{
+	h->page_size = pfx_region_groups_page_size(h->regions.map);
+	h->n_bands = heatmap_pick(list, n);
+	h->bands = calloc(h->n_bands ? h->n_bands : 1, sizeof(*h->bands));
+	size_t slots = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (list[i]->index >= slots)
+			slots = list[i]->index + 1;
+	h->band_of = calloc(slots, sizeof(*h->band_of));
+	h->n_band_of = slots;
+	if (!h->bands || !h->band_of)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->n_bands; i++)
+		h->bands[i].region = list[i];
+	qsort(h->bands, h->n_bands, sizeof(*h->bands), by_address);
+	heatmap_layout(h);
+	h->bin_ns = round_bin_width(h->regions.last_ns + 1, HEATMAP_BINS);
+	h->bins = (size_t)(h->regions.last_ns / h->bin_ns) + 1;
+	h->cells = calloc(h->bins * h->rows, sizeof(*h->cells));
+	return h->cells ? 0 : -ENOMEM;
+}
+
+int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
+			  struct pfx_plot_notes *notes)
+{
+	struct heatmap h = { 0 };
+	struct record_pass bin = { heatmap_bin, heatmap_mapping, &h };
+	struct pfx_rec_header header;
+	struct pfx_region_group **list = NULL;
+	uint64_t hidden_faults = 0;
+	size_t n = 0;
+	int err = collect_regions(input, &h.regions, &list, &n, &header, notes);
+
+	if (!err)
+		err = heatmap_prepare(&h, list, n);
+	if (!err)
+		err = pfx_region_groups_new(&h.replay, header.page_size);
+	if (!err && (header.flags & PFX_REC_HOST_WIDE))
+		pfx_region_groups_per_space(h.replay);
+	if (!err)
+		err = read_record(input, &bin, NULL, notes);
+	if (!err)
+		err = h.regions.err;
+	if (!err)
+		err = write_heatmap_table(&h, dir, vars);
+	if (!err) {
+		for (size_t i = h.n_bands; i < n; i++)
+			hidden_faults += list[i]->faults;
+		pfx_gnuplot_set_string(vars, "title", "Page faults by address and time");
+		write_record_vars(vars, &header, notes);
+		write_heatmap_vars(&h, vars);
+		set_duration_label(vars, "bin_label", h.bin_ns);
+		pfx_gnuplot_set_number(vars, "hidden_regions", (double)(n - h.n_bands));
+		pfx_gnuplot_set_number(vars, "hidden_faults", (double)hidden_faults);
+	}
+	free(h.cells);
+	free(h.bands);
+	free(h.band_of);
+	free(list);
+	pfx_region_groups_free(h.regions.map);
+	pfx_region_groups_free(h.replay);
+	return err;
+}
+
+/* ---- latency: distribution of fault latency ---- */
+
+/* Power-of-two bins for the chart (bin k holds [2^k, 2^(k+1)) ns); the
+ * percentiles in the title come from the report's histogram (lat_hist.h),
+ * per kind, so chart and report agree. */
+#define LAT_OCTAVES 33
+
+struct latency {
+	uint64_t bins[LAT_OCTAVES][COL_COUNT];
+	struct pfx_lat_hist pct[COL_COUNT];
+	uint64_t measured;
+};
+
+static unsigned octave_of(uint32_t ns)
+{
+	return ns ? 31u - (unsigned)__builtin_clz(ns) : 0;
+}
+
+static void latency_bin(void *ctx, const struct pfx_fault *f)
+{
+	struct latency *l = ctx;
+
+	if (!f->latency_ns)
+		return;
+	l->bins[octave_of(f->latency_ns)][kind_column(f->kind)]++;
+	pfx_lat_hist_add(&l->pct[kind_column(f->kind)], f->latency_ns);
+	l->measured++;
+}
+
+static int write_latency_table(const struct latency *l, const char *dir, FILE *vars)
+{
+	struct pfx_outfile out;
+	int first = -1, last = -1;
+	int err = open_table(&out, dir, "latency.dat", vars, "data");
+
+	if (err)
+		return err;
+	for (int i = 0; i < LAT_OCTAVES; i++) {
+		if (l->bins[i][COL_MINOR] + l->bins[i][COL_MAJOR] + l->bins[i][COL_UNKNOWN]) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	}
+	pfx_gnuplot_set_number(vars, "lat_lo_us", ldexp(1, first) / 1e3);
+	pfx_gnuplot_set_number(vars, "lat_hi_us", ldexp(1, last + 1) / 1e3);
+	fprintf(out.fp, "# low_us high_us minor major unknown\n");
+	for (int i = first; i >= 0 && i <= last; i++) {
+		const uint64_t *c = l->bins[i];
+
+		fprintf(out.fp, "%.3f %.3f %llu %llu %llu\n", ldexp(1, i) / 1e3, ldexp(1, i + 1) / 1e3,
+			(unsigned long long)c[COL_MINOR], (unsigned long long)c[COL_MAJOR],
+			(unsigned long long)c[COL_UNKNOWN]);
+	}
+	return pfx_outfile_commit(&out);
+}
+
+int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
+			  struct pfx_plot_notes *notes)
+{
+	struct latency *l = calloc(1, sizeof(*l));
+	struct record_pass pass = { .fault = latency_bin, .ctx = l };
+	struct pfx_rec_header header;
+	uint64_t totals[COL_COUNT] = { 0 };
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	err = read_record(input, &pass, &header, notes);
+	if (!err && (!(header.flags & PFX_REC_HAS_LATENCY) || !l->measured))
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = write_latency_table(l, dir, vars);
+	if (!err) {
+		for (int i = 0; i < LAT_OCTAVES; i++)
+			for (int c = 0; c < COL_COUNT; c++)
+				totals[c] += l->bins[i][c];
+		pfx_gnuplot_set_string(vars, "title", "Page fault latency");
+		write_record_vars(vars, &header, notes);
+		pfx_gnuplot_set_number(vars, "minor_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 50) / 1e3);
+		pfx_gnuplot_set_number(vars, "minor_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 99) / 1e3);
+		pfx_gnuplot_set_number(vars, "major_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 50) / 1e3);
+		pfx_gnuplot_set_number(vars, "major_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 99) / 1e3);
+		pfx_gnuplot_set_number(vars, "unknown_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_UNKNOWN], 50) / 1e3);
+		pfx_gnuplot_set_number(vars, "unknown_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_UNKNOWN], 99) / 1e3);
+		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[COL_MINOR]);
+		pfx_gnuplot_set_number(vars, "total_major", (double)totals[COL_MAJOR]);
+		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
+	}
+	free(l);
+	return err;
+}
+
+/* ---- wss: working-set size and RSS over time ---- */
+
+/* A WSS line longer than this is not pfx's (a --by-mapping line of 20,000
+ * mappings is ~3 MiB); the reader's getline would grow without bound on
+ * one endless line. */
+#define WSS_LINE_MAX (16u << 20)
+/* Sizes and times a sample can hold: 64 PiB, a century. */
+#define WSS_BYTES_MAX (1ull << 56)
+#define WSS_TIME_MAX (100.0 * 365 * 24 * 3600)
+
+/* The samples file as a stdio stream that fails (EFBIG) on a line longer
+ * than WSS_LINE_MAX, so the line reader never holds more than that. */
+struct capped_input {
+	int fd;
+	size_t line_len;	/* bytes since the last newline */
+	unsigned long lines;	/* newlines read */
+	bool too_long;
+};
+
+static ssize_t capped_read(void *cookie, char *buf, size_t size)
+{
+	struct capped_input *in = cookie;
+	ssize_t n;
+
+	if (in->too_long)
+		goto too_long;
+	do
+		n = read(in->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			in->line_len = 0;
+			in->lines++;
+		} else if (++in->line_len > WSS_LINE_MAX) {
+			in->too_long = true;
+			break;
+		}
+	}
+	if (!in->too_long)
+		return n;
+too_long:
+	errno = EFBIG;
+	return -1;
+}
+
+static int capped_close(void *cookie)
+{
+	struct capped_input *in = cookie;
+
+	return close(in->fd);
+}
+
+/* Open a samples file: a regular file only (checked on the descriptor,
+ * the open itself O_NONBLOCK so a FIFO cannot hang it). */
+static FILE *open_wss_input(const char *path, struct capped_input *in, int *err)
+{
+	static const cookie_io_functions_t io = { .read = capped_read, .close = capped_close };
+	struct stat st;
+	FILE *fp;
+
+	in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	in->line_len = 0;
+	in->lines = 0;
+	in->too_long = false;
+	if (in->fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*err = S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
+		close(in->fd);
+		return NULL;
+	}
+	fp = fopencookie(in, "r", io);
+	if (!fp) {
+		*err = -errno;
+		close(in->fd);
+	}
+	return fp;
+}
+
+/* "pfx-load (pid 123), method refs, every 0.2 s" from what the file says. */
+static void wss_subtitle(const struct pfx_wssfile_header *h, const char *method, char *buf,
+			 size_t size)
+{
+	size_t len = 0;
+
+	if (h->comm[0])
+		len += (size_t)snprintf(buf + len, size - len, "%s, ", h->comm);
+	if (h->pid && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "pid %u, ", h->pid);
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, "method %s", method[0] ? method : "not named");
+	if (h->interval_s > 0 && len < size)
+		snprintf(buf + len, size - len, ", every %g s", h->interval_s);
+}
+
+int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
+		      struct pfx_plot_notes *notes)
+{
+	struct pfx_wssfile_sample s;
+	struct pfx_wssfile_header header = { 0 };
+	struct pfx_outfile out;
+	char subtitle[160];
+	char method[sizeof(s.method)] = "";
+	bool has_rss = false;
+	double peak_wss = 0, last_time = 0;
+	struct capped_input capped;
+	int ret, err;
+	FILE *in = open_wss_input(input, &capped, &err);
+
+	memset(notes, 0, sizeof(*notes));
+	if (!in)
+		return err;
+	err = open_table(&out, dir, "wss.dat", vars, "data");
+	if (err) {
+		fclose(in);
+		return err;
+	}
+	fprintf(out.fp, "# time_s wss_mib rss_mib\n");
+	while ((ret = pfx_wssfile_next(in, &s, &header, &notes->bad_line)) > 0) {
+		/* every number from the file is range-checked: 1e30 bytes
+		 * charted as 8.8e12 MiB */
+		if (s.wss_bytes > WSS_BYTES_MAX || (s.has_rss && s.rss_bytes > WSS_BYTES_MAX) ||
+		    !(s.time_s >= 0 && s.time_s <= WSS_TIME_MAX) ||
+		    !(header.interval_s >= 0 && header.interval_s <= WSS_TIME_MAX)) {
+			ret = -ERANGE;
+			break;
+		}
+		if (s.has_rss)
+			has_rss = true;
+		if (!method[0])
+			memcpy(method, s.method, sizeof(method));
+		if (s.wss_bytes / MIB > peak_wss)
+			peak_wss = s.wss_bytes / MIB;
+		last_time = s.time_s;
+		/* a sample without RSS leaves a gap ('?') rather than a false 0 */
+		if (s.has_rss)
+			fprintf(out.fp, "%.6f %.3f %.3f\n", s.time_s, s.wss_bytes / MIB, s.rss_bytes / MIB);
+		else
+			fprintf(out.fp, "%.6f %.3f ?\n", s.time_s, s.wss_bytes / MIB);
+		notes->items++;
+	}
+	if (ret == 0 && capped.too_long) {
+		ret = -EFBIG;
+		notes->bad_line = capped.lines + 1;
+	}
+	fclose(in);
+	err = ret < 0 ? ret : notes->items ? 0 : -ENOMSG;
+	if (err) {
+		pfx_outfile_abort(&out);
+		return err;
+	}
+	err = pfx_outfile_commit(&out);
+	if (err)
+		return err;
+	pfx_gnuplot_set_string(vars, "title", "Working-set size and RSS over time");
+	wss_subtitle(&header, method, subtitle, sizeof(subtitle));
+	pfx_gnuplot_set_string(vars, "subtitle", subtitle);
+	pfx_gnuplot_set_number(vars, "has_rss", has_rss);
+	pfx_gnuplot_set_number(vars, "samples", (double)notes->items);
+	pfx_gnuplot_set_number(vars, "peak_wss_mib", peak_wss);
+	pfx_gnuplot_set_number(vars, "last_time_s", last_time);
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* wssfile: reads the samples 'pfx wss --format json' writes, one JSON
+ * object per line:
+ *   {"time": 1.25, "wss_bytes": 67108864, "rss_bytes": 70254592, "method": "...", ...}
+ * plus a first {"type":"header", "comm": ..., "pid": ..., "interval_s": ...}
+ * line.  Other keys are ignored, and so is a sample's "mappings" array
+ * (--by-mapping); other lines without "wss_bytes" (summaries) are skipped.
+ * Only what 'pfx plot --chart wss' needs is decoded. */
+#ifndef PFX_WSSFILE_H
+#define PFX_WSSFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct pfx_wssfile_sample {
+	double time_s;		/* since sampling started */
+	uint64_t wss_bytes;
+	uint64_t rss_bytes;
+	bool has_rss;
+	char method[32];	/* "" if the line names none */
+};
+
+/* What the header line says about the run ("" / 0 when not given). */
+struct pfx_wssfile_header {
+	char comm[32];
+	uint32_t pid;
+	double interval_s;
+};
+
+/* Next sample from fp: 1 = *sample filled, 0 = end of file, -EBADMSG =
+ * a line that is not a sample object (*line_no says which line).
+ * *line_no counts lines read so far; start it at 0.  A header line met on
+ * the way fills *header (zero it first). */
+int pfx_wssfile_next(FILE *fp, struct pfx_wssfile_sample *sample,
+		     struct pfx_wssfile_header *header, unsigned long *line_no);
+
+#endif

@@ -1,0 +1,891 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* recorder: sampler events -> record-file items; method in recorder.h. */
+#include "config.h"
+#include "recorder.h"
+#include "fault_code.h"
+#include "hostscope.h"
+#include "maps.h"
+#include "procstat.h"
+#include "target.h"
+#include "u64map.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* A fault entry waiting for its completion, per thread; and an mremap()
+ * waiting for its return. */
+struct pending_entry {
+	bool valid;
+	uint64_t time, addr, error_code;
+	bool mremap;
+	uint64_t mr_addr, mr_old_len, mr_new_len;
+};
+
+/* Per process: the last comm seen (to name threads from FORK records)
+ * and where its brk area starts (to name the heap). */
+struct proc_comm {
+	uint32_t pid;
+	char comm[16];
+	uint64_t start_brk;	/* 0: not read yet; UINT64_MAX: unknown */
+};
+
+/* A mapping as pfx last knew it, to store only what changed. */
+struct known_map {
+	uint64_t start, end, pgoff;
+	uint32_t flags, prot;
+	char *path;
+	bool unwritten;		/* host-wide: known, not in the file until a fault hits it */
+};
+
+/* One process's mappings as pfx last knew them (its /proc snapshot and
+ * the MMAP2 records since), in start order, never overlapping: a mapping
+ * replaces what it covers.  A fault outside all of them means a change no
+ * record announced (mremap, a child's inherited memory, a mapping grown
+ * or split): /proc is read again and the changes stored before the
+ * fault, at its time. */
+struct pid_maps {
+	uint32_t pid;
+	struct known_map *v;
+	size_t n, cap;
+	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
+	unsigned reads;
+	bool gone;		/* /proc has it no more: nothing to re-read */
+	/* host-wide recordings */
+	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
+	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
+	bool described;		/* its cgroup (and main thread) items are written */
+};
+
+/* /proc/PID/maps is read again at most this often per process ... */
+#define REREAD_MIN_NS 1000000ull
+/* ... and this many times in all. */
+#define REREAD_MAX 100000u
+
+struct pfx_recorder {
+	struct pfx_rec_writer *w;
+	bool exact_totals;		/* minor/major below replace the counted ones */
+	uint64_t exact_minor, exact_major;
+	bool has_counted;		/* the fault events' own counts (perf source) */
+	uint64_t counted_minor, counted_major;
+	struct pid_maps *spaces;	/* per process */
+	size_t nspaces, cap_spaces;
+	struct pfx_u64map space_index;	/* pid -> index + 1 into spaces */
+	bool snapshot_done;
+	uint64_t t0;
+	uint64_t page_mask;
+	bool latency;
+	struct pfx_u64map pending;	/* tid -> struct pending_entry */
+	struct proc_comm comms[64];	/* small ring: processes of one target */
+	size_t ncomms;
+	struct pfx_recorder_stats stats;
+	int err;
+	/* host-wide (PFX_REC_HOST_WIDE): see "host-wide recordings" below */
+	bool host;
+	struct pfx_u64map seen_tasks;	/* (pid << 32 | tid) -> a thread item is written */
+	char **cgroup_names;
+	size_t ncgroup_names;
+};
+
+static uint64_t rel_time(const struct pfx_recorder *r, uint64_t t)
+{
+	return t > r->t0 ? t - r->t0 : 0;
+}
+
+static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
+{
+	bool is_new;
+
+	return pfx_u64map_upsert(&r->pending, tid, &is_new);
+}
+
+int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
+		      const struct pfx_rec_header *header, uint64_t t0)
+{
+	struct pfx_recorder *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->t0 = t0;
+	r->page_mask = ~((uint64_t)header->page_size - 1);
+	r->latency = header->flags & PFX_REC_HAS_LATENCY;
+	r->host = header->flags & PFX_REC_HOST_WIDE;
+	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
+	if (!err)
+		err = pfx_u64map_init(&r->space_index, sizeof(uint64_t));
+	if (!err)
+		err = pfx_u64map_init(&r->seen_tasks, sizeof(uint8_t));
+	if (!err)
+		err = pfx_rec_writer_open(&r->w, path, header, named);
+	if (err < 0) {
+		pfx_u64map_free(&r->pending);
+		pfx_u64map_free(&r->space_index);
+		pfx_u64map_free(&r->seen_tasks);
+		free(r);
+		return err;
+	}
+	*rp = r;
+	return 0;
+}
+
+static int put(struct pfx_recorder *r, const struct pfx_rec_item *item)
+{
+	int err = pfx_rec_write(r->w, item);
+
+	if (err < 0 && !r->err)
+		r->err = err;
+	return err;
+}
+
+static const char *comm_of(const struct pfx_recorder *r, uint32_t pid)
+{
+	for (size_t i = 0; i < r->ncomms && i < PFX_ARRAY_SIZE(r->comms); i++)
+		if (r->comms[i].pid == pid)
+			return r->comms[i].comm;
+	return "";
+}
+
+static void remember_comm(struct pfx_recorder *r, uint32_t pid, const char *comm)
+{
+	size_t n = r->ncomms < PFX_ARRAY_SIZE(r->comms) ? r->ncomms : PFX_ARRAY_SIZE(r->comms);
+
+	for (size_t i = 0; i < n; i++) {
+		if (r->comms[i].pid == pid) {
+			snprintf(r->comms[i].comm, sizeof(r->comms[i].comm), "%s", comm);
+			return;
+		}
+	}
+	r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].pid = pid;
+	r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].start_brk = 0;
+	snprintf(r->comms[r->ncomms % PFX_ARRAY_SIZE(r->comms)].comm, sizeof(r->comms[0].comm), "%s", comm);
+	r->ncomms++;
+}
+
+/* start_brk, field 47 of /proc/PID/stat.  0 if unreadable. */
+static uint64_t read_start_brk(uint32_t pid)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long v = 0;
+	int field = 3;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if (pfx_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+		return 0;
+	for (p += 2; *p && field < 47; p++)
+		if (*p == ' ')
+			field++;
+	if (sscanf(p, "%llu", &v) != 1)
+		return 0;
+	return v;
+}
+
+/* perf names the brk area "[heap]" only while the kernel's brk bookkeeping
+ * agrees (vma_is_initial_heap()); when brk grows, the record is taken
+ * before mm->brk moves and says "//anon".  The process's start_brk tells. */
+static bool is_heap(struct pfx_recorder *r, uint32_t pid, uint64_t start, uint64_t end)
+{
+	struct proc_comm *pc = NULL;
+	size_t n = r->ncomms < PFX_ARRAY_SIZE(r->comms) ? r->ncomms : PFX_ARRAY_SIZE(r->comms);
+
+	for (size_t i = 0; i < n; i++)
+		if (r->comms[i].pid == pid)
+			pc = &r->comms[i];
+	if (!pc) {
+		remember_comm(r, pid, "");
+		return is_heap(r, pid, start, end);
+	}
+	if (!pc->start_brk) {
+		pc->start_brk = read_start_brk(pid);
+		if (!pc->start_brk)
+			pc->start_brk = UINT64_MAX;
+	}
+	return pc->start_brk >= start && pc->start_brk < end;
+}
+
+static int write_fault(struct pfx_recorder *r, struct pfx_rec_item *item)
+{
+	r->stats.faults++;
+	if (item->fault.kind == PFX_FAULT_MAJOR)
+		r->stats.major++;
+	else
+		r->stats.minor++;
+	return put(r, item);
+}
+
+/* --- what pfx knows of each process's mappings --- */
+
+static struct pid_maps *space_of(struct pfx_recorder *r, uint32_t pid)
+{
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&r->space_index, pid, &is_new);
+
+	if (!slot)
+		return NULL;
+	if (is_new) {
+		if (PFX_GROW(r->spaces, r->cap_spaces, r->nspaces + 1, 8)) {
+			*slot = 0;
+			return NULL;
+		}
+		r->spaces[r->nspaces] = (struct pid_maps){ .pid = pid };
+		*slot = ++r->nspaces;
+	}
+	return *slot ? &r->spaces[*slot - 1] : NULL;
+}
+
+/* Index of the first mapping of s starting at or after addr. */
+static size_t first_at_or_after(const struct pid_maps *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->v[mid].start < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool covered(const struct pid_maps *s, uint64_t addr)
+{
+	size_t i = first_at_or_after(s, addr + 1);
+
+	return i > 0 && s->v[i - 1].end > addr;
+}
+
+/* The known mapping that is exactly e, or NULL. */
+static const struct known_map *known_exactly(const struct pid_maps *s, const struct pfx_map_entry *e)
+{
+	size_t i = first_at_or_after(s, e->start);
+	const struct known_map *k = i < s->n ? &s->v[i] : NULL;
+
+	return k && k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
+	       k->flags == e->flags && strcmp(k->path, e->path) == 0 ? k : NULL;
+}
+
+static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
+{
+	if (PFX_GROW(s->v, s->cap, s->n + 1, 32))
+		return -ENOMEM;
+	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
+	s->v[i] = *k;
+	s->n++;
+	return 0;
+}
+
+/* Add a mapping to s; what it covers of older ones is gone (an older one
+ * around it keeps its head and its tail).  0 or -ENOMEM. */
+static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64_t pgoff, uint32_t flags,
+			uint32_t prot, const char *path)
+{
+	size_t i = first_at_or_after(s, start), j;
+	struct known_map k = { start, end, pgoff, flags, prot, strdup(path), false }, tail = { 0 };
+	const struct known_map *last = NULL;
+	int err;
+
+	if (!k.path)
+		return -ENOMEM;
+	/* The part of an older mapping beyond the new one lives on. */
+	for (j = i; j < s->n && s->v[j].start < end; j++)
+		last = &s->v[j];
+	if (!last && i > 0 && s->v[i - 1].end > start)
+		last = &s->v[i - 1];
+	if (last && last->end > end) {
+		tail = (struct known_map){ end, last->end, last->pgoff + (end - last->start), last->flags,
+					   last->prot, strdup(last->path), last->unwritten };
+		if (!tail.path) {
+			free(k.path);
+			return -ENOMEM;
+		}
+	}
+	if (i > 0 && s->v[i - 1].end > start)
+		s->v[i - 1].end = start;
+	for (size_t x = i; x < j; x++)
+		free(s->v[x].path);
+	if (j > i) /* s->v may still be NULL when nothing is known */
+		memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof(*s->v));
+	s->n -= j - i;
+	err = known_put(s, i, &k);
+	if (!err && tail.path)
+		err = known_put(s, i + 1, &tail);
+	if (err) {
+		free(k.path);
+		free(tail.path);
+	}
+	return err;
+}
+
+static void known_clear(struct pid_maps *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].path);
+	s->n = 0;
+}
+
+static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
+
+/* A fault of pid at addr, outside what pfx knows of its mappings: read
+ * them again (not too often), so the fault is stored after the mapping
+ * that holds it. */
+static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
+{
+	struct pid_maps *s = space_of(r, pid);
+	uint64_t now;
+	int err;
+
+	if (!s || s->gone || covered(s, addr) || s->reads >= REREAD_MAX)
+		return 0;
+	now = pfx_now_ns();
+	if (s->reads && now - s->last_read_ns < REREAD_MIN_NS)
+		return 0;
+	s->last_read_ns = now;
+	s->reads++;
+	r->stats.rereads++;
+	err = snapshot_maps(r, (pid_t)pid, time);
+	if (err == -ESRCH || err == -ENOENT) {
+		s = space_of(r, pid);
+		if (s)
+			s->gone = true;
+		r->stats.gone_processes++;
+		return 0;
+	}
+	return err;
+}
+
+static int host_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev, uint64_t time);
+static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
+
+static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_FAULT };
+	struct pfx_fault *f = &item.fault;
+
+	f->time_ns = rel_time(r, ev->time);
+	f->addr = ev->addr;
+	f->ip = ev->ip;
+	f->pid = ev->pid;
+	f->tid = ev->tid;
+	f->kind = ev->major ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
+	f->callchain = ev->callchain;
+	f->callchain_len = ev->callchain_len;
+	if ((r->host ? host_fault(r, ev, f->time_ns) : check_mapped(r, ev->pid, ev->addr, f->time_ns)) ==
+	    -ENOMEM)
+		return -ENOMEM;
+	if (r->latency) {
+		struct pending_entry *p = pending_slot(r, ev->tid);
+
+		if (p && p->valid && ((p->addr ^ ev->addr) & r->page_mask) == 0 &&
+		    ev->time >= p->time) {
+			uint64_t lat = ev->time - p->time;
+
+			f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : lat ? (uint32_t)lat : 1;
+			f->access = pfx_fault_access_from_code(p->error_code);
+			p->valid = false;
+			r->stats.paired++;
+		}
+	}
+	return write_fault(r, &item);
+}
+
+int pfx_recorder_fault(struct pfx_recorder *r, const struct pfx_fault *fault)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_FAULT, .fault = *fault };
+
+	item.fault.time_ns = rel_time(r, fault->time_ns);
+	if (check_mapped(r, fault->pid, fault->addr, item.fault.time_ns) == -ENOMEM)
+		return -ENOMEM;
+	return write_fault(r, &item);
+}
+
+int pfx_recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, uint64_t samples)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_LOST };
+
+	item.lost = (struct pfx_lost){ .time_ns = rel_time(r, time), .records = records,
+				       .samples = samples };
+	r->stats.lost_records += records;
+	r->stats.lost_samples += samples;
+	return put(r, &item);
+}
+
+static void on_entry(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pending_entry *p = pending_slot(r, ev->tid);
+
+	r->stats.entries++;
+	if (!p)
+		return;
+	/* An entry still waiting means that fault never completed as a
+	 * counted fault (it failed, or was a spurious/retried one). */
+	if (p->valid)
+		r->stats.unpaired_entries++;
+	p->valid = true;
+	p->time = ev->time;
+	p->addr = ev->addr;
+	p->error_code = ev->error_code;
+}
+
+static int write_mapping(struct pfx_recorder *r, uint64_t time, uint32_t pid, uint64_t start,
+			 uint64_t end, uint64_t pgoff, uint32_t prot, uint32_t flags, const char *path)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_MAPPING };
+
+	if (strcmp(path, "//anon") == 0)
+		path = is_heap(r, pid, start, end) ? "[heap]" : "";
+	item.mapping = (struct pfx_mapping){ .time_ns = time, .start = start, .end = end,
+					     .pgoff = pgoff, .pid = pid, .prot = prot,
+					     .flags = flags, .path = path };
+	r->stats.mappings++;
+	return put(r, &item);
+}
+
+static int write_thread(struct pfx_recorder *r, uint64_t time, uint32_t pid, uint32_t tid,
+			const char *comm)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_THREAD };
+
+	item.thread = (struct pfx_thread){ .time_ns = time, .pid = pid, .tid = tid, .comm = comm };
+	r->stats.threads++;
+	return put(r, &item);
+}
+
+/* mremap() returned: the memory at [ret, ret + new_len) is the mapping
+ * that held addr, moved or resized, with its file offset moved along.
+ * Stored as a mapping at the return's time, so faults after it are
+ * attributed; a mapping pfx did not know is taken as anonymous. */
+static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pending_entry *p = pending_slot(r, ev->tid);
+	struct pid_maps *s = space_of(r, ev->pid);
+	uint64_t ret = ev->addr, pgoff = 0;
+	uint32_t flags = MAP_PRIVATE, prot = PROT_READ | PROT_WRITE;
+	char path[4096] = "";
+
+	if (!p || !p->mremap)
+		return 0;
+	p->mremap = false;
+	if (ret >= (uint64_t)-4095 || !p->mr_new_len || !s)
+		return 0;	/* failed, or nothing to place */
+	if (covered(s, p->mr_addr)) {
+		const struct known_map *k = &s->v[first_at_or_after(s, p->mr_addr + 1) - 1];
+
+		pgoff = k->pgoff + (p->mr_addr - k->start);
+		flags = k->flags;
+		snprintf(path, sizeof(path), "%s", k->path);
+	}
+	if (known_insert(s, ret, ret + p->mr_new_len, pgoff, flags, prot, path) < 0)
+		return -ENOMEM;
+	r->stats.remaps++;
+	return write_mapping(r, rel_time(r, ev->time), ev->pid, ret, ret + p->mr_new_len, pgoff, prot, flags,
+			     path);
+}
+
+int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
+{
+	struct pfx_recorder *r = ctx;
+
+	if (r->host && (ev->type == PFX_SAMPLE_FORK || ev->type == PFX_SAMPLE_COMM ||
+			ev->type == PFX_SAMPLE_EXIT) && host_task_event(r, ev) < 0)
+		return -ENOMEM;
+	switch (ev->type) {
+	case PFX_SAMPLE_FAULT:
+		return on_fault(r, ev);
+	case PFX_SAMPLE_FAULT_ENTRY:
+		on_entry(r, ev);
+		return 0;
+	case PFX_SAMPLE_MMAP: {
+		struct pid_maps *s = space_of(r, ev->pid);
+
+		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
+				      ev->name) < 0)
+			return -ENOMEM;
+		return write_mapping(r, rel_time(r, ev->time), ev->pid, ev->addr, ev->addr + ev->len,
+				     ev->pgoff, ev->prot, ev->flags, ev->name);
+	}
+	case PFX_SAMPLE_COMM:
+		if (ev->pid == ev->tid)
+			remember_comm(r, ev->pid, ev->name);
+		return write_thread(r, rel_time(r, ev->time), ev->pid, ev->tid, ev->name);
+	case PFX_SAMPLE_FORK:
+		return write_thread(r, rel_time(r, ev->time), ev->pid, ev->tid, comm_of(r, ev->ppid));
+	case PFX_SAMPLE_EXIT:
+		return 0;
+	case PFX_SAMPLE_MREMAP_ENTER: {
+		struct pending_entry *p = pending_slot(r, ev->tid);
+
+		if (p) {
+			p->mremap = true;
+			p->mr_addr = ev->addr;
+			p->mr_old_len = ev->len;
+			p->mr_new_len = ev->pgoff;
+		}
+		return 0;
+	}
+	case PFX_SAMPLE_MREMAP_EXIT:
+		return on_mremap_exit(r, ev);
+	case PFX_SAMPLE_LOST:
+		return pfx_recorder_lost(r, ev->time, ev->lost, 0);
+	case PFX_SAMPLE_LOST_SAMPLES:
+		return pfx_recorder_lost(r, ev->time, 0, ev->lost);
+	case PFX_SAMPLE_THROTTLE:
+		r->stats.throttles++;
+		return 0;
+	}
+	return 0;
+}
+
+/* Store pid's mappings that pfx did not know as they are now: the first
+ * snapshot as existing from time 0, later ones at the time given; then
+ * they are what pfx knows of pid. */
+static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
+{
+	struct pfx_map_entry *maps;
+	struct pid_maps *s;
+	size_t n;
+	bool *written = NULL;
+	int err = pfx_maps_read(pid, &maps, &n);
+
+	if (err < 0)
+		return err;
+	s = space_of(r, (uint32_t)pid);
+	/* Host-wide, a mapping is written when a fault first hits it
+	 * (host_check_mapped): remember which are in the file already. */
+	if (s && r->host && !(written = calloc(n ? n : 1, sizeof(*written))))
+		s = NULL;
+	if (!s) {
+		free(maps);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		const struct known_map *k = known_exactly(s, &maps[i]);
+
+		if (written)
+			written[i] = k && !k->unwritten;
+		else if (!k)
+			err = write_mapping(r, time, (uint32_t)pid, maps[i].start, maps[i].end,
+					    maps[i].pgoff, maps[i].prot, maps[i].flags, maps[i].path);
+	}
+	/* Write first, then forget: write_mapping looks nothing up in s. */
+	s = space_of(r, (uint32_t)pid);
+	if (s)
+		known_clear(s);
+	for (size_t i = 0; s && i < n && !err; i++)
+		err = known_insert(s, maps[i].start, maps[i].end, maps[i].pgoff, maps[i].flags,
+				   maps[i].prot, maps[i].path);
+	/* /proc's mappings are sorted and apart: s->v[i] is maps[i]. */
+	for (size_t i = 0; written && !err && i < n && i < s->n; i++)
+		s->v[i].unwritten = !written[i];
+	free(written);
+	free(maps);
+	return err;
+}
+
+int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
+{
+	pid_t *tids;
+	size_t ntids;
+	char comm[64];
+	bool first = !r->snapshot_done;
+	int err = snapshot_maps(r, pid, first ? 0 : rel_time(r, pfx_now_ns()));
+
+	if (err < 0 || !first)
+		return err;
+	r->snapshot_done = true;
+	if (pfx_list_tids(pid, &tids, &ntids) < 0)
+		return 0;	/* threads are optional: mappings are what matter */
+	for (size_t i = 0; i < ntids && !err; i++) {
+		if (pfx_proc_read_comm(pid, tids[i], comm, sizeof(comm)) < 0)
+			continue;
+		if (tids[i] == pid)
+			remember_comm(r, (uint32_t)pid, comm);
+		err = write_thread(r, 0, (uint32_t)pid, (uint32_t)tids[i], comm);
+	}
+	free(tids);
+	return err;
+}
+
+/* --- host-wide recordings (record -a/-G: PFX_REC_HOST_WIDE) ---
+ *
+ * Every process of the host, most of them running before the recording
+ * began and never announced by an MMAP2 record.  Each keeps its own
+ * mappings (struct pid_maps), learned at its first fault: from its parent
+ * when the recording saw the fork (a child starts with its parent's
+ * memory), else from /proc/PID/maps; an execve() (a COMM record marked
+ * exec) forgets them, the new image's MMAP2 records follow.  Only the
+ * mappings faults hit are written, when the first fault hits them, so a
+ * file does not hold the whole host's maps.  At a process's first fault
+ * pfx also writes its cgroup and its main thread's comm (from /proc, or
+ * its parent's when it is gone), and a thread item for each thread not
+ * announced by a COMM or FORK record. */
+
+/* Note that a thread item for (pid, tid) is in the file; true if it was not. */
+static bool mark_seen(struct pfx_recorder *r, uint32_t pid, uint32_t tid)
+{
+	bool is_new = false;
+
+	return pfx_u64map_upsert(&r->seen_tasks, (uint64_t)pid << 32 | tid, &is_new) && is_new;
+}
+
+/* Index + 1 of name in the recorder's cgroup names (added if new), 0 on ENOMEM. */
+static uint32_t intern_cgroup(struct pfx_recorder *r, const char *name)
+{
+	char **grown;
+
+	for (size_t i = 0; i < r->ncgroup_names; i++)
+		if (strcmp(r->cgroup_names[i], name) == 0)
+			return (uint32_t)i + 1;
+	grown = realloc(r->cgroup_names, (r->ncgroup_names + 1) * sizeof(*grown));
+	if (!grown)
+		return 0;
+	r->cgroup_names = grown;
+	grown[r->ncgroup_names] = strdup(name);
+	return grown[r->ncgroup_names] ? (uint32_t)++r->ncgroup_names : 0;
+}
+
+/* pid's cgroup: from /proc, else (gone) its parent's. */
+static uint32_t cgroup_of(struct pfx_recorder *r, uint32_t pid, bool try_parent)
+{
+	char name[PFX_CGROUP_NAME_MAX];
+	struct pid_maps *s;
+	uint32_t ppid;
+
+	if (pfx_cgroup_of_pid((pid_t)pid, name, sizeof(name)) == 0)
+		return intern_cgroup(r, name);
+	s = space_of(r, pid);
+	ppid = s ? s->ppid : 0;
+	if (!try_parent || !ppid || !(s = space_of(r, ppid)))
+		return 0;
+	return s->cgroup ? s->cgroup : cgroup_of(r, ppid, false);
+}
+
+static int write_cgroup(struct pfx_recorder *r, uint32_t pid, uint64_t time)
+{
+	struct pfx_rec_item item = { .type = PFX_REC_CGROUP };
+	uint32_t index = cgroup_of(r, pid, true);
+	struct pid_maps *s = space_of(r, pid);
+
+	if (s)
+		s->cgroup = index;
+	item.cgroup = (struct pfx_proc_cgroup){ .time_ns = time, .pid = pid,
+		.path = index ? r->cgroup_names[index - 1] : "" };
+	return put(r, &item);
+}
+
+/* The thread items and the cgroup of a task seen faulting for the first time. */
+static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t time)
+{
+	struct pid_maps *s = space_of(r, pid);
+	char comm[64];
+	int err = 0;
+
+	if (!s)
+		return -ENOMEM;
+	if (!s->described) {
+		s->described = true;
+		err = write_cgroup(r, pid, time);
+		if (!err && mark_seen(r, pid, pid)) {
+			if (pfx_proc_read_comm((pid_t)pid, 0, comm, sizeof(comm)) == 0)
+				remember_comm(r, pid, comm);
+			else
+				snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
+			err = write_thread(r, time, pid, pid, comm);
+		}
+	}
+	if (!err && tid != pid && mark_seen(r, pid, tid)) {
+		if (pfx_proc_read_comm((pid_t)pid, (pid_t)tid, comm, sizeof(comm)) < 0)
+			snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
+		err = write_thread(r, time, pid, tid, comm);
+	}
+	return err;
+}
+
+/* A child seen forking starts with what pfx knows of its parent's
+ * mappings, none of them in the file under its pid yet. */
+static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
+{
+	struct pid_maps *s = space_of(r, pid), *parent;
+	uint32_t ppid = s ? s->ppid : 0;
+
+	parent = ppid ? space_of(r, ppid) : NULL;
+	s = space_of(r, pid);	/* the parent's lookup may have moved it */
+	if (!s || !parent)
+		return s ? 0 : -ENOMEM;
+	for (size_t i = 0; i < parent->n; i++) {
+		struct known_map k = parent->v[i];
+
+		k.path = strdup(k.path);
+		k.unwritten = true;
+		if (!k.path || known_put(s, s->n, &k) < 0) {
+			free(k.path);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Write the known mapping of pid that holds addr, if it is not in the file yet. */
+static int write_covering(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
+{
+	struct pid_maps *s = space_of(r, pid);
+	struct known_map *k;
+
+	if (!s || !covered(s, addr))
+		return s ? 0 : -ENOMEM;
+	k = &s->v[first_at_or_after(s, addr + 1) - 1];
+	if (!k->unwritten)
+		return 0;
+	k->unwritten = false;
+	return write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
+}
+
+/* Before a fault goes into the file: its task's items, and the mappings
+ * of its address, its ip and its call chain (the report names code by
+ * the mapping that holds it). */
+static int host_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev, uint64_t time)
+{
+	struct pid_maps *s;
+	int err = host_note_task(r, ev->pid, ev->tid, time);
+
+	if (err)
+		return err;
+	s = space_of(r, ev->pid);
+	if (!s)
+		return -ENOMEM;
+	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, ev->pid)))
+		return err;
+	err = check_mapped(r, ev->pid, ev->addr, time);
+	if (!err)
+		err = write_covering(r, ev->pid, ev->addr, time);
+	if (!err)
+		err = write_covering(r, ev->pid, ev->ip, time);
+	for (uint16_t i = 0; i < ev->callchain_len && !err; i++)
+		err = write_covering(r, ev->pid, ev->callchain[i], time);
+	return err;
+}
+
+/* FORK, COMM and EXIT of any task of the host. */
+static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	struct pid_maps *s;
+	char comm[64];
+
+	if (ev->type == PFX_SAMPLE_FORK) {
+		mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
+		/* The item names the child after its parent: know the parent's name. */
+		if (!comm_of(r, ev->ppid)[0] && pfx_proc_read_comm((pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
+			remember_comm(r, ev->ppid, comm);
+		if (ev->pid != ev->tid)
+			return 0;	/* a thread: the process's mappings */
+		s = space_of(r, ev->pid);
+		if (!s)
+			return -ENOMEM;
+		known_clear(s);		/* a pid used again */
+		s->ppid = ev->ppid;
+		s->gone = s->described = false;
+		s->reads = 0;
+		s->cgroup = 0;
+		return 0;
+	}
+	if (ev->type == PFX_SAMPLE_COMM) {
+		mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
+		/* execve(): a new address space, announced by the MMAP2 records that follow. */
+		if (ev->exec && ev->pid == ev->tid && (s = space_of(r, ev->pid)))
+			known_clear(s);
+		return 0;
+	}
+	/* EXIT of a process: /proc will not have it any more. */
+	if (ev->pid == ev->tid && (s = space_of(r, ev->pid))) {
+		known_clear(s);
+		s->gone = true;
+	}
+	return 0;
+}
+
+static void free_host(struct pfx_recorder *r)
+{
+	for (size_t i = 0; i < r->ncgroup_names; i++)
+		free(r->cgroup_names[i]);
+	free(r->cgroup_names);
+	pfx_u64map_free(&r->seen_tasks);
+}
+
+const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r)
+{
+	return &r->stats;
+}
+
+uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
+{
+	return pfx_rec_writer_bytes(r->w);
+}
+
+static void free_spaces(struct pfx_recorder *r)
+{
+	for (size_t i = 0; i < r->nspaces; i++) {
+		known_clear(&r->spaces[i]);
+		free(r->spaces[i].v);
+	}
+	free(r->spaces);
+	r->spaces = NULL;
+	r->nspaces = 0;
+	pfx_u64map_free(&r->space_index);
+}
+
+void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major)
+{
+	r->exact_totals = true;
+	r->exact_minor = minor;
+	r->exact_major = major;
+}
+
+void pfx_recorder_set_counted(struct pfx_recorder *r, uint64_t minor, uint64_t major)
+{
+	r->has_counted = true;
+	r->counted_minor = minor;
+	r->counted_major = major;
+}
+
+int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
+{
+	struct pfx_rec_totals t = {
+		.faults = r->stats.faults, .minor = r->stats.minor, .major = r->stats.major,
+		.lost_records = r->stats.lost_records, .lost_samples = r->stats.lost_samples,
+		.duration_ns = rel_time(r, end_time),
+	};
+	int err = r->err;
+
+	if (r->exact_totals) {
+		t.minor = r->exact_minor;
+		t.major = r->exact_major;
+	}
+	t.has_counted = r->has_counted;
+	t.counted_minor = r->counted_minor;
+	t.counted_major = r->counted_major;
+	if (err < 0)
+		pfx_rec_writer_abort(r->w);
+	else
+		err = pfx_rec_writer_close(r->w, &t);
+	pfx_u64map_free(&r->pending);
+	free_spaces(r);
+	free_host(r);
+	free(r);
+	return err;
+}
+
+void pfx_recorder_abort(struct pfx_recorder *r)
+{
+	if (!r)
+		return;
+	pfx_rec_writer_abort(r->w);
+	pfx_u64map_free(&r->pending);
+	free_spaces(r);
+	free_host(r);
+	free(r);
+}

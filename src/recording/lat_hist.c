@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lat_hist: see lat_hist.h. */
+#include "config.h"
+#include "lat_hist.h"
+
+#include <math.h>
+
+static unsigned bin_of(uint32_t ns)
+{
+	unsigned oct = 31u - (unsigned)__builtin_clz(ns), sub;
+
+	/* the PFX_LAT_SUB-th parts of the octave, from the bits below the top one */
+	sub = oct >= 4 ? (ns >> (oct - 4)) & (PFX_LAT_SUB - 1)
+		       : (unsigned)((ns - (1u << oct)) * PFX_LAT_SUB >> oct);
+	return oct * PFX_LAT_SUB + sub;
+}
+
+void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns)
+{
+	if (!ns)
+		return;
+	h->bins[bin_of(ns)]++;
+	h->count++;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct)
+{
+	uint64_t want = (uint64_t)ceil(pct / 100.0 * (double)h->count), seen = 0;
+
+	if (!h->count)
+		return 0;
+	if (want < 1)
+		want = 1;
+	for (unsigned i = 0; i < PFX_LAT_OCTAVES * PFX_LAT_SUB; i++) {
+		seen += h->bins[i];
+		if (seen >= want && h->bins[i]) {
+			double lo = ldexp(1.0 + (i % PFX_LAT_SUB) / (double)PFX_LAT_SUB, (int)(i / PFX_LAT_SUB));
+			double mid = lo + ldexp(0.5 / PFX_LAT_SUB, (int)(i / PFX_LAT_SUB));
+
+			return mid < h->max_ns ? mid : h->max_ns;
+		}
+	}
+	return h->max_ns;
+}

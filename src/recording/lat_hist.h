@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lat_hist: the fault-latency histogram behind every percentile pfx
+ * prints (report's text and JSON, plot's latency chart), so one file
+ * gives one set of numbers.  16 bins per power of two (~4% wide): a
+ * percentile is the middle of the bin where the cumulative count crosses
+ * it, capped by the largest latency seen. */
+#ifndef PFX_LAT_HIST_H
+#define PFX_LAT_HIST_H
+
+#include <stdint.h>
+
+#define PFX_LAT_OCTAVES 32	/* latencies are u32 ns */
+#define PFX_LAT_SUB 16
+
+struct pfx_lat_hist {
+	uint64_t bins[PFX_LAT_OCTAVES * PFX_LAT_SUB];
+	uint64_t count;
+	uint32_t max_ns;
+};
+
+/* Count one latency (0: not measured, not counted). */
+void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns);
+/* The latency (ns) below which pct percent (0-100) of the counted faults
+ * completed; 0 when none was counted. */
+double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct);
+
+#endif

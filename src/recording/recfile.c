@@ -1,0 +1,911 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* recfile: writer and reader of the pfx record file (format version 3).
+ *
+ * The layout is specified in doc/record-format.md; in short:
+ *
+ *   file   := magic[8] version:u32le header_len:u32le header crc32:u32le block*
+ *   block  := payload_len:u32le crc32:u32le payload    (items never straddle blocks)
+ *   item   := tag byte + varints; the last block ends with the END item
+ *
+ * Faults (the bulk of a file) are one tag byte holding kind and access
+ * bits, then zigzag varint deltas: time against the previous item, address
+ * and ip against the previous fault of the same thread.  A thread id is
+ * written only when it changes, its pid only the first time it is seen.
+ * Typical faults take 6-10 bytes.  Each block carries a CRC32 so flipped
+ * bytes are reported as corruption instead of decoding into nonsense. */
+#include "config.h"
+#include "recfile.h"
+#include "output.h"
+#include "u64map.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define REC_MAGIC "PFXREC\n\x1a"
+#define REC_MAGIC_LEN 8
+/* 2: the COUNTED item.  3: the CGROUP item, written only by host-wide
+ * recordings (PFX_REC_HOST_WIDE); the others stay version 2, readable by
+ * older pfx.  Version 1 and 2 files are read as they are. */
+#define REC_VERSION 3
+#define REC_VERSION_PLAIN 2
+#define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
+#define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
+#define REC_HEADER_MAX (64 * 1024)
+#define REC_PATH_MAX 4096
+/* No time in a recording (ns since its start) is later than this, 146
+ * years: a larger one is damage, and would overflow the readers' sums. */
+#define REC_TIME_MAX (1ull << 62)
+/* Room one item may need: a mapping with the longest path, or a call chain. */
+#define REC_ITEM_MAX (REC_PATH_MAX + 128 + PFX_REC_MAX_CALLCHAIN * 10)
+
+enum rec_tag {
+	TAG_MAPPING = 0x01,
+	TAG_THREAD = 0x02,
+	TAG_LOST = 0x03,
+	TAG_COUNTED = 0x04,	/* version 2 */
+	TAG_CALLCHAIN = 0x05,	/* belongs to the fault that follows */
+	TAG_CGROUP = 0x06,	/* version 3 */
+	TAG_END = 0x7f,
+	TAG_FAULT = 0x80,	/* bit 7 set: a fault; bits below: */
+};
+#define FAULT_KIND_MASK 0x03	/* bits 0-1: enum pfx_fault_kind */
+#define FAULT_ACCESS_SHIFT 2	/* bits 2-5: enum pfx_fault_access */
+#define FAULT_ACCESS_MASK 0x0f
+#define FAULT_NEW_TID 0x40	/* bit 6: a tid varint follows */
+
+/* ---- CRC32 (IEEE, as zlib), table-driven ---- */
+
+static uint32_t crc_table[8][256];
+
+static void crc_init(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
+					  crc_table[0][crc_table[t - 1][i] & 0xff];
+	done = 1;
+}
+
+/* Slicing-by-8: the reader checks every byte, so this must run at GB/s. */
+static uint32_t crc32_buf(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	crc_init();
+	while (n >= 8) {
+		uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+				   (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+		uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
+			      (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+
+		c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		    crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		    crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		    crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+		p += 8;
+		n -= 8;
+	}
+	while (n--)
+		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffu;
+}
+
+/* ---- little-endian words and varints ---- */
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)v | 0x80;
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static uint8_t *put_string(uint8_t *p, const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max) : 0;
+
+	p = put_varint(p, n);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* A bounded cursor over a block or the header.  Errors are sticky: after
+ * one, every read returns 0 and the caller checks cur.bad once. */
+struct cursor {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static inline uint64_t get_varint(struct cursor *c)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		if (c->p >= c->end)
+			break;
+		uint8_t b = *c->p++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	c->bad = true;
+	return 0;
+}
+
+/* A string field: copied, NUL-terminated, into buf (size > max). */
+static void get_string(struct cursor *c, char *buf, size_t max)
+{
+	uint64_t n = get_varint(c);
+
+	if (c->bad || n > max || n > (uint64_t)(c->end - c->p)) {
+		c->bad = true;
+		buf[0] = '\0';
+		return;
+	}
+	memcpy(buf, c->p, n);
+	buf[n] = '\0';
+	c->p += n;
+}
+
+/* ---- per-thread delta state, shared by writer and reader ---- */
+
+struct thread_state {
+	uint32_t pid;
+	uint64_t addr, ip;
+};
+
+/* ---- writer ---- */
+
+struct pfx_rec_writer {
+	struct pfx_outfile out;
+	uint32_t flags;
+	uint8_t *block;		/* 8-byte block header room + payload */
+	size_t used;		/* payload bytes in block */
+	uint64_t bytes;		/* written to the file so far */
+	uint64_t prev_time;
+	uint32_t prev_tid;
+	struct thread_state *prev_thread;	/* valid until the next insert */
+	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	int err;		/* first write error, sticky */
+};
+
+static int writer_emit(struct pfx_rec_writer *w, const void *p, size_t n)
+{
+	if (w->err)
+		return w->err;
+	if (fwrite(p, 1, n, w->out.fp) != n) {
+		w->err = errno ? -errno : -EIO;
+		return w->err;
+	}
+	w->bytes += n;
+	return 0;
+}
+
+static int writer_flush_block(struct pfx_rec_writer *w)
+{
+	if (w->used == 0)
+		return w->err;
+	put_u32(w->block, (uint32_t)w->used);
+	put_u32(w->block + 4, crc32_buf(w->block + 8, w->used));
+	w->used = 0;
+	return writer_emit(w, w->block, (size_t)get_u32(w->block) + 8);
+}
+
+/* Where the next item goes; the block is flushed first if it could not
+ * hold the largest item. */
+static uint8_t *writer_room(struct pfx_rec_writer *w)
+{
+	if (w->used + REC_ITEM_MAX > REC_BLOCK_SIZE)
+		writer_flush_block(w);
+	return w->block + 8 + w->used;
+}
+
+static void writer_commit(struct pfx_rec_writer *w, const uint8_t *end)
+{
+	w->used = (size_t)(end - (w->block + 8));
+}
+
+static uint8_t *put_time(struct pfx_rec_writer *w, uint8_t *p, uint64_t t)
+{
+	p = put_varint(p, zigzag((int64_t)(t - w->prev_time)));
+	w->prev_time = t;
+	return p;
+}
+
+int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
+			const struct pfx_rec_header *h, bool named)
+{
+	struct pfx_rec_writer *w;
+	uint8_t head[REC_MAGIC_LEN + 8 + 1024 + sizeof(h->command) + sizeof(h->events) + 64];
+	uint8_t *body = head + REC_MAGIC_LEN + 8, *p = body;
+	int err;
+
+	if (!path || strcmp(path, "-") == 0)
+		return -EINVAL;	/* the reader needs a seekable, complete file */
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->block = malloc(REC_BLOCK_SIZE + 8);
+	if (!w->block) {
+		free(w);
+		return -ENOMEM;
+	}
+	err = pfx_u64map_init(&w->threads, sizeof(struct thread_state));
+	if (!err)
+		err = named ? pfx_outfile_open(&w->out, path) : pfx_outfile_create(&w->out, path);
+	if (err < 0) {
+		pfx_u64map_free(&w->threads);
+		free(w->block);
+		free(w);
+		return err;
+	}
+	w->flags = h->flags;
+	w->prev_tid = UINT32_MAX - 1;	/* no fault yet: the first one writes its tid */
+
+	p = put_varint(p, h->page_size);
+	p = put_varint(p, h->flags);
+	p = put_varint(p, h->start_realtime_ns);
+	p = put_string(p, h->kernel, sizeof(h->kernel) - 1);
+	p = put_string(p, h->command, sizeof(h->command) - 1);
+	p = put_string(p, h->source, sizeof(h->source) - 1);
+	p = put_string(p, h->events, sizeof(h->events) - 1);
+	memcpy(head, REC_MAGIC, REC_MAGIC_LEN);
+	put_u32(head + REC_MAGIC_LEN, h->flags & PFX_REC_HOST_WIDE ? REC_VERSION : REC_VERSION_PLAIN);
+	put_u32(head + REC_MAGIC_LEN + 4, (uint32_t)(p - body));
+	put_u32(p, crc32_buf(body, (size_t)(p - body)));
+	p += 4;
+	err = writer_emit(w, head, (size_t)(p - head));
+	if (err < 0) {
+		pfx_rec_writer_abort(w);
+		return err;
+	}
+	*wp = w;
+	return 0;
+}
+
+static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
+{
+	uint8_t *p = writer_room(w);
+	struct thread_state *ts = w->prev_thread;
+	uint8_t tag = TAG_FAULT | (f->kind & FAULT_KIND_MASK) |
+		      (uint8_t)((f->access & FAULT_ACCESS_MASK) << FAULT_ACCESS_SHIFT);
+
+	if (f->callchain_len && f->callchain) {
+		unsigned n = f->callchain_len < PFX_REC_MAX_CALLCHAIN ? f->callchain_len
+								      : PFX_REC_MAX_CALLCHAIN;
+
+		*p++ = TAG_CALLCHAIN;
+		p = put_varint(p, n);
+		p = put_varint(p, f->callchain[0]);
+		for (unsigned i = 1; i < n; i++)
+			p = put_varint(p, zigzag((int64_t)(f->callchain[i] - f->callchain[i - 1])));
+	}
+	if (f->tid != w->prev_tid || !ts) {
+		bool is_new;
+
+		ts = pfx_u64map_upsert(&w->threads, f->tid, &is_new);
+		if (!ts)
+			return -ENOMEM;
+		tag |= FAULT_NEW_TID;
+		*p++ = tag;
+		p = put_varint(p, f->tid);
+		if (is_new) {
+			p = put_varint(p, f->pid);
+			ts->pid = f->pid;
+		}
+		w->prev_tid = f->tid;
+		w->prev_thread = ts;
+	} else {
+		*p++ = tag;
+	}
+	p = put_time(w, p, f->time_ns);
+	p = put_varint(p, zigzag((int64_t)(f->addr - ts->addr)));
+	p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	if (w->flags & PFX_REC_HAS_LATENCY)
+		p = put_varint(p, f->latency_ns);
+	ts->addr = f->addr;
+	ts->ip = f->ip;
+	writer_commit(w, p);
+	return 0;
+}
+
+int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
+{
+	uint8_t *p;
+
+	if (w->err)
+		return w->err;
+	switch (item->type) {
+	case PFX_REC_FAULT:
+		if (write_fault(w, &item->fault) < 0)
+			return -ENOMEM;
+		return w->err;
+	case PFX_REC_MAPPING: {
+		const struct pfx_mapping *m = &item->mapping;
+
+		p = writer_room(w);
+		*p++ = TAG_MAPPING;
+		p = put_time(w, p, m->time_ns);
+		p = put_varint(p, m->pid);
+		p = put_varint(p, m->start);
+		p = put_varint(p, m->end >= m->start ? m->end - m->start : 0);
+		p = put_varint(p, m->pgoff);
+		p = put_varint(p, m->prot);
+		p = put_varint(p, m->flags);
+		p = put_string(p, m->path, REC_PATH_MAX);
+		break;
+	}
+	case PFX_REC_THREAD: {
+		const struct pfx_thread *t = &item->thread;
+
+		p = writer_room(w);
+		*p++ = TAG_THREAD;
+		p = put_time(w, p, t->time_ns);
+		p = put_varint(p, t->pid);
+		p = put_varint(p, t->tid);
+		p = put_string(p, t->comm, 255);
+		break;
+	}
+	case PFX_REC_CGROUP:
+		if (!(w->flags & PFX_REC_HOST_WIDE))
+			return -EINVAL;	/* a version 2 file has no such item */
+		p = writer_room(w);
+		*p++ = TAG_CGROUP;
+		p = put_time(w, p, item->cgroup.time_ns);
+		p = put_varint(p, item->cgroup.pid);
+		p = put_string(p, item->cgroup.path, REC_PATH_MAX);
+		break;
+	case PFX_REC_LOST:
+		p = writer_room(w);
+		*p++ = TAG_LOST;
+		p = put_time(w, p, item->lost.time_ns);
+		p = put_varint(p, item->lost.records);
+		p = put_varint(p, item->lost.samples);
+		break;
+	default:
+		return -EINVAL;
+	}
+	writer_commit(w, p);
+	return w->err;
+}
+
+uint64_t pfx_rec_writer_bytes(const struct pfx_rec_writer *w)
+{
+	return w->bytes + w->used;
+}
+
+static void writer_free(struct pfx_rec_writer *w)
+{
+	pfx_u64map_free(&w->threads);
+	free(w->block);
+	free(w);
+}
+
+int pfx_rec_writer_close(struct pfx_rec_writer *w, const struct pfx_rec_totals *t)
+{
+	uint8_t *p = writer_room(w);
+	int err;
+
+	if (t->has_counted) {
+		*p++ = TAG_COUNTED;
+		p = put_varint(p, t->counted_minor);
+		p = put_varint(p, t->counted_major);
+	}
+	*p++ = TAG_END;
+	p = put_varint(p, t->faults);
+	p = put_varint(p, t->minor);
+	p = put_varint(p, t->major);
+	p = put_varint(p, t->lost_records);
+	p = put_varint(p, t->lost_samples);
+	p = put_varint(p, t->duration_ns);
+	writer_commit(w, p);
+	err = writer_flush_block(w);
+	if (err < 0) {
+		pfx_rec_writer_abort(w);
+		return err;
+	}
+	err = pfx_outfile_commit(&w->out);
+	writer_free(w);
+	return err;
+}
+
+void pfx_rec_writer_abort(struct pfx_rec_writer *w)
+{
+	if (!w)
+		return;
+	pfx_outfile_abort(&w->out);
+	writer_free(w);
+}
+
+/* ---- reader ---- */
+
+struct pfx_rec_reader {
+	/* A file is read with pread, one block at a time, into buf: not
+	 * mmap'ed, since a file its owner truncates while root reads it
+	 * would kill the reader with SIGBUS.  pfx_rec_reader_open_mem's
+	 * bytes are used in place (data). */
+	const uint8_t *data;	/* in memory; NULL when reading fd */
+	int fd;			/* -1 for data */
+	uint8_t *buf;		/* fd: the bytes last read */
+	size_t buf_cap;
+	size_t size;		/* bytes in the file when opened */
+	size_t pos;		/* next block header */
+	size_t cur_base;	/* file offset of cur_start */
+	const uint8_t *cur_start;
+	struct cursor cur;	/* inside the current block */
+	struct pfx_rec_header header;
+	struct pfx_rec_totals totals;
+	bool done, has_totals;
+	int err;		/* sticky error once returned */
+	uint64_t prev_time;
+	uint64_t max_time;	/* latest item time read: END's duration covers it */
+	uint32_t prev_tid;
+	struct thread_state *prev_thread;	/* valid until the next insert */
+	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
+	uint16_t callchain_len;
+	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
+};
+
+/* n bytes at offset pos (pos + n <= r->size), valid until the next call;
+ * NULL when the file has shrunk since it was opened (or on a read error,
+ * *err says which). */
+static const uint8_t *reader_bytes(struct pfx_rec_reader *r, size_t pos, size_t n, int *err)
+{
+	size_t done = 0;
+
+	*err = 0;
+	if (r->data)
+		return r->data + pos;
+	if (n > r->buf_cap) {
+		uint8_t *b = realloc(r->buf, n);
+
+		if (!b) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		r->buf = b;
+		r->buf_cap = n;
+	}
+	while (done < n) {
+		ssize_t got = pread(r->fd, r->buf + done, n - done, (off_t)(pos + done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			*err = got < 0 ? -errno : -ENODATA;	/* truncated meanwhile */
+			return NULL;
+		}
+		done += (size_t)got;
+	}
+	return r->buf;
+}
+
+static int reader_parse_header(struct pfx_rec_reader *r)
+{
+	struct pfx_rec_header *h = &r->header;
+	const uint8_t *p;
+	struct cursor c;
+	uint32_t len;
+	int err;
+
+	p = reader_bytes(r, 0, r->size < REC_MAGIC_LEN + 8 ? r->size : REC_MAGIC_LEN + 8, &err);
+	if (!p)
+		return err;
+	if (r->size < REC_MAGIC_LEN || memcmp(p, REC_MAGIC, REC_MAGIC_LEN) != 0) {
+		/* A prefix of the magic is a truncated pfx file, not a foreign one. */
+		if (r->size < REC_MAGIC_LEN && memcmp(p, REC_MAGIC, r->size) == 0)
+			return -ENODATA;
+		return -EPROTO;
+	}
+	if (r->size < REC_MAGIC_LEN + 8)
+		return -ENODATA;
+	h->version = get_u32(p + REC_MAGIC_LEN);
+	if (h->version < 1 || h->version > REC_VERSION)
+		return h->version > REC_VERSION && h->version < 1000 ? -EPROTONOSUPPORT : -EBADMSG;
+	len = get_u32(p + REC_MAGIC_LEN + 4);
+	if (len > REC_HEADER_MAX)
+		return -EBADMSG;
+	if (r->size - (REC_MAGIC_LEN + 8) < (size_t)len + 4)
+		return -ENODATA;
+	p = reader_bytes(r, REC_MAGIC_LEN + 8, (size_t)len + 4, &err);
+	if (!p)
+		return err;
+	c.p = p;
+	c.end = c.p + len;
+	c.bad = false;
+	if (crc32_buf(c.p, len) != get_u32(c.end))
+		return -EBADMSG;
+	h->page_size = (uint32_t)get_varint(&c);
+	h->flags = (uint32_t)get_varint(&c);
+	h->start_realtime_ns = get_varint(&c);
+	get_string(&c, h->kernel, sizeof(h->kernel) - 1);
+	get_string(&c, h->command, sizeof(h->command) - 1);
+	get_string(&c, h->source, sizeof(h->source) - 1);
+	get_string(&c, h->events, sizeof(h->events) - 1);
+	/* Later versions may append fields: bytes left in c are ignored. */
+	if (c.bad || h->page_size == 0 || (h->page_size & (h->page_size - 1)))
+		return -EBADMSG;
+	r->pos = REC_MAGIC_LEN + 8 + len + 4;
+	return 0;
+}
+
+static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, size_t size)
+{
+	struct pfx_rec_reader *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->data = data;
+	r->fd = fd;
+	r->size = size;
+	r->prev_tid = UINT32_MAX - 1;
+	err = reader_parse_header(r);
+	if (!err)
+		err = pfx_u64map_init(&r->threads, sizeof(struct thread_state));
+	if (err < 0) {
+		free(r->buf);
+		free(r);
+		return err;
+	}
+	*rp = r;
+	return 0;
+}
+
+int pfx_rec_reader_open_mem(struct pfx_rec_reader **rp, const void *data, size_t size)
+{
+	return reader_open(rp, data, -1, size);
+}
+
+int pfx_rec_reader_open(struct pfx_rec_reader **rp, const char *path)
+{
+	struct stat st;
+	int fd, err;
+
+	/* O_NONBLOCK: a FIFO named as the input must not hang the open; its
+	 * type is checked on the descriptor, then nothing but a regular
+	 * file is read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return -ENODATA;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	err = reader_open(rp, NULL, fd, (size_t)st.st_size);
+	if (err < 0)
+		close(fd);
+	return err;
+}
+
+const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *r)
+{
+	return &r->header;
+}
+
+/* Step into the next block; 1 if there is one, else the end/error code. */
+static int reader_next_block(struct pfx_rec_reader *r)
+{
+	size_t left = r->size - r->pos;
+	const uint8_t *p;
+	uint32_t len, crc;
+	int err;
+
+	if (left == 0)
+		return -ENODATA;	/* no END item: the writer did not finish */
+	if (left < 8)
+		return -ENODATA;
+	p = reader_bytes(r, r->pos, 8, &err);
+	if (!p)
+		return err;
+	len = get_u32(p);
+	crc = get_u32(p + 4);
+	if (len == 0 || len > REC_BLOCK_MAX)
+		return -EBADMSG;
+	if (left - 8 < len)
+		return -ENODATA;
+	p = reader_bytes(r, r->pos + 8, len, &err);
+	if (!p)
+		return err;
+	if (crc32_buf(p, len) != crc)
+		return -EBADMSG;
+	r->cur.p = p;
+	r->cur.end = r->cur.p + len;
+	r->cur.bad = false;
+	r->cur_start = p;
+	r->cur_base = r->pos + 8;
+	r->pos += 8 + (size_t)len;
+	return 1;
+}
+
+/* A time beyond REC_TIME_MAX marks the item bad; the latest is kept so
+ * that END can check every time lies inside the recording's duration
+ * (the charts size their bins from the times). */
+static uint64_t get_time(struct pfx_rec_reader *r)
+{
+	r->prev_time += (uint64_t)unzigzag(get_varint(&r->cur));
+	if (r->prev_time > REC_TIME_MAX)
+		r->cur.bad = true;
+	else if (r->prev_time > r->max_time)
+		r->max_time = r->prev_time;
+	return r->prev_time;
+}
+
+static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f)
+{
+	struct cursor *c = &r->cur;
+	struct thread_state *ts = r->prev_thread;
+
+	if (tag & FAULT_NEW_TID) {
+		uint64_t tid = get_varint(c);
+		bool is_new;
+
+		if (c->bad || tid > UINT32_MAX)
+			return -EBADMSG;
+		ts = pfx_u64map_upsert(&r->threads, tid, &is_new);
+		if (!ts)
+			return -ENOMEM;
+		if (is_new)
+			ts->pid = (uint32_t)get_varint(c);
+		r->prev_tid = (uint32_t)tid;
+		r->prev_thread = ts;
+	} else if (!ts) {
+		return -EBADMSG;	/* a fault must name its thread first */
+	}
+	f->kind = tag & FAULT_KIND_MASK;
+	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
+	f->pid = ts->pid;
+	f->tid = r->prev_tid;
+	f->time_ns = get_time(r);
+	ts->addr += (uint64_t)unzigzag(get_varint(c));
+	ts->ip += (uint64_t)unzigzag(get_varint(c));
+	f->addr = ts->addr;
+	f->ip = ts->ip;
+	f->latency_ns = 0;
+	if (r->header.flags & PFX_REC_HAS_LATENCY) {
+		uint64_t lat = get_varint(c);
+
+		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
+	}
+	f->callchain_len = r->callchain_len;
+	f->callchain = r->callchain_len ? r->callchain : NULL;
+	r->callchain_len = 0;
+	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
+}
+
+static int read_callchain(struct pfx_rec_reader *r)
+{
+	struct cursor *c = &r->cur;
+	uint64_t n = get_varint(c);
+
+	if (n == 0 || n > PFX_REC_MAX_CALLCHAIN)
+		return -EBADMSG;
+	r->callchain[0] = get_varint(c);
+	for (uint64_t i = 1; i < n; i++)
+		r->callchain[i] = r->callchain[i - 1] + (uint64_t)unzigzag(get_varint(c));
+	r->callchain_len = (uint16_t)n;
+	return c->bad ? -EBADMSG : 0;
+}
+
+static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+{
+	struct cursor *c = &r->cur;
+	uint8_t tag = *c->p++;
+
+	if (tag & TAG_FAULT) {
+		item->type = PFX_REC_FAULT;
+		return read_fault(r, tag, &item->fault);
+	}
+	switch (tag) {
+	case TAG_CALLCHAIN:
+		return read_callchain(r) < 0 ? -EBADMSG : 0;
+	case TAG_MAPPING: {
+		struct pfx_mapping *m = &item->mapping;
+		uint64_t len;
+
+		item->type = PFX_REC_MAPPING;
+		m->time_ns = get_time(r);
+		m->pid = (uint32_t)get_varint(c);
+		m->start = get_varint(c);
+		len = get_varint(c);
+		m->end = m->start + len;
+		m->pgoff = get_varint(c);
+		m->prot = (uint32_t)get_varint(c);
+		m->flags = (uint32_t)get_varint(c);
+		get_string(c, r->text, REC_PATH_MAX);
+		m->path = r->text;
+		return c->bad || m->end < m->start ? -EBADMSG : 1;
+	}
+	case TAG_THREAD:
+		item->type = PFX_REC_THREAD;
+		item->thread.time_ns = get_time(r);
+		item->thread.pid = (uint32_t)get_varint(c);
+		item->thread.tid = (uint32_t)get_varint(c);
+		get_string(c, r->text, 255);
+		item->thread.comm = r->text;
+		return c->bad ? -EBADMSG : 1;
+	case TAG_CGROUP:
+		if (r->header.version < 3)
+			return -EBADMSG;
+		item->type = PFX_REC_CGROUP;
+		item->cgroup.time_ns = get_time(r);
+		item->cgroup.pid = (uint32_t)get_varint(c);
+		get_string(c, r->text, REC_PATH_MAX);
+		item->cgroup.path = r->text;
+		return c->bad ? -EBADMSG : 1;
+	case TAG_LOST:
+		item->type = PFX_REC_LOST;
+		item->lost.time_ns = get_time(r);
+		item->lost.records = get_varint(c);
+		item->lost.samples = get_varint(c);
+		return c->bad ? -EBADMSG : 1;
+	case TAG_COUNTED:
+		if (r->header.version < 2 || r->totals.has_counted)
+			return -EBADMSG;
+		r->totals.counted_minor = get_varint(c);
+		r->totals.counted_major = get_varint(c);
+		r->totals.has_counted = true;
+		return c->bad ? -EBADMSG : 0;	/* read with END */
+	case TAG_END:
+		r->totals.faults = get_varint(c);
+		r->totals.minor = get_varint(c);
+		r->totals.major = get_varint(c);
+		r->totals.lost_records = get_varint(c);
+		r->totals.lost_samples = get_varint(c);
+		r->totals.duration_ns = get_varint(c);
+		/* END closes the file: nothing may follow it, and every
+		 * item happened inside the recording. */
+		if (c->bad || c->p != c->end || r->pos != r->size ||
+		    r->totals.duration_ns > REC_TIME_MAX || r->max_time > r->totals.duration_ns)
+			return -EBADMSG;
+		r->has_totals = true;
+		r->done = true;
+		return 0;
+	default:
+		return -EBADMSG;
+	}
+}
+
+int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+{
+	if (r->err)
+		return r->err;
+	if (r->done)
+		return 0;
+	for (;;) {
+		int ret;
+
+		if (r->cur.p >= r->cur.end) {
+			ret = reader_next_block(r);
+			if (ret < 0) {
+				r->err = ret;
+				return ret;
+			}
+			continue;
+		}
+		ret = read_item(r, item);
+		if (ret == 0 && !r->done)
+			continue;	/* a prefix item (call chain) */
+		if (ret < 0)
+			r->err = ret;
+		return ret;
+	}
+}
+
+int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals *totals)
+{
+	if (!r->has_totals)
+		return -ENODATA;
+	*totals = r->totals;
+	return 0;
+}
+
+uint64_t pfx_rec_reader_offset(const struct pfx_rec_reader *r)
+{
+	if (r->cur_start && r->cur.p >= r->cur_start && r->cur.p <= r->cur.end)
+		return (uint64_t)(r->cur_base + (size_t)(r->cur.p - r->cur_start));
+	return r->pos;
+}
+
+void pfx_rec_reader_close(struct pfx_rec_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
+	pfx_u64map_free(&r->threads);
+	free(r);
+}
+
+void pfx_rec_fix_checksums(void *data, size_t size)
+{
+	uint8_t *p = data;
+	size_t pos, len;
+
+	if (size < REC_MAGIC_LEN + 12)
+		return;
+	len = get_u32(p + REC_MAGIC_LEN + 4);
+	pos = REC_MAGIC_LEN + 8;
+	if (len > size - pos - 4)
+		return;
+	put_u32(p + pos + len, crc32_buf(p + pos, len));
+	for (pos += len + 4; size - pos >= 8; pos += 8 + len) {
+		len = get_u32(p + pos);
+		if (len > size - pos - 8)
+			return;
+		put_u32(p + pos + 4, crc32_buf(p + pos + 8, len));
+	}
+}
+
+const char *pfx_rec_strerror(int err)
+{
+	switch (err) {
+	case -EPROTO:
+		return "not a pfx record file";
+	case -EPROTONOSUPPORT:
+		return "written by a newer pfx (unsupported format version)";
+	case -ENODATA:
+		return "file is truncated (recording did not finish)";
+	case -EBADMSG:
+		return "file is corrupted";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(-err);
+	}
+}

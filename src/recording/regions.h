@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* regions: the mapping timeline of a recording - which mapping held an
+ * address when a fault happened.
+ *
+ * Mapping items are applied in file order (which is time order, the
+ * /proc snapshot at time 0 first), like the kernel applies mmap(): a new
+ * mapping replaces whatever part of older ones it overlaps.  A fault is
+ * attributed to the mapping covering its address at that point of the
+ * stream, so mappings that come and go (and address reuse) are told
+ * apart.  A new named mapping with the same start or end and the same
+ * name as the one it overlaps (brk growing [heap], the stack growing
+ * down, a snapshot entry re-announced by MMAP2) continues that region
+ * instead of starting a new one; anonymous mappings never do (an address
+ * reused by a new anonymous mapping holds new pages).
+ *
+ * perf reports no munmap, so an unmapped range keeps its last mapping
+ * until something is mapped over it; process ids are not separated
+ * (children forked from the target share its layout), unless the
+ * timeline is per address space (pfx_regions_per_space(): host-wide
+ * recordings, where every process has its own mappings). */
+#ifndef PFX_REGIONS_H
+#define PFX_REGIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "maps.h"
+#include "recfile.h"
+
+struct pfx_region {
+	uint64_t start, end;	/* [start, end): the largest extent it had */
+	uint64_t pgoff;
+	uint64_t time_ns;	/* when it appeared */
+	uint64_t last_time_ns;	/* when it was last (re)announced (grown, re-mapped) */
+	uint32_t prot, flags;
+	uint32_t pid;		/* the process of the mapping that made it */
+	enum pfx_map_kind kind;
+	char *path;		/* "" for anonymous */
+};
+
+struct pfx_regions;
+
+int pfx_regions_new(struct pfx_regions **rs);
+void pfx_regions_free(struct pfx_regions *rs);
+/* Keep each process's mappings apart (by the mapping's pid), before the
+ * first pfx_regions_add(). */
+void pfx_regions_per_space(struct pfx_regions *rs);
+/* Apply a mapping item.  0 or -ENOMEM. */
+int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m);
+/* The region holding addr now (index into pfx_regions_get()), or -1:
+ * in pid's address space when the timeline is per space. */
+static inline long pfx_regions_find(struct pfx_regions *rs, uint64_t addr);
+static inline long pfx_regions_find_in(struct pfx_regions *rs, uint32_t pid, uint64_t addr);
+size_t pfx_regions_count(const struct pfx_regions *rs);
+const struct pfx_region *pfx_regions_get(const struct pfx_regions *rs, size_t i);
+
+/* ---- the lookup is on the report's hot path: inline, with a one-entry cache ---- */
+
+struct pfx_regions_span {
+	uint64_t start, end;
+	long region;
+	uint32_t space;		/* the pid, per space; else 0 */
+};
+
+struct pfx_regions_node;
+
+struct pfx_regions {
+	struct pfx_region *regions;
+	size_t nregions, cap_regions;
+	struct pfx_regions_node *root;	/* active spans, non-overlapping: a treap by start */
+	uint64_t rng;			/* treap priorities */
+	struct pfx_regions_span last;	/* cache of the last hit */
+	bool per_space;			/* spans ordered by (space, start) */
+};
+
+long pfx_regions_find_slow(struct pfx_regions *rs, uint32_t space, uint64_t addr);
+
+static inline long pfx_regions_find_in(struct pfx_regions *rs, uint32_t pid, uint64_t addr)
+{
+	uint32_t space = rs->per_space ? pid : 0;
+
+	if (addr - rs->last.start < rs->last.end - rs->last.start && rs->last.space == space)
+		return rs->last.region;
+	return pfx_regions_find_slow(rs, space, addr);
+}
+
+static inline long pfx_regions_find(struct pfx_regions *rs, uint64_t addr)
+{
+	return pfx_regions_find_in(rs, 0, addr);
+}
+
+#endif

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* code_sites: faulting code by function and by call chain (code_sites.h). */
+#include "config.h"
+#include "code_sites.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* x86-64 and arm64 kernels live in the upper half of the address space. */
+#define KERNEL_SPACE_START 0xffff800000000000ull
+
+struct chain_value {
+	uint64_t index;		/* into cs->chains */
+};
+
+struct function_value {
+	uint64_t index;		/* into cs->functions */
+};
+
+int pfx_code_sites_init(struct pfx_code_sites *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->syms = pfx_symbols_new();
+	if (!cs->syms || pfx_u64map_init(&cs->chain_map, sizeof(struct chain_value)) < 0) {
+		pfx_code_sites_free(cs);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void pfx_code_sites_free(struct pfx_code_sites *cs)
+{
+	for (size_t i = 0; i < cs->nchains; i++)
+		free(cs->chains[i].frames);
+	free(cs->chains);
+	free(cs->functions);
+	pfx_u64map_free(&cs->chain_map);
+	pfx_symbols_free(cs->syms);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/* FNV-1a over the frames.  Two different chains with one hash would be
+ * counted as one: at 2^-64 per pair, not worth a comparison per fault. */
+static uint64_t chain_hash(const uint64_t *chain, size_t len, uint32_t pid)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (unsigned b = 0; pid && b < 32; b += 8) {	/* per process: its pid first */
+		h ^= (pid >> b) & 0xff;
+		h *= 0x100000001b3ull;
+	}
+	for (size_t i = 0; i < len; i++)
+		for (unsigned b = 0; b < 64; b += 8) {
+			h ^= (chain[i] >> b) & 0xff;
+			h *= 0x100000001b3ull;
+		}
+	return h == UINT64_MAX ? 0 : h;	/* UINT64_MAX is not a valid u64map key */
+}
+
+static int new_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain, size_t len)
+{
+	struct pfx_chain_row *row;
+
+	if (PFX_GROW(cs->chains, cs->cap_chains, cs->nchains + 1, 64))
+		return -ENOMEM;
+	row = &cs->chains[cs->nchains];
+	*row = (struct pfx_chain_row){ .pid = pid, .nframes = len };
+	row->frames = calloc(len, sizeof(*row->frames));
+	if (!row->frames)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++)
+		row->frames[i].ip = chain[i];
+	cs->nchains++;
+	return 0;
+}
+
+int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain,
+			     size_t len, bool major, uint64_t latency_ns)
+{
+	struct chain_value *v;
+	struct pfx_chain_row *row;
+	bool is_new;
+
+	if (!len)
+		return 0;
+	v = pfx_u64map_upsert(&cs->chain_map, chain_hash(chain, len, pid), &is_new);
+	if (!v)
+		return -ENOMEM;
+	if (is_new) {
+		if (new_chain(cs, pid, chain, len) < 0)
+			return -ENOMEM;
+		v->index = cs->nchains - 1;
+	}
+	row = &cs->chains[v->index];
+	row->faults++;
+	row->major += major;
+	row->latency_ns[major] += latency_ns;
+	cs->faults_with_chain++;
+	return 0;
+}
+
+void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
+		   uint64_t ip, bool return_address, struct pfx_code_frame *frame)
+{
+	long ri = ip >= KERNEL_SPACE_START ? -1 : pfx_regions_find_in(regions, pid, ip);
+	const struct pfx_region *r = ri >= 0 ? pfx_regions_get(regions, (size_t)ri) : NULL;
+	/* A return address may be the first byte after its function. */
+	uint64_t at = return_address && ip ? ip - 1 : ip;
+
+	*frame = (struct pfx_code_frame){ .ip = ip, .pid = pid, .region = r };
+	if (r && r->path[0] == '/' &&
+	    pfx_symbols_lookup(cs->syms, r->path, at - r->start + r->pgoff, &frame->function,
+			       &frame->function_offset) == 0)
+		frame->function_offset += ip - at;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+void pfx_code_frame_format(const struct pfx_code_frame *f, char *buf, size_t size)
+{
+	const struct pfx_region *r = f->region;
+
+	if (!r)
+		snprintf(buf, size, "%s", f->ip >= KERNEL_SPACE_START ? "[kernel]" : "?");
+	else if (f->function)
+		snprintf(buf, size, "%s+0x%" PRIx64 " (%s)", f->function, f->function_offset,
+			 base_name(r->path));
+	else if (r->path[0])
+		snprintf(buf, size, "%s+0x%" PRIx64, base_name(r->path), f->ip - r->start + r->pgoff);
+	else
+		snprintf(buf, size, "[%s]+0x%" PRIx64, pfx_map_kind_name(r->kind), f->ip - r->start);
+}
+
+void pfx_function_row_format(const struct pfx_function_row *row, char *buf, size_t size)
+{
+	const struct pfx_region *r = row->region;
+
+	if (!r)
+		snprintf(buf, size, "%s", row->kernel ? "[kernel]" : "?");
+	else if (row->function)
+		snprintf(buf, size, "%s (%s)", row->function, base_name(r->path));
+	else if (r->path[0])
+		snprintf(buf, size, "%s", base_name(r->path));
+	else
+		snprintf(buf, size, "[%s]", pfx_map_kind_name(r->kind));
+}
+
+static int cmp_chains(const void *a, const void *b)
+{
+	const struct pfx_chain_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	return x->nframes < y->nframes ? -1 : x->nframes > y->nframes;
+}
+
+static int cmp_functions(const void *a, const void *b)
+{
+	const struct pfx_function_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	return 0;
+}
+
+/* A function's key: its name (a pointer into its file's string table,
+ * so distinct per file even for equal names), or for unnamed code its
+ * mapping; 1 for the kernel, 2 for code outside any mapping (no pointer
+ * is that small).  A name and a region struct never share an address. */
+static uint64_t function_key(const struct pfx_code_frame *f)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (f->function)
+		return (uint64_t)(uintptr_t)f->function;
+	if (!f->region)
+		return f->ip >= KERNEL_SPACE_START ? 1 : 2;
+	/* Code without a symbol is grouped by its file, whichever mapping
+	 * (or process, per address space) it was run from: FNV-1a of the path. */
+	for (const char *p = f->region->path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return h < 3 || h == UINT64_MAX ? 3 : h;
+}
+
+static int count_functions(struct pfx_code_sites *cs, struct pfx_regions *regions,
+			   struct pfx_ip_row *ips, size_t n, size_t named)
+{
+	struct pfx_u64map by_key;
+
+	if (pfx_u64map_init(&by_key, sizeof(struct function_value)) < 0)
+		return -ENOMEM;
+	cs->functions = calloc(n ? n : 1, sizeof(*cs->functions));
+	if (!cs->functions) {
+		pfx_u64map_free(&by_key);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pfx_code_frame f = ips[i].code;
+		struct function_value *v;
+		bool is_new;
+
+		if (i >= named)
+			pfx_code_name(cs, regions, f.pid, f.ip, false, &f);
+		v = pfx_u64map_upsert(&by_key, function_key(&f), &is_new);
+		if (!v) {
+			pfx_u64map_free(&by_key);
+			return -ENOMEM;
+		}
+		if (is_new) {
+			v->index = cs->nfunctions++;
+			cs->functions[v->index] = (struct pfx_function_row){
+				f.function, f.region, f.ip >= KERNEL_SPACE_START, 0, 0 };
+		}
+		cs->functions[v->index].faults += ips[i].faults;
+		cs->functions[v->index].major += ips[i].major;
+	}
+	pfx_u64map_free(&by_key);
+	qsort(cs->functions, cs->nfunctions, sizeof(*cs->functions), cmp_functions);
+	return 0;
+}
+
+int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions,
+			  struct pfx_ip_row *ips, size_t n, size_t nshown, unsigned top)
+{
+	if (nshown > n)
+		nshown = n;
+	for (size_t i = 0; i < nshown; i++)
+		pfx_code_name(cs, regions, ips[i].code.pid, ips[i].code.ip, false, &ips[i].code);
+	if (count_functions(cs, regions, ips, n, nshown) < 0)
+		return -ENOMEM;
+	cs->nfunctions_shown = cs->nfunctions < top ? cs->nfunctions : top;
+	if (cs->nchains)	/* chains is NULL when the file has none: qsort(NULL) is UB */
+		qsort(cs->chains, cs->nchains, sizeof(*cs->chains), cmp_chains);
+	cs->nchains_shown = cs->nchains < top ? cs->nchains : top;
+	for (size_t i = 0; i < cs->nchains_shown; i++)
+		for (size_t j = 0; j < cs->chains[i].nframes; j++)
+			pfx_code_name(cs, regions, cs->chains[i].pid, cs->chains[i].frames[j].ip, j > 0,
+				      &cs->chains[i].frames[j]);
+	return 0;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* code_sites: where in the program faults come from.  Names faulting
+ * instructions by function (symbols.h), counts faults per function, and
+ * aggregates the user call chains of 'pfx record --call-graph' into the
+ * distinct chains with most faults (what 'perf report -g caller' shows).
+ *
+ * Chains are gathered during the report's pass (one hash per fault that
+ * has a chain); names are looked up after it, for the rows shown only,
+ * and only when asked: the default text view does not pay for symbols. */
+#ifndef PFX_CODE_SITES_H
+#define PFX_CODE_SITES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regions.h"
+#include "symbols.h"
+#include "u64map.h"
+
+/* A code address, named: "touch_pages+0x18 (pfx-load)", "libc.so.6+0x8c3f0"
+ * (no symbol), "[kernel]", "[vdso]+0x9b0" or "?" (no mapping). */
+struct pfx_code_frame {
+	uint64_t ip;
+	uint32_t pid;		/* whose code, in a timeline per address space (else 0) */
+	const char *function;	/* NULL when unnamed */
+	uint64_t function_offset;
+	const struct pfx_region *region;	/* NULL: kernel or unknown */
+};
+
+struct pfx_ip_row {
+	struct pfx_code_frame code;
+	uint64_t faults, major;
+};
+
+struct pfx_function_row {
+	const char *function;	/* NULL: code with no symbol, grouped by mapping */
+	const struct pfx_region *region;	/* NULL: kernel (kernel=true) or unknown */
+	bool kernel;
+	uint64_t faults, major;
+};
+
+struct pfx_chain_row {
+	uint32_t pid;			/* per address space: whose chain (else 0) */
+	uint64_t faults, major;
+	uint64_t latency_ns[2];		/* summed fault latency of its minor [0] and major [1] faults */
+	size_t nframes;			/* innermost (the faulting ip) first */
+	struct pfx_code_frame *frames;
+};
+
+struct pfx_code_sites {
+	struct pfx_symbols *syms;
+	struct pfx_u64map chain_map;	/* chain hash -> index into chains */
+	struct pfx_chain_row *chains;	/* every distinct chain; after finish, most faults first */
+	size_t nchains, cap_chains;
+	size_t nchains_shown;
+	uint64_t faults_with_chain;
+	struct pfx_function_row *functions;	/* most faults first */
+	size_t nfunctions, nfunctions_shown;
+};
+
+int pfx_code_sites_init(struct pfx_code_sites *cs);
+void pfx_code_sites_free(struct pfx_code_sites *cs);
+
+/* Count one fault's call chain (innermost first) and its latency (0 when
+ * not measured); pid: the process, when the regions are per address
+ * space (its chains are its own), else 0.  0 or -ENOMEM. */
+int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain,
+			     size_t len, bool major, uint64_t latency_ns);
+
+/* After the pass: name the top chains' frames and the first nshown of
+ * ips (every faulting ip, most faults first, only code.ip and code.pid set), and count
+ * faults per function over all n of them.  top: chain and function rows
+ * to keep.  0 or -ENOMEM. */
+int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions,
+			  struct pfx_ip_row *ips, size_t n, size_t nshown, unsigned top);
+
+/* Name one code address of process pid (regions per address space; else
+ * any pid); return_address: a caller's frame (the call is the instruction
+ * before it, which may end the function). */
+void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
+		   uint64_t ip, bool return_address, struct pfx_code_frame *frame);
+
+/* Print a named frame into buf ("touch_pages+0x18 (pfx-load)"). */
+void pfx_code_frame_format(const struct pfx_code_frame *frame, char *buf, size_t size);
+/* The function row's name: "touch_pages (pfx-load)", "pfx-load" (no
+ * symbol), "[kernel]" or "?". */
+void pfx_function_row_format(const struct pfx_function_row *row, char *buf, size_t size);
+
+#endif

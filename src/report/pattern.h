@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pattern: how a region's memory is accessed, from the order its pages
+ * fault in.  Rules (also in doc/report.md):
+ *
+ *   F = faults in the region, R = refaults (faults on a page the same
+ *   process had already faulted in the recording), S = steps: faults that
+ *   follow an earlier fault of the same thread in the region, each with a
+ *   delta (page number minus the thread's previous page there).
+ *     seq step:    delta = +1
+ *     stride step: delta = the thread's previous delta, |delta| > 1
+ *     other step:  anything else
+ *   few         F < 16: too little to tell
+ *   repeat      R >= F/3: the same pages fault again and again
+ *   sequential  seq steps >= 60% of S
+ *   strided     stride steps >= 60% of S (the most common such delta is the stride)
+ *   random      other steps >= 60% of S
+ *   mixed       none dominates
+ * Each thread's order is followed separately (up to 4 threads per region
+ * at a time), so threads splitting a range sequentially stay sequential. */
+#ifndef PFX_PATTERN_H
+#define PFX_PATTERN_H
+
+#include <stdint.h>
+
+enum pfx_pattern {
+	PFX_PATTERN_FEW,
+	PFX_PATTERN_SEQUENTIAL,
+	PFX_PATTERN_STRIDED,
+	PFX_PATTERN_RANDOM,
+	PFX_PATTERN_REPEAT,
+	PFX_PATTERN_MIXED,
+};
+
+#define PFX_PATTERN_LANES 4
+
+struct pfx_pattern_state {
+	uint64_t steps, seq_steps, stride_steps;
+	int64_t stride;			/* majority-vote candidate among stride steps */
+	uint64_t stride_votes;
+	struct {
+		uint32_t tid;		/* 0: unused */
+		uint64_t page;
+		int64_t delta;
+	} lane[PFX_PATTERN_LANES];
+	unsigned next_lane;
+};
+
+void pfx_pattern_step_slow(struct pfx_pattern_state *st, uint32_t tid, uint64_t page);
+
+/* Account one fault of thread tid on page (a page number). */
+static inline void pfx_pattern_step(struct pfx_pattern_state *st, uint32_t tid, uint64_t page)
+{
+	if (st->lane[0].tid == tid && tid) {
+		int64_t delta = (int64_t)(page - st->lane[0].page);
+
+		st->steps++;
+		if (delta == 1) {
+			st->seq_steps++;
+		} else if (delta == st->lane[0].delta && (delta > 1 || delta < -1)) {
+			st->stride_steps++;
+			if (st->stride == delta)
+				st->stride_votes++;
+			else if (st->stride_votes == 0)
+				st->stride = delta, st->stride_votes = 1;
+			else
+				st->stride_votes--;
+		}
+		st->lane[0].page = page;
+		st->lane[0].delta = delta;
+		return;
+	}
+	pfx_pattern_step_slow(st, tid, page);
+}
+
+enum pfx_pattern pfx_pattern_classify(const struct pfx_pattern_state *st, uint64_t faults,
+				      uint64_t refaults);
+const char *pfx_pattern_name(enum pfx_pattern p);
+
+#endif

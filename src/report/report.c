@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report: one pass over a record file into the report views (report.h). */
+#include "config.h"
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define TOP_DEFAULT 20
+#define HEAT_COL_NS_INITIAL (1u << 20)	/* ~1 ms; doubles as needed */
+
+/* A page is known per (pid, page); region tells when the address was
+ * mapped anew since (munmap + mmap): then it is a new page, not a refault.
+ * Packed in 8 bytes so the hot hash map stays small (16-byte slots). */
+struct page_value {
+	uint32_t faults;
+	uint32_t region : 24;	/* region index + 1 (mod 2^24); 0 = not seen */
+	uint32_t major : 8;	/* saturates at 255 */
+};
+
+struct ip_value {
+	uint64_t faults, major;
+	uint64_t ip;		/* host-wide files: the key is a hash of (pid, ip) */
+	uint32_t pid;
+};
+
+struct thread_value {
+	uint32_t index;		/* into rep->threads */
+};
+
+const char *pfx_fault_type_name(enum pfx_fault_type t)
+{
+	static const char *const names[PFX_TYPE_COUNT] = {
+		[PFX_TYPE_ANON] = "anon", [PFX_TYPE_FILE] = "file",
+		[PFX_TYPE_FILE_READ] = "file-read", [PFX_TYPE_COW] = "cow",
+		[PFX_TYPE_SWAP_IN] = "swap-in", [PFX_TYPE_OTHER] = "other",
+	};
+
+	return (unsigned)t < PFX_TYPE_COUNT ? names[t] : "other";
+}
+
+static int ensure_rstats(struct pfx_report *rep)
+{
+	size_t n = pfx_regions_count(rep->regions);
+	size_t old = rep->rstats_cap;
+
+	if (PFX_GROW(rep->rstats, rep->rstats_cap, n, 256))
+		return -ENOMEM;
+	memset(rep->rstats + old, 0, (rep->rstats_cap - old) * sizeof(*rep->rstats));
+	return 0;
+}
+
+static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pid, uint32_t tid)
+{
+	struct thread_value *tv;
+	bool is_new;
+
+	if (rep->nthreads && rep->threads[rep->last_thread].tid == tid)
+		return &rep->threads[rep->last_thread];
+	tv = pfx_u64map_upsert(&rep->thread_map, tid, &is_new);
+	if (!tv)
+		return NULL;
+	if (is_new) {
+		struct pfx_thread_stats *v = realloc(rep->threads, (rep->nthreads + 1) * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		rep->threads = v;
+		memset(&v[rep->nthreads], 0, sizeof(*v));
+		v[rep->nthreads].pid = pid;
+		v[rep->nthreads].tid = tid;
+		tv->index = (uint32_t)rep->nthreads++;
+	}
+	rep->last_thread = tv->index;
+	return &rep->threads[tv->index];
+}
+
+static inline void count_fault(struct pfx_fault_counts *c, const struct pfx_fault *f)
+{
+	c->faults++;
+	c->major += f->kind == PFX_FAULT_MAJOR;
+	c->minor += f->kind == PFX_FAULT_MINOR;
+	if (f->access & PFX_ACCESS_KNOWN) {
+		if (f->access & PFX_ACCESS_EXEC)
+			c->exec++;
+		else if (f->access & PFX_ACCESS_WRITE)
+			c->write++;
+		else
+			c->read++;
+		if (f->access & PFX_ACCESS_PROT)
+			c->prot++;
+	}
+	if (f->latency_ns) {
+		c->latency_sum_ns += f->latency_ns;
+		c->latency_count++;
+	}
+}
+
+static enum pfx_fault_type fault_type(const struct pfx_fault *f, const struct pfx_region *reg)
+{
+	const uint8_t cow = PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT;
+	bool major = f->kind == PFX_FAULT_MAJOR;
+
+	if ((f->access & cow) == cow && reg && !(reg->flags & MAP_SHARED))
+		return PFX_TYPE_COW;
+	if (!reg)
+		return PFX_TYPE_OTHER;
+	switch (reg->kind) {
+	case PFX_MAP_FILE:
+		return major ? PFX_TYPE_FILE_READ : PFX_TYPE_FILE;
+	case PFX_MAP_HEAP:
+	case PFX_MAP_STACK:
+	case PFX_MAP_ANON:
+	case PFX_MAP_SHM:
+		return major ? PFX_TYPE_SWAP_IN : PFX_TYPE_ANON;
+	default:
+		return PFX_TYPE_OTHER;
+	}
+}
+
+static void heat_rescale(struct pfx_report *rep, uint64_t col)
+{
+	while (col >= PFX_HEAT_COLS) {
+		rep->heat_col_ns *= 2;
+		col /= 2;
+		for (size_t i = 0; i < pfx_regions_count(rep->regions); i++)
+			if (rep->rstats[i].heat)
+				pfx_heat_halve(rep->rstats[i].heat);
+		rep->heat_cols = (rep->heat_cols + 1) / 2;
+	}
+}
+
+/* The unknown-faults row of pid (a region never mixes processes). */
+static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid)
+{
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&rep->unknown_map, pid, &is_new);
+
+	if (!slot)
+		return NULL;
+	if (is_new) {
+		if (PFX_GROW(rep->unknown, rep->cap_unknown, rep->nunknown + 1, 8)) {
+			*slot = 0;
+			return NULL;
+		}
+		memset(&rep->unknown[rep->nunknown], 0, sizeof(*rep->unknown));
+		rep->unknown[rep->nunknown].pid = pid;
+		*slot = ++rep->nunknown;
+	}
+	return *slot ? &rep->unknown[*slot - 1] : NULL;
+}
+
+/* The ip_map key: the ip; host-wide, an ip of each process (a hash of
+ * both: two pairs with one hash are counted as one, at 2^-64). */
+static uint64_t ip_key(const struct pfx_report *rep, uint32_t pid, uint64_t ip)
+{
+	uint64_t h;
+
+	if (!rep->regions->per_space)
+		return ip;
+	h = (ip ^ ((uint64_t)pid * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull;
+	return h == UINT64_MAX ? 0 : h;
+}
+
+static bool region_matches(const struct pfx_region *reg, const char *want)
+{
+	if (!reg)
+		return strcmp(want, "unknown") == 0;
+	return strcmp(want, pfx_map_kind_name(reg->kind)) == 0 || (reg->path[0] && strstr(reg->path, want));
+}
+
+static bool filtered(const struct pfx_report_filter *fl, const struct pfx_fault *f,
+		     const struct pfx_region *reg)
+{
+	return fl && ((fl->has_pid && f->pid != fl->pid) || (fl->has_tid && f->tid != fl->tid) ||
+		      (fl->region && !region_matches(reg, fl->region)));
+}
+
+static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
+{
+	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
+	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
+	struct pfx_unknown_space *us;
+	struct pfx_region_stats *rs;
+	uint64_t page = f->addr >> rep->page_shift;
+	struct pfx_thread_stats *ts;
+	struct page_value *pv;
+	struct ip_value *iv;
+	bool is_new;
+	int major = f->kind == PFX_FAULT_MAJOR;
+
+	if (filtered(rep->filter, f, reg)) {
+		rep->faults_read++;
+		rep->filtered_out++;
+		return 0;
+	}
+	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
+	rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
+	if (!rs)
+		return -ENOMEM;
+	rep->faults_read++;
+	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
+	if (rs->c.faults == 1)
+		rs->first_ns = f->time_ns;
+	rs->last_ns = f->time_ns;
+	rep->types[fault_type(f, reg)]++;
+
+	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
+	if (!pv)
+		return -ENOMEM;
+	if (!is_new && pv->region != (((uint32_t)(ri + 1)) & 0xffffff)) {
+		is_new = true;	/* the address belongs to a newer mapping now */
+		pv->faults = 0;
+		pv->major = 0;
+	}
+	pv->region = ((uint32_t)(ri + 1)) & 0xffffff;
+	pv->faults++;
+	if (major && pv->major < 255)
+		pv->major++;
+	if (is_new) {
+		rs->pages++;
+		rep->distinct_pages++;
+	} else {
+		rs->refaults++;
+		rep->refaults++;
+	}
+	pfx_pattern_step(&rs->pattern, f->tid, page);
+
+	ts = thread_stats(rep, f->pid, f->tid);
+	if (!ts)
+		return -ENOMEM;
+	count_fault(&ts->c, f);
+	ts->refaults += !is_new;
+	if (ts->c.faults == 1)
+		ts->first_ns = f->time_ns;
+	ts->last_ns = f->time_ns;
+
+	iv = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
+	if (!iv)
+		return -ENOMEM;
+	iv->faults++;
+	iv->major += major;
+	iv->ip = f->ip;
+	iv->pid = rep->regions->per_space ? f->pid : 0;
+	if (f->callchain_len && rep->code_named &&
+	    pfx_code_sites_add_chain(&rep->code, iv->pid, f->callchain, f->callchain_len, major,
+				     f->latency_ns) < 0)
+		return -ENOMEM;
+	if (!f->callchain_len && rep->every_chain &&
+	    pfx_code_sites_add_chain(&rep->code, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
+		return -ENOMEM;
+
+	if (f->latency_ns) {
+		unsigned b = 63 - (unsigned)__builtin_clzll(f->latency_ns);
+
+		rep->lat_hist[major][b < PFX_LAT_BUCKETS ? b : PFX_LAT_BUCKETS - 1]++;
+		pfx_lat_hist_add(&rep->lat_pct[major], f->latency_ns);
+		if (f->latency_ns > rep->lat_max_ns[major])
+			rep->lat_max_ns[major] = f->latency_ns;
+	}
+
+	if (reg) {
+		uint64_t col = f->time_ns / rep->heat_col_ns;
+
+		if (col >= PFX_HEAT_COLS) {
+			heat_rescale(rep, col);
+			col = f->time_ns / rep->heat_col_ns;
+		}
+		if (!rs->heat) {
+			rs->heat = malloc(sizeof(*rs->heat));
+			if (!rs->heat)
+				return -ENOMEM;
+			pfx_heat_init(rs->heat, reg->start, reg->end);
+		}
+		pfx_heat_add(rs->heat, f->addr, (unsigned)col);
+		if (col + 1 > rep->heat_cols)
+			rep->heat_cols = (unsigned)col + 1;
+	} else {
+		if (!us->lo || f->addr < us->lo)
+			us->lo = f->addr;
+		if (f->addr >= us->hi)
+			us->hi = f->addr + 1;
+	}
+	return 0;
+}
+
+static int on_item(struct pfx_report *rep, const struct pfx_rec_item *it)
+{
+	switch (it->type) {
+	case PFX_REC_FAULT:
+		return on_fault(rep, &it->fault);
+	case PFX_REC_MAPPING: {
+		int err = pfx_regions_add(rep->regions, &it->mapping);
+
+		return err ? err : ensure_rstats(rep);
+	}
+	case PFX_REC_THREAD: {
+		struct pfx_thread_stats *ts = thread_stats(rep, it->thread.pid, it->thread.tid);
+
+		if (!ts)
+			return -ENOMEM;
+		if (it->thread.comm[0])
+			snprintf(ts->comm, sizeof(ts->comm), "%s", it->thread.comm);
+		return 0;
+	}
+	case PFX_REC_LOST:
+		rep->lost_records += it->lost.records;
+		rep->lost_samples += it->lost.samples;
+		return 0;
+	case PFX_REC_CGROUP:
+		return pfx_report_procs_cgroup(&rep->procs, &it->cgroup);
+	}
+	return 0;
+}
+
+/* ---- after the pass: sorted views ---- */
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct pfx_region_row *x = a, *y = b;
+
+	if (x->s->c.faults != y->s->c.faults)
+		return x->s->c.faults < y->s->c.faults ? 1 : -1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int cmp_threads(const void *a, const void *b)
+{
+	const struct pfx_thread_stats *x = a, *y = b;
+
+	if (x->c.faults != y->c.faults)
+		return x->c.faults < y->c.faults ? 1 : -1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static void add_counts(struct pfx_fault_counts *sum, const struct pfx_fault_counts *c)
+{
+	sum->faults += c->faults;
+	sum->minor += c->minor;
+	sum->major += c->major;
+	sum->read += c->read;
+	sum->write += c->write;
+	sum->exec += c->exec;
+	sum->prot += c->prot;
+	sum->latency_sum_ns += c->latency_sum_ns;
+	sum->latency_count += c->latency_count;
+}
+
+static int build_rows(struct pfx_report *rep)
+{
+	size_t n = pfx_regions_count(rep->regions);
+
+	rep->rows = calloc(n + rep->nunknown + 1, sizeof(*rep->rows));
+	if (!rep->rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct pfx_region *reg = pfx_regions_get(rep->regions, i);
+		struct pfx_region_stats *s = &rep->rstats[i];
+
+		if (!s->c.faults)
+			continue;
+		add_counts(&rep->all, &s->c);
+		rep->rows[rep->nrows++] = (struct pfx_region_row){
+			reg, s, pfx_pattern_classify(&s->pattern, s->c.faults, s->refaults),
+			reg->start, reg->end, 0 };
+	}
+	for (size_t i = 0; i < rep->nunknown; i++) {
+		struct pfx_unknown_space *u = &rep->unknown[i];
+
+		add_counts(&rep->all, &u->s.c);
+		rep->rows[rep->nrows++] = (struct pfx_region_row){
+			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
+			u->lo & ~(((uint64_t)1 << rep->page_shift) - 1), u->hi, u->pid };
+	}
+	qsort(rep->rows, rep->nrows, sizeof(*rep->rows), cmp_rows);
+	if (rep->nthreads)
+		qsort(rep->threads, rep->nthreads, sizeof(*rep->threads), cmp_threads);
+	return 0;
+}
+
+/* The region an address (of pid) falls in at the end of the recording. */
+static const struct pfx_region *region_of(struct pfx_report *rep, uint32_t pid, uint64_t addr)
+{
+	long ri = pfx_regions_find_in(rep->regions, pid, addr);
+
+	return ri >= 0 ? pfx_regions_get(rep->regions, (size_t)ri) : NULL;
+}
+
+static int build_top_pages(struct pfx_report *rep, unsigned top)
+{
+	size_t i = 0, n = 0;
+	uint64_t key;
+	void *value;
+
+	rep->pages = calloc(top, sizeof(*rep->pages));
+	if (!rep->pages)
+		return -ENOMEM;
+	while (pfx_u64map_next(&rep->page_map, &i, &key, &value)) {
+		const struct page_value *pv = value;
+		size_t slot = n;
+
+		if (n == top) {
+			/* Replace the smallest if this one is bigger. */
+			slot = 0;
+			for (size_t j = 1; j < n; j++)
+				if (rep->pages[j].faults < rep->pages[slot].faults)
+					slot = j;
+			if (pv->faults <= rep->pages[slot].faults)
+				continue;
+		} else {
+			n++;
+		}
+		rep->pages[slot].pid = (uint32_t)(key >> 36);
+		rep->pages[slot].addr = (key & (((uint64_t)1 << 36) - 1)) << rep->page_shift;
+		rep->pages[slot].faults = pv->faults;
+		rep->pages[slot].major = pv->major;
+	}
+	rep->npages = n;
+	for (size_t j = 0; j < n; j++)
+		rep->pages[j].region = region_of(rep, rep->pages[j].pid, rep->pages[j].addr);
+	return 0;
+}
+
+static int cmp_pages(const void *a, const void *b)
+{
+	const struct pfx_page_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int cmp_ips(const void *a, const void *b)
+{
+	const struct pfx_ip_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	return x->code.ip < y->code.ip ? -1 : x->code.ip > y->code.ip;
+}
+
+/* Every ip, most faults first; the top ones get their mapping, or (with
+ * code names) their function, and the functions are counted. */
+static int build_top_ips(struct pfx_report *rep, unsigned top)
+{
+	size_t i = 0, n = 0;
+	uint64_t key;
+	void *value;
+
+	rep->ips = calloc(rep->ip_map.count ? rep->ip_map.count : 1, sizeof(*rep->ips));
+	if (!rep->ips)
+		return -ENOMEM;
+	while (pfx_u64map_next(&rep->ip_map, &i, &key, &value)) {
+		const struct ip_value *iv = value;
+
+		rep->ips[n++] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid }, iv->faults, iv->major };
+	}
+	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
+	rep->nips = n < top ? n : top;
+	if (rep->code_named)
+		return pfx_code_sites_finish(&rep->code, rep->regions, rep->ips, n, rep->nips,
+					     rep->every_chain ? UINT_MAX : top);
+	for (size_t j = 0; j < rep->nips; j++)
+		rep->ips[j].code.region = region_of(rep, rep->ips[j].code.pid, rep->ips[j].code.ip);
+	return 0;
+}
+
+uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct)
+{
+	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat_pct[major], pct) + 0.5);
+}
+
+static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
+		       const struct pfx_report_opts *opts)
+{
+	rep->header = *pfx_rec_reader_header(r);
+	rep->page_shift = (uint32_t)__builtin_ctz(rep->header.page_size);
+	rep->heat_col_ns = HEAT_COL_NS_INITIAL;
+	if (pfx_regions_new(&rep->regions) == 0 && (rep->header.flags & PFX_REC_HOST_WIDE))
+		pfx_regions_per_space(rep->regions);
+	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
+	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
+	    pfx_u64map_init(&rep->ip_map, sizeof(struct ip_value)) < 0 ||
+	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
+	    pfx_u64map_init(&rep->unknown_map, sizeof(uint64_t)) < 0)
+		return -ENOMEM;
+	if (opts->code_names) {
+		if (pfx_code_sites_init(&rep->code) < 0)
+			return -ENOMEM;
+		rep->code_named = true;
+		rep->every_chain = opts->every_chain;
+	}
+	rep->filter = opts->filter;
+	return 0;
+}
+
+int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
+		     struct pfx_report **out)
+{
+	struct pfx_report *rep = calloc(1, sizeof(*rep));
+	unsigned top = opts->top ? opts->top : TOP_DEFAULT;
+	struct pfx_rec_item it;
+	int ret, err = 0;
+
+	if (!rep)
+		return -ENOMEM;
+	if (report_init(rep, r, opts) < 0) {
+		pfx_report_free(rep);
+		return -ENOMEM;
+	}
+	while ((ret = pfx_rec_next(r, &it)) == 1) {
+		err = on_item(rep, &it);
+		if (err)
+			break;
+	}
+	if (err) {
+		pfx_report_free(rep);
+		return err;
+	}
+	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0 || build_top_ips(rep, top) < 0 ||
+	    pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads) < 0) {
+		pfx_report_free(rep);
+		return -ENOMEM;
+	}
+	if (ret == 0 && pfx_rec_reader_totals(r, &rep->totals) == 0) {
+		rep->complete = true;
+		rep->duration_ns = rep->totals.duration_ns;
+	} else {
+		/* Partial: what was read is all there is. */
+		rep->read_error = ret < 0 ? ret : -ENODATA;
+		rep->error_offset = pfx_rec_reader_offset(r);
+		rep->totals = (struct pfx_rec_totals){
+			.faults = rep->all.faults, .minor = rep->all.minor, .major = rep->all.major,
+			.lost_records = rep->lost_records, .lost_samples = rep->lost_samples,
+		};
+		for (size_t i = 0; i < rep->nrows; i++)
+			if (rep->rows[i].s->last_ns > rep->duration_ns)
+				rep->duration_ns = rep->rows[i].s->last_ns;
+	}
+	qsort(rep->pages, rep->npages, sizeof(*rep->pages), cmp_pages);
+	*out = rep;
+	return 0;
+}
+
+void pfx_report_free(struct pfx_report *rep)
+{
+	if (!rep)
+		return;
+	for (size_t i = 0; rep->rstats && rep->regions && i < pfx_regions_count(rep->regions); i++)
+		free(rep->rstats[i].heat);
+	free(rep->rstats);
+	pfx_regions_free(rep->regions);
+	pfx_u64map_free(&rep->page_map);
+	pfx_u64map_free(&rep->ip_map);
+	pfx_u64map_free(&rep->thread_map);
+	pfx_u64map_free(&rep->unknown_map);
+	free(rep->unknown);
+	free(rep->rows);
+	free(rep->threads);
+	free(rep->pages);
+	free(rep->ips);
+	pfx_report_procs_free(&rep->procs);
+	if (rep->code_named)
+		pfx_code_sites_free(&rep->code);
+	free(rep);
+}
+
+uint64_t pfx_report_lost_faults(const struct pfx_report *rep)
+{
+	const struct pfx_rec_totals *t = &rep->totals;
+	uint64_t counted = t->counted_minor + t->counted_major;
+
+	return t->has_counted && counted > t->faults ? counted - t->faults : 0;
+}
+
+const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size)
+{
+	uint64_t lost = pfx_report_lost_faults(rep), counted = lost + rep->totals.faults;
+
+	if (!lost)
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, "recorded %llu of %llu faults (%.1f%% lost)",
+			 (unsigned long long)rep->totals.faults, (unsigned long long)counted,
+			 100.0 * (double)lost / (double)counted);
+	return buf;
+}

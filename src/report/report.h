@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report: aggregate a record file into the views 'pfx report' prints: by
+ * region (mapping), by thread, by page, by faulting ip, a heat map of
+ * address ranges over time, the latency histogram and the fault types.
+ *
+ * One pass over the file, no allocation per fault: regions come from the
+ * mapping timeline (regions.h), distinct pages and refaults from a hash
+ * of (pid, page) (u64map.h), patterns from pattern.h.
+ *
+ * Fault types (where the file allows telling them apart):
+ *   cow          write to a present page of a private mapping (error code
+ *                has WRITE and PROT): copy-on-write
+ *   file         minor fault in a file mapping (page cache hit)
+ *   file-read    major fault in a file mapping (read from storage)
+ *   anon         minor fault in heap/stack/anon/shm memory (zero fill)
+ *   swap-in      major fault in heap/stack/anon/shm memory
+ *   other        vdso, unknown mappings
+ *
+ * Code (with opts.code_names): the faulting ips and recorded call chains
+ * named by function, and faults per function (code_sites.h). */
+#ifndef PFX_REPORT_H
+#define PFX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "code_sites.h"
+#include "heatmap.h"
+#include "pattern.h"
+#include "lat_hist.h"
+#include "recfile.h"
+#include "regions.h"
+#include "report_procs.h"
+#include "report_counts.h"
+#include "u64map.h"
+
+#define PFX_LAT_BUCKETS 40	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0-1 */
+
+enum pfx_fault_type {
+	PFX_TYPE_ANON, PFX_TYPE_FILE, PFX_TYPE_FILE_READ, PFX_TYPE_COW, PFX_TYPE_SWAP_IN,
+	PFX_TYPE_OTHER, PFX_TYPE_COUNT
+};
+
+
+struct pfx_region_stats {
+	struct pfx_fault_counts c;
+	uint64_t pages;		/* distinct (pid, page) */
+	uint64_t refaults;
+	uint64_t first_ns, last_ns;
+	struct pfx_pattern_state pattern;
+	struct pfx_heat_grid *heat;	/* allocated at the first fault */
+};
+
+/* One row of the region view, after the pass. */
+struct pfx_region_row {
+	const struct pfx_region *region;	/* NULL: faults outside known mappings */
+	struct pfx_region_stats *s;
+	enum pfx_pattern pattern;
+	uint64_t start, end;			/* for unknown: the faulting range */
+	uint32_t pid;				/* for unknown: whose (one row per process) */
+};
+
+/* Faults of one process outside every mapping the file holds (its
+ * mappings were never read: it exited first). */
+struct pfx_unknown_space {
+	uint32_t pid;
+	struct pfx_region_stats s;
+	uint64_t lo, hi;
+};
+
+
+struct pfx_page_row {
+	uint32_t pid;
+	uint64_t addr;		/* page address */
+	uint32_t faults, major;
+	const struct pfx_region *region;
+};
+
+/* Which faults count (report --pid/--tid/--region); the others are
+ * skipped and counted in filtered_out. */
+struct pfx_report_filter {
+	bool has_pid, has_tid;
+	uint32_t pid, tid;
+	const char *region;	/* a region whose path holds it, or of that kind
+				 * (anon, heap, stack, file, unknown, ...) */
+};
+
+struct pfx_report_opts {
+	const struct pfx_report_filter *filter;	/* NULL: every fault */
+	unsigned top;		/* rows per view (0: all regions/threads, 20 pages/ips) */
+	bool code_names;	/* name code by function (symbols), count faults per
+				 * function, aggregate call chains: the ip, function
+				 * and caller views need it, the others do not */
+	bool every_chain;	/* with code_names: every fault counts in a chain (its
+				 * ip alone without a recorded one), and every chain
+				 * is named (the profile exports) */
+};
+
+struct pfx_report {
+	struct pfx_rec_header header;
+	bool complete;			/* the file ended with its END item */
+	int read_error;			/* 0, or the reader's error (partial report) */
+	uint64_t error_offset;
+	struct pfx_rec_totals totals;	/* from the file if complete, else counted */
+	uint64_t lost_records, lost_samples;	/* counted from LOST items */
+	uint64_t duration_ns;
+	uint64_t faults_read;		/* fault items decoded */
+	const struct pfx_report_filter *filter;	/* as given, or NULL */
+	uint64_t filtered_out;		/* faults the filter skipped */
+
+	struct pfx_fault_counts all;
+	uint64_t types[PFX_TYPE_COUNT];
+	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
+	uint32_t lat_max_ns[2];
+	struct pfx_lat_hist lat_pct[2];		/* [minor, major]: the percentiles */
+	uint64_t distinct_pages, refaults;
+
+	struct pfx_regions *regions;
+	struct pfx_region_stats *rstats;	/* parallel to the regions */
+	size_t rstats_cap;
+	struct pfx_unknown_space *unknown;	/* faults no mapping covers, per process */
+	size_t nunknown, cap_unknown;
+	struct pfx_u64map unknown_map;		/* pid -> index + 1 */
+
+	struct pfx_region_row *rows;	/* regions with faults, most faults first */
+	size_t nrows;
+	struct pfx_thread_stats *threads;	/* most faults first */
+	size_t nthreads;
+	struct pfx_page_row *pages;	/* top pages by faults */
+	size_t npages;
+	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */
+	size_t nips;
+	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
+	struct pfx_report_procs procs;	/* processes and cgroups (report_procs.h) */
+	bool code_named;
+	bool every_chain;		/* opts.every_chain */
+
+	uint64_t heat_col_ns;		/* heat map column width */
+	unsigned heat_cols;		/* columns used */
+
+	/* working state of the pass */
+	struct pfx_u64map page_map, ip_map, thread_map;
+	uint32_t page_shift;
+	size_t last_thread;		/* index of the last thread looked up */
+};
+
+/* Read the whole file.  Returns 0 with *out filled (check read_error for
+ * a partial result), or -errno when nothing could be reported. */
+int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
+		     struct pfx_report **out);
+void pfx_report_free(struct pfx_report *rep);
+
+const char *pfx_fault_type_name(enum pfx_fault_type t);
+/* Faults the kernel counted that never reached the file (a full ring):
+ * counted - recorded, where the file has the count (version 2, perf). */
+uint64_t pfx_report_lost_faults(const struct pfx_report *rep);
+/* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
+ * nothing was lost or the file has no count. */
+const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size);
+/* Latency percentile (0-100) of minor (0) or major (1) faults in ns, from
+ * lat_hist (the numbers plot's latency chart shows too); 0 if none. */
+uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct);
+
+#endif

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* report_procs: faults per process and per cgroup (report_procs.h). */
+#include "config.h"
+#include "report_procs.h"
+#include "report_counts.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOP_DEFAULT 20
+
+int pfx_report_procs_init(struct pfx_report_procs *p)
+{
+	memset(p, 0, sizeof(*p));
+	return pfx_u64map_init(&p->cgroup_of, sizeof(uint64_t));
+}
+
+void pfx_report_procs_free(struct pfx_report_procs *p)
+{
+	for (size_t i = 0; i < p->nnames; i++)
+		free(p->names[i]);
+	free(p->names);
+	free(p->procs);
+	free(p->cgroups);
+	pfx_u64map_free(&p->cgroup_of);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Index + 1 of path in names, added if new; 0 on ENOMEM. */
+static uint64_t name_index(struct pfx_report_procs *p, const char *path)
+{
+	char **grown;
+
+	for (size_t i = 0; i < p->nnames; i++)
+		if (strcmp(p->names[i], path) == 0)
+			return i + 1;
+	grown = realloc(p->names, (p->nnames + 1) * sizeof(*grown));
+	if (!grown)
+		return 0;
+	p->names = grown;
+	grown[p->nnames] = strdup(path);
+	return grown[p->nnames] ? ++p->nnames : 0;
+}
+
+int pfx_report_procs_cgroup(struct pfx_report_procs *p, const struct pfx_proc_cgroup *cg)
+{
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, cg->pid, &is_new);
+
+	if (!slot || !(*slot = name_index(p, cg->path)))
+		return -ENOMEM;
+	p->has_cgroups = true;
+	return 0;
+}
+
+static int cmp_procs(const void *a, const void *b)
+{
+	const struct pfx_process_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int cmp_cgroups(const void *a, const void *b)
+{
+	const struct pfx_cgroup_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	return strcmp(x->cgroup, y->cgroup);
+}
+
+/* pid's cgroup, or NULL (a miss adds an empty entry: harmless). */
+static const char *cgroup_name(struct pfx_report_procs *p, uint32_t pid)
+{
+	bool is_new;
+	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, pid, &is_new);
+
+	return slot && *slot ? p->names[*slot - 1] : NULL;
+}
+
+static int build_cgroups(struct pfx_report_procs *p)
+{
+	p->cgroups = calloc(p->nnames + 1, sizeof(*p->cgroups));
+	if (!p->cgroups)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nprocs; i++) {
+		const struct pfx_process_row *pr = &p->procs[i];
+		const char *name = pr->cgroup ? pr->cgroup : "";
+		struct pfx_cgroup_row *row = NULL;
+
+		for (size_t k = 0; k < p->ncgroups && !row; k++)
+			if (strcmp(p->cgroups[k].cgroup, name) == 0)
+				row = &p->cgroups[k];
+		if (!row) {
+			row = &p->cgroups[p->ncgroups++];
+			row->cgroup = name;
+		}
+		row->faults += pr->faults;
+		row->minor += pr->minor;
+		row->major += pr->major;
+		row->processes++;
+	}
+	if (p->ncgroups)
+		qsort(p->cgroups, p->ncgroups, sizeof(*p->cgroups), cmp_cgroups);
+	return 0;
+}
+
+int pfx_report_procs_build(struct pfx_report_procs *p, const struct pfx_thread_stats *threads,
+			   size_t nthreads)
+{
+	struct pfx_u64map index;	/* pid -> row + 1 */
+	int err = pfx_u64map_init(&index, sizeof(uint64_t));
+
+	p->procs = calloc(nthreads ? nthreads : 1, sizeof(*p->procs));
+	if (err || !p->procs) {
+		pfx_u64map_free(&index);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nthreads; i++) {
+		const struct pfx_thread_stats *t = &threads[i];
+		struct pfx_process_row *row;
+		bool is_new;
+		uint64_t *slot;
+
+		if (!t->c.faults && t->tid != t->pid)
+			continue;
+		slot = pfx_u64map_upsert(&index, t->pid, &is_new);
+		if (!slot) {
+			pfx_u64map_free(&index);
+			return -ENOMEM;
+		}
+		if (is_new) {
+			*slot = ++p->nprocs;
+			p->procs[*slot - 1] = (struct pfx_process_row){ .pid = t->pid, .comm = t->comm };
+		}
+		row = &p->procs[*slot - 1];
+		/* The main thread names the process; else its first named thread. */
+		if (t->tid == t->pid ? t->comm[0] != '\0' : !row->comm[0])
+			row->comm = t->comm;
+		row->faults += t->c.faults;
+		row->minor += t->c.minor;
+		row->major += t->c.major;
+		row->threads += t->c.faults > 0;
+	}
+	pfx_u64map_free(&index);
+	/* Processes known only by a thread item, without faults, are not rows. */
+	for (size_t i = 0; i < p->nprocs; i++) {
+		if (!p->procs[i].faults) {
+			p->procs[i--] = p->procs[--p->nprocs];
+			continue;
+		}
+		p->procs[i].cgroup = cgroup_name(p, p->procs[i].pid);
+	}
+	if (p->nprocs)
+		qsort(p->procs, p->nprocs, sizeof(*p->procs), cmp_procs);
+	return build_cgroups(p);
+}
+
+static double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static size_t rows_shown(size_t n, unsigned top)
+{
+	size_t t = top ? top : TOP_DEFAULT;
+
+	return n < t ? n : t;
+}
+
+void pfx_report_procs_text(FILE *fp, const struct pfx_report_procs *p, uint64_t total, unsigned top)
+{
+	size_t n = rows_shown(p->nprocs, top);
+
+	fprintf(fp, "Processes by faults (%zu of %zu):\n", n, p->nprocs);
+	fprintf(fp, "%8s %-16s %10s %10s %8s %7s %7s  %s\n", "PID", "COMM", "FAULTS", "MINOR", "MAJOR",
+		"SHARE", "THREADS", p->has_cgroups ? "CGROUP" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct pfx_process_row *r = &p->procs[i];
+
+		fprintf(fp, "%8u %-16s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %7u  %s\n", r->pid,
+			r->comm[0] ? r->comm : "?", r->faults, r->minor, r->major, share(r->faults, total),
+			r->threads, r->cgroup ? r->cgroup : p->has_cgroups ? "?" : "");
+	}
+	fputc('\n', fp);
+}
+
+void pfx_report_cgroups_text(FILE *fp, const struct pfx_report_procs *p, uint64_t total, unsigned top)
+{
+	size_t n = rows_shown(p->ncgroups, top);
+
+	if (!p->has_cgroups) {
+		fprintf(fp, "No cgroups in this file: they are recorded by 'pfx record -a' and "
+			"'pfx record -G'.\n\n");
+		return;
+	}
+	fprintf(fp, "Cgroups by faults (%zu of %zu):\n", n, p->ncgroups);
+	fprintf(fp, "%10s %10s %8s %7s %9s  %s\n", "FAULTS", "MINOR", "MAJOR", "SHARE", "PROCESSES",
+		"CGROUP");
+	for (size_t i = 0; i < n; i++) {
+		const struct pfx_cgroup_row *r = &p->cgroups[i];
+
+		fprintf(fp, "%10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %9u  %s\n", r->faults,
+			r->minor, r->major, share(r->faults, total), r->processes,
+			r->cgroup[0] ? r->cgroup : "? (gone before its cgroup was read)");
+	}
+	fputc('\n', fp);
+}
+
+void pfx_report_procs_json(FILE *fp, const struct pfx_report_procs *p, uint64_t total, unsigned top)
+{
+	size_t n = rows_shown(p->nprocs, top);
+
+	fprintf(fp, "  \"processes_with_faults\": %zu,\n  \"processes\": [", p->nprocs);
+	for (size_t i = 0; i < n; i++) {
+		const struct pfx_process_row *r = &p->procs[i];
+
+		fprintf(fp, "%s\n    {\"pid\": %u, \"comm\": ", i ? "," : "", r->pid);
+		pfx_json_string(fp, r->comm);
+		fputs(", \"cgroup\": ", fp);
+		if (r->cgroup)
+			pfx_json_string(fp, r->cgroup);
+		else
+			fputs("null", fp);
+		fprintf(fp, ", \"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64
+			", \"share\": %.4f, \"threads\": %u}", r->faults, r->minor, r->major,
+			total ? (double)r->faults / (double)total : 0.0, r->threads);
+	}
+	fputs("\n  ],\n  \"cgroups\": [", fp);
+	n = p->has_cgroups ? rows_shown(p->ncgroups, top) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pfx_cgroup_row *r = &p->cgroups[i];
+
+		fprintf(fp, "%s\n    {\"cgroup\": ", i ? "," : "");
+		pfx_json_string(fp, r->cgroup);
+		fprintf(fp, ", \"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64
+			", \"share\": %.4f, \"processes\": %u}", r->faults, r->minor, r->major,
+			total ? (double)r->faults / (double)total : 0.0, r->processes);
+	}
+	fputs("\n  ],\n", fp);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* serve: the small HTTP/1.1 server of 'pfx serve'.  One thread, poll() over
+ * non-blocking sockets: a client that sends slowly, sends nothing or does
+ * not read its answer holds only its own slot, never the caller's loop.
+ * Each client has a deadline (timeout_s from its connection, its last
+ * request or its answer); a request's head is at most 8 KiB; at most
+ * max_clients are served at once: a new one takes the slot of the client
+ * that has waited longest.
+ *
+ * GET or HEAD of the path answers with what the handler gives; "/" with a
+ * short page naming the path; other paths 404, other methods 405 (with
+ * Allow), malformed requests 400, too long ones 431.  Connections stay
+ * open (HTTP/1.1 keep-alive) unless the client says otherwise.  Nothing
+ * here knows what the body is. */
+#ifndef PFX_SERVE_H
+#define PFX_SERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pfx_http_body {
+	const char *data;		/* the handler's; copied before it returns */
+	size_t len;
+	const char *content_type;
+};
+
+/* Fill body for one request; accept is its Accept header (NULL: none).
+ * 0, or -errno: the client gets 500. */
+typedef int (*pfx_http_handler)(void *ctx, const char *accept, struct pfx_http_body *body);
+
+struct pfx_http_opts {
+	const char *listen;		/* ADDR:PORT, [ADDR]:PORT, :PORT (every address) or PORT */
+	const char *path;		/* the one path served, e.g. "/metrics" */
+	double timeout_s;		/* per client */
+	size_t max_clients;
+	pfx_http_handler handler;
+	void *ctx;
+};
+
+enum { PFX_HTTP_HOST_MAX = 256, PFX_HTTP_HEAD_MAX = 8192 };
+
+/* Split a listen address into host ("" for every address) and port.
+ * 0 or -EINVAL. */
+int pfx_http_parse_listen(const char *s, char *host, size_t host_size, uint16_t *port);
+
+struct pfx_http;
+
+/* Listen.  0, -EINVAL (a malformed address), -ENXIO (a host name that
+ * resolves to nothing; *gai_error says why), or -errno of socket/bind. */
+int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const char **gai_error);
+/* The address bound, "127.0.0.1:9456" or "[::1]:9456" (the port picked
+ * by the kernel when asked for 0). */
+const char *pfx_http_address(const struct pfx_http *h);
+/* Wait up to timeout_ms (less when a client's deadline comes first) and
+ * serve what is ready.  0 (also when a signal cut the wait short) or
+ * -errno of poll. */
+int pfx_http_step(struct pfx_http *h, int timeout_ms);
+/* Requests answered by status class, and clients dropped to make room. */
+void pfx_http_counts(const struct pfx_http *h, uint64_t *ok, uint64_t *client_err,
+		     uint64_t *server_err, uint64_t *evicted);
+void pfx_http_close(struct pfx_http *h);
+
+#endif

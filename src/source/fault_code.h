@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fault_code: the x86 page-fault error code that the
+ * exceptions:page_fault_user tracepoint carries (arch/x86/include/asm/
+ * trap_pf.h, enum x86_pf_error_code), decoded in this one place for the
+ * perf and tracefs sources alike. */
+#ifndef PFX_FAULT_CODE_H
+#define PFX_FAULT_CODE_H
+
+#include <stdint.h>
+
+enum x86_pf_bits {
+	X86_PF_PROT = 1 << 0,	/* 0: page not present; 1: protection violation */
+	X86_PF_WRITE = 1 << 1,	/* 0: read; 1: write */
+	X86_PF_USER = 1 << 2,	/* fault from user mode */
+	X86_PF_RSVD = 1 << 3,	/* reserved bit set in a paging entry */
+	X86_PF_INSTR = 1 << 4,	/* instruction fetch */
+	X86_PF_PK = 1 << 5,	/* protection keys */
+	X86_PF_SHSTK = 1 << 6,	/* shadow stack */
+};
+
+/* pfx_fault_access bits (recfile.h) for an error code, PFX_ACCESS_KNOWN set. */
+uint8_t pfx_fault_access_from_code(uint64_t error_code);
+
+#endif

@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sampler: open the fault sampling events, one ring per CPU, and decode
+ * their records in time order.  Event layout and ring rules: sampler.h,
+ * perf_records.h, ring.h. */
+#include "config.h"
+#include "sampler.h"
+#include "events.h"
+#include "perf.h"
+#include "perf_records.h"
+#include "ring.h"
+#include "unwind.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <traceevent/event-parse.h>
+#include <unistd.h>
+
+enum ev_role { ROLE_MINOR, ROLE_MAJOR, ROLE_ENTRY, ROLE_MREMAP_ENTER, ROLE_MREMAP_EXIT };
+
+struct id_role {
+	uint64_t id;
+	enum ev_role role;
+};
+
+/* Where page_fault_user keeps its fields inside the raw record. */
+struct raw_field {
+	unsigned offset, size;
+};
+
+struct pfx_sampler {
+	struct pfx_sampler_opts opts;
+	int *cpus;
+	size_t ncpus;
+	int *fds;			/* every event fd */
+	enum ev_role *fd_roles;		/* fds[i]'s event */
+	size_t nfds;
+	struct pfx_ring *rings;		/* one per CPU */
+	struct id_role *ids;		/* sorted by id */
+	size_t nids;
+	bool has_tracepoint;
+	bool need_enable;
+	struct raw_field f_address, f_ip, f_error_code;
+	bool has_mremap;		/* the syscalls:*_mremap tracepoints */
+	struct raw_field f_mr_addr, f_mr_old_len, f_mr_new_len, f_mr_ret;
+	char events[256];
+	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
+	struct pfx_unwind *unwind;	/* dwarf_stack: the unwinder */
+	unsigned long open_flags;	/* PERF_FLAG_PID_CGROUP for cgroups */
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct id_role *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool lookup_role(const struct pfx_sampler *s, uint64_t id, enum ev_role *role)
+{
+	size_t lo = 0, hi = s->nids;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->ids[mid].id == id) {
+			*role = s->ids[mid].role;
+			return true;
+		}
+		if (s->ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static void base_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sample_period = 1;
+	a->sample_id_all = 1;
+	a->inherit = !s->opts.host_wide;	/* a CPU-wide event sees every task already */
+	a->exclude_hv = 1;
+	a->use_clockid = 1;
+	a->clockid = CLOCK_MONOTONIC;
+	a->watermark = 1;
+	a->wakeup_watermark = (uint32_t)(s->opts.ring_pages * (size_t)sysconf(_SC_PAGESIZE) / 2);
+	a->disabled = 1;
+	a->enable_on_exec = s->opts.enable_on_exec;
+}
+
+static int fault_attr(const struct pfx_sampler *s, enum pfx_event_id id, bool owner,
+		      struct perf_event_attr *a)
+{
+	base_attr(s, a);
+	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR;
+	if (s->opts.dwarf_stack) {
+		a->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+		a->sample_regs_user = PFX_UNWIND_REGS_MASK;
+		a->sample_stack_user = s->opts.dwarf_stack;
+	} else if (s->opts.callchain) {
+		a->sample_type |= PERF_SAMPLE_CALLCHAIN;
+		a->exclude_callchain_kernel = 1;
+	}
+	if (owner) {
+		a->mmap = 1;
+		a->mmap_data = 1;
+		a->mmap2 = 1;
+		a->comm = 1;
+		a->task = 1;
+	}
+	return pfx_event_attr(id, a);
+}
+
+static int tracepoint_attr(const struct pfx_sampler *s, enum pfx_event_id id, struct perf_event_attr *a)
+{
+	base_attr(s, a);
+	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+			 PERF_SAMPLE_RAW;
+	return pfx_event_attr(id, a);
+}
+
+struct field_want {
+	const char *name;
+	struct raw_field *out;
+};
+
+/* Find a tracepoint's field offsets with libtraceevent once; samples are
+ * then decoded by offset, with no per-sample library call. */
+static int load_format(enum pfx_event_id id, const struct field_want *fields, size_t n)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct tep_event *ev = NULL;
+	int err;
+
+	if (!tep)
+		return -ENOMEM;
+	err = pfx_event_load_format(tep, id, &ev);
+	for (size_t i = 0; !err && i < n; i++) {
+		struct tep_format_field *f = tep_find_field(ev, fields[i].name);
+
+		if (!f || (f->size != 8 && f->size != 4))
+			err = -EINVAL;
+		else
+			*fields[i].out = (struct raw_field){ (unsigned)f->offset, (unsigned)f->size };
+	}
+	tep_free(tep);
+	return err;
+}
+
+static int load_entry_format(struct pfx_sampler *s)
+{
+	const struct field_want fields[] = { { "address", &s->f_address }, { "ip", &s->f_ip },
+					     { "error_code", &s->f_error_code } };
+
+	return load_format(PFX_EV_PAGE_FAULT_USER, fields, PFX_ARRAY_SIZE(fields));
+}
+
+static int load_mremap_formats(struct pfx_sampler *s)
+{
+	const struct field_want enter[] = { { "addr", &s->f_mr_addr }, { "old_len", &s->f_mr_old_len },
+					    { "new_len", &s->f_mr_new_len } };
+	const struct field_want exit[] = { { "ret", &s->f_mr_ret } };
+	int err = load_format(PFX_EV_MREMAP_ENTER, enter, PFX_ARRAY_SIZE(enter));
+
+	return err ? err : load_format(PFX_EV_MREMAP_EXIT, exit, PFX_ARRAY_SIZE(exit));
+}
+
+static int add_fd(struct pfx_sampler *s, int fd, enum ev_role role)
+{
+	uint64_t id;
+
+	s->fd_roles[s->nfds] = role;
+	s->fds[s->nfds++] = fd;
+	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0)
+		return -errno;
+	s->ids[s->nids++] = (struct id_role){ id, role };
+	return 0;
+}
+
+static int open_one(struct pfx_sampler *s, struct perf_event_attr *a, pid_t pid, int cpu,
+		    enum ev_role role, int ring_fd)
+{
+	int fd = pfx_perf_open(a, pid, cpu, -1, s->open_flags);
+	int err;
+
+	/* perf_event_paranoid 2 allows user-mode only: faults the kernel
+	 * takes on user memory (copy_to_user) are then not seen. */
+	if (fd == -EACCES && !a->exclude_kernel) {
+		a->exclude_kernel = 1;
+		fd = pfx_perf_open(a, pid, cpu, -1, s->open_flags);
+	}
+	if (fd < 0)
+		return fd;
+	err = add_fd(s, fd, role);
+	if (!err && ring_fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, ring_fd) < 0)
+		err = -errno;
+	return err;
+}
+
+/* What the events are opened on: the target's tasks, every task (-1) or
+ * cgroup fds.  *n of them. */
+static const pid_t *event_pids(const struct pfx_sampler *s, size_t *n)
+{
+	static const pid_t every_task = -1;
+
+	if (s->opts.host_wide) {
+		*n = s->opts.ncgroups ? s->opts.ncgroups : 1;
+		return s->opts.ncgroups ? s->opts.cgroup_fds : &every_task;
+	}
+	*n = s->opts.tids ? s->opts.ntids : 1;
+	return s->opts.tids ? s->opts.tids : &s->opts.pid;
+}
+
+static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size)
+{
+	size_t ntids;
+	const pid_t *tids = event_pids(s, &ntids);
+	int cpu = s->cpus[ci], ring_fd = -1, err;
+	struct perf_event_attr a;
+
+	for (size_t t = 0; t < ntids; t++) {
+		/* Side-band records (MMAP2, COMM, FORK) on one event per task
+		 * set; each cgroup's event sees only its own tasks' ones. */
+		err = fault_attr(s, PFX_EV_MINOR_FAULTS, ring_fd < 0 || s->opts.ncgroups, &a);
+		if (!err)
+			err = open_one(s, &a, tids[t], cpu, ROLE_MINOR, ring_fd);
+		if (err) {
+			snprintf(why, why_size, "minor-faults on CPU %d", cpu);
+			return err;
+		}
+		if (ring_fd < 0) {
+			ring_fd = s->fds[s->nfds - 1];
+			err = pfx_ring_map(&s->rings[ci], ring_fd, s->opts.ring_pages);
+			if (err) {
+				snprintf(why, why_size, "mapping the %zu-page ring of CPU %d",
+					 s->opts.ring_pages, cpu);
+				return err;
+			}
+		}
+		err = fault_attr(s, PFX_EV_MAJOR_FAULTS, false, &a);
+		if (!err)
+			err = open_one(s, &a, tids[t], cpu, ROLE_MAJOR, ring_fd);
+		if (err) {
+			snprintf(why, why_size, "major-faults on CPU %d", cpu);
+			return err;
+		}
+		if (s->has_tracepoint) {
+			err = tracepoint_attr(s, PFX_EV_PAGE_FAULT_USER, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_ENTRY, ring_fd);
+			if (err) {
+				/* Optional: record without latency and access bits. */
+				s->has_tracepoint = false;
+			}
+		}
+		/* Optional too: without them, moved memory is found by the
+		 * recorder's /proc re-read, while the process lives. */
+		if (s->has_mremap) {
+			err = tracepoint_attr(s, PFX_EV_MREMAP_ENTER, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_MREMAP_ENTER, ring_fd);
+			if (!err)
+				err = tracepoint_attr(s, PFX_EV_MREMAP_EXIT, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_MREMAP_EXIT, ring_fd);
+			if (err)
+				s->has_mremap = false;
+		}
+	}
+	return 0;
+}
+
+/* Attaching to many threads takes 3 fds per thread and CPU: make room
+ * up to the hard limit before opening (pfx's own limit only). */
+static void ensure_fd_room(size_t fds)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= fds + 64)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > fds + 64 ? fds + 64 : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opts,
+		     char *why, size_t why_size)
+{
+	struct pfx_sampler *s = calloc(1, sizeof(*s));
+	size_t ntids, max_fds;
+	char dummy[8];
+	int err;
+
+	if (!why) {
+		why = dummy;
+		why_size = sizeof(dummy);
+	}
+	snprintf(why, why_size, "setup");
+	if (!s)
+		return -ENOMEM;
+	s->opts = *opts;
+	if (opts->host_wide) {
+		s->opts.enable_on_exec = false;
+		s->open_flags = opts->ncgroups ? PERF_FLAG_PID_CGROUP : 0;
+	}
+	event_pids(s, &ntids);
+	err = pfx_perf_online_cpus(&s->cpus, &s->ncpus);
+	if (err) {
+		snprintf(why, why_size, "reading the online CPUs");
+		free(s);
+		return err;
+	}
+	max_fds = s->ncpus * ntids * 5;
+	ensure_fd_room(max_fds);
+	s->fds = calloc(max_fds, sizeof(*s->fds));
+	s->fd_roles = calloc(max_fds, sizeof(*s->fd_roles));
+	s->ids = calloc(max_fds, sizeof(*s->ids));
+	s->rings = calloc(s->ncpus, sizeof(*s->rings));
+	if (!s->fds || !s->fd_roles || !s->ids || !s->rings || (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
+		pfx_sampler_close(s);
+		return -ENOMEM;
+	}
+	s->has_tracepoint = opts->tracepoint && pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) &&
+			    load_entry_format(s) == 0;
+	s->has_mremap = pfx_event_available(PFX_EV_MREMAP_ENTER, NULL, 0) &&
+			pfx_event_available(PFX_EV_MREMAP_EXIT, NULL, 0) && load_mremap_formats(s) == 0;
+	for (size_t ci = 0; ci < s->ncpus; ci++) {
+		err = open_cpu(s, ci, why, why_size);
+		if (err) {
+			pfx_sampler_close(s);
+			return err;
+		}
+	}
+	if (!s->has_tracepoint) {
+		/* Dropped on some CPU: drop everywhere so all faults look alike. */
+		for (size_t i = 0; i < s->nids; i++)
+			if (s->ids[i].role == ROLE_ENTRY)
+				s->ids[i].id = 0;
+	}
+	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_id);
+	s->need_enable = !s->opts.enable_on_exec;
+	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s%s",
+		 s->has_tracepoint ? ",exceptions:page_fault_user" : "",
+		 s->has_mremap ? ",syscalls:sys_enter_mremap,syscalls:sys_exit_mremap" : "");
+	*sp = s;
+	return 0;
+}
+
+const char *pfx_sampler_events(const struct pfx_sampler *s)
+{
+	return s->events;
+}
+
+bool pfx_sampler_has_tracepoint(const struct pfx_sampler *s)
+{
+	return s->has_tracepoint;
+}
+
+size_t pfx_sampler_pollfds(const struct pfx_sampler *s, struct pollfd *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncpus && n < max; i++, n++)
+		fds[n] = (struct pollfd){ .fd = s->rings[i].fd, .events = POLLIN };
+	return n;
+}
+
+int pfx_sampler_enable(struct pfx_sampler *s)
+{
+	if (!s->need_enable)
+		return 0;
+	for (size_t i = 0; i < s->nfds; i++)
+		if (ioctl(s->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0)
+			return -errno;
+	s->need_enable = false;
+	return 0;
+}
+
+void pfx_sampler_close(struct pfx_sampler *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; s->rings && i < s->ncpus; i++)
+		pfx_ring_unmap(&s->rings[i]);
+	for (size_t i = 0; i < s->nfds; i++)
+		close(s->fds[i]);
+	free(s->rings);
+	free(s->fds);
+	free(s->fd_roles);
+	free(s->ids);
+	free(s->cpus);
+	pfx_unwind_close(s->unwind);
+	free(s);
+}
+
+void pfx_sampler_disable(struct pfx_sampler *s)
+{
+	for (size_t i = 0; i < s->nfds; i++)
+		ioctl(s->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+}
+
+int pfx_sampler_counts(const struct pfx_sampler *s, uint64_t *minor, uint64_t *major)
+{
+	*minor = *major = 0;
+	for (size_t i = 0; i < s->nfds; i++) {
+		uint64_t v;
+
+		if (s->fd_roles[i] != ROLE_MINOR && s->fd_roles[i] != ROLE_MAJOR)
+			continue;
+		if (read(s->fds[i], &v, sizeof(v)) != (ssize_t)sizeof(v))
+			return -errno ? -errno : -EIO;
+		*(s->fd_roles[i] == ROLE_MAJOR ? major : minor) += v;
+	}
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+static uint64_t raw_value(const uint8_t *raw, uint32_t raw_size, struct raw_field f)
+{
+	if (f.offset + f.size > raw_size)
+		return 0;
+	if (f.size == 8) {
+		uint64_t v;
+
+		memcpy(&v, raw + f.offset, 8);
+		return v;
+	} else {
+		uint32_t v;
+
+		memcpy(&v, raw + f.offset, 4);
+		return v;
+	}
+}
+
+/* The time of a record, for merging rings (0 if unknown: goes first). */
+static uint64_t record_time(const struct pfx_sampler *s, const struct perf_event_header *h)
+{
+	const uint8_t *p = (const uint8_t *)h;
+	uint64_t id, t;
+	enum ev_role role;
+
+	if (h->type == PERF_RECORD_SAMPLE) {
+		if (h->size < 40)
+			return 0;
+		memcpy(&id, p + 8, 8);
+		if (!lookup_role(s, id, &role))
+			return 0;
+		memcpy(&t, p + (role == ROLE_MINOR || role == ROLE_MAJOR ? 32 : 24), 8);
+		return t;
+	}
+	if (h->size < sizeof(*h) + sizeof(struct pfx_perf_sample_id))
+		return 0;
+	memcpy(&t, p + h->size - 16, 8);	/* sample_id: ... time, identifier */
+	return t;
+}
+
+static void trailer(const struct perf_event_header *h, struct pfx_sample_event *ev)
+{
+	struct pfx_perf_sample_id id;
+
+	if (h->size < sizeof(*h) + sizeof(id))
+		return;
+	memcpy(&id, (const uint8_t *)h + h->size - sizeof(id), sizeof(id));
+	ev->time = id.time;
+	ev->pid = id.pid;
+	ev->tid = id.tid;
+}
+
+/* REGS_USER and STACK_USER after the fixed part: unwound into the chain.
+ * A sample whose thread was in the kernel without user registers (abi 0)
+ * or whose stack was not copied keeps its ip alone. */
+static void unwind_fault(struct pfx_sampler *s, const struct perf_event_header *h,
+			 struct pfx_sample_event *ev)
+{
+	const uint8_t *p = (const uint8_t *)h + sizeof(struct pfx_perf_fault_sample);
+	const uint8_t *end = (const uint8_t *)h + h->size;
+	uint64_t abi, regs[PFX_UREG_COUNT], size = 0, dyn = 0;
+	const uint8_t *stack = NULL;
+	int n;
+
+	ev->callchain = s->callchain;
+	ev->callchain_len = 1;
+	s->callchain[0] = ev->ip;
+	if (end - p < 8)
+		return;
+	memcpy(&abi, p, 8);
+	p += 8;
+	if (abi == 0 || (size_t)(end - p) < sizeof(regs) + 8)
+		return;
+	memcpy(regs, p, sizeof(regs));
+	p += sizeof(regs);
+	memcpy(&size, p, 8);
+	p += 8;
+	if (size && (size_t)(end - p) >= size + 8) {
+		stack = p;
+		memcpy(&dyn, p + size, 8);
+		if (dyn > size)
+			dyn = size;
+	}
+	if (!stack || !s->unwind)
+		return;
+	n = pfx_unwind_sample(s->unwind, (pid_t)ev->pid, (pid_t)ev->tid, regs, stack, (size_t)dyn,
+			      s->callchain, PFX_SAMPLER_MAX_CHAIN);
+	if (n > 0)
+		ev->callchain_len = (uint16_t)n;
+}
+
+static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *h, bool major,
+			 struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_fault_sample *fs = (const void *)h;
+
+	if (h->size < sizeof(*fs))
+		return false;
+	ev->type = PFX_SAMPLE_FAULT;
+	ev->time = fs->time;
+	ev->pid = fs->pid;
+	ev->tid = fs->tid;
+	ev->addr = fs->addr;
+	ev->ip = fs->ip;
+	ev->major = major;
+	if (s->opts.dwarf_stack) {
+		unwind_fault(s, h, ev);
+	} else if (s->opts.callchain && h->size >= sizeof(*fs) + 8) {
+		const uint64_t *chain = (const uint64_t *)(fs + 1);
+		uint64_t nr = chain[0];
+		uint16_t n = 0;
+
+		if (nr > (h->size - sizeof(*fs) - 8) / 8)
+			nr = (h->size - sizeof(*fs) - 8) / 8;
+		for (uint64_t i = 0; i < nr && n < PFX_SAMPLER_MAX_CHAIN; i++)
+			if (chain[1 + i] < PERF_CONTEXT_MAX)
+				s->callchain[n++] = chain[1 + i];
+		ev->callchain = s->callchain;
+		ev->callchain_len = n;
+	}
+	return true;
+}
+
+static bool decode_entry(const struct pfx_sampler *s, const struct perf_event_header *h,
+			 struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_raw_sample *rs = (const void *)h;
+	uint32_t raw_size;
+
+	if (h->size < sizeof(*rs))
+		return false;
+	raw_size = rs->raw_size;
+	if (raw_size > h->size - sizeof(*rs))
+		raw_size = h->size - sizeof(*rs);
+	ev->type = PFX_SAMPLE_FAULT_ENTRY;
+	ev->time = rs->time;
+	ev->pid = rs->pid;
+	ev->tid = rs->tid;
+	ev->addr = raw_value(rs->raw, raw_size, s->f_address);
+	ev->ip = raw_value(rs->raw, raw_size, s->f_ip);
+	ev->error_code = raw_value(rs->raw, raw_size, s->f_error_code);
+	return true;
+}
+
+static bool decode_mremap(const struct pfx_sampler *s, const struct perf_event_header *h, bool enter,
+			  struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_raw_sample *rs = (const void *)h;
+	uint32_t raw_size;
+
+	if (h->size < sizeof(*rs))
+		return false;
+	raw_size = rs->raw_size;
+	if (raw_size > h->size - sizeof(*rs))
+		raw_size = h->size - sizeof(*rs);
+	ev->time = rs->time;
+	ev->pid = rs->pid;
+	ev->tid = rs->tid;
+	if (enter) {
+		ev->type = PFX_SAMPLE_MREMAP_ENTER;
+		ev->addr = raw_value(rs->raw, raw_size, s->f_mr_addr);
+		ev->len = raw_value(rs->raw, raw_size, s->f_mr_old_len);
+		ev->pgoff = raw_value(rs->raw, raw_size, s->f_mr_new_len);
+	} else {
+		ev->type = PFX_SAMPLE_MREMAP_EXIT;
+		ev->addr = raw_value(rs->raw, raw_size, s->f_mr_ret);
+	}
+	return true;
+}
+
+/* Fill ev from one record; false for records pfx does not use. */
+static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
+		   struct pfx_sample_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE: {
+		uint64_t id;
+		enum ev_role role;
+
+		if (h->size < 16)
+			return false;
+		memcpy(&id, (const uint8_t *)h + 8, 8);
+		if (!lookup_role(s, id, &role))
+			return false;
+		if (role == ROLE_ENTRY)
+			return decode_entry(s, h, ev);
+		if (role == ROLE_MREMAP_ENTER || role == ROLE_MREMAP_EXIT)
+			return decode_mremap(s, h, role == ROLE_MREMAP_ENTER, ev);
+		return decode_fault(s, h, role == ROLE_MAJOR, ev);
+	}
+	case PERF_RECORD_MMAP2: {
+		const struct pfx_perf_mmap2 *m = (const void *)h;
+		size_t max = h->size - sizeof(*m) - sizeof(struct pfx_perf_sample_id);
+
+		if (h->size < sizeof(*m) + sizeof(struct pfx_perf_sample_id) ||
+		    strnlen(m->filename, max) == max)
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_MMAP;
+		ev->pid = m->pid;
+		ev->tid = m->tid;
+		ev->addr = m->addr;
+		ev->len = m->len;
+		ev->pgoff = m->pgoff;
+		ev->prot = m->prot;
+		ev->flags = m->flags;
+		ev->name = m->filename;
+		/* In ring order, before the faults that run its code. */
+		if (s->unwind)
+			pfx_unwind_mmap(s->unwind, (pid_t)m->pid, m->addr, m->len, m->pgoff, m->prot, m->filename);
+		return true;
+	}
+	case PERF_RECORD_COMM: {
+		const struct pfx_perf_comm *c = (const void *)h;
+		size_t max = h->size - sizeof(*c) - sizeof(struct pfx_perf_sample_id);
+
+		if (h->size < sizeof(*c) + sizeof(struct pfx_perf_sample_id) ||
+		    strnlen(c->comm, max) == max)
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_COMM;
+		ev->pid = c->pid;
+		ev->tid = c->tid;
+		ev->name = c->comm;
+		ev->exec = (h->misc & PERF_RECORD_MISC_COMM_EXEC) != 0;
+		return true;
+	}
+	case PERF_RECORD_FORK:
+	case PERF_RECORD_EXIT: {
+		const struct pfx_perf_task *t = (const void *)h;
+
+		if (h->size < sizeof(*t))
+			return false;
+		ev->type = h->type == PERF_RECORD_FORK ? PFX_SAMPLE_FORK : PFX_SAMPLE_EXIT;
+		ev->time = t->time;
+		ev->pid = t->pid;
+		ev->tid = t->tid;
+		ev->ppid = t->ppid;
+		if (s->unwind && h->type == PERF_RECORD_FORK && t->pid == t->tid)
+			pfx_unwind_fork(s->unwind, (pid_t)t->pid, (pid_t)t->ppid);
+		return true;
+	}
+	case PERF_RECORD_LOST: {
+		const struct pfx_perf_lost *l = (const void *)h;
+
+		if (h->size < sizeof(*l))
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_LOST;
+		ev->lost = l->lost;
+		return true;
+	}
+	case PERF_RECORD_LOST_SAMPLES: {
+		const struct pfx_perf_lost_samples *l = (const void *)h;
+
+		if (h->size < sizeof(*l))
+			return false;
+		trailer(h, ev);
+		ev->type = PFX_SAMPLE_LOST_SAMPLES;
+		ev->lost = l->lost;
+		return true;
+	}
+	case PERF_RECORD_THROTTLE:	/* { header; u64 time, id, stream_id; sample_id } */
+		if (h->size < sizeof(*h) + 8)
+			return false;
+		trailer(h, ev);
+		memcpy(&ev->time, (const uint8_t *)h + sizeof(*h), 8);
+		ev->type = PFX_SAMPLE_THROTTLE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Each ring is in time order; merging the heads gives global order (a
+ * thread that migrates between CPUs keeps its faults in order). */
+int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx)
+{
+	const struct perf_event_header *head[s->ncpus];
+	uint64_t when[s->ncpus];
+	struct pfx_sample_event ev;
+	size_t live = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < s->ncpus; i++) {
+		pfx_ring_begin(&s->rings[i]);
+		head[i] = pfx_ring_peek(&s->rings[i]);
+		when[i] = head[i] ? record_time(s, head[i]) : 0;
+		live += head[i] != NULL;
+	}
+	while (live && !ret) {
+		size_t best = SIZE_MAX;
+
+		for (size_t i = 0; i < s->ncpus; i++)
+			if (head[i] && (best == SIZE_MAX || when[i] < when[best]))
+				best = i;
+		if (decode(s, head[best], &ev))
+			ret = fn(&ev, ctx);
+		pfx_ring_advance(&s->rings[best]);
+		head[best] = pfx_ring_peek(&s->rings[best]);
+		if (head[best])
+			when[best] = record_time(s, head[best]);
+		else
+			live--;
+	}
+	for (size_t i = 0; i < s->ncpus; i++)
+		pfx_ring_end(&s->rings[i]);
+	return ret;
+}

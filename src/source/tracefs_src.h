@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tracefs_src: the fallback fault source for hosts where perf_event_open
+ * is denied.  A private tracefs instance ("pfx-<pfx pid>-<n>") traces the
+ * fault tracepoint for the target's tasks only (set_event_pid with the
+ * event-fork option, so threads and children started later are followed),
+ * and raw events are parsed with libtraceevent.
+ *
+ * exceptions:page_fault_user fires at fault entry and does not say minor
+ * or major.  A fault is marked major when the same task queues a block
+ * read (block:block_bio_queue) or inserts a page into the page cache
+ * (filemap:mm_filemap_add_to_page_cache) before its next fault or syscall
+ * (raw_syscalls:sys_enter closes the window).  Fault entries that the
+ * kernel retries (VM_FAULT_RETRY) appear twice, so exact minor/major
+ * totals come from /proc, not from here.  See doc/tracefs.md.
+ *
+ * The instance is removed by pfx_tfs_close(), which callers run on every
+ * exit path; instances left by a killed pfx are removed by
+ * pfx_tfs_remove_stale() on the next run. */
+#ifndef PFX_TRACEFS_SRC_H
+#define PFX_TRACEFS_SRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "recfile.h"
+
+struct pfx_tfs;
+
+/* Remove instances named pfx-<pid>-* whose pfx process no longer runs.
+ * *removed (may be NULL) receives how many.  0 or -errno. */
+int pfx_tfs_remove_stale(unsigned *removed);
+/* The same where tracefs is already mounted, without mounting it: for
+ * every pfx start, whatever the source, so a SIGKILLed pfx's instance
+ * (still tracing, its buffers allocated) does not outlive the next run.
+ * 0 or -errno (-EACCES: not root: nothing to clean that we could). */
+int pfx_tfs_clean_stale(unsigned *removed);
+
+/* Create the instance, filter on pids (a process's threads, or a held
+ * child), enable the events and start tracing.  buffer_kb is the per-CPU
+ * ring size (0: a default sized for fault bursts).  exec_pid: a held child
+ * whose faults count from its execve on (as perf's enable_on_exec), or 0.
+ * 0 or -errno:
+ * -ENODEV when tracefs cannot be mounted, -ENOENT when the kernel lacks
+ * exceptions:page_fault_user, -EACCES/-EPERM when tracefs is not writable. */
+int pfx_tfs_open(struct pfx_tfs **tfs, const pid_t *pids, size_t npids, size_t buffer_kb,
+		 pid_t exec_pid);
+/* Take every fault traced since the last drain: *faults (in time order,
+ * valid until the next drain or close) and *count.  time_ns is
+ * CLOCK_MONOTONIC (the instance uses the "mono" trace clock); kind is
+ * MINOR or MAJOR (see above); access bits come from error_code.
+ * 0 or -errno. */
+int pfx_tfs_drain(struct pfx_tfs *tfs, const struct pfx_fault **faults, size_t *count);
+/* Events the kernel dropped because the ring was full, so far. */
+uint64_t pfx_tfs_missed(const struct pfx_tfs *tfs);
+/* Fault entries seen so far (all tasks of the target). */
+uint64_t pfx_tfs_fault_entries(const struct pfx_tfs *tfs);
+const char *pfx_tfs_instance_name(const struct pfx_tfs *tfs);
+/* What to do about an error of pfx_tfs_open(), for the message at the
+ * edge (a constant string). */
+const char *pfx_tfs_error_hint(int err);
+/* Disable the events and remove the instance. */
+void pfx_tfs_close(struct pfx_tfs *tfs);
+
+#endif

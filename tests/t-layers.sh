@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t-layers: the house plan of src/README.md holds: each folder of src/
+# includes headers only from itself and from the folders below it, and
+# every source file of src/ and include/ carries its SPDX-License-Identifier,
+# and no two modules (X.c with X.h) include each other, however indirectly.
+. "$top_srcdir/tests/lib.sh"
+
+src=$top_srcdir/src
+[ -f "$src/README.md" ] || skip "no src/ tree under $top_srcdir"
+
+# allowed FOLDER: the folders FOLDER may include besides itself
+allowed() {
+	lib="base kernel recording source"
+	case $1 in
+	base)      echo "" ;;
+	kernel)    echo "base" ;;
+	recording) echo "base kernel" ;;
+	source)    echo "base kernel recording" ;;
+	record|count|report|plot|wss|maps|top|uffd) echo "$lib" ;;
+	thp)       echo "$lib count" ;;
+	serve)     echo "$lib top" ;;
+	cmd)       echo "$lib record count report plot wss maps top thp serve" ;;
+	workload)  echo "base uffd" ;;
+	.)         echo "cmd base" ;;
+	*)         echo "?" ;;
+	esac
+}
+
+# folder of every header under src/ and include/: "NAME FOLDER" lines
+(cd "$src" && find . -name '*.h' | sed 's|^\./||') |
+	awk -F/ '{ d = NF > 1 ? $1 : "."; print $NF, d }' >"$TMP/headers"
+[ -s "$TMP/headers" ] || fail "no headers found under $src"
+dups=$(awk '{ print $1 }' "$TMP/headers" | sort | uniq -d)
+[ -z "$dups" ] || fail "header names must be unique across src/ (one -I per folder): $dups"
+
+bad=0
+for f in $(cd "$src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); do
+	case $f in */*) dir=${f%%/*} ;; *) dir=. ;; esac
+	ok=" $dir $(allowed "$dir") "
+	case $ok in *" ? "*) echo "src/$f: folder '$dir' is not in the plan (src/README.md, tests/t-layers.sh)"; bad=1; continue ;; esac
+	for h in $(sed -n 's/^#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$src/$f"); do
+		hd=$(awk -v h="${h##*/}" '$1 == h { print $2; exit }' "$TMP/headers")
+		[ -n "$hd" ] || continue	# config.h, events.def
+		case $ok in *" $hd "*) ;; *)
+			echo "src/$f includes $h from src/$hd/, which is above src/$dir/ in the plan"
+			bad=1 ;;
+		esac
+	done
+done
+[ "$bad" -eq 0 ] || fail "include out of layer (see src/README.md)"
+
+# Module cycles: an edge X -> Y when X.c or X.h includes Y.h and Y has a .c
+# (a header of its own, like counter_backend.h, is part of its user).
+(cd "$src" && for f in $(find . -name '*.[ch]'); do
+	m=$(basename "$f"); m=${m%.?}
+	for h in $(sed -n 's/^#[[:space:]]*include[[:space:]]*"\([^"]*\)\.h".*/\1/p' "$f"); do
+		h=${h##*/}
+		[ "$h" != "$m" ] && [ -n "$(find . -name "$h.c")" ] && echo "$m $h"
+	done
+done) | sort -u >"$TMP/edges"
+cycle=$(awk '
+	{ n[$1]++; to[$1, n[$1]] = $2 }
+	function visit(v,   i, j, w, r) {
+		state[v] = 1; path[++depth] = v
+		for (i = 1; i <= n[v]; i++) {
+			w = to[v, i]
+			if (state[w] == 1) { r = w; for (j = depth; path[j] != w; j--) r = path[j] " -> " r; return w " -> " r }
+			if (!state[w] && (r = visit(w)) != "") return r
+		}
+		state[v] = 2; depth--
+		return ""
+	}
+	END { for (v in n) if (!state[v] && (c = visit(v)) != "") { print c; exit } }' "$TMP/edges")
+[ -z "$cycle" ] || fail "modules include each other: $cycle"
+
+nolicense=$(cd "$top_srcdir" && find src include -name '*.[ch]' | sort | while read -r f; do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' || echo "$f"
+done)
+[ -z "$nolicense" ] || fail "no SPDX-License-Identifier line in: $(echo $nolicense)"
+echo ok

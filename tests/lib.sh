@@ -78,3 +78,7 @@ zram_swap_on() {
 	fi
 	trap 'swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null; rm -rf "$TMP"' EXIT
 }
+
+# sanitized BINARY: true when BINARY is built with ASan or UBSan (GCC links
+# libasan dynamically, clang statically: look for the runtime's symbols)
+sanitized() { grep -q '__asan_init\|__ubsan_handle' "$1" 2>/dev/null; }

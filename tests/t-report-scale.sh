@@ -10,8 +10,7 @@
 MKREC=$top_builddir/tests/plot-mkrec
 "$MKREC" "$TMP/many.data" --mappings 20000 || fail "plot-mkrec failed"
 limit_ms=1000
-ldd "$PFX" 2>/dev/null | grep -q 'libasan\|libubsan' && limit_ms=5000
-nm "$PFX" 2>/dev/null | grep -q '__asan_init\|__ubsan_handle' && limit_ms=5000
+sanitized "$PFX" && limit_ms=5000
 
 timed() {
 	what=$1; shift

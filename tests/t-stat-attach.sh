@@ -66,7 +66,7 @@ total=$(json_field minor "$TMP/stat.json")
 phase=$(kv rusage_minor "$TMP/load.out")
 note "total=$total pfx-load phase rusage=$phase"
 [ "$total" -ge "$phase" ] || fail "total $total < pfx-load's rusage $phase"
-if ldd "$PFX_LOAD" 2>/dev/null | grep -q 'libasan'; then
+if sanitized "$PFX_LOAD"; then
 	# A sanitized pfx-load runs LeakSanitizer at exit: thousands more faults.
 	note "pfx-load is built with sanitizers: not bounding its exit faults"
 else

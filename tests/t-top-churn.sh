@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-churn: processes that come and go.  While 'pfx top -b' refreshes
-# every 0.1 s, a load exits mid-run and 600 short-lived processes start
-# and end (300 /bin/true, 300 brief sleeps); pfx must not fail or warn,
+# every 0.1 s, a load exits mid-run and 1,000 short-lived processes start
+# and end (500 /bin/true, 500 brief sleeps); pfx must not fail or warn,
 # must give every frame, never a negative rate or a rate above what a
 # row's own total allows (a reused PID is a new row), and drop the
 # exited load.  Then the same under a descriptor limit smaller than the
@@ -12,27 +12,27 @@ command -v jq >/dev/null || skip "needs jq"
 "$PFX_LOAD" steady -s 64M --rate 2000 --seconds 0.6 >/dev/null & LPID=$!
 (
 	i=0
-	while [ $i -lt 300 ]; do /bin/true; i=$((i + 1)); done
+	while [ $i -lt 500 ]; do /bin/true; i=$((i + 1)); done
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt 500 ]; do
 		sleep 0.3 & sleep 0.3 & sleep 0.3 & sleep 0.3 & sleep 0.3 &
 		i=$((i + 5)); sleep 0.02
 	done
 	wait
 ) & CPID=$!
-"$PFX" top -b -d 0.1 -n 25 --format json -o "$TMP/c.json" 2>"$TMP/err" || fail "pfx top failed: $(cat "$TMP/err")"
+"$PFX" top -b -d 0.1 -n 30 --format json -o "$TMP/c.json" 2>"$TMP/err" || fail "pfx top failed: $(cat "$TMP/err")"
 wait $CPID; wait $LPID
 [ -s "$TMP/err" ] && { cat "$TMP/err"; fail "pfx top wrote to stderr"; }
-[ "$(wc -l <"$TMP/c.json")" -eq 25 ] || fail "expected 25 frames, got $(wc -l <"$TMP/c.json")"
+[ "$(wc -l <"$TMP/c.json")" -eq 30 ] || fail "expected 30 frames, got $(wc -l <"$TMP/c.json")"
 jq -e . "$TMP/c.json" >/dev/null || fail "not JSON"
-jq -c '{processes, vanished, rows: (.rows | length)}' "$TMP/c.json" | head -n 25
+jq -c '{processes, vanished, rows: (.rows | length)}' "$TMP/c.json" | head -n 30
 # A rate over an interval can never exceed the row's total / interval.
 bad=$(jq -c '.interval as $i | .rows[] | select(.minor_per_s < 0 or .major_per_s < 0 or
 	.minor_per_s * $i > .minor * 1.01 + 1 or .major_per_s * $i > .major * 1.01 + 1)' "$TMP/c.json" | head -n 3)
 [ -z "$bad" ] || fail "impossible rates: $bad"
 seen=$(jq -r '.rows[] | select(.command == "sleep") | .pid' "$TMP/c.json" | sort -u | wc -l)
 note "distinct short-lived sleeps seen: $seen"
-[ "$seen" -ge 100 ] || fail "only $seen of 300 short-lived sleeps seen"
+[ "$seen" -ge 100 ] || fail "only $seen of 500 short-lived sleeps seen"
 jq -r '.rows[].pid' "$TMP/c.json" | grep -qx "$LPID" || fail "the load $LPID never shown"
 tail -n 1 "$TMP/c.json" | jq -r '.rows[].pid' | grep -qx "$LPID" && fail "the exited load $LPID still shown"
 # Born between two refreshes: its faults are all in the interval, so it

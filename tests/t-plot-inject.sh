@@ -4,7 +4,9 @@
 # command.  A recording named x<newline>system("touch PWNED")<newline>#,
 # the same text as the recorded command, a mapping path, a --title and an
 # -o name, charted by drawing (-o) and by --script (then run by gnuplot as
-# a user would): no file is created, and the charts still come out.
+# a user would): no file is created, and the charts still come out.  The
+# files are made, as an attacker would, by an unprivileged user (nobody)
+# in a shared sticky directory; root charts them.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 MKREC=$top_builddir/tests/plot-mkrec
@@ -12,18 +14,28 @@ PWNED=$TMP/pwned
 nl='
 '
 evil="x${nl}system(\"touch $PWNED\")${nl}#"
-"$MKREC" "$TMP/rec.data" --name "$evil" || fail "plot-mkrec failed"
+# as_attacker CMD...: as nobody where root can switch to it, else as is
+SHARED=$TMP/shared
+mkdir -p "$SHARED" && chmod 1777 "$SHARED" && chmod 755 "$TMP" || fail "cannot make the shared directory"
+as_attacker() { "$@"; }
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$MKREC"; then
+	as_attacker() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	note "the crafted files are made by nobody in a sticky directory"
+fi
+as_attacker "$MKREC" "$SHARED/rec.data" --name "$evil" || fail "plot-mkrec failed"
 # the payload's path has slashes: the name is a path of directories
-mkdir -p "$(dirname "$TMP/$evil")" && mv "$TMP/rec.data" "$TMP/$evil" || fail "cannot give the recording its name"
-wss="$TMP/w${nl}system(\"touch $PWNED\")${nl}#.json"
+as_attacker mkdir -p "$(dirname "$SHARED/$evil")" && as_attacker mv "$SHARED/rec.data" "$SHARED/$evil" ||
+	fail "cannot give the recording its name"
+wss="$SHARED/w${nl}system(\"touch $PWNED\")${nl}#.json"
 printf '%s\n' '{"type":"header","pid":1,"comm":"a\nsystem(\"touch '"$PWNED"'\")\n#"}' '{"time":0.5,"wss_bytes":1048576,"rss_bytes":2097152,"method":"refs"}' \
-	'{"time":1.0,"wss_bytes":2097152,"rss_bytes":2097152,"method":"refs"}' >"$TMP/w.json"
-mkdir -p "$(dirname "$wss")" && mv "$TMP/w.json" "$wss" || fail "cannot name the samples file"
+	'{"time":1.0,"wss_bytes":2097152,"rss_bytes":2097152,"method":"refs"}' | as_attacker tee "$SHARED/w.json" >/dev/null
+as_attacker mkdir -p "$(dirname "$wss")" && as_attacker mv "$SHARED/w.json" "$wss" || fail "cannot name the samples file"
 
 have_gnuplot=
 command -v gnuplot >/dev/null && have_gnuplot=1
 for chart in timeline heatmap regions latency wss; do
-	input="$TMP/$evil"
+	input="$SHARED/$evil"
 	[ "$chart" = wss ] && input=$wss
 	# --script, with a title and an image name that carry the same payload
 	dir="$TMP/s-$chart"

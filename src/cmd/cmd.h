@@ -40,5 +40,8 @@ int pfx_format_option(const char *name, enum pfx_format *out);
 /* The value of a -p PID option; a bad one is reported (one line with an
  * example).  0 or -EINVAL. */
 int pfx_target_pid_option(const char *arg, pid_t *pid);
+/* The value of a -p PID[,PID...] option, replacing *pids; a bad one is
+ * reported in one line.  0, or the usage error's exit code. */
+int pfx_pid_list_option(const char *arg, pid_t **pids, size_t *npids);
 
 #endif

@@ -145,11 +145,7 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 			o->all = true;
 			break;
 		case 'p':
-			free(o->pids);
-			o->pids = NULL;
-			if (pfx_parse_pid_list(optarg, &o->pids, &o->npids))
-				err = pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, "
-						  "comma-separated (-p 123,456)", optarg);
+			err = pfx_pid_list_option(optarg, &o->pids, &o->npids);
 			break;
 		case 'G':
 			err = parse_cgroups(optarg, o);

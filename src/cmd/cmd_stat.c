@@ -195,11 +195,7 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 	while (!err && (opt = getopt_long(argc, argv, "+:p:I:o:haAG:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			free(o->pids);
-			o->pids = NULL;
-			if (pfx_parse_pid_list(optarg, &o->pids, &o->npids))
-				err = pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, "
-						  "comma-separated (-p 123,456)", optarg);
+			err = pfx_pid_list_option(optarg, &o->pids, &o->npids);
 			break;
 		case 'I':
 			err = parse_interval_ms(optarg, &o->interval);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -56,4 +57,14 @@ int pfx_target_pid_option(const char *arg, pid_t *pid)
 		return 0;
 	pfx_err("invalid PID '%s'; give a process id, e.g. -p 1234", arg);
 	return -EINVAL;
+}
+
+int pfx_pid_list_option(const char *arg, pid_t **pids, size_t *npids)
+{
+	free(*pids);
+	*pids = NULL;
+	if (pfx_parse_pid_list(arg, pids, npids) == 0)
+		return 0;
+	return pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, comma-separated "
+			       "(-p 123,456)", arg);
 }

@@ -512,23 +512,6 @@ uint64_t pfx_metrics_collected_ns(const struct pfx_metrics *m)
 
 /* ---- a collection ----------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 static bool under_cgroup(const char *path, const char *cgroup)
 {
 	size_t n = strlen(cgroup);
@@ -611,7 +594,7 @@ static int account_other(struct pfx_metrics *m, const struct top_proc *procs, do
 		}
 	}
 	/* remember who had series, for the next collection */
-	if (grow((void **)&m->prev_shown, &m->cap_prev_shown, m->nshown + 1, sizeof(*m->prev_shown)))
+	if (PFX_GROW(m->prev_shown, m->cap_prev_shown, m->nshown + 1, 16))
 		return -ENOMEM;
 	for (size_t k = 0; k < m->nshown; k++)
 		m->prev_shown[k] = (struct shown_id){ procs[m->scope[k]].pid,
@@ -637,7 +620,7 @@ static int add_cgroup(struct pfx_metrics *m, const char *cgroup)
 {
 	struct cg_total *c;
 
-	if (grow((void **)&m->cg, &m->cap_cg, m->ncg + 1, sizeof(*m->cg)))
+	if (PFX_GROW(m->cg, m->cap_cg, m->ncg + 1, 16))
 		return -ENOMEM;
 	c = &m->cg[m->ncg];
 	memset(c, 0, sizeof(*c));
@@ -709,7 +692,7 @@ int pfx_metrics_collect(struct pfx_metrics *m)
 		m->system_ok = true;
 	}
 	procs = top_procs(m->table, &n);
-	if (grow((void **)&m->scope, &m->cap_scope, n + 1, sizeof(*m->scope)))
+	if (PFX_GROW(m->scope, m->cap_scope, n + 1, 16))
 		return -ENOMEM;
 	m->nscope = 0;
 	for (size_t i = 0; i < n; i++)

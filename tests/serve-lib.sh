@@ -19,6 +19,9 @@ started() { echo "$1" >>"$TMP/pids"; }
 # sets SERVE_PID and SERVE_ADDR (host:port) once it serves, its stderr in
 # $TMP/serve.err.  Fails the test if it does not start within 10 s.
 serve_start() {
+	# emptied here, not by the background job's redirection: that may run
+	# after the first read below, which would find the last server's address
+	: >"$TMP/serve.err"
 	"$PFX" serve -l 127.0.0.1:0 "$@" 2>"$TMP/serve.err" &
 	SERVE_PID=$!
 	started $SERVE_PID

@@ -712,6 +712,8 @@ static int open_output(struct stat_run *run, struct pfx_outfile *file)
 	run->out.scope = !host_scope(o) ? NULL : o->cgroups ? "cgroup" : "system";
 	run->out.show_cpu = o->per_cpu;
 	run->out.show_cgroup = o->cgroups != NULL;
+	run->out.alert_minor = o->alert_minor;
+	run->out.alert_major = o->alert_major;
 	return 0;
 }
 

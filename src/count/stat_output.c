@@ -89,6 +89,10 @@ void stat_output_header(struct stat_output *o, enum pfx_count_source source,
 			fputs(",\"scope\":", o->fp);
 			pfx_json_string(o->fp, o->scope);
 		}
+		if (o->alert_minor >= 0)
+			fprintf(o->fp, ",\"alert_minor_per_s\":%.1f", o->alert_minor);
+		if (o->alert_major >= 0)
+			fprintf(o->fp, ",\"alert_major_per_s\":%.1f", o->alert_major);
 		fputs("}\n", o->fp);
 		break;
 	case PFX_FORMAT_CSV:

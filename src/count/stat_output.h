@@ -26,6 +26,9 @@ struct stat_output {
 	const char *scope;	/* "system", "cgroup"; NULL: processes */
 	bool show_cpu;		/* -A */
 	bool show_cgroup;	/* -G */
+	/* --alert-minor/--alert-major rates, in the JSON header so a chart
+	 * can draw them; < 0: not set */
+	double alert_minor, alert_major;
 };
 
 /* One interval of one process (tid < 0) or one thread. */

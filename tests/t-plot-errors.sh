@@ -48,7 +48,7 @@ error 1 "this recording has no latency data; record with a kernel that has excep
 head -c 100 "$TMP/good.data" >"$TMP/cut.data"
 error 1 "truncated" "$PFX" plot -c regions -i "$TMP/cut.data" -o "$TMP/x.png"
 # the wss chart reads 'pfx wss --format json' lines, nothing else
-error 1 "line 1 is not a 'pfx wss --format json' sample" "$PFX" plot -c wss -i "$TMP/good.data" -o "$TMP/x.png"
+error 1 "is the output of 'pfx record', not of 'pfx wss --format json'; chart it with --chart timeline" "$PFX" plot -c wss -i "$TMP/good.data" -o "$TMP/x.png"
 : >"$TMP/empty.json"
 error 1 "holds no WSS samples" "$PFX" plot -c wss -i "$TMP/empty.json" -o "$TMP/x.png"
 printf '{"type":"sample","time":0.5,"wss_bytes":1048576,"rss_bytes":2097152}\n{"time": oops, "wss_bytes": 1}\n' >"$TMP/bad.json"

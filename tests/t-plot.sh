@@ -102,7 +102,7 @@ png_ok "$TMP/big.png" 1200 700
 expect_exit 0 "$PFX" plot -i "$TMP/seq.data" -c regions -t "Regions, 'quoted' title" -o "$TMP/t.svg"
 svg_ok "$TMP/t.svg" "Regions, 'quoted' title"
 expect_exit 0 "$PFX" plot --list
-[ "$(wc -l <"$TMP/out")" -eq 5 ] || fail "--list does not list 5 charts"
+[ "$(wc -l <"$TMP/out")" -eq 10 ] || fail "--list does not list 10 charts"
 
 # --- wss, from real 'pfx wss --format json' samples ---
 "$PFX" wss --format json -o "$TMP/wss.json" 0.2 -- "$PFX_LOAD" steady -s 32M --seconds 1.5 \

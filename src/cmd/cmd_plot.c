@@ -171,6 +171,11 @@ static int check_request(const struct plot_opts *o, const struct pfx_chart **cha
 		pfx_err("the wss chart needs -i FILE: samples saved by 'pfx wss --format json -o FILE -- CMD'");
 		return -EINVAL;
 	}
+	if ((*chart)->input != PFX_PLOT_FROM_RECORD && !o->input) {
+		pfx_err("the %s chart needs -i FILE: the output of '%s -o FILE'", (*chart)->name,
+			pfx_plot_input_command((*chart)->input));
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -188,9 +193,39 @@ static int check_input_type(const char *path)
 	return S_ISREG(st.st_mode) ? 0 : -EPROTO;
 }
 
+/* The one line for an input that is not what the chart draws: another
+ * command's output (then the chart for it), or nothing pfx wrote. */
+static void report_wrong_input(const struct pfx_plot_script *s, enum pfx_plot_input found)
+{
+	const struct pfx_chart *other = pfx_chart_for_input(found);
+
+	if (other)
+		pfx_err("%s is the output of '%s', not of '%s'; chart it with --chart %s (or --all)",
+			s->input, pfx_plot_input_command(found), pfx_plot_input_command(s->chart->input),
+			other->name);
+	else
+		pfx_err("cannot chart %s with --chart %s: it is not the output of '%s'; "
+			"pfx plot takes a recording (pfx record) or the JSON of pfx stat, thp, maps, top or wss",
+			s->input, s->chart->name, pfx_plot_input_command(s->chart->input));
+}
+
+/* The wss chart reads any 'pfx wss --format json' file, --profile too;
+ * what is none of pfx's is left to its line checks (which name the line). */
+static bool input_fits(const struct pfx_chart *chart, enum pfx_plot_input kind)
+{
+	if (chart->input == PFX_PLOT_FROM_WSS)
+		return kind == PFX_PLOT_FROM_WSS || kind == PFX_PLOT_FROM_WSS_PROFILE ||
+		       kind == PFX_PLOT_FROM_UNKNOWN;
+	if (chart->input == PFX_PLOT_FROM_RECORD)
+		return kind == PFX_PLOT_FROM_RECORD || kind == PFX_PLOT_FROM_UNKNOWN;
+	return kind == chart->input;
+}
+
 static int check_files(const struct pfx_plot_script *s)
 {
 	char *template = pfx_plot_template_path(s->chart);
+	const char *writer = pfx_plot_input_command(s->chart->input);
+	enum pfx_plot_input kind;
 	int err = 0;
 
 	if (!template)
@@ -200,19 +235,21 @@ static int check_files(const struct pfx_plot_script *s)
 			template, strerror(errno));
 		err = -ENOENT;
 	} else if ((err = check_input_type(s->input)) == -EPROTO) {
-		pfx_err("%s is not a regular file (a FIFO, device or socket); give a file written by 'pfx %s'",
-			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
+		pfx_err("%s is not a regular file (a FIFO, device or socket); give a file written by '%s'",
+			s->input, writer);
 	} else if (err == -EISDIR) {
-		pfx_err("%s is a directory; give a file written by 'pfx %s'",
-			s->input, s->chart->input == PFX_PLOT_FROM_RECORD ? "record" : "wss --format json");
+		pfx_err("%s is a directory; give a file written by '%s'", s->input, writer);
 	} else if (access(s->input, R_OK) < 0) {
 		err = -errno;
 		if (s->chart->input == PFX_PLOT_FROM_RECORD)
 			pfx_err("cannot read %s: %s; record one with 'pfx record -o %s -- CMD'",
 				s->input, strerror(-err), s->input);
 		else
-			pfx_err("cannot read %s: %s; save samples with 'pfx wss --format json -o %s -- CMD'",
-				s->input, strerror(-err), s->input);
+			pfx_err("cannot read %s: %s; save it with '%s -o %s'",
+				s->input, strerror(-err), writer, s->input);
+	} else if (pfx_plot_input_kind(s->input, &kind) == 0 && !input_fits(s->chart, kind)) {
+		report_wrong_input(s, kind);
+		err = -EMEDIUMTYPE;
 	}
 	free(template);
 	return err;
@@ -222,34 +259,50 @@ static int check_files(const struct pfx_plot_script *s)
 static void report_data_error(const struct pfx_plot_script *s, const char *dir, int err,
 			      const struct pfx_plot_notes *notes)
 {
-	bool wss = s->chart->input == PFX_PLOT_FROM_WSS;
+	bool json = s->chart->input != PFX_PLOT_FROM_RECORD;
+	const char *writer = pfx_plot_input_command(s->chart->input);
 
 	switch (err) {
 	case -ENOMSG:
-		if (wss)
+		if (s->chart->input == PFX_PLOT_FROM_WSS)
 			pfx_err("%s holds no WSS samples; save them with 'pfx wss --format json -o %s -- CMD'",
 				s->input, s->input);
+		else if (json)
+			pfx_err("%s holds nothing to chart; save a longer run with '%s -o %s'",
+				s->input, writer, s->input);
 		else if (notes->read_error)
 			pfx_err("%s: %s before any fault; record again", s->input,
 				pfx_rec_strerror(notes->read_error));
 		else
 			pfx_err("%s holds no faults; nothing to chart (did the command run?)", s->input);
 		break;
+	case -EMEDIUMTYPE:
+		report_wrong_input(s, notes->found_kind);
+		break;
 	case -EOPNOTSUPP:
 		pfx_err("this recording has no latency data; record with a kernel that has exceptions:page_fault_user");
 		break;
 	case -ERANGE:
-		pfx_err("%s line %lu holds a size or time out of range; give the file 'pfx wss --format json' wrote",
-			s->input, notes->bad_line);
+		pfx_err("%s line %lu holds a number out of range; give the file '%s' wrote",
+			s->input, notes->bad_line, writer);
 		break;
 	case -EFBIG:
-		pfx_err("%s line %lu is longer than 16 MiB; give the file 'pfx wss --format json' wrote",
+		pfx_err("%s line %lu is longer than 16 MiB; give the file '%s' wrote",
+			s->input, notes->bad_line, writer);
+		break;
+	case -E2BIG:
+		pfx_err("%s holds too many rows (more than 2 million) at line %lu; chart a shorter run",
 			s->input, notes->bad_line);
 		break;
 	case -EBADMSG:
-		if (wss) {
+		if (s->chart->input == PFX_PLOT_FROM_WSS) {
 			pfx_err("%s line %lu is not a 'pfx wss --format json' sample; give the file that command wrote",
 				s->input, notes->bad_line);
+			break;
+		}
+		if (json) {
+			pfx_err("%s line %lu is not what '%s' writes; give the file that command wrote",
+				s->input, notes->bad_line, writer);
 			break;
 		}
 		/* fall through */

@@ -30,6 +30,16 @@ const struct pfx_chart pfx_charts[] = {
 	  PFX_PLOT_FROM_WSS, pfx_plot_data_wss },
 	{ "latency", "fault latency distribution, minor/major stacked",
 	  PFX_PLOT_FROM_RECORD, pfx_plot_data_latency },
+	{ "stat", "fault rates per interval, per thread/process (pfx stat --format json)",
+	  PFX_PLOT_FROM_STAT, pfx_plot_data_stat },
+	{ "thp", "huge pages vs faults, THP share, MiB per NUMA node (pfx thp --format json)",
+	  PFX_PLOT_FROM_THP, pfx_plot_data_thp },
+	{ "maps", "largest mappings: resident, dirty, swapped, THP (pfx maps --format json)",
+	  PFX_PLOT_FROM_MAPS, pfx_plot_data_maps },
+	{ "wss-profile", "WSS against window length (pfx wss --profile --format json)",
+	  PFX_PLOT_FROM_WSS_PROFILE, pfx_plot_data_wss_profile },
+	{ "top", "busiest processes' fault rates over time (pfx top -b --format json)",
+	  PFX_PLOT_FROM_TOP, pfx_plot_data_top },
 };
 const size_t pfx_chart_count = PFX_ARRAY_SIZE(pfx_charts);
 
@@ -37,6 +47,14 @@ const struct pfx_chart *pfx_chart_find(const char *name)
 {
 	for (size_t i = 0; i < pfx_chart_count; i++)
 		if (name && strcmp(name, pfx_charts[i].name) == 0)
+			return &pfx_charts[i];
+	return NULL;
+}
+
+const struct pfx_chart *pfx_chart_for_input(enum pfx_plot_input kind)
+{
+	for (size_t i = 0; i < pfx_chart_count; i++)
+		if (pfx_charts[i].input == kind)
 			return &pfx_charts[i];
 	return NULL;
 }

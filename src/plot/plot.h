@@ -13,11 +13,6 @@
 
 #include "plot_data.h"
 
-enum pfx_plot_input {
-	PFX_PLOT_FROM_RECORD,	/* a 'pfx record' file */
-	PFX_PLOT_FROM_WSS,	/* 'pfx wss --format json' lines */
-};
-
 struct pfx_chart {
 	const char *name;	/* --chart NAME; template NAME.gp, data NAME.dat */
 	const char *summary;
@@ -30,6 +25,8 @@ extern const size_t pfx_chart_count;
 
 /* NULL if there is no chart of that name. */
 const struct pfx_chart *pfx_chart_find(const char *name);
+/* The first chart drawn from that kind of input, or NULL. */
+const struct pfx_chart *pfx_chart_for_input(enum pfx_plot_input kind);
 
 enum pfx_plot_format { PFX_PLOT_PNG, PFX_PLOT_SVG };
 

@@ -7,6 +7,7 @@
 #include "plot_data.h"
 #include "lat_hist.h"
 #include "gnuplot.h"
+#include "jsonline.h"
 #include "region_groups.h"
 #include "output.h"
 #include "recfile.h"
@@ -89,7 +90,7 @@ static int read_record(const char *path, const struct record_pass *pass,
 
 /* What every record chart shows under its title: what was recorded. */
 static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
-			      const struct pfx_plot_notes *notes)
+			      struct pfx_plot_notes *notes)
 {
 	char line[1024], what[128];
 
@@ -103,6 +104,7 @@ static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
 			 notes->lost ? ", some records lost" : "");
 	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", h->command, what, h->source, h->kernel);
 	pfx_gnuplot_set_string(vars, "subtitle", line);
+	snprintf(notes->subtitle, sizeof(notes->subtitle), "%.*s", (int)sizeof(notes->subtitle) - 1, line);
 	pfx_gnuplot_set_number(vars, "lost", (double)notes->lost);
 }
 
@@ -711,84 +713,9 @@ int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 
 /* ---- wss: working-set size and RSS over time ---- */
 
-/* A WSS line longer than this is not pfx's (a --by-mapping line of 20,000
- * mappings is ~3 MiB); the reader's getline would grow without bound on
- * one endless line. */
-#define WSS_LINE_MAX (16u << 20)
 /* Sizes and times a sample can hold: 64 PiB, a century. */
 #define WSS_BYTES_MAX (1ull << 56)
 #define WSS_TIME_MAX (100.0 * 365 * 24 * 3600)
-
-/* The samples file as a stdio stream that fails (EFBIG) on a line longer
- * than WSS_LINE_MAX, so the line reader never holds more than that. */
-struct capped_input {
-	int fd;
-	size_t line_len;	/* bytes since the last newline */
-	unsigned long lines;	/* newlines read */
-	bool too_long;
-};
-
-static ssize_t capped_read(void *cookie, char *buf, size_t size)
-{
-	struct capped_input *in = cookie;
-	ssize_t n;
-
-	if (in->too_long)
-		goto too_long;
-	do
-		n = read(in->fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	for (ssize_t i = 0; i < n; i++) {
-		if (buf[i] == '\n') {
-			in->line_len = 0;
-			in->lines++;
-		} else if (++in->line_len > WSS_LINE_MAX) {
-			in->too_long = true;
-			break;
-		}
-	}
-	if (!in->too_long)
-		return n;
-too_long:
-	errno = EFBIG;
-	return -1;
-}
-
-static int capped_close(void *cookie)
-{
-	struct capped_input *in = cookie;
-
-	return close(in->fd);
-}
-
-/* Open a samples file: a regular file only (checked on the descriptor,
- * the open itself O_NONBLOCK so a FIFO cannot hang it). */
-static FILE *open_wss_input(const char *path, struct capped_input *in, int *err)
-{
-	static const cookie_io_functions_t io = { .read = capped_read, .close = capped_close };
-	struct stat st;
-	FILE *fp;
-
-	in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	in->line_len = 0;
-	in->lines = 0;
-	in->too_long = false;
-	if (in->fd < 0) {
-		*err = -errno;
-		return NULL;
-	}
-	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*err = S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
-		close(in->fd);
-		return NULL;
-	}
-	fp = fopencookie(in, "r", io);
-	if (!fp) {
-		*err = -errno;
-		close(in->fd);
-	}
-	return fp;
-}
 
 /* "pfx-load (pid 123), method refs, every 0.2 s" from what the file says. */
 static void wss_subtitle(const struct pfx_wssfile_header *h, const char *method, char *buf,
@@ -816,9 +743,9 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	char method[sizeof(s.method)] = "";
 	bool has_rss = false;
 	double peak_wss = 0, last_time = 0;
-	struct capped_input capped;
+	struct pfx_jl_input capped;
 	int ret, err;
-	FILE *in = open_wss_input(input, &capped, &err);
+	FILE *in = pfx_jl_open(input, &capped, &err);
 
 	memset(notes, 0, sizeof(*notes));
 	if (!in)
@@ -868,6 +795,7 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	pfx_gnuplot_set_string(vars, "title", "Working-set size and RSS over time");
 	wss_subtitle(&header, method, subtitle, sizeof(subtitle));
 	pfx_gnuplot_set_string(vars, "subtitle", subtitle);
+	snprintf(notes->subtitle, sizeof(notes->subtitle), "%s", subtitle);
 	pfx_gnuplot_set_number(vars, "has_rss", has_rss);
 	pfx_gnuplot_set_number(vars, "samples", (double)notes->items);
 	pfx_gnuplot_set_number(vars, "peak_wss_mib", peak_wss);

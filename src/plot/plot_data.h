@@ -12,13 +12,36 @@
  *   errors of pfx_rec_reader_open() / fopen() for the input,
  *   -ENOMSG      the input holds nothing to chart (no faults, no samples),
  *   -EOPNOTSUPP  (latency) the recording has no latency data,
- *   -EBADMSG     (wss) a line is not a sample; notes->bad_line says which. */
+ *   -EBADMSG     (JSON) a line is not what that command writes;
+ *                notes->bad_line says which (-ERANGE: a value out of range,
+ *                -EFBIG: a line over 16 MiB, -E2BIG: more rows than kept),
+ *   -EMEDIUMTYPE (JSON) the file is another command's output (notes->found_kind). */
 #ifndef PFX_PLOT_DATA_H
 #define PFX_PLOT_DATA_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* What a chart is drawn from: a recording, or one command's JSON output. */
+enum pfx_plot_input {
+	PFX_PLOT_FROM_UNKNOWN,	/* none of them */
+	PFX_PLOT_FROM_RECORD,	/* a 'pfx record' file */
+	PFX_PLOT_FROM_WSS,	/* 'pfx wss --format json' lines */
+	PFX_PLOT_FROM_WSS_PROFILE,	/* the same with --profile */
+	PFX_PLOT_FROM_STAT,	/* 'pfx stat --format json' */
+	PFX_PLOT_FROM_THP,	/* 'pfx thp --format json' */
+	PFX_PLOT_FROM_MAPS,	/* 'pfx maps --format json' */
+	PFX_PLOT_FROM_TOP,	/* 'pfx top -b --format json' */
+};
+
+/* What input is, from its first non-blank line (each command's JSON has
+ * keys of its own), else a recording if it opens as one.  0 with *kind
+ * (PFX_PLOT_FROM_UNKNOWN: neither), or -errno of opening it (-EPROTO: not
+ * a regular file). */
+int pfx_plot_input_kind(const char *input, enum pfx_plot_input *kind);
+/* The command line that writes that kind of input, for messages. */
+const char *pfx_plot_input_command(enum pfx_plot_input kind);
 
 struct pfx_plot_notes {
 	/* The recording ends early (-ENODATA) or is corrupted (-EBADMSG)
@@ -27,7 +50,10 @@ struct pfx_plot_notes {
 	uint64_t items;		/* faults or samples charted */
 	uint64_t lost;		/* samples the kernel dropped while recording */
 	uint64_t counted;	/* the kernel's count of the faults (0: not in the file) */
-	unsigned long bad_line;	/* wss: the line that is not a sample */
+	unsigned long bad_line;	/* JSON: the line that is not what it should be */
+	/* JSON: -EMEDIUMTYPE means the file is this kind, not the chart's */
+	enum pfx_plot_input found_kind;
+	char subtitle[512];	/* what the chart shows, as its subtitle says */
 };
 
 typedef int pfx_plot_data_fn(const char *input, const char *dir, FILE *vars,
@@ -44,5 +70,17 @@ pfx_plot_data_fn pfx_plot_data_regions;
 pfx_plot_data_fn pfx_plot_data_latency;
 /* WSS and RSS (MiB) over time from 'pfx wss --format json' lines. */
 pfx_plot_data_fn pfx_plot_data_wss;
+
+/* From other commands' JSON (plot_json.c): */
+/* Minor/major faults/s per interval, stacked per thread or process. */
+pfx_plot_data_fn pfx_plot_data_stat;
+/* Faults vs huge pages gained, THP share, MiB per NUMA node over time. */
+pfx_plot_data_fn pfx_plot_data_thp;
+/* The largest mappings: dirty/clean resident, swapped, THP, locked. */
+pfx_plot_data_fn pfx_plot_data_maps;
+/* WSS against the window length ('pfx wss --profile'). */
+pfx_plot_data_fn pfx_plot_data_wss_profile;
+/* The busiest processes' fault rates over the frames of 'pfx top -b'. */
+pfx_plot_data_fn pfx_plot_data_top;
 
 #endif

@@ -1,65 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* wssfile: a deliberately small reader for 'pfx wss --format json' lines:
- * flat objects with number and string values, which is all wss writes. */
+/* wssfile: a deliberately small reader for 'pfx wss --format json' lines,
+ * on the key lookup of jsonline.h. */
 #include "config.h"
 #include "wssfile.h"
+#include "jsonline.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Where the value of "key" starts in a flat JSON object, or NULL. */
-static const char *find_value(const char *line, const char *key)
-{
-	size_t key_len = strlen(key);
-	const char *p = line;
-
-	while ((p = strchr(p, '"'))) {
-		const char *v = p + 1 + key_len;
-
-		if (strncmp(p + 1, key, key_len) == 0 && *v == '"') {
-			v++;
-			v += strspn(v, " \t");
-			if (*v == ':')
-				return v + 1 + strspn(v + 1, " \t");
-		}
-		p++;
-	}
-	return NULL;
-}
-
 #define WSS_MAX_BYTES 72057594037927936.0	/* 2^56: 64 PiB */
 
+/* A number wss writes: present, finite and not negative. */
 static int number_value(const char *line, const char *key, double *out)
 {
-	const char *v = find_value(line, key);
-	char *end;
-	double d;
+	int err = pfx_jl_number(line, key, out);
 
-	if (!v)
-		return -ENOENT;
-	d = strtod(v, &end);
-	if (end == v || !isfinite(d) || d < 0 || !strchr(",} \t\r\n", *end))
+	if (!err && *out < 0)
 		return -EBADMSG;
-	*out = d;
-	return 0;
+	return err;
 }
 
 static void string_value(const char *line, const char *key, char *buf, size_t size)
 {
-	const char *v = find_value(line, key);
-	size_t len;
-
-	buf[0] = '\0';
-	if (!v || *v != '"')
-		return;
-	v++;
-	len = strcspn(v, "\"\\");
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
+	pfx_jl_string(line, key, buf, size);
 }
 
 static void parse_header(const char *line, struct pfx_wssfile_header *h)
@@ -76,7 +41,7 @@ static void parse_header(const char *line, struct pfx_wssfile_header *h)
 /* 1 = sample, 0 = a line that is valid but no sample, -EBADMSG. */
 static int parse_line(char *line, struct pfx_wssfile_sample *s, struct pfx_wssfile_header *h)
 {
-	char type[16], *nested;
+	char type[16];
 	double time_s, wss, rss;
 	int err;
 
@@ -85,11 +50,8 @@ static int parse_line(char *line, struct pfx_wssfile_sample *s, struct pfx_wssfi
 		return 0;
 	if (*line != '{')
 		return -EBADMSG;
-	/* --by-mapping: per-mapping objects repeat the keys; only the
-	 * sample's own (which come first) count */
-	nested = strstr(line, "\"mappings\"");
-	if (nested)
-		*nested = '\0';
+	/* --by-mapping: per-mapping objects repeat the keys; pfx_jl_find
+	 * looks at the sample's own level only */
 	string_value(line, "type", type, sizeof(type));
 	if (strcmp(type, "header") == 0) {
 		if (h)

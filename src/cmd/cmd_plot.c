@@ -7,6 +7,7 @@
 #include "gnuplot.h"
 #include "output.h"
 #include "plot.h"
+#include "plot_html.h"
 #include "recfile.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ struct plot_opts {
 	const char *title;
 	unsigned width, height;
 	bool list;
+	bool all;		/* --all: every chart, and index.html, into -o DIR */
 };
 
 static void usage(FILE *fp)
@@ -40,15 +42,22 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: pfx plot --chart CHART [-i FILE] [-o OUT.png|OUT.svg] [options]\n"
 		"       pfx plot --chart CHART [-i FILE] --script DIR [-o OUT]\n"
+		"       pfx plot --all [-i FILE] -o DIR\n"
 		"       pfx plot --list\n"
 		"\n"
 		"Draw a chart with gnuplot, or write its script and data into DIR.\n"
 		"\n"
-		"  -c, --chart CHART   timeline, heatmap, regions, wss, latency (--list)\n"
-		"  -i, --input FILE    the recording (default " DEFAULT_RECORD "); for wss, the\n"
-		"                      samples saved by 'pfx wss --format json -o FILE'\n"
+		"  -c, --chart CHART   from a recording: timeline, heatmap, regions, latency;\n"
+		"                      from JSON (--format json) of pfx wss: wss; of\n"
+		"                      pfx wss --profile: wss-profile; of pfx stat: stat;\n"
+		"                      of pfx thp: thp; of pfx maps: maps; of pfx top -b: top\n"
+		"  -i, --input FILE    the recording (default " DEFAULT_RECORD ") or the JSON file\n"
+		"                      the command wrote (-o FILE); its kind is read from it\n"
 		"  -o, --output OUT    image to write, .png or .svg (default CHART.png);\n"
-		"                      with --script, the image the script will write\n"
+		"                      with --script, the image the script will write;\n"
+		"                      with --all, the directory (created if missing)\n"
+		"      --all           every chart of the input, SVG and PNG, and an\n"
+		"                      index.html showing them with the command and totals\n"
 		"      --script DIR    write DIR/CHART.gp and its data files; do not run gnuplot\n"
 		"      --size WxH      image size in pixels (default %ux%u)\n"
 		"  -t, --title TEXT    chart title instead of the default one\n"
@@ -60,7 +69,7 @@ static void usage(FILE *fp)
 static void list_charts(void)
 {
 	for (size_t i = 0; i < pfx_chart_count; i++)
-		printf("%-9s %s\n", pfx_charts[i].name, pfx_charts[i].summary);
+		printf("%-12s %s\n", pfx_charts[i].name, pfx_charts[i].summary);
 }
 
 static void chart_names(char *buf, size_t size)
@@ -93,7 +102,7 @@ static int parse_size(const char *s, unsigned *width, unsigned *height)
 
 static int parse_options(int argc, char **argv, struct plot_opts *o)
 {
-	enum { OPT_SCRIPT = 256, OPT_SIZE, OPT_LIST };
+	enum { OPT_SCRIPT = 256, OPT_SIZE, OPT_LIST, OPT_ALL };
 	static const struct option longopts[] = {
 		{ "chart", required_argument, NULL, 'c' },
 		{ "input", required_argument, NULL, 'i' },
@@ -102,6 +111,7 @@ static int parse_options(int argc, char **argv, struct plot_opts *o)
 		{ "script", required_argument, NULL, OPT_SCRIPT },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,6 +129,7 @@ static int parse_options(int argc, char **argv, struct plot_opts *o)
 		case 't': o->title = optarg; break;
 		case OPT_SCRIPT: o->script_dir = optarg; break;
 		case OPT_LIST: o->list = true; break;
+		case OPT_ALL: o->all = true; break;
 		case OPT_SIZE:
 			if (parse_size(optarg, &o->width, &o->height)) {
 				pfx_err("bad --size '%s'; give WIDTHxHEIGHT in pixels, e.g. 1200x600", optarg);
@@ -328,16 +339,30 @@ static void report_notes(const struct pfx_plot_script *s, const struct pfx_plot_
 			 (unsigned long long)notes->lost, s->input);
 }
 
-static int write_script(const struct pfx_plot_script *s, const char *dir, char **script)
+/* An input --all skips a chart for, with a note on the page instead of
+ * an error: a recording without latency data. */
+static bool skippable(int err)
 {
-	struct pfx_plot_notes notes;
-	int err = pfx_plot_write_script(s, dir, script, &notes);
+	return err == -EOPNOTSUPP;
+}
 
+/* notes: NULL, or where the chart's notes go.  quiet: say nothing of a
+ * skippable error (--all). */
+static int write_script(const struct pfx_plot_script *s, const char *dir, char **script,
+			struct pfx_plot_notes *notes, bool quiet)
+{
+	struct pfx_plot_notes own;
+	int err;
+
+	if (!notes)
+		notes = &own;
+	err = pfx_plot_write_script(s, dir, script, notes);
 	if (err) {
-		report_data_error(s, dir, err, &notes);
+		if (!quiet || !skippable(err))
+			report_data_error(s, dir, err, notes);
 		return err;
 	}
-	report_notes(s, &notes);
+	report_notes(s, notes);
 	return 0;
 }
 
@@ -349,7 +374,7 @@ static int run_script_mode(const struct pfx_plot_script *s, const char *dir)
 		pfx_err("cannot create the script directory %s: %s", dir, strerror(errno));
 		return PFX_EXIT_ERROR;
 	}
-	if (write_script(s, dir, &script))
+	if (write_script(s, dir, &script, NULL, false))
 		return PFX_EXIT_ERROR;
 	printf("%s chart: wrote %s and its data; draw it with: gnuplot %s\n", s->chart->name,
 	       script, script);
@@ -393,8 +418,10 @@ static int copy_image(int fd, FILE *out)
  * private scratch directory only, and pfx copies the image into the output
  * (pfx_outfile: a new file renamed into place), so no name someone else
  * can write to is ever opened by gnuplot. */
+/* 0 or -errno (the message printed, but for a skippable error when
+ * quiet); notes as write_script's. */
 static int draw(const struct pfx_plot_script *req, const char *gnuplot, const char *dir,
-		const char *output, bool named)
+		const char *output, bool named, struct pfx_plot_notes *notes, bool quiet)
 {
 	struct pfx_plot_script s = *req;
 	struct pfx_outfile out;
@@ -405,17 +432,18 @@ static int draw(const struct pfx_plot_script *req, const char *gnuplot, const ch
 	err = named ? pfx_outfile_open(&out, output) : pfx_outfile_create(&out, output);
 	if (err) {
 		pfx_err("cannot create %s: %s", output, pfx_outfile_strerror(err));
-		return PFX_EXIT_ERROR;
+		return err;
 	}
 	if (asprintf(&image, "%s/image.%s", dir, pfx_plot_format_ext(s.format)) < 0) {
 		pfx_outfile_abort(&out);
-		return PFX_EXIT_ERROR;
+		return -ENOMEM;
 	}
 	s.output = image;
-	if (write_script(&s, dir, &script)) {
+	err = write_script(&s, dir, &script, notes, quiet);
+	if (err) {
 		pfx_outfile_abort(&out);
 		free(image);
-		return PFX_EXIT_ERROR;
+		return err;
 	}
 	err = pfx_gnuplot_run(gnuplot, script, GNUPLOT_TIMEOUT_MS, &messages);
 	if (!err) {
@@ -452,31 +480,184 @@ out:
 	free(messages);
 	free(script);
 	free(image);
-	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
+	return err;
+}
+
+/* gnuplot's path and a private scratch directory (dir, PATH_MAX). */
+static int prepare_draw(char **gnuplot, char *dir)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (pfx_gnuplot_find(gnuplot)) {
+		pfx_err("gnuplot is not installed; install the %s package, or use --script DIR to write the script only",
+			PFX_GNUPLOT_PACKAGE);
+		return -ENOENT;
+	}
+	snprintf(dir, PATH_MAX, "%s/pfx-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		pfx_err("cannot create a scratch directory %s: %s; set TMPDIR to a writable directory",
+			dir, strerror(errno));
+		free(*gnuplot);
+		return -errno;
+	}
+	return 0;
 }
 
 static int run_draw_mode(const struct pfx_plot_script *s, const char *output, bool named)
 {
 	char *gnuplot = NULL, dir[PATH_MAX];
-	const char *tmp = getenv("TMPDIR");
-	int ret;
+	int err;
 
-	if (pfx_gnuplot_find(&gnuplot)) {
-		pfx_err("gnuplot is not installed; install the %s package, or use --script DIR to write the script only",
-			PFX_GNUPLOT_PACKAGE);
+	if (prepare_draw(&gnuplot, dir))
 		return PFX_EXIT_ERROR;
-	}
-	snprintf(dir, sizeof(dir), "%s/pfx-plot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		pfx_err("cannot create a scratch directory %s: %s; set TMPDIR to a writable directory",
-			dir, strerror(errno));
-		free(gnuplot);
-		return PFX_EXIT_ERROR;
-	}
-	ret = draw(s, gnuplot, dir, output, named);
+	err = draw(s, gnuplot, dir, output, named, NULL, false);
 	remove_dir(dir);
 	free(gnuplot);
-	return ret;
+	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
+}
+
+/* ---- --all: every chart of one input, and a page showing them ---- */
+
+/* The charts --all draws for a kind of input. */
+static bool all_draws(const struct pfx_chart *chart, enum pfx_plot_input kind)
+{
+	return chart->input == kind;
+}
+
+/* DIR for --all: created if missing; never a symbolic link (the charts
+ * would land wherever it points). */
+static int make_out_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		pfx_err("cannot create the directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (lstat(dir, &st) < 0) {
+		pfx_err("cannot use the directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		pfx_err("%s is a symbolic link; give --all a real directory (or a new name)", dir);
+		return -ELOOP;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		pfx_err("%s exists and is not a directory; give --all a directory", dir);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+#define PAGE_FACTS 6
+
+/* The page's header lines: the recording's header, or the input kind. */
+static size_t page_facts(const char *input, enum pfx_plot_input kind, struct pfx_rec_header *h,
+			 struct pfx_plot_fact *facts)
+{
+	struct pfx_rec_reader *reader;
+	size_t n = 0;
+
+	facts[n++] = (struct pfx_plot_fact){ "input", input };
+	if (kind != PFX_PLOT_FROM_RECORD || pfx_rec_reader_open(&reader, input))
+		return n;
+	*h = *pfx_rec_reader_header(reader);
+	pfx_rec_reader_close(reader);
+	facts[n++] = (struct pfx_plot_fact){ "command", h->command };
+	facts[n++] = (struct pfx_plot_fact){ "kernel", h->kernel };
+	facts[n++] = (struct pfx_plot_fact){ "fault source", h->source };
+	facts[n++] = (struct pfx_plot_fact){ "events", h->events };
+	return n;
+}
+
+/* Both images of one chart into DIR; the page entry says what became of it. */
+static int draw_both(const struct pfx_plot_script *req, const char *gnuplot, const char *scratch,
+		     const char *dir, struct pfx_plot_page_chart *entry, char *subtitle, size_t size)
+{
+	static const enum pfx_plot_format formats[] = { PFX_PLOT_SVG, PFX_PLOT_PNG };
+	struct pfx_plot_notes notes;
+	int err = 0;
+
+	for (size_t f = 0; f < PFX_ARRAY_SIZE(formats) && !err; f++) {
+		struct pfx_plot_script s = *req;
+		char *out;
+
+		s.format = formats[f];
+		if (asprintf(&out, "%s/%s.%s", dir, s.chart->name, pfx_plot_format_ext(s.format)) < 0)
+			return -ENOMEM;
+		err = draw(&s, gnuplot, scratch, out, false, &notes, true);
+		free(out);
+	}
+	if (skippable(err)) {
+		entry->skipped = "this recording has no latency data (record with a kernel that has exceptions:page_fault_user)";
+		return 0;
+	}
+	snprintf(subtitle, size, "%s", notes.subtitle);
+	entry->subtitle = subtitle;
+	return err;
+}
+
+static int run_all(const struct plot_opts *o)
+{
+	const char *input = o->input ? o->input : DEFAULT_RECORD, *dir = o->output;
+	struct pfx_plot_page_chart entries[16] = { 0 };
+	char subtitles[16][512], *gnuplot = NULL, scratch[PATH_MAX], *index = NULL;
+	struct pfx_plot_fact facts[PAGE_FACTS];
+	struct pfx_rec_header header;
+	struct pfx_plot_page page = { .input = input, .facts = facts, .charts = entries };
+	enum pfx_plot_input kind;
+	size_t drawn = 0;
+	int err = check_input_type(input);
+
+	if (!err && access(input, R_OK) < 0)
+		err = -errno;
+	if (!err)
+		err = pfx_plot_input_kind(input, &kind);
+	if (err) {
+		pfx_err("cannot read %s: %s; give a recording (pfx record) or a command's JSON output",
+			input, err == -EPROTO ? "not a regular file" : strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	if (kind == PFX_PLOT_FROM_UNKNOWN) {
+		pfx_err("cannot chart %s: it is neither a recording (pfx record) nor the JSON of pfx stat, thp, maps, top or wss; give one of those",
+			input);
+		return PFX_EXIT_ERROR;
+	}
+	if (make_out_dir(dir) || prepare_draw(&gnuplot, scratch))
+		return PFX_EXIT_ERROR;
+	page.from = pfx_plot_input_command(kind);
+	page.n_facts = page_facts(input, kind, &header, facts);
+	for (size_t i = 0; i < pfx_chart_count && page.n_charts < PFX_ARRAY_SIZE(entries); i++) {
+		struct pfx_plot_script s = {
+			.chart = &pfx_charts[i], .input = input, .width = o->width,
+			.height = o->height, .title = o->title,
+		};
+		struct pfx_plot_page_chart *e = &entries[page.n_charts];
+
+		if (!all_draws(s.chart, kind))
+			continue;
+		e->name = s.chart->name;
+		e->summary = s.chart->summary;
+		if (draw_both(&s, gnuplot, scratch, dir, e, subtitles[page.n_charts],
+			      sizeof(subtitles[0])))
+			err = -EIO;
+		else if (!e->skipped)
+			drawn++;
+		page.n_charts++;
+	}
+	remove_dir(scratch);
+	free(gnuplot);
+	if (!drawn)
+		return PFX_EXIT_ERROR;	/* each chart said why */
+	if (asprintf(&index, "%s/index.html", dir) < 0)
+		return PFX_EXIT_ERROR;
+	if ((err = pfx_plot_write_page(index, &page))) {
+		pfx_err("cannot write %s: %s", index, strerror(-err));
+	} else {
+		printf("all charts: %s (%zu charts, SVG and PNG)\n", index, drawn);
+	}
+	free(index);
+	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -492,6 +673,13 @@ int cmd_plot(int argc, char **argv)
 	if (o.list) {
 		list_charts();
 		return PFX_EXIT_OK;
+	}
+	if (o.all) {
+		if (o.chart_name || o.script_dir || !o.output) {
+			pfx_err("--all draws every chart of -i FILE into -o DIR; give -o DIR, and no --chart or --script");
+			return PFX_EXIT_USAGE;
+		}
+		return run_all(&o);
 	}
 	if (check_request(&o, &chart, &s))
 		return PFX_EXIT_USAGE;

@@ -37,7 +37,8 @@ static int kind_column(uint8_t kind)
 
 struct record_pass {
 	void (*fault)(void *ctx, const struct pfx_fault *fault);
-	void (*mapping)(void *ctx, const struct pfx_mapping *mapping);
+	/* mapping and SPACE items: what the region groups follow */
+	void (*layout)(void *ctx, const struct pfx_rec_item *item);
 	void *ctx;
 };
 
@@ -65,8 +66,9 @@ static int read_record(const char *path, const struct record_pass *pass,
 				pass->fault(pass->ctx, &item.fault);
 			break;
 		case PFX_REC_MAPPING:
-			if (pass->mapping)
-				pass->mapping(pass->ctx, &item.mapping);
+		case PFX_REC_SPACE:
+			if (pass->layout)
+				pass->layout(pass->ctx, &item);
 			break;
 		case PFX_REC_LOST:
 			notes->lost += item.lost.samples + item.lost.records;
@@ -253,11 +255,11 @@ struct region_pass {
 	int err;
 };
 
-static void region_pass_mapping(void *ctx, const struct pfx_mapping *m)
+static void region_pass_layout(void *ctx, const struct pfx_rec_item *it)
 {
 	struct region_pass *p = ctx;
 
-	if (pfx_region_groups_add_mapping(p->map, m))
+	if (pfx_region_groups_apply(p->map, it))
 		p->err = -ENOMEM;
 }
 
@@ -276,7 +278,7 @@ static void region_pass_fault(void *ctx, const struct pfx_fault *f)
 static int collect_regions(const char *input, struct region_pass *p, struct pfx_region_group ***list,
 			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
 {
-	struct record_pass pass = { region_pass_fault, region_pass_mapping, p };
+	struct record_pass pass = { region_pass_fault, region_pass_layout, p };
 	struct pfx_rec_reader *reader;
 	long count;
 	int err;
@@ -286,7 +288,7 @@ static int collect_regions(const char *input, struct region_pass *p, struct pfx_
 	if (err)
 		return err;
 	err = pfx_region_groups_new(&p->map, pfx_rec_reader_header(reader)->page_size);
-	if (!err && (pfx_rec_reader_header(reader)->flags & PFX_REC_HOST_WIDE))
+	if (!err && pfx_rec_per_space(pfx_rec_reader_header(reader)))
 		pfx_region_groups_per_space(p->map);
 	pfx_rec_reader_close(reader);
 	if (err)
@@ -486,11 +488,11 @@ static void heatmap_layout(struct heatmap *h)
 	h->rows = row;
 }
 
-static void heatmap_mapping(void *ctx, const struct pfx_mapping *m)
+static void heatmap_layout_item(void *ctx, const struct pfx_rec_item *it)
 {
 	struct heatmap *h = ctx;
 
-	if (pfx_region_groups_add_mapping(h->replay, m))
+	if (pfx_region_groups_apply(h->replay, it))
 		h->regions.err = -ENOMEM;
 }
 
@@ -580,7 +582,7 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
 	struct heatmap h = { 0 };
-	struct record_pass bin = { heatmap_bin, heatmap_mapping, &h };
+	struct record_pass bin = { heatmap_bin, heatmap_layout_item, &h };
 	struct pfx_rec_header header;
 	struct pfx_region_group **list = NULL;
 	uint64_t hidden_faults = 0;
@@ -591,7 +593,7 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 		err = heatmap_prepare(&h, list, n);
 	if (!err)
 		err = pfx_region_groups_new(&h.replay, header.page_size);
-	if (!err && (header.flags & PFX_REC_HOST_WIDE))
+	if (!err && pfx_rec_per_space(&header))
 		pfx_region_groups_per_space(h.replay);
 	if (!err)
 		err = read_record(input, &bin, NULL, notes);

@@ -32,10 +32,27 @@ note = hidden_regions > 0 ? sprintf("\n(%d smaller regions with %d faults not sh
 	hidden_regions, hidden_faults) : ''
 set title title."\n".subtitle.note
 set xlabel sprintf('time (s); bins of %s', bin_label)
-set cblabel 'faults per cell'
+# the address axis title at the left edge: the region labels fill the margin
+set label 'address (the faulted part of each region)' at screen 0.015, screen 0.46 center rotate by 90
+# Fixed margins so the colour bar sits beside the data with its title
+# above it: a cblabel beside the bar collides with its tick labels.
+set lmargin at screen 0.2
+set rmargin at screen 0.84
+set tmargin at screen 0.80
+set bmargin at screen 0.12
+set colorbox user origin screen 0.87, screen 0.12 size screen 0.022, screen 0.68
+set label 'faults per cell' at screen 0.881, screen 0.835 center font ',9'
 set logscale cb
-set format cb '%.0s%c'
-set mcbtics 10
+# ticks at 1, 10, 100 ..., and at the top of the scale (the busiest
+# cell) its own value, dropping a decade tick too close under it
+stats data using ($3 > 0 ? $3 : NaN) nooutput
+cb_max = STATS_records > 0 && STATS_max > 1 ? STATS_max : 2
+set cbrange [1:cb_max]
+set cbtics ('1' 1)
+do for [e = 1:ceil(log10(cb_max))] {
+	if (10**e * 1.6 < cb_max) { set cbtics add (gprintf('%.0s%c', 10**e) 10**e) }
+}
+set cbtics add (sprintf('%d', cb_max) cb_max)
 set palette defined (0 '#fde0c5', 1 '#f59e72', 2 '#e0524a', 3 '#9a1b4f', 4 '#3b0f4f')
 set yrange [-0.5:rows - 0.5]
 set xrange [0:*]
@@ -44,7 +61,6 @@ set ytics nomirror scale 0 font ',8'
 set xtics nomirror out
 set grid xtics lc rgb '#eeeeee'
 set border 3
-set lmargin 24
 
 set ytics ()
 do for [i = 1:regions] {

@@ -9,6 +9,8 @@
 #   minor_p50_us, minor_p99_us, major_p50_us, major_p99_us,
 #   unknown_p50_us, unknown_p99_us   median and 99th percentile of each
 #             kind, the numbers 'pfx report' prints (src/lat_hist.h)
+#   minor_p50_text ... unknown_p99_text  the same as 'pfx report' prints
+#             them ("3264ns", "48.1us")
 #   lat_lo_us, lat_hi_us  the range the bins cover
 #   total_minor, total_major, total_unknown   measured faults of each kind
 
@@ -26,6 +28,12 @@ if (!exists('unknown_p99_us')) unknown_p99_us = 0
 if (!exists('total_minor')) total_minor = 1
 if (!exists('total_major')) total_major = 0
 if (!exists('total_unknown')) total_unknown = 0
+if (!exists('minor_p50_text')) minor_p50_text = sprintf('%.3gus', minor_p50_us)
+if (!exists('minor_p99_text')) minor_p99_text = sprintf('%.3gus', minor_p99_us)
+if (!exists('major_p50_text')) major_p50_text = sprintf('%.3gus', major_p50_us)
+if (!exists('major_p99_text')) major_p99_text = sprintf('%.3gus', major_p99_us)
+if (!exists('unknown_p50_text')) unknown_p50_text = sprintf('%.3gus', unknown_p50_us)
+if (!exists('unknown_p99_text')) unknown_p99_text = sprintf('%.3gus', unknown_p99_us)
 if (!exists('lat_lo_us')) lat_lo_us = 0.25
 if (!exists('lat_hi_us')) lat_hi_us = 1e6
 
@@ -43,30 +51,36 @@ if (panels == 0) panels = 1
 
 array kind_p50[3] = [minor_p50_us, major_p50_us, unknown_p50_us]
 array kind_p99[3] = [minor_p99_us, major_p99_us, unknown_p99_us]
+array kind_p50_text[3] = [minor_p50_text, major_p50_text, unknown_p50_text]
+array kind_p99_text[3] = [minor_p99_text, major_p99_text, unknown_p99_text]
 array kind_short[3] = ['minor', 'major', 'unclassified']
 percentiles = ''
 do for [k = 1:3] {
 	if (kind_total[k] > 0) {
-		percentiles = percentiles.(strlen(percentiles) ? '; ' : '').sprintf('%s (%d): p50 %.3g µs, p99 %.3g µs', \
-			kind_short[k], kind_total[k], kind_p50[k], kind_p99[k])
+		percentiles = percentiles.(strlen(percentiles) ? '; ' : '').sprintf('%s (%d): p50 %s, p99 %s', \
+			kind_short[k], kind_total[k], kind_p50_text[k], kind_p99_text[k])
 	}
 }
 set multiplot layout panels, 1 title title."\n".subtitle."\n".percentiles
-set ylabel 'faults'
+set ylabel 'faults per bin (log scale)'
 set logscale x 2
 set xrange [lat_lo_us:lat_hi_us]
-# tic labels: plain numbers, or 12.5k / 1.2M once they grow long
-yfmt(max) = max >= 10000 ? '%.1s%c' : '%g'
-set yrange [0:*]
-set offsets 0, 0, graph 0.05, 0
+# counts on a log scale, so the tail of a few slow faults shows next to
+# the thousands of the peak; whole numbers only (1, 10, 100, 1k ...)
+set logscale y 10
+set format y '%.0s%c'
+set ytics 10 nomirror
+set mytics 10
+set yrange [0.7:*]
 set grid ytics xtics lc rgb '#dddddd'
-set key top right opaque box lc rgb '#bbbbbb'
+# the legend beside the bars, never over them
+set key outside right top vertical Left reverse noopaque box lc rgb '#bbbbbb' font ',9'
 set style fill solid 0.85 border rgb '#ffffff'
 set border 3
 set xtics nomirror
 set ytics nomirror
 set lmargin 11
-set rmargin 3
+set rmargin 24
 
 # One panel per kind of fault: major faults take ~100x longer and are
 # ~100x fewer, so a shared axis would hide them.  Dashed lines: p50, p99.
@@ -75,20 +89,21 @@ do for [k = 1:3] {
 	if (kind_total[k] > 0 || (k == 1 && panels == 1 && drawn == 0)) {
 		drawn = drawn + 1
 		unset arrow
-		stats data using (column(kind_col[k])) nooutput
-		set format y yfmt(STATS_max)
 		if (kind_p50[k] > 0) { set arrow from kind_p50[k], graph 0 to kind_p50[k], graph 1 nohead dt 2 lc rgb '#555555' front }
 		if (kind_p99[k] > 0) { set arrow from kind_p99[k], graph 0 to kind_p99[k], graph 1 nohead dt 3 lc rgb '#555555' front }
 		if (drawn == panels) {
-			set xlabel 'fault latency (µs, log scale; bins are powers of two; dashed: p50, dotted: p99)'
+			set xlabel 'fault latency (µs, log scale; bins are powers of two)'
 			set format x '%g'
 		} else {
 			unset xlabel
 			set format x ''
 		}
-		plot data using (sqrt($1 * $2)):(column(kind_col[k]) / 2):1:2:(0):(column(kind_col[k])) \
+		# a bar from below 1 up to the count; empty bins are not drawn
+		plot data using (sqrt($1 * $2)):(column(kind_col[k]) > 0 ? column(kind_col[k]) : NaN):1:2:(0.7):(column(kind_col[k])) \
 			with boxxyerror lc rgb kind_color[k] \
-			title sprintf('%s (%d)', kind_name[k], kind_total[k])
+			title sprintf('%s (%d)', kind_name[k], kind_total[k]), \
+			NaN with lines dt 2 lc rgb '#555555' title sprintf('p50 %s', kind_p50_text[k]), \
+			NaN with lines dt 3 lc rgb '#555555' title sprintf('p99 %s', kind_p99_text[k])
 	}
 }
 unset multiplot

@@ -22,25 +22,33 @@ set output out
 set encoding utf8
 
 set title title."\n".subtitle
-set ylabel 'faults'
-# tic labels: plain numbers, or 12.5k / 1.2M once they grow long
+# Side by side on a log scale: 12 major faults stay visible next to 100k
+# minor ones (stacked on a linear scale they would be a hairline).
+set ylabel 'faults (log scale)'
+set logscale y 10
+set format y '%.0s%c'
+set ytics 10 nomirror
+set mytics 10
 stats data using ($2 + $3 + $4) nooutput
-set format y STATS_max >= 10000 ? '%.1s%c' : '%g'
-set yrange [0:*]
-set offsets 0, 0, graph 0.08, 0
+set yrange [0.7:STATS_max * 4]
 set grid ytics lc rgb '#dddddd'
-set key top right opaque box lc rgb '#bbbbbb'
+# the legend under the axis, outside the data
+set key below horizontal noopaque
 set style data histograms
-set style histogram rowstacked
+set style histogram clustered gap 1
 set style fill solid 0.85 border rgb '#ffffff'
-set boxwidth 0.7
-set ytics nomirror
+set boxwidth 0.9
 set xtics nomirror scale 0 font ',8' rotate by 25 right offset 1.5, 0
+set xlabel 'memory region (name and start address; unknown: no mapping known)'
 set border 3
 
-# stack only the kinds that occurred; the total is printed over each bar
-major = total_major > 0 ? "'' using 3 title sprintf('major (%d)', total_major) lc rgb '#e15759'," : ''
-unknown = total_unknown > 0 ? "'' using 4 title sprintf('unclassified (%d)', total_unknown) lc rgb '#9c755f'," : ''
-plot data using 2:xtic(1) title sprintf('minor (%d)', total_minor) lc rgb '#4e79a7', \
+# a bar per kind that occurred (0 is left out: log scale); each region's
+# total is printed over its bars
+bar(v) = v > 0 ? v : NaN
+kinds = 1 + (total_major > 0) + (total_unknown > 0)
+major = total_major > 0 ? "'' using (bar($3)) title sprintf('major (%d)', total_major) lc rgb '#e15759'," : ''
+unknown = total_unknown > 0 ? "'' using (bar($4)) title sprintf('unclassified (%d)', total_unknown) lc rgb '#9c755f'," : ''
+plot data using (bar($2)):xtic(1) title sprintf('minor (%d)', total_minor) lc rgb '#4e79a7', \
 	@major @unknown \
-	'' using 0:($2 + $3 + $4):(sprintf('%d', $2 + $3 + $4)) with labels offset 0, 0.7 font ',8' notitle
+	'' using 0:(($2 > $3 ? ($2 > $4 ? $2 : $4) : ($3 > $4 ? $3 : $4)) * 1.6):(sprintf('%d', $2 + $3 + $4)) \
+	with labels font ',8' notitle

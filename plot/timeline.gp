@@ -11,6 +11,9 @@
 #   total_minor, total_major, total_unknown   faults of each kind
 # One panel per kind of fault that occurred, sharing the time axis, so a
 # handful of major faults is not flattened under thousands of minor ones.
+# The bars are faults per bin (whole numbers: a bin with 2 faults reads
+# as 2, not as a rate of 400/s); the right axis gives the same as a rate.
+# A panel whose bins span more than two decades is drawn on a log scale.
 
 if (!exists('data')) data = 'timeline.dat'
 if (!exists('out')) out = 'timeline.png'
@@ -27,8 +30,8 @@ set terminal @term
 set output out
 set encoding utf8
 
-# the panels: data column, name, colour, total
-array kind_col[3] = [2, 3, 4]
+# the panels: data column (faults per bin), name, colour, total
+array kind_col[3] = [5, 6, 7]
 array kind_name[3] = ['minor faults', 'major faults', 'unclassified faults']
 array kind_color[3] = ['#4e79a7', '#e15759', '#9c755f']
 array kind_total[3] = [total_minor, total_major, total_unknown]
@@ -37,13 +40,14 @@ if (panels == 0) panels = 1
 
 set multiplot layout panels, 1 title title."\n".subtitle
 set grid ytics xtics lc rgb '#dddddd'
-set key top right opaque box lc rgb '#bbbbbb'
-set yrange [0:*]
-# tic labels: plain numbers, or 12.5k / 1.2M once they grow long
-yfmt(max) = max >= 10000 ? '%.1s%c' : '%g'
+# the legend above each panel, outside the data (the right margin holds
+# the rate axis)
+set key outside top right horizontal Left reverse noopaque font ',9' samplen 2
+# tic labels: whole numbers, or 12.5k / 1.2M once they grow long
+yfmt(max) = max >= 10000 ? '%.1s%c' : '%.0f'
 set style fill solid 0.6 noborder
 set lmargin 11
-set rmargin 3
+set rmargin 11
 set xrange [0:*]
 set autoscale xfixmax
 
@@ -51,9 +55,34 @@ drawn = 0
 do for [k = 1:3] {
 	if (kind_total[k] > 0 || (k == 1 && panels == 1 && drawn == 0)) {
 		drawn = drawn + 1
-		set ylabel 'faults/s'
-		stats data using (column(kind_col[k])) nooutput
-		set format y yfmt(STATS_max)
+		set ylabel sprintf('faults per %s bin', bin_label)
+		stats data using (column(kind_col[k]) > 0 ? column(kind_col[k]) : NaN) nooutput
+		peak = STATS_records > 0 ? STATS_max : 1
+		low = STATS_records > 0 ? STATS_min : 1
+		# the same bars as a rate, on the right (faults/s = faults / bin)
+		set y2label 'faults/s'
+		set y2tics nomirror
+		set ytics nomirror
+		set format y2 '%.1s%c'
+		if (peak / low > 100) {
+			set logscale y 10
+			set logscale y2 10
+			set yrange [0.7:peak * 2]
+			set y2range [0.7 / bin_s:peak * 2 / bin_s]
+			set format y '%.0s%c'
+			set ytics 10
+			set mytics 10
+			set ylabel sprintf('faults per %s bin (log scale)', bin_label)
+		} else {
+			unset logscale y
+			unset logscale y2
+			set yrange [0:peak * 1.05]
+			set y2range [0:peak * 1.05 / bin_s]
+			set format y yfmt(peak)
+			# whole faults: no tick between 0 and 1
+			if (peak < 10) { set ytics 1 } else { set ytics autofreq }
+			set mytics default
+		}
 		# only the bottom panel names the time axis
 		if (drawn == panels) {
 			set xlabel sprintf('time (s); bins of %s', bin_label)
@@ -62,7 +91,7 @@ do for [k = 1:3] {
 			unset xlabel
 			set format x ''
 		}
-		plot data using 1:(column(kind_col[k])):(bin_s) with boxes lc rgb kind_color[k] \
+		plot data using 1:(column(kind_col[k]) > 0 ? column(kind_col[k]) : NaN):(bin_s) with boxes lc rgb kind_color[k] \
 			title sprintf('%s (%d in all)', kind_name[k], kind_total[k])
 	}
 }

@@ -26,7 +26,7 @@ check_file() {
 
 "$MKREC" "$TMP/mk.data" || fail "plot-mkrec failed"
 check_file "$TMP/mk.data"
-grep -q "kind_short\[k\], kind_total\[k\], kind_p50\[k\], kind_p99\[k\]" "$TMP/gp/latency.gp" || fail "the chart's title does not print the percentiles"
+grep -q "kind_short\[k\], kind_total\[k\], kind_p50_text\[k\], kind_p99_text\[k\]" "$TMP/gp/latency.gp" || fail "the chart's title does not print the percentiles"
 if command -v python3 >/dev/null; then
 	"$PFX" record -o "$TMP/py.data" -- python3 -c 'b = bytearray(32 << 20)' 2>/dev/null || fail "record of python3 failed"
 	check_file "$TMP/py.data"

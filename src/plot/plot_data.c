@@ -677,6 +677,25 @@ static int write_latency_table(const struct latency *l, const char *dir, FILE *v
 	return pfx_outfile_commit(&out);
 }
 
+/* The percentiles as the report prints them ("3264ns", "48.1us"), for the
+ * chart's title: the same text in both. */
+static void set_pct_texts(FILE *vars, const struct latency *l)
+{
+	static const char *const kinds[COL_COUNT] = { "minor", "major", "unknown" };
+	static const int pcts[] = { 50, 99 };
+
+	for (int c = 0; c < COL_COUNT; c++) {
+		for (size_t i = 0; i < PFX_ARRAY_SIZE(pcts); i++) {
+			char name[32], text[32];
+			double ns = pfx_lat_hist_pct_ns(&l->pct[c], pcts[i]);
+
+			snprintf(name, sizeof(name), "%s_p%d_text", kinds[c], pcts[i]);
+			pfx_lat_fmt_ns(text, sizeof(text), (uint64_t)(ns + 0.5));
+			pfx_gnuplot_set_string(vars, name, text);
+		}
+	}
+}
+
 int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
@@ -699,6 +718,7 @@ int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 				totals[c] += l->bins[i][c];
 		pfx_gnuplot_set_string(vars, "title", "Page fault latency");
 		write_record_vars(vars, &header, notes);
+		set_pct_texts(vars, l);
 		pfx_gnuplot_set_number(vars, "minor_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 50) / 1e3);
 		pfx_gnuplot_set_number(vars, "minor_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 99) / 1e3);
 		pfx_gnuplot_set_number(vars, "major_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 50) / 1e3);

@@ -3,7 +3,9 @@
 #include "config.h"
 #include "lat_hist.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 
 static unsigned bin_of(uint32_t ns)
 {
@@ -43,4 +45,17 @@ double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct)
 		}
 	}
 	return h->max_ns;
+}
+
+const char *pfx_lat_fmt_ns(char *buf, size_t size, uint64_t ns)
+{
+	if (!ns)
+		snprintf(buf, size, "-");
+	else if (ns < 10000)
+		snprintf(buf, size, "%" PRIu64 "ns", ns);
+	else if (ns < 10000000)
+		snprintf(buf, size, "%.1fus", (double)ns / 1e3);
+	else
+		snprintf(buf, size, "%.1fms", (double)ns / 1e6);
+	return buf;
 }

@@ -7,6 +7,7 @@
 #ifndef PFX_LAT_HIST_H
 #define PFX_LAT_HIST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PFX_LAT_OCTAVES 32	/* latencies are u32 ns */
@@ -23,5 +24,8 @@ void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns);
 /* The latency (ns) below which pct percent (0-100) of the counted faults
  * completed; 0 when none was counted. */
 double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct);
+/* A latency as report and charts print it: "3264ns", "48.1us", "1.2ms";
+ * "-" for 0.  Returns buf. */
+const char *pfx_lat_fmt_ns(char *buf, size_t size, uint64_t ns);
 
 #endif

@@ -2,6 +2,7 @@
 /* report_output: text tables and the JSON document of 'pfx report'. */
 #include "config.h"
 #include "report_output.h"
+#include "lat_hist.h"
 #include "recfile.h"
 
 #include <errno.h>
@@ -55,19 +56,6 @@ static double pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-/* "1.2us" style durations, '-' for none. */
-static const char *fmt_ns(char *buf, size_t size, uint64_t ns)
-{
-	if (!ns)
-		snprintf(buf, size, "-");
-	else if (ns < 10000)
-		snprintf(buf, size, "%" PRIu64 "ns", ns);
-	else if (ns < 10000000)
-		snprintf(buf, size, "%.1fus", (double)ns / 1e3);
-	else
-		snprintf(buf, size, "%.1fms", (double)ns / 1e6);
-	return buf;
-}
 
 static unsigned limit(size_t n, unsigned top)
 {
@@ -165,7 +153,7 @@ static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 			" %8" PRIu64 " %-10s %8s  %s\n", row->start, row->end, kind_of(row),
 			row->s->c.minor, row->s->c.major, row->s->pages, row->s->refaults,
 			pfx_pattern_name(row->pattern),
-			fmt_ns(lat, sizeof(lat), avg_latency(&row->s->c)), row_path(row, path, sizeof(path)));
+			pfx_lat_fmt_ns(lat, sizeof(lat), avg_latency(&row->s->c)), row_path(row, path, sizeof(path)));
 	}
 	fputc('\n', fp);
 }
@@ -211,18 +199,18 @@ static void text_latency(FILE *fp, const struct pfx_report *rep)
 		if (!total)
 			continue;
 		fprintf(fp, "Latency of %s faults (%" PRIu64 "): p50 %s, p90 %s, p99 %s, max %s\n",
-			names[m], total, fmt_ns(a, sizeof(a), pfx_report_latency_pct(rep, m, 50)),
-			fmt_ns(b, sizeof(b), pfx_report_latency_pct(rep, m, 90)),
-			fmt_ns(c, sizeof(c), pfx_report_latency_pct(rep, m, 99)),
-			fmt_ns(d, sizeof(d), rep->lat_max_ns[m]));
+			names[m], total, pfx_lat_fmt_ns(a, sizeof(a), pfx_report_latency_pct(rep, m, 50)),
+			pfx_lat_fmt_ns(b, sizeof(b), pfx_report_latency_pct(rep, m, 90)),
+			pfx_lat_fmt_ns(c, sizeof(c), pfx_report_latency_pct(rep, m, 99)),
+			pfx_lat_fmt_ns(d, sizeof(d), rep->lat_max_ns[m]));
 		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
 			uint64_t v = rep->lat_hist[m][i];
 
 			if (!v)
 				continue;
 			fprintf(fp, "  %8s - %-8s %10" PRIu64 " %-50.*s\n",
-				fmt_ns(lo, sizeof(lo), (uint64_t)1 << i),
-				fmt_ns(hi, sizeof(hi), (uint64_t)2 << i), v,
+				pfx_lat_fmt_ns(lo, sizeof(lo), (uint64_t)1 << i),
+				pfx_lat_fmt_ns(hi, sizeof(hi), (uint64_t)2 << i), v,
 				(int)(v * 50 / max + (v > 0)),
 				"##################################################");
 		}
@@ -246,7 +234,7 @@ static void text_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
 		fprintf(fp, "%8u %8u %-16s %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %9" PRIu64
 			" %8s %10.3f %10.3f\n", t->pid, t->tid, t->comm[0] ? t->comm : "?",
 			t->c.faults, t->c.minor, t->c.major, t->refaults,
-			fmt_ns(lat, sizeof(lat), avg_latency(&t->c)), (double)t->first_ns / 1e9,
+			pfx_lat_fmt_ns(lat, sizeof(lat), avg_latency(&t->c)), (double)t->first_ns / 1e9,
 			(double)t->last_ns / 1e9);
 	}
 	fputc('\n', fp);

@@ -24,7 +24,7 @@ set output out
 set encoding utf8
 
 set title title."\n".subtitle.(physical ? '' : "\n(dirty, THP and locked need root: not known here)")
-set xlabel 'resident + swapped (MiB); the label: of the mapping size'
+set xlabel 'resident (MiB) and swapped (MiB); beside each bar: of the mapping size'
 set xrange [0:*]
 set yrange [-0.6:rows - 0.4]
 set offsets 0, graph 0.05, 0, 0

@@ -47,8 +47,10 @@ do for [p = 1:panels] {
 	first = p == 1 ? 3 : 3 + series
 	rate = p == 1 ? alert_minor : alert_major
 	kind = p == 1 ? 'minor' : 'major'
+	undefine STATS_max
 	stats data using (column(first + series - 1)) nooutput
-	set format y yfmt(rate > STATS_max ? rate : STATS_max)
+	stat_max = exists('STATS_max') ? STATS_max : 0
+	set format y yfmt(rate > stat_max ? rate : stat_max)
 	set ylabel sprintf('%s faults/s', kind)
 	if (p == panels) {
 		set xlabel 'time (s); each bar one interval'
@@ -57,10 +59,10 @@ do for [p = 1:panels] {
 		unset xlabel
 		set format x ''
 	}
-	alert = rate >= 0 ? sprintf("%g with lines dt 2 lw 2 lc rgb '#d62728' title sprintf('--alert-%s %g/s', kind, rate),", rate, kind, rate) : ''
 	# stacked: the running sums drawn from the top down
 	plot for [k = series:1:-1] data using ($1 - $2 / 2):(column(first + k - 1)):2 with boxes \
 		lc rgb color[(k - 1) % 9 + 1] title sprintf('%s (%s)', series_name[k], kind), \
-		@alert NaN notitle
+		(rate >= 0 ? rate : NaN) with lines dt 2 lw 2 lc rgb '#d62728' \
+		title (rate >= 0 ? sprintf('--alert-%s %g/s', kind, rate) : '')
 }
 unset multiplot

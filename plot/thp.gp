@@ -9,6 +9,8 @@
 #   out, term, title, subtitle
 #   nodes, node_name[i]   the NUMA node columns
 #   huge_page_kb, total_gained, total_faults
+#   known     samples with the memory figures (0: the target exited before
+#             the first sample; those panels then say so)
 
 if (!exists('data')) data = 'thp.dat'
 if (!exists('out')) out = 'thp.png'
@@ -17,6 +19,9 @@ if (!exists('title')) title = 'Transparent huge pages and NUMA placement (pfx th
 if (!exists('subtitle')) subtitle = ''
 if (!exists('nodes')) { nodes = 1; array node_name[1] = ['node 0'] }
 if (!exists('huge_page_kb')) huge_page_kb = 2048
+if (!exists('known')) known = 1
+unknown_note = 'not known: the process exited before the first sample'
+
 
 set terminal @term
 set output out
@@ -30,8 +35,10 @@ set lmargin 11
 set grid ytics xtics lc rgb '#dddddd'
 # one time axis for the three panels (a sample after the target exited
 # has faults but no memory figures)
+undefine STATS_max
 stats data using 1 nooutput
-set xrange [0:STATS_max > 0 ? STATS_max * 1.02 : 1]
+stat_max = exists('STATS_max') ? STATS_max : 0
+set xrange [0:stat_max > 0 ? stat_max * 1.02 : 1]
 # about four labelled steps on a short panel's y axis
 nice(x) = x <= 0 ? 1 : 10**floor(log10(x)) * (x / 10**floor(log10(x)) >= 5 ? 5 : x / 10**floor(log10(x)) >= 2 ? 2 : 1)
 set border 3
@@ -42,9 +49,11 @@ set format x ''
 yfmt(max) = max >= 10000 ? '%.1s%c' : '%g'
 
 # 1: faults against the huge pages they brought, per sample
+undefine STATS_max
 stats data using 2 nooutput
-set format y yfmt(STATS_max)
-set ytics nice(STATS_max / 3)
+stat_max = exists('STATS_max') ? STATS_max : 0
+set format y yfmt(stat_max)
+set ytics nice(stat_max / 3)
 set yrange [0:*]
 set ylabel 'faults'
 set y2label sprintf('huge pages (%d KiB)', huge_page_kb)
@@ -62,14 +71,28 @@ set ylabel 'THP share (%)'
 set yrange [0:100]
 set ytics 25
 set format y '%g'
-plot data using 1:5 with linespoints pt 7 ps 0.5 lw 2 lc rgb '#59a14f' title 'anon memory in THP'
+if (known > 0) {
+	plot data using 1:5 with linespoints pt 7 ps 0.5 lw 2 lc rgb '#59a14f' title 'anon memory in THP'
+} else {
+	set label 1 unknown_note at graph 0.5, graph 0.5 center
+	plot -1 notitle
+	unset label 1
+}
 
 # 3: memory per NUMA node
 set ylabel 'MiB per node'
 set yrange [0:*]
+undefine STATS_max
 stats data using 6 nooutput
-set ytics nice(STATS_max / 3)
+stat_max = exists('STATS_max') ? STATS_max : 0
+set ytics nice(stat_max / 3)
 set xlabel 'time (s)'
 set format x '%g'
-plot for [n = 1:nodes] data using 1:(column(5 + n)) with lines lw 2 lc rgb color[(n - 1) % 9 + 1] title node_name[n]
+if (known > 0 && nodes > 0) {
+	plot for [n = 1:nodes] data using 1:(column(5 + n)) with lines lw 2 lc rgb color[(n - 1) % 9 + 1] title node_name[n]
+} else {
+	set label 1 unknown_note at graph 0.5, graph 0.5 center
+	set yrange [0:1]
+	plot -1 notitle
+}
 unset multiplot

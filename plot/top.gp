@@ -44,8 +44,10 @@ do for [p = 1:panels] {
 	set ylabel sprintf('%s faults/s', kind)
 	max = 0
 	do for [k = 1:series] {
+		undefine STATS_max
 		stats data using (column(first + k - 1)) nooutput
-		if (STATS_max > max) { max = STATS_max }
+		stat_max = exists('STATS_max') ? STATS_max : 0
+		if (stat_max > max) { max = stat_max }
 	}
 	set format y yfmt(max)
 	if (p == panels) {

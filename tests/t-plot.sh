@@ -4,34 +4,12 @@
 # the charts matches what the workload did; an emitted --script runs
 # through gnuplot by hand, from anywhere, and after editing.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/plot-lib.sh"
 
 command -v gnuplot >/dev/null || skip "gnuplot is not installed (package gnuplot-nox)"
 # every scratch directory pfx makes must be gone afterwards
 export TMPDIR="$TMP/tmpdir"
 mkdir -p "$TMPDIR"
-
-# png_ok FILE W H: a PNG of that size in pixels, more than a few KB
-png_ok() {
-	[ -f "$1" ] || fail "$1 was not written"
-	magic=$(od -An -tx1 -N8 "$1" | tr -d ' \n')
-	[ "$magic" = 89504e470d0a1a0a ] || fail "$1 is not a PNG (magic $magic)"
-	size=$(wc -c <"$1")
-	[ "$size" -gt 8000 ] || fail "$1 is only $size bytes"
-	# IHDR: width and height, big-endian, at bytes 16..23
-	wh=$(od -An -tu1 -j16 -N8 "$1" | awk '{ print $1*16777216+$2*65536+$3*256+$4 "x" $5*16777216+$6*65536+$7*256+$8 }')
-	[ "$wh" = "$2x$3" ] || fail "$1 is $wh pixels, expected $2x$3"
-}
-
-# svg_ok FILE TITLE: an SVG document showing TITLE
-svg_ok() {
-	[ -f "$1" ] || fail "$1 was not written"
-	head -n 1 "$1" | grep -q '^<?xml' || fail "$1 does not start as XML"
-	grep -q '<svg' "$1" || fail "$1 has no <svg> element"
-	tail -n 2 "$1" | grep -q '</svg>' || fail "$1 is not complete"
-	grep -q "$2" "$1" || fail "$1 does not show the title '$2'"
-	size=$(wc -c <"$1")
-	[ "$size" -gt 8000 ] || fail "$1 is only $size bytes"
-}
 
 # --- real recordings: a sequential pass (minor faults) and a cold file read (major) ---
 "$PFX" record -o "$TMP/seq.data" -- "$PFX_LOAD" seq -s 32M >"$TMP/seq.out" 2>"$TMP/seq.err" ||

@@ -299,10 +299,12 @@ static int ts_add(struct timeseries *t, uint64_t key, const char *label, double 
 			if (PFX_GROW(t->series, t->series_cap, t->n_series + 1, 16))
 				return -ENOMEM;
 			memset(&t->series[t->n_series], 0, sizeof(*t->series));
-			snprintf(t->series[t->n_series].label, sizeof(t->series[0].label), "%s", label);
 			*idx = ++t->n_series;
 		}
 		s = *idx - 1;
+		/* the latest name: a process seen before its exec is named
+		 * by what it became */
+		snprintf(t->series[s].label, sizeof(t->series[s].label), "%s", label);
 	}
 	if (PFX_GROW(t->points, t->points_cap, t->n_points + 1, 256))
 		return -ENOMEM;
@@ -641,6 +643,7 @@ struct thp_chart {
 	char comm[32], enabled[32];
 	double pid, interval_s, huge_kb;
 	double gained, faults;
+	size_t known;		/* samples with THP share and NUMA figures */
 };
 
 static int thp_node_column(struct thp_chart *c, int node)
@@ -709,6 +712,7 @@ static int thp_line(void *ctx, const char *line)
 	c->samples[c->n++] = s;
 	c->gained += s.gained;
 	c->faults += s.faults;
+	c->known += s.share >= 0;
 	return 0;
 }
 
@@ -769,6 +773,7 @@ int pfx_plot_data_thp(const char *input, const char *dir, FILE *vars,
 		if (c.other_nodes)
 			fprintf(vars, "node_name[%zu] = 'other nodes'\n", cols);
 		pfx_gnuplot_set_number(vars, "huge_page_kb", c.huge_kb);
+		pfx_gnuplot_set_number(vars, "known", (double)c.known);
 		pfx_gnuplot_set_number(vars, "total_gained", c.gained);
 		pfx_gnuplot_set_number(vars, "total_faults", c.faults);
 	}

@@ -12,7 +12,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config linux-libc-dev \
 libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev zlib1g-dev gnuplot-nox \
 util-linux kmod procps linux-perf jq python3"
 # What only the tests use: the tools a user would check pfx against.
-TEST_PACKAGES="golang-go tmux prometheus prometheus-node-exporter libc6-dbg"
+TEST_PACKAGES="golang-go tmux prometheus prometheus-node-exporter libc6-dbg chromium"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t-plot-read: the recording charts read as 'pfx report' does: the axis
+# titles with units, the report's p50/p99 (same text) in the latency
+# chart, the report's busiest regions by the same names in the regions
+# chart and the heatmap, the few major faults of a file read visible
+# (log scale) next to the minor ones; recordings of the bundled workload
+# and of python3, as PNG and SVG.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/plot-lib.sh"
+
+command -v gnuplot >/dev/null || skip "gnuplot is not installed (package gnuplot-nox)"
+command -v python3 >/dev/null || skip "python3 is not installed"
+command -v jq >/dev/null || skip "jq is not installed"
+export TMPDIR="$TMP/tmpdir"
+mkdir -p "$TMPDIR"
+
+"$PFX" record -o "$TMP/file.data" -- "$PFX_LOAD" file -s 8M --dir "$TMP" >"$TMP/file.out" 2>"$TMP/rec.err" ||
+	{ cat "$TMP/rec.err"; fail "pfx record of pfx-load file failed"; }
+"$PFX" record -o "$TMP/py.data" -- python3 -c 'b = bytearray(32 << 20)
+for i in range(0, len(b), 4096): b[i] = 1' 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "pfx record of python3 failed"; }
+
+# region_name START PATH KIND: the name a chart gives a report region
+region_name() {
+	case $2 in
+	'') echo "$3" ;;
+	*) basename "$2" ;;
+	esac
+}
+
+for rec in file py; do
+	data=$TMP/$rec.data
+	for chart in timeline heatmap regions latency; do
+		expect_exit 0 "$PFX" plot -i "$data" -c "$chart" -o "$TMP/$rec-$chart.png"
+		png_ok "$TMP/$rec-$chart.png" 900 500
+		expect_exit 0 "$PFX" plot -i "$data" -c "$chart" -o "$TMP/$rec-$chart.svg"
+		svg_ok "$TMP/$rec-$chart.svg" "Page fault"
+	done
+	svg_says "$TMP/$rec-timeline.svg" "time (s); bins of" "faults per" "faults/s" "minor faults ("
+	svg_says "$TMP/$rec-heatmap.svg" "time (s); bins of" "address (the faulted part of each region)" "faults per cell"
+	svg_says "$TMP/$rec-regions.svg" "faults (log scale)" "memory region (name and start address"
+	svg_says "$TMP/$rec-latency.svg" "fault latency (µs, log scale" "faults per bin (log scale)"
+
+	# the report's numbers and names, in the charts' text
+	"$PFX" report -i "$data" --format json >"$TMP/rep.json" || fail "pfx report of $rec failed"
+	"$PFX" report -i "$data" >"$TMP/rep.txt" || fail "pfx report of $rec failed"
+	for kind in minor major; do
+		line=$(grep "^Latency of $kind faults" "$TMP/rep.txt") || continue
+		p50=$(printf '%s\n' "$line" | sed -n 's/.*p50 \([^,]*\),.*/\1/p')
+		p99=$(printf '%s\n' "$line" | sed -n 's/.*p99 \([^,]*\),.*/\1/p')
+		svg_says "$TMP/$rec-latency.svg" "p50 $p50" "p99 $p99"
+		note "$rec: $kind p50 $p50, p99 $p99 in the report and the latency chart"
+	done
+	top=$(jq -r '.regions[0] | [.path, .kind] | @tsv' "$TMP/rep.json")
+	name=$(region_name x "$(printf '%s' "$top" | cut -f1)" "$(printf '%s' "$top" | cut -f2)")
+	svg_says "$TMP/$rec-regions.svg" "$name"
+	svg_says "$TMP/$rec-heatmap.svg" "$name"
+	note "$rec: busiest region '$name' in the report, the regions chart and the heatmap"
+done
+
+# the file read: 2048 major faults, drawn and counted next to the minor ones
+majors=$(kv expect_major "$TMP/file.out")
+svg_says "$TMP/file-regions.svg" "major ($majors)" "$majors"
+svg_says "$TMP/file-timeline.svg" "major faults ($majors in all)"
+# faults per bin are whole numbers: no tick between 0 and 1
+expect_exit 0 "$PFX" plot -i "$TMP/file.data" -c timeline --script "$TMP/s-tl"
+awk '!/^#/ && ($5 != int($5) || $6 != int($6)) { exit 1 }' "$TMP/s-tl/timeline.dat" || fail "timeline counts are not whole numbers"
+
+left=$(ls -A "$TMPDIR")
+[ -z "$left" ] || fail "pfx plot left scratch files behind: $left"
+echo ok

@@ -10,6 +10,8 @@
 #             each region's label, faulted address range (start +size),
 #             and the rows it covers (row 0 is at the bottom)
 #   hidden_regions, hidden_faults   regions with fewer faults, not shown
+#   breaks, break_row[i], break_label[i]   gaps without faults folded out
+#             of a region: the first row after each, and its size
 # The address axis is compressed: only the faulted part of each region
 # with faults gets rows, regions stacked in address order.
 
@@ -23,6 +25,7 @@ if (!exists('regions')) regions = 0
 if (!exists('rows')) rows = 1
 if (!exists('hidden_regions')) hidden_regions = 0
 if (!exists('hidden_faults')) hidden_faults = 0
+if (!exists('breaks')) breaks = 0
 
 set terminal @term
 set output out
@@ -33,10 +36,10 @@ note = hidden_regions > 0 ? sprintf("\n(%d smaller regions with %d faults not sh
 set title title."\n".subtitle.note
 set xlabel sprintf('time (s); bins of %s', bin_label)
 # the address axis title at the left edge: the region labels fill the margin
-set label 'address (the faulted part of each region)' at screen 0.015, screen 0.46 center rotate by 90
+set label 'address (the faulted part of each region)' at screen 0.012, screen 0.46 center rotate by 90
 # Fixed margins so the colour bar sits beside the data with its title
 # above it: a cblabel beside the bar collides with its tick labels.
-set lmargin at screen 0.2
+set lmargin at screen 0.23
 set rmargin at screen 0.84
 set tmargin at screen 0.80
 set bmargin at screen 0.12
@@ -70,6 +73,16 @@ do for [i = 1:regions] {
 do for [i = 2:regions] {
 	set arrow from graph 0, first region_row0[i] - 0.5 to graph 1, first region_row0[i] - 0.5 \
 		nohead dt 2 lc rgb '#666666' front
+}
+
+# a dotted line where a gap without faults was folded out, and its size
+do for [i = 1:breaks] {
+	set arrow from graph 0, first break_row[i] - 0.5 to graph 1, first break_row[i] - 0.5 \
+		nohead dt 3 lc rgb '#999999' front
+	if (strlen(break_label[i]) > 0) {
+		set label break_label[i] at graph 0.995, first break_row[i] - 0.5 right offset 0, 0.45 \
+			font ',7' tc rgb '#666666' front
+	}
 }
 
 # empty cells are left blank (NaN) rather than painted as the lowest colour

@@ -65,6 +65,21 @@ svg_says "$TMP/file-timeline.svg" "major faults ($majors in all)"
 expect_exit 0 "$PFX" plot -i "$TMP/file.data" -c timeline --script "$TMP/s-tl"
 awk '!/^#/ && ($5 != int($5) || $6 != int($6)) { exit 1 }' "$TMP/s-tl/timeline.dat" || fail "timeline counts are not whole numbers"
 
+# the heatmap folds a gap without faults out of a region: a 1 GiB mapping
+# with its first 16 MiB written and one page at 512 MiB and one at the end
+"$PFX" record -o "$TMP/stray.data" -- python3 -c 'import mmap
+m = mmap.mmap(-1, 1 << 30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+for i in range(0, 16 << 20, 4096): m[i] = 1
+m[512 << 20] = 1
+m[(1 << 30) - 1] = 1' 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "pfx record of the stray faults failed"; }
+expect_exit 0 "$PFX" plot -i "$TMP/stray.data" -c heatmap --script "$TMP/s-hm"
+grep -q "^region_name\[[0-9]*\] = 'anon'; region_addr\[[0-9]*\] = '0x[0-9a-f]* +1 GiB'" "$TMP/s-hm/heatmap.gp" ||
+	{ grep region_addr "$TMP/s-hm/heatmap.gp"; fail "the heatmap does not show the 1 GiB mapping"; }
+grep -q "^break_row\[[0-9]*\] = [0-9]*; break_label\[[0-9]*\] = '2 gaps without faults folded, 1008 MiB'" "$TMP/s-hm/heatmap.gp" ||
+	{ grep break "$TMP/s-hm/heatmap.gp"; fail "the gaps of the 1 GiB mapping were not folded"; }
+expect_exit 0 "$PFX" plot -i "$TMP/stray.data" -c heatmap -o "$TMP/stray.svg"
+svg_says "$TMP/stray.svg" "2 gaps without faults folded, 1008 MiB"
+
 left=$(ls -A "$TMPDIR")
 [ -z "$left" ] || fail "pfx plot left scratch files behind: $left"
 echo ok

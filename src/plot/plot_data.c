@@ -11,6 +11,7 @@
 #include "region_groups.h"
 #include "output.h"
 #include "recfile.h"
+#include "u64map.h"
 #include "util.h"
 #include "wssfile.h"
 
@@ -253,7 +254,17 @@ struct region_pass {
 	struct pfx_region_groups *map;
 	uint64_t last_ns;
 	int err;
+	/* heatmap: the 64 KiB chunks each group faulted in (NULL: not kept) */
+	struct pfx_u64map *chunks;
 };
+
+/* Address granularity of the heatmap's folding of unfaulted gaps. */
+#define CHUNK_SHIFT 16
+
+static uint64_t chunk_key(size_t group, uint64_t addr)
+{
+	return (uint64_t)group << 32 | ((addr >> CHUNK_SHIFT) & 0xffffffffu);
+}
 
 static void region_pass_layout(void *ctx, const struct pfx_rec_item *it)
 {
@@ -267,9 +278,13 @@ static void region_pass_fault(void *ctx, const struct pfx_fault *f)
 {
 	struct region_pass *p = ctx;
 
+	struct pfx_region_group *g;
+	bool is_new;
+
 	if (f->time_ns > p->last_ns)
 		p->last_ns = f->time_ns;
-	if (!pfx_region_groups_count(p->map, f))
+	g = pfx_region_groups_count(p->map, f);
+	if (!g || (p->chunks && !pfx_u64map_upsert(p->chunks, chunk_key(g->index, f->addr), &is_new)))
 		p->err = -ENOMEM;
 }
 
@@ -315,7 +330,7 @@ static void size_label(uint64_t bytes, char *buf, size_t size)
 		v /= 1024;
 		u++;
 	}
-	snprintf(buf, size, "%.3g %s", v, units[u]);
+	snprintf(buf, size, v >= 100 ? "%.0f %s" : "%.3g %s", v, units[u]);
 }
 
 static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
@@ -412,17 +427,34 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 #define HEATMAP_ROWS 200
 #define HEATMAP_BINS 120
 
-/* Where a shown region's faults go: rows [row0, row0 + rows); each
- * unit_bytes of address covers unit_rows rows (small regions repeat a
- * page over several rows rather than being a sliver). */
-struct heatmap_band {
-	const struct pfx_region_group *region;
+/* A region's faulted range is cut where it has a gap without faults
+ * larger than HEATMAP_FOLD_MIN and than half its faulted bytes (one
+ * stray fault far away would otherwise squeeze the busy part into a
+ * strip): at most HEATMAP_RUNS runs of rows, the gaps labelled. */
+#define HEATMAP_RUNS 4
+#define HEATMAP_FOLD_MIN (1ull << 20)
+#define HEATMAP_RUN_ROWS 3
+
+/* Where the faults of [lo, hi) go: rows [row0, row0 + rows); each
+ * unit_bytes of address covers unit_rows rows (small runs repeat a page
+ * over several rows rather than being a sliver). */
+struct heatmap_run {
+	uint64_t lo, hi;
 	unsigned row0, rows, unit_rows;
 	uint64_t unit_bytes;
 };
 
+/* A shown region: its runs, lowest address first. */
+struct heatmap_band {
+	const struct pfx_region_group *region;
+	unsigned row0, rows;
+	struct heatmap_run runs[HEATMAP_RUNS];
+	size_t n_runs;
+};
+
 struct heatmap {
 	struct region_pass regions;	/* first pass: the groups and their faults */
+	struct pfx_u64map chunks;	/* the faulted chunks of each group */
 	/* second pass: the same mapping timeline replayed, so each fault is
 	 * looked up as the mappings stood when it happened */
 	struct pfx_region_groups *replay;
@@ -456,6 +488,108 @@ static size_t heatmap_pick(struct pfx_region_group **list, size_t n)
 	return shown;
 }
 
+static int by_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Cut a band into runs at its widest gaps without faults.  chunks: the
+ * band's faulted chunk numbers, sorted. */
+static void heatmap_runs(struct heatmap_band *b, const uint64_t *chunks, size_t n)
+{
+	uint64_t faulted = (uint64_t)n << CHUNK_SHIFT, cut[HEATMAP_RUNS - 1], width[HEATMAP_RUNS - 1];
+	size_t cuts = 0;
+
+	/* the widest gaps that qualify, widest first; cut[] holds the index
+	 * of the chunk after each */
+	for (size_t i = 1; i < n; i++) {
+		uint64_t gap = (chunks[i] - chunks[i - 1] - 1) << CHUNK_SHIFT;
+		size_t j;
+
+		if (gap < HEATMAP_FOLD_MIN || gap <= faulted / 2)
+			continue;
+		if (cuts == HEATMAP_RUNS - 1 && gap <= width[cuts - 1])
+			continue;
+		if (cuts < HEATMAP_RUNS - 1)
+			cuts++;
+		for (j = cuts - 1; j > 0 && width[j - 1] < gap; j--) {
+			width[j] = width[j - 1];
+			cut[j] = cut[j - 1];
+		}
+		width[j] = gap;
+		cut[j] = (uint64_t)i;
+	}
+	qsort(cut, cuts, sizeof(*cut), by_u64);
+	b->n_runs = cuts + 1;
+	for (size_t r = 0; r < b->n_runs; r++) {
+		struct heatmap_run *run = &b->runs[r];
+
+		run->lo = r ? chunks[cut[r - 1]] << CHUNK_SHIFT : b->region->lo;
+		run->hi = r + 1 < b->n_runs ? (chunks[cut[r] - 1] + 1) << CHUNK_SHIFT : b->region->hi;
+		if (run->lo < b->region->lo)
+			run->lo = b->region->lo;
+		if (run->hi > b->region->hi || run->hi <= run->lo)
+			run->hi = b->region->hi;
+	}
+}
+
+/* Rows for one run: its pages, each over unit_rows rows, or rows pages
+ * per row. */
+static void heatmap_run_rows(struct heatmap_run *run, unsigned rows, uint64_t page)
+{
+	uint64_t bytes = run->hi - run->lo, pages = (bytes + page - 1) / page;
+
+	if (rows < 1)
+		rows = 1;
+	if (rows >= pages) {
+		run->unit_bytes = page;
+		run->unit_rows = (unsigned)(rows / pages);
+		run->rows = (unsigned)pages * run->unit_rows;
+	} else {
+		run->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
+		run->unit_rows = 1;
+		run->rows = (unsigned)((bytes + run->unit_bytes - 1) / run->unit_bytes);
+	}
+}
+
+/* Each band's chunks, gathered from the chunk set and sorted, cut into
+ * runs.  0 or -ENOMEM. */
+static int heatmap_fold(struct heatmap *h)
+{
+	struct { uint64_t *v; size_t n, cap; } *per = calloc(h->n_bands ? h->n_bands : 1, sizeof(*per));
+	uint64_t key;
+	void *value;
+	size_t i = 0;
+	int err = 0;
+
+	if (!per)
+		return -ENOMEM;
+	while (!err && pfx_u64map_next(&h->chunks, &i, &key, &value)) {
+		size_t group = (size_t)(key >> 32);
+		const struct heatmap_band *b = group < h->n_band_of ? h->band_of[group] : NULL;
+		size_t k;
+
+		if (!b)
+			continue;
+		k = (size_t)(b - h->bands);
+		if (PFX_GROW(per[k].v, per[k].cap, per[k].n + 1, 64))
+			err = -ENOMEM;
+		else
+			per[k].v[per[k].n++] = key & 0xffffffffu;
+	}
+	for (size_t k = 0; k < h->n_bands; k++) {
+		if (!err) {
+			qsort(per[k].v, per[k].n, sizeof(uint64_t), by_u64);
+			heatmap_runs(&h->bands[k], per[k].v, per[k].n);
+		}
+		free(per[k].v);
+	}
+	free(per);
+	return err;
+}
+
 static void heatmap_layout(struct heatmap *h)
 {
 	uint64_t faults = 0, page = h->page_size;
@@ -468,22 +602,25 @@ static void heatmap_layout(struct heatmap *h)
 		faults += h->bands[i].region->faults;
 	for (size_t i = 0; i < h->n_bands; i++) {
 		struct heatmap_band *b = &h->bands[i];
-		uint64_t bytes = b->region->hi - b->region->lo, pages = bytes / page;
 		double share = (double)b->region->faults / (double)faults * HEATMAP_ROWS;
 		unsigned rows = share < floor_rows ? floor_rows : (unsigned)share;
+		uint64_t bytes = 0;
 
-		if (rows >= pages) {
-			b->unit_bytes = page;
-			b->unit_rows = (unsigned)(rows / pages);
-			b->rows = (unsigned)pages * b->unit_rows;
-		} else {
-			b->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
-			b->unit_rows = 1;
-			b->rows = (unsigned)((bytes + b->unit_bytes - 1) / b->unit_bytes);
-		}
+		for (size_t r = 0; r < b->n_runs; r++)
+			bytes += b->runs[r].hi - b->runs[r].lo;
 		b->row0 = row;
-		row += b->rows;
-		h->band_of[b->region->index] = b;
+		/* the band's rows shared among its runs by their size */
+		for (size_t r = 0; r < b->n_runs; r++) {
+			struct heatmap_run *run = &b->runs[r];
+
+			/* a floor of HEATMAP_RUN_ROWS: a stray fault stays visible */
+			double run_rows = (double)rows * (double)(run->hi - run->lo) / (double)bytes;
+
+			heatmap_run_rows(run, run_rows < HEATMAP_RUN_ROWS ? HEATMAP_RUN_ROWS : (unsigned)run_rows, page);
+			run->row0 = row;
+			row += run->rows;
+		}
+		b->rows = row - b->row0;
 	}
 	h->rows = row;
 }
@@ -503,13 +640,17 @@ static void heatmap_bin(void *ctx, const struct pfx_fault *f)
 	/* groups are numbered as in the first pass: same items, same order */
 	const struct pfx_region_group *r = pfx_region_groups_of(h->replay, f);
 	const struct heatmap_band *b = r && r->index < h->n_band_of ? h->band_of[r->index] : NULL;
+	const struct heatmap_run *run = NULL;
 	uint32_t *cell;
 
-	if (!b || bin >= h->bins || f->addr < b->region->lo || f->addr >= b->region->hi)
+	for (size_t i = 0; b && i < b->n_runs && !run; i++)
+		if (f->addr >= b->runs[i].lo && f->addr < b->runs[i].hi)
+			run = &b->runs[i];
+	if (!run || bin >= h->bins)
 		return;
-	cell = &h->cells[bin * h->rows + b->row0 +
-			 (f->addr - b->region->lo) / b->unit_bytes * b->unit_rows];
-	for (unsigned i = 0; i < b->unit_rows; i++)
+	cell = &h->cells[bin * h->rows + run->row0 +
+			 (f->addr - run->lo) / run->unit_bytes * run->unit_rows];
+	for (unsigned i = 0; i < run->unit_rows; i++)
 		cell[i]++;
 }
 
@@ -528,6 +669,38 @@ static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *v
 		fputc('\n', out.fp);
 	}
 	return pfx_outfile_commit(&out);
+}
+
+/* The gaps folded out of regions: a dotted line at the first row after
+ * each; the first of a region's gaps carries the label, for all of them
+ * ("2 gaps without faults folded, 1.2 GiB"), so labels do not pile up. */
+static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < h->n_bands; i++)
+		n += h->bands[i].n_runs - 1;
+	fprintf(vars, "breaks = %zu\narray break_row[%zu]\narray break_label[%zu]\n", n, n ? n : 1,
+		n ? n : 1);
+	for (size_t i = 0; i < h->n_bands; i++) {
+		const struct heatmap_band *b = &h->bands[i];
+		uint64_t folded = 0;
+		char size[32], label[96];
+
+		for (size_t r = 1; r < b->n_runs; r++)
+			folded += b->runs[r].lo - b->runs[r - 1].hi;
+		size_label(folded, size, sizeof(size));
+		if (b->n_runs > 2)
+			snprintf(label, sizeof(label), "%zu gaps without faults folded, %s", b->n_runs - 1, size);
+		else
+			snprintf(label, sizeof(label), "%s without faults folded", size);
+		for (size_t r = 1; r < b->n_runs; r++) {
+			k++;
+			fprintf(vars, "break_row[%zu] = %u; break_label[%zu] = ", k, b->runs[r].row0, k);
+			pfx_gnuplot_string(vars, r == 1 ? label : "");
+			fputc('\n', vars);
+		}
+	}
 }
 
 /* The labels the template puts on the address axis, as gnuplot arrays. */
@@ -552,6 +725,7 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 		fprintf(vars, "; region_row0[%zu] = %u; region_rows[%zu] = %u\n", i + 1, b->row0,
 			i + 1, b->rows);
 	}
+	write_heatmap_breaks(h, vars);
 }
 
 static int heatmap_prepare(struct heatmap *h, struct pfx_region_group **list, size_t n)
@@ -571,6 +745,10 @@ static int heatmap_prepare(struct heatmap *h, struct pfx_region_group **list, si
 	for (size_t i = 0; i < h->n_bands; i++)
 		h->bands[i].region = list[i];
 	qsort(h->bands, h->n_bands, sizeof(*h->bands), by_address);
+	for (size_t i = 0; i < h->n_bands; i++)
+		h->band_of[h->bands[i].region->index] = &h->bands[i];
+	if (heatmap_fold(h))
+		return -ENOMEM;
 	heatmap_layout(h);
 	h->bin_ns = round_bin_width(h->regions.last_ns + 1, HEATMAP_BINS);
 	h->bins = (size_t)(h->regions.last_ns / h->bin_ns) + 1;
@@ -587,7 +765,11 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 	struct pfx_region_group **list = NULL;
 	uint64_t hidden_faults = 0;
 	size_t n = 0;
-	int err = collect_regions(input, &h.regions, &list, &n, &header, notes);
+	int err = pfx_u64map_init(&h.chunks, 8);
+
+	h.regions.chunks = &h.chunks;
+	if (!err)
+		err = collect_regions(input, &h.regions, &list, &n, &header, notes);
 
 	if (!err)
 		err = heatmap_prepare(&h, list, n);
@@ -614,6 +796,7 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 	free(h.cells);
 	free(h.bands);
 	free(h.band_of);
+	pfx_u64map_free(&h.chunks);
 	free(list);
 	pfx_region_groups_free(h.regions.map);
 	pfx_region_groups_free(h.replay);

@@ -29,8 +29,8 @@ set encoding utf8
 
 array color[9] = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f']
 set multiplot layout 3, 1 title title."\n".subtitle
-set key outside right top vertical Left reverse noopaque font ',9'
-set rmargin 30
+set key outside right top vertical Left reverse noopaque font ',9' width 2
+set rmargin 36
 set lmargin 11
 set grid ytics xtics lc rgb '#dddddd'
 # one time axis for the three panels (a sample after the target exited

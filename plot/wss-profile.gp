@@ -24,7 +24,10 @@ set ylabel 'MiB'
 set logscale x 10
 set format x '%g'
 set yrange [0:*]
-set offsets graph 0.05, graph 0.05, graph 0.1, 0
+# half a step of the doubling windows either side
+stats data using 1 nooutput
+set xrange [STATS_min / 1.4:STATS_max * 1.4]
+set offsets 0, 0, graph 0.1, 0
 set grid ytics xtics mxtics lc rgb '#dddddd'
 set key below
 set border 3

@@ -113,9 +113,8 @@ static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
 
 /* ---- writing data files ---- */
 
-/* Open DIR/NAME for a table and point the script variable var at it. */
-static int open_table(struct pfx_outfile *out, const char *dir, const char *name,
-		      FILE *vars, const char *var)
+int pfx_plot_open_table(struct pfx_outfile *out, const char *dir, const char *name,
+			FILE *vars, const char *var)
 {
 	char *path;
 	int err;
@@ -200,7 +199,7 @@ static int write_timeline_table(const struct timeline *t, const char *dir, FILE 
 {
 	struct pfx_outfile out;
 	double bin_s = t->bin_ns / NS_PER_S;
-	int err = open_table(&out, dir, "timeline.dat", vars, "data");
+	int err = pfx_plot_open_table(&out, dir, "timeline.dat", vars, "data");
 
 	if (err)
 		return err;
@@ -358,7 +357,7 @@ static int write_regions_table(struct pfx_region_group **list, size_t n, const c
 	struct pfx_outfile out;
 	uint64_t other[COL_COUNT] = { 0 };
 	size_t others = 0;
-	int err = open_table(&out, dir, "regions.dat", vars, "data");
+	int err = pfx_plot_open_table(&out, dir, "regions.dat", vars, "data");
 
 	if (err)
 		return err;
@@ -658,7 +657,7 @@ static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *v
 {
 	struct pfx_outfile out;
 	double bin_s = h->bin_ns / NS_PER_S;
-	int err = open_table(&out, dir, "heatmap.dat", vars, "data");
+	int err = pfx_plot_open_table(&out, dir, "heatmap.dat", vars, "data");
 
 	if (err)
 		return err;
@@ -836,7 +835,7 @@ static int write_latency_table(const struct latency *l, const char *dir, FILE *v
 {
 	struct pfx_outfile out;
 	int first = -1, last = -1;
-	int err = open_table(&out, dir, "latency.dat", vars, "data");
+	int err = pfx_plot_open_table(&out, dir, "latency.dat", vars, "data");
 
 	if (err)
 		return err;
@@ -955,7 +954,7 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	memset(notes, 0, sizeof(*notes));
 	if (!in)
 		return err;
-	err = open_table(&out, dir, "wss.dat", vars, "data");
+	err = pfx_plot_open_table(&out, dir, "wss.dat", vars, "data");
 	if (err) {
 		fclose(in);
 		return err;

@@ -56,6 +56,13 @@ struct pfx_plot_notes {
 	char subtitle[512];	/* what the chart shows, as its subtitle says */
 };
 
+struct pfx_outfile;
+
+/* For the writers: open DIR/NAME for a table (pfx_outfile_create) and
+ * point the script variable var at it, relative to pfx_dir.  0 or -errno. */
+int pfx_plot_open_table(struct pfx_outfile *out, const char *dir, const char *name,
+			FILE *vars, const char *var);
+
 typedef int pfx_plot_data_fn(const char *input, const char *dir, FILE *vars,
 			     struct pfx_plot_notes *notes);
 

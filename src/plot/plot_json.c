@@ -184,22 +184,9 @@ static int json_optional(const char *obj, const char *key, double max, double de
 	return err;
 }
 
-/* Open DIR/NAME for a table and point the script variable 'data' at it. */
 static int open_json_table(struct pfx_outfile *out, const char *dir, const char *name, FILE *vars)
 {
-	char *path;
-	int err;
-
-	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		return -ENOMEM;
-	err = pfx_outfile_create(out, path);
-	free(path);
-	if (!err) {
-		fputs("data = pfx_dir.", vars);
-		pfx_gnuplot_string(vars, name);
-		fputc('\n', vars);
-	}
-	return err;
+	return pfx_plot_open_table(out, dir, name, vars, "data");
 }
 
 static int finish_table(struct pfx_outfile *out)
@@ -413,6 +400,31 @@ static int ts_write_table(const struct timeseries *t, FILE *fp, bool stacked)
 	return 0;
 }
 
+/* Read input into t through pass, pick the busiest series, and write
+ * the table DIR/NAME. */
+static int ts_chart(const char *input, const struct json_pass *pass, struct timeseries *t,
+		    const char *dir, const char *name, FILE *vars, bool stacked,
+		    struct pfx_plot_notes *notes)
+{
+	struct pfx_outfile out;
+	int err = read_json(input, pass, notes);
+
+	if (!err && !t->n_points)
+		err = -ENOMSG;
+	if (!err)
+		err = ts_pick(t);
+	if (!err)
+		err = open_json_table(&out, dir, name, vars);
+	if (err)
+		return err;
+	err = ts_write_table(t, out.fp, stacked);
+	if (err) {
+		pfx_outfile_abort(&out);
+		return err;
+	}
+	return finish_table(&out);
+}
+
 /* ---- stat: fault rates per interval ---- */
 
 struct stat_chart {
@@ -489,25 +501,11 @@ int pfx_plot_data_stat(const char *input, const char *dir, FILE *vars,
 {
 	struct stat_chart c = { .alert_minor = -1, .alert_major = -1 };
 	struct json_pass pass = { PFX_PLOT_FROM_STAT, stat_line, &c };
-	struct pfx_outfile out;
 	char subtitle[512];
 	int err = ts_init(&c.ts);
 
 	if (!err)
-		err = read_json(input, &pass, notes);
-	if (!err && !c.intervals)
-		err = -ENOMSG;
-	if (!err)
-		err = ts_pick(&c.ts);
-	if (!err)
-		err = open_json_table(&out, dir, "stat.dat", vars);
-	if (!err) {
-		err = ts_write_table(&c.ts, out.fp, true);
-		if (err)
-			pfx_outfile_abort(&out);
-		else
-			err = finish_table(&out);
-	}
+		err = ts_chart(input, &pass, &c.ts, dir, "stat.dat", vars, true, notes);
 	if (!err) {
 		notes->items = c.intervals;
 		pfx_gnuplot_set_string(vars, "title", "Page faults per interval (pfx stat)");
@@ -582,25 +580,11 @@ int pfx_plot_data_top(const char *input, const char *dir, FILE *vars,
 {
 	struct top_chart c = { 0 };
 	struct json_pass pass = { PFX_PLOT_FROM_TOP, top_line, &c };
-	struct pfx_outfile out;
 	char subtitle[256];
 	int err = ts_init(&c.ts);
 
 	if (!err)
-		err = read_json(input, &pass, notes);
-	if (!err && !c.ts.n_points)
-		err = -ENOMSG;
-	if (!err)
-		err = ts_pick(&c.ts);
-	if (!err)
-		err = open_json_table(&out, dir, "top.dat", vars);
-	if (!err) {
-		err = ts_write_table(&c.ts, out.fp, false);
-		if (err)
-			pfx_outfile_abort(&out);
-		else
-			err = finish_table(&out);
-	}
+		err = ts_chart(input, &pass, &c.ts, dir, "top.dat", vars, false, notes);
 	if (!err) {
 		double major = 0;
 

@@ -54,16 +54,14 @@ demo() {
 	echo "== pfx report -i $out/pfx.data --by function --top 4   (which code takes the faults)"
 	./src/pfx report -i "$out/pfx.data" --by function --top 4 | sed -n '/^Faulting/,$p'
 	echo
-	for chart in timeline heatmap regions latency; do
-		./src/pfx plot -i "$out/pfx.data" --chart "$chart" -o "$out/$chart.png" ||
-			echo "(no $chart chart)"
-	done
+	# every chart of the recording, SVG and PNG, and a page showing them
+	./src/pfx plot --all -i "$out/pfx.data" -o "$out"
 	echo "== pfx wss --format json -o $out/wss.json 0.25 -- pfx-load hotcold -s 256M --hot 32M --seconds 3"
 	./src/pfx wss --format json -o "$out/wss.json" 0.25 -- \
 		./src/pfx-load hotcold -s 256M --hot 32M --seconds 3 >/dev/null
 	./src/pfx plot -i "$out/wss.json" --chart wss -o "$out/wss.png"
 	echo
-	echo "charts written to $(pwd)/$out/: timeline.png heatmap.png regions.png latency.png wss.png"
+	echo "charts written to $(pwd)/$out/: open index.html (timeline, heatmap, regions, latency); wss.png"
 }
 
 case "${1:-}" in

@@ -87,7 +87,7 @@ rows=$(grep -vc '^#' "$TMP/s-prof/wss-profile.dat")
 [ "$rows" -eq "$(grep -c '"wss_bytes"' "$TMP/prof.json")" ] || fail "wss-profile.dat has $rows rows"
 "$PFX" wss --profile 3 --format json -o "$TMP/prof-py.json" 0.05 -- python3 -c "$PY_ALLOC" 2>"$TMP/prof.err" ||
 	{ cat "$TMP/prof.err"; fail "pfx wss --profile of python3 failed"; }
-chart_ok wss-profile "$TMP/prof-py.json" prof-py "Working-set size against window length" "python3"
+chart_ok wss-profile "$TMP/prof-py.json" prof-py "Working-set size against window length" "window length (s, log scale)"
 
 # --- top: frames while pfx-load and python3 fault ---
 "$PFX_LOAD" steady -s 64M --seconds 2 --rate 20000 >/dev/null &

@@ -294,8 +294,9 @@ static void report_data_error(const struct pfx_plot_script *s, const char *dir, 
 		pfx_err("this recording has no latency data; record with a kernel that has exceptions:page_fault_user");
 		break;
 	case -ERANGE:
-		pfx_err("%s line %lu holds a number out of range; give the file '%s' wrote",
-			s->input, notes->bad_line, writer);
+		pfx_err("%s line %lu holds a %s out of range; give the file '%s' wrote", s->input,
+			notes->bad_line, s->chart->input == PFX_PLOT_FROM_WSS ? "size or time" : "number",
+			writer);
 		break;
 	case -EFBIG:
 		pfx_err("%s line %lu is longer than 16 MiB; give the file '%s' wrote",

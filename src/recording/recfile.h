@@ -168,6 +168,28 @@ const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *
  * ends early (truncated: totals unknown), -EBADMSG = corrupted data.
  * After an error, the items already returned are valid. */
 int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item);
+/* How a pass over a file ended (pfx_rec_foreach). */
+struct pfx_rec_end {
+	/* 0: the file was read up to its END item and totals holds its
+	 * totals.  Else why reading stopped early (-ENODATA truncated,
+	 * -EBADMSG corrupted, or an I/O error); offset is the byte it stopped
+	 * at, and the items before it were all delivered. */
+	int error;
+	uint64_t offset;
+	struct pfx_rec_totals totals;
+};
+
+/* Called for each item; 0 goes on, a negative -errno stops the pass. */
+typedef int pfx_rec_item_fn(void *ctx, const struct pfx_rec_item *item);
+
+/* The one reading loop of every reader (report, its exports and --dump,
+ * plot): each item of r, in file order, to fn.  The one policy for a
+ * damaged file: a truncated or corrupted file is no error here, what is
+ * readable is delivered and *end says where and why it stopped, so every
+ * caller shows the readable part with a warning.  Returns 0, fn's error,
+ * or -ENOMEM (the reader could not go on: not the file's fault). */
+int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
+		    struct pfx_rec_end *end);
 /* Totals from the end of a complete file (after pfx_rec_next() returned 0). */
 int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals *totals);
 void pfx_rec_reader_close(struct pfx_rec_reader *r);

@@ -289,8 +289,11 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	return 0;
 }
 
-static int on_item(struct pfx_report *rep, const struct pfx_rec_item *it)
+/* pfx_rec_foreach's callback: ctx is the report. */
+static int on_item(void *ctx, const struct pfx_rec_item *it)
 {
+	struct pfx_report *rep = ctx;
+
 	switch (it->type) {
 	case PFX_REC_FAULT:
 		return on_fault(rep, &it->fault);
@@ -504,8 +507,8 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 {
 	struct pfx_report *rep = calloc(1, sizeof(*rep));
 	unsigned top = opts->top ? opts->top : TOP_DEFAULT;
-	struct pfx_rec_item it;
-	int ret, err = 0;
+	struct pfx_rec_end end;
+	int err;
 
 	if (!rep)
 		return -ENOMEM;
@@ -513,11 +516,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
-	while ((ret = pfx_rec_next(r, &it)) == 1) {
-		err = on_item(rep, &it);
-		if (err)
-			break;
-	}
+	err = pfx_rec_foreach(r, on_item, rep, &end);
 	if (err) {
 		pfx_report_free(rep);
 		return err;
@@ -527,13 +526,14 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
-	if (ret == 0 && pfx_rec_reader_totals(r, &rep->totals) == 0) {
+	if (!end.error) {
 		rep->complete = true;
+		rep->totals = end.totals;
 		rep->duration_ns = rep->totals.duration_ns;
 	} else {
 		/* Partial: what was read is all there is. */
-		rep->read_error = ret < 0 ? ret : -ENODATA;
-		rep->error_offset = pfx_rec_reader_offset(r);
+		rep->read_error = end.error;
+		rep->error_offset = end.offset;
 		rep->totals = (struct pfx_rec_totals){
 			.faults = rep->all.faults, .minor = rep->all.minor, .major = rep->all.major,
 			.lost_records = rep->lost_records, .lost_samples = rep->lost_samples,

@@ -17,20 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault_code.h"
+
 enum pfx_fault_kind {
 	PFX_FAULT_UNKNOWN = 0,	/* source could not tell (some tracefs cases) */
 	PFX_FAULT_MINOR = 1,
 	PFX_FAULT_MAJOR = 2,
 };
 
-/* Access bits, decoded from the x86 page-fault error code when the
- * exceptions:page_fault_user tracepoint was recorded. */
-enum pfx_fault_access {
-	PFX_ACCESS_KNOWN = 1 << 0,	/* the bits below are valid */
-	PFX_ACCESS_WRITE = 1 << 1,
-	PFX_ACCESS_EXEC = 1 << 2,
-	PFX_ACCESS_PROT = 1 << 3,	/* page was present: protection fault (COW, ...) */
-};
+/* Access bits (enum pfx_fault_access): fault_code.h, which decodes them
+ * from the x86 page-fault error code of exceptions:page_fault_user. */
 
 struct pfx_fault {
 	uint64_t time_ns;	/* since the recording started */

@@ -66,11 +66,11 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	if (!tv)
 		return NULL;
 	if (is_new) {
-		struct pfx_thread_stats *v = realloc(rep->threads, (rep->nthreads + 1) * sizeof(*v));
+		struct pfx_thread_stats *v;
 
-		if (!v)
+		if (PFX_GROW(rep->threads, rep->cap_threads, rep->nthreads + 1, 64))
 			return NULL;
-		rep->threads = v;
+		v = rep->threads;
 		memset(&v[rep->nthreads], 0, sizeof(*v));
 		v[rep->nthreads].pid = pid;
 		v[rep->nthreads].tid = tid;
@@ -80,7 +80,7 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	return &rep->threads[tv->index];
 }
 
-static inline void count_fault(struct pfx_fault_counts *c, const struct pfx_fault *f)
+static inline void count_fault(struct pfx_report_counts *c, const struct pfx_fault *f)
 {
 	c->faults++;
 	c->major += f->kind == PFX_FAULT_MAJOR;
@@ -341,7 +341,7 @@ static int cmp_threads(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-static void add_counts(struct pfx_fault_counts *sum, const struct pfx_fault_counts *c)
+static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_counts *c)
 {
 	sum->faults += c->faults;
 	sum->minor += c->minor;

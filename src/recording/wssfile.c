@@ -1,13 +1,83 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* wssfile: a deliberately small reader for 'pfx wss --format json' lines:
- * flat objects with number and string values, which is all wss writes. */
+/* wssfile: the writer of 'pfx wss --format json' lines, and a
+ * deliberately small reader for them: flat objects with number and string
+ * values, which is all the writer puts where the reader looks. */
 #include "config.h"
 #include "wssfile.h"
+#include "output.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- writer ---- */
+
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+void pfx_wssfile_write_header(FILE *fp, const struct pfx_wssfile_run *run)
+{
+	fprintf(fp, "{\"type\":\"header\",\"command\":\"wss\",\"pid\":%d,\"comm\":", run->pid);
+	pfx_json_string(fp, run->comm);
+	fprintf(fp, ",\"method\":\"%s\",\"method_reason\":", run->method);
+	pfx_json_string(fp, run->method_reason);
+	fprintf(fp, ",\"interval_s\":%.6g,\"mode\":\"%s\",\"flush\":%s,\"softdirty\":%s,"
+		    "\"write_protects\":%s,\"lower_bound\":%s,\"perturbs_reclaim\":%s",
+		run->interval_s, run->mode, json_bool(run->flush), json_bool(run->softdirty),
+		json_bool(run->write_protects), json_bool(run->lower_bound),
+		json_bool(run->perturbs_reclaim));
+	if (run->profile_steps)
+		fprintf(fp, ",\"profile_steps\":%u", run->profile_steps);
+	if (run->note) {
+		fprintf(fp, ",\"note\":");
+		pfx_json_string(fp, run->note);
+	}
+	fprintf(fp, "}\n");
+}
+
+static void write_bytes(FILE *fp, const struct pfx_wss_reading *r, const struct pfx_wss_bytes *b,
+			bool pss)
+{
+	fprintf(fp, "\"wss_bytes\":%llu,\"wss_anon_bytes\":%llu,\"wss_file_bytes\":%llu,\"rss_bytes\":%llu",
+		(unsigned long long)b->wss, (unsigned long long)b->wss_anon,
+		(unsigned long long)b->wss_file, (unsigned long long)b->rss);
+	if (pss)
+		fprintf(fp, ",\"pss_bytes\":%llu", (unsigned long long)b->pss);
+	if (r->has_written)
+		fprintf(fp, ",\"written_bytes\":%llu", (unsigned long long)b->written);
+}
+
+void pfx_wssfile_write_sample(FILE *fp, const struct pfx_wss_reading *r, double time_s,
+			      const char *method, bool by_mapping, bool mapping_pss)
+{
+	fprintf(fp, "{\"type\":\"sample\",\"time\":%.6f,\"window_s\":%.6f,\"method\":\"%s\",", time_s,
+		pfx_wss_window_s(r), method);
+	write_bytes(fp, r, &r->total, r->has_pss);
+	if (r->has_faults)
+		fprintf(fp, ",\"faults\":%llu", (unsigned long long)r->faults);
+	fprintf(fp, ",\"reset_ms\":%.3f,\"read_ms\":%.3f", (double)(r->reset_end_ns - r->reset_start_ns) / 1e6,
+		(double)(r->read_end_ns - r->read_start_ns) / 1e6);
+	if (by_mapping) {
+		fprintf(fp, ",\"mappings\":[");
+		for (size_t i = 0; i < r->n_mappings; i++) {
+			const struct pfx_wss_mapping *m = &r->mappings[i];
+
+			fprintf(fp, "%s{\"start\":\"0x%llx\",\"end\":\"0x%llx\",\"name\":", i ? "," : "",
+				(unsigned long long)m->start, (unsigned long long)m->end);
+			pfx_json_string(fp, m->name);
+			fputc(',', fp);
+			write_bytes(fp, r, &m->bytes, mapping_pss);
+			fputc('}', fp);
+		}
+		fputc(']', fp);
+	}
+	fprintf(fp, "}\n");
+}
+
+/* ---- reader ---- */
 
 /* Where the value of "key" starts in a flat JSON object, or NULL. */
 static const char *find_value(const char *line, const char *key)

@@ -8,8 +8,9 @@
  * name and renamed into place by pfx_rec_writer_close(), so a file under
  * the final name is always complete.
  *
- * This header is the contract between record, report, plot and the
- * tracefs fallback: extend it, do not change the meaning of fields. */
+ * This header is the contract between record (and libpfxuffd), report
+ * and plot: extend it, do not change the meaning of fields.  Readers go
+ * through pfx_rec_foreach(), which holds the one policy for damaged files. */
 #ifndef PFX_RECFILE_H
 #define PFX_RECFILE_H
 

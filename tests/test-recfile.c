@@ -217,15 +217,20 @@ static void check_cgroups(const char *path)
 	it.cgroup = (struct pfx_proc_cgroup){ .time_ns = 3, .pid = 42, .path = "/system.slice/a b" };
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	CHECK(pfx_rec_write(w, &it) == 0);
+	it.type = PFX_REC_SPACE;
+	it.space = (struct pfx_space){ .time_ns = 4, .pid = 42 };
+	CHECK(pfx_rec_write(w, &it) == 0);
 	it.type = PFX_REC_FAULT;
 	it.fault = (struct pfx_fault){ .time_ns = 5, .tid = 43, .pid = 42, .addr = 0x1000 };
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 3);
+	CHECK(pfx_rec_reader_header(r)->version == 4);
 	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_HOST_WIDE);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_CGROUP && it.cgroup.pid == 42 &&
 	      it.cgroup.time_ns == 3 && strcmp(it.cgroup.path, "/system.slice/a b") == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_SPACE && it.space.pid == 42 &&
+	      it.space.time_ns == 4);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_FAULT && it.fault.pid == 42);
 	CHECK(pfx_rec_next(r, &it) == 0);
 	pfx_rec_reader_close(r);
@@ -235,7 +240,23 @@ static void check_cgroups(const char *path)
 	it.cgroup = (struct pfx_proc_cgroup){ .time_ns = 3, .pid = 42, .path = "/x" };
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	CHECK(pfx_rec_write(w, &it) == -EINVAL);
+	it.type = PFX_REC_SPACE;	/* nor a SPACE item */
+	it.space = (struct pfx_space){ .time_ns = 4, .pid = 42 };
+	CHECK(pfx_rec_write(w, &it) == -EINVAL);
 	pfx_rec_writer_abort(w);
+
+	/* A target's recording, its children apart: version 4, SPACE items, no CGROUP. */
+	h.flags = PFX_REC_PER_SPACE;
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	CHECK(pfx_rec_write(w, &it) == 0);
+	it.type = PFX_REC_CGROUP;
+	CHECK(pfx_rec_write(w, &it) == -EINVAL);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	CHECK(pfx_rec_reader_header(r)->version == 4 && pfx_rec_per_space(pfx_rec_reader_header(r)));
+	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_SPACE && it.space.pid == 42);
+	CHECK(pfx_rec_next(r, &it) == 0);
+	pfx_rec_reader_close(r);
 	unlink(path);
 }
 

@@ -262,6 +262,8 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 	h->start_realtime_ns = pfx_realtime_ns();
 	if (uname(&u) == 0)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
+	/* A target's children have their own mappings too. */
+	h->flags |= PFX_REC_PER_SPACE;
 	if (o->host_wide) {
 		h->flags |= PFX_REC_HOST_WIDE;
 		len = (size_t)snprintf(h->command, sizeof(h->command), "%s%s%s",

@@ -225,6 +225,10 @@ static int dump_item(void *ctx, const struct pfx_rec_item *it)
 		       (unsigned long long)(it->thread.time_ns % 1000000000), it->thread.pid,
 		       it->thread.tid, it->thread.comm);
 		break;
+	case PFX_REC_SPACE:
+		printf("%llu.%09llu space %u\n", (unsigned long long)(it->space.time_ns / 1000000000),
+		       (unsigned long long)(it->space.time_ns % 1000000000), it->space.pid);
+		break;
 	case PFX_REC_CGROUP:
 		printf("%llu.%09llu cgroup %u %s\n", (unsigned long long)(it->cgroup.time_ns / 1000000000),
 		       (unsigned long long)(it->cgroup.time_ns % 1000000000), it->cgroup.pid,

@@ -41,7 +41,8 @@ static int kind_column(uint8_t kind)
 struct record_pass {
 	int (*begin)(void *ctx, const struct pfx_rec_header *header);
 	int (*fault)(void *ctx, const struct pfx_fault *fault);
-	int (*mapping)(void *ctx, const struct pfx_mapping *mapping);
+	/* mapping and SPACE items: what the region groups follow */
+	int (*layout)(void *ctx, const struct pfx_rec_item *item);
 	void *ctx;
 	struct pfx_plot_notes *notes;	/* filled by read_record */
 };
@@ -55,7 +56,8 @@ static int record_item(void *ctx, const struct pfx_rec_item *item)
 		pass->notes->items++;
 		return pass->fault ? pass->fault(pass->ctx, &item->fault) : 0;
 	case PFX_REC_MAPPING:
-		return pass->mapping ? pass->mapping(pass->ctx, &item->mapping) : 0;
+	case PFX_REC_SPACE:
+		return pass->layout ? pass->layout(pass->ctx, item) : 0;
 	case PFX_REC_LOST:
 		pass->notes->lost += item->lost.samples + item->lost.records;
 		break;
@@ -302,16 +304,16 @@ static int region_pass_begin(void *ctx, const struct pfx_rec_header *header)
 	struct region_pass *p = ctx;
 	int err = pfx_region_groups_new(&p->map, header->page_size);
 
-	if (!err && (header->flags & PFX_REC_HOST_WIDE))
+	if (!err && pfx_rec_per_space(header))
 		pfx_region_groups_per_space(p->map);
 	return err;
 }
 
-static int region_pass_mapping(void *ctx, const struct pfx_mapping *m)
+static int region_pass_layout(void *ctx, const struct pfx_rec_item *it)
 {
 	struct region_pass *p = ctx;
 
-	return pfx_region_groups_add_mapping(p->map, m) ? -ENOMEM : 0;
+	return pfx_region_groups_apply(p->map, it) ? -ENOMEM : 0;
 }
 
 static int region_pass_fault(void *ctx, const struct pfx_fault *f)
@@ -336,7 +338,7 @@ static int region_pass_fault(void *ctx, const struct pfx_fault *f)
 static int collect_regions(const char *input, struct region_pass *p, struct pfx_region_group ***list,
 			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
 {
-	struct record_pass pass = { region_pass_begin, region_pass_fault, region_pass_mapping, p, NULL };
+	struct record_pass pass = { region_pass_begin, region_pass_fault, region_pass_layout, p, NULL };
 	long count;
 	int err = read_record(input, &pass, header, notes);
 

@@ -90,9 +90,11 @@ uint64_t pfx_region_groups_page_size(const struct pfx_region_groups *g)
 	return g->page_size;
 }
 
-int pfx_region_groups_add_mapping(struct pfx_region_groups *g, const struct pfx_mapping *m)
+int pfx_region_groups_apply(struct pfx_region_groups *g, const struct pfx_rec_item *it)
 {
-	return pfx_regions_add(g->regions, m);
+	if (it->type == PFX_REC_SPACE)
+		return pfx_regions_new_space(g->regions, &it->space);
+	return it->type == PFX_REC_MAPPING ? pfx_regions_add(g->regions, &it->mapping) : 0;
 }
 
 static struct pfx_region_group *new_group(struct pfx_region_groups *g, const char *path,

@@ -40,7 +40,8 @@ void pfx_region_groups_free(struct pfx_region_groups *groups);
 void pfx_region_groups_per_space(struct pfx_region_groups *groups);
 uint64_t pfx_region_groups_page_size(const struct pfx_region_groups *groups);
 /* Apply a mapping item.  0 or -ENOMEM. */
-int pfx_region_groups_add_mapping(struct pfx_region_groups *groups, const struct pfx_mapping *m);
+/* Follow a mapping or SPACE item of the recording.  0 or -ENOMEM. */
+int pfx_region_groups_apply(struct pfx_region_groups *groups, const struct pfx_rec_item *it);
 /* The group holding a fault's address now, without counting; NULL only
  * when out of memory. */
 struct pfx_region_group *pfx_region_groups_of(struct pfx_region_groups *groups,

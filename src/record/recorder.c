@@ -84,6 +84,9 @@ struct pfx_recorder {
 	size_t ncomms;
 	struct pfx_recorder_stats stats;
 	int err;
+	/* every process's mappings apart (pfx_rec_per_space()): see
+	 * "address spaces" below */
+	bool per_space;
 	/* host-wide (PFX_REC_HOST_WIDE): see "host-wide recordings" below */
 	bool host;
 	struct pfx_u64map seen_tasks;	/* (pid << 32 | tid) -> a thread item is written */
@@ -115,6 +118,7 @@ int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
 	r->host = header->flags & PFX_REC_HOST_WIDE;
+	r->per_space = pfx_rec_per_space(header);
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
 	if (!err)
 		err = pfx_u64map_init(&r->space_index, sizeof(uint64_t));
@@ -359,8 +363,8 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 	return err;
 }
 
-static int host_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev, uint64_t time);
-static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
+static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f);
+static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
 
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
@@ -377,8 +381,7 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		f->access = pfx_fault_access_from_code(ev->error_code);
 	f->callchain = ev->callchain;
 	f->callchain_len = ev->callchain_len;
-	if ((r->host ? host_fault(r, ev, f->time_ns) : check_mapped(r, ev->pid, ev->addr, f->time_ns)) ==
-	    -ENOMEM)
+	if (place_fault(r, f) == -ENOMEM)
 		return -ENOMEM;
 	if (r->latency) {
 		struct pending_entry *p = pending_slot(r, ev->tid);
@@ -483,8 +486,8 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 {
 	struct pfx_recorder *r = ctx;
 
-	if (r->host && (ev->type == PFX_SAMPLE_FORK || ev->type == PFX_SAMPLE_COMM ||
-			ev->type == PFX_SAMPLE_EXIT) && host_task_event(r, ev) < 0)
+	if (r->per_space && (ev->type == PFX_SAMPLE_FORK || ev->type == PFX_SAMPLE_COMM ||
+			     ev->type == PFX_SAMPLE_EXIT) && task_event(r, ev) < 0)
 		return -ENOMEM;
 	switch (ev->type) {
 	case PFX_SAMPLE_FAULT:
@@ -537,6 +540,14 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	return 0;
 }
 
+/* Are mappings learned from /proc written only when a fault hits them?
+ * Host-wide, always (the host's mappings are many); per space, after the
+ * target's own first snapshot. */
+static bool lazy_writes(const struct pfx_recorder *r)
+{
+	return r->host || (r->per_space && r->snapshot_done);
+}
+
 /* Store pid's mappings that pfx did not know as they are now: the first
  * snapshot as existing from time 0, later ones at the time given; then
  * they are what pfx knows of pid. */
@@ -551,9 +562,10 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 	if (err < 0)
 		return err;
 	s = space_of(r, (uint32_t)pid);
-	/* Host-wide, a mapping is written when a fault first hits it
-	 * (host_check_mapped): remember which are in the file already. */
-	if (s && r->host && !(written = calloc(n ? n : 1, sizeof(*written))))
+	/* Per space, a mapping learned after the first snapshot is written
+	 * when a fault first hits it (write_covering): remember which are in
+	 * the file already. */
+	if (s && lazy_writes(r) && !(written = calloc(n ? n : 1, sizeof(*written))))
 		s = NULL;
 	if (!s) {
 		free(maps);
@@ -607,19 +619,24 @@ int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
 	return err;
 }
 
-/* --- host-wide recordings (record -a/-G: PFX_REC_HOST_WIDE) ---
+/* --- address spaces (PFX_REC_PER_SPACE, and host-wide recordings) ---
  *
- * Every process of the host, most of them running before the recording
- * began and never announced by an MMAP2 record.  Each keeps its own
- * mappings (struct pid_maps), learned at its first fault: from its parent
- * when the recording saw the fork (a child starts with its parent's
- * memory), else from /proc/PID/maps; an execve() (a COMM record marked
- * exec) forgets them, the new image's MMAP2 records follow.  Only the
- * mappings faults hit are written, when the first fault hits them, so a
- * file does not hold the whole host's maps.  At a process's first fault
- * pfx also writes its cgroup and its main thread's comm (from /proc, or
- * its parent's when it is gone), and a thread item for each thread not
- * announced by a COMM or FORK record. */
+ * Each process keeps its own mappings (struct pid_maps): the target's from
+ * its /proc snapshot, every other's learned at its first fault: from its
+ * parent when the recording saw the fork (a child starts with its
+ * parent's memory), else from /proc/PID/maps.  A fork or an execve() (a
+ * COMM record marked exec) begins a new address space: pfx forgets what
+ * it knew and writes a SPACE item, so the reader forgets too; the new
+ * image's MMAP2 records follow.  Mappings learned this way are written
+ * when the first fault hits them (its address, ip or a frame of its
+ * chain), so a shell loop does not copy the shell's maps for each child
+ * and a host-wide file does not hold the whole host's maps.
+ *
+ * Host-wide recordings (record -a/-G: PFX_REC_HOST_WIDE) see every
+ * process of the host, most of them running before the recording began;
+ * at a process's first fault pfx also writes its cgroup and its main
+ * thread's comm (from /proc, or its parent's when it is gone), and a
+ * thread item for each thread not announced by a COMM or FORK record. */
 
 /* Note that a thread item for (pid, tid) is in the file; true if it was not. */
 static bool mark_seen(struct pfx_recorder *r, uint32_t pid, uint32_t tid)
@@ -741,59 +758,80 @@ static int write_covering(struct pfx_recorder *r, uint32_t pid, uint64_t addr, u
 	return write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
 }
 
-/* Before a fault goes into the file: its task's items, and the mappings
- * of its address, its ip and its call chain (the report names code by
- * the mapping that holds it). */
-static int host_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev, uint64_t time)
+/* Before a fault goes into the file: per space, its task's items
+ * (host-wide) and the mappings of its address, its ip and its call chain
+ * (the report names code by the mapping that holds it); else the
+ * mapping of its address, read again from /proc if pfx does not know it. */
+static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 {
 	struct pid_maps *s;
-	int err = host_note_task(r, ev->pid, ev->tid, time);
+	int err = r->host ? host_note_task(r, f->pid, f->tid, f->time_ns) : 0;
 
-	if (err)
-		return err;
-	s = space_of(r, ev->pid);
+	if (!r->per_space || err)
+		return err ? err : check_mapped(r, f->pid, f->addr, f->time_ns);
+	s = space_of(r, f->pid);
 	if (!s)
 		return -ENOMEM;
-	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, ev->pid)))
+	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, f->pid)))
 		return err;
-	err = check_mapped(r, ev->pid, ev->addr, time);
+	err = check_mapped(r, f->pid, f->addr, f->time_ns);
 	if (!err)
-		err = write_covering(r, ev->pid, ev->addr, time);
-	if (!err)
-		err = write_covering(r, ev->pid, ev->ip, time);
-	for (uint16_t i = 0; i < ev->callchain_len && !err; i++)
-		err = write_covering(r, ev->pid, ev->callchain[i], time);
+		err = write_covering(r, f->pid, f->addr, f->time_ns);
+	if (!err && f->ip)
+		err = write_covering(r, f->pid, f->ip, f->time_ns);
+	for (uint16_t i = 0; i < f->callchain_len && !err; i++)
+		err = write_covering(r, f->pid, f->callchain[i], f->time_ns);
 	return err;
 }
 
-/* FORK, COMM and EXIT of any task of the host. */
-static int host_task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+/* pid begins a new address space at time (fork, execve): what pfx knew
+ * of its mappings is not its own any more, for pfx and for the reader. */
+static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 {
+	struct pfx_rec_item item = { .type = PFX_REC_SPACE };
+	struct pid_maps *s = space_of(r, pid);
+
+	if (!s)
+		return -ENOMEM;
+	known_clear(s);
+	for (size_t i = 0; i < r->ncomms && i < PFX_ARRAY_SIZE(r->comms); i++)
+		if (r->comms[i].pid == pid)
+			r->comms[i].start_brk = 0;	/* a new image has its own brk area */
+	item.space = (struct pfx_space){ .time_ns = time, .pid = pid };
+	return put(r, &item);
+}
+
+/* FORK, COMM and EXIT of a task (per space). */
+static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
+{
+	uint64_t time = rel_time(r, ev->time);
 	struct pid_maps *s;
 	char comm[64];
 
 	if (ev->type == PFX_SAMPLE_FORK) {
-		mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
-		/* The item names the child after its parent: know the parent's name. */
-		if (!comm_of(r, ev->ppid)[0] && pfx_proc_read_comm((pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
-			remember_comm(r, ev->ppid, comm);
+		if (r->host) {
+			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
+			/* The item names the child after its parent: know the parent's name. */
+			if (!comm_of(r, ev->ppid)[0] &&
+			    pfx_proc_read_comm((pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
+				remember_comm(r, ev->ppid, comm);
+		}
 		if (ev->pid != ev->tid)
 			return 0;	/* a thread: the process's mappings */
-		s = space_of(r, ev->pid);
-		if (!s)
+		if (space_begins(r, ev->pid, time) < 0 || !(s = space_of(r, ev->pid)))
 			return -ENOMEM;
-		known_clear(s);		/* a pid used again */
-		s->ppid = ev->ppid;
+		s->ppid = ev->ppid;	/* a pid used again, maybe */
 		s->gone = s->described = false;
 		s->reads = 0;
 		s->cgroup = 0;
 		return 0;
 	}
 	if (ev->type == PFX_SAMPLE_COMM) {
-		mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
+		if (r->host)
+			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 		/* execve(): a new address space, announced by the MMAP2 records that follow. */
-		if (ev->exec && ev->pid == ev->tid && (s = space_of(r, ev->pid)))
-			known_clear(s);
+		if (ev->exec && ev->pid == ev->tid)
+			return space_begins(r, ev->pid, time);
 		return 0;
 	}
 	/* EXIT of a process: /proc will not have it any more. */

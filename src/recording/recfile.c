@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfile: writer and reader of the pfx record file (format version 3).
+/* recfile: writer and reader of the pfx record file (format version 4).
  *
  * The layout is specified in doc/record-format.md; in short:
  *
@@ -28,10 +28,11 @@
 
 #define REC_MAGIC "PFXREC\n\x1a"
 #define REC_MAGIC_LEN 8
-/* 2: the COUNTED item.  3: the CGROUP item, written only by host-wide
- * recordings (PFX_REC_HOST_WIDE); the others stay version 2, readable by
- * older pfx.  Version 1 and 2 files are read as they are. */
-#define REC_VERSION 3
+/* 2: the COUNTED item.  3: the CGROUP item (host-wide recordings).  4: the
+ * SPACE item, in files whose processes each have their own mappings
+ * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE); the others stay version 2,
+ * readable by older pfx.  Versions 1 to 3 are read as they are. */
+#define REC_VERSION 4
 #define REC_VERSION_PLAIN 2
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
@@ -50,6 +51,7 @@ enum rec_tag {
 	TAG_COUNTED = 0x04,	/* version 2 */
 	TAG_CALLCHAIN = 0x05,	/* belongs to the fault that follows */
 	TAG_CGROUP = 0x06,	/* version 3 */
+	TAG_SPACE = 0x07,	/* version 4 */
 	TAG_END = 0x7f,
 	TAG_FAULT = 0x80,	/* bit 7 set: a fault; bits below: */
 };
@@ -293,7 +295,7 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	p = put_string(p, h->source, sizeof(h->source) - 1);
 	p = put_string(p, h->events, sizeof(h->events) - 1);
 	memcpy(head, REC_MAGIC, REC_MAGIC_LEN);
-	put_u32(head + REC_MAGIC_LEN, h->flags & PFX_REC_HOST_WIDE ? REC_VERSION : REC_VERSION_PLAIN);
+	put_u32(head + REC_MAGIC_LEN, pfx_rec_per_space(h) ? REC_VERSION : REC_VERSION_PLAIN);
 	put_u32(head + REC_MAGIC_LEN + 4, (uint32_t)(p - body));
 	put_u32(p, crc32_buf(body, (size_t)(p - body)));
 	p += 4;
@@ -397,6 +399,14 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		p = put_time(w, p, item->cgroup.time_ns);
 		p = put_varint(p, item->cgroup.pid);
 		p = put_string(p, item->cgroup.path, REC_PATH_MAX);
+		break;
+	case PFX_REC_SPACE:
+		if (!(w->flags & (PFX_REC_HOST_WIDE | PFX_REC_PER_SPACE)))
+			return -EINVAL;	/* a version 2 file has no such item */
+		p = writer_room(w);
+		*p++ = TAG_SPACE;
+		p = put_time(w, p, item->space.time_ns);
+		p = put_varint(p, item->space.pid);
 		break;
 	case PFX_REC_LOST:
 		p = writer_room(w);
@@ -786,6 +796,13 @@ static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 		item->cgroup.pid = (uint32_t)get_varint(c);
 		get_string(c, r->text, REC_PATH_MAX);
 		item->cgroup.path = r->text;
+		return c->bad ? -EBADMSG : 1;
+	case TAG_SPACE:
+		if (r->header.version < 4)
+			return -EBADMSG;
+		item->type = PFX_REC_SPACE;
+		item->space.time_ns = get_time(r);
+		item->space.pid = (uint32_t)get_varint(c);
 		return c->bad ? -EBADMSG : 1;
 	case TAG_LOST:
 		item->type = PFX_REC_LOST;

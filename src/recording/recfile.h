@@ -75,6 +75,15 @@ struct pfx_proc_cgroup {
 	const char *path;	/* valid until the next pfx_rec_next() */
 };
 
+/* An address space begins (format version 4, files with
+ * PFX_REC_PER_SPACE): pid forked as a new process or called execve(), so
+ * the mappings known for pid before this item are no longer its own;
+ * mapping items of pid follow as faults reach them. */
+struct pfx_space {
+	uint64_t time_ns;
+	uint32_t pid;
+};
+
 /* Records or samples the kernel dropped (PERF_RECORD_LOST,
  * PERF_RECORD_LOST_SAMPLES, tracefs missed events). */
 struct pfx_lost {
@@ -89,6 +98,7 @@ enum pfx_rec_item_type {
 	PFX_REC_THREAD,
 	PFX_REC_LOST,
 	PFX_REC_CGROUP,		/* version 3 */
+	PFX_REC_SPACE,		/* version 4 */
 };
 
 struct pfx_rec_item {
@@ -99,6 +109,7 @@ struct pfx_rec_item {
 		struct pfx_thread thread;
 		struct pfx_lost lost;
 		struct pfx_proc_cgroup cgroup;
+		struct pfx_space space;
 	};
 };
 
@@ -111,7 +122,13 @@ enum pfx_rec_flags {
 	 * processes, each with its own mappings (fault and mapping pids tell
 	 * address spaces apart), and cgroup items.  Written as version 3. */
 	PFX_REC_HOST_WIDE = 1 << 3,
+	/* Each process's mappings apart, though the file is of one target:
+	 * children forked or exec'ed by it have their own (fault and mapping
+	 * pids tell them apart; SPACE items say when one begins).  Written
+	 * as version 4, as is every host-wide file since. */
+	PFX_REC_PER_SPACE = 1 << 4,
 };
+
 
 struct pfx_rec_header {
 	uint32_t version;		/* filled in by the writer */
@@ -123,6 +140,12 @@ struct pfx_rec_header {
 	char source[16];		/* "perf", "tracefs" or "uffd" */
 	char events[256];		/* events used, comma-separated */
 };
+
+/* Is every process's address space apart in this file? */
+static inline bool pfx_rec_per_space(const struct pfx_rec_header *h)
+{
+	return h->flags & (PFX_REC_HOST_WIDE | PFX_REC_PER_SPACE);
+}
 
 /* Written by pfx_rec_writer_close(); read by pfx_rec_reader_totals(). */
 struct pfx_rec_totals {

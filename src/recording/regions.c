@@ -162,15 +162,24 @@ long pfx_regions_find_slow(struct pfx_regions *rs, uint32_t space, uint64_t addr
 	return rs->last.region;
 }
 
-/* A region the new mapping continues: same name (not anonymous) and the
- * same start (brk growing [heap], a snapshot entry re-announced) or the
- * same end (a stack growing down). */
-static bool continues(const struct pfx_regions *rs, const struct pfx_mapping *m, long region)
+/* Does the new mapping continue the region of a span it overlaps?  The
+ * same name and the same start as that span (brk growing [heap], a
+ * snapshot entry re-announced, mprotect() of its head) or the same end (a
+ * stack growing down): the kernel's mapping is the same.  An anonymous
+ * one only when it grew (the kernel merged a new neighbour into it: its
+ * pages stay); at the same place again it holds new pages. */
+static bool continues(const struct pfx_regions *rs, const struct pfx_mapping *m,
+		      const struct pfx_regions_span *sp)
 {
-	const struct pfx_region *r = &rs->regions[region];
+	const struct pfx_region *r = &rs->regions[sp->region];
 	const char *path = m->path ? m->path : "";
+	bool same_start = sp->start == m->start, same_end = sp->end == m->end;
 
-	return path[0] && (r->start == m->start || r->end == m->end) && strcmp(r->path, path) == 0;
+	if (strcmp(r->path, path) != 0)
+		return false;
+	if (path[0])
+		return same_start || same_end;
+	return same_start != same_end && m->start <= sp->start && m->end >= sp->end && r->flags == m->flags;
 }
 
 static long continued_in(const struct pfx_regions *rs, const struct pfx_mapping *m,
@@ -181,7 +190,7 @@ static long continued_in(const struct pfx_regions *rs, const struct pfx_mapping 
 
 		if (found >= 0)
 			return found;
-		if (continues(rs, m, t->span.region))
+		if (continues(rs, m, &t->span))
 			return t->span.region;
 		t = t->right;
 	}
@@ -203,6 +212,8 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	r->pgoff = m->pgoff;
 	r->time_ns = m->time_ns;
 	r->last_time_ns = m->time_ns;
+	r->gone = false;
+	r->gone_ns = 0;
 	r->prot = m->prot;
 	r->flags = m->flags;
 	r->pid = m->pid;
@@ -210,11 +221,54 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	return (long)rs->nregions++;
 }
 
+/* Region i is no more, from time on (mapped over, wholly or in part). */
+static void end_region(struct pfx_regions *rs, long i, uint64_t time)
+{
+	if (!rs->regions[i].gone) {
+		rs->regions[i].gone = true;
+		rs->regions[i].gone_ns = time;
+	}
+}
+
+/* What is left of region i at [start, end) after a mapping took a part of
+ * it at time: the kernel has a new, smaller mapping there, so a new region
+ * (same file, prot and owner; the offset of its start).  Its index or -1. */
+static long piece_of(struct pfx_regions *rs, long i, uint64_t start, uint64_t end, uint64_t time)
+{
+	const struct pfx_region *r = &rs->regions[i];
+	struct pfx_mapping piece = { .time_ns = time, .start = start, .end = end,
+				     .pgoff = r->pgoff + (start - r->start), .pid = r->pid,
+				     .prot = r->prot, .flags = r->flags, .path = r->path };
+	enum pfx_map_kind kind = r->kind;
+	long n = new_region(rs, &piece);	/* moves rs->regions */
+
+	if (n >= 0)
+		rs->regions[n].kind = kind;	/* "[heap]" stays the heap */
+	return n;
+}
+
+/* Free the spans of t: their regions are gone at time (all of them but
+ * keep, the region a new mapping continues). */
+static void drop_spans(struct pfx_regions *rs, struct pfx_regions_node *t, long keep, uint64_t time)
+{
+	while (t) {
+		struct pfx_regions_node *right = t->right;
+
+		drop_spans(rs, t->left, keep, time);
+		if (t->span.region != keep)
+			end_region(rs, t->span.region, time);
+		free(t);
+		t = right;
+	}
+}
+
 int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 {
-	struct pfx_regions_node *l, *mid, *r, *before, *tail = NULL, *n;
+	struct pfx_regions_node *l, *mid, *r, *before, *over, *tail = NULL, *n = NULL;
+	const struct pfx_regions_span *past = NULL;
 	uint32_t space = rs->per_space ? m->pid : 0;
-	long region = -1;
+	long region = -1, head_region = -1, tail_region = -1;
+	uint64_t start = m->start, end = m->end;
 
 	if (m->end <= m->start)
 		return 0;
@@ -227,7 +281,7 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	before = last_node(l);
 	if (before && (before->span.space != space || before->span.end <= m->start))
 		before = NULL;
-	if (before && continues(rs, m, before->span.region))
+	if (before && continues(rs, m, &before->span))
 		region = before->span.region;
 	if (region < 0)
 		region = continued_in(rs, m, mid);
@@ -236,37 +290,75 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 
 		if (m->end > reg->end)
 			reg->end = m->end;
-		if (m->start < reg->start)
+		if (m->start < reg->start) {
 			reg->start = m->start;
+			reg->pgoff = m->pgoff;
+		}
 		if (m->time_ns > reg->last_time_ns)
 			reg->last_time_ns = m->time_ns;
 		reg->prot = m->prot;
 	} else {
 		region = new_region(rs, m);
+		if (region < 0)
+			goto fail;
 	}
-	n = region < 0 ? NULL : node_new(rs, space, m->start, m->end, region);
-	/* What is left of an overlapped span past the mapping's end: of the
-	 * span before it (a mapping inside an older one) or of mid's last. */
-	{
-		struct pfx_regions_node *over = last_node(mid);
-		const struct pfx_regions_span *past = NULL;
+	/* What is left of an overlapped span past the mapping's end: of mid's
+	 * last, or of the span before it (a mapping inside an older one). */
+	over = last_node(mid);
+	if (over && over->span.end > m->end)
+		past = &over->span;
+	else if (before && before->span.end > m->end)
+		past = &before->span;
+	/* A region is one span: the region the mapping continues takes its
+	 * parts before and after it back into that span.  The parts of other
+	 * regions left before and after the mapping are new regions: those
+	 * it cut are gone (drop_spans). */
+	if (before && before->span.region == region)
+		start = before->span.start;
+	else if (before && (head_region = piece_of(rs, before->span.region, before->span.start, m->start,
+						   m->time_ns)) < 0)
+		goto fail;
+	if (past && past->region == region) {
+		end = past->end;
+		past = NULL;
+	} else if (past && (tail_region = piece_of(rs, past->region, m->end, past->end, m->time_ns)) < 0) {
+		goto fail;
+	}
+	n = node_new(rs, space, start, end, region);
+	if (!n || (past && !(tail = node_new(rs, space, m->end, past->end, tail_region))))
+		goto fail;
+	if (before && head_region < 0) {
+		/* Taken into n: the last span of l goes. */
+		struct pfx_regions_node *last;
 
-		if (over && over->span.end > m->end)
-			past = &over->span;
-		else if (before && before->span.end > m->end)
-			past = &before->span;
-		if (n && past && !(tail = node_new(rs, space, m->end, past->end, past->region)))
-			n = NULL;
+		split(l, space, before->span.start, &l, &last);
+		free(last);
+	} else if (before) {
+		end_region(rs, before->span.region, m->time_ns);
+		before->span.region = head_region;
+		before->span.end = m->start;
 	}
-	if (!n) {
-		free(tail);
-		rs->root = merge(l, merge(mid, r));
-		return region < 0 ? (int)region : -ENOMEM;
-	}
-	if (before && before->span.end > m->start)
-		before->span.end = m->start;	/* its part before the mapping stays */
-	tree_free(mid);
+	drop_spans(rs, mid, region, m->time_ns);
 	rs->root = merge(merge(l, n), merge(tail, r));
+	rs->last = (struct pfx_regions_span){ 0, 0, -1, 0 };
+	return 0;
+fail:
+	free(n);
+	rs->root = merge(l, merge(mid, r));
+	return -ENOMEM;
+}
+
+int pfx_regions_new_space(struct pfx_regions *rs, const struct pfx_space *sp)
+{
+	struct pfx_regions_node *l, *mid, *r = NULL;
+
+	if (!rs->per_space)
+		return 0;
+	split(rs->root, sp->pid, 0, &l, &mid);
+	if (sp->pid < UINT32_MAX)
+		split(mid, sp->pid + 1, 0, &mid, &r);
+	drop_spans(rs, mid, -1, sp->time_ns);
+	rs->root = merge(l, r);
 	rs->last = (struct pfx_regions_span){ 0, 0, -1, 0 };
 	return 0;
 }

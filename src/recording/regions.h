@@ -10,14 +10,24 @@
  * apart.  A new named mapping with the same start or end and the same
  * name as the one it overlaps (brk growing [heap], the stack growing
  * down, a snapshot entry re-announced by MMAP2) continues that region
- * instead of starting a new one; anonymous mappings never do (an address
- * reused by a new anonymous mapping holds new pages).
+ * instead of starting a new one; an anonymous one only when it grew it
+ * (the kernel merged a new neighbour into it), since an address reused
+ * by a new anonymous mapping holds new pages.
+ *
+ * A mapping that takes only a part of an older one (a library's segments
+ * mapped over its whole-file reservation, mprotect() of a part of an
+ * anonymous mapping) cuts it: the kernel has new, smaller mappings for
+ * the parts left, so they are new regions and the older one is gone.  A
+ * region thus keeps the extent it had while it held faults, and the
+ * regions of one address space never overlap at one time; gone_ns says
+ * until when a region was mapped.
  *
  * perf reports no munmap, so an unmapped range keeps its last mapping
- * until something is mapped over it; process ids are not separated
- * (children forked from the target share its layout), unless the
- * timeline is per address space (pfx_regions_per_space(): host-wide
- * recordings, where every process has its own mappings). */
+ * until something is mapped over it.  The timeline is per address space
+ * (pfx_regions_per_space(), for files with pfx_rec_per_space(): every
+ * process has its own mappings, and SPACE items begin them anew at fork
+ * and execve); in older files process ids are not separated (children
+ * forked from the target share its layout). */
 #ifndef PFX_REGIONS_H
 #define PFX_REGIONS_H
 
@@ -29,9 +39,11 @@
 
 struct pfx_region {
 	uint64_t start, end;	/* [start, end): the largest extent it had */
-	uint64_t pgoff;
+	uint64_t pgoff;		/* file offset of start */
 	uint64_t time_ns;	/* when it appeared */
 	uint64_t last_time_ns;	/* when it was last (re)announced (grown, re-mapped) */
+	bool gone;		/* mapped over (wholly or in part), or its space began anew, */
+	uint64_t gone_ns;	/* at this time */
 	uint32_t prot, flags;
 	uint32_t pid;		/* the process of the mapping that made it */
 	enum pfx_map_kind kind;
@@ -47,6 +59,9 @@ void pfx_regions_free(struct pfx_regions *rs);
 void pfx_regions_per_space(struct pfx_regions *rs);
 /* Apply a mapping item.  0 or -ENOMEM. */
 int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m);
+/* Apply a SPACE item: pid's mappings so far are no longer its own (per
+ * space only).  0 or -ENOMEM. */
+int pfx_regions_new_space(struct pfx_regions *rs, const struct pfx_space *sp);
 /* The region holding addr now (index into pfx_regions_get()), or -1:
  * in pid's address space when the timeline is per space. */
 static inline long pfx_regions_find(struct pfx_regions *rs, uint64_t addr);

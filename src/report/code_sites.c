@@ -61,7 +61,15 @@ static uint64_t chain_hash(const uint64_t *chain, size_t len, uint32_t pid)
 	return h == UINT64_MAX ? 0 : h;	/* UINT64_MAX is not a valid u64map key */
 }
 
-static int new_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain, size_t len)
+size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip)
+{
+	long ri = ip >= KERNEL_SPACE_START ? -1 : pfx_regions_find_in(regions, pid, ip);
+
+	return (size_t)(ri + 1);
+}
+
+static int new_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
+		     const uint64_t *chain, size_t len)
 {
 	struct pfx_chain_row *row;
 
@@ -72,14 +80,17 @@ static int new_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *ch
 	row->frames = calloc(len, sizeof(*row->frames));
 	if (!row->frames)
 		return -ENOMEM;
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		row->frames[i].ip = chain[i];
+		row->frames[i].pid = pid;
+		row->frames[i].seen_in = pfx_code_seen_in(regions, pid, chain[i]);
+	}
 	cs->nchains++;
 	return 0;
 }
 
-int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain,
-			     size_t len, bool major, uint64_t latency_ns)
+int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
+			     const uint64_t *chain, size_t len, bool major, uint64_t latency_ns)
 {
 	struct chain_value *v;
 	struct pfx_chain_row *row;
@@ -91,7 +102,7 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint
 	if (!v)
 		return -ENOMEM;
 	if (is_new) {
-		if (new_chain(cs, pid, chain, len) < 0)
+		if (new_chain(cs, regions, pid, chain, len) < 0)
 			return -ENOMEM;
 		v->index = cs->nchains - 1;
 	}
@@ -103,15 +114,15 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint
 	return 0;
 }
 
-void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-		   uint64_t ip, bool return_address, struct pfx_code_frame *frame)
+void pfx_code_name(struct pfx_code_sites *cs, const struct pfx_regions *regions, bool return_address,
+		   struct pfx_code_frame *frame)
 {
-	long ri = ip >= KERNEL_SPACE_START ? -1 : pfx_regions_find_in(regions, pid, ip);
-	const struct pfx_region *r = ri >= 0 ? pfx_regions_get(regions, (size_t)ri) : NULL;
+	const struct pfx_region *r = frame->seen_in ? pfx_regions_get(regions, frame->seen_in - 1) : NULL;
+	uint64_t ip = frame->ip;
 	/* A return address may be the first byte after its function. */
 	uint64_t at = return_address && ip ? ip - 1 : ip;
 
-	*frame = (struct pfx_code_frame){ .ip = ip, .pid = pid, .region = r };
+	*frame = (struct pfx_code_frame){ .ip = ip, .pid = frame->pid, .seen_in = frame->seen_in, .region = r };
 	if (r && r->path[0] == '/' &&
 	    pfx_symbols_lookup(cs->syms, r->path, at - r->start + r->pgoff, &frame->function,
 			       &frame->function_offset) == 0)
@@ -209,7 +220,7 @@ static int count_functions(struct pfx_code_sites *cs, struct pfx_regions *region
 		bool is_new;
 
 		if (i >= named)
-			pfx_code_name(cs, regions, f.pid, f.ip, false, &f);
+			pfx_code_name(cs, regions, false, &f);
 		v = pfx_u64map_upsert(&by_key, function_key(&f), &is_new);
 		if (!v) {
 			pfx_u64map_free(&by_key);
@@ -234,7 +245,7 @@ int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions
 	if (nshown > n)
 		nshown = n;
 	for (size_t i = 0; i < nshown; i++)
-		pfx_code_name(cs, regions, ips[i].code.pid, ips[i].code.ip, false, &ips[i].code);
+		pfx_code_name(cs, regions, false, &ips[i].code);
 	if (count_functions(cs, regions, ips, n, nshown) < 0)
 		return -ENOMEM;
 	cs->nfunctions_shown = cs->nfunctions < top ? cs->nfunctions : top;
@@ -243,7 +254,6 @@ int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions
 	cs->nchains_shown = cs->nchains < top ? cs->nchains : top;
 	for (size_t i = 0; i < cs->nchains_shown; i++)
 		for (size_t j = 0; j < cs->chains[i].nframes; j++)
-			pfx_code_name(cs, regions, cs->chains[i].pid, cs->chains[i].frames[j].ip, j > 0,
-				      &cs->chains[i].frames[j]);
+			pfx_code_name(cs, regions, j > 0, &cs->chains[i].frames[j]);
 	return 0;
 }

@@ -23,6 +23,10 @@
 struct pfx_code_frame {
 	uint64_t ip;
 	uint32_t pid;		/* whose code, in a timeline per address space (else 0) */
+	/* The region that held ip when it was first seen (index + 1; 0:
+	 * none): an address space can change before the recording ends
+	 * (execve, mappings replaced). */
+	size_t seen_in;
 	const char *function;	/* NULL when unnamed */
 	uint64_t function_offset;
 	const struct pfx_region *region;	/* NULL: kernel or unknown */
@@ -64,22 +68,25 @@ void pfx_code_sites_free(struct pfx_code_sites *cs);
 
 /* Count one fault's call chain (innermost first) and its latency (0 when
  * not measured); pid: the process, when the regions are per address
- * space (its chains are its own), else 0.  0 or -ENOMEM. */
-int pfx_code_sites_add_chain(struct pfx_code_sites *cs, uint32_t pid, const uint64_t *chain,
-			     size_t len, bool major, uint64_t latency_ns);
+ * space (its chains are its own), else 0.  A new chain's frames are
+ * placed in regions as they are now.  0 or -ENOMEM. */
+int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
+			     const uint64_t *chain, size_t len, bool major, uint64_t latency_ns);
+/* The code_frame.seen_in of ip of pid now. */
+size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip);
 
 /* After the pass: name the top chains' frames and the first nshown of
- * ips (every faulting ip, most faults first, only code.ip and code.pid set), and count
+ * ips (every faulting ip, most faults first, only code.ip, pid and seen_in set), and count
  * faults per function over all n of them.  top: chain and function rows
  * to keep.  0 or -ENOMEM. */
 int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions,
 			  struct pfx_ip_row *ips, size_t n, size_t nshown, unsigned top);
 
-/* Name one code address of process pid (regions per address space; else
- * any pid); return_address: a caller's frame (the call is the instruction
- * before it, which may end the function). */
-void pfx_code_name(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-		   uint64_t ip, bool return_address, struct pfx_code_frame *frame);
+/* Name the code address of frame (ip, pid and seen_in set) by the region
+ * it was seen in; return_address: a caller's frame (the call is the
+ * instruction before it, which may end the function). */
+void pfx_code_name(struct pfx_code_sites *cs, const struct pfx_regions *regions, bool return_address,
+		   struct pfx_code_frame *frame);
 
 /* Print a named frame into buf ("touch_pages+0x18 (pfx-load)"). */
 void pfx_code_frame_format(const struct pfx_code_frame *frame, char *buf, size_t size);

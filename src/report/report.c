@@ -25,8 +25,9 @@ struct page_value {
 
 struct ip_value {
 	uint64_t faults, major;
-	uint64_t ip;		/* host-wide files: the key is a hash of (pid, ip) */
+	uint64_t ip;		/* per space: the key is a hash of (pid, ip) */
 	uint32_t pid;
+	size_t seen_in;		/* pfx_code_seen_in() at its first fault */
 };
 
 struct thread_value {
@@ -205,9 +206,16 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		return -ENOMEM;
 	rep->faults_read++;
 	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
-	if (rs->c.faults == 1)
+	if (rs->c.faults == 1) {
 		rs->first_ns = f->time_ns;
+		rs->lo = f->addr;
+		rs->hi = f->addr + 1;
+	}
 	rs->last_ns = f->time_ns;
+	if (f->addr < rs->lo)
+		rs->lo = f->addr;
+	if (f->addr >= rs->hi)
+		rs->hi = f->addr + 1;
 	rep->types[fault_type(f, reg)]++;
 
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
@@ -247,12 +255,14 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	iv->major += major;
 	iv->ip = f->ip;
 	iv->pid = rep->regions->per_space ? f->pid : 0;
+	if (is_new)
+		iv->seen_in = pfx_code_seen_in(rep->regions, f->pid, f->ip);
 	if (f->callchain_len && rep->code_named &&
-	    pfx_code_sites_add_chain(&rep->code, iv->pid, f->callchain, f->callchain_len, major,
-				     f->latency_ns) < 0)
+	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
+				     major, f->latency_ns) < 0)
 		return -ENOMEM;
 	if (!f->callchain_len && rep->every_chain &&
-	    pfx_code_sites_add_chain(&rep->code, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
+	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
 		return -ENOMEM;
 
 	if (f->latency_ns) {
@@ -280,11 +290,6 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		pfx_heat_add(rs->heat, f->addr, (unsigned)col);
 		if (col + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)col + 1;
-	} else {
-		if (!us->lo || f->addr < us->lo)
-			us->lo = f->addr;
-		if (f->addr >= us->hi)
-			us->hi = f->addr + 1;
 	}
 	return 0;
 }
@@ -317,6 +322,8 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 		return 0;
 	case PFX_REC_CGROUP:
 		return pfx_report_procs_cgroup(&rep->procs, &it->cgroup);
+	case PFX_REC_SPACE:
+		return pfx_regions_new_space(rep->regions, &it->space);
 	}
 	return 0;
 }
@@ -357,6 +364,7 @@ static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_co
 static int build_rows(struct pfx_report *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
+	uint64_t page_mask = ~(((uint64_t)1 << rep->page_shift) - 1);
 
 	rep->rows = calloc(n + rep->nunknown + 1, sizeof(*rep->rows));
 	if (!rep->rows)
@@ -368,9 +376,12 @@ static int build_rows(struct pfx_report *rep)
 		if (!s->c.faults)
 			continue;
 		add_counts(&rep->all, &s->c);
+		/* Its extent, and any page of it a fault hit before a later
+		 * mapping took that part. */
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			reg, s, pfx_pattern_classify(&s->pattern, s->c.faults, s->refaults),
-			reg->start, reg->end, 0 };
+			s->lo < reg->start ? s->lo & page_mask : reg->start,
+			s->hi > reg->end ? ((s->hi - 1) | ~page_mask) + 1 : reg->end, reg->pid };
 	}
 	for (size_t i = 0; i < rep->nunknown; i++) {
 		struct pfx_unknown_space *u = &rep->unknown[i];
@@ -378,8 +389,11 @@ static int build_rows(struct pfx_report *rep)
 		add_counts(&rep->all, &u->s.c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
-			u->lo & ~(((uint64_t)1 << rep->page_shift) - 1), u->hi, u->pid };
+			u->s.lo & page_mask, u->s.hi, u->pid };
 	}
+	for (size_t i = 1; i < rep->nrows; i++)
+		if (rep->rows[i].pid != rep->rows[0].pid)
+			rep->many_processes = true;
 	qsort(rep->rows, rep->nrows, sizeof(*rep->rows), cmp_rows);
 	if (rep->nthreads)
 		qsort(rep->threads, rep->nthreads, sizeof(*rep->threads), cmp_threads);
@@ -422,10 +436,13 @@ static int build_top_pages(struct pfx_report *rep, unsigned top)
 		rep->pages[slot].addr = (key & (((uint64_t)1 << 36) - 1)) << rep->page_shift;
 		rep->pages[slot].faults = pv->faults;
 		rep->pages[slot].major = pv->major;
+		/* The region of its last fault (the address space may have
+		 * changed since), unless its index did not fit. */
+		rep->pages[slot].region = pfx_regions_count(rep->regions) < (1u << 24) ?
+			(pv->region ? pfx_regions_get(rep->regions, pv->region - 1) : NULL) :
+			region_of(rep, rep->pages[slot].pid, rep->pages[slot].addr);
 	}
 	rep->npages = n;
-	for (size_t j = 0; j < n; j++)
-		rep->pages[j].region = region_of(rep, rep->pages[j].pid, rep->pages[j].addr);
 	return 0;
 }
 
@@ -461,7 +478,8 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 	while (pfx_u64map_next(&rep->ip_map, &i, &key, &value)) {
 		const struct ip_value *iv = value;
 
-		rep->ips[n++] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid }, iv->faults, iv->major };
+		rep->ips[n++] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid, .seen_in = iv->seen_in },
+						     iv->faults, iv->major };
 	}
 	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
 	rep->nips = n < top ? n : top;
@@ -469,7 +487,8 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 		return pfx_code_sites_finish(&rep->code, rep->regions, rep->ips, n, rep->nips,
 					     rep->every_chain ? UINT_MAX : top);
 	for (size_t j = 0; j < rep->nips; j++)
-		rep->ips[j].code.region = region_of(rep, rep->ips[j].code.pid, rep->ips[j].code.ip);
+		rep->ips[j].code.region = rep->ips[j].code.seen_in ?
+			pfx_regions_get(rep->regions, rep->ips[j].code.seen_in - 1) : NULL;
 	return 0;
 }
 
@@ -484,7 +503,7 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 	rep->header = *pfx_rec_reader_header(r);
 	rep->page_shift = (uint32_t)__builtin_ctz(rep->header.page_size);
 	rep->heat_col_ns = HEAT_COL_NS_INITIAL;
-	if (pfx_regions_new(&rep->regions) == 0 && (rep->header.flags & PFX_REC_HOST_WIDE))
+	if (pfx_regions_new(&rep->regions) == 0 && pfx_rec_per_space(&rep->header))
 		pfx_regions_per_space(rep->regions);
 	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||

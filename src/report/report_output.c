@@ -139,10 +139,11 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 	fputc('\n', fp);
 }
 
-/* Host-wide files: every region is some process's; the PID column says whose. */
+/* Host-wide files, and others whose regions are of several processes
+ * (a shell loop): the PID column says whose. */
 static bool per_process(const struct pfx_report *rep)
 {
-	return rep->header.flags & PFX_REC_HOST_WIDE;
+	return (rep->header.flags & PFX_REC_HOST_WIDE) || rep->many_processes;
 }
 
 static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
@@ -159,7 +160,7 @@ static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 		const struct pfx_region_row *row = &rep->rows[i];
 
 		if (per_process(rep))
-			fprintf(fp, "%8u ", row->region ? row->region->pid : row->pid);
+			fprintf(fp, "%8u ", row->pid);
 		fprintf(fp, "%-14" PRIx64 " %-14" PRIx64 " %-7s %9" PRIu64 " %7" PRIu64 " %9" PRIu64
 			" %8" PRIu64 " %-10s %8s  %s\n", row->start, row->end, kind_of(row),
 			row->s->c.minor, row->s->c.major, row->s->pages, row->s->refaults,
@@ -401,17 +402,22 @@ static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 			"\", \"kind\": \"%s\", \"path\": ", i ? "," : "", row->start, row->end,
 			kind_of(row));
 		pfx_json_string(fp, path_of(row->region));
-		if (!row->region || per_process(rep))
-			fprintf(fp, ", \"pid\": %u", row->region ? row->region->pid : row->pid);
+		if (!row->region || pfx_rec_per_space(&rep->header))
+			fprintf(fp, ", \"pid\": %u", row->pid);
 		fprintf(fp, ", ");
 		json_counts(fp, &row->s->c);
 		fprintf(fp, ", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64
 			", \"pattern\": \"%s\", \"stride_pages\": %" PRId64
-			", \"mapped_ns\": %" PRIu64 ", \"last_mapped_ns\": %" PRIu64 ", \"first_ns\": %" PRIu64 ", \"last_ns\": %" PRIu64 "}",
+			", \"mapped_ns\": %" PRIu64 ", \"last_mapped_ns\": %" PRIu64,
 			row->s->pages, row->s->refaults, pfx_pattern_name(row->pattern),
 			row->pattern == PFX_PATTERN_STRIDED ? row->s->pattern.stride : 0,
-			row->region ? row->region->time_ns : 0, row->region ? row->region->last_time_ns : 0,
-			row->s->first_ns, row->s->last_ns);
+			row->region ? row->region->time_ns : 0, row->region ? row->region->last_time_ns : 0);
+		if (row->region && row->region->gone)
+			fprintf(fp, ", \"unmapped_ns\": %" PRIu64, row->region->gone_ns);
+		else
+			fprintf(fp, ", \"unmapped_ns\": null");
+		fprintf(fp, ", \"first_ns\": %" PRIu64 ", \"last_ns\": %" PRIu64 "}", row->s->first_ns,
+			row->s->last_ns);
 	}
 	fprintf(fp, "\n  ],\n");
 }

@@ -336,7 +336,8 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 	s->rings = calloc(s->ncpus, sizeof(*s->rings));
 	s->heads = calloc(s->ncpus, sizeof(*s->heads));
 	s->heap = calloc(s->ncpus, sizeof(*s->heap));
-	if (!s->fds || !s->fd_roles || !s->ids || !s->rings || !s->heads || !s->heap || (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
+	if (!s->fds || !s->fd_roles || !s->ids || !s->rings || !s->heads || !s->heap ||
+	    (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
 		pfx_sampler_close(s);
 		return -ENOMEM;
 	}

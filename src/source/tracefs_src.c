@@ -502,15 +502,19 @@ static int take_batch(struct pfx_tfs *tfs)
 	ev = tfs->pid ? batch_push(tfs, PFX_SAMPLE_MAPS_NOW) : NULL;
 	if (ev)
 		ev->pid = ev->tid = tfs->pid;
-	if (tracefs_iterate_raw_events(tfs->tep, tfs->instance, NULL, 0, on_record, tfs) < 0)
+	if (tracefs_iterate_raw_events(tfs->tep, tfs->instance, NULL, 0, on_record, tfs) < 0) {
+		tfs->batch_len = 0;	/* nothing half-taken is delivered later */
 		return errno ? -errno : -EIO;
+	}
 	/* A window still open here belongs to a fault that may still be running;
 	 * it is judged on what was seen (documented limit). */
 	windows_close_all(tfs);
 	if (tfs->missed > tfs->missed_told) {
 		ev = batch_push(tfs, PFX_SAMPLE_LOST_SAMPLES);
-		if (!ev)
+		if (!ev) {
+			tfs->batch_len = 0;
 			return -ENOMEM;
+		}
 		ev->time = pfx_now_ns();
 		ev->lost = tfs->missed - tfs->missed_told;
 		tfs->missed_told = tfs->missed;

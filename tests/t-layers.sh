@@ -15,7 +15,7 @@ allowed() {
 	base)      echo "" ;;
 	kernel)    echo "base" ;;
 	recording) echo "base kernel" ;;
-	source)    echo "base kernel recording" ;;
+	source)    echo "base kernel" ;;
 	record|count|report|plot|wss|maps|top|uffd) echo "$lib" ;;
 	thp)       echo "$lib count" ;;
 	serve)     echo "$lib top" ;;

@@ -161,6 +161,49 @@ static void check_truncated_while_read(const char *path)
 	pfx_rec_reader_close(r);
 }
 
+/* pfx_rec_foreach: counts faults; stops with -ECANCELED after stop_at. */
+struct foreach_count {
+	unsigned faults, stop_at;
+};
+
+static int count_item(void *ctx, const struct pfx_rec_item *item)
+{
+	struct foreach_count *c = ctx;
+
+	if (item->type == PFX_REC_FAULT && ++c->faults == c->stop_at)
+		return -ECANCELED;
+	return 0;
+}
+
+/* The one reading loop: a whole file ends with its totals, a cut one with
+ * the faults before the cut, the error and where it stopped (no error
+ * return: that is the one policy), and the callback can stop it. */
+static void check_foreach(const uint8_t *data, size_t size)
+{
+	struct foreach_count c = { 0 };
+	struct pfx_rec_reader *r;
+	struct pfx_rec_end end;
+
+	CHECK(pfx_rec_reader_open_mem(&r, data, size) == 0);
+	CHECK(pfx_rec_foreach(r, count_item, &c, &end) == 0);
+	CHECK_EQ(c.faults, NFAULTS);
+	CHECK(end.error == 0 && end.totals.faults == NFAULTS && end.totals.has_counted);
+	pfx_rec_reader_close(r);
+
+	c = (struct foreach_count){ 0 };
+	CHECK(pfx_rec_reader_open_mem(&r, data, size / 2) == 0);
+	CHECK(pfx_rec_foreach(r, count_item, &c, &end) == 0);
+	CHECK(end.error == -ENODATA && end.offset > 0 && end.offset <= size / 2);
+	CHECK(c.faults > 0 && c.faults < NFAULTS);
+	pfx_rec_reader_close(r);
+
+	c = (struct foreach_count){ .stop_at = 10 };
+	CHECK(pfx_rec_reader_open_mem(&r, data, size) == 0);
+	CHECK(pfx_rec_foreach(r, count_item, &c, &end) == -ECANCELED);
+	CHECK_EQ(c.faults, 10);
+	pfx_rec_reader_close(r);
+}
+
 /* Host-wide files (record -a/-G) are version 3 and carry CGROUP items;
  * the others stay version 2 and refuse them. */
 static void check_cgroups(const char *path)
@@ -269,6 +312,7 @@ int main(void)
 	fclose(fp);
 	unlink(path);
 
+	check_foreach(data, (size_t)size);
 	/* Truncation anywhere: open fails with a code, or reading ends in -ENODATA. */
 	for (long cut = 0; cut < size; cut += cut < 200 ? 1 : size / 300 + 1) {
 		int ret = pfx_rec_reader_open_mem(&r, data, (size_t)cut);

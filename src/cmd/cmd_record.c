@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_record: 'pfx record' - sample every page fault of a process into a
- * record file.  Options here; the events (sampler), the ring (ring), the
- * pairing and items (recorder) and the format (recfile) are modules. */
+ * record file.  Options here; the fault source (fault_source.h: the perf
+ * sampler or tracefs), the pairing and items (recorder) and the format
+ * (recfile) are modules. */
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
 #include "hostscope.h"
 #include "output.h"
 #include "perf.h"
+#include "fault_source.h"
 #include "recorder.h"
-#include "sampler.h"
 #include "sig.h"
 #include "target.h"
 #include "tracefs_src.h"
@@ -233,15 +234,15 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	return 0;
 }
 
-/* Where faults come from: perf (the sampler) or, where perf events are
- * denied, a tracefs instance (tracefs_src.h; no minor/major completion
- * events there, so no latency, and major faults are inferred). */
+/* Where faults come from (fault_source.h): perf (the sampler) or, where
+ * perf events are denied, a tracefs instance (tracefs_src.h; no
+ * minor/major completion events there, so no latency, and major faults
+ * are inferred). */
 struct source {
-	struct pfx_sampler *perf;
-	struct pfx_tfs *tfs;
+	const struct pfx_source_ops *ops;	/* NULL until opened */
+	void *state;
 	struct pfx_counter *exact;	/* tracefs: exact minor/major from /proc */
 	struct pfx_live_counts exact_counts;
-	uint64_t tfs_missed;		/* already stored as lost */
 	bool has_counted;		/* perf: the events' own count, read at the end */
 	uint64_t counted;
 	uint64_t max_size;		/* --max-size (perf): stop draining at this many bytes */
@@ -254,6 +255,7 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 {
 	struct utsname u;
 	size_t len = 0;
+	unsigned caps;
 
 	memset(h, 0, sizeof(*h));
 	h->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
@@ -278,18 +280,15 @@ static void fill_header(struct pfx_rec_header *h, const struct record_opts *o,
 	} else if (!o->host_wide) {
 		snprintf(h->command, sizeof(h->command), "pid %d", (int)o->pid);
 	}
-	if (src->perf) {
-		snprintf(h->source, sizeof(h->source), "perf");
-		snprintf(h->events, sizeof(h->events), "%s", pfx_sampler_events(src->perf));
-		if (pfx_sampler_has_tracepoint(src->perf))
-			h->flags |= PFX_REC_HAS_ERROR_CODE | PFX_REC_HAS_LATENCY;
-		if (o->callchain)
-			h->flags |= PFX_REC_HAS_CALLCHAIN;
-	} else {
-		snprintf(h->source, sizeof(h->source), "tracefs");
-		snprintf(h->events, sizeof(h->events), "exceptions:page_fault_user");
+	caps = src->ops->caps(src->state);
+	snprintf(h->source, sizeof(h->source), "%s", src->ops->name);
+	snprintf(h->events, sizeof(h->events), "%s", src->ops->events(src->state));
+	if (caps & PFX_SOURCE_ACCESS)
 		h->flags |= PFX_REC_HAS_ERROR_CODE;
-	}
+	if (caps & PFX_SOURCE_LATENCY)
+		h->flags |= PFX_REC_HAS_LATENCY;
+	if (caps & PFX_SOURCE_CALLCHAIN)
+		h->flags |= PFX_REC_HAS_CALLCHAIN;
 }
 
 static void perf_open_error(int err, const char *why, const struct record_opts *o)
@@ -306,17 +305,18 @@ static void perf_open_error(int err, const char *why, const struct record_opts *
 		pfx_err("record: opening the fault events failed (%s: %s)", why, strerror(-err));
 }
 
-static int open_tracefs(struct source *src, const struct pfx_target *t, const pid_t *tids,
-			size_t ntids, int perf_err)
+static int open_tracefs(struct source *src, const struct pfx_source_opts *so,
+			const struct pfx_target *t, int perf_err)
 {
 	const struct pfx_counter_target ct = { .pid = t->pid, .launched = t->launched };
 	const struct pfx_counter_opts copts = { .source = PFX_SOURCE_PROC };
-	char hint[256];
+	char hint[256], why[64];
 	int err;
 
 	pfx_tfs_remove_stale(NULL);
-	err = t->launched ? pfx_tfs_open(&src->tfs, &t->pid, 1, 0, t->pid)
-			  : pfx_tfs_open(&src->tfs, tids, ntids, 0, 0);
+	err = pfx_tracefs_source.open(&src->state, so, why, sizeof(why));
+	if (err == 0)
+		src->ops = &pfx_tracefs_source;
 	if (err < 0 && !perf_err) {
 		pfx_err("record: cannot trace faults with tracefs (%s): %s; or use --source perf",
 			strerror(-err), pfx_tfs_error_hint(err));
@@ -396,7 +396,7 @@ static void close_cgroups(int *fds, size_t n)
 static int source_open(struct source *src, const struct record_opts *o, const struct pfx_target *t,
 		       const pid_t *tids, size_t ntids)
 {
-	struct pfx_sampler_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
+	struct pfx_source_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
 				       .dwarf_stack = o->dwarf ? o->dwarf_stack : 0,
 				       .ring_pages = o->ring_pages, .pid = t->pid,
 				       .enable_on_exec = t->launched, .tids = tids, .ntids = ntids,
@@ -407,17 +407,21 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 
 	memset(src, 0, sizeof(*src));
 	if (o->source == PFX_SOURCE_TRACEFS)
-		return open_tracefs(src, t, tids, ntids, 0);
+		return open_tracefs(src, &so, t, 0);
 	if (o->cgroups && (err = open_cgroups(o->cgroups, &cgroup_fds, &so.ncgroups)) < 0) {
 		close_cgroups(cgroup_fds, so.ncgroups);
 		return err;
 	}
 	so.cgroup_fds = cgroup_fds;
-	err = pfx_sampler_open(&src->perf, &so, why, sizeof(why));
+	err = pfx_perf_source.open(&src->state, &so, why, sizeof(why));
 	close_cgroups(cgroup_fds, so.ncgroups);	/* the events hold the cgroups */
-	if (err == 0)
+	so.cgroup_fds = NULL;
+	so.ncgroups = 0;
+	if (err == 0) {
+		src->ops = &pfx_perf_source;
 		return 0;
-	src->perf = NULL;
+	}
+	src->state = NULL;
 	if (pfx_perf_denied(err) && o->host_wide) {
 		char hint[256];
 
@@ -427,7 +431,7 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 		return err;
 	}
 	if (pfx_perf_denied(err) && o->source == PFX_SOURCE_AUTO)
-		return open_tracefs(src, t, tids, ntids, err);
+		return open_tracefs(src, &so, t, err);
 	if (pfx_perf_denied(err)) {
 		char hint[256];
 
@@ -438,33 +442,6 @@ static int source_open(struct source *src, const struct record_opts *o, const st
 	}
 	perf_open_error(err, why, o);
 	return err;
-}
-
-/* tracefs has no MMAP2 records: /proc is read after the faults were
- * taken from the buffer, so the mappings they hit are in it (unless
- * already unmapped again), and stored before them. */
-static int drain_tracefs(struct source *src, struct pfx_recorder *rec, const struct pfx_target *t)
-{
-	const struct pfx_fault *faults;
-	uint64_t missed;
-	size_t n;
-	int ret;
-
-	ret = pfx_tfs_drain(src->tfs, &faults, &n);
-	if (ret < 0)
-		return ret;
-	if (!t->exited)
-		pfx_recorder_snapshot(rec, t->pid);
-	for (size_t i = 0; i < n && ret >= 0; i++)
-		ret = pfx_recorder_fault(rec, &faults[i]);
-	if (ret < 0)
-		return ret;
-	missed = pfx_tfs_missed(src->tfs);
-	if (missed > src->tfs_missed) {
-		ret = pfx_recorder_lost(rec, pfx_now_ns(), 0, missed - src->tfs_missed);
-		src->tfs_missed = missed;
-	}
-	return ret > 0 ? 0 : ret;
 }
 
 /* --max-size: hand events to the recorder until the file reaches the
@@ -482,25 +459,22 @@ static int sized_sample(const struct pfx_sample_event *ev, void *ctx)
 	return err;
 }
 
-static int source_drain(struct source *src, struct pfx_recorder *rec, const struct pfx_target *t)
+static int source_drain(struct source *src, struct pfx_recorder *rec)
 {
-	if (src->perf && src->max_size && !src->full) {
+	if (src->max_size && !src->full) {
 		int ret;
 
 		src->rec = rec;
-		ret = pfx_sampler_drain(src->perf, sized_sample, src);
+		ret = src->ops->drain(src->state, sized_sample, src);
 		return ret > 0 ? 0 : ret;
 	}
-	if (src->perf)
-		return pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
-	return drain_tracefs(src, rec, t);
+	return src->ops->drain(src->state, pfx_recorder_sample, rec);
 }
 
 static void source_close(struct source *src)
 {
-	pfx_sampler_close(src->perf);
-	if (src->tfs)
-		pfx_tfs_close(src->tfs);
+	if (src->ops)
+		src->ops->close(src->state);
 	if (src->exact)
 		pfx_counter_close(src->exact);
 	memset(src, 0, sizeof(*src));
@@ -512,7 +486,7 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 		       uint64_t stop_ns)
 {
 	struct pollfd fds[1025];
-	size_t n = src->perf ? pfx_sampler_pollfds(src->perf, fds, PFX_ARRAY_SIZE(fds) - 1) : 0;
+	size_t n = src->ops->pollfds(src->state, fds, PFX_ARRAY_SIZE(fds) - 1);
 	unsigned rounds = 0;
 	int err;
 
@@ -532,18 +506,16 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 
 		if (ready < 0 && errno != EINTR)
 			return -errno;
-		err = source_drain(src, rec, t);
+		err = source_drain(src, rec);
 		if (err)
 			return err;
-		if (src->max_size && pfx_recorder_bytes(rec) >= src->max_size)
-			src->full = true;	/* tracefs: after a whole drain */
 		if (pfx_sig_stop_requested() || (stop_ns && pfx_now_ns() >= stop_ns) || src->full)
 			return 0;
 		if (t && pfx_target_poll_exit(t) != 0)
 			break;
 	}
 	/* The target is gone: take what its last moments left in the rings. */
-	return source_drain(src, rec, t);
+	return source_drain(src, rec);
 }
 
 /* The tracefs source's totals: /proc's (wait4's for a reaped command). */
@@ -580,11 +552,11 @@ static int set_counted(struct source *src, struct pfx_recorder *rec)
 	uint64_t minor, major;
 	int err;
 
-	pfx_sampler_disable(src->perf);
-	err = pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
+	src->ops->disable(src->state);
+	err = src->ops->drain(src->state, pfx_recorder_sample, rec);
 	if (err < 0)
 		return err;
-	if (pfx_sampler_counts(src->perf, &minor, &major) == 0) {
+	if (src->ops->counts(src->state, &minor, &major) == 0) {
 		pfx_recorder_set_counted(rec, minor, major);
 		src->counted = minor + major;
 		src->has_counted = true;
@@ -595,7 +567,7 @@ static int set_counted(struct source *src, struct pfx_recorder *rec)
 	for (int i = 0; i < SETTLE_ROUNDS && src->has_counted && !err &&
 			pfx_recorder_stats(rec)->faults < src->counted; i++) {
 		usleep(SETTLE_US);
-		err = pfx_sampler_drain(src->perf, pfx_recorder_sample, rec);
+		err = src->ops->drain(src->state, pfx_recorder_sample, rec);
 	}
 	return err < 0 ? err : 0;
 }
@@ -668,7 +640,7 @@ static int run(const struct record_opts *o)
 	if (source_open(&src, o, &target, tids, ntids) < 0)
 		goto out;
 	src.max_size = o->max_size;
-	if (o->callchain && !src.perf)
+	if (o->callchain && !(src.ops->caps(src.state) & PFX_SOURCE_CALLCHAIN))
 		pfx_warn("record: --call-graph needs perf events; recording without call chains");
 	fill_header(&h, o, &src);
 	err = pfx_recorder_open(&rec, o->output, o->output_named, &h, pfx_now_ns());
@@ -677,8 +649,8 @@ static int run(const struct record_opts *o)
 		goto out;
 	}
 	/* Host-wide events are enabled before the command runs, not at its exec. */
-	if ((!target.launched || o->host_wide) && src.perf) {
-		err = pfx_sampler_enable(src.perf);
+	if (!target.launched || o->host_wide) {
+		err = src.ops->enable(src.state);
 		if (err < 0) {
 			pfx_err("record: cannot enable the fault events: %s", strerror(-err));
 			goto out;
@@ -711,7 +683,7 @@ static int run(const struct record_opts *o)
 		pfx_target_forward_signal(&target, pfx_sig_stop_signal());
 	if (src.exact)
 		set_exact_totals(&src, rec, &target);
-	if (src.perf)
+	if (src.ops->disable && src.ops->counts)
 		err = set_counted(&src, rec);
 	if (err < 0) {
 		pfx_err("record: writing '%s' failed: %s; free space and record again", o->output, strerror(-err));
@@ -726,7 +698,7 @@ static int run(const struct record_opts *o)
 			o->output, strerror(-err));
 		goto out;
 	}
-	print_summary(&stats, bytes, o->output, src.perf && pfx_sampler_has_tracepoint(src.perf));
+	print_summary(&stats, bytes, o->output, src.ops->caps(src.state) & PFX_SOURCE_LATENCY);
 	if (src.full)
 		fprintf(stderr, "pfx record: stopped at --max-size %llu bytes\n",
 			(unsigned long long)o->max_size);

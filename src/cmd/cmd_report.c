@@ -191,62 +191,71 @@ static void open_error(const char *path, int err)
 }
 
 /* --dump: every item as one line, in file order. */
-static int dump(struct pfx_rec_reader *r, const char *path)
+static int dump_item(void *ctx, const struct pfx_rec_item *it)
 {
 	static const char *const kinds[] = { "?", "minor", "major" };
-	struct pfx_rec_item it;
-	int ret;
 
-	while ((ret = pfx_rec_next(r, &it)) == 1) {
-		switch (it.type) {
-		case PFX_REC_FAULT: {
-			const struct pfx_fault *f = &it.fault;
+	(void)ctx;
+	switch (it->type) {
+	case PFX_REC_FAULT: {
+		const struct pfx_fault *f = &it->fault;
 
-			printf("%llu.%09llu fault %u/%u %s addr=0x%llx ip=0x%llx access=%s%s%s%s latency=%u",
-			       (unsigned long long)(f->time_ns / 1000000000), (unsigned long long)(f->time_ns % 1000000000),
-			       f->pid, f->tid, kinds[f->kind < 3 ? f->kind : 0], (unsigned long long)f->addr,
-			       (unsigned long long)f->ip, f->access & PFX_ACCESS_KNOWN ? "" : "?",
-			       f->access & PFX_ACCESS_WRITE ? "w" : f->access & PFX_ACCESS_KNOWN ? "r" : "",
-			       f->access & PFX_ACCESS_EXEC ? "x" : "", f->access & PFX_ACCESS_PROT ? "p" : "",
-			       f->latency_ns);
-			for (unsigned i = 0; i < f->callchain_len; i++)
-				printf("%s0x%llx", i ? "," : " chain=", (unsigned long long)f->callchain[i]);
-			putchar('\n');
-			break;
-		}
-		case PFX_REC_MAPPING:
-			printf("%llu.%09llu mmap %u 0x%llx-0x%llx pgoff=0x%llx prot=%u flags=0x%x %s\n",
-			       (unsigned long long)(it.mapping.time_ns / 1000000000),
-			       (unsigned long long)(it.mapping.time_ns % 1000000000), it.mapping.pid,
-			       (unsigned long long)it.mapping.start, (unsigned long long)it.mapping.end,
-			       (unsigned long long)it.mapping.pgoff, it.mapping.prot, it.mapping.flags,
-			       it.mapping.path);
-			break;
-		case PFX_REC_THREAD:
-			printf("%llu.%09llu thread %u/%u %s\n", (unsigned long long)(it.thread.time_ns / 1000000000),
-			       (unsigned long long)(it.thread.time_ns % 1000000000), it.thread.pid,
-			       it.thread.tid, it.thread.comm);
-			break;
-		case PFX_REC_SPACE:
-			printf("%llu.%09llu space %u\n", (unsigned long long)(it.space.time_ns / 1000000000),
-			       (unsigned long long)(it.space.time_ns % 1000000000), it.space.pid);
-			break;
-		case PFX_REC_CGROUP:
-			printf("%llu.%09llu cgroup %u %s\n", (unsigned long long)(it.cgroup.time_ns / 1000000000),
-			       (unsigned long long)(it.cgroup.time_ns % 1000000000), it.cgroup.pid,
-			       it.cgroup.path);
-			break;
-		case PFX_REC_LOST:
-			printf("%llu.%09llu lost records=%llu samples=%llu\n",
-			       (unsigned long long)(it.lost.time_ns / 1000000000),
-			       (unsigned long long)(it.lost.time_ns % 1000000000),
-			       (unsigned long long)it.lost.records, (unsigned long long)it.lost.samples);
-			break;
-		}
+		printf("%llu.%09llu fault %u/%u %s addr=0x%llx ip=0x%llx access=%s%s%s%s latency=%u",
+		       (unsigned long long)(f->time_ns / 1000000000), (unsigned long long)(f->time_ns % 1000000000),
+		       f->pid, f->tid, kinds[f->kind < 3 ? f->kind : 0], (unsigned long long)f->addr,
+		       (unsigned long long)f->ip, f->access & PFX_ACCESS_KNOWN ? "" : "?",
+		       f->access & PFX_ACCESS_WRITE ? "w" : f->access & PFX_ACCESS_KNOWN ? "r" : "",
+		       f->access & PFX_ACCESS_EXEC ? "x" : "", f->access & PFX_ACCESS_PROT ? "p" : "",
+		       f->latency_ns);
+		for (unsigned i = 0; i < f->callchain_len; i++)
+			printf("%s0x%llx", i ? "," : " chain=", (unsigned long long)f->callchain[i]);
+		putchar('\n');
+		break;
 	}
-	if (ret < 0)
-		pfx_warn("report: '%s': %s at byte %llu", path, pfx_rec_strerror(ret),
-			 (unsigned long long)pfx_rec_reader_offset(r));
+	case PFX_REC_MAPPING:
+		printf("%llu.%09llu mmap %u 0x%llx-0x%llx pgoff=0x%llx prot=%u flags=0x%x %s\n",
+		       (unsigned long long)(it->mapping.time_ns / 1000000000),
+		       (unsigned long long)(it->mapping.time_ns % 1000000000), it->mapping.pid,
+		       (unsigned long long)it->mapping.start, (unsigned long long)it->mapping.end,
+		       (unsigned long long)it->mapping.pgoff, it->mapping.prot, it->mapping.flags,
+		       it->mapping.path);
+		break;
+	case PFX_REC_THREAD:
+		printf("%llu.%09llu thread %u/%u %s\n", (unsigned long long)(it->thread.time_ns / 1000000000),
+		       (unsigned long long)(it->thread.time_ns % 1000000000), it->thread.pid,
+		       it->thread.tid, it->thread.comm);
+		break;
+	case PFX_REC_SPACE:
+		printf("%llu.%09llu space %u\n", (unsigned long long)(it->space.time_ns / 1000000000),
+		       (unsigned long long)(it->space.time_ns % 1000000000), it->space.pid);
+		break;
+	case PFX_REC_CGROUP:
+		printf("%llu.%09llu cgroup %u %s\n", (unsigned long long)(it->cgroup.time_ns / 1000000000),
+		       (unsigned long long)(it->cgroup.time_ns % 1000000000), it->cgroup.pid,
+		       it->cgroup.path);
+		break;
+	case PFX_REC_LOST:
+		printf("%llu.%09llu lost records=%llu samples=%llu\n",
+		       (unsigned long long)(it->lost.time_ns / 1000000000),
+		       (unsigned long long)(it->lost.time_ns % 1000000000),
+		       (unsigned long long)it->lost.records, (unsigned long long)it->lost.samples);
+		break;
+	}
+	return 0;
+}
+
+static int dump(struct pfx_rec_reader *r, const char *path)
+{
+	struct pfx_rec_end end;
+	int err = pfx_rec_foreach(r, dump_item, NULL, &end);
+
+	if (err) {
+		pfx_err("report: reading '%s' failed: %s", path, strerror(-err));
+		return PFX_EXIT_ERROR;
+	}
+	if (end.error)
+		pfx_warn("report: '%s': %s at byte %llu", path, pfx_rec_strerror(end.error),
+			 (unsigned long long)end.offset);
 	return PFX_EXIT_OK;
 }
 
@@ -255,6 +264,7 @@ static int dump(struct pfx_rec_reader *r, const char *path)
 static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 {
 	struct pfx_report *rep = NULL;
+	struct pfx_rec_end end = { 0 };	/* perfetto's pass */
 	struct pfx_outfile out;
 	int err = 0;
 
@@ -282,20 +292,17 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	else if (o->export == PFX_EXPORT_PPROF)
 		err = pfx_export_pprof(out.fp, rep);
 	else
-		err = pfx_export_perfetto(out.fp, r);
+		err = pfx_export_perfetto(out.fp, r, &end);
 	pfx_report_free(rep);
-	if (err == -ENOMEM || (err < 0 && err != -EIO)) {
-		/* A damaged file: what came before the damage is written (and said). */
-		if (err != -ENOMEM && o->export == PFX_EXPORT_PERFETTO) {
-			pfx_warn("report: '%s': %s at byte %llu; the trace holds what came before it", o->input,
-				 pfx_rec_strerror(err), (unsigned long long)pfx_rec_reader_offset(r));
-			err = 0;
-		} else {
-			pfx_err("report: exporting '%s' failed: %s", o->input, strerror(-err));
-			pfx_outfile_abort(&out);
-			return PFX_EXIT_ERROR;
-		}
+	if (err < 0 && err != -EIO) {
+		pfx_err("report: exporting '%s' failed: %s", o->input, strerror(-err));
+		pfx_outfile_abort(&out);
+		return PFX_EXIT_ERROR;
 	}
+	/* A damaged file: what came before the damage is written (and said). */
+	if (end.error)
+		pfx_warn("report: '%s': %s at byte %llu; the trace holds what came before it", o->input,
+			 pfx_rec_strerror(end.error), (unsigned long long)end.offset);
 	err = pfx_outfile_commit(&out);
 	if (err && !(err == -EPIPE && !o->output)) {
 		pfx_err("report: cannot write '%s': %s", o->output ? o->output : "standard output", strerror(-err));

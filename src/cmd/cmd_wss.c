@@ -11,6 +11,7 @@
 #include "target.h"
 #include "util.h"
 #include "wss.h"
+#include "wssfile.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -297,31 +298,24 @@ static void print_header(const struct wss_run *run)
 	size_t n_notes = run_notes(run, notes);
 
 	switch (o->format) {
-	case PFX_FORMAT_JSON:
-		fprintf(run->fp, "{\"type\":\"header\",\"command\":\"wss\",\"pid\":%d,\"comm\":", (int)run->pid);
-		pfx_json_string(run->fp, run->comm);
-		fprintf(run->fp, ",\"method\":\"%s\",\"method_reason\":", method);
-		pfx_json_string(run->fp, run->choice.reason);
-		fprintf(run->fp, ",\"interval_s\":%.6g,\"mode\":\"%s\",\"flush\":%s,\"softdirty\":%s,"
-				 "\"write_protects\":%s,\"lower_bound\":%s,\"perturbs_reclaim\":%s",
-			o->interval_s, mode_names[o->mode], t->flush ? "true" : "false",
-			t->softdirty ? "true" : "false", t->write_protects ? "true" : "false",
-			t->lower_bound ? "true" : "false", t->perturbs_reclaim ? "true" : "false");
-		if (o->mode == MODE_PROFILE)
-			fprintf(run->fp, ",\"profile_steps\":%u", o->profile_steps);
-		if (n_notes) {
-			/* One string: the notes joined, as the text's note lines. */
-			char joined[1024] = "";
-			size_t len = 0;
+	case PFX_FORMAT_JSON: {
+		/* One string: the notes joined, as the text's note lines. */
+		char joined[1024] = "";
+		size_t len = 0;
 
-			for (size_t i = 0; i < n_notes && len < sizeof(joined); i++)
-				len += (size_t)snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? "; " : "",
-							notes[i]);
-			fprintf(run->fp, ",\"note\":");
-			pfx_json_string(run->fp, joined);
-		}
-		fprintf(run->fp, "}\n");
+		for (size_t i = 0; i < n_notes && len < sizeof(joined); i++)
+			len += (size_t)snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? "; " : "",
+						notes[i]);
+		pfx_wssfile_write_header(run->fp, &(struct pfx_wssfile_run){
+			.pid = (int)run->pid, .comm = run->comm, .method = method,
+			.method_reason = run->choice.reason, .mode = mode_names[o->mode],
+			.interval_s = o->interval_s, .flush = t->flush, .softdirty = t->softdirty,
+			.write_protects = t->write_protects, .lower_bound = t->lower_bound,
+			.perturbs_reclaim = t->perturbs_reclaim,
+			.profile_steps = o->mode == MODE_PROFILE ? o->profile_steps : 0,
+			.note = n_notes ? joined : NULL });
 		break;
+	}
 	case PFX_FORMAT_CSV:
 		fprintf(run->fp, "# pfx wss: pid %d (%s), method %s (%s), %s, %s", (int)run->pid, run->comm,
 			method, run->choice.reason, flush_label(t), mode_names[o->mode]);
@@ -344,47 +338,6 @@ static void print_header(const struct wss_run *run)
 		fprintf(run->fp, " %9s\n", "scan_ms");
 		break;
 	}
-}
-
-static void json_bytes(FILE *fp, const struct pfx_wss_reading *r, const struct pfx_wss_bytes *b, bool pss)
-{
-	fprintf(fp, "\"wss_bytes\":%llu,\"wss_anon_bytes\":%llu,\"wss_file_bytes\":%llu,\"rss_bytes\":%llu",
-		(unsigned long long)b->wss, (unsigned long long)b->wss_anon,
-		(unsigned long long)b->wss_file, (unsigned long long)b->rss);
-	if (pss)
-		fprintf(fp, ",\"pss_bytes\":%llu", (unsigned long long)b->pss);
-	if (r->has_written)
-		fprintf(fp, ",\"written_bytes\":%llu", (unsigned long long)b->written);
-}
-
-static void print_json(const struct wss_run *run, const struct pfx_wss_reading *r, double time_s)
-{
-	/* PSS per mapping comes with smaps (refs) only. */
-	bool mapping_pss = r->has_pss && run->choice.method == PFX_WSS_REFS;
-	FILE *fp = run->fp;
-
-	fprintf(fp, "{\"type\":\"sample\",\"time\":%.6f,\"window_s\":%.6f,\"method\":\"%s\",", time_s,
-		pfx_wss_window_s(r), pfx_wss_method_name(run->choice.method));
-	json_bytes(fp, r, &r->total, r->has_pss);
-	if (r->has_faults)
-		fprintf(fp, ",\"faults\":%llu", (unsigned long long)r->faults);
-	fprintf(fp, ",\"reset_ms\":%.3f,\"read_ms\":%.3f", ms_between(r->reset_start_ns, r->reset_end_ns),
-		ms_between(r->read_start_ns, r->read_end_ns));
-	if (run->o->by_mapping) {
-		fprintf(fp, ",\"mappings\":[");
-		for (size_t i = 0; i < r->n_mappings; i++) {
-			const struct pfx_wss_mapping *m = &r->mappings[i];
-
-			fprintf(fp, "%s{\"start\":\"0x%llx\",\"end\":\"0x%llx\",\"name\":", i ? "," : "",
-				(unsigned long long)m->start, (unsigned long long)m->end);
-			pfx_json_string(fp, m->name);
-			fputc(',', fp);
-			json_bytes(fp, r, &m->bytes, mapping_pss);
-			fputc('}', fp);
-		}
-		fputc(']', fp);
-	}
-	fprintf(fp, "}\n");
 }
 
 static void csv_row(const struct wss_run *run, const struct pfx_wss_reading *r, double time_s,
@@ -466,7 +419,9 @@ static void print_sample(struct wss_run *run, const struct pfx_wss_reading *r)
 
 	switch (run->o->format) {
 	case PFX_FORMAT_JSON:
-		print_json(run, r, time_s);
+		/* PSS per mapping comes with smaps (refs) only. */
+		pfx_wssfile_write_sample(run->fp, r, time_s, pfx_wss_method_name(run->choice.method),
+					 run->o->by_mapping, r->has_pss && run->choice.method == PFX_WSS_REFS);
 		break;
 	case PFX_FORMAT_CSV:
 		csv_row(run, r, time_s, NULL);

@@ -47,7 +47,7 @@ const char *pfx_count_source_name(enum pfx_count_source source);
 const char *pfx_count_source_names(void);
 
 /* Fault counts read live from a counter (a recording's are report.h's
- * struct pfx_fault_counts). */
+ * struct pfx_report_counts). */
 struct pfx_live_counts {
 	uint64_t faults;	/* page-faults: perf counts every fault entry, so
 				 * retried faults count twice; proc: minor + major */

@@ -99,7 +99,7 @@ struct perf_state {
 	int *cpus;
 	size_t ncpus;
 	struct cpu_ring *rings;
-	size_t nrings;
+	size_t nrings, cap_rings;
 	struct exit_report *reports;
 	size_t nreports, reports_cap;
 	uint64_t lost;
@@ -156,18 +156,15 @@ static void close_set(struct perf_set *s)
  * is the CPU's first event. */
 static int attach_ring(struct perf_state *st, int cpu, int fd)
 {
-	struct cpu_ring *grown;
 	int err;
 
 	for (size_t i = 0; i < st->nrings; i++)
 		if (st->rings[i].cpu == cpu)
 			return ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, st->rings[i].ring.fd) < 0 ? -errno : 0;
-	grown = realloc(st->rings, (st->nrings + 1) * sizeof(*grown));
-	if (!grown)
+	if (PFX_GROW(st->rings, st->cap_rings, st->nrings + 1, 16))
 		return -ENOMEM;
-	st->rings = grown;
-	grown[st->nrings].cpu = cpu;
-	err = pfx_ring_map(&grown[st->nrings].ring, fd, RING_DATA_PAGES);
+	st->rings[st->nrings].cpu = cpu;
+	err = pfx_ring_map(&st->rings[st->nrings].ring, fd, RING_DATA_PAGES);
 	if (err)
 		return err;
 	st->nrings++;

@@ -38,34 +38,42 @@ struct tracefs_state {
 		(c)->priv = saved_priv;           \
 	} while (0)
 
+/* One drain's faults into the per-thread rows of target i. */
+struct drain_ctx {
+	struct pfx_counter *c;
+	size_t i;
+};
+
+static int count_fault(const struct pfx_sample_event *ev, void *ctx)
+{
+	const struct drain_ctx *d = ctx;
+	struct tracefs_state *st = d->c->priv;
+	struct pfx_thread_counts *t;
+
+	if (ev->type != PFX_SAMPLE_FAULT)
+		return 0;	/* MAPS_NOW: no mappings here; lost: pfx_tfs_missed() */
+	t = pfx_thread_table_row(&st->threads, d->c->targets[d->i].pid, (pid_t)ev->tid);
+	if (!t)
+		return -ENOMEM;
+	st->entries[d->i]++;
+	t->counts.faults++;
+	if (ev->major)
+		t->counts.major++;
+	else
+		t->counts.minor++;
+	return 0;
+}
+
 /* Children of the target are shown under the target, as perf's inherited
  * counters and /proc's cminflt put them. */
 static int drain(struct pfx_counter *c, size_t i)
 {
 	struct tracefs_state *st = c->priv;
-	const struct pfx_fault *faults;
-	size_t n;
-	int err;
+	struct drain_ctx d = { c, i };
 
 	if (!st->tfs[i])
 		return 0;
-	err = pfx_tfs_drain(st->tfs[i], &faults, &n);
-	if (err)
-		return err;
-	st->entries[i] += n;
-	for (size_t k = 0; k < n; k++) {
-		struct pfx_thread_counts *t = pfx_thread_table_row(&st->threads, c->targets[i].pid,
-								   (pid_t)faults[k].tid);
-
-		if (!t)
-			return -ENOMEM;
-		t->counts.faults++;
-		if (faults[k].kind == PFX_FAULT_MAJOR)
-			t->counts.major++;
-		else
-			t->counts.minor++;
-	}
-	return 0;
+	return pfx_tfs_drain(st->tfs[i], count_fault, &d);
 }
 
 static void tracefs_close(struct pfx_counter *c)

@@ -78,7 +78,7 @@ int pfx_perf_online_cpus(int **cpus, size_t *count)
 {
 	char buf[4096], *p = buf;
 	int *list = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	ssize_t len = pfx_read_file("/sys/devices/system/cpu/online", buf, sizeof(buf));
 
 	if (len < 0)
@@ -92,13 +92,10 @@ int pfx_perf_online_cpus(int **cpus, size_t *count)
 		if (*end == '-')
 			last = strtol(end + 1, &end, 10);
 		for (long cpu = first; cpu <= last; cpu++) {
-			int *grown = realloc(list, (n + 1) * sizeof(*list));
-
-			if (!grown) {
+			if (PFX_GROW(list, cap, n + 1, 64)) {
 				free(list);
 				return -ENOMEM;
 			}
-			list = grown;
 			list[n++] = (int)cpu;
 		}
 		p = *end == ',' ? end + 1 : end;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* plot_data: the .dat writers behind each chart.  Recordings are read in
- * one or two streaming passes (a first pass for the time span or the
- * regions, a second to bin), so memory stays small whatever the number of
- * faults. */
+/* plot_data: the .dat writers behind each chart.  Each chart reads its
+ * recording once (pfx_rec_foreach): the timeline counts in fine time bins
+ * it can merge into the chart's once the span is known, the heatmap keeps
+ * each fault's time, address and region until the rows are laid out. */
 #include "config.h"
 #include "plot_data.h"
 #include "lat_hist.h"
@@ -36,58 +36,65 @@ static int kind_column(uint8_t kind)
 
 /* ---- reading a recording ---- */
 
+/* What a chart takes from a recording.  begin, when given, runs once the
+ * header is known (the page size), before the first item; the others get
+ * each fault and mapping in file order.  Each returns 0 or -errno, which
+ * stops the pass. */
 struct record_pass {
-	void (*fault)(void *ctx, const struct pfx_fault *fault);
+	int (*begin)(void *ctx, const struct pfx_rec_header *header);
+	int (*fault)(void *ctx, const struct pfx_fault *fault);
 	/* mapping and SPACE items: what the region groups follow */
-	void (*layout)(void *ctx, const struct pfx_rec_item *item);
+	int (*layout)(void *ctx, const struct pfx_rec_item *item);
 	void *ctx;
+	struct pfx_plot_notes *notes;	/* filled by read_record */
 };
 
-/* Feed every item of the recording to pass.  A file that ends early or is
- * corrupted after its header still counts: what was read is charted and
- * notes->read_error says why it stopped. */
-static int read_record(const char *path, const struct record_pass *pass,
+static int record_item(void *ctx, const struct pfx_rec_item *item)
+{
+	const struct record_pass *pass = ctx;
+
+	switch (item->type) {
+	case PFX_REC_FAULT:
+		pass->notes->items++;
+		return pass->fault ? pass->fault(pass->ctx, &item->fault) : 0;
+	case PFX_REC_MAPPING:
+	case PFX_REC_SPACE:
+		return pass->layout ? pass->layout(pass->ctx, item) : 0;
+	case PFX_REC_LOST:
+		pass->notes->lost += item->lost.samples + item->lost.records;
+		break;
+	case PFX_REC_THREAD:
+	case PFX_REC_CGROUP:
+		break;
+	}
+	return 0;
+}
+
+/* Read the recording once, its items to pass.  A file that ends early or
+ * is corrupted after its header still counts (pfx_rec_foreach): what was
+ * read is charted and notes->read_error says why it stopped. */
+static int read_record(const char *path, struct record_pass *pass,
 		       struct pfx_rec_header *header, struct pfx_plot_notes *notes)
 {
 	struct pfx_rec_reader *reader;
-	struct pfx_rec_item item;
-	int ret = pfx_rec_reader_open(&reader, path);
+	struct pfx_rec_end end;
+	int err = pfx_rec_reader_open(&reader, path);
 
-	if (ret)
-		return ret;
-	if (header)
-		*header = *pfx_rec_reader_header(reader);
+	if (err)
+		return err;
+	*header = *pfx_rec_reader_header(reader);
 	notes->items = notes->lost = notes->counted = 0;
 	notes->read_error = 0;
-	while ((ret = pfx_rec_next(reader, &item)) > 0) {
-		switch (item.type) {
-		case PFX_REC_FAULT:
-			notes->items++;
-			if (pass->fault)
-				pass->fault(pass->ctx, &item.fault);
-			break;
-		case PFX_REC_MAPPING:
-		case PFX_REC_SPACE:
-			if (pass->layout)
-				pass->layout(pass->ctx, &item);
-			break;
-		case PFX_REC_LOST:
-			notes->lost += item.lost.samples + item.lost.records;
-			break;
-		case PFX_REC_THREAD:
-		case PFX_REC_CGROUP:
-			break;
-		}
-	}
-	if (ret < 0)
-		notes->read_error = ret;
-	{
-		struct pfx_rec_totals t;
-
-		if (ret == 0 && pfx_rec_reader_totals(reader, &t) == 0 && t.has_counted)
-			notes->counted = t.counted_minor + t.counted_major;
-	}
+	pass->notes = notes;
+	err = pass->begin ? pass->begin(pass->ctx, header) : 0;
+	if (!err)
+		err = pfx_rec_foreach(reader, record_item, pass, &end);
 	pfx_rec_reader_close(reader);
+	if (err)
+		return err;
+	notes->read_error = end.error;
+	if (!end.error && end.totals.has_counted)
+		notes->counted = end.totals.counted_minor + end.totals.counted_major;
 	return notes->items ? 0 : -ENOMSG;
 }
 
@@ -136,33 +143,49 @@ int pfx_plot_open_table(struct pfx_outfile *out, const char *dir, const char *na
 /* Aim for this many time bins: enough to see phases, few enough that
  * each bin holds a meaningful count. */
 #define TIMELINE_BINS 150
+/* Faults are first counted in this many fine bins of a power of ten (1 us
+ * at first), made ten times wider whenever a fault lies beyond them.  A
+ * widening to 10^j ns happens for a fault at 10^(j-1) * FINE_BINS ns or
+ * later; the chart's bins are then at least that span / TIMELINE_BINS =
+ * 10^j * FINE_BINS / TIMELINE_BINS / 10 >= 10^j wide, and a 1-2-5 width
+ * (round_bin_width) that large is a multiple of 10^j: each chart bin is
+ * the exact sum of whole fine bins, in one pass. */
+#define FINE_BINS (TIMELINE_BINS * 100)
 
 struct timeline {
 	uint64_t last_ns;
+	uint64_t fine_ns;		/* width of a fine bin */
+	uint64_t (*fine)[COL_COUNT];	/* FINE_BINS of them */
 	uint64_t bin_ns;
 	size_t bins;
 	uint64_t (*counts)[COL_COUNT];
 	uint64_t totals[COL_COUNT];
 };
 
-static void timeline_span(void *ctx, const struct pfx_fault *f)
+/* Ten fine bins into one, in place (bin i/10 is summed before bin i). */
+static void timeline_widen(struct timeline *t)
 {
-	struct timeline *t = ctx;
+	for (size_t i = 0; i < FINE_BINS; i++) {
+		for (int c = 0; c < COL_COUNT; c++) {
+			uint64_t v = t->fine[i][c];
 
-	if (f->time_ns > t->last_ns)
-		t->last_ns = f->time_ns;
+			t->fine[i][c] = 0;
+			t->fine[i / 10][c] += v;
+		}
+	}
+	t->fine_ns *= 10;
 }
 
-static void timeline_bin(void *ctx, const struct pfx_fault *f)
+static int timeline_fault(void *ctx, const struct pfx_fault *f)
 {
 	struct timeline *t = ctx;
-	size_t bin = (size_t)(f->time_ns / t->bin_ns);
-	int col = kind_column(f->kind);
 
-	if (bin >= t->bins)	/* the file changed between passes */
-		return;
-	t->counts[bin][col]++;
-	t->totals[col]++;
+	while (f->time_ns / t->fine_ns >= FINE_BINS)
+		timeline_widen(t);
+	t->fine[f->time_ns / t->fine_ns][kind_column(f->kind)]++;
+	if (f->time_ns > t->last_ns)
+		t->last_ns = f->time_ns;
+	return 0;
 }
 
 /* The smallest 1-2-5 step (ns) that covers span in at most 'bins' bins, so
@@ -215,23 +238,35 @@ static int write_timeline_table(const struct timeline *t, const char *dir, FILE 
 	return pfx_outfile_commit(&out);
 }
 
+/* The chart's bins from the fine ones (see FINE_BINS). */
+static int timeline_bin(struct timeline *t)
+{
+	t->bin_ns = round_bin_width(t->last_ns + 1, TIMELINE_BINS);
+	t->bins = (size_t)(t->last_ns / t->bin_ns) + 1;
+	t->counts = calloc(t->bins, sizeof(*t->counts));
+	if (!t->counts)
+		return -ENOMEM;
+	for (uint64_t i = 0; i <= t->last_ns / t->fine_ns; i++) {
+		size_t bin = (size_t)(i * t->fine_ns / t->bin_ns);
+
+		for (int c = 0; c < COL_COUNT; c++) {
+			t->counts[bin][c] += t->fine[i][c];
+			t->totals[c] += t->fine[i][c];
+		}
+	}
+	return 0;
+}
+
 int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 			   struct pfx_plot_notes *notes)
 {
-	struct timeline t = { 0 };
-	struct record_pass span = { .fault = timeline_span, .ctx = &t };
-	struct record_pass bin = { .fault = timeline_bin, .ctx = &t };
+	struct timeline t = { .fine_ns = 1000, .fine = calloc(FINE_BINS, sizeof(*t.fine)) };
+	struct record_pass pass = { .fault = timeline_fault, .ctx = &t };
 	struct pfx_rec_header header;
-	int err = read_record(input, &span, &header, notes);
+	int err = t.fine ? read_record(input, &pass, &header, notes) : -ENOMEM;
 
-	if (err)
-		return err;
-	t.bin_ns = round_bin_width(t.last_ns + 1, TIMELINE_BINS);
-	t.bins = (size_t)(t.last_ns / t.bin_ns) + 1;
-	t.counts = calloc(t.bins, sizeof(*t.counts));
-	if (!t.counts)
-		return -ENOMEM;
-	err = read_record(input, &bin, NULL, notes);
+	if (!err)
+		err = timeline_bin(&t);
 	if (!err)
 		err = write_timeline_table(&t, dir, vars);
 	if (!err) {
@@ -243,16 +278,27 @@ int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_major", (double)t.totals[COL_MAJOR]);
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)t.totals[COL_UNKNOWN]);
 	}
+	free(t.fine);
 	free(t.counts);
 	return err;
 }
 
 /* ---- regions: which area each fault hit (region_groups.h) ---- */
 
+/* A fault the heatmap places once its rows are laid out: in its group as
+ * the mappings stood when it happened. */
+struct kept_fault {
+	uint64_t time_ns;
+	uint64_t addr;
+	size_t group;		/* pfx_region_group.index */
+};
+
 struct region_pass {
 	struct pfx_region_groups *map;
 	uint64_t last_ns;
-	int err;
+	bool keep;		/* keep every fault (heatmap) */
+	struct kept_fault *kept;
+	size_t n_kept, cap_kept;
 	/* heatmap: the 64 KiB chunks each group faulted in (NULL: not kept) */
 	struct pfx_u64map *chunks;
 };
@@ -265,26 +311,41 @@ static uint64_t chunk_key(size_t group, uint64_t addr)
 	return (uint64_t)group << 32 | ((addr >> CHUNK_SHIFT) & 0xffffffffu);
 }
 
-static void region_pass_layout(void *ctx, const struct pfx_rec_item *it)
+static int region_pass_begin(void *ctx, const struct pfx_rec_header *header)
 {
 	struct region_pass *p = ctx;
+	int err = pfx_region_groups_new(&p->map, header->page_size);
 
-	if (pfx_region_groups_apply(p->map, it))
-		p->err = -ENOMEM;
+	if (!err && pfx_rec_per_space(header))
+		pfx_region_groups_per_space(p->map);
+	return err;
 }
 
-static void region_pass_fault(void *ctx, const struct pfx_fault *f)
+static int region_pass_layout(void *ctx, const struct pfx_rec_item *it)
 {
 	struct region_pass *p = ctx;
 
-	struct pfx_region_group *g;
+	return pfx_region_groups_apply(p->map, it) ? -ENOMEM : 0;
+}
+
+static int region_pass_fault(void *ctx, const struct pfx_fault *f)
+{
+	struct region_pass *p = ctx;
+	const struct pfx_region_group *g = pfx_region_groups_count(p->map, f);
 	bool is_new;
 
+	if (!g)
+		return -ENOMEM;
 	if (f->time_ns > p->last_ns)
 		p->last_ns = f->time_ns;
-	g = pfx_region_groups_count(p->map, f);
-	if (!g || (p->chunks && !pfx_u64map_upsert(p->chunks, chunk_key(g->index, f->addr), &is_new)))
-		p->err = -ENOMEM;
+	if (p->chunks && !pfx_u64map_upsert(p->chunks, chunk_key(g->index, f->addr), &is_new))
+		return -ENOMEM;
+	if (p->keep) {
+		if (PFX_GROW(p->kept, p->cap_kept, p->n_kept + 1, 4096))
+			return -ENOMEM;
+		p->kept[p->n_kept++] = (struct kept_fault){ f->time_ns, f->addr, g->index };
+	}
+	return 0;
 }
 
 /* Attribute every fault of the recording to its region; *list gets the
@@ -292,24 +353,10 @@ static void region_pass_fault(void *ctx, const struct pfx_fault *f)
 static int collect_regions(const char *input, struct region_pass *p, struct pfx_region_group ***list,
 			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
 {
-	struct record_pass pass = { region_pass_fault, region_pass_layout, p };
-	struct pfx_rec_reader *reader;
+	struct record_pass pass = { region_pass_begin, region_pass_fault, region_pass_layout, p, NULL };
 	long count;
-	int err;
+	int err = read_record(input, &pass, header, notes);
 
-	/* the page size (header) is needed before the first fault */
-	err = pfx_rec_reader_open(&reader, input);
-	if (err)
-		return err;
-	err = pfx_region_groups_new(&p->map, pfx_rec_reader_header(reader)->page_size);
-	if (!err && pfx_rec_per_space(pfx_rec_reader_header(reader)))
-		pfx_region_groups_per_space(p->map);
-	pfx_rec_reader_close(reader);
-	if (err)
-		return err;
-	err = read_record(input, &pass, header, notes);
-	if (!err)
-		err = p->err;
 	if (err)
 		return err;
 	count = pfx_region_groups_busiest(p->map, list);
@@ -317,6 +364,12 @@ static int collect_regions(const char *input, struct region_pass *p, struct pfx_
 		return (int)count;
 	*n = (size_t)count;
 	return 0;
+}
+
+static void free_regions(struct region_pass *p)
+{
+	pfx_region_groups_free(p->map);
+	free(p->kept);
 }
 
 static void size_label(uint64_t bytes, char *buf, size_t size)
@@ -409,7 +462,7 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
 	}
 	free(list);
-	pfx_region_groups_free(p.map);
+	free_regions(&p);
 	return err;
 }
 
@@ -452,11 +505,8 @@ struct heatmap_band {
 };
 
 struct heatmap {
-	struct region_pass regions;	/* first pass: the groups and their faults */
+	struct region_pass regions;	/* the groups, and every fault kept */
 	struct pfx_u64map chunks;	/* the faulted chunks of each group */
-	/* second pass: the same mapping timeline replayed, so each fault is
-	 * looked up as the mappings stood when it happened */
-	struct pfx_region_groups *replay;
 	struct heatmap_band *bands;	/* in address order */
 	struct heatmap_band **band_of;	/* by group index; NULL = not shown */
 	size_t n_bands, n_band_of;
@@ -624,21 +674,10 @@ static void heatmap_layout(struct heatmap *h)
 	h->rows = row;
 }
 
-static void heatmap_layout_item(void *ctx, const struct pfx_rec_item *it)
+static void heatmap_bin(struct heatmap *h, const struct kept_fault *f)
 {
-	struct heatmap *h = ctx;
-
-	if (pfx_region_groups_apply(h->replay, it))
-		h->regions.err = -ENOMEM;
-}
-
-static void heatmap_bin(void *ctx, const struct pfx_fault *f)
-{
-	struct heatmap *h = ctx;
 	size_t bin = (size_t)(f->time_ns / h->bin_ns);
-	/* groups are numbered as in the first pass: same items, same order */
-	const struct pfx_region_group *r = pfx_region_groups_of(h->replay, f);
-	const struct heatmap_band *b = r && r->index < h->n_band_of ? h->band_of[r->index] : NULL;
+	const struct heatmap_band *b = f->group < h->n_band_of ? h->band_of[f->group] : NULL;
 	const struct heatmap_run *run = NULL;
 	uint32_t *cell;
 
@@ -758,8 +797,7 @@ static int heatmap_prepare(struct heatmap *h, struct pfx_region_group **list, si
 int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
-	struct heatmap h = { 0 };
-	struct record_pass bin = { heatmap_bin, heatmap_layout_item, &h };
+	struct heatmap h = { .regions.keep = true };
 	struct pfx_rec_header header;
 	struct pfx_region_group **list = NULL;
 	uint64_t hidden_faults = 0;
@@ -769,17 +807,11 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 	h.regions.chunks = &h.chunks;
 	if (!err)
 		err = collect_regions(input, &h.regions, &list, &n, &header, notes);
-
 	if (!err)
 		err = heatmap_prepare(&h, list, n);
 	if (!err)
-		err = pfx_region_groups_new(&h.replay, header.page_size);
-	if (!err && pfx_rec_per_space(&header))
-		pfx_region_groups_per_space(h.replay);
-	if (!err)
-		err = read_record(input, &bin, NULL, notes);
-	if (!err)
-		err = h.regions.err;
+		for (size_t i = 0; i < h.regions.n_kept; i++)
+			heatmap_bin(&h, &h.regions.kept[i]);
 	if (!err)
 		err = write_heatmap_table(&h, dir, vars);
 	if (!err) {
@@ -797,8 +829,7 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 	free(h.band_of);
 	pfx_u64map_free(&h.chunks);
 	free(list);
-	pfx_region_groups_free(h.regions.map);
-	pfx_region_groups_free(h.replay);
+	free_regions(&h.regions);
 	return err;
 }
 
@@ -820,15 +851,16 @@ static unsigned octave_of(uint32_t ns)
 	return ns ? 31u - (unsigned)__builtin_clz(ns) : 0;
 }
 
-static void latency_bin(void *ctx, const struct pfx_fault *f)
+static int latency_bin(void *ctx, const struct pfx_fault *f)
 {
 	struct latency *l = ctx;
 
 	if (!f->latency_ns)
-		return;
+		return 0;
 	l->bins[octave_of(f->latency_ns)][kind_column(f->kind)]++;
 	pfx_lat_hist_add(&l->pct[kind_column(f->kind)], f->latency_ns);
 	l->measured++;
+	return 0;
 }
 
 static int write_latency_table(const struct latency *l, const char *dir, FILE *vars)

@@ -180,20 +180,12 @@ struct pfx_region_group *pfx_region_groups_of(struct pfx_region_groups *g,
 	if (region < 0)
 		return unmapped_group(g, f->addr);
 	if ((size_t)region >= g->n_group_of) {
-		/* doubled: growing to the count each time copied it each time */
-		size_t n = pfx_regions_count(g->regions);
-		long *v;
+		size_t old = g->n_group_of;
 
-		if (n < 2 * g->n_group_of)
-			n = 2 * g->n_group_of;
-		v = realloc(g->group_of_region, n * sizeof(*v));
-
-		if (!v)
+		if (PFX_GROW(g->group_of_region, g->n_group_of, pfx_regions_count(g->regions), 64))
 			return NULL;
-		for (size_t i = g->n_group_of; i < n; i++)
-			v[i] = -1;
-		g->group_of_region = v;
-		g->n_group_of = n;
+		for (size_t i = old; i < g->n_group_of; i++)
+			g->group_of_region[i] = -1;
 	}
 	if (g->group_of_region[region] >= 0)
 		return g->groups[g->group_of_region[region]];

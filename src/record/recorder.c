@@ -377,6 +377,8 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	f->pid = ev->pid;
 	f->tid = ev->tid;
 	f->kind = ev->major ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
+	if (ev->has_error_code)	/* the source saw the entry (tracefs) */
+		f->access = pfx_fault_access_from_code(ev->error_code);
 	f->callchain = ev->callchain;
 	f->callchain_len = ev->callchain_len;
 	if (place_fault(r, f) == -ENOMEM)
@@ -397,17 +399,7 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	return write_fault(r, &item);
 }
 
-int pfx_recorder_fault(struct pfx_recorder *r, const struct pfx_fault *fault)
-{
-	struct pfx_rec_item item = { .type = PFX_REC_FAULT, .fault = *fault };
-
-	item.fault.time_ns = rel_time(r, fault->time_ns);
-	if (place_fault(r, &item.fault) == -ENOMEM)
-		return -ENOMEM;
-	return write_fault(r, &item);
-}
-
-int pfx_recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, uint64_t samples)
+static int recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, uint64_t samples)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_LOST };
 
@@ -534,9 +526,13 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	case PFX_SAMPLE_MREMAP_EXIT:
 		return on_mremap_exit(r, ev);
 	case PFX_SAMPLE_LOST:
-		return pfx_recorder_lost(r, ev->time, ev->lost, 0);
+		return recorder_lost(r, ev->time, ev->lost, 0);
 	case PFX_SAMPLE_LOST_SAMPLES:
-		return pfx_recorder_lost(r, ev->time, 0, ev->lost);
+		return recorder_lost(r, ev->time, 0, ev->lost);
+	case PFX_SAMPLE_MAPS_NOW:
+		/* a process already gone keeps what is known of it */
+		pfx_recorder_snapshot(r, (pid_t)ev->pid);
+		return 0;
 	case PFX_SAMPLE_THROTTLE:
 		r->stats.throttles++;
 		return 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recorder: turns the sampler's decoded events into record-file items.
+/* recorder: turns a fault source's events (fault_event.h, perf or
+ * tracefs alike) into record-file items.
  *
  *  - Latency without BPF or kprobes: the exceptions:page_fault_user
  *    sample (fault entry) of a thread is remembered until the same
@@ -17,7 +18,7 @@
 #include <sys/types.h>
 
 #include "recfile.h"
-#include "sampler.h"
+#include "fault_event.h"
 
 struct pfx_recorder_stats {
 	uint64_t faults, minor, major;
@@ -38,14 +39,10 @@ struct pfx_recorder;
  * item times are stored relative to it.  0 or -errno. */
 int pfx_recorder_open(struct pfx_recorder **r, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0);
-/* A pfx_sample_fn: hand it to pfx_sampler_drain().  Returns non-zero
- * (a -errno) when the file cannot be written. */
+/* The one entry point, a pfx_sample_fn: hand it to a fault source's
+ * drain (fault_source.h).  Returns non-zero (a -errno) when the file
+ * cannot be written. */
 int pfx_recorder_sample(const struct pfx_sample_event *ev, void *recorder);
-/* A fault decoded elsewhere (the tracefs source); time_ns is
- * CLOCK_MONOTONIC like the sampler's.  0 or -errno. */
-int pfx_recorder_fault(struct pfx_recorder *r, const struct pfx_fault *fault);
-/* Records/samples the source dropped at time (CLOCK_MONOTONIC). */
-int pfx_recorder_lost(struct pfx_recorder *r, uint64_t time, uint64_t records, uint64_t samples);
 /* Store pid's mappings from /proc: the first call (with the threads) as
  * existing from time 0, later calls only what changed, at the current
  * time (the tracefs source has no MMAP2 records).  0 or -errno. */

@@ -863,6 +863,28 @@ int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 	}
 }
 
+int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
+		    struct pfx_rec_end *end)
+{
+	struct pfx_rec_item item;
+	int ret;
+
+	memset(end, 0, sizeof(*end));
+	while ((ret = pfx_rec_next(r, &item)) == 1) {
+		int err = fn(ctx, &item);
+
+		if (err)
+			return err;
+	}
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret == 0 && pfx_rec_reader_totals(r, &end->totals) == 0)
+		return 0;
+	end->error = ret < 0 ? ret : -ENODATA;
+	end->offset = pfx_rec_reader_offset(r);
+	return 0;
+}
+
 int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals *totals)
 {
 	if (!r->has_totals)

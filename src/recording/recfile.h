@@ -8,8 +8,9 @@
  * name and renamed into place by pfx_rec_writer_close(), so a file under
  * the final name is always complete.
  *
- * This header is the contract between record, report, plot and the
- * tracefs fallback: extend it, do not change the meaning of fields. */
+ * This header is the contract between record (and libpfxuffd), report
+ * and plot: extend it, do not change the meaning of fields.  Readers go
+ * through pfx_rec_foreach(), which holds the one policy for damaged files. */
 #ifndef PFX_RECFILE_H
 #define PFX_RECFILE_H
 
@@ -17,20 +18,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault_code.h"
+
 enum pfx_fault_kind {
 	PFX_FAULT_UNKNOWN = 0,	/* source could not tell (some tracefs cases) */
 	PFX_FAULT_MINOR = 1,
 	PFX_FAULT_MAJOR = 2,
 };
 
-/* Access bits, decoded from the x86 page-fault error code when the
- * exceptions:page_fault_user tracepoint was recorded. */
-enum pfx_fault_access {
-	PFX_ACCESS_KNOWN = 1 << 0,	/* the bits below are valid */
-	PFX_ACCESS_WRITE = 1 << 1,
-	PFX_ACCESS_EXEC = 1 << 2,
-	PFX_ACCESS_PROT = 1 << 3,	/* page was present: protection fault (COW, ...) */
-};
+/* Access bits (enum pfx_fault_access): fault_code.h, which decodes them
+ * from the x86 page-fault error code of exceptions:page_fault_user. */
 
 struct pfx_fault {
 	uint64_t time_ns;	/* since the recording started */
@@ -191,6 +188,28 @@ const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *
  * ends early (truncated: totals unknown), -EBADMSG = corrupted data.
  * After an error, the items already returned are valid. */
 int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item);
+/* How a pass over a file ended (pfx_rec_foreach). */
+struct pfx_rec_end {
+	/* 0: the file was read up to its END item and totals holds its
+	 * totals.  Else why reading stopped early (-ENODATA truncated,
+	 * -EBADMSG corrupted, or an I/O error); offset is the byte it stopped
+	 * at, and the items before it were all delivered. */
+	int error;
+	uint64_t offset;
+	struct pfx_rec_totals totals;
+};
+
+/* Called for each item; 0 goes on, a negative -errno stops the pass. */
+typedef int pfx_rec_item_fn(void *ctx, const struct pfx_rec_item *item);
+
+/* The one reading loop of every reader (report, its exports and --dump,
+ * plot): each item of r, in file order, to fn.  The one policy for a
+ * damaged file: a truncated or corrupted file is no error here, what is
+ * readable is delivered and *end says where and why it stopped, so every
+ * caller shows the readable part with a warning.  Returns 0, fn's error,
+ * or -ENOMEM (the reader could not go on: not the file's fault). */
+int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
+		    struct pfx_rec_end *end);
 /* Totals from the end of a complete file (after pfx_rec_next() returned 0). */
 int pfx_rec_reader_totals(const struct pfx_rec_reader *r, struct pfx_rec_totals *totals);
 void pfx_rec_reader_close(struct pfx_rec_reader *r);

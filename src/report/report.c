@@ -67,11 +67,11 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	if (!tv)
 		return NULL;
 	if (is_new) {
-		struct pfx_thread_stats *v = realloc(rep->threads, (rep->nthreads + 1) * sizeof(*v));
+		struct pfx_thread_stats *v;
 
-		if (!v)
+		if (PFX_GROW(rep->threads, rep->cap_threads, rep->nthreads + 1, 64))
 			return NULL;
-		rep->threads = v;
+		v = rep->threads;
 		memset(&v[rep->nthreads], 0, sizeof(*v));
 		v[rep->nthreads].pid = pid;
 		v[rep->nthreads].tid = tid;
@@ -81,7 +81,7 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	return &rep->threads[tv->index];
 }
 
-static inline void count_fault(struct pfx_fault_counts *c, const struct pfx_fault *f)
+static inline void count_fault(struct pfx_report_counts *c, const struct pfx_fault *f)
 {
 	c->faults++;
 	c->major += f->kind == PFX_FAULT_MAJOR;
@@ -294,8 +294,11 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	return 0;
 }
 
-static int on_item(struct pfx_report *rep, const struct pfx_rec_item *it)
+/* pfx_rec_foreach's callback: ctx is the report. */
+static int on_item(void *ctx, const struct pfx_rec_item *it)
 {
+	struct pfx_report *rep = ctx;
+
 	switch (it->type) {
 	case PFX_REC_FAULT:
 		return on_fault(rep, &it->fault);
@@ -345,7 +348,7 @@ static int cmp_threads(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-static void add_counts(struct pfx_fault_counts *sum, const struct pfx_fault_counts *c)
+static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_counts *c)
 {
 	sum->faults += c->faults;
 	sum->minor += c->minor;
@@ -523,8 +526,8 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 {
 	struct pfx_report *rep = calloc(1, sizeof(*rep));
 	unsigned top = opts->top ? opts->top : TOP_DEFAULT;
-	struct pfx_rec_item it;
-	int ret, err = 0;
+	struct pfx_rec_end end;
+	int err;
 
 	if (!rep)
 		return -ENOMEM;
@@ -532,11 +535,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
-	while ((ret = pfx_rec_next(r, &it)) == 1) {
-		err = on_item(rep, &it);
-		if (err)
-			break;
-	}
+	err = pfx_rec_foreach(r, on_item, rep, &end);
 	if (err) {
 		pfx_report_free(rep);
 		return err;
@@ -546,13 +545,14 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
-	if (ret == 0 && pfx_rec_reader_totals(r, &rep->totals) == 0) {
+	if (!end.error) {
 		rep->complete = true;
+		rep->totals = end.totals;
 		rep->duration_ns = rep->totals.duration_ns;
 	} else {
 		/* Partial: what was read is all there is. */
-		rep->read_error = ret < 0 ? ret : -ENODATA;
-		rep->error_offset = pfx_rec_reader_offset(r);
+		rep->read_error = end.error;
+		rep->error_offset = end.offset;
 		rep->totals = (struct pfx_rec_totals){
 			.faults = rep->all.faults, .minor = rep->all.minor, .major = rep->all.major,
 			.lost_records = rep->lost_records, .lost_samples = rep->lost_samples,

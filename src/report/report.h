@@ -44,7 +44,7 @@ enum pfx_fault_type {
 
 
 struct pfx_region_stats {
-	struct pfx_fault_counts c;
+	struct pfx_report_counts c;
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
@@ -109,7 +109,7 @@ struct pfx_report {
 	const struct pfx_report_filter *filter;	/* as given, or NULL */
 	uint64_t filtered_out;		/* faults the filter skipped */
 
-	struct pfx_fault_counts all;
+	struct pfx_report_counts all;
 	uint64_t types[PFX_TYPE_COUNT];
 	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
 	uint32_t lat_max_ns[2];
@@ -127,7 +127,7 @@ struct pfx_report {
 	size_t nrows;
 	bool many_processes;		/* rows of more than one address space */
 	struct pfx_thread_stats *threads;	/* most faults first */
-	size_t nthreads;
+	size_t nthreads, cap_threads;
 	struct pfx_page_row *pages;	/* top pages by faults */
 	size_t npages;
 	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-struct pfx_fault_counts {
+struct pfx_report_counts {
 	uint64_t faults, minor, major;
 	uint64_t read, write, exec;	/* faults with known access */
 	uint64_t prot;			/* protection faults (page present) */
@@ -17,7 +17,7 @@ struct pfx_fault_counts {
 struct pfx_thread_stats {
 	uint32_t pid, tid;
 	char comm[16];
-	struct pfx_fault_counts c;
+	struct pfx_report_counts c;
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
 };

@@ -349,46 +349,57 @@ out:
 
 /* --- perfetto (Chrome Trace Event JSON) --- */
 
-int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r)
+struct perfetto {
+	FILE *fp;
+	bool first;	/* no event written yet: no comma before it */
+};
+
+static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 {
-	struct pfx_rec_item it;
-	bool first = true;
-	int ret;
+	struct perfetto *p = ctx;
+	FILE *fp = p->fp;
+
+	if (it->type == PFX_REC_THREAD) {
+		/* Name the thread's track (and its process's, by its main thread). */
+		fprintf(fp, "%s\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
+			p->first ? "" : ",", it->thread.pid, it->thread.tid);
+		pfx_json_string(fp, it->thread.comm);
+		fputs("}}", fp);
+		if (it->thread.pid == it->thread.tid) {
+			fprintf(fp, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":{\"name\":",
+				it->thread.pid);
+			pfx_json_string(fp, it->thread.comm);
+			fputs("}}", fp);
+		}
+		p->first = false;
+	} else if (it->type == PFX_REC_FAULT) {
+		const struct pfx_fault *f = &it->fault;
+		bool major = f->kind == PFX_FAULT_MAJOR;
+
+		/* Microseconds, as the format has them. */
+		fprintf(fp, "%s\n{\"name\":\"%s fault\",\"cat\":\"fault\",\"ts\":%" PRIu64 ".%03u,"
+			"\"pid\":%u,\"tid\":%u,", p->first ? "" : ",", major ? "major" : "minor",
+			f->time_ns / 1000, (unsigned)(f->time_ns % 1000), f->pid, f->tid);
+		if (major && f->latency_ns)
+			fprintf(fp, "\"ph\":\"X\",\"dur\":%u.%03u,", f->latency_ns / 1000, f->latency_ns % 1000);
+		else
+			fputs("\"ph\":\"i\",\"s\":\"t\",", fp);
+		fprintf(fp, "\"args\":{\"addr\":\"0x%" PRIx64 "\",\"ip\":\"0x%" PRIx64 "\",\"latency_ns\":%u}}",
+			f->addr, f->ip, f->latency_ns);
+		p->first = false;
+	}
+	return 0;
+}
+
+int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_rec_end *end)
+{
+	struct perfetto p = { fp, true };
+	int err;
 
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", fp);
-	while ((ret = pfx_rec_next(r, &it)) == 1) {
-		if (it.type == PFX_REC_THREAD) {
-			/* Name the thread's track (and its process's, by its main thread). */
-			fprintf(fp, "%s\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
-				first ? "" : ",", it.thread.pid, it.thread.tid);
-			pfx_json_string(fp, it.thread.comm);
-			fputs("}}", fp);
-			if (it.thread.pid == it.thread.tid) {
-				fprintf(fp, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":{\"name\":",
-					it.thread.pid);
-				pfx_json_string(fp, it.thread.comm);
-				fputs("}}", fp);
-			}
-			first = false;
-		} else if (it.type == PFX_REC_FAULT) {
-			const struct pfx_fault *f = &it.fault;
-			bool major = f->kind == PFX_FAULT_MAJOR;
-
-			/* Microseconds, as the format has them. */
-			fprintf(fp, "%s\n{\"name\":\"%s fault\",\"cat\":\"fault\",\"ts\":%" PRIu64 ".%03u,"
-				"\"pid\":%u,\"tid\":%u,", first ? "" : ",", major ? "major" : "minor",
-				f->time_ns / 1000, (unsigned)(f->time_ns % 1000), f->pid, f->tid);
-			if (major && f->latency_ns)
-				fprintf(fp, "\"ph\":\"X\",\"dur\":%u.%03u,", f->latency_ns / 1000, f->latency_ns % 1000);
-			else
-				fputs("\"ph\":\"i\",\"s\":\"t\",", fp);
-			fprintf(fp, "\"args\":{\"addr\":\"0x%" PRIx64 "\",\"ip\":\"0x%" PRIx64 "\",\"latency_ns\":%u}}",
-				f->addr, f->ip, f->latency_ns);
-			first = false;
-		}
-	}
+	err = pfx_rec_foreach(r, perfetto_item, &p, end);
 	fputs("\n]}\n", fp);
-	if (ret < 0)
-		return ret;
+	if (err)
+		return err;
 	return ferror(fp) ? -EIO : 0;
 }

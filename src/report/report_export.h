@@ -35,6 +35,8 @@ int pfx_export_parse(const char *name, enum pfx_export *out);
 
 int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight);
 int pfx_export_pprof(FILE *fp, const struct pfx_report *rep);
-int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r);
+/* *end says whether the file was read to its end (pfx_rec_foreach): a
+ * damaged file's trace holds the events before the damage. */
+int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_rec_end *end);
 
 #endif

@@ -46,7 +46,7 @@ static const char *row_path(const struct pfx_region_row *row, char *buf, size_t 
 	return buf;
 }
 
-static uint64_t avg_latency(const struct pfx_fault_counts *c)
+static uint64_t avg_latency(const struct pfx_report_counts *c)
 {
 	return c->latency_count ? c->latency_sum_ns / c->latency_count : 0;
 }
@@ -160,7 +160,7 @@ static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 
 static void text_types(FILE *fp, const struct pfx_report *rep)
 {
-	const struct pfx_fault_counts *c = &rep->all;
+	const struct pfx_report_counts *c = &rep->all;
 	uint64_t known = c->read + c->write + c->exec;
 
 	fprintf(fp, "Fault types:");
@@ -370,7 +370,7 @@ static void print_text(FILE *fp, const struct pfx_report *rep, const char *file,
 
 /* ---- JSON ---- */
 
-static void json_counts(FILE *fp, const struct pfx_fault_counts *c)
+static void json_counts(FILE *fp, const struct pfx_report_counts *c)
 {
 	fprintf(fp, "\"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64
 		", \"read\": %" PRIu64 ", \"write\": %" PRIu64 ", \"exec\": %" PRIu64
@@ -573,7 +573,7 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 {
 	const struct pfx_rec_header *h = &rep->header;
 	char lost[96];
-	const struct pfx_fault_counts *c = &rep->all;
+	const struct pfx_report_counts *c = &rep->all;
 
 	fprintf(fp, "{\n  \"file\": ");
 	pfx_json_string(fp, file);

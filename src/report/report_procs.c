@@ -3,6 +3,7 @@
 #include "config.h"
 #include "report_procs.h"
 #include "report_counts.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,17 +32,13 @@ void pfx_report_procs_free(struct pfx_report_procs *p)
 /* Index + 1 of path in names, added if new; 0 on ENOMEM. */
 static uint64_t name_index(struct pfx_report_procs *p, const char *path)
 {
-	char **grown;
-
 	for (size_t i = 0; i < p->nnames; i++)
 		if (strcmp(p->names[i], path) == 0)
 			return i + 1;
-	grown = realloc(p->names, (p->nnames + 1) * sizeof(*grown));
-	if (!grown)
+	if (PFX_GROW(p->names, p->cap_names, p->nnames + 1, 16))
 		return 0;
-	p->names = grown;
-	grown[p->nnames] = strdup(path);
-	return grown[p->nnames] ? ++p->nnames : 0;
+	p->names[p->nnames] = strdup(path);
+	return p->names[p->nnames] ? ++p->nnames : 0;
 }
 
 int pfx_report_procs_cgroup(struct pfx_report_procs *p, const struct pfx_proc_cgroup *cg)

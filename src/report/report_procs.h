@@ -19,7 +19,7 @@
 #include "recfile.h"
 #include "u64map.h"
 
-struct pfx_fault_counts;
+struct pfx_report_counts;
 struct pfx_thread_stats;
 
 struct pfx_process_row {
@@ -39,7 +39,7 @@ struct pfx_cgroup_row {
 struct pfx_report_procs {
 	struct pfx_u64map cgroup_of;	/* pid -> index + 1 into names */
 	char **names;			/* distinct cgroup paths */
-	size_t nnames;
+	size_t nnames, cap_names;
 	bool has_cgroups;		/* the file has cgroup items */
 	struct pfx_process_row *procs;	/* most faults first */
 	size_t nprocs;

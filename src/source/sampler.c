@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sampler: open the fault sampling events, one ring per CPU, and decode
  * their records in time order.  Event layout and ring rules: sampler.h,
- * perf_records.h, ring.h. */
+ * perf_records.h, ring.h.  Each ring's next record is decoded once, and
+ * the rings are merged through a binary heap of those heads by time. */
 #include "config.h"
 #include "sampler.h"
 #include "events.h"
@@ -33,8 +34,15 @@ struct raw_field {
 	unsigned offset, size;
 };
 
+/* A ring's next record, decoded: what the merge orders the rings by. */
+struct ring_head {
+	const struct perf_event_header *h;
+	uint64_t key;			/* its time (0 if unknown: goes first) */
+	struct pfx_sample_event ev;
+};
+
 struct pfx_sampler {
-	struct pfx_sampler_opts opts;
+	struct pfx_source_opts opts;
 	int *cpus;
 	size_t ncpus;
 	int *fds;			/* every event fd */
@@ -49,7 +57,9 @@ struct pfx_sampler {
 	bool has_mremap;		/* the syscalls:*_mremap tracepoints */
 	struct raw_field f_mr_addr, f_mr_old_len, f_mr_new_len, f_mr_ret;
 	char events[256];
-	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];
+	uint64_t callchain[PFX_SAMPLER_MAX_CHAIN];	/* of the event being delivered */
+	struct ring_head *heads;	/* one per CPU ring */
+	size_t *heap;			/* rings with a head, earliest first */
 	struct pfx_unwind *unwind;	/* dwarf_stack: the unwinder */
 	unsigned long open_flags;	/* PERF_FLAG_PID_CGROUP for cgroups */
 };
@@ -291,7 +301,7 @@ static void ensure_fd_room(size_t fds)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opts,
+int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts,
 		     char *why, size_t why_size)
 {
 	struct pfx_sampler *s = calloc(1, sizeof(*s));
@@ -324,7 +334,10 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_sampler_opts *opt
 	s->fd_roles = calloc(max_fds, sizeof(*s->fd_roles));
 	s->ids = calloc(max_fds, sizeof(*s->ids));
 	s->rings = calloc(s->ncpus, sizeof(*s->rings));
-	if (!s->fds || !s->fd_roles || !s->ids || !s->rings || (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
+	s->heads = calloc(s->ncpus, sizeof(*s->heads));
+	s->heap = calloc(s->ncpus, sizeof(*s->heap));
+	if (!s->fds || !s->fd_roles || !s->ids || !s->rings || !s->heads || !s->heap ||
+	    (opts->dwarf_stack && pfx_unwind_open(&s->unwind))) {
 		pfx_sampler_close(s);
 		return -ENOMEM;
 	}
@@ -393,6 +406,8 @@ void pfx_sampler_close(struct pfx_sampler *s)
 	for (size_t i = 0; i < s->nfds; i++)
 		close(s->fds[i]);
 	free(s->rings);
+	free(s->heads);
+	free(s->heap);
 	free(s->fds);
 	free(s->fd_roles);
 	free(s->ids);
@@ -441,25 +456,16 @@ static uint64_t raw_value(const uint8_t *raw, uint32_t raw_size, struct raw_fiel
 	}
 }
 
-/* The time of a record, for merging rings (0 if unknown: goes first). */
-static uint64_t record_time(const struct pfx_sampler *s, const struct perf_event_header *h)
+/* The sample_id trailer's time of a non-sample record (0 if it has
+ * none): the time the rings are merged by, whatever time field the
+ * record itself carries. */
+static uint64_t trailer_time(const struct perf_event_header *h)
 {
-	const uint8_t *p = (const uint8_t *)h;
-	uint64_t id, t;
-	enum ev_role role;
+	uint64_t t;
 
-	if (h->type == PERF_RECORD_SAMPLE) {
-		if (h->size < 40)
-			return 0;
-		memcpy(&id, p + 8, 8);
-		if (!lookup_role(s, id, &role))
-			return 0;
-		memcpy(&t, p + (role == ROLE_MINOR || role == ROLE_MAJOR ? 32 : 24), 8);
-		return t;
-	}
 	if (h->size < sizeof(*h) + sizeof(struct pfx_perf_sample_id))
 		return 0;
-	memcpy(&t, p + h->size - 16, 8);	/* sample_id: ... time, identifier */
+	memcpy(&t, (const uint8_t *)h + h->size - 16, 8);	/* sample_id: ... time, identifier */
 	return t;
 }
 
@@ -514,7 +520,7 @@ static void unwind_fault(struct pfx_sampler *s, const struct perf_event_header *
 		ev->callchain_len = (uint16_t)n;
 }
 
-static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *h, bool major,
+static bool decode_fault(const struct perf_event_header *h, bool major,
 			 struct pfx_sample_event *ev)
 {
 	const struct pfx_perf_fault_sample *fs = (const void *)h;
@@ -528,6 +534,16 @@ static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *
 	ev->addr = fs->addr;
 	ev->ip = fs->ip;
 	ev->major = major;
+	return true;
+}
+
+/* The call chain of the fault about to be delivered, into s->callchain:
+ * only then, so the unwinder has seen every mapping before it in time. */
+static void fault_chain(struct pfx_sampler *s, const struct perf_event_header *h,
+			struct pfx_sample_event *ev)
+{
+	const struct pfx_perf_fault_sample *fs = (const void *)h;
+
 	if (s->opts.dwarf_stack) {
 		unwind_fault(s, h, ev);
 	} else if (s->opts.callchain && h->size >= sizeof(*fs) + 8) {
@@ -543,7 +559,6 @@ static bool decode_fault(struct pfx_sampler *s, const struct perf_event_header *
 		ev->callchain = s->callchain;
 		ev->callchain_len = n;
 	}
-	return true;
 }
 
 static bool decode_entry(const struct pfx_sampler *s, const struct perf_event_header *h,
@@ -593,8 +608,10 @@ static bool decode_mremap(const struct pfx_sampler *s, const struct perf_event_h
 	return true;
 }
 
-/* Fill ev from one record; false for records pfx does not use. */
-static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
+/* Fill ev from one record; false for records pfx does not use.  No side
+ * effects: a ring's head is decoded before its turn (deliver() does what
+ * must happen in time order). */
+static bool decode(const struct pfx_sampler *s, const struct perf_event_header *h,
 		   struct pfx_sample_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -612,7 +629,7 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 			return decode_entry(s, h, ev);
 		if (role == ROLE_MREMAP_ENTER || role == ROLE_MREMAP_EXIT)
 			return decode_mremap(s, h, role == ROLE_MREMAP_ENTER, ev);
-		return decode_fault(s, h, role == ROLE_MAJOR, ev);
+		return decode_fault(h, role == ROLE_MAJOR, ev);
 	}
 	case PERF_RECORD_MMAP2: {
 		const struct pfx_perf_mmap2 *m = (const void *)h;
@@ -631,9 +648,6 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		ev->prot = m->prot;
 		ev->flags = m->flags;
 		ev->name = m->filename;
-		/* In ring order, before the faults that run its code. */
-		if (s->unwind)
-			pfx_unwind_mmap(s->unwind, (pid_t)m->pid, m->addr, m->len, m->pgoff, m->prot, m->filename);
 		return true;
 	}
 	case PERF_RECORD_COMM: {
@@ -662,8 +676,6 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		ev->pid = t->pid;
 		ev->tid = t->tid;
 		ev->ppid = t->ppid;
-		if (s->unwind && h->type == PERF_RECORD_FORK && t->pid == t->tid)
-			pfx_unwind_fork(s->unwind, (pid_t)t->pid, (pid_t)t->ppid);
 		return true;
 	}
 	case PERF_RECORD_LOST: {
@@ -698,38 +710,155 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 	}
 }
 
+/* Load ring i's next record that pfx uses into heads[i]; false when the
+ * round has none left. */
+static bool load_head(struct pfx_sampler *s, size_t i)
+{
+	struct ring_head *hd = &s->heads[i];
+
+	for (;;) {
+		hd->h = pfx_ring_peek(&s->rings[i]);
+		if (!hd->h)
+			return false;
+		if (decode(s, hd->h, &hd->ev))
+			break;
+		pfx_ring_advance(&s->rings[i]);
+	}
+	hd->key = hd->h->type == PERF_RECORD_SAMPLE ? hd->ev.time : trailer_time(hd->h);
+	return true;
+}
+
+/* Earlier in the merge: by time, then by CPU (as a scan of the CPUs in
+ * order would pick). */
+static bool head_before(const struct pfx_sampler *s, size_t a, size_t b)
+{
+	uint64_t x = s->heads[a].key, y = s->heads[b].key;
+
+	return x < y || (x == y && a < b);
+}
+
+static void heap_down(struct pfx_sampler *s, size_t n, size_t i)
+{
+	size_t *heap = s->heap;
+
+	for (;;) {
+		size_t l = 2 * i + 1, m = i, t;
+
+		if (l < n && head_before(s, heap[l], heap[m]))
+			m = l;
+		if (l + 1 < n && head_before(s, heap[l + 1], heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+}
+
+/* What must happen in time order, just before ev goes out: the unwinder
+ * learns mappings and forks, and a fault's chain is taken. */
+static void deliver_prepare(struct pfx_sampler *s, const struct perf_event_header *h,
+			    struct pfx_sample_event *ev)
+{
+	if (ev->type == PFX_SAMPLE_FAULT)
+		fault_chain(s, h, ev);
+	else if (ev->type == PFX_SAMPLE_MMAP && s->unwind)
+		pfx_unwind_mmap(s->unwind, (pid_t)ev->pid, ev->addr, ev->len, ev->pgoff, ev->prot, ev->name);
+	else if (ev->type == PFX_SAMPLE_FORK && s->unwind && ev->pid == ev->tid)
+		pfx_unwind_fork(s->unwind, (pid_t)ev->pid, (pid_t)ev->ppid);
+}
+
 /* Each ring is in time order; merging the heads gives global order (a
  * thread that migrates between CPUs keeps its faults in order). */
 int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx)
 {
-	const struct perf_event_header *head[s->ncpus];
-	uint64_t when[s->ncpus];
-	struct pfx_sample_event ev;
-	size_t live = 0;
+	size_t n = 0;
 	int ret = 0;
 
 	for (size_t i = 0; i < s->ncpus; i++) {
 		pfx_ring_begin(&s->rings[i]);
-		head[i] = pfx_ring_peek(&s->rings[i]);
-		when[i] = head[i] ? record_time(s, head[i]) : 0;
-		live += head[i] != NULL;
+		if (load_head(s, i))
+			s->heap[n++] = i;
 	}
-	while (live && !ret) {
-		size_t best = SIZE_MAX;
+	for (size_t i = n / 2; i-- > 0;)
+		heap_down(s, n, i);
+	while (n && !ret) {
+		size_t top = s->heap[0];
+		struct ring_head *hd = &s->heads[top];
 
-		for (size_t i = 0; i < s->ncpus; i++)
-			if (head[i] && (best == SIZE_MAX || when[i] < when[best]))
-				best = i;
-		if (decode(s, head[best], &ev))
-			ret = fn(&ev, ctx);
-		pfx_ring_advance(&s->rings[best]);
-		head[best] = pfx_ring_peek(&s->rings[best]);
-		if (head[best])
-			when[best] = record_time(s, head[best]);
-		else
-			live--;
+		deliver_prepare(s, hd->h, &hd->ev);
+		ret = fn(&hd->ev, ctx);
+		pfx_ring_advance(&s->rings[top]);
+		if (!load_head(s, top))
+			s->heap[0] = s->heap[--n];
+		heap_down(s, n, 0);
 	}
 	for (size_t i = 0; i < s->ncpus; i++)
 		pfx_ring_end(&s->rings[i]);
 	return ret;
 }
+
+/* ---- behind the fault-source interface (fault_source.h) ---- */
+
+static int perf_open(void **state, const struct pfx_source_opts *opts, char *why, size_t why_size)
+{
+	return pfx_sampler_open((struct pfx_sampler **)state, opts, why, why_size);
+}
+
+static size_t perf_pollfds(const void *state, struct pollfd *fds, size_t max)
+{
+	return pfx_sampler_pollfds(state, fds, max);
+}
+
+static int perf_enable(void *state)
+{
+	return pfx_sampler_enable(state);
+}
+
+static int perf_drain(void *state, pfx_sample_fn fn, void *ctx)
+{
+	return pfx_sampler_drain(state, fn, ctx);
+}
+
+static void perf_disable(void *state)
+{
+	pfx_sampler_disable(state);
+}
+
+static int perf_counts(const void *state, uint64_t *minor, uint64_t *major)
+{
+	return pfx_sampler_counts(state, minor, major);
+}
+
+static const char *perf_events(const void *state)
+{
+	return pfx_sampler_events(state);
+}
+
+static unsigned perf_caps(const void *state)
+{
+	const struct pfx_sampler *s = state;
+
+	return (s->has_tracepoint ? PFX_SOURCE_ACCESS | PFX_SOURCE_LATENCY : 0) |
+	       (s->opts.callchain ? PFX_SOURCE_CALLCHAIN : 0);
+}
+
+static void perf_close(void *state)
+{
+	pfx_sampler_close(state);
+}
+
+const struct pfx_source_ops pfx_perf_source = {
+	.name = "perf",
+	.open = perf_open,
+	.pollfds = perf_pollfds,
+	.enable = perf_enable,
+	.drain = perf_drain,
+	.disable = perf_disable,
+	.counts = perf_counts,
+	.events = perf_events,
+	.caps = perf_caps,
+	.close = perf_close,
+};

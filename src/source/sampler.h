@@ -29,7 +29,8 @@
  * do_user_addr_fault()); see doc/record.md for what pairing them means.
  *
  * pfx_sampler_drain() merges the CPU rings by time and hands out decoded
- * events (struct pfx_sample_event) in time order. */
+ * events (fault_event.h) in time order.  pfx_perf_source (fault_source.h)
+ * is this module behind the interface both fault sources share. */
 #ifndef PFX_SAMPLER_H
 #define PFX_SAMPLER_H
 
@@ -39,69 +40,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "fault_source.h"
+
 /* Longest user call chain kept (as the record file's limit). */
 #define PFX_SAMPLER_MAX_CHAIN 128
-
-struct pfx_sampler_opts {
-	pid_t pid;		/* the target process */
-	const pid_t *tids;	/* attach: its threads (NULL: pid with inherit only) */
-	size_t ntids;
-	bool enable_on_exec;	/* launched target held before exec */
-	bool callchain;		/* --call-graph: user stacks */
-	uint32_t dwarf_stack;	/* --call-graph=dwarf: bytes of user stack copied per
-				 * fault and unwound with unwind.h (0: frame pointers) */
-	bool tracepoint;	/* try exceptions:page_fault_user */
-	size_t ring_pages;	/* data pages per CPU ring, a power of two */
-	/* Host wide (record -a/-G): every task (no cgroup fds) or the tasks
-	 * of these cgroups (fds of their perf_event directories); pid, tids
-	 * and enable_on_exec are then unused. */
-	bool host_wide;
-	const int *cgroup_fds;
-	size_t ncgroups;
-};
-
-enum pfx_sample_type {
-	PFX_SAMPLE_FAULT,	/* minor or major fault completed */
-	PFX_SAMPLE_FAULT_ENTRY,	/* page_fault_user: a fault began */
-	PFX_SAMPLE_MMAP,
-	PFX_SAMPLE_COMM,
-	PFX_SAMPLE_FORK,
-	PFX_SAMPLE_EXIT,
-	PFX_SAMPLE_MREMAP_ENTER,	/* mremap(addr, len = old_len, pgoff = new_len) called */
-	PFX_SAMPLE_MREMAP_EXIT,		/* ... returned addr (an error: >= -4095) */
-	PFX_SAMPLE_LOST,	/* PERF_RECORD_LOST: ring full */
-	PFX_SAMPLE_LOST_SAMPLES,	/* PERF_RECORD_LOST_SAMPLES */
-	PFX_SAMPLE_THROTTLE,	/* PERF_RECORD_THROTTLE: the kernel stopped sampling an
-				 * event for the rest of a tick (too many samples):
-				 * faults still counted, not sampled */
-};
-
-struct pfx_sample_event {
-	enum pfx_sample_type type;
-	uint64_t time;		/* CLOCK_MONOTONIC ns (0 if the record has none) */
-	uint32_t pid, tid;
-	uint64_t addr;		/* FAULT, FAULT_ENTRY, MMAP start */
-	uint64_t ip;		/* FAULT, FAULT_ENTRY */
-	uint64_t error_code;	/* FAULT_ENTRY */
-	uint8_t major;		/* FAULT: 1 = major */
-	uint16_t callchain_len;	/* FAULT with --call-graph: user frames */
-	const uint64_t *callchain;
-	uint64_t len, pgoff;	/* MMAP */
-	uint32_t prot, flags;	/* MMAP */
-	const char *name;	/* MMAP filename, COMM comm */
-	uint32_t ppid;		/* FORK: parent pid */
-	bool exec;		/* COMM: the comm changed at an execve() */
-	uint64_t lost;		/* LOST, LOST_SAMPLES */
-};
-
-/* Return non-zero to stop the drain early (returned by the drain). */
-typedef int (*pfx_sample_fn)(const struct pfx_sample_event *ev, void *ctx);
 
 struct pfx_sampler;
 
 /* Open and map every event.  0 or -errno; *why (if non-NULL) then names
  * the event or step that failed, for the message at the edge. */
-int pfx_sampler_open(struct pfx_sampler **s, const struct pfx_sampler_opts *opts,
+int pfx_sampler_open(struct pfx_sampler **s, const struct pfx_source_opts *opts,
 		     char *why, size_t why_size);
 /* The events in use, comma-separated (for the file header). */
 const char *pfx_sampler_events(const struct pfx_sampler *s);
@@ -111,7 +59,7 @@ size_t pfx_sampler_pollfds(const struct pfx_sampler *s, struct pollfd *fds, size
 /* Events not yet enabled (attach) are enabled.  0 or -errno. */
 int pfx_sampler_enable(struct pfx_sampler *s);
 /* Deliver everything in the rings, in time order.  Returns 0, or the
- * callback's non-zero value. */
+ * callback's non-zero value (what follows stays in the rings). */
 int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx);
 /* Stop every event (the end of a recording that stops before its target
  * does): what the rings hold then is all there will be. */

@@ -4,7 +4,6 @@
 #include "config.h"
 #include "tracefs_src.h"
 #include "events.h"
-#include "fault_code.h"
 #include "procstat.h"
 #include "target.h"
 #include "util.h"
@@ -37,8 +36,13 @@ struct pfx_tfs {
 	int id_fault, id_filemap_add, id_bio, id_sys_enter, id_exec;	/* -1 if absent */
 	pid_t before_exec;		/* a launched child not yet exec'ed: its faults are pfx's */
 	struct tep_format_field *f_address, *f_ip, *f_error_code, *f_rwbs;
-	struct pfx_fault *batch;	/* faults of the current drain */
-	size_t batch_len, batch_cap;
+	/* The events of the current drain (a MAPS_NOW, the faults, a lost
+	 * count), delivered from batch_next on: a drain the callback stopped
+	 * resumes there. */
+	struct pfx_sample_event *batch;
+	size_t batch_len, batch_cap, batch_next;
+	uint32_t pid;			/* the target process (MAPS_NOW) */
+	uint64_t missed_told;		/* missed events already delivered as lost */
 	struct window *windows;		/* open-addressing table by tid */
 	size_t windows_cap;		/* power of two */
 	size_t windows_used;
@@ -121,18 +125,20 @@ static struct window *window_slot(struct pfx_tfs *tfs, uint32_t tid)
 	return &tfs->windows[i];
 }
 
+/* Rehash into a table twice as large (the table is open-addressed: a
+ * new one, not realloc). */
 static int windows_grow(struct pfx_tfs *tfs)
 {
 	struct window *old = tfs->windows;
-	size_t old_cap = tfs->windows_cap;
+	size_t old_cap = tfs->windows_cap, cap = 0;
 
-	tfs->windows_cap = old_cap ? old_cap * 2 : 256;
-	tfs->windows = calloc(tfs->windows_cap, sizeof(*tfs->windows));
-	if (!tfs->windows) {
+	tfs->windows = NULL;
+	if (PFX_GROW(tfs->windows, cap, old_cap + 1, 256)) {
 		tfs->windows = old;
-		tfs->windows_cap = old_cap;
 		return -ENOMEM;
 	}
+	memset(tfs->windows, 0, cap * sizeof(*tfs->windows));
+	tfs->windows_cap = cap;
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].tid)
 			*window_slot(tfs, old[i].tid) = old[i];
@@ -174,12 +180,17 @@ static void windows_close_all(struct pfx_tfs *tfs)
 
 /* --- decoding --- */
 
-static int batch_push(struct pfx_tfs *tfs, const struct pfx_fault *fault)
+/* A zeroed event at the end of the batch; NULL when out of memory. */
+static struct pfx_sample_event *batch_push(struct pfx_tfs *tfs, enum pfx_sample_type type)
 {
+	struct pfx_sample_event *ev;
+
 	if (PFX_GROW(tfs->batch, tfs->batch_cap, tfs->batch_len + 1, 4096))
-		return -ENOMEM;
-	tfs->batch[tfs->batch_len++] = *fault;
-	return 0;
+		return NULL;
+	ev = &tfs->batch[tfs->batch_len++];
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	return ev;
 }
 
 static uint64_t field_value(struct tep_format_field *field, struct tep_record *record)
@@ -193,19 +204,20 @@ static uint64_t field_value(struct tep_format_field *field, struct tep_record *r
 
 static void on_fault_entry(struct pfx_tfs *tfs, struct tep_record *record, uint32_t tid)
 {
-	struct pfx_fault fault = {
-		.time_ns = record->ts,
-		.addr = field_value(tfs->f_address, record),
-		.ip = field_value(tfs->f_ip, record),
-		.tid = tid,
-		.kind = PFX_FAULT_MINOR,
-	};
+	struct pfx_sample_event *ev = batch_push(tfs, PFX_SAMPLE_FAULT);
 
-	if (tfs->f_error_code)
-		fault.access = pfx_fault_access_from_code(field_value(tfs->f_error_code, record));
 	tfs->entries++;
-	if (batch_push(tfs, &fault) == 0)
-		window_open(tfs, tid, tfs->batch_len - 1);
+	if (!ev)
+		return;
+	ev->time = record->ts;
+	ev->addr = field_value(tfs->f_address, record);
+	ev->ip = field_value(tfs->f_ip, record);
+	ev->tid = tid;
+	if (tfs->f_error_code) {
+		ev->error_code = field_value(tfs->f_error_code, record);
+		ev->has_error_code = true;
+	}
+	window_open(tfs, tid, tfs->batch_len - 1);
 }
 
 /* A read queued to a block device inside a fault means the fault waited for I/O. */
@@ -249,7 +261,7 @@ static int on_record(struct tep_event *event, struct tep_record *record, int cpu
 		w->fault_index = NO_WINDOW;
 	else if (event->id == tfs->id_filemap_add ||
 		 (event->id == tfs->id_bio && is_block_read(tfs, record)))
-		tfs->batch[w->fault_index].kind = PFX_FAULT_MAJOR;
+		tfs->batch[w->fault_index].major = 1;
 	return 0;
 }
 
@@ -466,6 +478,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 		return -EIO;
 	}
 	tfs->before_exec = exec_pid;
+	tfs->pid = exec_pid ? (uint32_t)exec_pid : npids ? task_tgid((uint32_t)pids[0]) : 0;
 	find_fields(tfs);
 	err = create_instance(tfs);
 	if (!err)
@@ -478,17 +491,46 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	return 0;
 }
 
-int pfx_tfs_drain(struct pfx_tfs *tfs, const struct pfx_fault **faults, size_t *count)
+/* Take what the kernel traced since the last batch: MAPS_NOW first (the
+ * recorder reads /proc once the faults are out of the kernel's buffer, so
+ * the mappings they hit are in it), the faults, then what was missed. */
+static int take_batch(struct pfx_tfs *tfs)
 {
-	tfs->batch_len = 0;
-	if (tracefs_iterate_raw_events(tfs->tep, tfs->instance, NULL, 0, on_record, tfs) < 0)
+	struct pfx_sample_event *ev;
+
+	tfs->batch_len = tfs->batch_next = 0;
+	ev = tfs->pid ? batch_push(tfs, PFX_SAMPLE_MAPS_NOW) : NULL;
+	if (ev)
+		ev->pid = ev->tid = tfs->pid;
+	if (tracefs_iterate_raw_events(tfs->tep, tfs->instance, NULL, 0, on_record, tfs) < 0) {
+		tfs->batch_len = 0;	/* nothing half-taken is delivered later */
 		return errno ? -errno : -EIO;
+	}
 	/* A window still open here belongs to a fault that may still be running;
 	 * it is judged on what was seen (documented limit). */
 	windows_close_all(tfs);
-	*faults = tfs->batch;
-	*count = tfs->batch_len;
+	if (tfs->missed > tfs->missed_told) {
+		ev = batch_push(tfs, PFX_SAMPLE_LOST_SAMPLES);
+		if (!ev) {
+			tfs->batch_len = 0;
+			return -ENOMEM;
+		}
+		ev->time = pfx_now_ns();
+		ev->lost = tfs->missed - tfs->missed_told;
+		tfs->missed_told = tfs->missed;
+	}
 	return 0;
+}
+
+int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_sample_fn fn, void *ctx)
+{
+	int ret = 0;
+
+	if (tfs->batch_next >= tfs->batch_len && (ret = take_batch(tfs)) < 0)
+		return ret;
+	while (!ret && tfs->batch_next < tfs->batch_len)
+		ret = fn(&tfs->batch[tfs->batch_next++], ctx);
+	return ret;
 }
 
 const char *pfx_tfs_error_hint(int err)
@@ -537,3 +579,65 @@ void pfx_tfs_close(struct pfx_tfs *tfs)
 	free(tfs->windows);
 	free(tfs);
 }
+
+/* ---- behind the fault-source interface (fault_source.h) ---- */
+
+/* A launched child is traced from its execve (perf's enable_on_exec); an
+ * attached process by its threads (event-fork adds the ones it starts). */
+static int tracefs_open(void **state, const struct pfx_source_opts *opts, char *why, size_t why_size)
+{
+	snprintf(why, why_size, "tracefs");
+	if (opts->enable_on_exec || !opts->tids)
+		return pfx_tfs_open((struct pfx_tfs **)state, &opts->pid, 1, 0,
+				    opts->enable_on_exec ? opts->pid : 0);
+	return pfx_tfs_open((struct pfx_tfs **)state, opts->tids, opts->ntids, 0, 0);
+}
+
+/* tracefs wakes no poll(): it is drained on the caller's timer. */
+static size_t tracefs_pollfds(const void *state, struct pollfd *fds, size_t max)
+{
+	(void)state;
+	(void)fds;
+	(void)max;
+	return 0;
+}
+
+/* Tracing starts at open (the instance filters on the pids from then). */
+static int tracefs_enable(void *state)
+{
+	(void)state;
+	return 0;
+}
+
+static int tracefs_drain(void *state, pfx_sample_fn fn, void *ctx)
+{
+	return pfx_tfs_drain(state, fn, ctx);
+}
+
+static const char *tracefs_events(const void *state)
+{
+	(void)state;
+	return "exceptions:page_fault_user";
+}
+
+static unsigned tracefs_caps(const void *state)
+{
+	(void)state;
+	return PFX_SOURCE_ACCESS;	/* page_fault_user's error code */
+}
+
+static void tracefs_close(void *state)
+{
+	pfx_tfs_close(state);
+}
+
+const struct pfx_source_ops pfx_tracefs_source = {
+	.name = "tracefs",
+	.open = tracefs_open,
+	.pollfds = tracefs_pollfds,
+	.enable = tracefs_enable,
+	.drain = tracefs_drain,
+	.events = tracefs_events,
+	.caps = tracefs_caps,
+	.close = tracefs_close,
+};

@@ -15,7 +15,9 @@
  *
  * The instance is removed by pfx_tfs_close(), which callers run on every
  * exit path; instances left by a killed pfx are removed by
- * pfx_tfs_remove_stale() on the next run. */
+ * pfx_tfs_remove_stale() on the next run.  pfx_tracefs_source
+ * (fault_source.h) is this module behind the interface it shares with the
+ * perf sampler. */
 #ifndef PFX_TRACEFS_SRC_H
 #define PFX_TRACEFS_SRC_H
 
@@ -23,7 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "recfile.h"
+#include "fault_source.h"
 
 struct pfx_tfs;
 
@@ -45,12 +47,13 @@ int pfx_tfs_clean_stale(unsigned *removed);
  * exceptions:page_fault_user, -EACCES/-EPERM when tracefs is not writable. */
 int pfx_tfs_open(struct pfx_tfs **tfs, const pid_t *pids, size_t npids, size_t buffer_kb,
 		 pid_t exec_pid);
-/* Take every fault traced since the last drain: *faults (in time order,
- * valid until the next drain or close) and *count.  time_ns is
- * CLOCK_MONOTONIC (the instance uses the "mono" trace clock); kind is
- * MINOR or MAJOR (see above); access bits come from error_code.
- * 0 or -errno. */
-int pfx_tfs_drain(struct pfx_tfs *tfs, const struct pfx_fault **faults, size_t *count);
+/* Hand fn what was traced since the last drain (fault_event.h): a
+ * MAPS_NOW for the target, then its faults in time order (FAULT, time
+ * CLOCK_MONOTONIC: the instance uses the "mono" trace clock; major as
+ * inferred above; the entry's error code), then LOST_SAMPLES for events
+ * the kernel dropped meanwhile.  0, fn's non-zero value (the rest of the
+ * batch comes first in the next drain), or -errno. */
+int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_sample_fn fn, void *ctx);
 /* Events the kernel dropped because the ring was full, so far. */
 uint64_t pfx_tfs_missed(const struct pfx_tfs *tfs);
 /* Fault entries seen so far (all tasks of the target). */

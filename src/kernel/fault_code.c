@@ -2,7 +2,6 @@
 /* fault_code: decode the x86 page-fault error code. */
 #include "config.h"
 #include "fault_code.h"
-#include "recfile.h"
 
 uint8_t pfx_fault_access_from_code(uint64_t error_code)
 {

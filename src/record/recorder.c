@@ -52,6 +52,7 @@ struct pid_maps {
 	uint32_t pid;
 	struct known_map *v;
 	size_t n, cap;
+	uint64_t gen;		/* changes whenever v does */
 	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
 	unsigned reads;
 	bool gone;		/* /proc has it no more: nothing to re-read */
@@ -59,6 +60,17 @@ struct pid_maps {
 	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
 	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
 	bool described;		/* its cgroup (and main thread) items are written */
+};
+
+/* A mapping of one process known to hold an address and to be in the
+ * file: most faults fall where the previous one did (its data and its
+ * code), and then need no lookup. */
+struct settled {
+	bool valid;
+	uint32_t pid;
+	size_t space;		/* index into the recorder's spaces */
+	uint64_t gen;		/* the space's gen when it was settled */
+	uint64_t lo, hi;
 };
 
 /* /proc/PID/maps is read again at most this often per process ... */
@@ -75,6 +87,7 @@ struct pfx_recorder {
 	struct pid_maps *spaces;	/* per process */
 	size_t nspaces, cap_spaces;
 	struct pfx_u64map space_index;	/* pid -> index + 1 into spaces */
+	struct settled settled[2];	/* of the last fault's address [0] and ip [1] */
 	bool snapshot_done;
 	uint64_t t0;
 	uint64_t page_mask;
@@ -281,6 +294,7 @@ static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
 	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
 	s->v[i] = *k;
 	s->n++;
+	s->gen++;
 	return 0;
 }
 
@@ -331,6 +345,7 @@ static void known_clear(struct pid_maps *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].path);
 	s->n = 0;
+	s->gen++;
 }
 
 static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
@@ -744,18 +759,34 @@ static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
 }
 
 /* Write the known mapping of pid that holds addr, if it is not in the file yet. */
-static int write_covering(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
+/* Is addr of pid in the mapping settled in c, unchanged since? */
+static bool settled_hit(const struct pfx_recorder *r, const struct settled *c, uint32_t pid, uint64_t addr)
 {
-	struct pid_maps *s = space_of(r, pid);
-	struct known_map *k;
+	return c->valid && c->pid == pid && addr - c->lo < c->hi - c->lo && r->spaces[c->space].gen == c->gen;
+}
 
+/* Write the known mapping of pid that holds addr, if it is not in the
+ * file yet; remember it in c (if not NULL). */
+static int write_covering(struct pfx_recorder *r, struct settled *c, uint32_t pid, uint64_t addr,
+			  uint64_t time)
+{
+	struct pid_maps *s;
+	struct known_map *k;
+	int err = 0;
+
+	if (c && settled_hit(r, c, pid, addr))
+		return 0;
+	s = space_of(r, pid);
 	if (!s || !covered(s, addr))
 		return s ? 0 : -ENOMEM;
 	k = &s->v[first_at_or_after(s, addr + 1) - 1];
-	if (!k->unwritten)
-		return 0;
-	k->unwritten = false;
-	return write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
+	if (c)
+		*c = (struct settled){ true, pid, (size_t)(s - r->spaces), s->gen, k->start, k->end };
+	if (k->unwritten) {
+		k->unwritten = false;
+		err = write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
+	}
+	return err;
 }
 
 /* Before a fault goes into the file: per space, its task's items
@@ -769,18 +800,20 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 
 	if (!r->per_space || err)
 		return err ? err : check_mapped(r, f->pid, f->addr, f->time_ns);
-	s = space_of(r, f->pid);
-	if (!s)
-		return -ENOMEM;
-	if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, f->pid)))
-		return err;
-	err = check_mapped(r, f->pid, f->addr, f->time_ns);
-	if (!err)
-		err = write_covering(r, f->pid, f->addr, f->time_ns);
+	if (!settled_hit(r, &r->settled[0], f->pid, f->addr)) {
+		s = space_of(r, f->pid);
+		if (!s)
+			return -ENOMEM;
+		if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, f->pid)))
+			return err;
+		err = check_mapped(r, f->pid, f->addr, f->time_ns);
+		if (!err)
+			err = write_covering(r, &r->settled[0], f->pid, f->addr, f->time_ns);
+	}
 	if (!err && f->ip)
-		err = write_covering(r, f->pid, f->ip, f->time_ns);
+		err = write_covering(r, &r->settled[1], f->pid, f->ip, f->time_ns);
 	for (uint16_t i = 0; i < f->callchain_len && !err; i++)
-		err = write_covering(r, f->pid, f->callchain[i], f->time_ns);
+		err = write_covering(r, NULL, f->pid, f->callchain[i], f->time_ns);
 	return err;
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "jsonline.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -115,6 +116,13 @@ bool pfx_jl_is(const char *obj, const char *key, const char *value)
 	char buf[64];
 
 	return pfx_jl_string(obj, key, buf, sizeof(buf)) == 0 && strcmp(buf, value) == 0;
+}
+
+bool pfx_jl_is_true(const char *obj, const char *key)
+{
+	const char *v = pfx_jl_find(obj, key);
+
+	return v && strncmp(v, "true", 4) == 0 && !isalnum((unsigned char)v[4]);
 }
 
 const char *pfx_jl_array(const char *obj, const char *key)

@@ -28,6 +28,8 @@ int pfx_jl_number(const char *obj, const char *key, double *out);
 int pfx_jl_string(const char *obj, const char *key, char *buf, size_t size);
 /* Whether the string under key equals value. */
 bool pfx_jl_is(const char *obj, const char *key, const char *value);
+/* Whether the value under key is the literal true. */
+bool pfx_jl_is_true(const char *obj, const char *key);
 /* The array under key: where its first element may start, or NULL. */
 const char *pfx_jl_array(const char *obj, const char *key);
 /* The next object of an array: *cursor starts just inside '[' (or after

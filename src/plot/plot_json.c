@@ -342,7 +342,8 @@ static void ts_write_names(const struct timeseries *t, FILE *vars, bool with_oth
 		fputc('\n', vars);
 	}
 	if (with_other && t->other)
-		fprintf(vars, "series_name[%zu] = '%zu others'\n", n, t->n_series - t->shown);
+		fprintf(vars, "series_name[%zu] = '%zu other%s'\n", n, t->n_series - t->shown,
+			t->n_series - t->shown == 1 ? "" : "s");
 }
 
 /* One row per slot: time, width, then minor/s of each series, then
@@ -443,8 +444,14 @@ static void stat_series(const char *line, uint64_t *key, char *label, size_t siz
 	double v;
 
 	if (json_value(line, "tid", 4294967295.0, &v) == 0) {
-		*key = (1ull << 40) | (uint64_t)v;
-		snprintf(label, size, v ? "thread %.0f" : "no thread", v);
+		bool plus = pfx_jl_is_true(line, "includes_running");
+
+		/* pfx stat's "26306+": its counts include threads it started
+		 * that have no row of their own yet; a series apart from the
+		 * thread alone */
+		*key = (1ull << 40) | (uint64_t)plus << 39 | (uint64_t)v;
+		snprintf(label, size, !v ? "no thread" : plus ? "thread %.0f + threads not split out yet" :
+			 "thread %.0f", v);
 		*per_thread = true;
 	} else if (json_value(line, "cpu", 1e6, &v) == 0) {
 		*key = (2ull << 40) | (uint64_t)v;

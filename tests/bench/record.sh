@@ -10,7 +10,8 @@
 # per loop and their median printed.  Then bytes per fault of the pfx
 # file, and report speed: faults per second of 'pfx report' (median of
 # the runs) over a longer recording (~1 M faults), with 'perf script'
-# over the perf file for comparison.
+# over the perf file for comparison; last, the recorders' own CPU per
+# fault, attached to a running workload.
 . "$top_srcdir/tests/bench/lib.sh"
 
 WORK="$PFX_LOAD repeat -s ${BENCH_SIZE:-256M} --rounds ${BENCH_ROUNDS:-3}"
@@ -77,3 +78,37 @@ echo "| bytes per fault (pfx.data) | $(awk -v b="$bytes" -v f="$faults" 'BEGIN {
 echo "| bytes per fault (perf.data) | $(awk -v b="$(wc -c <"$D/perf.data")" -v f="$faults" 'BEGIN { printf "%.1f", b / f }') | |"
 echo "| \`pfx report\` speed | $(awk -v f="$long_faults" -v s="$rep_s" 'BEGIN { printf "%.1f M faults/s (%d faults, %.3f s)", f / s / 1e6, f, s }') | >= 10 M/s |"
 echo "| \`perf script\` speed | $(awk -v f="$perf_faults" -v s="$script_s" 'BEGIN { printf "%.1f M samples/s (%.3f s)", f / s / 1e6, s }') | |"
+
+
+# pfx record's own CPU per fault: attached (-p) for 2 s to a running
+# workload, so /usr/bin/time counts the recorder alone; perf record -p
+# likewise (it stops with 'sleep 2').  ns of CPU per recorded fault.
+own_cpu() {	# own_cpu OUT pfx|perf CMD...
+	out=$1 kind=$2; shift 2
+	$PFX_LOAD repeat -s 256M --rounds 100000 >/dev/null 2>&1 &
+	w=$!
+	sleep 0.3
+	if [ "$kind" = perf ]; then
+		/usr/bin/time -f "%U %S" -o "$D/t" "$@" -p "$w" -- sleep 2 >/dev/null 2>&1
+		n=$(perf script -i "$D/a.data" 2>/dev/null | wc -l)
+	else
+		/usr/bin/time -f "%U %S" -o "$D/t" "$@" -p "$w" 2 >/dev/null 2>&1
+		n=$("$PFX" report -i "$D/a.data" --format json | sed -n 's/.*"totals": {"faults": \([0-9]*\).*/\1/p')
+	fi
+	kill "$w"
+	wait "$w" 2>/dev/null
+	tail -n 1 "$D/t" | awk -v n="$n" '{ printf "%.1f\n", ($1 + $2) * 1e9 / n }' >>"$D/$out"
+}
+if [ -x /usr/bin/time ]; then
+	: >"$D/cpu_pfx"; : >"$D/cpu_noentry"; : >"$D/cpu_perf"
+	i=0
+	while [ "$i" -lt "$BENCH_RUNS" ]; do
+		own_cpu cpu_pfx pfx "$PFX" record -o "$D/a.data"
+		own_cpu cpu_noentry pfx "$PFX" record --no-entry -o "$D/a.data"
+		own_cpu cpu_perf perf perf record -q -c 1 -d -e minor-faults -e major-faults -o "$D/a.data"
+		i=$((i + 1))
+	done
+	echo "| \`pfx record -p\`: its own CPU per fault | $(median <"$D/cpu_pfx") ns | |"
+	echo "| \`pfx record --no-entry -p\`: its own CPU per fault | $(median <"$D/cpu_noentry") ns | |"
+	echo "| \`perf record -c 1 -d -p\`: its own CPU per fault | $(median <"$D/cpu_perf") ns | |"
+fi

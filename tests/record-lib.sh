@@ -22,16 +22,20 @@ report_json() {
 # jqr EXPR: evaluate EXPR on the JSON report (raw output)
 jqr() { jq -r "$1" "$TMP/rep.json"; }
 
-# region_field ADDR FIELD: FIELD of the region holding address ADDR (hex);
-# of several (an address mapped again), the one (re)announced last.  The
-# "unknown" row (faults outside any known mapping) spans the lowest to the
-# highest such address, so it counts only when no mapped region holds ADDR.
+# region_field ADDR FIELD: FIELD of the region holding address ADDR (hex)
+# in the target's address space (the first process to fault: a sanitizer's
+# leak checker is a task of its own sharing the target's memory, with its
+# own rows); of several (an address mapped again), the one (re)announced
+# last.  The "unknown" row (faults outside any known mapping) spans the
+# lowest to the highest such address, so it counts only when no mapped
+# region holds ADDR.
 region_field() {
 	jq -r --arg a "$1" --arg f "$2" '
 		def hex: ascii_downcase | ltrimstr("0x") | explode
 			| reduce .[] as $c (0; . * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
 		($a | hex) as $x
-		| [.regions[] | select((.start | hex) <= $x and $x < (.end | hex))]
+		| ([.threads[] | select(.pid == .tid)] | min_by(.first_ns) | .pid) as $p
+		| [.regions[] | select((.pid // $p) == $p and (.start | hex) <= $x and $x < (.end | hex))]
 		| ((map(select(.kind != "unknown")) | sort_by(.last_mapped_ns) | last) // last // {})[$f] // "none"' "$TMP/rep.json"
 }
 

@@ -33,8 +33,20 @@ cat "$TMP/err"
 top_chain "$TMP/dw.data" >"$TMP/dw.chain"
 cat "$TMP/dw.chain"
 head -n 1 "$TMP/dw.chain" | grep -q '^touch_slice+0x[0-9a-f]* (pfx-load)$' || fail "dwarf: innermost frame is not touch_slice"
+if sanitized "$PFX_LOAD"; then
+	# A sanitizer build unwinds 64 KiB copies slower than its faults come
+	# (most are lost, counted), and clang's ASan frames are so large that
+	# whether main's return address lies within the largest copy perf
+	# allows (65528 bytes) depends on where ASLR put the stack: the
+	# chain must leave touch_slice through run_mode (unwound by DWARF);
+	# main and __libc_start_main are checked in a plain build.
+	sed -n 2p "$TMP/dw.chain" | grep -q '^run_mode+0x[0-9a-f]* (pfx-load)$' ||
+		fail "dwarf: the frame after touch_slice is not run_mode"
+	note "dwarf (sanitized): the busiest chain has $(wc -l <"$TMP/dw.chain") frames"
+else
 grep -q '^main+0x[0-9a-f]* (pfx-load)$' "$TMP/dw.chain" || fail "dwarf: the chain does not reach main"
 grep -q '^__libc_start_main+0x[0-9a-f]* (libc.so.6)$' "$TMP/dw.chain" || fail "dwarf: the chain does not reach __libc_start_main"
+fi
 faults=$(jq -r '.callers[0].faults' "$TMP/rep.json") lost=$(jq -r '.totals.lost_faults // 0' "$TMP/rep.json")
 # every page's fault is in the chain or counted as lost (a sanitizer
 # build unwinds slower than its faults come, even into a 128 MiB ring)
@@ -45,7 +57,9 @@ faults=$(jq -r '.callers[0].faults' "$TMP/rep.json") lost=$(jq -r '.totals.lost_
 expect_exit 0 "$PFX" record --call-graph=fp -o "$TMP/fp.data" -- "$PFX_LOAD" seq -s 32M
 top_chain "$TMP/fp.data" >"$TMP/fp.chain"
 note "frames: dwarf $(wc -l <"$TMP/dw.chain"), frame pointers $(wc -l <"$TMP/fp.chain") ($(tr '\n' ' ' <"$TMP/fp.chain"))"
-[ "$(wc -l <"$TMP/dw.chain")" -ge "$(wc -l <"$TMP/fp.chain")" ] || fail "dwarf chain shorter than the frame-pointer one"
+# (not in a sanitized build: its copy of the stack may stop short of main, see above)
+sanitized "$PFX_LOAD" || [ "$(wc -l <"$TMP/dw.chain")" -ge "$(wc -l <"$TMP/fp.chain")" ] ||
+	fail "dwarf chain shorter than the frame-pointer one"
 
 if command -v python3 >/dev/null; then
 	# 16 MiB: 4096 faults in memset.  The faulting instruction varies inside

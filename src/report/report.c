@@ -206,16 +206,13 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		return -ENOMEM;
 	rep->faults_read++;
 	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
-	if (rs->c.faults == 1) {
+	if (rs->c.faults == 1)
 		rs->first_ns = f->time_ns;
-		rs->lo = f->addr;
-		rs->hi = f->addr + 1;
-	}
 	rs->last_ns = f->time_ns;
-	if (f->addr < rs->lo)
-		rs->lo = f->addr;
-	if (f->addr >= rs->hi)
-		rs->hi = f->addr + 1;
+	if (us && (us->s.c.faults == 1 || f->addr < us->lo))
+		us->lo = f->addr;
+	if (us && f->addr >= us->hi)
+		us->hi = f->addr + 1;
 	rep->types[fault_type(f, reg)]++;
 
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
@@ -376,12 +373,10 @@ static int build_rows(struct pfx_report *rep)
 		if (!s->c.faults)
 			continue;
 		add_counts(&rep->all, &s->c);
-		/* Its extent, and any page of it a fault hit before a later
-		 * mapping took that part. */
+		/* every fault of a region lies in its extent (regions.h) */
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			reg, s, pfx_pattern_classify(&s->pattern, s->c.faults, s->refaults),
-			s->lo < reg->start ? s->lo & page_mask : reg->start,
-			s->hi > reg->end ? ((s->hi - 1) | ~page_mask) + 1 : reg->end, reg->pid };
+			reg->start, reg->end, reg->pid };
 	}
 	for (size_t i = 0; i < rep->nunknown; i++) {
 		struct pfx_unknown_space *u = &rep->unknown[i];
@@ -389,7 +384,7 @@ static int build_rows(struct pfx_report *rep)
 		add_counts(&rep->all, &u->s.c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
-			u->s.lo & page_mask, u->s.hi, u->pid };
+			u->lo & page_mask, ((u->hi - 1) | ~page_mask) + 1, u->pid };	/* whole pages */
 	}
 	for (size_t i = 1; i < rep->nrows; i++)
 		if (rep->rows[i].pid != rep->rows[0].pid)

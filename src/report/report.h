@@ -48,7 +48,6 @@ struct pfx_region_stats {
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
-	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
 	struct pfx_pattern_state pattern;
 	struct pfx_heat_grid *heat;	/* allocated at the first fault */
 };
@@ -67,6 +66,7 @@ struct pfx_region_row {
 struct pfx_unknown_space {
 	uint32_t pid;
 	struct pfx_region_stats s;
+	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
 };
 
 

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test-safetext: what other users write reaches a terminal as text only:
+ * controls, DEL, C1 controls and bad UTF-8 as \xNN, valid UTF-8 kept, a
+ * cut never inside a character or an escape. */
+#include "config.h"
+#include "safetext.h"
+#include "test.h"
+
+#include <string.h>
+
+static void same(const char *in, const char *want)
+{
+	char buf[256];
+	size_t n = pfx_safetext(buf, sizeof(buf), in);
+
+	CHECK(!strcmp(buf, want), "'%s' gave '%s', want '%s'", in, buf, want);
+	CHECK_EQ(n, strlen(want));
+}
+
+int main(void)
+{
+	char small[8], big[64];
+	FILE *fp;
+	char *mem = NULL;
+	size_t memlen = 0;
+
+	same("bash", "bash");
+	same("", "");
+	same(NULL, "");
+	same("a\nb", "a\\x0ab");
+	same("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07");	/* a title */
+	same("\x1b]52;c;aGk=\x1b\\", "\\x1b]52;c;aGk=\\x1b\\");	/* OSC 52 */
+	same("\x1b[8mhidden", "\\x1b[8mhidden");
+	same("del\x7f", "del\\x7f");
+	same("caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x98\x80", "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x98\x80");
+	same("\xc2\x9b" "2J", "\\xc2\\x9b2J");			/* U+009B, a C1 CSI */
+	same("\x9b" "2J", "\\x9b2J");				/* a bare 8-bit CSI */
+	same("\xc0\xaf", "\\xc0\\xaf");				/* overlong '/' */
+	same("\xed\xa0\x80", "\\xed\\xa0\\x80");		/* a surrogate */
+	same("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");	/* past U+10FFFF */
+	same("cut\xe6\x97", "cut\\xe6\\x97");			/* a cut sequence */
+	same("back\\slash %s", "back\\slash %s");
+
+	/* cut at a whole escape: "ab" + "\x1b" needs 7 bytes and a NUL */
+	CHECK_EQ(pfx_safetext(small, sizeof(small), "ab\x1b" "cdef"), 10);
+	CHECK(!strcmp(small, "ab\\x1bc"), "got '%s'", small);
+	CHECK_EQ(pfx_safetext(small, 5, "ab\x1b"), 6);
+	CHECK(!strcmp(small, "ab"), "cut inside an escape: '%s'", small);
+	CHECK_EQ(pfx_safetext(small, 4, "a\xe6\x97\xa5"), 4);
+	CHECK(!strcmp(small, "a"), "cut inside a character: '%s'", small);
+	CHECK_EQ(pfx_safetext_n(big, sizeof(big), "a\0b", 3), 6);
+	CHECK(!strcmp(big, "a\\x00b"), "got '%s'", big);
+	CHECK(!strcmp(pfx_safetext_str(big, sizeof(big), "x\ry"), "x\\x0dy"), "str");
+
+	fp = open_memstream(&mem, &memlen);
+	pfx_safetext_fputs(fp, "ok \x1b[2J\xff caf\xc3\xa9\n");
+	fclose(fp);
+	CHECK(!strcmp(mem, "ok \\x1b[2J\\xff caf\xc3\xa9\\x0a"), "fputs gave '%s'", mem);
+	free(mem);
+	return test_exit();
+}

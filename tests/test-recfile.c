@@ -128,13 +128,18 @@ static int read_to_end(const char *path)
 	return ret;
 }
 
-/* Times: inside the duration reads, one past it or near 2^64 is damage. */
+/* Times: inside the duration reads; an item later than the duration the
+ * caller measured (a stamp another tracer's clock made late, issue 20) is
+ * covered by the writer, which stores the later of the two, so its own
+ * reader never calls the file corrupted; near 2^64 is damage. */
 static void check_times(const char *path)
 {
 	write_timed(path, 5000, 5000);
 	CHECK(read_to_end(path) == 0);
 	write_timed(path, 5001, 5000);
-	CHECK(read_to_end(path) == -EBADMSG);
+	CHECK(read_to_end(path) == 0);
+	write_timed(path, 2000000, 1000);
+	CHECK(read_to_end(path) == 0);
 	write_timed(path, UINT64_MAX - 5, UINT64_MAX);
 	CHECK(read_to_end(path) == -EBADMSG);
 	unlink(path);

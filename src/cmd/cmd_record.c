@@ -699,6 +699,10 @@ static int run(const struct record_opts *o)
 		goto out;
 	}
 	print_summary(&stats, bytes, o->output, src.ops->caps(src.state) & PFX_SOURCE_LATENCY);
+	if (src.ops->restamped && src.ops->restamped(src.state))
+		fprintf(stderr, "pfx record: %llu samples carried another tracer's clock (its event on "
+			"the same task, e.g. perf record -k) and were put back on pfx's\n",
+			(unsigned long long)src.ops->restamped(src.state));
 	if (src.full)
 		fprintf(stderr, "pfx record: stopped at --max-size %llu bytes\n",
 			(unsigned long long)o->max_size);

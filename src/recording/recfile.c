@@ -208,6 +208,8 @@ struct pfx_rec_writer {
 	size_t used;		/* payload bytes in block */
 	uint64_t bytes;		/* written to the file so far */
 	uint64_t prev_time;
+	uint64_t max_time;	/* the latest item time written: END's duration
+				 * covers it, whatever the caller measured */
 	uint32_t prev_tid;
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
@@ -254,6 +256,8 @@ static uint8_t *put_time(struct pfx_rec_writer *w, uint8_t *p, uint64_t t)
 {
 	p = put_varint(p, zigzag((int64_t)(t - w->prev_time)));
 	w->prev_time = t;
+	if (t > w->max_time)
+		w->max_time = t;
 	return p;
 }
 
@@ -450,7 +454,8 @@ int pfx_rec_writer_close(struct pfx_rec_writer *w, const struct pfx_rec_totals *
 	p = put_varint(p, t->major);
 	p = put_varint(p, t->lost_records);
 	p = put_varint(p, t->lost_samples);
-	p = put_varint(p, t->duration_ns);
+	/* A reader calls a file whose items lie past its duration corrupted. */
+	p = put_varint(p, t->duration_ns > w->max_time ? t->duration_ns : w->max_time);
 	writer_commit(w, p);
 	err = writer_flush_block(w);
 	if (err < 0) {

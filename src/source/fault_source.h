@@ -57,6 +57,10 @@ struct pfx_source_ops {
 	void (*disable)(void *state);
 	/* Optional (NULL): the kernel's own counts of the fault events. */
 	int (*counts)(const void *state, uint64_t *minor, uint64_t *major);
+	/* Optional (NULL): samples stamped in another tracer's clock (an
+	 * event of its on the same task shares the kernel's sample data:
+	 * perfclock.h) and placed back on the recording's clock. */
+	uint64_t (*restamped)(const void *state);
 	/* The events in use, comma-separated; enum pfx_source_caps bits. */
 	const char *(*events)(const void *state);
 	unsigned (*caps)(const void *state);

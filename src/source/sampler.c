@@ -8,6 +8,7 @@
 #include "events.h"
 #include "perf.h"
 #include "perf_records.h"
+#include "perfclock.h"
 #include "ring.h"
 #include "unwind.h"
 #include "util.h"
@@ -39,6 +40,8 @@ struct ring_head {
 	const struct perf_event_header *h;
 	uint64_t key;			/* its time (0 if unknown: goes first) */
 	struct pfx_sample_event ev;
+	uint64_t last;			/* the latest time placed in this ring (the
+					 * ring is written in time order) */
 };
 
 struct pfx_sampler {
@@ -62,6 +65,14 @@ struct pfx_sampler {
 	size_t *heap;			/* rings with a head, earliest first */
 	struct pfx_unwind *unwind;	/* dwarf_stack: the unwinder */
 	unsigned long open_flags;	/* PERF_FLAG_PID_CGROUP for cgroups */
+	/* Samples are stamped in perf's clock (or, shared with another
+	 * tracer's event, in its clock: perfclock.h) and placed on
+	 * CLOCK_MONOTONIC; without it (clock_ok false) events ask for
+	 * CLOCK_MONOTONIC themselves, as before. */
+	struct pfx_perfclock clock;
+	bool clock_ok;
+	uint64_t drain_hi;		/* CLOCK_MONOTONIC after this drain's head snapshots */
+	uint64_t foreign;		/* samples found in another tracer's clock */
 };
 
 static int cmp_id(const void *a, const void *b)
@@ -97,7 +108,9 @@ static void base_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
 	a->sample_id_all = 1;
 	a->inherit = !s->opts.host_wide;	/* a CPU-wide event sees every task already */
 	a->exclude_hv = 1;
-	a->use_clockid = 1;
+	/* perf's own clock, as every other tracer's events by default: a
+	 * stamp shared with one of them is then right (perfclock.h). */
+	a->use_clockid = !s->clock_ok;
 	a->clockid = CLOCK_MONOTONIC;
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)(s->opts.ring_pages * (size_t)sysconf(_SC_PAGESIZE) / 2);
@@ -341,6 +354,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 		pfx_sampler_close(s);
 		return -ENOMEM;
 	}
+	s->clock_ok = pfx_perfclock_open(&s->clock) == 0;
 	s->has_tracepoint = opts->tracepoint && pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) &&
 			    load_entry_format(s) == 0;
 	s->has_mremap = pfx_event_available(PFX_EV_MREMAP_ENTER, NULL, 0) &&
@@ -413,6 +427,8 @@ void pfx_sampler_close(struct pfx_sampler *s)
 	free(s->ids);
 	free(s->cpus);
 	pfx_unwind_close(s->unwind);
+	if (s->clock_ok)
+		pfx_perfclock_close(&s->clock);
 	free(s);
 }
 
@@ -710,6 +726,40 @@ static bool decode(const struct pfx_sampler *s, const struct perf_event_header *
 	}
 }
 
+/* Slack for a stamp placed before the ring's latest: the calibration's
+ * error both times and 50 ppm of drift since (NTP slews CLOCK_MONOTONIC,
+ * not local_clock), and a few microseconds besides. */
+static uint64_t place_slack(const struct pfx_sampler *s)
+{
+	return 5000 + 2 * s->clock.error_ns + (s->drain_hi - s->clock.at) / 20000;
+}
+
+/* Put hd's times on CLOCK_MONOTONIC.  Side-band records are stamped by
+ * pfx's own events; a sample may carry another tracer's clock
+ * (perfclock.h), found by where it must lie: not before what this ring
+ * (written in time order) holds ahead of it, not after the drain began. */
+static void place(struct pfx_sampler *s, struct ring_head *hd)
+{
+	uint64_t slack = place_slack(s), lo = 0;
+	bool foreign = false;
+
+	if (hd->h->type == PERF_RECORD_SAMPLE) {
+		if (hd->last > slack)
+			lo = hd->last - slack;
+		hd->ev.time = pfx_perfclock_place(&s->clock, hd->ev.time, lo, s->drain_hi + slack,
+						  &foreign);
+		hd->key = hd->ev.time;
+		s->foreign += foreign;
+	} else {
+		if (hd->ev.time)
+			hd->ev.time = pfx_perfclock_mono(&s->clock, hd->ev.time);
+		if (hd->key)
+			hd->key = pfx_perfclock_mono(&s->clock, hd->key);
+	}
+	if (hd->key > hd->last)
+		hd->last = hd->key;
+}
+
 /* Load ring i's next record that pfx uses into heads[i]; false when the
  * round has none left. */
 static bool load_head(struct pfx_sampler *s, size_t i)
@@ -725,6 +775,8 @@ static bool load_head(struct pfx_sampler *s, size_t i)
 		pfx_ring_advance(&s->rings[i]);
 	}
 	hd->key = hd->h->type == PERF_RECORD_SAMPLE ? hd->ev.time : trailer_time(hd->h);
+	if (s->clock_ok)
+		place(s, hd);
 	return true;
 }
 
@@ -777,11 +829,17 @@ int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx)
 	size_t n = 0;
 	int ret = 0;
 
-	for (size_t i = 0; i < s->ncpus; i++) {
+	for (size_t i = 0; i < s->ncpus; i++)
 		pfx_ring_begin(&s->rings[i]);
+	if (s->clock_ok) {
+		/* Every record of this round was written before now. */
+		if (pfx_now_ns() - s->clock.at > 100000000u)
+			pfx_perfclock_calibrate(&s->clock);
+		s->drain_hi = pfx_now_ns();
+	}
+	for (size_t i = 0; i < s->ncpus; i++)
 		if (load_head(s, i))
 			s->heap[n++] = i;
-	}
 	for (size_t i = n / 2; i-- > 0;)
 		heap_down(s, n, i);
 	while (n && !ret) {
@@ -837,6 +895,11 @@ static const char *perf_events(const void *state)
 	return pfx_sampler_events(state);
 }
 
+static uint64_t perf_restamped(const void *state)
+{
+	return ((const struct pfx_sampler *)state)->foreign;
+}
+
 static unsigned perf_caps(const void *state)
 {
 	const struct pfx_sampler *s = state;
@@ -858,6 +921,7 @@ const struct pfx_source_ops pfx_perf_source = {
 	.drain = perf_drain,
 	.disable = perf_disable,
 	.counts = perf_counts,
+	.restamped = perf_restamped,
 	.events = perf_events,
 	.caps = perf_caps,
 	.close = perf_close,

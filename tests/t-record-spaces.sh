@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-spaces: regions per address space on real programs (issue 12).
 # A shell loop of ls (30 processes, each exec'ed), python3 (buffers grown
-# by realloc/mremap, an anonymous mmap, a forked child) and sqlite3: no
+# by realloc/mremap, an anonymous mmap, a forked child; byte arrays grown
+# by mremap), gcc -O2 and sqlite3: no
 # fault in an unknown region (every process here lives long enough to be
 # read, or its mappings are inherited or announced), the rows sum to the
 # total, each ls has its own /usr/bin/ls rows, no two regions of one
@@ -46,6 +47,22 @@ pid=$(jq '[.threads[] | select(.comm | startswith("python"))][0].pid' "$TMP/py.j
 check "$TMP/py.json" "$pid" "$TMP/maps" >"$TMP/check" || fail "spaces-check failed"
 grep -q '^unmatched 0 of' "$TMP/check" || fail "python3: $(grep -v '^faults\|^overlapping' "$TMP/check" | head -4)"
 note "python3: $(grep '^unmatched' "$TMP/check") regions still mapped differ from /proc/$pid/maps"
+
+# python3 growing byte arrays by mremap, and gcc's cc1 on a generated file
+# (cc1 fills the gap between two anonymous mappings: the kernel merges
+# them): issue 20 found 1-115 and 3 pairs of rows overlapping there.
+expect_exit 0 "$PFX" record -o "$TMP/mr.data" -- "$py" "$top_srcdir/tests/spaces-mremap.py"
+"$PFX" report -i "$TMP/mr.data" --format json --top 1000000 >"$TMP/mr.json" || fail "report of python3 mremap failed"
+check_rows "$TMP/mr.json" "python3 mremap"
+if command -v gcc >/dev/null; then
+	python3 -c '
+for i in range(1500):
+    print("int f%d(int x) { int s = 0; for (int j = 0; j < x; j++) s += j * %d ^ (s >> 3); return s + %d; }" % (i, i, i))
+' >"$TMP/gen.c"
+	expect_exit 0 "$PFX" record -o "$TMP/gcc.data" -- gcc -O2 -c "$TMP/gen.c" -o "$TMP/gen.o"
+	"$PFX" report -i "$TMP/gcc.data" --format json --top 1000000 >"$TMP/gcc.json" || fail "report of gcc failed"
+	check_rows "$TMP/gcc.json" "gcc -O2"
+fi
 
 if command -v sqlite3 >/dev/null; then
 	expect_exit 0 "$PFX" record -o "$TMP/sq.data" -- sqlite3 "$TMP/t.db" \

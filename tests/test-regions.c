@@ -289,6 +289,101 @@ int main(void)
 		CHECK(pfx_regions_find(rs, 0x2000000) != a && pfx_regions_get(rs, (size_t)a)->gone);
 	}
 	pfx_regions_free(rs);
+	/* Growth and faults (issue 20): a region keeps one extent for its
+	 * life, so it grows only over addresses no other region with faults
+	 * held since it began; the rows with faults of one space then never
+	 * overlap at one time. */
+	CHECK(pfx_regions_new(&rs) == 0);
+	{
+		struct pfx_mapping m = { .flags = MAP_PRIVATE, .path = "", .prot = PROT_READ | PROT_WRITE };
+		long r1, r2, r3, q, r, x, piece;
+
+		/* gcc's cc1: two anonymous mappings with faults, the gap between
+		 * them filled: the kernel's one merged mapping is a new region. */
+		m.time_ns = 1; m.start = 0x10000; m.end = 0x20000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		r1 = pfx_regions_find(rs, 0x10000);
+		pfx_regions_faulted(rs, r1);
+		m.time_ns = 2; m.start = 0x22000; m.end = 0x30000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		r2 = pfx_regions_find(rs, 0x22000);
+		pfx_regions_faulted(rs, r2);
+		m.time_ns = 3; m.start = 0x10000; m.end = 0x30000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		r3 = pfx_regions_find(rs, 0x10000);
+		CHECK(r3 != r1 && r3 != r2 && pfx_regions_find(rs, 0x2f000) == r3);
+		CHECK(pfx_regions_get(rs, (size_t)r1)->gone && pfx_regions_get(rs, (size_t)r1)->gone_ns == 3);
+		CHECK(pfx_regions_get(rs, (size_t)r2)->gone && pfx_regions_get(rs, (size_t)r2)->gone_ns == 3);
+		CHECK(pfx_regions_get(rs, (size_t)r1)->end == 0x20000);
+
+		/* An arena grown by mprotect() into its PROT_NONE reservation:
+		 * the reservation's pieces had no faults, the arena stays one. */
+		m.time_ns = 4; m.start = 0x100000; m.end = 0x200000; m.prot = PROT_NONE;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		q = pfx_regions_find(rs, 0x100000);
+		m.time_ns = 5; m.end = 0x110000; m.prot = PROT_READ | PROT_WRITE;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		r = pfx_regions_find(rs, 0x100000);
+		CHECK(r != q);
+		pfx_regions_faulted(rs, r);
+		for (uint64_t end = 0x120000; end <= 0x180000; end += 0x10000) {
+			m.time_ns++;
+			m.end = end;
+			CHECK(pfx_regions_add(rs, &m) == 0);
+			CHECK(pfx_regions_find(rs, end - 1) == r);
+		}
+		CHECK(pfx_regions_get(rs, (size_t)r)->end == 0x180000 && !pfx_regions_get(rs, (size_t)r)->gone);
+
+		/* A region with faults cut while R lived leaves a piece without
+		 * faults; R growing over that piece would overlap the region cut,
+		 * so the grown mapping is a new region. */
+		m.time_ns = 20; m.start = 0x300000; m.end = 0x340000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		x = pfx_regions_find(rs, 0x300000);
+		pfx_regions_faulted(rs, x);
+		m.time_ns = 21; m.start = 0x350000; m.end = 0x360000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		r = pfx_regions_find(rs, 0x350000);
+		pfx_regions_faulted(rs, r);
+		m.time_ns = 22; m.start = 0x2f0000; m.end = 0x320000; m.path = "/lib/c.so";
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		piece = pfx_regions_find(rs, 0x330000);
+		CHECK(piece != x && pfx_regions_get(rs, (size_t)x)->gone);
+		m.time_ns = 23; m.start = 0x320000; m.end = 0x360000; m.path = "";
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		CHECK(pfx_regions_find(rs, 0x350000) != r);
+		CHECK(pfx_regions_get(rs, (size_t)r)->gone && pfx_regions_get(rs, (size_t)r)->end == 0x360000 &&
+		      pfx_regions_get(rs, (size_t)r)->start == 0x350000);
+		/* The same growth over a piece cut before R began continues R. */
+		m.time_ns = 30; m.start = 0x400000; m.end = 0x440000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		x = pfx_regions_find(rs, 0x400000);
+		pfx_regions_faulted(rs, x);
+		m.time_ns = 31; m.start = 0x3f0000; m.end = 0x420000; m.path = "/lib/d.so";
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		m.time_ns = 32; m.start = 0x450000; m.end = 0x460000; m.path = "";
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		r = pfx_regions_find(rs, 0x450000);
+		pfx_regions_faulted(rs, r);
+		m.time_ns = 33; m.start = 0x420000; m.end = 0x460000;
+		CHECK(pfx_regions_add(rs, &m) == 0);
+		CHECK(pfx_regions_find(rs, 0x420000) == r && !pfx_regions_get(rs, (size_t)r)->gone);
+	}
+	/* No two regions with faults overlap while both are mapped. */
+	for (size_t a = 0; a < pfx_regions_count(rs); a++) {
+		const struct pfx_region *ra = pfx_regions_get(rs, a);
+
+		for (size_t b = a + 1; b < pfx_regions_count(rs) && ra->faulted; b++) {
+			const struct pfx_region *rb = pfx_regions_get(rs, b);
+			uint64_t ea = ra->gone ? ra->gone_ns : UINT64_MAX, eb = rb->gone ? rb->gone_ns : UINT64_MAX;
+
+			if (!rb->faulted || rb->end <= ra->start || ra->end <= rb->start)
+				continue;
+			CHECK(!(ra->time_ns < eb && rb->time_ns < ea), "regions %zu and %zu overlap at one time", a, b);
+		}
+	}
+	pfx_regions_free(rs);
+
 	printf("ok\n");
 	return 0;
 }

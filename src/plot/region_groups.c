@@ -177,6 +177,7 @@ struct pfx_region_group *pfx_region_groups_of(struct pfx_region_groups *g,
 	long region = pfx_regions_find_in(g->regions, f->pid, f->addr);
 	struct pfx_region_group *grp;
 
+	pfx_regions_faulted(g->regions, region);
 	if (region < 0)
 		return unmapped_group(g, f->addr);
 	if ((size_t)region >= g->n_group_of) {

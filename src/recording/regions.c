@@ -55,6 +55,10 @@ const struct pfx_region *pfx_regions_get(const struct pfx_regions *rs, size_t i)
 
 struct pfx_regions_node {
 	struct pfx_regions_span span;
+	/* The latest time a region with faults other than the span's own
+	 * held any of its addresses (0: none did): a region that existed
+	 * then may not grow over it (pfx_regions_add). */
+	uint64_t held;
 	uint64_t prio;
 	struct pfx_regions_node *left, *right;
 };
@@ -75,6 +79,7 @@ static struct pfx_regions_node *node_new(struct pfx_regions *rs, uint32_t space,
 
 	if (n) {
 		n->span = (struct pfx_regions_span){ start, end, region, space };
+		n->held = 0;
 		n->prio = next_prio(rs);
 		n->left = n->right = NULL;
 	}
@@ -182,15 +187,21 @@ static bool continues(const struct pfx_regions *rs, const struct pfx_mapping *m,
 	return same_start != same_end && m->start <= sp->start && m->end >= sp->end && r->flags == m->flags;
 }
 
+static bool may_grow_over(const struct pfx_regions *rs, long region, const struct pfx_regions_node *before,
+			  const struct pfx_regions_node *t, uint64_t now);
+
+/* The region of a span of t that m continues and may grow over the rest
+ * (before: the span before m that reaches into it; mid: all of t). */
 static long continued_in(const struct pfx_regions *rs, const struct pfx_mapping *m,
-			 const struct pfx_regions_node *t)
+			 const struct pfx_regions_node *t, const struct pfx_regions_node *before,
+			 const struct pfx_regions_node *mid)
 {
 	while (t) {
-		long found = continued_in(rs, m, t->left);
+		long found = continued_in(rs, m, t->left, before, mid);
 
 		if (found >= 0)
 			return found;
-		if (continues(rs, m, &t->span))
+		if (continues(rs, m, &t->span) && may_grow_over(rs, t->span.region, before, mid, m->time_ns))
 			return t->span.region;
 		t = t->right;
 	}
@@ -212,6 +223,7 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	r->pgoff = m->pgoff;
 	r->time_ns = m->time_ns;
 	r->last_time_ns = m->time_ns;
+	r->faulted = false;
 	r->gone = false;
 	r->gone_ns = 0;
 	r->prot = m->prot;
@@ -262,9 +274,51 @@ static void drop_spans(struct pfx_regions *rs, struct pfx_regions_node *t, long 
 	}
 }
 
+/* When a region other than own with faults last held t's addresses, if
+ * they pass to own at time now. */
+static uint64_t held_until(const struct pfx_regions *rs, const struct pfx_regions_node *t, long own,
+			   uint64_t now)
+{
+	return t->span.region != own && rs->regions[t->span.region].faulted ? now : t->held;
+}
+
+/* The latest held_until() of the spans of tree t. */
+static uint64_t held_in(const struct pfx_regions *rs, const struct pfx_regions_node *t, long own,
+			uint64_t now)
+{
+	uint64_t latest = 0;
+
+	while (t) {
+		uint64_t h = held_in(rs, t->left, own, now);
+
+		if (h > latest)
+			latest = h;
+		h = held_until(rs, t, own, now);
+		if (h > latest)
+			latest = h;
+		t = t->right;
+	}
+	return latest;
+}
+
+/* May region grow over the spans of t (and before, if another region's)
+ * at time now?  Only where no other region with faults held the
+ * addresses since region began, since a region keeps one extent for its
+ * life and the rows of one space never overlap at one time. */
+static bool may_grow_over(const struct pfx_regions *rs, long region, const struct pfx_regions_node *before,
+			  const struct pfx_regions_node *t, uint64_t now)
+{
+	uint64_t since = rs->regions[region].time_ns;
+
+	if (before && before->span.region != region && held_until(rs, before, region, now + 1) > since)
+		return false;
+	return held_in(rs, t, region, now + 1) <= since;
+}
+
 int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 {
 	struct pfx_regions_node *l, *mid, *r, *before, *over, *tail = NULL, *n = NULL;
+	struct pfx_regions_node *past_node = NULL;
 	const struct pfx_regions_span *past = NULL;
 	uint32_t space = rs->per_space ? m->pid : 0;
 	long region = -1, head_region = -1, tail_region = -1;
@@ -281,10 +335,18 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	before = last_node(l);
 	if (before && (before->span.space != space || before->span.end <= m->start))
 		before = NULL;
-	if (before && continues(rs, m, &before->span))
+	/* A region keeps one extent for its whole life, so it may grow only
+	 * over addresses no other region with faults held since it began
+	 * (may_grow_over): when the kernel merged two mappings pfx saw apart
+	 * (gcc's cc1 fills the gap between two anonymous ones), the merged
+	 * one is a new region and both end.  Regions without faults (a
+	 * PROT_NONE reservation an arena grows into by mprotect()) give way,
+	 * as the kernel's vma does. */
+	if (before && continues(rs, m, &before->span) &&
+	    may_grow_over(rs, before->span.region, before, mid, m->time_ns))
 		region = before->span.region;
 	if (region < 0)
-		region = continued_in(rs, m, mid);
+		region = continued_in(rs, m, mid, before, mid);
 	if (region >= 0) {
 		struct pfx_region *reg = &rs->regions[region];
 
@@ -306,9 +368,10 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	 * last, or of the span before it (a mapping inside an older one). */
 	over = last_node(mid);
 	if (over && over->span.end > m->end)
-		past = &over->span;
+		past_node = over;
 	else if (before && before->span.end > m->end)
-		past = &before->span;
+		past_node = before;
+	past = past_node ? &past_node->span : NULL;
 	/* A region is one span: the region the mapping continues takes its
 	 * parts before and after it back into that span.  The parts of other
 	 * regions left before and after the mapping are new regions: those
@@ -327,6 +390,15 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	n = node_new(rs, space, start, end, region);
 	if (!n || (past && !(tail = node_new(rs, space, m->end, past->end, tail_region))))
 		goto fail;
+	/* What each new span's addresses were held by: the mapping's, all it
+	 * covers; a piece, what the span it was cut from. */
+	n->held = held_in(rs, mid, region, m->time_ns);
+	if (before && held_until(rs, before, region, m->time_ns) > n->held)
+		n->held = held_until(rs, before, region, m->time_ns);
+	if (tail)
+		tail->held = held_until(rs, past_node, tail_region, m->time_ns);
+	if (before && head_region >= 0)
+		before->held = held_until(rs, before, head_region, m->time_ns);
 	if (before && head_region < 0) {
 		/* Taken into n: the last span of l goes. */
 		struct pfx_regions_node *last;

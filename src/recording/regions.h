@@ -12,7 +12,10 @@
  * down, a snapshot entry re-announced by MMAP2) continues that region
  * instead of starting a new one; an anonymous one only when it grew it
  * (the kernel merged a new neighbour into it), since an address reused
- * by a new anonymous mapping holds new pages.
+ * by a new anonymous mapping holds new pages.  A region grows only over
+ * addresses that no other region with faults holds (a region keeps one
+ * extent for its life): a mapping the kernel merged from two that both
+ * took faults is a new region.
  *
  * A mapping that takes only a part of an older one (a library's segments
  * mapped over its whole-file reservation, mprotect() of a part of an
@@ -42,6 +45,7 @@ struct pfx_region {
 	uint64_t pgoff;		/* file offset of start */
 	uint64_t time_ns;	/* when it appeared */
 	uint64_t last_time_ns;	/* when it was last (re)announced (grown, re-mapped) */
+	bool faulted;		/* a fault was attributed to it (pfx_regions_faulted()) */
 	bool gone;		/* mapped over (wholly or in part), or its space began anew, */
 	uint64_t gone_ns;	/* at this time */
 	uint32_t prot, flags;
@@ -66,6 +70,10 @@ int pfx_regions_new_space(struct pfx_regions *rs, const struct pfx_space *sp);
  * in pid's address space when the timeline is per space. */
 static inline long pfx_regions_find(struct pfx_regions *rs, uint64_t addr);
 static inline long pfx_regions_find_in(struct pfx_regions *rs, uint32_t pid, uint64_t addr);
+/* A fault was attributed to region i (from pfx_regions_find*()): a
+ * mapping that grows another region over its addresses then starts a new
+ * region instead (pfx_regions_add()). */
+static inline void pfx_regions_faulted(struct pfx_regions *rs, long i);
 size_t pfx_regions_count(const struct pfx_regions *rs);
 const struct pfx_region *pfx_regions_get(const struct pfx_regions *rs, size_t i);
 
@@ -97,6 +105,12 @@ static inline long pfx_regions_find_in(struct pfx_regions *rs, uint32_t pid, uin
 	if (addr - rs->last.start < rs->last.end - rs->last.start && rs->last.space == space)
 		return rs->last.region;
 	return pfx_regions_find_slow(rs, space, addr);
+}
+
+static inline void pfx_regions_faulted(struct pfx_regions *rs, long i)
+{
+	if (i >= 0)
+		rs->regions[i].faulted = true;
 }
 
 static inline long pfx_regions_find(struct pfx_regions *rs, uint64_t addr)

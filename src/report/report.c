@@ -195,6 +195,9 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	bool is_new;
 	int major = f->kind == PFX_FAULT_MAJOR;
 
+	/* Every fault, whatever the filters: the timeline is the recording's. */
+	pfx_regions_faulted(rep->regions, ri);
+
 	if (filtered(rep->filter, f, reg)) {
 		rep->faults_read++;
 		rep->filtered_out++;

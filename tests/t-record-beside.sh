@@ -22,17 +22,17 @@ wait_ready() {
 	grep -q 'ready' "$1" || fail "pfx-load did not get ready: $(cat "$1")"
 }
 
-# run NAME TRACER...: pfx-load seq 128M held, pfx record -p on it, then the
+# run NAME TRACER...: pfx-load seq 64M held, pfx record -p on it, then the
 # tracer (TRACER with PID for its pid; none: alone), then go.  The tracer
 # comes second: the kernel stamps a shared sample with the clock of the
 # event attached last, so pfx's samples then carry the tracer's clock.
 run() {
 	name=$1; shift
 	: >"$TMP/$name.load"
-	"$PFX_LOAD" seq -s 128M --wait-start --pause-end 100 >"$TMP/$name.load" 2>&1 &
+	"$PFX_LOAD" seq -s 64M --wait-start --pause-end 100 >"$TMP/$name.load" 2>&1 &
 	lpid=$!
 	wait_ready "$TMP/$name.load"
-	"$PFX" record -o "$TMP/$name.data" -p "$lpid" 2>"$TMP/$name.err" &
+	"$PFX" record -m 1024 -o "$TMP/$name.data" -p "$lpid" 2>"$TMP/$name.err" &
 	rpid=$!
 	sleep 0.5
 	tpid=
@@ -49,7 +49,8 @@ run() {
 	"$PFX" report -i "$TMP/$name.data" --format json --top 100000 >"$TMP/$name.json" 2>"$TMP/$name.rep" ||
 		{ cat "$TMP/$name.rep"; fail "$name: pfx report failed"; }
 	[ -s "$TMP/$name.rep" ] && fail "$name: the report warns: $(cat "$TMP/$name.rep")"
-	[ "$(jq -r .complete "$TMP/$name.json")" = true ] || fail "$name: the recording is not complete"
+	[ "$(jq -r .complete "$TMP/$name.json")" = true ] ||
+		fail "$name: the recording is not complete: $(jq -c "{warning, totals}" "$TMP/$name.json"); $(cat "$TMP/$name.err")"
 	unknown=$(jq '[.regions[] | select(.kind == "unknown") | .minor + .major] | add // 0' "$TMP/$name.json")
 	[ "$unknown" -eq 0 ] || fail "$name: $unknown faults in unknown rows"
 	p50=$(jq .latency.minor.p50_ns "$TMP/$name.json")

@@ -58,6 +58,8 @@ struct pid_maps {
 	bool gone;		/* /proc has it no more: nothing to re-read */
 	/* host-wide recordings */
 	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
+	bool inherit;		/* forked, its parent's mappings not taken yet (at its
+				 * first fault or MMAP2, whichever comes first) */
 	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
 	bool described;		/* its cgroup (and main thread) items are written */
 };
@@ -380,6 +382,7 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 
 static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f);
 static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
+static int inherit_maps(struct pfx_recorder *r, uint32_t pid);
 
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
@@ -513,6 +516,11 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 	case PFX_SAMPLE_MMAP: {
 		struct pid_maps *s = space_of(r, ev->pid);
 
+		/* A child's own mmap() before its first fault (LeakSanitizer's
+		 * tracer, say): it still has its parent's mappings besides. */
+		if (s && s->inherit && inherit_maps(r, ev->pid) < 0)
+			return -ENOMEM;
+		s = space_of(r, ev->pid);	/* inherit_maps may have moved it */
 		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
 				      ev->name) < 0)
 			return -ENOMEM;
@@ -745,6 +753,7 @@ static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
 	s = space_of(r, pid);	/* the parent's lookup may have moved it */
 	if (!s || !parent)
 		return s ? 0 : -ENOMEM;
+	s->inherit = false;
 	for (size_t i = 0; i < parent->n; i++) {
 		struct known_map k = parent->v[i];
 
@@ -804,7 +813,7 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 		s = space_of(r, f->pid);
 		if (!s)
 			return -ENOMEM;
-		if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, f->pid)))
+		if (s->inherit && (err = inherit_maps(r, f->pid)))
 			return err;
 		err = check_mapped(r, f->pid, f->addr, f->time_ns);
 		if (!err)
@@ -854,6 +863,7 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		if (space_begins(r, ev->pid, time) < 0 || !(s = space_of(r, ev->pid)))
 			return -ENOMEM;
 		s->ppid = ev->ppid;	/* a pid used again, maybe */
+		s->inherit = ev->ppid != 0;
 		s->gone = s->described = false;
 		s->reads = 0;
 		s->cgroup = 0;
@@ -863,8 +873,11 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		if (r->host)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 		/* execve(): a new address space, announced by the MMAP2 records that follow. */
-		if (ev->exec && ev->pid == ev->tid)
+		if (ev->exec && ev->pid == ev->tid) {
+			if ((s = space_of(r, ev->pid)))
+				s->inherit = false;	/* a new image owes its parent nothing */
 			return space_begins(r, ev->pid, time);
+		}
 		return 0;
 	}
 	/* EXIT of a process: /proc will not have it any more. */

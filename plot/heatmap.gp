@@ -9,6 +9,8 @@
 #   region_name[i], region_addr[i], region_row0[i], region_rows[i]
 #             each region's label, faulted address range (start +size),
 #             and the rows it covers (row 0 is at the bottom)
+#   region_tic[i]  name and range as a tic label: gnuplot reads explicit
+#             tic labels as printf formats, so its '%' are doubled
 #   hidden_regions, hidden_faults   regions with fewer faults, not shown
 #   breaks, break_row[i], break_label[i]   gaps without faults folded out
 #             of a region: the first row after each, and its size
@@ -33,7 +35,8 @@ set encoding utf8
 
 note = hidden_regions > 0 ? sprintf("\n(%d smaller regions with %d faults not shown)", \
 	hidden_regions, hidden_faults) : ''
-set title title."\n".subtitle.note
+# text from the recording is shown as it is (no enhanced-text markup)
+set title title."\n".subtitle.note noenhanced
 set xlabel sprintf('time (s); bins of %s', bin_label)
 # the address axis title at the left edge: the region labels fill the margin
 set label 'address (the faulted part of each region)' at screen 0.012, screen 0.46 center rotate by 90
@@ -60,14 +63,14 @@ set palette defined (0 '#fde0c5', 1 '#f59e72', 2 '#e0524a', 3 '#9a1b4f', 4 '#3b0
 set yrange [-0.5:rows - 0.5]
 set xrange [0:*]
 set autoscale xfixmax
-set ytics nomirror scale 0 font ',8'
+set ytics nomirror scale 0 font ',8' noenhanced
 set xtics nomirror out
 set grid xtics lc rgb '#eeeeee'
 set border 3
 
 set ytics ()
 do for [i = 1:regions] {
-	set ytics add (region_name[i]."\n".region_addr[i] region_row0[i] + (region_rows[i] - 1) / 2.0)
+	set ytics add (region_tic[i] region_row0[i] + (region_rows[i] - 1) / 2.0)
 }
 # a dashed line between neighbouring regions
 do for [i = 2:regions] {
@@ -81,7 +84,7 @@ do for [i = 1:breaks] {
 		nohead dt 3 lc rgb '#999999' front
 	if (strlen(break_label[i]) > 0) {
 		set label break_label[i] at graph 0.995, first break_row[i] - 0.5 right offset 0, 0.45 \
-			font ',7' tc rgb '#666666' front
+			font ',7' tc rgb '#666666' front noenhanced
 	}
 }
 

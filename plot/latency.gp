@@ -61,7 +61,8 @@ do for [k = 1:3] {
 			kind_short[k], kind_total[k], kind_p50_text[k], kind_p99_text[k])
 	}
 }
-set multiplot layout panels, 1 title title."\n".subtitle."\n".percentiles
+# text from the input is shown as it is (no enhanced-text markup)
+set multiplot layout panels, 1 title title."\n".subtitle."\n".percentiles noenhanced
 set ylabel 'faults per bin (log scale)'
 set logscale x 2
 set xrange [lat_lo_us:lat_hi_us]

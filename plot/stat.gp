@@ -29,7 +29,8 @@ set encoding utf8
 
 array color[9] = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac']
 panels = total_major > 0 || alert_major >= 0 ? 2 : 1
-set multiplot layout panels, 1 title title."\n".subtitle
+# text from the input is shown as it is (no enhanced-text markup)
+set multiplot layout panels, 1 title title."\n".subtitle noenhanced
 # the legend beside the bars, never over them
 set key outside right top vertical Left reverse noopaque box lc rgb '#bbbbbb' font ',9'
 set rmargin 24
@@ -61,7 +62,7 @@ do for [p = 1:panels] {
 	}
 	# stacked: the running sums drawn from the top down
 	plot for [k = series:1:-1] data using ($1 - $2 / 2):(column(first + k - 1)):2 with boxes \
-		lc rgb color[(k - 1) % 9 + 1] title sprintf('%s (%s)', series_name[k], kind), \
+		lc rgb color[(k - 1) % 9 + 1] title sprintf('%s (%s)', series_name[k], kind) noenhanced, \
 		(rate >= 0 ? rate : NaN) with lines dt 2 lw 2 lc rgb '#d62728' \
 		title (rate >= 0 ? sprintf('--alert-%s %g/s', kind, rate) : '')
 }

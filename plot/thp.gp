@@ -28,7 +28,8 @@ set output out
 set encoding utf8
 
 array color[9] = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f']
-set multiplot layout 3, 1 title title."\n".subtitle
+# text from the input is shown as it is (no enhanced-text markup)
+set multiplot layout 3, 1 title title."\n".subtitle noenhanced
 set key outside right top vertical Left reverse noopaque font ',9' width 2
 set rmargin 36
 set lmargin 11

@@ -38,7 +38,8 @@ array kind_total[3] = [total_minor, total_major, total_unknown]
 panels = (total_minor > 0) + (total_major > 0) + (total_unknown > 0)
 if (panels == 0) panels = 1
 
-set multiplot layout panels, 1 title title."\n".subtitle
+# text from the input is shown as it is (no enhanced-text markup)
+set multiplot layout panels, 1 title title."\n".subtitle noenhanced
 set grid ytics xtics lc rgb '#dddddd'
 # the legend above each panel, outside the data (the right margin holds
 # the rate axis)

@@ -24,7 +24,8 @@ set encoding utf8
 
 array color[9] = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f']
 panels = shown_major > 0 ? 2 : 1
-set multiplot layout panels, 1 title title."\n".subtitle
+# text from the input is shown as it is (no enhanced-text markup)
+set multiplot layout panels, 1 title title."\n".subtitle noenhanced
 set key outside right top vertical Left reverse noopaque box lc rgb '#bbbbbb' font ',9'
 set rmargin 26
 set lmargin 11
@@ -58,6 +59,6 @@ do for [p = 1:panels] {
 		set format x ''
 	}
 	plot for [k = 1:series] data using 1:(column(first + k - 1)) with @style \
-		lc rgb color[(k - 1) % 9 + 1] title series_name[k]
+		lc rgb color[(k - 1) % 9 + 1] title series_name[k] noenhanced
 }
 unset multiplot

@@ -18,7 +18,8 @@ set terminal @term
 set output out
 set encoding utf8
 
-set title title."\n".subtitle
+# text from the input is shown as it is (no enhanced-text markup)
+set title title."\n".subtitle noenhanced
 set xlabel 'window length (s, log scale)'
 set ylabel 'MiB'
 set logscale x 10

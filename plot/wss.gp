@@ -20,7 +20,8 @@ set terminal @term
 set output out
 set encoding utf8
 
-set title title."\n".sprintf('%s; %d samples, peak WSS %.1f MiB', subtitle, samples, peak_wss_mib)
+# text from the input is shown as it is (no enhanced-text markup)
+set title title."\n".sprintf('%s; %d samples, peak WSS %.1f MiB', subtitle, samples, peak_wss_mib) noenhanced
 set xlabel 'time (s)'
 set ylabel 'MiB'
 set yrange [0:*]

@@ -9,6 +9,8 @@
 #include "plot.h"
 #include "plot_html.h"
 #include "recfile.h"
+#include "safetext.h"
+#include "sig.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -16,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,20 @@
 #define DEFAULT_RECORD "pfx.data"
 /* gnuplot draws these charts in well under a second; a minute means stuck. */
 #define GNUPLOT_TIMEOUT_MS 60000
+
+/* The exit status once a stop signal (SIGINT, SIGTERM, SIGHUP) ended the
+ * run, gnuplot killed and the scratch files removed: 128 + the signal, as
+ * a shell reports a command the signal killed. */
+static int stopped_status(void)
+{
+	return 128 + pfx_sig_stop_signal();
+}
+
+/* An error of a run that a stop signal cut short: nothing to report. */
+static bool stopped(int err)
+{
+	return err == -EINTR && pfx_sig_stop_requested();
+}
 
 struct plot_opts {
 	const char *input;
@@ -359,6 +376,8 @@ static int write_script(const struct pfx_plot_script *s, const char *dir, char *
 		notes = &own;
 	err = pfx_plot_write_script(s, dir, script, notes);
 	if (err) {
+		if (stopped(err))
+			return err;
 		if (!quiet || !skippable(err))
 			report_data_error(s, dir, err, notes);
 		return err;
@@ -376,7 +395,7 @@ static int run_script_mode(const struct pfx_plot_script *s, const char *dir)
 		return PFX_EXIT_ERROR;
 	}
 	if (write_script(s, dir, &script, NULL, false))
-		return PFX_EXIT_ERROR;
+		return pfx_sig_stop_requested() ? stopped_status() : PFX_EXIT_ERROR;
 	printf("%s chart: wrote %s and its data; draw it with: gnuplot %s\n", s->chart->name,
 	       script, script);
 	free(script);
@@ -415,24 +434,76 @@ static int copy_image(int fd, FILE *out)
 	return n < 0 ? -errno : 0;
 }
 
+/* Say why a chart was not drawn, in one line (pfx_err), and keep it in
+ * why (size bytes; NULL: not kept) for the --all page. */
+static void chart_failed(char *why, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void chart_failed(char *why, size_t size, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pfx_err("%s", line);
+	if (why)
+		snprintf(why, size, "%s", line);
+}
+
+/* The one line for a gnuplot that did not draw the chart (err as
+ * pfx_gnuplot_run's); what gnuplot said is shown made safe: its messages
+ * quote the script, which holds names from the input. */
+static void report_gnuplot_error(const struct pfx_plot_script *s, const char *gnuplot, int err,
+				 const char *messages, char *why, size_t size)
+{
+	char summary[512], safe[PFX_SAFETEXT_BUF(sizeof(summary))];
+
+	pfx_gnuplot_summary(messages, summary, sizeof(summary));
+	pfx_safetext(safe, sizeof(safe), summary);
+	switch (err) {
+	case -ETIMEDOUT:
+		chart_failed(why, size, "gnuplot did not finish the %s chart within %d s and was killed; write the script with --script DIR and run it by hand",
+			     s->chart->name, GNUPLOT_TIMEOUT_MS / 1000);
+		break;
+	case -EDQUOT:
+		chart_failed(why, size, "gnuplot ran out of memory on the %s chart (its limit is %llu MiB): %s; inspect the script with --script DIR",
+			     s->chart->name, PFX_GNUPLOT_MEM_BYTES >> 20, safe);
+		break;
+	case -ETIME:
+		chart_failed(why, size, "gnuplot used up its %d s of CPU time on the %s chart and was killed; write the script with --script DIR and run it by hand",
+			     PFX_GNUPLOT_CPU_S, s->chart->name);
+		break;
+	case -EPROTO:
+		chart_failed(why, size, "gnuplot failed on the %s chart: %s; inspect the script with --script DIR",
+			     s->chart->name, safe);
+		break;
+	default:
+		chart_failed(why, size, "cannot run %s: %s", gnuplot, strerror(-err));
+	}
+}
+
 /* gnuplot writes the image by name, following links; it writes into the
  * private scratch directory only, and pfx copies the image into the output
  * (pfx_outfile: a new file renamed into place), so no name someone else
  * can write to is ever opened by gnuplot. */
 /* 0 or -errno (the message printed, but for a skippable error when
- * quiet); notes as write_script's. */
+ * quiet, and for -EINTR once a stop signal came: then nothing is left of
+ * the output); notes as write_script's; why (NULL: not kept) gets the
+ * message for the --all page. */
 static int draw(const struct pfx_plot_script *req, const char *gnuplot, const char *dir,
-		const char *output, bool named, struct pfx_plot_notes *notes, bool quiet)
+		const char *output, bool named, struct pfx_plot_notes *notes, bool quiet,
+		char *why, size_t why_size)
 {
 	struct pfx_plot_script s = *req;
 	struct pfx_outfile out;
-	char *script = NULL, *messages = NULL, *image = NULL, summary[512];
+	char *script = NULL, *messages = NULL, *image = NULL;
 	struct stat st;
 	int err, fd = -1;
 
 	err = named ? pfx_outfile_open(&out, output) : pfx_outfile_create(&out, output);
 	if (err) {
-		pfx_err("cannot create %s: %s", output, pfx_outfile_strerror(err));
+		chart_failed(why, why_size, "cannot create %s: %s", output, pfx_outfile_strerror(err));
 		return err;
 	}
 	if (asprintf(&image, "%s/image.%s", dir, pfx_plot_format_ext(s.format)) < 0) {
@@ -442,6 +513,8 @@ static int draw(const struct pfx_plot_script *req, const char *gnuplot, const ch
 	s.output = image;
 	err = write_script(&s, dir, &script, notes, quiet);
 	if (err) {
+		if (why && !stopped(err))
+			snprintf(why, why_size, "its data could not be written: %s", strerror(-err));
 		pfx_outfile_abort(&out);
 		free(image);
 		return err;
@@ -453,25 +526,18 @@ static int draw(const struct pfx_plot_script *req, const char *gnuplot, const ch
 			err = -EPROTO;
 	}
 	if (!err && (err = copy_image(fd, out.fp))) {
-		pfx_err("cannot write %s: %s", output, strerror(-err));
+		chart_failed(why, why_size, "cannot write %s: %s", output, strerror(-err));
 		pfx_outfile_abort(&out);
 		goto out;
 	}
 	if (err) {
-		pfx_gnuplot_summary(messages, summary, sizeof(summary));
-		if (err == -ETIMEDOUT)
-			pfx_err("gnuplot did not finish the %s chart within %d s; write the script with --script DIR and run it by hand",
-				s.chart->name, GNUPLOT_TIMEOUT_MS / 1000);
-		else if (err == -EPROTO)
-			pfx_err("gnuplot failed on the %s chart: %s; inspect the script with --script DIR",
-				s.chart->name, summary);
-		else
-			pfx_err("cannot run %s: %s", gnuplot, strerror(-err));
+		if (!stopped(err))
+			report_gnuplot_error(&s, gnuplot, err, messages, why, why_size);
 		pfx_outfile_abort(&out);
 	} else {
 		err = pfx_outfile_commit(&out);
 		if (err)
-			pfx_err("cannot write %s: %s", output, strerror(-err));
+			chart_failed(why, why_size, "cannot write %s: %s", output, strerror(-err));
 		else
 			printf("%s chart: %s\n", s.chart->name, output);
 	}
@@ -511,9 +577,11 @@ static int run_draw_mode(const struct pfx_plot_script *s, const char *output, bo
 
 	if (prepare_draw(&gnuplot, dir))
 		return PFX_EXIT_ERROR;
-	err = draw(s, gnuplot, dir, output, named, NULL, false);
+	err = draw(s, gnuplot, dir, output, named, NULL, false, NULL, 0);
 	remove_dir(dir);
 	free(gnuplot);
+	if (stopped(err))
+		return stopped_status();
 	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
 }
 
@@ -571,9 +639,17 @@ static size_t page_facts(const char *input, enum pfx_plot_input kind, struct pfx
 	return n;
 }
 
-/* Both images of one chart into DIR; the page entry says what became of it. */
+/* What --all keeps of each chart for the page. */
+struct all_entry {
+	char subtitle[512];
+	char why[1024];		/* why it failed */
+};
+
+/* Both images of one chart into DIR; the page entry says what became of
+ * it.  0 (drawn or skipped) or -errno (failed, the entry says why; or
+ * -EINTR: a stop signal came). */
 static int draw_both(const struct pfx_plot_script *req, const char *gnuplot, const char *scratch,
-		     const char *dir, struct pfx_plot_page_chart *entry, char *subtitle, size_t size)
+		     const char *dir, struct pfx_plot_page_chart *entry, struct all_entry *texts)
 {
 	static const enum pfx_plot_format formats[] = { PFX_PLOT_SVG, PFX_PLOT_PNG };
 	struct pfx_plot_notes notes;
@@ -586,28 +662,39 @@ static int draw_both(const struct pfx_plot_script *req, const char *gnuplot, con
 		s.format = formats[f];
 		if (asprintf(&out, "%s/%s.%s", dir, s.chart->name, pfx_plot_format_ext(s.format)) < 0)
 			return -ENOMEM;
-		err = draw(&s, gnuplot, scratch, out, false, &notes, true);
+		err = draw(&s, gnuplot, scratch, out, false, &notes, true, texts->why,
+			   sizeof(texts->why));
 		free(out);
 	}
 	if (skippable(err)) {
 		entry->skipped = "this recording has no latency data (record with a kernel that has exceptions:page_fault_user)";
 		return 0;
 	}
-	snprintf(subtitle, size, "%s", notes.subtitle);
-	entry->subtitle = subtitle;
-	return err;
+	if (err) {
+		/* the page says it failed, and why, rather than show a
+		 * missing image (or an SVG without its PNG) */
+		if (!texts->why[0])
+			snprintf(texts->why, sizeof(texts->why), "%s", strerror(-err));
+		entry->skipped = texts->why;
+		entry->failed = true;
+		return err;
+	}
+	snprintf(texts->subtitle, sizeof(texts->subtitle), "%s", notes.subtitle);
+	entry->subtitle = texts->subtitle;
+	return 0;
 }
 
 static int run_all(const struct plot_opts *o)
 {
 	const char *input = o->input ? o->input : DEFAULT_RECORD, *dir = o->output;
 	struct pfx_plot_page_chart entries[16] = { 0 };
-	char subtitles[16][512], *gnuplot = NULL, scratch[PATH_MAX], *index = NULL;
+	struct all_entry texts[16] = { 0 };
+	char *gnuplot = NULL, scratch[PATH_MAX], *index = NULL, failed[256] = "";
 	struct pfx_plot_fact facts[PAGE_FACTS];
 	struct pfx_rec_header header;
 	struct pfx_plot_page page = { .input = input, .facts = facts, .charts = entries };
 	enum pfx_plot_input kind;
-	size_t drawn = 0;
+	size_t drawn = 0, n_failed = 0;
 	int err = check_input_type(input);
 
 	if (!err && access(input, R_OK) < 0)
@@ -639,26 +726,37 @@ static int run_all(const struct plot_opts *o)
 			continue;
 		e->name = s.chart->name;
 		e->summary = s.chart->summary;
-		if (draw_both(&s, gnuplot, scratch, dir, e, subtitles[page.n_charts],
-			      sizeof(subtitles[0])))
-			err = -EIO;
-		else if (!e->skipped)
+		err = draw_both(&s, gnuplot, scratch, dir, e, &texts[page.n_charts]);
+		if (stopped(err))
+			break;
+		if (err) {
+			size_t len = strlen(failed);
+
+			snprintf(failed + len, sizeof(failed) - len, "%s%s", n_failed ? ", " : "", e->name);
+			n_failed++;
+		} else if (!e->skipped) {
 			drawn++;
+		}
 		page.n_charts++;
 	}
 	remove_dir(scratch);
 	free(gnuplot);
+	if (pfx_sig_stop_requested())
+		return stopped_status();	/* no page: the run did not finish */
 	if (!drawn)
 		return PFX_EXIT_ERROR;	/* each chart said why */
 	if (asprintf(&index, "%s/index.html", dir) < 0)
 		return PFX_EXIT_ERROR;
 	if ((err = pfx_plot_write_page(index, &page))) {
 		pfx_err("cannot write %s: %s", index, strerror(-err));
+	} else if (n_failed) {
+		pfx_err("%zu of %zu charts failed (%s), each said why above; %s shows the %zu drawn and marks the rest",
+			n_failed, page.n_charts, failed, index, drawn);
 	} else {
 		printf("all charts: %s (%zu charts, SVG and PNG)\n", index, drawn);
 	}
 	free(index);
-	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
+	return err || n_failed ? PFX_EXIT_ERROR : PFX_EXIT_OK;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -671,6 +769,9 @@ int cmd_plot(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return PFX_EXIT_USAGE;
+	/* a stop signal kills gnuplot and removes the scratch files and any
+	 * half-written output before pfx exits (stopped_status) */
+	pfx_sig_install();
 	if (o.list) {
 		list_charts();
 		return PFX_EXIT_OK;

@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* gnuplot: locate gnuplot in $PATH and run it on a script with a timeout,
- * collecting its stderr so the caller can show what went wrong. */
+/* gnuplot: locate gnuplot in $PATH and run it on a script under memory
+ * and CPU limits and a timeout, collecting its stderr so the caller can
+ * show what went wrong; and the one writer of strings into scripts. */
 #include "config.h"
 #include "gnuplot.h"
+#include "safetext.h"
+#include "sig.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,11 +61,34 @@ int pfx_gnuplot_find(char **path)
 	return err;
 }
 
-static void exec_gnuplot(const char *gnuplot, const char *script, int err_fd)
+/* The signals that ask pfx to stop (sig.h): blocked but while waiting in
+ * ppoll(), so one that comes between a check of the flag and the wait
+ * still wakes it. */
+static void stop_signals(sigset_t *set)
 {
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* In the child, before exec: only async-signal-safe calls.  The limits
+ * hold whatever the script or its data make gnuplot do; the parent-death
+ * signal ends it if pfx is killed before it can. */
+static void exec_gnuplot(const char *gnuplot, const char *script, int err_fd,
+			 const sigset_t *mask, pid_t parent)
+{
+	struct rlimit mem = { PFX_GNUPLOT_MEM_BYTES, PFX_GNUPLOT_MEM_BYTES };
+	struct rlimit cpu = { PFX_GNUPLOT_CPU_S, PFX_GNUPLOT_CPU_S + 5 };
 	int null_fd = open("/dev/null", O_RDWR);
 
-	/* The child only calls async-signal-safe functions until exec. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
+	if (setrlimit(RLIMIT_AS, &mem) < 0 || setrlimit(RLIMIT_CPU, &cpu) < 0)
+		_exit(127);
+	/* pfx ignores SIGPIPE; gnuplot gets the defaults and pfx's mask */
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
 	    dup2(null_fd, STDOUT_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(127);
@@ -85,22 +114,61 @@ static int drain(int fd, char *buf, size_t *len)
 	return 1;
 }
 
-/* Read the child's stderr until EOF or the deadline.  0 or -ETIMEDOUT. */
-static int collect_messages(int fd, uint64_t deadline_ns, char *buf, size_t *len)
+/* Read the child's stderr until EOF, the deadline or a stop request
+ * (the stop signals blocked: ppoll unblocks them while it waits).
+ * 0, -ETIMEDOUT or -EINTR. */
+static int collect_messages(int fd, uint64_t deadline_ns, const sigset_t *wait_mask,
+			    char *buf, size_t *len)
 {
 	for (;;) {
-		uint64_t now = pfx_now_ns();
+		uint64_t now = pfx_now_ns(), left;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct timespec ts;
 		int ready;
 
+		if (pfx_sig_stop_requested())
+			return -EINTR;
 		if (now >= deadline_ns)
 			return -ETIMEDOUT;
-		ready = poll(&pfd, 1, (int)((deadline_ns - now) / 1000000 + 1));
+		left = deadline_ns - now;
+		ts.tv_sec = (time_t)(left / 1000000000u);
+		ts.tv_nsec = (long)(left % 1000000000u);
+		ready = ppoll(&pfd, 1, &ts, wait_mask);
 		if (ready < 0 && errno != EINTR)
 			return -errno;
 		if (ready > 0 && !drain(fd, buf, len))
 			return 0;
 	}
+}
+
+/* Whether gnuplot (or what stands in for it) said it ran out of memory:
+ * gnuplot's "out of memory for ...", glibc's and shells' "cannot
+ * allocate", C++'s bad_alloc, Python's MemoryError. */
+static bool said_out_of_memory(const char *messages)
+{
+	static const char *const words[] = {
+		"out of memory", "cannot allocate", "bad_alloc", "MemoryError", "memory exhausted",
+	};
+
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(words); i++)
+		if (strcasestr(messages, words[i]))
+			return true;
+	return false;
+}
+
+/* What became of a gnuplot that exited or died on its own. */
+static int outcome(int status, const struct rusage *ru, const char *messages)
+{
+	double cpu_s = (double)ru->ru_utime.tv_sec + (double)ru->ru_stime.tv_sec +
+		       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if ((WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) || cpu_s >= PFX_GNUPLOT_CPU_S)
+		return -ETIME;
+	if (said_out_of_memory(messages))
+		return -EDQUOT;
+	return -EPROTO;
 }
 
 int pfx_gnuplot_run(const char *gnuplot, const char *script, unsigned timeout_ms,
@@ -109,8 +177,10 @@ int pfx_gnuplot_run(const char *gnuplot, const char *script, unsigned timeout_ms
 	uint64_t deadline = pfx_now_ns() + (uint64_t)timeout_ms * 1000000;
 	size_t len = 0;
 	int pipe_fds[2], status, err;
+	sigset_t stops, old_mask;
+	struct rusage ru;
+	pid_t pid, parent = getpid();
 	char *buf;
-	pid_t pid;
 
 	*messages = NULL;
 	buf = calloc(1, MESSAGES_MAX + 1);
@@ -121,29 +191,29 @@ int pfx_gnuplot_run(const char *gnuplot, const char *script, unsigned timeout_ms
 		free(buf);
 		return err;
 	}
-	pid = fork();
+	stop_signals(&stops);
+	sigprocmask(SIG_BLOCK, &stops, &old_mask);
+	pid = pfx_sig_stop_requested() ? -1 : fork();
 	if (pid < 0) {
-		err = -errno;
+		err = pfx_sig_stop_requested() ? -EINTR : -errno;
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		close(pipe_fds[0]);
 		close(pipe_fds[1]);
 		free(buf);
 		return err;
 	}
 	if (pid == 0)
-		exec_gnuplot(gnuplot, script, pipe_fds[1]);
+		exec_gnuplot(gnuplot, script, pipe_fds[1], &old_mask, parent);
 	close(pipe_fds[1]);
-	err = collect_messages(pipe_fds[0], deadline, buf, &len);
+	err = collect_messages(pipe_fds[0], deadline, &old_mask, buf, &len);
 	close(pipe_fds[0]);
 	if (err)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	*messages = buf;
-	if (err)
-		return err;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return -EPROTO;
-	return 0;
+	return err ? err : outcome(status, &ru, buf);
 }
 
 /* gnuplot reports errors as '"FILE" line N: problem'. */
@@ -191,32 +261,35 @@ void pfx_gnuplot_summary(const char *messages, char *buf, unsigned size)
 	snprintf(buf, size, "%.*s", (int)best_len, best);
 }
 
-/* A control character becomes a space: a newline (or CR, or a form feed)
- * would end the command and start one of the string's choosing, and none
- * of them belongs in a label. */
-static int printable(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f ? ' ' : c;
-}
+/* Longest string written whole: a path (PATH_MAX); longer ones are cut
+ * (at a whole character). */
+#define STRING_MAX PATH_MAX
 
-void pfx_gnuplot_string(FILE *fp, const char *s)
+static void write_quoted(FILE *fp, const char *s, bool format)
 {
+	char safe[PFX_SAFETEXT_BUF(STRING_MAX)];
+
+	pfx_safetext(safe, sizeof(safe), s);
 	fputc('\'', fp);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	for (const char *p = safe; *p; p++) {
 		if (*p == '\'')
 			fputs("''", fp);
+		else if (*p == '%' && format)
+			fputs("%%", fp);
 		else
-			fputc(printable(*p), fp);
+			fputc(*p, fp);
 	}
 	fputc('\'', fp);
 }
 
-void pfx_gnuplot_data_label(FILE *fp, const char *s)
+void pfx_gnuplot_string(FILE *fp, const char *s)
 {
-	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-		fputc(*p == '"' ? '\'' : printable(*p), fp);
-	fputc('"', fp);
+	write_quoted(fp, s, false);
+}
+
+void pfx_gnuplot_format_string(FILE *fp, const char *s)
+{
+	write_quoted(fp, s, true);
 }
 
 void pfx_gnuplot_set_string(FILE *fp, const char *name, const char *value)

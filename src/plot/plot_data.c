@@ -11,6 +11,7 @@
 #include "region_groups.h"
 #include "output.h"
 #include "recfile.h"
+#include "sig.h"
 #include "u64map.h"
 #include "util.h"
 #include "wssfile.h"
@@ -49,13 +50,18 @@ struct record_pass {
 	struct pfx_plot_notes *notes;	/* filled by read_record */
 };
 
+/* Faults read between two looks at the stop flag. */
+#define STOP_CHECK_ITEMS 65536
+
 static int record_item(void *ctx, const struct pfx_rec_item *item)
 {
 	const struct record_pass *pass = ctx;
 
 	switch (item->type) {
 	case PFX_REC_FAULT:
-		pass->notes->items++;
+		/* a stop signal (sig.h) ends a long read: pfx plot cleans up */
+		if (++pass->notes->items % STOP_CHECK_ITEMS == 0 && pfx_sig_stop_requested())
+			return -EINTR;
 		return pass->fault ? pass->fault(pass->ctx, &item->fault) : 0;
 	case PFX_REC_MAPPING:
 	case PFX_REC_SPACE:
@@ -397,11 +403,26 @@ static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
 /* Bars beyond this many are summed into one "other" bar. */
 #define REGIONS_SHOWN 8
 
-static void write_region_row(FILE *fp, const char *label, const uint64_t *c)
+/* A row of the table: its label's index in region_label, then the counts
+ * (labels stay out of data files: only pfx_gnuplot_string writes them). */
+static void write_region_row(FILE *fp, size_t label, const uint64_t *c)
 {
-	pfx_gnuplot_data_label(fp, label);
-	fprintf(fp, " %llu %llu %llu\n", (unsigned long long)c[COL_MINOR],
+	fprintf(fp, "%zu %llu %llu %llu\n", label, (unsigned long long)c[COL_MINOR],
 		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
+}
+
+/* "ARRAY[i] = 'first'."\n".'second'": a two-line label; format: as a tic
+ * label gnuplot formats (pfx_gnuplot_format_string). */
+static void set_two_line_label(FILE *vars, const char *array, size_t i, const char *first,
+			       const char *second, bool format)
+{
+	void (*quote)(FILE *, const char *) = format ? pfx_gnuplot_format_string : pfx_gnuplot_string;
+
+	fprintf(vars, "%s[%zu] = ", array, i);
+	quote(vars, first);
+	fputs(".\"\\n\".", vars);
+	quote(vars, second);
+	fputc('\n', vars);
 }
 
 static int write_regions_table(struct pfx_region_group **list, size_t n, const char *dir,
@@ -409,15 +430,17 @@ static int write_regions_table(struct pfx_region_group **list, size_t n, const c
 {
 	struct pfx_outfile out;
 	uint64_t other[COL_COUNT] = { 0 };
-	size_t others = 0;
+	size_t others = 0, shown = n < REGIONS_SHOWN ? n : REGIONS_SHOWN;
+	size_t labels = shown + (n > shown);
 	int err = pfx_plot_open_table(&out, dir, "regions.dat", vars, "data");
 
 	if (err)
 		return err;
-	fprintf(out.fp, "# region minor major unknown  (region: name and start address)\n");
+	fprintf(vars, "array region_label[%zu]\n", labels ? labels : 1);
+	fprintf(out.fp, "# label minor major unknown  (label: index in region_label, name and start address)\n");
 	for (size_t i = 0; i < n; i++) {
 		uint64_t cols[COL_COUNT] = { 0 };
-		char name[96], label[160];
+		char name[96], addr[32];
 
 		add_kind_counts(totals, list[i]);
 		if (i >= REGIONS_SHOWN) {
@@ -427,16 +450,16 @@ static int write_regions_table(struct pfx_region_group **list, size_t n, const c
 		}
 		add_kind_counts(cols, list[i]);
 		pfx_region_group_name(list[i], name, sizeof(name));
-		/* gnuplot turns \n in a quoted data string into a line break */
-		snprintf(label, sizeof(label), "%s\\n0x%llx", name,
-			 (unsigned long long)list[i]->start);
-		write_region_row(out.fp, label, cols);
+		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)list[i]->start);
+		set_two_line_label(vars, "region_label", i + 1, name, addr, false);
+		write_region_row(out.fp, i + 1, cols);
 	}
 	if (others) {
-		char label[64];
+		char count[32];
 
-		snprintf(label, sizeof(label), "%zu other\\nregions", others);
-		write_region_row(out.fp, label, other);
+		snprintf(count, sizeof(count), "%zu other", others);
+		set_two_line_label(vars, "region_label", shown + 1, count, "regions", false);
+		write_region_row(out.fp, shown + 1, other);
 	}
 	return pfx_outfile_commit(&out);
 }
@@ -748,7 +771,7 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 
 	fprintf(vars, "rows = %u\nregions = %zu\n", h->rows, n);
 	fprintf(vars, "array region_name[%zu]\narray region_addr[%zu]\n", n, n);
-	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\n", n, n);
+	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\narray region_tic[%zu]\n", n, n, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct heatmap_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
@@ -762,6 +785,7 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 		pfx_gnuplot_string(vars, addr);
 		fprintf(vars, "; region_row0[%zu] = %u; region_rows[%zu] = %u\n", i + 1, b->row0,
 			i + 1, b->rows);
+		set_two_line_label(vars, "region_tic", i + 1, name, addr, true);
 	}
 	write_heatmap_breaks(h, vars);
 }
@@ -993,6 +1017,10 @@ int pfx_plot_data_wss(const char *input, const char *dir, FILE *vars,
 	}
 	fprintf(out.fp, "# time_s wss_mib rss_mib\n");
 	while ((ret = pfx_wssfile_next(in, &s, &header, &notes->bad_line)) > 0) {
+		if (notes->items % STOP_CHECK_ITEMS == STOP_CHECK_ITEMS - 1 && pfx_sig_stop_requested()) {
+			ret = -EINTR;
+			break;
+		}
 		/* every number from the file is range-checked: 1e30 bytes
 		 * charted as 8.8e12 MiB */
 		if (s.wss_bytes > WSS_BYTES_MAX || (s.has_rss && s.rss_bytes > WSS_BYTES_MAX) ||

@@ -4,22 +4,28 @@
 #include "config.h"
 #include "plot_html.h"
 #include "output.h"
+#include "safetext.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 
-/* Text or attribute value: the five characters HTML gives meaning. */
+/* Text or attribute value: made safe, then the five characters HTML
+ * gives meaning escaped. */
 static void html(FILE *fp, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
+	char safe[PFX_SAFETEXT_BUF(PATH_MAX)];
+
+	pfx_safetext(safe, sizeof(safe), s);
+	for (const char *p = safe; *p; p++) {
+		switch (*p) {
 		case '&': fputs("&amp;", fp); break;
 		case '<': fputs("&lt;", fp); break;
 		case '>': fputs("&gt;", fp); break;
 		case '"': fputs("&quot;", fp); break;
 		case '\'': fputs("&#39;", fp); break;
 		default:
-			fputc((unsigned char)*s < 0x20 ? ' ' : *s, fp);
+			fputc(*p, fp);
 		}
 	}
 }
@@ -32,7 +38,8 @@ static void write_chart(FILE *fp, const struct pfx_plot_page_chart *c)
 	html(fp, c->summary);
 	fputs("</h2>\n", fp);
 	if (c->skipped) {
-		fputs("<p class=\"skipped\">Not drawn: ", fp);
+		fputs(c->failed ? "<p class=\"failed\">Drawing it failed: " :
+		      "<p class=\"skipped\">Not drawn: ", fp);
 		html(fp, c->skipped);
 		fputs("</p>\n</section>\n", fp);
 		return;
@@ -60,7 +67,7 @@ int pfx_plot_write_page(const char *path, const struct pfx_plot_page *page)
 	      "body { font-family: 'DejaVu Sans', sans-serif; max-width: 960px; margin: 1em auto; color: #222; }\n"
 	      "table { border-collapse: collapse; } td, th { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; } th { white-space: nowrap; }\n"
 	      "img { width: 100%; max-width: 900px; border: 1px solid #ddd; }\n"
-	      ".sub { color: #555; } .skipped { color: #a33; } section { margin: 2em 0; }\n"
+	      ".sub { color: #555; } .skipped { color: #a33; } .failed { color: #c00; font-weight: bold; } section { margin: 2em 0; }\n"
 	      "</style>\n</head>\n<body>\n<h1>pfx charts of ", fp);
 	html(fp, page->input);
 	fputs("</h1>\n<p>Drawn by <code>pfx plot --all</code> from the output of <code>", fp);

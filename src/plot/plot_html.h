@@ -2,10 +2,12 @@
 /* plot_html: the index.html of 'pfx plot --all': every chart of one input
  * on one page (SVG shown, PNG and SVG linked), under what the input is
  * (command, kernel, totals), so one directory can go into a bug report.
- * Every string from the input is HTML-escaped. */
+ * Every string from the input is made safe (base/safetext.h: control
+ * characters as \xNN) and HTML-escaped. */
 #ifndef PFX_PLOT_HTML_H
 #define PFX_PLOT_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One line of the page's header: "kernel", "6.1.0". */
@@ -18,6 +20,7 @@ struct pfx_plot_page_chart {
 	const char *summary;	/* what it shows */
 	const char *subtitle;	/* what the chart's subtitle says */
 	const char *skipped;	/* not drawn, and why (NULL: drawn) */
+	bool failed;		/* not drawn because drawing it failed */
 };
 
 struct pfx_plot_page {

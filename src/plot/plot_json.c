@@ -11,6 +11,7 @@
 #include "jsonline.h"
 #include "output.h"
 #include "recfile.h"
+#include "sig.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -29,6 +30,8 @@
 #define JSON_VALUE_MAX 1e18
 #define JSON_TIME_MAX (100.0 * 365 * 24 * 3600)
 #define MIB (1024.0 * 1024.0)
+/* Lines read between two looks at the stop flag. */
+#define STOP_CHECK_LINES 65536
 
 /* ---- which command wrote a file ---- */
 
@@ -125,7 +128,11 @@ static int read_json(const char *input, const struct json_pass *pass, struct pfx
 	if (!in)
 		return err;
 	while (getline(&line, &cap, in) >= 0) {
-		line_no++;
+		/* a stop signal (sig.h) ends a long read: pfx plot cleans up */
+		if (++line_no % STOP_CHECK_LINES == 0 && pfx_sig_stop_requested()) {
+			ret = -EINTR;
+			break;
+		}
 		if (line[strspn(line, " \t\r\n")] == '\0')
 			continue;
 		if (first) {
@@ -876,14 +883,19 @@ static int maps_line(void *ctx, const char *line)
 	return 0;
 }
 
-static void maps_write_row(FILE *fp, const char *label, const double *kib, double y)
+/* A row: its label's index in map_label (set in vars: labels stay out of
+ * data files, only pfx_gnuplot_string writes them), y, the sizes. */
+static void maps_write_row(FILE *fp, FILE *vars, size_t index, const char *label,
+			   const double *kib, double y)
 {
 	double dirty = kib[MAP_DIRTY] < kib[MAP_RSS] ? kib[MAP_DIRTY] : kib[MAP_RSS];
 
-	pfx_gnuplot_data_label(fp, label);
+	fprintf(vars, "map_label[%zu] = ", index);
+	pfx_gnuplot_string(vars, label);
+	fputc('\n', vars);
 	/* the stacked segments: dirty, clean (rss - dirty), swapped; then
 	 * THP and locked, parts of rss drawn as thin bars inside it */
-	fprintf(fp, " %g %.3f %.3f %.3f %.3f %.3f %.3f\n", y, dirty / 1024,
+	fprintf(fp, "%zu %g %.3f %.3f %.3f %.3f %.3f %.3f\n", index, y, dirty / 1024,
 		(kib[MAP_RSS] - dirty) / 1024, kib[MAP_SWAP] / 1024, kib[MAP_THP] / 1024,
 		kib[MAP_LOCKED] / 1024, kib[MAP_SIZE] / 1024);
 }
@@ -908,14 +920,16 @@ int pfx_plot_data_maps(const char *input, const char *dir, FILE *vars,
 	if (!err) {
 		/* the largest at the top: y counts down */
 		rows = c->n_top + (c->rest_n > 0);
-		fprintf(out.fp, "# label y dirty_mib clean_mib swap_mib thp_mib locked_mib size_mib\n");
+		fprintf(vars, "array map_label[%zu]\n", rows ? rows : 1);
+		fprintf(out.fp, "# label y dirty_mib clean_mib swap_mib thp_mib locked_mib size_mib  (label: index in map_label)\n");
 		for (size_t i = 0; i < c->n_top; i++)
-			maps_write_row(out.fp, c->top[i].label, c->top[i].kib, (double)(rows - 1 - i));
+			maps_write_row(out.fp, vars, i + 1, c->top[i].label, c->top[i].kib,
+				       (double)(rows - 1 - i));
 		if (c->rest_n) {
 			char label[64];
 
 			snprintf(label, sizeof(label), "%lu other mappings", c->rest_n);
-			maps_write_row(out.fp, label, c->rest, 0);
+			maps_write_row(out.fp, vars, rows, label, c->rest, 0);
 		}
 		err = finish_table(&out);
 	}

@@ -74,38 +74,84 @@ int pfx_jl_number(const char *obj, const char *key, double *out)
 	return 0;
 }
 
-/* A character of a string as a chart may show it: one printable line. */
-static char shown(unsigned char c)
+static int hex4(const char *v, unsigned *out)
 {
-	return c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	unsigned cp = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = (unsigned char)v[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		cp = cp << 4 | (unsigned)d;
+	}
+	*out = cp;
+	return 0;
+}
+
+/* Put cp in buf as pfx_json_string() wrote it: below U+0100 the byte
+ * itself (a control, or a byte of a name that was not UTF-8), above in
+ * UTF-8.  How many bytes (0: does not fit). */
+static size_t put_code(char *buf, size_t room, unsigned cp)
+{
+	char u[3];
+	size_t n;
+
+	if (cp < 0x100) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	}
+	if (n > room)
+		return 0;
+	memcpy(buf, u, n);
+	return n;
 }
 
 int pfx_jl_string(const char *obj, const char *key, char *buf, size_t size)
 {
+	static const char esc_in[] = "nrtbf", esc_out[] = "\n\r\t\b\f";
 	const char *v = pfx_jl_find(obj, key);
-	size_t len = 0;
+	size_t len = 0, n;
 
 	if (size)
 		buf[0] = '\0';
 	if (!v || *v != '"' || !size)
 		return -ENOENT;
 	for (v++; *v && *v != '"'; v++) {
-		char c = shown((unsigned char)*v);
+		unsigned cp = (unsigned char)*v;
 
 		if (*v == '\\' && v[1]) {
+			const char *e;
+
 			v++;
-			if (*v == '"' || *v == '\\' || *v == '/') {
-				c = *v;
+			cp = (unsigned char)*v;
+			if ((e = strchr(esc_in, *v)) && *v) {
+				cp = (unsigned char)esc_out[e - esc_in];
 			} else if (*v == 'u') {
-				c = '?';	/* not decoded: a chart label needs no more */
-				for (int i = 0; i < 4 && v[1] && v[1] != '"'; i++)
-					v++;
-			} else {
-				c = ' ';	/* \n, \t ... */
+				/* A surrogate or NUL is no name's: '?'. */
+				if (hex4(v + 1, &cp) == 0)
+					v += 4;
+				if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+					cp = '?';
 			}
 		}
-		if (len + 1 < size)
-			buf[len++] = c;
+		n = put_code(buf + len, size - 1 - len, cp);
+		if (!n)
+			break;	/* full: cut there */
+		len += n;
 	}
 	buf[len] = '\0';
 	return 0;

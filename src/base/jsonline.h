@@ -21,10 +21,11 @@ const char *pfx_jl_find(const char *obj, const char *key);
 /* A number: 0, -ENOENT (no such key, or null), -EBADMSG (not a finite
  * number).  Range checks are the caller's. */
 int pfx_jl_number(const char *obj, const char *key, double *out);
-/* A string, unescaped into buf (truncated to size - 1; escapes other than
- * \" \\ \/ and control characters become spaces or '?', so what reaches a
- * chart is one printable line).  0, or -ENOENT (no string under key: then
- * buf is ""). */
+/* A string, unescaped into buf (truncated to size - 1) as pfx_json_string()
+ * wrote it: \u00XX is the byte XX (a control, or a byte of a name that was
+ * not UTF-8), other code points in UTF-8; NUL and surrogates become '?'.
+ * Names come from other users: show them through safetext.h.  0, or
+ * -ENOENT (no string under key: then buf is ""). */
 int pfx_jl_string(const char *obj, const char *key, char *buf, size_t size);
 /* Whether the string under key equals value. */
 bool pfx_jl_is(const char *obj, const char *key, const char *value);

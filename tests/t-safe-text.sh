@@ -7,7 +7,7 @@
 # (tests/safe-text-prog.py); and pfx-load, copied to such a name, faults
 # in its own code (the names of code: ip, function, caller).  Root's pfx top (batch and the full screen
 # in tmux), record (-p and -a) and report in every view and -D, maps,
-# wss --by-mapping, thp and stat --per-thread then write:
+# wss --by-mapping, thp, stat --per-thread and serve then write:
 #   - no control byte but the newlines and tabs of their own layout, no
 #     C1 control and no byte that is not UTF-8;
 #   - the names, escaped (\x1b, \x07, \x0a): whole, on the row they belong
@@ -232,6 +232,13 @@ has "$TMP/wss.txt" 'shared/py\x1b]0;PWN\x07' "wss --by-mapping"
 has "$TMP/wss.csv" "$COMM_SAFE" "wss csv header"
 has "$TMP/thp.txt" "$COMM_SAFE" "thp"
 has "$TMP/thp.csv" "$COMM_SAFE" "thp csv header"
+# --- serve's exposition: label values in the same \xNN (backslash escaped) ---
+"$PFX" serve -p "$APID" --textfile "$TMP/metrics.prom" -i 0.3 -n 2 2>"$TMP/serve.err" ||
+	{ cat "$TMP/serve.err"; fail "pfx serve --textfile failed"; }
+safe "$TMP/metrics.prom"
+has "$TMP/metrics.prom" 'comm="\\x1b]0;PWN\\x07\nFORGED"' "serve"
+[ -z "$CGS" ] || has "$TMP/metrics.prom" 'pfx-\\x1b]0;PWNCG\\x07\\x1b[8m' "serve (cgroup)"
+
 if [ -n "$CGS" ] && [ -d "/sys/fs/cgroup/perf_event/$CGNAME" ] || [ -d "/sys/fs/cgroup/unified/$CGNAME" ]; then
 	"$PFX" stat -G "$CGNAME,/" --interval-count 2 -I 300 >"$TMP/stat-cg.txt" 2>&1 ||
 		{ cat -A "$TMP/stat-cg.txt"; fail "pfx stat -G failed"; }

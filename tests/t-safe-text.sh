@@ -32,6 +32,8 @@ mkdir "$SHARED" && chmod 1777 "$SHARED"
 ESC=$(printf '\033') BEL=$(printf '\007')
 EXE="$SHARED/py${ESC}]0;PWN${BEL}"
 cp "$PY" "$EXE" && chmod 755 "$EXE"
+# (a copy nobody can read, wherever the clone is)
+cp "$top_srcdir/tests/safe-text-prog.py" "$TMP/prog.py" && chmod 644 "$TMP/prog.py"
 NL='
 '
 LOADEXE="$SHARED/L${ESC}]0;PWN${BEL}${NL}FORGED"
@@ -56,7 +58,7 @@ cleanup() {
 trap cleanup EXIT
 [ -n "$CGS" ] && note "cgroup made in:$CGS" || note "no cgroup could be made: cgroup names are not exercised"
 
-setpriv --reuid=nobody --regid=nogroup --clear-groups "$EXE" "$top_srcdir/tests/safe-text-prog.py" "$SHARED" 600 & APID=$!
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$EXE" "$TMP/prog.py" "$SHARED" 600 & APID=$!
 i=0
 while [ ! -s "$SHARED/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$SHARED/ready" ] || fail "the attacker's program did not start"

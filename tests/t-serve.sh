@@ -23,7 +23,7 @@ grep -qi '^Content-Type: text/plain; version=0.0.4; charset=utf-8' "$TMP/metrics
 	fail "content type: $(grep -i content-type "$TMP/metrics.headers")"
 promtool check metrics <"$TMP/metrics" >"$TMP/promtool.out" 2>&1 || { cat "$TMP/promtool.out"; fail "promtool check metrics failed"; }
 note "promtool check metrics: passed ($(wc -l <"$TMP/metrics") lines)"
-want=$(printf 'pid="%s",comm="a\\"b\\\\c\\nd\357\277\275"' "$WPID")
+want=$(printf 'pid="%s",comm="a\\"b\\\\c\\nd\\\\xff"' "$WPID")
 grep -qF "$want" "$TMP/metrics" || fail "the odd comm is not escaped as: $want"
 # -p: exactly these two, no "other"
 [ "$(sed -n 's/^pfx_page_faults_total{pid="\([^"]*\)".*/\1/p' "$TMP/metrics" | sort -u | tr '\n' ' ')" = \

@@ -26,6 +26,9 @@ int main(void)
 	CHECK(strcmp(e.path, "/usr/lib/x 86.so") == 0);
 	CHECK(pfx_maps_parse_line("7f12a000-7f12c000 rw-s 00000000 00:01 5\n", &e) == 0);
 	CHECK(e.path[0] == '\0' && e.flags == MAP_SHARED);
+	/* the kernel's "\012" for a newline in a name is a newline again */
+	CHECK(pfx_maps_parse_line("1000-2000 rw-s 0 0:1 5 /tmp/a\\012b\\012\n", &e) == 0);
+	CHECK(strcmp(e.path, "/tmp/a\nb\n") == 0);
 	CHECK(pfx_maps_parse_line("garbage", &e) < 0);
 	CHECK(pfx_maps_parse_line("2000-1000 rw-p 0 0:0 0", &e) < 0);
 

@@ -76,10 +76,11 @@ int main(void)
 	label("plain", "plain");
 	label("a\"b\\c\nd", "a\\\"b\\\\c\\nd");
 	label("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-	label("x\xffy", "x\xef\xbf\xbdy");			/* a stray byte */
-	label("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");		/* overlong '/' */
-	label("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");	/* a surrogate */
-	label("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd");		/* cut short (a truncated comm) */
+	label("x\xffy", "x\\\\xffy");			/* a stray byte */
+	label("\xc0\xaf", "\\\\xc0\\\\xaf");			/* overlong '/' */
+	label("\xed\xa0\x80", "\\\\xed\\\\xa0\\\\x80");	/* a surrogate */
+	label("\xe2\x82", "\\\\xe2\\\\x82");			/* cut short (a truncated comm) */
+	label("\x1b]0;t\x07\xc2\x9b", "\\\\x1b]0;t\\\\x07\\\\xc2\\\\x9b");	/* a title, a C1 CSI */
 	label("tab\there", "tab\there");
 
 	listen_ok("127.0.0.1:9456", "127.0.0.1", 9456);

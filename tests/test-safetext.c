@@ -3,10 +3,25 @@
  * controls, DEL, C1 controls and bad UTF-8 as \xNN, valid UTF-8 kept, a
  * cut never inside a character or an escape. */
 #include "config.h"
+#include "output.h"
 #include "safetext.h"
 #include "test.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* What writer(s) writes, against want. */
+static void wrote(void (*writer)(FILE *, const char *), const char *s, const char *want)
+{
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *fp = open_memstream(&mem, &memlen);
+
+	writer(fp, s);
+	fclose(fp);
+	CHECK(!strcmp(mem, want), "'%s' written as '%s', want '%s'", s, mem, want);
+	free(mem);
+}
 
 static void same(const char *in, const char *want)
 {
@@ -57,5 +72,15 @@ int main(void)
 	fclose(fp);
 	CHECK(!strcmp(mem, "ok \\x1b[2J\\xff caf\xc3\xa9\\x0a"), "fputs gave '%s'", mem);
 	free(mem);
+
+	/* JSON: valid whatever the bytes, nothing a terminal obeys */
+	wrote(pfx_json_string, "a\"b\\c\n\t", "\"a\\\"b\\\\c\\n\\t\"");
+	wrote(pfx_json_string, "\x1b]0;t\x07\x7f", "\"\\u001b]0;t\\u0007\\u007f\"");
+	wrote(pfx_json_string, "\xff\xc2\x9b" "caf\xc3\xa9", "\"\\u00ff\\u009bcaf\xc3\xa9\"");
+	wrote(pfx_json_string, "cut\xe6\x97", "\"cut\\u00e6\\u0097\"");
+	/* CSV: quoted for a comma or quote; controls as \xNN, on one line */
+	wrote(pfx_csv_field, "plain", "plain");
+	wrote(pfx_csv_field, "a,b\"c", "\"a,b\"\"c\"");
+	wrote(pfx_csv_field, "x\ny\x1b[8m\xff", "x\\x0ay\\x1b[8m\\xff");
 	return test_exit();
 }

@@ -2,6 +2,7 @@
 /* output: format names, JSON strings, and atomically committed output files. */
 #include "config.h"
 #include "output.h"
+#include "safetext.h"
 #include "util.h"
 
 #include <errno.h>
@@ -29,36 +30,68 @@ int pfx_format_parse(const char *name, enum pfx_format *out)
 
 void pfx_json_string(FILE *fp, const char *s)
 {
+	const char *p = s ? s : "";
+	size_t n = strlen(p), i = 0, len;
+
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		default:
-			if (*p < 0x20)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
+	while (i < n) {
+		unsigned char c = (unsigned char)p[i];
+
+		/* What safetext shows as it is goes out as it is; the rest as
+		 * \uXXXX, so the document is valid JSON whatever the bytes
+		 * and a terminal that shows it obeys no escape sequence. */
+		len = pfx_safetext_char(p + i, n - i);
+		if (len == 1 && (c == '"' || c == '\\')) {
+			fputc('\\', fp);
+			fputc(c, fp);
+		} else if (len) {
+			fwrite(p + i, 1, len, fp);
+		} else if (c == '\n') {
+			fputs("\\n", fp);
+		} else if (c == '\t') {
+			fputs("\\t", fp);
+		} else if (c == 0xc2 && i + 1 < n && ((unsigned char)p[i + 1] & 0xe0) == 0x80) {
+			/* a C1 control (U+0080-U+009F), as its code point */
+			fprintf(fp, "\\u%04x", (unsigned char)p[i + 1]);
+			len = 2;
+		} else {
+			/* a control, DEL, or a byte that is no UTF-8: the code
+			 * point of the same number (0xff is \u00ff) */
+			fprintf(fp, "\\u%04x", c);
 		}
+		i += len ? len : 1;
 	}
 	fputc('"', fp);
 }
 
 void pfx_csv_field(FILE *fp, const char *s)
 {
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, fp);
-		return;
+	const char *p = s ? s : "";
+	size_t n = strlen(p), i = 0, len;
+	bool quote = strpbrk(p, ",\"") != NULL;
+
+	/* CSV has no escapes of its own: controls and bytes that are no
+	 * UTF-8 are written as safetext's \xNN (a newline too, so a field
+	 * never spans lines); a comma or quote makes the field quoted. */
+	if (quote)
+		fputc('"', fp);
+	while (i < n) {
+		len = pfx_safetext_char(p + i, n - i);
+		if (len == 1 && p[i] == '"') {
+			fputs("\"\"", fp);
+		} else if (len) {
+			fwrite(p + i, 1, len, fp);
+		} else {
+			char esc[PFX_SAFETEXT_MAX_EXPAND + 1];
+
+			pfx_safetext_n(esc, sizeof(esc), p + i, 1);
+			fputs(esc, fp);
+			len = 1;
+		}
+		i += len;
 	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
+	if (quote)
+		fputc('"', fp);
 }
 
 /* Split path into its directory (opened O_PATH, so the temporary file and

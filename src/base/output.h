@@ -13,10 +13,13 @@ enum pfx_format { PFX_FORMAT_TEXT, PFX_FORMAT_JSON, PFX_FORMAT_CSV };
 /* "text", "json", "csv".  0 or -EINVAL. */
 int pfx_format_parse(const char *name, enum pfx_format *out);
 
-/* Write s as a JSON string literal (quotes included). */
+/* Write s as a JSON string literal (quotes included): valid JSON whatever
+ * s holds (controls, DEL and C1 controls as \uXXXX, a byte that is no
+ * UTF-8 as the \u00XX of its value), and nothing a terminal obeys. */
 void pfx_json_string(FILE *fp, const char *s);
-/* Write s as a CSV field: quoted (RFC 4180) when it holds a comma, quote
- * or newline, as file paths may. */
+/* Write s as a CSV field: controls, DEL, C1 controls and bytes that are no
+ * UTF-8 as safetext's \xNN (so a field never spans lines), quoted (RFC
+ * 4180) when it holds a comma or quote, as file paths may. */
 void pfx_csv_field(FILE *fp, const char *s);
 
 struct pfx_outfile {

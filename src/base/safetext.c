@@ -46,6 +46,11 @@ static size_t safe_char(const unsigned char *s, size_t n)
 	return len;
 }
 
+size_t pfx_safetext_char(const char *s, size_t n)
+{
+	return n ? safe_char((const unsigned char *)s, n) : 0;
+}
+
 size_t pfx_safetext_n(char *buf, size_t size, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -19,6 +19,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* How many bytes at s (n of them) make one character safe to show as it
+ * is, or 0 when the byte at s must be escaped (a control, DEL, a C1
+ * control, or not valid UTF-8).  For writers with their own escapes (JSON)
+ * that must agree with this one on what is safe. */
+size_t pfx_safetext_char(const char *s, size_t n);
+
 /* Longest escape of one input byte: "\xNN". */
 #define PFX_SAFETEXT_MAX_EXPAND 4
 

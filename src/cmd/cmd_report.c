@@ -9,6 +9,7 @@
 #include "report.h"
 #include "report_export.h"
 #include "report_output.h"
+#include "safetext.h"
 #include "util.h"
 
 #include <errno.h>
@@ -190,6 +191,14 @@ static void open_error(const char *path, int err)
 	}
 }
 
+/* The rest of a --dump line: a name from the file, made safe (one line,
+ * nothing a terminal obeys). */
+static void safe_line(const char *s)
+{
+	pfx_safetext_fputs(stdout, s);
+	putchar('\n');
+}
+
 /* --dump: every item as one line, in file order. */
 static int dump_item(void *ctx, const struct pfx_rec_item *it)
 {
@@ -213,26 +222,27 @@ static int dump_item(void *ctx, const struct pfx_rec_item *it)
 		break;
 	}
 	case PFX_REC_MAPPING:
-		printf("%llu.%09llu mmap %u 0x%llx-0x%llx pgoff=0x%llx prot=%u flags=0x%x %s\n",
+		printf("%llu.%09llu mmap %u 0x%llx-0x%llx pgoff=0x%llx prot=%u flags=0x%x ",
 		       (unsigned long long)(it->mapping.time_ns / 1000000000),
 		       (unsigned long long)(it->mapping.time_ns % 1000000000), it->mapping.pid,
 		       (unsigned long long)it->mapping.start, (unsigned long long)it->mapping.end,
-		       (unsigned long long)it->mapping.pgoff, it->mapping.prot, it->mapping.flags,
-		       it->mapping.path);
+		       (unsigned long long)it->mapping.pgoff, it->mapping.prot, it->mapping.flags);
+		safe_line(it->mapping.path);
 		break;
 	case PFX_REC_THREAD:
-		printf("%llu.%09llu thread %u/%u %s\n", (unsigned long long)(it->thread.time_ns / 1000000000),
+		printf("%llu.%09llu thread %u/%u ", (unsigned long long)(it->thread.time_ns / 1000000000),
 		       (unsigned long long)(it->thread.time_ns % 1000000000), it->thread.pid,
-		       it->thread.tid, it->thread.comm);
+		       it->thread.tid);
+		safe_line(it->thread.comm);
 		break;
 	case PFX_REC_SPACE:
 		printf("%llu.%09llu space %u\n", (unsigned long long)(it->space.time_ns / 1000000000),
 		       (unsigned long long)(it->space.time_ns % 1000000000), it->space.pid);
 		break;
 	case PFX_REC_CGROUP:
-		printf("%llu.%09llu cgroup %u %s\n", (unsigned long long)(it->cgroup.time_ns / 1000000000),
-		       (unsigned long long)(it->cgroup.time_ns % 1000000000), it->cgroup.pid,
-		       it->cgroup.path);
+		printf("%llu.%09llu cgroup %u ", (unsigned long long)(it->cgroup.time_ns / 1000000000),
+		       (unsigned long long)(it->cgroup.time_ns % 1000000000), it->cgroup.pid);
+		safe_line(it->cgroup.path);
 		break;
 	case PFX_REC_LOST:
 		printf("%llu.%09llu lost records=%llu samples=%llu\n",

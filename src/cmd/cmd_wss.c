@@ -7,6 +7,7 @@
 #include "output.h"
 #include "pagemap.h"
 #include "procstat.h"
+#include "safetext.h"
 #include "sig.h"
 #include "target.h"
 #include "util.h"
@@ -317,16 +318,20 @@ static void print_header(const struct wss_run *run)
 		break;
 	}
 	case PFX_FORMAT_CSV:
-		fprintf(run->fp, "# pfx wss: pid %d (%s), method %s (%s), %s, %s", (int)run->pid, run->comm,
-			method, run->choice.reason, flush_label(t), mode_names[o->mode]);
+		fprintf(run->fp, "# pfx wss: pid %d (", (int)run->pid);
+		pfx_safetext_fputs(run->fp, run->comm);
+		fprintf(run->fp, "), method %s (%s), %s, %s", method, run->choice.reason, flush_label(t),
+			mode_names[o->mode]);
 		for (size_t i = 0; i < n_notes; i++)
 			fprintf(run->fp, "; %s", notes[i]);
 		fprintf(run->fp, "\ntime,window_s,method,scope,start,end,name,wss_bytes,wss_anon_bytes,"
 				 "wss_file_bytes,rss_bytes,reset_ms,read_ms,pss_bytes,faults,written_bytes\n");
 		break;
 	case PFX_FORMAT_TEXT:
-		fprintf(run->fp, "pfx wss: pid %d (%s), method %s (%s), %s, interval %.6g s%s\n",
-			(int)run->pid, run->comm, method, run->choice.reason, flush_label(t), o->interval_s,
+		fprintf(run->fp, "pfx wss: pid %d (", (int)run->pid);
+		pfx_safetext_fputs(run->fp, run->comm);
+		fprintf(run->fp, "), method %s (%s), %s, interval %.6g s%s\n",
+			method, run->choice.reason, flush_label(t), o->interval_s,
 			o->mode == MODE_CUMULATIVE ? ", cumulative since the start"
 			: o->mode == MODE_PROFILE ? ", profile: the window doubles each sample" : "");
 		for (size_t i = 0; i < n_notes; i++)
@@ -408,8 +413,9 @@ static void print_text(const struct wss_run *run, const struct pfx_wss_reading *
 			(double)m->bytes.rss / MIB);
 		if (shows_written(run))
 			text_mib(fp, 11, r->has_written, m->bytes.written);
-		fprintf(fp, "  %llx-%llx %s\n", (unsigned long long)m->start, (unsigned long long)m->end,
-			*m->name ? m->name : "[anon]");
+		fprintf(fp, "  %llx-%llx ", (unsigned long long)m->start, (unsigned long long)m->end);
+		pfx_safetext_fputs(fp, *m->name ? m->name : "[anon]");
+		fputc('\n', fp);
 	}
 }
 

@@ -2,6 +2,7 @@
 /* stat_output: text, JSON-lines and CSV output of 'pfx stat'. */
 #include "config.h"
 #include "stat_output.h"
+#include "safetext.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -138,8 +139,10 @@ static void text_row(struct stat_output *o, const struct stat_row *r)
 		grouped(r->delta.faults, c, sizeof(c)),
 		grouped_rate(per_second(r->delta.minor, r->seconds), d, sizeof(d)),
 		grouped_rate(per_second(r->delta.major, r->seconds), e, sizeof(e)));
-	if (o->show_cgroup)
-		fprintf(o->fp, "  %s", r->cgroup ? r->cgroup : "");
+	if (o->show_cgroup) {
+		fputs("  ", o->fp);
+		pfx_safetext_fputs(o->fp, r->cgroup);
+	}
 	if (r->alerts & STAT_ALERT_MINOR)
 		fputs("  <-- minor rate alert", o->fp);
 	if (r->alerts & STAT_ALERT_MAJOR)
@@ -269,8 +272,9 @@ static void text_summary(struct stat_output *o, const struct stat_summary *s)
 	char a[32], b[32], c[32];
 	FILE *fp = o->fp;
 
-	fprintf(fp, "\n Page-fault counts for '%s'%s:\n\n", s->command,
-		s->interrupted ? " (interrupted)" : "");
+	fputs("\n Page-fault counts for '", fp);
+	pfx_safetext_fputs(fp, s->command);
+	fprintf(fp, "'%s:\n\n", s->interrupted ? " (interrupted)" : "");
 	text_count_line(fp, s->total.minor, "minor-faults", s->seconds);
 	text_count_line(fp, s->total.major, "major-faults", s->seconds);
 	text_count_line(fp, s->total.faults, "page-faults", s->seconds);
@@ -299,14 +303,17 @@ static void text_summary(struct stat_output *o, const struct stat_summary *s)
 
 		fprintf(fp, "\n%10s %14s %14s %14s%s\n", !o->scope ? "pid" : o->show_cpu ? "cpu" : "",
 			"minor-faults", "major-faults", "page-faults", o->show_cgroup ? "  cgroup" : "");
-		for (size_t i = 0; i < s->nprocesses; i++)
-			fprintf(fp, "%10s %14s %14s %14s%s%s\n",
+		for (size_t i = 0; i < s->nprocesses; i++) {
+			fprintf(fp, "%10s %14s %14s %14s%s",
 				target_label(o, &s->processes[i], label, sizeof(label)),
 				grouped(s->processes[i].counts.minor, a, sizeof(a)),
 				grouped(s->processes[i].counts.major, b, sizeof(b)),
 				grouped(s->processes[i].counts.faults, c, sizeof(c)),
-				o->show_cgroup ? "  " : "",
-				o->show_cgroup && s->processes[i].cgroup ? s->processes[i].cgroup : "");
+				o->show_cgroup ? "  " : "");
+			if (o->show_cgroup)
+				pfx_safetext_fputs(fp, s->processes[i].cgroup);
+			fputc('\n', fp);
+		}
 	}
 	if (s->threads) {
 		bool running = false;

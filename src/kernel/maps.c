@@ -11,6 +11,28 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* The kernel writes a newline in a path as "\012" (and nothing else so):
+ * back to the newline, so a name read here is the one perf's mmap events
+ * give (the recorder matches the two; a report shows both the same, as
+ * \x0a).  A path that holds the four characters itself reads as a newline
+ * too: the kernel's text cannot tell them apart. */
+static void unescape_newlines(char *path)
+{
+	char *r = strstr(path, "\\012"), *w = r;
+
+	if (!r)
+		return;
+	while (*r) {
+		if (strncmp(r, "\\012", 4) == 0) {
+			*w++ = '\n';
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
 int pfx_maps_parse_line(const char *line, struct pfx_map_entry *e)
 {
 	char perms[8];
@@ -40,6 +62,7 @@ int pfx_maps_parse_line(const char *line, struct pfx_map_entry *e)
 		len = sizeof(e->path) - 1;
 	memcpy(e->path, path, len);
 	e->path[len] = '\0';
+	unescape_newlines(e->path);
 	return 0;
 }
 

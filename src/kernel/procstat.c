@@ -91,6 +91,9 @@ int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size)
 	n = pfx_read_file(path, comm, size);
 	if (n < 0)
 		return n == -ENOENT ? -ESRCH : (int)n;
-	comm[strcspn(comm, "\n")] = '\0';
+	/* The kernel ends the name with one newline; a newline the process
+	 * put into its own name stays (shown as \x0a, never cut there). */
+	if (n > 0 && comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "target.h"
 #include "procstat.h"
+#include "safetext.h"
 #include "sig.h"
 #include "util.h"
 
@@ -143,13 +144,14 @@ int pfx_target_start(struct pfx_target *t)
 
 int pfx_target_refuse_kernel_thread(pid_t pid)
 {
-	char comm[64] = "?";
+	char comm[64] = "?", safe[PFX_SAFETEXT_BUF(sizeof(comm))];
 
 	if (pfx_proc_is_kernel_thread(pid) != 1)
 		return 0;
+
 	pfx_proc_read_comm(pid, 0, comm, sizeof(comm));
 	pfx_err("process %d (%s) is a kernel thread: it has no user memory to fault or measure; "
-		"give a user process", (int)pid, comm);
+		"give a user process", (int)pid, pfx_safetext_str(safe, sizeof(safe), comm));
 	return -ENXIO;
 }
 

@@ -2,6 +2,7 @@
 /* maps_output: text, JSON and CSV for 'pfx maps'. */
 #include "config.h"
 #include "maps_output.h"
+#include "safetext.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -93,7 +94,9 @@ static void print_text(FILE *fp, const struct pfx_maps_table *t)
 		if (w > width)
 			width = w;
 	}
-	fprintf(fp, "pfx maps: pid %d (%s), %zu mappings, sizes in KiB\n", (int)t->pid, t->comm, t->n);
+	fprintf(fp, "pfx maps: pid %d (", (int)t->pid);
+	pfx_safetext_fputs(fp, t->comm);
+	fprintf(fp, "), %zu mappings, sizes in KiB\n", t->n);
 	fprintf(fp, "%-*s %-*s %-4s %-5s %10s %9s %9s %9s %9s %9s %9s  %s\n", width, "START", width, "END",
 		"PERM", "KIND", "SIZE", "RSS", "SWAP", "DIRTY", "THP", "LOCKED", "ZERO", "PATH");
 	for (size_t i = 0; i < t->n; i++) {
@@ -103,7 +106,9 @@ static void print_text(FILE *fp, const struct pfx_maps_table *t)
 		fprintf(fp, "%-*llx %-*llx %-4s %-5s", width, (unsigned long long)m->start, width,
 			(unsigned long long)m->end, perm, kind_name(m));
 		print_counts(fp, PFX_FORMAT_TEXT, t, &t->states[i]);
-		fprintf(fp, "  %s\n", m->path);
+		fputs("  ", fp);
+		pfx_safetext_fputs(fp, m->path);
+		fputc('\n', fp);
 	}
 	fprintf(fp, "%-*s %-*s %-4s %-5s", width, "total", width, "", "", "");
 	print_counts(fp, PFX_FORMAT_TEXT, t, &t->total);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "report_export.h"
 #include "output.h"
+#include "safetext.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -57,7 +58,7 @@ static void frame_name(const struct pfx_code_frame *f, char *buf, size_t size)
 int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight)
 {
 	const struct pfx_code_sites *cs = &rep->code;
-	char name[512];
+	char raw[512], name[PFX_SAFETEXT_BUF(sizeof(raw))];
 
 	for (size_t i = 0; i < cs->nchains; i++) {
 		const struct pfx_chain_row *c = &cs->chains[i];
@@ -67,9 +68,12 @@ int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_we
 			continue;
 		/* Outermost first; ';' and spaces would split a frame. */
 		for (size_t j = c->nframes; j-- > 0;) {
-			frame_name(&c->frames[j], name, sizeof(name));
+			/* safe text (no control reaches whoever cats it), where
+			 * ';' and spaces would still split a frame */
+			frame_name(&c->frames[j], raw, sizeof(raw));
+			pfx_safetext(name, sizeof(name), raw);
 			for (char *p = name; *p; p++)
-				if (*p == ';' || *p == ' ' || *p == '\n' || *p == '\r')
+				if (*p == ';' || *p == ' ')
 					*p = '_';
 			fprintf(fp, "%s%s", j + 1 < c->nframes ? ";" : "", name);
 		}

@@ -4,6 +4,7 @@
 #include "report_output.h"
 #include "lat_hist.h"
 #include "recfile.h"
+#include "safetext.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -106,10 +107,20 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 
 	if (localtime_r(&when, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", &tm);
-	fprintf(fp, "# pfx report of %s (format v%u, source %s)\n", file, h->version, h->source);
-	fprintf(fp, "# command: %s\n# kernel %s, page size %u, recorded %s, duration %.3f s\n",
-		h->command, h->kernel, h->page_size, date, (double)rep->duration_ns / 1e9);
-	fprintf(fp, "# events: %s\n", h->events);
+	/* The header's text is the file's: whoever wrote it chose it. */
+	fputs("# pfx report of ", fp);
+	pfx_safetext_fputs(fp, file);
+	fputs(" (format v", fp);
+	fprintf(fp, "%u, source ", h->version);
+	pfx_safetext_fputs(fp, h->source);
+	fputs(")\n# command: ", fp);
+	pfx_safetext_fputs(fp, h->command);
+	fputs("\n# kernel ", fp);
+	pfx_safetext_fputs(fp, h->kernel);
+	fprintf(fp, ", page size %u, recorded %s, duration %.3f s\n# events: ", h->page_size, date,
+		(double)rep->duration_ns / 1e9);
+	pfx_safetext_fputs(fp, h->events);
+	fputc('\n', fp);
 	fprintf(fp, "# faults: %" PRIu64 " (minor %" PRIu64 ", major %" PRIu64 "), lost %" PRIu64
 		" records + %" PRIu64 " samples; %" PRIu64 " distinct pages, %" PRIu64 " refaults\n",
 		rep->totals.faults, rep->totals.minor, rep->totals.major, rep->totals.lost_records,
@@ -150,10 +161,12 @@ static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 		if (per_process(rep))
 			fprintf(fp, "%8u ", row->pid);
 		fprintf(fp, "%-14" PRIx64 " %-14" PRIx64 " %-7s %9" PRIu64 " %7" PRIu64 " %9" PRIu64
-			" %8" PRIu64 " %-10s %8s  %s\n", row->start, row->end, kind_of(row),
+			" %8" PRIu64 " %-10s %8s  ", row->start, row->end, kind_of(row),
 			row->s->c.minor, row->s->c.major, row->s->pages, row->s->refaults,
 			pfx_pattern_name(row->pattern),
-			pfx_lat_fmt_ns(lat, sizeof(lat), avg_latency(&row->s->c)), row_path(row, path, sizeof(path)));
+			pfx_lat_fmt_ns(lat, sizeof(lat), avg_latency(&row->s->c)));
+		pfx_safetext_fputs(fp, row_path(row, path, sizeof(path)));
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 }
@@ -221,7 +234,7 @@ static void text_latency(FILE *fp, const struct pfx_report *rep)
 static void text_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
 {
 	unsigned n = limit(rep->nthreads, top);
-	char lat[32];
+	char lat[32], comm[PFX_SAFETEXT_BUF(sizeof(rep->threads[0].comm))];
 
 	fprintf(fp, "Threads by faults (%u of %zu):\n", n, rep->nthreads);
 	fprintf(fp, "%8s %8s %-16s %10s %9s %7s %9s %8s %10s %10s\n", "PID", "TID", "COMM",
@@ -232,7 +245,8 @@ static void text_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
 		if (!t->c.faults && i)
 			break;
 		fprintf(fp, "%8u %8u %-16s %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %9" PRIu64
-			" %8s %10.3f %10.3f\n", t->pid, t->tid, t->comm[0] ? t->comm : "?",
+			" %8s %10.3f %10.3f\n", t->pid, t->tid,
+			t->comm[0] ? pfx_safetext_str(comm, sizeof(comm), t->comm) : "?",
 			t->c.faults, t->c.minor, t->c.major, t->refaults,
 			pfx_lat_fmt_ns(lat, sizeof(lat), avg_latency(&t->c)), (double)t->first_ns / 1e9,
 			(double)t->last_ns / 1e9);
@@ -247,9 +261,10 @@ static void text_pages(FILE *fp, const struct pfx_report *rep)
 	for (size_t i = 0; i < rep->npages; i++) {
 		const struct pfx_page_row *p = &rep->pages[i];
 
-		fprintf(fp, "%8u %-14" PRIx64 " %8u %7u %-7s  %s\n", p->pid, p->addr, p->faults,
-			p->major, p->region ? pfx_map_kind_name(p->region->kind) : "unknown",
-			path_of(p->region));
+		fprintf(fp, "%8u %-14" PRIx64 " %8u %7u %-7s  ", p->pid, p->addr, p->faults,
+			p->major, p->region ? pfx_map_kind_name(p->region->kind) : "unknown");
+		pfx_safetext_fputs(fp, path_of(p->region));
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 }
@@ -264,8 +279,10 @@ static void text_ips(FILE *fp, const struct pfx_report *rep)
 		const struct pfx_ip_row *ip = &rep->ips[i];
 
 		pfx_code_frame_format(&ip->code, where, sizeof(where));
-		fprintf(fp, "%-14" PRIx64 " %10" PRIu64 " %7" PRIu64 " %6.1f%%  %s\n", ip->code.ip,
-			ip->faults, ip->major, pct(ip->faults, rep->all.faults), where);
+		fprintf(fp, "%-14" PRIx64 " %10" PRIu64 " %7" PRIu64 " %6.1f%%  ", ip->code.ip,
+			ip->faults, ip->major, pct(ip->faults, rep->all.faults));
+		pfx_safetext_fputs(fp, where);
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 }
@@ -281,8 +298,10 @@ static void text_functions(FILE *fp, const struct pfx_report *rep)
 		const struct pfx_function_row *f = &cs->functions[i];
 
 		pfx_function_row_format(f, name, sizeof(name));
-		fprintf(fp, "%10" PRIu64 " %7" PRIu64 " %6.1f%%  %s\n", f->faults, f->major,
-			pct(f->faults, rep->all.faults), name);
+		fprintf(fp, "%10" PRIu64 " %7" PRIu64 " %6.1f%%  ", f->faults, f->major,
+			pct(f->faults, rep->all.faults));
+		pfx_safetext_fputs(fp, name);
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 }
@@ -306,7 +325,9 @@ static void text_callers(FILE *fp, const struct pfx_report *rep)
 			pct(c->faults, rep->all.faults), c->major);
 		for (size_t j = 0; j < c->nframes; j++) {
 			pfx_code_frame_format(&c->frames[j], name, sizeof(name));
-			fprintf(fp, "            %s %s\n", j ? "<-" : "  ", name);
+			fprintf(fp, "            %s ", j ? "<-" : "  ");
+			pfx_safetext_fputs(fp, name);
+			fputc('\n', fp);
 		}
 	}
 	fputc('\n', fp);
@@ -321,9 +342,11 @@ static void text_heat(FILE *fp, const struct pfx_report *rep)
 
 		if (!row->region || !row->s->heat || row->s->c.faults < 16)
 			continue;
-		fprintf(fp, "Heat map of %s region %" PRIx64 "-%" PRIx64 " %s (rows: %" PRIu64
-			" KiB each; time ->):\n", kind_of(row), row->start, row->end,
-			row->region->path, ((uint64_t)1 << row->s->heat->shift) / 1024);
+		fprintf(fp, "Heat map of %s region %" PRIx64 "-%" PRIx64 " ", kind_of(row), row->start,
+			row->end);
+		pfx_safetext_fputs(fp, row->region->path);
+		fprintf(fp, " (rows: %" PRIu64 " KiB each; time ->):\n",
+			((uint64_t)1 << row->s->heat->shift) / 1024);
 		pfx_heat_print(fp, row->s->heat, rep->heat_cols, rep->heat_col_ns);
 		fputc('\n', fp);
 		shown++;

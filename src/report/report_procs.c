@@ -3,6 +3,7 @@
 #include "config.h"
 #include "report_procs.h"
 #include "report_counts.h"
+#include "safetext.h"
 #include "util.h"
 
 #include <errno.h>
@@ -178,10 +179,14 @@ void pfx_report_procs_text(FILE *fp, const struct pfx_report_procs *p, uint64_t 
 		"SHARE", "THREADS", p->has_cgroups ? "CGROUP" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct pfx_process_row *r = &p->procs[i];
+		char comm[PFX_SAFETEXT_BUF(16)];
 
-		fprintf(fp, "%8u %-16s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %7u  %s\n", r->pid,
-			r->comm[0] ? r->comm : "?", r->faults, r->minor, r->major, share(r->faults, total),
-			r->threads, r->cgroup ? r->cgroup : p->has_cgroups ? "?" : "");
+		/* names are made safe, then padded */
+		fprintf(fp, "%8u %-16s %10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %7u  ", r->pid,
+			r->comm[0] ? pfx_safetext_str(comm, sizeof(comm), r->comm) : "?", r->faults,
+			r->minor, r->major, share(r->faults, total), r->threads);
+		pfx_safetext_fputs(fp, r->cgroup ? r->cgroup : p->has_cgroups ? "?" : "");
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 }
@@ -201,9 +206,10 @@ void pfx_report_cgroups_text(FILE *fp, const struct pfx_report_procs *p, uint64_
 	for (size_t i = 0; i < n; i++) {
 		const struct pfx_cgroup_row *r = &p->cgroups[i];
 
-		fprintf(fp, "%10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %9u  %s\n", r->faults,
-			r->minor, r->major, share(r->faults, total), r->processes,
-			r->cgroup[0] ? r->cgroup : "? (gone before its cgroup was read)");
+		fprintf(fp, "%10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %9u  ", r->faults,
+			r->minor, r->major, share(r->faults, total), r->processes);
+		pfx_safetext_fputs(fp, r->cgroup[0] ? r->cgroup : "? (gone before its cgroup was read)");
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 }

@@ -3,6 +3,7 @@
  * 0.0.4 and OpenMetrics 1.0). */
 #include "config.h"
 #include "metrics.h"
+#include "safetext.h"
 #include "top.h"
 #include "util.h"
 
@@ -148,52 +149,31 @@ enum pfx_metrics_format pfx_metrics_negotiate(const char *accept)
 	return best;
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	uint32_t c;
-	size_t n;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;	/* also stops at the NUL */
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void pfx_metrics_label_value(FILE *fp, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_len(p);
+	const char *p = s ? s : "";
+	size_t n = strlen(p), i = 0, len;
 
-		if (n == 0) {
-			fputs("\xef\xbf\xbd", fp);	/* U+FFFD */
-			p++;
-		} else if (*p == '\\') {
-			fputs("\\\\", fp), p++;
-		} else if (*p == '"') {
-			fputs("\\\"", fp), p++;
-		} else if (*p == '\n') {
-			fputs("\\n", fp), p++;
+	while (i < n) {
+		len = pfx_safetext_char(p + i, n - i);
+		if (len == 1 && (p[i] == '\\' || p[i] == '"')) {
+			fputc('\\', fp);
+			fputc(p[i], fp);
+		} else if (len) {
+			fwrite(p + i, 1, len, fp);
+		} else if (p[i] == '\n') {
+			fputs("\\n", fp);
+		} else if (p[i] == '\t') {
+			fputc('\t', fp);
 		} else {
-			fwrite(p, 1, n, fp);
-			p += n;
+			/* safetext's \xNN, its backslash escaped: the label reads
+			 * as the text every other view shows */
+			char esc[PFX_SAFETEXT_MAX_EXPAND + 1];
+
+			pfx_safetext_n(esc, sizeof(esc), p + i, 1);
+			fprintf(fp, "\\%s", esc);
 		}
+		i += len ? len : 1;
 	}
 }
 

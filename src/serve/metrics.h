@@ -35,9 +35,11 @@ const char *pfx_metrics_content_type(enum pfx_metrics_format f);
  * when application/openmetrics-text (version 1.0.0 or none) has the
  * highest q of the types pfx writes, else the text format. */
 enum pfx_metrics_format pfx_metrics_negotiate(const char *accept);
-/* Write s as a label value (without quotes): \ " and newline escaped,
- * bytes that are not UTF-8 as U+FFFD (a comm or path may hold any byte,
- * and the scraper rejects a whole exposition over one bad label). */
+/* Write s as a label value (without quotes): \ " and newline escaped;
+ * other controls, DEL, C1 controls and bytes that are not UTF-8 as
+ * safetext's \xNN (written \\xNN): a comm or path may hold any byte, the
+ * scraper rejects a whole exposition over one bad label, and whoever reads
+ * it in a terminal must meet no escape sequence. */
 void pfx_metrics_label_value(FILE *fp, const char *s);
 
 struct pfx_metrics_opts {

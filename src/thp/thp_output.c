@@ -4,6 +4,7 @@
  * null in JSON and empty in CSV, never 0. */
 #include "config.h"
 #include "thp_output.h"
+#include "safetext.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -92,8 +93,10 @@ static void header_csv(const struct pfx_thp_out *o, const struct pfx_thp_header 
 {
 	FILE *fp = o->fp;
 
-	fprintf(fp, "# pfx thp: pid %d (%s), THP enabled [%s] defrag [%s] (%s); sys_ columns are "
-		    "system-wide; faults: %s\n", (int)h->pid, h->comm,
+	fprintf(fp, "# pfx thp: pid %d (", (int)h->pid);
+	pfx_safetext_fputs(fp, h->comm);
+	fprintf(fp, "), THP enabled [%s] defrag [%s] (%s); sys_ columns are "
+		    "system-wide; faults: %s\n",
 		h->policy->available ? h->policy->enabled : "-", h->policy->available ? h->policy->defrag : "-",
 		pfx_thp_policy_note(h->policy), h->fault_source);
 	fprintf(fp, "scope,time,window_s,faults,minor,major,rss_kb,anon_kb,anon_huge_kb,shmem_pmd_kb,"
@@ -110,8 +113,10 @@ static void header_text(const struct pfx_thp_out *o, const struct pfx_thp_header
 {
 	FILE *fp = o->fp;
 
-	fprintf(fp, "pfx thp: pid %d (%s), interval %.6g s, huge page %" PRIu64 " kB\n", (int)h->pid,
-		h->comm, h->interval_s, h->policy->huge_page_kb);
+	fprintf(fp, "pfx thp: pid %d (", (int)h->pid);
+	pfx_safetext_fputs(fp, h->comm);
+	fprintf(fp, "), interval %.6g s, huge page %" PRIu64 " kB\n", h->interval_s,
+		h->policy->huge_page_kb);
 	if (h->policy->available)
 		fprintf(fp, "THP policy: enabled [%s], defrag [%s]: %s\n", h->policy->enabled,
 			h->policy->defrag, pfx_thp_policy_note(h->policy));

@@ -2,6 +2,7 @@
 /* top_output: text, JSON and CSV for 'pfx top' batch mode. */
 #include "config.h"
 #include "top_output.h"
+#include "safetext.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -35,26 +36,31 @@ int top_fmt_header(char *buf, size_t size, enum top_view view)
 int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_row *r,
 		enum top_view view)
 {
-	char rss[16], swap[16], name[96], sub[64] = "";
+	char rss[16], swap[16], name[PFX_SAFETEXT_BUF(TOP_COMM_MAX) + 16], sub[64] = "";
+	char comm[PFX_SAFETEXT_BUF(TOP_COMM_MAX)], cgroup[PFX_SAFETEXT_BUF(TOP_CGROUP_MAX)];
 	const struct top_sums *s = &r->own;
 
+	/* Names are other users' text: made safe first, then cut and padded. */
+	pfx_safetext(cgroup, sizeof(cgroup), r->kind == TOP_ROW_CGROUP ? r->group->cgroup : r->proc->cgroup);
 	if (r->kind == TOP_ROW_CGROUP) {
 		snprintf(name, sizeof(name), "[%" PRIu64 " processes]", s->nprocs);
 		return snprintf(buf, size, "%7s %-9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
 				" %7s %7s %4" PRIu64 " %s", "-", "-", command_width(view), name, s->minor_rate,
 				s->major_rate, s->minor, s->major,
 				top_fmt_kb(rss, sizeof(rss), s->rss_kb),
-				top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads,
-				r->group->cgroup);
+				top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads, cgroup);
 	}
 	/* Indent by depth so a tree reads as one, capped to keep the columns. */
 	{
 		int depth = r->depth > 12 ? 12 : r->depth;
 
-		snprintf(name, sizeof(name), "%*s%s%.63s", depth, "",
-			 depth && view == TOP_VIEW_TREE ? "`-" : "", r->proc->comm);
-		if (strlen(name) > (size_t)command_width(view))
-			name[command_width(view)] = '\0';
+		snprintf(name, sizeof(name), "%*s%s%s", depth, "",
+			 depth && view == TOP_VIEW_TREE ? "`-" : "",
+			 pfx_safetext_str(comm, sizeof(comm), r->proc->comm));
+		/* cut to the column at a whole character or escape (what is
+		 * safe already stays as it is) */
+		pfx_safetext(comm, (size_t)command_width(view) + 1, name);
+		memcpy(name, comm, strlen(comm) + 1);
 	}
 	if (r->has_subtree) {
 		char srss[16];
@@ -67,18 +73,19 @@ int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_ro
 			command_width(view), name,
 			s->minor_rate, s->major_rate, s->minor, s->major,
 			top_fmt_kb(rss, sizeof(rss), s->rss_kb),
-			top_fmt_kb(swap, sizeof(swap), s->swap_kb), r->proc->threads, sub,
-			r->proc->cgroup);
+			top_fmt_kb(swap, sizeof(swap), s->swap_kb), r->proc->threads, sub, cgroup);
 }
 
 int top_fmt_alert(char *buf, size_t size, const struct top_alert_event *ev)
 {
-	char subject[TOP_CGROUP_MAX + 96], value[48];
+	char subject[PFX_SAFETEXT_BUF(TOP_CGROUP_MAX) + 96], value[48];
+	char name[PFX_SAFETEXT_BUF(TOP_CGROUP_MAX)];
 
 	if (ev->cgroup_scope)
-		snprintf(subject, sizeof(subject), "cgroup %s", ev->cgroup);
+		snprintf(subject, sizeof(subject), "cgroup %s", pfx_safetext_str(name, sizeof(name), ev->cgroup));
 	else
-		snprintf(subject, sizeof(subject), "pid %d (%s)", (int)ev->pid, ev->comm);
+		snprintf(subject, sizeof(subject), "pid %d (%s)", (int)ev->pid,
+			 pfx_safetext_str(name, sizeof(name), ev->comm));
 	if (ev->kind == TOP_ALERT_SWAP)
 		snprintf(value, sizeof(value), "swap %.0f bytes > %.0f", ev->value, ev->threshold);
 	else

@@ -215,8 +215,12 @@ static void line(const char *s, int cols, bool reverse)
 
 	if (reverse)
 		puts_raw("\033[7m");
-	if (n > (size_t)cols)
+	if (n > (size_t)cols) {
 		n = (size_t)cols;
+		/* not inside a character (names are UTF-8) */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
 	put(s, n);
 	if (reverse) {
 		/* the bar spans the width */

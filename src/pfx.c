@@ -20,7 +20,7 @@ static const struct subcommand subcommands[] = {
 	{ "report", cmd_report, "explain a recording: regions, patterns, threads, latency" },
 	{ "wss",    cmd_wss,    "estimate the working-set size over time, against RSS" },
 	{ "maps",   cmd_maps,   "show the state of every page of a process, per mapping" },
-	{ "plot",   cmd_plot,   "draw charts of recordings and WSS samples with gnuplot" },
+	{ "plot",   cmd_plot,   "gnuplot charts of recordings and of stat, thp, maps, wss, top JSON" },
 	{ "thp",    cmd_thp,    "THP and NUMA fault behaviour of a process over time" },
 	{ "top",    cmd_top,    "every process's fault rates, RSS and swap, live (like top)" },
 	{ "serve",  cmd_serve,  "fault counters for Prometheus: /metrics over HTTP, or a textfile" },

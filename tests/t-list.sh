@@ -19,4 +19,16 @@ grep '^  ' "$TMP/out" | awk '{ print index($0, $2) }' | sort -u | wc -l | grep -
 	{ cat "$TMP/out"; fail "the TYPE column does not line up"; }
 expect_exit 2 "$PFX" list extra
 one_line_error
+# A user who cannot read tracefs cannot tell which tracepoints the kernel
+# has: 'no access', never 'missing' for one root sees (issue 21).
+if [ "$(id -u)" -eq 0 ] && [ -d "$tracefs/events/exceptions/page_fault_user" ] &&
+   ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$tracefs/events"; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$PFX" list >"$TMP/nobody" 2>&1 ||
+		fail "pfx list as nobody failed: $(cat "$TMP/nobody")"
+	grep -Eq "^  exceptions:page_fault_user +tracepoint +no access" "$TMP/nobody" ||
+		{ cat "$TMP/nobody"; fail "as nobody, exceptions:page_fault_user should be 'no access'"; }
+	! grep -Eq "tracepoint +missing" "$TMP/nobody" || fail "as nobody, a tracepoint is called missing"
+fi
+expect_exit 0 "$PFX" list --help
+[ "$(wc -l <"$TMP/out")" -ge 5 ] && grep -q 'no access' "$TMP/out" || fail "pfx list --help says too little: $(cat "$TMP/out")"
 echo ok

@@ -8,6 +8,7 @@
 #include "tracefs_src.h"
 #include "util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,10 +30,15 @@ static void print_event(enum pfx_event_id id, bool perf_ok, int width)
 {
 	const struct pfx_event_info *info = pfx_event_info(id);
 	char why[160] = "";
-	bool have = pfx_event_available(id, why, sizeof(why));
-	const char *state = !have ? "missing" : perf_ok ? "yes" : "tracefs";
+	int err = pfx_event_check(id, why, sizeof(why));
+	bool have = err == 0;
+	/* A user who cannot read tracefs cannot tell whether the kernel has
+	 * the tracepoint: "no access", not "missing". */
+	const char *state = have ? (perf_ok ? "yes" : "tracefs") :
+			    err == -EACCES || err == -EPERM ? "no access" :
+			    err == -ENOENT ? "missing" : "unknown";
 
-	printf("  %-*s %-10s %-8s %s%s%s\n", width, info->name,
+	printf("  %-*s %-10s %-9s %s%s%s\n", width, info->name,
 	       info->kind == PFX_EVENT_SOFTWARE ? "software" : "tracepoint", state,
 	       info->description, have ? "" : " -- ", have ? "" : why);
 }
@@ -43,7 +49,16 @@ int cmd_list(int argc, char **argv)
 
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			printf("usage: pfx list\n");
+			printf("usage: pfx list\n"
+			       "Show each event pfx uses, its type (software counter or tracepoint)\n"
+			       "and whether it can be used here:\n"
+			       "  yes        it can\n"
+			       "  tracefs    perf events are denied: pfx falls back to tracefs\n"
+			       "  missing    this kernel has no such tracepoint\n"
+			       "  no access  this user cannot read tracefs, so cannot tell (run as root)\n"
+			       "  unknown    tracefs is not mounted\n"
+			       "Also removes the tracefs instances a killed pfx left.  Takes no options\n"
+			       "but -h, --help.  See pfx(1).\n");
 			return PFX_EXIT_OK;
 		}
 		pfx_err("'pfx list' takes no arguments (got '%s')", argv[1]);
@@ -57,7 +72,7 @@ int cmd_list(int argc, char **argv)
 			       removed == 1 ? "" : "s");
 	}
 	perf_err = pfx_perf_probe();
-	printf("  %-*s %-10s %-8s %s\n", width, "EVENT", "TYPE", "HAVE", "DESCRIPTION");
+	printf("  %-*s %-10s %-9s %s\n", width, "EVENT", "TYPE", "HAVE", "DESCRIPTION");
 	for (unsigned i = 0; i < PFX_EV_COUNT; i++)
 		print_event((enum pfx_event_id)i, perf_err == 0, width);
 	if (perf_err) {

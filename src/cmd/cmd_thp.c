@@ -53,7 +53,7 @@ static void usage(FILE *fp)
 		"  -p, --pid PID        watch a running process\n"
 		"      --format F       text (default), json (one object per line) or csv\n"
 		"  -o, --output FILE    write there (complete when pfx stops) instead of stdout\n"
-		"      --root DIR       read /proc and /sys files under DIR (test fixtures)\n"
+
 		"  -h, --help           this text\n"
 		"\n"
 		"See pfx-thp(1).\n");

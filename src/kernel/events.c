@@ -128,14 +128,19 @@ int pfx_event_attr(enum pfx_event_id id, struct perf_event_attr *attr)
 
 bool pfx_event_available(enum pfx_event_id id, char *why, size_t why_size)
 {
+	return pfx_event_check(id, why, why_size) == 0;
+}
+
+int pfx_event_check(enum pfx_event_id id, char *why, size_t why_size)
+{
 	const struct pfx_event_info *info = pfx_event_info(id);
 	uint64_t tp_id;
 	int err;
 
 	if (!info)
-		return false;
+		return -EINVAL;
 	if (info->kind == PFX_EVENT_SOFTWARE)
-		return true;	/* every kernel with perf events has them */
+		return 0;	/* every kernel with perf events has them */
 	err = tracepoint_id(info, &tp_id);
 	if (err && why) {
 		if (err == -ENODEV)
@@ -147,7 +152,7 @@ bool pfx_event_available(enum pfx_event_id id, char *why, size_t why_size)
 		else
 			snprintf(why, why_size, "cannot read its id: %s", strerror(-err));
 	}
-	return err == 0;
+	return err;
 }
 
 int pfx_event_load_format(struct tep_handle *tep, enum pfx_event_id id,

@@ -44,6 +44,10 @@ int pfx_event_attr(enum pfx_event_id id, struct perf_event_attr *attr);
 /* Is the event there on this kernel?  For tracepoints, also whether the
  * tracefs format is readable.  On false, why (if non-NULL) says what is missing. */
 bool pfx_event_available(enum pfx_event_id id, char *why, size_t why_size);
+/* The same as 0 or -errno: -ENOENT the kernel has no such tracepoint,
+ * -EACCES tracefs is there but not readable by this user (it may well have
+ * it), -ENODEV no tracefs. */
+int pfx_event_check(enum pfx_event_id id, char *why, size_t why_size);
 
 /* Parse a tracepoint's format into tep (a tep_alloc()'ed handle) so its raw
  * samples can be decoded.  *event receives the parsed event.  0 or -errno. */

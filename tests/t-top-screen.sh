@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-screen: the full-screen view, driven through tmux.  The screen
-# shows the header and the faulting load; keys sort (r), pause (space:
+# shows the header and the faulting load; keys sort (r), help (?), pause (space:
 # the screen stops changing), filter (/ pfx-load Enter: only its row)
 # and quit (q); q, Ctrl-C and SIGTERM each give the terminal back as it
 # was (stty settings, the normal screen) with exit status 0.
@@ -71,6 +71,14 @@ wait_screen "view cgroup"
 wait_screen "processes\]"
 tm send-keys -t top c
 wait_screen "view flat"
+
+# '?' shows the keys instead of the rows; any key brings the rows back.
+grep -q '? help' "$TMP/screen" || fail "the key line does not mention ? help"
+tm send-keys -t top '?'
+wait_screen "Keys (any key closes this help"
+grep -q "^ *$LPID root" "$TMP/screen" && fail "the rows still show under the help"
+tm send-keys -t top x
+wait_screen "^ *$LPID root .*pfx-load"
 
 # Pause: the screen stops changing (the load's MINFLT column grows otherwise).
 tm send-keys -t top Space

@@ -181,7 +181,13 @@ bool top_ui_key(struct top_ui *ui, int key)
 {
 	if (ui->editing)
 		return edit_key(ui, key);
+	if (ui->help && key != 'q') {
+		ui->help = false;	/* any key but q closes the help, as in top */
+		return true;
+	}
 	switch (key) {
+	case '?':
+	case 'h': ui->help = true; return true;
 	case 'q': ui->quit = true; return false;
 	case 'm': ui->sort = TOP_SORT_MINOR; return true;
 	case 'M': ui->sort = TOP_SORT_MAJOR; return true;
@@ -253,11 +259,31 @@ void top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct 
 		 ui->refresh_s, ui->paused ? "  [PAUSED]" : "");
 	line(buf, cols, false);
 	snprintf(buf, sizeof(buf), "sort %s (m M r s p)  view %s (t c)  filter '%s' (/)  "
-		 "space pause  q quit", top_sort_name(ui->sort), view_name(ui->view), ui->filter);
+		 "space pause  ? help  q quit", top_sort_name(ui->sort), view_name(ui->view), ui->filter);
 	line(buf, cols, false);
 	line(ui->messages[0], cols, false);
 	top_fmt_header(buf, sizeof(buf), ui->view);
 	line(buf, cols, true);
+	if (ui->help) {
+		static const char *const help[] = {
+			"Keys (any key closes this help; q quits):",
+			"  m  sort by minor faults/s      M  sort by major faults/s",
+			"  r  sort by RSS                 s  sort by swap",
+			"  p  sort by PID",
+			"  t  tree view (children under their parents), again: flat",
+			"  c  cgroup view (rows grouped, with sums), again: flat",
+			"  /  or f  filter by command, user or cgroup (Enter sets, Esc cancels)",
+			"  space  pause or resume the refresh",
+			"  q  quit (Ctrl-C too)",
+			"",
+			"Rates are per second over the last refresh; names other users chose",
+			"show control bytes as \\xNN.  See pfx-top(1) and doc/top.md.",
+		};
+
+		for (size_t i = 0; i < PFX_ARRAY_SIZE(help) && (int)i < nlines - HEAD_LINES - 1; i++)
+			line(help[i], cols, false);
+		nrows = 0;
+	}
 	for (size_t i = 0; i < nrows && (int)i < nlines - HEAD_LINES - 1; i++) {
 		top_fmt_row(buf, sizeof(buf), t, &rows[i], ui->view);
 		line(buf, cols, false);

@@ -18,6 +18,7 @@ struct top_ui {
 	enum top_view view;
 	bool paused, quit;
 	bool editing;			/* typing a filter after '/' or 'f' */
+	bool help;			/* the key help shows ('?' or 'h'; any key closes it) */
 	char filter[TOP_UI_TEXT_MAX];
 	char edit[TOP_UI_TEXT_MAX];
 	char messages[TOP_UI_MESSAGES][TOP_UI_MESSAGE_MAX];	/* latest alerts, newest first */

@@ -3,28 +3,181 @@
 #include "config.h"
 #include "heatmap.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-void pfx_heat_init(struct pfx_heat_grid *g, uint64_t start, uint64_t end)
+#define COUNT_BITS 21
+#define COUNT_MAX ((1u << COUNT_BITS) - 1)	/* a sparse cell this full goes dense */
+
+void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end)
 {
 	uint64_t size = end > start ? end - start : 1;
 
-	memset(g, 0, sizeof(*g));
-	g->start = start;
-	while (((size - 1) >> g->shift) >= PFX_HEAT_ROWS)
-		g->shift++;
-	g->rows = (unsigned)((size - 1) >> g->shift) + 1;
+	memset(h, 0, sizeof(*h));
+	h->start = start;
+	while (((size - 1) >> h->shift) >= PFX_HEAT_ROWS)
+		h->shift++;
+	h->rows = (uint8_t)(((size - 1) >> h->shift) + 1);
 }
 
-void pfx_heat_halve(struct pfx_heat_grid *g)
+void pfx_heat_free(struct pfx_heat *h)
 {
-	for (unsigned r = 0; r < g->rows; r++) {
-		for (unsigned c = 0; c < PFX_HEAT_COLS / 2; c++)
-			g->cell[r][c] = g->cell[r][2 * c] + g->cell[r][2 * c + 1];
-		memset(&g->cell[r][PFX_HEAT_COLS / 2], 0, sizeof(g->cell[r]) / 2);
+	free(h->slots);
+	free(h->grid);
+	h->slots = NULL;
+	h->grid = NULL;
+}
+
+static unsigned cell_of(uint32_t slot)
+{
+	return (slot >> COUNT_BITS) - 1;
+}
+
+/* The slot of cell (row * PFX_HEAT_COLS + col): its own or the empty one
+ * where it goes (linear probing; the table is at most half full). */
+static uint32_t *sparse_slot(uint32_t *slots, unsigned cap, unsigned cell)
+{
+	unsigned i = (cell * 0x9e3779b1u) & (cap - 1);
+
+	while (slots[i] && cell_of(slots[i]) != cell)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int go_dense(struct pfx_heat *h)
+{
+	struct pfx_heat_grid *g = malloc(sizeof(*g));
+
+	if (!g)
+		return -ENOMEM;
+	pfx_heat_to_grid(h, g);
+	free(h->slots);
+	h->slots = NULL;
+	h->used = h->cap = 0;
+	h->grid = g;
+	return 0;
+}
+
+/* Put the sparse cells into a table of cap slots (cap > 2 * used). */
+static int rehash(struct pfx_heat *h, unsigned cap)
+{
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (unsigned i = 0; i < h->cap; i++)
+		if (h->slots[i])
+			*sparse_slot(slots, cap, cell_of(h->slots[i])) = h->slots[i];
+	free(h->slots);
+	h->slots = slots;
+	h->cap = (uint16_t)cap;
+	return 0;
+}
+
+int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+{
+	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+	uint32_t *s;
+	unsigned cell;
+
+	if (row >= h->rows)
+		row = h->rows - 1u;	/* the range grew (brk); a stack grows into row 0 */
+	if (h->grid) {
+		h->grid->cell[row][col]++;
+		return 0;
 	}
+	cell = (unsigned)row * PFX_HEAT_COLS + col;
+	if (h->cap && (s = sparse_slot(h->slots, h->cap, cell)) && *s) {
+		if ((*s & COUNT_MAX) < COUNT_MAX) {
+			(*s)++;
+			return 0;
+		}
+		return go_dense(h) < 0 ? -ENOMEM : pfx_heat_add(h, addr, col);
+	}
+	if (h->used >= PFX_HEAT_SPARSE_MAX)
+		return go_dense(h) < 0 ? -ENOMEM : pfx_heat_add(h, addr, col);
+	if ((h->used + 1u) * 2 > h->cap && rehash(h, h->cap ? h->cap * 2u : 4u) < 0)
+		return -ENOMEM;
+	*sparse_slot(h->slots, h->cap, cell) = ((uint32_t)(cell + 1) << COUNT_BITS) | 1;
+	h->used++;
+	return 0;
+}
+
+void pfx_heat_halve(struct pfx_heat *h)
+{
+	if (h->grid) {
+		struct pfx_heat_grid *g = h->grid;
+
+		for (unsigned r = 0; r < g->rows; r++) {
+			for (unsigned c = 0; c < PFX_HEAT_COLS / 2; c++)
+				g->cell[r][c] = g->cell[r][2 * c] + g->cell[r][2 * c + 1];
+			memset(&g->cell[r][PFX_HEAT_COLS / 2], 0, sizeof(g->cell[r]) / 2);
+		}
+		return;
+	}
+	/* Sparse: merge in place.  Rebuild the table with cells moved to
+	 * column c / 2; a merged count past COUNT_MAX goes dense instead. */
+	{
+		unsigned cap = h->cap, used = 0;
+		uint32_t *old = h->slots, *slots;
+
+		if (!cap)
+			return;
+		slots = calloc(cap, sizeof(*slots));
+		if (!slots) {
+			/* keep going without the finer grid: dense it is */
+			if (go_dense(h) == 0)
+				pfx_heat_halve(h);
+			return;
+		}
+		for (unsigned i = 0; i < cap; i++) {
+			unsigned cell, ncell;
+			uint32_t *s, count;
+
+			if (!old[i])
+				continue;
+			cell = cell_of(old[i]);
+			ncell = cell / PFX_HEAT_COLS * PFX_HEAT_COLS + cell % PFX_HEAT_COLS / 2;
+			count = old[i] & COUNT_MAX;
+			s = sparse_slot(slots, cap, ncell);
+			if (!*s) {
+				*s = ((uint32_t)(ncell + 1) << COUNT_BITS);
+				used++;
+			}
+			if ((*s & COUNT_MAX) + count > COUNT_MAX) {
+				/* rare: give up the sparse form, from the old cells */
+				free(slots);
+				if (go_dense(h) == 0)
+					pfx_heat_halve(h);
+				return;
+			}
+			*s += count;
+		}
+		free(old);
+		h->slots = slots;
+		h->used = (uint16_t)used;
+	}
+}
+
+void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g)
+{
+	if (h->grid) {
+		*g = *h->grid;
+		return;
+	}
+	memset(g, 0, sizeof(*g));
+	g->start = h->start;
+	g->shift = h->shift;
+	g->rows = h->rows;
+	for (unsigned i = 0; i < h->cap; i++)
+		if (h->slots[i]) {
+			unsigned cell = cell_of(h->slots[i]);
+
+			g->cell[cell / PFX_HEAT_COLS][cell % PFX_HEAT_COLS] = h->slots[i] & COUNT_MAX;
+		}
 }
 
 void pfx_heat_print(FILE *fp, const struct pfx_heat_grid *g, unsigned ncols, uint64_t col_ns)

@@ -45,15 +45,33 @@ const char *pfx_fault_type_name(enum pfx_fault_type t)
 	return (unsigned)t < PFX_TYPE_COUNT ? names[t] : "other";
 }
 
-static int ensure_rstats(struct pfx_report *rep)
+/* A stats index (0: none) for every region.  The array grows with the
+ * regions: nothing to grow (a mapping item of no length adds no region)
+ * leaves it as it is, NULL at first (memset of NULL + 0 is UB). */
+static int ensure_stat_of(struct pfx_report *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
-	size_t old = rep->rstats_cap;
+	size_t old = rep->stat_of_cap;
 
-	if (PFX_GROW(rep->rstats, rep->rstats_cap, n, 256))
+	if (n <= old)
+		return 0;
+	if (PFX_GROW(rep->stat_of, rep->stat_of_cap, n, 256))
 		return -ENOMEM;
-	memset(rep->rstats + old, 0, (rep->rstats_cap - old) * sizeof(*rep->rstats));
+	memset(rep->stat_of + old, 0, (rep->stat_of_cap - old) * sizeof(*rep->stat_of));
 	return 0;
+}
+
+/* The stats of region ri, made at its first fault. */
+static struct pfx_region_stats *region_stats(struct pfx_report *rep, long ri)
+{
+	if (!rep->stat_of[ri]) {
+		if (rep->nrstats >= UINT32_MAX ||
+		    PFX_GROW(rep->rstats, rep->rstats_cap, rep->nrstats + 1, 64))
+			return NULL;
+		memset(&rep->rstats[rep->nrstats], 0, sizeof(*rep->rstats));
+		rep->stat_of[ri] = (uint32_t)++rep->nrstats;
+	}
+	return &rep->rstats[rep->stat_of[ri] - 1];
 }
 
 static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pid, uint32_t tid)
@@ -129,9 +147,8 @@ static void heat_rescale(struct pfx_report *rep, uint64_t col)
 	while (col >= PFX_HEAT_COLS) {
 		rep->heat_col_ns *= 2;
 		col /= 2;
-		for (size_t i = 0; i < pfx_regions_count(rep->regions); i++)
-			if (rep->rstats[i].heat)
-				pfx_heat_halve(rep->rstats[i].heat);
+		for (size_t i = 0; i < rep->nrstats; i++)
+			pfx_heat_halve(&rep->rstats[i].heat);
 		rep->heat_cols = (rep->heat_cols + 1) / 2;
 	}
 }
@@ -201,7 +218,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		return 0;
 	}
 	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
-	rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
+	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
 	if (!rs)
 		return -ENOMEM;
 	rep->faults_read++;
@@ -278,13 +295,10 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 			heat_rescale(rep, col);
 			col = f->time_ns / rep->heat_col_ns;
 		}
-		if (!rs->heat) {
-			rs->heat = malloc(sizeof(*rs->heat));
-			if (!rs->heat)
-				return -ENOMEM;
-			pfx_heat_init(rs->heat, reg->start, reg->end);
-		}
-		pfx_heat_add(rs->heat, f->addr, (unsigned)col);
+		if (!rs->heat.rows)
+			pfx_heat_init(&rs->heat, reg->start, reg->end);
+		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)col) < 0)
+			return -ENOMEM;
 		if (col + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)col + 1;
 	}
@@ -302,7 +316,7 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 	case PFX_REC_MAPPING: {
 		int err = pfx_regions_add(rep->regions, &it->mapping);
 
-		return err ? err : ensure_rstats(rep);
+		return err ? err : ensure_stat_of(rep);
 	}
 	case PFX_REC_THREAD: {
 		struct pfx_thread_stats *ts = thread_stats(rep, it->thread.pid, it->thread.tid);
@@ -368,10 +382,11 @@ static int build_rows(struct pfx_report *rep)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct pfx_region *reg = pfx_regions_get(rep->regions, i);
-		struct pfx_region_stats *s = &rep->rstats[i];
+		struct pfx_region_stats *s;
 
-		if (!s->c.faults)
+		if (!rep->stat_of[i])
 			continue;
+		s = &rep->rstats[rep->stat_of[i] - 1];
 		add_counts(&rep->all, &s->c);
 		/* every fault of a region lies in its extent (regions.h) */
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
@@ -565,9 +580,10 @@ void pfx_report_free(struct pfx_report *rep)
 {
 	if (!rep)
 		return;
-	for (size_t i = 0; rep->rstats && rep->regions && i < pfx_regions_count(rep->regions); i++)
-		free(rep->rstats[i].heat);
+	for (size_t i = 0; i < rep->nrstats; i++)
+		pfx_heat_free(&rep->rstats[i].heat);
 	free(rep->rstats);
+	free(rep->stat_of);
 	pfx_regions_free(rep->regions);
 	pfx_u64map_free(&rep->page_map);
 	pfx_u64map_free(&rep->ip_map);

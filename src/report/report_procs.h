@@ -28,6 +28,7 @@ struct pfx_process_row {
 	const char *cgroup;		/* NULL when the file has none for it */
 	uint64_t faults, minor, major;
 	uint32_t threads;		/* threads with faults */
+	uint32_t cgroup_index;		/* its cgroup row + 1 in names order; 0: unknown or "" */
 };
 
 struct pfx_cgroup_row {
@@ -38,6 +39,7 @@ struct pfx_cgroup_row {
 
 struct pfx_report_procs {
 	struct pfx_u64map cgroup_of;	/* pid -> index + 1 into names */
+	struct pfx_u64map name_at;	/* hash of a path -> index + 1 into names */
 	char **names;			/* distinct cgroup paths */
 	size_t nnames, cap_names;
 	bool has_cgroups;		/* the file has cgroup items */

@@ -36,6 +36,7 @@
 
 #include "maps.h"
 #include "recfile.h"
+#include "strset.h"
 
 struct pfx_region {
 	uint64_t start, end;	/* [start, end): the largest extent it had */
@@ -47,7 +48,7 @@ struct pfx_region {
 	uint32_t prot, flags;
 	uint32_t pid;		/* the process of the mapping that made it */
 	enum pfx_map_kind kind;
-	char *path;		/* "" for anonymous */
+	const char *path;	/* "" for anonymous; one copy per distinct path */
 };
 
 struct pfx_regions;
@@ -86,6 +87,7 @@ struct pfx_regions {
 	uint64_t rng;			/* treap priorities */
 	struct pfx_regions_span last;	/* cache of the last hit */
 	bool per_space;			/* spans ordered by (space, start) */
+	struct pfx_strset paths;	/* the regions' paths, each stored once */
 };
 
 long pfx_regions_find_slow(struct pfx_regions *rs, uint32_t space, uint64_t addr);

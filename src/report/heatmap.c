@@ -25,10 +25,14 @@ void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end)
 
 void pfx_heat_free(struct pfx_heat *h)
 {
-	free(h->slots);
-	free(h->grid);
+	if (h->dense)
+		free(h->grid);
+	else
+		free(h->slots);
 	h->slots = NULL;
-	h->grid = NULL;
+	h->dense = false;
+	h->cap = h->used = 0;
+	h->one = 0;
 }
 
 static unsigned cell_of(uint32_t slot)
@@ -36,15 +40,33 @@ static unsigned cell_of(uint32_t slot)
 	return (slot >> COUNT_BITS) - 1;
 }
 
-/* The slot of cell (row * PFX_HEAT_COLS + col): its own or the empty one
- * where it goes (linear probing; the table is at most half full). */
-static uint32_t *sparse_slot(uint32_t *slots, unsigned cap, unsigned cell)
+/* The sparse cells: the table, or the one inline cell. */
+static uint32_t *sparse_cells(struct pfx_heat *h, unsigned *n)
+{
+	*n = h->cap ? h->cap : 1;
+	return h->cap ? h->slots : &h->one;
+}
+
+/* The slot of cell in a table of cap slots (a power of 2, at most half
+ * full): its own or the empty one where it goes (linear probing). */
+static uint32_t *table_slot(uint32_t *slots, unsigned cap, unsigned cell)
 {
 	unsigned i = (cell * 0x9e3779b1u) & (cap - 1);
 
 	while (slots[i] && cell_of(slots[i]) != cell)
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
+}
+
+/* The sparse slot holding cell, or NULL. */
+static uint32_t *find_cell(struct pfx_heat *h, unsigned cell)
+{
+	uint32_t *s;
+
+	if (!h->cap)
+		return h->one && cell_of(h->one) == cell ? &h->one : NULL;
+	s = table_slot(h->slots, h->cap, cell);
+	return *s ? s : NULL;
 }
 
 static int go_dense(struct pfx_heat *h)
@@ -54,24 +76,30 @@ static int go_dense(struct pfx_heat *h)
 	if (!g)
 		return -ENOMEM;
 	pfx_heat_to_grid(h, g);
-	free(h->slots);
-	h->slots = NULL;
+	if (h->cap)
+		free(h->slots);
 	h->used = h->cap = 0;
+	h->one = 0;
 	h->grid = g;
+	h->dense = true;
 	return 0;
 }
 
 /* Put the sparse cells into a table of cap slots (cap > 2 * used). */
 static int rehash(struct pfx_heat *h, unsigned cap)
 {
-	uint32_t *slots = calloc(cap, sizeof(*slots));
+	uint32_t *slots = calloc(cap, sizeof(*slots)), *old;
+	unsigned n;
 
 	if (!slots)
 		return -ENOMEM;
-	for (unsigned i = 0; i < h->cap; i++)
-		if (h->slots[i])
-			*sparse_slot(slots, cap, cell_of(h->slots[i])) = h->slots[i];
-	free(h->slots);
+	old = sparse_cells(h, &n);
+	for (unsigned i = 0; i < n; i++)
+		if (old[i])
+			*table_slot(slots, cap, cell_of(old[i])) = old[i];
+	if (h->cap)
+		free(h->slots);
+	h->one = 0;
 	h->slots = slots;
 	h->cap = (uint16_t)cap;
 	return 0;
@@ -85,12 +113,12 @@ int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
 
 	if (row >= h->rows)
 		row = h->rows - 1u;	/* the range grew (brk); a stack grows into row 0 */
-	if (h->grid) {
+	if (h->dense) {
 		h->grid->cell[row][col]++;
 		return 0;
 	}
 	cell = (unsigned)row * PFX_HEAT_COLS + col;
-	if (h->cap && (s = sparse_slot(h->slots, h->cap, cell)) && *s) {
+	if ((s = find_cell(h, cell))) {
 		if ((*s & COUNT_MAX) < COUNT_MAX) {
 			(*s)++;
 			return 0;
@@ -99,16 +127,24 @@ int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
 	}
 	if (h->used >= PFX_HEAT_SPARSE_MAX)
 		return go_dense(h) < 0 ? -ENOMEM : pfx_heat_add(h, addr, col);
+	if (!h->cap && !h->one) {
+		h->one = ((uint32_t)(cell + 1) << COUNT_BITS) | 1;
+		h->used = 1;
+		return 0;
+	}
 	if ((h->used + 1u) * 2 > h->cap && rehash(h, h->cap ? h->cap * 2u : 4u) < 0)
 		return -ENOMEM;
-	*sparse_slot(h->slots, h->cap, cell) = ((uint32_t)(cell + 1) << COUNT_BITS) | 1;
+	*table_slot(h->slots, h->cap, cell) = ((uint32_t)(cell + 1) << COUNT_BITS) | 1;
 	h->used++;
 	return 0;
 }
 
 void pfx_heat_halve(struct pfx_heat *h)
 {
-	if (h->grid) {
+	unsigned cap = h->cap, used = 0;
+	uint32_t *old = h->slots, *slots;
+
+	if (h->dense) {
 		struct pfx_heat_grid *g = h->grid;
 
 		for (unsigned r = 0; r < g->rows; r++) {
@@ -118,53 +154,55 @@ void pfx_heat_halve(struct pfx_heat *h)
 		}
 		return;
 	}
-	/* Sparse: merge in place.  Rebuild the table with cells moved to
-	 * column c / 2; a merged count past COUNT_MAX goes dense instead. */
-	{
-		unsigned cap = h->cap, used = 0;
-		uint32_t *old = h->slots, *slots;
+	if (!cap) {	/* the one cell moves to column c / 2 */
+		if (h->one) {
+			unsigned cell = cell_of(h->one);
 
-		if (!cap)
-			return;
-		slots = calloc(cap, sizeof(*slots));
-		if (!slots) {
-			/* keep going without the finer grid: dense it is */
-			if (go_dense(h) == 0)
-				pfx_heat_halve(h);
-			return;
+			cell = cell / PFX_HEAT_COLS * PFX_HEAT_COLS + cell % PFX_HEAT_COLS / 2;
+			h->one = ((uint32_t)(cell + 1) << COUNT_BITS) | (h->one & COUNT_MAX);
 		}
-		for (unsigned i = 0; i < cap; i++) {
-			unsigned cell, ncell;
-			uint32_t *s, count;
-
-			if (!old[i])
-				continue;
-			cell = cell_of(old[i]);
-			ncell = cell / PFX_HEAT_COLS * PFX_HEAT_COLS + cell % PFX_HEAT_COLS / 2;
-			count = old[i] & COUNT_MAX;
-			s = sparse_slot(slots, cap, ncell);
-			if (!*s) {
-				*s = ((uint32_t)(ncell + 1) << COUNT_BITS);
-				used++;
-			}
-			if ((*s & COUNT_MAX) + count > COUNT_MAX) {
-				/* rare: give up the sparse form, from the old cells */
-				free(slots);
-				if (go_dense(h) == 0)
-					pfx_heat_halve(h);
-				return;
-			}
-			*s += count;
-		}
-		free(old);
-		h->slots = slots;
-		h->used = (uint16_t)used;
+		return;
 	}
+	/* The table: rebuilt with cells moved to column c / 2; a merged
+	 * count past COUNT_MAX (or no memory) goes dense instead. */
+	slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		goto dense;
+	for (unsigned i = 0; i < cap; i++) {
+		unsigned cell, ncell;
+		uint32_t *s, count;
+
+		if (!old[i])
+			continue;
+		cell = cell_of(old[i]);
+		ncell = cell / PFX_HEAT_COLS * PFX_HEAT_COLS + cell % PFX_HEAT_COLS / 2;
+		count = old[i] & COUNT_MAX;
+		s = table_slot(slots, cap, ncell);
+		if (!*s) {
+			*s = ((uint32_t)(ncell + 1) << COUNT_BITS);
+			used++;
+		}
+		if ((*s & COUNT_MAX) + count > COUNT_MAX) {
+			free(slots);
+			goto dense;
+		}
+		*s += count;
+	}
+	free(old);
+	h->slots = slots;
+	h->used = (uint16_t)used;
+	return;
+dense:
+	if (go_dense(h) == 0)
+		pfx_heat_halve(h);
 }
 
 void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g)
 {
-	if (h->grid) {
+	const uint32_t *cells;
+	unsigned n;
+
+	if (h->dense) {
 		*g = *h->grid;
 		return;
 	}
@@ -172,11 +210,12 @@ void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g)
 	g->start = h->start;
 	g->shift = h->shift;
 	g->rows = h->rows;
-	for (unsigned i = 0; i < h->cap; i++)
-		if (h->slots[i]) {
-			unsigned cell = cell_of(h->slots[i]);
+	cells = sparse_cells((struct pfx_heat *)h, &n);
+	for (unsigned i = 0; i < n; i++)
+		if (cells[i]) {
+			unsigned cell = cell_of(cells[i]);
 
-			g->cell[cell / PFX_HEAT_COLS][cell % PFX_HEAT_COLS] = h->slots[i] & COUNT_MAX;
+			g->cell[cell / PFX_HEAT_COLS][cell % PFX_HEAT_COLS] = cells[i] & COUNT_MAX;
 		}
 }
 

@@ -14,6 +14,7 @@
 #ifndef PFX_HEATMAP_H
 #define PFX_HEATMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,10 +33,14 @@ struct pfx_heat_grid {
 /* A region's heat: sparse, then dense. */
 struct pfx_heat {
 	uint64_t start;
+	uint32_t one;			/* sparse, no table yet: the one cell (0: none) */
+	uint16_t used, cap;		/* sparse cells used, table slots (power of 2; 0: none) */
 	uint8_t shift, rows;
-	uint16_t used, cap;		/* sparse cells used, slots (power of 2; 0: none yet) */
-	uint32_t *slots;		/* sparse: (cell + 1) << 21 | count; 0 empty */
-	struct pfx_heat_grid *grid;	/* dense (slots freed), else NULL */
+	bool dense;
+	union {
+		uint32_t *slots;	/* sparse: (cell + 1) << 21 | count; 0 empty */
+		struct pfx_heat_grid *grid;	/* dense */
+	};
 };
 
 /* Cover [start, end) with at most PFX_HEAT_ROWS power-of-two slices. */

@@ -27,7 +27,7 @@ struct ip_value {
 	uint64_t faults, major;
 	uint64_t ip;		/* per space: the key is a hash of (pid, ip) */
 	uint32_t pid;
-	size_t seen_in;		/* pfx_code_seen_in() at its first fault */
+	uint32_t seen_in;	/* pfx_code_seen_in() at its first fault (0 past 2^32 regions) */
 };
 
 struct thread_value {
@@ -269,8 +269,11 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	iv->major += major;
 	iv->ip = f->ip;
 	iv->pid = rep->regions->per_space ? f->pid : 0;
-	if (is_new)
-		iv->seen_in = pfx_code_seen_in(rep->regions, f->pid, f->ip);
+	if (is_new) {
+		size_t seen_in = pfx_code_seen_in(rep->regions, f->pid, f->ip);
+
+		iv->seen_in = seen_in <= UINT32_MAX ? (uint32_t)seen_in : 0;
+	}
 	if (f->callchain_len && rep->code_named &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
 				     major, f->latency_ns) < 0)
@@ -502,6 +505,22 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 	return 0;
 }
 
+/* The sorted views, after the pass.  The pass's maps go as soon as
+ * their views are built: the peak is the pass's state or the views, not
+ * both.  0 or -ENOMEM. */
+static int build_views(struct pfx_report *rep, unsigned top)
+{
+	pfx_u64map_free(&rep->thread_map);
+	pfx_u64map_free(&rep->unknown_map);
+	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0)
+		return -ENOMEM;
+	pfx_u64map_free(&rep->page_map);
+	if (build_top_ips(rep, top) < 0)
+		return -ENOMEM;
+	pfx_u64map_free(&rep->ip_map);
+	return pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads);
+}
+
 uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct)
 {
 	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat_pct[major], pct) + 0.5);
@@ -550,8 +569,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return err;
 	}
-	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0 || build_top_ips(rep, top) < 0 ||
-	    pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads) < 0) {
+	if (build_views(rep, top) < 0) {
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
@@ -580,8 +598,12 @@ void pfx_report_free(struct pfx_report *rep)
 {
 	if (!rep)
 		return;
-	for (size_t i = 0; i < rep->nrstats; i++)
+	for (size_t i = 0; i < rep->nrstats; i++) {
 		pfx_heat_free(&rep->rstats[i].heat);
+		pfx_pattern_free(&rep->rstats[i].pattern);
+	}
+	for (size_t i = 0; i < rep->nunknown; i++)
+		pfx_pattern_free(&rep->unknown[i].s.pattern);
 	free(rep->rstats);
 	free(rep->stat_of);
 	pfx_regions_free(rep->regions);

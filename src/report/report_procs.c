@@ -17,7 +17,7 @@ int pfx_report_procs_init(struct pfx_report_procs *p)
 	memset(p, 0, sizeof(*p));
 	if (pfx_u64map_init(&p->cgroup_of, sizeof(uint64_t)) < 0)
 		return -ENOMEM;
-	if (pfx_u64map_init(&p->name_at, sizeof(uint64_t)) < 0) {
+	if (pfx_strset_init(&p->names) < 0) {
 		pfx_u64map_free(&p->cgroup_of);
 		return -ENOMEM;
 	}
@@ -26,54 +26,24 @@ int pfx_report_procs_init(struct pfx_report_procs *p)
 
 void pfx_report_procs_free(struct pfx_report_procs *p)
 {
-	for (size_t i = 0; i < p->nnames; i++)
-		free(p->names[i]);
-	free(p->names);
+	pfx_strset_free(&p->names);
 	free(p->procs);
 	free(p->cgroups);
 	pfx_u64map_free(&p->cgroup_of);
-	pfx_u64map_free(&p->name_at);
 	memset(p, 0, sizeof(*p));
-}
-
-/* Index + 1 of path in names, added if new; 0 on ENOMEM.  Hashed (a
- * search through the names was quadratic: a host-wide file of 40,000
- * cgroups took 27 s); paths with one hash go on to the next key. */
-static uint64_t name_index(struct pfx_report_procs *p, const char *path)
-{
-	uint64_t key = 0xcbf29ce484222325ull;
-
-	for (const char *c = path; *c; c++)
-		key = (key ^ (unsigned char)*c) * 0x100000001b3ull;
-	for (;; key = key * 0x9e3779b97f4a7c15ull + 1) {
-		bool is_new;
-		uint64_t *slot;
-
-		if (key == UINT64_MAX)
-			continue;	/* not a valid u64map key */
-		slot = pfx_u64map_upsert(&p->name_at, key, &is_new);
-		if (!slot)
-			return 0;
-		if (*slot && strcmp(p->names[*slot - 1], path) == 0)
-			return *slot;
-		if (*slot)
-			continue;
-		if (PFX_GROW(p->names, p->cap_names, p->nnames + 1, 16))
-			return 0;
-		p->names[p->nnames] = strdup(path);
-		if (!p->names[p->nnames])
-			return 0;
-		return *slot = ++p->nnames;
-	}
 }
 
 int pfx_report_procs_cgroup(struct pfx_report_procs *p, const struct pfx_proc_cgroup *cg)
 {
 	bool is_new;
 	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, cg->pid, &is_new);
+	size_t index;
 
-	if (!slot || !(*slot = name_index(p, cg->path)))
+	/* names are hashed (a search through them was quadratic: a
+	 * host-wide file of 40,000 cgroups took 27 s) */
+	if (!slot || !pfx_strset_add(&p->names, cg->path, &index))
 		return -ENOMEM;
+	*slot = index + 1;
 	p->has_cgroups = true;
 	return 0;
 }
@@ -110,12 +80,12 @@ static uint64_t cgroup_index(struct pfx_report_procs *p, uint32_t pid)
  * rows with processes, most faults first. */
 static int build_cgroups(struct pfx_report_procs *p)
 {
-	p->cgroups = calloc(p->nnames + 1, sizeof(*p->cgroups));
+	p->cgroups = calloc(p->names.n + 1, sizeof(*p->cgroups));
 	if (!p->cgroups)
 		return -ENOMEM;
 	p->cgroups[0].cgroup = "";
-	for (size_t i = 0; i < p->nnames; i++)
-		p->cgroups[i + 1].cgroup = p->names[i];
+	for (size_t i = 0; i < p->names.n; i++)
+		p->cgroups[i + 1].cgroup = p->names.strs[i];
 	for (size_t i = 0; i < p->nprocs; i++) {
 		const struct pfx_process_row *pr = &p->procs[i];
 		struct pfx_cgroup_row *row = &p->cgroups[pr->cgroup_index];
@@ -125,7 +95,7 @@ static int build_cgroups(struct pfx_report_procs *p)
 		row->major += pr->major;
 		row->processes++;
 	}
-	for (size_t i = 0; i <= p->nnames; i++)
+	for (size_t i = 0; i <= p->names.n; i++)
 		if (p->cgroups[i].processes)
 			p->cgroups[p->ncgroups++] = p->cgroups[i];
 	if (p->ncgroups)
@@ -180,8 +150,8 @@ int pfx_report_procs_build(struct pfx_report_procs *p, const struct pfx_thread_s
 			continue;
 		}
 		idx = cgroup_index(p, p->procs[i].pid);
-		p->procs[i].cgroup = idx ? p->names[idx - 1] : NULL;
-		p->procs[i].cgroup_index = idx && p->names[idx - 1][0] ? (uint32_t)idx : 0;
+		p->procs[i].cgroup = idx ? p->names.strs[idx - 1] : NULL;
+		p->procs[i].cgroup_index = idx && p->names.strs[idx - 1][0] ? (uint32_t)idx : 0;
 	}
 	if (p->nprocs)
 		qsort(p->procs, p->nprocs, sizeof(*p->procs), cmp_procs);

@@ -17,6 +17,7 @@
 
 #include "output.h"
 #include "recfile.h"
+#include "strset.h"
 #include "u64map.h"
 
 struct pfx_report_counts;
@@ -39,9 +40,7 @@ struct pfx_cgroup_row {
 
 struct pfx_report_procs {
 	struct pfx_u64map cgroup_of;	/* pid -> index + 1 into names */
-	struct pfx_u64map name_at;	/* hash of a path -> index + 1 into names */
-	char **names;			/* distinct cgroup paths */
-	size_t nnames, cap_names;
+	struct pfx_strset names;	/* distinct cgroup paths */
 	bool has_cgroups;		/* the file has cgroup items */
 	struct pfx_process_row *procs;	/* most faults first */
 	size_t nprocs;

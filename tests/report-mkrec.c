@@ -4,6 +4,7 @@
  * report's time and memory must stay bounded by the file's size.
  *
  *   report-mkrec OUT SHAPE N
+ *   report-mkrec OUT paths PATH...
  *
  * SHAPE (N of each):
  *   cgroups   host-wide: processes, each in a cgroup of its own, with a
@@ -16,6 +17,9 @@
  *             one cuts the older one in three), every other one faulted
  *   files     one process: one-page mappings of distinct files, each with
  *             a fault whose ip lies in it (code named per file)
+ *   paths     one process: a code mapping of each PATH (a device, a FIFO,
+ *             a link: what the report must never open), each with a fault
+ *             whose ip and call chain lie in it
  * Exit 0, or 1 with a message. */
 #include "config.h"
 #include "recfile.h"
@@ -60,6 +64,19 @@ static void fault(uint32_t pid, uint32_t tid, uint64_t addr, uint64_t ip)
 	totals.minor++;
 }
 
+static void fault_chain(uint32_t pid, uint64_t addr, uint64_t ip)
+{
+	struct pfx_rec_item it = { .type = PFX_REC_FAULT };
+	uint64_t chain[3] = { ip, ip + 0x10, ip + 0x20 };
+
+	it.fault = (struct pfx_fault){ .time_ns = ++totals.duration_ns, .addr = addr, .ip = ip,
+				       .pid = pid, .tid = pid, .kind = PFX_FAULT_MINOR,
+				       .callchain_len = 3, .callchain = chain };
+	put(&it);
+	totals.faults++;
+	totals.minor++;
+}
+
 static void thread(uint32_t pid, uint32_t tid, const char *comm)
 {
 	struct pfx_rec_item it = { .type = PFX_REC_THREAD };
@@ -84,12 +101,15 @@ int main(int argc, char **argv)
 	unsigned long n;
 	char name[64];
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: report-mkrec OUT cgroups|procs|threads|mappings|files N\n");
+	if (argc < 4) {
+		fprintf(stderr, "usage: report-mkrec OUT cgroups|procs|threads|mappings|files N\n"
+			"       report-mkrec OUT paths PATH...\n");
 		return 1;
 	}
 	shape = argv[2];
-	n = strtoul(argv[3], NULL, 0);
+	n = strcmp(shape, "paths") == 0 ? (unsigned long)argc - 3 : strtoul(argv[3], NULL, 0);
+	if (strcmp(shape, "paths") == 0)
+		h.flags = PFX_REC_HAS_CALLCHAIN;
 	strcpy(h.kernel, "6.18.0-test");
 	strcpy(h.command, "report-mkrec");
 	strcpy(h.source, "perf");
@@ -137,6 +157,11 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "/nonexistent/lib%lu.so", i);
 			mapping(1000, start, PAGE, name);
 			fault(1000, 1000, start, start);
+		} else if (strcmp(shape, "paths") == 0) {
+			uint64_t start = base + i * 16 * PAGE;
+
+			mapping(1000, start, 4 * PAGE, argv[3 + i]);
+			fault_chain(1000, start, start + 0x100);
 		} else {
 			fprintf(stderr, "report-mkrec: unknown shape %s\n", shape);
 			pfx_rec_writer_abort(w);

@@ -4,7 +4,7 @@
  * in the report; threads in the record file and the recorder).
  * Groups of 8 neighbouring keys (pages faulted in order) land in
  * neighbouring slots and share cache lines; groups are spread by
- * Fibonacci hashing; linear probing; grows at 1/2 load; values are
+ * Fibonacci hashing; linear probing; grows at 3/4 load; values are
  * zeroed when inserted; no deletion.  The key UINT64_MAX cannot be stored
  * (slots hold key + 1, 0 meaning empty). */
 #ifndef PFX_U64MAP_H

@@ -17,6 +17,7 @@
 #include "recfile.h"
 #include "output.h"
 #include "u64map.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -616,21 +617,11 @@ int pfx_rec_reader_open(struct pfx_rec_reader **rp, const char *path)
 	struct stat st;
 	int fd, err;
 
-	/* O_NONBLOCK: a FIFO named as the input must not hang the open; its
-	 * type is checked on the descriptor, then nothing but a regular
-	 * file is read. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* A regular file only, checked before it is opened for reading (a
+	 * FIFO would block, a device open could do anything). */
+	fd = pfx_open_regular(path, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
-	}
+		return fd == -EINVAL ? -EPROTO : fd;
 	if (st.st_size == 0) {
 		close(fd);
 		return -ENODATA;

@@ -4,6 +4,8 @@
  * See symbols.h. */
 #include "config.h"
 #include "symbols.h"
+#include "strset.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <elf.h>
@@ -53,7 +55,7 @@ struct symtab {
 };
 
 struct file_entry {
-	char *path;
+	const char *path;	/* in paths */
 	struct symtab *tab;	/* NULL: the file could not be read */
 	int err;
 	bool shared;		/* tab is another entry's (same dev, inode) */
@@ -61,7 +63,12 @@ struct file_entry {
 	ino_t ino;
 };
 
+/* Files are found by path (a strset: index i is files[i]) and tables
+ * by (dev, inode) in hashes: a search through the files was quadratic
+ * (a recording naming 20,000 files took 0.75 s, 200,000 over a minute). */
 struct pfx_symbols {
+	struct pfx_strset paths;
+	struct pfx_u64map by_inode;	/* hash of (dev, inode) -> index + 1 of the file read */
 	struct file_entry *files;
 	size_t nfiles, cap;
 	uint64_t budget;	/* table bytes still allowed: MAX_TOTAL_BYTES at first */
@@ -247,23 +254,6 @@ static void symtab_free(struct symtab *t)
 	free(t);
 }
 
-/* Open a path named by a recording: a regular file only, looked at on the
- * descriptor (O_NONBLOCK: a FIFO must not hang the report; O_NOFOLLOW:
- * the maps paths pfx records are already resolved, a link is someone's
- * doing; O_NOCTTY: a terminal must not become ours). */
-static int open_regular(const char *path, struct stat *st)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		return -ENOEXEC;
-	}
-	return fd;
-}
-
 static void to_hex(const unsigned char *v, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -363,7 +353,7 @@ static int load_debug_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, 
 		if (!(way == 0 ? build_id_path(fd, file_size, sh, eh->e_shnum, debug, sizeof(debug))
 			       : debuglink_path(fd, file_size, eh, sh, path, debug, sizeof(debug))))
 			continue;
-		dfd = open_regular(debug, &st);
+		dfd = pfx_open_regular(debug, &st);
 		if (dfd < 0)
 			continue;
 		found = read_ehdr(dfd, (uint64_t)st.st_size, &deh) == 0 &&
@@ -447,8 +437,18 @@ struct pfx_symbols *pfx_symbols_new(void)
 {
 	struct pfx_symbols *syms = calloc(1, sizeof(struct pfx_symbols));
 
-	if (syms)
-		syms->budget = MAX_TOTAL_BYTES;
+	if (!syms)
+		return NULL;
+	if (pfx_strset_init(&syms->paths) < 0) {
+		free(syms);
+		return NULL;
+	}
+	if (pfx_u64map_init(&syms->by_inode, sizeof(uint64_t)) < 0) {
+		pfx_strset_free(&syms->paths);
+		free(syms);
+		return NULL;
+	}
+	syms->budget = MAX_TOTAL_BYTES;
 	return syms;
 }
 
@@ -456,56 +456,68 @@ void pfx_symbols_free(struct pfx_symbols *syms)
 {
 	if (!syms)
 		return;
-	for (size_t i = 0; i < syms->nfiles; i++) {
-		free(syms->files[i].path);
+	for (size_t i = 0; i < syms->nfiles; i++)
 		if (!syms->files[i].shared)
 			symtab_free(syms->files[i].tab);
-	}
 	free(syms->files);
+	pfx_strset_free(&syms->paths);
+	pfx_u64map_free(&syms->by_inode);
 	free(syms);
+}
+
+static uint64_t inode_key(dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)ino * 0xbf58476d1ce4e5b9ull);
+
+	return h == UINT64_MAX ? 0 : h;
 }
 
 static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
 {
 	struct file_entry *e;
+	const char *name;
+	struct stat st;
+	uint64_t *owner;
+	size_t index;
+	bool is_new;
+	int fd;
 
-	for (size_t i = 0; i < syms->nfiles; i++)
-		if (strcmp(syms->files[i].path, path) == 0)
-			return &syms->files[i];
-	if (PFX_GROW(syms->files, syms->cap, syms->nfiles + 1, 16))
+	name = pfx_strset_add(&syms->paths, path, &index);
+	if (!name)
 		return NULL;
-	e = &syms->files[syms->nfiles];
-	*e = (struct file_entry){ .path = strdup(path) };
-	if (!e->path)
+	if (index < syms->nfiles)
+		return &syms->files[index];
+	/* a new path: its index is the next entry (unless memory ran out
+	 * between the two before: then paths and files no longer pair up) */
+	if (index != syms->nfiles || PFX_GROW(syms->files, syms->cap, syms->nfiles + 1, 16))
 		return NULL;
-	syms->nfiles++;
-	{
-		struct stat st;
-		int fd = open_regular(path, &st);
-
-		if (fd < 0) {
-			e->err = fd;
-			return e;
-		}
-		e->dev = st.st_dev;
-		e->ino = st.st_ino;
-		/* another name of a file already read (a hard link, a path
-		 * seen through another mount): its table, not a second read */
-		for (size_t i = 0; i + 1 < syms->nfiles; i++) {
-			const struct file_entry *o = &syms->files[i];
-
-			if ((o->tab || o->err == -EFBIG) && o->dev == st.st_dev && o->ino == st.st_ino &&
-			    !o->shared) {
-				e->tab = o->tab;
-				e->err = o->err;
-				e->shared = true;
-				break;
-			}
-		}
-		if (!e->shared)
-			e->err = symtab_load(fd, &st, path, &syms->budget, &e->tab);
-		close(fd);
+	e = &syms->files[syms->nfiles++];
+	*e = (struct file_entry){ .path = name };
+	fd = pfx_open_regular(path, &st);
+	if (fd < 0) {
+		e->err = fd == -EINVAL || fd == -EISDIR ? -ENOEXEC : fd;	/* not a file: no ELF */
+		return e;
 	}
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	/* another name of a file already read (a hard link, a path seen
+	 * through another mount): its table, not a second read */
+	owner = pfx_u64map_upsert(&syms->by_inode, inode_key(st.st_dev, st.st_ino), &is_new);
+	if (owner && *owner) {
+		const struct file_entry *o = &syms->files[*owner - 1];
+
+		if ((o->tab || o->err == -EFBIG) && o->dev == st.st_dev && o->ino == st.st_ino) {
+			e->tab = o->tab;
+			e->err = o->err;
+			e->shared = true;
+		}
+	}
+	if (!e->shared) {
+		e->err = symtab_load(fd, &st, path, &syms->budget, &e->tab);
+		if (owner && !*owner && (e->tab || e->err == -EFBIG))
+			*owner = syms->nfiles;
+	}
+	close(fd);
 	return e;
 }
 

@@ -638,6 +638,34 @@ const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *
 	return &r->header;
 }
 
+/* A block whose length reaches past the end of the file: either the
+ * file was cut inside the block (truncated: -ENODATA), or the length is
+ * damaged and the block is all there (corrupted: -EBADMSG; a flipped
+ * byte in a length was called "truncated").  Its checksum tells them
+ * apart: the bytes of a whole block match it at some shorter length
+ * (by chance 1 in 2^32 per byte looked at); the bytes of a cut one,
+ * being a prefix of it, do not. */
+static int past_end(struct pfx_rec_reader *r, uint32_t crc, size_t avail)
+{
+	size_t n = avail < REC_BLOCK_MAX ? avail : REC_BLOCK_MAX;
+	uint32_t c = 0xffffffffu;
+	const uint8_t *p;
+	int err;
+
+	if (n == 0)
+		return -ENODATA;
+	p = reader_bytes(r, r->pos + 8, n, &err);
+	if (!p)
+		return err;
+	crc_init();
+	for (size_t i = 0; i < n; i++) {
+		c = crc_table[0][(c ^ p[i]) & 0xff] ^ (c >> 8);
+		if ((c ^ 0xffffffffu) == crc)
+			return -EBADMSG;
+	}
+	return -ENODATA;
+}
+
 /* Step into the next block; 1 if there is one, else the end/error code. */
 static int reader_next_block(struct pfx_rec_reader *r)
 {
@@ -658,7 +686,7 @@ static int reader_next_block(struct pfx_rec_reader *r)
 	if (len == 0 || len > REC_BLOCK_MAX)
 		return -EBADMSG;
 	if (left - 8 < len)
-		return -ENODATA;
+		return past_end(r, crc, left - 8);
 	p = reader_bytes(r, r->pos + 8, len, &err);
 	if (!p)
 		return err;

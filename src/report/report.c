@@ -421,6 +421,42 @@ static const struct pfx_region *region_of(struct pfx_report *rep, uint32_t pid, 
 	return ri >= 0 ? pfx_regions_get(rep->regions, (size_t)ri) : NULL;
 }
 
+/* Row order: most faults first, then by address (and process). */
+static int cmp_pages(const void *a, const void *b)
+{
+	const struct pfx_page_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Sift row i down the min-heap of n rows (the root: the row that goes
+ * first when a better one comes, the last in cmp_pages order). */
+static void page_heap_down(struct pfx_page_row *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct pfx_page_row t;
+
+		if (l < n && cmp_pages(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && cmp_pages(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* The top pages: a heap of the best top so far (a search for the
+ * smallest per page was O(pages x top): --top 100000 on a file of many
+ * pages never ended). */
 static int build_top_pages(struct pfx_report *rep, unsigned top)
 {
 	size_t i = 0, n = 0;
@@ -432,40 +468,31 @@ static int build_top_pages(struct pfx_report *rep, unsigned top)
 		return -ENOMEM;
 	while (pfx_u64map_next(&rep->page_map, &i, &key, &value)) {
 		const struct page_value *pv = value;
-		size_t slot = n;
+		struct pfx_page_row row = {
+			.pid = (uint32_t)(key >> 36),
+			.addr = (key & (((uint64_t)1 << 36) - 1)) << rep->page_shift,
+			.faults = pv->faults, .major = pv->major,
+		};
 
-		if (n == top) {
-			/* Replace the smallest if this one is bigger. */
-			slot = 0;
-			for (size_t j = 1; j < n; j++)
-				if (rep->pages[j].faults < rep->pages[slot].faults)
-					slot = j;
-			if (pv->faults <= rep->pages[slot].faults)
-				continue;
-		} else {
-			n++;
-		}
-		rep->pages[slot].pid = (uint32_t)(key >> 36);
-		rep->pages[slot].addr = (key & (((uint64_t)1 << 36) - 1)) << rep->page_shift;
-		rep->pages[slot].faults = pv->faults;
-		rep->pages[slot].major = pv->major;
+		if (n == top && cmp_pages(&row, &rep->pages[0]) >= 0)
+			continue;	/* not better than the worst kept */
 		/* The region of its last fault (the address space may have
 		 * changed since), unless its index did not fit. */
-		rep->pages[slot].region = pfx_regions_count(rep->regions) < (1u << 24) ?
+		row.region = pfx_regions_count(rep->regions) < (1u << 24) ?
 			(pv->region ? pfx_regions_get(rep->regions, pv->region - 1) : NULL) :
-			region_of(rep, rep->pages[slot].pid, rep->pages[slot].addr);
+			region_of(rep, row.pid, row.addr);
+		if (n == top) {
+			rep->pages[0] = row;
+			page_heap_down(rep->pages, n, 0);
+			continue;
+		}
+		rep->pages[n++] = row;
+		if (n == top)	/* full: heapify once */
+			for (size_t k = n / 2; k-- > 0;)
+				page_heap_down(rep->pages, n, k);
 	}
 	rep->npages = n;
 	return 0;
-}
-
-static int cmp_pages(const void *a, const void *b)
-{
-	const struct pfx_page_row *x = a, *y = b;
-
-	if (x->faults != y->faults)
-		return x->faults < y->faults ? 1 : -1;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 static int cmp_ips(const void *a, const void *b)

@@ -49,11 +49,18 @@ static char *room(struct pfx_strset *s, size_t len)
 	return p;
 }
 
+void pfx_strset_freeze(struct pfx_strset *s)
+{
+	pfx_u64map_free(&s->at);
+}
+
 const char *pfx_strset_add(struct pfx_strset *s, const char *str, size_t *index)
 {
 	uint64_t key = 0xcbf29ce484222325ull;
 	size_t len = strlen(str) + 1;
 
+	if (!s->at.slots)
+		return NULL;	/* frozen */
 	for (size_t i = 0; i + 1 < len; i++)
 		key = (key ^ (unsigned char)str[i]) * 0x100000001b3ull;
 	for (;; key = key * 0x9e3779b97f4a7c15ull + 1) {

@@ -28,7 +28,9 @@ struct pfx_strset {
 int pfx_strset_init(struct pfx_strset *s);
 void pfx_strset_free(struct pfx_strset *s);
 /* The set's copy of str, added if new; *index (if not NULL) its index.
- * NULL when out of memory. */
+ * NULL when out of memory, or frozen. */
 const char *pfx_strset_add(struct pfx_strset *s, const char *str, size_t *index);
+/* No more adding: the hash goes, the strings and strs stay. */
+void pfx_strset_freeze(struct pfx_strset *s);
 
 #endif

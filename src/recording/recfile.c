@@ -494,8 +494,12 @@ struct pfx_rec_reader {
 	uint64_t prev_time;
 	uint64_t max_time;	/* latest item time read: END's duration covers it */
 	uint32_t prev_tid;
-	struct thread_state *prev_thread;	/* valid until the next insert */
-	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	struct thread_state *prev_thread;	/* valid until the next new thread */
+	/* tid -> index + 1 into thread_v: 16-byte slots, and a growth of
+	 * the map copies those, not the states (a file of many threads) */
+	struct pfx_u64map threads;
+	struct thread_state *thread_v;
+	size_t nthread_v, cap_thread_v;
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
@@ -597,7 +601,7 @@ static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, siz
 	r->prev_tid = UINT32_MAX - 1;
 	err = reader_parse_header(r);
 	if (!err)
-		err = pfx_u64map_init(&r->threads, sizeof(struct thread_state));
+		err = pfx_u64map_init(&r->threads, sizeof(uint64_t));
 	if (err < 0) {
 		free(r->buf);
 		free(r);
@@ -720,16 +724,22 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
-		uint64_t tid = get_varint(c);
+		uint64_t tid = get_varint(c), *slot;
 		bool is_new;
 
 		if (c->bad || tid > UINT32_MAX)
 			return -EBADMSG;
-		ts = pfx_u64map_upsert(&r->threads, tid, &is_new);
-		if (!ts)
+		slot = pfx_u64map_upsert(&r->threads, tid, &is_new);
+		if (!slot)
 			return -ENOMEM;
-		if (is_new)
-			ts->pid = (uint32_t)get_varint(c);
+		if (!*slot) {
+			if (PFX_GROW(r->thread_v, r->cap_thread_v, r->nthread_v + 1, 64))
+				return -ENOMEM;
+			memset(&r->thread_v[r->nthread_v], 0, sizeof(*r->thread_v));
+			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint(c);
+			*slot = ++r->nthread_v;
+		}
+		ts = &r->thread_v[*slot - 1];
 		r->prev_tid = (uint32_t)tid;
 		r->prev_thread = ts;
 	} else if (!ts) {
@@ -895,6 +905,12 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 		if (err)
 			return err;
 	}
+	/* The pass is over (pfx_rec_next() gives its end from now on): the
+	 * threads' decoding state goes before the caller builds its views. */
+	pfx_u64map_free(&r->threads);
+	free(r->thread_v);
+	r->thread_v = NULL;
+	r->prev_thread = NULL;
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret == 0 && pfx_rec_reader_totals(r, &end->totals) == 0)
@@ -927,6 +943,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 		close(r->fd);
 	free(r->buf);
 	pfx_u64map_free(&r->threads);
+	free(r->thread_v);
 	free(r);
 }
 

@@ -39,6 +39,15 @@ void pfx_regions_per_space(struct pfx_regions *rs)
 	rs->per_space = true;
 }
 
+void pfx_regions_done(struct pfx_regions *rs)
+{
+	tree_free(rs->root);
+	rs->root = NULL;
+	rs->last = (struct pfx_regions_span){ 0, 0, -1, 0 };
+	rs->done = true;
+	pfx_strset_freeze(&rs->paths);
+}
+
 size_t pfx_regions_count(const struct pfx_regions *rs)
 {
 	return rs->nregions;
@@ -273,6 +282,8 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	long region = -1, head_region = -1, tail_region = -1;
 	uint64_t start = m->start, end = m->end;
 
+	if (rs->done)
+		return -EINVAL;
 	if (m->end <= m->start)
 		return 0;
 	/* l: spans starting before the mapping (its last may reach into it);

@@ -68,6 +68,10 @@ int pfx_regions_new_space(struct pfx_regions *rs, const struct pfx_space *sp);
 static inline long pfx_regions_find(struct pfx_regions *rs, uint64_t addr);
 static inline long pfx_regions_find_in(struct pfx_regions *rs, uint32_t pid, uint64_t addr);
 size_t pfx_regions_count(const struct pfx_regions *rs);
+/* The timeline is complete: free what only adding and finding need (the
+ * active spans, the paths' hash); the regions stay, pfx_regions_find*()
+ * finds nothing and pfx_regions_add() fails from now on. */
+void pfx_regions_done(struct pfx_regions *rs);
 const struct pfx_region *pfx_regions_get(const struct pfx_regions *rs, size_t i);
 
 /* ---- the lookup is on the report's hot path: inline, with a one-entry cache ---- */
@@ -88,6 +92,7 @@ struct pfx_regions {
 	struct pfx_regions_span last;	/* cache of the last hit */
 	bool per_space;			/* spans ordered by (space, start) */
 	struct pfx_strset paths;	/* the regions' paths, each stored once */
+	bool done;			/* pfx_regions_done() */
 };
 
 long pfx_regions_find_slow(struct pfx_regions *rs, uint32_t space, uint64_t addr);

@@ -209,6 +209,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
 	struct ip_value *iv;
+	uint64_t *ipi;
 	bool is_new;
 	int major = f->kind == PFX_FAULT_MAJOR;
 
@@ -262,9 +263,19 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		ts->first_ns = f->time_ns;
 	ts->last_ns = f->time_ns;
 
-	iv = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
-	if (!iv)
+	/* The map holds an index (16-byte slots, and a growth copies those,
+	 * not the counts: a file of one ip per process peaked there). */
+	ipi = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
+	if (!ipi)
 		return -ENOMEM;
+	is_new = !*ipi;
+	if (is_new) {
+		if (PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+			return -ENOMEM;
+		memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
+		*ipi = ++rep->nipv;
+	}
+	iv = &rep->ipv[*ipi - 1];
 	iv->faults++;
 	iv->major += major;
 	iv->ip = f->ip;
@@ -508,19 +519,19 @@ static int cmp_ips(const void *a, const void *b)
  * code names) their function, and the functions are counted. */
 static int build_top_ips(struct pfx_report *rep, unsigned top)
 {
-	size_t i = 0, n = 0;
-	uint64_t key;
-	void *value;
+	size_t n = rep->nipv;
 
-	rep->ips = calloc(rep->ip_map.count ? rep->ip_map.count : 1, sizeof(*rep->ips));
+	rep->ips = calloc(n ? n : 1, sizeof(*rep->ips));
 	if (!rep->ips)
 		return -ENOMEM;
-	while (pfx_u64map_next(&rep->ip_map, &i, &key, &value)) {
-		const struct ip_value *iv = value;
+	for (size_t i = 0; i < n; i++) {
+		const struct ip_value *iv = &rep->ipv[i];
 
-		rep->ips[n++] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid, .seen_in = iv->seen_in },
-						     iv->faults, iv->major };
+		rep->ips[i] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid, .seen_in = iv->seen_in },
+						   iv->faults, iv->major };
 	}
+	free(rep->ipv);
+	rep->ipv = NULL;
 	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
 	rep->nips = n < top ? n : top;
 	if (rep->code_named)
@@ -542,9 +553,11 @@ static int build_views(struct pfx_report *rep, unsigned top)
 	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0)
 		return -ENOMEM;
 	pfx_u64map_free(&rep->page_map);
+	pfx_regions_done(rep->regions);	/* regions are found by index from here */
+	pfx_strset_freeze(&rep->procs.names);
+	pfx_u64map_free(&rep->ip_map);
 	if (build_top_ips(rep, top) < 0)
 		return -ENOMEM;
-	pfx_u64map_free(&rep->ip_map);
 	return pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads);
 }
 
@@ -563,7 +576,7 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 		pfx_regions_per_space(rep->regions);
 	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
-	    pfx_u64map_init(&rep->ip_map, sizeof(struct ip_value)) < 0 ||
+	    pfx_u64map_init(&rep->ip_map, sizeof(uint64_t)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
 	    pfx_u64map_init(&rep->unknown_map, sizeof(uint64_t)) < 0)
 		return -ENOMEM;
@@ -636,6 +649,7 @@ void pfx_report_free(struct pfx_report *rep)
 	pfx_regions_free(rep->regions);
 	pfx_u64map_free(&rep->page_map);
 	pfx_u64map_free(&rep->ip_map);
+	free(rep->ipv);
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
 	free(rep->unknown);

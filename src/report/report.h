@@ -97,6 +97,8 @@ struct pfx_report_opts {
 				 * is named (the profile exports) */
 };
 
+struct ip_value;
+
 struct pfx_report {
 	struct pfx_rec_header header;
 	bool complete;			/* the file ended with its END item */
@@ -145,7 +147,9 @@ struct pfx_report {
 	unsigned heat_cols;		/* columns used */
 
 	/* working state of the pass */
-	struct pfx_u64map page_map, ip_map, thread_map;
+	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
+	struct ip_value *ipv;		/* every ip's counts (report.c) */
+	size_t nipv, cap_ipv;
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
 };

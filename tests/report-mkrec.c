@@ -17,6 +17,8 @@
  *             one cuts the older one in three), every other one faulted
  *   files     one process: one-page mappings of distinct files, each with
  *             a fault whose ip lies in it (code named per file)
+ *   chains    one process: faults with distinct call chains of 128 frames
+ *             (1 to 2 bytes a frame in the file)
  *   paths     one process: a code mapping of each PATH (a device, a FIFO,
  *             a link: what the report must never open), each with a fault
  *             whose ip and call chain lie in it
@@ -77,6 +79,25 @@ static void fault_chain(uint32_t pid, uint64_t addr, uint64_t ip)
 	totals.minor++;
 }
 
+/* A fault whose chain of 128 frames is told apart from the others' by
+ * its outermost frame (the innermost ones equal: the frames of a chain
+ * differ by 16 bytes, one byte each in the file). */
+static void fault_long_chain(uint32_t pid, uint64_t addr, uint64_t ip, unsigned long which)
+{
+	struct pfx_rec_item it = { .type = PFX_REC_FAULT };
+	uint64_t chain[PFX_REC_MAX_CALLCHAIN];
+
+	for (unsigned i = 0; i < PFX_REC_MAX_CALLCHAIN; i++)
+		chain[i] = ip + i * 16;
+	chain[PFX_REC_MAX_CALLCHAIN - 1] += which * 16;
+	it.fault = (struct pfx_fault){ .time_ns = ++totals.duration_ns, .addr = addr, .ip = ip,
+				       .pid = pid, .tid = pid, .kind = PFX_FAULT_MINOR,
+				       .callchain_len = PFX_REC_MAX_CALLCHAIN, .callchain = chain };
+	put(&it);
+	totals.faults++;
+	totals.minor++;
+}
+
 static void thread(uint32_t pid, uint32_t tid, const char *comm)
 {
 	struct pfx_rec_item it = { .type = PFX_REC_THREAD };
@@ -108,7 +129,7 @@ int main(int argc, char **argv)
 	}
 	shape = argv[2];
 	n = strcmp(shape, "paths") == 0 ? (unsigned long)argc - 3 : strtoul(argv[3], NULL, 0);
-	if (strcmp(shape, "paths") == 0)
+	if (strcmp(shape, "paths") == 0 || strcmp(shape, "chains") == 0)
 		h.flags = PFX_REC_HAS_CALLCHAIN;
 	strcpy(h.kernel, "6.18.0-test");
 	strcpy(h.command, "report-mkrec");
@@ -157,6 +178,10 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "/nonexistent/lib%lu.so", i);
 			mapping(1000, start, PAGE, name);
 			fault(1000, 1000, start, start);
+		} else if (strcmp(shape, "chains") == 0) {
+			if (i == 0)
+				mapping(1000, base, 1 << 20, "/usr/bin/true");
+			fault_long_chain(1000, base, base, i);
 		} else if (strcmp(shape, "paths") == 0) {
 			uint64_t start = base + i * 16 * PAGE;
 

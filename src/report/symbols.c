@@ -71,6 +71,8 @@ struct pfx_symbols {
 	struct pfx_u64map by_inode;	/* hash of (dev, inode) -> index + 1 of the file read */
 	struct file_entry *files;
 	size_t nfiles, cap;
+	const char *last_path;	/* the last lookup's path as passed (a report's are */
+	size_t last;		/* interned: the frames of one file pass one pointer) */
 	uint64_t budget;	/* table bytes still allowed: MAX_TOTAL_BYTES at first */
 };
 
@@ -524,10 +526,18 @@ static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
 int pfx_symbols_lookup(struct pfx_symbols *syms, const char *path, uint64_t file_offset,
 		       const char **name, uint64_t *offset)
 {
-	struct file_entry *e = file_entry(syms, path);
+	struct file_entry *e;
 	const struct symbol *s;
 	uint64_t vaddr;
 
+	/* the same pointer (checked: a caller may reuse its buffer) */
+	if (path == syms->last_path && syms->last < syms->nfiles &&
+	    strcmp(path, syms->files[syms->last].path) == 0)
+		e = &syms->files[syms->last];
+	else if ((e = file_entry(syms, path))) {
+		syms->last_path = path;
+		syms->last = (size_t)(e - syms->files);
+	}
 	if (!e)
 		return -ENOMEM;
 	if (e->err)

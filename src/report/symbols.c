@@ -29,6 +29,8 @@
  * -dbgsym packages): by build id, else by .gnu_debuglink's name. */
 #define DEBUG_ROOT "/usr/lib/debug"
 #define MAX_NOTE_BYTES 4096		/* a build-id note section larger than this is not one */
+#define MAX_NOTE_SECTIONS 64		/* note sections read for a build id */
+#define MAX_SEGMENTS 64			/* PT_LOAD headers of an image (real ones: 2 to 6) */
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
 #define HOST_ELFDATA ELFDATA2LSB
@@ -143,7 +145,8 @@ static int load_segments(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struc
 			t->segments[t->nsegments++] = (struct segment){
 				ph[i].p_offset, ph[i].p_vaddr, ph[i].p_filesz };
 	free(ph);
-	return t->nsegments ? 0 : -ENOEXEC;
+	/* every lookup goes through them: a real image has a few */
+	return t->nsegments && t->nsegments <= MAX_SEGMENTS ? 0 : -ENOEXEC;
 }
 
 /* The symbol table to use: .symtab (every function) over .dynsym
@@ -179,6 +182,33 @@ static int cmp_symbols(const void *a, const void *b)
 	if (x->global != y->global)	/* the same order on every run */
 		return x->global ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+/* One symbol per start: of aliases (same start), the sized one decides,
+ * then a global one (__libc_start_main over __libc_start_main_impl).
+ * Chosen once here, not at each lookup: a file may hold millions of
+ * symbols at one address, and every lookup went through them all. */
+static void keep_one_alias(struct symtab *t)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < t->nsymbols;) {
+		size_t j = i;
+		const struct symbol *s;
+
+		while (j + 1 < t->nsymbols && t->symbols[j + 1].start == t->symbols[i].start)
+			j++;
+		s = &t->symbols[j];
+		for (size_t k = j; k > i; k--) {
+			const struct symbol *alias = &t->symbols[k - 1];
+
+			if (alias->size > s->size || (alias->size == s->size && alias->global && !s->global))
+				s = alias;
+		}
+		t->symbols[out++] = *s;
+		i = j + 1;
+	}
+	t->nsymbols = out;
 }
 
 /* The section headers: 0, or -errno when they cannot be read. */
@@ -243,6 +273,7 @@ static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct
 	if (err)
 		return err;
 	qsort(t->symbols, t->nsymbols, sizeof(*t->symbols), cmp_symbols);
+	keep_one_alias(t);
 	return 0;
 }
 
@@ -271,12 +302,17 @@ static void to_hex(const unsigned char *v, size_t n, char *out)
 static bool build_id_path(int fd, uint64_t file_size, const Elf64_Shdr *sh, size_t n, char *out,
 			  size_t size)
 {
+	unsigned notes = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		unsigned char note[MAX_NOTE_BYTES];
 		uint64_t at = 0, len = sh[i].sh_size;
 
-		if (sh[i].sh_type != SHT_NOTE || len > sizeof(note) ||
-		    read_at(fd, file_size, sh[i].sh_offset, note, len) < 0)
+		if (sh[i].sh_type != SHT_NOTE)
+			continue;
+		if (++notes > MAX_NOTE_SECTIONS)
+			break;	/* 65,535 of them read 4 KiB each: 256 MB per file */
+		if (len > sizeof(note) || read_at(fd, file_size, sh[i].sh_offset, note, len) < 0)
 			continue;
 		while (len - at >= sizeof(Elf64_Nhdr)) {
 			Elf64_Nhdr nh;
@@ -421,15 +457,7 @@ static const struct symbol *symbol_at(const struct symtab *t, uint64_t vaddr)
 	}
 	if (lo == 0)
 		return NULL;
-	s = &t->symbols[lo - 1];
-	/* among aliases at the same start, the sized one decides, then a
-	 * global one (__libc_start_main over __libc_start_main_impl) */
-	for (size_t i = lo - 1; i > 0 && t->symbols[i - 1].start == s->start; i--) {
-		const struct symbol *alias = &t->symbols[i - 1];
-
-		if (alias->size > s->size || (alias->size == s->size && alias->global && !s->global))
-			s = alias;
-	}
+	s = &t->symbols[lo - 1];	/* one per start: keep_one_alias() */
 	if (s->size ? vaddr - s->start < s->size : true)
 		return s;
 	return NULL;

@@ -2,13 +2,17 @@
 /* test-symbols: the ELF symbol reader names this program's own functions
  * (checked against the addresses the compiler gave them), and damaged
  * copies of a real ELF file (cut short, bytes flipped) give errors or
- * names, never a crash or a read out of bounds (run it under ASan). */
+ * names, never a crash or a read out of bounds (run it under ASan), and a
+ * crafted file of 500,000 symbols at one address is looked up quickly
+ * (every lookup went through all the aliases). */
 #include "config.h"
 #include "symbols.h"
 #include "maps.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +182,83 @@ static void test_damaged(const char *exe, uint64_t probe_offset)
 	free(orig);
 }
 
+/* An ELF file whose .symtab holds n functions at one address (size 16,
+ * named "a"), one of them larger (size 32, "big"): the one to name. */
+static int write_aliases(const char *path, size_t n)
+{
+	const uint64_t vaddr = 0x400000, at = 0x1000;
+	static const char strtab[] = "\0a\0big\0\0.symtab\0.strtab\0.shstrtab";
+	size_t sym_off = 4096, str_off = sym_off + (n + 1) * sizeof(Elf64_Sym);
+	size_t sh_off = (str_off + sizeof(strtab) + 7) & ~(size_t)7;
+	size_t size = sh_off + 4 * sizeof(Elf64_Shdr);
+	unsigned char *buf = calloc(1, size);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(*eh));
+	Elf64_Sym *sym = (Elf64_Sym *)(buf + sym_off);
+	Elf64_Shdr *sh = (Elf64_Shdr *)(buf + sh_off);
+	int err;
+
+	if (!buf)
+		return -1;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_version = EV_CURRENT;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	eh->e_shoff = sh_off;
+	eh->e_shentsize = sizeof(*sh);
+	eh->e_shnum = 4;
+	eh->e_shstrndx = 3;
+	*ph = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = 0, .p_vaddr = vaddr, .p_filesz = size,
+			    .p_memsz = size, .p_flags = PF_R | PF_X };
+	for (size_t i = 1; i <= n; i++)
+		sym[i] = (Elf64_Sym){ .st_name = i == n / 2 ? 3 : 1,
+				      .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC), .st_shndx = 1,
+				      .st_value = vaddr + at, .st_size = i == n / 2 ? 32 : 16 };
+	memcpy(buf + str_off, strtab, sizeof(strtab));
+	sh[1] = (Elf64_Shdr){ .sh_name = 8, .sh_type = SHT_SYMTAB, .sh_offset = sym_off,
+			      .sh_size = (n + 1) * sizeof(Elf64_Sym), .sh_link = 2,
+			      .sh_entsize = sizeof(Elf64_Sym) };
+	sh[2] = (Elf64_Shdr){ .sh_name = 16, .sh_type = SHT_STRTAB, .sh_offset = str_off,
+			      .sh_size = sizeof(strtab) };
+	sh[3] = (Elf64_Shdr){ .sh_name = 24, .sh_type = SHT_STRTAB, .sh_offset = str_off,
+			      .sh_size = sizeof(strtab) };
+	err = write_copy(path, buf, size);
+	free(buf);
+	return err;
+}
+
+static void test_aliases(void)
+{
+	char path[] = "/tmp/test-symbols-aliases.XXXXXX";
+	struct pfx_symbols *syms = pfx_symbols_new();
+	int fd = mkstemp(path), named = 0;
+	const char *name = NULL;
+	uint64_t off = 0;
+	clock_t t0;
+	double s;
+
+	CHECK(fd >= 0 && syms, "cannot make %s", path);
+	if (fd < 0 || !syms)
+		return;
+	close(fd);
+	CHECK(write_aliases(path, 500000) == 0, "cannot write %s", path);
+	t0 = clock();
+	for (unsigned k = 0; k < 20000; k++)
+		named += pfx_symbols_lookup(syms, path, 0x1000 + k % 32, &name, &off) == 0 &&
+			 strcmp(name, "big") == 0 && off == k % 32;
+	s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	CHECK(named == 20000, "%d of 20000 lookups named big+offset", named);
+	CHECK(s < 2.0, "20000 lookups among 500000 aliases took %.2f s of CPU", s);
+	printf("# 20000 lookups among 500000 aliases: %.3f s of CPU\n", s);
+	unlink(path);
+	pfx_symbols_free(syms);
+}
+
 int main(void)
 {
 	char exe[4096];
@@ -186,6 +267,7 @@ int main(void)
 	test_own_functions(exe, sizeof(exe), &probe_offset);
 	if (!failures)
 		test_damaged(exe, probe_offset);
+	test_aliases();
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);
 		return 1;

@@ -4,7 +4,7 @@
  * in the report; threads in the record file and the recorder).
  * Groups of 8 neighbouring keys (pages faulted in order) land in
  * neighbouring slots and share cache lines; groups are spread by
- * Fibonacci hashing; linear probing; grows at 1/2 load; values are
+ * Fibonacci hashing; linear probing; grows at 3/4 load; values are
  * zeroed when inserted; no deletion.  The key UINT64_MAX cannot be stored
  * (slots hold key + 1, 0 meaning empty). */
 #ifndef PFX_U64MAP_H
@@ -49,7 +49,7 @@ static inline void *pfx_u64map_upsert(struct pfx_u64map *m, uint64_t key, bool *
 	uint64_t stored = key + 1;
 	size_t i;
 
-	if ((m->count + 1) * 2 > m->mask + 1 && pfx_u64map_grow(m) < 0)
+	if ((m->count + 1) * 4 > (m->mask + 1) * 3 && pfx_u64map_grow(m) < 0)
 		return NULL;
 	for (i = pfx_u64map_hash(m, key);; i = (i + 1) & m->mask) {
 		uint64_t *k = pfx_u64map_slot_key(m, i);

@@ -298,6 +298,35 @@ bool pfx_starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+int pfx_open_regular(const char *path, struct stat *st)
+{
+	struct stat sb;
+	char self[64];
+	int at, fd, err;
+
+	at = open(path, O_PATH | O_CLOEXEC);
+	if (at < 0)
+		return -errno;
+	if (fstat(at, &sb) < 0) {
+		err = errno;
+		close(at);
+		return -err;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(at);
+		return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", at);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	err = errno;
+	close(at);
+	if (fd < 0)
+		return -err;
+	if (st)
+		*st = sb;
+	return fd;
+}
+
 int pfx_open_under_root(const char *root, int flags, const char *fmt, ...)
 {
 	char rel[PATH_MAX], full[PATH_MAX];

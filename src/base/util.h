@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define PFX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,6 +23,18 @@ enum {
 void pfx_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, prefixed "pfx: warning: ". */
 void pfx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Open for reading a file whose name came from input (a recording's
+ * mapping paths, debug files named by them, -i FILE): a regular file
+ * only, and nothing else is ever opened for reading.  The name (symlinks
+ * followed, as given) is resolved once with O_PATH, which opens no
+ * device, FIFO or socket (an open of /dev/watchdog can reboot a host, of
+ * a FIFO blocks), its inode is checked on that descriptor, and that same
+ * inode is opened through /proc/self/fd/N (no swap between the check and
+ * the open).  *st (if not NULL) is its stat.  fd (O_RDONLY, O_CLOEXEC,
+ * O_NOCTTY, O_NONBLOCK), or -errno: -EISDIR a directory, -EINVAL any
+ * other file that is not a regular one. */
+int pfx_open_regular(const char *path, struct stat *st);
 
 /* open(2) of the file ROOT/<fmt...> (NULL or "" root: the real system;
  * fixtures for tests otherwise).  fd or -errno. */

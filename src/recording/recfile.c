@@ -17,6 +17,7 @@
 #include "recfile.h"
 #include "output.h"
 #include "u64map.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -498,8 +499,12 @@ struct pfx_rec_reader {
 	uint64_t prev_time;
 	uint64_t max_time;	/* latest item time read: END's duration covers it */
 	uint32_t prev_tid;
-	struct thread_state *prev_thread;	/* valid until the next insert */
-	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	struct thread_state *prev_thread;	/* valid until the next new thread */
+	/* tid -> index + 1 into thread_v: 16-byte slots, and a growth of
+	 * the map copies those, not the states (a file of many threads) */
+	struct pfx_u64map threads;
+	struct thread_state *thread_v;
+	size_t nthread_v, cap_thread_v;
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
@@ -601,7 +606,7 @@ static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, siz
 	r->prev_tid = UINT32_MAX - 1;
 	err = reader_parse_header(r);
 	if (!err)
-		err = pfx_u64map_init(&r->threads, sizeof(struct thread_state));
+		err = pfx_u64map_init(&r->threads, sizeof(uint64_t));
 	if (err < 0) {
 		free(r->buf);
 		free(r);
@@ -621,21 +626,11 @@ int pfx_rec_reader_open(struct pfx_rec_reader **rp, const char *path)
 	struct stat st;
 	int fd, err;
 
-	/* O_NONBLOCK: a FIFO named as the input must not hang the open; its
-	 * type is checked on the descriptor, then nothing but a regular
-	 * file is read. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* A regular file only, checked before it is opened for reading (a
+	 * FIFO would block, a device open could do anything). */
+	fd = pfx_open_regular(path, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
-	}
+		return fd == -EINVAL ? -EPROTO : fd;
 	if (st.st_size == 0) {
 		close(fd);
 		return -ENODATA;
@@ -650,6 +645,34 @@ int pfx_rec_reader_open(struct pfx_rec_reader **rp, const char *path)
 const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *r)
 {
 	return &r->header;
+}
+
+/* A block whose length reaches past the end of the file: either the
+ * file was cut inside the block (truncated: -ENODATA), or the length is
+ * damaged and the block is all there (corrupted: -EBADMSG; a flipped
+ * byte in a length was called "truncated").  Its checksum tells them
+ * apart: the bytes of a whole block match it at some shorter length
+ * (by chance 1 in 2^32 per byte looked at); the bytes of a cut one,
+ * being a prefix of it, do not. */
+static int past_end(struct pfx_rec_reader *r, uint32_t crc, size_t avail)
+{
+	size_t n = avail < REC_BLOCK_MAX ? avail : REC_BLOCK_MAX;
+	uint32_t c = 0xffffffffu;
+	const uint8_t *p;
+	int err;
+
+	if (n == 0)
+		return -ENODATA;
+	p = reader_bytes(r, r->pos + 8, n, &err);
+	if (!p)
+		return err;
+	crc_init();
+	for (size_t i = 0; i < n; i++) {
+		c = crc_table[0][(c ^ p[i]) & 0xff] ^ (c >> 8);
+		if ((c ^ 0xffffffffu) == crc)
+			return -EBADMSG;
+	}
+	return -ENODATA;
 }
 
 /* Step into the next block; 1 if there is one, else the end/error code. */
@@ -672,7 +695,7 @@ static int reader_next_block(struct pfx_rec_reader *r)
 	if (len == 0 || len > REC_BLOCK_MAX)
 		return -EBADMSG;
 	if (left - 8 < len)
-		return -ENODATA;
+		return past_end(r, crc, left - 8);
 	p = reader_bytes(r, r->pos + 8, len, &err);
 	if (!p)
 		return err;
@@ -706,16 +729,22 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
-		uint64_t tid = get_varint(c);
+		uint64_t tid = get_varint(c), *slot;
 		bool is_new;
 
 		if (c->bad || tid > UINT32_MAX)
 			return -EBADMSG;
-		ts = pfx_u64map_upsert(&r->threads, tid, &is_new);
-		if (!ts)
+		slot = pfx_u64map_upsert(&r->threads, tid, &is_new);
+		if (!slot)
 			return -ENOMEM;
-		if (is_new)
-			ts->pid = (uint32_t)get_varint(c);
+		if (!*slot) {
+			if (PFX_GROW(r->thread_v, r->cap_thread_v, r->nthread_v + 1, 64))
+				return -ENOMEM;
+			memset(&r->thread_v[r->nthread_v], 0, sizeof(*r->thread_v));
+			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint(c);
+			*slot = ++r->nthread_v;
+		}
+		ts = &r->thread_v[*slot - 1];
 		r->prev_tid = (uint32_t)tid;
 		r->prev_thread = ts;
 	} else if (!ts) {
@@ -881,6 +910,12 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 		if (err)
 			return err;
 	}
+	/* The pass is over (pfx_rec_next() gives its end from now on): the
+	 * threads' decoding state goes before the caller builds its views. */
+	pfx_u64map_free(&r->threads);
+	free(r->thread_v);
+	r->thread_v = NULL;
+	r->prev_thread = NULL;
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret == 0 && pfx_rec_reader_totals(r, &end->totals) == 0)
@@ -913,6 +948,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 		close(r->fd);
 	free(r->buf);
 	pfx_u64map_free(&r->threads);
+	free(r->thread_v);
 	free(r);
 }
 

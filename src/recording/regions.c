@@ -14,8 +14,10 @@ int pfx_regions_new(struct pfx_regions **rsp)
 {
 	struct pfx_regions *rs = calloc(1, sizeof(*rs));
 
-	if (!rs)
+	if (!rs || pfx_strset_init(&rs->paths) < 0) {
+		free(rs);
 		return -ENOMEM;
+	}
 	rs->last.region = -1;
 	rs->rng = 0x9e3779b97f4a7c15ull;
 	*rsp = rs;
@@ -26,8 +28,7 @@ void pfx_regions_free(struct pfx_regions *rs)
 {
 	if (!rs)
 		return;
-	for (size_t i = 0; i < rs->nregions; i++)
-		free(rs->regions[i].path);
+	pfx_strset_free(&rs->paths);
 	free(rs->regions);
 	tree_free(rs->root);
 	free(rs);
@@ -36,6 +37,15 @@ void pfx_regions_free(struct pfx_regions *rs)
 void pfx_regions_per_space(struct pfx_regions *rs)
 {
 	rs->per_space = true;
+}
+
+void pfx_regions_done(struct pfx_regions *rs)
+{
+	tree_free(rs->root);
+	rs->root = NULL;
+	rs->last = (struct pfx_regions_span){ 0, 0, -1, 0 };
+	rs->done = true;
+	pfx_strset_freeze(&rs->paths);
 }
 
 size_t pfx_regions_count(const struct pfx_regions *rs)
@@ -215,7 +225,9 @@ static long new_region(struct pfx_regions *rs, const struct pfx_mapping *m)
 	if (PFX_GROW(rs->regions, rs->cap_regions, rs->nregions + 1, 64))
 		return -ENOMEM;
 	r = &rs->regions[rs->nregions];
-	r->path = strdup(m->path ? m->path : "");
+	/* one copy per path: the pieces of a mapping and every process's
+	 * libc share it (a recording of many regions cost a copy each) */
+	r->path = pfx_strset_add(&rs->paths, m->path ? m->path : "", NULL);
 	if (!r->path)
 		return -ENOMEM;
 	r->start = m->start;
@@ -324,6 +336,8 @@ int pfx_regions_add(struct pfx_regions *rs, const struct pfx_mapping *m)
 	long region = -1, head_region = -1, tail_region = -1;
 	uint64_t start = m->start, end = m->end;
 
+	if (rs->done)
+		return -EINVAL;
 	if (m->end <= m->start)
 		return 0;
 	/* l: spans starting before the mapping (its last may reach into it);

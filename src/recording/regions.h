@@ -39,6 +39,7 @@
 
 #include "maps.h"
 #include "recfile.h"
+#include "strset.h"
 
 struct pfx_region {
 	uint64_t start, end;	/* [start, end): the largest extent it had */
@@ -51,7 +52,7 @@ struct pfx_region {
 	uint32_t prot, flags;
 	uint32_t pid;		/* the process of the mapping that made it */
 	enum pfx_map_kind kind;
-	char *path;		/* "" for anonymous */
+	const char *path;	/* "" for anonymous; one copy per distinct path */
 };
 
 struct pfx_regions;
@@ -75,6 +76,10 @@ static inline long pfx_regions_find_in(struct pfx_regions *rs, uint32_t pid, uin
  * region instead (pfx_regions_add()). */
 static inline void pfx_regions_faulted(struct pfx_regions *rs, long i);
 size_t pfx_regions_count(const struct pfx_regions *rs);
+/* The timeline is complete: free what only adding and finding need (the
+ * active spans, the paths' hash); the regions stay, pfx_regions_find*()
+ * finds nothing and pfx_regions_add() fails from now on. */
+void pfx_regions_done(struct pfx_regions *rs);
 const struct pfx_region *pfx_regions_get(const struct pfx_regions *rs, size_t i);
 
 /* ---- the lookup is on the report's hot path: inline, with a one-entry cache ---- */
@@ -94,6 +99,8 @@ struct pfx_regions {
 	uint64_t rng;			/* treap priorities */
 	struct pfx_regions_span last;	/* cache of the last hit */
 	bool per_space;			/* spans ordered by (space, start) */
+	struct pfx_strset paths;	/* the regions' paths, each stored once */
+	bool done;			/* pfx_regions_done() */
 };
 
 long pfx_regions_find_slow(struct pfx_regions *rs, uint32_t space, uint64_t addr);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ void pfx_code_sites_free(struct pfx_code_sites *cs)
 	for (size_t i = 0; i < cs->nchains; i++)
 		free(cs->chains[i].frames);
 	free(cs->chains);
+	free(cs->packed);
 	free(cs->functions);
 	pfx_u64map_free(&cs->chain_map);
 	pfx_symbols_free(cs->syms);
@@ -68,25 +70,93 @@ size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip)
 	return (size_t)(ri + 1);
 }
 
+static uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static uint64_t get_varint(const uint8_t **p)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		uint8_t b = *(*p)++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	return v;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
 static int new_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
 		     const uint64_t *chain, size_t len)
 {
 	struct pfx_chain_row *row;
+	uint64_t prev_ip = 0, prev_seen = 0;
+	uint8_t *p, *start;
 
-	if (PFX_GROW(cs->chains, cs->cap_chains, cs->nchains + 1, 64))
+	if (PFX_GROW(cs->chains, cs->cap_chains, cs->nchains + 1, 64) ||
+	    PFX_GROW(cs->packed, cs->cap_packed, cs->npacked + len * 20, 4096))
 		return -ENOMEM;
 	row = &cs->chains[cs->nchains];
-	*row = (struct pfx_chain_row){ .pid = pid, .nframes = len };
-	row->frames = calloc(len, sizeof(*row->frames));
-	if (!row->frames)
-		return -ENOMEM;
+	*row = (struct pfx_chain_row){ .pid = pid, .nframes = len, .packed_at = cs->npacked };
+	start = p = cs->packed + cs->npacked;
 	for (size_t i = 0; i < len; i++) {
-		row->frames[i].ip = chain[i];
-		row->frames[i].pid = pid;
-		row->frames[i].seen_in = pfx_code_seen_in(regions, pid, chain[i]);
+		uint64_t seen = pfx_code_seen_in(regions, pid, chain[i]);
+
+		p = put_varint(p, zigzag((int64_t)(chain[i] - prev_ip)));
+		p = put_varint(p, zigzag((int64_t)(seen - prev_seen)));
+		prev_ip = chain[i];
+		prev_seen = seen;
 	}
+	row->packed_len = (uint32_t)(p - start);
+	cs->npacked += (size_t)(p - start);
 	cs->nchains++;
 	return 0;
+}
+
+/* The frames of c, unnamed (ip, pid, seen_in). */
+static void unpack(const struct pfx_code_sites *cs, const struct pfx_chain_row *c,
+		   struct pfx_code_frame *out)
+{
+	const uint8_t *p = cs->packed + c->packed_at;
+	uint64_t ip = 0, seen = 0;
+
+	for (size_t i = 0; i < c->nframes; i++) {
+		ip += (uint64_t)unzigzag(get_varint(&p));
+		seen += (uint64_t)unzigzag(get_varint(&p));
+		out[i] = (struct pfx_code_frame){ .ip = ip, .pid = c->pid, .seen_in = (size_t)seen };
+	}
+}
+
+size_t pfx_code_chain_frames(const struct pfx_code_sites *cs, const struct pfx_regions *regions,
+			     const struct pfx_chain_row *c, struct pfx_code_frame *out)
+{
+	if (c->frames) {
+		memcpy(out, c->frames, c->nframes * sizeof(*out));
+		return c->nframes;
+	}
+	unpack(cs, c, out);
+	/* naming fills the symbol cache: a cache, so cs stays const to callers */
+	for (size_t j = 0; j < c->nframes; j++)
+		pfx_code_name((struct pfx_code_sites *)cs, regions, j > 0, &out[j]);
+	return c->nframes;
 }
 
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
@@ -252,8 +322,17 @@ int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions
 	if (cs->nchains)	/* chains is NULL when the file has none: qsort(NULL) is UB */
 		qsort(cs->chains, cs->nchains, sizeof(*cs->chains), cmp_chains);
 	cs->nchains_shown = cs->nchains < top ? cs->nchains : top;
-	for (size_t i = 0; i < cs->nchains_shown; i++)
-		for (size_t j = 0; j < cs->chains[i].nframes; j++)
-			pfx_code_name(cs, regions, j > 0, &cs->chains[i].frames[j]);
+	/* The text and JSON views show nchains_shown: those get their named
+	 * frames; every other chain is named when an export asks for it. */
+	for (size_t i = 0; top != UINT_MAX && i < cs->nchains_shown; i++) {
+		struct pfx_chain_row *c = &cs->chains[i];
+
+		c->frames = calloc(c->nframes, sizeof(*c->frames));
+		if (!c->frames)
+			return -ENOMEM;
+		unpack(cs, c, c->frames);
+		for (size_t j = 0; j < c->nframes; j++)
+			pfx_code_name(cs, regions, j > 0, &c->frames[j]);
+	}
 	return 0;
 }

@@ -46,9 +46,13 @@ struct pfx_function_row {
 
 struct pfx_chain_row {
 	uint32_t pid;			/* per address space: whose chain (else 0) */
+	uint32_t packed_len;		/* bytes of its frames in packed */
+	uint64_t packed_at;
 	uint64_t faults, major;
 	uint64_t latency_ns[2];		/* summed fault latency of its minor [0] and major [1] faults */
 	size_t nframes;			/* innermost (the faulting ip) first */
+	/* Named frames: the chains shown (nchains_shown) after finish, NULL
+	 * for the others; pfx_code_chain_frames() names any chain. */
 	struct pfx_code_frame *frames;
 };
 
@@ -57,6 +61,12 @@ struct pfx_code_sites {
 	struct pfx_u64map chain_map;	/* chain hash -> index into chains */
 	struct pfx_chain_row *chains;	/* every distinct chain; after finish, most faults first */
 	size_t nchains, cap_chains;
+	/* Every chain's frames as in the file: zigzag varint deltas of the
+	 * ip and of seen_in, frame after frame (1-3 bytes a frame; named
+	 * frames are 48 bytes: a file of chains of distinct frames needed
+	 * 45 times its size). */
+	uint8_t *packed;
+	size_t npacked, cap_packed;
 	size_t nchains_shown;
 	uint64_t faults_with_chain;
 	struct pfx_function_row *functions;	/* most faults first */
@@ -78,9 +88,16 @@ size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip);
 /* After the pass: name the top chains' frames and the first nshown of
  * ips (every faulting ip, most faults first, only code.ip, pid and seen_in set), and count
  * faults per function over all n of them.  top: chain and function rows
- * to keep.  0 or -ENOMEM. */
+ * to keep; UINT_MAX: all, and the chains get no named frames (the
+ * exports name them one at a time, pfx_code_chain_frames()).  0 or -ENOMEM. */
 int pfx_code_sites_finish(struct pfx_code_sites *cs, struct pfx_regions *regions,
 			  struct pfx_ip_row *ips, size_t n, size_t nshown, unsigned top);
+
+/* The frames of chain c, named, into out (PFX_REC_MAX_CALLCHAIN of
+ * them): its frames if it has them, else decoded and named now (the
+ * exports go through every chain one at a time).  The count. */
+size_t pfx_code_chain_frames(const struct pfx_code_sites *cs, const struct pfx_regions *regions,
+			     const struct pfx_chain_row *c, struct pfx_code_frame *out);
 
 /* Name the code address of frame (ip, pid and seen_in set) by the region
  * it was seen in; return_address: a caller's frame (the call is the

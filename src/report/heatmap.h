@@ -3,16 +3,26 @@
  * (PFX_HEAT_ROWS address slices x PFX_HEAT_COLS time columns).  The
  * column width is shared by all grids of a report and doubles (merging
  * columns pairwise) whenever a fault falls past the last column, so the
- * recording's length need not be known in advance. */
+ * recording's length need not be known in advance.
+ *
+ * A region's grid (struct pfx_heat) starts sparse: a small hash of the
+ * cells that have faults, 4 bytes each, so a region with a few faults
+ * costs a few bytes (a dense grid is 4 KiB: a recording of many small
+ * regions needed 200 times its size in memory); past PFX_HEAT_SPARSE_MAX
+ * cells it becomes the dense grid (by then its faults took more of the
+ * file than the grid takes of memory). */
 #ifndef PFX_HEATMAP_H
 #define PFX_HEATMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #define PFX_HEAT_ROWS 16
 #define PFX_HEAT_COLS 64
+#define PFX_HEAT_SPARSE_MAX 256	/* cells kept sparse; more: dense */
 
+/* The dense grid, and what the views print. */
 struct pfx_heat_grid {
 	uint64_t start;		/* address of row 0 */
 	unsigned shift;		/* row = (addr - start) >> shift */
@@ -20,20 +30,28 @@ struct pfx_heat_grid {
 	uint32_t cell[PFX_HEAT_ROWS][PFX_HEAT_COLS];
 };
 
+/* A region's heat: sparse, then dense. */
+struct pfx_heat {
+	uint64_t start;
+	uint32_t one;			/* sparse, no table yet: the one cell (0: none) */
+	uint16_t used, cap;		/* sparse cells used, table slots (power of 2; 0: none) */
+	uint8_t shift, rows;
+	bool dense;
+	union {
+		uint32_t *slots;	/* sparse: (cell + 1) << 21 | count; 0 empty */
+		struct pfx_heat_grid *grid;	/* dense */
+	};
+};
+
 /* Cover [start, end) with at most PFX_HEAT_ROWS power-of-two slices. */
-void pfx_heat_init(struct pfx_heat_grid *g, uint64_t start, uint64_t end);
-
-static inline void pfx_heat_add(struct pfx_heat_grid *g, uint64_t addr, unsigned col)
-{
-	uint64_t row = addr < g->start ? 0 : (addr - g->start) >> g->shift;
-
-	if (row >= g->rows)
-		row = g->rows - 1;	/* the range grew (brk); a stack grows into row 0 */
-	g->cell[row][col]++;
-}
-
+void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end);
+void pfx_heat_free(struct pfx_heat *h);
+/* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM. */
+int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);
 /* Halve the time resolution: column c takes columns 2c and 2c+1. */
-void pfx_heat_halve(struct pfx_heat_grid *g);
+void pfx_heat_halve(struct pfx_heat *h);
+/* The dense grid of h, into g (for the views). */
+void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g);
 
 /* Text rendering: one line per row, " .:-=+*#%@" by count on a log
  * scale against the grid's maximum; ncols columns of col_ns each. */

@@ -3,37 +3,45 @@
 #include "config.h"
 #include "pattern.h"
 
+#include <stdlib.h>
+
 void pfx_pattern_step_slow(struct pfx_pattern_state *st, uint32_t tid, uint64_t page)
 {
-	unsigned i;
+	const unsigned more = PFX_PATTERN_LANES - 1;
+	unsigned i = 0;
 
 	if (tid == 0)
 		tid = UINT32_MAX;	/* 0 marks a free lane */
-	if (st->lane[0].tid == tid) {
+	if (st->lane.tid == tid) {
 		pfx_pattern_step(st, tid, page);
 		return;
 	}
-	for (i = 1; i < PFX_PATTERN_LANES; i++)
-		if (st->lane[i].tid == tid)
-			break;
-	if (i == PFX_PATTERN_LANES) {
+	if (st->lane.tid && !st->others)
+		st->others = calloc(more, sizeof(*st->others));
+	while (st->others && i < more && st->others[i].tid != tid)
+		i++;
+	if (!st->others || i == more) {
 		/* A thread new to this region: its first fault is no step.
 		 * Evict round-robin into lane 0's place after swapping. */
-		i = 1 + st->next_lane++ % (PFX_PATTERN_LANES - 1);
-		st->lane[i] = st->lane[0];
-		st->lane[0].tid = tid;
-		st->lane[0].page = page;
-		st->lane[0].delta = 0;
+		if (st->others)
+			st->others[st->next_lane++ % more] = st->lane;
+		st->lane = (struct pfx_pattern_lane){ tid, page, 0 };
 		return;
 	}
-	/* Move the thread to lane 0, where the inline fast path looks. */
+	/* Move the thread to the first lane, where the inline fast path looks. */
 	{
-		__typeof__(st->lane[0]) t = st->lane[i];
+		struct pfx_pattern_lane t = st->others[i];
 
-		st->lane[i] = st->lane[0];
-		st->lane[0] = t;
+		st->others[i] = st->lane;
+		st->lane = t;
 	}
 	pfx_pattern_step(st, tid, page);
+}
+
+void pfx_pattern_free(struct pfx_pattern_state *st)
+{
+	free(st->others);
+	st->others = NULL;
 }
 
 enum pfx_pattern pfx_pattern_classify(const struct pfx_pattern_state *st, uint64_t faults,

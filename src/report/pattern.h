@@ -33,30 +33,37 @@ enum pfx_pattern {
 
 #define PFX_PATTERN_LANES 4
 
+struct pfx_pattern_lane {
+	uint32_t tid;		/* 0: unused */
+	uint64_t page;
+	int64_t delta;
+};
+
 struct pfx_pattern_state {
 	uint64_t steps, seq_steps, stride_steps;
 	int64_t stride;			/* majority-vote candidate among stride steps */
 	uint64_t stride_votes;
-	struct {
-		uint32_t tid;		/* 0: unused */
-		uint64_t page;
-		int64_t delta;
-	} lane[PFX_PATTERN_LANES];
+	struct pfx_pattern_lane lane;	/* the thread of the last fault */
+	/* PFX_PATTERN_LANES - 1 more, allocated at a second thread (most
+	 * regions have one: a recording of many small regions must not pay
+	 * for lanes it never uses); NULL and out of memory: one lane. */
+	struct pfx_pattern_lane *others;
 	unsigned next_lane;
 };
 
 void pfx_pattern_step_slow(struct pfx_pattern_state *st, uint32_t tid, uint64_t page);
+void pfx_pattern_free(struct pfx_pattern_state *st);
 
 /* Account one fault of thread tid on page (a page number). */
 static inline void pfx_pattern_step(struct pfx_pattern_state *st, uint32_t tid, uint64_t page)
 {
-	if (st->lane[0].tid == tid && tid) {
-		int64_t delta = (int64_t)(page - st->lane[0].page);
+	if (st->lane.tid == tid && tid) {
+		int64_t delta = (int64_t)(page - st->lane.page);
 
 		st->steps++;
 		if (delta == 1) {
 			st->seq_steps++;
-		} else if (delta == st->lane[0].delta && (delta > 1 || delta < -1)) {
+		} else if (delta == st->lane.delta && (delta > 1 || delta < -1)) {
 			st->stride_steps++;
 			if (st->stride == delta)
 				st->stride_votes++;
@@ -65,8 +72,8 @@ static inline void pfx_pattern_step(struct pfx_pattern_state *st, uint32_t tid, 
 			else
 				st->stride_votes--;
 		}
-		st->lane[0].page = page;
-		st->lane[0].delta = delta;
+		st->lane.page = page;
+		st->lane.delta = delta;
 		return;
 	}
 	pfx_pattern_step_slow(st, tid, page);

@@ -27,7 +27,7 @@ struct ip_value {
 	uint64_t faults, major;
 	uint64_t ip;		/* per space: the key is a hash of (pid, ip) */
 	uint32_t pid;
-	size_t seen_in;		/* pfx_code_seen_in() at its first fault */
+	uint32_t seen_in;	/* pfx_code_seen_in() at its first fault (0 past 2^32 regions) */
 };
 
 struct thread_value {
@@ -45,15 +45,33 @@ const char *pfx_fault_type_name(enum pfx_fault_type t)
 	return (unsigned)t < PFX_TYPE_COUNT ? names[t] : "other";
 }
 
-static int ensure_rstats(struct pfx_report *rep)
+/* A stats index (0: none) for every region.  The array grows with the
+ * regions: nothing to grow (a mapping item of no length adds no region)
+ * leaves it as it is, NULL at first (memset of NULL + 0 is UB). */
+static int ensure_stat_of(struct pfx_report *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
-	size_t old = rep->rstats_cap;
+	size_t old = rep->stat_of_cap;
 
-	if (PFX_GROW(rep->rstats, rep->rstats_cap, n, 256))
+	if (n <= old)
+		return 0;
+	if (PFX_GROW(rep->stat_of, rep->stat_of_cap, n, 256))
 		return -ENOMEM;
-	memset(rep->rstats + old, 0, (rep->rstats_cap - old) * sizeof(*rep->rstats));
+	memset(rep->stat_of + old, 0, (rep->stat_of_cap - old) * sizeof(*rep->stat_of));
 	return 0;
+}
+
+/* The stats of region ri, made at its first fault. */
+static struct pfx_region_stats *region_stats(struct pfx_report *rep, long ri)
+{
+	if (!rep->stat_of[ri]) {
+		if (rep->nrstats >= UINT32_MAX ||
+		    PFX_GROW(rep->rstats, rep->rstats_cap, rep->nrstats + 1, 64))
+			return NULL;
+		memset(&rep->rstats[rep->nrstats], 0, sizeof(*rep->rstats));
+		rep->stat_of[ri] = (uint32_t)++rep->nrstats;
+	}
+	return &rep->rstats[rep->stat_of[ri] - 1];
 }
 
 static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pid, uint32_t tid)
@@ -129,9 +147,8 @@ static void heat_rescale(struct pfx_report *rep, uint64_t col)
 	while (col >= PFX_HEAT_COLS) {
 		rep->heat_col_ns *= 2;
 		col /= 2;
-		for (size_t i = 0; i < pfx_regions_count(rep->regions); i++)
-			if (rep->rstats[i].heat)
-				pfx_heat_halve(rep->rstats[i].heat);
+		for (size_t i = 0; i < rep->nrstats; i++)
+			pfx_heat_halve(&rep->rstats[i].heat);
 		rep->heat_cols = (rep->heat_cols + 1) / 2;
 	}
 }
@@ -192,6 +209,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
 	struct ip_value *iv;
+	uint64_t *ipi;
 	bool is_new;
 	int major = f->kind == PFX_FAULT_MAJOR;
 
@@ -204,7 +222,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		return 0;
 	}
 	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
-	rs = ri >= 0 ? &rep->rstats[ri] : us ? &us->s : NULL;
+	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
 	if (!rs)
 		return -ENOMEM;
 	rep->faults_read++;
@@ -248,15 +266,28 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		ts->first_ns = f->time_ns;
 	ts->last_ns = f->time_ns;
 
-	iv = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
-	if (!iv)
+	/* The map holds an index (16-byte slots, and a growth copies those,
+	 * not the counts: a file of one ip per process peaked there). */
+	ipi = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
+	if (!ipi)
 		return -ENOMEM;
+	is_new = !*ipi;
+	if (is_new) {
+		if (PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+			return -ENOMEM;
+		memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
+		*ipi = ++rep->nipv;
+	}
+	iv = &rep->ipv[*ipi - 1];
 	iv->faults++;
 	iv->major += major;
 	iv->ip = f->ip;
 	iv->pid = rep->regions->per_space ? f->pid : 0;
-	if (is_new)
-		iv->seen_in = pfx_code_seen_in(rep->regions, f->pid, f->ip);
+	if (is_new) {
+		size_t seen_in = pfx_code_seen_in(rep->regions, f->pid, f->ip);
+
+		iv->seen_in = seen_in <= UINT32_MAX ? (uint32_t)seen_in : 0;
+	}
 	if (f->callchain_len && rep->code_named &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
 				     major, f->latency_ns) < 0)
@@ -281,13 +312,10 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 			heat_rescale(rep, col);
 			col = f->time_ns / rep->heat_col_ns;
 		}
-		if (!rs->heat) {
-			rs->heat = malloc(sizeof(*rs->heat));
-			if (!rs->heat)
-				return -ENOMEM;
-			pfx_heat_init(rs->heat, reg->start, reg->end);
-		}
-		pfx_heat_add(rs->heat, f->addr, (unsigned)col);
+		if (!rs->heat.rows)
+			pfx_heat_init(&rs->heat, reg->start, reg->end);
+		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)col) < 0)
+			return -ENOMEM;
 		if (col + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)col + 1;
 	}
@@ -305,7 +333,7 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 	case PFX_REC_MAPPING: {
 		int err = pfx_regions_add(rep->regions, &it->mapping);
 
-		return err ? err : ensure_rstats(rep);
+		return err ? err : ensure_stat_of(rep);
 	}
 	case PFX_REC_THREAD: {
 		struct pfx_thread_stats *ts = thread_stats(rep, it->thread.pid, it->thread.tid);
@@ -371,10 +399,11 @@ static int build_rows(struct pfx_report *rep)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct pfx_region *reg = pfx_regions_get(rep->regions, i);
-		struct pfx_region_stats *s = &rep->rstats[i];
+		struct pfx_region_stats *s;
 
-		if (!s->c.faults)
+		if (!rep->stat_of[i])
 			continue;
+		s = &rep->rstats[rep->stat_of[i] - 1];
 		add_counts(&rep->all, &s->c);
 		/* every fault of a region lies in its extent (regions.h) */
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
@@ -406,6 +435,42 @@ static const struct pfx_region *region_of(struct pfx_report *rep, uint32_t pid, 
 	return ri >= 0 ? pfx_regions_get(rep->regions, (size_t)ri) : NULL;
 }
 
+/* Row order: most faults first, then by address (and process). */
+static int cmp_pages(const void *a, const void *b)
+{
+	const struct pfx_page_row *x = a, *y = b;
+
+	if (x->faults != y->faults)
+		return x->faults < y->faults ? 1 : -1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Sift row i down the min-heap of n rows (the root: the row that goes
+ * first when a better one comes, the last in cmp_pages order). */
+static void page_heap_down(struct pfx_page_row *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct pfx_page_row t;
+
+		if (l < n && cmp_pages(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && cmp_pages(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* The top pages: a heap of the best top so far (a search for the
+ * smallest per page was O(pages x top): --top 100000 on a file of many
+ * pages never ended). */
 static int build_top_pages(struct pfx_report *rep, unsigned top)
 {
 	size_t i = 0, n = 0;
@@ -417,40 +482,31 @@ static int build_top_pages(struct pfx_report *rep, unsigned top)
 		return -ENOMEM;
 	while (pfx_u64map_next(&rep->page_map, &i, &key, &value)) {
 		const struct page_value *pv = value;
-		size_t slot = n;
+		struct pfx_page_row row = {
+			.pid = (uint32_t)(key >> 36),
+			.addr = (key & (((uint64_t)1 << 36) - 1)) << rep->page_shift,
+			.faults = pv->faults, .major = pv->major,
+		};
 
-		if (n == top) {
-			/* Replace the smallest if this one is bigger. */
-			slot = 0;
-			for (size_t j = 1; j < n; j++)
-				if (rep->pages[j].faults < rep->pages[slot].faults)
-					slot = j;
-			if (pv->faults <= rep->pages[slot].faults)
-				continue;
-		} else {
-			n++;
-		}
-		rep->pages[slot].pid = (uint32_t)(key >> 36);
-		rep->pages[slot].addr = (key & (((uint64_t)1 << 36) - 1)) << rep->page_shift;
-		rep->pages[slot].faults = pv->faults;
-		rep->pages[slot].major = pv->major;
+		if (n == top && cmp_pages(&row, &rep->pages[0]) >= 0)
+			continue;	/* not better than the worst kept */
 		/* The region of its last fault (the address space may have
 		 * changed since), unless its index did not fit. */
-		rep->pages[slot].region = pfx_regions_count(rep->regions) < (1u << 24) ?
+		row.region = pfx_regions_count(rep->regions) < (1u << 24) ?
 			(pv->region ? pfx_regions_get(rep->regions, pv->region - 1) : NULL) :
-			region_of(rep, rep->pages[slot].pid, rep->pages[slot].addr);
+			region_of(rep, row.pid, row.addr);
+		if (n == top) {
+			rep->pages[0] = row;
+			page_heap_down(rep->pages, n, 0);
+			continue;
+		}
+		rep->pages[n++] = row;
+		if (n == top)	/* full: heapify once */
+			for (size_t k = n / 2; k-- > 0;)
+				page_heap_down(rep->pages, n, k);
 	}
 	rep->npages = n;
 	return 0;
-}
-
-static int cmp_pages(const void *a, const void *b)
-{
-	const struct pfx_page_row *x = a, *y = b;
-
-	if (x->faults != y->faults)
-		return x->faults < y->faults ? 1 : -1;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 static int cmp_ips(const void *a, const void *b)
@@ -466,19 +522,19 @@ static int cmp_ips(const void *a, const void *b)
  * code names) their function, and the functions are counted. */
 static int build_top_ips(struct pfx_report *rep, unsigned top)
 {
-	size_t i = 0, n = 0;
-	uint64_t key;
-	void *value;
+	size_t n = rep->nipv;
 
-	rep->ips = calloc(rep->ip_map.count ? rep->ip_map.count : 1, sizeof(*rep->ips));
+	rep->ips = calloc(n ? n : 1, sizeof(*rep->ips));
 	if (!rep->ips)
 		return -ENOMEM;
-	while (pfx_u64map_next(&rep->ip_map, &i, &key, &value)) {
-		const struct ip_value *iv = value;
+	for (size_t i = 0; i < n; i++) {
+		const struct ip_value *iv = &rep->ipv[i];
 
-		rep->ips[n++] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid, .seen_in = iv->seen_in },
-						     iv->faults, iv->major };
+		rep->ips[i] = (struct pfx_ip_row){ { .ip = iv->ip, .pid = iv->pid, .seen_in = iv->seen_in },
+						   iv->faults, iv->major };
 	}
+	free(rep->ipv);
+	rep->ipv = NULL;
 	qsort(rep->ips, n, sizeof(*rep->ips), cmp_ips);
 	rep->nips = n < top ? n : top;
 	if (rep->code_named)
@@ -488,6 +544,24 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 		rep->ips[j].code.region = rep->ips[j].code.seen_in ?
 			pfx_regions_get(rep->regions, rep->ips[j].code.seen_in - 1) : NULL;
 	return 0;
+}
+
+/* The sorted views, after the pass.  The pass's maps go as soon as
+ * their views are built: the peak is the pass's state or the views, not
+ * both.  0 or -ENOMEM. */
+static int build_views(struct pfx_report *rep, unsigned top)
+{
+	pfx_u64map_free(&rep->thread_map);
+	pfx_u64map_free(&rep->unknown_map);
+	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0)
+		return -ENOMEM;
+	pfx_u64map_free(&rep->page_map);
+	pfx_regions_done(rep->regions);	/* regions are found by index from here */
+	pfx_strset_freeze(&rep->procs.names);
+	pfx_u64map_free(&rep->ip_map);
+	if (build_top_ips(rep, top) < 0)
+		return -ENOMEM;
+	return pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads);
 }
 
 uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct)
@@ -505,7 +579,7 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 		pfx_regions_per_space(rep->regions);
 	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
-	    pfx_u64map_init(&rep->ip_map, sizeof(struct ip_value)) < 0 ||
+	    pfx_u64map_init(&rep->ip_map, sizeof(uint64_t)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
 	    pfx_u64map_init(&rep->unknown_map, sizeof(uint64_t)) < 0)
 		return -ENOMEM;
@@ -538,8 +612,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 		pfx_report_free(rep);
 		return err;
 	}
-	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0 || build_top_ips(rep, top) < 0 ||
-	    pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads) < 0) {
+	if (build_views(rep, top) < 0) {
 		pfx_report_free(rep);
 		return -ENOMEM;
 	}
@@ -568,12 +641,18 @@ void pfx_report_free(struct pfx_report *rep)
 {
 	if (!rep)
 		return;
-	for (size_t i = 0; rep->rstats && rep->regions && i < pfx_regions_count(rep->regions); i++)
-		free(rep->rstats[i].heat);
+	for (size_t i = 0; i < rep->nrstats; i++) {
+		pfx_heat_free(&rep->rstats[i].heat);
+		pfx_pattern_free(&rep->rstats[i].pattern);
+	}
+	for (size_t i = 0; i < rep->nunknown; i++)
+		pfx_pattern_free(&rep->unknown[i].s.pattern);
 	free(rep->rstats);
+	free(rep->stat_of);
 	pfx_regions_free(rep->regions);
 	pfx_u64map_free(&rep->page_map);
 	pfx_u64map_free(&rep->ip_map);
+	free(rep->ipv);
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
 	free(rep->unknown);

@@ -49,7 +49,7 @@ struct pfx_region_stats {
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
 	struct pfx_pattern_state pattern;
-	struct pfx_heat_grid *heat;	/* allocated at the first fault */
+	struct pfx_heat heat;		/* set up at the first fault (rows 0 before) */
 };
 
 /* One row of the region view, after the pass. */
@@ -97,6 +97,8 @@ struct pfx_report_opts {
 				 * is named (the profile exports) */
 };
 
+struct ip_value;
+
 struct pfx_report {
 	struct pfx_rec_header header;
 	bool complete;			/* the file ended with its END item */
@@ -117,8 +119,12 @@ struct pfx_report {
 	uint64_t distinct_pages, refaults;
 
 	struct pfx_regions *regions;
-	struct pfx_region_stats *rstats;	/* parallel to the regions */
-	size_t rstats_cap;
+	/* Stats only for regions with faults (a file may hold many regions
+	 * without any): region i's are rstats[stat_of[i] - 1], 0 none yet. */
+	uint32_t *stat_of;
+	size_t stat_of_cap;
+	struct pfx_region_stats *rstats;
+	size_t nrstats, rstats_cap;
 	struct pfx_unknown_space *unknown;	/* faults no mapping covers, per process */
 	size_t nunknown, cap_unknown;
 	struct pfx_u64map unknown_map;		/* pid -> index + 1 */
@@ -141,7 +147,9 @@ struct pfx_report {
 	unsigned heat_cols;		/* columns used */
 
 	/* working state of the pass */
-	struct pfx_u64map page_map, ip_map, thread_map;
+	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
+	struct ip_value *ipv;		/* every ip's counts (report.c) */
+	size_t nipv, cap_ipv;
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
 };

@@ -58,6 +58,7 @@ static void frame_name(const struct pfx_code_frame *f, char *buf, size_t size)
 int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight)
 {
 	const struct pfx_code_sites *cs = &rep->code;
+	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
 	char raw[512], name[PFX_SAFETEXT_BUF(sizeof(raw))];
 
 	for (size_t i = 0; i < cs->nchains; i++) {
@@ -66,11 +67,12 @@ int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_we
 
 		if (!count)
 			continue;
+		pfx_code_chain_frames(cs, rep->regions, c, frames);
 		/* Outermost first; ';' and spaces would split a frame. */
 		for (size_t j = c->nframes; j-- > 0;) {
 			/* safe text (no control reaches whoever cats it), where
 			 * ';' and spaces would still split a frame */
-			frame_name(&c->frames[j], raw, sizeof(raw));
+			frame_name(&frames[j], raw, sizeof(raw));
 			pfx_safetext(name, sizeof(name), raw);
 			for (char *p = name; *p; p++)
 				if (*p == ';' || *p == ' ')
@@ -255,13 +257,13 @@ static uint64_t location_id(struct pprof *p, const struct pfx_code_frame *f)
 }
 
 /* One sample: the chain's locations (leaf first), its values, a label. */
-static void add_sample(struct pprof *p, const struct pfx_chain_row *c, uint64_t faults, uint64_t ns,
-		       const char *type)
+static void add_sample(struct pprof *p, const struct pfx_chain_row *c,
+		       const struct pfx_code_frame *frames, uint64_t faults, uint64_t ns, const char *type)
 {
 	struct pb ids = { 0 }, values = { 0 }, label = { 0 };
 
 	for (size_t j = 0; j < c->nframes; j++)
-		pb_varint(&ids, location_id(p, &c->frames[j]));
+		pb_varint(&ids, location_id(p, &frames[j]));
 	pb_varint(&values, faults);
 	pb_varint(&values, ns);
 	pb_bytes(&p->sub, 1, ids.b, ids.n);	/* packed location_id */
@@ -309,6 +311,7 @@ static int write_gzip(FILE *fp, const uint8_t *buf, size_t len)
 int pfx_export_pprof(FILE *fp, const struct pfx_report *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
+	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
 	struct pprof p = { 0 };
 	int err = -ENOMEM;
 
@@ -321,10 +324,11 @@ int pfx_export_pprof(FILE *fp, const struct pfx_report *rep)
 	for (size_t i = 0; i < cs->nchains; i++) {
 		const struct pfx_chain_row *c = &cs->chains[i];
 
+		pfx_code_chain_frames(cs, rep->regions, c, frames);
 		if (c->faults > c->major)
-			add_sample(&p, c, c->faults - c->major, c->latency_ns[0], "minor");
+			add_sample(&p, c, frames, c->faults - c->major, c->latency_ns[0], "minor");
 		if (c->major)
-			add_sample(&p, c, c->major, c->latency_ns[1], "major");
+			add_sample(&p, c, frames, c->major, c->latency_ns[1], "major");
 	}
 	pb_put(&p.out, p.samples.b, p.samples.n);
 	pb_uint(&p.out, 9, rep->header.start_realtime_ns);

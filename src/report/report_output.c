@@ -340,14 +340,16 @@ static void text_heat(FILE *fp, const struct pfx_report *rep)
 	for (size_t i = 0; i < rep->nrows && shown < HEAT_REGIONS; i++) {
 		const struct pfx_region_row *row = &rep->rows[i];
 
-		if (!row->region || !row->s->heat || row->s->c.faults < 16)
+		struct pfx_heat_grid g;
+
+		if (!row->region || !row->s->heat.rows || row->s->c.faults < 16)
 			continue;
+		pfx_heat_to_grid(&row->s->heat, &g);
 		fprintf(fp, "Heat map of %s region %" PRIx64 "-%" PRIx64 " ", kind_of(row), row->start,
 			row->end);
 		pfx_safetext_fputs(fp, row->region->path);
-		fprintf(fp, " (rows: %" PRIu64 " KiB each; time ->):\n",
-			((uint64_t)1 << row->s->heat->shift) / 1024);
-		pfx_heat_print(fp, row->s->heat, rep->heat_cols, rep->heat_col_ns);
+		fprintf(fp, " (rows: %" PRIu64 " KiB each; time ->):\n", ((uint64_t)1 << g.shift) / 1024);
+		pfx_heat_print(fp, &g, rep->heat_cols, rep->heat_col_ns);
 		fputc('\n', fp);
 		shown++;
 	}
@@ -574,10 +576,11 @@ static void json_heat(FILE *fp, const struct pfx_report *rep)
 		rep->heat_col_ns, rep->heat_cols);
 	for (size_t i = 0; i < rep->nrows && shown < HEAT_REGIONS; i++) {
 		const struct pfx_region_row *row = &rep->rows[i];
-		const struct pfx_heat_grid *g = row->s->heat;
+		struct pfx_heat_grid grid, *g = &grid;
 
-		if (!row->region || !g)
+		if (!row->region || !row->s->heat.rows)
 			continue;
+		pfx_heat_to_grid(&row->s->heat, g);
 		fprintf(fp, "%s\n    {\"start\": \"0x%" PRIx64 "\", \"row_bytes\": %" PRIu64 ", \"rows\": [",
 			shown ? "," : "", g->start, (uint64_t)1 << g->shift);
 		for (unsigned r = 0; r < g->rows; r++) {

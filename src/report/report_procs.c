@@ -16,39 +16,35 @@
 int pfx_report_procs_init(struct pfx_report_procs *p)
 {
 	memset(p, 0, sizeof(*p));
-	return pfx_u64map_init(&p->cgroup_of, sizeof(uint64_t));
+	if (pfx_u64map_init(&p->cgroup_of, sizeof(uint64_t)) < 0)
+		return -ENOMEM;
+	if (pfx_strset_init(&p->names) < 0) {
+		pfx_u64map_free(&p->cgroup_of);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void pfx_report_procs_free(struct pfx_report_procs *p)
 {
-	for (size_t i = 0; i < p->nnames; i++)
-		free(p->names[i]);
-	free(p->names);
+	pfx_strset_free(&p->names);
 	free(p->procs);
 	free(p->cgroups);
 	pfx_u64map_free(&p->cgroup_of);
 	memset(p, 0, sizeof(*p));
 }
 
-/* Index + 1 of path in names, added if new; 0 on ENOMEM. */
-static uint64_t name_index(struct pfx_report_procs *p, const char *path)
-{
-	for (size_t i = 0; i < p->nnames; i++)
-		if (strcmp(p->names[i], path) == 0)
-			return i + 1;
-	if (PFX_GROW(p->names, p->cap_names, p->nnames + 1, 16))
-		return 0;
-	p->names[p->nnames] = strdup(path);
-	return p->names[p->nnames] ? ++p->nnames : 0;
-}
-
 int pfx_report_procs_cgroup(struct pfx_report_procs *p, const struct pfx_proc_cgroup *cg)
 {
 	bool is_new;
 	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, cg->pid, &is_new);
+	size_t index;
 
-	if (!slot || !(*slot = name_index(p, cg->path)))
+	/* names are hashed (a search through them was quadratic: a
+	 * host-wide file of 40,000 cgroups took 27 s) */
+	if (!slot || !pfx_strset_add(&p->names, cg->path, &index))
 		return -ENOMEM;
+	*slot = index + 1;
 	p->has_cgroups = true;
 	return 0;
 }
@@ -71,37 +67,38 @@ static int cmp_cgroups(const void *a, const void *b)
 	return strcmp(x->cgroup, y->cgroup);
 }
 
-/* pid's cgroup, or NULL (a miss adds an empty entry: harmless). */
-static const char *cgroup_name(struct pfx_report_procs *p, uint32_t pid)
+/* pid's cgroup (its index + 1 into names), or 0 (a miss adds an empty
+ * entry: harmless). */
+static uint64_t cgroup_index(struct pfx_report_procs *p, uint32_t pid)
 {
 	bool is_new;
 	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, pid, &is_new);
 
-	return slot && *slot ? p->names[*slot - 1] : NULL;
+	return slot ? *slot : 0;
 }
 
+/* One row per cgroup, by index (unknown and "" share row 0), then the
+ * rows with processes, most faults first. */
 static int build_cgroups(struct pfx_report_procs *p)
 {
-	p->cgroups = calloc(p->nnames + 1, sizeof(*p->cgroups));
+	p->cgroups = calloc(p->names.n + 1, sizeof(*p->cgroups));
 	if (!p->cgroups)
 		return -ENOMEM;
+	p->cgroups[0].cgroup = "";
+	for (size_t i = 0; i < p->names.n; i++)
+		p->cgroups[i + 1].cgroup = p->names.strs[i];
 	for (size_t i = 0; i < p->nprocs; i++) {
 		const struct pfx_process_row *pr = &p->procs[i];
-		const char *name = pr->cgroup ? pr->cgroup : "";
-		struct pfx_cgroup_row *row = NULL;
+		struct pfx_cgroup_row *row = &p->cgroups[pr->cgroup_index];
 
-		for (size_t k = 0; k < p->ncgroups && !row; k++)
-			if (strcmp(p->cgroups[k].cgroup, name) == 0)
-				row = &p->cgroups[k];
-		if (!row) {
-			row = &p->cgroups[p->ncgroups++];
-			row->cgroup = name;
-		}
 		row->faults += pr->faults;
 		row->minor += pr->minor;
 		row->major += pr->major;
 		row->processes++;
 	}
+	for (size_t i = 0; i <= p->names.n; i++)
+		if (p->cgroups[i].processes)
+			p->cgroups[p->ncgroups++] = p->cgroups[i];
 	if (p->ncgroups)
 		qsort(p->cgroups, p->ncgroups, sizeof(*p->cgroups), cmp_cgroups);
 	return 0;
@@ -147,11 +144,15 @@ int pfx_report_procs_build(struct pfx_report_procs *p, const struct pfx_thread_s
 	pfx_u64map_free(&index);
 	/* Processes known only by a thread item, without faults, are not rows. */
 	for (size_t i = 0; i < p->nprocs; i++) {
+		uint64_t idx;
+
 		if (!p->procs[i].faults) {
 			p->procs[i--] = p->procs[--p->nprocs];
 			continue;
 		}
-		p->procs[i].cgroup = cgroup_name(p, p->procs[i].pid);
+		idx = cgroup_index(p, p->procs[i].pid);
+		p->procs[i].cgroup = idx ? p->names.strs[idx - 1] : NULL;
+		p->procs[i].cgroup_index = idx && p->names.strs[idx - 1][0] ? (uint32_t)idx : 0;
 	}
 	if (p->nprocs)
 		qsort(p->procs, p->nprocs, sizeof(*p->procs), cmp_procs);

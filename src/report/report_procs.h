@@ -17,6 +17,7 @@
 
 #include "output.h"
 #include "recfile.h"
+#include "strset.h"
 #include "u64map.h"
 
 struct pfx_report_counts;
@@ -28,6 +29,7 @@ struct pfx_process_row {
 	const char *cgroup;		/* NULL when the file has none for it */
 	uint64_t faults, minor, major;
 	uint32_t threads;		/* threads with faults */
+	uint32_t cgroup_index;		/* its cgroup row + 1 in names order; 0: unknown or "" */
 };
 
 struct pfx_cgroup_row {
@@ -38,8 +40,7 @@ struct pfx_cgroup_row {
 
 struct pfx_report_procs {
 	struct pfx_u64map cgroup_of;	/* pid -> index + 1 into names */
-	char **names;			/* distinct cgroup paths */
-	size_t nnames, cap_names;
+	struct pfx_strset names;	/* distinct cgroup paths */
 	bool has_cgroups;		/* the file has cgroup items */
 	struct pfx_process_row *procs;	/* most faults first */
 	size_t nprocs;

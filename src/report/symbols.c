@@ -4,6 +4,8 @@
  * See symbols.h. */
 #include "config.h"
 #include "symbols.h"
+#include "strset.h"
+#include "u64map.h"
 #include "util.h"
 
 #include <elf.h>
@@ -27,6 +29,8 @@
  * -dbgsym packages): by build id, else by .gnu_debuglink's name. */
 #define DEBUG_ROOT "/usr/lib/debug"
 #define MAX_NOTE_BYTES 4096		/* a build-id note section larger than this is not one */
+#define MAX_NOTE_SECTIONS 64		/* note sections read for a build id */
+#define MAX_SEGMENTS 64			/* PT_LOAD headers of an image (real ones: 2 to 6) */
 
 #if __BYTE_ORDER == __LITTLE_ENDIAN
 #define HOST_ELFDATA ELFDATA2LSB
@@ -53,7 +57,7 @@ struct symtab {
 };
 
 struct file_entry {
-	char *path;
+	const char *path;	/* in paths */
 	struct symtab *tab;	/* NULL: the file could not be read */
 	int err;
 	bool shared;		/* tab is another entry's (same dev, inode) */
@@ -61,9 +65,16 @@ struct file_entry {
 	ino_t ino;
 };
 
+/* Files are found by path (a strset: index i is files[i]) and tables
+ * by (dev, inode) in hashes: a search through the files was quadratic
+ * (a recording naming 20,000 files took 0.75 s, 200,000 over a minute). */
 struct pfx_symbols {
+	struct pfx_strset paths;
+	struct pfx_u64map by_inode;	/* hash of (dev, inode) -> index + 1 of the file read */
 	struct file_entry *files;
 	size_t nfiles, cap;
+	const char *last_path;	/* the last lookup's path as passed (a report's are */
+	size_t last;		/* interned: the frames of one file pass one pointer) */
 	uint64_t budget;	/* table bytes still allowed: MAX_TOTAL_BYTES at first */
 };
 
@@ -134,7 +145,8 @@ static int load_segments(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struc
 			t->segments[t->nsegments++] = (struct segment){
 				ph[i].p_offset, ph[i].p_vaddr, ph[i].p_filesz };
 	free(ph);
-	return t->nsegments ? 0 : -ENOEXEC;
+	/* every lookup goes through them: a real image has a few */
+	return t->nsegments && t->nsegments <= MAX_SEGMENTS ? 0 : -ENOEXEC;
 }
 
 /* The symbol table to use: .symtab (every function) over .dynsym
@@ -170,6 +182,33 @@ static int cmp_symbols(const void *a, const void *b)
 	if (x->global != y->global)	/* the same order on every run */
 		return x->global ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+/* One symbol per start: of aliases (same start), the sized one decides,
+ * then a global one (__libc_start_main over __libc_start_main_impl).
+ * Chosen once here, not at each lookup: a file may hold millions of
+ * symbols at one address, and every lookup went through them all. */
+static void keep_one_alias(struct symtab *t)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < t->nsymbols;) {
+		size_t j = i;
+		const struct symbol *s;
+
+		while (j + 1 < t->nsymbols && t->symbols[j + 1].start == t->symbols[i].start)
+			j++;
+		s = &t->symbols[j];
+		for (size_t k = j; k > i; k--) {
+			const struct symbol *alias = &t->symbols[k - 1];
+
+			if (alias->size > s->size || (alias->size == s->size && alias->global && !s->global))
+				s = alias;
+		}
+		t->symbols[out++] = *s;
+		i = j + 1;
+	}
+	t->nsymbols = out;
 }
 
 /* The section headers: 0, or -errno when they cannot be read. */
@@ -234,6 +273,7 @@ static int load_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, struct
 	if (err)
 		return err;
 	qsort(t->symbols, t->nsymbols, sizeof(*t->symbols), cmp_symbols);
+	keep_one_alias(t);
 	return 0;
 }
 
@@ -245,23 +285,6 @@ static void symtab_free(struct symtab *t)
 	free(t->symbols);
 	free(t->strings);
 	free(t);
-}
-
-/* Open a path named by a recording: a regular file only, looked at on the
- * descriptor (O_NONBLOCK: a FIFO must not hang the report; O_NOFOLLOW:
- * the maps paths pfx records are already resolved, a link is someone's
- * doing; O_NOCTTY: a terminal must not become ours). */
-static int open_regular(const char *path, struct stat *st)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		return -ENOEXEC;
-	}
-	return fd;
 }
 
 static void to_hex(const unsigned char *v, size_t n, char *out)
@@ -279,12 +302,17 @@ static void to_hex(const unsigned char *v, size_t n, char *out)
 static bool build_id_path(int fd, uint64_t file_size, const Elf64_Shdr *sh, size_t n, char *out,
 			  size_t size)
 {
+	unsigned notes = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		unsigned char note[MAX_NOTE_BYTES];
 		uint64_t at = 0, len = sh[i].sh_size;
 
-		if (sh[i].sh_type != SHT_NOTE || len > sizeof(note) ||
-		    read_at(fd, file_size, sh[i].sh_offset, note, len) < 0)
+		if (sh[i].sh_type != SHT_NOTE)
+			continue;
+		if (++notes > MAX_NOTE_SECTIONS)
+			break;	/* 65,535 of them read 4 KiB each: 256 MB per file */
+		if (len > sizeof(note) || read_at(fd, file_size, sh[i].sh_offset, note, len) < 0)
 			continue;
 		while (len - at >= sizeof(Elf64_Nhdr)) {
 			Elf64_Nhdr nh;
@@ -363,7 +391,7 @@ static int load_debug_symbols(int fd, uint64_t file_size, const Elf64_Ehdr *eh, 
 		if (!(way == 0 ? build_id_path(fd, file_size, sh, eh->e_shnum, debug, sizeof(debug))
 			       : debuglink_path(fd, file_size, eh, sh, path, debug, sizeof(debug))))
 			continue;
-		dfd = open_regular(debug, &st);
+		dfd = pfx_open_regular(debug, &st);
 		if (dfd < 0)
 			continue;
 		found = read_ehdr(dfd, (uint64_t)st.st_size, &deh) == 0 &&
@@ -429,15 +457,7 @@ static const struct symbol *symbol_at(const struct symtab *t, uint64_t vaddr)
 	}
 	if (lo == 0)
 		return NULL;
-	s = &t->symbols[lo - 1];
-	/* among aliases at the same start, the sized one decides, then a
-	 * global one (__libc_start_main over __libc_start_main_impl) */
-	for (size_t i = lo - 1; i > 0 && t->symbols[i - 1].start == s->start; i--) {
-		const struct symbol *alias = &t->symbols[i - 1];
-
-		if (alias->size > s->size || (alias->size == s->size && alias->global && !s->global))
-			s = alias;
-	}
+	s = &t->symbols[lo - 1];	/* one per start: keep_one_alias() */
 	if (s->size ? vaddr - s->start < s->size : true)
 		return s;
 	return NULL;
@@ -447,8 +467,18 @@ struct pfx_symbols *pfx_symbols_new(void)
 {
 	struct pfx_symbols *syms = calloc(1, sizeof(struct pfx_symbols));
 
-	if (syms)
-		syms->budget = MAX_TOTAL_BYTES;
+	if (!syms)
+		return NULL;
+	if (pfx_strset_init(&syms->paths) < 0) {
+		free(syms);
+		return NULL;
+	}
+	if (pfx_u64map_init(&syms->by_inode, sizeof(uint64_t)) < 0) {
+		pfx_strset_free(&syms->paths);
+		free(syms);
+		return NULL;
+	}
+	syms->budget = MAX_TOTAL_BYTES;
 	return syms;
 }
 
@@ -456,66 +486,86 @@ void pfx_symbols_free(struct pfx_symbols *syms)
 {
 	if (!syms)
 		return;
-	for (size_t i = 0; i < syms->nfiles; i++) {
-		free(syms->files[i].path);
+	for (size_t i = 0; i < syms->nfiles; i++)
 		if (!syms->files[i].shared)
 			symtab_free(syms->files[i].tab);
-	}
 	free(syms->files);
+	pfx_strset_free(&syms->paths);
+	pfx_u64map_free(&syms->by_inode);
 	free(syms);
+}
+
+static uint64_t inode_key(dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)ino * 0xbf58476d1ce4e5b9ull);
+
+	return h == UINT64_MAX ? 0 : h;
 }
 
 static struct file_entry *file_entry(struct pfx_symbols *syms, const char *path)
 {
 	struct file_entry *e;
+	const char *name;
+	struct stat st;
+	uint64_t *owner;
+	size_t index;
+	bool is_new;
+	int fd;
 
-	for (size_t i = 0; i < syms->nfiles; i++)
-		if (strcmp(syms->files[i].path, path) == 0)
-			return &syms->files[i];
-	if (PFX_GROW(syms->files, syms->cap, syms->nfiles + 1, 16))
+	name = pfx_strset_add(&syms->paths, path, &index);
+	if (!name)
 		return NULL;
-	e = &syms->files[syms->nfiles];
-	*e = (struct file_entry){ .path = strdup(path) };
-	if (!e->path)
+	if (index < syms->nfiles)
+		return &syms->files[index];
+	/* a new path: its index is the next entry (unless memory ran out
+	 * between the two before: then paths and files no longer pair up) */
+	if (index != syms->nfiles || PFX_GROW(syms->files, syms->cap, syms->nfiles + 1, 16))
 		return NULL;
-	syms->nfiles++;
-	{
-		struct stat st;
-		int fd = open_regular(path, &st);
-
-		if (fd < 0) {
-			e->err = fd;
-			return e;
-		}
-		e->dev = st.st_dev;
-		e->ino = st.st_ino;
-		/* another name of a file already read (a hard link, a path
-		 * seen through another mount): its table, not a second read */
-		for (size_t i = 0; i + 1 < syms->nfiles; i++) {
-			const struct file_entry *o = &syms->files[i];
-
-			if ((o->tab || o->err == -EFBIG) && o->dev == st.st_dev && o->ino == st.st_ino &&
-			    !o->shared) {
-				e->tab = o->tab;
-				e->err = o->err;
-				e->shared = true;
-				break;
-			}
-		}
-		if (!e->shared)
-			e->err = symtab_load(fd, &st, path, &syms->budget, &e->tab);
-		close(fd);
+	e = &syms->files[syms->nfiles++];
+	*e = (struct file_entry){ .path = name };
+	fd = pfx_open_regular(path, &st);
+	if (fd < 0) {
+		e->err = fd == -EINVAL || fd == -EISDIR ? -ENOEXEC : fd;	/* not a file: no ELF */
+		return e;
 	}
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	/* another name of a file already read (a hard link, a path seen
+	 * through another mount): its table, not a second read */
+	owner = pfx_u64map_upsert(&syms->by_inode, inode_key(st.st_dev, st.st_ino), &is_new);
+	if (owner && *owner) {
+		const struct file_entry *o = &syms->files[*owner - 1];
+
+		if ((o->tab || o->err == -EFBIG) && o->dev == st.st_dev && o->ino == st.st_ino) {
+			e->tab = o->tab;
+			e->err = o->err;
+			e->shared = true;
+		}
+	}
+	if (!e->shared) {
+		e->err = symtab_load(fd, &st, path, &syms->budget, &e->tab);
+		if (owner && !*owner && (e->tab || e->err == -EFBIG))
+			*owner = syms->nfiles;
+	}
+	close(fd);
 	return e;
 }
 
 int pfx_symbols_lookup(struct pfx_symbols *syms, const char *path, uint64_t file_offset,
 		       const char **name, uint64_t *offset)
 {
-	struct file_entry *e = file_entry(syms, path);
+	struct file_entry *e;
 	const struct symbol *s;
 	uint64_t vaddr;
 
+	/* the same pointer (checked: a caller may reuse its buffer) */
+	if (path == syms->last_path && syms->last < syms->nfiles &&
+	    strcmp(path, syms->files[syms->last].path) == 0)
+		e = &syms->files[syms->last];
+	else if ((e = file_entry(syms, path))) {
+		syms->last_path = path;
+		syms->last = (size_t)(e - syms->files);
+	}
 	if (!e)
 		return -ENOMEM;
 	if (e->err)

@@ -3,6 +3,7 @@
  * line input every JSON chart reads through. */
 #include "config.h"
 #include "jsonline.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -236,20 +237,16 @@ static int capped_close(void *cookie)
 FILE *pfx_jl_open(const char *path, struct pfx_jl_input *in, int *err)
 {
 	static const cookie_io_functions_t io = { .read = capped_read, .close = capped_close };
-	struct stat st;
 	FILE *fp;
 
-	in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	/* Checked a regular file before it is opened: a device or FIFO named
+	 * (or linked) there is never opened. */
+	in->fd = pfx_open_regular(path, NULL);
 	in->line_len = 0;
 	in->lines = 0;
 	in->too_long = false;
 	if (in->fd < 0) {
-		*err = -errno;
-		return NULL;
-	}
-	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		*err = S_ISDIR(st.st_mode) ? -EISDIR : -EPROTO;
-		close(in->fd);
+		*err = in->fd == -EINVAL ? -EPROTO : in->fd;
 		return NULL;
 	}
 	fp = fopencookie(in, "r", io);

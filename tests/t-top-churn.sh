@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t-top-churn: processes that come and go.  While 'pfx top -b' refreshes
-# every 0.1 s, a load exits mid-run and 1,000 short-lived processes start
+# every 0.1 s (until Ctrl-C after the churn), a load exits mid-run and 1,000 short-lived processes start
 # and end (500 /bin/true, 500 brief sleeps); pfx must not fail or warn,
 # must give every frame, never a negative rate or a rate above what a
 # row's own total allows (a reused PID is a new row), and drop the
@@ -20,12 +20,18 @@ command -v jq >/dev/null || skip "needs jq"
 	done
 	wait
 ) & CPID=$!
-"$PFX" top -b -d 0.1 -n 30 --format json -o "$TMP/c.json" 2>"$TMP/err" || fail "pfx top failed: $(cat "$TMP/err")"
+# top runs until the churn is over (a loaded machine starts the sleeps
+# slowly: a fixed count of frames could end first), then Ctrl-C.
+"$PFX" top -b -d 0.1 -n 100000 --format json -o "$TMP/c.json" 2>"$TMP/err" & TPID=$!
 wait $CPID; wait $LPID
+sleep 0.3
+kill -INT $TPID
+wait $TPID || fail "pfx top exited $? on Ctrl-C: $(cat "$TMP/err")"
 [ -s "$TMP/err" ] && { cat "$TMP/err"; fail "pfx top wrote to stderr"; }
-[ "$(wc -l <"$TMP/c.json")" -eq 30 ] || fail "expected 30 frames, got $(wc -l <"$TMP/c.json")"
+frames=$(wc -l <"$TMP/c.json")
+[ "$frames" -ge 10 ] || fail "expected at least 10 frames, got $frames"
 jq -e . "$TMP/c.json" >/dev/null || fail "not JSON"
-jq -c '{processes, vanished, rows: (.rows | length)}' "$TMP/c.json" | head -n 30
+jq -c '{processes, vanished, rows: (.rows | length)}' "$TMP/c.json" | head -n 40
 # A rate over an interval can never exceed the row's total / interval.
 bad=$(jq -c '.interval as $i | .rows[] | select(.minor_per_s < 0 or .major_per_s < 0 or
 	.minor_per_s * $i > .minor * 1.01 + 1 or .major_per_s * $i > .major * 1.01 + 1)' "$TMP/c.json" | head -n 3)

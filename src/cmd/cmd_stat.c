@@ -454,6 +454,8 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 	const struct stat_opts *o = run->opts;
 	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5);
 	uint64_t next = run->start_ns + interval_ns;
+	bool refresh = !host_scope(o) && pfx_counter_wants_refresh(run->counter);
+	uint64_t next_refresh = run->start_ns + PFX_COUNTER_REFRESH_MS * 1000000ull;
 	int err = 0;
 
 	*interrupted = false;
@@ -484,7 +486,15 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 		}
 		if (interval_ns)
 			timeout = (int)((next - now + 999999) / 1000000);
+		/* /proc forgets a process once its parent reaps it: keep the
+		 * last reading recent (counter.h). */
+		if (refresh && (timeout < 0 || timeout > PFX_COUNTER_REFRESH_MS))
+			timeout = PFX_COUNTER_REFRESH_MS;
 		wait_for_event(run, timeout);
+		if (refresh && pfx_now_ns() >= next_refresh) {
+			pfx_counter_refresh(run->counter);
+			next_refresh = pfx_now_ns() + PFX_COUNTER_REFRESH_MS * 1000000ull;
+		}
 	}
 	/* The tail since the last row, so the rows add up to the total. */
 	if (interval_ns && pfx_now_ns() > run->last_row_ns)
@@ -512,6 +522,7 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 		return -ENOMEM;
 	for (size_t i = 0; i < run->nrows && !err; i++) {
 		procs[i].pid = scope ? -1 : run->targets[i].pid;
+		procs[i].end = scope ? PFX_COUNT_END_COUNTED : pfx_counter_end(run->counter, i);
 		procs[i].cpu = stat_host_cpu(&run->host, i);
 		procs[i].cgroup = stat_host_cgroup(&run->host, i);
 		/* A host scope keeps counting after the last row: its rows are

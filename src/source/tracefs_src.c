@@ -10,9 +10,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event-parse.h>
@@ -49,6 +54,8 @@ struct pfx_tfs {
 	uint64_t missed;
 	uint64_t entries;
 	char name[64];
+	pid_t guardian;			/* removes the instance if pfx dies first; 0: none */
+	int guardian_fd;		/* its pipe's write end; -1: none */
 };
 
 static int event_id(struct tep_handle *tep, enum pfx_event_id id, bool enable,
@@ -376,12 +383,111 @@ static int remove_stale_in(const char *dir, unsigned *removed)
 	return err;
 }
 
-static int create_instance(struct pfx_tfs *tfs)
+/* Write a short value to a file of the instance (the guardian's own
+ * plain write: it runs after fork, with nothing of libtracefs). */
+static void guardian_write(const char *dir, const char *file, const char *value)
+{
+	char path[640];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (write(fd, value, strlen(value)) < 0) {
+			/* nothing more to do: rmdir below removes it anyway */
+		}
+		close(fd);
+	}
+}
+
+/* The guardian's life: wait until pfx is gone (its pipe's write end,
+ * which only pfx holds, is closed by the kernel however pfx ends, SIGKILL
+ * included), then stop and remove the instance (already gone when pfx
+ * closed it itself). */
+static void guardian_run(int rfd, const char *dir)
+{
+	static const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP,
+				       SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2 };
+	char byte;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sigset_t none;
+
+	/* A Ctrl-C reaches the whole process group: the guardian must
+	 * outlive pfx to do its job. */
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(ignored); i++)
+		signal(ignored[i], SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_NAME, "pfx-guard", 0, 0, 0);
+	/* Hold none of pfx's files (pipes, outputs, terminals) open. */
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	if (rfd > 3)
+		close_range(3, (unsigned)rfd - 1, 0);
+	close_range((unsigned)rfd + 1, ~0u, 0);
+	while (read(rfd, &byte, 1) < 0 && errno == EINTR)
+		;
+	guardian_write(dir, "tracing_on", "0");
+	guardian_write(dir, "events/enable", "0");
+	rmdir(dir);
+	_exit(0);
+}
+
+/* Fork the guardian of the instance about to be created (tfs->name):
+ * before it exists, so no moment has it tracing unguarded. */
+static int start_guardian(struct pfx_tfs *tfs, const char *tracefs_dir)
+{
+	char dir[600];
+	int fds[2];
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/instances/%s", tracefs_dir, tfs->name);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		guardian_run(fds[0], dir);
+	}
+	close(fds[0]);
+	tfs->guardian = pid;
+	tfs->guardian_fd = fds[1];
+	return 0;
+}
+
+/* Let the guardian go (the instance is gone) and reap it. */
+static void stop_guardian(struct pfx_tfs *tfs)
+{
+	if (tfs->guardian_fd >= 0)
+		close(tfs->guardian_fd);
+	tfs->guardian_fd = -1;
+	if (tfs->guardian > 0)
+		while (waitpid(tfs->guardian, NULL, 0) < 0 && errno == EINTR)
+			;
+	tfs->guardian = 0;
+}
+
+static int create_instance(struct pfx_tfs *tfs, const char *tracefs_dir)
 {
 	for (unsigned n = 0; n < 1000; n++) {
+		int err;
+
 		snprintf(tfs->name, sizeof(tfs->name), INSTANCE_PREFIX "%d-%u", (int)getpid(), n);
 		if (tracefs_instance_exists(tfs->name))
 			continue;
+		err = start_guardian(tfs, tracefs_dir);
+		if (err)
+			return err;
 		tfs->instance = tracefs_instance_create(tfs->name);
 		return tfs->instance ? 0 : (errno ? -errno : -EIO);
 	}
@@ -472,6 +578,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	tfs = calloc(1, sizeof(*tfs));
 	if (!tfs)
 		return -ENOMEM;
+	tfs->guardian_fd = -1;
 	tfs->tep = load_formats();
 	if (!tfs->tep) {
 		free(tfs);
@@ -480,7 +587,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	tfs->before_exec = exec_pid;
 	tfs->pid = exec_pid ? (uint32_t)exec_pid : npids ? task_tgid((uint32_t)pids[0]) : 0;
 	find_fields(tfs);
-	err = create_instance(tfs);
+	err = create_instance(tfs, dir);
 	if (!err)
 		err = configure_instance(tfs, pids, npids, buffer_kb);
 	if (err) {
@@ -574,6 +681,7 @@ void pfx_tfs_close(struct pfx_tfs *tfs)
 		tracefs_instance_destroy(tfs->instance);
 		tracefs_instance_free(tfs->instance);
 	}
+	stop_guardian(tfs);
 	tep_free(tfs->tep);
 	free(tfs->batch);
 	free(tfs->windows);

@@ -298,15 +298,25 @@ struct stat_run {
 };
 
 /* Advance prev to cur field by field; a count never goes back, but keep
- * rows from going negative if a source ever did. */
+ * rows from going negative if a source ever did.  page-faults counts a
+ * fault at its entry, minor/major at its end: a fault in flight when a
+ * row is read enters in that row and ends in the next, which would then
+ * show more minor + major than page-faults.  Its entry is moved to the
+ * row where it ended (prev->faults runs ahead of the counter by the
+ * faults moved, and the next rows take that back), so every row has
+ * minor + major <= page-faults. */
 static struct pfx_live_counts advance(struct pfx_live_counts *prev,
 				       const struct pfx_live_counts *cur)
 {
 	struct pfx_live_counts d = { 0 };
 
-	if (cur->faults > prev->faults) { d.faults = cur->faults - prev->faults; prev->faults = cur->faults; }
 	if (cur->minor > prev->minor) { d.minor = cur->minor - prev->minor; prev->minor = cur->minor; }
 	if (cur->major > prev->major) { d.major = cur->major - prev->major; prev->major = cur->major; }
+	if (cur->faults > prev->faults) { d.faults = cur->faults - prev->faults; prev->faults = cur->faults; }
+	if (d.faults < d.minor + d.major) {
+		prev->faults += d.minor + d.major - d.faults;
+		d.faults = d.minor + d.major;
+	}
 	return d;
 }
 
@@ -531,6 +541,10 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 			procs[i].counts = run->prev[i];
 		else
 			err = pfx_counter_read(run->counter, i, &procs[i].counts);
+		/* Entries moved forward to the row where their fault ended
+		 * (advance()) are in the total too: the rows add up to it. */
+		if (run->rows && procs[i].counts.faults < run->prev[i].faults)
+			procs[i].counts.faults = run->prev[i].faults;
 		s.total.faults += procs[i].counts.faults;
 		s.total.minor += procs[i].counts.minor;
 		s.total.major += procs[i].counts.major;

@@ -56,6 +56,8 @@ struct pid_maps {
 	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
 	unsigned reads;
 	bool gone;		/* /proc has it no more: nothing to re-read */
+	bool execed;		/* its image is its own (an execve() since its fork):
+				 * it inherits nothing from its parent */
 	/* host-wide recordings */
 	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
 	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
@@ -804,7 +806,7 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 		s = space_of(r, f->pid);
 		if (!s)
 			return -ENOMEM;
-		if (!s->n && !s->reads && s->ppid && (err = inherit_maps(r, f->pid)))
+		if (!s->n && !s->reads && s->ppid && !s->execed && (err = inherit_maps(r, f->pid)))
 			return err;
 		err = check_mapped(r, f->pid, f->addr, f->time_ns);
 		if (!err)
@@ -827,6 +829,10 @@ static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 	if (!s)
 		return -ENOMEM;
 	known_clear(s);
+	/* Nothing of the new space has been read: its first unknown fault
+	 * may read /proc at once, even within REREAD_MIN_NS of a read of the
+	 * old one in the same drain (tracefs sees both in one batch). */
+	s->last_read_ns = 0;
 	for (size_t i = 0; i < r->ncomms && i < PFX_ARRAY_SIZE(r->comms); i++)
 		if (r->comms[i].pid == pid)
 			r->comms[i].start_brk = 0;	/* a new image has its own brk area */
@@ -854,7 +860,7 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		if (space_begins(r, ev->pid, time) < 0 || !(s = space_of(r, ev->pid)))
 			return -ENOMEM;
 		s->ppid = ev->ppid;	/* a pid used again, maybe */
-		s->gone = s->described = false;
+		s->gone = s->described = s->execed = false;
 		s->reads = 0;
 		s->cgroup = 0;
 		return 0;
@@ -863,8 +869,13 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		if (r->host)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 		/* execve(): a new address space, announced by the MMAP2 records that follow. */
-		if (ev->exec && ev->pid == ev->tid)
+		if (ev->exec && ev->pid == ev->tid) {
+			if (!(s = space_of(r, ev->pid)))
+				return -ENOMEM;
+			s->execed = true;
+			s->gone = false;	/* read its new image */
 			return space_begins(r, ev->pid, time);
+		}
 		return 0;
 	}
 	/* EXIT of a process: /proc will not have it any more. */

@@ -16,11 +16,16 @@ tdir=$(tracefs_dir)
 [ -n "$tdir" ] || skip "tracefs is not available on this kernel"
 [ -d "$tdir/events/exceptions/page_fault_user" ] || skip "no exceptions:page_fault_user tracepoint"
 
-par=
-trap '[ -n "$par" ] && kill "$par" 2>/dev/null; rm -rf "$TMP"' EXIT
+par= rec=
+trap '[ -n "$rec" ] && kill -CONT "$rec" 2>/dev/null; [ -n "$par" ] && kill "$par" 2>/dev/null; rm -rf "$TMP"' EXIT
+mkfifo "$TMP/gate"
+# Run 1 as it comes (pfx may see the exit before the parent reaps, or
+# not); runs 2 and 3 with pfx stopped (SIGSTOP) while the python exits
+# and is reaped, so /proc has forgotten it when pfx looks.  The parent
+# stays until pfx is done (its cminflt is what tells pfx then).
 for run in 1 2 3; do
 	: >"$TMP/par"
-	python3 "$top_srcdir/tests/exec-after-stop.py" >"$TMP/par" 2>&1 &
+	PFX_TEST_GATE="$TMP/gate" python3 "$top_srcdir/tests/exec-after-stop.py" >"$TMP/par" 2>&1 &
 	par=$!
 	i=0
 	while ! grep -q '^pid=' "$TMP/par" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
@@ -32,16 +37,28 @@ for run in 1 2 3; do
 	for _ in $(seq 50); do ls "$tdir/instances" | grep -q "^pfx-$rec-" && break; sleep 0.1; done
 	sleep 0.2
 	kill -CONT "$sh_pid"
+	i=0
+	while ! grep -q '^done' "$TMP/par" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	if [ $run != 1 ]; then
+		sleep 0.2	# pfx has read the python's maps and counts
+		kill -STOP "$rec"
+	fi
+	echo go >"$TMP/gate"	# the python exits; its parent reaps it
+	i=0
+	while ! grep -q '^rusage' "$TMP/par" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -CONT "$rec"
+	wait "$rec" || { cat "$TMP/rec.err"; fail "pfx record -p exited $?"; }
+	rec=
+	echo go >"$TMP/gate"	# the parent may go
 	wait "$par" || fail "the parent failed: $(cat "$TMP/par")"
 	par=
-	wait "$rec" || { cat "$TMP/rec.err"; fail "pfx record -p exited $?"; }
 	report_json
 	ru=$(sed -n 's/^rusage minflt=\([0-9]*\).*/\1/p' "$TMP/par")
 	want=$((ru - base))
 	minor=$(jqr .totals.minor); faults=$(jqr .totals.faults)
 	unknown=$(jqr '[.regions[] | select(.kind == "unknown") | .faults] | add // 0')
 	note "run $run: totals minor $minor (the kernel: $want since the attach), $faults faults recorded, $unknown unknown"
-	grep 'totals minor' "$TMP/rec.err"
+	grep "totals minor" "$TMP/rec.err"
 	[ "$faults" -gt 12288 ] || fail "only $faults faults recorded (python touches 12,288 pages)"
 	[ "$minor" -gt 0 ] || fail "totals minor 0 with $faults faults recorded"
 	[ "$minor" = "$want" ] || fail "totals minor $minor, the kernel counted $want since the attach"

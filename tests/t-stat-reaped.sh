@@ -18,8 +18,8 @@ fi
 total_field() { grep '"type":"total"' "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 wait_for() { i=0; while ! grep -q "$2" "$1" 2>/dev/null; do i=$((i + 1)); [ $i -le 200 ] || return 1; sleep 0.05; done; }
 
-par=
-trap '[ -n "$par" ] && kill "$par" 2>/dev/null; rm -rf "$TMP"' EXIT
+par= st=
+trap '[ -n "$st" ] && kill -CONT "$st" 2>/dev/null; [ -n "$par" ] && kill "$par" 2>/dev/null; rm -rf "$TMP"' EXIT
 run=0
 for src in $sources; do
 	for interval in "" 0.2; do
@@ -37,10 +37,18 @@ for src in $sources; do
 			st=$!
 			wait_for "$TMP/stat" '"type":"header"' || { cat "$TMP/err"; fail "pfx stat did not attach"; }
 			echo go >&3
+			wait_for "$TMP/par" '^faulted' || fail "the child did not fault"
+			# rep 2: pfx stopped while the child exits and is reaped, so
+			# /proc has forgotten it when pfx looks (rep 1: as it comes)
+			[ $rep = 2 ] && kill -STOP "$st"
+			echo exit >&3
+			wait_for "$TMP/par" '^rusage' || fail "the parent did not reap the child"
+			[ $rep = 2 ] && kill -CONT "$st"
+			wait "$st" || { cat "$TMP/err"; fail "pfx stat --source $src -p $child exited $?"; }
+			echo done >&3
 			exec 3>&-
 			wait "$par" || fail "the parent failed"
 			par=
-			wait "$st" || { cat "$TMP/err"; fail "pfx stat --source $src -p $child exited $?"; }
 			ru=$(sed -n 's/^rusage minflt=\([0-9]*\).*/\1/p' "$TMP/par")
 			want=$((ru - base))
 			minor=$(total_field "$TMP/stat" minor); major=$(total_field "$TMP/stat" major)
@@ -49,6 +57,7 @@ for src in $sources; do
 			[ "$minor" = "$want" ] || { cat "$TMP/stat"; fail "$src: minor $minor, the child took $want"; }
 			[ "$major" = 0 ] || fail "$src: major $major, the child took 0"
 			[ "$lb" = false ] || fail "$src: the total is marked a lower bound ($end)"
+			[ $rep = 1 ] || [ "$end" = parent ] || fail "$src: pfx stopped until the reap, yet the end is '$end', not 'parent'"
 			if [ -n "$interval" ]; then
 				sum=$(grep '"type":"interval"' "$TMP/stat" | sed -n 's/.*"minor":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 				[ "$sum" = "$want" ] || fail "$src: the interval rows add up to $sum, not $want"

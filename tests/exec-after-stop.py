@@ -2,11 +2,11 @@
 # exec-after-stop.py: the target of t-record-tracefs-exec.sh.  Forks a shell
 # that stops itself (SIGSTOP) and, once continued, execs python3 running
 # this file with "child": it touches 16 MiB, forks a child that touches
-# 32 MiB of its own, waits for it, and exits (with PFX_TEST_GATE=FIFO set,
-# it first prints "done" and waits for a line from FIFO).  The parent prints the
+# 32 MiB of its own, waits for it, and exits (with PFX_TEST_CHILD_GATE=FIFO
+# set, it first prints "done" and waits for a line from FIFO).  The parent prints the
 # shell's pid and its fault count while stopped ("pid=N base=M"), reaps it
 # the moment it exits, and prints "rusage minflt=N majflt=N" (wait4);
-# with the gate, it then waits for a second line there before exiting.
+# with PFX_TEST_GATE=FIFO, it then waits for a line there before exiting.
 import mmap, os, sys
 
 if len(sys.argv) > 1 and sys.argv[1] == 'child':
@@ -22,7 +22,7 @@ if len(sys.argv) > 1 and sys.argv[1] == 'child':
     os.waitpid(pid, 0)
     # with a gate, say so and wait for a line there before exiting (the
     # test stops pfx meanwhile: the parent then reaps this process first)
-    gate = os.environ.get('PFX_TEST_GATE')
+    gate = os.environ.get('PFX_TEST_CHILD_GATE')
     if gate:
         print('done', flush=True)
         with open(gate) as f:

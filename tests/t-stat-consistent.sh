@@ -3,7 +3,7 @@
 # page-faults, however fast the target faults and however short the
 # interval (the counters were read at different moments: a row once showed
 # minor 46,214 against page-faults 46,213), and the rows add up to the
-# totals.  perf (launched and -p), proc and, as root, tracefs.
+# totals.  perf (launched and -p), proc and, as root, tracefs; --per-thread.
 . "$top_srcdir/tests/lib.sh"
 
 load=
@@ -58,5 +58,19 @@ for src in $sources; do
 	wait "$st" || { cat "$TMP/err"; fail "pfx stat --source $src -p failed"; }
 	msg=$(check "$TMP/out" "$src -p") || fail "$msg"
 	note "$msg"
+done
+# --per-thread: every thread row too (perf: a thread's row is read while
+# it faults, like a process's)
+for src in $sources; do
+	"$PFX" stat --source "$src" --per-thread --format json -o "$TMP/out" -I 10 -- \
+		"$PFX_LOAD" seq -s 256M -t 4 >/dev/null 2>"$TMP/err" ||
+		{ cat "$TMP/err"; fail "pfx stat --source $src --per-thread -I 10 failed"; }
+	bad=$(awk '/"type":"(interval|thread|total)"/ {
+		match($0, /"minor":[0-9]+/); mi = substr($0, RSTART + 8, RLENGTH - 8) + 0
+		match($0, /"major":[0-9]+/); ma = substr($0, RSTART + 8, RLENGTH - 8) + 0
+		match($0, /"faults":[0-9]+/); f = substr($0, RSTART + 9, RLENGTH - 9) + 0
+		if (mi + ma > f) print }' "$TMP/out")
+	[ -z "$bad" ] || fail "$src --per-thread: rows with minor + major > page-faults: $bad"
+	note "$src --per-thread: $(grep -c '"type":"interval"' "$TMP/out") thread rows, all with minor + major <= page-faults"
 done
 echo ok

@@ -34,7 +34,7 @@ for run in 1 2 3; do
 	fi
 	par=$!
 	i=0
-	while ! grep -q '^pid=' "$TMP/par" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	while ! grep -q '^pid=.* base=[0-9]' "$TMP/par" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 	sh_pid=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$TMP/par")
 	base=$(kv base "$TMP/par")
 	[ -n "$sh_pid" ] || fail "the stopped shell did not start: $(cat "$TMP/par")"

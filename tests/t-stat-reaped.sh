@@ -30,9 +30,10 @@ for src in $sources; do
 			python3 "$top_srcdir/tests/reaped-child.py" 25000 <"$TMP/go" >"$TMP/par" &
 			par=$!
 			exec 3>"$TMP/go"
-			wait_for "$TMP/par" '^child=' || fail "the parent did not start its child"
+			wait_for "$TMP/par" '^child=.* majflt=[0-9]' || fail "the parent did not start its child"
 			child=$(sed -n 's/^child=\([0-9]*\).*/\1/p' "$TMP/par")
-			base=$(kv minflt "$TMP/par")
+			base=$(sed -n 's/^child=[0-9]* minflt=\([0-9]*\).*/\1/p' "$TMP/par")
+			[ -n "$child" ] && [ -n "$base" ] || fail "no child line: $(cat "$TMP/par")"
 			"$PFX" stat --source "$src" --format json -o - -p "$child" $interval >"$TMP/stat" 2>"$TMP/err" &
 			st=$!
 			wait_for "$TMP/stat" '"type":"header"' || { cat "$TMP/err"; fail "pfx stat did not attach"; }

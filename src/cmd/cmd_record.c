@@ -33,7 +33,7 @@
 #define POLL_MS 250			/* drain at least this often */
 #define SETTLE_ROUNDS 20		/* at the end, wait up to 20 x 500 us for samples */
 #define SETTLE_US 500			/* ... counted but not yet in a ring */
-#define POLL_MS_BUSY 2			/* tracefs: this often for BUSY_MS after a fork or exec */
+#define POLL_MS_BUSY 1			/* tracefs: this often for BUSY_MS after a fork or exec */
 #define BUSY_MS 300
 #define POLL_MS_START 10		/* ... and during the first second, this often,
 					 * so mappings are seen while /proc still has

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter_perf: the perf_event source.
  *
- * Each "set" is one group {page-faults (leader), minor-faults,
- * major-faults} opened on one task with inherit=1, so the threads and
+ * Each "set" is one group {minor-faults (leader), major-faults,
+ * page-faults} opened on one task with inherit=1, so the threads and
  * child processes that task starts later are counted too, and one read()
- * of the leader (PERF_FORMAT_GROUP) returns all three, children included.
+ * of the leader (PERF_FORMAT_GROUP) returns all three, children included
+ * (in that order: see open_order).
  * Nothing is excluded: faults taken in kernel mode on user addresses
  * (copy_to_user) count as they do in /proc.  Only if the kernel refuses
  * that (perf_event_paranoid) are kernel-mode faults excluded, as perf

@@ -65,6 +65,16 @@ no_pfx_instances() {
 	done
 }
 
+# kill_with_guardian PID: SIGKILL pfx PID and, first, the guardian that
+# would remove its tracefs instance (tracefs_src.h), to leave a stale
+# instance behind as an older pfx or a killed guardian would
+kill_with_guardian() {
+	for g in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		[ "$(cat /proc/"$g"/comm 2>/dev/null)" = pfx-guard ] && kill -KILL "$g"
+	done
+	kill -KILL "$1"; wait "$1" 2>/dev/null
+}
+
 # zram_swap_on [SIZE]: give this test a swap device on zram, removed when
 # the test exits.  Returns 1 (the caller says what it did not exercise)
 # when this is not root or the kernel has no zram.

@@ -80,12 +80,13 @@ report_json "$TMP/c.data"
 [ "$(jqr .totals.faults)" -gt 0 ] || fail "no faults recorded before SIGINT"
 no_pfx_instances
 
-# SIGKILL mid-record: the instance stays; the next run removes it.
+# SIGKILL mid-record, the guardian killed first: the instance stays; the
+# next run removes it.
 "$PFX" record --source tracefs -o "$TMP/k.data" -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 50); do ls "$tdir/instances" | grep -q "^pfx-$pid-" && break; sleep 0.1; done
 ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "no instance pfx-$pid-* while recording"
-kill -KILL $pid; wait $pid 2>/dev/null
+kill_with_guardian $pid
 pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
 [ ! -e "$TMP/k.data" ] || fail "a killed record left a file under the final name"
 "$PFX" record --source tracefs -o "$TMP/n.data" -- /bin/true 2>/dev/null || fail "next record failed"
@@ -99,7 +100,7 @@ kill_mid_record() {
 	pid=$!
 	for _ in $(seq 50); do ls "$tdir/instances" | grep -q "^pfx-$pid-" && break; sleep 0.1; done
 	ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "no instance pfx-$pid-* while recording"
-	kill -KILL $pid; wait $pid 2>/dev/null
+	kill_with_guardian $pid
 	pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
 }
 kill_mid_record

@@ -92,11 +92,13 @@ else
 	note "tracefs at $tdir is busy: the mount path was not exercised"
 fi
 
-# 8. SIGKILL leaves the instance; the next run removes it
+# 8. SIGKILL: pfx's guardian removes the instance (t-tracefs-sigkill.sh);
+# with the guardian killed first, the instance stays and the next run
+# removes it
 "$PFX" stat --source tracefs -o /dev/null -- "$PFX_LOAD" steady --seconds 10 --rate 2000 >/dev/null 2>&1 &
 pid=$!
 wait_instance $pid
-kill -KILL $pid; wait $pid 2>/dev/null
+kill_with_guardian $pid
 pkill -f "pfx-load steady --seconds 10 --rate 2000" 2>/dev/null
 ls "$tdir/instances" | grep -q "^pfx-$pid-" || fail "expected the killed run's instance to remain"
 "$PFX" stat --source tracefs -o /dev/null -- /bin/true 2>/dev/null || fail "next run failed"

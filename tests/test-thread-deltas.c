@@ -2,7 +2,8 @@
 /* test-thread-deltas: per-thread interval rows never go negative and add
  * up to the total when faults move from a creator's "+" row to the row of
  * a thread that exited (perf), or from "tid 0" to a newly seen thread
- * (proc). */
+ * (proc); a fault in flight at a row's end has its entry shown in the row
+ * where it ended (minor + major <= page-faults in every row). */
 #include "config.h"
 #include "thread_deltas.h"
 
@@ -75,6 +76,32 @@ int main(void)
 	CHECK(sum_minor(d, 3) == 5, "proc move: sum %llu, expected 5", (unsigned long long)sum_minor(d, 3));
 	CHECK(d[2].delta.minor == 5, "new thread shows only its new faults, not %llu",
 	      (unsigned long long)d[2].delta.minor);
+
+	/* A fault in flight at a row's end: entered (page-faults) in the
+	 * first interval, ended (minor) in the second.  Its entry is shown
+	 * with its end, and taken back from the next interval's entries. */
+	struct thread_deltas tf = { 0 };
+	struct pfx_thread_counts f1[] = { row(100, 10, false, false) };
+	struct pfx_thread_counts f2[] = { row(100, 20, false, false) };
+	struct pfx_thread_counts f3[] = { row(100, 30, false, false) };
+
+	f1[0].counts.faults = 11;	/* 10 ended, 1 in flight */
+	f2[0].counts.faults = 20;	/* that one and 9 more ended, 9 entered */
+	f3[0].counts.faults = 30;
+	thread_deltas_next(&tf, f1, 1, &d);
+	CHECK(d[0].delta.faults == 11 && d[0].delta.minor == 10, "in flight: 11 entries, 10 ended");
+	thread_deltas_next(&tf, f2, 1, &d);
+	CHECK(d[0].delta.faults == 10 && d[0].delta.minor == 10,
+	      "ended in flight: faults %llu >= minor %llu", (unsigned long long)d[0].delta.faults,
+	      (unsigned long long)d[0].delta.minor);
+	/* 10 entered and 10 ended: the entry shown early cannot be taken
+	 * back without going below the ends (it is, from a row with entries
+	 * to spare: a retried fault, or another in flight). */
+	f3[0].counts.faults = 31;
+	thread_deltas_next(&tf, f3, 1, &d);
+	CHECK(d[0].delta.faults == 10 && d[0].delta.minor == 10,
+	      "the entry shown early is taken back: faults %llu", (unsigned long long)d[0].delta.faults);
+	thread_deltas_free(&tf);
 
 	thread_deltas_free(&td);
 	thread_deltas_free(&tp);

@@ -4,10 +4,13 @@
  * over an interval, a process that is listed but gone before its files
  * are read, a PID reused by a new process (a new row, never a negative
  * rate), an exited process in the gone list, tree subtree sums; and the
- * alert state machine (hold, once, clear, gone) on a swap threshold. */
+ * alert state machine (hold, once, clear, gone) on a swap threshold; and
+ * top_alert_pin: a pid with another start time (reused) or reaped is gone. */
 #include "config.h"
 #include "hostscope.h"
+#include "procstat.h"
 #include "top.h"
+#include "top_alert.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -116,6 +120,28 @@ static void alerts(void)
 	CHECK(top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev) && !ev.firing && ev.gone, "gone while firing: cleared");
 }
 
+/* An alert hook is handed a pid only while it still names the process
+ * that alerted: the same pid with another start time is a reused PID. */
+static void alert_pin(void)
+{
+	struct pfx_proc_faults self;
+	pid_t child;
+	int fd;
+
+	CHECK(pfx_proc_read_faults(getpid(), 0, &self) == 0 && self.start_time > 0, "own start time");
+	CHECK(top_alert_pin(getpid(), self.start_time, &fd) == 1, "this process is itself");
+	CHECK(fd >= 0, "a pidfd to it");
+	if (fd >= 0)
+		close(fd);
+	CHECK(top_alert_pin(getpid(), self.start_time + 1, &fd) == 0 && fd == -1,
+	      "the same pid with another start time (a reused PID) is gone");
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	CHECK(top_alert_pin(child, self.start_time, &fd) == 0 && fd == -1, "a reaped process is gone");
+}
+
 int main(void)
 {
 	struct top_table_opts opts = { .proc_root = root };
@@ -128,6 +154,7 @@ int main(void)
 
 	parsers();
 	alerts();
+	alert_pin();
 	snprintf(root, sizeof(root), "%s/pfx-test-top.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(root))
 		return 99;

@@ -33,9 +33,15 @@
 #define POLL_MS 250			/* drain at least this often */
 #define SETTLE_ROUNDS 20		/* at the end, wait up to 20 x 500 us for samples */
 #define SETTLE_US 500			/* ... counted but not yet in a ring */
+#define POLL_MS_BUSY 1			/* tracefs: this often for BUSY_MS after a fork or exec */
+#define BUSY_MS 300
 #define POLL_MS_START 10		/* ... and during the first second, this often,
 					 * so mappings are seen while /proc still has
-					 * the process (heap naming, see recorder.c) */
+					 * the process (heap naming, see recorder.c);
+					 * tracefs always: it learns every process's
+					 * mappings from /proc at the drain after its
+					 * fork or exec, and a short-lived child must
+					 * still be there (doc/tracefs.md) */
 
 struct record_opts {
 	const char *output;
@@ -488,13 +494,28 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 	struct pollfd fds[1025];
 	size_t n = src->ops->pollfds(src->state, fds, PFX_ARRAY_SIZE(fds) - 1);
 	unsigned rounds = 0;
+	uint64_t next_refresh = 0, busy_until = 0, tasks_seen = 0;
 	int err;
 
 	if (t && t->pidfd >= 0)
 		fds[n++] = (struct pollfd){ .fd = t->pidfd, .events = POLLIN };
 	for (;;) {
-		int timeout = rounds++ < 100 ? POLL_MS_START : POLL_MS;
+		int timeout = rounds++ < 100 || src->exact ? POLL_MS_START : POLL_MS;
 		int ready;
+
+		/* tracefs: a fork or exec was just seen; the next ones come in
+		 * bursts (a compiler driver's cc1, as, ld): drain every
+		 * POLL_MS_BUSY ms for a while, so a child that execs and exits
+		 * within a few milliseconds is still in /proc at a drain. */
+		if (src->exact && pfx_now_ns() < busy_until)
+			timeout = POLL_MS_BUSY;
+
+		/* tracefs: /proc's counts forget a process its parent reaped;
+		 * keep the last reading recent (counter.h). */
+		if (src->exact && pfx_now_ns() >= next_refresh) {
+			pfx_counter_refresh(src->exact);
+			next_refresh = pfx_now_ns() + PFX_COUNTER_REFRESH_MS * 1000000ull;
+		}
 
 		/* Wake for the end of a DURATION too. */
 		if (stop_ns) {
@@ -509,6 +530,10 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 		err = source_drain(src, rec);
 		if (err)
 			return err;
+		if (src->exact && pfx_recorder_stats(rec)->threads != tasks_seen) {
+			tasks_seen = pfx_recorder_stats(rec)->threads;
+			busy_until = pfx_now_ns() + BUSY_MS * 1000000ull;
+		}
 		if (pfx_sig_stop_requested() || (stop_ns && pfx_now_ns() >= stop_ns) || src->full)
 			return 0;
 		if (t && pfx_target_poll_exit(t) != 0)
@@ -518,14 +543,24 @@ static int record_loop(struct source *src, struct pfx_recorder *rec, struct pfx_
 	return source_drain(src, rec);
 }
 
-/* The tracefs source's totals: /proc's (wait4's for a reaped command). */
-static void set_exact_totals(struct source *src, struct pfx_recorder *rec,
+/* The tracefs source's totals: /proc's (wait4's for a reaped command; the
+ * parent's cminflt for a process its parent reaped first: counter.h), when
+ * the kernel's count is known.  Else (the process and its parent gone)
+ * the file keeps the totals of the faults seen, not a lower bound labelled
+ * exact.  True when the totals are the kernel's. */
+static bool set_exact_totals(struct source *src, struct pfx_recorder *rec,
 			     const struct pfx_target *t)
 {
 	if (t->exited)
 		pfx_counter_target_exited(src->exact, 0, t->launched ? &t->rusage : NULL);
-	if (pfx_counter_read(src->exact, 0, &src->exact_counts) == 0)
-		pfx_recorder_set_exact_totals(rec, src->exact_counts.minor, src->exact_counts.major);
+	if (pfx_counter_read(src->exact, 0, &src->exact_counts) != 0 ||
+	    pfx_counter_end(src->exact, 0) == PFX_COUNT_END_LAST_READ)
+		return false;
+	/* Faults were seen but /proc counted none: not a count to trust. */
+	if (!src->exact_counts.minor && !src->exact_counts.major && pfx_recorder_stats(rec)->faults)
+		return false;
+	pfx_recorder_set_exact_totals(rec, src->exact_counts.minor, src->exact_counts.major);
+	return true;
 }
 
 /* A reaped command's own count, next to what the events counted: the
@@ -621,7 +656,7 @@ static int run(const struct record_opts *o)
 	struct pfx_rec_header h;
 	struct pfx_recorder_stats stats;
 	uint64_t bytes;
-	bool started = false;
+	bool started = false, exact = false;
 	pid_t *tids = NULL;
 	size_t ntids = 0;
 	int err, ret = PFX_EXIT_ERROR;
@@ -682,7 +717,7 @@ static int run(const struct record_opts *o)
 	if (target.launched && !target.exited && pfx_sig_stop_signal())
 		pfx_target_forward_signal(&target, pfx_sig_stop_signal());
 	if (src.exact)
-		set_exact_totals(&src, rec, &target);
+		exact = set_exact_totals(&src, rec, &target);
 	if (src.ops->disable && src.ops->counts)
 		err = set_counted(&src, rec);
 	if (err < 0) {
@@ -719,9 +754,19 @@ static int run(const struct record_opts *o)
 	/* Host-wide, the events counted every task, not the command alone. */
 	if (src.has_counted && target.launched && target.exited && !o->host_wide)
 		say_rusage(&target, src.counted);
-	if (src.exact)
+	if (src.exact && exact)
 		fprintf(stderr, "pfx record: tracefs source: totals minor %llu, major %llu from /proc "
-			"(exact); per-fault kinds are inferred (doc/tracefs.md)\n",
+			"(exact%s); per-fault kinds are inferred (doc/tracefs.md)\n",
+			(unsigned long long)src.exact_counts.minor,
+			(unsigned long long)src.exact_counts.major,
+			pfx_counter_end(src.exact, 0) == PFX_COUNT_END_PARENT
+				? ": the process was reaped by its parent first; its parent's cminflt/cmajflt" : "");
+	else if (src.exact)
+		fprintf(stderr, "pfx record: tracefs source: totals minor %llu, major %llu from the faults "
+			"seen (not exact: the process was gone before /proc could confirm its count; "
+			"/proc's last reading was minor %llu, major %llu); per-fault kinds are inferred "
+			"(doc/tracefs.md)\n",
+			(unsigned long long)stats.minor, (unsigned long long)stats.major,
 			(unsigned long long)src.exact_counts.minor,
 			(unsigned long long)src.exact_counts.major);
 	ret = PFX_EXIT_OK;

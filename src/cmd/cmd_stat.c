@@ -298,15 +298,25 @@ struct stat_run {
 };
 
 /* Advance prev to cur field by field; a count never goes back, but keep
- * rows from going negative if a source ever did. */
+ * rows from going negative if a source ever did.  page-faults counts a
+ * fault at its entry, minor/major at its end: a fault in flight when a
+ * row is read enters in that row and ends in the next, which would then
+ * show more minor + major than page-faults.  Its entry is moved to the
+ * row where it ended (prev->faults runs ahead of the counter by the
+ * faults moved, and the next rows take that back), so every row has
+ * minor + major <= page-faults. */
 static struct pfx_live_counts advance(struct pfx_live_counts *prev,
 				       const struct pfx_live_counts *cur)
 {
 	struct pfx_live_counts d = { 0 };
 
-	if (cur->faults > prev->faults) { d.faults = cur->faults - prev->faults; prev->faults = cur->faults; }
 	if (cur->minor > prev->minor) { d.minor = cur->minor - prev->minor; prev->minor = cur->minor; }
 	if (cur->major > prev->major) { d.major = cur->major - prev->major; prev->major = cur->major; }
+	if (cur->faults > prev->faults) { d.faults = cur->faults - prev->faults; prev->faults = cur->faults; }
+	if (d.faults < d.minor + d.major) {
+		prev->faults += d.minor + d.major - d.faults;
+		d.faults = d.minor + d.major;
+	}
 	return d;
 }
 
@@ -454,6 +464,8 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 	const struct stat_opts *o = run->opts;
 	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5);
 	uint64_t next = run->start_ns + interval_ns;
+	bool refresh = !host_scope(o) && pfx_counter_wants_refresh(run->counter);
+	uint64_t next_refresh = run->start_ns + PFX_COUNTER_REFRESH_MS * 1000000ull;
 	int err = 0;
 
 	*interrupted = false;
@@ -484,7 +496,15 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 		}
 		if (interval_ns)
 			timeout = (int)((next - now + 999999) / 1000000);
+		/* /proc forgets a process once its parent reaps it: keep the
+		 * last reading recent (counter.h). */
+		if (refresh && (timeout < 0 || timeout > PFX_COUNTER_REFRESH_MS))
+			timeout = PFX_COUNTER_REFRESH_MS;
 		wait_for_event(run, timeout);
+		if (refresh && pfx_now_ns() >= next_refresh) {
+			pfx_counter_refresh(run->counter);
+			next_refresh = pfx_now_ns() + PFX_COUNTER_REFRESH_MS * 1000000ull;
+		}
 	}
 	/* The tail since the last row, so the rows add up to the total. */
 	if (interval_ns && pfx_now_ns() > run->last_row_ns)
@@ -512,6 +532,7 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 		return -ENOMEM;
 	for (size_t i = 0; i < run->nrows && !err; i++) {
 		procs[i].pid = scope ? -1 : run->targets[i].pid;
+		procs[i].end = scope ? PFX_COUNT_END_COUNTED : pfx_counter_end(run->counter, i);
 		procs[i].cpu = stat_host_cpu(&run->host, i);
 		procs[i].cgroup = stat_host_cgroup(&run->host, i);
 		/* A host scope keeps counting after the last row: its rows are
@@ -520,6 +541,10 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 			procs[i].counts = run->prev[i];
 		else
 			err = pfx_counter_read(run->counter, i, &procs[i].counts);
+		/* Entries moved forward to the row where their fault ended
+		 * (advance()) are in the total too: the rows add up to it. */
+		if (run->rows && procs[i].counts.faults < run->prev[i].faults)
+			procs[i].counts.faults = run->prev[i].faults;
 		s.total.faults += procs[i].counts.faults;
 		s.total.minor += procs[i].counts.minor;
 		s.total.major += procs[i].counts.major;

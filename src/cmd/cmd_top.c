@@ -339,6 +339,7 @@ static void check_alerts(struct top_run *run, uint64_t now)
 			if (top_alert_step(&p->alert[k], rules, (enum top_alert_kind)k,
 					   alert_value((enum top_alert_kind)k, &s), since, now, &ev)) {
 				ev.pid = p->pid;
+				ev.start_time = p->start_time;
 				ev.comm = p->comm;
 				ev.cgroup = p->cgroup;
 				emit_alert(run, &ev);
@@ -350,6 +351,7 @@ static void check_alerts(struct top_run *run, uint64_t now)
 		for (int k = 0; k < TOP_ALERT_KINDS; k++) {
 			if (top_alert_gone(&procs[i].alert[k], rules, (enum top_alert_kind)k, &ev)) {
 				ev.pid = procs[i].pid;
+				ev.start_time = procs[i].start_time;
 				ev.comm = procs[i].comm;
 				ev.cgroup = procs[i].cgroup;
 				emit_alert(run, &ev);

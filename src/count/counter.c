@@ -163,6 +163,25 @@ void pfx_counter_target_exited(struct pfx_counter *c, size_t i, const struct rus
 		c->backend->target_exited(c, i, ru);
 }
 
+enum pfx_count_end pfx_counter_end(const struct pfx_counter *c, size_t i)
+{
+	return i < c->ntargets && c->backend->end ? c->backend->end(c, i) : PFX_COUNT_END_COUNTED;
+}
+
+bool pfx_counter_wants_refresh(const struct pfx_counter *c)
+{
+	return c->backend->end != NULL;
+}
+
+void pfx_counter_refresh(struct pfx_counter *c)
+{
+	struct pfx_live_counts ignored;
+
+	for (size_t i = 0; c->backend->end && i < c->ntargets; i++)
+		if (c->backend->end(c, i) == PFX_COUNT_END_COUNTED)
+			c->backend->read(c, i, &ignored);
+}
+
 static int compare_rows(const void *a, const void *b)
 {
 	const struct pfx_thread_counts *x = a, *y = b;

@@ -110,6 +110,25 @@ int pfx_counter_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *ou
  * last counts or take them from ru. */
 void pfx_counter_target_exited(struct pfx_counter *c, size_t i, const struct rusage *ru);
 
+/* How target i's counts were finished once it exited. */
+enum pfx_count_end {
+	PFX_COUNT_END_COUNTED = 0,	/* still running, or counted to its end (perf) */
+	PFX_COUNT_END_RUSAGE,		/* reaped by pfx: wait4()'s rusage */
+	PFX_COUNT_END_ZOMBIE,		/* /proc read after its exit, before its reap */
+	PFX_COUNT_END_PARENT,		/* reaped by its parent: the growth of the
+					 * parent's cminflt/cmajflt (counter_proc.c) */
+	PFX_COUNT_END_LAST_READ,	/* gone without a trace: the last reading,
+					 * a lower bound */
+};
+enum pfx_count_end pfx_counter_end(const struct pfx_counter *c, size_t i);
+
+/* Read the sources that lose what a process did once it is reaped
+ * (proc, tracefs: /proc/PID/stat) so their last reading stays recent;
+ * callers run it every PFX_COUNTER_REFRESH_MS when pfx_counter_wants_refresh(). */
+#define PFX_COUNTER_REFRESH_MS 100
+bool pfx_counter_wants_refresh(const struct pfx_counter *c);
+void pfx_counter_refresh(struct pfx_counter *c);
+
 /* Per-thread counts (opts.per_thread), sorted by pid then tid.  *rows
  * stays valid until the next call or pfx_counter_close().  0 or -errno. */
 int pfx_counter_threads(struct pfx_counter *c, const struct pfx_thread_counts **rows,

@@ -14,6 +14,8 @@ struct counter_backend {
 	int (*open)(struct pfx_counter *c);
 	int (*read)(struct pfx_counter *c, size_t i, struct pfx_live_counts *out);
 	void (*target_exited)(struct pfx_counter *c, size_t i, const struct rusage *ru);
+	/* Optional: how target i's counts were finished (default: COUNTED). */
+	enum pfx_count_end (*end)(const struct pfx_counter *c, size_t i);
 	/* Refresh c->rows (only called with opts.per_thread). */
 	int (*threads)(struct pfx_counter *c);
 	/* Optional: fds to poll and what to do when they are readable. */

@@ -3,8 +3,15 @@
  * read when counting began: the process's minflt/majflt plus those of
  * the children it has reaped (cminflt/cmajflt), as getrusage(RUSAGE_SELF
  * + RUSAGE_CHILDREN) would add them.  A process pfx reaped itself is
- * finished from its wait4() rusage; an attached one keeps the last counts
- * read (its zombie still shows them until its parent reaps it).
+ * finished from its wait4() rusage.  An attached one is finished from its
+ * zombie when pfx sees it before its parent reaps it; once reaped, its
+ * /proc is gone (a vanished process is not 0 faults), and its final counts
+ * are the growth of its parent's cminflt/cmajflt since the last reading
+ * (read parent first, then the target: a target still there after its
+ * parent was read had not been reaped by then), which the kernel adds at
+ * the reap.  That is exact unless the parent reaped other children in the
+ * same moments; when the parent cannot tell (gone itself, or its growth is
+ * below the last reading) the last reading stays, marked a lower bound.
  *
  * Per thread: /proc/PID/task/TID/stat of the threads alive at each read.
  * A thread that starts and exits between two reads is never seen; its
@@ -29,7 +36,12 @@ struct proc_thread {
 
 struct proc_target {
 	struct pfx_proc_faults base, last;
+	/* The target's parent, read just before last: its cminflt then did
+	 * not hold the target yet. */
+	struct pfx_proc_faults parent_last;
+	pid_t parent;		/* 0: no reading of the parent goes with last */
 	bool exited;
+	enum pfx_count_end end;
 };
 
 struct proc_state {
@@ -114,6 +126,55 @@ static void wait_until_parked(pid_t pid)
 	}
 }
 
+/* Read the target (and its parent just before it).  0, or -ESRCH when
+ * the target is gone (reaped). */
+static int proc_refresh(struct pfx_counter *c, size_t i)
+{
+	struct proc_target *t = &((struct proc_state *)c->priv)->targets[i];
+	pid_t parent = t->last.ppid;
+	struct pfx_proc_faults f, p;
+	bool have_parent;
+	int err;
+
+	if (t->exited)
+		return 0;
+	have_parent = parent > 0 && pfx_proc_read_faults(parent, 0, &p) == 0;
+	err = pfx_proc_read_faults(c->targets[i].pid, 0, &f);
+	if (err)
+		return err;
+	if (f.start_time != t->base.start_time)
+		return -ESRCH;	/* the pid is another process's now */
+	t->last = f;
+	t->parent = have_parent && f.ppid == parent ? parent : 0;
+	if (t->parent)
+		t->parent_last = p;
+	return 0;
+}
+
+/* The target is gone from /proc: its parent reaped it.  Take its final
+ * counts from the parent's reaped-children counts. */
+static void finish_from_parent(struct proc_target *t)
+{
+	struct pfx_proc_faults p;
+	uint64_t minor, major;
+
+	t->end = PFX_COUNT_END_LAST_READ;
+	if (!t->parent || pfx_proc_read_faults(t->parent, 0, &p) != 0 ||
+	    p.start_time != t->parent_last.start_time)
+		return;
+	minor = p.child_minor - t->parent_last.child_minor;
+	major = p.child_major - t->parent_last.child_major;
+	/* Below what the target had already: the parent did not reap it
+	 * (it was reparented first); the last reading is all there is. */
+	if (p.child_minor < t->parent_last.child_minor || p.child_major < t->parent_last.child_major ||
+	    minor < with_children_minor(&t->last) || major < with_children_major(&t->last))
+		return;
+	t->last.minor = minor;
+	t->last.major = major;
+	t->last.child_minor = t->last.child_major = 0;
+	t->end = PFX_COUNT_END_PARENT;
+}
+
 static void proc_close(struct pfx_counter *c)
 {
 	struct proc_state *st = c->priv;
@@ -145,6 +206,9 @@ static int proc_open(struct pfx_counter *c)
 			wait_until_parked(c->targets[i].pid);
 		err = pfx_proc_read_faults(c->targets[i].pid, 0, &st->targets[i].base);
 		st->targets[i].last = st->targets[i].base;
+		/* Again, now with its parent read first (proc_refresh()). */
+		if (!err)
+			proc_refresh(c, i);
 		if (!err && c->opts.per_thread)
 			err = scan_threads(st, c->targets[i].pid, true);
 	}
@@ -155,15 +219,6 @@ static int proc_open(struct pfx_counter *c)
 	snprintf(c->description, sizeof(c->description),
 		 "proc (/proc/PID/stat minflt/majflt, includes GUP faults)");
 	return 0;
-}
-
-static void proc_refresh(struct pfx_counter *c, size_t i)
-{
-	struct proc_state *st = c->priv;
-	struct pfx_proc_faults f;
-
-	if (!st->targets[i].exited && pfx_proc_read_faults(c->targets[i].pid, 0, &f) == 0)
-		st->targets[i].last = f;
 }
 
 static int proc_read(struct pfx_counter *c, size_t i, struct pfx_live_counts *out)
@@ -188,10 +243,18 @@ static void proc_target_exited(struct pfx_counter *c, size_t i, const struct rus
 		memset(&t->last, 0, sizeof(t->last));
 		t->last.minor = (uint64_t)ru->ru_minflt;
 		t->last.major = (uint64_t)ru->ru_majflt;
+		t->end = PFX_COUNT_END_RUSAGE;
+	} else if (proc_refresh(c, i) == 0) {
+		t->end = PFX_COUNT_END_ZOMBIE;	/* read after its exit: final */
 	} else {
-		proc_refresh(c, i);
+		finish_from_parent(t);
 	}
 	t->exited = true;
+}
+
+static enum pfx_count_end proc_end(const struct pfx_counter *c, size_t i)
+{
+	return ((const struct proc_state *)c->priv)->targets[i].end;
 }
 
 static int proc_threads(struct pfx_counter *c)
@@ -240,5 +303,6 @@ const struct counter_backend pfx_counter_proc_backend = {
 	.read = proc_read,
 	.target_exited = proc_target_exited,
 	.threads = proc_threads,
+	.end = proc_end,
 	.close = proc_close,
 };

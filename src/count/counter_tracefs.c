@@ -162,6 +162,15 @@ static void tracefs_target_exited(struct pfx_counter *c, size_t i, const struct 
 	ON_PROC(c, st, pfx_counter_proc_backend.target_exited(c, i, ru));
 }
 
+static enum pfx_count_end tracefs_end(const struct pfx_counter *c, size_t i)
+{
+	const struct tracefs_state *st = c->priv;
+	struct pfx_counter proc = *c;
+
+	proc.priv = st->proc;
+	return pfx_counter_proc_backend.end(&proc, i);
+}
+
 static int tracefs_threads(struct pfx_counter *c)
 {
 	struct tracefs_state *st = c->priv;
@@ -219,6 +228,7 @@ const struct counter_backend pfx_counter_tracefs_backend = {
 	.open = tracefs_open,
 	.read = tracefs_read,
 	.target_exited = tracefs_target_exited,
+	.end = tracefs_end,
 	.threads = tracefs_threads,
 	.lost_reports = tracefs_lost,
 	.close = tracefs_close,

@@ -267,6 +267,42 @@ static const char *target_label(const struct stat_output *o, const struct stat_p
 	return buf;
 }
 
+static const char *end_name(enum pfx_count_end end)
+{
+	switch (end) {
+	case PFX_COUNT_END_RUSAGE: return "rusage";
+	case PFX_COUNT_END_ZOMBIE: return "zombie";
+	case PFX_COUNT_END_PARENT: return "parent";
+	case PFX_COUNT_END_LAST_READ: return "last-read";
+	default: return "counted";
+	}
+}
+
+static bool any_lower_bound(const struct stat_summary *s)
+{
+	for (size_t i = 0; i < s->nprocesses; i++)
+		if (s->processes[i].end == PFX_COUNT_END_LAST_READ)
+			return true;
+	return false;
+}
+
+/* How an attached process's counts were finished when it was not there
+ * to read at its end (counter.h, enum pfx_count_end). */
+static void text_end_notes(FILE *fp, const struct stat_summary *s)
+{
+	for (size_t i = 0; i < s->nprocesses; i++) {
+		int pid = (int)s->processes[i].pid;
+
+		if (s->processes[i].end == PFX_COUNT_END_PARENT)
+			fprintf(fp, "\n note: pid %d was reaped by its parent before pfx read its end; its "
+				"final minor/major are the growth of the parent's cminflt/cmajflt\n", pid);
+		else if (s->processes[i].end == PFX_COUNT_END_LAST_READ)
+			fprintf(fp, "\n note: pid %d was gone before pfx read its end, and its parent "
+				"cannot tell; its minor/major (and its last interval) are the last reading "
+				"before it exited: a lower bound\n", pid);
+	}
+}
+
 static void text_summary(struct stat_output *o, const struct stat_summary *s)
 {
 	char a[32], b[32], c[32];
@@ -298,6 +334,8 @@ static void text_summary(struct stat_output *o, const struct stat_summary *s)
 	}
 	if (s->has_kernel)
 		text_kernel(fp, s);
+	if (!o->scope)
+		text_end_notes(fp, s);
 	if (s->nprocesses > 1) {
 		char label[32];
 
@@ -361,7 +399,8 @@ static void json_summary(struct stat_output *o, const struct stat_summary *s)
 				json_scope(o, s->processes[i].cpu, s->processes[i].cgroup);
 				fputc(',', fp);
 			} else {
-				fprintf(fp, "{\"type\":\"process\",\"pid\":%d,", (int)s->processes[i].pid);
+				fprintf(fp, "{\"type\":\"process\",\"pid\":%d,\"end\":\"%s\",",
+					(int)s->processes[i].pid, end_name(s->processes[i].end));
 			}
 			json_counts(fp, &s->processes[i].counts);
 			fputs("}\n", fp);
@@ -405,9 +444,11 @@ static void json_summary(struct stat_output *o, const struct stat_summary *s)
 		else
 			fputs("null", fp);
 	}
+	if (!o->scope && s->nprocesses == 1)
+		fprintf(fp, ",\"end\":\"%s\"", end_name(s->processes[0].end));
 	fprintf(fp, ",\"alert_intervals\":%" PRIu64 ",\"lost_thread_reports\":%" PRIu64
-		",\"interrupted\":%s}\n", s->alert_intervals, s->lost_reports,
-		s->interrupted ? "true" : "false");
+		",\"interrupted\":%s,\"lower_bound\":%s}\n", s->alert_intervals, s->lost_reports,
+		s->interrupted ? "true" : "false", any_lower_bound(s) ? "true" : "false");
 }
 
 static void csv_summary(struct stat_output *o, const struct stat_summary *s)

@@ -48,6 +48,7 @@ struct stat_row {
 struct stat_process_total {
 	pid_t pid;
 	struct pfx_live_counts counts;
+	enum pfx_count_end end;		/* how its counts were finished */
 	int cpu;
 	const char *cgroup;
 };

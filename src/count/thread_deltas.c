@@ -22,17 +22,38 @@ static struct pfx_thread_counts *find_prev(struct thread_deltas *td, pid_t pid, 
 	return NULL;
 }
 
+/* A row's entries shown ahead of the counter are taken back first; a row
+ * that ends more faults than it saw enter shows their entries now.
+ * Returns what the row is ahead after this interval. */
+static uint64_t settle_entries(struct pfx_live_counts *d, uint64_t ahead)
+{
+	uint64_t take = d->faults < ahead ? d->faults : ahead;
+
+	d->faults -= take;
+	ahead -= take;
+	if (d->faults < d->minor + d->major) {
+		ahead += d->minor + d->major - d->faults;
+		d->faults = d->minor + d->major;
+	}
+	return ahead;
+}
+
 int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts *rows, size_t n,
 		       const struct thread_delta **deltas)
 {
 	uint64_t deficit[FIELDS] = { 0 };
 	struct pfx_thread_counts *copy;
+	uint64_t *ahead = calloc(n ? n : 1, sizeof(*ahead));
 
+	if (!ahead)
+		return -ENOMEM;
 	if (n > td->out_cap) {
 		struct thread_delta *grown = realloc(td->out, n * sizeof(*grown));
 
-		if (!grown)
+		if (!grown) {
+			free(ahead);
 			return -ENOMEM;
+		}
 		td->out = grown;
 		td->out_cap = n;
 	}
@@ -47,6 +68,7 @@ int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts 
 		d->tid = rows[i].tid;
 		d->includes_running = rows[i].includes_running;
 		d->changed = !prev || (rows[i].exited && !prev->exited);
+		ahead[i] = prev && td->ahead ? td->ahead[prev - td->prev] : 0;
 		for (int f = 0; f < FIELDS; f++) {
 			uint64_t was = prev ? *field(&prev->counts, f) : 0, now = *field(&cur, f);
 
@@ -66,15 +88,20 @@ int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts 
 			*v -= take;
 			deficit[f] -= take;
 		}
+		ahead[i] = settle_entries(&d->delta, ahead[i]);
 		if (d->delta.faults || d->delta.minor || d->delta.major)
 			d->changed = true;
 	}
 	copy = realloc(td->prev, (n ? n : 1) * sizeof(*copy));
-	if (!copy)
+	if (!copy) {
+		free(ahead);
 		return -ENOMEM;
+	}
 	memcpy(copy, rows, n * sizeof(*copy));
 	td->prev = copy;
 	td->nprev = n;
+	free(td->ahead);
+	td->ahead = ahead;
 	*deltas = td->out;
 	return 0;
 }
@@ -82,6 +109,7 @@ int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts 
 void thread_deltas_free(struct thread_deltas *td)
 {
 	free(td->prev);
+	free(td->ahead);
 	free(td->out);
 	memset(td, 0, sizeof(*td));
 }

@@ -9,8 +9,14 @@
  * negative count on the row they left and count them twice.  Here a row
  * that went down gives its deficit to the rows that appeared or exited
  * in the same interval (where the faults moved to), so interval rows are
- * never negative and add up to the interval's total.  The final per-thread
- * table is unaffected: it prints the counter's counts as they are. */
+ * never negative and add up to the interval's total.  And as for process
+ * rows (cmd_stat.c, advance()): page-faults counts a fault at its entry,
+ * minor/major at its end, so a fault in flight at a row's end has its
+ * entry moved to the row where it ended; every row then has minor + major
+ * <= page-faults (the rows' page-faults may exceed the counter's by the
+ * faults in flight at a row's end, at most one per thread, when no later
+ * row has entries to spare).  The final per-thread table is unaffected: it prints
+ * the counter's counts as they are. */
 #ifndef PFX_THREAD_DELTAS_H
 #define PFX_THREAD_DELTAS_H
 
@@ -28,6 +34,7 @@ struct thread_delta {
 
 struct thread_deltas {
 	struct pfx_thread_counts *prev;	/* counts at the last interval */
+	uint64_t *ahead;		/* per prev row: entries shown before the counter had them */
 	size_t nprev;
 	struct thread_delta *out;
 	size_t out_cap;

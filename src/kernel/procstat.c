@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* Field numbers from proc(5), counted from 1 (pid). */
-enum { STAT_FLAGS = 9, STAT_MINFLT = 10, STAT_CMINFLT = 11, STAT_MAJFLT = 12, STAT_CMAJFLT = 13 };
+enum { STAT_PPID = 4, STAT_FLAGS = 9, STAT_MINFLT = 10, STAT_CMINFLT = 11, STAT_MAJFLT = 12,
+       STAT_CMAJFLT = 13, STAT_STARTTIME = 22 };
 
 int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *comm,
 			size_t comm_size)
@@ -18,7 +19,7 @@ int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *com
 	/* comm may hold spaces and ')' itself: the last ')' ends it. */
 	const char *open = strchr(text, '('), *close = strrchr(text, ')');
 	const char *p;
-	uint64_t fields[STAT_CMAJFLT + 1] = { 0 };
+	uint64_t fields[STAT_STARTTIME + 1] = { 0 };
 	int field = 3;
 
 	if (!open || !close || close < open || close[1] != ' ')
@@ -33,17 +34,21 @@ int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *com
 	}
 	p = close + 2;
 	p = strchr(p, ' ');	/* skip state (field 3) */
-	while (p && field < STAT_CMAJFLT) {
+	/* The fields up to cmajflt are required; the start time is read
+	 * when the text goes that far (parsers of older text still work). */
+	while (p && field < STAT_STARTTIME) {
 		char *end;
 
-		field++;
-		fields[field] = strtoull(p + 1, &end, 10);
+		fields[field + 1] = strtoull(p + 1, &end, 10);
 		if (end == p + 1)
-			return -EINVAL;
+			break;
+		field++;
 		p = strchr(end, ' ');
 	}
-	if (field != STAT_CMAJFLT)
+	if (field < STAT_CMAJFLT)
 		return -EINVAL;
+	out->ppid = (pid_t)fields[STAT_PPID];
+	out->start_time = field == STAT_STARTTIME ? fields[STAT_STARTTIME] : 0;
 	out->flags = fields[STAT_FLAGS];
 	out->minor = fields[STAT_MINFLT];
 	out->major = fields[STAT_MAJFLT];

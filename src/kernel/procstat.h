@@ -15,6 +15,9 @@ struct pfx_proc_faults {
 	uint64_t child_minor;	/* cminflt: reaped children */
 	uint64_t child_major;	/* cmajflt */
 	uint64_t flags;		/* the task's PF_* flags (field 9) */
+	pid_t ppid;		/* field 4; 0 when the text ends before it */
+	uint64_t start_time;	/* field 22, clock ticks after boot: with the pid,
+				 * names one process (pids are reused); 0 when absent */
 };
 
 /* PF_KTHREAD from include/linux/sched.h: the task is a kernel thread. */

@@ -33,7 +33,7 @@ static void target_init(struct pfx_target *t)
 	t->exec_err_fd = -1;
 }
 
-static int open_pidfd(pid_t pid)
+int pfx_pidfd_open(pid_t pid)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
@@ -112,7 +112,7 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[])
 	t->launched = true;
 	t->start_fd = start_pipe[1];
 	t->exec_err_fd = err_pipe[0];
-	t->pidfd = open_pidfd(pid);
+	t->pidfd = pfx_pidfd_open(pid);
 	return 0;
 }
 
@@ -163,7 +163,7 @@ int pfx_target_attach(struct pfx_target *t, pid_t pid)
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return -ESRCH;
 	t->pid = pid;
-	t->pidfd = open_pidfd(pid);
+	t->pidfd = pfx_pidfd_open(pid);
 	if (t->pidfd == -ESRCH)
 		return -ESRCH;
 	return 0;

@@ -59,6 +59,9 @@ void pfx_target_finish(struct pfx_target *t);
 
 /* Thread ids of pid from /proc/PID/task.  *tids is malloc'ed. 0 or -errno. */
 int pfx_list_tids(pid_t pid, pid_t **tids, size_t *count);
+/* A pidfd for pid (pidfd_open(2), closed on exec).  The fd, or -errno
+ * (-ENOSYS on kernels before 5.3). */
+int pfx_pidfd_open(pid_t pid);
 /* Does this process exist? */
 bool pfx_pid_exists(pid_t pid);
 

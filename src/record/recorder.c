@@ -836,6 +836,10 @@ static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 	if (!s)
 		return -ENOMEM;
 	known_clear(s);
+	/* Nothing of the new space has been read: its first unknown fault
+	 * may read /proc at once, even within REREAD_MIN_NS of a read of the
+	 * old one in the same drain (tracefs sees both in one batch). */
+	s->last_read_ns = 0;
 	for (size_t i = 0; i < r->ncomms && i < PFX_ARRAY_SIZE(r->comms); i++)
 		if (r->comms[i].pid == pid)
 			r->comms[i].start_brk = 0;	/* a new image has its own brk area */
@@ -874,8 +878,10 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 		/* execve(): a new address space, announced by the MMAP2 records that follow. */
 		if (ev->exec && ev->pid == ev->tid) {
-			if ((s = space_of(r, ev->pid)))
-				s->inherit = false;	/* a new image owes its parent nothing */
+			if (!(s = space_of(r, ev->pid)))
+				return -ENOMEM;
+			s->inherit = false;	/* a new image owes its parent nothing */
+			s->gone = false;	/* read its new image */
 			return space_begins(r, ev->pid, time);
 		}
 		return 0;

@@ -10,9 +10,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event-parse.h>
@@ -33,9 +38,16 @@ struct window {
 struct pfx_tfs {
 	struct tracefs_instance *instance;
 	struct tep_handle *tep;
-	int id_fault, id_filemap_add, id_bio, id_sys_enter, id_exec;	/* -1 if absent */
+	int id_fault, id_filemap_add, id_bio, id_sys_enter, id_exec, id_fork;	/* -1 if absent */
 	pid_t before_exec;		/* a launched child not yet exec'ed: its faults are pfx's */
 	struct tep_format_field *f_address, *f_ip, *f_error_code, *f_rwbs;
+	struct tep_format_field *f_exec_pid, *f_exec_file, *f_fork_child;
+	/* This batch's MAPS_NOW after an exec, per pid: only the last exec
+	 * of a pid keeps its own (/proc shows the image at drain time). */
+	struct { uint32_t pid; size_t index; } *execs;
+	size_t nexecs, execs_cap;
+	char *names;			/* this batch's exec'd comms, 16 bytes each */
+	size_t names_len, names_cap;
 	/* The events of the current drain (a MAPS_NOW, the faults, a lost
 	 * count), delivered from batch_next on: a drain the callback stopped
 	 * resumes there. */
@@ -49,6 +61,8 @@ struct pfx_tfs {
 	uint64_t missed;
 	uint64_t entries;
 	char name[64];
+	pid_t guardian;			/* removes the instance if pfx dies first; 0: none */
+	int guardian_fd;		/* its pipe's write end; -1: none */
 };
 
 static int event_id(struct tep_handle *tep, enum pfx_event_id id, bool enable,
@@ -73,7 +87,7 @@ static struct tep_handle *load_formats(void)
 {
 	static const enum pfx_event_id used[] = {
 		PFX_EV_PAGE_FAULT_USER, PFX_EV_FILEMAP_ADD, PFX_EV_BLOCK_BIO_QUEUE,
-		PFX_EV_SYS_ENTER, PFX_EV_PROCESS_EXEC,
+		PFX_EV_SYS_ENTER, PFX_EV_PROCESS_EXEC, PFX_EV_PROCESS_FORK,
 	};
 	struct tep_handle *tep = tep_alloc();
 	char *buf;
@@ -231,6 +245,75 @@ static bool is_block_read(struct pfx_tfs *tfs, struct tep_record *record)
 	return memchr(rwbs, 'R', (size_t)tfs->f_rwbs->size) != NULL;
 }
 
+/* A fork: the child starts with its parent's mappings (the recorder
+ * copies what it knows of them); a thread shares its process's. */
+static void on_fork(struct pfx_tfs *tfs, struct tep_record *record, uint32_t tid)
+{
+	uint32_t child = (uint32_t)field_value(tfs->f_fork_child, record);
+	struct pfx_sample_event *ev;
+
+	if (!child || !(ev = batch_push(tfs, PFX_SAMPLE_FORK)))
+		return;
+	ev->time = record->ts;
+	ev->tid = child;
+	ev->pid = task_tgid(child);	/* gone: taken to be a process */
+	ev->ppid = task_tgid(tid);
+}
+
+/* An execve(): a new address space.  Its mappings are read from /proc
+ * right after (MAPS_NOW), in place of any read earlier in the batch, which
+ * would show the new image for the old one's faults. */
+static void on_exec(struct pfx_tfs *tfs, struct tep_event *event, struct tep_record *record)
+{
+	uint32_t pid = (uint32_t)field_value(tfs->f_exec_pid, record);
+	struct pfx_sample_event *ev = pid ? batch_push(tfs, PFX_SAMPLE_COMM) : NULL;
+	const char *file, *base;
+	char comm[16] = "";
+	int len = 0;
+	size_t k;
+
+	if (!ev)
+		return;
+	ev->time = record->ts;
+	ev->pid = ev->tid = pid;
+	ev->exec = true;
+	/* The kernel names the task after the file (kbasename, 15 bytes). */
+	file = tep_get_field_raw(NULL, event, "filename", record, &len, 0);
+	if (file && len > 0 && memchr(file, '\0', (size_t)len)) {
+		base = strrchr(file, '/');
+		snprintf(comm, sizeof(comm), "%s", base ? base + 1 : file);
+	}
+	/* The name is handed out at delivery (pfx_tfs_drain): the table may
+	 * move while the batch grows. */
+	ev->len = tfs->names_len;
+	if (!PFX_GROW(tfs->names, tfs->names_cap, tfs->names_len + sizeof(comm), 256)) {
+		memcpy(tfs->names + tfs->names_len, comm, sizeof(comm));
+		tfs->names_len += sizeof(comm);
+	} else {
+		ev->len = UINT64_MAX;
+	}
+	if (pid == tfs->pid && tfs->batch_len > 0 && tfs->batch[0].type == PFX_SAMPLE_MAPS_NOW)
+		tfs->batch[0].pid = 0;	/* the target's batch-start read */
+	for (k = 0; k < tfs->nexecs; k++) {
+		if (tfs->execs[k].pid == pid) {
+			tfs->batch[tfs->execs[k].index].pid = 0;
+			break;
+		}
+	}
+	ev = batch_push(tfs, PFX_SAMPLE_MAPS_NOW);
+	if (!ev)
+		return;
+	ev->time = record->ts;
+	ev->pid = ev->tid = pid;
+	if (k == tfs->nexecs) {
+		if (PFX_GROW(tfs->execs, tfs->execs_cap, tfs->nexecs + 1, 16))
+			return;
+		tfs->nexecs++;
+	}
+	tfs->execs[k].pid = pid;
+	tfs->execs[k].index = tfs->batch_len - 1;
+}
+
 static int on_record(struct tep_event *event, struct tep_record *record, int cpu, void *ctx)
 {
 	struct pfx_tfs *tfs = ctx;
@@ -252,6 +335,14 @@ static int on_record(struct tep_event *event, struct tep_record *record, int cpu
 	}
 	if (event->id == tfs->id_fault) {
 		on_fault_entry(tfs, record, tid);
+		return 0;
+	}
+	if (event->id == tfs->id_fork && tfs->f_fork_child) {
+		on_fork(tfs, record, tid);
+		return 0;
+	}
+	if (event->id == tfs->id_exec && tfs->f_exec_pid) {
+		on_exec(tfs, event, record);
 		return 0;
 	}
 	w = window_find(tfs, tid);
@@ -376,12 +467,111 @@ static int remove_stale_in(const char *dir, unsigned *removed)
 	return err;
 }
 
-static int create_instance(struct pfx_tfs *tfs)
+/* Write a short value to a file of the instance (the guardian's own
+ * plain write: it runs after fork, with nothing of libtracefs). */
+static void guardian_write(const char *dir, const char *file, const char *value)
+{
+	char path[640];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (write(fd, value, strlen(value)) < 0) {
+			/* nothing more to do: rmdir below removes it anyway */
+		}
+		close(fd);
+	}
+}
+
+/* The guardian's life: wait until pfx is gone (its pipe's write end,
+ * which only pfx holds, is closed by the kernel however pfx ends, SIGKILL
+ * included), then stop and remove the instance (already gone when pfx
+ * closed it itself). */
+static void guardian_run(int rfd, const char *dir)
+{
+	static const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP,
+				       SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2 };
+	char byte;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	sigset_t none;
+
+	/* A Ctrl-C reaches the whole process group: the guardian must
+	 * outlive pfx to do its job. */
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(ignored); i++)
+		signal(ignored[i], SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_NAME, "pfx-guard", 0, 0, 0);
+	/* Hold none of pfx's files (pipes, outputs, terminals) open. */
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	if (rfd > 3)
+		close_range(3, (unsigned)rfd - 1, 0);
+	close_range((unsigned)rfd + 1, ~0u, 0);
+	while (read(rfd, &byte, 1) < 0 && errno == EINTR)
+		;
+	guardian_write(dir, "tracing_on", "0");
+	guardian_write(dir, "events/enable", "0");
+	rmdir(dir);
+	_exit(0);
+}
+
+/* Fork the guardian of the instance about to be created (tfs->name):
+ * before it exists, so no moment has it tracing unguarded. */
+static int start_guardian(struct pfx_tfs *tfs, const char *tracefs_dir)
+{
+	char dir[600];
+	int fds[2];
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/instances/%s", tracefs_dir, tfs->name);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		guardian_run(fds[0], dir);
+	}
+	close(fds[0]);
+	tfs->guardian = pid;
+	tfs->guardian_fd = fds[1];
+	return 0;
+}
+
+/* Let the guardian go (the instance is gone) and reap it. */
+static void stop_guardian(struct pfx_tfs *tfs)
+{
+	if (tfs->guardian_fd >= 0)
+		close(tfs->guardian_fd);
+	tfs->guardian_fd = -1;
+	if (tfs->guardian > 0)
+		while (waitpid(tfs->guardian, NULL, 0) < 0 && errno == EINTR)
+			;
+	tfs->guardian = 0;
+}
+
+static int create_instance(struct pfx_tfs *tfs, const char *tracefs_dir)
 {
 	for (unsigned n = 0; n < 1000; n++) {
+		int err;
+
 		snprintf(tfs->name, sizeof(tfs->name), INSTANCE_PREFIX "%d-%u", (int)getpid(), n);
 		if (tracefs_instance_exists(tfs->name))
 			continue;
+		err = start_guardian(tfs, tracefs_dir);
+		if (err)
+			return err;
 		tfs->instance = tracefs_instance_create(tfs->name);
 		return tfs->instance ? 0 : (errno ? -errno : -EIO);
 	}
@@ -428,11 +618,12 @@ static int configure_instance(struct pfx_tfs *tfs, const pid_t *pids, size_t npi
 	tfs->id_filemap_add = event_id(tfs->tep, PFX_EV_FILEMAP_ADD, true, tfs->instance);
 	tfs->id_bio = event_id(tfs->tep, PFX_EV_BLOCK_BIO_QUEUE, true, tfs->instance);
 	tfs->id_sys_enter = event_id(tfs->tep, PFX_EV_SYS_ENTER, true, tfs->instance);
-	if (tfs->before_exec) {
-		tfs->id_exec = event_id(tfs->tep, PFX_EV_PROCESS_EXEC, true, tfs->instance);
-		if (tfs->id_exec < 0)
-			tfs->before_exec = 0;	/* no exec event: trace from the start */
-	}
+	/* exec and fork: where a task's address space begins (and a
+	 * launched command's own faults) */
+	tfs->id_exec = event_id(tfs->tep, PFX_EV_PROCESS_EXEC, true, tfs->instance);
+	if (tfs->id_exec < 0)
+		tfs->before_exec = 0;	/* no exec event: trace from the start */
+	tfs->id_fork = event_id(tfs->tep, PFX_EV_PROCESS_FORK, true, tfs->instance);
 	return tracefs_trace_on(tfs->instance) < 0 ? -errno : 0;
 }
 
@@ -440,6 +631,8 @@ static void find_fields(struct pfx_tfs *tfs)
 {
 	const struct pfx_event_info *fault = pfx_event_info(PFX_EV_PAGE_FAULT_USER);
 	const struct pfx_event_info *bio = pfx_event_info(PFX_EV_BLOCK_BIO_QUEUE);
+	const struct pfx_event_info *exec = pfx_event_info(PFX_EV_PROCESS_EXEC);
+	const struct pfx_event_info *fork = pfx_event_info(PFX_EV_PROCESS_FORK);
 	struct tep_event *ev;
 
 	ev = tep_find_event_by_name(tfs->tep, fault->system, fault->event);
@@ -451,6 +644,15 @@ static void find_fields(struct pfx_tfs *tfs)
 	ev = tep_find_event_by_name(tfs->tep, bio->system, bio->event);
 	if (ev)
 		tfs->f_rwbs = tep_find_field(ev, "rwbs");
+	ev = tep_find_event_by_name(tfs->tep, exec->system, exec->event);
+	if (ev) {
+		tfs->f_exec_pid = tep_find_field(ev, "pid");
+		tfs->f_exec_file = tep_find_field(ev, "filename");
+	}
+	ev = tep_find_event_by_name(tfs->tep, fork->system, fork->event);
+	if (ev)
+		tfs->f_fork_child = tep_find_field(ev, "child_pid");
+
 }
 
 int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t buffer_kb,
@@ -472,6 +674,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	tfs = calloc(1, sizeof(*tfs));
 	if (!tfs)
 		return -ENOMEM;
+	tfs->guardian_fd = -1;
 	tfs->tep = load_formats();
 	if (!tfs->tep) {
 		free(tfs);
@@ -480,7 +683,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	tfs->before_exec = exec_pid;
 	tfs->pid = exec_pid ? (uint32_t)exec_pid : npids ? task_tgid((uint32_t)pids[0]) : 0;
 	find_fields(tfs);
-	err = create_instance(tfs);
+	err = create_instance(tfs, dir);
 	if (!err)
 		err = configure_instance(tfs, pids, npids, buffer_kb);
 	if (err) {
@@ -499,6 +702,7 @@ static int take_batch(struct pfx_tfs *tfs)
 	struct pfx_sample_event *ev;
 
 	tfs->batch_len = tfs->batch_next = 0;
+	tfs->nexecs = tfs->names_len = 0;
 	ev = tfs->pid ? batch_push(tfs, PFX_SAMPLE_MAPS_NOW) : NULL;
 	if (ev)
 		ev->pid = ev->tid = tfs->pid;
@@ -528,8 +732,15 @@ int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_sample_fn fn, void *ctx)
 
 	if (tfs->batch_next >= tfs->batch_len && (ret = take_batch(tfs)) < 0)
 		return ret;
-	while (!ret && tfs->batch_next < tfs->batch_len)
-		ret = fn(&tfs->batch[tfs->batch_next++], ctx);
+	while (!ret && tfs->batch_next < tfs->batch_len) {
+		struct pfx_sample_event *ev = &tfs->batch[tfs->batch_next++];
+
+		if (ev->type == PFX_SAMPLE_MAPS_NOW && !ev->pid)
+			continue;	/* replaced by a read after an exec */
+		if (ev->type == PFX_SAMPLE_COMM)
+			ev->name = ev->len < tfs->names_len ? tfs->names + ev->len : "";
+		ret = fn(ev, ctx);
+	}
 	return ret;
 }
 
@@ -574,8 +785,11 @@ void pfx_tfs_close(struct pfx_tfs *tfs)
 		tracefs_instance_destroy(tfs->instance);
 		tracefs_instance_free(tfs->instance);
 	}
+	stop_guardian(tfs);
 	tep_free(tfs->tep);
 	free(tfs->batch);
+	free(tfs->execs);
+	free(tfs->names);
 	free(tfs->windows);
 	free(tfs);
 }

@@ -14,8 +14,12 @@
  * totals come from /proc, not from here.  See doc/tracefs.md.
  *
  * The instance is removed by pfx_tfs_close(), which callers run on every
- * exit path; instances left by a killed pfx are removed by
- * pfx_tfs_remove_stale() on the next run.  pfx_tracefs_source
+ * exit path, and, when pfx dies without running it (SIGKILL, a crash), by
+ * a guardian: a child forked before the instance is created, blocked on a
+ * pipe whose write end only pfx holds; the kernel closes it when pfx dies,
+ * and the guardian then stops and removes the instance.  Instances left
+ * anyway (the guardian killed too) are removed by pfx_tfs_remove_stale()
+ * on the next run.  pfx_tracefs_source
  * (fault_source.h) is this module behind the interface it shares with the
  * perf sampler. */
 #ifndef PFX_TRACEFS_SRC_H

@@ -2,6 +2,8 @@
 /* top_alert: threshold state machine and the non-blocking exec hook. */
 #include "config.h"
 #include "top_alert.h"
+#include "procstat.h"
+#include "target.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -110,6 +112,40 @@ static void set_env_num(const char *name, int decimals, double v)
 	setenv(name, buf, 1);
 }
 
+int top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd)
+{
+	struct pfx_proc_faults now;
+	int fd = pfx_pidfd_open(pid);
+
+	*pidfd = -1;
+	if (fd == -ESRCH)
+		return 0;
+	if (pfx_proc_read_faults(pid, 0, &now) < 0 || now.start_time != start_time) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	*pidfd = fd >= 0 ? fd : -1;
+	return 1;
+}
+
+/* The hook's view of the process: still the one that alerted, or gone. */
+static void set_env_subject(const struct top_alert_event *ev)
+{
+	char buf[32];
+	int pidfd = -1, here = !ev->gone && top_alert_pin(ev->pid, ev->start_time, &pidfd);
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ev->start_time);
+	setenv("PFX_ALERT_START_TIME", buf, 1);
+	setenv("PFX_ALERT_PID_GONE", here ? "0" : "1", 1);
+	if (pidfd >= 0 && fcntl(pidfd, F_SETFD, 0) == 0) {
+		snprintf(buf, sizeof(buf), "%d", pidfd);
+		setenv("PFX_ALERT_PIDFD", buf, 1);
+	} else {
+		unsetenv("PFX_ALERT_PIDFD");
+	}
+}
+
 int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_event *ev)
 {
 	pid_t child;
@@ -137,6 +173,13 @@ int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_e
 	set_env_num("PFX_ALERT_FOR", 3, ev->held_s);
 	set_env_num("PFX_ALERT_TIME", 3, ev->time);
 	setenv("PFX_ALERT_REASON", ev->gone ? "exited" : "", 1);
+	if (ev->cgroup_scope) {
+		unsetenv("PFX_ALERT_START_TIME");
+		unsetenv("PFX_ALERT_PID_GONE");
+		unsetenv("PFX_ALERT_PIDFD");
+	} else {
+		set_env_subject(ev);
+	}
 	if (rules->exec_quiet) {
 		/* Full screen: the hook must not scribble over the view. */
 		int fd = open("/dev/null", O_RDWR);

@@ -32,6 +32,8 @@ struct top_alert_event {
 	bool cgroup_scope;	/* subject is a cgroup (pid is 0) */
 	bool gone;		/* cleared because the subject went away */
 	pid_t pid;
+	uint64_t start_time;	/* the process's /proc/PID/stat start time (field 22,
+				 * clock ticks after boot): pid and start time name it */
 	const char *comm;
 	const char *cgroup;
 	double value;		/* rate per second, or swap bytes */
@@ -56,8 +58,16 @@ bool top_alert_gone(struct top_alert_state *st, const struct top_alert_rules *ru
 
 /* Check that argv[0] can be run (PATH search as execvp does).  0 or -errno. */
 int top_alert_exec_check(char *const argv[]);
+/* Is pid still the process that started at start_time (not gone, not
+ * its PID reused)?  1 and *pidfd a pidfd to it (-1 where the kernel has
+ * none), else 0 and *pidfd -1.  The pidfd is opened before the check, so
+ * it names the process checked. */
+int top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd);
 /* Start rules->exec_argv with the event in PFX_ALERT_* variables; does
- * not wait.  0 or -errno (fork failed). */
+ * not wait.  A process event is pinned first (top_alert_pin): the hook
+ * gets PFX_ALERT_START_TIME, PFX_ALERT_PID_GONE (1: the process exited
+ * or its PID is another's now) and, when it is still there,
+ * PFX_ALERT_PIDFD (an open pidfd to it).  0 or -errno (fork failed). */
 int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_event *ev);
 /* Reap finished hooks (WNOHANG): never blocks.  Number reaped. */
 int top_alert_reap(void);

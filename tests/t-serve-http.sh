@@ -57,7 +57,7 @@ grep -q '^closed after [123]\.' "$TMP/half" || fail "half-request client not dro
 # A crowd: more idle connections than slots; scrapes still get through
 python3 - "$host" "$port" "$TMP" <<'EOF' &
 import socket, sys, time
-socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) for _ in range(60)]
+socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) for _ in range(200)]
 open(sys.argv[3] + "/crowd.ready", "w").close()
 time.sleep(4)
 EOF
@@ -65,9 +65,9 @@ CROWD=$!
 started $CROWD
 i=0; while [ ! -e "$TMP/crowd.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 for i in 1 2 3; do
-	[ "$(scrape)" = 200 ] || fail "scrape $i with 60 idle connections open failed"
+	[ "$(scrape)" = 200 ] || fail "scrape $i with 200 idle connections open failed"
 done
-note "3 scrapes with 60 idle connections open: 200"
+note "3 scrapes with 200 idle connections open: 200"
 kill $CROWD 2>/dev/null
 
 # SIGTERM with a client connected: exit 0, promptly

@@ -423,11 +423,11 @@ static int run_serve(struct serve_run *run)
 
 		pfx_http_counts(h, &c);
 		fprintf(stderr, "pfx serve: stopped; %llu requests answered, %llu refused (4xx), "
-			"%llu failed (5xx); %llu idle clients dropped for new ones, %llu connections "
-			"closed at once (slots full)\n",
+			"%llu failed (5xx); %llu connections, %llu idle clients dropped for new ones, "
+			"%llu closed at once (no slot left for their user)\n",
 			(unsigned long long)c.ok, (unsigned long long)c.client_err,
-			(unsigned long long)c.server_err, (unsigned long long)c.evicted,
-			(unsigned long long)c.refused);
+			(unsigned long long)c.server_err, (unsigned long long)c.accepted,
+			(unsigned long long)c.evicted, (unsigned long long)c.refused);
 	}
 	pfx_http_close(h);
 	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;

@@ -15,9 +15,14 @@
 /* A netlink socket for the questions (non-blocking, close-on-exec).
  * fd or -errno. */
 int pfx_sockdiag_open(void);
-/* The uid owning the peer of the connected TCP socket conn, asked on
- * nlfd.  0, -ENOENT (the peer is not a socket of this host's network
- * namespace, or is gone), or -errno. */
-int pfx_sockdiag_peer_uid(int nlfd, int conn, uint32_t *uid);
+struct sockaddr;
+
+/* The uid owning the peer of a TCP connection, asked on nlfd: ours is
+ * the connection's local address, peer its remote one (as accept(2) and
+ * getsockname(2) give them; IPv4 or IPv6).  0, -ENOENT (the peer is not
+ * a socket of this host's network namespace that a process holds: from
+ * another host, or closed already), or -errno. */
+int pfx_sockdiag_peer_uid(int nlfd, const struct sockaddr *ours, const struct sockaddr *peer,
+			  uint32_t *uid);
 
 #endif

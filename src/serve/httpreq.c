@@ -234,7 +234,7 @@ int pfx_httpreq_parse(const char *buf, size_t len, struct pfx_httpreq *req)
 	if (te || body)
 		return refuse(req, end, 413, "pfx serve takes no request body");
 	if (http11 && !hosts)
-		return refuse(req, end, 400, "HTTP/1.1 request without Host");
+		return refuse(req, end, 400, "no Host field (HTTP/1.1 needs one)");
 	if (target_path(target, target_len, &r))
 		return refuse(req, end, 400, "bad request target");
 	r.head_len = end;

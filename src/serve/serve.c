@@ -60,14 +60,17 @@ struct pfx_http {
 	struct pfx_http_opts opts;
 	int lfd[MAX_LISTEN];
 	size_t nlfd;
+	struct sockaddr_storage lsa[MAX_LISTEN];	/* each listener's address */
+	bool lany[MAX_LISTEN];		/* on 0.0.0.0 or :: */
 	char address[MAX_LISTEN][ADDR_MAX];
-	bool every_address;		/* one listener is on 0.0.0.0 or :: */
+	bool every_address;		/* one listener is */
 	int diagfd;			/* sockdiag's netlink socket, or -1 */
 	struct client **clients;	/* max_clients slots, NULL: free */
 	size_t nclients;
 	struct owner *owners;		/* max_clients entries: at most one per client */
 	struct pollfd *pfd;
-	size_t *pfd_slot;		/* the client slot of each pollfd (NO_SLOT: a listener) */
+	size_t *pfd_slot;		/* the client slot of each pollfd (NO_SLOT - 1 - i:
+					 * listener i) */
 	uint64_t timeout_ns;
 	uint64_t accept_pause_ns;	/* out of descriptors: listeners rest until then */
 	struct pfx_http_counts counts;
@@ -222,15 +225,16 @@ int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const
 			break;
 		}
 		{
-			struct sockaddr_storage sa;
-			socklen_t len = sizeof(sa);
+			struct sockaddr_storage *sa = &h->lsa[h->nlfd];
+			socklen_t len = sizeof(*sa);
 
-			getsockname(fd, (struct sockaddr *)&sa, &len);
-			format_address(&sa, h->address[h->nlfd], sizeof(h->address[h->nlfd]));
-			h->every_address |= is_any(&sa);
-			bound_port = ntohs(sa.ss_family == AF_INET6
-						   ? ((struct sockaddr_in6 *)&sa)->sin6_port
-						   : ((struct sockaddr_in *)&sa)->sin_port);
+			getsockname(fd, (struct sockaddr *)sa, &len);
+			format_address(sa, h->address[h->nlfd], sizeof(h->address[h->nlfd]));
+			h->lany[h->nlfd] = is_any(sa);
+			h->every_address |= h->lany[h->nlfd];
+			bound_port = ntohs(sa->ss_family == AF_INET6
+						   ? ((struct sockaddr_in6 *)sa)->sin6_port
+						   : ((struct sockaddr_in *)sa)->sin_port);
 		}
 		h->lfd[h->nlfd++] = fd;
 	}
@@ -270,22 +274,27 @@ void pfx_http_counts(const struct pfx_http *h, struct pfx_http_counts *out)
 
 /* ---- owners ----------------------------------------------------------- */
 
-/* Who is at the other end of fd: the uid of a socket of this host, else
- * the address (see struct owner). */
-static uint64_t owner_key(struct pfx_http *h, int fd)
+/* Who is at the other end of fd, accepted from peer on listener l: the
+ * uid of a socket of this host, else the address (see struct owner). */
+static uint64_t owner_key(struct pfx_http *h, size_t l, int fd, const struct sockaddr_storage *peer)
 {
-	struct sockaddr_storage sa;
-	socklen_t len = sizeof(sa);
+	struct sockaddr_storage ours;
+	socklen_t len = sizeof(ours);
 	uint32_t uid;
 
-	if (h->diagfd >= 0 && pfx_sockdiag_peer_uid(h->diagfd, fd, &uid) == 0)
+	/* a listener on one address: that is ours; on every address, ask */
+	if (!h->lany[l])
+		ours = h->lsa[l];
+	else if (getsockname(fd, (struct sockaddr *)&ours, &len) < 0)
+		ours.ss_family = AF_UNSPEC;
+	if (h->diagfd >= 0 && ours.ss_family != AF_UNSPEC &&
+	    pfx_sockdiag_peer_uid(h->diagfd, (const struct sockaddr *)&ours,
+				  (const struct sockaddr *)peer, &uid) == 0)
 		return (1ull << 62) | uid;
-	if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0)
-		return 0;
-	if (sa.ss_family == AF_INET)
-		return (1ull << 63) | ntohl(((struct sockaddr_in *)&sa)->sin_addr.s_addr);
-	if (sa.ss_family == AF_INET6) {
-		const uint8_t *b = ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr;
+	if (peer->ss_family == AF_INET)
+		return (1ull << 63) | ntohl(((const struct sockaddr_in *)peer)->sin_addr.s_addr);
+	if (peer->ss_family == AF_INET6) {
+		const uint8_t *b = ((const struct sockaddr_in6 *)peer)->sin6_addr.s6_addr;
 		uint64_t hash = 0xcbf29ce484222325ull;	/* FNV-1a */
 
 		for (int i = 0; i < 16; i++)
@@ -480,10 +489,12 @@ static size_t pick_victim(struct pfx_http *h)
 	return NO_SLOT;
 }
 
-static void take_new(struct pfx_http *h, int lfd)
+static void take_new(struct pfx_http *h, size_t l)
 {
 	for (int n = 0; n < ACCEPT_BATCH; n++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(h->lfd[l], (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct client *c;
 		size_t slot;
 
@@ -494,6 +505,7 @@ static void take_new(struct pfx_http *h, int lfd)
 				h->accept_pause_ns = pfx_now_ns() + 100000000ull;
 			return;	/* EAGAIN, or a connection gone before its accept */
 		}
+		h->counts.accepted++;
 		if (h->nclients >= h->opts.max_clients) {
 			slot = pick_victim(h);
 			if (slot == NO_SLOT) {
@@ -512,7 +524,7 @@ static void take_new(struct pfx_http *h, int lfd)
 		for (slot = 0; h->clients[slot]; slot++)
 			;
 		c->fd = fd;
-		c->owner = owner_add(h, owner_key(h, fd));
+		c->owner = owner_add(h, owner_key(h, l, fd, &peer));
 		c->accepted_ns = pfx_now_ns();
 		c->deadline_ns = c->accepted_ns + (h->timeout_ns < FIRST_BYTE_NS ? h->timeout_ns : FIRST_BYTE_NS);
 		h->clients[slot] = c;
@@ -642,7 +654,7 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 	/* the listeners last: clients a newcomer pushes out are past */
 	for (size_t i = 0; i < h->nlfd && now >= h->accept_pause_ns; i++) {
 		h->pfd[n] = (struct pollfd){ .fd = h->lfd[i], .events = POLLIN };
-		h->pfd_slot[n++] = NO_SLOT;
+		h->pfd_slot[n++] = NO_SLOT - 1 - i;	/* listener i */
 	}
 	if (now < h->accept_pause_ns && (timeout_ms < 0 || (uint64_t)timeout_ms * 1000000ull >
 							       h->accept_pause_ns - now))
@@ -655,9 +667,9 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 		size_t s = h->pfd_slot[i];
 		struct client *c;
 
-		if (s == NO_SLOT) {
+		if (s >= NO_SLOT - MAX_LISTEN) {
 			if (h->pfd[i].revents)
-				take_new(h, h->pfd[i].fd);
+				take_new(h, NO_SLOT - 1 - s);
 			continue;
 		}
 		c = h->clients[s];

@@ -72,6 +72,7 @@ bool pfx_http_every_address(const struct pfx_http *h);
 int pfx_http_step(struct pfx_http *h, int timeout_ms);
 struct pfx_http_counts {
 	uint64_t ok, client_err, server_err;	/* requests answered by status class */
+	uint64_t accepted;	/* connections taken */
 	uint64_t evicted;	/* idle clients dropped to make room for new ones */
 	uint64_t refused;	/* clients closed at once: no slot to take, or their
 				 * owner held half the slots already */

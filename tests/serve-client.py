@@ -10,10 +10,13 @@ only, each bounded in time.
   hold HOST PORT SECONDS [BYTES]
         connect, send BYTES (default nothing), keep the connection SECONDS;
         print "closed after S" when the server closes it first
-  flood HOST PORT SECONDS HOLD
-        for SECONDS, open connections as fast as possible and send nothing,
-        keeping the last HOLD open (HOLD 0: connect and close at once);
-        print how many were made
+  flood HOST PORT SECONDS HOLD [RATE]
+        for SECONDS, open connections (RATE a second at most; default: as
+        fast as possible) that send nothing, keeping the last HOLD open
+        (HOLD 0: connect and close at once); print how many were made
+  crowd HOST PORT COUNT SECONDS BYTES
+        open COUNT connections, each sending BYTES (e.g. half a request),
+        print "ready", hold them SECONDS
   late HOST PORT COUNT      COUNT scrapes of /metrics, each waiting 5-50 ms
         between connecting and sending its request; print one line each:
         "ok MS" (a whole 200 answer within 1 s of connecting) or "fail WHY"
@@ -26,6 +29,7 @@ only, each bounded in time.
 import collections
 import json
 import random
+import signal
 import socket
 import sys
 import time
@@ -103,8 +107,15 @@ def hold(args):
 
 def flood(args):
     host, port, secs, hold = args[0], int(args[1]), float(args[2]), int(args[3])
+    rate = float(args[4]) if len(args) > 4 else 0
     socks, made, t0 = collections.deque(), 0, time.monotonic()
-    while time.monotonic() - t0 < secs:
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))  # stopped early: still count
+    while time.monotonic() - t0 < secs and not stop:
+        if rate and made % 10 == 0:
+            ahead = t0 + made / rate - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
         try:
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             s.setblocking(False)
@@ -119,6 +130,21 @@ def flood(args):
         while len(socks) > hold:
             socks.popleft().close()
     print(made, flush=True)
+
+
+def crowd(args):
+    host, port, count, secs = args[0], int(args[1]), int(args[2]), float(args[3])
+    data = args[4].encode().decode("unicode_escape").encode("latin-1")
+    socks = []
+    for _ in range(count):
+        try:
+            s = socket.create_connection((host, port), timeout=2)
+            s.sendall(data)
+            socks.append(s)
+        except OSError:
+            pass
+    print("ready", flush=True)
+    time.sleep(secs)
 
 
 def read_answer(s, deadline):
@@ -225,7 +251,7 @@ def freeport(args):
 
 
 cmds = {"get": get, "raw": raw, "hold": hold, "query": query, "freeport": freeport,
-        "flood": flood, "late": late, "pipeline": pipeline}
+        "flood": flood, "crowd": crowd, "late": late, "pipeline": pipeline}
 if len(sys.argv) < 2 or sys.argv[1] not in cmds:
     sys.exit(__doc__)
 cmds[sys.argv[1]](sys.argv[2:])

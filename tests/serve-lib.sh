@@ -135,6 +135,14 @@ need_nobody() {
 	[ -n "$NOBODY_PY" ] || skip "no python3 that user 65534 can run"
 }
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-# nobody_client ARGS...: serve-client.py as nobody, read through stdin so
-# that nobody need not reach this tree
-nobody_client() { as_nobody "$NOBODY_PY" - "$@" <"$top_srcdir/tests/serve-client.py"; }
+# nobody_client_bg OUT ARGS...: serve-client.py ARGS as nobody in the
+# background, its output in OUT; BG_PID is its own PID (a simple command,
+# not a subshell, so that killing it stops it).  The script is read
+# through stdin: nobody need not reach this tree.
+nobody_client_bg() {
+	out=$1; shift
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NOBODY_PY" - "$@" \
+		<"$top_srcdir/tests/serve-client.py" >"$out" 2>&1 &
+	BG_PID=$!
+	started $BG_PID
+}

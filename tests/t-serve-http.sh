@@ -36,7 +36,7 @@ raw 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nCo
 # Slow clients: one silent, one with half a request, one that never reads
 $CLIENT hold "$host" "$port" 6 >"$TMP/silent" & SIL=$!
 $CLIENT hold "$host" "$port" 6 'GET /metr' >"$TMP/half" & HALF=$!
-$CLIENT hold "$host" "$port" 6 'GET /metrics HTTP/1.1\r\n\r\nGET /metrics HTTP/1.1\r\n\r\n' >"$TMP/noread" & NOREAD=$!
+$CLIENT hold "$host" "$port" 6 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n' >"$TMP/noread" & NOREAD=$!
 started $SIL; started $HALF; started $NOREAD
 sleep 0.3
 worst=0

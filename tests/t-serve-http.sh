@@ -39,15 +39,11 @@ $CLIENT hold "$host" "$port" 6 'GET /metr' >"$TMP/half" & HALF=$!
 $CLIENT hold "$host" "$port" 6 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n' >"$TMP/noread" & NOREAD=$!
 started $SIL; started $HALF; started $NOREAD
 sleep 0.3
-worst=0
-for i in 1 2 3 4 5; do
-	t0=$(date +%s%N)
-	[ "$(scrape)" = 200 ] || fail "scrape $i next to slow clients failed"
-	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-	[ $ms -gt $worst ] && worst=$ms
-done
-note "5 scrapes next to 3 slow clients: slowest took $worst ms"
-[ $worst -lt 1500 ] || fail "a scrape took $worst ms next to slow clients"
+# timed from each connection (a Python start on a loaded host is not the
+# server's): a whole answer within 1 s, 5-50 ms of it the client's own wait
+$CLIENT late "$host" "$port" 5 >"$TMP/late"
+note "5 scrapes next to 3 slow clients: $(tr '\n' ',' <"$TMP/late")"
+[ "$(grep -c '^ok ' "$TMP/late")" -eq 5 ] || fail "a scrape next to slow clients failed or took over 1 s"
 # --client-timeout 2: the silent and half-request clients are dropped
 wait $SIL $HALF $NOREAD
 note "silent client: $(cat "$TMP/silent"); half request: $(cat "$TMP/half")"

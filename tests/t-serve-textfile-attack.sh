@@ -37,7 +37,9 @@ host=${SERVE_ADDR%:*} port=${SERVE_ADDR##*:}
 sleep 0.5
 [ -f "$SHARED/tf/pfx.prom" ] || fail "no textfile written"
 as_nobody sh -c "rm -f '$SHARED/tf/pfx.prom' && mkfifo -m 666 '$SHARED/tf/pfx.prom'" || fail "nobody could not plant the FIFO"
-sleep 0.6	# three writes due
+# a write is due every 0.2 s: the next one meets the FIFO
+i=0; until grep -q "cannot write '$SHARED/tf/pfx.prom'" "$TMP/serve.err" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.4	# and two more
 $CLIENT late "$host" "$port" 3 >"$TMP/late"
 note "scrapes with the FIFO there: $(tr '\n' ',' <"$TMP/late")"
 [ "$(grep -c '^ok ' "$TMP/late")" -eq 3 ] || fail "HTTP stopped answering with a FIFO at the textfile's name"
@@ -45,7 +47,9 @@ grep -q "warning: cannot write '$SHARED/tf/pfx.prom': it is a FIFO, device or so
 	fail "no warning for the FIFO: $(cat "$TMP/serve.err")"
 [ -p "$SHARED/tf/pfx.prom" ] || fail "the FIFO was replaced (writes should skip it)"
 as_nobody rm -f "$SHARED/tf/pfx.prom"
-sleep 0.6
+i=0; until { [ -f "$SHARED/tf/pfx.prom" ] && grep -q 'works again' "$TMP/serve.err"; } || [ $i -ge 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
 [ -f "$SHARED/tf/pfx.prom" ] || fail "writes did not resume once the FIFO was gone"
 grep -q "writing '$SHARED/tf/pfx.prom' works again" "$TMP/serve.err" || fail "no recovery said: $(cat "$TMP/serve.err")"
 kill $SERVE_PID; wait $SERVE_PID || fail "exit $? on SIGTERM"

@@ -36,7 +36,11 @@ serve_start -p $$ --textfile "$SHARED/tf/pfx.prom" -i 0.2
 host=${SERVE_ADDR%:*} port=${SERVE_ADDR##*:}
 sleep 0.5
 [ -f "$SHARED/tf/pfx.prom" ] || fail "no textfile written"
-as_nobody sh -c "rm -f '$SHARED/tf/pfx.prom' && mkfifo -m 666 '$SHARED/tf/pfx.prom'" || fail "nobody could not plant the FIFO"
+# (a write may rename a new file in between the rm and the mkfifo: again)
+i=0
+until as_nobody sh -c "rm -f '$SHARED/tf/pfx.prom' && mkfifo -m 666 '$SHARED/tf/pfx.prom'" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 50 ] || fail "nobody could not plant the FIFO"
+done
 # a write is due every 0.2 s: the next one meets the FIFO
 i=0; until grep -q "cannot write '$SHARED/tf/pfx.prom'" "$TMP/serve.err" || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.4	# and two more

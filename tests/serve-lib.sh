@@ -120,3 +120,29 @@ check_load_rate() {
 
 # minflt PID: field 10 of /proc/PID/stat
 minflt() { awk '{ sub(/.*\) /, ""); print $8 }' "/proc/$1/stat"; }
+
+# need_nobody: the attacker's cases run as nobody (65534); skips without
+# root, setpriv or that user.  Sets NOBODY_PY, a python3 that nobody can
+# run (the first in PATH may be a shim under root's home).
+need_nobody() {
+	need_root
+	command -v setpriv >/dev/null || skip "no setpriv (util-linux) to run as an unprivileged user"
+	id -u 65534 >/dev/null 2>&1 || skip "no user 65534 to attack as"
+	NOBODY_PY=
+	for py in $(which -a python3 2>/dev/null) /usr/bin/python3; do
+		as_nobody "$py" -c pass 2>/dev/null </dev/null && { NOBODY_PY=$py; break; }
+	done
+	[ -n "$NOBODY_PY" ] || skip "no python3 that user 65534 can run"
+}
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# nobody_client_bg OUT ARGS...: serve-client.py ARGS as nobody in the
+# background, its output in OUT; BG_PID is its own PID (a simple command,
+# not a subshell, so that killing it stops it).  The script is read
+# through stdin: nobody need not reach this tree.
+nobody_client_bg() {
+	out=$1; shift
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NOBODY_PY" - "$@" \
+		<"$top_srcdir/tests/serve-client.py" >"$out" 2>&1 &
+	BG_PID=$!
+	started $BG_PID
+}

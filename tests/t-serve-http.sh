@@ -36,18 +36,14 @@ raw 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nCo
 # Slow clients: one silent, one with half a request, one that never reads
 $CLIENT hold "$host" "$port" 6 >"$TMP/silent" & SIL=$!
 $CLIENT hold "$host" "$port" 6 'GET /metr' >"$TMP/half" & HALF=$!
-$CLIENT hold "$host" "$port" 6 'GET /metrics HTTP/1.1\r\n\r\nGET /metrics HTTP/1.1\r\n\r\n' >"$TMP/noread" & NOREAD=$!
+$CLIENT hold "$host" "$port" 6 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n' >"$TMP/noread" & NOREAD=$!
 started $SIL; started $HALF; started $NOREAD
 sleep 0.3
-worst=0
-for i in 1 2 3 4 5; do
-	t0=$(date +%s%N)
-	[ "$(scrape)" = 200 ] || fail "scrape $i next to slow clients failed"
-	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-	[ $ms -gt $worst ] && worst=$ms
-done
-note "5 scrapes next to 3 slow clients: slowest took $worst ms"
-[ $worst -lt 1500 ] || fail "a scrape took $worst ms next to slow clients"
+# timed from each connection (a Python start on a loaded host is not the
+# server's): a whole answer within 1 s, 5-50 ms of it the client's own wait
+$CLIENT late "$host" "$port" 5 >"$TMP/late"
+note "5 scrapes next to 3 slow clients: $(tr '\n' ',' <"$TMP/late")"
+[ "$(grep -c '^ok ' "$TMP/late")" -eq 5 ] || fail "a scrape next to slow clients failed or took over 1 s"
 # --client-timeout 2: the silent and half-request clients are dropped
 wait $SIL $HALF $NOREAD
 note "silent client: $(cat "$TMP/silent"); half request: $(cat "$TMP/half")"
@@ -57,7 +53,7 @@ grep -q '^closed after [123]\.' "$TMP/half" || fail "half-request client not dro
 # A crowd: more idle connections than slots; scrapes still get through
 python3 - "$host" "$port" "$TMP" <<'EOF' &
 import socket, sys, time
-socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) for _ in range(60)]
+socks = [socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) for _ in range(200)]
 open(sys.argv[3] + "/crowd.ready", "w").close()
 time.sleep(4)
 EOF
@@ -65,9 +61,9 @@ CROWD=$!
 started $CROWD
 i=0; while [ ! -e "$TMP/crowd.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 for i in 1 2 3; do
-	[ "$(scrape)" = 200 ] || fail "scrape $i with 60 idle connections open failed"
+	[ "$(scrape)" = 200 ] || fail "scrape $i with 200 idle connections open failed"
 done
-note "3 scrapes with 60 idle connections open: 200"
+note "3 scrapes with 200 idle connections open: 200"
 kill $CROWD 2>/dev/null
 
 # SIGTERM with a client connected: exit 0, promptly

@@ -2,9 +2,11 @@
 /* test-metrics: the pieces of 'pfx serve' that take no kernel: the format
  * an Accept header asks for (Prometheus's own header, q values, versions,
  * wildcards, junk), label values escaped and made UTF-8 (quotes,
- * backslashes, newlines, stray bytes, overlong and surrogate forms), and
- * --listen addresses. */
+ * backslashes, newlines, stray bytes, overlong and surrogate forms),
+ * --listen addresses, and request heads (httpreq: what is answered, what
+ * is refused with which status, where a head ends, keep-alive). */
 #include "config.h"
+#include "httpreq.h"
 #include "metrics.h"
 #include "serve.h"
 
@@ -53,6 +55,84 @@ static void listen_bad(const char *s)
 	CHECK(pfx_http_parse_listen(s, h, sizeof(h), &p) != 0, "--listen '%s' accepted", s);
 }
 
+/* req(bytes, status, head_len, path, keep_alive): one head parsed from
+ * the start of bytes (sizeof - 1: NULs allowed) */
+#define req(bytes, status, head_len, path, keep) \
+	request(bytes, sizeof(bytes) - 1, status, head_len, path, keep)
+
+static void request(const char *bytes, size_t len, int status, size_t head_len, const char *path,
+		    bool keep)
+{
+	struct pfx_httpreq r;
+	int rc = pfx_httpreq_parse(bytes, len, &r);
+
+	CHECK(rc == 1, "request '%.40s': not whole (%d)", bytes, rc);
+	if (rc != 1)
+		return;
+	CHECK(r.status == status, "request '%.40s': status %d, want %d (%s)", bytes, r.status, status,
+	      r.why ? r.why : "");
+	CHECK(r.head_len == head_len, "request '%.40s': head of %zu bytes, want %zu", bytes, r.head_len,
+	      head_len);
+	if (!status && path)
+		CHECK(r.path_len == strlen(path) && memcmp(r.path, path, r.path_len) == 0 && r.keep_alive == keep,
+		      "request '%.40s': path '%.*s' keep-alive %d", bytes, (int)r.path_len, r.path, r.keep_alive);
+}
+
+static void incomplete(const char *bytes)
+{
+	struct pfx_httpreq r;
+
+	CHECK(pfx_httpreq_parse(bytes, strlen(bytes), &r) == 0, "request '%.40s' taken as whole", bytes);
+}
+
+static void requests(void)
+{
+	struct pfx_httpreq r;
+	static char big[PFX_HTTPREQ_HEAD_MAX + 10];
+	const char *pro = "GET /metrics HTTP/1.1\r\nHost: h\r\nAccept: text/plain;q=1 \r\n\r\n";
+
+	req("GET /metrics HTTP/1.1\r\nHost: h\r\n\r\n", 0, 34, "/metrics", true);
+	req("GET /metrics?a=b HTTP/1.1\r\nHost: h\r\nConnection: Keep-Alive, close\r\n\r\n", 0, 69,
+	    "/metrics", false);
+	req("HEAD /metrics HTTP/1.0\r\n\r\n", 0, 26, "/metrics", false);
+	req("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 0, 42, "/", true);
+	req("GET http://h:1/metrics#x HTTP/1.1\nHost: h\n\n", 0, 43, "/metrics", true);
+	req("GET http://h?x HTTP/1.1\r\nHost: h\r\n\r\n", 0, 36, "/", true);
+	req("\r\n\nGET / HTTP/1.1\r\nHost: h\r\nContent-Length: 000\r\n\r\nGET", 0, 51, "/", true);
+	/* the Accept value, blanks trimmed, inside the head */
+	CHECK(pfx_httpreq_parse(pro, strlen(pro), &r) == 1 && r.accept_len == 14 &&
+	      memcmp(r.accept, "text/plain;q=1", 14) == 0, "Accept not found");
+	/* refused, and where the refused head ends (the server closes there) */
+	req("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nGET ", 413, 70,
+	    NULL, false);
+	req("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 413, 55, NULL, false);
+	req("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: x\r\nContent-Length: 0\r\n\r\n", 400, 68, NULL,
+	    false);
+	req("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n", 400, 65, NULL,
+	    false);
+	req("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, 47, NULL, false);
+	req("GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n\tb\r\n\r\n", 400, 37, NULL, false);
+	req("GET / HTTP/1.1\r\nHost: h\rX: a\r\n\r\n", 400, 32, NULL, false);
+	req("GET / HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n", 400, 35, NULL, false);
+	req("GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400, 28, NULL, false);
+	req("GET / HTTP/1.1\r\n\r\n", 400, 18, NULL, false);
+	req("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", 400, 36, NULL, false);
+	req("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400, 29, NULL, false);
+	req("GET / HTTP/2.0\r\n\r\n", 400, 18, NULL, false);
+	req("GET / HTTP/1.1 \r\nHost: h\r\n\r\n", 400, 28, NULL, false);
+	req("get\x01 / HTTP/1.1\r\nHost: h\r\n\r\n", 400, 28, NULL, false);
+	req("GET h:80 HTTP/1.1\r\nHost: h\r\n\r\n", 400, 30, NULL, false);
+	incomplete("GET / HTTP/1.1\r\nHost: h\r\n\r");
+	incomplete("GET / HTTP/1.1\r\nHost: h\r\n");
+	incomplete("\r\n\r\n");
+	incomplete("");
+	/* 8 KiB without an end: 431 */
+	memset(big, 'a', sizeof(big));
+	CHECK(pfx_httpreq_parse(big, sizeof(big), &r) == 1 && r.status == 431 &&
+	      r.head_len == PFX_HTTPREQ_HEAD_MAX, "a head over 8 KiB");
+	CHECK(pfx_httpreq_parse(big, PFX_HTTPREQ_HEAD_MAX - 1, &r) == 0, "a head under 8 KiB refused");
+}
+
 int main(void)
 {
 	const enum pfx_metrics_format OM = PFX_METRICS_OPENMETRICS, TEXT = PFX_METRICS_PROMETHEUS;
@@ -99,6 +179,8 @@ int main(void)
 	listen_bad("[]:9456");
 	listen_bad("http://127.0.0.1:9456");
 	listen_bad("a b:1");
+
+	requests();
 
 	if (failures)
 		return 1;

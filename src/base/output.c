@@ -127,29 +127,22 @@ static int open_parent(const char *path, int *dirfd, char **base)
 	return 0;
 }
 
-/* A new file beside the final name, never an existing one and never
- * through a link (O_EXCL|O_NOFOLLOW): the name is random, but another user
- * who can write into the directory could still guess it. */
-static int create_temp(struct pfx_outfile *out, const char *path)
+/* A new file beside the final name (out->path in out->dirfd), never an
+ * existing one and never through a link (O_EXCL|O_NOFOLLOW): the name is
+ * random, but another user who can write into the directory could still
+ * guess it.  prefix: the path up to the name, for tmp_path. */
+static int create_temp(struct pfx_outfile *out, const char *prefix)
 {
-	char *base = NULL;
-	int err, fd = -1;
+	int err = 0, fd = -1;
 
-	err = open_parent(path, &out->dirfd, &base);
-	if (err) {
-		out->dirfd = -1;
-		return err;
-	}
-	out->path = base;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		uint64_t r = pfx_now_ns() ^ ((uint64_t)getpid() << 32) ^ ((uint64_t)tries * 0x9e3779b97f4a7c15ULL);
 
 		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) < 0)
 			r ^= (uint64_t)(uintptr_t)&r;
 		free(out->tmp_name);
-		free(out->tmp_path);
-		out->tmp_path = NULL;
-		if (asprintf(&out->tmp_name, "%s.tmp.%012llx", base,
+		out->tmp_name = NULL;
+		if (asprintf(&out->tmp_name, "%s.tmp.%012llx", out->path,
 			     (unsigned long long)(r & 0xffffffffffffULL)) < 0) {
 			out->tmp_name = NULL;
 			err = -ENOMEM;
@@ -161,8 +154,7 @@ static int create_temp(struct pfx_outfile *out, const char *path)
 		if (fd < 0 && err != -EEXIST)
 			break;
 	}
-	if (fd >= 0 && asprintf(&out->tmp_path, "%.*s%s", (int)(strlen(path) - strlen(base)),
-				path, out->tmp_name) < 0) {
+	if (fd >= 0 && asprintf(&out->tmp_path, "%s%s", prefix, out->tmp_name) < 0) {
 		out->tmp_path = NULL;
 		err = -ENOMEM;
 	}
@@ -176,6 +168,25 @@ static int create_temp(struct pfx_outfile *out, const char *path)
 		return err;
 	}
 	return 0;
+}
+
+/* create_temp for path: its directory opened here. */
+static int create_temp_at(struct pfx_outfile *out, const char *path)
+{
+	char *base = NULL, *prefix;
+	int err = open_parent(path, &out->dirfd, &base);
+
+	if (err) {
+		out->dirfd = -1;
+		return err;
+	}
+	out->path = base;
+	prefix = strndup(path, strlen(path) - strlen(base));
+	if (!prefix)
+		return -ENOMEM;
+	err = create_temp(out, prefix);
+	free(prefix);
+	return err;
 }
 
 /* An existing device or FIFO the user named: opened for writing only if
@@ -242,7 +253,7 @@ static int outfile_open(struct pfx_outfile *out, const char *path, bool named)
 	} else if (errno != ENOENT) {
 		return -errno;
 	}
-	err = create_temp(out, path);
+	err = create_temp_at(out, path);
 	if (err) {
 		pfx_outfile_abort(out);
 		return err;
@@ -260,12 +271,76 @@ int pfx_outfile_create(struct pfx_outfile *out, const char *path)
 	return outfile_open(out, path, false);
 }
 
+int pfx_outdir_open(struct pfx_outdir *d, const char *path)
+{
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	err = open_parent(path, &d->dirfd, &d->name);
+	if (err) {
+		d->dirfd = -1;
+		d->name = NULL;	/* freed by open_parent */
+		return err;
+	}
+	d->prefix = strndup(path, strlen(path) - strlen(d->name));
+	if (!d->prefix) {
+		pfx_outdir_close(d);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void pfx_outdir_close(struct pfx_outdir *d)
+{
+	if (d->name && d->dirfd >= 0)
+		close(d->dirfd);
+	free(d->name);
+	free(d->prefix);
+	memset(d, 0, sizeof(*d));
+	d->dirfd = -1;
+}
+
+int pfx_outfile_open_in(struct pfx_outfile *out, const struct pfx_outdir *d)
+{
+	struct stat st;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->dirfd = -1;
+	/* what is at the name, without following or opening it */
+	if (fstatat(d->dirfd, d->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+			return -ENODEV;
+	} else if (errno != ENOENT) {
+		return -errno;
+	}
+	/* a descriptor of the outfile's own, closed with it */
+	out->dirfd = fcntl(d->dirfd, F_DUPFD_CLOEXEC, 0);
+	out->path = strdup(d->name);
+	if (out->dirfd < 0 || !out->path) {
+		err = out->dirfd < 0 ? -errno : -ENOMEM;
+		if (!out->path && out->dirfd >= 0)
+			close(out->dirfd);
+		out->dirfd = -1;
+		pfx_outfile_abort(out);
+		return err;
+	}
+	err = create_temp(out, d->prefix);
+	if (err)
+		pfx_outfile_abort(out);
+	return err;
+}
+
 const char *pfx_outfile_strerror(int err)
 {
 	if (err == -ELOOP)
 		return "it is a symbolic link to a device or FIFO, which pfx does not write through; name the target itself, or - for standard output";
 	if (err == -ESTALE)
 		return "it was replaced while being opened";
+	if (err == -ENODEV)
+		return "it is a FIFO, device or socket, not a regular file";
 	return strerror(-err);
 }
 

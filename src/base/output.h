@@ -49,6 +49,23 @@ int pfx_outfile_open(struct pfx_outfile *out, const char *path);
 int pfx_outfile_create(struct pfx_outfile *out, const char *path);
 /* The message for an error of the two above. */
 const char *pfx_outfile_strerror(int err);
+/* The directory of a file rewritten again and again (serve --textfile),
+ * opened once: every later write goes through the same directory, even
+ * if another user swaps a name on the path for a link meanwhile. */
+struct pfx_outdir {
+	int dirfd;		/* O_PATH descriptor of the directory */
+	char *name;		/* the file's name in it */
+	char *prefix;		/* the path up to the name, "" or ending in '/' */
+};
+
+/* Open path's directory.  0 or -errno (-EISDIR for "dir/"). */
+int pfx_outdir_open(struct pfx_outdir *d, const char *path);
+void pfx_outdir_close(struct pfx_outdir *d);
+/* A new file for d's name (temporary file + rename, as
+ * pfx_outfile_create), only while the name is a regular file, a link or
+ * nothing: a FIFO, device or socket there is -ENODEV, a directory
+ * -EISDIR; never opened, so nothing there can block. */
+int pfx_outfile_open_in(struct pfx_outfile *out, const struct pfx_outdir *d);
 /* Flush and move the file into place.  0 or -errno (then nothing is left
  * under the final name). */
 int pfx_outfile_commit(struct pfx_outfile *out);

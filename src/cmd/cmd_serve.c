@@ -24,7 +24,9 @@
 #define DEFAULT_INTERVAL_S 5.0
 #define DEFAULT_TIMEOUT_S 10.0
 #define DEFAULT_TOP 20
-#define MAX_CLIENTS 32
+/* Slots for clients at once: a few scrapers need a few; the rest is room
+ * for a crowd to be pushed out of (serve.h says how). */
+#define MAX_CLIENTS 128
 /* Scrapes this close to a collection share it (two Prometheus servers, or
  * many clients at once, cost one read of /proc). */
 #define FRESH_NS 100000000ull
@@ -57,7 +59,8 @@ static void usage(FILE *fp)
 		"swap, start time), per cgroup and for the system.\n"
 		"\n"
 		"  -l, --listen ADDR:PORT   where to serve (default %s; [::1]:PORT for IPv6,\n"
-		"                           :PORT for every address, port 0 for any free one)\n"
+		"                           :PORT for every address (with a warning), port 0\n"
+		"                           for any free one)\n"
 		"  -a, --all                every process (the default)\n"
 		"  -p, --pid PID[,PID...]   only these processes, each with its own series\n"
 		"  -G, --cgroup CG[,CG...]  processes in these cgroups (paths as in\n"
@@ -66,7 +69,8 @@ static void usage(FILE *fp)
 		"                           (default %d); the rest are summed as pid=\"other\"\n"
 		"      --textfile PATH      write the metrics to PATH (temp file + rename) every\n"
 		"                           interval, for node_exporter's textfile collector;\n"
-		"                           serves HTTP too only when --listen is given\n"
+		"                           a regular file, in a directory opened once; serves\n"
+		"                           HTTP too only when --listen is given\n"
 		"  -i, --interval SECONDS   between --textfile writes (default %.0f)\n"
 		"  -n, --iterations COUNT   with --textfile alone: stop after COUNT writes\n"
 		"      --client-timeout SECONDS\n"
@@ -209,6 +213,7 @@ struct serve_run {
 	struct pfx_metrics *metrics;
 	char *body[2];			/* the last collection in each format, once asked for */
 	size_t len[2];
+	struct pfx_outdir textdir;	/* --textfile's directory, opened once */
 	bool textfile_failing;
 };
 
@@ -264,7 +269,9 @@ static int write_textfile(struct serve_run *run)
 
 	if (err)
 		return err;
-	err = pfx_outfile_open(&out, run->opts->textfile);
+	/* "-": standard output, each write after the last */
+	err = strcmp(run->opts->textfile, "-") == 0 ? pfx_outfile_open(&out, "-")
+						     : pfx_outfile_open_in(&out, &run->textdir);
 	if (err)
 		return err;
 	err = pfx_metrics_write(run->metrics, out.fp, PFX_METRICS_PROMETHEUS);
@@ -348,7 +355,17 @@ static int run_serve(struct serve_run *run)
 		if (strcmp(o->textfile, "-") != 0 && (len < 5 || strcmp(o->textfile + len - 5, ".prom")))
 			pfx_warn("node_exporter's textfile collector reads only files named *.prom; "
 				 "'%s' is not", o->textfile);
-		err = write_textfile(run);
+		/* the directory is resolved here, once: a name on its path
+		 * swapped later by someone else does not move the writes */
+		err = strcmp(o->textfile, "-") ? pfx_outdir_open(&run->textdir, o->textfile) : 0;
+		if (!err)
+			err = write_textfile(run);
+		if (err == -ENODEV || err == -EISDIR) {
+			pfx_err("cannot write '%s': %s; --textfile needs a regular file (pfx replaces it "
+				"at each write): remove what is there or name another file", o->textfile,
+				pfx_outfile_strerror(err));
+			return PFX_EXIT_ERROR;
+		}
 		if (err) {
 			pfx_err("cannot write '%s': %s; check the directory", o->textfile,
 				pfx_outfile_strerror(err));
@@ -370,7 +387,12 @@ static int run_serve(struct serve_run *run)
 				"give an address of this host");
 			return PFX_EXIT_ERROR;
 		}
-		fprintf(stderr, "pfx serve: serving http://%s/metrics\n", pfx_http_address(h));
+		for (size_t i = 0; pfx_http_address(h, i); i++)
+			fprintf(stderr, "pfx serve: serving http://%s/metrics\n", pfx_http_address(h, i));
+		if (pfx_http_every_address(h))
+			pfx_warn("listening on every address of this host: whoever can reach it reads "
+				 "the metrics (process names, cgroups); give -l 127.0.0.1:PORT for "
+				 "loopback only");
 	}
 	while (!pfx_sig_stop_requested() && !(o->count && writes >= o->count)) {
 		uint64_t now = pfx_now_ns();
@@ -399,13 +421,15 @@ static int run_serve(struct serve_run *run)
 		}
 	}
 	if (h) {
-		uint64_t ok, bad, failed, evicted;
+		struct pfx_http_counts c;
 
-		pfx_http_counts(h, &ok, &bad, &failed, &evicted);
+		pfx_http_counts(h, &c);
 		fprintf(stderr, "pfx serve: stopped; %llu requests answered, %llu refused (4xx), "
-			"%llu failed (5xx); %llu idle clients dropped for new ones\n",
-			(unsigned long long)ok, (unsigned long long)bad, (unsigned long long)failed,
-			(unsigned long long)evicted);
+			"%llu failed (5xx); %llu connections, %llu idle clients dropped for new ones, "
+			"%llu closed at once (no slot left for their user)\n",
+			(unsigned long long)c.ok, (unsigned long long)c.client_err,
+			(unsigned long long)c.server_err, (unsigned long long)c.accepted,
+			(unsigned long long)c.evicted, (unsigned long long)c.refused);
 	}
 	pfx_http_close(h);
 	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
@@ -415,7 +439,7 @@ int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_S,
 				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP };
-	struct serve_run run = { .opts = &opts };
+	struct serve_run run = { .opts = &opts, .textdir = { .dirfd = -1 } };
 	int rc = parse_options(argc, argv, &opts);
 
 	if (rc == 0) {
@@ -424,6 +448,7 @@ int cmd_serve(int argc, char **argv)
 	} else if (rc < 0) {
 		rc = PFX_EXIT_OK;
 	}
+	pfx_outdir_close(&run.textdir);
 	pfx_metrics_free(run.metrics);
 	for (int f = 0; f < 2; f++)
 		free(run.body[f]);

@@ -2,6 +2,8 @@
 /* serve: a poll() HTTP/1.1 server for one path; see serve.h. */
 #include "config.h"
 #include "serve.h"
+#include "httpreq.h"
+#include "sockdiag.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -16,37 +18,63 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { MAX_LISTEN = 4, ADDR_MAX = PFX_HTTP_HOST_MAX + 16 };
+enum {
+	MAX_LISTEN = 4,
+	ADDR_MAX = PFX_HTTP_HOST_MAX + 16,
+	ACCEPT_BATCH = 64,	/* accepts per listener and step: a flood of
+				 * connections cannot keep the loop from the clients */
+	ROUNDS = 16,		/* pipelined answers per client and step, likewise */
+};
 #define NO_SLOT ((size_t)-1)
+#define FIRST_BYTE_NS 2000000000ull	/* a new client's first byte, at most */
 
 struct client {
 	int fd;
-	char in[PFX_HTTP_HEAD_MAX + 1];	/* + the NUL the parser puts after a head */
+	size_t owner;			/* its entry in owners[] */
+	char in[PFX_HTTPREQ_HEAD_MAX];
 	size_t in_len;
 	char *out;			/* the answer being sent */
 	size_t out_len, out_off;
+	bool spoke;			/* it has sent a byte */
 	bool writing;
+	bool more;			/* answered ROUNDS requests in one step: more may
+					 * be waiting in in[], served at the next step */
 	bool close_after;		/* close once the answer is sent */
 	bool eof;			/* the client sent all it will */
 	bool draining;			/* answered and shut down for writing: reading what
 					 * it still sends, so that closing sends no reset
 					 * ahead of the answer */
-	uint64_t deadline_ns;
+	uint64_t accepted_ns, deadline_ns;
+};
+
+/* The clients of one owner (a uid, or an address): the key is the uid
+ * with bit 62 set, an IPv4 address with bit 63 set, a hash of an IPv6
+ * address with both. */
+struct owner {
+	uint64_t key;
+	size_t total;			/* its clients; 0: the entry is free */
+	size_t spoke;			/* those that have sent a byte */
 };
 
 struct pfx_http {
 	struct pfx_http_opts opts;
 	int lfd[MAX_LISTEN];
 	size_t nlfd;
-	char address[ADDR_MAX];
+	struct sockaddr_storage lsa[MAX_LISTEN];	/* each listener's address */
+	bool lany[MAX_LISTEN];		/* on 0.0.0.0 or :: */
+	char address[MAX_LISTEN][ADDR_MAX];
+	bool every_address;		/* one listener is */
+	int diagfd;			/* sockdiag's netlink socket, or -1 */
 	struct client **clients;	/* max_clients slots, NULL: free */
 	size_t nclients;
+	struct owner *owners;		/* max_clients entries: at most one per client */
 	struct pollfd *pfd;
-	size_t *pfd_slot;		/* the client slot of each pollfd (NO_SLOT: a listener) */
+	size_t *pfd_slot;		/* the client slot of each pollfd (NO_SLOT - 1 - i:
+					 * listener i) */
 	uint64_t timeout_ns;
 	uint64_t accept_pause_ns;	/* out of descriptors: listeners rest until then */
-	uint64_t counts[3];		/* 2xx, 4xx, 5xx */
-	uint64_t evicted;		/* clients dropped to make room */
+	struct pfx_http_counts counts;
+	char accept[PFX_HTTPREQ_HEAD_MAX + 1];	/* the Accept value handed to the handler */
 };
 
 /* ---- the address ------------------------------------------------------ */
@@ -113,6 +141,13 @@ static void format_address(const struct sockaddr_storage *sa, char *out, size_t 
 	}
 }
 
+static bool is_any(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
 static void set_port(struct sockaddr *sa, uint16_t port)
 {
 	if (sa->sa_family == AF_INET6)
@@ -138,7 +173,10 @@ static int listen_on(const struct addrinfo *ai, uint16_t port)
 	/* "::" and "0.0.0.0" side by side: each takes only its own family */
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, ai->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+	/* a long backlog: under a flood of connections a scraper's waits its
+	 * turn there, where a full one would drop its SYN (and its connect
+	 * would retry only after a second) */
+	if (bind(fd, (struct sockaddr *)&sa, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -176,6 +214,7 @@ int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const
 	}
 	h->opts = *opts;
 	h->timeout_ns = (uint64_t)(opts->timeout_s * 1e9);
+	h->diagfd = pfx_sockdiag_open();	/* without it, owners are addresses */
 	for (const struct addrinfo *ai = res; ai && h->nlfd < MAX_LISTEN; ai = ai->ai_next) {
 		int fd = listen_on(ai, bound_port);
 
@@ -185,15 +224,17 @@ int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const
 			err = fd;
 			break;
 		}
-		if (h->nlfd == 0) {
-			struct sockaddr_storage sa;
-			socklen_t len = sizeof(sa);
+		{
+			struct sockaddr_storage *sa = &h->lsa[h->nlfd];
+			socklen_t len = sizeof(*sa);
 
-			getsockname(fd, (struct sockaddr *)&sa, &len);
-			format_address(&sa, h->address, sizeof(h->address));
-			bound_port = ntohs(sa.ss_family == AF_INET6
-						   ? ((struct sockaddr_in6 *)&sa)->sin6_port
-						   : ((struct sockaddr_in *)&sa)->sin_port);
+			getsockname(fd, (struct sockaddr *)sa, &len);
+			format_address(sa, h->address[h->nlfd], sizeof(h->address[h->nlfd]));
+			h->lany[h->nlfd] = is_any(sa);
+			h->every_address |= h->lany[h->nlfd];
+			bound_port = ntohs(sa->ss_family == AF_INET6
+						   ? ((struct sockaddr_in6 *)sa)->sin6_port
+						   : ((struct sockaddr_in *)sa)->sin_port);
 		}
 		h->lfd[h->nlfd++] = fd;
 	}
@@ -202,9 +243,10 @@ int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const
 		err = -EADDRNOTAVAIL;
 	if (!err) {
 		h->clients = calloc(opts->max_clients, sizeof(*h->clients));
+		h->owners = calloc(opts->max_clients, sizeof(*h->owners));
 		h->pfd = calloc(opts->max_clients + MAX_LISTEN, sizeof(*h->pfd));
 		h->pfd_slot = calloc(opts->max_clients + MAX_LISTEN, sizeof(*h->pfd_slot));
-		if (!h->clients || !h->pfd || !h->pfd_slot)
+		if (!h->clients || !h->owners || !h->pfd || !h->pfd_slot)
 			err = -ENOMEM;
 	}
 	if (err) {
@@ -215,27 +257,89 @@ int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const
 	return 0;
 }
 
-const char *pfx_http_address(const struct pfx_http *h)
+const char *pfx_http_address(const struct pfx_http *h, size_t i)
 {
-	return h->address;
+	return i < h->nlfd ? h->address[i] : NULL;
 }
 
-void pfx_http_counts(const struct pfx_http *h, uint64_t *ok, uint64_t *client_err,
-		     uint64_t *server_err, uint64_t *evicted)
+bool pfx_http_every_address(const struct pfx_http *h)
 {
-	*ok = h->counts[0];
-	*client_err = h->counts[1];
-	*server_err = h->counts[2];
-	*evicted = h->evicted;
+	return h->every_address;
+}
+
+void pfx_http_counts(const struct pfx_http *h, struct pfx_http_counts *out)
+{
+	*out = h->counts;
+}
+
+/* ---- owners ----------------------------------------------------------- */
+
+/* Who is at the other end of fd, accepted from peer on listener l: the
+ * uid of a socket of this host, else the address (see struct owner). */
+static uint64_t owner_key(struct pfx_http *h, size_t l, int fd, const struct sockaddr_storage *peer)
+{
+	struct sockaddr_storage ours;
+	socklen_t len = sizeof(ours);
+	uint32_t uid;
+
+	/* a listener on one address: that is ours; on every address, ask */
+	if (!h->lany[l])
+		ours = h->lsa[l];
+	else if (getsockname(fd, (struct sockaddr *)&ours, &len) < 0)
+		ours.ss_family = AF_UNSPEC;
+	if (h->diagfd >= 0 && ours.ss_family != AF_UNSPEC &&
+	    pfx_sockdiag_peer_uid(h->diagfd, (const struct sockaddr *)&ours,
+				  (const struct sockaddr *)peer, &uid) == 0)
+		return (1ull << 62) | uid;
+	if (peer->ss_family == AF_INET)
+		return (1ull << 63) | ntohl(((const struct sockaddr_in *)peer)->sin_addr.s_addr);
+	if (peer->ss_family == AF_INET6) {
+		const uint8_t *b = ((const struct sockaddr_in6 *)peer)->sin6_addr.s6_addr;
+		uint64_t hash = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+		for (int i = 0; i < 16; i++)
+			hash = (hash ^ b[i]) * 0x100000001b3ull;
+		return (3ull << 62) | (hash >> 2);
+	}
+	return 0;
+}
+
+/* The entry of key, taken if new: there is a free one while a client
+ * slot is free. */
+static size_t owner_add(struct pfx_http *h, uint64_t key)
+{
+	size_t free_entry = NO_SLOT;
+
+	for (size_t i = 0; i < h->opts.max_clients; i++) {
+		if (h->owners[i].total && h->owners[i].key == key) {
+			h->owners[i].total++;
+			return i;
+		}
+		if (!h->owners[i].total && free_entry == NO_SLOT)
+			free_entry = i;
+	}
+	h->owners[free_entry] = (struct owner){ .key = key, .total = 1 };
+	return free_entry;
 }
 
 /* ---- clients ---------------------------------------------------------- */
 
-static void drop_client(struct pfx_http *h, size_t slot)
+/* reset: close with a reset (a silent client dropped for another), which
+ * leaves no TIME_WAIT behind on pfx's side under a flood. */
+static void drop_client(struct pfx_http *h, size_t slot, bool reset)
 {
 	struct client *c = h->clients[slot];
+	struct owner *o = &h->owners[c->owner];
 
+	if (reset) {
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
 	close(c->fd);
+	o->total--;
+	if (c->spoke)
+		o->spoke--;
 	free(c->out);
 	free(c);
 	h->clients[slot] = NULL;
@@ -249,6 +353,7 @@ static const char *reason(int status)
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	}
@@ -268,7 +373,12 @@ static int respond(struct pfx_http *h, struct client *c, int status, const char 
 			 c->close_after ? "close" : "keep-alive");
 	size_t total = (size_t)n + (head_only ? 0 : len);
 
-	h->counts[status >= 500 ? 2 : status >= 400 ? 1 : 0]++;
+	if (status >= 500)
+		h->counts.server_err++;
+	else if (status >= 400)
+		h->counts.client_err++;
+	else
+		h->counts.ok++;
 	free(c->out);
 	c->out = malloc(total);
 	if (!c->out)
@@ -289,156 +399,102 @@ static int respond_text(struct pfx_http *h, struct client *c, int status, const 
 	return respond(h, c, status, "text/plain; charset=utf-8", text, strlen(text), head_only);
 }
 
-/* The end of the head in c->in (just past the empty line), or NULL. */
-static char *head_end(struct client *c)
+/* Answer a request parsed (status 0). */
+static int route(struct pfx_http *h, struct client *c, const struct pfx_httpreq *req)
 {
-	for (size_t i = 0; i + 1 < c->in_len; i++) {
-		if (c->in[i] == '\n' && c->in[i + 1] == '\n')
-			return c->in + i + 2;
-		if (c->in[i] == '\n' && c->in[i + 1] == '\r' && i + 2 < c->in_len && c->in[i + 2] == '\n')
-			return c->in + i + 3;
-	}
-	return NULL;
-}
+	bool head = req->method == PFX_HTTPREQ_HEAD, other = req->method == PFX_HTTPREQ_OTHER;
+	size_t plen = req->path_len;
 
-/* Next line of the head at *s (CR LF or LF), NUL-terminated in place. */
-static char *next_line(char **s, char *end)
-{
-	char *line = *s, *nl;
-
-	if (line >= end)
-		return NULL;
-	nl = memchr(line, '\n', (size_t)(end - line));
-	if (!nl)
-		return NULL;
-	*nl = '\0';
-	if (nl > line && nl[-1] == '\r')
-		nl[-1] = '\0';
-	*s = nl + 1;
-	return line;
-}
-
-/* Answer the request whose head is c->in up to end. */
-static int handle(struct pfx_http *h, struct client *c, char *end)
-{
-	char *s = c->in, *line = next_line(&s, end), *method, *target, *version, *save = NULL;
-	const char *accept = NULL;
-	bool get, head;
-	size_t plen;
-
-	method = line ? strtok_r(line, " ", &save) : NULL;
-	target = method ? strtok_r(NULL, " ", &save) : NULL;
-	version = target ? strtok_r(NULL, " ", &save) : NULL;
-	if (!version || strtok_r(NULL, " ", &save) ||
-	    (strcmp(version, "HTTP/1.1") != 0 && strcmp(version, "HTTP/1.0") != 0)) {
+	if (other)
 		c->close_after = true;
-		return respond_text(h, c, 400, "bad request line\n", false);
-	}
-	c->close_after = strcmp(version, "HTTP/1.0") == 0;
-	while ((line = next_line(&s, end)) && *line) {
-		char *colon = strchr(line, ':'), *value;
-
-		if (!colon || colon == line) {
-			c->close_after = true;
-			return respond_text(h, c, 400, "bad header line\n", false);
-		}
-		*colon = '\0';
-		value = colon + 1 + strspn(colon + 1, " \t");
-		if (strcasecmp(line, "Accept") == 0 && !accept)
-			accept = value;
-		else if (strcasecmp(line, "Connection") == 0)
-			c->close_after = strcasestr(value, "close") ? true
-					 : strcasestr(value, "keep-alive") ? false : c->close_after;
-		else if ((strcasecmp(line, "Content-Length") == 0 && strcmp(value, "0") != 0) ||
-			 strcasecmp(line, "Transfer-Encoding") == 0)
-			c->close_after = true;	/* a body pfx will not read */
-	}
-	/* absolute form: http://host:port/path */
-	if (strncasecmp(target, "http://", 7) == 0 || strncasecmp(target, "https://", 8) == 0) {
-		char *p = strchr(strstr(target, "//") + 2, '/');
-
-		target = p ? p : (char *)"/";
-	}
-	plen = strcspn(target, "?#");
-	get = strcmp(method, "GET") == 0;
-	head = strcmp(method, "HEAD") == 0;
-	if (plen == strlen(h->opts.path) && strncmp(target, h->opts.path, plen) == 0) {
+	if (plen == strlen(h->opts.path) && memcmp(req->path, h->opts.path, plen) == 0) {
 		struct pfx_http_body body = { 0 };
+		const char *accept = NULL;
 
-		if (!get && !head) {
-			c->close_after = true;
+		if (other)
 			return respond_text(h, c, 405, "only GET and HEAD\n", false);
+		if (req->accept) {
+			memcpy(h->accept, req->accept, req->accept_len);
+			h->accept[req->accept_len] = '\0';
+			accept = h->accept;
 		}
 		if (h->opts.handler(h->opts.ctx, accept, &body))
 			return respond_text(h, c, 500, "collecting the metrics failed\n", head);
 		return respond(h, c, 200, body.content_type, body.data, body.len, head);
 	}
-	if (plen == 1 && target[0] == '/') {
+	if (plen == 1 && req->path[0] == '/') {
 		char page[256];
 
-		if (!get && !head) {
-			c->close_after = true;
+		if (other)
 			return respond_text(h, c, 405, "only GET and HEAD\n", false);
-		}
 		snprintf(page, sizeof(page), "pfx serve %s: the metrics are at %s\n", PACKAGE_VERSION,
 			 h->opts.path);
 		return respond_text(h, c, 200, page, head);
 	}
-	if (!get && !head)
-		c->close_after = true;
 	return respond_text(h, c, 404, "not found\n", head);
 }
 
-/* Answer the next complete request in c->in, if any.  0, or -1 when the
- * client is to be dropped. */
+/* Answer the next complete request in c->in, if any.  1: an answer is
+ * queued; 0: no whole request yet; -1: drop the client. */
 static int serve_input(struct pfx_http *h, struct client *c)
 {
-	char *end;
-	size_t used;
+	struct pfx_httpreq req, next;
+	int err;
 
-	if (c->writing)
-		return 0;
-	end = head_end(c);
-	if (!end) {
-		if (c->in_len >= PFX_HTTP_HEAD_MAX) {
-			c->close_after = true;
-			c->in_len = 0;
-			return respond_text(h, c, 431, "request head over 8 KiB\n", false) ? -1 : 0;
-		}
+	if (!pfx_httpreq_parse(c->in, c->in_len, &req))
 		return c->eof ? -1 : 0;
+	if (req.status) {
+		char text[128];
+
+		/* what follows a refused head cannot be framed: nothing more
+		 * is read as a request; the connection closes */
+		c->close_after = true;
+		c->in_len = 0;
+		snprintf(text, sizeof(text), "%s\n", req.why);
+		return respond_text(h, c, req.status, text, false) ? -1 : 1;
 	}
-	used = (size_t)(end - c->in);
-	if (handle(h, c, end))
-		return -1;
-	memmove(c->in, c->in + used, c->in_len - used);
-	c->in_len -= used;
-	if (c->eof)
-		c->close_after = true;	/* half-closed: answer, then done */
-	return 0;
+	/* half-closed: the last whole request it sent is answered "close" */
+	c->close_after = !req.keep_alive ||
+			 (c->eof && !pfx_httpreq_parse(c->in + req.head_len, c->in_len - req.head_len, &next));
+	err = route(h, c, &req);
+	memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
+	c->in_len -= req.head_len;
+	return err ? -1 : 1;
 }
 
-/* Make room for a new client: drop the one that has waited longest
- * (the earliest deadline: idle, silent or not reading).  A crowd of
- * connections that do nothing then cannot lock a scraper out; each
- * newcomer is served before the crowd can push it out. */
-static void evict_oldest(struct pfx_http *h)
+/* The slot to free for a newcomer: among the clients that have sent
+ * nothing (else those idle between requests), one of the owner holding
+ * the most slots, its oldest.  NO_SLOT when every client has a request
+ * under way. */
+static size_t pick_victim(struct pfx_http *h)
 {
-	size_t oldest = NO_SLOT;
+	for (int idle = 0; idle < 2; idle++) {
+		size_t best = NO_SLOT;
 
-	for (size_t s = 0; s < h->opts.max_clients; s++)
-		if (h->clients[s] && (oldest == NO_SLOT ||
-				      h->clients[s]->deadline_ns < h->clients[oldest]->deadline_ns))
-			oldest = s;
-	if (oldest != NO_SLOT) {
-		drop_client(h, oldest);
-		h->evicted++;
+		for (size_t s = 0; s < h->opts.max_clients; s++) {
+			struct client *c = h->clients[s], *b;
+
+			if (!c || c->writing || c->draining || c->more ||
+			    (idle ? !c->spoke || c->in_len : c->spoke))
+				continue;
+			b = best == NO_SLOT ? NULL : h->clients[best];
+			if (!b || h->owners[c->owner].total > h->owners[b->owner].total ||
+			    (h->owners[c->owner].total == h->owners[b->owner].total &&
+			     c->accepted_ns < b->accepted_ns))
+				best = s;
+		}
+		if (best != NO_SLOT)
+			return best;
 	}
+	return NO_SLOT;
 }
 
-static void take_new(struct pfx_http *h, int lfd)
+static void take_new(struct pfx_http *h, size_t l)
 {
-	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	for (int n = 0; n < ACCEPT_BATCH; n++) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(h->lfd[l], (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct client *c;
 		size_t slot;
 
@@ -449,8 +505,17 @@ static void take_new(struct pfx_http *h, int lfd)
 				h->accept_pause_ns = pfx_now_ns() + 100000000ull;
 			return;	/* EAGAIN, or a connection gone before its accept */
 		}
-		if (h->nclients >= h->opts.max_clients)
-			evict_oldest(h);
+		h->counts.accepted++;
+		if (h->nclients >= h->opts.max_clients) {
+			slot = pick_victim(h);
+			if (slot == NO_SLOT) {
+				close(fd);
+				h->counts.refused++;
+				continue;
+			}
+			drop_client(h, slot, !h->clients[slot]->spoke);
+			h->counts.evicted++;
+		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(fd);
@@ -459,27 +524,45 @@ static void take_new(struct pfx_http *h, int lfd)
 		for (slot = 0; h->clients[slot]; slot++)
 			;
 		c->fd = fd;
-		c->deadline_ns = pfx_now_ns() + h->timeout_ns;
+		c->owner = owner_add(h, owner_key(h, l, fd, &peer));
+		c->accepted_ns = pfx_now_ns();
+		c->deadline_ns = c->accepted_ns + (h->timeout_ns < FIRST_BYTE_NS ? h->timeout_ns : FIRST_BYTE_NS);
 		h->clients[slot] = c;
 		h->nclients++;
 	}
 }
 
-/* Read what the client sent (one read: poll says when more comes).
+/* Read what the client sent (one read: poll says when more comes);
+ * nothing while in[] is full (the requests in it are answered first).
  * false: drop it. */
-static bool read_client(struct client *c)
+static bool read_client(struct pfx_http *h, struct client *c)
 {
 	ssize_t n;
 
-	if (c->eof || c->in_len >= PFX_HTTP_HEAD_MAX)
+	if (c->eof || c->in_len >= sizeof(c->in))
 		return true;
-	n = recv(c->fd, c->in + c->in_len, PFX_HTTP_HEAD_MAX - c->in_len, 0);
-	if (n > 0)
-		c->in_len += (size_t)n;
-	else if (n == 0)
-		c->eof = true;
-	else
+	n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
+	if (n < 0)
 		return errno == EAGAIN || errno == EINTR;
+	if (n == 0) {
+		c->eof = true;
+		return true;
+	}
+	c->in_len += (size_t)n;
+	if (!c->spoke) {
+		struct owner *o = &h->owners[c->owner];
+
+		/* half the slots at most for one owner's requests: the
+		 * other half stays for everyone else */
+		if (o->spoke >= h->opts.max_clients / 2) {
+			h->counts.refused++;
+			return false;
+		}
+		o->spoke++;
+		c->spoke = true;
+		/* a whole request may take the timeout from the connection */
+		c->deadline_ns = c->accepted_ns + h->timeout_ns;
+	}
 	return true;
 }
 
@@ -521,23 +604,32 @@ static bool drain(struct client *c)
 	return n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR));
 }
 
-/* Serve a client until it waits for the network again.  false: drop it. */
+/* Serve a client until it waits for the network again, or has had
+ * ROUNDS answers in this step.  false: drop it. */
 static bool advance(struct pfx_http *h, struct client *c, short revents)
 {
 	if (c->draining)
-		return drain(c);
-	if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->writing && !read_client(c))
+		return !revents || drain(c);
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->writing && !read_client(h, c))
 		return false;
-	for (int rounds = 0; rounds < 16; rounds++) {	/* pipelined requests, bounded */
-		if (serve_input(h, c))
+	if (c->writing) {
+		if (!write_client(h, c))
 			return false;
-		if (!c->writing)
-			return !c->eof;
+		if (c->writing || c->draining)
+			return true;
+	}
+	c->more = false;
+	for (int rounds = 0; rounds < ROUNDS; rounds++) {
+		int rc = serve_input(h, c);
+
+		if (rc <= 0)
+			return rc == 0;
 		if (!write_client(h, c))
 			return false;
 		if (c->writing || c->draining)
 			return true;	/* the socket is full (wait for POLLOUT), or closing */
 	}
+	c->more = true;
 	return true;
 }
 
@@ -547,25 +639,26 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 	size_t n = 0;
 	int ready;
 
-	for (size_t i = 0; i < h->nlfd && now >= h->accept_pause_ns; i++) {
-		h->pfd[n] = (struct pollfd){ .fd = h->lfd[i], .events = POLLIN };
-		h->pfd_slot[n++] = NO_SLOT;
-	}
-	if (now < h->accept_pause_ns && (timeout_ms < 0 || (uint64_t)timeout_ms * 1000000ull >
-							       h->accept_pause_ns - now))
-		timeout_ms = (int)((h->accept_pause_ns - now + 999999) / 1000000);
 	for (size_t s = 0; s < h->opts.max_clients; s++) {
 		struct client *c = h->clients[s];
 
 		if (!c)
 			continue;
-		if (c->deadline_ns <= now)
+		if (c->deadline_ns <= now || c->more)
 			timeout_ms = 0;
 		else if (timeout_ms < 0 || c->deadline_ns - now < (uint64_t)timeout_ms * 1000000ull)
 			timeout_ms = (int)((c->deadline_ns - now + 999999) / 1000000);
 		h->pfd[n] = (struct pollfd){ .fd = c->fd, .events = c->writing ? POLLOUT : POLLIN };
 		h->pfd_slot[n++] = s;
 	}
+	/* the listeners last: clients a newcomer pushes out are past */
+	for (size_t i = 0; i < h->nlfd && now >= h->accept_pause_ns; i++) {
+		h->pfd[n] = (struct pollfd){ .fd = h->lfd[i], .events = POLLIN };
+		h->pfd_slot[n++] = NO_SLOT - 1 - i;	/* listener i */
+	}
+	if (now < h->accept_pause_ns && (timeout_ms < 0 || (uint64_t)timeout_ms * 1000000ull >
+							       h->accept_pause_ns - now))
+		timeout_ms = (int)((h->accept_pause_ns - now + 999999) / 1000000);
 	ready = poll(h->pfd, n, timeout_ms);
 	if (ready < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -574,16 +667,16 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 		size_t s = h->pfd_slot[i];
 		struct client *c;
 
-		if (s == NO_SLOT) {
+		if (s >= NO_SLOT - MAX_LISTEN) {
 			if (h->pfd[i].revents)
-				take_new(h, h->pfd[i].fd);
+				take_new(h, NO_SLOT - 1 - s);
 			continue;
 		}
 		c = h->clients[s];
-		if (h->pfd[i].revents && !advance(h, c, h->pfd[i].revents))
-			drop_client(h, s);
+		if ((h->pfd[i].revents || c->more) && !advance(h, c, h->pfd[i].revents))
+			drop_client(h, s, false);
 		else if (c->deadline_ns <= now)
-			drop_client(h, s);	/* too slow: its slot goes to others */
+			drop_client(h, s, false);	/* too slow: its slot goes to others */
 	}
 	return 0;
 }
@@ -594,10 +687,13 @@ void pfx_http_close(struct pfx_http *h)
 		return;
 	for (size_t s = 0; h->clients && s < h->opts.max_clients; s++)
 		if (h->clients[s])
-			drop_client(h, s);
+			drop_client(h, s, false);
 	for (size_t i = 0; i < h->nlfd; i++)
 		close(h->lfd[i]);
+	if (h->diagfd >= 0)
+		close(h->diagfd);
 	free(h->clients);
+	free(h->owners);
 	free(h->pfd);
 	free(h->pfd_slot);
 	free(h);

@@ -3,15 +3,27 @@
  * non-blocking sockets: a client that sends slowly, sends nothing or does
  * not read its answer holds only its own slot, never the caller's loop.
  * Each client has a deadline (timeout_s from its connection, its last
- * request or its answer); a request's head is at most 8 KiB; at most
- * max_clients are served at once: a new one takes the slot of the client
- * that has waited longest.
+ * request or its answer; at most 2 s for its first byte); a request's
+ * head is at most 8 KiB (httpreq.h parses it).
+ *
+ * At most max_clients are served at once.  Clients are grouped by owner:
+ * the uid of the other end when it is a socket of this host (sockdiag.h;
+ * on loopback every client has the same address), else its address.
+ * When the slots are full, a newcomer takes the slot of a client that has
+ * sent nothing yet (else of one idle between requests) of the owner
+ * holding the most slots, its oldest; a client that has sent a request or
+ * part of one, or is being answered, is never dropped for another.  An
+ * owner may hold at most half the slots with clients that have spoken.
+ * So one user's flood of connections, silent or not, cannot lock
+ * another's scraper out.
  *
  * GET or HEAD of the path answers with what the handler gives; "/" with a
  * short page naming the path; other paths 404, other methods 405 (with
- * Allow), malformed requests 400, too long ones 431.  Connections stay
- * open (HTTP/1.1 keep-alive) unless the client says otherwise.  Nothing
- * here knows what the body is. */
+ * Allow), malformed requests 400, requests with a body 413, too long
+ * heads 431: every refusal closes the connection.  Connections stay open
+ * (HTTP/1.1 keep-alive) unless the client says otherwise; pipelined
+ * requests are all answered, in turn (reading pauses while an answer is
+ * sent).  Nothing here knows what the body is. */
 #ifndef PFX_SERVE_H
 #define PFX_SERVE_H
 
@@ -38,7 +50,7 @@ struct pfx_http_opts {
 	void *ctx;
 };
 
-enum { PFX_HTTP_HOST_MAX = 256, PFX_HTTP_HEAD_MAX = 8192 };
+enum { PFX_HTTP_HOST_MAX = 256 };
 
 /* Split a listen address into host ("" for every address) and port.
  * 0 or -EINVAL. */
@@ -49,16 +61,23 @@ struct pfx_http;
 /* Listen.  0, -EINVAL (a malformed address), -ENXIO (a host name that
  * resolves to nothing; *gai_error says why), or -errno of socket/bind. */
 int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const char **gai_error);
-/* The address bound, "127.0.0.1:9456" or "[::1]:9456" (the port picked
- * by the kernel when asked for 0). */
-const char *pfx_http_address(const struct pfx_http *h);
+/* The i-th address bound, "127.0.0.1:9456" or "[::1]:9456" (the port
+ * picked by the kernel when asked for 0); NULL past the last. */
+const char *pfx_http_address(const struct pfx_http *h, size_t i);
+/* Is one of them every address of the host (0.0.0.0 or ::)? */
+bool pfx_http_every_address(const struct pfx_http *h);
 /* Wait up to timeout_ms (less when a client's deadline comes first) and
  * serve what is ready.  0 (also when a signal cut the wait short) or
  * -errno of poll. */
 int pfx_http_step(struct pfx_http *h, int timeout_ms);
-/* Requests answered by status class, and clients dropped to make room. */
-void pfx_http_counts(const struct pfx_http *h, uint64_t *ok, uint64_t *client_err,
-		     uint64_t *server_err, uint64_t *evicted);
+struct pfx_http_counts {
+	uint64_t ok, client_err, server_err;	/* requests answered by status class */
+	uint64_t accepted;	/* connections taken */
+	uint64_t evicted;	/* idle clients dropped to make room for new ones */
+	uint64_t refused;	/* clients closed at once: no slot to take, or their
+				 * owner held half the slots already */
+};
+void pfx_http_counts(const struct pfx_http *h, struct pfx_http_counts *out);
 void pfx_http_close(struct pfx_http *h);
 
 #endif

@@ -80,6 +80,37 @@ const struct perf_event_header *pfx_ring_peek(struct pfx_ring *r)
 	return (const struct perf_event_header *)r->bounce;
 }
 
+/* Copy len bytes at ring position pos (wrapping). */
+static void copy_out(const struct pfx_ring *r, uint64_t pos, void *buf, size_t len)
+{
+	uint64_t off = pos & (r->size - 1), first = r->size - off;
+
+	if (len <= first) {
+		memcpy(buf, r->data + off, len);
+	} else {
+		memcpy(buf, r->data + off, first);
+		memcpy((uint8_t *)buf + first, r->data, len - first);
+	}
+}
+
+int pfx_ring_read_next(const struct pfx_ring *r, size_t off, void *buf, size_t len)
+{
+	struct perf_event_header cur, next;
+	uint64_t pos;
+
+	if (r->head - r->tail < sizeof(cur))
+		return -ENODATA;
+	copy_out(r, r->tail, &cur, sizeof(cur));
+	pos = r->tail + cur.size;
+	if (cur.size < sizeof(cur) || r->head - pos < sizeof(next) || r->head < pos)
+		return -ENODATA;
+	copy_out(r, pos, &next, sizeof(next));
+	if (next.size < sizeof(next) || next.size > r->head - pos || off + len > next.size)
+		return -ENODATA;
+	copy_out(r, pos + off, buf, len);
+	return 0;
+}
+
 void pfx_ring_advance(struct pfx_ring *r)
 {
 	const struct perf_event_header *h =

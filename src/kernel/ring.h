@@ -49,6 +49,11 @@ uint64_t pfx_ring_begin(struct pfx_ring *r);
 /* The next record of this round (contiguous), or NULL when none is left
  * (or the ring holds a malformed header, which would be a kernel bug). */
 const struct perf_event_header *pfx_ring_peek(struct pfx_ring *r);
+/* Copy len bytes at offset off of the record that follows the one
+ * pfx_ring_peek() returned (in this round) into buf, without moving:
+ * a look ahead, which leaves the current record where it is.  0, or
+ * -ENODATA when the round holds no such record or it is shorter. */
+int pfx_ring_read_next(const struct pfx_ring *r, size_t off, void *buf, size_t len);
 /* Step over the record pfx_ring_peek() returned. */
 void pfx_ring_advance(struct pfx_ring *r);
 /* Give the bytes read so far back to the kernel. */

@@ -734,20 +734,50 @@ static uint64_t place_slack(const struct pfx_sampler *s)
 	return 5000 + 2 * s->clock.error_ns + (s->drain_hi - s->clock.at) / 20000;
 }
 
+/* The perf-clock time of the record after ring's current one, when pfx's
+ * own clock stamped it (a side-band record, a tracepoint sample of pfx's:
+ * the next fault's entry, most often), else 0. */
+static uint64_t next_own_time(const struct pfx_sampler *s, const struct pfx_ring *ring)
+{
+	struct perf_event_header h;
+	uint64_t id, t;
+	enum ev_role role;
+
+	if (pfx_ring_read_next(ring, 0, &h, sizeof(h)))
+		return 0;
+	if (h.type == PERF_RECORD_SAMPLE) {
+		/* { header; u64 id; u32 pid, tid; u64 time; raw } (tracepoint_attr) */
+		if (pfx_ring_read_next(ring, 8, &id, 8) || !lookup_role(s, id, &role) ||
+		    (role != ROLE_ENTRY && role != ROLE_MREMAP_ENTER && role != ROLE_MREMAP_EXIT) ||
+		    pfx_ring_read_next(ring, 24, &t, 8))
+			return 0;
+		return t;
+	}
+	if (h.type != PERF_RECORD_MMAP2 && h.type != PERF_RECORD_COMM && h.type != PERF_RECORD_FORK &&
+	    h.type != PERF_RECORD_EXIT)
+		return 0;
+	/* the sample_id trailer: ... time, identifier */
+	return h.size >= sizeof(h) + 16 && pfx_ring_read_next(ring, h.size - 16u, &t, 8) == 0 ? t : 0;
+}
+
 /* Put hd's times on CLOCK_MONOTONIC.  Side-band records are stamped by
  * pfx's own events; a sample may carry another tracer's clock
  * (perfclock.h), found by where it must lie: not before what this ring
- * (written in time order) holds ahead of it, not after the drain began. */
-static void place(struct pfx_sampler *s, struct ring_head *hd)
+ * (written in time order) holds ahead of it, not after the record pfx
+ * stamped that follows it there (often the next fault's entry), nor after
+ * the drain began. */
+static void place(struct pfx_sampler *s, struct ring_head *hd, const struct pfx_ring *ring)
 {
-	uint64_t slack = place_slack(s), lo = 0;
+	uint64_t slack = place_slack(s), lo = 0, hi = s->drain_hi, next;
 	bool foreign = false;
 
 	if (hd->h->type == PERF_RECORD_SAMPLE) {
 		if (hd->last > slack)
 			lo = hd->last - slack;
-		hd->ev.time = pfx_perfclock_place(&s->clock, hd->ev.time, lo, s->drain_hi + slack,
-						  &foreign);
+		next = next_own_time(s, ring);
+		if (next && pfx_perfclock_mono(&s->clock, next) < hi)
+			hi = pfx_perfclock_mono(&s->clock, next);
+		hd->ev.time = pfx_perfclock_place(&s->clock, hd->ev.time, lo, hi + slack, &foreign);
 		hd->key = hd->ev.time;
 		s->foreign += foreign;
 	} else {
@@ -776,7 +806,7 @@ static bool load_head(struct pfx_sampler *s, size_t i)
 	}
 	hd->key = hd->h->type == PERF_RECORD_SAMPLE ? hd->ev.time : trailer_time(hd->h);
 	if (s->clock_ok)
-		place(s, hd);
+		place(s, hd, &s->rings[i]);
 	return true;
 }
 

@@ -80,12 +80,14 @@ static void folded_stack(const struct pfx_chain_row *c, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t j = c->nframes; j-- > 0 && len + 1 < size;) {
-		/* safe text (no control reaches whoever cats it), where
-		 * ';' and spaces would still split a frame */
+		/* safe text (no control reaches whoever cats it), where ';'
+		 * would still split a frame.  Spaces stay, as in perf script's
+		 * names ("run(ns::Toucher&, int)"): FlameGraph and speedscope
+		 * take the count after the line's last space. */
 		frame_name(&c->frames[j], raw, sizeof(raw));
 		pfx_safetext(name, sizeof(name), raw);
 		for (char *p = name; *p; p++)
-			if (*p == ';' || *p == ' ')
+			if (*p == ';')
 				*p = '_';
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", j + 1 < c->nframes ? ";" : "", name);
 	}

@@ -4,6 +4,7 @@
  * See symbols.h. */
 #include "config.h"
 #include "symbols.h"
+#include "demangle.h"
 #include "util.h"
 
 #include <elf.h>
@@ -65,6 +66,7 @@ struct pfx_symbols {
 	struct file_entry *files;
 	size_t nfiles, cap;
 	uint64_t budget;	/* table bytes still allowed: MAX_TOTAL_BYTES at first */
+	struct pfx_demangler *demangled;	/* C++ and Rust names as shown (NULL: mangled) */
 };
 
 /* Read size bytes at offset, all of them or fail; the range must lie in the file. */
@@ -447,8 +449,10 @@ struct pfx_symbols *pfx_symbols_new(void)
 {
 	struct pfx_symbols *syms = calloc(1, sizeof(struct pfx_symbols));
 
-	if (syms)
+	if (syms) {
 		syms->budget = MAX_TOTAL_BYTES;
+		syms->demangled = pfx_demangle_new();
+	}
 	return syms;
 }
 
@@ -462,6 +466,7 @@ void pfx_symbols_free(struct pfx_symbols *syms)
 			symtab_free(syms->files[i].tab);
 	}
 	free(syms->files);
+	pfx_demangle_free(syms->demangled);
 	free(syms);
 }
 
@@ -525,7 +530,8 @@ int pfx_symbols_lookup(struct pfx_symbols *syms, const char *path, uint64_t file
 	s = symbol_at(e->tab, vaddr);
 	if (!s)
 		return -ENOENT;
-	*name = s->name;
+	/* one table, one scope: equal names of two files stay two functions */
+	*name = pfx_demangle_name(syms->demangled, e->tab, s->name);
 	*offset = vaddr - s->start;
 	return 0;
 }

@@ -6,7 +6,8 @@
 # run(ns::Toucher&) in --by function, --by caller, JSON, folded and pprof,
 # and no view holds a mangled _Z name of it.  The Rust counterpart
 # (tests/demangle-prog.rs) where rustc is installed: r::Pages::touch,
-# without the legacy hash.
+# without the legacy hash.  A crafted name that would demangle to 436 MB
+# stays mangled, and the report quick.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 
@@ -46,6 +47,36 @@ if command -v go >/dev/null; then
 	grep -qF "$METHOD" "$TMP/raw" || { head -n 40 "$TMP/raw"; fail "go tool pprof -raw does not name $METHOD"; }
 fi
 note "C++: $METHOD from $RUN in --by function, --by caller, JSON, folded and pprof"
+
+# A crafted name whose back references double the text at each of 24
+# steps (__cxa_demangle prints 436 MB of it in 5 s): the report stays
+# quick and shows it mangled.  The program's faulting function carries it.
+bomb=$(awk 'BEGIN { d = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"; s = "_Z1f1A"
+	for (i = 0; i < 24; i++) {
+		q = 2 * i - 1
+		r = i == 0 ? "S_" : q < 36 ? "S" substr(d, q + 1, 1) "_" : "S" substr(d, int(q / 36) + 1, 1) substr(d, q % 36 + 1, 1) "_"
+		s = s "PFv" r r "E"
+	}
+	print s }')
+cat >"$TMP/bomb.c" <<EOF
+#include <stdlib.h>
+__attribute__((noinline)) long touch(char *p, long n) __asm__("$bomb");
+__attribute__((noinline)) long touch(char *p, long n)
+{
+	long s = 0;
+	for (long i = 0; i < n; i += 4096) { p[i] = 1; s += p[i]; }
+	return s;
+}
+int main(void) { long n = 8l << 20; return touch(malloc(n), n) > 0 ? 0 : 1; }
+EOF
+cc -O1 -o "$TMP/bomb" "$TMP/bomb.c" 2>"$TMP/cc.err" || { cat "$TMP/cc.err"; fail "cannot build the crafted-name program"; }
+expect_exit 0 "$PFX" record -o "$TMP/bomb.data" -- "$TMP/bomb"
+start=$(date +%s)
+expect_exit 0 timeout 60 "$PFX" report -i "$TMP/bomb.data" --by function
+secs=$(($(date +%s) - start))
+grep -qF "$bomb" "$TMP/out" || { cat "$TMP/out"; fail "the crafted name is not shown as it is"; }
+[ "$secs" -le 5 ] || fail "the report of a crafted C++ name took $secs s"
+note "a crafted name (${#bomb} bytes, 436 MB demangled): shown mangled, report in $secs s"
 
 if command -v rustc >/dev/null; then
 	if rustc -O -g -C force-frame-pointers=yes -o "$TMP/rprog" "$top_srcdir/tests/demangle-prog.rs" 2>"$TMP/rc.err"; then

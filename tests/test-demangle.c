@@ -15,10 +15,11 @@ static void expect(const char *mangled, const char *want)
 {
 	char *got = pfx_demangle(mangled);
 
+	/* at most 200 bytes of a result in a message: a crafted name's is 436 MB */
 	if (!want)
-		CHECK(!got, "%s -> '%s', expected no demangling", mangled, got);
+		CHECK(!got, "%.200s -> '%.200s' (%zu bytes), expected no demangling", mangled, got, strlen(got));
 	else
-		CHECK(got && strcmp(got, want) == 0, "%s -> '%s', expected '%s'", mangled, got ? got : "(null)",
+		CHECK(got && strcmp(got, want) == 0, "%s -> '%.200s', expected '%s'", mangled, got ? got : "(null)",
 		      want);
 	free(got);
 }
@@ -58,6 +59,31 @@ int main(void)
 	expect("_ZN4core3ptr56drop_in_place$LT$std..rt..lang_start$LT$$LP$$RP$$GT$$GT$17h0123456789abcdefE",
 	       "core::ptr::drop_in_place<std::rt::lang_start<()>>");
 	expect("_Zx", NULL);
+	/* A name whose back references double the text at each step: 24
+	 * steps printed 436 MB in 5 s; it stays mangled, at once. */
+	{
+		char bomb[1024] = "_Z1f1A";
+		size_t n = strlen(bomb);
+
+		for (int i = 0; i < 24; i++) {
+			static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+			char ref[16];
+			int seq = 2 * i - 1;	/* S_ is 0, S0_ 1, ... S<base-36 seq>_ seq + 1 */
+
+			if (i == 0)
+				snprintf(ref, sizeof(ref), "S_");
+			else if (seq < 36)
+				snprintf(ref, sizeof(ref), "S%c_", digits[seq]);
+			else
+				snprintf(ref, sizeof(ref), "S%c%c_", digits[seq / 36], digits[seq % 36]);
+			n += (size_t)snprintf(bomb + n, sizeof(bomb) - n, "PFv%s%sE", ref, ref);
+		}
+		expect(bomb, NULL);
+	}
+	/* a template-heavy real name with many back references still reads */
+	expect("_ZNSt6vectorIiSaIiEE17_M_realloc_insertIJRKiEEEvN9__gnu_cxx17__normal_iteratorIPiS1_EEDpOT_",
+	       "void std::vector<int, std::allocator<int> >::_M_realloc_insert<int const&>("
+	       "__gnu_cxx::__normal_iterator<int*, std::vector<int, std::allocator<int> > >, int const&)");
 	expect("_ZN2ns", NULL);
 
 	d = pfx_demangle_new();

@@ -19,10 +19,20 @@
 /* Longer names stay mangled: real ones (Boost, Rust generics) reach a
  * few hundred bytes; the cap keeps a crafted one from costing much. */
 #define MAX_MANGLED 4096
+/* A back reference (S<seq>_, T<n>_) prints a component again, which may
+ * hold references itself: each can double what the demangler prints, and
+ * __cxa_demangle has no limit (a crafted 254-byte name printed 436 MB in
+ * 5 s).  A name that could print more than this stays mangled: 0.4% of
+ * the C++ names of libstdc++, cc1plus and libLLVM (template-heavy ones),
+ * none of a plain program's. */
+#define MAX_PRINTED (1u << 22)
+/* What one report demangles in all: then the names stay mangled. */
+#define MAX_PRINTED_TOTAL (64u << 20)
 
 typedef char *(*cxa_demangle_fn)(const char *, char *, size_t *, int *);
 
 struct pfx_demangler {
+	uint64_t printed;		/* bytes demangled so far */
 	struct pfx_u64map by_name;	/* mangled name's address -> shown */
 	struct pfx_u64map interned;	/* hash of (scope, shown) -> shown */
 	char **owned;			/* the demangled strings, freed at the end */
@@ -275,6 +285,25 @@ static char *rust_v0(const char *name, size_t len)
 	return v.out;
 }
 
+/* Whether the demangler may print name (len bytes): at most
+ * MAX_PRINTED bytes however its back references nest. */
+static bool bounded(const char *name, size_t len)
+{
+	unsigned refs = 0;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		size_t j = i + 1;
+
+		if (name[i] != 'S' && name[i] != 'T')
+			continue;
+		while (j < len && ((name[j] >= '0' && name[j] <= '9') || (name[j] >= 'A' && name[j] <= 'Z')))
+			j++;
+		if (j < len && name[j] == '_' && ++refs > 32)
+			return false;
+	}
+	return ((uint64_t)len << refs) <= MAX_PRINTED;
+}
+
 char *pfx_demangle(const char *name)
 {
 	cxa_demangle_fn fn;
@@ -286,7 +315,7 @@ char *pfx_demangle(const char *name)
 		return NULL;
 	if (name[1] == 'R')
 		return rust_v0(name, len);
-	if (name[1] != 'Z' || !(fn = demangler()))
+	if (name[1] != 'Z' || !bounded(name, len) || !(fn = demangler()))
 		return NULL;
 	out = fn(name, NULL, NULL, &status);
 	if (status != 0 || !out) {
@@ -387,9 +416,12 @@ const char *pfx_demangle_name(struct pfx_demangler *d, const void *scope, const 
 	if (!is_new)
 		return (const char *)(uintptr_t)*v;
 	*v = (uint64_t)(uintptr_t)name;	/* until demangled: the name itself */
+	if (d->printed > MAX_PRINTED_TOTAL)
+		return name;
 	out = pfx_demangle(name);
 	if (!out)
 		return name;
+	d->printed += strlen(out);
 	shown = intern(d, scope, out);
 	if (!shown)
 		return name;

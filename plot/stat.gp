@@ -30,11 +30,13 @@ set encoding utf8
 array color[9] = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac']
 panels = total_major > 0 || alert_major >= 0 ? 2 : 1
 # text from the input is shown as it is (no enhanced-text markup)
-set multiplot layout panels, 1 title title."\n".subtitle noenhanced
-# the legend beside the bars, never over them
-set key outside right top vertical Left reverse noopaque box lc rgb '#bbbbbb' font ',9'
-set rmargin 24
+set multiplot layout panels, 1 title title."\n".subtitle."\n" noenhanced
+# the legend above the bars, never over them (beside them, long thread
+# names left the bars half the width)
+set key outside top center horizontal Left reverse noopaque font ',9' width -6
+# no fixed right margin: gnuplot makes room for the legend however long its names
 set lmargin 11
+set rmargin 4
 set grid ytics xtics lc rgb '#dddddd'
 set style fill solid 0.8 noborder
 set xrange [0:*]

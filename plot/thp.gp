@@ -57,9 +57,16 @@ set format y yfmt(stat_max)
 set ytics nice(stat_max / 3)
 set yrange [0:*]
 set ylabel 'faults'
-set y2label sprintf('huge pages (%d KiB)', huge_page_kb)
-set y2range [0:*]
-set y2tics nomirror
+# short: '(2048 KiB)' ran into the title
+set y2label huge_page_kb % 1024 == 0 ? sprintf('huge pages (%d MiB)', huge_page_kb / 1024) : sprintf('huge pages (%d KiB)', huge_page_kb)
+# whole huge pages: integer ticks (0.2 steps on a chart of one page gained)
+undefine STATS_max
+stats data using ($3 > $4 ? $3 : $4) nooutput
+stat_max = exists('STATS_max') ? STATS_max : 0
+if (stat_max > 0) { set y2range [0:*] } else { set y2range [0:1] }
+hp_step = nice(stat_max / 3) < 1 ? 1 : nice(stat_max / 3)
+set y2tics nomirror 0, hp_step
+set format y2 '%.0f'
 set style fill solid 0.5 noborder
 plot data using 1:2 with impulses lw 6 lc rgb '#bab0ac' title 'faults per sample', \
 	'' using 1:3 axes x1y2 with linespoints pt 7 ps 0.6 lw 2 lc rgb '#59a14f' title 'huge pages gained', \

@@ -46,6 +46,10 @@ set grid ytics xtics lc rgb '#dddddd'
 set key outside top right horizontal Left reverse noopaque font ',9' samplen 2
 # tic labels: whole numbers, or 12.5k / 1.2M once they grow long
 yfmt(max) = max >= 10000 ? '%.1s%c' : '%.0f'
+# The rate axis (faults/s) is labelled by hand: plain numbers, k and M
+# (gnuplot's %c gives "500.0m", milli-faults, and "1.0" for 1).
+rate_label(v) = v >= 1e6 ? sprintf('%gM', v / 1e6) : v >= 1e3 ? sprintf('%gk', v / 1e3) : sprintf('%g', v)
+nice(x) = x <= 0 ? 1 : 10.0**floor(log10(x)) * (x / 10.0**floor(log10(x)) >= 5 ? 5 : x / 10.0**floor(log10(x)) >= 2 ? 2 : 1)
 set style fill solid 0.6 noborder
 set lmargin 11
 set rmargin 11
@@ -62,14 +66,17 @@ do for [k = 1:3] {
 		low = STATS_records > 0 ? STATS_min : 1
 		# the same bars as a rate, on the right (faults/s = faults / bin)
 		set y2label 'faults/s'
-		set y2tics nomirror
 		set ytics nomirror
-		set format y2 '%.1s%c'
 		if (peak / low > 100) {
 			set logscale y 10
 			set logscale y2 10
 			set yrange [0.7:peak * 2]
 			set y2range [0.7 / bin_s:peak * 2 / bin_s]
+			# a tick per decade of the rate
+			set y2tics nomirror ()
+			do for [e = ceil(log10(0.7 / bin_s)):floor(log10(peak * 2 / bin_s))] {
+				set y2tics add (rate_label(10.0**e) 10.0**e)
+			}
 			set format y '%.0s%c'
 			set ytics 10
 			set mytics 10
@@ -79,6 +86,11 @@ do for [k = 1:3] {
 			unset logscale y2
 			set yrange [0:peak * 1.05]
 			set y2range [0:peak * 1.05 / bin_s]
+			step = nice(peak * 1.05 / bin_s / 5)
+			set y2tics nomirror (rate_label(0) 0)
+			do for [i = 1:int(peak * 1.05 / bin_s / step)] {
+				set y2tics add (rate_label(i * step) i * step)
+			}
 			set format y yfmt(peak)
 			# whole faults: no tick between 0 and 1
 			if (peak < 10) { set ytics 1 } else { set ytics autofreq }

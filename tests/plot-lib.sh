@@ -43,6 +43,24 @@ for t in doc.getElementsByTagName('text'):
 PY
 }
 
+# svg_labels FILE ANCHOR: the SVG's texts drawn with text-anchor ANCHOR
+# (gnuplot: "end" left-axis tick labels, "start" right-axis ones and the
+# legend, "middle" x-axis labels and titles), one "x y text" per line
+svg_labels() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys, xml.dom.minidom
+doc = xml.dom.minidom.parse(sys.argv[1])
+def text(n):
+    return ''.join(c.data if c.nodeType == c.TEXT_NODE else text(c) for c in n.childNodes)
+for g in doc.getElementsByTagName('g'):
+    m = re.match(r'translate\(([-0-9.]+),([-0-9.]+)\)', g.getAttribute('transform'))
+    if not m or g.getAttribute('text-anchor') != sys.argv[2]:
+        continue
+    for t in g.getElementsByTagName('text'):
+        print(m.group(1), m.group(2), text(t).strip())
+PY
+}
+
 # svg_says FILE TEXT...: each TEXT is (part of) a text element of the SVG
 svg_says() {
 	f=$1; shift

@@ -54,6 +54,7 @@ python3 -c 'import html.parser, sys; html.parser.HTMLParser().feed(open(sys.argv
 # a JSON input: its chart
 "$PFX" stat -I 50 --format json -o "$TMP/stat.json" -- "$PFX_LOAD" seq -s 64M >/dev/null 2>&1 || fail "pfx stat failed"
 expect_exit 0 "$PFX" plot --all -i "$TMP/stat.json" -o "$TMP/stat"
+grep -q "^all charts: $TMP/stat/index.html (1 chart, SVG and PNG)\$" "$TMP/out" || fail "one chart: $(cat "$TMP/out")"
 png_ok "$TMP/stat/stat.png"
 svg_ok "$TMP/stat/stat.svg" "Page faults per interval (pfx stat)"
 grep -q "pfx stat -I MSEC --format json" "$TMP/stat/index.html" || fail "the page does not say what the input is"

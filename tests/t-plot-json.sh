@@ -3,7 +3,10 @@
 # wss-profile, top), each from the real output of that command on the
 # bundled workload and on python3, as PNG and SVG: valid files, the axis
 # titles with their units, the numbers behind them; a file of the wrong
-# kind is told apart with one line naming what it is.
+# kind is told apart with one line naming what it is.  What a reader
+# trips on (#21): a long command is shortened with an ellipsis and the
+# stat legend is above the bars, not over them; thp's huge-page axis has
+# whole-number ticks; wss-profile has a tick label at each window.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/plot-lib.sh"
 
@@ -48,15 +51,42 @@ note "stat: $series series, $charted of $minor minor faults charted"
 "$PFX" stat -I 100 --format json -o "$TMP/stat-py.json" -- python3 -c "$PY_ALLOC" 2>"$TMP/stat.err" ||
 	{ cat "$TMP/stat.err"; fail "pfx stat of python3 failed"; }
 chart_ok stat "$TMP/stat-py.json" stat-py "Page faults per interval (pfx stat)" "minor faults/s" "python3"
+# a command line longer than the chart is wide: cut in the middle, the
+# subtitle short enough to fit; the legend above the bars (its entries
+# higher than the top tick label of the y axis), never over them
+"$PFX" stat -I 50 --format json -o "$TMP/stat-long.json" -- sh -c ': a command line with many words that would run off both edges of the chart; exec "$0" seq -s 64M' "$PFX_LOAD" \
+	>/dev/null 2>"$TMP/stat.err" || { cat "$TMP/stat.err"; fail "pfx stat of a long command failed"; }
+chart_ok stat "$TMP/stat-long.json" stat-long "Page faults per interval (pfx stat)" "sh -c : a command line" " … " "pfx-load"
+svg_text "$TMP/stat-long.svg" | grep 'intervals, counted by' >"$TMP/sub"
+len=$(python3 -c 'import sys; print(len(sys.stdin.read().strip()))' <"$TMP/sub")
+[ "$len" -le 120 ] || fail "the stat subtitle is $len characters: $(cat "$TMP/sub")"
+for f in stat stat-long; do
+	svg_labels "$TMP/$f.svg" end | awk '$3 ~ /^[0-9.]+k?$/ { print $2 }' | sort -n | head -n 1 >"$TMP/ytop"
+	svg_labels "$TMP/$f.svg" start | awk '/\(minor\)/ { print $2 }' | sort -n | tail -n 1 >"$TMP/keylow"
+	[ -s "$TMP/ytop" ] && [ -s "$TMP/keylow" ] || fail "$f: no y tick labels or legend in the SVG"
+	awk -v k="$(cat "$TMP/keylow")" -v y="$(cat "$TMP/ytop")" 'BEGIN { exit !(k < y) }' ||
+		fail "$f: the legend (lowest entry at y=$(cat "$TMP/keylow")) reaches into the bars (top tick at y=$(cat "$TMP/ytop"))"
+done
 
 # --- thp: huge pages of pfx-load thp, and python3 ---
 "$PFX" thp --format json -o "$TMP/thp.json" 0.1 -- "$PFX_LOAD" thp -s 64M --pause-end 500 >"$TMP/thp.out" 2>"$TMP/thp.err" ||
 	{ cat "$TMP/thp.err"; fail "pfx thp failed"; }
 chart_ok thp "$TMP/thp.json" thp "Transparent huge pages and NUMA placement (pfx thp)" \
-	"THP share (%)" "MiB per node" "huge pages (2048 KiB)" "faults" "time (s)" "node 0"
+	"THP share (%)" "MiB per node" "huge pages (2 MiB)" "faults" "time (s)" "node 0"
 "$PFX" thp --format json -o "$TMP/thp-py.json" 0.1 -- python3 -c "$PY_ALLOC" 2>"$TMP/thp.err" ||
 	{ cat "$TMP/thp.err"; fail "pfx thp of python3 failed"; }
 chart_ok thp "$TMP/thp-py.json" thp-py "Transparent huge pages" "THP share (%)" "MiB per node"
+# the huge-page axis (right, the only numbers drawn anchored at their
+# start) counts whole pages, also when only one or two are gained
+"$PFX" thp --format json -o "$TMP/thp-few.json" 0.1 -- "$PFX_LOAD" thp -s 4M --pause-end 300 >/dev/null 2>"$TMP/thp.err" ||
+	{ cat "$TMP/thp.err"; fail "pfx thp of a 4 MiB buffer failed"; }
+for f in thp thp-py thp-few; do
+	[ -f "$TMP/$f.svg" ] || expect_exit 0 "$PFX" plot -c thp -i "$TMP/$f.json" -o "$TMP/$f.svg"
+	svg_labels "$TMP/$f.svg" start | awk '$3 ~ /^[0-9.]+$/ { print $3 }' >"$TMP/y2"
+	[ -s "$TMP/y2" ] || fail "$f: no huge-page axis labels"
+	grep -q '\.' "$TMP/y2" && fail "$f: fractional huge-page ticks: $(tr '\n' ' ' <"$TMP/y2")"
+	note "$f: huge-page ticks $(tr '\n' ' ' <"$TMP/y2")"
+done
 
 # --- maps: a running pfx-load and a running python3 ---
 "$PFX_LOAD" steady -s 32M --seconds 3 >/dev/null &
@@ -85,6 +115,10 @@ chart_ok wss-profile "$TMP/prof.json" prof "Working-set size against window leng
 expect_exit 0 "$PFX" plot -c wss-profile -i "$TMP/prof.json" --script "$TMP/s-prof"
 rows=$(grep -vc '^#' "$TMP/s-prof/wss-profile.dat")
 [ "$rows" -eq "$(grep -c '"wss_bytes"' "$TMP/prof.json")" ] || fail "wss-profile.dat has $rows rows"
+# a tick label at each window (the windows double; a log axis of 0.05-0.4 s
+# had one label or none)
+svg_labels "$TMP/prof.svg" middle | awk '$3 ~ /^[0-9.]+$/' >"$TMP/xt"
+[ "$(wc -l <"$TMP/xt")" -eq "$rows" ] || fail "wss-profile: $(wc -l <"$TMP/xt") window labels for $rows windows: $(awk '{ print $3 }' "$TMP/xt" | tr '\n' ' ')"
 "$PFX" wss --profile 3 --format json -o "$TMP/prof-py.json" 0.05 -- python3 -c "$PY_ALLOC" 2>"$TMP/prof.err" ||
 	{ cat "$TMP/prof.err"; fail "pfx wss --profile of python3 failed"; }
 chart_ok wss-profile "$TMP/prof-py.json" prof-py "Working-set size against window length" "window length (s, log scale)"

@@ -3,8 +3,9 @@
 # titles with units, the report's p50/p99 (same text) in the latency
 # chart, the report's busiest regions by the same names in the regions
 # chart and the heatmap, the few major faults of a file read visible
-# (log scale) next to the minor ones; recordings of the bundled workload
-# and of python3, as PNG and SVG.
+# (log scale) next to the minor ones; the rate axis in plain numbers with
+# k/M (no milli-faults); recordings of the bundled workload and of
+# python3, as PNG and SVG.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/plot-lib.sh"
 
@@ -62,6 +63,19 @@ majors=$(kv expect_major "$TMP/file.out")
 svg_says "$TMP/file-regions.svg" "major ($majors)" "$majors"
 svg_says "$TMP/file-timeline.svg" "major faults ($majors in all)"
 # faults per bin are whole numbers: no tick between 0 and 1
+# the rate axis (right: numbers anchored at their start) in plain numbers
+# with k/M: no "500.0m" (milli-faults) or "1.0" on a recording of long bins
+# (plot-mkrec: a last fault at 2000 s, 20 s bins, 0.05 faults/s)
+"$top_builddir/tests/plot-mkrec" "$TMP/long.data" --late 2000000000000 || fail "plot-mkrec failed"
+for f in long file py; do
+	data=$TMP/$f.data
+	expect_exit 0 "$PFX" plot -i "$data" -c timeline -o "$TMP/$f-rate.svg"
+	svg_labels "$TMP/$f-rate.svg" start | awk '$3 ~ /^[0-9]/ { print $3 }' >"$TMP/rates"
+	[ -s "$TMP/rates" ] || fail "$f: no rate axis labels"
+	grep -v '^[0-9]*\(\.[0-9]*[1-9]\)\{0,1\}[kM]\{0,1\}$' "$TMP/rates" >"$TMP/bad" &&
+		fail "$f: rate labels not plain: $(tr '\n' ' ' <"$TMP/bad")"
+	note "$f: rate axis $(tr '\n' ' ' <"$TMP/rates")"
+done
 expect_exit 0 "$PFX" plot -i "$TMP/file.data" -c timeline --script "$TMP/s-tl"
 awk '!/^#/ && ($5 != int($5) || $6 != int($6)) { exit 1 }' "$TMP/s-tl/timeline.dat" || fail "timeline counts are not whole numbers"
 

@@ -3,12 +3,16 @@
 # faults as the report.
 #   folded: the counts sum to the recording's faults; the faulting function
 #     of pfx-load seq (touch_slice) carries its pages; --weight latency sums
-#     to the latency the report saw.
+#     to the latency the report saw.  With --call-graph (pfx-load, python3):
+#     one line per stack of function names (chains differing only in
+#     instruction addresses merged), summing to the recording's faults.
 #   pprof: go tool pprof (Debian's golang-go), the tool a user checks with,
 #     reads the file and names the function the report names, with the same
 #     count (flat faults); labels type=minor|major.
 #   perfetto: valid JSON, one event per recorded fault (instants for minor
-#     faults, slices for major faults with a latency), named thread tracks.
+#     faults, slices for major faults with a latency), named thread tracks,
+#     each name given once (again only when it changes), and a latency not
+#     measured is null, not 0.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 
@@ -27,11 +31,33 @@ awk '{ s += $NF } END { print s }' "$TMP/folded" >"$TMP/sum"
 [ "$(cat "$TMP/sum")" = "$faults" ] || fail "folded counts sum to $(cat "$TMP/sum"), the recording holds $faults"
 awk -v f="$top_fn" '{ n = split($1, fr, ";"); if (fr[n] == f) s += $NF } END { print s + 0 }' "$TMP/folded" >"$TMP/fn"
 [ "$(cat "$TMP/fn")" = "$top_n" ] || fail "folded: $top_fn has $(cat "$TMP/fn") faults, the report $top_n"
-grep -vq '^[^ ;][^ ]* [0-9][0-9]*$' "$TMP/folded" && fail "folded: a line is not 'frames count': $(grep -v '^[^ ;][^ ]* [0-9][0-9]*$' "$TMP/folded" | head -n 1)"
+grep -vq '^[^ ;].* [0-9][0-9]*$' "$TMP/folded" && fail "folded: a line is not 'frames count': $(grep -v '^[^ ;].* [0-9][0-9]*$' "$TMP/folded" | head -n 1)"
 expect_exit 0 "$PFX" report -i "$TMP/r.data" --format folded --weight latency -o "$TMP/lat.folded"
 lat=$(awk '{ s += $NF } END { print s }' "$TMP/lat.folded")
 [ "$lat" -gt "$faults" ] || fail "latency-weighted folded sums to $lat ns for $faults faults"
 note "folded: $faults faults, $lat ns of fault latency"
+
+# folded_check FILE WHAT: the folded export of FILE has one line per stack,
+# its counts summing to the recording's faults
+folded_check() {
+	report_json "$1"
+	n=$(jqr .totals.faults)
+	expect_exit 0 "$PFX" report -i "$1" --format folded -o "$TMP/cg.folded"
+	sum=$(awk '{ s += $NF } END { print s + 0 }' "$TMP/cg.folded")
+	[ "$sum" = "$n" ] || fail "folded ($2): counts sum to $sum, the recording holds $n"
+	sed 's/ [0-9]*$//' "$TMP/cg.folded" | sort | uniq -d >"$TMP/dup"
+	[ -s "$TMP/dup" ] && fail "folded ($2): $(wc -l <"$TMP/dup") stacks on several lines, e.g. $(head -n 1 "$TMP/dup")"
+	note "folded ($2): $(wc -l <"$TMP/cg.folded") stacks, $n faults"
+}
+expect_exit 0 "$PFX" record --call-graph -o "$TMP/cg.data" -- "$PFX_LOAD" seq -s 8M
+folded_check "$TMP/cg.data" pfx-load
+PY=$(command -v python3)
+if [ -n "$PY" ]; then
+	expect_exit 0 "$PFX" record --call-graph -o "$TMP/py.data" -- "$PY" -c 'import json; json.dumps(list(range(200000)))'
+	folded_check "$TMP/py.data" python3
+else
+	note "python3 not installed: folded stacks checked on pfx-load alone"
+fi
 
 # --- pprof ---
 expect_exit 2 "$PFX" report -i "$TMP/r.data" --format pprof
@@ -65,6 +91,27 @@ note "perfetto: $events events, $slices major-fault slices of $fmajor major faul
 [ "$slices" -ge $((fmajor * 9 / 10)) ] || fail "perfetto: only $slices of $fmajor major faults are slices"
 jq -e '[.traceEvents[] | select(.ph == "M" and .name == "thread_name")] | length > 0' "$TMP/trace.json" >/dev/null ||
 	fail "perfetto: no thread names"
+# a name is set once per track, again only when it changes (exec, prctl)
+perfetto_names() {
+	jq -r '.traceEvents[] | select(.ph == "M") | "\(.name) \(.pid) \(.tid) \(.args.name | @json)"' "$1" |
+		awk '{ k = $1 " " $2 " " $3; if (k in last && last[k] == $4) { print; bad = 1 } last[k] = $4 } END { exit bad }' >"$TMP/rep-names" ||
+		fail "perfetto: a track named again with the same name: $(head -n 1 "$TMP/rep-names")"
+}
+perfetto_names "$TMP/trace.json"
+jq -e '[.traceEvents[] | select(.cat == "fault" and .args.latency_ns == 0)] | length == 0' "$TMP/trace.json" >/dev/null ||
+	fail "perfetto: a latency of 0 (not measured is null)"
+if [ -n "$PY" ]; then
+	# python3 (a shell and exec'd children under some installs), with
+	# faults taken in kernel mode that have no latency
+	expect_exit 0 "$PFX" report -i "$TMP/py.data" --format perfetto -o "$TMP/py.json"
+	jq -e . "$TMP/py.json" >/dev/null || fail "perfetto (python3): not valid JSON"
+	perfetto_names "$TMP/py.json"
+	nulls=$(jq '[.traceEvents[] | select(.cat == "fault" and .args.latency_ns == null)] | length' "$TMP/py.json")
+	zeros=$(jq '[.traceEvents[] | select(.cat == "fault" and .args.latency_ns == 0)] | length' "$TMP/py.json")
+	names=$(jq '[.traceEvents[] | select(.ph == "M")] | length' "$TMP/py.json")
+	note "perfetto (python3): $names track names, $nulls faults with no latency (null), $zeros with 0"
+	[ "$zeros" = 0 ] || fail "perfetto (python3): $zeros latencies of 0 (not measured is null)"
+fi
 
 # bad input
 expect_exit 2 "$PFX" report -i "$TMP/r.data" --format folded --weight bytes

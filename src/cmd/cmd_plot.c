@@ -753,7 +753,7 @@ static int run_all(const struct plot_opts *o)
 		pfx_err("%zu of %zu charts failed (%s), each said why above; %s shows the %zu drawn and marks the rest",
 			n_failed, page.n_charts, failed, index, drawn);
 	} else {
-		printf("all charts: %s (%zu charts, SVG and PNG)\n", index, drawn);
+		printf("all charts: %s (%zu chart%s, SVG and PNG)\n", index, drawn, drawn == 1 ? "" : "s");
 	}
 	free(index);
 	return err || n_failed ? PFX_EXIT_ERROR : PFX_EXIT_OK;

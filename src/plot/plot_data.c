@@ -9,6 +9,7 @@
 #include "gnuplot.h"
 #include "jsonline.h"
 #include "region_groups.h"
+#include "safetext.h"
 #include "output.h"
 #include "recfile.h"
 #include "sig.h"
@@ -104,11 +105,39 @@ static int read_record(const char *path, struct record_pass *pass,
 	return notes->items ? 0 : -ENOMSG;
 }
 
+/* The byte offset of character number nth of s (len bytes), or len. */
+static size_t char_offset(const char *s, size_t len, size_t nth)
+{
+	size_t i = 0, n;
+
+	for (; i < len && nth; nth--, i += n ? n : 1)
+		n = pfx_safetext_char(s + i, len - i);	/* 0: an unsafe byte, one character */
+	return i;
+}
+
+void pfx_plot_short_command(char *buf, size_t size, const char *cmd)
+{
+	enum { HEAD = PFX_PLOT_COMMAND_CHARS * 2 / 3, TAIL = PFX_PLOT_COMMAND_CHARS - HEAD - 3 };
+	size_t len = strlen(cmd), chars = 0, n;
+
+	/* characters, not bytes: a path in another script is one per glyph */
+	for (size_t i = 0; i < len; i += n ? n : 1, chars++)
+		n = pfx_safetext_char(cmd + i, len - i);
+	if (chars <= PFX_PLOT_COMMAND_CHARS) {
+		snprintf(buf, size, "%s", cmd);
+		return;
+	}
+	/* the program and its first arguments, " ... ", the last ones (often
+	 * the file or size); U+2026 between spaces, so the cut reads as one */
+	snprintf(buf, size, "%.*s \xe2\x80\xa6 %s", (int)char_offset(cmd, len, HEAD), cmd,
+		 cmd + char_offset(cmd, len, chars - TAIL));
+}
+
 /* What every record chart shows under its title: what was recorded. */
 static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
 			      struct pfx_plot_notes *notes)
 {
-	char line[1024], what[128];
+	char line[1024], what[128], command[PFX_PLOT_COMMAND_CHARS * 4 + 8];
 
 	/* The same words as the report: recorded N of M faults (X% lost). */
 	if (notes->counted > notes->items)
@@ -118,7 +147,8 @@ static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
 	else
 		snprintf(what, sizeof(what), "%llu faults%s", (unsigned long long)notes->items,
 			 notes->lost ? ", some records lost" : "");
-	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", h->command, what, h->source, h->kernel);
+	pfx_plot_short_command(command, sizeof(command), h->command);
+	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", command, what, h->source, h->kernel);
 	pfx_gnuplot_set_string(vars, "subtitle", line);
 	snprintf(notes->subtitle, sizeof(notes->subtitle), "%.*s", (int)sizeof(notes->subtitle) - 1, line);
 	pfx_gnuplot_set_number(vars, "lost", (double)notes->lost);

@@ -56,6 +56,16 @@ struct pfx_plot_notes {
 	char subtitle[512];	/* what the chart shows, as its subtitle says */
 };
 
+/* A command line in a chart's subtitle: at most this many characters,
+ * so that it and the totals after it fit the chart's width (900 pixels). */
+#define PFX_PLOT_COMMAND_CHARS 64
+
+/* cmd as a subtitle shows it into buf: as it is when short enough, else
+ * cut in the middle with an ellipsis ("sh -c pfx-load random ... and more
+ * words still"), at whole characters.  buf holds
+ * PFX_PLOT_COMMAND_CHARS * 4 + 8 bytes for any cmd. */
+void pfx_plot_short_command(char *buf, size_t size, const char *cmd);
+
 struct pfx_outfile;
 
 /* For the writers: open DIR/NAME for a table (pfx_outfile_create) and

@@ -515,7 +515,7 @@ int pfx_plot_data_stat(const char *input, const char *dir, FILE *vars,
 {
 	struct stat_chart c = { .alert_minor = -1, .alert_major = -1 };
 	struct json_pass pass = { PFX_PLOT_FROM_STAT, stat_line, &c };
-	char subtitle[512];
+	char subtitle[512], command[PFX_PLOT_COMMAND_CHARS * 4 + 8];
 	int err = ts_init(&c.ts);
 
 	if (!err)
@@ -523,8 +523,8 @@ int pfx_plot_data_stat(const char *input, const char *dir, FILE *vars,
 	if (!err) {
 		notes->items = c.intervals;
 		pfx_gnuplot_set_string(vars, "title", "Page faults per interval (pfx stat)");
-		snprintf(subtitle, sizeof(subtitle), "%s   (%lu intervals%s, counted by %s)",
-			 c.command[0] ? c.command : "?", c.intervals,
+		pfx_plot_short_command(command, sizeof(command), c.command[0] ? c.command : "?");
+		snprintf(subtitle, sizeof(subtitle), "%s   (%lu intervals%s, counted by %s)", command, c.intervals,
 			 c.ts.n_series > 1 ? (c.per_thread ? ", per thread" : ", per process") : "",
 			 c.source[0] ? c.source : "?");
 		set_subtitle(vars, notes, subtitle);

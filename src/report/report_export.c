@@ -55,33 +55,105 @@ static void frame_name(const struct pfx_code_frame *f, char *buf, size_t size)
 
 /* --- folded --- */
 
+/* One line of the folded output: a stack of function names and its count. */
+struct folded_line {
+	char *stack;
+	uint64_t count;
+};
+
+static uint64_t str_hash(const char *s);
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const struct folded_line *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->stack, y->stack);
+}
+
+/* Append chain c's frames, outermost first, to buf as "f;f;f". */
+static void folded_stack(const struct pfx_chain_row *c, const struct pfx_code_frame *frames, char *buf,
+			 size_t size)
+{
+	char raw[512], name[PFX_SAFETEXT_BUF(sizeof(raw))];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t j = c->nframes; j-- > 0 && len + 1 < size;) {
+		/* safe text (no control reaches whoever cats it), where ';'
+		 * would still split a frame.  Spaces stay, as in perf script's
+		 * names ("run(ns::Toucher&, int)"): FlameGraph and speedscope
+		 * take the count after the line's last space. */
+		frame_name(&frames[j], raw, sizeof(raw));
+		pfx_safetext(name, sizeof(name), raw);
+		for (char *p = name; *p; p++)
+			if (*p == ';')
+				*p = '_';
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", j + 1 < c->nframes ? ";" : "", name);
+	}
+}
+
+/* Chains are distinct per instruction address; a profiler's line is per
+ * stack of function names, as stackcollapse-perf.pl merges perf script's
+ * samples: chains whose frames name the same functions become one line,
+ * their counts summed.  Most faults first, then by stack. */
 int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
-	char raw[512], name[PFX_SAFETEXT_BUF(sizeof(raw))];
+	struct pfx_u64map by_stack;	/* stack hash -> index + 1 into lines */
+	struct folded_line *lines = NULL;
+	size_t nlines = 0, cap = 0;
+	size_t bufsize = 65536;
+	char *buf = malloc(bufsize);
+	int err = -ENOMEM;
 
+	if (!buf || pfx_u64map_init(&by_stack, sizeof(uint64_t))) {
+		free(buf);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < cs->nchains; i++) {
 		const struct pfx_chain_row *c = &cs->chains[i];
 		uint64_t count = weight == PFX_WEIGHT_LATENCY ? c->latency_ns[0] + c->latency_ns[1] : c->faults;
+		uint64_t h, *v;
+		bool is_new;
 
 		if (!count)
 			continue;
 		pfx_code_chain_frames(cs, rep->regions, c, frames);
-		/* Outermost first; ';' and spaces would split a frame. */
-		for (size_t j = c->nframes; j-- > 0;) {
-			/* safe text (no control reaches whoever cats it), where
-			 * ';' and spaces would still split a frame */
-			frame_name(&frames[j], raw, sizeof(raw));
-			pfx_safetext(name, sizeof(name), raw);
-			for (char *p = name; *p; p++)
-				if (*p == ';' || *p == ' ')
-					*p = '_';
-			fprintf(fp, "%s%s", j + 1 < c->nframes ? ";" : "", name);
+		folded_stack(c, frames, buf, bufsize);
+		/* Open addressing over the hash: a different stack with the
+		 * same hash takes the next key. */
+		for (h = str_hash(buf);; h++) {
+			v = pfx_u64map_upsert(&by_stack, h, &is_new);
+			if (!v)
+				goto out;
+			if (is_new || strcmp(lines[*v - 1].stack, buf) == 0)
+				break;
 		}
-		fprintf(fp, " %" PRIu64 "\n", count);
+		if (is_new) {
+			if (PFX_GROW(lines, cap, nlines + 1, 256))
+				goto out;
+			lines[nlines] = (struct folded_line){ strdup(buf), 0 };
+			if (!lines[nlines].stack)
+				goto out;
+			*v = ++nlines;
+		}
+		lines[*v - 1].count += count;
 	}
-	return ferror(fp) ? -EIO : 0;
+	if (nlines)
+		qsort(lines, nlines, sizeof(*lines), cmp_folded);
+	for (size_t i = 0; i < nlines; i++)
+		fprintf(fp, "%s %" PRIu64 "\n", lines[i].stack, lines[i].count);
+	err = ferror(fp) ? -EIO : 0;
+out:
+	for (size_t i = 0; i < nlines; i++)
+		free(lines[i].stack);
+	free(lines);
+	free(buf);
+	pfx_u64map_free(&by_stack);
+	return err;
 }
 
 /* --- pprof: a minimal protobuf writer --- */
@@ -360,7 +432,25 @@ out:
 struct perfetto {
 	FILE *fp;
 	bool first;	/* no event written yet: no comma before it */
+	struct pfx_u64map names;	/* tid, or pid | 1 << 32 -> hash of the name given it */
 };
+
+/* Whether key's track still needs its name set to comm: a recording
+ * repeats a thread's item (each process it is seen in, each rename), a
+ * track's name is metadata set once and again only when it changes.
+ * False when out of memory: the name is written again, which is valid. */
+static bool name_changed(struct perfetto *p, uint64_t key, const char *comm)
+{
+	bool is_new;
+	uint64_t h = str_hash(comm), *v = pfx_u64map_upsert(&p->names, key, &is_new);
+
+	if (!v)
+		return true;
+	if (!is_new && *v == h)
+		return false;
+	*v = h;
+	return true;
+}
 
 static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 {
@@ -369,17 +459,21 @@ static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 
 	if (it->type == PFX_REC_THREAD) {
 		/* Name the thread's track (and its process's, by its main thread). */
-		fprintf(fp, "%s\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
-			p->first ? "" : ",", it->thread.pid, it->thread.tid);
-		pfx_json_string(fp, it->thread.comm);
-		fputs("}}", fp);
-		if (it->thread.pid == it->thread.tid) {
-			fprintf(fp, ",\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":{\"name\":",
-				it->thread.pid);
+		if (name_changed(p, it->thread.tid, it->thread.comm)) {
+			fprintf(fp, "%s\n{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,"
+				"\"args\":{\"name\":", p->first ? "" : ",", it->thread.pid, it->thread.tid);
 			pfx_json_string(fp, it->thread.comm);
 			fputs("}}", fp);
+			p->first = false;
 		}
-		p->first = false;
+		if (it->thread.pid == it->thread.tid &&
+		    name_changed(p, (uint64_t)it->thread.pid | UINT64_C(1) << 32, it->thread.comm)) {
+			fprintf(fp, "%s\n{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%u,\"args\":{\"name\":",
+				p->first ? "" : ",", it->thread.pid);
+			pfx_json_string(fp, it->thread.comm);
+			fputs("}}", fp);
+			p->first = false;
+		}
 	} else if (it->type == PFX_REC_FAULT) {
 		const struct pfx_fault *f = &it->fault;
 		bool major = f->kind == PFX_FAULT_MAJOR;
@@ -392,8 +486,13 @@ static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 			fprintf(fp, "\"ph\":\"X\",\"dur\":%u.%03u,", f->latency_ns / 1000, f->latency_ns % 1000);
 		else
 			fputs("\"ph\":\"i\",\"s\":\"t\",", fp);
-		fprintf(fp, "\"args\":{\"addr\":\"0x%" PRIx64 "\",\"ip\":\"0x%" PRIx64 "\",\"latency_ns\":%u}}",
-			f->addr, f->ip, f->latency_ns);
+		/* latency 0: not measured (the file's word for it), null, not a zero */
+		fprintf(fp, "\"args\":{\"addr\":\"0x%" PRIx64 "\",\"ip\":\"0x%" PRIx64 "\",\"latency_ns\":",
+			f->addr, f->ip);
+		if (f->latency_ns)
+			fprintf(fp, "%u}}", f->latency_ns);
+		else
+			fputs("null}}", fp);
 		p->first = false;
 	}
 	return 0;
@@ -401,11 +500,14 @@ static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 
 int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_rec_end *end)
 {
-	struct perfetto p = { fp, true };
+	struct perfetto p = { fp, true, { 0 } };
 	int err;
 
+	if (pfx_u64map_init(&p.names, sizeof(uint64_t)))
+		return -ENOMEM;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", fp);
 	err = pfx_rec_foreach(r, perfetto_item, &p, end);
+	pfx_u64map_free(&p.names);
 	fputs("\n]}\n", fp);
 	if (err)
 		return err;

@@ -4,6 +4,7 @@
  * See symbols.h. */
 #include "config.h"
 #include "symbols.h"
+#include "demangle.h"
 #include "strset.h"
 #include "u64map.h"
 #include "util.h"
@@ -76,6 +77,7 @@ struct pfx_symbols {
 	const char *last_path;	/* the last lookup's path as passed (a report's are */
 	size_t last;		/* interned: the frames of one file pass one pointer) */
 	uint64_t budget;	/* table bytes still allowed: MAX_TOTAL_BYTES at first */
+	struct pfx_demangler *demangled;	/* C++ and Rust names as shown (NULL: mangled) */
 };
 
 /* Read size bytes at offset, all of them or fail; the range must lie in the file. */
@@ -479,6 +481,7 @@ struct pfx_symbols *pfx_symbols_new(void)
 		return NULL;
 	}
 	syms->budget = MAX_TOTAL_BYTES;
+	syms->demangled = pfx_demangle_new();	/* NULL: names stay mangled */
 	return syms;
 }
 
@@ -492,6 +495,7 @@ void pfx_symbols_free(struct pfx_symbols *syms)
 	free(syms->files);
 	pfx_strset_free(&syms->paths);
 	pfx_u64map_free(&syms->by_inode);
+	pfx_demangle_free(syms->demangled);
 	free(syms);
 }
 
@@ -575,7 +579,8 @@ int pfx_symbols_lookup(struct pfx_symbols *syms, const char *path, uint64_t file
 	s = symbol_at(e->tab, vaddr);
 	if (!s)
 		return -ENOENT;
-	*name = s->name;
+	/* one table, one scope: equal names of two files stay two functions */
+	*name = pfx_demangle_name(syms->demangled, e->tab, s->name);
 	*offset = vaddr - s->start;
 	return 0;
 }

@@ -26,7 +26,7 @@ void pfx_symbols_free(struct pfx_symbols *syms);
 
 /* The function holding file offset file_offset of the ELF file at path
  * (an address in a mapping is addr - start + pgoff): *name (valid until
- * pfx_symbols_free) and *offset, the distance from the function's start.
+ * pfx_symbols_free; C++ and Rust names demangled, demangle.h) and *offset, the distance from the function's start.
  * 0, -ENOENT when no function holds it, or -errno when the file cannot
  * be read as ELF (also remembered: each file is tried once). */
 int pfx_symbols_lookup(struct pfx_symbols *syms, const char *path, uint64_t file_offset,

@@ -96,6 +96,9 @@ struct pfx_regions {
 	struct pfx_region *regions;
 	size_t nregions, cap_regions;
 	struct pfx_regions_node *root;	/* active spans, non-overlapping: a treap by start */
+	struct pfx_regions_block *blocks;	/* where the nodes live, newest first */
+	size_t block_used;		/* nodes handed out of the newest block */
+	struct pfx_regions_node *free_nodes;	/* released nodes, linked by right */
 	uint64_t rng;			/* treap priorities */
 	struct pfx_regions_span last;	/* cache of the last hit */
 	bool per_space;			/* spans ordered by (space, start) */

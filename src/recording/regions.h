@@ -46,12 +46,14 @@ struct pfx_region {
 	uint64_t pgoff;		/* file offset of start */
 	uint64_t time_ns;	/* when it appeared */
 	uint64_t last_time_ns;	/* when it was last (re)announced (grown, re-mapped) */
-	bool faulted;		/* a fault was attributed to it (pfx_regions_faulted()) */
-	bool gone;		/* mapped over (wholly or in part), or its space began anew, */
-	uint64_t gone_ns;	/* at this time */
+	uint64_t gone_ns;	/* when gone */
 	uint32_t prot, flags;
 	uint32_t pid;		/* the process of the mapping that made it */
-	enum pfx_map_kind kind;
+	/* 72 bytes, not 80, with these packed together (a file of many
+	 * one-mapping processes holds a region each) */
+	enum pfx_map_kind kind : 8;
+	bool faulted;		/* a fault was attributed to it (pfx_regions_faulted()) */
+	bool gone;		/* mapped over (wholly or in part), or its space began anew */
 	const char *path;	/* "" for anonymous; one copy per distinct path */
 };
 

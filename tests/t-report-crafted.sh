@@ -19,7 +19,7 @@
 command -v python3 >/dev/null || skip "python3 is not installed (it measures the child's rusage)"
 MKREC=$top_builddir/tests/report-mkrec
 MAX_CPU=2.0
-MAX_RATIO=25	# today 3x-21x (doc/report.md); 45x-160x before
+MAX_RATIO=25	# today 3x-19.3x (doc/report.md); 45x-160x before
 CGROUPS_RATIO=10
 sanitized "$PFX" && { MAX_CPU=60; MAX_RATIO=0; CGROUPS_RATIO=0; }
 LIMIT=$CGROUPS_RATIO

@@ -13,7 +13,7 @@
 int pfx_strset_init(struct pfx_strset *s)
 {
 	memset(s, 0, sizeof(*s));
-	return pfx_u64map_init(&s->at, sizeof(uint64_t));
+	return pfx_u64map_init(&s->at, sizeof(uint32_t));
 }
 
 void pfx_strset_free(struct pfx_strset *s)
@@ -65,7 +65,7 @@ const char *pfx_strset_add(struct pfx_strset *s, const char *str, size_t *index)
 		key = (key ^ (unsigned char)str[i]) * 0x100000001b3ull;
 	for (;; key = key * 0x9e3779b97f4a7c15ull + 1) {
 		bool is_new;
-		uint64_t *slot;
+		uint32_t *slot;
 		char *copy;
 
 		if (key == UINT64_MAX)
@@ -76,11 +76,12 @@ const char *pfx_strset_add(struct pfx_strset *s, const char *str, size_t *index)
 		if (*slot && strcmp(s->strs[*slot - 1], str) != 0)
 			continue;	/* another string with this key */
 		if (!*slot) {
-			if (PFX_GROW(s->strs, s->cap, s->n + 1, 64) || !(copy = room(s, len)))
+			if (s->n >= UINT32_MAX || PFX_GROW(s->strs, s->cap, s->n + 1, 64) ||
+			    !(copy = room(s, len)))
 				return NULL;	/* the slot stays 0: free for the next try */
 			memcpy(copy, str, len);
 			s->strs[s->n] = copy;
-			*slot = ++s->n;
+			*slot = (uint32_t)++s->n;
 		}
 		if (index)
 			*index = *slot - 1;

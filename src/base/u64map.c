@@ -23,7 +23,7 @@ static int alloc_slots(struct pfx_u64map *m, unsigned log2)
 
 int pfx_u64map_init(struct pfx_u64map *m, size_t value_size)
 {
-	m->slot_size = 8 + ((value_size + 7) & ~(size_t)7);
+	m->slot_size = 8 + ((value_size + 3) & ~(size_t)3);
 	return alloc_slots(m, INITIAL_LOG2);
 }
 
@@ -43,14 +43,15 @@ int pfx_u64map_grow(struct pfx_u64map *m)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i <= old.mask; i++) {
-		uint64_t *k = pfx_u64map_slot_key(&old, i);
+		uint8_t *slot = pfx_u64map_slot(&old, i);
+		uint64_t k = pfx_u64map_stored(slot);
 		bool is_new;
 		void *v;
 
-		if (!*k)
+		if (!k)
 			continue;
-		v = pfx_u64map_upsert(m, *k - 1, &is_new);
-		memcpy(v, k + 1, m->slot_size - 8);
+		v = pfx_u64map_upsert(m, k - 1, &is_new);
+		memcpy(v, slot + 8, m->slot_size - 8);
 	}
 	free(old.slots);
 	return 0;

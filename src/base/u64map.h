@@ -6,7 +6,9 @@
  * neighbouring slots and share cache lines; groups are spread by
  * Fibonacci hashing; linear probing; grows at 3/4 load; values are
  * zeroed when inserted; no deletion.  The key UINT64_MAX cannot be stored
- * (slots hold key + 1, 0 meaning empty). */
+ * (slots hold key + 1, 0 meaning empty).  Values are rounded up to 4
+ * bytes, not 8: a map of 4-byte indexes has 12-byte slots (keys are read
+ * unaligned), a quarter less for the maps with one entry per process. */
 #ifndef PFX_U64MAP_H
 #define PFX_U64MAP_H
 
@@ -23,14 +25,24 @@ struct pfx_u64map {
 	size_t count;
 };
 
-/* value_size: bytes of each value (rounded up to 8).  0 or -ENOMEM. */
+/* value_size: bytes of each value (rounded up to 4: a value whose size is
+ * no multiple of 8 is only 4-aligned, as its type needs).  0 or -ENOMEM. */
 int pfx_u64map_init(struct pfx_u64map *m, size_t value_size);
 void pfx_u64map_free(struct pfx_u64map *m);
 int pfx_u64map_grow(struct pfx_u64map *m);
 
-static inline uint64_t *pfx_u64map_slot_key(const struct pfx_u64map *m, size_t i)
+static inline uint8_t *pfx_u64map_slot(const struct pfx_u64map *m, size_t i)
 {
-	return (uint64_t *)(m->slots + i * m->slot_size);
+	return m->slots + i * m->slot_size;
+}
+
+/* The stored key (key + 1, 0: empty) of a slot, which may be unaligned. */
+static inline uint64_t pfx_u64map_stored(const uint8_t *slot)
+{
+	uint64_t k;
+
+	memcpy(&k, slot, sizeof(k));
+	return k;
 }
 
 static inline size_t pfx_u64map_hash(const struct pfx_u64map *m, uint64_t key)
@@ -52,18 +64,19 @@ static inline void *pfx_u64map_upsert(struct pfx_u64map *m, uint64_t key, bool *
 	if ((m->count + 1) * 4 > (m->mask + 1) * 3 && pfx_u64map_grow(m) < 0)
 		return NULL;
 	for (i = pfx_u64map_hash(m, key);; i = (i + 1) & m->mask) {
-		uint64_t *k = pfx_u64map_slot_key(m, i);
+		uint8_t *slot = pfx_u64map_slot(m, i);
+		uint64_t k = pfx_u64map_stored(slot);
 
-		if (*k == stored) {
+		if (k == stored) {
 			*is_new = false;
-			return k + 1;
+			return slot + 8;
 		}
-		if (*k == 0) {
-			*k = stored;
-			memset(k + 1, 0, m->slot_size - 8);
+		if (k == 0) {
+			memcpy(slot, &stored, sizeof(stored));
+			memset(slot + 8, 0, m->slot_size - 8);
 			m->count++;
 			*is_new = true;
-			return k + 1;
+			return slot + 8;
 		}
 	}
 }
@@ -73,11 +86,12 @@ static inline bool pfx_u64map_next(const struct pfx_u64map *m, size_t *i, uint64
 				   void **value)
 {
 	for (; *i <= m->mask; (*i)++) {
-		uint64_t *k = pfx_u64map_slot_key(m, *i);
+		uint8_t *slot = pfx_u64map_slot(m, *i);
+		uint64_t k = pfx_u64map_stored(slot);
 
-		if (*k) {
-			*key = *k - 1;
-			*value = k + 1;
+		if (k) {
+			*key = k - 1;
+			*value = slot + 8;
 			(*i)++;
 			return true;
 		}

@@ -606,7 +606,7 @@ static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, siz
 	r->prev_tid = UINT32_MAX - 1;
 	err = reader_parse_header(r);
 	if (!err)
-		err = pfx_u64map_init(&r->threads, sizeof(uint64_t));
+		err = pfx_u64map_init(&r->threads, sizeof(uint32_t));
 	if (err < 0) {
 		free(r->buf);
 		free(r);
@@ -729,7 +729,8 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
-		uint64_t tid = get_varint(c), *slot;
+		uint64_t tid = get_varint(c);
+		uint32_t *slot;
 		bool is_new;
 
 		if (c->bad || tid > UINT32_MAX)
@@ -738,11 +739,12 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 		if (!slot)
 			return -ENOMEM;
 		if (!*slot) {
-			if (PFX_GROW(r->thread_v, r->cap_thread_v, r->nthread_v + 1, 64))
+			if (r->nthread_v >= UINT32_MAX ||
+			    PFX_GROW(r->thread_v, r->cap_thread_v, r->nthread_v + 1, 64))
 				return -ENOMEM;
 			memset(&r->thread_v[r->nthread_v], 0, sizeof(*r->thread_v));
 			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint(c);
-			*slot = ++r->nthread_v;
+			*slot = (uint32_t)++r->nthread_v;
 		}
 		ts = &r->thread_v[*slot - 1];
 		r->prev_tid = (uint32_t)tid;

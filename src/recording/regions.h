@@ -46,12 +46,14 @@ struct pfx_region {
 	uint64_t pgoff;		/* file offset of start */
 	uint64_t time_ns;	/* when it appeared */
 	uint64_t last_time_ns;	/* when it was last (re)announced (grown, re-mapped) */
-	bool faulted;		/* a fault was attributed to it (pfx_regions_faulted()) */
-	bool gone;		/* mapped over (wholly or in part), or its space began anew, */
-	uint64_t gone_ns;	/* at this time */
+	uint64_t gone_ns;	/* when gone */
 	uint32_t prot, flags;
 	uint32_t pid;		/* the process of the mapping that made it */
-	enum pfx_map_kind kind;
+	/* 72 bytes, not 80, with these packed together (a file of many
+	 * one-mapping processes holds a region each) */
+	enum pfx_map_kind kind : 8;
+	bool faulted;		/* a fault was attributed to it (pfx_regions_faulted()) */
+	bool gone;		/* mapped over (wholly or in part), or its space began anew */
 	const char *path;	/* "" for anonymous; one copy per distinct path */
 };
 
@@ -96,6 +98,9 @@ struct pfx_regions {
 	struct pfx_region *regions;
 	size_t nregions, cap_regions;
 	struct pfx_regions_node *root;	/* active spans, non-overlapping: a treap by start */
+	struct pfx_regions_block *blocks;	/* where the nodes live, newest first */
+	size_t block_used;		/* nodes handed out of the newest block */
+	struct pfx_regions_node *free_nodes;	/* released nodes, linked by right */
 	uint64_t rng;			/* treap priorities */
 	struct pfx_regions_span last;	/* cache of the last hit */
 	bool per_space;			/* spans ordered by (space, start) */

@@ -27,7 +27,7 @@ void pfx_heat_free(struct pfx_heat *h)
 {
 	if (h->dense)
 		free(h->grid);
-	else
+	else if (h->cap)
 		free(h->slots);
 	h->slots = NULL;
 	h->dense = false;
@@ -142,7 +142,7 @@ int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
 void pfx_heat_halve(struct pfx_heat *h)
 {
 	unsigned cap = h->cap, used = 0;
-	uint32_t *old = h->slots, *slots;
+	uint32_t *old, *slots;
 
 	if (h->dense) {
 		struct pfx_heat_grid *g = h->grid;
@@ -165,6 +165,7 @@ void pfx_heat_halve(struct pfx_heat *h)
 	}
 	/* The table: rebuilt with cells moved to column c / 2; a merged
 	 * count past COUNT_MAX (or no memory) goes dense instead. */
+	old = h->slots;
 	slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		goto dense;

@@ -33,12 +33,14 @@ struct pfx_heat_grid {
 /* A region's heat: sparse, then dense. */
 struct pfx_heat {
 	uint64_t start;
-	uint32_t one;			/* sparse, no table yet: the one cell (0: none) */
 	uint16_t used, cap;		/* sparse cells used, table slots (power of 2; 0: none) */
 	uint8_t shift, rows;
 	bool dense;
+	/* one shares the pointer's place: 24 bytes, not 32, for every region
+	 * with faults (most in a crafted file of one-fault regions) */
 	union {
-		uint32_t *slots;	/* sparse: (cell + 1) << 21 | count; 0 empty */
+		uint32_t one;		/* sparse, cap 0: the one cell (0: none) */
+		uint32_t *slots;	/* sparse, cap > 0: (cell + 1) << 21 | count; 0 empty */
 		struct pfx_heat_grid *grid;	/* dense */
 	};
 };

@@ -87,7 +87,8 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	if (is_new) {
 		struct pfx_thread_stats *v;
 
-		if (PFX_GROW(rep->threads, rep->cap_threads, rep->nthreads + 1, 64))
+		if (rep->nthreads >= UINT32_MAX ||
+		    PFX_GROW(rep->threads, rep->cap_threads, rep->nthreads + 1, 64))
 			return NULL;
 		v = rep->threads;
 		memset(&v[rep->nthreads], 0, sizeof(*v));
@@ -157,18 +158,19 @@ static void heat_rescale(struct pfx_report *rep, uint64_t col)
 static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid)
 {
 	bool is_new;
-	uint64_t *slot = pfx_u64map_upsert(&rep->unknown_map, pid, &is_new);
+	uint32_t *slot = pfx_u64map_upsert(&rep->unknown_map, pid, &is_new);
 
 	if (!slot)
 		return NULL;
 	if (is_new) {
-		if (PFX_GROW(rep->unknown, rep->cap_unknown, rep->nunknown + 1, 8)) {
+		if (rep->nunknown >= UINT32_MAX ||
+		    PFX_GROW(rep->unknown, rep->cap_unknown, rep->nunknown + 1, 8)) {
 			*slot = 0;
 			return NULL;
 		}
 		memset(&rep->unknown[rep->nunknown], 0, sizeof(*rep->unknown));
 		rep->unknown[rep->nunknown].pid = pid;
-		*slot = ++rep->nunknown;
+		*slot = (uint32_t)++rep->nunknown;
 	}
 	return *slot ? &rep->unknown[*slot - 1] : NULL;
 }
@@ -209,7 +211,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
 	struct ip_value *iv;
-	uint64_t *ipi;
+	uint32_t *ipi;
 	bool is_new;
 	int major = f->kind == PFX_FAULT_MAJOR;
 
@@ -266,17 +268,17 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 		ts->first_ns = f->time_ns;
 	ts->last_ns = f->time_ns;
 
-	/* The map holds an index (16-byte slots, and a growth copies those,
+	/* The map holds an index (12-byte slots, and a growth copies those,
 	 * not the counts: a file of one ip per process peaked there). */
 	ipi = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
 	if (!ipi)
 		return -ENOMEM;
 	is_new = !*ipi;
 	if (is_new) {
-		if (PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+		if (rep->nipv >= UINT32_MAX || PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
 			return -ENOMEM;
 		memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
-		*ipi = ++rep->nipv;
+		*ipi = (uint32_t)++rep->nipv;
 	}
 	iv = &rep->ipv[*ipi - 1];
 	iv->faults++;
@@ -579,9 +581,9 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 		pfx_regions_per_space(rep->regions);
 	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
-	    pfx_u64map_init(&rep->ip_map, sizeof(uint64_t)) < 0 ||
+	    pfx_u64map_init(&rep->ip_map, sizeof(uint32_t)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
-	    pfx_u64map_init(&rep->unknown_map, sizeof(uint64_t)) < 0)
+	    pfx_u64map_init(&rep->unknown_map, sizeof(uint32_t)) < 0)
 		return -ENOMEM;
 	if (opts->code_names) {
 		if (pfx_code_sites_init(&rep->code) < 0)

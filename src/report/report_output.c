@@ -423,7 +423,7 @@ static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 			", \"pattern\": \"%s\", \"stride_pages\": %" PRId64
 			", \"mapped_ns\": %" PRIu64 ", \"last_mapped_ns\": %" PRIu64,
 			row->s->pages, row->s->refaults, pfx_pattern_name(row->pattern),
-			row->pattern == PFX_PATTERN_STRIDED ? row->s->pattern.stride : 0,
+			row->pattern == PFX_PATTERN_STRIDED ? pfx_pattern_stride(&row->s->pattern) : 0,
 			row->region ? row->region->time_ns : 0, row->region ? row->region->last_time_ns : 0);
 		if (row->region && row->region->gone)
 			fprintf(fp, ", \"unmapped_ns\": %" PRIu64, row->region->gone_ns);

@@ -16,7 +16,7 @@
 int pfx_report_procs_init(struct pfx_report_procs *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (pfx_u64map_init(&p->cgroup_of, sizeof(uint64_t)) < 0)
+	if (pfx_u64map_init(&p->cgroup_of, sizeof(uint32_t)) < 0)
 		return -ENOMEM;
 	if (pfx_strset_init(&p->names) < 0) {
 		pfx_u64map_free(&p->cgroup_of);
@@ -37,14 +37,14 @@ void pfx_report_procs_free(struct pfx_report_procs *p)
 int pfx_report_procs_cgroup(struct pfx_report_procs *p, const struct pfx_proc_cgroup *cg)
 {
 	bool is_new;
-	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, cg->pid, &is_new);
+	uint32_t *slot = pfx_u64map_upsert(&p->cgroup_of, cg->pid, &is_new);
 	size_t index;
 
 	/* names are hashed (a search through them was quadratic: a
 	 * host-wide file of 40,000 cgroups took 27 s) */
-	if (!slot || !pfx_strset_add(&p->names, cg->path, &index))
+	if (!slot || !pfx_strset_add(&p->names, cg->path, &index) || index >= UINT32_MAX)
 		return -ENOMEM;
-	*slot = index + 1;
+	*slot = (uint32_t)index + 1;
 	p->has_cgroups = true;
 	return 0;
 }
@@ -72,7 +72,7 @@ static int cmp_cgroups(const void *a, const void *b)
 static uint64_t cgroup_index(struct pfx_report_procs *p, uint32_t pid)
 {
 	bool is_new;
-	uint64_t *slot = pfx_u64map_upsert(&p->cgroup_of, pid, &is_new);
+	uint32_t *slot = pfx_u64map_upsert(&p->cgroup_of, pid, &is_new);
 
 	return slot ? *slot : 0;
 }
@@ -108,7 +108,7 @@ int pfx_report_procs_build(struct pfx_report_procs *p, const struct pfx_thread_s
 			   size_t nthreads)
 {
 	struct pfx_u64map index;	/* pid -> row + 1 */
-	int err = pfx_u64map_init(&index, sizeof(uint64_t));
+	int err = pfx_u64map_init(&index, sizeof(uint32_t));
 
 	p->procs = calloc(nthreads ? nthreads : 1, sizeof(*p->procs));
 	if (err || !p->procs) {
@@ -119,7 +119,7 @@ int pfx_report_procs_build(struct pfx_report_procs *p, const struct pfx_thread_s
 		const struct pfx_thread_stats *t = &threads[i];
 		struct pfx_process_row *row;
 		bool is_new;
-		uint64_t *slot;
+		uint32_t *slot;
 
 		if (!t->c.faults && t->tid != t->pid)
 			continue;
@@ -129,7 +129,7 @@ int pfx_report_procs_build(struct pfx_report_procs *p, const struct pfx_thread_s
 			return -ENOMEM;
 		}
 		if (is_new) {
-			*slot = ++p->nprocs;
+			*slot = (uint32_t)++p->nprocs;	/* nprocs <= nthreads, < 2^32 */
 			p->procs[*slot - 1] = (struct pfx_process_row){ .pid = t->pid, .comm = t->comm };
 		}
 		row = &p->procs[*slot - 1];

@@ -4,8 +4,13 @@ command -v jq >/dev/null 2>&1 || skip "jq is not installed (the record tests par
 
 # record_load MODE ARGS...: pfx record the bundled workload into $TMP/r.data;
 # pfx-load's line in $TMP/load.out, pfx's messages in $TMP/rec.err.
+# A sanitized pfx spends several times the CPU per record: a larger ring
+# (-m 1024, as record -a has) keeps it from losing records to a fast
+# faulter when the machine is shared; plain builds keep the default.
+RECORD_RING=
+sanitized "$PFX" && RECORD_RING="-m 1024"
 record_load() {
-	"$PFX" record -o "$TMP/r.data" -- "$PFX_LOAD" "$@" >"$TMP/load.out" 2>"$TMP/rec.err"
+	"$PFX" record $RECORD_RING -o "$TMP/r.data" -- "$PFX_LOAD" "$@" >"$TMP/load.out" 2>"$TMP/rec.err"
 	rc=$?
 	[ "$rc" -eq 77 ] && skip "pfx-load $1: not supported here ($(cat "$TMP/load.out"))"
 	[ "$rc" -eq 0 ] || { cat "$TMP/load.out" "$TMP/rec.err"; fail "pfx record -- pfx-load $* exited $rc"; }

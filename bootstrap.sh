@@ -33,10 +33,14 @@ deps() {
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
 }
 
+# The build's own chatter goes to build.log (shown whole if a step fails),
+# so pfx's output is what the user sees first.
 build() {
-	[ -x configure ] || autoreconf -fi
-	[ -f Makefile ] || ./configure ${PFX_CONFIGURE_FLAGS:-}
-	make -j"$(nproc)" >/dev/null
+	: >build.log
+	{ [ -x configure ] || autoreconf -fi >>build.log 2>&1; } &&
+	{ [ -f Makefile ] || ./configure ${PFX_CONFIGURE_FLAGS:-} >>build.log 2>&1; } &&
+	make -j"$(nproc)" >>build.log 2>&1 ||
+		{ cat build.log >&2; echo "bootstrap.sh: the build failed (above, also in build.log)" >&2; exit 1; }
 }
 
 # The main job on the bundled workload: count, record, report, chart.

@@ -8,10 +8,10 @@ expect_exit 0 "$PFX" --help
 for c in stat record report wss plot list; do
 	grep -q "^  $c " "$TMP/out" || fail "--help does not list $c"
 done
-# 'pfx help COMMAND' is the command's own help.
-for c in stat record report wss maps thp plot list top; do
+# 'pfx help COMMAND' is the command's own help, each beginning 'usage:' (case and all, #21).
+for c in stat record report wss maps thp plot list top serve; do
 	expect_exit 0 "$PFX" help $c
-	grep -qi "^usage: pfx $c" "$TMP/out" || fail "pfx help $c printed: $(head -n 2 "$TMP/out")"
+	grep -q "^usage: pfx $c" "$TMP/out" || fail "pfx help $c printed: $(head -n 2 "$TMP/out")"
 done
 expect_exit 2 "$PFX" help frobnicate
 one_line_error

@@ -83,7 +83,7 @@ static int parse_call_graph(const char *arg, struct record_opts *o)
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -p PID [DURATION]\n"
+		"usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -p PID [DURATION]\n"
 		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -- CMD [ARGS...]\n"
 		"       pfx record -a|-G CGROUP[,CGROUP...] [--duration S] [--max-size SIZE] [OPTIONS]\n"
 		"                  [-- CMD [ARGS...]]\n"

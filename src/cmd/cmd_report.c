@@ -32,7 +32,7 @@ struct report_opts {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: pfx report [-i FILE] [--format text|json] [--top N] [--pid PID] [--tid TID]\n"
+		"usage: pfx report [-i FILE] [--format text|json] [--top N] [--pid PID] [--tid TID]\n"
 		"                  [--region R]\n"
 		"                  [--by region|thread|process|cgroup|page|ip|function|caller]\n"
 		"       pfx report [-i FILE] --format folded|pprof|perfetto [--weight faults|latency]\n"

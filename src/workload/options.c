@@ -6,7 +6,7 @@
 
 static void print_help(void)
 {
-	fputs("Usage: pfx-load MODE [OPTIONS]\n"
+	fputs("usage: pfx-load MODE [OPTIONS]\n"
 	      "Make page faults of a known kind and number, then print one\n"
 	      "'pfx-load: key=value ...' line comparing expected and measured faults.\n"
 	      "\n"

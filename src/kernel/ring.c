@@ -95,17 +95,17 @@ static void copy_out(const struct pfx_ring *r, uint64_t pos, void *buf, size_t l
 
 int pfx_ring_read_next(const struct pfx_ring *r, size_t off, void *buf, size_t len)
 {
-	struct perf_event_header cur, next;
-	uint64_t pos;
+	uint64_t mask = r->size - 1, pos;
+	const struct perf_event_header *next;
 
-	if (r->head - r->tail < sizeof(cur))
+	/* Headers are 8 bytes at 8-byte offsets: never split, read in place. */
+	if (r->head - r->tail < sizeof(*next))
 		return -ENODATA;
-	copy_out(r, r->tail, &cur, sizeof(cur));
-	pos = r->tail + cur.size;
-	if (cur.size < sizeof(cur) || r->head - pos < sizeof(next) || r->head < pos)
+	pos = r->tail + ((const struct perf_event_header *)(r->data + (r->tail & mask)))->size;
+	if (pos < r->tail + sizeof(*next) || pos > r->head || r->head - pos < sizeof(*next))
 		return -ENODATA;
-	copy_out(r, pos, &next, sizeof(next));
-	if (next.size < sizeof(next) || next.size > r->head - pos || off + len > next.size)
+	next = (const struct perf_event_header *)(r->data + (pos & mask));
+	if (next->size < sizeof(*next) || next->size > r->head - pos || off + len > next->size)
 		return -ENODATA;
 	copy_out(r, pos + off, buf, len);
 	return 0;

@@ -739,41 +739,29 @@ static uint64_t place_slack(const struct pfx_sampler *s)
  * the next fault's entry, most often), else 0. */
 static uint64_t next_own_time(const struct pfx_sampler *s, const struct pfx_ring *ring)
 {
+	/* { header; u64 id; u32 pid, tid; u64 time; ... } for a tracepoint
+	 * sample (tracepoint_attr); every record pfx reads is this long */
+	uint8_t b[32];
 	struct perf_event_header h;
-	uint64_t id, t, next;
+	uint64_t id, t;
 	enum ev_role role;
 
-	/* On the hot path, once per fault: the next record read in place
-	 * when it lies whole before the end of the data area (most do). */
-	next = ring->tail + ((const struct perf_event_header *)(ring->data + (ring->tail & (ring->size - 1))))->size;
-	if (ring->head - next >= 32 && ring->head > next && (next & (ring->size - 1)) + 32 <= ring->size) {
-		const uint8_t *p = ring->data + (next & (ring->size - 1));
-
-		memcpy(&h, p, sizeof(h));
-		if (h.type == PERF_RECORD_SAMPLE && h.size >= 32) {
-			memcpy(&id, p + 8, 8);
-			if (!lookup_role(s, id, &role) ||
-			    (role != ROLE_ENTRY && role != ROLE_MREMAP_ENTER && role != ROLE_MREMAP_EXIT))
-				return 0;
-			memcpy(&t, p + 24, 8);
-			return t;
-		}
-	}
-	if (pfx_ring_read_next(ring, 0, &h, sizeof(h)))
+	if (pfx_ring_read_next(ring, 0, b, sizeof(b)))
 		return 0;
+	memcpy(&h, b, sizeof(h));
 	if (h.type == PERF_RECORD_SAMPLE) {
-		/* { header; u64 id; u32 pid, tid; u64 time; raw } (tracepoint_attr) */
-		if (pfx_ring_read_next(ring, 8, &id, 8) || !lookup_role(s, id, &role) ||
-		    (role != ROLE_ENTRY && role != ROLE_MREMAP_ENTER && role != ROLE_MREMAP_EXIT) ||
-		    pfx_ring_read_next(ring, 24, &t, 8))
+		memcpy(&id, b + 8, 8);
+		if (!lookup_role(s, id, &role) ||
+		    (role != ROLE_ENTRY && role != ROLE_MREMAP_ENTER && role != ROLE_MREMAP_EXIT))
 			return 0;
+		memcpy(&t, b + 24, 8);
 		return t;
 	}
 	if (h.type != PERF_RECORD_MMAP2 && h.type != PERF_RECORD_COMM && h.type != PERF_RECORD_FORK &&
 	    h.type != PERF_RECORD_EXIT)
 		return 0;
 	/* the sample_id trailer: ... time, identifier */
-	return h.size >= sizeof(h) + 16 && pfx_ring_read_next(ring, h.size - 16u, &t, 8) == 0 ? t : 0;
+	return pfx_ring_read_next(ring, h.size - 16u, &t, 8) == 0 ? t : 0;
 }
 
 /* Put hd's times on CLOCK_MONOTONIC.  Side-band records are stamped by

@@ -36,9 +36,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	[ -n "$d" ] && [ -d "$d/events/exceptions/page_fault_user" ] && sources="$sources tracefs"
 fi
 for src in $sources; do
-	# launched: 4 threads writing 64 MiB each, then refaulting 64 MiB 13
+	# launched: 4 threads writing 256 MiB each (64 MiB each took 80 ms on a
+	# quiet machine: 8 rows), then refaulting 64 MiB 13
 	# times; rows every 10 ms
-	for load_args in "seq -s 256M -t 4" "repeat -s 64M --rounds 12"; do
+	for load_args in "seq -s 1G -t 4" "repeat -s 64M --rounds 12"; do
 		# shellcheck disable=SC2086  # the arguments are split on purpose
 		"$PFX" stat --source "$src" --format json -o "$TMP/out" -I 10 -- \
 			"$PFX_LOAD" $load_args >/dev/null 2>"$TMP/err" ||

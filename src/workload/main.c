@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 
 	/* before getopt permutes argv */
 	opts.command = join_command(command, sizeof(command), argc, argv);
-	status = parse_options(argc, argv, &opts);
+	status = pfx_load_parse_options(argc, argv, &opts);
 	if (opts.uffd && !opts.uffd_out)
 		opts.uffd_out = "pfx.data";
 	if (status == PARSE_HELP)
@@ -57,22 +57,22 @@ int main(int argc, char **argv)
 		return status;
 	page_size = sysconf(_SC_PAGESIZE);
 	if (page_size <= 0)
-		return fail("sysconf(_SC_PAGESIZE)");
+		return pfx_load_fail("sysconf(_SC_PAGESIZE)");
 	region.page_size = (size_t)page_size;
-	if (opts.wait_start && (status = block_start_signal()))
+	if (opts.wait_start && (status = pfx_load_block_start_signal()))
 		return status;
-	if (opts.uffd && (status = catch_stop_signals()))
+	if (opts.uffd && (status = pfx_load_catch_stop_signals()))
 		return status;
-	status = run_mode(&opts, &region, &report);
+	status = pfx_load_run_mode(&opts, &region, &report);
 	if (opts.uffd)
-		status = end_uffd(&opts, &region, &report, status);
+		status = pfx_load_end_uffd(&opts, &region, &report, status);
 	if (status == 0 && opts.lock)
-		status = lock_region(&region);
+		status = pfx_load_lock_region(&region);
 	if (status == 0) {
-		print_report(&opts, &region, &report);
+		pfx_load_print_report(&opts, &region, &report);
 		if (opts.pause_end_ms)
-			status = sleep_ms(opts.pause_end_ms);
+			status = pfx_load_sleep_ms(opts.pause_end_ms);
 	}
-	release_region(&region);
+	pfx_load_release_region(&region);
 	return status;
 }

@@ -41,12 +41,12 @@ static int map_anon_region(struct region *region, size_t size)
 	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (map == MAP_FAILED)
-		return fail("mmap");
+		return pfx_load_fail("mmap");
 	region->map = map;
 	region->map_len = len;
 	region_describe(region, map, len);
 	if (madvise(map, len, MADV_NOHUGEPAGE) && errno != EINVAL)
-		return fail("madvise(MADV_NOHUGEPAGE)");
+		return pfx_load_fail("madvise(MADV_NOHUGEPAGE)");
 	return 0;
 }
 
@@ -60,7 +60,7 @@ static int map_then_wait(const struct options *opts, struct region *region)
 	return status ? status : begin_phase(opts, region);
 }
 
-void release_region(struct region *region)
+void pfx_load_release_region(struct region *region)
 {
 	if (region->map)
 		munmap(region->map, region->map_len);
@@ -80,7 +80,7 @@ static void write_every_page(const struct region *region)
 
 static int drop_region(const struct region *region)
 {
-	return madvise(region->base, region->len, MADV_DONTNEED) ? fail("madvise(MADV_DONTNEED)") : 0;
+	return madvise(region->base, region->len, MADV_DONTNEED) ? pfx_load_fail("madvise(MADV_DONTNEED)") : 0;
 }
 
 static void touch_slice(const struct touch_plan *plan)
@@ -113,7 +113,7 @@ static int crew_prepare(struct crew *crew, const struct touch_plan *whole, unsig
 	crew->ids = calloc(size, sizeof(*crew->ids));
 	crew->plans = calloc(size, sizeof(*crew->plans));
 	if (!crew->ids || !crew->plans)
-		return fail("calloc");
+		return pfx_load_fail("calloc");
 	for (unsigned long i = 0; i < size; i++) {
 		size_t first = whole->count / size * i + whole->count % size * i / size;
 		size_t next = whole->count / size * (i + 1) + whole->count % size * (i + 1) / size;
@@ -129,7 +129,7 @@ static int crew_prepare(struct crew *crew, const struct touch_plan *whole, unsig
 static void report_tids(struct report *report, const struct crew *crew)
 {
 	for (unsigned long i = 0; i < crew->size; i++)
-		report_add(report, "%s%ld", i ? "," : " tids=", (long)crew->plans[i].tid);
+		pfx_load_report_add(report, "%s%ld", i ? "," : " tids=", (long)crew->plans[i].tid);
 }
 
 static void crew_free(struct crew *crew)
@@ -153,7 +153,7 @@ static int crew_run(struct crew *crew)
 	touch_slice(&crew->plans[0]);
 	for (unsigned long i = 1; i < started; i++)
 		pthread_join(crew->ids[i], NULL);
-	return err ? fail_with("pthread_create", err) : 0;
+	return err ? pfx_load_fail_with("pthread_create", err) : 0;
 }
 
 /* ---- random order -------------------------------------------------------- */
@@ -217,21 +217,21 @@ static int run_pattern(const struct options *opts, struct region *region, struct
 	if (opts->mode == MODE_STRIDE) {
 		whole.stride = opts->stride;
 		whole.count = (region->pages + opts->stride - 1) / opts->stride;
-		report_add(report, " stride=%lu", opts->stride);
+		pfx_load_report_add(report, " stride=%lu", opts->stride);
 	} else if (opts->mode == MODE_RANDOM) {
 		order = shuffled_pages(region->pages, opts->seed);
 		if (!order)
-			return fail("malloc");
+			return pfx_load_fail("malloc");
 		whole.order = order;
-		report_add(report, " seed=%" PRIu64, opts->seed);
+		pfx_load_report_add(report, " seed=%" PRIu64, opts->seed);
 	}
 	status = crew_prepare(&crew, &whole, opts->threads);
 	if (status == 0)
 		status = begin_phase(opts, region);
 	if (status == 0) {
-		meter_start(&meter);
+		pfx_load_meter_start(&meter);
 		status = crew_run(&crew);
-		meter_stop(&meter, report);
+		pfx_load_meter_stop(&meter, report);
 		if (opts->uffd)
 			report_tids(report, &crew);
 	}
@@ -250,17 +250,17 @@ static int run_repeat(const struct options *opts, struct region *region, struct 
 	status = map_then_wait(opts, region);
 	if (status)
 		return status;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	write_every_page(region);
 	for (unsigned long round = 0; round < opts->rounds && status == 0; round++) {
 		status = drop_region(region);
 		if (status == 0)
 			write_every_page(region);
 	}
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	report->expect_minor = (uint64_t)region->pages * (opts->rounds + 1);
 	/* passes says the first touch is counted in expect_minor too. */
-	report_add(report, " rounds=%lu passes=%lu", opts->rounds, opts->rounds + 1);
+	pfx_load_report_add(report, " rounds=%lu passes=%lu", opts->rounds, opts->rounds + 1);
 	return status;
 }
 
@@ -270,9 +270,9 @@ static int check_disk_backed(const char *dir)
 	struct statfs fs;
 
 	if (statfs(dir, &fs))
-		return fail_on("statfs", dir);
+		return pfx_load_fail_on("statfs", dir);
 	if (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC)
-		return complain(EXIT_USAGE, "--dir %s is in memory (tmpfs/ramfs) and cannot give major faults; use --dir on a disk-backed filesystem",
+		return pfx_load_complain(EXIT_USAGE, "--dir %s is in memory (tmpfs/ramfs) and cannot give major faults; use --dir on a disk-backed filesystem",
 				dir);
 	return 0;
 }
@@ -289,7 +289,7 @@ static int write_all(int fd, const char *buf, size_t len, const char *path)
 		if (n <= 0) {
 			if (n == 0)
 				errno = EIO;
-			return fail_on("write", path);
+			return pfx_load_fail_on("write", path);
 		}
 		done += (size_t)n;
 	}
@@ -303,14 +303,14 @@ static int write_file_contents(int fd, size_t len, const char *path)
 	int status = 0;
 
 	if (!buf)
-		return fail("malloc");
+		return pfx_load_fail("malloc");
 	memset(buf, PAGE_PATTERN, chunk);
 	for (size_t done = 0; done < len && status == 0; done += chunk)
 		status = write_all(fd, buf, len - done < chunk ? len - done : chunk, path);
 	free(buf);
 	if (status)
 		return status;
-	return fsync(fd) ? fail_on("fsync", path) : 0;
+	return fsync(fd) ? pfx_load_fail_on("fsync", path) : 0;
 }
 
 /*
@@ -322,12 +322,12 @@ static int create_temp_file(const struct options *opts, struct region *region, c
 	int n = snprintf(path, path_size, "%s/pfx-load.XXXXXX", opts->dir);
 
 	if (n < 0 || (size_t)n >= path_size)
-		return complain(EXIT_USAGE, "--dir path too long; use a shorter directory name");
+		return pfx_load_complain(EXIT_USAGE, "--dir path too long; use a shorter directory name");
 	region->fd = mkstemp(path);
 	if (region->fd < 0)
-		return fail_on("mkstemp", path);
+		return pfx_load_fail_on("mkstemp", path);
 	if (unlink(path))
-		return fail_on("unlink", path);
+		return pfx_load_fail_on("unlink", path);
 	return 0;
 }
 
@@ -335,18 +335,18 @@ static int evict_file_pages(const struct region *region)
 {
 	int err = posix_fadvise(region->fd, 0, (off_t)region->len, POSIX_FADV_DONTNEED);
 
-	return err ? fail_with("posix_fadvise(POSIX_FADV_DONTNEED)", err) : 0;
+	return err ? pfx_load_fail_with("posix_fadvise(POSIX_FADV_DONTNEED)", err) : 0;
 }
 
 static int resident_map(const struct region *region, unsigned char **vec)
 {
 	*vec = malloc(region->pages);
 	if (!*vec)
-		return fail("malloc");
+		return pfx_load_fail("malloc");
 	if (mincore(region->base, region->len, *vec)) {
 		free(*vec);
 		*vec = NULL;
-		return fail("mincore");
+		return pfx_load_fail("mincore");
 	}
 	return 0;
 }
@@ -371,13 +371,13 @@ static int map_uncached_file(struct region *region, size_t *resident)
 	int status;
 
 	if (map == MAP_FAILED)
-		return fail("mmap");
+		return pfx_load_fail("mmap");
 	region->map = map;
 	region->map_len = region->len;
 	region_describe(region, map, region->len);
 	status = evict_file_pages(region);
 	if (status == 0 && madvise(map, region->len, MADV_RANDOM))
-		status = fail("madvise(MADV_RANDOM)");
+		status = pfx_load_fail("madvise(MADV_RANDOM)");
 	if (status == 0)
 		status = count_resident(region, resident);
 	/* A page still on a per-CPU LRU list can survive the first attempt. */
@@ -416,15 +416,15 @@ static int run_file(const struct options *opts, struct region *region, struct re
 	if (status == 0)
 		status = map_uncached_file(region, &resident);
 	if (status == 0)
-		status = wait_for_start(opts);
+		status = pfx_load_wait_for_start(opts);
 	if (status)
 		return status;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	read_every_page(region);
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	/* Pages that stayed cached despite the eviction can only fault minor. */
 	report->expect_major = region->pages - resident;
-	report_add(report, " file=%s resident_before=%zu", path, resident);
+	pfx_load_report_add(report, " file=%s resident_before=%zu", path, resident);
 	return 0;
 }
 
@@ -460,7 +460,7 @@ static int count_swapped(const struct region *region, size_t *swapped, size_t *c
 	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		free(resident);
-		return fail_on("open", "/proc/self/pagemap");
+		return pfx_load_fail_on("open", "/proc/self/pagemap");
 	}
 	*swapped = *cached = 0;
 	for (size_t done = 0; done < region->pages && status == 0;) {
@@ -470,7 +470,7 @@ static int count_swapped(const struct region *region, size_t *swapped, size_t *c
 
 		if (n <= 0) {
 			errno = n == 0 ? EIO : errno;
-			status = fail_on("read", "/proc/self/pagemap");
+			status = pfx_load_fail_on("read", "/proc/self/pagemap");
 			break;
 		}
 		for (size_t i = 0; i < (size_t)n / sizeof(entries[0]); i++, done++) {
@@ -492,25 +492,25 @@ static int run_swap(const struct options *opts, struct region *region, struct re
 	int status;
 
 	if (!swap_is_active())
-		return complain(EXIT_SKIP, "swap mode needs active swap (e.g. zram): none found");
+		return pfx_load_complain(EXIT_SKIP, "swap mode needs active swap (e.g. zram): none found");
 	status = map_anon_region(region, opts->size);
 	if (status)
 		return status;
 	write_every_page(region);
 	if (madvise(region->base, region->len, MADV_PAGEOUT))
-		return fail("madvise(MADV_PAGEOUT)");
+		return pfx_load_fail("madvise(MADV_PAGEOUT)");
 	status = count_swapped(region, &swapped, &cached);
 	if (status == 0)
-		status = wait_for_start(opts);
+		status = pfx_load_wait_for_start(opts);
 	if (status)
 		return status;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	write_every_page(region);
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	/* Pages reclaim left in place are still mapped: no fault at all. */
 	report->expect_major = swapped - cached;
 	report->expect_minor = cached;
-	report_add(report, " swapped=%zu swapcache=%zu", swapped, cached);
+	pfx_load_report_add(report, " swapped=%zu swapcache=%zu", swapped, cached);
 	return 0;
 }
 
@@ -520,9 +520,9 @@ static void child_write_every_page(const struct region *region, int result_fd)
 	struct report report = { 0 };
 	struct meter meter;
 
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	write_every_page(region);
-	meter_stop(&meter, &report);
+	pfx_load_meter_stop(&meter, &report);
 	result.rusage_minor = report.rusage_minor;
 	result.rusage_major = report.rusage_major;
 	result.seconds = report.seconds;
@@ -539,13 +539,13 @@ static int collect_child(pid_t child, int result_fd, struct report *report)
 		n = read(result_fd, &result, sizeof(result));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return fail("read");
+		return pfx_load_fail("read");
 	while (waitpid(child, &wstatus, 0) < 0) {
 		if (errno != EINTR)
-			return fail("waitpid");
+			return pfx_load_fail("waitpid");
 	}
 	if (n != (ssize_t)sizeof(result) || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
-		return complain(EXIT_FAILURE, "cow child %ld did not report its faults (wait status %d)",
+		return pfx_load_complain(EXIT_FAILURE, "cow child %ld did not report its faults (wait status %d)",
 				(long)child, wstatus);
 	report->rusage_minor = result.rusage_minor;
 	report->rusage_major = result.rusage_major;
@@ -564,17 +564,17 @@ static int run_cow(const struct options *opts, struct region *region, struct rep
 	if (status)
 		return status;
 	write_every_page(region);
-	status = wait_for_start(opts);
+	status = pfx_load_wait_for_start(opts);
 	if (status)
 		return status;
 	if (pipe(pipefd))
-		return fail("pipe");
+		return pfx_load_fail("pipe");
 	fflush(NULL);
 	child = fork();
 	if (child < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return fail("fork");
+		return pfx_load_fail("fork");
 	}
 	if (child == 0) {
 		close(pipefd[0]);
@@ -584,7 +584,7 @@ static int run_cow(const struct options *opts, struct region *region, struct rep
 	status = collect_child(child, pipefd[0], report);
 	close(pipefd[0]);
 	report->expect_minor = region->pages;
-	report_add(report, " child_pid=%ld", (long)child);
+	pfx_load_report_add(report, " child_pid=%ld", (long)child);
 	return status;
 }
 
@@ -595,11 +595,11 @@ static int thp_unavailable(void)
 	bool never;
 
 	if (!file)
-		return complain(EXIT_SKIP, "thp mode needs transparent huge pages: " THP_SYSFS "/enabled not found");
+		return pfx_load_complain(EXIT_SKIP, "thp mode needs transparent huge pages: " THP_SYSFS "/enabled not found");
 	never = !fgets(line, sizeof(line), file) || strstr(line, "[never]");
 	fclose(file);
 	if (never)
-		return complain(EXIT_SKIP, "thp mode needs transparent huge pages: enabled is [never]; set it to madvise or always");
+		return pfx_load_complain(EXIT_SKIP, "thp mode needs transparent huge pages: enabled is [never]; set it to madvise or always");
 	return 0;
 }
 
@@ -648,12 +648,12 @@ static int map_huge_aligned(struct region *region, size_t size, size_t huge)
 	char *base;
 
 	if (map == MAP_FAILED)
-		return fail("mmap");
+		return pfx_load_fail("mmap");
 	region->map = map;
 	region->map_len = len + huge;
 	base = (char *)round_up((uintptr_t)map, huge);
 	region_describe(region, base, len);
-	return madvise(base, len, MADV_HUGEPAGE) ? fail("madvise(MADV_HUGEPAGE)") : 0;
+	return madvise(base, len, MADV_HUGEPAGE) ? pfx_load_fail("madvise(MADV_HUGEPAGE)") : 0;
 }
 
 static int run_thp(const struct options *opts, struct region *region, struct report *report)
@@ -667,16 +667,16 @@ static int run_thp(const struct options *opts, struct region *region, struct rep
 	if (status == 0)
 		status = map_huge_aligned(region, opts->size, huge);
 	if (status == 0)
-		status = wait_for_start(opts);
+		status = pfx_load_wait_for_start(opts);
 	if (status)
 		return status;
 	base = region->base;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	for (size_t off = 0; off < region->len; off += huge)
 		base[off] = 1;
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	report->expect_minor = region->len / huge;
-	report_add(report, " huge_page_size=%zu thp_bytes=%lld", huge, anon_huge_bytes(region->base));
+	pfx_load_report_add(report, " huge_page_size=%zu thp_bytes=%lld", huge, anon_huge_bytes(region->base));
 	return 0;
 }
 
@@ -685,7 +685,7 @@ static int fault_steadily(const struct options *opts, const struct region *regio
 {
 	uint64_t batch = opts->rate / 1000 ? opts->rate / 1000 : 1;
 	volatile char *base = region->base;
-	struct timespec start = monotonic_now();
+	struct timespec start = pfx_load_monotonic_now();
 	size_t page = 0;
 	int status = 0;
 
@@ -701,7 +701,7 @@ static int fault_steadily(const struct options *opts, const struct region *regio
 		}
 		done += n;
 		if (status == 0)
-			status = sleep_until(timespec_after(start, done / opts->rate,
+			status = pfx_load_sleep_until(pfx_load_timespec_after(start, done / opts->rate,
 							    done % opts->rate * 1000000000ULL / opts->rate));
 	}
 	return status;
@@ -718,11 +718,11 @@ static int run_steady(const struct options *opts, struct region *region, struct 
 	status = map_then_wait(opts, region);
 	if (status)
 		return status;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	status = fault_steadily(opts, region, total);
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	report->expect_minor = total;
-	report_add(report, " rate=%lu", opts->rate);
+	pfx_load_report_add(report, " rate=%lu", opts->rate);
 	return status;
 }
 
@@ -734,12 +734,12 @@ static int keep_hot(const struct options *opts, const struct region *region, siz
 {
 	uint64_t whole_seconds = (uint64_t)opts->seconds;
 	uint64_t nanoseconds = (uint64_t)((opts->seconds - (double)whole_seconds) * 1e9);
-	struct timespec deadline = timespec_after(monotonic_now(), whole_seconds, nanoseconds);
+	struct timespec deadline = pfx_load_timespec_after(pfx_load_monotonic_now(), whole_seconds, nanoseconds);
 	volatile char *base = region->base;
 	char sum = 0;
 	int status = 0;
 
-	for (*passes = 0; status == 0 && !timespec_reached(monotonic_now(), deadline); (*passes)++) {
+	for (*passes = 0; status == 0 && !pfx_load_timespec_reached(pfx_load_monotonic_now(), deadline); (*passes)++) {
 		if (opts->read_hot) {
 			for (size_t page = 0; page < hot_pages; page++)
 				sum = (char)(sum + base[page * region->page_size]);
@@ -747,7 +747,7 @@ static int keep_hot(const struct options *opts, const struct region *region, siz
 			for (size_t page = 0; page < hot_pages; page++)
 				base[page * region->page_size] = (char)(base[page * region->page_size] + 1);
 		}
-		status = sleep_ms(1);
+		status = pfx_load_sleep_ms(1);
 	}
 	(void)sum;
 	return status;
@@ -780,15 +780,15 @@ static int run_hotcold(const struct options *opts, struct region *region, struct
 	hot_pages = round_up(opts->hot, region->page_size) / region->page_size;
 	if (hot_pages > region->pages)
 		hot_pages = region->pages;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	write_every_page(region);
 	status = keep_hot(opts, region, hot_pages, &passes);
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	report->expect_minor = opts->thp ? region->len / huge_page_size() : region->pages;
-	report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu access=%s", hot_pages * region->page_size,
+	pfx_load_report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu access=%s", hot_pages * region->page_size,
 		   region->len, passes, opts->read_hot ? "read" : "write");
 	if (opts->thp)
-		report_add(report, " thp_bytes=%lld", anon_huge_bytes(region->base));
+		pfx_load_report_add(report, " thp_bytes=%lld", anon_huge_bytes(region->base));
 	return status;
 }
 
@@ -805,19 +805,19 @@ static int run_zero(const struct options *opts, struct region *region, struct re
 	if (status)
 		return status;
 	base = region->base;
-	meter_start(&meter);
+	pfx_load_meter_start(&meter);
 	for (size_t page = 0; page < region->pages; page++)
 		sum = (char)(sum + base[page * region->page_size]);
-	meter_stop(&meter, report);
+	pfx_load_meter_stop(&meter, report);
 	report->expect_minor = region->pages;
-	report_add(report, " sum=%d", sum);
+	pfx_load_report_add(report, " sum=%d", sum);
 	return 0;
 }
 
 /* After the fault phase, so the faults counted are the mode's own.  The
  * system call directly: sanitizer runtimes replace mlock() with one that
  * does nothing and returns 0. */
-int lock_region(const struct region *region)
+int pfx_load_lock_region(const struct region *region)
 {
 	int err;
 
@@ -825,9 +825,9 @@ int lock_region(const struct region *region)
 		return 0;
 	err = errno;
 	if (err == EPERM || err == ENOMEM || err == EAGAIN)
-		return complain(EXIT_SKIP, "--lock: mlock of %zu bytes refused (%s); raise the limit (ulimit -l) or run as root",
+		return pfx_load_complain(EXIT_SKIP, "--lock: mlock of %zu bytes refused (%s); raise the limit (ulimit -l) or run as root",
 				region->len, strerror(err));
-	return fail_with("mlock", err);
+	return pfx_load_fail_with("mlock", err);
 }
 
 /* ---- --uffd: a userfaultfd recorder serves the region --------------------- */
@@ -871,27 +871,27 @@ static int make_source_file(const struct options *opts, struct region *region)
 	int status, err;
 
 	if (!buf)
-		return fail("malloc");
+		return pfx_load_fail("malloc");
 	status = create_temp_file(opts, region, path, sizeof(path));
 	if (status == 0)
 		status = write_all(region->fd, buf, region->len, path);
 	free(buf);
 	if (status == 0 && fsync(region->fd))
-		status = fail_on("fsync", path);
+		status = pfx_load_fail_on("fsync", path);
 	if (status == 0)
 		status = evict_file_pages(region);
 	if (status == 0 && (err = posix_fadvise(region->fd, 0, 0, POSIX_FADV_RANDOM)))
-		status = fail_with("posix_fadvise(POSIX_FADV_RANDOM)", err);
+		status = pfx_load_fail_with("posix_fadvise(POSIX_FADV_RANDOM)", err);
 	return status;
 }
 
 static int uffd_open_error(int err)
 {
 	if (err == -ENOSYS || err == -EPERM)
-		return complain(EXIT_SKIP, "--uffd: userfaultfd unavailable here (%s)%s", strerror(-err),
+		return pfx_load_complain(EXIT_SKIP, "--uffd: userfaultfd unavailable here (%s)%s", strerror(-err),
 				err == -EPERM ? "; allow it with sysctl vm.unprivileged_userfaultfd=1 or run as root" :
 						"; the kernel lacks CONFIG_USERFAULTFD");
-	return fail_with("--uffd: userfaultfd recorder", -err);
+	return pfx_load_fail_with("--uffd: userfaultfd recorder", -err);
 }
 
 static int start_recorder(const struct options *opts, const struct region *region)
@@ -910,7 +910,7 @@ static int start_recorder(const struct options *opts, const struct region *regio
 		err = pfx_uffd_start(u);
 	if (err) {
 		pfx_uffd_abort(u);
-		return fail_with("--uffd: register the region", -err);
+		return pfx_load_fail_with("--uffd: register the region", -err);
 	}
 	pthread_mutex_lock(&uffd.lock);
 	uffd.recorder = u;
@@ -926,13 +926,13 @@ static int begin_phase(const struct options *opts, struct region *region)
 	if (opts->uffd && opts->uffd_policy == PFX_UFFD_COPY) {
 		uffd.snapshot = make_source(region);
 		if (!uffd.snapshot)
-			return fail("malloc");
+			return pfx_load_fail("malloc");
 	}
 	if (opts->uffd && opts->uffd_policy == PFX_UFFD_FILE)
 		status = make_source_file(opts, region);
 	if (status == 0 && opts->uffd)
 		status = start_recorder(opts, region);
-	return status ? status : wait_for_start(opts);
+	return status ? status : pfx_load_wait_for_start(opts);
 }
 
 /* 0, or the recorder's error (the file is then not left behind). */
@@ -967,7 +967,7 @@ static void *stop_on_signal(void *unused)
 	_exit(128 + sig);
 }
 
-int catch_stop_signals(void)
+int pfx_load_catch_stop_signals(void)
 {
 	pthread_t thread;
 	int err;
@@ -980,7 +980,7 @@ int catch_stop_signals(void)
 		err = pthread_create(&thread, NULL, stop_on_signal, NULL);
 	if (err == 0)
 		err = pthread_detach(thread);
-	return err ? fail_with("--uffd: signal thread", err) : 0;
+	return err ? pfx_load_fail_with("--uffd: signal thread", err) : 0;
 }
 
 static bool page_holds(const char *page, size_t page_size, const char *want)
@@ -1009,7 +1009,7 @@ static long verify_pages(const struct options *opts, const struct region *region
 	return bad;
 }
 
-int end_uffd(const struct options *opts, const struct region *region,
+int pfx_load_end_uffd(const struct options *opts, const struct region *region,
 		    struct report *report, int status)
 {
 	struct pfx_uffd_stats stats = { 0 };
@@ -1019,24 +1019,24 @@ int end_uffd(const struct options *opts, const struct region *region,
 	free(uffd.snapshot);
 	uffd.snapshot = NULL;
 	if (err)
-		return fail_with("--uffd: recording", -err);
-	report_add(report, " uffd=%s uffd_faults=%" PRIu64 " uffd_raced=%" PRIu64 " uffd_out=%s",
+		return pfx_load_fail_with("--uffd: recording", -err);
+	pfx_load_report_add(report, " uffd=%s uffd_faults=%" PRIu64 " uffd_raced=%" PRIu64 " uffd_out=%s",
 		   pfx_uffd_policy_name(opts->uffd_policy), stats.faults, stats.raced, opts->uffd_out);
 	if (opts->mode == MODE_REPEAT || opts->mode == MODE_STEADY)
-		report_add(report, " tids=%ld", (long)current_tid());
+		pfx_load_report_add(report, " tids=%ld", (long)current_tid());
 	if (status || opts->mode == MODE_STEADY)
 		return status;
 	bad = verify_pages(opts, region);
 	if (bad < 0)
-		return fail("calloc");
-	report_add(report, " verified=%d", bad == 0);
+		return pfx_load_fail("calloc");
+	pfx_load_report_add(report, " verified=%d", bad == 0);
 	if (bad)
-		return complain(EXIT_FAILURE, "--uffd %s: %ld pages do not hold what the recorder served",
+		return pfx_load_complain(EXIT_FAILURE, "--uffd %s: %ld pages do not hold what the recorder served",
 				pfx_uffd_policy_name(opts->uffd_policy), bad);
 	return 0;
 }
 
-int run_mode(const struct options *opts, struct region *region, struct report *report)
+int pfx_load_run_mode(const struct options *opts, struct region *region, struct report *report)
 {
 	switch (opts->mode) {
 	case MODE_SEQ:
@@ -1060,5 +1060,5 @@ int run_mode(const struct options *opts, struct region *region, struct report *r
 	case MODE_ZERO:
 		return run_zero(opts, region, report);
 	}
-	return complain(EXIT_USAGE, "internal mode error; please report this");
+	return pfx_load_complain(EXIT_USAGE, "internal mode error; please report this");
 }

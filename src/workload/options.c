@@ -150,7 +150,7 @@ static const struct option long_options[] = {
 
 static int bad_count(const char *option, const char *value, const char *range)
 {
-	return complain(EXIT_USAGE, "invalid %s value '%s'; use %s", option, value, range);
+	return pfx_load_complain(EXIT_USAGE, "invalid %s value '%s'; use %s", option, value, range);
 }
 
 static int parse_uffd_policy(struct options *opts, const char *arg)
@@ -164,7 +164,7 @@ static int parse_uffd_policy(struct options *opts, const char *arg)
 			return 0;
 		}
 	}
-	return complain(EXIT_USAGE, "invalid --uffd policy '%s'; use zero, copy or file", arg);
+	return pfx_load_complain(EXIT_USAGE, "invalid --uffd policy '%s'; use zero, copy or file", arg);
 }
 
 static int parse_option(struct options *opts, int opt, const char *arg)
@@ -174,7 +174,7 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 	switch (opt) {
 	case 's':
 		if (!parse_size(arg, &opts->size))
-			return complain(EXIT_USAGE, "invalid size '%s'; use a number with optional K, M or G suffix", arg);
+			return pfx_load_complain(EXIT_USAGE, "invalid size '%s'; use a number with optional K, M or G suffix", arg);
 		return 0;
 	case 't':
 		if (!parse_whole(arg, 1, MAX_THREADS, &value))
@@ -202,7 +202,7 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 		return 0;
 	case OPT_HOT:
 		if (!parse_size(arg, &opts->hot))
-			return complain(EXIT_USAGE, "invalid hot size '%s'; use a number with optional K, M or G suffix", arg);
+			return pfx_load_complain(EXIT_USAGE, "invalid hot size '%s'; use a number with optional K, M or G suffix", arg);
 		return 0;
 	case OPT_SEED:
 		if (!parse_whole(arg, 0, UINT64_MAX, &value))
@@ -211,7 +211,7 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 		return 0;
 	case OPT_DIR:
 		if (arg[0] == '\0')
-			return complain(EXIT_USAGE, "empty --dir; name an existing directory");
+			return pfx_load_complain(EXIT_USAGE, "empty --dir; name an existing directory");
 		opts->dir = arg;
 		return 0;
 	case OPT_WAIT_START:
@@ -235,11 +235,11 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 		return parse_uffd_policy(opts, arg);
 	case OPT_UFFD_OUT:
 		if (arg[0] == '\0')
-			return complain(EXIT_USAGE, "empty --uffd-out; name the record file to write");
+			return pfx_load_complain(EXIT_USAGE, "empty --uffd-out; name the record file to write");
 		opts->uffd_out = arg;
 		return 0;
 	default:
-		return complain(EXIT_USAGE, "internal option error; please report this");
+		return pfx_load_complain(EXIT_USAGE, "internal option error; please report this");
 	}
 }
 
@@ -250,8 +250,8 @@ static int reject_option(int opt, int optopt_seen, const char *word)
 	const char *name = optopt_seen ? shortname : word;
 
 	if (opt == ':')
-		return complain(EXIT_USAGE, "option '%s' needs a value; see pfx-load --help", name);
-	return complain(EXIT_USAGE, "unknown option '%s'; see pfx-load --help", name);
+		return pfx_load_complain(EXIT_USAGE, "option '%s' needs a value; see pfx-load --help", name);
+	return pfx_load_complain(EXIT_USAGE, "unknown option '%s'; see pfx-load --help", name);
 }
 
 /* Modes whose region is private anonymous memory faulted page by page. */
@@ -267,22 +267,22 @@ static int check_combination(struct options *opts)
 			opts->mode == MODE_STRIDE;
 
 	if (opts->threads > 1 && !threaded)
-		return complain(EXIT_USAGE, "--threads applies to seq, random and stride only; drop it for mode '%s'",
+		return pfx_load_complain(EXIT_USAGE, "--threads applies to seq, random and stride only; drop it for mode '%s'",
 				opts->mode_name);
 	if (opts->uffd_out && !opts->uffd)
-		return complain(EXIT_USAGE, "--uffd-out needs --uffd; add --uffd zero, copy or file");
+		return pfx_load_complain(EXIT_USAGE, "--uffd-out needs --uffd; add --uffd zero, copy or file");
 	if (opts->uffd && !uffd_mode(opts->mode))
-		return complain(EXIT_USAGE, "--uffd applies to seq, random, stride, repeat and steady (anonymous regions touched page by page); drop it for mode '%s'",
+		return pfx_load_complain(EXIT_USAGE, "--uffd applies to seq, random, stride, repeat and steady (anonymous regions touched page by page); drop it for mode '%s'",
 				opts->mode_name);
 	if (opts->hot == 0)
 		opts->hot = opts->size / 4 ? opts->size / 4 : 1;
 	if (opts->hot > opts->size)
-		return complain(EXIT_USAGE, "--hot (%zu bytes) is larger than --size (%zu bytes); use a hot size no larger than the region",
+		return pfx_load_complain(EXIT_USAGE, "--hot (%zu bytes) is larger than --size (%zu bytes); use a hot size no larger than the region",
 				opts->hot, opts->size);
 	return 0;
 }
 
-int parse_options(int argc, char **argv, struct options *opts)
+int pfx_load_parse_options(int argc, char **argv, struct options *opts)
 {
 	int opt, status;
 
@@ -299,11 +299,11 @@ int parse_options(int argc, char **argv, struct options *opts)
 			return status;
 	}
 	if (optind >= argc)
-		return complain(EXIT_USAGE, "no mode given; use one of " MODE_LIST);
+		return pfx_load_complain(EXIT_USAGE, "no mode given; use one of " MODE_LIST);
 	opts->mode_name = argv[optind];
 	if (!lookup_mode(opts->mode_name, &opts->mode))
-		return complain(EXIT_USAGE, "unknown mode '%s'; use one of " MODE_LIST, opts->mode_name);
+		return pfx_load_complain(EXIT_USAGE, "unknown mode '%s'; use one of " MODE_LIST, opts->mode_name);
 	if (optind + 1 < argc)
-		return complain(EXIT_USAGE, "unexpected argument '%s'; give exactly one mode", argv[optind + 1]);
+		return pfx_load_complain(EXIT_USAGE, "unexpected argument '%s'; give exactly one mode", argv[optind + 1]);
 	return check_combination(opts);
 }

@@ -5,18 +5,18 @@
 
 /* ---- messages ---------------------------------------------------------- */
 
-int fail_with(const char *call, int err)
+int pfx_load_fail_with(const char *call, int err)
 {
 	fprintf(stderr, "pfx-load: %s: %s\n", call, strerror(err));
 	return EXIT_FAILURE;
 }
 
-int fail(const char *call)
+int pfx_load_fail(const char *call)
 {
-	return fail_with(call, errno);
+	return pfx_load_fail_with(call, errno);
 }
 
-int fail_on(const char *call, const char *object)
+int pfx_load_fail_on(const char *call, const char *object)
 {
 	int err = errno;
 
@@ -25,7 +25,7 @@ int fail_on(const char *call, const char *object)
 }
 
 __attribute__((format(printf, 2, 3)))
-int complain(int status, const char *fmt, ...)
+int pfx_load_complain(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,7 +39,7 @@ int complain(int status, const char *fmt, ...)
 
 /* ---- time, measuring and reporting ------------------------------------- */
 
-struct timespec monotonic_now(void)
+struct timespec pfx_load_monotonic_now(void)
 {
 	struct timespec ts;
 
@@ -47,12 +47,12 @@ struct timespec monotonic_now(void)
 	return ts;
 }
 
-double seconds_between(struct timespec from, struct timespec to)
+double pfx_load_seconds_between(struct timespec from, struct timespec to)
 {
 	return (double)(to.tv_sec - from.tv_sec) + (double)(to.tv_nsec - from.tv_nsec) / 1e9;
 }
 
-struct timespec timespec_after(struct timespec ts, uint64_t sec, uint64_t nsec)
+struct timespec pfx_load_timespec_after(struct timespec ts, uint64_t sec, uint64_t nsec)
 {
 	ts.tv_sec += (time_t)(sec + nsec / 1000000000ULL);
 	ts.tv_nsec += (long)(nsec % 1000000000ULL);
@@ -63,45 +63,45 @@ struct timespec timespec_after(struct timespec ts, uint64_t sec, uint64_t nsec)
 	return ts;
 }
 
-bool timespec_reached(struct timespec now, struct timespec deadline)
+bool pfx_load_timespec_reached(struct timespec now, struct timespec deadline)
 {
 	return now.tv_sec > deadline.tv_sec ||
 	       (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
 }
 
-int sleep_until(struct timespec deadline)
+int pfx_load_sleep_until(struct timespec deadline)
 {
 	int err;
 
 	while ((err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL)) == EINTR)
 		;
-	return err ? fail_with("clock_nanosleep", err) : 0;
+	return err ? pfx_load_fail_with("clock_nanosleep", err) : 0;
 }
 
-int sleep_ms(unsigned long ms)
+int pfx_load_sleep_ms(unsigned long ms)
 {
-	return sleep_until(timespec_after(monotonic_now(), ms / 1000, (ms % 1000) * 1000000ULL));
+	return pfx_load_sleep_until(pfx_load_timespec_after(pfx_load_monotonic_now(), ms / 1000, (ms % 1000) * 1000000ULL));
 }
 
-void meter_start(struct meter *meter)
+void pfx_load_meter_start(struct meter *meter)
 {
 	getrusage(RUSAGE_SELF, &meter->usage);
-	meter->started = monotonic_now();
+	meter->started = pfx_load_monotonic_now();
 }
 
-void meter_stop(const struct meter *meter, struct report *report)
+void pfx_load_meter_stop(const struct meter *meter, struct report *report)
 {
-	struct timespec stopped = monotonic_now();
+	struct timespec stopped = pfx_load_monotonic_now();
 	struct rusage usage;
 
 	getrusage(RUSAGE_SELF, &usage);
 	report->rusage_minor = usage.ru_minflt - meter->usage.ru_minflt;
 	report->rusage_major = usage.ru_majflt - meter->usage.ru_majflt;
-	report->seconds = seconds_between(meter->started, stopped);
+	report->seconds = pfx_load_seconds_between(meter->started, stopped);
 }
 
 __attribute__((format(printf, 2, 3)))
-void report_add(struct report *report, const char *fmt, ...)
+void pfx_load_report_add(struct report *report, const char *fmt, ...)
 {
 	size_t room = sizeof(report->extra) - report->extra_len;
 	va_list ap;
@@ -114,7 +114,7 @@ void report_add(struct report *report, const char *fmt, ...)
 		report->extra_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
-void print_report(const struct options *opts, const struct region *region,
+void pfx_load_print_report(const struct options *opts, const struct region *region,
 			 const struct report *report)
 {
 	printf("pfx-load: mode=%s pid=%ld addr=0x%" PRIxPTR " size=%zu page_size=%zu pages=%zu threads=%lu"
@@ -128,16 +128,16 @@ void print_report(const struct options *opts, const struct region *region,
 }
 
 /* Blocked from the start so a SIGUSR1 sent early is kept, not fatal. */
-int block_start_signal(void)
+int pfx_load_block_start_signal(void)
 {
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	return sigprocmask(SIG_BLOCK, &set, NULL) ? fail("sigprocmask") : 0;
+	return sigprocmask(SIG_BLOCK, &set, NULL) ? pfx_load_fail("sigprocmask") : 0;
 }
 
-int wait_for_start(const struct options *opts)
+int pfx_load_wait_for_start(const struct options *opts)
 {
 	sigset_t set;
 
@@ -149,7 +149,7 @@ int wait_for_start(const struct options *opts)
 	fflush(stdout);
 	while (sigwaitinfo(&set, NULL) < 0) {
 		if (errno != EINTR)
-			return fail("sigwaitinfo");
+			return pfx_load_fail("sigwaitinfo");
 	}
 	return 0;
 }

@@ -137,37 +137,37 @@ struct crew {
 };
 
 /* report.c: messages (each returns the exit status to return) */
-int fail_with(const char *call, int err);
-int fail(const char *call);
-int fail_on(const char *call, const char *object);
+int pfx_load_fail_with(const char *call, int err);
+int pfx_load_fail(const char *call);
+int pfx_load_fail_on(const char *call, const char *object);
 __attribute__((format(printf, 2, 3)))
-int complain(int status, const char *fmt, ...);
+int pfx_load_complain(int status, const char *fmt, ...);
 /* report.c: time */
-struct timespec monotonic_now(void);
-double seconds_between(struct timespec from, struct timespec to);
-struct timespec timespec_after(struct timespec ts, uint64_t sec, uint64_t nsec);
-bool timespec_reached(struct timespec now, struct timespec deadline);
-int sleep_until(struct timespec deadline);
-int sleep_ms(unsigned long ms);
+struct timespec pfx_load_monotonic_now(void);
+double pfx_load_seconds_between(struct timespec from, struct timespec to);
+struct timespec pfx_load_timespec_after(struct timespec ts, uint64_t sec, uint64_t nsec);
+bool pfx_load_timespec_reached(struct timespec now, struct timespec deadline);
+int pfx_load_sleep_until(struct timespec deadline);
+int pfx_load_sleep_ms(unsigned long ms);
 /* report.c: the fault meter and the result line */
-void meter_start(struct meter *meter);
-void meter_stop(const struct meter *meter, struct report *report);
+void pfx_load_meter_start(struct meter *meter);
+void pfx_load_meter_stop(const struct meter *meter, struct report *report);
 __attribute__((format(printf, 2, 3)))
-void report_add(struct report *report, const char *fmt, ...);
-void print_report(const struct options *opts, const struct region *region,
+void pfx_load_report_add(struct report *report, const char *fmt, ...);
+void pfx_load_print_report(const struct options *opts, const struct region *region,
 		  const struct report *report);
-int block_start_signal(void);
-int wait_for_start(const struct options *opts);
+int pfx_load_block_start_signal(void);
+int pfx_load_wait_for_start(const struct options *opts);
 
 /* options.c: 0, PARSE_HELP (help printed) or the exit status of a usage error */
-int parse_options(int argc, char **argv, struct options *opts);
+int pfx_load_parse_options(int argc, char **argv, struct options *opts);
 
 /* modes.c */
-int run_mode(const struct options *opts, struct region *region, struct report *report);
-int catch_stop_signals(void);
-int end_uffd(const struct options *opts, const struct region *region,
+int pfx_load_run_mode(const struct options *opts, struct region *region, struct report *report);
+int pfx_load_catch_stop_signals(void);
+int pfx_load_end_uffd(const struct options *opts, const struct region *region,
 	     struct report *report, int status);
-int lock_region(const struct region *region);
-void release_region(struct region *region);
+int pfx_load_lock_region(const struct region *region);
+void pfx_load_release_region(struct region *region);
 
 #endif

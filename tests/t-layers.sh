@@ -2,7 +2,9 @@
 # t-layers: the house plan of src/README.md holds: each folder of src/
 # includes headers only from itself and from the folders below it, and
 # every source file of src/ and include/ carries its SPDX-License-Identifier,
-# and no two modules (X.c with X.h) include each other, however indirectly.
+# and no two modules (X.c with X.h) include each other, however indirectly,
+# and every way to a fault source (tracefs above all) outside src/source/
+# is the interface of fault_source.h.
 . "$top_srcdir/tests/lib.sh"
 
 src=$top_srcdir/src
@@ -16,8 +18,8 @@ allowed() {
 	kernel)    echo "base" ;;
 	recording) echo "base kernel" ;;
 	source)    echo "base kernel" ;;
-	record|count|report|plot|wss|maps|top|uffd) echo "$lib" ;;
-	thp)       echo "$lib count" ;;
+	count|report|plot|wss|maps|top|uffd) echo "$lib" ;;
+	record|thp) echo "$lib count" ;;
 	serve)     echo "$lib top" ;;
 	cmd)       echo "$lib record count report plot wss maps top thp serve" ;;
 	workload)  echo "base uffd" ;;
@@ -72,6 +74,13 @@ cycle=$(awk '
 	}
 	END { for (v in n) if (!state[v] && (c = visit(v)) != "") { print c; exit } }' "$TMP/edges")
 [ -z "$cycle" ] || fail "modules include each other: $cycle"
+
+# The sources' own modules (tracefs_src, sampler) are reached through the
+# registry (fault_source.h: pfx_source_find by name, hint, clean_stale),
+# not by their headers, functions or ops tables, outside src/source/.
+around=$(cd "$src" && grep -nE '#[[:space:]]*include[[:space:]]*"(tracefs_src|sampler)\.h"|pfx_tfs_[a-z_]+|pfx_(tracefs|perf)_source\b' \
+	$(find . -name '*.[ch]' ! -path './source/*' | sort))
+[ -z "$around" ] || fail "a fault source reached around fault_source.h (use pfx_source_find): $around"
 
 nolicense=$(cd "$top_srcdir" && find src include -name '*.[ch]' | sort | while read -r f; do
 	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' || echo "$f"

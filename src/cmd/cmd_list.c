@@ -4,8 +4,8 @@
 #include "config.h"
 #include "cmd.h"
 #include "events.h"
+#include "fault_source.h"
 #include "perf.h"
-#include "tracefs_src.h"
 #include "util.h"
 
 #include <errno.h>
@@ -67,7 +67,7 @@ int cmd_list(int argc, char **argv)
 	{
 		unsigned removed = 0;
 
-		if (pfx_tfs_clean_stale(&removed) == 0 && removed)
+		if (pfx_source_clean_stale(&removed) == 0 && removed)
 			printf("removed %u stale pfx tracefs instance%s (left by a pfx that was killed)\n\n", removed,
 			       removed == 1 ? "" : "s");
 	}

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "fault_source.h"
 #include "output.h"
 #include "perf.h"
 #include "sig.h"
@@ -13,7 +14,6 @@
 #include "stat_output.h"
 #include "target.h"
 #include "thread_deltas.h"
-#include "tracefs_src.h"
 #include "util.h"
 
 #include <errno.h>
@@ -698,8 +698,10 @@ static int open_counter(struct stat_run *run)
 	if (host_scope(o))
 		return host_counter_error(run, err);
 	if (o->source == PFX_SOURCE_TRACEFS) {
-		pfx_err("cannot trace faults with tracefs (%s): %s; or use --source proc",
-			strerror(-err), pfx_tfs_error_hint(err));
+		char hint[256];
+
+		pfx_err("cannot trace faults with tracefs (%s): %s; or use --source proc", strerror(-err),
+			pfx_source_find("tracefs")->hint(err, hint, sizeof(hint)));
 	} else if (pfx_perf_denied(err)) {
 		char hint[256];
 
@@ -761,7 +763,7 @@ static int run_stat(struct stat_run *run)
 
 	/* A killed pfx's tracefs instance keeps tracing: end it, whatever
 	 * source this run uses. */
-	pfx_tfs_clean_stale(NULL);
+	pfx_source_clean_stale(NULL);
 	if (host_scope(o) && (rc = stat_host_setup(&run->host, o->system_wide, o->per_cpu, o->cgroups)))
 		return rc;
 	describe_command(run);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* counter_tracefs: the tracefs source, for hosts where perf_event_open is
- * denied (tracefs_src.h has the method).
+ * denied: the fault source "tracefs" of the registry (fault_source.h; its
+ * method in doc/tracefs.md), one of its instances per target.
  *
  * Minor/major totals come from the proc backend, so they stay exact (and
  * from wait4() at the end for a launched command).  tracefs adds what
@@ -13,8 +14,8 @@
  * credited to the target whose task tree took it. */
 #include "config.h"
 #include "counter_backend.h"
+#include "fault_source.h"
 #include "target.h"
-#include "tracefs_src.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +24,8 @@
 
 struct tracefs_state {
 	void *proc;			/* the proc backend's state: exact totals */
-	struct pfx_tfs **tfs;		/* one instance per target */
+	const struct pfx_source_ops *src;	/* the "tracefs" fault source */
+	void **tfs;			/* its state, one instance per target */
 	uint64_t *entries;		/* fault entries per target */
 	struct pfx_thread_table threads;	/* per-thread counts of entries */
 };
@@ -51,7 +53,7 @@ static int count_fault(const struct pfx_sample_event *ev, void *ctx)
 	struct pfx_thread_counts *t;
 
 	if (ev->type != PFX_SAMPLE_FAULT)
-		return 0;	/* MAPS_NOW: no mappings here; lost: pfx_tfs_missed() */
+		return 0;	/* MAPS_NOW: no mappings here; lost: src->lost() */
 	t = pfx_thread_table_row(&st->threads, d->c->targets[d->i].pid, (pid_t)ev->tid);
 	if (!t)
 		return -ENOMEM;
@@ -73,7 +75,7 @@ static int drain(struct pfx_counter *c, size_t i)
 
 	if (!st->tfs[i])
 		return 0;
-	return pfx_tfs_drain(st->tfs[i], count_fault, &d);
+	return st->src->drain(st->tfs[i], count_fault, &d);
 }
 
 static void tracefs_close(struct pfx_counter *c)
@@ -83,7 +85,8 @@ static void tracefs_close(struct pfx_counter *c)
 	if (!st)
 		return;
 	for (size_t i = 0; st->tfs && i < c->ntargets; i++)
-		pfx_tfs_close(st->tfs[i]);
+		if (st->tfs[i])
+			st->src->close(st->tfs[i]);
 	if (st->proc)
 		ON_PROC(c, st, pfx_counter_proc_backend.close(c));
 	free(st->tfs);
@@ -93,19 +96,24 @@ static void tracefs_close(struct pfx_counter *c)
 	c->priv = NULL;
 }
 
-/* The tasks to filter on: a held child is one task; an attached process
- * is every thread it has now (event-fork adds the ones it starts). */
-static int open_instance(struct pfx_tfs **tfs, const struct pfx_counter_target *t)
+/* The tasks to filter on: a held child is one task, traced from its
+ * exec; an attached process is every thread it has now (the source
+ * follows the ones it starts). */
+static int open_instance(const struct pfx_source_ops *src, void **tfs,
+			 const struct pfx_counter_target *t)
 {
+	struct pfx_source_opts so = { .pid = t->pid, .enable_on_exec = t->launched };
 	pid_t *tids = NULL;
-	size_t ntids = 0;
-	int err;
+	char why[64];
+	int err = 0;
 
-	if (t->launched)
-		return pfx_tfs_open(tfs, &t->pid, 1, 0, t->pid);
-	err = pfx_list_tids(t->pid, &tids, &ntids);
+	if (!t->launched)
+		err = pfx_list_tids(t->pid, &tids, &so.ntids);
+	so.tids = tids;
 	if (!err)
-		err = pfx_tfs_open(tfs, tids, ntids, 0, 0);
+		err = src->open(tfs, &so, why, sizeof(why));
+	if (err)
+		*tfs = NULL;
 	free(tids);
 	return err;
 }
@@ -118,16 +126,15 @@ static int tracefs_open(struct pfx_counter *c)
 	if (!st)
 		return -ENOMEM;
 	c->priv = st;
+	st->src = pfx_source_find("tracefs");
 	st->tfs = calloc(c->ntargets ? c->ntargets : 1, sizeof(*st->tfs));
 	st->entries = calloc(c->ntargets ? c->ntargets : 1, sizeof(*st->entries));
 	if (!st->tfs || !st->entries) {
 		tracefs_close(c);
 		return -ENOMEM;
 	}
-	/* A pfx killed with SIGKILL could not remove its instance: do it now. */
-	pfx_tfs_remove_stale(NULL);
 	for (size_t i = 0; i < c->ntargets && !err; i++)
-		err = open_instance(&st->tfs[i], &c->targets[i]);
+		err = open_instance(st->src, &st->tfs[i], &c->targets[i]);
 	if (!err)
 		ON_PROC(c, st, err = pfx_counter_proc_backend.open(c));
 	if (err) {
@@ -136,7 +143,7 @@ static int tracefs_open(struct pfx_counter *c)
 	}
 	snprintf(c->description, sizeof(c->description),
 		 "tracefs (fault entries from instance %s; minor/major from /proc/PID/stat)",
-		 pfx_tfs_instance_name(st->tfs[0]));
+		 st->src->where(st->tfs[0]));
 	return 0;
 }
 
@@ -219,7 +226,7 @@ static uint64_t tracefs_lost(const struct pfx_counter *c)
 
 	for (size_t i = 0; i < c->ntargets; i++)
 		if (st->tfs[i])
-			missed += pfx_tfs_missed(st->tfs[i]);
+			missed += st->src->lost(st->tfs[i]);
 	return missed;
 }
 

@@ -73,6 +73,14 @@ void pfx_perf_denied_hint(char *buf, size_t size)
 			 "or lower, run as root, or grant CAP_PERFMON", level);
 }
 
+const char *pfx_perf_max_sample_rate(char *buf, size_t size)
+{
+	if (pfx_read_file("/proc/sys/kernel/perf_event_max_sample_rate", buf, size) <= 0)
+		return "?";
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 /* The sysfs list format: "0-3,8,10-11". */
 int pfx_perf_online_cpus(int **cpus, size_t *count)
 {

@@ -30,5 +30,8 @@ int pfx_perf_probe(void);
 int pfx_perf_online_cpus(int **cpus, size_t *count);
 /* A hint for denial errors: what to change (paranoid level, capability). */
 void pfx_perf_denied_hint(char *buf, size_t size);
+/* kernel.perf_event_max_sample_rate as the sysctl shows it, in buf, or
+ * "?" when it cannot be read: for a message about throttled sampling. */
+const char *pfx_perf_max_sample_rate(char *buf, size_t size);
 
 #endif

@@ -65,9 +65,31 @@ struct pfx_source_ops {
 	const char *(*events)(const void *state);
 	unsigned (*caps)(const void *state);
 	void (*close)(void *state);
+	/* Why the source cannot be used here, open having failed with err,
+	 * and what to do: a constant string, or buf filled. */
+	const char *(*hint)(int err, char *buf, size_t size);
+	/* Optional (NULL): events the kernel dropped so far and no drain
+	 * reported as LOST records (tracefs: its ring's missed events). */
+	uint64_t (*lost)(const void *state);
+	/* Optional (NULL): where the events gather, to describe it (tracefs:
+	 * the instance's name). */
+	const char *(*where)(const void *state);
+	/* Optional (NULL), no state: end what a pfx killed before its close
+	 * left behind (tracefs: instances still tracing), never setting
+	 * anything up (no mount).  *removed gets how many.  0 or -errno. */
+	int (*clean_stale)(unsigned *removed);
 };
 
+/* The registry's entries (sampler.c, tracefs_src.c); others than
+ * fault_source.c look them up by name. */
 extern const struct pfx_source_ops pfx_perf_source;
 extern const struct pfx_source_ops pfx_tracefs_source;
+
+/* The source named name ("perf", "tracefs"), or NULL. */
+const struct pfx_source_ops *pfx_source_find(const char *name);
+/* Every source's clean_stale, for every pfx start that may trace and for
+ * 'pfx list'.  *removed (may be NULL) gets the total.  0 or the first
+ * -errno (the other sources are cleaned all the same). */
+int pfx_source_clean_stale(unsigned *removed);
 
 #endif

@@ -947,6 +947,16 @@ static void perf_close(void *state)
 	pfx_sampler_close(state);
 }
 
+/* Denied: by what, and what to do (perf.h); the other errors are the
+ * caller's to word (ring sizes, fds are its options). */
+static const char *perf_hint(int err, char *buf, size_t size)
+{
+	if (!pfx_perf_denied(err))
+		return "check that perf events work here (pfx list)";
+	pfx_perf_denied_hint(buf, size);
+	return buf;
+}
+
 const struct pfx_source_ops pfx_perf_source = {
 	.name = "perf",
 	.open = perf_open,
@@ -959,4 +969,5 @@ const struct pfx_source_ops pfx_perf_source = {
 	.events = perf_events,
 	.caps = perf_caps,
 	.close = perf_close,
+	.hint = perf_hint,
 };

@@ -801,6 +801,9 @@ void pfx_tfs_close(struct pfx_tfs *tfs)
 static int tracefs_open(void **state, const struct pfx_source_opts *opts, char *why, size_t why_size)
 {
 	snprintf(why, why_size, "tracefs");
+	/* A pfx killed with SIGKILL could not remove its instance: do it
+	 * now, tracefs mounted (the instance needs it anyway). */
+	pfx_tfs_remove_stale(NULL);
 	if (opts->enable_on_exec || !opts->tids)
 		return pfx_tfs_open((struct pfx_tfs **)state, &opts->pid, 1, 0,
 				    opts->enable_on_exec ? opts->pid : 0);
@@ -845,6 +848,23 @@ static void tracefs_close(void *state)
 	pfx_tfs_close(state);
 }
 
+static const char *tracefs_hint(int err, char *buf, size_t size)
+{
+	(void)buf;
+	(void)size;
+	return pfx_tfs_error_hint(err);
+}
+
+static uint64_t tracefs_lost(const void *state)
+{
+	return pfx_tfs_missed(state);
+}
+
+static const char *tracefs_where(const void *state)
+{
+	return pfx_tfs_instance_name(state);
+}
+
 const struct pfx_source_ops pfx_tracefs_source = {
 	.name = "tracefs",
 	.open = tracefs_open,
@@ -854,4 +874,8 @@ const struct pfx_source_ops pfx_tracefs_source = {
 	.events = tracefs_events,
 	.caps = tracefs_caps,
 	.close = tracefs_close,
+	.hint = tracefs_hint,
+	.lost = tracefs_lost,
+	.where = tracefs_where,
+	.clean_stale = pfx_tfs_clean_stale,
 };

@@ -8,6 +8,7 @@
 #include "counter.h"
 #include "fault_source.h"
 #include "output.h"
+#include "safetext.h"
 #include "perf.h"
 #include "sig.h"
 #include "stat_host.h"
@@ -754,6 +755,36 @@ static int command_status(const struct stat_run *run)
 	return WEXITSTATUS(t->wait_status);
 }
 
+/* stat_host_setup()'s error as one line; the exit code. */
+static int say_host_error(const struct stat_host *h, int err)
+{
+	char safe[PFX_SAFETEXT_BUF(sizeof(h->bad.name))];
+	const char *name = pfx_safetext_str(safe, sizeof(safe), h->bad.name);
+
+	if (h->bad.cpus) {
+		pfx_err("cannot list the online CPUs: %s", strerror(-err));
+	} else if (err == -E2BIG) {
+		pfx_err("more than 64 cgroups in -G; count fewer at a time");
+		return PFX_EXIT_USAGE;
+	} else if (err == -EDESTADDRREQ) {
+		pfx_err("-G needs a cgroup name, e.g. -G system.slice");
+		return PFX_EXIT_USAGE;
+	} else if (err == -ENOENT) {
+		pfx_err("no cgroup '%s' in %s; give the path of an existing cgroup inside "
+			"its hierarchy (a directory there)", name,
+			h->bad.where[0] ? h->bad.where : "any mounted cgroup hierarchy");
+	} else if (err == -EINVAL) {
+		pfx_err("'%s' is not a cgroup name; give its path inside the hierarchy, e.g. -G "
+			"system.slice", name);
+		return PFX_EXIT_USAGE;
+	} else if (err == -ENOMEM) {
+		pfx_err("out of memory");
+	} else {
+		pfx_err("cannot look up cgroup '%s': %s", name, strerror(-err));
+	}
+	return PFX_EXIT_ERROR;
+}
+
 static int run_stat(struct stat_run *run)
 {
 	const struct stat_opts *o = run->opts;
@@ -764,8 +795,8 @@ static int run_stat(struct stat_run *run)
 	/* A killed pfx's tracefs instance keeps tracing: end it, whatever
 	 * source this run uses. */
 	pfx_source_clean_stale(NULL);
-	if (host_scope(o) && (rc = stat_host_setup(&run->host, o->system_wide, o->per_cpu, o->cgroups)))
-		return rc;
+	if (host_scope(o) && (err = stat_host_setup(&run->host, o->system_wide, o->per_cpu, o->cgroups)))
+		return say_host_error(&run->host, err);
 	describe_command(run);
 	rc = setup_targets(run);
 	stat_host_ref_start(&run->host);

@@ -12,77 +12,55 @@
 
 enum { MAX_CGROUPS = 64 };
 
-/* Split "a,b" and resolve each; one error line for the first bad one. */
+/* Split "a,b" and resolve each; at the first bad one, its name and the
+ * hierarchy searched go into h->bad for the command's message. */
 static int resolve_cgroups(struct stat_host *h, const char *list)
 {
 	char *copy = strdup(list), *save = NULL;
-	int rc = 0;
+	int err = 0;
 
 	h->cgroups = calloc(MAX_CGROUPS, sizeof(*h->cgroups));
 	if (!copy || !h->cgroups) {
 		free(copy);
-		pfx_err("out of memory");
-		return PFX_EXIT_ERROR;
+		return -ENOMEM;
 	}
-	for (char *name = strtok_r(copy, ",", &save); name && !rc; name = strtok_r(NULL, ",", &save)) {
-		char where[3 * PFX_CGROUP_PATH_MAX];
-		int err;
-
+	for (char *name = strtok_r(copy, ",", &save); name && !err; name = strtok_r(NULL, ",", &save)) {
 		if (h->ncgroups == MAX_CGROUPS) {
-			pfx_err("more than %d cgroups in -G; count fewer at a time", MAX_CGROUPS);
-			rc = PFX_EXIT_USAGE;
+			err = -E2BIG;
 			break;
 		}
-		err = pfx_cgroup_resolve(name, &h->cgroups[h->ncgroups], where, sizeof(where));
-		if (err == -ENOENT) {
-			pfx_err("no cgroup '%s' in %s; give the path of an existing cgroup inside "
-				"its hierarchy (a directory there)", name,
-				where[0] ? where : "any mounted cgroup hierarchy");
-			rc = PFX_EXIT_ERROR;
-		} else if (err == -EINVAL) {
-			pfx_err("'%s' is not a cgroup name; give its path inside the hierarchy, e.g. -G "
-				"system.slice", name);
-			rc = PFX_EXIT_USAGE;
-		} else if (err) {
-			pfx_err("cannot look up cgroup '%s': %s", name, strerror(-err));
-			rc = PFX_EXIT_ERROR;
-		} else {
+		err = pfx_cgroup_resolve(name, &h->cgroups[h->ncgroups], h->bad.where, sizeof(h->bad.where));
+		if (err)
+			snprintf(h->bad.name, sizeof(h->bad.name), "%s", name);
+		else
 			h->ncgroups++;
-		}
 	}
-	if (!rc && h->ncgroups == 0) {
-		pfx_err("-G needs a cgroup name, e.g. -G system.slice");
-		rc = PFX_EXIT_USAGE;
-	}
+	if (!err && h->ncgroups == 0)
+		err = -EDESTADDRREQ;
 	free(copy);
-	return rc;
+	return err;
 }
 
 int stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const char *cgroups)
 {
-	int *cpus = NULL, all = -1, rc;
+	int *cpus = NULL, all = -1, err;
 	size_t ncpus = 1, nscopes;
 
 	memset(h, 0, sizeof(*h));
 	h->system_wide = true;
 	h->per_cpu = per_cpu;
 	(void)system_wide;	/* -G implies it: perf counts cgroups CPU-wide too */
-	if (cgroups && (rc = resolve_cgroups(h, cgroups)))
-		return rc;
-	if (per_cpu) {
-		int err = pfx_perf_online_cpus(&cpus, &ncpus);
-
-		if (err) {
-			pfx_err("cannot list the online CPUs: %s", strerror(-err));
-			return PFX_EXIT_ERROR;
-		}
+	if (cgroups && (err = resolve_cgroups(h, cgroups)))
+		return err;
+	if (per_cpu && (err = pfx_perf_online_cpus(&cpus, &ncpus))) {
+		h->bad.cpus = true;
+		return err;
 	}
 	nscopes = h->ncgroups ? h->ncgroups : 1;
 	h->targets = calloc(nscopes * ncpus, sizeof(*h->targets));
 	if (!h->targets) {
 		free(cpus);
-		pfx_err("out of memory");
-		return PFX_EXIT_ERROR;
+		return -ENOMEM;
 	}
 	for (size_t g = 0; g < nscopes; g++)
 		for (size_t k = 0; k < ncpus; k++)

@@ -26,10 +26,18 @@ struct stat_host {
 	bool has_ref;
 	const char *ref_name;		/* "/proc/vmstat" or "memory.stat" */
 	struct pfx_kernel_faults ref_start, ref_end;
+	/* What stat_host_setup() failed on, for the command to say. */
+	struct {
+		char name[256];			/* the -G name that failed */
+		char where[3 * PFX_CGROUP_PATH_MAX];	/* the hierarchies searched */
+		bool cpus;			/* listing the online CPUs failed */
+	} bad;
 };
 
-/* Resolve -G's list (NULL: none) and make the targets.  0, or an exit
- * code after one error line (unknown cgroup: PFX_EXIT_ERROR). */
+/* Resolve -G's list (NULL: none) and make the targets.  0 or -errno:
+ * -ENOENT/-EINVAL (h->bad.name is no cgroup, h->bad.where searched),
+ * -E2BIG (more than 64 cgroups), -EDESTADDRREQ (an empty list), another
+ * error of the lookup (h->bad.name) or of listing CPUs (h->bad.cpus). */
 int stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const char *cgroups);
 /* The label of target i's row: its CPU (-1: all) and cgroup name (NULL: the host). */
 int stat_host_cpu(const struct stat_host *h, size_t i);

@@ -98,7 +98,7 @@ static void folded_stack(const struct pfx_chain_row *c, const struct pfx_code_fr
  * stack of function names, as stackcollapse-perf.pl merges perf script's
  * samples: chains whose frames name the same functions become one line,
  * their counts summed.  Most faults first, then by stack. */
-int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight)
+int pfx_export_folded(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
@@ -380,7 +380,7 @@ static int write_gzip(FILE *fp, const uint8_t *buf, size_t len)
 	return ferror(fp) ? -EIO : 0;
 }
 
-int pfx_export_pprof(FILE *fp, const struct pfx_report *rep)
+int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];

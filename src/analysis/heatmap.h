@@ -16,7 +16,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #define PFX_HEAT_ROWS 16
 #define PFX_HEAT_COLS 64
@@ -54,9 +53,5 @@ int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);
 void pfx_heat_halve(struct pfx_heat *h);
 /* The dense grid of h, into g (for the views). */
 void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g);
-
-/* Text rendering: one line per row, " .:-=+*#%@" by count on a log
- * scale against the grid's maximum; ncols columns of col_ns each. */
-void pfx_heat_print(FILE *fp, const struct pfx_heat_grid *g, unsigned ncols, uint64_t col_ns);
 
 #endif

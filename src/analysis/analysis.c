@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* report: one pass over a record file into the report views (report.h). */
+/* analysis: one pass over a record file into the model every view formats
+ * (analysis.h). */
 #include "config.h"
-#include "report.h"
+#include "analysis.h"
 #include "util.h"
 
 #include <errno.h>
@@ -48,7 +49,7 @@ const char *pfx_fault_type_name(enum pfx_fault_type t)
 /* A stats index (0: none) for every region.  The array grows with the
  * regions: nothing to grow (a mapping item of no length adds no region)
  * leaves it as it is, NULL at first (memset of NULL + 0 is UB). */
-static int ensure_stat_of(struct pfx_report *rep)
+static int ensure_stat_of(struct pfx_analysis *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
 	size_t old = rep->stat_of_cap;
@@ -62,7 +63,7 @@ static int ensure_stat_of(struct pfx_report *rep)
 }
 
 /* The stats of region ri, made at its first fault. */
-static struct pfx_region_stats *region_stats(struct pfx_report *rep, long ri)
+static struct pfx_region_stats *region_stats(struct pfx_analysis *rep, long ri)
 {
 	if (!rep->stat_of[ri]) {
 		if (rep->nrstats >= UINT32_MAX ||
@@ -74,7 +75,7 @@ static struct pfx_region_stats *region_stats(struct pfx_report *rep, long ri)
 	return &rep->rstats[rep->stat_of[ri] - 1];
 }
 
-static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pid, uint32_t tid)
+static struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
 {
 	struct thread_value *tv;
 	bool is_new;
@@ -100,7 +101,7 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	return &rep->threads[tv->index];
 }
 
-static inline void count_fault(struct pfx_report_counts *c, const struct pfx_fault *f)
+static inline void count_fault(struct pfx_analysis_counts *c, const struct pfx_fault *f)
 {
 	c->faults++;
 	c->major += f->kind == PFX_FAULT_MAJOR;
@@ -143,7 +144,7 @@ static enum pfx_fault_type fault_type(const struct pfx_fault *f, const struct pf
 	}
 }
 
-static void heat_rescale(struct pfx_report *rep, uint64_t col)
+static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 {
 	while (col >= PFX_HEAT_COLS) {
 		rep->heat_col_ns *= 2;
@@ -155,7 +156,7 @@ static void heat_rescale(struct pfx_report *rep, uint64_t col)
 }
 
 /* The unknown-faults row of pid (a region never mixes processes). */
-static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid)
+static struct pfx_unknown_space *unknown_of(struct pfx_analysis *rep, uint32_t pid)
 {
 	bool is_new;
 	uint32_t *slot = pfx_u64map_upsert(&rep->unknown_map, pid, &is_new);
@@ -177,7 +178,7 @@ static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid
 
 /* The ip_map key: the ip; host-wide, an ip of each process (a hash of
  * both: two pairs with one hash are counted as one, at 2^-64). */
-static uint64_t ip_key(const struct pfx_report *rep, uint32_t pid, uint64_t ip)
+static uint64_t ip_key(const struct pfx_analysis *rep, uint32_t pid, uint64_t ip)
 {
 	uint64_t h;
 
@@ -194,14 +195,14 @@ static bool region_matches(const struct pfx_region *reg, const char *want)
 	return strcmp(want, pfx_map_kind_name(reg->kind)) == 0 || (reg->path[0] && strstr(reg->path, want));
 }
 
-static bool filtered(const struct pfx_report_filter *fl, const struct pfx_fault *f,
+static bool filtered(const struct pfx_analysis_filter *fl, const struct pfx_fault *f,
 		     const struct pfx_region *reg)
 {
 	return fl && ((fl->has_pid && f->pid != fl->pid) || (fl->has_tid && f->tid != fl->tid) ||
 		      (fl->region && !region_matches(reg, fl->region)));
 }
 
-static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
+static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 {
 	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
 	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
@@ -327,7 +328,7 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 /* pfx_rec_foreach's callback: ctx is the report. */
 static int on_item(void *ctx, const struct pfx_rec_item *it)
 {
-	struct pfx_report *rep = ctx;
+	struct pfx_analysis *rep = ctx;
 
 	switch (it->type) {
 	case PFX_REC_FAULT:
@@ -351,7 +352,7 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 		rep->lost_samples += it->lost.samples;
 		return 0;
 	case PFX_REC_CGROUP:
-		return pfx_report_procs_cgroup(&rep->procs, &it->cgroup);
+		return pfx_analysis_procs_cgroup(&rep->procs, &it->cgroup);
 	case PFX_REC_SPACE:
 		return pfx_regions_new_space(rep->regions, &it->space);
 	}
@@ -378,7 +379,7 @@ static int cmp_threads(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_counts *c)
+static void add_counts(struct pfx_analysis_counts *sum, const struct pfx_analysis_counts *c)
 {
 	sum->faults += c->faults;
 	sum->minor += c->minor;
@@ -391,7 +392,7 @@ static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_co
 	sum->latency_count += c->latency_count;
 }
 
-static int build_rows(struct pfx_report *rep)
+static int build_rows(struct pfx_analysis *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
 	uint64_t page_mask = ~(((uint64_t)1 << rep->page_shift) - 1);
@@ -430,7 +431,7 @@ static int build_rows(struct pfx_report *rep)
 }
 
 /* The region an address (of pid) falls in at the end of the recording. */
-static const struct pfx_region *region_of(struct pfx_report *rep, uint32_t pid, uint64_t addr)
+static const struct pfx_region *region_of(struct pfx_analysis *rep, uint32_t pid, uint64_t addr)
 {
 	long ri = pfx_regions_find_in(rep->regions, pid, addr);
 
@@ -473,7 +474,7 @@ static void page_heap_down(struct pfx_page_row *h, size_t n, size_t i)
 /* The top pages: a heap of the best top so far (a search for the
  * smallest per page was O(pages x top): --top 100000 on a file of many
  * pages never ended). */
-static int build_top_pages(struct pfx_report *rep, unsigned top)
+static int build_top_pages(struct pfx_analysis *rep, unsigned top)
 {
 	size_t i = 0, n = 0;
 	uint64_t key;
@@ -522,7 +523,7 @@ static int cmp_ips(const void *a, const void *b)
 
 /* Every ip, most faults first; the top ones get their mapping, or (with
  * code names) their function, and the functions are counted. */
-static int build_top_ips(struct pfx_report *rep, unsigned top)
+static int build_top_ips(struct pfx_analysis *rep, unsigned top)
 {
 	size_t n = rep->nipv;
 
@@ -551,7 +552,7 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 /* The sorted views, after the pass.  The pass's maps go as soon as
  * their views are built: the peak is the pass's state or the views, not
  * both.  0 or -ENOMEM. */
-static int build_views(struct pfx_report *rep, unsigned top)
+static int build_views(struct pfx_analysis *rep, unsigned top)
 {
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
@@ -563,23 +564,23 @@ static int build_views(struct pfx_report *rep, unsigned top)
 	pfx_u64map_free(&rep->ip_map);
 	if (build_top_ips(rep, top) < 0)
 		return -ENOMEM;
-	return pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads);
+	return pfx_analysis_procs_build(&rep->procs, rep->threads, rep->nthreads);
 }
 
-uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct)
+uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int major, double pct)
 {
 	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat_pct[major], pct) + 0.5);
 }
 
-static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
-		       const struct pfx_report_opts *opts)
+static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
+		       const struct pfx_analysis_opts *opts)
 {
 	rep->header = *pfx_rec_reader_header(r);
 	rep->page_shift = (uint32_t)__builtin_ctz(rep->header.page_size);
 	rep->heat_col_ns = HEAT_COL_NS_INITIAL;
 	if (pfx_regions_new(&rep->regions) == 0 && pfx_rec_per_space(&rep->header))
 		pfx_regions_per_space(rep->regions);
-	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
+	if (!rep->regions || pfx_analysis_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
 	    pfx_u64map_init(&rep->ip_map, sizeof(uint32_t)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
@@ -595,10 +596,10 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 	return 0;
 }
 
-int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
-		     struct pfx_report **out)
+int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *opts,
+		     struct pfx_analysis **out)
 {
-	struct pfx_report *rep = calloc(1, sizeof(*rep));
+	struct pfx_analysis *rep = calloc(1, sizeof(*rep));
 	unsigned top = opts->top ? opts->top : TOP_DEFAULT;
 	struct pfx_rec_end end;
 	int err;
@@ -606,16 +607,16 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 	if (!rep)
 		return -ENOMEM;
 	if (report_init(rep, r, opts) < 0) {
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return -ENOMEM;
 	}
 	err = pfx_rec_foreach(r, on_item, rep, &end);
 	if (err) {
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return err;
 	}
 	if (build_views(rep, top) < 0) {
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return -ENOMEM;
 	}
 	if (!end.error) {
@@ -639,7 +640,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 	return 0;
 }
 
-void pfx_report_free(struct pfx_report *rep)
+void pfx_analysis_free(struct pfx_analysis *rep)
 {
 	if (!rep)
 		return;
@@ -662,13 +663,13 @@ void pfx_report_free(struct pfx_report *rep)
 	free(rep->threads);
 	free(rep->pages);
 	free(rep->ips);
-	pfx_report_procs_free(&rep->procs);
+	pfx_analysis_procs_free(&rep->procs);
 	if (rep->code_named)
 		pfx_code_sites_free(&rep->code);
 	free(rep);
 }
 
-uint64_t pfx_report_lost_faults(const struct pfx_report *rep)
+uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep)
 {
 	const struct pfx_rec_totals *t = &rep->totals;
 	uint64_t counted = t->counted_minor + t->counted_major;
@@ -676,9 +677,9 @@ uint64_t pfx_report_lost_faults(const struct pfx_report *rep)
 	return t->has_counted && counted > t->faults ? counted - t->faults : 0;
 }
 
-const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size)
+const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size)
 {
-	uint64_t lost = pfx_report_lost_faults(rep), counted = lost + rep->totals.faults;
+	uint64_t lost = pfx_analysis_lost_faults(rep), counted = lost + rep->totals.faults;
 
 	if (!lost)
 		snprintf(buf, size, "%s", "");

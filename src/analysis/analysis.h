@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* report: aggregate a record file into the views 'pfx report' prints: by
- * region (mapping), by thread, by page, by faulting ip, a heat map of
- * address ranges over time, the latency histogram and the fault types.
+/* analysis: one model of a recording, computed in one pass, that every
+ * view formats: report's text and JSON, the exports (folded, pprof,
+ * Perfetto) and plot's charts.  By region (mapping), by thread, process
+ * and cgroup, by page, by faulting ip and function, a heat map of address
+ * ranges over time, the latency histogram and the fault types.
  *
  * One pass over the file, no allocation per fault: regions come from the
  * mapping timeline (regions.h), distinct pages and refaults from a hash
@@ -18,8 +20,8 @@
  *
  * Code (with opts.code_names): the faulting ips and recorded call chains
  * named by function, and faults per function (code_sites.h). */
-#ifndef PFX_REPORT_H
-#define PFX_REPORT_H
+#ifndef PFX_ANALYSIS_H
+#define PFX_ANALYSIS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,8 +33,8 @@
 #include "lat_hist.h"
 #include "recfile.h"
 #include "regions.h"
-#include "report_procs.h"
-#include "report_counts.h"
+#include "analysis_procs.h"
+#include "analysis_counts.h"
 #include "u64map.h"
 
 #define PFX_LAT_BUCKETS 40	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0-1 */
@@ -44,7 +46,7 @@ enum pfx_fault_type {
 
 
 struct pfx_region_stats {
-	struct pfx_report_counts c;
+	struct pfx_analysis_counts c;
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
@@ -79,15 +81,15 @@ struct pfx_page_row {
 
 /* Which faults count (report --pid/--tid/--region); the others are
  * skipped and counted in filtered_out. */
-struct pfx_report_filter {
+struct pfx_analysis_filter {
 	bool has_pid, has_tid;
 	uint32_t pid, tid;
 	const char *region;	/* a region whose path holds it, or of that kind
 				 * (anon, heap, stack, file, unknown, ...) */
 };
 
-struct pfx_report_opts {
-	const struct pfx_report_filter *filter;	/* NULL: every fault */
+struct pfx_analysis_opts {
+	const struct pfx_analysis_filter *filter;	/* NULL: every fault */
 	unsigned top;		/* rows per view (0: all regions/threads, 20 pages/ips) */
 	bool code_names;	/* name code by function (symbols), count faults per
 				 * function, aggregate call chains: the ip, function
@@ -99,7 +101,7 @@ struct pfx_report_opts {
 
 struct ip_value;
 
-struct pfx_report {
+struct pfx_analysis {
 	struct pfx_rec_header header;
 	bool complete;			/* the file ended with its END item */
 	int read_error;			/* 0, or the reader's error (partial report) */
@@ -108,10 +110,10 @@ struct pfx_report {
 	uint64_t lost_records, lost_samples;	/* counted from LOST items */
 	uint64_t duration_ns;
 	uint64_t faults_read;		/* fault items decoded */
-	const struct pfx_report_filter *filter;	/* as given, or NULL */
+	const struct pfx_analysis_filter *filter;	/* as given, or NULL */
 	uint64_t filtered_out;		/* faults the filter skipped */
 
-	struct pfx_report_counts all;
+	struct pfx_analysis_counts all;
 	uint64_t types[PFX_TYPE_COUNT];
 	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
 	uint32_t lat_max_ns[2];
@@ -139,7 +141,7 @@ struct pfx_report {
 	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */
 	size_t nips;
 	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
-	struct pfx_report_procs procs;	/* processes and cgroups (report_procs.h) */
+	struct pfx_analysis_procs procs;	/* processes and cgroups (report_procs.h) */
 	bool code_named;
 	bool every_chain;		/* opts.every_chain */
 
@@ -148,7 +150,7 @@ struct pfx_report {
 
 	/* working state of the pass */
 	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
-	struct ip_value *ipv;		/* every ip's counts (report.c) */
+	struct ip_value *ipv;		/* every ip's counts (analysis.c) */
 	size_t nipv, cap_ipv;
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
@@ -156,19 +158,19 @@ struct pfx_report {
 
 /* Read the whole file.  Returns 0 with *out filled (check read_error for
  * a partial result), or -errno when nothing could be reported. */
-int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
-		     struct pfx_report **out);
-void pfx_report_free(struct pfx_report *rep);
+int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *opts,
+		     struct pfx_analysis **out);
+void pfx_analysis_free(struct pfx_analysis *rep);
 
 const char *pfx_fault_type_name(enum pfx_fault_type t);
 /* Faults the kernel counted that never reached the file (a full ring):
  * counted - recorded, where the file has the count (version 2, perf). */
-uint64_t pfx_report_lost_faults(const struct pfx_report *rep);
+uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep);
 /* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
  * nothing was lost or the file has no count. */
-const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size);
+const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size);
 /* Latency percentile (0-100) of minor (0) or major (1) faults in ns, from
  * lat_hist (the numbers plot's latency chart shows too); 0 if none. */
-uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct);
+uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int major, double pct);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 
 #define TOP_DEFAULT 20
 #define HEAT_COL_NS_INITIAL (1u << 20)	/* ~1 ms; doubles as needed */
+#define STOP_EVERY 65535u		/* faults between two looks at opts.stop, - 1 */
+#define KEPT_UNKNOWN ((size_t)1 << (sizeof(size_t) * 8 - 1))	/* kept.group: an unknown space */
 
 /* A page is known per (pid, page); region tells when the address was
  * mapped anew since (munmap + mmap): then it is a new page, not a refault.
@@ -155,6 +158,12 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 	}
 }
 
+/* The unknown space whose stats s are. */
+static struct pfx_unknown_space *container_of_unknown(struct pfx_region_stats *s)
+{
+	return (struct pfx_unknown_space *)(void *)((char *)s - offsetof(struct pfx_unknown_space, s));
+}
+
 /* The unknown-faults row of pid (a region never mixes processes). */
 static struct pfx_unknown_space *unknown_of(struct pfx_analysis *rep, uint32_t pid)
 {
@@ -214,7 +223,7 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	struct ip_value *iv;
 	uint32_t *ipi;
 	bool is_new;
-	int major = f->kind == PFX_FAULT_MAJOR;
+	int major = f->kind == PFX_FAULT_MAJOR, col = pfx_kind_col(f->kind);
 
 	/* Every fault, whatever the filters: the timeline is the recording's. */
 	pfx_regions_faulted(rep->regions, ri);
@@ -233,10 +242,10 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	if (rs->c.faults == 1)
 		rs->first_ns = f->time_ns;
 	rs->last_ns = f->time_ns;
-	if (us && (us->s.c.faults == 1 || f->addr < us->lo))
-		us->lo = f->addr;
-	if (us && f->addr >= us->hi)
-		us->hi = f->addr + 1;
+	if (rs->c.faults == 1 || f->addr < rs->lo)
+		rs->lo = f->addr;
+	if (f->addr >= rs->hi)
+		rs->hi = f->addr + 1;
 	rep->types[fault_type(f, reg)]++;
 
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
@@ -299,28 +308,38 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
 		return -ENOMEM;
 
-	if (f->latency_ns) {
-		unsigned b = 63 - (unsigned)__builtin_clzll(f->latency_ns);
-
-		rep->lat_hist[major][b < PFX_LAT_BUCKETS ? b : PFX_LAT_BUCKETS - 1]++;
-		pfx_lat_hist_add(&rep->lat_pct[major], f->latency_ns);
-		if (f->latency_ns > rep->lat_max_ns[major])
-			rep->lat_max_ns[major] = f->latency_ns;
+	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);
+	if (f->time_ns > rep->last_ns)
+		rep->last_ns = f->time_ns;
+	if (rep->timeline.fine)
+		pfx_timeline_add(&rep->timeline, f->time_ns, col);
+	if (rep->keep_faults) {
+		if (PFX_GROW(rep->kept, rep->cap_kept, rep->nkept + 1, 4096))
+			return -ENOMEM;
+		/* the group is known after the pass: the stats for now */
+		rep->kept[rep->nkept++] = (struct pfx_kept_fault){ f->time_ns, f->addr,
+			us ? KEPT_UNKNOWN | (size_t)(us - rep->unknown) : (size_t)(rs - rep->rstats) };
 	}
 
 	if (reg) {
-		uint64_t col = f->time_ns / rep->heat_col_ns;
+		uint64_t hcol = f->time_ns / rep->heat_col_ns;
 
-		if (col >= PFX_HEAT_COLS) {
-			heat_rescale(rep, col);
-			col = f->time_ns / rep->heat_col_ns;
+		if (hcol >= PFX_HEAT_COLS) {
+			heat_rescale(rep, hcol);
+			hcol = f->time_ns / rep->heat_col_ns;
 		}
+		/* rows from the region's start, a page or more each; a
+		 * region that grew since is laid out anew (the report's
+		 * table and the heat map give it one start) */
 		if (!rs->heat.rows)
-			pfx_heat_init(&rs->heat, reg->start, reg->end);
-		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)col) < 0)
+			pfx_heat_init(&rs->heat, reg->start, reg->end, rep->page_shift);
+		else if (!pfx_heat_covers(&rs->heat, reg->start, reg->end) &&
+			 pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
 			return -ENOMEM;
-		if (col + 1 > rep->heat_cols)
-			rep->heat_cols = (unsigned)col + 1;
+		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)hcol) < 0)
+			return -ENOMEM;
+		if (hcol + 1 > rep->heat_cols)
+			rep->heat_cols = (unsigned)hcol + 1;
 	}
 	return 0;
 }
@@ -332,6 +351,8 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 
 	switch (it->type) {
 	case PFX_REC_FAULT:
+		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
+			return -EINTR;
 		return on_fault(rep, &it->fault);
 	case PFX_REC_MAPPING: {
 		int err = pfx_regions_add(rep->regions, &it->mapping);
@@ -411,7 +432,7 @@ static int build_rows(struct pfx_analysis *rep)
 		/* every fault of a region lies in its extent (regions.h) */
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			reg, s, pfx_pattern_classify(&s->pattern, s->c.faults, s->refaults),
-			reg->start, reg->end, reg->pid };
+			reg->start, reg->end, reg->pid, 0 };
 	}
 	for (size_t i = 0; i < rep->nunknown; i++) {
 		struct pfx_unknown_space *u = &rep->unknown[i];
@@ -419,7 +440,7 @@ static int build_rows(struct pfx_analysis *rep)
 		add_counts(&rep->all, &u->s.c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
-			u->lo & page_mask, ((u->hi - 1) | ~page_mask) + 1, u->pid };	/* whole pages */
+			u->s.lo & page_mask, ((u->s.hi - 1) | ~page_mask) + 1, u->pid, 0 };	/* whole pages */
 	}
 	for (size_t i = 1; i < rep->nrows; i++)
 		if (rep->rows[i].pid != rep->rows[0].pid)
@@ -552,11 +573,59 @@ static int build_top_ips(struct pfx_analysis *rep, unsigned top)
 /* The sorted views, after the pass.  The pass's maps go as soon as
  * their views are built: the peak is the pass's state or the views, not
  * both.  0 or -ENOMEM. */
+/* The rows' groups (region_groups.h), and the kept faults' groups. */
+static int build_groups(struct pfx_analysis *rep)
+{
+	uint64_t page_mask = ~(((uint64_t)1 << rep->page_shift) - 1);
+	size_t *of_stat = calloc(rep->nrstats + rep->nunknown + 1, sizeof(*of_stat));
+	long count;
+
+	if (!of_stat || pfx_region_groups_new(&rep->groups) < 0) {
+		free(of_stat);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < rep->nrows; i++) {
+		struct pfx_region_row *row = &rep->rows[i];
+		const struct pfx_analysis_counts *c = &row->s->c;
+		struct pfx_region_group part = {
+			.path = row->region ? row->region->path : "",
+			.kind = row->region ? row->region->kind : PFX_MAP_OTHER,
+			.unmapped = !row->region, .pid = row->pid,
+			.start = row->start, .end = row->end,
+			.lo = row->s->lo & page_mask, .hi = ((row->s->hi - 1) | ~page_mask) + 1,
+			.faults = c->faults,
+			.by_kind = { c->minor, c->major, c->faults - c->minor - c->major },
+		};
+		long g = pfx_region_groups_add(rep->groups, &part);
+		size_t stat = row->region ? (size_t)(row->s - rep->rstats) :
+			rep->nrstats + (size_t)(container_of_unknown(row->s) - rep->unknown);
+
+		if (g < 0) {
+			free(of_stat);
+			return -ENOMEM;
+		}
+		row->group = (uint32_t)g;
+		of_stat[stat] = (size_t)g;
+	}
+	for (size_t i = 0; i < rep->nkept; i++) {
+		size_t w = rep->kept[i].group;
+
+		rep->kept[i].group = of_stat[w & KEPT_UNKNOWN ? rep->nrstats + (w & ~KEPT_UNKNOWN) : w];
+	}
+	free(of_stat);
+	count = pfx_region_groups_busiest(rep->groups, &rep->busiest);
+	if (count < 0)
+		return -ENOMEM;
+	rep->nbusiest = (size_t)count;
+	return 0;
+}
+
 static int build_views(struct pfx_analysis *rep, unsigned top)
 {
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
-	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0)
+	if (build_rows(rep) < 0 || (rep->grouped && build_groups(rep) < 0) ||
+	    build_top_pages(rep, top) < 0)
 		return -ENOMEM;
 	pfx_u64map_free(&rep->page_map);
 	pfx_regions_done(rep->regions);	/* regions are found by index from here */
@@ -567,9 +636,9 @@ static int build_views(struct pfx_analysis *rep, unsigned top)
 	return pfx_analysis_procs_build(&rep->procs, rep->threads, rep->nthreads);
 }
 
-uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int major, double pct)
+uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int col, double pct)
 {
-	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat_pct[major], pct) + 0.5);
+	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat[col], pct) + 0.5);
 }
 
 static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
@@ -593,7 +662,10 @@ static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
 		rep->every_chain = opts->every_chain;
 	}
 	rep->filter = opts->filter;
-	return 0;
+	rep->keep_faults = opts->keep_faults;
+	rep->grouped = opts->groups || opts->keep_faults;
+	rep->stop = opts->stop;
+	return opts->timeline ? pfx_timeline_init(&rep->timeline) : 0;
 }
 
 int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *opts,
@@ -652,6 +724,10 @@ void pfx_analysis_free(struct pfx_analysis *rep)
 		pfx_pattern_free(&rep->unknown[i].s.pattern);
 	free(rep->rstats);
 	free(rep->stat_of);
+	pfx_region_groups_free(rep->groups);
+	free(rep->busiest);
+	free(rep->kept);
+	pfx_timeline_free(&rep->timeline);
 	pfx_regions_free(rep->regions);
 	pfx_u64map_free(&rep->page_map);
 	pfx_u64map_free(&rep->ip_map);

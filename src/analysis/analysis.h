@@ -32,12 +32,12 @@
 #include "pattern.h"
 #include "lat_hist.h"
 #include "recfile.h"
+#include "region_groups.h"
 #include "regions.h"
+#include "timeline.h"
 #include "analysis_procs.h"
 #include "analysis_counts.h"
 #include "u64map.h"
-
-#define PFX_LAT_BUCKETS 40	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0-1 */
 
 enum pfx_fault_type {
 	PFX_TYPE_ANON, PFX_TYPE_FILE, PFX_TYPE_FILE_READ, PFX_TYPE_COW, PFX_TYPE_SWAP_IN,
@@ -50,6 +50,7 @@ struct pfx_region_stats {
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
+	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
 	struct pfx_pattern_state pattern;
 	struct pfx_heat heat;		/* set up at the first fault (rows 0 before) */
 };
@@ -61,6 +62,7 @@ struct pfx_region_row {
 	enum pfx_pattern pattern;
 	uint64_t start, end;			/* for unknown: the faulting range */
 	uint32_t pid;				/* for unknown: whose (one row per process) */
+	uint32_t group;				/* its region group (opts.groups) */
 };
 
 /* Faults of one process outside every mapping the file holds (its
@@ -68,7 +70,13 @@ struct pfx_region_row {
 struct pfx_unknown_space {
 	uint32_t pid;
 	struct pfx_region_stats s;
-	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
+};
+
+/* A fault as it happened (opts.keep_faults): for the views that place
+ * each fault (plot's heat map). */
+struct pfx_kept_fault {
+	uint64_t time_ns, addr;
+	size_t group;		/* its region group */
 };
 
 
@@ -97,6 +105,13 @@ struct pfx_analysis_opts {
 	bool every_chain;	/* with code_names: every fault counts in a chain (its
 				 * ip alone without a recorded one), and every chain
 				 * is named (the profile exports) */
+	bool groups;		/* group the regions (groups, busiest): the
+				 * charts'; a file of many one-fault regions
+				 * pays ~100 bytes a region for them */
+	bool keep_faults;	/* keep every fault counted (kept, nkept); implies groups */
+	bool timeline;		/* count faults per time bin (timeline) */
+	bool (*stop)(void);	/* asked every 65536 faults: true ends the pass
+				 * with -EINTR (NULL: never) */
 };
 
 struct ip_value;
@@ -115,9 +130,10 @@ struct pfx_analysis {
 
 	struct pfx_analysis_counts all;
 	uint64_t types[PFX_TYPE_COUNT];
-	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
-	uint32_t lat_max_ns[2];
-	struct pfx_lat_hist lat_pct[2];		/* [minor, major]: the percentiles */
+	/* latency by kind column: every percentile and histogram bin
+	 * a view shows comes from these */
+	struct pfx_lat_hist lat[PFX_COL_COUNT];
+	uint64_t last_ns;		/* the last counted fault's time */
 	uint64_t distinct_pages, refaults;
 
 	struct pfx_regions *regions;
@@ -133,6 +149,12 @@ struct pfx_analysis {
 
 	struct pfx_region_row *rows;	/* regions with faults, most faults first */
 	size_t nrows;
+	struct pfx_region_groups *groups;	/* opts.groups: the rows grouped (region_groups.h) */
+	const struct pfx_region_group **busiest;	/* groups with faults, most first */
+	size_t nbusiest;
+	struct pfx_kept_fault *kept;	/* opts.keep_faults: in file order */
+	size_t nkept, cap_kept;
+	struct pfx_timeline timeline;	/* opts.timeline (fine NULL otherwise) */
 	bool many_processes;		/* rows of more than one address space */
 	struct pfx_thread_stats *threads;	/* most faults first */
 	size_t nthreads, cap_threads;
@@ -154,6 +176,9 @@ struct pfx_analysis {
 	size_t nipv, cap_ipv;
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
+	bool keep_faults;		/* opts.keep_faults */
+	bool grouped;			/* opts.groups */
+	bool (*stop)(void);		/* opts.stop */
 };
 
 /* Read the whole file.  Returns 0 with *out filled (check read_error for
@@ -169,8 +194,8 @@ uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep);
 /* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
  * nothing was lost or the file has no count. */
 const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size);
-/* Latency percentile (0-100) of minor (0) or major (1) faults in ns, from
- * lat_hist (the numbers plot's latency chart shows too); 0 if none. */
-uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int major, double pct);
+/* Latency percentile (0-100) of the faults of kind column col
+ * (region_groups.h) in ns, from lat_hist; 0 if none. */
+uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int col, double pct);
 
 #endif

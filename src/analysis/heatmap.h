@@ -44,8 +44,16 @@ struct pfx_heat {
 	};
 };
 
-/* Cover [start, end) with at most PFX_HEAT_ROWS power-of-two slices. */
-void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end);
+/* Cover [start, end) with at most PFX_HEAT_ROWS power-of-two slices of
+ * 2^min_shift bytes or more (a page: a row is never less than a page),
+ * row 0 at start. */
+void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
+/* h's rows are those pfx_heat_init would give [start, end). */
+bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uint64_t end);
+/* Lay h out anew over [start, end) (its region grew), keeping its
+ * counts: an old row's go to the new row holding its first address.
+ * 0 or -ENOMEM. */
+int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
 void pfx_heat_free(struct pfx_heat *h);
 /* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM. */
 int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);

@@ -194,32 +194,33 @@ static void text_types(FILE *fp, const struct pfx_analysis *rep)
 	fputc('\n', fp);
 }
 
+/* The latency sections' names, by kind column. */
+static const char *const lat_names[PFX_COL_COUNT] = { "minor faults", "major faults",
+						     "faults of unknown kind" };
+
 static void text_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	static const char *const names[2] = { "minor", "major" };
 	char a[32], b[32], c[32], d[32], lo[32], hi[32];
 
 	if (!(rep->header.flags & PFX_REC_HAS_LATENCY)) {
 		fprintf(fp, "Latency: not recorded\n\n");
 		return;
 	}
-	for (int m = 0; m < 2; m++) {
-		uint64_t total = 0, max = 0;
+	for (int m = 0; m < PFX_COL_COUNT; m++) {
+		uint64_t total = rep->lat[m].count, max = 0;
 
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
-			total += rep->lat_hist[m][i];
-			if (rep->lat_hist[m][i] > max)
-				max = rep->lat_hist[m][i];
-		}
+		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++)
+			if (pfx_lat_hist_octave(&rep->lat[m], i) > max)
+				max = pfx_lat_hist_octave(&rep->lat[m], i);
 		if (!total)
 			continue;
-		fprintf(fp, "Latency of %s faults (%" PRIu64 "): p50 %s, p90 %s, p99 %s, max %s\n",
-			names[m], total, pfx_lat_fmt_ns(a, sizeof(a), pfx_analysis_latency_pct(rep, m, 50)),
+		fprintf(fp, "Latency of %s (%" PRIu64 "): p50 %s, p90 %s, p99 %s, max %s\n",
+			lat_names[m], total, pfx_lat_fmt_ns(a, sizeof(a), pfx_analysis_latency_pct(rep, m, 50)),
 			pfx_lat_fmt_ns(b, sizeof(b), pfx_analysis_latency_pct(rep, m, 90)),
 			pfx_lat_fmt_ns(c, sizeof(c), pfx_analysis_latency_pct(rep, m, 99)),
-			pfx_lat_fmt_ns(d, sizeof(d), rep->lat_max_ns[m]));
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
-			uint64_t v = rep->lat_hist[m][i];
+			pfx_lat_fmt_ns(d, sizeof(d), rep->lat[m].max_ns));
+		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++) {
+			uint64_t v = pfx_lat_hist_octave(&rep->lat[m], i);
 
 			if (!v)
 				continue;
@@ -574,26 +575,29 @@ static void json_callers(FILE *fp, const struct pfx_analysis *rep)
 
 static void json_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	static const char *const names[2] = { "minor", "major" };
+	static const char *const names[PFX_COL_COUNT] = { "minor", "major", "unknown" };
 
 	fprintf(fp, "  \"latency\": {\"recorded\": %s", rep->header.flags & PFX_REC_HAS_LATENCY ?
 		"true" : "false");
-	for (int m = 0; m < 2; m++) {
-		uint64_t total = 0;
+	for (int m = 0; m < PFX_COL_COUNT; m++) {
+		uint64_t total = rep->lat[m].count;
 		bool first = true;
 
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++)
-			total += rep->lat_hist[m][i];
+		/* faults of unknown kind only where a source left some */
+		if (m == PFX_COL_UNKNOWN && !total)
+			continue;
 		fprintf(fp, ",\n    \"%s\": {\"count\": %" PRIu64 ", \"p50_ns\": %" PRIu64
 			", \"p90_ns\": %" PRIu64 ", \"p99_ns\": %" PRIu64 ", \"max_ns\": %u, \"histogram\": [",
 			names[m], total, pfx_analysis_latency_pct(rep, m, 50),
 			pfx_analysis_latency_pct(rep, m, 90), pfx_analysis_latency_pct(rep, m, 99),
-			rep->lat_max_ns[m]);
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
-			if (!rep->lat_hist[m][i])
+			rep->lat[m].max_ns);
+		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++) {
+			uint64_t v = pfx_lat_hist_octave(&rep->lat[m], i);
+
+			if (!v)
 				continue;
 			fprintf(fp, "%s{\"lo_ns\": %" PRIu64 ", \"hi_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
-				first ? "" : ", ", (uint64_t)1 << i, (uint64_t)2 << i, rep->lat_hist[m][i]);
+				first ? "" : ", ", (uint64_t)1 << i, (uint64_t)2 << i, v);
 			first = false;
 		}
 		fprintf(fp, "]}");

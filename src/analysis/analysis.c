@@ -158,6 +158,20 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 	}
 }
 
+/* The faulted range of the region whose stats rs are (opts.groups);
+ * NULL when out of memory. */
+static struct pfx_addr_range *faulted_range(struct pfx_analysis *rep, struct pfx_region_stats *rs)
+{
+	size_t i = (size_t)(rs - rep->rstats), old = rep->faulted_cap;
+
+	if (i >= old) {
+		if (PFX_GROW(rep->faulted, rep->faulted_cap, i + 1, 64))
+			return NULL;
+		memset(rep->faulted + old, 0, (rep->faulted_cap - old) * sizeof(*rep->faulted));
+	}
+	return &rep->faulted[i];
+}
+
 /* The unknown space whose stats s are. */
 static struct pfx_unknown_space *container_of_unknown(struct pfx_region_stats *s)
 {
@@ -242,10 +256,18 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	if (rs->c.faults == 1)
 		rs->first_ns = f->time_ns;
 	rs->last_ns = f->time_ns;
-	if (rs->c.faults == 1 || f->addr < rs->lo)
-		rs->lo = f->addr;
-	if (f->addr >= rs->hi)
-		rs->hi = f->addr + 1;
+	if (us || rep->grouped) {
+		struct pfx_addr_range *range = us ? NULL : faulted_range(rep, rs);
+		uint64_t *lo = us ? &us->lo : range ? &range->lo : NULL;
+		uint64_t *hi = us ? &us->hi : range ? &range->hi : NULL;
+
+		if (!lo)
+			return -ENOMEM;
+		if (rs->c.faults == 1 || f->addr < *lo)
+			*lo = f->addr;
+		if (f->addr >= *hi)
+			*hi = f->addr + 1;
+	}
 	rep->types[fault_type(f, reg)]++;
 
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
@@ -440,7 +462,7 @@ static int build_rows(struct pfx_analysis *rep)
 		add_counts(&rep->all, &u->s.c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
-			u->s.lo & page_mask, ((u->s.hi - 1) | ~page_mask) + 1, u->pid, 0 };	/* whole pages */
+			u->lo & page_mask, ((u->hi - 1) | ~page_mask) + 1, u->pid, 0 };	/* whole pages */
 	}
 	for (size_t i = 1; i < rep->nrows; i++)
 		if (rep->rows[i].pid != rep->rows[0].pid)
@@ -587,18 +609,20 @@ static int build_groups(struct pfx_analysis *rep)
 	for (size_t i = 0; i < rep->nrows; i++) {
 		struct pfx_region_row *row = &rep->rows[i];
 		const struct pfx_analysis_counts *c = &row->s->c;
+		size_t stat = row->region ? (size_t)(row->s - rep->rstats) :
+			rep->nrstats + (size_t)(container_of_unknown(row->s) - rep->unknown);
+		struct pfx_addr_range range = row->region ? rep->faulted[stat] :
+			(struct pfx_addr_range){ row->start, row->end };
 		struct pfx_region_group part = {
 			.path = row->region ? row->region->path : "",
 			.kind = row->region ? row->region->kind : PFX_MAP_OTHER,
 			.unmapped = !row->region, .pid = row->pid,
 			.start = row->start, .end = row->end,
-			.lo = row->s->lo & page_mask, .hi = ((row->s->hi - 1) | ~page_mask) + 1,
+			.lo = range.lo & page_mask, .hi = ((range.hi - 1) | ~page_mask) + 1,
 			.faults = c->faults,
 			.by_kind = { c->minor, c->major, c->faults - c->minor - c->major },
 		};
 		long g = pfx_region_groups_add(rep->groups, &part);
-		size_t stat = row->region ? (size_t)(row->s - rep->rstats) :
-			rep->nrstats + (size_t)(container_of_unknown(row->s) - rep->unknown);
 
 		if (g < 0) {
 			free(of_stat);
@@ -726,6 +750,7 @@ void pfx_analysis_free(struct pfx_analysis *rep)
 	free(rep->stat_of);
 	pfx_region_groups_free(rep->groups);
 	free(rep->busiest);
+	free(rep->faulted);
 	free(rep->kept);
 	pfx_timeline_free(&rep->timeline);
 	pfx_regions_free(rep->regions);

@@ -50,7 +50,6 @@ struct pfx_region_stats {
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
-	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
 	struct pfx_pattern_state pattern;
 	struct pfx_heat heat;		/* set up at the first fault (rows 0 before) */
 };
@@ -70,6 +69,12 @@ struct pfx_region_row {
 struct pfx_unknown_space {
 	uint32_t pid;
 	struct pfx_region_stats s;
+	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
+};
+
+/* The addresses a region's faults fell in: [lo, hi). */
+struct pfx_addr_range {
+	uint64_t lo, hi;
 };
 
 /* A fault as it happened (opts.keep_faults): for the views that place
@@ -150,6 +155,11 @@ struct pfx_analysis {
 	struct pfx_region_row *rows;	/* regions with faults, most faults first */
 	size_t nrows;
 	struct pfx_region_groups *groups;	/* opts.groups: the rows grouped (region_groups.h) */
+	/* opts.groups: each region's faulted range, by stats index (apart
+	 * from the stats: a report of many one-fault regions does not pay
+	 * for it) */
+	struct pfx_addr_range *faulted;
+	size_t faulted_cap;
 	const struct pfx_region_group **busiest;	/* groups with faults, most first */
 	size_t nbusiest;
 	struct pfx_kept_fault *kept;	/* opts.keep_faults: in file order */

@@ -324,10 +324,10 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	}
 	if (f->callchain_len && rep->code_named &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
-				     major, f->latency_ns) < 0)
+				     col, f->latency_ns) < 0)
 		return -ENOMEM;
 	if (!f->callchain_len && rep->every_chain &&
-	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
+	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, col, f->latency_ns) < 0)
 		return -ENOMEM;
 
 	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "code_sites.h"
+#include "fault_kind.h"
 #include "heatmap.h"
 #include "pattern.h"
 #include "lat_hist.h"
@@ -205,7 +206,7 @@ uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep);
  * nothing was lost or the file has no count. */
 const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size);
 /* Latency percentile (0-100) of the faults of kind column col
- * (region_groups.h) in ns, from lat_hist; 0 if none. */
+ * (fault_kind.h) in ns, from lat_hist; 0 if none. */
 uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int col, double pct);
 
 #endif

@@ -3,7 +3,6 @@
  * user thinks of as one (region_groups.h). */
 #include "config.h"
 #include "region_groups.h"
-#include "recfile.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -19,12 +18,6 @@ struct pfx_region_groups {
 	 * quadratic with 20,000 mappings) */
 	struct pfx_u64map by_path;		/* key: hash of the path */
 };
-
-int pfx_kind_col(uint8_t kind)
-{
-	return kind == PFX_FAULT_MINOR ? PFX_COL_MINOR : kind == PFX_FAULT_MAJOR ? PFX_COL_MAJOR
-										  : PFX_COL_UNKNOWN;
-}
 
 /* FNV-1a, finished by a 64-bit mixer (collisions are told apart by
  * comparing the paths). */

@@ -15,14 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault_kind.h"
 #include "maps.h"
-
-/* Fault kinds as columns: minor, major, and unknown (some tracefs cases);
- * every tally by kind (groups, latency, the timeline) is indexed so. */
-enum pfx_kind_col { PFX_COL_MINOR, PFX_COL_MAJOR, PFX_COL_UNKNOWN, PFX_COL_COUNT };
-
-/* The column of a fault kind (enum pfx_fault_kind, recfile.h). */
-int pfx_kind_col(uint8_t kind);
 
 struct pfx_region_group {
 	size_t index;		/* 0..n-1 in the order rows were added */

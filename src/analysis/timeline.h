@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* timeline: faults per time bin and kind column (region_groups.h), in one
+/* timeline: faults per time bin and kind column (fault_kind.h), in one
  * pass without keeping the faults, for the rate chart.
  *
  * Faults are first counted in PFX_TIMELINE_FINE fine bins of a power of
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "region_groups.h"
+#include "fault_kind.h"
 
 #define PFX_TIMELINE_FINE 15000
 

@@ -736,14 +736,13 @@ static int write_latency_table(const struct pfx_analysis *rep, const char *dir, 
  * chart's title: the same text in both; and as numbers (us). */
 static void set_pcts(FILE *vars, const struct pfx_analysis *rep)
 {
-	static const char *const kinds[PFX_COL_COUNT] = { "minor", "major", "unknown" };
 	static const int pcts[] = { 50, 99 };
 
 	for (int c = 0; c < PFX_COL_COUNT; c++) {
 		for (size_t i = 0; i < PFX_ARRAY_SIZE(pcts); i++) {
 			char name[32], text[32];
 
-			snprintf(name, sizeof(name), "%s_p%d_text", kinds[c], pcts[i]);
+			snprintf(name, sizeof(name), "%s_p%d_text", pfx_kind_col_name(c), pcts[i]);
 			pfx_lat_fmt_ns(text, sizeof(text), pfx_analysis_latency_pct(rep, c, pcts[i]));
 			pfx_gnuplot_set_string(vars, name, text);
 		}
@@ -752,7 +751,7 @@ static void set_pcts(FILE *vars, const struct pfx_analysis *rep)
 		for (size_t i = 0; i < PFX_ARRAY_SIZE(pcts); i++) {
 			char name[32];
 
-			snprintf(name, sizeof(name), "%s_p%d_us", kinds[c], pcts[i]);
+			snprintf(name, sizeof(name), "%s_p%d_us", pfx_kind_col_name(c), pcts[i]);
 			pfx_gnuplot_set_number(vars, name, pfx_lat_hist_pct_ns(&rep->lat[c], pcts[i]) / 1e3);
 		}
 	}

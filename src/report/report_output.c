@@ -575,8 +575,6 @@ static void json_callers(FILE *fp, const struct pfx_analysis *rep)
 
 static void json_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	static const char *const names[PFX_COL_COUNT] = { "minor", "major", "unknown" };
-
 	fprintf(fp, "  \"latency\": {\"recorded\": %s", rep->header.flags & PFX_REC_HAS_LATENCY ?
 		"true" : "false");
 	for (int m = 0; m < PFX_COL_COUNT; m++) {
@@ -588,7 +586,7 @@ static void json_latency(FILE *fp, const struct pfx_analysis *rep)
 			continue;
 		fprintf(fp, ",\n    \"%s\": {\"count\": %" PRIu64 ", \"p50_ns\": %" PRIu64
 			", \"p90_ns\": %" PRIu64 ", \"p99_ns\": %" PRIu64 ", \"max_ns\": %u, \"histogram\": [",
-			names[m], total, pfx_analysis_latency_pct(rep, m, 50),
+			pfx_kind_col_name(m), total, pfx_analysis_latency_pct(rep, m, 50),
 			pfx_analysis_latency_pct(rep, m, 90), pfx_analysis_latency_pct(rep, m, 99),
 			rep->lat[m].max_ns);
 		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++) {

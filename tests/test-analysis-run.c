@@ -7,7 +7,8 @@
  * mapping (one unknown row and group per process, whole pages), the
  * access pattern, fault types, latency by kind (octaves and percentiles),
  * the lost sentence, and what plot asks of the same pass: the time bins
- * and every fault kept with its group.  A filter counts only its faults. */
+ * and every fault kept with its group, and the lean pass they use.  A
+ * filter counts only its faults. */
 #include "config.h"
 #include "analysis.h"
 
@@ -228,6 +229,22 @@ int main(void)
 	CHECK_EQ(counts[75][PFX_COL_UNKNOWN], 1);
 	CHECK_EQ(totals[PFX_COL_MINOR] + totals[PFX_COL_MAJOR] + totals[PFX_COL_UNKNOWN], 27);
 	free(counts);
+	pfx_analysis_free(a);
+
+	/* lean (the charts'): the same regions, groups, kinds, latency and
+	 * time; no pages, threads or heat grids */
+	a = run(path, &(struct pfx_analysis_opts){ .lean = true, .groups = true });
+	check_groups(a);
+	CHECK_EQ(a->all.faults, 27);
+	CHECK_EQ(a->all.major, 3);
+	CHECK_EQ(a->nrows, 4);
+	CHECK_EQ(a->rows[0].start, ANON_LO);
+	CHECK_EQ(a->rows[0].s->pages, 0);
+	CHECK_EQ(a->rows[0].s->heat.rows, 0);
+	CHECK_EQ(a->nthreads, 1);		/* from its THREAD item only */
+	CHECK_EQ(a->threads[0].c.faults, 0);
+	CHECK_EQ(pfx_analysis_latency_pct(a, PFX_COL_MINOR, 50), 1008);
+	CHECK_EQ(a->lat[PFX_COL_UNKNOWN].count, 2);
 	pfx_analysis_free(a);
 
 	/* a filter: only libc's faults count */

@@ -225,50 +225,19 @@ static bool filtered(const struct pfx_analysis_filter *fl, const struct pfx_faul
 		      (fl->region && !region_matches(reg, fl->region)));
 }
 
-static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+/* What a fault adds besides its region's counts, kind, latency and time:
+ * distinct pages and refaults, the access pattern, threads, ips and call
+ * chains (the report's views; opts.lean leaves them out). */
+static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault *f, long ri,
+				struct pfx_region_stats *rs, int col)
 {
-	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
-	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
-	struct pfx_unknown_space *us;
-	struct pfx_region_stats *rs;
 	uint64_t page = f->addr >> rep->page_shift;
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
 	struct ip_value *iv;
 	uint32_t *ipi;
 	bool is_new;
-	int major = f->kind == PFX_FAULT_MAJOR, col = pfx_kind_col(f->kind);
-
-	/* Every fault, whatever the filters: the timeline is the recording's. */
-	pfx_regions_faulted(rep->regions, ri);
-
-	if (filtered(rep->filter, f, reg)) {
-		rep->faults_read++;
-		rep->filtered_out++;
-		return 0;
-	}
-	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
-	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
-	if (!rs)
-		return -ENOMEM;
-	rep->faults_read++;
-	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
-	if (rs->c.faults == 1)
-		rs->first_ns = f->time_ns;
-	rs->last_ns = f->time_ns;
-	if (us || rep->grouped) {
-		struct pfx_addr_range *range = us ? NULL : faulted_range(rep, rs);
-		uint64_t *lo = us ? &us->lo : range ? &range->lo : NULL;
-		uint64_t *hi = us ? &us->hi : range ? &range->hi : NULL;
-
-		if (!lo)
-			return -ENOMEM;
-		if (rs->c.faults == 1 || f->addr < *lo)
-			*lo = f->addr;
-		if (f->addr >= *hi)
-			*hi = f->addr + 1;
-	}
-	rep->types[fault_type(f, reg)]++;
+	int major = col == PFX_COL_MAJOR;
 
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
 	if (!pv)
@@ -329,7 +298,53 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	if (!f->callchain_len && rep->every_chain &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, col, f->latency_ns) < 0)
 		return -ENOMEM;
+	return 0;
+}
 
+static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
+	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
+	struct pfx_unknown_space *us;
+	struct pfx_region_stats *rs;
+	int col = pfx_kind_col(f->kind);
+
+	/* Every fault, whatever the filters: the timeline is the recording's. */
+	pfx_regions_faulted(rep->regions, ri);
+
+	if (filtered(rep->filter, f, reg)) {
+		rep->faults_read++;
+		rep->filtered_out++;
+		return 0;
+	}
+	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
+	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
+	if (!rs)
+		return -ENOMEM;
+	rep->faults_read++;
+	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
+	if (rs->c.faults == 1)
+		rs->first_ns = f->time_ns;
+	rs->last_ns = f->time_ns;
+	if (us || rep->grouped) {
+		struct pfx_addr_range *range = us ? NULL : faulted_range(rep, rs);
+		uint64_t *lo = us ? &us->lo : range ? &range->lo : NULL;
+		uint64_t *hi = us ? &us->hi : range ? &range->hi : NULL;
+
+		if (!lo)
+			return -ENOMEM;
+		if (rs->c.faults == 1 || f->addr < *lo)
+			*lo = f->addr;
+		if (f->addr >= *hi)
+			*hi = f->addr + 1;
+	}
+	rep->types[fault_type(f, reg)]++;
+	if (!rep->lean) {
+		int err = count_details(rep, f, ri, rs, col);
+
+		if (err)
+			return err;
+	}
 	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);
 	if (f->time_ns > rep->last_ns)
 		rep->last_ns = f->time_ns;
@@ -343,7 +358,7 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 			us ? KEPT_UNKNOWN | (size_t)(us - rep->unknown) : (size_t)(rs - rep->rstats) };
 	}
 
-	if (reg) {
+	if (reg && !rep->lean) {
 		uint64_t hcol = f->time_ns / rep->heat_col_ns;
 
 		if (hcol >= PFX_HEAT_COLS) {
@@ -688,6 +703,7 @@ static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
 	rep->filter = opts->filter;
 	rep->keep_faults = opts->keep_faults;
 	rep->grouped = opts->groups || opts->keep_faults;
+	rep->lean = opts->lean;
 	rep->stop = opts->stop;
 	return opts->timeline ? pfx_timeline_init(&rep->timeline) : 0;
 }

@@ -115,6 +115,9 @@ struct pfx_analysis_opts {
 				 * charts'; a file of many one-fault regions
 				 * pays ~100 bytes a region for them */
 	bool keep_faults;	/* keep every fault counted (kept, nkept); implies groups */
+	bool lean;		/* only what the charts show: regions, their groups,
+				 * counts by kind, latency, time; no distinct pages,
+				 * refaults, patterns, heat grids, threads, ips */
 	bool timeline;		/* count faults per time bin (timeline) */
 	bool (*stop)(void);	/* asked every 65536 faults: true ends the pass
 				 * with -EINTR (NULL: never) */
@@ -189,6 +192,7 @@ struct pfx_analysis {
 	size_t last_thread;		/* index of the last thread looked up */
 	bool keep_faults;		/* opts.keep_faults */
 	bool grouped;			/* opts.groups */
+	bool lean;			/* opts.lean */
 	bool (*stop)(void);		/* opts.stop */
 };
 

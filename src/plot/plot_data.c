@@ -52,6 +52,7 @@ static int analyse(const char *path, const struct pfx_analysis_opts *opts,
 	notes->items = notes->lost = notes->counted = 0;
 	notes->read_error = 0;
 	o.stop = pfx_sig_stop_requested;
+	o.lean = true;		/* no chart shows pages, patterns, threads or ips */
 	err = pfx_analysis_run(reader, &o, &rep);
 	pfx_rec_reader_close(reader);
 	if (err)

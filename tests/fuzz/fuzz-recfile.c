@@ -44,8 +44,11 @@ static void read_all(const uint8_t *data, size_t size)
 		abort();	/* opened once, must open again */
 	/* code names on: chains and functions are aggregated too (the ELF
 	 * reader opens the mapped paths read-only and non-blocking; its own
-	 * damage test is test-symbols) */
-	if (pfx_analysis_run(r, &(struct pfx_analysis_opts){ .top = 5, .code_names = true }, &rep) == 0)
+	 * damage test is test-symbols); and what plot asks of the same pass:
+	 * region groups, every fault kept, the time bins */
+	if (pfx_analysis_run(r, &(struct pfx_analysis_opts){ .top = 5, .code_names = true,
+							     .groups = true, .keep_faults = true,
+							     .timeline = true }, &rep) == 0)
 		pfx_analysis_free(rep);
 	pfx_rec_reader_close(r);
 }

@@ -11,6 +11,7 @@
  * filter counts only its faults. */
 #include "config.h"
 #include "analysis.h"
+#include "heat_layout.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -188,6 +189,41 @@ static void check_groups(const struct pfx_analysis *a)
 	CHECK_EQ(a->rows[3].group, unknown->index);
 }
 
+/* The heat map chart's layout of the kept faults: the three groups (each
+ * has 1/100 of the faults or more) as bands in address order, each from
+ * its lowest faulted page, every fault in the cells of its time bin. */
+static void check_layout(const struct pfx_analysis *a)
+{
+	struct pfx_heat_layout h;
+	uint64_t in_bin0 = 0;
+
+	CHECK_EQ(pfx_heat_layout_build(&h, a), 0);
+	CHECK_EQ(h.n_bands, 3);
+	CHECK_EQ(h.hidden_regions, 0);
+	CHECK_EQ(h.hidden_faults, 0);
+	CHECK(h.bands[0].region == a->busiest[0]);	/* anon, lowest */
+	CHECK(h.bands[1].region == a->busiest[1]);	/* libc */
+	CHECK(h.bands[2].region == a->busiest[2]);	/* unknown */
+	CHECK_EQ(h.bands[0].runs[0].lo, ANON_LO);
+	CHECK_EQ(h.bands[1].runs[0].lo, LIBC);
+	CHECK_EQ(h.bands[0].row0, 0);
+	CHECK_EQ(h.bands[1].row0, h.bands[0].rows);
+	CHECK_EQ(h.bin_ns, 20000000);		/* 1.5 s in at most 120 bins */
+	CHECK_EQ(h.bins, 76);
+	/* a page per row or more: a row holds a fault at most once per page
+	 * unit; the first bin holds all but the last fault */
+	for (size_t b = 0; b < h.n_bands; b++)
+		for (size_t r = 0; r < h.bands[b].n_runs; r++) {
+			const struct pfx_heat_run *run = &h.bands[b].runs[r];
+
+			CHECK(run->unit_bytes >= 4096);
+			for (unsigned row = run->row0; row < run->row0 + run->rows; row += run->unit_rows)
+				in_bin0 += h.cells[row];
+		}
+	CHECK_EQ(in_bin0, 26);
+	pfx_heat_layout_free(&h);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-analysis.XXXXXX";
@@ -229,6 +265,7 @@ int main(void)
 	CHECK_EQ(counts[75][PFX_COL_UNKNOWN], 1);
 	CHECK_EQ(totals[PFX_COL_MINOR] + totals[PFX_COL_MAJOR] + totals[PFX_COL_UNKNOWN], 27);
 	free(counts);
+	check_layout(a);
 	pfx_analysis_free(a);
 
 	/* lean (the charts'): the same regions, groups, kinds, latency and

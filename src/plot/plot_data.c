@@ -8,6 +8,7 @@
 #include "plot_data.h"
 #include "analysis.h"
 #include "gnuplot.h"
+#include "heat_layout.h"
 #include "jsonline.h"
 #include "safetext.h"
 #include "output.h"
@@ -204,14 +205,6 @@ int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 
 /* ---- regions: the analysis's region groups (region_groups.h) ---- */
 
-/* Address granularity of the heatmap's folding of unfaulted gaps. */
-#define CHUNK_SHIFT 16
-
-static uint64_t chunk_key(size_t group, uint64_t addr)
-{
-	return (uint64_t)group << 32 | ((addr >> CHUNK_SHIFT) & 0xffffffffu);
-}
-
 static void size_label(uint64_t bytes, char *buf, size_t size)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
@@ -320,231 +313,7 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 
 /* ---- heatmap: faults per address row and time bin ---- */
 
-/* Regions with at least 1/HEATMAP_SHARE of the faults get rows, at most
- * HEATMAP_REGIONS of them (and always the busiest); the rest are counted
- * in the title.  Rows are shared in proportion to each region's faults
- * (not its size: a few faults spread over a huge sparse mapping, such as
- * sanitizer shadow memory, must not take the picture), with a floor so a
- * small region stays visible and labelled. */
-#define HEATMAP_REGIONS 8	/* at most 15: see heatmap_layout() */
-#define HEATMAP_SHARE 100
-#define HEATMAP_ROWS 200
-#define HEATMAP_BINS 120
-
-/* A region's faulted range is cut where it has a gap without faults
- * larger than HEATMAP_FOLD_MIN and than half its faulted bytes (one
- * stray fault far away would otherwise squeeze the busy part into a
- * strip): at most HEATMAP_RUNS runs of rows, the gaps labelled. */
-#define HEATMAP_RUNS 4
-#define HEATMAP_FOLD_MIN (1ull << 20)
-#define HEATMAP_RUN_ROWS 3
-
-/* Where the faults of [lo, hi) go: rows [row0, row0 + rows); each
- * unit_bytes of address covers unit_rows rows (small runs repeat a page
- * over several rows rather than being a sliver). */
-struct heatmap_run {
-	uint64_t lo, hi;
-	unsigned row0, rows, unit_rows;
-	uint64_t unit_bytes;
-};
-
-/* A shown region: its runs, lowest address first. */
-struct heatmap_band {
-	const struct pfx_region_group *region;
-	unsigned row0, rows;
-	struct heatmap_run runs[HEATMAP_RUNS];
-	size_t n_runs;
-};
-
-struct heatmap {
-	const struct pfx_analysis *rep;	/* its groups, and every fault kept */
-	struct pfx_u64map chunks;	/* the faulted chunks of each group */
-	struct heatmap_band *bands;	/* in address order */
-	struct heatmap_band **band_of;	/* by group index; NULL = not shown */
-	size_t n_bands, n_band_of;
-	unsigned rows;
-	uint64_t page_size;
-	uint64_t bin_ns;
-	size_t bins;
-	uint32_t *cells;	/* [bin * rows + row] */
-};
-
-static int by_address(const void *a, const void *b)
-{
-	const struct heatmap_band *x = a, *y = b;
-
-	return x->region->lo < y->region->lo ? -1 : x->region->lo > y->region->lo;
-}
-
-static size_t heatmap_pick(const struct pfx_region_group **list, size_t n)
-{
-	uint64_t total = 0;
-	size_t shown = 0;
-
-	for (size_t i = 0; i < n; i++)
-		total += list[i]->faults;
-	while (shown < n && shown < HEATMAP_REGIONS &&
-	       (shown == 0 || list[shown]->faults * HEATMAP_SHARE >= total))
-		shown++;
-	return shown;
-}
-
-static int by_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Cut a band into runs at its widest gaps without faults.  chunks: the
- * band's faulted chunk numbers, sorted. */
-static void heatmap_runs(struct heatmap_band *b, const uint64_t *chunks, size_t n)
-{
-	uint64_t faulted = (uint64_t)n << CHUNK_SHIFT, cut[HEATMAP_RUNS - 1], width[HEATMAP_RUNS - 1];
-	size_t cuts = 0;
-
-	/* the widest gaps that qualify, widest first; cut[] holds the index
-	 * of the chunk after each */
-	for (size_t i = 1; i < n; i++) {
-		uint64_t gap = (chunks[i] - chunks[i - 1] - 1) << CHUNK_SHIFT;
-		size_t j;
-
-		if (gap < HEATMAP_FOLD_MIN || gap <= faulted / 2)
-			continue;
-		if (cuts == HEATMAP_RUNS - 1 && gap <= width[cuts - 1])
-			continue;
-		if (cuts < HEATMAP_RUNS - 1)
-			cuts++;
-		for (j = cuts - 1; j > 0 && width[j - 1] < gap; j--) {
-			width[j] = width[j - 1];
-			cut[j] = cut[j - 1];
-		}
-		width[j] = gap;
-		cut[j] = (uint64_t)i;
-	}
-	qsort(cut, cuts, sizeof(*cut), by_u64);
-	b->n_runs = cuts + 1;
-	for (size_t r = 0; r < b->n_runs; r++) {
-		struct heatmap_run *run = &b->runs[r];
-
-		run->lo = r ? chunks[cut[r - 1]] << CHUNK_SHIFT : b->region->lo;
-		run->hi = r + 1 < b->n_runs ? (chunks[cut[r] - 1] + 1) << CHUNK_SHIFT : b->region->hi;
-		if (run->lo < b->region->lo)
-			run->lo = b->region->lo;
-		if (run->hi > b->region->hi || run->hi <= run->lo)
-			run->hi = b->region->hi;
-	}
-}
-
-/* Rows for one run: its pages, each over unit_rows rows, or rows pages
- * per row. */
-static void heatmap_run_rows(struct heatmap_run *run, unsigned rows, uint64_t page)
-{
-	uint64_t bytes = run->hi - run->lo, pages = (bytes + page - 1) / page;
-
-	if (rows < 1)
-		rows = 1;
-	if (rows >= pages) {
-		run->unit_bytes = page;
-		run->unit_rows = (unsigned)(rows / pages);
-		run->rows = (unsigned)pages * run->unit_rows;
-	} else {
-		run->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
-		run->unit_rows = 1;
-		run->rows = (unsigned)((bytes + run->unit_bytes - 1) / run->unit_bytes);
-	}
-}
-
-/* Each band's chunks, gathered from the chunk set and sorted, cut into
- * runs.  0 or -ENOMEM. */
-static int heatmap_fold(struct heatmap *h)
-{
-	struct { uint64_t *v; size_t n, cap; } *per = calloc(h->n_bands ? h->n_bands : 1, sizeof(*per));
-	uint64_t key;
-	void *value;
-	size_t i = 0;
-	int err = 0;
-
-	if (!per)
-		return -ENOMEM;
-	while (!err && pfx_u64map_next(&h->chunks, &i, &key, &value)) {
-		size_t group = (size_t)(key >> 32);
-		const struct heatmap_band *b = group < h->n_band_of ? h->band_of[group] : NULL;
-		size_t k;
-
-		if (!b)
-			continue;
-		k = (size_t)(b - h->bands);
-		if (PFX_GROW(per[k].v, per[k].cap, per[k].n + 1, 64))
-			err = -ENOMEM;
-		else
-			per[k].v[per[k].n++] = key & 0xffffffffu;
-	}
-	for (size_t k = 0; k < h->n_bands; k++) {
-		if (!err) {
-			qsort(per[k].v, per[k].n, sizeof(uint64_t), by_u64);
-			heatmap_runs(&h->bands[k], per[k].v, per[k].n);
-		}
-		free(per[k].v);
-	}
-	free(per);
-	return err;
-}
-
-static void heatmap_layout(struct heatmap *h)
-{
-	uint64_t faults = 0, page = h->page_size;
-	/* With n bands, floor f and HEATMAP_ROWS shared out, a floor band has
-	 * f / (HEATMAP_ROWS + n f) of the height: f = HEATMAP_ROWS / (16 - n)
-	 * makes that 1/16, room for its two-line label in a 500-pixel chart. */
-	unsigned row = 0, floor_rows = HEATMAP_ROWS / (16 - (unsigned)h->n_bands);
-
-	for (size_t i = 0; i < h->n_bands; i++)
-		faults += h->bands[i].region->faults;
-	for (size_t i = 0; i < h->n_bands; i++) {
-		struct heatmap_band *b = &h->bands[i];
-		double share = (double)b->region->faults / (double)faults * HEATMAP_ROWS;
-		unsigned rows = share < floor_rows ? floor_rows : (unsigned)share;
-		uint64_t bytes = 0;
-
-		for (size_t r = 0; r < b->n_runs; r++)
-			bytes += b->runs[r].hi - b->runs[r].lo;
-		b->row0 = row;
-		/* the band's rows shared among its runs by their size */
-		for (size_t r = 0; r < b->n_runs; r++) {
-			struct heatmap_run *run = &b->runs[r];
-
-			/* a floor of HEATMAP_RUN_ROWS: a stray fault stays visible */
-			double run_rows = (double)rows * (double)(run->hi - run->lo) / (double)bytes;
-
-			heatmap_run_rows(run, run_rows < HEATMAP_RUN_ROWS ? HEATMAP_RUN_ROWS : (unsigned)run_rows, page);
-			run->row0 = row;
-			row += run->rows;
-		}
-		b->rows = row - b->row0;
-	}
-	h->rows = row;
-}
-
-static void heatmap_bin(struct heatmap *h, const struct pfx_kept_fault *f)
-{
-	size_t bin = (size_t)(f->time_ns / h->bin_ns);
-	const struct heatmap_band *b = f->group < h->n_band_of ? h->band_of[f->group] : NULL;
-	const struct heatmap_run *run = NULL;
-	uint32_t *cell;
-
-	for (size_t i = 0; b && i < b->n_runs && !run; i++)
-		if (f->addr >= b->runs[i].lo && f->addr < b->runs[i].hi)
-			run = &b->runs[i];
-	if (!run || bin >= h->bins)
-		return;
-	cell = &h->cells[bin * h->rows + run->row0 +
-			 (f->addr - run->lo) / run->unit_bytes * run->unit_rows];
-	for (unsigned i = 0; i < run->unit_rows; i++)
-		cell[i]++;
-}
-
-static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *vars)
+static int write_heatmap_table(const struct pfx_heat_layout *h, const char *dir, FILE *vars)
 {
 	struct pfx_outfile out;
 	double bin_s = h->bin_ns / NS_PER_S;
@@ -564,7 +333,7 @@ static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *v
 /* The gaps folded out of regions: a dotted line at the first row after
  * each; the first of a region's gaps carries the label, for all of them
  * ("2 gaps without faults folded, 1.2 GiB"), so labels do not pile up. */
-static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
+static void write_heatmap_breaks(const struct pfx_heat_layout *h, FILE *vars)
 {
 	size_t n = 0, k = 0;
 
@@ -573,7 +342,7 @@ static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
 	fprintf(vars, "breaks = %zu\narray break_row[%zu]\narray break_label[%zu]\n", n, n ? n : 1,
 		n ? n : 1);
 	for (size_t i = 0; i < h->n_bands; i++) {
-		const struct heatmap_band *b = &h->bands[i];
+		const struct pfx_heat_band *b = &h->bands[i];
 		uint64_t folded = 0;
 		char size[32], label[96];
 
@@ -594,7 +363,7 @@ static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
 }
 
 /* The labels the template puts on the address axis, as gnuplot arrays. */
-static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
+static void write_heatmap_vars(const struct pfx_heat_layout *h, FILE *vars)
 {
 	size_t n = h->n_bands;
 
@@ -602,7 +371,7 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 	fprintf(vars, "array region_name[%zu]\narray region_addr[%zu]\n", n, n);
 	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\narray region_tic[%zu]\n", n, n, n);
 	for (size_t i = 0; i < n; i++) {
-		const struct heatmap_band *b = &h->bands[i];
+		const struct pfx_heat_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
 
 		pfx_region_group_name(b->region, name, sizeof(name));
@@ -619,83 +388,26 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 	write_heatmap_breaks(h, vars);
 }
 
-static int heatmap_prepare(struct heatmap *h, const struct pfx_region_group **list, size_t n)
-{
-	h->page_size = (uint64_t)1 << h->rep->page_shift;
-	h->n_bands = heatmap_pick(list, n);
-	h->bands = calloc(h->n_bands ? h->n_bands : 1, sizeof(*h->bands));
-	size_t slots = 1;
-
-	for (size_t i = 0; i < n; i++)
-		if (list[i]->index >= slots)
-			slots = list[i]->index + 1;
-	h->band_of = calloc(slots, sizeof(*h->band_of));
-	h->n_band_of = slots;
-	if (!h->bands || !h->band_of)
-		return -ENOMEM;
-	for (size_t i = 0; i < h->n_bands; i++)
-		h->bands[i].region = list[i];
-	qsort(h->bands, h->n_bands, sizeof(*h->bands), by_address);
-	for (size_t i = 0; i < h->n_bands; i++)
-		h->band_of[h->bands[i].region->index] = &h->bands[i];
-	if (heatmap_fold(h))
-		return -ENOMEM;
-	heatmap_layout(h);
-	h->bin_ns = pfx_timeline_round_width(h->rep->last_ns + 1, HEATMAP_BINS);
-	h->bins = (size_t)(h->rep->last_ns / h->bin_ns) + 1;
-	h->cells = calloc(h->bins * h->rows, sizeof(*h->cells));
-	return h->cells ? 0 : -ENOMEM;
-}
-
-/* The 64 KiB chunks each group faulted in, from the kept faults. */
-static int heatmap_chunks(struct heatmap *h)
-{
-	bool is_new;
-
-	for (size_t i = 0; i < h->rep->nkept; i++)
-		if (!pfx_u64map_upsert(&h->chunks, chunk_key(h->rep->kept[i].group, h->rep->kept[i].addr),
-				       &is_new))
-			return -ENOMEM;
-	return 0;
-}
-
 int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
-	struct heatmap h = { 0 };
+	struct pfx_heat_layout h = { 0 };
 	struct pfx_analysis *rep = NULL;
-	uint64_t hidden_faults = 0;
-	size_t n = 0;
-	int err = pfx_u64map_init(&h.chunks, 8);
+	int err = analyse(input, &(struct pfx_analysis_opts){ .keep_faults = true }, &rep, notes);
 
 	if (!err)
-		err = analyse(input, &(struct pfx_analysis_opts){ .keep_faults = true }, &rep, notes);
-	if (!err) {
-		h.rep = rep;
-		n = rep->nbusiest;
-		err = heatmap_chunks(&h);
-	}
-	if (!err)
-		err = heatmap_prepare(&h, rep->busiest, n);
-	if (!err)
-		for (size_t i = 0; i < rep->nkept; i++)
-			heatmap_bin(&h, &rep->kept[i]);
+		err = pfx_heat_layout_build(&h, rep);
 	if (!err)
 		err = write_heatmap_table(&h, dir, vars);
 	if (!err) {
-		for (size_t i = h.n_bands; i < n; i++)
-			hidden_faults += rep->busiest[i]->faults;
 		pfx_gnuplot_set_string(vars, "title", "Page faults by address and time");
 		write_record_vars(vars, rep, notes);
 		write_heatmap_vars(&h, vars);
 		set_duration_label(vars, "bin_label", h.bin_ns);
-		pfx_gnuplot_set_number(vars, "hidden_regions", (double)(n - h.n_bands));
-		pfx_gnuplot_set_number(vars, "hidden_faults", (double)hidden_faults);
+		pfx_gnuplot_set_number(vars, "hidden_regions", (double)h.hidden_regions);
+		pfx_gnuplot_set_number(vars, "hidden_faults", (double)h.hidden_faults);
 	}
-	free(h.cells);
-	free(h.bands);
-	free(h.band_of);
-	pfx_u64map_free(&h.chunks);
+	pfx_heat_layout_free(&h);
 	pfx_analysis_free(rep);
 	return err;
 }

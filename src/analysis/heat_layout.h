@@ -21,7 +21,7 @@
  * (not its size: a few faults spread over a huge sparse mapping, such as
  * sanitizer shadow memory, must not take the picture), with a floor so a
  * small region stays visible and labelled. */
-#define PFX_HEAT_LAYOUT_REGIONS 8	/* at most 15: see heatmap_layout() */
+#define PFX_HEAT_LAYOUT_REGIONS 8	/* at most 15: see heatmap_layout() in heat_layout.c */
 #define PFX_HEAT_LAYOUT_SHARE 100
 #define PFX_HEAT_LAYOUT_ROWS 200
 #define PFX_HEAT_LAYOUT_BINS 120

@@ -63,6 +63,7 @@ static int analyse(const char *path, const struct pfx_analysis_opts *opts,
 	notes->read_error = rep->read_error;
 	if (!rep->read_error && rep->totals.has_counted)
 		notes->counted = rep->totals.counted_minor + rep->totals.counted_major;
+	pfx_analysis_lost_note(rep, notes->lost_note, sizeof(notes->lost_note));
 	if (!notes->items) {
 		pfx_analysis_free(rep);
 		return -ENOMSG;

@@ -12,16 +12,18 @@ src=$top_srcdir/src
 
 # allowed FOLDER: the folders FOLDER may include besides itself
 allowed() {
-	lib="base kernel recording source"
+	lib="base kernel format source"
 	case $1 in
 	base)      echo "" ;;
 	kernel)    echo "base" ;;
-	recording) echo "base kernel" ;;
+	format)    echo "base kernel" ;;
 	source)    echo "base kernel" ;;
-	count|report|plot|wss|maps|top|uffd) echo "$lib" ;;
+	analysis)  echo "base kernel format" ;;
+	count|wss|maps|top|uffd) echo "$lib" ;;
+	report|plot) echo "$lib analysis" ;;
 	record|thp) echo "$lib count" ;;
 	serve)     echo "$lib top" ;;
-	cmd)       echo "$lib record count report plot wss maps top thp serve" ;;
+	cmd)       echo "$lib analysis record count report plot wss maps top thp serve" ;;
 	workload)  echo "base uffd" ;;
 	.)         echo "cmd base" ;;
 	*)         echo "?" ;;

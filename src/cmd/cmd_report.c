@@ -6,7 +6,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "recfile.h"
-#include "report.h"
+#include "analysis.h"
 #include "report_export.h"
 #include "report_output.h"
 #include "safetext.h"
@@ -26,7 +26,7 @@ struct report_opts {
 	enum pfx_export export;		/* --format folded|pprof|perfetto */
 	enum pfx_export_weight weight;	/* --weight */
 	const char *output;		/* -o */
-	struct pfx_report_filter filter;	/* --pid, --tid, --region */
+	struct pfx_analysis_filter filter;	/* --pid, --tid, --region */
 };
 
 static void usage(FILE *fp)
@@ -273,13 +273,13 @@ static int dump(struct pfx_rec_reader *r, const char *path)
  * built for folded and pprof, perfetto reads the file itself. */
 static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 {
-	struct pfx_report *rep = NULL;
+	struct pfx_analysis *rep = NULL;
 	struct pfx_rec_end end = { 0 };	/* perfetto's pass */
 	struct pfx_outfile out;
 	int err = 0;
 
 	if (o->export != PFX_EXPORT_PERFETTO) {
-		err = pfx_report_build(r, &(struct pfx_report_opts){
+		err = pfx_analysis_run(r, &(struct pfx_analysis_opts){
 			.filter = o->filter.has_pid || o->filter.has_tid || o->filter.region ? &o->filter : NULL,
 			.code_names = true, .every_chain = true }, &rep);
 		if (err < 0) {
@@ -294,7 +294,7 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	err = pfx_outfile_open(&out, o->output);
 	if (err) {
 		pfx_err("report: cannot create '%s': %s", o->output, pfx_outfile_strerror(err));
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return PFX_EXIT_ERROR;
 	}
 	if (o->export == PFX_EXPORT_FOLDED)
@@ -303,7 +303,7 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 		err = pfx_export_pprof(out.fp, rep);
 	else
 		err = pfx_export_perfetto(out.fp, r, &end);
-	pfx_report_free(rep);
+	pfx_analysis_free(rep);
 	if (err < 0 && err != -EIO) {
 		pfx_err("report: exporting '%s' failed: %s", o->input, strerror(-err));
 		pfx_outfile_abort(&out);
@@ -325,7 +325,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
 	struct pfx_rec_reader *r;
-	struct pfx_report *rep;
+	struct pfx_analysis *rep;
 	int err = parse_args(argc, argv, &o);
 
 	if (err)
@@ -345,7 +345,7 @@ int cmd_report(int argc, char **argv)
 		pfx_rec_reader_close(r);
 		return err;
 	}
-	err = pfx_report_build(r, &(struct pfx_report_opts){
+	err = pfx_analysis_run(r, &(struct pfx_analysis_opts){
 		.filter = o.filter.has_pid || o.filter.has_tid || o.filter.region ? &o.filter : NULL,
 		.top = o.top,
 		.code_names = o.format == PFX_FORMAT_JSON || o.view == PFX_VIEW_IP ||
@@ -365,7 +365,7 @@ int cmd_report(int argc, char **argv)
 			 o.input, (unsigned long long)rep->faults_read,
 			 (unsigned long long)rep->totals.faults);
 	pfx_report_print(stdout, rep, o.input, o.format, o.view, o.top);
-	pfx_report_free(rep);
+	pfx_analysis_free(rep);
 	if (fflush(stdout) != 0) {
 		pfx_err("report: writing the report failed: %s", strerror(errno));
 		return PFX_EXIT_ERROR;

@@ -46,8 +46,8 @@ const char *pfx_count_source_name(enum pfx_count_source source);
 /* The accepted names, for messages: "auto, perf, tracefs, proc, ...". */
 const char *pfx_count_source_names(void);
 
-/* Fault counts read live from a counter (a recording's are report.h's
- * struct pfx_report_counts). */
+/* Fault counts read live from a counter (a recording's are analysis.h's
+ * struct pfx_analysis_counts). */
 struct pfx_live_counts {
 	uint64_t faults;	/* page-faults: perf counts every fault entry, so
 				 * retried faults count twice; proc: minor + major */

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* plot_data: the .dat writers behind each chart.  Each chart reads its
- * recording once (pfx_rec_foreach): the timeline counts in fine time bins
- * it can merge into the chart's once the span is known, the heatmap keeps
- * each fault's time, address and region until the rows are laid out. */
+/* plot_data: the .dat writers behind each chart.  A recording's charts
+ * format its analysis (analysis.h), the model report and the exports
+ * format too: the same region groups, latency bins and lost sentence.
+ * The timeline asks the pass for its time bins, the heatmap for every
+ * fault (time, address, group) to place once the rows are laid out. */
 #include "config.h"
 #include "plot_data.h"
-#include "lat_hist.h"
+#include "analysis.h"
 #include "gnuplot.h"
+#include "heat_layout.h"
 #include "jsonline.h"
-#include "region_groups.h"
 #include "safetext.h"
 #include "output.h"
 #include "recfile.h"
@@ -28,81 +29,47 @@
 #define NS_PER_S 1e9
 #define MIB (1024.0 * 1024.0)
 
-/* Fault kinds as columns: minor, major, and unknown (tracefs cases). */
-enum { COL_MINOR, COL_MAJOR, COL_UNKNOWN, COL_COUNT };
-
-static int kind_column(uint8_t kind)
-{
-	return kind == PFX_FAULT_MINOR ? COL_MINOR : kind == PFX_FAULT_MAJOR ? COL_MAJOR : COL_UNKNOWN;
-}
-
-/* ---- reading a recording ---- */
-
-/* What a chart takes from a recording.  begin, when given, runs once the
- * header is known (the page size), before the first item; the others get
- * each fault and mapping in file order.  Each returns 0 or -errno, which
- * stops the pass. */
-struct record_pass {
-	int (*begin)(void *ctx, const struct pfx_rec_header *header);
-	int (*fault)(void *ctx, const struct pfx_fault *fault);
-	/* mapping and SPACE items: what the region groups follow */
-	int (*layout)(void *ctx, const struct pfx_rec_item *item);
-	void *ctx;
-	struct pfx_plot_notes *notes;	/* filled by read_record */
-};
-
-/* Faults read between two looks at the stop flag. */
+/* Faults read between two looks at the stop flag (sig.h): a stop signal
+ * ends a long read, pfx plot cleans up. */
 #define STOP_CHECK_ITEMS 65536
 
-static int record_item(void *ctx, const struct pfx_rec_item *item)
-{
-	const struct record_pass *pass = ctx;
+/* ---- reading a recording: its analysis ---- */
 
-	switch (item->type) {
-	case PFX_REC_FAULT:
-		/* a stop signal (sig.h) ends a long read: pfx plot cleans up */
-		if (++pass->notes->items % STOP_CHECK_ITEMS == 0 && pfx_sig_stop_requested())
-			return -EINTR;
-		return pass->fault ? pass->fault(pass->ctx, &item->fault) : 0;
-	case PFX_REC_MAPPING:
-	case PFX_REC_SPACE:
-		return pass->layout ? pass->layout(pass->ctx, item) : 0;
-	case PFX_REC_LOST:
-		pass->notes->lost += item->lost.samples + item->lost.records;
-		break;
-	case PFX_REC_THREAD:
-	case PFX_REC_CGROUP:
-		break;
-	}
-	return 0;
-}
-
-/* Read the recording once, its items to pass.  A file that ends early or
- * is corrupted after its header still counts (pfx_rec_foreach): what was
- * read is charted and notes->read_error says why it stopped. */
-static int read_record(const char *path, struct record_pass *pass,
-		       struct pfx_rec_header *header, struct pfx_plot_notes *notes)
+/* Analyse the recording at path once (opts: what the chart needs besides
+ * the model).  A file that ends early or is corrupted after its header
+ * still counts: what was read is charted and notes->read_error says why
+ * it stopped.  0 with *out (pfx_analysis_free), or -errno (-ENOMSG: no
+ * faults). */
+static int analyse(const char *path, const struct pfx_analysis_opts *opts,
+		   struct pfx_analysis **out, struct pfx_plot_notes *notes)
 {
+	struct pfx_analysis_opts o = *opts;
 	struct pfx_rec_reader *reader;
-	struct pfx_rec_end end;
+	struct pfx_analysis *rep;
 	int err = pfx_rec_reader_open(&reader, path);
 
 	if (err)
 		return err;
-	*header = *pfx_rec_reader_header(reader);
 	notes->items = notes->lost = notes->counted = 0;
 	notes->read_error = 0;
-	pass->notes = notes;
-	err = pass->begin ? pass->begin(pass->ctx, header) : 0;
-	if (!err)
-		err = pfx_rec_foreach(reader, record_item, pass, &end);
+	o.stop = pfx_sig_stop_requested;
+	o.lean = true;		/* no chart shows pages, patterns, threads or ips */
+	err = pfx_analysis_run(reader, &o, &rep);
 	pfx_rec_reader_close(reader);
 	if (err)
 		return err;
-	notes->read_error = end.error;
-	if (!end.error && end.totals.has_counted)
-		notes->counted = end.totals.counted_minor + end.totals.counted_major;
-	return notes->items ? 0 : -ENOMSG;
+	notes->items = rep->faults_read;
+	notes->lost = rep->lost_samples + rep->lost_records;
+	notes->read_error = rep->read_error;
+	if (!rep->read_error && rep->totals.has_counted)
+		notes->counted = rep->totals.counted_minor + rep->totals.counted_major;
+	pfx_analysis_lost_note(rep, notes->lost_note, sizeof(notes->lost_note));
+	if (!notes->items) {
+		pfx_analysis_free(rep);
+		return -ENOMSG;
+	}
+	*out = rep;
+	return 0;
 }
 
 /* The byte offset of character number nth of s (len bytes), or len. */
@@ -134,21 +101,18 @@ void pfx_plot_short_command(char *buf, size_t size, const char *cmd)
 }
 
 /* What every record chart shows under its title: what was recorded. */
-static void write_record_vars(FILE *vars, const struct pfx_rec_header *h,
+static void write_record_vars(FILE *vars, const struct pfx_analysis *rep,
 			      struct pfx_plot_notes *notes)
 {
 	char line[1024], what[128], command[PFX_PLOT_COMMAND_CHARS * 4 + 8];
 
-	/* The same words as the report: recorded N of M faults (X% lost). */
-	if (notes->counted > notes->items)
-		snprintf(what, sizeof(what), "recorded %llu of %llu faults (%.1f%% lost)",
-			 (unsigned long long)notes->items, (unsigned long long)notes->counted,
-			 100.0 * (double)(notes->counted - notes->items) / (double)notes->counted);
-	else
+	/* The report's words: recorded N of M faults (X% lost). */
+	if (!pfx_analysis_lost_note(rep, what, sizeof(what))[0])
 		snprintf(what, sizeof(what), "%llu faults%s", (unsigned long long)notes->items,
 			 notes->lost ? ", some records lost" : "");
-	pfx_plot_short_command(command, sizeof(command), h->command);
-	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", command, what, h->source, h->kernel);
+	pfx_plot_short_command(command, sizeof(command), rep->header.command);
+	snprintf(line, sizeof(line), "%s   (%s via %s, kernel %s)", command, what, rep->header.source,
+		 rep->header.kernel);
 	pfx_gnuplot_set_string(vars, "subtitle", line);
 	snprintf(notes->subtitle, sizeof(notes->subtitle), "%.*s", (int)sizeof(notes->subtitle) - 1, line);
 	pfx_gnuplot_set_number(vars, "lost", (double)notes->lost);
@@ -179,67 +143,6 @@ int pfx_plot_open_table(struct pfx_outfile *out, const char *dir, const char *na
 /* Aim for this many time bins: enough to see phases, few enough that
  * each bin holds a meaningful count. */
 #define TIMELINE_BINS 150
-/* Faults are first counted in this many fine bins of a power of ten (1 us
- * at first), made ten times wider whenever a fault lies beyond them.  A
- * widening to 10^j ns happens for a fault at 10^(j-1) * FINE_BINS ns or
- * later; the chart's bins are then at least that span / TIMELINE_BINS =
- * 10^j * FINE_BINS / TIMELINE_BINS / 10 >= 10^j wide, and a 1-2-5 width
- * (round_bin_width) that large is a multiple of 10^j: each chart bin is
- * the exact sum of whole fine bins, in one pass. */
-#define FINE_BINS (TIMELINE_BINS * 100)
-
-struct timeline {
-	uint64_t last_ns;
-	uint64_t fine_ns;		/* width of a fine bin */
-	uint64_t (*fine)[COL_COUNT];	/* FINE_BINS of them */
-	uint64_t bin_ns;
-	size_t bins;
-	uint64_t (*counts)[COL_COUNT];
-	uint64_t totals[COL_COUNT];
-};
-
-/* Ten fine bins into one, in place (bin i/10 is summed before bin i). */
-static void timeline_widen(struct timeline *t)
-{
-	for (size_t i = 0; i < FINE_BINS; i++) {
-		for (int c = 0; c < COL_COUNT; c++) {
-			uint64_t v = t->fine[i][c];
-
-			t->fine[i][c] = 0;
-			t->fine[i / 10][c] += v;
-		}
-	}
-	t->fine_ns *= 10;
-}
-
-static int timeline_fault(void *ctx, const struct pfx_fault *f)
-{
-	struct timeline *t = ctx;
-
-	while (f->time_ns / t->fine_ns >= FINE_BINS)
-		timeline_widen(t);
-	t->fine[f->time_ns / t->fine_ns][kind_column(f->kind)]++;
-	if (f->time_ns > t->last_ns)
-		t->last_ns = f->time_ns;
-	return 0;
-}
-
-/* The smallest 1-2-5 step (ns) that covers span in at most 'bins' bins, so
- * the bin width reads well in the legend ("bins of 50 ms"). */
-static uint64_t round_bin_width(uint64_t span_ns, unsigned bins)
-{
-	static const unsigned steps[] = { 1, 2, 5 };
-	/* the narrowest width that fits, without overflow at any span */
-	uint64_t need = span_ns / bins + (span_ns % bins != 0);
-
-	/* 1 us (finer than perf timestamps are useful) up to 5e18 ns: a
-	 * bounded number of steps, whatever the span */
-	for (uint64_t decade = 1000; decade <= UINT64_MAX / 50; decade *= 10)
-		for (size_t i = 0; i < PFX_ARRAY_SIZE(steps); i++)
-			if (decade * steps[i] >= need)
-				return decade * steps[i];
-	return need;
-}
 
 static void set_duration_label(FILE *vars, const char *var, uint64_t ns)
 {
@@ -254,159 +157,54 @@ static void set_duration_label(FILE *vars, const char *var, uint64_t ns)
 	pfx_gnuplot_set_string(vars, var, buf);
 }
 
-static int write_timeline_table(const struct timeline *t, const char *dir, FILE *vars)
+static int write_timeline_table(const uint64_t (*counts)[PFX_COL_COUNT], size_t bins,
+				uint64_t bin_ns, const char *dir, FILE *vars)
 {
 	struct pfx_outfile out;
-	double bin_s = t->bin_ns / NS_PER_S;
+	double bin_s = bin_ns / NS_PER_S;
 	int err = pfx_plot_open_table(&out, dir, "timeline.dat", vars, "data");
 
 	if (err)
 		return err;
 	fprintf(out.fp, "# time_s minor_per_s major_per_s unknown_per_s minor major unknown\n");
-	for (size_t i = 0; i < t->bins; i++) {
-		const uint64_t *c = t->counts[i];
+	for (size_t i = 0; i < bins; i++) {
+		const uint64_t *c = counts[i];
 
 		fprintf(out.fp, "%.9f %.6g %.6g %.6g %llu %llu %llu\n", (i + 0.5) * bin_s,
-			c[COL_MINOR] / bin_s, c[COL_MAJOR] / bin_s, c[COL_UNKNOWN] / bin_s,
-			(unsigned long long)c[COL_MINOR], (unsigned long long)c[COL_MAJOR],
-			(unsigned long long)c[COL_UNKNOWN]);
+			c[PFX_COL_MINOR] / bin_s, c[PFX_COL_MAJOR] / bin_s, c[PFX_COL_UNKNOWN] / bin_s,
+			(unsigned long long)c[PFX_COL_MINOR], (unsigned long long)c[PFX_COL_MAJOR],
+			(unsigned long long)c[PFX_COL_UNKNOWN]);
 	}
 	return pfx_outfile_commit(&out);
-}
-
-/* The chart's bins from the fine ones (see FINE_BINS). */
-static int timeline_bin(struct timeline *t)
-{
-	t->bin_ns = round_bin_width(t->last_ns + 1, TIMELINE_BINS);
-	t->bins = (size_t)(t->last_ns / t->bin_ns) + 1;
-	t->counts = calloc(t->bins, sizeof(*t->counts));
-	if (!t->counts)
-		return -ENOMEM;
-	for (uint64_t i = 0; i <= t->last_ns / t->fine_ns; i++) {
-		size_t bin = (size_t)(i * t->fine_ns / t->bin_ns);
-
-		for (int c = 0; c < COL_COUNT; c++) {
-			t->counts[bin][c] += t->fine[i][c];
-			t->totals[c] += t->fine[i][c];
-		}
-	}
-	return 0;
 }
 
 int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 			   struct pfx_plot_notes *notes)
 {
-	struct timeline t = { .fine_ns = 1000, .fine = calloc(FINE_BINS, sizeof(*t.fine)) };
-	struct record_pass pass = { .fault = timeline_fault, .ctx = &t };
-	struct pfx_rec_header header;
-	int err = t.fine ? read_record(input, &pass, &header, notes) : -ENOMEM;
+	struct pfx_analysis *rep = NULL;
+	uint64_t (*counts)[PFX_COL_COUNT] = NULL, totals[PFX_COL_COUNT], bin_ns = 0;
+	size_t bins = 0;
+	int err = analyse(input, &(struct pfx_analysis_opts){ .timeline = true }, &rep, notes);
 
 	if (!err)
-		err = timeline_bin(&t);
+		err = pfx_timeline_bin(&rep->timeline, TIMELINE_BINS, &counts, &bins, &bin_ns, totals);
 	if (!err)
-		err = write_timeline_table(&t, dir, vars);
+		err = write_timeline_table((const uint64_t (*)[PFX_COL_COUNT])counts, bins, bin_ns, dir, vars);
 	if (!err) {
 		pfx_gnuplot_set_string(vars, "title", "Page faults over time");
-		write_record_vars(vars, &header, notes);
-		pfx_gnuplot_set_number(vars, "bin_s", t.bin_ns / NS_PER_S);
-		set_duration_label(vars, "bin_label", t.bin_ns);
-		pfx_gnuplot_set_number(vars, "total_minor", (double)t.totals[COL_MINOR]);
-		pfx_gnuplot_set_number(vars, "total_major", (double)t.totals[COL_MAJOR]);
-		pfx_gnuplot_set_number(vars, "total_unknown", (double)t.totals[COL_UNKNOWN]);
+		write_record_vars(vars, rep, notes);
+		pfx_gnuplot_set_number(vars, "bin_s", bin_ns / NS_PER_S);
+		set_duration_label(vars, "bin_label", bin_ns);
+		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[PFX_COL_MINOR]);
+		pfx_gnuplot_set_number(vars, "total_major", (double)totals[PFX_COL_MAJOR]);
+		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[PFX_COL_UNKNOWN]);
 	}
-	free(t.fine);
-	free(t.counts);
+	free(counts);
+	pfx_analysis_free(rep);
 	return err;
 }
 
-/* ---- regions: which area each fault hit (region_groups.h) ---- */
-
-/* A fault the heatmap places once its rows are laid out: in its group as
- * the mappings stood when it happened. */
-struct kept_fault {
-	uint64_t time_ns;
-	uint64_t addr;
-	size_t group;		/* pfx_region_group.index */
-};
-
-struct region_pass {
-	struct pfx_region_groups *map;
-	uint64_t last_ns;
-	bool keep;		/* keep every fault (heatmap) */
-	struct kept_fault *kept;
-	size_t n_kept, cap_kept;
-	/* heatmap: the 64 KiB chunks each group faulted in (NULL: not kept) */
-	struct pfx_u64map *chunks;
-};
-
-/* Address granularity of the heatmap's folding of unfaulted gaps. */
-#define CHUNK_SHIFT 16
-
-static uint64_t chunk_key(size_t group, uint64_t addr)
-{
-	return (uint64_t)group << 32 | ((addr >> CHUNK_SHIFT) & 0xffffffffu);
-}
-
-static int region_pass_begin(void *ctx, const struct pfx_rec_header *header)
-{
-	struct region_pass *p = ctx;
-	int err = pfx_region_groups_new(&p->map, header->page_size);
-
-	if (!err && pfx_rec_per_space(header))
-		pfx_region_groups_per_space(p->map);
-	return err;
-}
-
-static int region_pass_layout(void *ctx, const struct pfx_rec_item *it)
-{
-	struct region_pass *p = ctx;
-
-	return pfx_region_groups_apply(p->map, it) ? -ENOMEM : 0;
-}
-
-static int region_pass_fault(void *ctx, const struct pfx_fault *f)
-{
-	struct region_pass *p = ctx;
-	const struct pfx_region_group *g = pfx_region_groups_count(p->map, f);
-	bool is_new;
-
-	if (!g)
-		return -ENOMEM;
-	if (f->time_ns > p->last_ns)
-		p->last_ns = f->time_ns;
-	if (p->chunks && !pfx_u64map_upsert(p->chunks, chunk_key(g->index, f->addr), &is_new))
-		return -ENOMEM;
-	if (p->keep) {
-		if (PFX_GROW(p->kept, p->cap_kept, p->n_kept + 1, 4096))
-			return -ENOMEM;
-		p->kept[p->n_kept++] = (struct kept_fault){ f->time_ns, f->addr, g->index };
-	}
-	return 0;
-}
-
-/* Attribute every fault of the recording to its region; *list gets the
- * regions with faults, busiest first. */
-static int collect_regions(const char *input, struct region_pass *p, struct pfx_region_group ***list,
-			   size_t *n, struct pfx_rec_header *header, struct pfx_plot_notes *notes)
-{
-	struct record_pass pass = { region_pass_begin, region_pass_fault, region_pass_layout, p, NULL };
-	long count;
-	int err = read_record(input, &pass, header, notes);
-
-	if (err)
-		return err;
-	count = pfx_region_groups_busiest(p->map, list);
-	if (count < 0)
-		return (int)count;
-	*n = (size_t)count;
-	return 0;
-}
-
-static void free_regions(struct region_pass *p)
-{
-	pfx_region_groups_free(p->map);
-	free(p->kept);
-}
+/* ---- regions: the analysis's region groups (region_groups.h) ---- */
 
 static void size_label(uint64_t bytes, char *buf, size_t size)
 {
@@ -423,9 +221,8 @@ static void size_label(uint64_t bytes, char *buf, size_t size)
 
 static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
 {
-	cols[COL_MINOR] += r->by_kind[PFX_FAULT_MINOR];
-	cols[COL_MAJOR] += r->by_kind[PFX_FAULT_MAJOR];
-	cols[COL_UNKNOWN] += r->by_kind[PFX_FAULT_UNKNOWN];
+	for (int c = 0; c < PFX_COL_COUNT; c++)
+		cols[c] += r->by_kind[c];
 }
 
 /* ---- regions chart: faults per region ---- */
@@ -437,8 +234,8 @@ static void add_kind_counts(uint64_t *cols, const struct pfx_region_group *r)
  * (labels stay out of data files: only pfx_gnuplot_string writes them). */
 static void write_region_row(FILE *fp, size_t label, const uint64_t *c)
 {
-	fprintf(fp, "%zu %llu %llu %llu\n", label, (unsigned long long)c[COL_MINOR],
-		(unsigned long long)c[COL_MAJOR], (unsigned long long)c[COL_UNKNOWN]);
+	fprintf(fp, "%zu %llu %llu %llu\n", label, (unsigned long long)c[PFX_COL_MINOR],
+		(unsigned long long)c[PFX_COL_MAJOR], (unsigned long long)c[PFX_COL_UNKNOWN]);
 }
 
 /* "ARRAY[i] = 'first'."\n".'second'": a two-line label; format: as a tic
@@ -455,11 +252,11 @@ static void set_two_line_label(FILE *vars, const char *array, size_t i, const ch
 	fputc('\n', vars);
 }
 
-static int write_regions_table(struct pfx_region_group **list, size_t n, const char *dir,
+static int write_regions_table(const struct pfx_region_group **list, size_t n, const char *dir,
 			       FILE *vars, uint64_t *totals)
 {
 	struct pfx_outfile out;
-	uint64_t other[COL_COUNT] = { 0 };
+	uint64_t other[PFX_COL_COUNT] = { 0 };
 	size_t others = 0, shown = n < REGIONS_SHOWN ? n : REGIONS_SHOWN;
 	size_t labels = shown + (n > shown);
 	int err = pfx_plot_open_table(&out, dir, "regions.dat", vars, "data");
@@ -469,7 +266,7 @@ static int write_regions_table(struct pfx_region_group **list, size_t n, const c
 	fprintf(vars, "array region_label[%zu]\n", labels ? labels : 1);
 	fprintf(out.fp, "# label minor major unknown  (label: index in region_label, name and start address)\n");
 	for (size_t i = 0; i < n; i++) {
-		uint64_t cols[COL_COUNT] = { 0 };
+		uint64_t cols[PFX_COL_COUNT] = { 0 };
 		char name[96], addr[32];
 
 		add_kind_counts(totals, list[i]);
@@ -497,255 +294,27 @@ static int write_regions_table(struct pfx_region_group **list, size_t n, const c
 int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
-	struct region_pass p = { 0 };
-	struct pfx_rec_header header;
-	struct pfx_region_group **list = NULL;
-	uint64_t totals[COL_COUNT] = { 0 };
-	size_t n = 0;
-	int err = collect_regions(input, &p, &list, &n, &header, notes);
+	struct pfx_analysis *rep = NULL;
+	uint64_t totals[PFX_COL_COUNT] = { 0 };
+	int err = analyse(input, &(struct pfx_analysis_opts){ .groups = true }, &rep, notes);
 
 	if (!err)
-		err = write_regions_table(list, n, dir, vars, totals);
+		err = write_regions_table(rep->busiest, rep->nbusiest, dir, vars, totals);
 	if (!err) {
 		pfx_gnuplot_set_string(vars, "title", "Page faults per memory region");
-		write_record_vars(vars, &header, notes);
-		pfx_gnuplot_set_number(vars, "regions", (double)n);
-		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[COL_MINOR]);
-		pfx_gnuplot_set_number(vars, "total_major", (double)totals[COL_MAJOR]);
-		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
+		write_record_vars(vars, rep, notes);
+		pfx_gnuplot_set_number(vars, "regions", (double)rep->nbusiest);
+		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[PFX_COL_MINOR]);
+		pfx_gnuplot_set_number(vars, "total_major", (double)totals[PFX_COL_MAJOR]);
+		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[PFX_COL_UNKNOWN]);
 	}
-	free(list);
-	free_regions(&p);
+	pfx_analysis_free(rep);
 	return err;
 }
 
 /* ---- heatmap: faults per address row and time bin ---- */
 
-/* Regions with at least 1/HEATMAP_SHARE of the faults get rows, at most
- * HEATMAP_REGIONS of them (and always the busiest); the rest are counted
- * in the title.  Rows are shared in proportion to each region's faults
- * (not its size: a few faults spread over a huge sparse mapping, such as
- * sanitizer shadow memory, must not take the picture), with a floor so a
- * small region stays visible and labelled. */
-#define HEATMAP_REGIONS 8	/* at most 15: see heatmap_layout() */
-#define HEATMAP_SHARE 100
-#define HEATMAP_ROWS 200
-#define HEATMAP_BINS 120
-
-/* A region's faulted range is cut where it has a gap without faults
- * larger than HEATMAP_FOLD_MIN and than half its faulted bytes (one
- * stray fault far away would otherwise squeeze the busy part into a
- * strip): at most HEATMAP_RUNS runs of rows, the gaps labelled. */
-#define HEATMAP_RUNS 4
-#define HEATMAP_FOLD_MIN (1ull << 20)
-#define HEATMAP_RUN_ROWS 3
-
-/* Where the faults of [lo, hi) go: rows [row0, row0 + rows); each
- * unit_bytes of address covers unit_rows rows (small runs repeat a page
- * over several rows rather than being a sliver). */
-struct heatmap_run {
-	uint64_t lo, hi;
-	unsigned row0, rows, unit_rows;
-	uint64_t unit_bytes;
-};
-
-/* A shown region: its runs, lowest address first. */
-struct heatmap_band {
-	const struct pfx_region_group *region;
-	unsigned row0, rows;
-	struct heatmap_run runs[HEATMAP_RUNS];
-	size_t n_runs;
-};
-
-struct heatmap {
-	struct region_pass regions;	/* the groups, and every fault kept */
-	struct pfx_u64map chunks;	/* the faulted chunks of each group */
-	struct heatmap_band *bands;	/* in address order */
-	struct heatmap_band **band_of;	/* by group index; NULL = not shown */
-	size_t n_bands, n_band_of;
-	unsigned rows;
-	uint64_t page_size;
-	uint64_t bin_ns;
-	size_t bins;
-	uint32_t *cells;	/* [bin * rows + row] */
-};
-
-static int by_address(const void *a, const void *b)
-{
-	const struct heatmap_band *x = a, *y = b;
-
-	return x->region->lo < y->region->lo ? -1 : x->region->lo > y->region->lo;
-}
-
-static size_t heatmap_pick(struct pfx_region_group **list, size_t n)
-{
-	uint64_t total = 0;
-	size_t shown = 0;
-
-	for (size_t i = 0; i < n; i++)
-		total += list[i]->faults;
-	while (shown < n && shown < HEATMAP_REGIONS &&
-	       (shown == 0 || list[shown]->faults * HEATMAP_SHARE >= total))
-		shown++;
-	return shown;
-}
-
-static int by_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Cut a band into runs at its widest gaps without faults.  chunks: the
- * band's faulted chunk numbers, sorted. */
-static void heatmap_runs(struct heatmap_band *b, const uint64_t *chunks, size_t n)
-{
-	uint64_t faulted = (uint64_t)n << CHUNK_SHIFT, cut[HEATMAP_RUNS - 1], width[HEATMAP_RUNS - 1];
-	size_t cuts = 0;
-
-	/* the widest gaps that qualify, widest first; cut[] holds the index
-	 * of the chunk after each */
-	for (size_t i = 1; i < n; i++) {
-		uint64_t gap = (chunks[i] - chunks[i - 1] - 1) << CHUNK_SHIFT;
-		size_t j;
-
-		if (gap < HEATMAP_FOLD_MIN || gap <= faulted / 2)
-			continue;
-		if (cuts == HEATMAP_RUNS - 1 && gap <= width[cuts - 1])
-			continue;
-		if (cuts < HEATMAP_RUNS - 1)
-			cuts++;
-		for (j = cuts - 1; j > 0 && width[j - 1] < gap; j--) {
-			width[j] = width[j - 1];
-			cut[j] = cut[j - 1];
-		}
-		width[j] = gap;
-		cut[j] = (uint64_t)i;
-	}
-	qsort(cut, cuts, sizeof(*cut), by_u64);
-	b->n_runs = cuts + 1;
-	for (size_t r = 0; r < b->n_runs; r++) {
-		struct heatmap_run *run = &b->runs[r];
-
-		run->lo = r ? chunks[cut[r - 1]] << CHUNK_SHIFT : b->region->lo;
-		run->hi = r + 1 < b->n_runs ? (chunks[cut[r] - 1] + 1) << CHUNK_SHIFT : b->region->hi;
-		if (run->lo < b->region->lo)
-			run->lo = b->region->lo;
-		if (run->hi > b->region->hi || run->hi <= run->lo)
-			run->hi = b->region->hi;
-	}
-}
-
-/* Rows for one run: its pages, each over unit_rows rows, or rows pages
- * per row. */
-static void heatmap_run_rows(struct heatmap_run *run, unsigned rows, uint64_t page)
-{
-	uint64_t bytes = run->hi - run->lo, pages = (bytes + page - 1) / page;
-
-	if (rows < 1)
-		rows = 1;
-	if (rows >= pages) {
-		run->unit_bytes = page;
-		run->unit_rows = (unsigned)(rows / pages);
-		run->rows = (unsigned)pages * run->unit_rows;
-	} else {
-		run->unit_bytes = ((bytes + rows - 1) / rows + page - 1) & ~(page - 1);
-		run->unit_rows = 1;
-		run->rows = (unsigned)((bytes + run->unit_bytes - 1) / run->unit_bytes);
-	}
-}
-
-/* Each band's chunks, gathered from the chunk set and sorted, cut into
- * runs.  0 or -ENOMEM. */
-static int heatmap_fold(struct heatmap *h)
-{
-	struct { uint64_t *v; size_t n, cap; } *per = calloc(h->n_bands ? h->n_bands : 1, sizeof(*per));
-	uint64_t key;
-	void *value;
-	size_t i = 0;
-	int err = 0;
-
-	if (!per)
-		return -ENOMEM;
-	while (!err && pfx_u64map_next(&h->chunks, &i, &key, &value)) {
-		size_t group = (size_t)(key >> 32);
-		const struct heatmap_band *b = group < h->n_band_of ? h->band_of[group] : NULL;
-		size_t k;
-
-		if (!b)
-			continue;
-		k = (size_t)(b - h->bands);
-		if (PFX_GROW(per[k].v, per[k].cap, per[k].n + 1, 64))
-			err = -ENOMEM;
-		else
-			per[k].v[per[k].n++] = key & 0xffffffffu;
-	}
-	for (size_t k = 0; k < h->n_bands; k++) {
-		if (!err) {
-			qsort(per[k].v, per[k].n, sizeof(uint64_t), by_u64);
-			heatmap_runs(&h->bands[k], per[k].v, per[k].n);
-		}
-		free(per[k].v);
-	}
-	free(per);
-	return err;
-}
-
-static void heatmap_layout(struct heatmap *h)
-{
-	uint64_t faults = 0, page = h->page_size;
-	/* With n bands, floor f and HEATMAP_ROWS shared out, a floor band has
-	 * f / (HEATMAP_ROWS + n f) of the height: f = HEATMAP_ROWS / (16 - n)
-	 * makes that 1/16, room for its two-line label in a 500-pixel chart. */
-	unsigned row = 0, floor_rows = HEATMAP_ROWS / (16 - (unsigned)h->n_bands);
-
-	for (size_t i = 0; i < h->n_bands; i++)
-		faults += h->bands[i].region->faults;
-	for (size_t i = 0; i < h->n_bands; i++) {
-		struct heatmap_band *b = &h->bands[i];
-		double share = (double)b->region->faults / (double)faults * HEATMAP_ROWS;
-		unsigned rows = share < floor_rows ? floor_rows : (unsigned)share;
-		uint64_t bytes = 0;
-
-		for (size_t r = 0; r < b->n_runs; r++)
-			bytes += b->runs[r].hi - b->runs[r].lo;
-		b->row0 = row;
-		/* the band's rows shared among its runs by their size */
-		for (size_t r = 0; r < b->n_runs; r++) {
-			struct heatmap_run *run = &b->runs[r];
-
-			/* a floor of HEATMAP_RUN_ROWS: a stray fault stays visible */
-			double run_rows = (double)rows * (double)(run->hi - run->lo) / (double)bytes;
-
-			heatmap_run_rows(run, run_rows < HEATMAP_RUN_ROWS ? HEATMAP_RUN_ROWS : (unsigned)run_rows, page);
-			run->row0 = row;
-			row += run->rows;
-		}
-		b->rows = row - b->row0;
-	}
-	h->rows = row;
-}
-
-static void heatmap_bin(struct heatmap *h, const struct kept_fault *f)
-{
-	size_t bin = (size_t)(f->time_ns / h->bin_ns);
-	const struct heatmap_band *b = f->group < h->n_band_of ? h->band_of[f->group] : NULL;
-	const struct heatmap_run *run = NULL;
-	uint32_t *cell;
-
-	for (size_t i = 0; b && i < b->n_runs && !run; i++)
-		if (f->addr >= b->runs[i].lo && f->addr < b->runs[i].hi)
-			run = &b->runs[i];
-	if (!run || bin >= h->bins)
-		return;
-	cell = &h->cells[bin * h->rows + run->row0 +
-			 (f->addr - run->lo) / run->unit_bytes * run->unit_rows];
-	for (unsigned i = 0; i < run->unit_rows; i++)
-		cell[i]++;
-}
-
-static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *vars)
+static int write_heatmap_table(const struct pfx_heat_layout *h, const char *dir, FILE *vars)
 {
 	struct pfx_outfile out;
 	double bin_s = h->bin_ns / NS_PER_S;
@@ -765,7 +334,7 @@ static int write_heatmap_table(const struct heatmap *h, const char *dir, FILE *v
 /* The gaps folded out of regions: a dotted line at the first row after
  * each; the first of a region's gaps carries the label, for all of them
  * ("2 gaps without faults folded, 1.2 GiB"), so labels do not pile up. */
-static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
+static void write_heatmap_breaks(const struct pfx_heat_layout *h, FILE *vars)
 {
 	size_t n = 0, k = 0;
 
@@ -774,7 +343,7 @@ static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
 	fprintf(vars, "breaks = %zu\narray break_row[%zu]\narray break_label[%zu]\n", n, n ? n : 1,
 		n ? n : 1);
 	for (size_t i = 0; i < h->n_bands; i++) {
-		const struct heatmap_band *b = &h->bands[i];
+		const struct pfx_heat_band *b = &h->bands[i];
 		uint64_t folded = 0;
 		char size[32], label[96];
 
@@ -795,7 +364,7 @@ static void write_heatmap_breaks(const struct heatmap *h, FILE *vars)
 }
 
 /* The labels the template puts on the address axis, as gnuplot arrays. */
-static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
+static void write_heatmap_vars(const struct pfx_heat_layout *h, FILE *vars)
 {
 	size_t n = h->n_bands;
 
@@ -803,7 +372,7 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 	fprintf(vars, "array region_name[%zu]\narray region_addr[%zu]\n", n, n);
 	fprintf(vars, "array region_row0[%zu]\narray region_rows[%zu]\narray region_tic[%zu]\n", n, n, n);
 	for (size_t i = 0; i < n; i++) {
-		const struct heatmap_band *b = &h->bands[i];
+		const struct pfx_heat_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
 
 		pfx_region_group_name(b->region, name, sizeof(name));
@@ -820,104 +389,36 @@ static void write_heatmap_vars(const struct heatmap *h, FILE *vars)
 	write_heatmap_breaks(h, vars);
 }
 
-static int heatmap_prepare(struct heatmap *h, struct pfx_region_group **list, size_t n)
-{
-	h->page_size = pfx_region_groups_page_size(h->regions.map);
-	h->n_bands = heatmap_pick(list, n);
-	h->bands = calloc(h->n_bands ? h->n_bands : 1, sizeof(*h->bands));
-	size_t slots = 1;
-
-	for (size_t i = 0; i < n; i++)
-		if (list[i]->index >= slots)
-			slots = list[i]->index + 1;
-	h->band_of = calloc(slots, sizeof(*h->band_of));
-	h->n_band_of = slots;
-	if (!h->bands || !h->band_of)
-		return -ENOMEM;
-	for (size_t i = 0; i < h->n_bands; i++)
-		h->bands[i].region = list[i];
-	qsort(h->bands, h->n_bands, sizeof(*h->bands), by_address);
-	for (size_t i = 0; i < h->n_bands; i++)
-		h->band_of[h->bands[i].region->index] = &h->bands[i];
-	if (heatmap_fold(h))
-		return -ENOMEM;
-	heatmap_layout(h);
-	h->bin_ns = round_bin_width(h->regions.last_ns + 1, HEATMAP_BINS);
-	h->bins = (size_t)(h->regions.last_ns / h->bin_ns) + 1;
-	h->cells = calloc(h->bins * h->rows, sizeof(*h->cells));
-	return h->cells ? 0 : -ENOMEM;
-}
-
 int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
-	struct heatmap h = { .regions.keep = true };
-	struct pfx_rec_header header;
-	struct pfx_region_group **list = NULL;
-	uint64_t hidden_faults = 0;
-	size_t n = 0;
-	int err = pfx_u64map_init(&h.chunks, 8);
+	struct pfx_heat_layout h = { 0 };
+	struct pfx_analysis *rep = NULL;
+	int err = analyse(input, &(struct pfx_analysis_opts){ .keep_faults = true }, &rep, notes);
 
-	h.regions.chunks = &h.chunks;
 	if (!err)
-		err = collect_regions(input, &h.regions, &list, &n, &header, notes);
-	if (!err)
-		err = heatmap_prepare(&h, list, n);
-	if (!err)
-		for (size_t i = 0; i < h.regions.n_kept; i++)
-			heatmap_bin(&h, &h.regions.kept[i]);
+		err = pfx_heat_layout_build(&h, rep);
 	if (!err)
 		err = write_heatmap_table(&h, dir, vars);
 	if (!err) {
-		for (size_t i = h.n_bands; i < n; i++)
-			hidden_faults += list[i]->faults;
 		pfx_gnuplot_set_string(vars, "title", "Page faults by address and time");
-		write_record_vars(vars, &header, notes);
+		write_record_vars(vars, rep, notes);
 		write_heatmap_vars(&h, vars);
 		set_duration_label(vars, "bin_label", h.bin_ns);
-		pfx_gnuplot_set_number(vars, "hidden_regions", (double)(n - h.n_bands));
-		pfx_gnuplot_set_number(vars, "hidden_faults", (double)hidden_faults);
+		pfx_gnuplot_set_number(vars, "hidden_regions", (double)h.hidden_regions);
+		pfx_gnuplot_set_number(vars, "hidden_faults", (double)h.hidden_faults);
 	}
-	free(h.cells);
-	free(h.bands);
-	free(h.band_of);
-	pfx_u64map_free(&h.chunks);
-	free(list);
-	free_regions(&h.regions);
+	pfx_heat_layout_free(&h);
+	pfx_analysis_free(rep);
 	return err;
 }
 
 /* ---- latency: distribution of fault latency ---- */
 
-/* Power-of-two bins for the chart (bin k holds [2^k, 2^(k+1)) ns); the
- * percentiles in the title come from the report's histogram (lat_hist.h),
- * per kind, so chart and report agree. */
-#define LAT_OCTAVES 33
-
-struct latency {
-	uint64_t bins[LAT_OCTAVES][COL_COUNT];
-	struct pfx_lat_hist pct[COL_COUNT];
-	uint64_t measured;
-};
-
-static unsigned octave_of(uint32_t ns)
-{
-	return ns ? 31u - (unsigned)__builtin_clz(ns) : 0;
-}
-
-static int latency_bin(void *ctx, const struct pfx_fault *f)
-{
-	struct latency *l = ctx;
-
-	if (!f->latency_ns)
-		return 0;
-	l->bins[octave_of(f->latency_ns)][kind_column(f->kind)]++;
-	pfx_lat_hist_add(&l->pct[kind_column(f->kind)], f->latency_ns);
-	l->measured++;
-	return 0;
-}
-
-static int write_latency_table(const struct latency *l, const char *dir, FILE *vars)
+/* The analysis's latency histograms (lat_hist.h), per kind: the chart's
+ * power-of-two bins ([2^k, 2^(k+1)) ns) and the percentiles in its title
+ * are the numbers the report prints. */
+static int write_latency_table(const struct pfx_analysis *rep, const char *dir, FILE *vars)
 {
 	struct pfx_outfile out;
 	int first = -1, last = -1;
@@ -925,41 +426,47 @@ static int write_latency_table(const struct latency *l, const char *dir, FILE *v
 
 	if (err)
 		return err;
-	for (int i = 0; i < LAT_OCTAVES; i++) {
-		if (l->bins[i][COL_MINOR] + l->bins[i][COL_MAJOR] + l->bins[i][COL_UNKNOWN]) {
-			if (first < 0)
-				first = i;
-			last = i;
+	for (int i = 0; i < PFX_LAT_OCTAVES; i++) {
+		for (int c = 0; c < PFX_COL_COUNT; c++) {
+			if (pfx_lat_hist_octave(&rep->lat[c], (unsigned)i)) {
+				if (first < 0)
+					first = i;
+				last = i;
+			}
 		}
 	}
 	pfx_gnuplot_set_number(vars, "lat_lo_us", ldexp(1, first) / 1e3);
 	pfx_gnuplot_set_number(vars, "lat_hi_us", ldexp(1, last + 1) / 1e3);
 	fprintf(out.fp, "# low_us high_us minor major unknown\n");
-	for (int i = first; i >= 0 && i <= last; i++) {
-		const uint64_t *c = l->bins[i];
-
+	for (int i = first; i >= 0 && i <= last; i++)
 		fprintf(out.fp, "%.3f %.3f %llu %llu %llu\n", ldexp(1, i) / 1e3, ldexp(1, i + 1) / 1e3,
-			(unsigned long long)c[COL_MINOR], (unsigned long long)c[COL_MAJOR],
-			(unsigned long long)c[COL_UNKNOWN]);
-	}
+			(unsigned long long)pfx_lat_hist_octave(&rep->lat[PFX_COL_MINOR], (unsigned)i),
+			(unsigned long long)pfx_lat_hist_octave(&rep->lat[PFX_COL_MAJOR], (unsigned)i),
+			(unsigned long long)pfx_lat_hist_octave(&rep->lat[PFX_COL_UNKNOWN], (unsigned)i));
 	return pfx_outfile_commit(&out);
 }
 
 /* The percentiles as the report prints them ("3264ns", "48.1us"), for the
- * chart's title: the same text in both. */
-static void set_pct_texts(FILE *vars, const struct latency *l)
+ * chart's title: the same text in both; and as numbers (us). */
+static void set_pcts(FILE *vars, const struct pfx_analysis *rep)
 {
-	static const char *const kinds[COL_COUNT] = { "minor", "major", "unknown" };
 	static const int pcts[] = { 50, 99 };
 
-	for (int c = 0; c < COL_COUNT; c++) {
+	for (int c = 0; c < PFX_COL_COUNT; c++) {
 		for (size_t i = 0; i < PFX_ARRAY_SIZE(pcts); i++) {
 			char name[32], text[32];
-			double ns = pfx_lat_hist_pct_ns(&l->pct[c], pcts[i]);
 
-			snprintf(name, sizeof(name), "%s_p%d_text", kinds[c], pcts[i]);
-			pfx_lat_fmt_ns(text, sizeof(text), (uint64_t)(ns + 0.5));
+			snprintf(name, sizeof(name), "%s_p%d_text", pfx_kind_col_name(c), pcts[i]);
+			pfx_lat_fmt_ns(text, sizeof(text), pfx_analysis_latency_pct(rep, c, pcts[i]));
 			pfx_gnuplot_set_string(vars, name, text);
+		}
+	}
+	for (int c = 0; c < PFX_COL_COUNT; c++) {
+		for (size_t i = 0; i < PFX_ARRAY_SIZE(pcts); i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "%s_p%d_us", pfx_kind_col_name(c), pcts[i]);
+			pfx_gnuplot_set_number(vars, name, pfx_lat_hist_pct_ns(&rep->lat[c], pcts[i]) / 1e3);
 		}
 	}
 }
@@ -967,37 +474,26 @@ static void set_pct_texts(FILE *vars, const struct latency *l)
 int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 			  struct pfx_plot_notes *notes)
 {
-	struct latency *l = calloc(1, sizeof(*l));
-	struct record_pass pass = { .fault = latency_bin, .ctx = l };
-	struct pfx_rec_header header;
-	uint64_t totals[COL_COUNT] = { 0 };
-	int err;
+	struct pfx_analysis *rep = NULL;
+	uint64_t measured = 0;
+	int err = analyse(input, &(struct pfx_analysis_opts){ 0 }, &rep, notes);
 
-	if (!l)
-		return -ENOMEM;
-	err = read_record(input, &pass, &header, notes);
-	if (!err && (!(header.flags & PFX_REC_HAS_LATENCY) || !l->measured))
+	if (!err)
+		for (int c = 0; c < PFX_COL_COUNT; c++)
+			measured += rep->lat[c].count;
+	if (!err && (!(rep->header.flags & PFX_REC_HAS_LATENCY) || !measured))
 		err = -EOPNOTSUPP;
 	if (!err)
-		err = write_latency_table(l, dir, vars);
+		err = write_latency_table(rep, dir, vars);
 	if (!err) {
-		for (int i = 0; i < LAT_OCTAVES; i++)
-			for (int c = 0; c < COL_COUNT; c++)
-				totals[c] += l->bins[i][c];
 		pfx_gnuplot_set_string(vars, "title", "Page fault latency");
-		write_record_vars(vars, &header, notes);
-		set_pct_texts(vars, l);
-		pfx_gnuplot_set_number(vars, "minor_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 50) / 1e3);
-		pfx_gnuplot_set_number(vars, "minor_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MINOR], 99) / 1e3);
-		pfx_gnuplot_set_number(vars, "major_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 50) / 1e3);
-		pfx_gnuplot_set_number(vars, "major_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_MAJOR], 99) / 1e3);
-		pfx_gnuplot_set_number(vars, "unknown_p50_us", pfx_lat_hist_pct_ns(&l->pct[COL_UNKNOWN], 50) / 1e3);
-		pfx_gnuplot_set_number(vars, "unknown_p99_us", pfx_lat_hist_pct_ns(&l->pct[COL_UNKNOWN], 99) / 1e3);
-		pfx_gnuplot_set_number(vars, "total_minor", (double)totals[COL_MINOR]);
-		pfx_gnuplot_set_number(vars, "total_major", (double)totals[COL_MAJOR]);
-		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[COL_UNKNOWN]);
+		write_record_vars(vars, rep, notes);
+		set_pcts(vars, rep);
+		pfx_gnuplot_set_number(vars, "total_minor", (double)rep->lat[PFX_COL_MINOR].count);
+		pfx_gnuplot_set_number(vars, "total_major", (double)rep->lat[PFX_COL_MAJOR].count);
+		pfx_gnuplot_set_number(vars, "total_unknown", (double)rep->lat[PFX_COL_UNKNOWN].count);
 	}
-	free(l);
+	pfx_analysis_free(rep);
 	return err;
 }
 

@@ -54,6 +54,10 @@ struct pfx_plot_notes {
 	/* JSON: -EMEDIUMTYPE means the file is this kind, not the chart's */
 	enum pfx_plot_input found_kind;
 	char subtitle[512];	/* what the chart shows, as its subtitle says */
+	/* A recording's faults the kernel counted but the file lacks, in the
+	 * report's words ("recorded 34004 of 34930 faults (2.7% lost)",
+	 * pfx_analysis_lost_note); "" when none was lost or not known. */
+	char lost_note[96];
 };
 
 /* A command line in a chart's subtitle: at most this many characters,

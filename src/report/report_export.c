@@ -98,7 +98,7 @@ static void folded_stack(const struct pfx_chain_row *c, const struct pfx_code_fr
  * stack of function names, as stackcollapse-perf.pl merges perf script's
  * samples: chains whose frames name the same functions become one line,
  * their counts summed.  Most faults first, then by stack. */
-int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight)
+int pfx_export_folded(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
@@ -115,7 +115,9 @@ int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_we
 	}
 	for (size_t i = 0; i < cs->nchains; i++) {
 		const struct pfx_chain_row *c = &cs->chains[i];
-		uint64_t count = weight == PFX_WEIGHT_LATENCY ? c->latency_ns[0] + c->latency_ns[1] : c->faults;
+		uint64_t count = weight == PFX_WEIGHT_LATENCY ?
+			c->latency_ns[PFX_COL_MINOR] + c->latency_ns[PFX_COL_MAJOR] +
+			c->latency_ns[PFX_COL_UNKNOWN] : c->faults;
 		uint64_t h, *v;
 		bool is_new;
 
@@ -380,7 +382,7 @@ static int write_gzip(FILE *fp, const uint8_t *buf, size_t len)
 	return ferror(fp) ? -EIO : 0;
 }
 
-int pfx_export_pprof(FILE *fp, const struct pfx_report *rep)
+int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
@@ -397,10 +399,12 @@ int pfx_export_pprof(FILE *fp, const struct pfx_report *rep)
 		const struct pfx_chain_row *c = &cs->chains[i];
 
 		pfx_code_chain_frames(cs, rep->regions, c, frames);
-		if (c->faults > c->major)
-			add_sample(&p, c, frames, c->faults - c->major, c->latency_ns[0], "minor");
-		if (c->major)
-			add_sample(&p, c, frames, c->major, c->latency_ns[1], "major");
+		uint64_t by_col[PFX_COL_COUNT] = { c->faults - c->major - c->unknown, c->major, c->unknown };
+
+		/* one sample per kind of fault (fault_kind.h), as every view counts them */
+		for (int k = 0; k < PFX_COL_COUNT; k++)
+			if (by_col[k])
+				add_sample(&p, c, frames, by_col[k], c->latency_ns[k], pfx_kind_col_name(k));
 	}
 	pb_put(&p.out, p.samples.b, p.samples.n);
 	pb_uint(&p.out, 9, rep->header.start_realtime_ns);
@@ -476,11 +480,13 @@ static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 		}
 	} else if (it->type == PFX_REC_FAULT) {
 		const struct pfx_fault *f = &it->fault;
-		bool major = f->kind == PFX_FAULT_MAJOR;
+		int col = pfx_kind_col(f->kind);
+		bool major = col == PFX_COL_MAJOR;
 
-		/* Microseconds, as the format has them. */
+		/* Microseconds, as the format has them; the kind as every view
+		 * names it (fault_kind.h) */
 		fprintf(fp, "%s\n{\"name\":\"%s fault\",\"cat\":\"fault\",\"ts\":%" PRIu64 ".%03u,"
-			"\"pid\":%u,\"tid\":%u,", p->first ? "" : ",", major ? "major" : "minor",
+			"\"pid\":%u,\"tid\":%u,", p->first ? "" : ",", pfx_kind_col_name(col),
 			f->time_ns / 1000, (unsigned)(f->time_ns % 1000), f->pid, f->tid);
 		if (major && f->latency_ns)
 			fprintf(fp, "\"ph\":\"X\",\"dur\":%u.%03u,", f->latency_ns / 1000, f->latency_ns % 1000);

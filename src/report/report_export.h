@@ -17,7 +17,7 @@
  *             none was measured).  One event per recorded fault.
  *
  * folded and pprof read a report built with code_names and every_chain
- * (report.h); perfetto reads the file itself, in one pass.  Writes to a
+ * (analysis.h); perfetto reads the file itself, in one pass.  Writes to a
  * stdio stream; -errno (-EIO for a write error). */
 #ifndef PFX_REPORT_EXPORT_H
 #define PFX_REPORT_EXPORT_H
@@ -25,7 +25,7 @@
 #include <stdio.h>
 
 #include "recfile.h"
-#include "report.h"
+#include "analysis.h"
 
 enum pfx_export { PFX_EXPORT_NONE, PFX_EXPORT_FOLDED, PFX_EXPORT_PPROF, PFX_EXPORT_PERFETTO };
 enum pfx_export_weight { PFX_WEIGHT_FAULTS, PFX_WEIGHT_LATENCY };
@@ -33,8 +33,8 @@ enum pfx_export_weight { PFX_WEIGHT_FAULTS, PFX_WEIGHT_LATENCY };
 /* "folded", "pprof", "perfetto".  0 or -EINVAL. */
 int pfx_export_parse(const char *name, enum pfx_export *out);
 
-int pfx_export_folded(FILE *fp, const struct pfx_report *rep, enum pfx_export_weight weight);
-int pfx_export_pprof(FILE *fp, const struct pfx_report *rep);
+int pfx_export_folded(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight);
+int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep);
 /* *end says whether the file was read to its end (pfx_rec_foreach): a
  * damaged file's trace holds the events before the damage. */
 int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_rec_end *end);

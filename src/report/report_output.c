@@ -2,12 +2,14 @@
 /* report_output: text tables and the JSON document of 'pfx report'. */
 #include "config.h"
 #include "report_output.h"
+#include "report_procs.h"
 #include "lat_hist.h"
 #include "recfile.h"
 #include "safetext.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -47,7 +49,7 @@ static const char *row_path(const struct pfx_region_row *row, char *buf, size_t 
 	return buf;
 }
 
-static uint64_t avg_latency(const struct pfx_report_counts *c)
+static uint64_t avg_latency(const struct pfx_analysis_counts *c)
 {
 	return c->latency_count ? c->latency_sum_ns / c->latency_count : 0;
 }
@@ -80,7 +82,7 @@ static void ip_where(char *buf, size_t size, const struct pfx_ip_row *ip)
 }
 
 /* "--pid 12 --region heap", as given. */
-static const char *filter_text(const struct pfx_report_filter *fl, char *buf, size_t size)
+static const char *filter_text(const struct pfx_analysis_filter *fl, char *buf, size_t size)
 {
 	int n = 0;
 
@@ -98,7 +100,7 @@ static const char *filter_text(const struct pfx_report_filter *fl, char *buf, si
 
 /* ---- text ---- */
 
-static void text_summary(FILE *fp, const struct pfx_report *rep, const char *file)
+static void text_summary(FILE *fp, const struct pfx_analysis *rep, const char *file)
 {
 	const struct pfx_rec_header *h = &rep->header;
 	time_t when = (time_t)(h->start_realtime_ns / 1000000000ull);
@@ -132,20 +134,20 @@ static void text_summary(FILE *fp, const struct pfx_report *rep, const char *fil
 	if (!rep->complete)
 		fprintf(fp, "# WARNING: partial report: %s at byte %" PRIu64 "\n",
 			pfx_rec_strerror(rep->read_error), rep->error_offset);
-	if (pfx_report_lost_faults(rep))
+	if (pfx_analysis_lost_faults(rep))
 		fprintf(fp, "# WARNING: %s: the ring was full; every count below is of the recorded faults\n",
-			pfx_report_lost_note(rep, lost, sizeof(lost)));
+			pfx_analysis_lost_note(rep, lost, sizeof(lost)));
 	fputc('\n', fp);
 }
 
 /* Host-wide files, and others whose regions are of several processes
  * (a shell loop): the PID column says whose. */
-static bool per_process(const struct pfx_report *rep)
+static bool per_process(const struct pfx_analysis *rep)
 {
 	return (rep->header.flags & PFX_REC_HOST_WIDE) || rep->many_processes;
 }
 
-static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
+static void text_regions(FILE *fp, const struct pfx_analysis *rep, unsigned top)
 {
 	unsigned n = limit(rep->nrows, top);
 	char lat[32], path[96];
@@ -171,9 +173,9 @@ static void text_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 	fputc('\n', fp);
 }
 
-static void text_types(FILE *fp, const struct pfx_report *rep)
+static void text_types(FILE *fp, const struct pfx_analysis *rep)
 {
-	const struct pfx_report_counts *c = &rep->all;
+	const struct pfx_analysis_counts *c = &rep->all;
 	uint64_t known = c->read + c->write + c->exec;
 
 	fprintf(fp, "Fault types:");
@@ -192,32 +194,33 @@ static void text_types(FILE *fp, const struct pfx_report *rep)
 	fputc('\n', fp);
 }
 
-static void text_latency(FILE *fp, const struct pfx_report *rep)
+/* The latency sections' names, by kind column. */
+static const char *const lat_names[PFX_COL_COUNT] = { "minor faults", "major faults",
+						     "faults of unknown kind" };
+
+static void text_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	static const char *const names[2] = { "minor", "major" };
 	char a[32], b[32], c[32], d[32], lo[32], hi[32];
 
 	if (!(rep->header.flags & PFX_REC_HAS_LATENCY)) {
 		fprintf(fp, "Latency: not recorded\n\n");
 		return;
 	}
-	for (int m = 0; m < 2; m++) {
-		uint64_t total = 0, max = 0;
+	for (int m = 0; m < PFX_COL_COUNT; m++) {
+		uint64_t total = rep->lat[m].count, max = 0;
 
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
-			total += rep->lat_hist[m][i];
-			if (rep->lat_hist[m][i] > max)
-				max = rep->lat_hist[m][i];
-		}
+		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++)
+			if (pfx_lat_hist_octave(&rep->lat[m], i) > max)
+				max = pfx_lat_hist_octave(&rep->lat[m], i);
 		if (!total)
 			continue;
-		fprintf(fp, "Latency of %s faults (%" PRIu64 "): p50 %s, p90 %s, p99 %s, max %s\n",
-			names[m], total, pfx_lat_fmt_ns(a, sizeof(a), pfx_report_latency_pct(rep, m, 50)),
-			pfx_lat_fmt_ns(b, sizeof(b), pfx_report_latency_pct(rep, m, 90)),
-			pfx_lat_fmt_ns(c, sizeof(c), pfx_report_latency_pct(rep, m, 99)),
-			pfx_lat_fmt_ns(d, sizeof(d), rep->lat_max_ns[m]));
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
-			uint64_t v = rep->lat_hist[m][i];
+		fprintf(fp, "Latency of %s (%" PRIu64 "): p50 %s, p90 %s, p99 %s, max %s\n",
+			lat_names[m], total, pfx_lat_fmt_ns(a, sizeof(a), pfx_analysis_latency_pct(rep, m, 50)),
+			pfx_lat_fmt_ns(b, sizeof(b), pfx_analysis_latency_pct(rep, m, 90)),
+			pfx_lat_fmt_ns(c, sizeof(c), pfx_analysis_latency_pct(rep, m, 99)),
+			pfx_lat_fmt_ns(d, sizeof(d), rep->lat[m].max_ns));
+		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++) {
+			uint64_t v = pfx_lat_hist_octave(&rep->lat[m], i);
 
 			if (!v)
 				continue;
@@ -231,7 +234,7 @@ static void text_latency(FILE *fp, const struct pfx_report *rep)
 	fputc('\n', fp);
 }
 
-static void text_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
+static void text_threads(FILE *fp, const struct pfx_analysis *rep, unsigned top)
 {
 	unsigned n = limit(rep->nthreads, top);
 	char lat[32], comm[PFX_SAFETEXT_BUF(sizeof(rep->threads[0].comm))];
@@ -254,7 +257,7 @@ static void text_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
 	fputc('\n', fp);
 }
 
-static void text_pages(FILE *fp, const struct pfx_report *rep)
+static void text_pages(FILE *fp, const struct pfx_analysis *rep)
 {
 	fprintf(fp, "Pages by faults (top %zu):\n", rep->npages);
 	fprintf(fp, "%8s %-14s %8s %7s %-7s  %s\n", "PID", "PAGE", "FAULTS", "MAJOR", "KIND", "PATH");
@@ -269,7 +272,7 @@ static void text_pages(FILE *fp, const struct pfx_report *rep)
 	fputc('\n', fp);
 }
 
-static void text_ips(FILE *fp, const struct pfx_report *rep)
+static void text_ips(FILE *fp, const struct pfx_analysis *rep)
 {
 	char where[4200];
 
@@ -287,7 +290,7 @@ static void text_ips(FILE *fp, const struct pfx_report *rep)
 	fputc('\n', fp);
 }
 
-static void text_functions(FILE *fp, const struct pfx_report *rep)
+static void text_functions(FILE *fp, const struct pfx_analysis *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	char name[4200];
@@ -307,7 +310,7 @@ static void text_functions(FILE *fp, const struct pfx_report *rep)
 }
 
 /* Like perf report -g caller: each chain, the faulting function first. */
-static void text_callers(FILE *fp, const struct pfx_report *rep)
+static void text_callers(FILE *fp, const struct pfx_analysis *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	char name[4200];
@@ -333,7 +336,38 @@ static void text_callers(FILE *fp, const struct pfx_report *rep)
 	fputc('\n', fp);
 }
 
-static void text_heat(FILE *fp, const struct pfx_report *rep)
+/* A heat grid as text: one line per row, " .:-=+*#%@" by count on a log
+ * scale against the grid's maximum; ncols columns of col_ns each. */
+static void heat_print(FILE *fp, const struct pfx_heat_grid *g, unsigned ncols, uint64_t col_ns)
+{
+	static const char shades[] = " .:-=+*#%@";
+	uint32_t max = 0;
+
+	if (ncols > PFX_HEAT_COLS)
+		ncols = PFX_HEAT_COLS;
+	if (ncols == 0)
+		ncols = 1;
+	for (unsigned r = 0; r < g->rows; r++)
+		for (unsigned c = 0; c < ncols; c++)
+			if (g->cell[r][c] > max)
+				max = g->cell[r][c];
+	for (unsigned r = 0; r < g->rows; r++) {
+		fprintf(fp, "  0x%012" PRIx64 " |", g->start + ((uint64_t)r << g->shift));
+		for (unsigned c = 0; c < ncols; c++) {
+			uint32_t v = g->cell[r][c];
+			size_t shade = 0;
+
+			if (v && max)
+				shade = 1 + (size_t)(log1p((double)v) / log1p((double)max) * 8.999);
+			fputc(shades[shade < sizeof(shades) - 1 ? shade : sizeof(shades) - 2], fp);
+		}
+		fputs("|\n", fp);
+	}
+	fprintf(fp, "  %14s  0 s%*s%.3f s  (one column = %.3f ms)\n", "", (int)ncols - 4, "",
+		(double)ncols * (double)col_ns / 1e9, (double)col_ns / 1e6);
+}
+
+static void text_heat(FILE *fp, const struct pfx_analysis *rep)
 {
 	unsigned shown = 0;
 
@@ -349,13 +383,13 @@ static void text_heat(FILE *fp, const struct pfx_report *rep)
 			row->end);
 		pfx_safetext_fputs(fp, row->region->path);
 		fprintf(fp, " (rows: %" PRIu64 " KiB each; time ->):\n", ((uint64_t)1 << g.shift) / 1024);
-		pfx_heat_print(fp, &g, rep->heat_cols, rep->heat_col_ns);
+		heat_print(fp, &g, rep->heat_cols, rep->heat_col_ns);
 		fputc('\n', fp);
 		shown++;
 	}
 }
 
-static void print_text(FILE *fp, const struct pfx_report *rep, const char *file,
+static void print_text(FILE *fp, const struct pfx_analysis *rep, const char *file,
 		       enum pfx_report_view view, unsigned top)
 {
 	text_summary(fp, rep, file);
@@ -395,7 +429,7 @@ static void print_text(FILE *fp, const struct pfx_report *rep, const char *file,
 
 /* ---- JSON ---- */
 
-static void json_counts(FILE *fp, const struct pfx_report_counts *c)
+static void json_counts(FILE *fp, const struct pfx_analysis_counts *c)
 {
 	fprintf(fp, "\"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64
 		", \"read\": %" PRIu64 ", \"write\": %" PRIu64 ", \"exec\": %" PRIu64
@@ -403,7 +437,7 @@ static void json_counts(FILE *fp, const struct pfx_report_counts *c)
 		c->faults, c->minor, c->major, c->read, c->write, c->exec, c->prot, avg_latency(c));
 }
 
-static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
+static void json_regions(FILE *fp, const struct pfx_analysis *rep, unsigned top)
 {
 	unsigned n = limit(rep->nrows, top);
 
@@ -435,7 +469,7 @@ static void json_regions(FILE *fp, const struct pfx_report *rep, unsigned top)
 	fprintf(fp, "\n  ],\n");
 }
 
-static void json_threads(FILE *fp, const struct pfx_report *rep, unsigned top)
+static void json_threads(FILE *fp, const struct pfx_analysis *rep, unsigned top)
 {
 	unsigned n = limit(rep->nthreads, top);
 
@@ -466,7 +500,7 @@ static void json_function(FILE *fp, const struct pfx_code_frame *f)
 	pfx_json_string(fp, buf);
 }
 
-static void json_pages_ips(FILE *fp, const struct pfx_report *rep)
+static void json_pages_ips(FILE *fp, const struct pfx_analysis *rep)
 {
 	char where[4200];
 
@@ -494,7 +528,7 @@ static void json_pages_ips(FILE *fp, const struct pfx_report *rep)
 	fprintf(fp, "\n  ],\n");
 }
 
-static void json_functions(FILE *fp, const struct pfx_report *rep)
+static void json_functions(FILE *fp, const struct pfx_analysis *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 
@@ -514,7 +548,7 @@ static void json_functions(FILE *fp, const struct pfx_report *rep)
 	fprintf(fp, "\n  ],\n");
 }
 
-static void json_callers(FILE *fp, const struct pfx_report *rep)
+static void json_callers(FILE *fp, const struct pfx_analysis *rep)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	char name[4200];
@@ -539,28 +573,29 @@ static void json_callers(FILE *fp, const struct pfx_report *rep)
 	fprintf(fp, "\n  ],\n");
 }
 
-static void json_latency(FILE *fp, const struct pfx_report *rep)
+static void json_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	static const char *const names[2] = { "minor", "major" };
-
 	fprintf(fp, "  \"latency\": {\"recorded\": %s", rep->header.flags & PFX_REC_HAS_LATENCY ?
 		"true" : "false");
-	for (int m = 0; m < 2; m++) {
-		uint64_t total = 0;
+	for (int m = 0; m < PFX_COL_COUNT; m++) {
+		uint64_t total = rep->lat[m].count;
 		bool first = true;
 
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++)
-			total += rep->lat_hist[m][i];
+		/* faults of unknown kind only where a source left some */
+		if (m == PFX_COL_UNKNOWN && !total)
+			continue;
 		fprintf(fp, ",\n    \"%s\": {\"count\": %" PRIu64 ", \"p50_ns\": %" PRIu64
 			", \"p90_ns\": %" PRIu64 ", \"p99_ns\": %" PRIu64 ", \"max_ns\": %u, \"histogram\": [",
-			names[m], total, pfx_report_latency_pct(rep, m, 50),
-			pfx_report_latency_pct(rep, m, 90), pfx_report_latency_pct(rep, m, 99),
-			rep->lat_max_ns[m]);
-		for (unsigned i = 0; i < PFX_LAT_BUCKETS; i++) {
-			if (!rep->lat_hist[m][i])
+			pfx_kind_col_name(m), total, pfx_analysis_latency_pct(rep, m, 50),
+			pfx_analysis_latency_pct(rep, m, 90), pfx_analysis_latency_pct(rep, m, 99),
+			rep->lat[m].max_ns);
+		for (unsigned i = 0; i < PFX_LAT_OCTAVES; i++) {
+			uint64_t v = pfx_lat_hist_octave(&rep->lat[m], i);
+
+			if (!v)
 				continue;
 			fprintf(fp, "%s{\"lo_ns\": %" PRIu64 ", \"hi_ns\": %" PRIu64 ", \"count\": %" PRIu64 "}",
-				first ? "" : ", ", (uint64_t)1 << i, (uint64_t)2 << i, rep->lat_hist[m][i]);
+				first ? "" : ", ", (uint64_t)1 << i, (uint64_t)2 << i, v);
 			first = false;
 		}
 		fprintf(fp, "]}");
@@ -568,7 +603,7 @@ static void json_latency(FILE *fp, const struct pfx_report *rep)
 	fprintf(fp, "\n  },\n");
 }
 
-static void json_heat(FILE *fp, const struct pfx_report *rep)
+static void json_heat(FILE *fp, const struct pfx_analysis *rep)
 {
 	unsigned shown = 0;
 
@@ -595,21 +630,21 @@ static void json_heat(FILE *fp, const struct pfx_report *rep)
 	fprintf(fp, "\n  ]}\n");
 }
 
-static void print_json(FILE *fp, const struct pfx_report *rep, const char *file, unsigned top)
+static void print_json(FILE *fp, const struct pfx_analysis *rep, const char *file, unsigned top)
 {
 	const struct pfx_rec_header *h = &rep->header;
 	char lost[96];
-	const struct pfx_report_counts *c = &rep->all;
+	const struct pfx_analysis_counts *c = &rep->all;
 
 	fprintf(fp, "{\n  \"file\": ");
 	pfx_json_string(fp, file);
 	/* complete: the whole file was read and every counted fault is in it. */
 	fprintf(fp, ",\n  \"format_version\": %u,\n  \"complete\": %s,\n  \"warning\": ", h->version,
-		rep->complete && !pfx_report_lost_faults(rep) ? "true" : "false");
+		rep->complete && !pfx_analysis_lost_faults(rep) ? "true" : "false");
 	if (!rep->complete)
 		pfx_json_string(fp, pfx_rec_strerror(rep->read_error));
-	else if (pfx_report_lost_faults(rep))
-		pfx_json_string(fp, pfx_report_lost_note(rep, lost, sizeof(lost)));
+	else if (pfx_analysis_lost_faults(rep))
+		pfx_json_string(fp, pfx_analysis_lost_note(rep, lost, sizeof(lost)));
 	else
 		fprintf(fp, "null");
 	if (rep->filter) {
@@ -644,7 +679,7 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 	else
 		fputs("\"counted\": null, ", fp);
 	fprintf(fp, "\"recorded\": %" PRIu64 ", \"lost_faults\": %" PRIu64 "},\n", rep->totals.faults,
-		pfx_report_lost_faults(rep));
+		pfx_analysis_lost_faults(rep));
 	fprintf(fp, "  \"types\": {");
 	for (int t = 0; t < PFX_TYPE_COUNT; t++)
 		fprintf(fp, "%s\"%s\": %" PRIu64, t ? ", " : "", pfx_fault_type_name(t), rep->types[t]);
@@ -662,7 +697,7 @@ static void print_json(FILE *fp, const struct pfx_report *rep, const char *file,
 	fprintf(fp, "}\n");
 }
 
-void pfx_report_print(FILE *fp, const struct pfx_report *rep, const char *file,
+void pfx_report_print(FILE *fp, const struct pfx_analysis *rep, const char *file,
 		      enum pfx_format format, enum pfx_report_view view, unsigned top)
 {
 	if (format == PFX_FORMAT_JSON)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* report_output: print a built report (report.h) as text tables or as
+/* report_output: print a built analysis (analysis.h) as text tables or as
  * one JSON document (schema in doc/report.md). */
 #ifndef PFX_REPORT_OUTPUT_H
 #define PFX_REPORT_OUTPUT_H
@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "output.h"
-#include "report.h"
+#include "analysis.h"
 
 enum pfx_report_view {
 	PFX_VIEW_REGION,	/* default */
@@ -29,7 +29,7 @@ int pfx_report_view_parse(const char *name, enum pfx_report_view *out);
  * view in one document.  file is the record file's name.  The ip,
  * function and caller views (and JSON's functions and callers) need a
  * report built with code_names. */
-void pfx_report_print(FILE *fp, const struct pfx_report *rep, const char *file,
+void pfx_report_print(FILE *fp, const struct pfx_analysis *rep, const char *file,
 		      enum pfx_format format, enum pfx_report_view view, unsigned top);
 
 #endif

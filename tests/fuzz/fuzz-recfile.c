@@ -10,7 +10,7 @@
  * Without it, main() replays the seed corpus (a 'make check' test). */
 #include "config.h"
 #include "recfile.h"
-#include "report.h"
+#include "analysis.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void read_all(const uint8_t *data, size_t size)
 {
 	struct pfx_rec_reader *r;
-	struct pfx_report *rep;
+	struct pfx_analysis *rep;
 	struct pfx_rec_item it;
 	struct pfx_rec_totals t;
 	int ret;
@@ -44,9 +44,12 @@ static void read_all(const uint8_t *data, size_t size)
 		abort();	/* opened once, must open again */
 	/* code names on: chains and functions are aggregated too (the ELF
 	 * reader opens the mapped paths read-only and non-blocking; its own
-	 * damage test is test-symbols) */
-	if (pfx_report_build(r, &(struct pfx_report_opts){ .top = 5, .code_names = true }, &rep) == 0)
-		pfx_report_free(rep);
+	 * damage test is test-symbols); and what plot asks of the same pass:
+	 * region groups, every fault kept, the time bins */
+	if (pfx_analysis_run(r, &(struct pfx_analysis_opts){ .top = 5, .code_names = true,
+							     .groups = true, .keep_faults = true,
+							     .timeline = true }, &rep) == 0)
+		pfx_analysis_free(rep);
 	pfx_rec_reader_close(r);
 }
 

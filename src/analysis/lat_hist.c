@@ -47,6 +47,15 @@ double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct)
 	return h->max_ns;
 }
 
+uint64_t pfx_lat_hist_octave(const struct pfx_lat_hist *h, unsigned octave)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < PFX_LAT_SUB && octave < PFX_LAT_OCTAVES; i++)
+		n += h->bins[octave * PFX_LAT_SUB + i];
+	return n;
+}
+
 const char *pfx_lat_fmt_ns(char *buf, size_t size, uint64_t ns)
 {
 	if (!ns)

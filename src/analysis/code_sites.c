@@ -160,7 +160,7 @@ size_t pfx_code_chain_frames(const struct pfx_code_sites *cs, const struct pfx_r
 }
 
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-			     const uint64_t *chain, size_t len, bool major, uint64_t latency_ns)
+			     const uint64_t *chain, size_t len, int col, uint64_t latency_ns)
 {
 	struct chain_value *v;
 	struct pfx_chain_row *row;
@@ -178,8 +178,9 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regi
 	}
 	row = &cs->chains[v->index];
 	row->faults++;
-	row->major += major;
-	row->latency_ns[major] += latency_ns;
+	row->major += col == PFX_COL_MAJOR;
+	row->unknown += col == PFX_COL_UNKNOWN;
+	row->latency_ns[col] += latency_ns;
 	cs->faults_with_chain++;
 	return 0;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* report: aggregate a record file into the views 'pfx report' prints: by
- * region (mapping), by thread, by page, by faulting ip, a heat map of
- * address ranges over time, the latency histogram and the fault types.
+/* analysis: one model of a recording, computed in one pass, that every
+ * view formats: report's text and JSON, the exports (folded, pprof,
+ * Perfetto) and plot's charts.  By region (mapping), by thread, process
+ * and cgroup, by page, by faulting ip and function, a heat map of address
+ * ranges over time, the latency histogram and the fault types.
  *
  * One pass over the file, no allocation per fault: regions come from the
  * mapping timeline (regions.h), distinct pages and refaults from a hash
@@ -18,24 +20,25 @@
  *
  * Code (with opts.code_names): the faulting ips and recorded call chains
  * named by function, and faults per function (code_sites.h). */
-#ifndef PFX_REPORT_H
-#define PFX_REPORT_H
+#ifndef PFX_ANALYSIS_H
+#define PFX_ANALYSIS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "code_sites.h"
+#include "fault_kind.h"
 #include "heatmap.h"
 #include "pattern.h"
 #include "lat_hist.h"
 #include "recfile.h"
+#include "region_groups.h"
 #include "regions.h"
-#include "report_procs.h"
-#include "report_counts.h"
+#include "timeline.h"
+#include "analysis_procs.h"
+#include "analysis_counts.h"
 #include "u64map.h"
-
-#define PFX_LAT_BUCKETS 40	/* bucket b: [2^b, 2^(b+1)) ns; bucket 0 also holds 0-1 */
 
 enum pfx_fault_type {
 	PFX_TYPE_ANON, PFX_TYPE_FILE, PFX_TYPE_FILE_READ, PFX_TYPE_COW, PFX_TYPE_SWAP_IN,
@@ -44,7 +47,7 @@ enum pfx_fault_type {
 
 
 struct pfx_region_stats {
-	struct pfx_report_counts c;
+	struct pfx_analysis_counts c;
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
 	uint64_t first_ns, last_ns;
@@ -59,6 +62,7 @@ struct pfx_region_row {
 	enum pfx_pattern pattern;
 	uint64_t start, end;			/* for unknown: the faulting range */
 	uint32_t pid;				/* for unknown: whose (one row per process) */
+	uint32_t group;				/* its region group (opts.groups) */
 };
 
 /* Faults of one process outside every mapping the file holds (its
@@ -67,6 +71,18 @@ struct pfx_unknown_space {
 	uint32_t pid;
 	struct pfx_region_stats s;
 	uint64_t lo, hi;	/* [lowest, highest + 1) address of its faults */
+};
+
+/* The addresses a region's faults fell in: [lo, hi). */
+struct pfx_addr_range {
+	uint64_t lo, hi;
+};
+
+/* A fault as it happened (opts.keep_faults): for the views that place
+ * each fault (plot's heat map). */
+struct pfx_kept_fault {
+	uint64_t time_ns, addr;
+	size_t group;		/* its region group */
 };
 
 
@@ -79,15 +95,15 @@ struct pfx_page_row {
 
 /* Which faults count (report --pid/--tid/--region); the others are
  * skipped and counted in filtered_out. */
-struct pfx_report_filter {
+struct pfx_analysis_filter {
 	bool has_pid, has_tid;
 	uint32_t pid, tid;
 	const char *region;	/* a region whose path holds it, or of that kind
 				 * (anon, heap, stack, file, unknown, ...) */
 };
 
-struct pfx_report_opts {
-	const struct pfx_report_filter *filter;	/* NULL: every fault */
+struct pfx_analysis_opts {
+	const struct pfx_analysis_filter *filter;	/* NULL: every fault */
 	unsigned top;		/* rows per view (0: all regions/threads, 20 pages/ips) */
 	bool code_names;	/* name code by function (symbols), count faults per
 				 * function, aggregate call chains: the ip, function
@@ -95,11 +111,21 @@ struct pfx_report_opts {
 	bool every_chain;	/* with code_names: every fault counts in a chain (its
 				 * ip alone without a recorded one), and every chain
 				 * is named (the profile exports) */
+	bool groups;		/* group the regions (groups, busiest): the
+				 * charts'; a file of many one-fault regions
+				 * pays ~100 bytes a region for them */
+	bool keep_faults;	/* keep every fault counted (kept, nkept); implies groups */
+	bool lean;		/* only what the charts show: regions, their groups,
+				 * counts by kind, latency, time; no distinct pages,
+				 * refaults, patterns, heat grids, threads, ips */
+	bool timeline;		/* count faults per time bin (timeline) */
+	bool (*stop)(void);	/* asked every 65536 faults: true ends the pass
+				 * with -EINTR (NULL: never) */
 };
 
 struct ip_value;
 
-struct pfx_report {
+struct pfx_analysis {
 	struct pfx_rec_header header;
 	bool complete;			/* the file ended with its END item */
 	int read_error;			/* 0, or the reader's error (partial report) */
@@ -108,14 +134,15 @@ struct pfx_report {
 	uint64_t lost_records, lost_samples;	/* counted from LOST items */
 	uint64_t duration_ns;
 	uint64_t faults_read;		/* fault items decoded */
-	const struct pfx_report_filter *filter;	/* as given, or NULL */
+	const struct pfx_analysis_filter *filter;	/* as given, or NULL */
 	uint64_t filtered_out;		/* faults the filter skipped */
 
-	struct pfx_report_counts all;
+	struct pfx_analysis_counts all;
 	uint64_t types[PFX_TYPE_COUNT];
-	uint64_t lat_hist[2][PFX_LAT_BUCKETS];	/* [minor, major] */
-	uint32_t lat_max_ns[2];
-	struct pfx_lat_hist lat_pct[2];		/* [minor, major]: the percentiles */
+	/* latency by kind column: every percentile and histogram bin
+	 * a view shows comes from these */
+	struct pfx_lat_hist lat[PFX_COL_COUNT];
+	uint64_t last_ns;		/* the last counted fault's time */
 	uint64_t distinct_pages, refaults;
 
 	struct pfx_regions *regions;
@@ -131,6 +158,17 @@ struct pfx_report {
 
 	struct pfx_region_row *rows;	/* regions with faults, most faults first */
 	size_t nrows;
+	struct pfx_region_groups *groups;	/* opts.groups: the rows grouped (region_groups.h) */
+	/* opts.groups: each region's faulted range, by stats index (apart
+	 * from the stats: a report of many one-fault regions does not pay
+	 * for it) */
+	struct pfx_addr_range *faulted;
+	size_t faulted_cap;
+	const struct pfx_region_group **busiest;	/* groups with faults, most first */
+	size_t nbusiest;
+	struct pfx_kept_fault *kept;	/* opts.keep_faults: in file order */
+	size_t nkept, cap_kept;
+	struct pfx_timeline timeline;	/* opts.timeline (fine NULL otherwise) */
 	bool many_processes;		/* rows of more than one address space */
 	struct pfx_thread_stats *threads;	/* most faults first */
 	size_t nthreads, cap_threads;
@@ -139,7 +177,7 @@ struct pfx_report {
 	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */
 	size_t nips;
 	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
-	struct pfx_report_procs procs;	/* processes and cgroups (report_procs.h) */
+	struct pfx_analysis_procs procs;	/* processes and cgroups (report_procs.h) */
 	bool code_named;
 	bool every_chain;		/* opts.every_chain */
 
@@ -148,27 +186,31 @@ struct pfx_report {
 
 	/* working state of the pass */
 	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
-	struct ip_value *ipv;		/* every ip's counts (report.c) */
+	struct ip_value *ipv;		/* every ip's counts (analysis.c) */
 	size_t nipv, cap_ipv;
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
+	bool keep_faults;		/* opts.keep_faults */
+	bool grouped;			/* opts.groups */
+	bool lean;			/* opts.lean */
+	bool (*stop)(void);		/* opts.stop */
 };
 
 /* Read the whole file.  Returns 0 with *out filled (check read_error for
  * a partial result), or -errno when nothing could be reported. */
-int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
-		     struct pfx_report **out);
-void pfx_report_free(struct pfx_report *rep);
+int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *opts,
+		     struct pfx_analysis **out);
+void pfx_analysis_free(struct pfx_analysis *rep);
 
 const char *pfx_fault_type_name(enum pfx_fault_type t);
 /* Faults the kernel counted that never reached the file (a full ring):
  * counted - recorded, where the file has the count (version 2, perf). */
-uint64_t pfx_report_lost_faults(const struct pfx_report *rep);
+uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep);
 /* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
  * nothing was lost or the file has no count. */
-const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size);
-/* Latency percentile (0-100) of minor (0) or major (1) faults in ns, from
- * lat_hist (the numbers plot's latency chart shows too); 0 if none. */
-uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct);
+const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size);
+/* Latency percentile (0-100) of the faults of kind column col
+ * (fault_kind.h) in ns, from lat_hist; 0 if none. */
+uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int col, double pct);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault_kind.h"
 #include "regions.h"
 #include "symbols.h"
 #include "u64map.h"
@@ -48,8 +49,8 @@ struct pfx_chain_row {
 	uint32_t pid;			/* per address space: whose chain (else 0) */
 	uint32_t packed_len;		/* bytes of its frames in packed */
 	uint64_t packed_at;
-	uint64_t faults, major;
-	uint64_t latency_ns[2];		/* summed fault latency of its minor [0] and major [1] faults */
+	uint64_t faults, major, unknown;	/* unknown: of unknown kind (fault_kind.h) */
+	uint64_t latency_ns[PFX_COL_COUNT];	/* summed fault latency by kind column */
 	size_t nframes;			/* innermost (the faulting ip) first */
 	/* Named frames: the chains shown (nchains_shown) after finish, NULL
 	 * for the others; pfx_code_chain_frames() names any chain. */
@@ -81,7 +82,7 @@ void pfx_code_sites_free(struct pfx_code_sites *cs);
  * space (its chains are its own), else 0.  A new chain's frames are
  * placed in regions as they are now.  0 or -ENOMEM. */
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-			     const uint64_t *chain, size_t len, bool major, uint64_t latency_ns);
+			     const uint64_t *chain, size_t len, int col, uint64_t latency_ns);
 /* The code_frame.seen_in of ip of pid now. */
 size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip);
 

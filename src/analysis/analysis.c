@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* report: one pass over a record file into the report views (report.h). */
+/* analysis: one pass over a record file into the model every view formats
+ * (analysis.h). */
 #include "config.h"
-#include "report.h"
+#include "analysis.h"
 #include "util.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,8 @@
 
 #define TOP_DEFAULT 20
 #define HEAT_COL_NS_INITIAL (1u << 20)	/* ~1 ms; doubles as needed */
+#define STOP_EVERY 65535u		/* faults between two looks at opts.stop, - 1 */
+#define KEPT_UNKNOWN ((size_t)1 << (sizeof(size_t) * 8 - 1))	/* kept.group: an unknown space */
 
 /* A page is known per (pid, page); region tells when the address was
  * mapped anew since (munmap + mmap): then it is a new page, not a refault.
@@ -48,7 +52,7 @@ const char *pfx_fault_type_name(enum pfx_fault_type t)
 /* A stats index (0: none) for every region.  The array grows with the
  * regions: nothing to grow (a mapping item of no length adds no region)
  * leaves it as it is, NULL at first (memset of NULL + 0 is UB). */
-static int ensure_stat_of(struct pfx_report *rep)
+static int ensure_stat_of(struct pfx_analysis *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
 	size_t old = rep->stat_of_cap;
@@ -62,7 +66,7 @@ static int ensure_stat_of(struct pfx_report *rep)
 }
 
 /* The stats of region ri, made at its first fault. */
-static struct pfx_region_stats *region_stats(struct pfx_report *rep, long ri)
+static struct pfx_region_stats *region_stats(struct pfx_analysis *rep, long ri)
 {
 	if (!rep->stat_of[ri]) {
 		if (rep->nrstats >= UINT32_MAX ||
@@ -74,7 +78,7 @@ static struct pfx_region_stats *region_stats(struct pfx_report *rep, long ri)
 	return &rep->rstats[rep->stat_of[ri] - 1];
 }
 
-static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pid, uint32_t tid)
+static struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
 {
 	struct thread_value *tv;
 	bool is_new;
@@ -100,7 +104,7 @@ static struct pfx_thread_stats *thread_stats(struct pfx_report *rep, uint32_t pi
 	return &rep->threads[tv->index];
 }
 
-static inline void count_fault(struct pfx_report_counts *c, const struct pfx_fault *f)
+static inline void count_fault(struct pfx_analysis_counts *c, const struct pfx_fault *f)
 {
 	c->faults++;
 	c->major += f->kind == PFX_FAULT_MAJOR;
@@ -143,7 +147,7 @@ static enum pfx_fault_type fault_type(const struct pfx_fault *f, const struct pf
 	}
 }
 
-static void heat_rescale(struct pfx_report *rep, uint64_t col)
+static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 {
 	while (col >= PFX_HEAT_COLS) {
 		rep->heat_col_ns *= 2;
@@ -154,8 +158,28 @@ static void heat_rescale(struct pfx_report *rep, uint64_t col)
 	}
 }
 
+/* The faulted range of the region whose stats rs are (opts.groups);
+ * NULL when out of memory. */
+static struct pfx_addr_range *faulted_range(struct pfx_analysis *rep, struct pfx_region_stats *rs)
+{
+	size_t i = (size_t)(rs - rep->rstats), old = rep->faulted_cap;
+
+	if (i >= old) {
+		if (PFX_GROW(rep->faulted, rep->faulted_cap, i + 1, 64))
+			return NULL;
+		memset(rep->faulted + old, 0, (rep->faulted_cap - old) * sizeof(*rep->faulted));
+	}
+	return &rep->faulted[i];
+}
+
+/* The unknown space whose stats s are. */
+static struct pfx_unknown_space *container_of_unknown(struct pfx_region_stats *s)
+{
+	return (struct pfx_unknown_space *)(void *)((char *)s - offsetof(struct pfx_unknown_space, s));
+}
+
 /* The unknown-faults row of pid (a region never mixes processes). */
-static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid)
+static struct pfx_unknown_space *unknown_of(struct pfx_analysis *rep, uint32_t pid)
 {
 	bool is_new;
 	uint32_t *slot = pfx_u64map_upsert(&rep->unknown_map, pid, &is_new);
@@ -177,7 +201,7 @@ static struct pfx_unknown_space *unknown_of(struct pfx_report *rep, uint32_t pid
 
 /* The ip_map key: the ip; host-wide, an ip of each process (a hash of
  * both: two pairs with one hash are counted as one, at 2^-64). */
-static uint64_t ip_key(const struct pfx_report *rep, uint32_t pid, uint64_t ip)
+static uint64_t ip_key(const struct pfx_analysis *rep, uint32_t pid, uint64_t ip)
 {
 	uint64_t h;
 
@@ -194,49 +218,26 @@ static bool region_matches(const struct pfx_region *reg, const char *want)
 	return strcmp(want, pfx_map_kind_name(reg->kind)) == 0 || (reg->path[0] && strstr(reg->path, want));
 }
 
-static bool filtered(const struct pfx_report_filter *fl, const struct pfx_fault *f,
+static bool filtered(const struct pfx_analysis_filter *fl, const struct pfx_fault *f,
 		     const struct pfx_region *reg)
 {
 	return fl && ((fl->has_pid && f->pid != fl->pid) || (fl->has_tid && f->tid != fl->tid) ||
 		      (fl->region && !region_matches(reg, fl->region)));
 }
 
-static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
+/* What a fault adds besides its region's counts, kind, latency and time:
+ * distinct pages and refaults, the access pattern, threads, ips and call
+ * chains (the report's views; opts.lean leaves them out). */
+static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault *f, long ri,
+				struct pfx_region_stats *rs, int col)
 {
-	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
-	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
-	struct pfx_unknown_space *us;
-	struct pfx_region_stats *rs;
 	uint64_t page = f->addr >> rep->page_shift;
 	struct pfx_thread_stats *ts;
 	struct page_value *pv;
 	struct ip_value *iv;
 	uint32_t *ipi;
 	bool is_new;
-	int major = f->kind == PFX_FAULT_MAJOR;
-
-	/* Every fault, whatever the filters: the timeline is the recording's. */
-	pfx_regions_faulted(rep->regions, ri);
-
-	if (filtered(rep->filter, f, reg)) {
-		rep->faults_read++;
-		rep->filtered_out++;
-		return 0;
-	}
-	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
-	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
-	if (!rs)
-		return -ENOMEM;
-	rep->faults_read++;
-	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
-	if (rs->c.faults == 1)
-		rs->first_ns = f->time_ns;
-	rs->last_ns = f->time_ns;
-	if (us && (us->s.c.faults == 1 || f->addr < us->lo))
-		us->lo = f->addr;
-	if (us && f->addr >= us->hi)
-		us->hi = f->addr + 1;
-	rep->types[fault_type(f, reg)]++;
+	int major = col == PFX_COL_MAJOR;
 
 	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
 	if (!pv)
@@ -292,34 +293,90 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 	}
 	if (f->callchain_len && rep->code_named &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
-				     major, f->latency_ns) < 0)
+				     col, f->latency_ns) < 0)
 		return -ENOMEM;
 	if (!f->callchain_len && rep->every_chain &&
-	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, major, f->latency_ns) < 0)
+	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, col, f->latency_ns) < 0)
 		return -ENOMEM;
+	return 0;
+}
 
-	if (f->latency_ns) {
-		unsigned b = 63 - (unsigned)__builtin_clzll(f->latency_ns);
+static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
+	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
+	struct pfx_unknown_space *us;
+	struct pfx_region_stats *rs;
+	int col = pfx_kind_col(f->kind);
 
-		rep->lat_hist[major][b < PFX_LAT_BUCKETS ? b : PFX_LAT_BUCKETS - 1]++;
-		pfx_lat_hist_add(&rep->lat_pct[major], f->latency_ns);
-		if (f->latency_ns > rep->lat_max_ns[major])
-			rep->lat_max_ns[major] = f->latency_ns;
+	/* Every fault, whatever the filters: the timeline is the recording's. */
+	pfx_regions_faulted(rep->regions, ri);
+
+	if (filtered(rep->filter, f, reg)) {
+		rep->faults_read++;
+		rep->filtered_out++;
+		return 0;
+	}
+	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
+	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
+	if (!rs)
+		return -ENOMEM;
+	rep->faults_read++;
+	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
+	if (rs->c.faults == 1)
+		rs->first_ns = f->time_ns;
+	rs->last_ns = f->time_ns;
+	if (us || rep->grouped) {
+		struct pfx_addr_range *range = us ? NULL : faulted_range(rep, rs);
+		uint64_t *lo = us ? &us->lo : range ? &range->lo : NULL;
+		uint64_t *hi = us ? &us->hi : range ? &range->hi : NULL;
+
+		if (!lo)
+			return -ENOMEM;
+		if (rs->c.faults == 1 || f->addr < *lo)
+			*lo = f->addr;
+		if (f->addr >= *hi)
+			*hi = f->addr + 1;
+	}
+	rep->types[fault_type(f, reg)]++;
+	if (!rep->lean) {
+		int err = count_details(rep, f, ri, rs, col);
+
+		if (err)
+			return err;
+	}
+	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);
+	if (f->time_ns > rep->last_ns)
+		rep->last_ns = f->time_ns;
+	if (rep->timeline.fine)
+		pfx_timeline_add(&rep->timeline, f->time_ns, col);
+	if (rep->keep_faults) {
+		if (PFX_GROW(rep->kept, rep->cap_kept, rep->nkept + 1, 4096))
+			return -ENOMEM;
+		/* the group is known after the pass: the stats for now */
+		rep->kept[rep->nkept++] = (struct pfx_kept_fault){ f->time_ns, f->addr,
+			us ? KEPT_UNKNOWN | (size_t)(us - rep->unknown) : (size_t)(rs - rep->rstats) };
 	}
 
-	if (reg) {
-		uint64_t col = f->time_ns / rep->heat_col_ns;
+	if (reg && !rep->lean) {
+		uint64_t hcol = f->time_ns / rep->heat_col_ns;
 
-		if (col >= PFX_HEAT_COLS) {
-			heat_rescale(rep, col);
-			col = f->time_ns / rep->heat_col_ns;
+		if (hcol >= PFX_HEAT_COLS) {
+			heat_rescale(rep, hcol);
+			hcol = f->time_ns / rep->heat_col_ns;
 		}
+		/* rows from the region's start, a page or more each; a
+		 * region that grew since is laid out anew (the report's
+		 * table and the heat map give it one start) */
 		if (!rs->heat.rows)
-			pfx_heat_init(&rs->heat, reg->start, reg->end);
-		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)col) < 0)
+			pfx_heat_init(&rs->heat, reg->start, reg->end, rep->page_shift);
+		else if (!pfx_heat_covers(&rs->heat, reg->start, reg->end) &&
+			 pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
 			return -ENOMEM;
-		if (col + 1 > rep->heat_cols)
-			rep->heat_cols = (unsigned)col + 1;
+		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)hcol) < 0)
+			return -ENOMEM;
+		if (hcol + 1 > rep->heat_cols)
+			rep->heat_cols = (unsigned)hcol + 1;
 	}
 	return 0;
 }
@@ -327,10 +384,12 @@ static int on_fault(struct pfx_report *rep, const struct pfx_fault *f)
 /* pfx_rec_foreach's callback: ctx is the report. */
 static int on_item(void *ctx, const struct pfx_rec_item *it)
 {
-	struct pfx_report *rep = ctx;
+	struct pfx_analysis *rep = ctx;
 
 	switch (it->type) {
 	case PFX_REC_FAULT:
+		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
+			return -EINTR;
 		return on_fault(rep, &it->fault);
 	case PFX_REC_MAPPING: {
 		int err = pfx_regions_add(rep->regions, &it->mapping);
@@ -351,7 +410,7 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 		rep->lost_samples += it->lost.samples;
 		return 0;
 	case PFX_REC_CGROUP:
-		return pfx_report_procs_cgroup(&rep->procs, &it->cgroup);
+		return pfx_analysis_procs_cgroup(&rep->procs, &it->cgroup);
 	case PFX_REC_SPACE:
 		return pfx_regions_new_space(rep->regions, &it->space);
 	}
@@ -378,7 +437,7 @@ static int cmp_threads(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_counts *c)
+static void add_counts(struct pfx_analysis_counts *sum, const struct pfx_analysis_counts *c)
 {
 	sum->faults += c->faults;
 	sum->minor += c->minor;
@@ -391,7 +450,7 @@ static void add_counts(struct pfx_report_counts *sum, const struct pfx_report_co
 	sum->latency_count += c->latency_count;
 }
 
-static int build_rows(struct pfx_report *rep)
+static int build_rows(struct pfx_analysis *rep)
 {
 	size_t n = pfx_regions_count(rep->regions);
 	uint64_t page_mask = ~(((uint64_t)1 << rep->page_shift) - 1);
@@ -410,7 +469,7 @@ static int build_rows(struct pfx_report *rep)
 		/* every fault of a region lies in its extent (regions.h) */
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			reg, s, pfx_pattern_classify(&s->pattern, s->c.faults, s->refaults),
-			reg->start, reg->end, reg->pid };
+			reg->start, reg->end, reg->pid, 0 };
 	}
 	for (size_t i = 0; i < rep->nunknown; i++) {
 		struct pfx_unknown_space *u = &rep->unknown[i];
@@ -418,7 +477,7 @@ static int build_rows(struct pfx_report *rep)
 		add_counts(&rep->all, &u->s.c);
 		rep->rows[rep->nrows++] = (struct pfx_region_row){
 			NULL, &u->s, pfx_pattern_classify(&u->s.pattern, u->s.c.faults, u->s.refaults),
-			u->lo & page_mask, ((u->hi - 1) | ~page_mask) + 1, u->pid };	/* whole pages */
+			u->lo & page_mask, ((u->hi - 1) | ~page_mask) + 1, u->pid, 0 };	/* whole pages */
 	}
 	for (size_t i = 1; i < rep->nrows; i++)
 		if (rep->rows[i].pid != rep->rows[0].pid)
@@ -430,7 +489,7 @@ static int build_rows(struct pfx_report *rep)
 }
 
 /* The region an address (of pid) falls in at the end of the recording. */
-static const struct pfx_region *region_of(struct pfx_report *rep, uint32_t pid, uint64_t addr)
+static const struct pfx_region *region_of(struct pfx_analysis *rep, uint32_t pid, uint64_t addr)
 {
 	long ri = pfx_regions_find_in(rep->regions, pid, addr);
 
@@ -473,7 +532,7 @@ static void page_heap_down(struct pfx_page_row *h, size_t n, size_t i)
 /* The top pages: a heap of the best top so far (a search for the
  * smallest per page was O(pages x top): --top 100000 on a file of many
  * pages never ended). */
-static int build_top_pages(struct pfx_report *rep, unsigned top)
+static int build_top_pages(struct pfx_analysis *rep, unsigned top)
 {
 	size_t i = 0, n = 0;
 	uint64_t key;
@@ -522,7 +581,7 @@ static int cmp_ips(const void *a, const void *b)
 
 /* Every ip, most faults first; the top ones get their mapping, or (with
  * code names) their function, and the functions are counted. */
-static int build_top_ips(struct pfx_report *rep, unsigned top)
+static int build_top_ips(struct pfx_analysis *rep, unsigned top)
 {
 	size_t n = rep->nipv;
 
@@ -551,11 +610,61 @@ static int build_top_ips(struct pfx_report *rep, unsigned top)
 /* The sorted views, after the pass.  The pass's maps go as soon as
  * their views are built: the peak is the pass's state or the views, not
  * both.  0 or -ENOMEM. */
-static int build_views(struct pfx_report *rep, unsigned top)
+/* The rows' groups (region_groups.h), and the kept faults' groups. */
+static int build_groups(struct pfx_analysis *rep)
+{
+	uint64_t page_mask = ~(((uint64_t)1 << rep->page_shift) - 1);
+	size_t *of_stat = calloc(rep->nrstats + rep->nunknown + 1, sizeof(*of_stat));
+	long count;
+
+	if (!of_stat || pfx_region_groups_new(&rep->groups) < 0) {
+		free(of_stat);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < rep->nrows; i++) {
+		struct pfx_region_row *row = &rep->rows[i];
+		const struct pfx_analysis_counts *c = &row->s->c;
+		size_t stat = row->region ? (size_t)(row->s - rep->rstats) :
+			rep->nrstats + (size_t)(container_of_unknown(row->s) - rep->unknown);
+		struct pfx_addr_range range = row->region ? rep->faulted[stat] :
+			(struct pfx_addr_range){ row->start, row->end };
+		struct pfx_region_group part = {
+			.path = row->region ? row->region->path : "",
+			.kind = row->region ? row->region->kind : PFX_MAP_OTHER,
+			.unmapped = !row->region, .pid = row->pid,
+			.start = row->start, .end = row->end,
+			.lo = range.lo & page_mask, .hi = ((range.hi - 1) | ~page_mask) + 1,
+			.faults = c->faults,
+			.by_kind = { c->minor, c->major, c->faults - c->minor - c->major },
+		};
+		long g = pfx_region_groups_add(rep->groups, &part);
+
+		if (g < 0) {
+			free(of_stat);
+			return -ENOMEM;
+		}
+		row->group = (uint32_t)g;
+		of_stat[stat] = (size_t)g;
+	}
+	for (size_t i = 0; i < rep->nkept; i++) {
+		size_t w = rep->kept[i].group;
+
+		rep->kept[i].group = of_stat[w & KEPT_UNKNOWN ? rep->nrstats + (w & ~KEPT_UNKNOWN) : w];
+	}
+	free(of_stat);
+	count = pfx_region_groups_busiest(rep->groups, &rep->busiest);
+	if (count < 0)
+		return -ENOMEM;
+	rep->nbusiest = (size_t)count;
+	return 0;
+}
+
+static int build_views(struct pfx_analysis *rep, unsigned top)
 {
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
-	if (build_rows(rep) < 0 || build_top_pages(rep, top) < 0)
+	if (build_rows(rep) < 0 || (rep->grouped && build_groups(rep) < 0) ||
+	    build_top_pages(rep, top) < 0)
 		return -ENOMEM;
 	pfx_u64map_free(&rep->page_map);
 	pfx_regions_done(rep->regions);	/* regions are found by index from here */
@@ -563,23 +672,23 @@ static int build_views(struct pfx_report *rep, unsigned top)
 	pfx_u64map_free(&rep->ip_map);
 	if (build_top_ips(rep, top) < 0)
 		return -ENOMEM;
-	return pfx_report_procs_build(&rep->procs, rep->threads, rep->nthreads);
+	return pfx_analysis_procs_build(&rep->procs, rep->threads, rep->nthreads);
 }
 
-uint64_t pfx_report_latency_pct(const struct pfx_report *rep, int major, double pct)
+uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int col, double pct)
 {
-	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat_pct[major], pct) + 0.5);
+	return (uint64_t)(pfx_lat_hist_pct_ns(&rep->lat[col], pct) + 0.5);
 }
 
-static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
-		       const struct pfx_report_opts *opts)
+static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
+		       const struct pfx_analysis_opts *opts)
 {
 	rep->header = *pfx_rec_reader_header(r);
 	rep->page_shift = (uint32_t)__builtin_ctz(rep->header.page_size);
 	rep->heat_col_ns = HEAT_COL_NS_INITIAL;
 	if (pfx_regions_new(&rep->regions) == 0 && pfx_rec_per_space(&rep->header))
 		pfx_regions_per_space(rep->regions);
-	if (!rep->regions || pfx_report_procs_init(&rep->procs) < 0 ||
+	if (!rep->regions || pfx_analysis_procs_init(&rep->procs) < 0 ||
 	    pfx_u64map_init(&rep->page_map, sizeof(struct page_value)) < 0 ||
 	    pfx_u64map_init(&rep->ip_map, sizeof(uint32_t)) < 0 ||
 	    pfx_u64map_init(&rep->thread_map, sizeof(struct thread_value)) < 0 ||
@@ -592,13 +701,17 @@ static int report_init(struct pfx_report *rep, const struct pfx_rec_reader *r,
 		rep->every_chain = opts->every_chain;
 	}
 	rep->filter = opts->filter;
-	return 0;
+	rep->keep_faults = opts->keep_faults;
+	rep->grouped = opts->groups || opts->keep_faults;
+	rep->lean = opts->lean;
+	rep->stop = opts->stop;
+	return opts->timeline ? pfx_timeline_init(&rep->timeline) : 0;
 }
 
-int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opts,
-		     struct pfx_report **out)
+int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *opts,
+		     struct pfx_analysis **out)
 {
-	struct pfx_report *rep = calloc(1, sizeof(*rep));
+	struct pfx_analysis *rep = calloc(1, sizeof(*rep));
 	unsigned top = opts->top ? opts->top : TOP_DEFAULT;
 	struct pfx_rec_end end;
 	int err;
@@ -606,16 +719,16 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 	if (!rep)
 		return -ENOMEM;
 	if (report_init(rep, r, opts) < 0) {
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return -ENOMEM;
 	}
 	err = pfx_rec_foreach(r, on_item, rep, &end);
 	if (err) {
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return err;
 	}
 	if (build_views(rep, top) < 0) {
-		pfx_report_free(rep);
+		pfx_analysis_free(rep);
 		return -ENOMEM;
 	}
 	if (!end.error) {
@@ -639,7 +752,7 @@ int pfx_report_build(struct pfx_rec_reader *r, const struct pfx_report_opts *opt
 	return 0;
 }
 
-void pfx_report_free(struct pfx_report *rep)
+void pfx_analysis_free(struct pfx_analysis *rep)
 {
 	if (!rep)
 		return;
@@ -651,6 +764,11 @@ void pfx_report_free(struct pfx_report *rep)
 		pfx_pattern_free(&rep->unknown[i].s.pattern);
 	free(rep->rstats);
 	free(rep->stat_of);
+	pfx_region_groups_free(rep->groups);
+	free(rep->busiest);
+	free(rep->faulted);
+	free(rep->kept);
+	pfx_timeline_free(&rep->timeline);
 	pfx_regions_free(rep->regions);
 	pfx_u64map_free(&rep->page_map);
 	pfx_u64map_free(&rep->ip_map);
@@ -662,13 +780,13 @@ void pfx_report_free(struct pfx_report *rep)
 	free(rep->threads);
 	free(rep->pages);
 	free(rep->ips);
-	pfx_report_procs_free(&rep->procs);
+	pfx_analysis_procs_free(&rep->procs);
 	if (rep->code_named)
 		pfx_code_sites_free(&rep->code);
 	free(rep);
 }
 
-uint64_t pfx_report_lost_faults(const struct pfx_report *rep)
+uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep)
 {
 	const struct pfx_rec_totals *t = &rep->totals;
 	uint64_t counted = t->counted_minor + t->counted_major;
@@ -676,9 +794,9 @@ uint64_t pfx_report_lost_faults(const struct pfx_report *rep)
 	return t->has_counted && counted > t->faults ? counted - t->faults : 0;
 }
 
-const char *pfx_report_lost_note(const struct pfx_report *rep, char *buf, size_t size)
+const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size)
 {
-	uint64_t lost = pfx_report_lost_faults(rep), counted = lost + rep->totals.faults;
+	uint64_t lost = pfx_analysis_lost_faults(rep), counted = lost + rep->totals.faults;
 
 	if (!lost)
 		snprintf(buf, size, "%s", "");

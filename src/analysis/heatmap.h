@@ -16,7 +16,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #define PFX_HEAT_ROWS 16
 #define PFX_HEAT_COLS 64
@@ -45,8 +44,16 @@ struct pfx_heat {
 	};
 };
 
-/* Cover [start, end) with at most PFX_HEAT_ROWS power-of-two slices. */
-void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end);
+/* Cover [start, end) with at most PFX_HEAT_ROWS power-of-two slices of
+ * 2^min_shift bytes or more (a page: a row is never less than a page),
+ * row 0 at start. */
+void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
+/* h's rows are those pfx_heat_init would give [start, end). */
+bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uint64_t end);
+/* Lay h out anew over [start, end) (its region grew), keeping its
+ * counts: an old row's go to the new row holding its first address.
+ * 0 or -ENOMEM. */
+int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
 void pfx_heat_free(struct pfx_heat *h);
 /* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM. */
 int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);
@@ -54,9 +61,5 @@ int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);
 void pfx_heat_halve(struct pfx_heat *h);
 /* The dense grid of h, into g (for the views). */
 void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g);
-
-/* Text rendering: one line per row, " .:-=+*#%@" by count on a log
- * scale against the grid's maximum; ncols columns of col_ns each. */
-void pfx_heat_print(FILE *fp, const struct pfx_heat_grid *g, unsigned ncols, uint64_t col_ns);
 
 #endif

@@ -24,6 +24,9 @@ void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns);
 /* The latency (ns) below which pct percent (0-100) of the counted faults
  * completed; 0 when none was counted. */
 double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct);
+/* The latencies counted in [2^octave, 2^(octave + 1)) ns: the histogram
+ * bins views show (octave < PFX_LAT_OCTAVES). */
+uint64_t pfx_lat_hist_octave(const struct pfx_lat_hist *h, unsigned octave);
 /* A latency as report and charts print it: "3264ns", "48.1us", "1.2ms";
  * "-" for 0.  Returns buf. */
 const char *pfx_lat_fmt_ns(char *buf, size_t size, uint64_t ns);

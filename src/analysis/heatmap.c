@@ -4,23 +4,27 @@
 #include "heatmap.h"
 
 #include <errno.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define COUNT_BITS 21
 #define COUNT_MAX ((1u << COUNT_BITS) - 1)	/* a sparse cell this full goes dense */
 
-void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end)
+void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift)
 {
 	uint64_t size = end > start ? end - start : 1;
 
 	memset(h, 0, sizeof(*h));
 	h->start = start;
+	h->shift = (uint8_t)min_shift;
 	while (((size - 1) >> h->shift) >= PFX_HEAT_ROWS)
 		h->shift++;
 	h->rows = (uint8_t)(((size - 1) >> h->shift) + 1);
+}
+
+bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uint64_t end)
+{
+	return start == h->start && end - start <= (uint64_t)h->rows << h->shift;
 }
 
 void pfx_heat_free(struct pfx_heat *h)
@@ -105,38 +109,69 @@ static int rehash(struct pfx_heat *h, unsigned cap)
 	return 0;
 }
 
-int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+/* n faults into cell (row, col). */
+static int add_cell(struct pfx_heat *h, unsigned row, unsigned col, uint32_t n)
 {
-	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
 	uint32_t *s;
 	unsigned cell;
 
-	if (row >= h->rows)
-		row = h->rows - 1u;	/* the range grew (brk); a stack grows into row 0 */
 	if (h->dense) {
-		h->grid->cell[row][col]++;
+		h->grid->cell[row][col] += n;
 		return 0;
 	}
-	cell = (unsigned)row * PFX_HEAT_COLS + col;
+	cell = row * PFX_HEAT_COLS + col;
 	if ((s = find_cell(h, cell))) {
-		if ((*s & COUNT_MAX) < COUNT_MAX) {
-			(*s)++;
+		if ((*s & COUNT_MAX) + n <= COUNT_MAX) {
+			*s += n;
 			return 0;
 		}
-		return go_dense(h) < 0 ? -ENOMEM : pfx_heat_add(h, addr, col);
+		return go_dense(h) < 0 ? -ENOMEM : add_cell(h, row, col, n);
 	}
-	if (h->used >= PFX_HEAT_SPARSE_MAX)
-		return go_dense(h) < 0 ? -ENOMEM : pfx_heat_add(h, addr, col);
+	if (h->used >= PFX_HEAT_SPARSE_MAX || n > COUNT_MAX)
+		return go_dense(h) < 0 ? -ENOMEM : add_cell(h, row, col, n);
 	if (!h->cap && !h->one) {
-		h->one = ((uint32_t)(cell + 1) << COUNT_BITS) | 1;
+		h->one = ((uint32_t)(cell + 1) << COUNT_BITS) | n;
 		h->used = 1;
 		return 0;
 	}
 	if ((h->used + 1u) * 2 > h->cap && rehash(h, h->cap ? h->cap * 2u : 4u) < 0)
 		return -ENOMEM;
-	*table_slot(h->slots, h->cap, cell) = ((uint32_t)(cell + 1) << COUNT_BITS) | 1;
+	*table_slot(h->slots, h->cap, cell) = ((uint32_t)(cell + 1) << COUNT_BITS) | n;
 	h->used++;
 	return 0;
+}
+
+int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+{
+	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+
+	if (row >= h->rows)
+		row = h->rows - 1u;	/* outside the extent it was given */
+	return add_cell(h, (unsigned)row, col, 1);
+}
+
+int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift)
+{
+	struct pfx_heat_grid *old = malloc(sizeof(*old));
+	int err = 0;
+
+	if (!old)
+		return -ENOMEM;
+	pfx_heat_to_grid(h, old);
+	pfx_heat_free(h);
+	pfx_heat_init(h, start, end, min_shift);
+	/* each old row's faults go to the new row of its first address */
+	for (unsigned r = 0; r < old->rows && !err; r++) {
+		uint64_t addr = old->start + ((uint64_t)r << old->shift);
+		uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+
+		for (unsigned c = 0; c < PFX_HEAT_COLS && !err; c++)
+			if (old->cell[r][c])
+				err = add_cell(h, row < h->rows ? (unsigned)row : h->rows - 1u, c,
+					       old->cell[r][c]);
+	}
+	free(old);
+	return err;
 }
 
 void pfx_heat_halve(struct pfx_heat *h)
@@ -218,33 +253,4 @@ void pfx_heat_to_grid(const struct pfx_heat *h, struct pfx_heat_grid *g)
 
 			g->cell[cell / PFX_HEAT_COLS][cell % PFX_HEAT_COLS] = cells[i] & COUNT_MAX;
 		}
-}
-
-void pfx_heat_print(FILE *fp, const struct pfx_heat_grid *g, unsigned ncols, uint64_t col_ns)
-{
-	static const char shades[] = " .:-=+*#%@";
-	uint32_t max = 0;
-
-	if (ncols > PFX_HEAT_COLS)
-		ncols = PFX_HEAT_COLS;
-	if (ncols == 0)
-		ncols = 1;
-	for (unsigned r = 0; r < g->rows; r++)
-		for (unsigned c = 0; c < ncols; c++)
-			if (g->cell[r][c] > max)
-				max = g->cell[r][c];
-	for (unsigned r = 0; r < g->rows; r++) {
-		fprintf(fp, "  0x%012" PRIx64 " |", g->start + ((uint64_t)r << g->shift));
-		for (unsigned c = 0; c < ncols; c++) {
-			uint32_t v = g->cell[r][c];
-			size_t shade = 0;
-
-			if (v && max)
-				shade = 1 + (size_t)(log1p((double)v) / log1p((double)max) * 8.999);
-			fputc(shades[shade < sizeof(shades) - 1 ? shade : sizeof(shades) - 2], fp);
-		}
-		fputs("|\n", fp);
-	}
-	fprintf(fp, "  %14s  0 s%*s%.3f s  (one column = %.3f ms)\n", "", (int)ncols - 4, "",
-		(double)ncols * (double)col_ns / 1e9, (double)col_ns / 1e6);
 }

@@ -253,6 +253,9 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 				   "'pfx top --help')", argv[optind]);
 	if (tree && cgroup)
 		return pfx_usage_error("%s", "--tree and --cgroup are two views; give one");
+	if (o->duration > 0 && o->duration < o->delay)
+		return pfx_usage_error("--duration %g s is shorter than the delay (%g s): no frame; give a "
+				       "longer --duration or a shorter delay", o->duration, o->delay);
 	o->view = tree ? TOP_VIEW_TREE : cgroup ? TOP_VIEW_CGROUP : TOP_VIEW_FLAT;
 	if ((o->hold_given || o->rules.exec_argv) && !top_alert_any(&o->rules))
 		return pfx_usage_error("%s", "--alert-for and --alert-exec need an alert; give "

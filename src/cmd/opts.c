@@ -161,3 +161,26 @@ void pfx_opts_help(FILE *fp, const struct pfx_opt *table, int column)
 		fprintf(fp, "%s\n", help);
 	}
 }
+
+bool pfx_opts_takes_value(const struct pfx_opt *table, const char *word)
+{
+	size_t len;
+
+	if (word[0] != '-' || !word[1])
+		return false;
+	if (word[1] != '-') {
+		const struct pfx_opt *o = find_letter(table, word[1]);
+
+		/* "-I" alone: the next word is its value ("-I5" holds it) */
+		return o && o->arg && !(o->flags & PFX_OPT_OPTIONAL) && !word[2];
+	}
+	if (strchr(word, '='))
+		return false;
+	len = strlen(word + 2);
+	for (size_t i = 0; table[i].id || table[i].flags; i++)
+		if (is_option(&table[i]) && table[i].name && table[i].arg &&
+		    !(table[i].flags & PFX_OPT_OPTIONAL) && strncmp(table[i].name, word + 2, len) == 0 &&
+		    !table[i].name[len])
+			return true;
+	return false;
+}

@@ -13,6 +13,7 @@
 #define PFX_OPTS_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 enum {
@@ -80,6 +81,9 @@ int pfx_opts_next(struct pfx_opts *p);
 void pfx_opts_refused(const struct pfx_opts *p, int result);
 /* How the option just returned was spelled ("-I", "--interval"). */
 const char *pfx_opts_spelling(const struct pfx_opts *p, char *buf, size_t size);
+/* Is word an option of table whose value is the next word ("-p", "--pid",
+ * not "--pid=1")?  For commands that look at argv before getopt does. */
+bool pfx_opts_takes_value(const struct pfx_opt *table, const char *word);
 /* The option list of --help: "  -x, --name ARG", help from column (2
  * spaces when the option is longer); PFX_OPT_IS_OLD and PFX_OPT_HIDDEN
  * entries left out. */

@@ -74,17 +74,12 @@ static const struct pfx_opt *find_letter(const struct pfx_opt *table, int letter
 
 const char *pfx_opts_spelling(const struct pfx_opts *p, char *buf, size_t size)
 {
-	const char *word = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : NULL;
-
-	/* A long option as typed; else the letter (word may be a cluster,
-	 * or the value after it). */
-	if (p->last && p->last->name && word && strncmp(word, "--", 2) == 0 &&
-	    strncmp(word + 2, p->last->name, strlen(p->last->name)) == 0)
+	if (!p->last)
+		snprintf(buf, size, "?");
+	else if (p->spelled_long)
 		snprintf(buf, size, "--%s", p->last->name);
-	else if (p->last && p->last->letter)
-		snprintf(buf, size, "-%c", p->last->letter);
 	else
-		snprintf(buf, size, "--%s", p->last && p->last->name ? p->last->name : "?");
+		snprintf(buf, size, "-%c", p->last->letter);
 	return buf;
 }
 
@@ -103,7 +98,8 @@ int pfx_opts_next(struct pfx_opts *p)
 		p->bad_word = p->argv[optind - 1];
 		return c;
 	}
-	o = c >= LONG_BASE ? &p->table[c - LONG_BASE] : find_letter(p->table, c);
+	p->spelled_long = c >= LONG_BASE;
+	o = p->spelled_long ? &p->table[c - LONG_BASE] : find_letter(p->table, c);
 	if (!o)
 		return '?';	/* not reached: getopt returns only what the table gave it */
 	p->last = o;

@@ -64,6 +64,7 @@ struct pfx_opts {
 	int bad_letter;			/* after ':' or '?': getopt's optopt */
 	const char *bad_word;		/* after ':' or '?': the word refused */
 	const struct pfx_opt *last;	/* the entry just returned */
+	bool spelled_long;		/* ... given as --name, not -x */
 };
 
 /* Start parsing argv with table.  order: "" (options anywhere, positionals

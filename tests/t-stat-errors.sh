@@ -42,8 +42,8 @@ err 2 "invalid interval 'ls'" -p $$ ls
 err 2 "invalid count '0'" -p $$ 1 0
 err 2 "unexpected argument" -p $$ 1 2 3
 err 2 "given twice" -I 100 -p $$ 1
-err 2 "invalid --duration '0'" --duration 0 -- true
-err 2 "invalid --duration 'soon'" --duration soon -- true
+err 2 "duration '0' is not a duration" --duration 0 -- true
+err 2 "duration 'soon' is not a duration" --duration soon -- true
 err 2 "needs an interval" --interval-count 3 -- true
 err 2 "nothing to count" --per-thread
 # Host scopes (-a, -A, -G) with what does not go with them.

@@ -98,7 +98,7 @@ int pfx_duration_option(const char *arg, double *seconds)
 {
 	if (arg[0] == '-' || pfx_parse_seconds(arg, seconds) || *seconds <= 0 ||
 	    *seconds > PFX_DURATION_MAX_S)
-		return pfx_usage_error("invalid --duration '%s'; give seconds above 0 and at most "
-				       "%.0f (a month), e.g. --duration 5", arg, PFX_DURATION_MAX_S);
+		return pfx_usage_error("--duration '%s' is not a duration; give seconds above 0 and at "
+				       "most %.0f (a month), e.g. --duration 5", arg, PFX_DURATION_MAX_S);
 	return 0;
 }

@@ -28,7 +28,7 @@ expect_exit 2 "$PFX" record -p abc
 one_line_error
 expect_exit 1 "$PFX" record -o "$TMP/x.data" -p 999999999
 one_line_error; grep -q "no process" "$TMP/err" || fail "unclear: $(cat "$TMP/err")"
-expect_exit 1 "$PFX" record -o "$TMP/x.data" -- /nonexistent/cmd
+expect_exit 127 "$PFX" record -o "$TMP/x.data" -- /nonexistent/cmd
 one_line_error
 [ ! -e "$TMP/x.data" ] || fail "a failed record left $TMP/x.data"
 ls "$TMP" | grep -q 'x.data.tmp' && fail "a failed record left a temporary file"

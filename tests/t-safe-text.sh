@@ -235,7 +235,7 @@ has "$TMP/wss.csv" "$COMM_SAFE" "wss csv header"
 has "$TMP/thp.txt" "$COMM_SAFE" "thp"
 has "$TMP/thp.csv" "$COMM_SAFE" "thp csv header"
 # --- serve's exposition: label values in the same \xNN (backslash escaped) ---
-"$PFX" serve -p "$APID" --textfile "$TMP/metrics.prom" -i 0.3 -n 2 2>"$TMP/serve.err" ||
+"$PFX" serve -p "$APID" --textfile "$TMP/metrics.prom" -I 300 --interval-count 2 2>"$TMP/serve.err" ||
 	{ cat "$TMP/serve.err"; fail "pfx serve --textfile failed"; }
 safe "$TMP/metrics.prom"
 has "$TMP/metrics.prom" 'comm="\\x1b]0;PWN\\x07\nFORGED"' "serve"

@@ -19,12 +19,12 @@ usage_error_of serve "invalid --top '0'" --top 0
 usage_error_of serve "invalid --top 'many'" --top many
 usage_error_of serve "with -p every process listed" -p 1 --top 3
 usage_error_of serve "invalid PID list 'abc'" -p abc
-usage_error_of serve "give --textfile PATH" -i 1
-usage_error_of serve "give --textfile PATH" -n 1
-usage_error_of serve "interval '0.001' s is too short" --textfile "$TMP/x.prom" -i 0.001
-usage_error_of serve "invalid interval '-1'" --textfile "$TMP/x.prom" -i -1
-usage_error_of serve "it does not go with --listen" --textfile "$TMP/x.prom" -n 1 -l 127.0.0.1:0
-usage_error_of serve "invalid count '0'" --textfile "$TMP/x.prom" -n 0
+usage_error_of serve "give --textfile PATH" -I 1000
+usage_error_of serve "give --textfile PATH" --interval-count 1
+usage_error_of serve "interval '5' ms is too short" --textfile "$TMP/x.prom" -I 5
+usage_error_of serve "interval '-1' is negative" --textfile "$TMP/x.prom" -I -1
+usage_error_of serve "it does not go with --listen" --textfile "$TMP/x.prom" --interval-count 1 -l 127.0.0.1:0
+usage_error_of serve "invalid count '0'" --textfile "$TMP/x.prom" --interval-count 0
 usage_error_of serve "invalid --client-timeout 'soon'" --client-timeout soon
 usage_error_of serve "--textfile needs a path" --textfile ''
 usage_error_of serve "unexpected argument 'extra'" extra
@@ -50,7 +50,7 @@ expect_exit 1 "$PFX" serve -p $$ -l "$SERVE_ADDR"
 one_line_error; grep -q "in use; pick another port" "$TMP/err" || fail "port in use: $(cat "$TMP/err")"
 kill $SERVE_PID; wait $SERVE_PID || fail "exit $? on SIGTERM"
 # a textfile not named *.prom: written, with one warning
-"$PFX" serve -p $$ --textfile "$TMP/x.txt" -n 1 2>"$TMP/warn" || fail "--textfile x.txt: exit $?"
+"$PFX" serve -p $$ --textfile "$TMP/x.txt" --interval-count 1 2>"$TMP/warn" || fail "--textfile x.txt: exit $?"
 grep -q "warning: node_exporter's textfile collector reads only files named \*.prom" "$TMP/warn" ||
 	fail "no *.prom warning: $(cat "$TMP/warn")"
 [ -s "$TMP/x.txt" ] || fail "x.txt not written"
@@ -61,4 +61,17 @@ grep -q '^usage: pfx serve' "$TMP/out" || fail "pfx serve --help"
 expect_exit 0 "$PFX" help serve
 grep -q -- '--textfile PATH' "$TMP/out" || fail "pfx help serve"
 "$PFX" --help | grep -q '^  serve ' || fail "serve is not in pfx --help"
+# The spellings before -I MSEC (#21) work this release, each with a note
+# naming the new one: -i SECONDS, -n/--iterations COUNT, --all.
+expect_exit 0 "$PFX" serve -p $$ --textfile "$TMP/old.prom" -i 0.2 -n 2
+grep -q '^pfx: note: serve -i is an old spelling.*use -I MSEC' "$TMP/err" || fail "-i: $(cat "$TMP/err")"
+grep -q '^pfx: note: serve -n is an old spelling.*use --interval-count N' "$TMP/err" || fail "-n: $(cat "$TMP/err")"
+[ "$(wc -l <"$TMP/err")" -eq 2 ] || fail "old spellings: $(cat "$TMP/err")"
+expect_exit 0 "$PFX" serve --all --textfile "$TMP/old.prom" --iterations 1
+grep -q '^pfx: note: serve --all is an old spelling.*use -a, --all-cpus' "$TMP/err" || fail "--all: $(cat "$TMP/err")"
+grep -q '^pfx: note: serve --iterations is an old spelling' "$TMP/err" || fail "--iterations: $(cat "$TMP/err")"
+grep -q '^pfx_watched_processes' "$TMP/old.prom" || fail "--all wrote no metrics"
+# --interval was seconds: a value that reads as seconds gets a note.
+expect_exit 0 "$PFX" serve -p $$ --textfile "$TMP/old.prom" --interval 100 --interval-count 1
+grep -q '^pfx: note: --interval is in milliseconds now.*every 100 ms' "$TMP/err" || fail "--interval 100: $(cat "$TMP/err")"
 echo ok

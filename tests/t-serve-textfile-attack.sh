@@ -26,13 +26,13 @@ expect_exit 1 timeout 10 "$PFX" serve -p $$ --textfile "$TMP/fifo.prom" -l 127.0
 one_line_error
 grep -q "cannot write '$TMP/fifo.prom': it is a FIFO.*needs a regular file" "$TMP/err" ||
 	fail "FIFO at start: $(cat "$TMP/err")"
-expect_exit 1 timeout 10 "$PFX" serve -p $$ --textfile "$TMP/fifo.prom" -n 1
+expect_exit 1 timeout 10 "$PFX" serve -p $$ --textfile "$TMP/fifo.prom" --interval-count 1
 one_line_error
 note "FIFO at start: $(cat "$TMP/err")"
 
 # --- a FIFO swapped in by nobody while serving
 as_nobody mkdir "$SHARED/tf"
-serve_start -p $$ --textfile "$SHARED/tf/pfx.prom" -i 0.2
+serve_start -p $$ --textfile "$SHARED/tf/pfx.prom" -I 200
 host=${SERVE_ADDR%:*} port=${SERVE_ADDR##*:}
 sleep 0.5
 [ -f "$SHARED/tf/pfx.prom" ] || fail "no textfile written"
@@ -62,7 +62,7 @@ kill $SERVE_PID; wait $SERVE_PID || fail "exit $? on SIGTERM"
 ROOTONLY=$TMP/rootonly
 mkdir -m 0700 "$ROOTONLY"
 as_nobody mkdir "$SHARED/d"
-serve_start -p $$ --textfile "$SHARED/d/pfx.prom" -i 1
+serve_start -p $$ --textfile "$SHARED/d/pfx.prom" -I 1000
 "$PFX" stat -p $$ -o "$SHARED/d/stat.txt" 1 4 2>"$TMP/stat.err" & STAT=$!
 started $STAT
 sleep 0.5

@@ -12,7 +12,7 @@ command -v prometheus >/dev/null || skip "needs prometheus (Debian package prome
 command -v prometheus-node-exporter >/dev/null || skip "needs prometheus-node-exporter"
 
 mkdir "$TMP/tf"
-"$PFX" serve -a --textfile "$TMP/tf/pfx.prom" -i 0.25 2>"$TMP/serve.err" & SPID=$!
+"$PFX" serve -a --textfile "$TMP/tf/pfx.prom" -I 250 2>"$TMP/serve.err" & SPID=$!
 started $SPID
 start_on_free_port node_exporter "prometheus-node-exporter --web.listen-address=127.0.0.1:@PORT@ \
 	--collector.disable-defaults --collector.textfile --collector.textfile.directory=$TMP/tf" /metrics
@@ -34,13 +34,13 @@ promtool check metrics <"$TMP/tf/pfx.prom" >"$TMP/promtool.out" 2>&1 || { cat "$
 
 # -n 1: once, then exit 0 (cron); the file appears whole
 rm -f "$TMP/tf/pfx.prom"
-"$PFX" serve -p $$ --textfile "$TMP/tf/once.prom" -n 1 || fail "-n 1: exit $?"
+"$PFX" serve -p $$ --textfile "$TMP/tf/once.prom" --interval-count 1 || fail "--interval-count 1: exit $?"
 grep -q "^pfx_page_faults_total{pid=\"$$\"" "$TMP/tf/once.prom" || fail "-n 1: no series for pid $$"
 [ "$(ls -A "$TMP/tf")" = once.prom ] || fail "-n 1 left: $(ls -A "$TMP/tf")"
 
 # --textfile and --listen: both
 mkdir "$TMP/both"
-serve_start -p $$ --textfile "$TMP/both/pfx.prom" -i 0.2
+serve_start -p $$ --textfile "$TMP/both/pfx.prom" -I 200
 [ "$(scrape)" = 200 ] || fail "--textfile --listen: GET failed"
 sleep 0.5
 grep -q '^pfx_build_info' "$TMP/both/pfx.prom" || fail "--textfile --listen: no file"

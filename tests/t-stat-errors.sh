@@ -27,8 +27,9 @@ err 2 "unknown option '--frobnicate'" --frobnicate -- true
 err 2 "needs a value" --format
 err 2 "invalid --alert-minor rate 'fast'" --alert-minor fast -- true
 err 2 "invalid --alert-major rate '-3'" --alert-major -3 -- true
-err 1 "cannot run 'pfx-no-such-command'" -- pfx-no-such-command
-err 1 "cannot run '/etc/passwd'" -- /etc/passwd
+# a command that cannot run: 127 not found, 126 not executable (pfx(1), EXIT STATUS)
+err 127 "cannot run 'pfx-no-such-command'" -- pfx-no-such-command
+err 126 "cannot run '/etc/passwd'" -- /etc/passwd
 # Intervals: negative, zero, too short, not a number, given twice.
 err 2 "interval '-5' is negative" -I -5 -- true
 err 2 "negative interval" -p $$ -1
@@ -41,6 +42,8 @@ err 2 "invalid interval 'ls'" -p $$ ls
 err 2 "invalid count '0'" -p $$ 1 0
 err 2 "unexpected argument" -p $$ 1 2 3
 err 2 "given twice" -I 100 -p $$ 1
+err 2 "duration '0' is not a duration" --duration 0 -- true
+err 2 "duration 'soon' is not a duration" --duration soon -- true
 err 2 "needs an interval" --interval-count 3 -- true
 err 2 "nothing to count" --per-thread
 # Host scopes (-a, -A, -G) with what does not go with them.
@@ -53,7 +56,7 @@ err 2 "counts the whole host; give -a" --source vmstat -- true
 # -o: a file that cannot be created; and nothing is left when the
 # command cannot run (the file is complete or absent).
 err 1 "cannot write '$TMP/no/such/dir/out.json'" -o "$TMP/no/such/dir/out.json" -- true
-err 1 "cannot run" -o "$TMP/out.json" -- pfx-no-such-command
+err 127 "cannot run" -o "$TMP/out.json" -- pfx-no-such-command
 [ -e "$TMP/out.json" ] && fail "output file left after a failed start"
 ls "$TMP" | grep -q 'out.json.tmp' && fail "temporary output file left behind"
 

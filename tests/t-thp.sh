@@ -238,7 +238,7 @@ expect_exit 1 "$PFX" thp --root "$TMP/empty" -p $sl -o "$TMP/empty.json" 0.1 1
 one_line_error
 grep -q "no $TMP/empty/proc/vmstat; with --root, give a tree that has proc/vmstat" "$TMP/err" || fail "empty root: $(cat "$TMP/err")"
 [ ! -e "$TMP/empty.json" ] || fail "a file was left for a bad root"
-expect_exit 1 "$PFX" thp 0.1 -- /nonexistent/program
+expect_exit 127 "$PFX" thp 0.1 -- /nonexistent/program
 one_line_error
 grep -q "cannot run '/nonexistent/program'" "$TMP/err" || fail "bad command: $(cat "$TMP/err")"
 ls "$TMP" | grep -q '\.tmp' && fail "temporary file left behind"

@@ -66,7 +66,7 @@ expect_exit 1 "$PFX" wss --format json -o "$TMP/short.json" 5 -- true
 one_line_error
 grep -q "exited before the first sample; use a shorter INTERVAL" "$TMP/err" || fail "short command: $(cat "$TMP/err")"
 [ ! -e "$TMP/short.json" ] || fail "a file was left for a run without samples"
-expect_exit 1 "$PFX" wss 0.1 1 -- /nonexistent/program
+expect_exit 127 "$PFX" wss 0.1 1 -- /nonexistent/program
 one_line_error
 grep -q "cannot run '/nonexistent/program'" "$TMP/err" || fail "bad command: $(cat "$TMP/err")"
 

@@ -4,6 +4,8 @@
 #ifndef PFX_CMD_H
 #define PFX_CMD_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "output.h"
@@ -24,6 +26,15 @@ int cmd_serve(int argc, char **argv);
  * (wss also takes 0: back-to-back windows.) */
 #define PFX_INTERVAL_MIN_S 0.01
 #define PFX_INTERVAL_MAX_S 86400.0
+/* The same bounds for -I MSEC, perf stat's unit. */
+#define PFX_INTERVAL_MIN_MS 10
+#define PFX_INTERVAL_MAX_MS (24 * 3600 * 1000)
+/* --duration S: at most a month */
+#define PFX_DURATION_MAX_S (31 * 86400.0)
+
+/* Text for --help from a number macro: PFX_STR(PFX_INTERVAL_MIN_MS) is "10". */
+#define PFX_STR_(x) #x
+#define PFX_STR(x) PFX_STR_(x)
 
 /* --- options.c: the option helpers the subcommands share --- */
 
@@ -43,5 +54,31 @@ int pfx_target_pid_option(const char *arg, pid_t *pid);
 /* The value of a -p PID[,PID...] option, replacing *pids; a bad one is
  * reported in one line.  0, or the usage error's exit code. */
 int pfx_pid_list_option(const char *arg, pid_t **pids, size_t *npids);
+/* -I MSEC, --interval MSEC (every command that samples at intervals):
+ * whole milliseconds from PFX_INTERVAL_MIN_MS to a day, or 0 when
+ * zero_ok (wss: back-to-back windows); *seconds set.  0, or the usage
+ * error's exit code after its line. */
+int pfx_interval_ms_option(const char *arg, bool zero_ok, double *seconds);
+/* --interval-count N (and COUNT, top's -n): 1 or more; what is counted
+ * ("rows") names it in the error.  0, or the usage error's exit code. */
+int pfx_count_option(const char *arg, const char *what, uint64_t *count);
+/* --duration S: seconds above 0, at most PFX_DURATION_MAX_S.  0, or the
+ * usage error's exit code. */
+int pfx_duration_option(const char *arg, double *seconds);
+
+/* --- launched.c: what every command that runs '-- CMD' shares --- */
+
+struct pfx_target;
+/* pfx's exit status once a run that launched t went well (pfx(1), EXIT
+ * STATUS): the command's own when it ended by itself (its exit code, or
+ * 128 + the signal that killed it, as perf stat and perf record, time(1)
+ * and the shell report it); 0 when pfx ended it (its run was over:
+ * --duration, --interval-count, COUNT; or pfx was stopped by a signal),
+ * for an attached process, and with no target. */
+int pfx_launched_status(const struct pfx_target *t);
+/* The status for a command that could not be started (-errno from
+ * pfx_target_start): 127 when it is not found, 126 when it cannot be
+ * executed, as env(1), time(1) and the shell. */
+int pfx_launched_exec_status(int err);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "events.h"
 #include "fault_source.h"
+#include "opts.h"
 #include "perf.h"
 #include "util.h"
 
@@ -43,27 +44,54 @@ static void print_event(enum pfx_event_id id, bool perf_ok, int width)
 	       info->description, have ? "" : " -- ", have ? "" : why);
 }
 
-int cmd_list(int argc, char **argv)
-{
-	int perf_err, width = name_width();
+static const struct pfx_opt list_options[] = {
+	PFX_OPT('h', "help", NULL, "show this help"),
+	PFX_OPT_END,
+};
 
-	if (argc > 1) {
-		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			printf("usage: pfx list\n"
-			       "Show each event pfx uses, its type (software counter or tracepoint)\n"
-			       "and whether it can be used here:\n"
-			       "  yes        it can\n"
-			       "  tracefs    perf events are denied: pfx falls back to tracefs\n"
-			       "  missing    this kernel has no such tracepoint\n"
-			       "  no access  this user cannot read tracefs, so cannot tell (run as root)\n"
-			       "  unknown    tracefs is not mounted\n"
-			       "Also removes the tracefs instances a killed pfx left.  Takes no options\n"
-			       "but -h, --help.  See pfx(1).\n");
-			return PFX_EXIT_OK;
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pfx list\n"
+		"Show each event pfx uses, its type (software counter or tracepoint)\n"
+		"and whether it can be used here:\n"
+		"  yes        it can\n"
+		"  tracefs    perf events are denied: pfx falls back to tracefs\n"
+		"  missing    this kernel has no such tracepoint\n"
+		"  no access  this user cannot read tracefs, so cannot tell (run as root)\n"
+		"  unknown    tracefs is not mounted\n"
+		"Also removes the tracefs instances a killed pfx left.\n");
+	pfx_opts_help(fp, list_options, 14);
+	fprintf(fp, "See pfx-list(1).\n");
+}
+
+/* 0: run; -1: help printed; else the exit code of a usage error. */
+static int parse_options(int argc, char **argv)
+{
+	struct pfx_opts p;
+	int c;
+
+	pfx_opts_begin(&p, "list", list_options, "", argc, argv);
+	while ((c = pfx_opts_next(&p)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return -1;
 		}
-		pfx_err("'pfx list' takes no arguments (got '%s')", argv[1]);
+		pfx_opts_refused(&p, c);
 		return PFX_EXIT_USAGE;
 	}
+	if (optind < argc)
+		return pfx_usage_error("'pfx list' takes no arguments (got '%s')", argv[optind]);
+	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	int perf_err, rc, width = name_width();
+
+	rc = parse_options(argc, argv);
+	if (rc)
+		return rc < 0 ? PFX_EXIT_OK : rc;
 	{
 		unsigned removed = 0;
 

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "maps.h"
 #include "maps_output.h"
+#include "opts.h"
 #include "output.h"
 #include "page_states.h"
 #include "procstat.h"
@@ -27,6 +28,17 @@ struct maps_opts {
 	const char *root;		/* --root / PFX_ROOT: fixture tree, "" = real */
 };
 
+enum { OPT_FORMAT = PFX_OPT_ID_LONG, OPT_ROOT };
+
+static const struct pfx_opt maps_options[] = {
+	PFX_OPT('p', "pid", "PID", "the process to inspect"),
+	PFX_OPT_LONG(OPT_FORMAT, "format", "F", "text (default), json or csv"),
+	PFX_OPT('o', "output", "FILE", "write there (complete or not at all) instead of stdout"),
+	PFX_OPT_SECRET(OPT_ROOT, "root", "DIR"),	/* a fixture tree, for tests */
+	PFX_OPT('h', "help", NULL, "this text"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -37,47 +49,35 @@ static void usage(FILE *fp)
 		"(mlocked) and ZERO (mapped to the shared zero page), and a total.\n"
 		"DIRTY, THP, LOCKED and ZERO need root (page frame numbers and\n"
 		"/proc/kpageflags); without it they print as '-'.\n"
-		"\n"
-		"  -p, --pid PID        the process to inspect\n"
-		"      --format F       text (default), json or csv\n"
-		"  -o, --output FILE    write there (complete or not at all) instead of stdout\n"
-		"  -h, --help           this text\n"
-		"\n"
-		"See pfx-maps(1).\n");
+		"\n");
+	pfx_opts_help(fp, maps_options, 23);
+	fprintf(fp, "\nSee pfx-maps(1).\n");
 }
 
 static int parse_options(int argc, char **argv, struct maps_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_ROOT };
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "root", required_argument, NULL, OPT_ROOT },	/* fixture tree for tests */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	int c;
 
 	o->root = getenv("PFX_ROOT") ? getenv("PFX_ROOT") : "";
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:o:h", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "maps", maps_options, "", argc, argv);
+	while ((c = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
 		int err = 0;
 
 		if (c == 'p') {
-			err = pfx_target_pid_option(optarg, &o->pid);
+			err = pfx_target_pid_option(arg, &o->pid);
 		} else if (c == 'o') {
-			o->output = optarg;
+			o->output = arg;
 		} else if (c == OPT_FORMAT) {
-			err = pfx_format_option(optarg, &o->format);
+			err = pfx_format_option(arg, &o->format);
 		} else if (c == OPT_ROOT) {
-			o->root = optarg;
+			o->root = arg;
 		} else if (c == 'h') {
 			usage(stdout);
 			exit(PFX_EXIT_OK);
 		} else {	/* ':' (missing value) or '?' */
-			pfx_option_error("maps", c, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, c);
 			err = -EINVAL;
 		}
 		if (err)

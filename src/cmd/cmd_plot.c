@@ -5,6 +5,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "gnuplot.h"
+#include "opts.h"
 #include "output.h"
 #include "plot.h"
 #include "plot_html.h"
@@ -54,6 +55,29 @@ struct plot_opts {
 	bool all;		/* --all: every chart, and index.html, into -o DIR */
 };
 
+enum { OPT_SCRIPT = PFX_OPT_ID_LONG, OPT_SIZE, OPT_LIST, OPT_ALL };
+
+static const struct pfx_opt plot_options[] = {
+	PFX_OPT('c', "chart", "CHART", "from a recording: timeline, heatmap, regions, latency;\n"
+		"from JSON (--format json) of pfx wss: wss; of\n"
+		"pfx wss --profile: wss-profile; of pfx stat: stat;\n"
+		"of pfx thp: thp; of pfx maps: maps; of pfx top -b: top"),
+	PFX_OPT('i', "input", "FILE", "the recording (default " DEFAULT_RECORD ") or the JSON file\n"
+		"the command wrote (-o FILE); its kind is read from it"),
+	PFX_OPT('o', "output", "OUT", "image to write, .png or .svg (default CHART.png);\n"
+		"with --script, the image the script will write;\n"
+		"with --all, the directory (created if missing)"),
+	PFX_OPT_LONG(OPT_ALL, "all", NULL, "every chart of the input, SVG and PNG, and an\n"
+		     "index.html showing them with the command and totals"),
+	PFX_OPT_LONG(OPT_SCRIPT, "script", "DIR", "write DIR/CHART.gp and its data files; do not run gnuplot"),
+	PFX_OPT_LONG(OPT_SIZE, "size", "WxH", "image size in pixels (default "
+		     PFX_STR(PFX_PLOT_DEFAULT_WIDTH) "x" PFX_STR(PFX_PLOT_DEFAULT_HEIGHT) ")"),
+	PFX_OPT('t', "title", "TEXT", "chart title instead of the default one"),
+	PFX_OPT_LONG(OPT_LIST, "list", NULL, "list the charts"),
+	PFX_OPT('h', "help", NULL, "this help"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -63,24 +87,8 @@ static void usage(FILE *fp)
 		"       pfx plot --list\n"
 		"\n"
 		"Draw a chart with gnuplot, or write its script and data into DIR.\n"
-		"\n"
-		"  -c, --chart CHART   from a recording: timeline, heatmap, regions, latency;\n"
-		"                      from JSON (--format json) of pfx wss: wss; of\n"
-		"                      pfx wss --profile: wss-profile; of pfx stat: stat;\n"
-		"                      of pfx thp: thp; of pfx maps: maps; of pfx top -b: top\n"
-		"  -i, --input FILE    the recording (default " DEFAULT_RECORD ") or the JSON file\n"
-		"                      the command wrote (-o FILE); its kind is read from it\n"
-		"  -o, --output OUT    image to write, .png or .svg (default CHART.png);\n"
-		"                      with --script, the image the script will write;\n"
-		"                      with --all, the directory (created if missing)\n"
-		"      --all           every chart of the input, SVG and PNG, and an\n"
-		"                      index.html showing them with the command and totals\n"
-		"      --script DIR    write DIR/CHART.gp and its data files; do not run gnuplot\n"
-		"      --size WxH      image size in pixels (default %ux%u)\n"
-		"  -t, --title TEXT    chart title instead of the default one\n"
-		"      --list          list the charts\n"
-		"  -h, --help          this help\n",
-		PFX_PLOT_DEFAULT_WIDTH, PFX_PLOT_DEFAULT_HEIGHT);
+		"\n");
+	pfx_opts_help(fp, plot_options, 22);
 }
 
 static void list_charts(void)
@@ -119,37 +127,26 @@ static int parse_size(const char *s, unsigned *width, unsigned *height)
 
 static int parse_options(int argc, char **argv, struct plot_opts *o)
 {
-	enum { OPT_SCRIPT = 256, OPT_SIZE, OPT_LIST, OPT_ALL };
-	static const struct option longopts[] = {
-		{ "chart", required_argument, NULL, 'c' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "title", required_argument, NULL, 't' },
-		{ "script", required_argument, NULL, OPT_SCRIPT },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	int c;
 
 	o->width = PFX_PLOT_DEFAULT_WIDTH;
 	o->height = PFX_PLOT_DEFAULT_HEIGHT;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":c:i:o:t:h", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "plot", plot_options, "", argc, argv);
+	while ((c = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
+
 		switch (c) {
-		case 'c': o->chart_name = optarg; break;
-		case 'i': o->input = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 't': o->title = optarg; break;
-		case OPT_SCRIPT: o->script_dir = optarg; break;
+		case 'c': o->chart_name = arg; break;
+		case 'i': o->input = arg; break;
+		case 'o': o->output = arg; break;
+		case 't': o->title = arg; break;
+		case OPT_SCRIPT: o->script_dir = arg; break;
 		case OPT_LIST: o->list = true; break;
 		case OPT_ALL: o->all = true; break;
 		case OPT_SIZE:
-			if (parse_size(optarg, &o->width, &o->height)) {
-				pfx_err("bad --size '%s'; give WIDTHxHEIGHT in pixels, e.g. 1200x600", optarg);
+			if (parse_size(arg, &o->width, &o->height)) {
+				pfx_err("bad --size '%s'; give WIDTHxHEIGHT in pixels, e.g. 1200x600", arg);
 				return -EINVAL;
 			}
 			break;
@@ -157,7 +154,7 @@ static int parse_options(int argc, char **argv, struct plot_opts *o)
 			usage(stdout);
 			exit(PFX_EXIT_OK);
 		default:	/* ':' (missing value) or '?' */
-			pfx_option_error("plot", c, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, c);
 			return -EINVAL;
 		}
 	}

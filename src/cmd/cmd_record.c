@@ -6,6 +6,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "opts.h"
 #include "output.h"
 #include "perf.h"
 #include "session.h"
@@ -60,6 +61,27 @@ static int parse_call_graph(const char *arg, struct record_opts *o)
 	return 0;
 }
 
+static const struct pfx_opt record_options[] = {
+	PFX_OPT('o', "output", "FILE", "record file (default pfx.data)"),
+	PFX_OPT('p', "pid", "PID", "attach to a running process (all its threads)"),
+	PFX_OPT('a', "all-cpus", NULL, "every task of the host (system-wide)"),
+	PFX_OPT('G', "cgroup", "CG[,CG...]", "the tasks of these cgroups (and of their children)"),
+	PFX_OPT_LONG('d', "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG('M', "max-size", "SIZE", "stop when FILE reaches SIZE bytes (K, M, G suffixes)"),
+	PFX_OPT('m', "mmap-pages", "N", "ring size per CPU in pages, a power of two (default "
+		PFX_STR(DEFAULT_RING_PAGES) ";\n" PFX_STR(HOST_RING_PAGES) " with -a or -G)"),
+	{ 'g', 'g', "call-graph", "fp|dwarf[,SIZE]", "also record user call chains: through\n"
+	  "frame pointers (fp, default), or by unwinding a copy of\n"
+	  "SIZE bytes of stack (default 8192, at most 65528) with\n"
+	  "DWARF unwind tables (dwarf: through code without frame\n"
+	  "pointers, as libc; costlier)", PFX_OPT_OPTIONAL, NULL },
+	PFX_OPT_LONG('S', "source", "SRC", "auto (default: perf, else tracefs), perf or tracefs"),
+	PFX_OPT_LONG('E', "no-entry", NULL, "do not sample exceptions:page_fault_user (no latency,\n"
+		     "no read/write/exec); cheaper"),
+	PFX_OPT('h', "help", NULL, "this help"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -69,75 +91,47 @@ static void usage(FILE *fp)
 		"                  [-- CMD [ARGS...]]\n"
 		"Record every page fault (minor and major) of a process into FILE; with -p until\n"
 		"it exits, Ctrl-C, or DURATION seconds.  With -a or -G, of every task of the host\n"
-		"or of cgroups, until --duration, --max-size, CMD's exit or Ctrl-C.\n"
-		"  -o, --output FILE  record file (default pfx.data)\n"
-		"  -p, --pid PID      attach to a running process (all its threads)\n"
-		"  -a, --all-cpus     every task of the host (system-wide)\n"
-		"  -G, --cgroup CG[,CG...]  the tasks of these cgroups (and of their children)\n"
-		"      --duration S   stop after S seconds\n"
-		"      --max-size SIZE  stop when FILE reaches SIZE bytes (K, M, G suffixes)\n"
-		"  -m, --mmap-pages N ring size per CPU in pages, a power of two (default %d;\n"
-		"                     %d with -a or -G)\n"
-		"  -g, --call-graph[=fp|dwarf[,SIZE]]  also record user call chains: through\n"
-		"                     frame pointers (fp, default), or by unwinding a copy of\n"
-		"                     SIZE bytes of stack (default 8192, at most 65528) with\n"
-		"                     DWARF unwind tables (dwarf: through code without frame\n"
-		"                     pointers, as libc; costlier)\n"
-		"      --source SRC   auto (default: perf, else tracefs), perf or tracefs\n"
-		"      --no-entry     do not sample exceptions:page_fault_user (no latency,\n"
-		"                     no read/write/exec); cheaper\n"
-		"  -h, --help         this help\n"
-		"See pfx-record(1) and doc/record.md.\n", DEFAULT_RING_PAGES, HOST_RING_PAGES);
+		"or of cgroups, until --duration, --max-size, CMD's exit or Ctrl-C.\n");
+	pfx_opts_help(fp, record_options, 21);
+	fprintf(fp, "See pfx-record(1) and doc/record.md.\n");
 }
 
 static int parse_args(int argc, char **argv, struct record_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "mmap-pages", required_argument, NULL, 'm' },
-		{ "call-graph", optional_argument, NULL, 'g' },
-		{ "no-entry", no_argument, NULL, 'E' },
-		{ "source", required_argument, NULL, 'S' },
-		{ "all-cpus", no_argument, NULL, 'a' },
-		{ "cgroup", required_argument, NULL, 'G' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "max-size", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	int c, n;
 
 	memset(o, 0, sizeof(*o));
 	o->output = "pfx.data";
 	o->ring_pages = DEFAULT_RING_PAGES;
 	o->tracepoint = true;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:o:p:m:gaG:h", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "record", record_options, "+", argc, argv);
+	while ((c = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
+
 		switch (c) {
 		case 'o':
-			o->output = optarg;
+			o->output = arg;
 			o->output_named = true;
 			break;
 		case 'p':
-			if (pfx_parse_pid(optarg, &o->pid) < 0) {
-				pfx_err("record: -p '%s' is not a process id; give a positive number", optarg);
+			if (pfx_parse_pid(arg, &o->pid) < 0) {
+				pfx_err("record: -p '%s' is not a process id; give a positive number", arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
 		case 'm':
-			if (pfx_parse_int(optarg, 1, 1 << 20, &n) < 0 || (n & (n - 1))) {
-				pfx_err("record: -m '%s' is not a power of two; use e.g. -m 64 or -m 512", optarg);
+			if (pfx_parse_int(arg, 1, 1 << 20, &n) < 0 || (n & (n - 1))) {
+				pfx_err("record: -m '%s' is not a power of two; use e.g. -m 64 or -m 512", arg);
 				return PFX_EXIT_USAGE;
 			}
 			o->ring_pages = (size_t)n;
 			o->ring_pages_given = true;
 			break;
 		case 'g':
-			if (parse_call_graph(optarg, o) < 0) {
+			if (parse_call_graph(arg, o) < 0) {
 				pfx_err("record: unknown call-graph mode '%s'; use --call-graph=fp or "
-					"--call-graph=dwarf[,SIZE] with SIZE from 8 to 65528 bytes", optarg);
+					"--call-graph=dwarf[,SIZE] with SIZE from 8 to 65528 bytes", arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
@@ -149,27 +143,23 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			break;
 		case 'G':
 			o->host_wide = true;
-			o->cgroups = optarg;
+			o->cgroups = arg;
 			break;
 		case 'd':
-			if (pfx_parse_seconds(optarg, &o->duration_s) || o->duration_s <= 0 ||
-			    o->duration_s > 31 * 86400.0) {
-				pfx_err("record: --duration '%s' is not a duration; give seconds, e.g. --duration 5",
-					optarg);
+			if (pfx_duration_option(arg, &o->duration_s))
 				return PFX_EXIT_USAGE;
-			}
 			break;
 		case 'M':
-			if (pfx_parse_size(optarg, &o->max_size) || o->max_size < 4096) {
+			if (pfx_parse_size(arg, &o->max_size) || o->max_size < 4096) {
 				pfx_err("record: --max-size '%s' is not a size of 4K or more; give bytes with an "
-					"optional K, M or G, e.g. --max-size 100M", optarg);
+					"optional K, M or G, e.g. --max-size 100M", arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
 		case 'S':
-			if (pfx_count_source_parse(optarg, &o->source) < 0 ||
+			if (pfx_count_source_parse(arg, &o->source) < 0 ||
 			    o->source == PFX_SOURCE_PROC) {
-				pfx_err("record: unknown source '%s'; use auto, perf or tracefs", optarg);
+				pfx_err("record: unknown source '%s'; use auto, perf or tracefs", arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
@@ -177,14 +167,14 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			usage(stdout);
 			return -1;
 		default:	/* ':' (missing value) or '?' */
-			pfx_option_error("record", c, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, c);
 			return PFX_EXIT_USAGE;
 		}
 	}
 	/* -p PID DURATION: seconds, as perf record -p PID -- sleep DURATION. */
 	if (o->pid && optind + 1 == argc && strcmp(argv[optind - 1], "--") != 0) {
 		if (pfx_parse_seconds(argv[optind], &o->duration_s) || o->duration_s <= 0 ||
-		    o->duration_s > 31 * 86400.0) {
+		    o->duration_s > PFX_DURATION_MAX_S) {
 			pfx_err("record: '%s' is not a duration; with -p give seconds to record, e.g. "
 				"pfx record -p %d 5", argv[optind], (int)o->pid);
 			return PFX_EXIT_USAGE;
@@ -438,6 +428,13 @@ int cmd_record(int argc, char **argv)
 		say_failure(&why, &o);
 	else
 		say_summary(pfx_session_result(s), &o);
+	/* the file is complete: the command's status (pfx(1), EXIT STATUS) */
+	if (!err)
+		ret = pfx_launched_status(pfx_session_wait(s));
+	else if (why.step == PFX_SESSION_START)
+		ret = pfx_launched_exec_status(why.err);
+	else
+		ret = PFX_EXIT_ERROR;
 	pfx_session_close(s);
-	return err ? PFX_EXIT_ERROR : PFX_EXIT_OK;
+	return ret;
 }

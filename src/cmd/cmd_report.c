@@ -4,6 +4,7 @@
  * printing in report_output.c. */
 #include "config.h"
 #include "cmd.h"
+#include "opts.h"
 #include "output.h"
 #include "recfile.h"
 #include "analysis.h"
@@ -29,6 +30,27 @@ struct report_opts {
 	struct pfx_analysis_filter filter;	/* --pid, --tid, --region */
 };
 
+static const struct pfx_opt report_options[] = {
+	PFX_OPT('i', "input", "FILE", "record file (default pfx.data)"),
+	PFX_OPT('F', "format", "FMT", "text (default) or json (every view in one document);\n"
+		"folded (FlameGraph stacks), pprof (gzip'd profile.proto,\n"
+		"needs -o), perfetto (Chrome Trace Event JSON)"),
+	PFX_OPT_LONG('W', "weight", "W", "folded: count faults (default) or latency (ns)"),
+	PFX_OPT('o', "output", "FILE", "write there (complete when done) instead of stdout"),
+	PFX_OPT('n', "top", "N", "rows per view (default 20)"),
+	PFX_OPT_LONG('P', "pid", "PID", "only the faults of process PID"),
+	PFX_OPT_LONG('T', "tid", "TID", "only the faults of thread TID"),
+	PFX_OPT_LONG('R', "region", "R", "only the faults in regions whose path holds R, or of\n"
+		     "kind R (anon, heap, stack, file, shm, unknown...)"),
+	PFX_OPT('b', "by", "VIEW", "text view: region (default, with fault types, latency,\n"
+		"threads and heat map), thread, process, cgroup (of\n"
+		"'pfx record -a/-G'), page, ip, function or caller\n"
+		"(call chains of 'pfx record --call-graph')"),
+	PFX_OPT('D', "dump", NULL, "print every item of the file, one per line (like perf script)"),
+	PFX_OPT('h', "help", NULL, "this help"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -37,88 +59,60 @@ static void usage(FILE *fp)
 		"                  [--by region|thread|process|cgroup|page|ip|function|caller]\n"
 		"       pfx report [-i FILE] --format folded|pprof|perfetto [--weight faults|latency]\n"
 		"                  [-o FILE]\n"
-		"Explain a recording made by 'pfx record'.\n"
-		"  -i, --input FILE     record file (default pfx.data)\n"
-		"  -F, --format FMT     text (default) or json (every view in one document);\n"
-		"                       folded (FlameGraph stacks), pprof (gzip'd profile.proto,\n"
-		"                       needs -o), perfetto (Chrome Trace Event JSON)\n"
-		"      --weight W       folded: count faults (default) or latency (ns)\n"
-		"  -o, --output FILE    write there (complete when done) instead of stdout\n"
-		"  -n, --top N          rows per view (default 20)\n"
-		"      --pid PID        only the faults of process PID\n"
-		"      --tid TID        only the faults of thread TID\n"
-		"      --region R       only the faults in regions whose path holds R, or of\n"
-		"                       kind R (anon, heap, stack, file, shm, unknown...)\n"
-		"  -b, --by VIEW        text view: region (default, with fault types, latency,\n"
-		"                       threads and heat map), thread, process, cgroup (of\n"
-		"                       'pfx record -a/-G'), page, ip, function or caller\n"
-		"                       (call chains of 'pfx record --call-graph')\n"
-		"  -D, --dump           print every item of the file, one per line (like perf script)\n"
-		"  -h, --help           this help\n"
-		"See pfx-report(1) and doc/report.md.\n");
+		"Explain a recording made by 'pfx record'.\n");
+	pfx_opts_help(fp, report_options, 23);
+	fprintf(fp, "See pfx-report(1) and doc/report.md.\n");
 }
 
 static int parse_args(int argc, char **argv, struct report_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "input", required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "top", required_argument, NULL, 'n' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "dump", no_argument, NULL, 'D' },
-		{ "weight", required_argument, NULL, 'W' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", required_argument, NULL, 'P' },
-		{ "tid", required_argument, NULL, 'T' },
-		{ "region", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	int c, n;
 
 	memset(o, 0, sizeof(*o));
 	o->input = "pfx.data";
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:F:n:b:o:Dh", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "report", report_options, "", argc, argv);
+	while ((c = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
+
 		switch (c) {
 		case 'i':
-			o->input = optarg;
+			o->input = arg;
 			break;
 		case 'F':
-			if (pfx_export_parse(optarg, &o->export) == 0)
+			if (pfx_export_parse(arg, &o->export) == 0)
 				break;
 			o->export = PFX_EXPORT_NONE;
-			if (pfx_format_parse(optarg, &o->format) < 0 || o->format == PFX_FORMAT_CSV) {
+			if (pfx_format_parse(arg, &o->format) < 0 || o->format == PFX_FORMAT_CSV) {
 				pfx_err("report: --format '%s' is unknown; use text, json, folded, pprof or perfetto",
-					optarg);
+					arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
 		case 'W':
-			if (strcmp(optarg, "faults") == 0) {
+			if (strcmp(arg, "faults") == 0) {
 				o->weight = PFX_WEIGHT_FAULTS;
-			} else if (strcmp(optarg, "latency") == 0) {
+			} else if (strcmp(arg, "latency") == 0) {
 				o->weight = PFX_WEIGHT_LATENCY;
 			} else {
-				pfx_err("report: --weight '%s' is unknown; use faults or latency", optarg);
+				pfx_err("report: --weight '%s' is unknown; use faults or latency", arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
 		case 'o':
-			o->output = optarg;
+			o->output = arg;
 			break;
 		case 'n':
-			if (pfx_parse_int(optarg, 1, 1000000, &n) < 0) {
-				pfx_err("report: --top '%s' is not a number from 1 to 1000000", optarg);
+			if (pfx_parse_int(arg, 1, 1000000, &n) < 0) {
+				pfx_err("report: --top '%s' is not a number from 1 to 1000000", arg);
 				return PFX_EXIT_USAGE;
 			}
 			o->top = (unsigned)n;
 			break;
 		case 'b':
-			if (pfx_report_view_parse(optarg, &o->view) < 0) {
+			if (pfx_report_view_parse(arg, &o->view) < 0) {
 				pfx_err("report: --by '%s' is unknown; use region, thread, process, cgroup, page, ip, "
-					"function or caller", optarg);
+					"function or caller", arg);
 				return PFX_EXIT_USAGE;
 			}
 			break;
@@ -127,9 +121,9 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 			break;
 		case 'P':
 		case 'T':
-			if (pfx_parse_int(optarg, 1, INT32_MAX, &n) < 0) {
+			if (pfx_parse_int(arg, 1, INT32_MAX, &n) < 0) {
 				pfx_err("report: --%s '%s' is not a process or thread id; give a number "
-					"from --by thread", c == 'P' ? "pid" : "tid", optarg);
+					"from --by thread", c == 'P' ? "pid" : "tid", arg);
 				return PFX_EXIT_USAGE;
 			}
 			if (c == 'P')
@@ -138,17 +132,17 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 				o->filter.has_tid = true, o->filter.tid = (uint32_t)n;
 			break;
 		case 'R':
-			if (!optarg[0]) {
+			if (!arg[0]) {
 				pfx_err("report: --region needs a name; give part of a path or a kind (anon, heap, ...)");
 				return PFX_EXIT_USAGE;
 			}
-			o->filter.region = optarg;
+			o->filter.region = arg;
 			break;
 		case 'h':
 			usage(stdout);
 			return -1;
 		default:	/* ':' (missing value) or '?' */
-			pfx_option_error("report", c, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, c);
 			return PFX_EXIT_USAGE;
 		}
 	}

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "metrics.h"
+#include "opts.h"
 #include "output.h"
 #include "serve.h"
 #include "sig.h"
@@ -21,8 +22,8 @@
 #include <sys/resource.h>
 
 #define DEFAULT_LISTEN "127.0.0.1:9456"
-#define DEFAULT_INTERVAL_S 5.0
-#define DEFAULT_TIMEOUT_S 10.0
+#define DEFAULT_INTERVAL_MS 5000
+#define DEFAULT_TIMEOUT_S 10
 #define DEFAULT_TOP 20
 /* Slots for clients at once: a few scrapers need a few; the rest is room
  * for a crowd to be pushed out of (serve.h says how). */
@@ -35,9 +36,10 @@ struct serve_opts {
 	const char *listen;
 	bool listen_given;
 	const char *textfile;
-	double interval;
+	double interval;		/* seconds between textfile writes */
 	bool interval_given;
 	uint64_t count;			/* textfile writes; 0: until stopped */
+	double duration;		/* --duration; 0: until stopped */
 	double timeout;
 	pid_t *pids;
 	size_t npids;
@@ -49,6 +51,37 @@ struct serve_opts {
 	bool top_given;
 };
 
+enum { OPT_TOP = PFX_OPT_ID_LONG, OPT_TEXTFILE, OPT_TIMEOUT, OPT_INTERVAL_COUNT, OPT_DURATION,
+       OPT_OLD_INTERVAL_S };
+
+static const struct pfx_opt serve_options[] = {
+	PFX_OPT('l', "listen", "ADDR:PORT", "where to serve (default " DEFAULT_LISTEN "; [::1]:PORT for IPv6,\n"
+		":PORT for every address (with a warning), port 0\n"
+		"for any free one)"),
+	PFX_OPT('a', "all-cpus", NULL, "every process (the default)"),
+	PFX_OPT('p', "pid", "PID[,PID...]", "only these processes, each with its own series"),
+	PFX_OPT('G', "cgroup", "CG[,CG...]", "processes in these cgroups (paths as in\n"
+		"/proc/PID/cgroup), and the cgroups' totals"),
+	PFX_OPT_LONG(OPT_TOP, "top", "N", "with -a or -G, series for the N busiest processes\n"
+		     "(default " PFX_STR(DEFAULT_TOP) "); the rest are summed as pid=\"other\""),
+	PFX_OPT_LONG(OPT_TEXTFILE, "textfile", "PATH", "write the metrics to PATH (temp file + rename) every\n"
+		     "interval, for node_exporter's textfile collector;\n"
+		     "a regular file, in a directory opened once; serves\n"
+		     "HTTP too only when --listen is given"),
+	PFX_OPT('I', "interval", "MSEC", "between --textfile writes, in milliseconds (default\n"
+		PFX_STR(DEFAULT_INTERVAL_MS) ")"),
+	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N", "with --textfile alone: stop after N writes"),
+	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG(OPT_TIMEOUT, "client-timeout", "SECONDS", "\ndrop a client silent or not reading that long\n"
+		     "(default " PFX_STR(DEFAULT_TIMEOUT_S) ")"),
+	PFX_OPT('h', "help", NULL, "show this help"),
+	/* the spellings before pfx stat's -I MSEC was everyone's */
+	PFX_OPT_OLD('a', 0, "all", NULL, "-a, --all-cpus"),
+	PFX_OPT_OLD(OPT_OLD_INTERVAL_S, 'i', NULL, "SECONDS", "-I MSEC, in milliseconds (-i 5 is -I 5000)"),
+	PFX_OPT_OLD(OPT_INTERVAL_COUNT, 'n', "iterations", "COUNT", "--interval-count N"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -57,29 +90,9 @@ static void usage(FILE *fp)
 		"Page-fault counters for Prometheus: GET /metrics in the text format 0.0.4, or\n"
 		"OpenMetrics 1.0 when the scraper asks for it; per process (minor, major, RSS,\n"
 		"swap, start time), per cgroup and for the system.\n"
-		"\n"
-		"  -l, --listen ADDR:PORT   where to serve (default %s; [::1]:PORT for IPv6,\n"
-		"                           :PORT for every address (with a warning), port 0\n"
-		"                           for any free one)\n"
-		"  -a, --all                every process (the default)\n"
-		"  -p, --pid PID[,PID...]   only these processes, each with its own series\n"
-		"  -G, --cgroup CG[,CG...]  processes in these cgroups (paths as in\n"
-		"                           /proc/PID/cgroup), and the cgroups' totals\n"
-		"      --top N              with -a or -G, series for the N busiest processes\n"
-		"                           (default %d); the rest are summed as pid=\"other\"\n"
-		"      --textfile PATH      write the metrics to PATH (temp file + rename) every\n"
-		"                           interval, for node_exporter's textfile collector;\n"
-		"                           a regular file, in a directory opened once; serves\n"
-		"                           HTTP too only when --listen is given\n"
-		"  -i, --interval SECONDS   between --textfile writes (default %.0f)\n"
-		"  -n, --iterations COUNT   with --textfile alone: stop after COUNT writes\n"
-		"      --client-timeout SECONDS\n"
-		"                           drop a client silent or not reading that long\n"
-		"                           (default %.0f)\n"
-		"  -h, --help               show this help\n"
-		"\n"
-		"Ctrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n",
-		DEFAULT_LISTEN, DEFAULT_TOP, DEFAULT_INTERVAL_S, DEFAULT_TIMEOUT_S);
+		"\n");
+	pfx_opts_help(fp, serve_options, 27);
+	fprintf(fp, "\nCtrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n");
 }
 
 static int parse_cgroups(const char *arg, struct serve_opts *o)
@@ -116,73 +129,73 @@ static int parse_seconds(const char *arg, const char *option, double min, double
 /* 0: run; -1: help printed; else the exit code of a usage error. */
 static int parse_options(int argc, char **argv, struct serve_opts *o)
 {
-	enum { OPT_TOP = 256, OPT_TEXTFILE, OPT_TIMEOUT };
-	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, 'G' },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "client-timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char host[PFX_HTTP_HOST_MAX];
+	struct pfx_opts p;
+	char host[PFX_HTTP_HOST_MAX], spelled[64];
 	uint16_t port;
 	int opt, err = 0;
 
-	opterr = 0;
-	while (!err && (opt = getopt_long(argc, argv, ":l:ap:G:i:n:h", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "serve", serve_options, "", argc, argv);
+	while (!err && (opt = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
+
 		switch (opt) {
 		case 'l':
-			o->listen = optarg;
+			o->listen = arg;
 			o->listen_given = true;
-			if (pfx_http_parse_listen(optarg, host, sizeof(host), &port))
+			if (pfx_http_parse_listen(arg, host, sizeof(host), &port))
 				err = pfx_usage_error("invalid --listen '%s'; give ADDR:PORT with a port "
 						  "0-65535, e.g. 127.0.0.1:9456, [::1]:9456 or :9456",
-						  optarg);
+						  arg);
 			break;
 		case 'a':
 			o->all = true;
 			break;
 		case 'p':
-			err = pfx_pid_list_option(optarg, &o->pids, &o->npids);
+			err = pfx_pid_list_option(arg, &o->pids, &o->npids);
 			break;
 		case 'G':
-			err = parse_cgroups(optarg, o);
+			err = parse_cgroups(arg, o);
 			break;
 		case OPT_TOP:
-			if (pfx_parse_int(optarg, 1, 1 << 20, &o->top_n))
+			if (pfx_parse_int(arg, 1, 1 << 20, &o->top_n))
 				err = pfx_usage_error("invalid --top '%s'; give a number of processes, 1 or "
-						  "more", optarg);
+						  "more", arg);
 			o->top_given = true;
 			break;
 		case OPT_TEXTFILE:
-			o->textfile = optarg;
-			if (!*optarg)
+			o->textfile = arg;
+			if (!*arg)
 				err = pfx_usage_error("%s", "--textfile needs a path; give a file in "
 						  "node_exporter's --collector.textfile.directory");
 			break;
-		case 'i':
-			err = parse_seconds(optarg, "interval", PFX_INTERVAL_MIN_S, &o->interval);
+		case 'I':
+			err = pfx_interval_ms_option(arg, false, &o->interval);
+			o->interval_given = true;
+			/* --interval was seconds before it was perf's MSEC: say so
+			 * where an old command line would now write too often */
+			if (!err && o->interval < 1 && strcmp(pfx_opts_spelling(&p, spelled, sizeof(spelled)),
+							       "--interval") == 0)
+				pfx_err("note: --interval is in milliseconds now, as pfx stat -I (it was "
+					"seconds): writing every %s ms", arg);
+			break;
+		case OPT_OLD_INTERVAL_S:
+			err = parse_seconds(arg, "interval", PFX_INTERVAL_MIN_S, &o->interval);
 			o->interval_given = true;
 			break;
-		case 'n':
-			if (pfx_parse_u64(optarg, &o->count) || o->count == 0)
-				err = pfx_usage_error("invalid count '%s'; give -n COUNT, a number of writes, "
-						  "1 or more", optarg);
+		case OPT_INTERVAL_COUNT:
+			err = pfx_count_option(arg, "writes", &o->count);
+			break;
+		case OPT_DURATION:
+			err = pfx_duration_option(arg, &o->duration);
 			break;
 		case OPT_TIMEOUT:
-			err = parse_seconds(optarg, "--client-timeout", 0.1, &o->timeout);
+			err = parse_seconds(arg, "--client-timeout", 0.1, &o->timeout);
 			break;
 		case 'h':
 			usage(stdout);
 			return -1;
 		default:	/* ':' (missing value) or '?' */
-			pfx_option_error("serve", opt, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, opt);
 			err = PFX_EXIT_USAGE;
 			break;
 		}
@@ -198,11 +211,11 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 		return pfx_usage_error("%s", "--top bounds -a and -G; with -p every process listed has "
 				   "its own series");
 	if ((o->interval_given || o->count) && !o->textfile)
-		return pfx_usage_error("%s", "-i and -n pace --textfile writes; give --textfile PATH (a "
-				   "scrape reads the metrics when it comes)");
+		return pfx_usage_error("%s", "-I and --interval-count pace --textfile writes; give "
+				   "--textfile PATH (a scrape reads the metrics when it comes)");
 	if (o->count && o->listen_given)
-		return pfx_usage_error("%s", "-n stops after COUNT --textfile writes; it does not go "
-				   "with --listen");
+		return pfx_usage_error("%s", "--interval-count stops after N --textfile writes; it does "
+				   "not go with --listen");
 	return 0;
 }
 
@@ -335,7 +348,7 @@ static int run_serve(struct serve_run *run)
 	struct pfx_http_opts hopts = { .listen = o->listen, .path = "/metrics", .timeout_s = o->timeout,
 				       .max_clients = MAX_CLIENTS, .handler = metrics_body, .ctx = run };
 	struct pfx_http *h = NULL;
-	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0;
+	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0, stop;
 	const char *why = NULL;
 	struct rlimit rl;
 	int rc, err = 0;
@@ -394,14 +407,19 @@ static int run_serve(struct serve_run *run)
 				 "the metrics (process names, cgroups); give -l 127.0.0.1:PORT for "
 				 "loopback only");
 	}
+	stop = o->duration > 0 ? pfx_now_ns() + (uint64_t)(o->duration * 1e9 + 0.5) : 0;
 	while (!pfx_sig_stop_requested() && !(o->count && writes >= o->count)) {
 		uint64_t now = pfx_now_ns();
 		/* woken at least each second: a stop signal that came just
 		 * before the wait is seen soon */
 		int timeout = 1000;
 
+		if (stop && now >= stop)
+			break;
 		if (o->textfile)
 			timeout = next > now ? (int)((next - now + 999999) / 1000000) : 0;
+		if (stop && (uint64_t)timeout * 1000000 > stop - now)
+			timeout = (int)((stop - now + 999999) / 1000000);
 		if (timeout > 1000)
 			timeout = 1000;
 		if (h)
@@ -437,7 +455,7 @@ static int run_serve(struct serve_run *run)
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_S,
+	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_MS / 1000.0,
 				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP };
 	struct serve_run run = { .opts = &opts, .textdir = { .dirfd = -1 } };
 	int rc = parse_options(argc, argv, &opts);

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "counter.h"
 #include "fault_source.h"
+#include "opts.h"
 #include "output.h"
 #include "safetext.h"
 #include "perf.h"
@@ -24,10 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
-/* perf stat's floor: shorter intervals measure pfx more than the target. */
-enum { MIN_INTERVAL_MS = (int)(PFX_INTERVAL_MIN_S * 1000), MAX_POLL_FDS = 1024 };
+/* poll() at most this many fds */
+enum { MAX_POLL_FDS = 1024 };
 /* Without a pidfd (old kernels), exits are noticed by polling this often. */
 enum { EXIT_POLL_MS = 100 };
 
@@ -37,6 +37,7 @@ struct stat_opts {
 	char **command;		/* CMD ARGS..., NULL-terminated; NULL with -p */
 	double interval;	/* seconds between rows; 0: only the total */
 	uint64_t count;		/* rows to print before stopping; 0: no limit */
+	double duration;	/* --duration: seconds before stopping; 0: no limit */
 	bool per_thread;
 	double alert_minor;	/* rows above this rate are marked; < 0: off */
 	double alert_major;
@@ -53,6 +54,31 @@ static bool host_scope(const struct stat_opts *o)
 	return o->system_wide || o->cgroups;
 }
 
+enum { OPT_PER_THREAD = PFX_OPT_ID_LONG, OPT_ALERT_MINOR, OPT_ALERT_MAJOR, OPT_FORMAT, OPT_SOURCE,
+       OPT_INTERVAL_COUNT, OPT_DURATION };
+
+static const struct pfx_opt stat_options[] = {
+	PFX_OPT('p', "pid", "PID[,PID...]", "count running processes"),
+	PFX_OPT('a', "all-cpus", NULL, "count every task of the host (system-wide)"),
+	PFX_OPT('G', "cgroup", "CG[,CG...]", "count the tasks of these cgroups (and their children)"),
+	PFX_OPT('A', "no-aggr", NULL, "with -a or -G: a row per CPU"),
+	PFX_OPT_POSITIONALS("INTERVAL [COUNT]", "with -p: a row every INTERVAL seconds, COUNT rows"),
+	PFX_OPT('I', "interval", "MSEC", "a row every MSEC milliseconds (>= " PFX_STR(PFX_INTERVAL_MIN_MS) ")"),
+	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N",
+		     "stop after N rows (a launched CMD gets SIGTERM)"),
+	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds (a launched CMD gets SIGTERM)"),
+	PFX_OPT_LONG(OPT_PER_THREAD, "per-thread", NULL, "split counts by thread"),
+	PFX_OPT_LONG(OPT_ALERT_MINOR, "alert-minor", "RATE", "mark rows with more minor faults/s than RATE"),
+	PFX_OPT_LONG(OPT_ALERT_MAJOR, "alert-major", "RATE", "mark rows with more major faults/s than RATE"),
+	PFX_OPT_LONG(OPT_FORMAT, "format", "FMT", "text (default), json (one object per line), csv"),
+	PFX_OPT('o', "output", "FILE", "write there instead of stderr ('-': stdout)"),
+	PFX_OPT_LONG(OPT_SOURCE, "source", "SRC", "auto (default: perf, else tracefs, else proc),\n"
+		     "perf, tracefs, proc; with -a: perf, vmstat;\n"
+		     "with -G: perf, memcg (memory.stat)"),
+	PFX_OPT('h', "help", NULL, "show this help"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -63,44 +89,10 @@ static void usage(FILE *fp)
 		"Count the minor and major page faults of a process -- all its threads,\n"
 		"and the threads and children started while counting -- and print the\n"
 		"total when it exits or on Ctrl-C.  With -a or -G, of the whole host or of\n"
-		"cgroups, until CMD exits (if given), Ctrl-C or --interval-count.\n"
-		"\n"
-		"  -p, --pid PID[,PID...]   count running processes\n"
-		"  -a, --all-cpus           count every task of the host (system-wide)\n"
-		"  -G, --cgroup CG[,CG...]  count the tasks of these cgroups (and their children)\n"
-		"  -A, --no-aggr            with -a or -G: a row per CPU\n"
-		"  INTERVAL [COUNT]         with -p: a row every INTERVAL seconds, COUNT rows\n"
-		"  -I, --interval MSEC      a row every MSEC milliseconds (>= %d)\n"
-		"      --interval-count N   stop after N rows (a launched CMD gets SIGTERM)\n"
-		"      --per-thread         split counts by thread\n"
-		"      --alert-minor RATE   mark rows with more minor faults/s than RATE\n"
-		"      --alert-major RATE   mark rows with more major faults/s than RATE\n"
-		"      --format FMT         text (default), json (one object per line), csv\n"
-		"  -o, --output FILE        write there instead of stderr ('-': stdout)\n"
-		"      --source SRC         auto (default: perf, else tracefs, else proc),\n"
-		"                           perf, tracefs, proc; with -a: perf, vmstat;\n"
-		"                           with -G: perf, memcg (memory.stat)\n"
-		"  -h, --help               show this help\n"
-		"\n"
-		"See pfx-stat(1).\n", MIN_INTERVAL_MS);
-}
-
-static int parse_interval_ms(const char *arg, double *interval)
-{
-	int ms, err;
-
-	if (arg[0] == '-')
-		return pfx_usage_error("interval '%s' is negative; give -I MSEC, a positive number "
-				   "of milliseconds", arg);
-	err = pfx_parse_int(arg, 0, 24 * 3600 * 1000, &ms);
-	if (err)
-		return pfx_usage_error("invalid interval '%s'; give -I MSEC, a whole number of "
-				   "milliseconds", arg);
-	if (ms < MIN_INTERVAL_MS)
-		return pfx_usage_error("interval '%s' ms is too short; the minimum is %d ms", arg,
-				   MIN_INTERVAL_MS);
-	*interval = ms / 1000.0;
-	return 0;
+		"cgroups, until CMD exits (if given), Ctrl-C, --interval-count or --duration.\n"
+		"\n");
+	pfx_opts_help(fp, stat_options, 27);
+	fprintf(fp, "\nSee pfx-stat(1).\n");
 }
 
 static int parse_interval_seconds(const char *arg, double *interval)
@@ -113,21 +105,14 @@ static int parse_interval_seconds(const char *arg, double *interval)
 	if (pfx_parse_seconds(arg, &s))
 		return pfx_usage_error("invalid interval '%s'; with -p the arguments are INTERVAL "
 				   "(seconds) and COUNT (to run a command, do not give -p)", arg);
-	if (s * 1000.0 < MIN_INTERVAL_MS)
+	if (s < PFX_INTERVAL_MIN_S)
 		return pfx_usage_error("interval '%s' s is too short; the minimum is %g s", arg,
-				   MIN_INTERVAL_MS / 1000.0);
+				   PFX_INTERVAL_MIN_S);
 	/* as -I's bound (and thp's): beyond it, turned into nanoseconds
 	 * for the timer, 1e308 overflowed and no row was ever printed */
 	if (s > 24 * 3600)
 		return pfx_usage_error("interval '%s' s is too long; the maximum is 86400 s (a day)", arg);
 	*interval = s;
-	return 0;
-}
-
-static int parse_count(const char *arg, uint64_t *count)
-{
-	if (pfx_parse_u64(arg, count) || *count == 0)
-		return pfx_usage_error("invalid count '%s'; give a number of rows, 1 or more", arg);
 	return 0;
 }
 
@@ -162,7 +147,7 @@ static int parse_positionals(int argc, char **argv, struct stat_opts *o, bool ha
 		if (err)
 			return err;
 	}
-	if (argc == 2 && (err = parse_count(argv[1], &o->count)))
+	if (argc == 2 && (err = pfx_count_option(argv[1], "rows", &o->count)))
 		return err;
 	return 0;
 }
@@ -170,60 +155,46 @@ static int parse_positionals(int argc, char **argv, struct stat_opts *o, bool ha
 /* 0: run; -1: help printed; else the exit code of a usage error. */
 static int parse_options(int argc, char **argv, struct stat_opts *o)
 {
-	enum { OPT_PER_THREAD = 256, OPT_ALERT_MINOR, OPT_ALERT_MAJOR, OPT_FORMAT, OPT_SOURCE,
-	       OPT_INTERVAL_COUNT };
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "interval", required_argument, NULL, 'I' },
-		{ "interval-count", required_argument, NULL, OPT_INTERVAL_COUNT },
-		{ "per-thread", no_argument, NULL, OPT_PER_THREAD },
-		{ "alert-minor", required_argument, NULL, OPT_ALERT_MINOR },
-		{ "alert-major", required_argument, NULL, OPT_ALERT_MAJOR },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "source", required_argument, NULL, OPT_SOURCE },
-		{ "all-cpus", no_argument, NULL, 'a' },
-		{ "no-aggr", no_argument, NULL, 'A' },
-		{ "cgroup", required_argument, NULL, 'G' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	bool have_interval = false;
 	int opt, err = 0;
 
-	opterr = 0;
 	/* '+': stop at the command's name so its own options stay its own. */
-	while (!err && (opt = getopt_long(argc, argv, "+:p:I:o:haAG:", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "stat", stat_options, "+", argc, argv);
+	while (!err && (opt = pfx_opts_next(&p)) != -1) {
 		switch (opt) {
 		case 'p':
-			err = pfx_pid_list_option(optarg, &o->pids, &o->npids);
+			err = pfx_pid_list_option(p.value, &o->pids, &o->npids);
 			break;
 		case 'I':
-			err = parse_interval_ms(optarg, &o->interval);
+			err = pfx_interval_ms_option(p.value, false, &o->interval);
 			have_interval = true;
 			break;
 		case OPT_INTERVAL_COUNT:
-			err = parse_count(optarg, &o->count);
+			err = pfx_count_option(p.value, "rows", &o->count);
+			break;
+		case OPT_DURATION:
+			err = pfx_duration_option(p.value, &o->duration);
 			break;
 		case OPT_PER_THREAD:
 			o->per_thread = true;
 			break;
 		case OPT_ALERT_MINOR:
-			err = parse_rate(optarg, "--alert-minor", &o->alert_minor);
+			err = parse_rate(p.value, "--alert-minor", &o->alert_minor);
 			break;
 		case OPT_ALERT_MAJOR:
-			err = parse_rate(optarg, "--alert-major", &o->alert_major);
+			err = parse_rate(p.value, "--alert-major", &o->alert_major);
 			break;
 		case OPT_FORMAT:
-			if (pfx_format_parse(optarg, &o->format))
-				err = pfx_usage_error("unknown format '%s'; use text, json or csv", optarg);
+			if (pfx_format_parse(p.value, &o->format))
+				err = pfx_usage_error("unknown format '%s'; use text, json or csv", p.value);
 			break;
 		case 'o':
-			o->output = optarg;
+			o->output = p.value;
 			break;
 		case OPT_SOURCE:
-			if (pfx_count_source_parse(optarg, &o->source))
-				err = pfx_usage_error("unknown source '%s'; use %s", optarg,
+			if (pfx_count_source_parse(p.value, &o->source))
+				err = pfx_usage_error("unknown source '%s'; use %s", p.value,
 						  pfx_count_source_names());
 			break;
 		case 'a':
@@ -233,18 +204,18 @@ static int parse_options(int argc, char **argv, struct stat_opts *o)
 			o->per_cpu = true;
 			break;
 		case 'G':
-			o->cgroups = optarg;
+			o->cgroups = p.value;
 			break;
 		case 'h':
 			usage(stdout);
 			return -1;
 		default:	/* ':' (missing value) or '?' */
 			/* "-p 1 -2": getopt sees option '2'. */
-			if (opt == '?' && optopt >= '0' && optopt <= '9') {
+			if (opt == '?' && p.bad_letter >= '0' && p.bad_letter <= '9') {
 				err = pfx_usage_error("%s", "a negative interval is not allowed; give "
 						  "INTERVAL in seconds, greater than 0");
 			} else {
-				pfx_option_error("stat", opt, optopt, argv[optind - 1]);
+				pfx_opts_refused(&p, opt);
 				err = PFX_EXIT_USAGE;
 			}
 			break;
@@ -467,6 +438,7 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 	uint64_t next = run->start_ns + interval_ns;
 	bool refresh = !host_scope(o) && pfx_counter_wants_refresh(run->counter);
 	uint64_t next_refresh = run->start_ns + PFX_COUNTER_REFRESH_MS * 1000000ull;
+	uint64_t stop = o->duration > 0 ? run->start_ns + (uint64_t)(o->duration * 1e9 + 0.5) : 0;
 	int err = 0;
 
 	*interrupted = false;
@@ -482,6 +454,11 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 		check_exits(run);
 		if (all_exited(run))
 			break;
+		/* --duration: the rows so far and the tail, as at an exit */
+		if (stop && now >= stop) {
+			stop_launched(run, SIGTERM);
+			break;
+		}
 		if (interval_ns && now >= next) {
 			err = emit_rows(run, now);
 			if (err)
@@ -497,6 +474,8 @@ static int run_loop(struct stat_run *run, bool *interrupted)
 		}
 		if (interval_ns)
 			timeout = (int)((next - now + 999999) / 1000000);
+		if (stop && (timeout < 0 || stop - now < (uint64_t)timeout * 1000000))
+			timeout = (int)((stop - now + 999999) / 1000000);
 		/* /proc forgets a process once its parent reaps it: keep the
 		 * last reading recent (counter.h). */
 		if (refresh && (timeout < 0 || timeout > PFX_COUNTER_REFRESH_MS))
@@ -745,16 +724,6 @@ static int open_output(struct stat_run *run, struct pfx_outfile *file)
 	return 0;
 }
 
-/* perf stat's convention: the command's exit status when it exited. */
-static int command_status(const struct stat_run *run)
-{
-	const struct pfx_target *t = &run->targets[0];
-
-	if (!t->launched || !t->exited || !WIFEXITED(t->wait_status))
-		return PFX_EXIT_OK;
-	return WEXITSTATUS(t->wait_status);
-}
-
 /* stat_host_setup()'s error as one line; the exit code. */
 static int say_host_error(const struct stat_host *h, int err)
 {
@@ -812,7 +781,7 @@ static int run_stat(struct stat_run *run)
 		pfx_err("cannot run '%s': %s; check the command name and PATH", o->command[0],
 			strerror(-err));
 		pfx_outfile_abort(&file);
-		return PFX_EXIT_ERROR;
+		return pfx_launched_exec_status(err);
 	}
 	stat_output_header(&run->out, pfx_counter_source(run->counter),
 			   pfx_counter_description(run->counter), run->command,
@@ -830,7 +799,7 @@ static int run_stat(struct stat_run *run)
 		pfx_err("cannot write '%s': %s", o->output ? o->output : "stderr", strerror(-err));
 		return PFX_EXIT_ERROR;
 	}
-	return command_status(run);
+	return pfx_launched_status(&run->targets[0]);
 }
 
 int cmd_stat(int argc, char **argv)

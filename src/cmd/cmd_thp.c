@@ -7,6 +7,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "opts.h"
 #include "output.h"
 #include "perf.h"
 #include "procstat.h"
@@ -35,6 +36,21 @@ struct thp_opts {
 	const char *root;		/* --root / PFX_ROOT: fixture tree, "" = real */
 	double interval_s;
 	uint64_t count;			/* 0 = until the target exits or Ctrl-C */
+	double duration_s;		/* --duration; 0 = no limit */
+};
+
+enum { OPT_FORMAT = PFX_OPT_ID_LONG, OPT_ROOT, OPT_INTERVAL_COUNT, OPT_DURATION };
+
+static const struct pfx_opt thp_options[] = {
+	PFX_OPT('p', "pid", "PID", "watch a running process"),
+	PFX_OPT('I', "interval", "MSEC", "INTERVAL in milliseconds, as pfx stat -I"),
+	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N", "stop after N rows (as COUNT)"),
+	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG(OPT_FORMAT, "format", "F", "text (default), json (one object per line) or csv"),
+	PFX_OPT('o', "output", "FILE", "write there (complete when pfx stops) instead of stdout"),
+	PFX_OPT_SECRET(OPT_ROOT, "root", "DIR"),	/* a fixture tree, for tests */
+	PFX_OPT('h', "help", NULL, "this text"),
+	PFX_OPT_END,
 };
 
 static void usage(FILE *fp)
@@ -49,14 +65,9 @@ static void usage(FILE *fp)
 		"its pages per node; and, system-wide, the /proc/vmstat thp_*, numa_* and\n"
 		"pgmigrate_* deltas and khugepaged/migration tracepoint counts.  A summary at\n"
 		"the end (target exit, COUNT rows or Ctrl-C).\n"
-		"\n"
-		"  -p, --pid PID        watch a running process\n"
-		"      --format F       text (default), json (one object per line) or csv\n"
-		"  -o, --output FILE    write there (complete when pfx stops) instead of stdout\n"
-
-		"  -h, --help           this text\n"
-		"\n"
-		"See pfx-thp(1).\n");
+		"\n");
+	pfx_opts_help(fp, thp_options, 23);
+	fprintf(fp, "\nSee pfx-thp(1).\n");
 }
 
 /* INTERVAL (index 0) or COUNT (1). */
@@ -77,14 +88,22 @@ static int parse_positional(struct thp_opts *o, const char *arg, int index)
 
 /* getopt took a word it does not know: a negative INTERVAL ("-1") is
  * reported as the bad INTERVAL it is, anything else as an option. */
-static int bad_option(struct thp_opts *o, int c, char **argv, int positional)
+static int bad_option(struct thp_opts *o, const struct pfx_opts *p, int c, int positional)
 {
-	const char *word = argv[optind - 1];
+	const char *word = p->bad_word;
 
 	if (c == '?' && word[0] == '-' && (word[1] == '.' || (word[1] >= '0' && word[1] <= '9')))
 		return parse_positional(o, word, positional);
-	pfx_option_error("thp", c, optopt, word);
+	pfx_opts_refused(p, c);
 	return -EINVAL;
+}
+
+/* INTERVAL and -I, or COUNT and --interval-count (index 0, 1), both given */
+static int given_twice(int index)
+{
+	pfx_err("%s given twice; give %s", index == 0 ? "the interval" : "the count",
+		index == 0 ? "-I MSEC or INTERVAL" : "--interval-count N or COUNT");
+	return PFX_EXIT_USAGE;
 }
 
 static int check_root(const char *root)
@@ -110,43 +129,51 @@ static int check_target(const struct thp_opts *o)
 
 static int parse_options(int argc, char **argv, struct thp_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_ROOT };
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	int c, positional = 0, err = 0;
+	bool have_interval = false, have_count = false;
 
 	o->interval_s = 1;
 	o->root = getenv("PFX_ROOT") ? getenv("PFX_ROOT") : "";
-	opterr = 0;
-	optind = 1;
-	/* '-' first: non-options come back in order as 1, so INTERVAL COUNT
-	 * stay apart from the CMD after "--". */
-	while (!err && (c = getopt_long(argc, argv, "-:p:o:h", longopts, NULL)) != -1) {
-		if (c == 1)
-			err = parse_positional(o, optarg, positional++);
+	/* '-': non-options come back in order as PFX_OPT_POSITIONAL, so
+	 * INTERVAL COUNT stay apart from the CMD after "--". */
+	pfx_opts_begin(&p, "thp", thp_options, "-", argc, argv);
+	while (!err && (c = pfx_opts_next(&p)) != -1) {
+		if (c == PFX_OPT_POSITIONAL && ((positional == 0 && have_interval) ||
+						(positional == 1 && have_count)))
+			err = given_twice(positional);
+		else if (c == PFX_OPT_POSITIONAL)
+			err = parse_positional(o, p.value, positional++);
 		else if (c == 'p')
-			err = pfx_target_pid_option(optarg, &o->pid);
+			err = pfx_target_pid_option(p.value, &o->pid);
+		else if (c == 'I' && positional > 0)
+			err = given_twice(0);
+		else if (c == 'I')
+			err = pfx_interval_ms_option(p.value, false, &o->interval_s), have_interval = true;
+		else if (c == OPT_INTERVAL_COUNT && positional > 1)
+			err = given_twice(1);
+		else if (c == OPT_INTERVAL_COUNT)
+			err = pfx_count_option(p.value, "rows", &o->count), have_count = true;
+		else if (c == OPT_DURATION)
+			err = pfx_duration_option(p.value, &o->duration_s);
 		else if (c == 'o')
-			o->output = optarg;
+			o->output = p.value;
 		else if (c == OPT_FORMAT)
-			err = pfx_format_option(optarg, &o->format);
+			err = pfx_format_option(p.value, &o->format);
 		else if (c == OPT_ROOT)
-			o->root = optarg;
+			o->root = p.value;
 		else if (c == 'h') {
 			usage(stdout);
 			exit(PFX_EXIT_OK);
 		} else {	/* ':' (missing value) or '?' */
-			err = bad_option(o, c, argv, positional++);
+			err = bad_option(o, &p, c, positional++);
 		}
 	}
 	if (err)
 		return err;
+	if (o->duration_s > 0 && o->duration_s < o->interval_s)
+		return pfx_usage_error("--duration %g s is shorter than the interval (%g s): no row; give a "
+				       "longer --duration or a shorter interval", o->duration_s, o->interval_s);
 	if (optind < argc) {
 		o->cmd = argv + optind;
 	} else if (optind > 1 && strcmp(argv[optind - 1], "--") == 0) {
@@ -226,6 +253,7 @@ struct thp_run {
 	struct pfx_thp_out out;
 	struct pfx_outfile file;
 	size_t rows;
+	int exec_status;		/* the command could not run: pfx's exit status */
 };
 
 /* Launch (held before exec) or attach, and count the target's faults
@@ -274,6 +302,7 @@ static int take_baseline(struct thp_run *run)
 	err = pfx_target_start(&run->t);
 	if (err) {
 		pfx_err("cannot run '%s': %s; check the command name and PATH", o->cmd[0], strerror(-err));
+		run->exec_status = pfx_launched_exec_status(err);
 		return err;
 	}
 	/* A launched command's children count, as in its fault counters. */
@@ -340,11 +369,14 @@ static int emit_row(struct thp_run *run, bool *last)
 static int sample_loop(struct thp_run *run)
 {
 	uint64_t interval_ns = (uint64_t)llround(run->o->interval_s * 1e9);
-	uint64_t next = pfx_now_ns() + interval_ns;
+	uint64_t start = pfx_now_ns(), next = start + interval_ns, stop = 0;
 	bool last = false;
 	int err = 0;
 
-	while (!err && !last) {
+	/* --duration: no row due after it (1 ms of slack for the clock) */
+	if (run->o->duration_s > 0)
+		stop = start + (uint64_t)llround(run->o->duration_s * 1e9) + 1000000;
+	while (!err && !last && !(stop && next > stop)) {
 		pfx_target_sleep_until(&run->t, next);
 		err = emit_row(run, &last);
 		/* Stay on the grid; skip ticks missed (a stopped pfx). */
@@ -401,5 +433,7 @@ int cmd_thp(int argc, char **argv)
 	/* Before the target goes: a launched command is stopped and reaped. */
 	pfx_target_finish(&run.t);
 	pfx_thp_watch_free(run.w);
-	return rc;
+	if (run.exec_status)
+		return run.exec_status;
+	return rc == PFX_EXIT_OK ? pfx_launched_status(&run.t) : rc;
 }

@@ -5,6 +5,7 @@
  * the full-screen view top_screen.h.  See pfx-top(1) and doc/top.md. */
 #include "config.h"
 #include "cmd.h"
+#include "opts.h"
 #include "output.h"
 #include "sig.h"
 #include "top.h"
@@ -25,12 +26,13 @@
 #include <unistd.h>
 
 #define MIN_DELAY_S PFX_INTERVAL_MIN_S
-#define DEFAULT_DELAY_S 1.0
+#define DEFAULT_DELAY_S 1
 
 struct top_opts {
 	bool batch;
 	double delay;
 	uint64_t count;		/* frames; 0: until stopped */
+	double duration;	/* --duration: seconds; 0: until stopped */
 	enum pfx_format format;
 	bool format_given;
 	const char *output;
@@ -46,6 +48,38 @@ struct top_opts {
 	char *exec_words;	/* --alert-exec, split into rules.exec_argv */
 };
 
+enum { OPT_FORMAT = PFX_OPT_ID_LONG, OPT_SORT, OPT_TOP, OPT_TREE, OPT_CGROUP, OPT_ALERT_MINOR,
+       OPT_ALERT_MAJOR, OPT_ALERT_SWAP, OPT_ALERT_FOR, OPT_ALERT_EXEC, OPT_INTERVAL_COUNT,
+       OPT_DURATION };
+
+static const struct pfx_opt top_options[] = {
+	PFX_OPT('b', "batch", NULL, "print frames instead of the full-screen view"),
+	PFX_OPT('d', "delay", "SECONDS", "between refreshes (default " PFX_STR(DEFAULT_DELAY_S)
+		", at least " PFX_STR(MIN_DELAY_S) ")"),
+	PFX_OPT('I', "interval", "MSEC", "between refreshes in milliseconds, as pfx stat -I"),
+	PFX_OPT('n', "iterations", "COUNT", "stop after COUNT frames"),
+	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N", "stop after N frames (as -n)"),
+	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG(OPT_FORMAT, "format", "FMT", "batch output: text (default), json (one object per\n"
+		     "line), csv"),
+	PFX_OPT('o', "output", "FILE", "write the batch output there ('-': stdout)"),
+	PFX_OPT_LONG(OPT_SORT, "sort", "KEY", "minor (default), major, rss, swap, pid"),
+	PFX_OPT_LONG(OPT_TOP, "top", "N", "show the first N rows of each frame"),
+	PFX_OPT('p', "pid", "PID[,PID...]", "only these processes"),
+	PFX_OPT('u', "user", "USER", "only processes of USER (name or uid)"),
+	PFX_OPT_LONG(OPT_TREE, "tree", NULL, "children under their parent, with subtree sums"),
+	PFX_OPT_LONG(OPT_CGROUP, "cgroup", NULL, "rows grouped by cgroup, with per-cgroup sums"),
+	PFX_OPT_LONG(OPT_ALERT_MINOR, "alert-minor", "RATE", "alert when a process (or cgroup) takes more minor\n"
+		     "faults per second than RATE"),
+	PFX_OPT_LONG(OPT_ALERT_MAJOR, "alert-major", "RATE", "the same for major faults"),
+	PFX_OPT_LONG(OPT_ALERT_SWAP, "alert-swap", "BYTES", "alert when its swap use is over BYTES (K/M/G)"),
+	PFX_OPT_LONG(OPT_ALERT_FOR, "alert-for", "SECONDS", "fire only after it held that long (default 0)"),
+	PFX_OPT_LONG(OPT_ALERT_EXEC, "alert-exec", "CMD", "run CMD (words, no shell) when an alert fires or\n"
+		     "clears, with PFX_ALERT_* variables"),
+	PFX_OPT('h', "help", NULL, "show this help"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -53,31 +87,11 @@ static void usage(FILE *fp)
 		"\n"
 		"Every process's minor and major page faults per second, with its totals,\n"
 		"RSS, swap, threads and cgroup: full screen like top, or in batch.\n"
-		"\n"
-		"  -b, --batch              print frames instead of the full-screen view\n"
-		"  -d, --delay SECONDS      between refreshes (default %.0f, at least %.2f)\n"
-		"  -n, --iterations COUNT   stop after COUNT frames\n"
-		"      --format FMT         batch output: text (default), json (one object per\n"
-		"                           line), csv\n"
-		"  -o, --output FILE        write the batch output there ('-': stdout)\n"
-		"      --sort KEY           minor (default), major, rss, swap, pid\n"
-		"      --top N              show the first N rows of each frame\n"
-		"  -p, --pid PID[,PID...]   only these processes\n"
-		"  -u, --user USER          only processes of USER (name or uid)\n"
-		"      --tree               children under their parent, with subtree sums\n"
-		"      --cgroup             rows grouped by cgroup, with per-cgroup sums\n"
-		"      --alert-minor RATE   alert when a process (or cgroup) takes more minor\n"
-		"                           faults per second than RATE\n"
-		"      --alert-major RATE   the same for major faults\n"
-		"      --alert-swap BYTES   alert when its swap use is over BYTES (K/M/G)\n"
-		"      --alert-for SECONDS  fire only after it held that long (default 0)\n"
-		"      --alert-exec CMD     run CMD (words, no shell) when an alert fires or\n"
-		"                           clears, with PFX_ALERT_* variables\n"
-		"  -h, --help               show this help\n"
-		"\n"
+		"\n");
+	pfx_opts_help(fp, top_options, 27);
+	fprintf(fp, "\n"
 		"Keys: m M r s p sort by minor/s, major/s, RSS, swap, PID; t tree; c cgroups;\n"
-		"/ or f filter; space pause; q quit.  See pfx-top(1).\n",
-		DEFAULT_DELAY_S, MIN_DELAY_S);
+		"/ or f filter; space pause; q quit.  See pfx-top(1).\n");
 }
 
 static int parse_number(const char *arg, const char *option, const char *what, double *out)
@@ -135,79 +149,65 @@ static int parse_exec(const char *arg, struct top_opts *o)
 /* 0: run; -1: help printed; else the exit code of a usage error. */
 static int parse_options(int argc, char **argv, struct top_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_SORT, OPT_TOP, OPT_TREE, OPT_CGROUP, OPT_ALERT_MINOR,
-	       OPT_ALERT_MAJOR, OPT_ALERT_SWAP, OPT_ALERT_FOR, OPT_ALERT_EXEC };
-	static const struct option longopts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "tree", no_argument, NULL, OPT_TREE },
-		{ "cgroup", no_argument, NULL, OPT_CGROUP },
-		{ "alert-minor", required_argument, NULL, OPT_ALERT_MINOR },
-		{ "alert-major", required_argument, NULL, OPT_ALERT_MAJOR },
-		{ "alert-swap", required_argument, NULL, OPT_ALERT_SWAP },
-		{ "alert-for", required_argument, NULL, OPT_ALERT_FOR },
-		{ "alert-exec", required_argument, NULL, OPT_ALERT_EXEC },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	bool tree = false, cgroup = false;
 	int opt, err = 0, n;
 	uint64_t size;
 
-	opterr = 0;
-	while (!err && (opt = getopt_long(argc, argv, ":bd:n:o:p:u:h", longopts, NULL)) != -1) {
+	pfx_opts_begin(&p, "top", top_options, "", argc, argv);
+	while (!err && (opt = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
+
 		switch (opt) {
 		case 'b':
 			o->batch = true;
 			break;
 		case 'd':
-			if (optarg[0] == '-' || pfx_parse_seconds(optarg, &o->delay))
+			if (arg[0] == '-' || pfx_parse_seconds(arg, &o->delay))
 				err = pfx_usage_error("invalid delay '%s'; give -d SECONDS, a number greater "
-						  "than 0", optarg);
+						  "than 0", arg);
 			else if (o->delay < MIN_DELAY_S)
 				err = pfx_usage_error("delay '%s' s is too short; the minimum is %.2f s",
-						  optarg, MIN_DELAY_S);
+						  arg, MIN_DELAY_S);
 			else if (o->delay > PFX_INTERVAL_MAX_S)
 				err = pfx_usage_error("delay '%s' s is too long; the maximum is %.0f s (a day)",
-						  optarg, PFX_INTERVAL_MAX_S);
+						  arg, PFX_INTERVAL_MAX_S);
+			break;
+		case 'I':
+			err = pfx_interval_ms_option(arg, false, &o->delay);
 			break;
 		case 'n':
-			if (pfx_parse_u64(optarg, &o->count) || o->count == 0)
-				err = pfx_usage_error("invalid count '%s'; give -n COUNT, a number of frames, "
-						  "1 or more", optarg);
+		case OPT_INTERVAL_COUNT:
+			err = pfx_count_option(arg, "frames", &o->count);
+			break;
+		case OPT_DURATION:
+			err = pfx_duration_option(arg, &o->duration);
 			break;
 		case OPT_FORMAT:
-			if (pfx_format_parse(optarg, &o->format))
-				err = pfx_usage_error("unknown format '%s'; use text, json or csv", optarg);
+			if (pfx_format_parse(arg, &o->format))
+				err = pfx_usage_error("unknown format '%s'; use text, json or csv", arg);
 			o->format_given = true;
 			break;
 		case 'o':
-			o->output = optarg;
+			o->output = arg;
 			break;
 		case OPT_SORT:
-			if (top_sort_parse(optarg, &o->sort))
+			if (top_sort_parse(arg, &o->sort))
 				err = pfx_usage_error("unknown sort key '%s'; use minor, major, rss, swap or pid",
-						  optarg);
+						  arg);
 			break;
 		case OPT_TOP:
-			if (pfx_parse_int(optarg, 1, 1 << 30, &n))
+			if (pfx_parse_int(arg, 1, 1 << 30, &n))
 				err = pfx_usage_error("invalid --top '%s'; give a number of rows, 1 or more",
-						  optarg);
+						  arg);
 			else
 				o->top_n = (size_t)n;
 			break;
 		case 'p':
-			err = pfx_pid_list_option(optarg, &o->pids, &o->npids);
+			err = pfx_pid_list_option(arg, &o->pids, &o->npids);
 			break;
 		case 'u':
-			err = parse_user(optarg, o);
+			err = parse_user(arg, o);
 			break;
 		case OPT_TREE:
 			tree = true;
@@ -216,32 +216,32 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			cgroup = true;
 			break;
 		case OPT_ALERT_MINOR:
-			err = parse_number(optarg, "--alert-minor rate", "faults per second",
+			err = parse_number(arg, "--alert-minor rate", "faults per second",
 					   &o->rules.threshold[TOP_ALERT_MINOR]);
 			break;
 		case OPT_ALERT_MAJOR:
-			err = parse_number(optarg, "--alert-major rate", "faults per second",
+			err = parse_number(arg, "--alert-major rate", "faults per second",
 					   &o->rules.threshold[TOP_ALERT_MAJOR]);
 			break;
 		case OPT_ALERT_SWAP:
-			if (optarg[0] == '-' || pfx_parse_size(optarg, &size))
+			if (arg[0] == '-' || pfx_parse_size(arg, &size))
 				err = pfx_usage_error("invalid --alert-swap '%s'; give bytes, with an optional "
-						  "K/M/G suffix", optarg);
+						  "K/M/G suffix", arg);
 			else
 				o->rules.threshold[TOP_ALERT_SWAP] = (double)size;
 			break;
 		case OPT_ALERT_FOR:
-			err = parse_number(optarg, "--alert-for time", "seconds", &o->rules.hold_s);
+			err = parse_number(arg, "--alert-for time", "seconds", &o->rules.hold_s);
 			o->hold_given = true;
 			break;
 		case OPT_ALERT_EXEC:
-			err = parse_exec(optarg, o);
+			err = parse_exec(arg, o);
 			break;
 		case 'h':
 			usage(stdout);
 			return -1;
 		default:	/* ':' (missing value) or '?' */
-			pfx_option_error("top", opt, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, opt);
 			err = PFX_EXIT_USAGE;
 			break;
 		}
@@ -253,6 +253,9 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 				   "'pfx top --help')", argv[optind]);
 	if (tree && cgroup)
 		return pfx_usage_error("%s", "--tree and --cgroup are two views; give one");
+	if (o->duration > 0 && o->duration < o->delay)
+		return pfx_usage_error("--duration %g s is shorter than the delay (%g s): no frame; give a "
+				       "longer --duration or a shorter delay", o->duration, o->delay);
 	o->view = tree ? TOP_VIEW_TREE : cgroup ? TOP_VIEW_CGROUP : TOP_VIEW_FLAT;
 	if ((o->hold_given || o->rules.exec_argv) && !top_alert_any(&o->rules))
 		return pfx_usage_error("%s", "--alert-for and --alert-exec need an alert; give "
@@ -434,6 +437,15 @@ static void sleep_until(uint64_t deadline)
 	}
 }
 
+/* --duration: a frame due at ns would come after it (1 ms of slack for
+ * the clock's rounding). */
+static bool past_duration(const struct top_run *run, uint64_t ns)
+{
+	double d = run->opts->duration;
+
+	return d > 0 && ns > run->start_ns + (uint64_t)(d * 1e9) + 1000000;
+}
+
 static int run_batch(struct top_run *run)
 {
 	const struct top_opts *o = run->opts;
@@ -444,6 +456,8 @@ static int run_batch(struct top_run *run)
 	err = sample(run);
 	for (uint64_t frame = 0; !err && (!o->count || frame < o->count); frame++) {
 		next += delay_ns;
+		if (past_duration(run, next))
+			break;
 		sleep_until(next);
 		if (pfx_sig_stop_requested())
 			break;
@@ -516,6 +530,8 @@ static int run_screen(struct top_run *run)
 				err = sample(run);
 				redraw = true;
 				if (o->count && ++frames >= o->count)
+					run->ui.quit = true;
+				if (past_duration(run, next))
 					run->ui.quit = true;
 			}
 		}

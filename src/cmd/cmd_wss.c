@@ -4,6 +4,7 @@
  * per INTERVAL: reset at the start of a window, read at its end. */
 #include "config.h"
 #include "cmd.h"
+#include "opts.h"
 #include "output.h"
 #include "pagemap.h"
 #include "procstat.h"
@@ -60,6 +61,7 @@ struct wss_opts {
 	unsigned profile_steps;
 	double interval_s;
 	uint64_t count;			/* 0 = until the target exits or Ctrl-C */
+	double duration_s;		/* --duration; 0 = no limit */
 };
 
 /* What the output needs besides each reading. */
@@ -74,6 +76,37 @@ struct wss_run {
 	size_t samples;
 };
 
+enum { OPT_FORMAT = PFX_OPT_ID_LONG, OPT_BY_MAPPING, OPT_ROOT, OPT_NO_FLUSH, OPT_CUMULATIVE, OPT_PROFILE,
+       OPT_INTERVAL_COUNT, OPT_DURATION };
+
+static const struct pfx_opt wss_options[] = {
+	PFX_OPT('p', "pid", "PID", "measure a running process"),
+	PFX_OPT('m', "method", "M", "idle: idle page tracking (needs root and\n"
+		"CONFIG_IDLE_PAGE_TRACKING; does not disturb the target)\n"
+		"refs: clear_refs + smaps Referenced (perturbs the\n"
+		"target's page reclaim)\n"
+		"inject: page-fault injection through soft-dirty: the\n"
+		"written set, one extra fault per written page (needs\n"
+		"CONFIG_MEM_SOFT_DIRTY)\n"
+		"auto (default): idle where the kernel has it, else refs"),
+	PFX_OPT_LONG(OPT_NO_FLUSH, "no-flush", NULL, "idle/refs: no TLB flush after clearing (the wss.pl way;\n"
+		     "misses pages the TLB keeps: a lower bound)"),
+	PFX_OPT_LONG(OPT_CUMULATIVE, "cumulative", NULL, "reset once: each sample is the growth since the start"),
+	PFX_OPT_LONG(OPT_PROFILE, "profile", "STEPS", "reset once, read after INTERVAL, 2x, 4x ... (STEPS\n"
+		     "samples): the WSS against the window length"),
+	PFX_OPT_LONG(OPT_BY_MAPPING, "by-mapping", NULL, "add the breakdown per mapping to each sample"),
+	PFX_OPT('I', "interval", "MSEC", "INTERVAL in milliseconds, as pfx stat -I (0: back\n"
+		"to back)"),
+	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N", "stop after N samples (as COUNT)"),
+	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG(OPT_FORMAT, "format", "F", "text (default), json (one object per line; the input of\n"
+		     "'pfx plot --chart wss') or csv"),
+	PFX_OPT('o', "output", "FILE", "write there (complete when pfx stops) instead of stdout"),
+	PFX_OPT_SECRET(OPT_ROOT, "root", "DIR"),	/* a fixture tree, for tests */
+	PFX_OPT('h', "help", NULL, "this text"),
+	PFX_OPT_END,
+};
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
@@ -84,28 +117,9 @@ static void usage(FILE *fp)
 		"Estimate the working-set size (memory touched per INTERVAL seconds, default 1)\n"
 		"of a process over time, next to its RSS and PSS.  COUNT samples, or until the\n"
 		"process exits or Ctrl-C.\n"
-		"\n"
-		"  -p, --pid PID        measure a running process\n"
-		"  -m, --method M       idle: idle page tracking (needs root and\n"
-		"                       CONFIG_IDLE_PAGE_TRACKING; does not disturb the target)\n"
-		"                       refs: clear_refs + smaps Referenced (perturbs the\n"
-		"                       target's page reclaim)\n"
-		"                       inject: page-fault injection through soft-dirty: the\n"
-		"                       written set, one extra fault per written page (needs\n"
-		"                       CONFIG_MEM_SOFT_DIRTY)\n"
-		"                       auto (default): idle where the kernel has it, else refs\n"
-		"      --no-flush       idle/refs: no TLB flush after clearing (the wss.pl way;\n"
-		"                       misses pages the TLB keeps: a lower bound)\n"
-		"      --cumulative     reset once: each sample is the growth since the start\n"
-		"      --profile STEPS  reset once, read after INTERVAL, 2x, 4x ... (STEPS\n"
-		"                       samples): the WSS against the window length\n"
-		"      --by-mapping     add the breakdown per mapping to each sample\n"
-		"      --format F       text (default), json (one object per line; the input of\n"
-		"                       'pfx plot --chart wss') or csv\n"
-		"  -o, --output FILE    write there (complete when pfx stops) instead of stdout\n"
-		"  -h, --help           this text\n"
-		"\n"
-		"See pfx-wss(1).\n");
+		"\n");
+	pfx_opts_help(fp, wss_options, 23);
+	fprintf(fp, "\nSee pfx-wss(1).\n");
 }
 
 /* A negative number as INTERVAL looks like an option to getopt: catch it first. */
@@ -136,6 +150,14 @@ static int parse_positional(struct wss_opts *o, const char *arg, int index)
 	return -EINVAL;
 }
 
+/* INTERVAL and -I, or COUNT and --interval-count (index 0, 1), both given */
+static int given_twice(int index, const char *arg)
+{
+	pfx_err("%s given twice (at '%s'); give %s", index == 0 ? "interval" : "count", arg,
+		index == 0 ? "-I MSEC or INTERVAL" : "--interval-count N or COUNT");
+	return -EINVAL;
+}
+
 static int mode_conflict(void)
 {
 	pfx_err("--cumulative and --profile do not go together; --profile is cumulative already");
@@ -144,12 +166,17 @@ static int mode_conflict(void)
 
 static int check_combinations(const struct wss_opts *o)
 {
+	if (o->duration_s > 0 && o->duration_s < o->interval_s) {
+		pfx_err("--duration %g s is shorter than the interval (%g s): no sample; give a longer "
+			"--duration or a shorter interval", o->duration_s, o->interval_s);
+		return -EINVAL;
+	}
 	if (o->mode != MODE_INTERVAL && o->interval_s == 0) {
 		pfx_err("--%s needs an INTERVAL above 0; give one, e.g. 1", mode_names[o->mode]);
 		return -EINVAL;
 	}
 	if (o->mode == MODE_PROFILE && o->count) {
-		pfx_err("--profile takes no COUNT (it reads STEPS times); drop COUNT");
+		pfx_err("--profile takes no COUNT or --interval-count (it reads STEPS times); drop it");
 		return -EINVAL;
 	}
 	if (o->method == PFX_WSS_INJECT && o->no_flush) {
@@ -161,52 +188,60 @@ static int check_combinations(const struct wss_opts *o)
 
 static int parse_options(int argc, char **argv, struct wss_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_BY_MAPPING, OPT_ROOT, OPT_NO_FLUSH, OPT_CUMULATIVE, OPT_PROFILE };
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
-		{ "method", required_argument, NULL, 'm' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "by-mapping", no_argument, NULL, OPT_BY_MAPPING },
-		{ "no-flush", no_argument, NULL, OPT_NO_FLUSH },
-		{ "cumulative", no_argument, NULL, OPT_CUMULATIVE },
-		{ "profile", required_argument, NULL, OPT_PROFILE },
-		{ "root", required_argument, NULL, OPT_ROOT },	/* hidden: fixture tree for tests */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pfx_opts p;
 	int c, positional = 0;
+	bool have_interval = false, have_count = false;
 
 	o->interval_s = 1;
 	o->root = getenv("PFX_ROOT") ? getenv("PFX_ROOT") : "";
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (looks_negative(argv[i]) && !(i > 1 && (strcmp(argv[i - 1], "-p") == 0 ||
-							   strcmp(argv[i - 1], "--pid") == 0)))
+		if (looks_negative(argv[i]) && !(i > 1 && pfx_opts_takes_value(wss_options, argv[i - 1])))
 			return parse_positional(o, argv[i], positional);
 	}
-	opterr = 0;
-	optind = 1;
-	/* '-' first: non-options come back in order as 1, so INTERVAL COUNT
-	 * stay apart from the CMD after "--". */
-	while ((c = getopt_long(argc, argv, "-:p:m:o:h", longopts, NULL)) != -1) {
+	/* '-': non-options come back in order as PFX_OPT_POSITIONAL, so
+	 * INTERVAL COUNT stay apart from the CMD after "--". */
+	pfx_opts_begin(&p, "wss", wss_options, "-", argc, argv);
+	while ((c = pfx_opts_next(&p)) != -1) {
+		const char *arg = p.value;
+
 		switch (c) {
-		case 1:
-			if (parse_positional(o, optarg, positional++))
+		case PFX_OPT_POSITIONAL:
+			if ((positional == 0 && have_interval) || (positional == 1 && have_count))
+				return given_twice(positional, arg);
+			if (parse_positional(o, arg, positional++))
 				return -EINVAL;
 			break;
 		case 'p':
-			if (pfx_target_pid_option(optarg, &o->pid))
+			if (pfx_target_pid_option(arg, &o->pid))
 				return -EINVAL;
 			break;
 		case 'm':
-			if (pfx_wss_method_parse(optarg, &o->method)) {
-				pfx_err("unknown method '%s'; use auto, idle, refs or inject", optarg);
+			if (pfx_wss_method_parse(arg, &o->method)) {
+				pfx_err("unknown method '%s'; use auto, idle, refs or inject", arg);
 				return -EINVAL;
 			}
 			break;
-		case 'o': o->output = optarg; break;
+		case 'o': o->output = arg; break;
 		case OPT_FORMAT:
-			if (pfx_format_option(optarg, &o->format))
+			if (pfx_format_option(arg, &o->format))
+				return -EINVAL;
+			break;
+		case 'I':
+			if (positional > 0)
+				return given_twice(0, arg);
+			if (pfx_interval_ms_option(arg, true, &o->interval_s))
+				return -EINVAL;
+			have_interval = true;
+			break;
+		case OPT_INTERVAL_COUNT:
+			if (positional > 1)
+				return given_twice(1, arg);
+			if (pfx_count_option(arg, "samples", &o->count))
+				return -EINVAL;
+			have_count = true;
+			break;
+		case OPT_DURATION:
+			if (pfx_duration_option(arg, &o->duration_s))
 				return -EINVAL;
 			break;
 		case OPT_BY_MAPPING: o->by_mapping = true; break;
@@ -221,21 +256,21 @@ static int parse_options(int argc, char **argv, struct wss_opts *o)
 
 			if (o->mode == MODE_CUMULATIVE)
 				return mode_conflict();
-			if (pfx_parse_int(optarg, 1, MAX_PROFILE_STEPS, &steps)) {
+			if (pfx_parse_int(arg, 1, MAX_PROFILE_STEPS, &steps)) {
 				pfx_err("invalid --profile '%s'; give the number of windows, 1 to %d",
-					optarg, MAX_PROFILE_STEPS);
+					arg, MAX_PROFILE_STEPS);
 				return -EINVAL;
 			}
 			o->mode = MODE_PROFILE;
 			o->profile_steps = (unsigned)steps;
 			break;
 		}
-		case OPT_ROOT: o->root = optarg; break;
+		case OPT_ROOT: o->root = arg; break;
 		case 'h':
 			usage(stdout);
 			exit(PFX_EXIT_OK);
 		default:	/* ':' (missing value) or '?' */
-			pfx_option_error("wss", c, optopt, argv[optind - 1]);
+			pfx_opts_refused(&p, c);
 			return -EINVAL;
 		}
 	}
@@ -478,15 +513,21 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 	const struct wss_opts *o = run->o;
 	uint64_t interval_ns = (uint64_t)llround(o->interval_s * 1e9);
 	struct pfx_wss_reading r = { 0 };
-	uint64_t window_ns = interval_ns;
+	uint64_t window_ns = interval_ns, stop_ns = 0;
 	int err;
 
 	run->start_ns = pfx_now_ns();
+	/* 1 ms of slack for the clock's rounding */
+	if (o->duration_s > 0)
+		stop_ns = run->start_ns + (uint64_t)llround(o->duration_s * 1e9) + 1000000;
 	err = pfx_wss_reset(w, &r);
 	while (!err) {
 		/* interval: each window INTERVAL after its reset; cumulative:
 		 * the k-th read k INTERVALs after the only reset; profile: the
 		 * window doubles from one read to the next. */
+		/* --duration: a window that would end after it is not begun */
+		if (stop_ns && r.reset_end_ns + window_ns > stop_ns)
+			break;
 		pfx_target_sleep_until(t, r.reset_end_ns + window_ns);
 		if (pfx_sig_stop_requested() || pfx_target_poll_exit(t) == 1)
 			break;
@@ -536,7 +577,8 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 
 /* Attach, or launch the command and let it exec: the method's files must
  * be opened after the exec, since /proc/PID/smaps and pagemap hold on to
- * the address space they were opened on. */
+ * the address space they were opened on.  0, or pfx's exit status (the
+ * error said). */
 static int start_target(const struct wss_opts *o, struct pfx_target *t)
 {
 	int err;
@@ -545,19 +587,20 @@ static int start_target(const struct wss_opts *o, struct pfx_target *t)
 		err = pfx_target_attach(t, o->pid);
 		if (err)
 			pfx_err("process %d does not exist; check the PID", (int)o->pid);
-		return err;
+		return err ? PFX_EXIT_ERROR : 0;
 	}
 	err = pfx_target_launch(t, o->cmd);
 	if (err) {
 		pfx_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
-		return err;
+		return PFX_EXIT_ERROR;
 	}
 	err = pfx_target_start(t);
 	if (err) {
 		pfx_err("cannot run '%s': %s", o->cmd[0], strerror(-err));
 		pfx_target_close(t);
+		return pfx_launched_exec_status(err);
 	}
-	return err;
+	return 0;
 }
 
 int cmd_wss(int argc, char **argv)
@@ -583,8 +626,9 @@ int cmd_wss(int argc, char **argv)
 		return PFX_EXIT_ERROR;
 	}
 	pfx_sig_install();
-	if (start_target(&o, &t))
-		return PFX_EXIT_ERROR;
+	err = start_target(&o, &t);
+	if (err)
+		return err;
 	run.pid = t.pid;
 	/* A kernel thread has no pages to measure: say so before any header. */
 	if (!o.cmd && !*o.root && pfx_target_refuse_kernel_thread(t.pid)) {
@@ -624,5 +668,5 @@ int cmd_wss(int argc, char **argv)
 		pfx_err("cannot write '%s': %s", o.output ? o.output : "standard output", strerror(-err));
 		return PFX_EXIT_ERROR;
 	}
-	return PFX_EXIT_OK;
+	return pfx_launched_status(&t);
 }

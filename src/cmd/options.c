@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options: the option helpers every subcommand shares (declared in cmd.h):
- * the one-line errors for refused options, --format, -p PID. */
+ * the one-line errors for refused options, --format, -p PID, and the
+ * values of the interval options (-I MSEC, --interval-count, --duration). */
 #include "config.h"
 #include "cmd.h"
 #include "output.h"
@@ -67,4 +68,37 @@ int pfx_pid_list_option(const char *arg, pid_t **pids, size_t *npids)
 		return 0;
 	return pfx_usage_error("invalid PID list '%s'; give process IDs as numbers, comma-separated "
 			       "(-p 123,456)", arg);
+}
+
+int pfx_interval_ms_option(const char *arg, bool zero_ok, double *seconds)
+{
+	int ms;
+
+	if (arg[0] == '-')
+		return pfx_usage_error("interval '%s' is negative; give -I MSEC, a positive number "
+				       "of milliseconds", arg);
+	if (pfx_parse_int(arg, 0, PFX_INTERVAL_MAX_MS, &ms))
+		return pfx_usage_error("invalid interval '%s'; give -I MSEC, a whole number of "
+				       "milliseconds up to %d (a day)", arg, PFX_INTERVAL_MAX_MS);
+	if (ms < PFX_INTERVAL_MIN_MS && !(zero_ok && ms == 0))
+		return pfx_usage_error("interval '%s' ms is too short; the minimum is %d ms%s", arg,
+				       PFX_INTERVAL_MIN_MS, zero_ok ? " (or 0: back to back)" : "");
+	*seconds = ms / 1000.0;
+	return 0;
+}
+
+int pfx_count_option(const char *arg, const char *what, uint64_t *count)
+{
+	if (pfx_parse_u64(arg, count) || *count == 0)
+		return pfx_usage_error("invalid count '%s'; give a number of %s, 1 or more", arg, what);
+	return 0;
+}
+
+int pfx_duration_option(const char *arg, double *seconds)
+{
+	if (arg[0] == '-' || pfx_parse_seconds(arg, seconds) || *seconds <= 0 ||
+	    *seconds > PFX_DURATION_MAX_S)
+		return pfx_usage_error("--duration '%s' is not a duration; give seconds above 0 and at "
+				       "most %.0f (a month), e.g. --duration 5", arg, PFX_DURATION_MAX_S);
+	return 0;
 }

@@ -229,8 +229,8 @@ int pfx_target_wait(struct pfx_target *t)
 
 void pfx_target_forward_signal(struct pfx_target *t, int sig)
 {
-	if (t->launched && !t->exited && sig > 0)
-		kill(t->pid, sig);
+	if (t->launched && !t->exited && sig > 0 && kill(t->pid, sig) == 0)
+		t->signalled = true;
 }
 
 void pfx_target_close(struct pfx_target *t)

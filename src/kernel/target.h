@@ -22,6 +22,7 @@ struct pfx_target {
 	int start_fd;		/* launched: writing here lets the child exec */
 	int exec_err_fd;	/* launched: carries errno if execvp() failed */
 	bool exited;
+	bool signalled;		/* launched: pfx sent it a signal (its stop, or the run's end) */
 	int wait_status;	/* launched and exited: as from waitpid() */
 	struct rusage rusage;	/* launched and exited: the CMD's (and its children's) usage */
 };

@@ -454,6 +454,17 @@ const struct pfx_session_result *pfx_session_result(const struct pfx_session *s)
 	return &s->result;
 }
 
+const struct pfx_target *pfx_session_wait(struct pfx_session *s)
+{
+	/* A child still held before exec is ended by pfx_target_close(). */
+	if (s->started && !s->target.exited) {
+		if (!s->finished)
+			pfx_target_forward_signal(&s->target, SIGTERM);
+		pfx_target_wait(&s->target);
+	}
+	return &s->target;
+}
+
 void pfx_session_close(struct pfx_session *s)
 {
 	if (!s)
@@ -463,12 +474,7 @@ void pfx_session_close(struct pfx_session *s)
 		s->ops->close(s->state);
 	if (s->exact)
 		pfx_counter_close(s->exact);
-	/* A child still held before exec is ended by pfx_target_close(). */
-	if (s->started && !s->target.exited) {
-		if (!s->finished)
-			pfx_target_forward_signal(&s->target, SIGTERM);
-		pfx_target_wait(&s->target);
-	}
+	pfx_session_wait(s);
 	pfx_target_close(&s->target);
 	free(s->tids);
 	free(s);

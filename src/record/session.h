@@ -119,6 +119,10 @@ const struct pfx_session_info *pfx_session_info(const struct pfx_session *s);
 int pfx_session_run(struct pfx_session *s, struct pfx_session_reason *why);
 int pfx_session_finish(struct pfx_session *s, struct pfx_session_reason *why);
 const struct pfx_session_result *pfx_session_result(const struct pfx_session *s);
+/* After finish (or a failure): wait for a launched command that was
+ * started (SIGTERM first when the run failed); the target, for its exit
+ * status. */
+const struct pfx_target *pfx_session_wait(struct pfx_session *s);
 /* Every path; a launched command still running after a failure is sent
  * SIGTERM, and reaped.  s may be NULL. */
 void pfx_session_close(struct pfx_session *s);

@@ -54,6 +54,9 @@ int pfx_target_pid_option(const char *arg, pid_t *pid);
 /* The value of a -p PID[,PID...] option, replacing *pids; a bad one is
  * reported in one line.  0, or the usage error's exit code. */
 int pfx_pid_list_option(const char *arg, pid_t **pids, size_t *npids);
+/* -p PID of a command that watches one process's faults or memory: a
+ * kernel thread has none.  0, or -ENXIO after one line saying so. */
+int pfx_refuse_kernel_thread_option(pid_t pid);
 /* -I MSEC, --interval MSEC (every command that samples at intervals):
  * whole milliseconds from PFX_INTERVAL_MIN_MS to a day, or 0 when
  * zero_ok (wss: back-to-back windows); *seconds set.  0, or the usage

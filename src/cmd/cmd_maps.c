@@ -196,7 +196,7 @@ int cmd_maps(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return PFX_EXIT_USAGE;
-	if (!*o.root && pfx_target_refuse_kernel_thread(o.pid))
+	if (!*o.root && pfx_refuse_kernel_thread_option(o.pid))
 		return PFX_EXIT_ERROR;
 	err = pfx_page_reader_open(o.root, o.pid, &r);
 	if (!err)

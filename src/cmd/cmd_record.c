@@ -413,7 +413,7 @@ int cmd_record(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? PFX_EXIT_OK : ret;
-	if (o.pid && pfx_target_refuse_kernel_thread(o.pid))
+	if (o.pid && pfx_refuse_kernel_thread_option(o.pid))
 		return PFX_EXIT_ERROR;
 	pfx_sig_install();
 	session_opts(&o, &so);

@@ -810,7 +810,7 @@ int cmd_stat(int argc, char **argv)
 	int rc = parse_options(argc, argv, &opts);
 
 	for (size_t i = 0; rc == 0 && i < opts.npids; i++)
-		if (pfx_target_refuse_kernel_thread(opts.pids[i]))
+		if (pfx_refuse_kernel_thread_option(opts.pids[i]))
 			rc = PFX_EXIT_ERROR;
 	if (rc == 0) {
 		pfx_sig_install();

@@ -421,7 +421,7 @@ int cmd_thp(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return PFX_EXIT_USAGE;
-	if (o.pid && !*o.root && pfx_target_refuse_kernel_thread(o.pid))
+	if (o.pid && !*o.root && pfx_refuse_kernel_thread_option(o.pid))
 		return PFX_EXIT_ERROR;
 	pfx_sig_install();
 	run.t.pidfd = run.t.start_fd = run.t.exec_err_fd = -1;

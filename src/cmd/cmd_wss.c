@@ -631,7 +631,7 @@ int cmd_wss(int argc, char **argv)
 		return err;
 	run.pid = t.pid;
 	/* A kernel thread has no pages to measure: say so before any header. */
-	if (!o.cmd && !*o.root && pfx_target_refuse_kernel_thread(t.pid)) {
+	if (!o.cmd && !*o.root && pfx_refuse_kernel_thread_option(t.pid)) {
 		pfx_target_finish(&t);
 		return PFX_EXIT_ERROR;
 	}

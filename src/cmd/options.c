@@ -5,6 +5,8 @@
 #include "config.h"
 #include "cmd.h"
 #include "output.h"
+#include "safetext.h"
+#include "target.h"
 #include "util.h"
 
 #include <errno.h>
@@ -101,4 +103,15 @@ int pfx_duration_option(const char *arg, double *seconds)
 		return pfx_usage_error("--duration '%s' is not a duration; give seconds above 0 and at "
 				       "most %.0f (a month), e.g. --duration 5", arg, PFX_DURATION_MAX_S);
 	return 0;
+}
+
+int pfx_refuse_kernel_thread_option(pid_t pid)
+{
+	char comm[64], safe[PFX_SAFETEXT_BUF(sizeof(comm))];
+
+	if (!pfx_target_kernel_thread(pid, comm, sizeof(comm)))
+		return 0;
+	pfx_err("process %d (%s) is a kernel thread: it has no user memory to fault or measure; "
+		"give a user process", (int)pid, pfx_safetext_str(safe, sizeof(safe), comm));
+	return -ENXIO;
 }

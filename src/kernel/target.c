@@ -142,17 +142,13 @@ int pfx_target_start(struct pfx_target *t)
 	return 0;
 }
 
-int pfx_target_refuse_kernel_thread(pid_t pid)
+int pfx_target_kernel_thread(pid_t pid, char *comm, size_t size)
 {
-	char comm[64] = "?", safe[PFX_SAFETEXT_BUF(sizeof(comm))];
-
 	if (pfx_proc_is_kernel_thread(pid) != 1)
 		return 0;
-
-	pfx_proc_read_comm(pid, 0, comm, sizeof(comm));
-	pfx_err("process %d (%s) is a kernel thread: it has no user memory to fault or measure; "
-		"give a user process", (int)pid, pfx_safetext_str(safe, sizeof(safe), comm));
-	return -ENXIO;
+	snprintf(comm, size, "?");
+	pfx_proc_read_comm(pid, 0, comm, size);
+	return 1;
 }
 
 int pfx_target_attach(struct pfx_target *t, pid_t pid)

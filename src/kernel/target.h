@@ -33,10 +33,10 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[]);
  * child has then been reaped). */
 int pfx_target_start(struct pfx_target *t);
 /* Commands that watch one process's faults or memory refuse a kernel
- * thread (PF_KTHREAD: it has no user memory) with the same line
- * everywhere.  0 for anything else (a process gone is the attach's to
- * report), -ENXIO after the line. */
-int pfx_target_refuse_kernel_thread(pid_t pid);
+ * thread (PF_KTHREAD: it has no user memory).  1 and its name in comm if
+ * pid is one; 0 for anything else (a process gone is the attach's to
+ * report). */
+int pfx_target_kernel_thread(pid_t pid, char *comm, size_t size);
 /* Observe an existing process.  -ESRCH if there is none, -EPERM if not ours. */
 int pfx_target_attach(struct pfx_target *t, pid_t pid);
 /* Non-blocking exit check: 1 if the process has exited (reaped if

@@ -80,9 +80,30 @@ cycle=$(awk '
 # The sources' own modules (tracefs_src, sampler) are reached through the
 # registry (fault_source.h: pfx_source_find by name, hint, clean_stale),
 # not by their headers, functions or ops tables, outside src/source/.
-around=$(cd "$src" && grep -nE '#[[:space:]]*include[[:space:]]*"(tracefs_src|sampler)\.h"|pfx_tfs_[a-z_]+|pfx_(tracefs|perf)_source\b' \
+own=$(sed -n 's/.*\b\(pfx_\(tracefs\|sampler\)_[a-z_]*\)(.*/\1/p' "$src/source/tracefs_src.h" "$src/source/sampler.h" |
+	sort -u | paste -sd'|' -)
+[ -n "$own" ] || fail "no functions found in src/source/tracefs_src.h and sampler.h"
+around=$(cd "$src" && grep -nE "#[[:space:]]*include[[:space:]]*\"(tracefs_src|sampler)\\.h\"|\b($own)[[:space:]]*\\(|pfx_(tracefs|perf)_source\b" \
 	$(find . -name '*.[ch]' ! -path './source/*' | sort))
 [ -z "$around" ] || fail "a fault source reached around fault_source.h (use pfx_source_find): $around"
+
+# Names: every function and variable libpfx.a and pfx-load export is
+# pfx_<module>_<verb> (src/README.md); at least the pfx_ part is checked,
+# so no module leaks a bare name such as top_sample() into the others.
+lib=$top_builddir/src/libpfx.a
+if [ -f "$lib" ]; then
+	bare=$( { nm -g --defined-only "$lib"; find "$top_builddir/src/workload" -name '*.o' -exec nm -g --defined-only {} +; } 2>/dev/null |
+		awk 'NF == 3 && $3 !~ /^pfx_/ && $3 != "main" { print $3 }' | sort -u)
+	[ -z "$bare" ] || fail "exported names without the pfx_ prefix (src/README.md, Names): $(echo $bare)"
+else
+	note "no $lib: the exported names are not checked"
+fi
+
+# Modules return -errno; only the commands (cmd/, pfx.c), base/ (which
+# defines them) and pfx-load (workload/) print messages.
+printing=$(cd "$src" && grep -nE '\bpfx_(err|warn)\(' $(find . -name '*.c' ! -path './cmd/*' ! -path './base/*' \
+	! -path './workload/*' ! -name pfx.c | sort))
+[ -z "$printing" ] || fail "a module prints a message (return -errno; the command says it): $printing"
 
 nolicense=$(cd "$top_srcdir" && find src include -name '*.[ch]' | sort | while read -r f; do
 	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0-or-later' || echo "$f"

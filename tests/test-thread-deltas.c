@@ -37,29 +37,29 @@ int main(void)
 
 	/* t1: main (+ row) 10 own + 5 of running thread 101. */
 	struct pfx_thread_counts t1[] = { row(100, 15, false, true) };
-	CHECK(thread_deltas_next(&td, t1, 1, &d) == 0, "first call");
+	CHECK(pfx_thread_deltas_next(&td, t1, 1, &d) == 0, "first call");
 	CHECK(d[0].delta.minor == 15, "first delta %llu", (unsigned long long)d[0].delta.minor);
 
 	/* t2: 101 exited with 8; main's own went 10 -> 20, so its row is 20. */
 	struct pfx_thread_counts t2[] = { row(100, 20, false, true), row(101, 8, true, false) };
-	CHECK(thread_deltas_next(&td, t2, 2, &d) == 0, "second call");
+	CHECK(pfx_thread_deltas_next(&td, t2, 2, &d) == 0, "second call");
 	CHECK(sum_minor(d, 2) == 13, "interval sum %llu, expected 13 (28 - 15)",
 	      (unsigned long long)sum_minor(d, 2));
 
 	/* t3: nothing new; main only fell by nothing; 101 stays quiet. */
 	struct pfx_thread_counts t3[] = { row(100, 20, false, true), row(101, 8, true, false) };
-	thread_deltas_next(&td, t3, 2, &d);
+	pfx_thread_deltas_next(&td, t3, 2, &d);
 	CHECK(sum_minor(d, 2) == 0, "idle interval sum %llu", (unsigned long long)sum_minor(d, 2));
 	CHECK(!d[1].changed, "exited thread with nothing new is not shown");
 
 	/* t4a: main's + row is 50: its own 20 and 30 of running thread 102. */
 	struct pfx_thread_counts t4a[] = { row(100, 50, false, true), row(101, 8, true, false) };
-	thread_deltas_next(&td, t4a, 2, &d);
+	pfx_thread_deltas_next(&td, t4a, 2, &d);
 	CHECK(sum_minor(d, 2) == 30, "t4a sum %llu", (unsigned long long)sum_minor(d, 2));
 	/* t4b: 102 exited with 30 (already shown on main's row); main's own is 22. */
 	struct pfx_thread_counts t4b[] = { row(100, 22, false, true), row(101, 8, true, false),
 					   row(102, 30, true, false) };
-	thread_deltas_next(&td, t4b, 3, &d);
+	pfx_thread_deltas_next(&td, t4b, 3, &d);
 	/* Total went 58 -> 60: the interval shows 2, nothing negative. */
 	CHECK(sum_minor(d, 3) == 2, "t4b sum %llu, expected 2", (unsigned long long)sum_minor(d, 3));
 	CHECK(d[0].delta.minor == 0, "a row that fell shows 0, not %llu",
@@ -69,10 +69,10 @@ int main(void)
 	/* proc: "tid 0" row held 40 of a thread first seen now with 45. */
 	struct thread_deltas tp = { 0 };
 	struct pfx_thread_counts p1[] = { row(0, 40, true, false), row(100, 5, false, false) };
-	thread_deltas_next(&tp, p1, 2, &d);
+	pfx_thread_deltas_next(&tp, p1, 2, &d);
 	struct pfx_thread_counts p2[] = { row(0, 0, true, false), row(100, 5, false, false),
 					  row(103, 45, false, false) };
-	thread_deltas_next(&tp, p2, 3, &d);
+	pfx_thread_deltas_next(&tp, p2, 3, &d);
 	CHECK(sum_minor(d, 3) == 5, "proc move: sum %llu, expected 5", (unsigned long long)sum_minor(d, 3));
 	CHECK(d[2].delta.minor == 5, "new thread shows only its new faults, not %llu",
 	      (unsigned long long)d[2].delta.minor);
@@ -88,9 +88,9 @@ int main(void)
 	f1[0].counts.faults = 11;	/* 10 ended, 1 in flight */
 	f2[0].counts.faults = 20;	/* that one and 9 more ended, 9 entered */
 	f3[0].counts.faults = 30;
-	thread_deltas_next(&tf, f1, 1, &d);
+	pfx_thread_deltas_next(&tf, f1, 1, &d);
 	CHECK(d[0].delta.faults == 11 && d[0].delta.minor == 10, "in flight: 11 entries, 10 ended");
-	thread_deltas_next(&tf, f2, 1, &d);
+	pfx_thread_deltas_next(&tf, f2, 1, &d);
 	CHECK(d[0].delta.faults == 10 && d[0].delta.minor == 10,
 	      "ended in flight: faults %llu >= minor %llu", (unsigned long long)d[0].delta.faults,
 	      (unsigned long long)d[0].delta.minor);
@@ -98,13 +98,13 @@ int main(void)
 	 * back without going below the ends (it is, from a row with entries
 	 * to spare: a retried fault, or another in flight). */
 	f3[0].counts.faults = 31;
-	thread_deltas_next(&tf, f3, 1, &d);
+	pfx_thread_deltas_next(&tf, f3, 1, &d);
 	CHECK(d[0].delta.faults == 10 && d[0].delta.minor == 10,
 	      "the entry shown early is taken back: faults %llu", (unsigned long long)d[0].delta.faults);
-	thread_deltas_free(&tf);
+	pfx_thread_deltas_free(&tf);
 
-	thread_deltas_free(&td);
-	thread_deltas_free(&tp);
+	pfx_thread_deltas_free(&td);
+	pfx_thread_deltas_free(&tp);
 	if (failures)
 		return 1;
 	printf("ok\n");

@@ -5,7 +5,7 @@
  * are read, a PID reused by a new process (a new row, never a negative
  * rate), an exited process in the gone list, tree subtree sums; and the
  * alert state machine (hold, once, clear, gone) on a swap threshold; and
- * top_alert_pin: a pid with another start time (reused) or reaped is gone. */
+ * pfx_top_alert_pin: a pid with another start time (reused) or reaped is gone. */
 #include "config.h"
 #include "hostscope.h"
 #include "procstat.h"
@@ -60,7 +60,7 @@ static void proc(pid_t pid, pid_t ppid, unsigned long minflt, unsigned long star
 static const struct top_proc *find(struct top_table *t, pid_t pid)
 {
 	size_t n;
-	const struct top_proc *p = top_procs(t, &n);
+	const struct top_proc *p = pfx_top_procs(t, &n);
 
 	for (size_t i = 0; i < n; i++)
 		if (p[i].pid == pid)
@@ -73,15 +73,15 @@ static void parsers(void)
 	struct top_proc p = { 0 };
 	char cg[64];
 
-	CHECK(top_parse_stat("7 (a) b (c)) R 1 7 7 0 -1 4194560 11 0 2 0 5 6 0 0 -20 0 3 0 99 1 2", &p) == 0,
+	CHECK(pfx_top_parse_stat("7 (a) b (c)) R 1 7 7 0 -1 4194560 11 0 2 0 5 6 0 0 -20 0 3 0 99 1 2", &p) == 0,
 	      "stat with ') ' in comm");
 	CHECK(strcmp(p.comm, "a) b (c)") == 0 && p.ppid == 1 && p.minor == 11 && p.major == 2 &&
 	      p.threads == 3 && p.start_time == 99 && !p.kthread, "stat fields: %s %d %lu", p.comm,
 	      (int)p.ppid, (unsigned long)p.minor);
-	CHECK(top_parse_stat("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2", &p) == 0 &&
+	CHECK(pfx_top_parse_stat("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2", &p) == 0 &&
 	      p.kthread, "kernel thread flag");
-	CHECK(top_parse_stat("9 (x) R 1 2", &p) == -EINVAL, "short stat refused");
-	CHECK(top_parse_status("Name:\tk\nUid:\t0\t0\t0\t0\nThreads:\t1\n", &p) == 0 && p.rss_kb == 0 &&
+	CHECK(pfx_top_parse_stat("9 (x) R 1 2", &p) == -EINVAL, "short stat refused");
+	CHECK(pfx_top_parse_status("Name:\tk\nUid:\t0\t0\t0\t0\nThreads:\t1\n", &p) == 0 && p.rss_kb == 0 &&
 	      p.swap_kb == 0, "status without Vm lines");
 	pfx_cgroup_parse("9:name=systemd:/\n4:memory:/process_api/x\n0::/\n", cg, sizeof(cg));
 	CHECK(strcmp(cg, "/process_api/x") == 0, "hybrid: v1 memory path when v2 is the root: %s", cg);
@@ -101,23 +101,23 @@ static void alerts(void)
 	struct top_alert_event ev;
 	const uint64_t s = 1000000000ull;
 
-	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_MINOR, 1e9, 0, s, &ev), "an alert that is off never fires");
-	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 1 * s, s + s / 2, &ev),
+	CHECK(!pfx_top_alert_step(&st, &rules, TOP_ALERT_MINOR, 1e9, 0, s, &ev), "an alert that is off never fires");
+	CHECK(!pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 1 * s, s + s / 2, &ev),
 	      "over for 0.5 s (hold 1 s): not yet");
-	CHECK(top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, s + s / 2, 2 * s + s / 2, &ev) && ev.firing &&
+	CHECK(pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, s + s / 2, 2 * s + s / 2, &ev) && ev.firing &&
 	      ev.kind == TOP_ALERT_SWAP && ev.held_s > 1.49 && ev.held_s < 1.51, "fires once held (from the "
 	      "start of the first interval over)");
-	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 3e6, 3 * s, 4 * s, &ev), "fires only once");
-	CHECK(top_alert_step(&st, &rules, TOP_ALERT_SWAP, 1048576, 4 * s, 5 * s, &ev) && !ev.firing,
+	CHECK(!pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 3e6, 3 * s, 4 * s, &ev), "fires only once");
+	CHECK(pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 1048576, 4 * s, 5 * s, &ev) && !ev.firing,
 	      "at the threshold: clears");
-	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 0, 5 * s, 6 * s, &ev), "clears only once");
-	CHECK(!top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 6 * s, 6 * s + s / 2, &ev),
+	CHECK(!pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 0, 5 * s, 6 * s, &ev), "clears only once");
+	CHECK(!pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 6 * s, 6 * s + s / 2, &ev),
 	      "over again: the hold restarts");
-	CHECK(!top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev), "gone while not firing: nothing");
+	CHECK(!pfx_top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev), "gone while not firing: nothing");
 	st = (struct top_alert_state){ 0 };
 	rules.hold_s = 0;
-	CHECK(top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 0, s, &ev) && ev.firing, "hold 0: at once");
-	CHECK(top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev) && !ev.firing && ev.gone, "gone while firing: cleared");
+	CHECK(pfx_top_alert_step(&st, &rules, TOP_ALERT_SWAP, 2e6, 0, s, &ev) && ev.firing, "hold 0: at once");
+	CHECK(pfx_top_alert_gone(&st, &rules, TOP_ALERT_SWAP, &ev) && !ev.firing && ev.gone, "gone while firing: cleared");
 }
 
 /* An alert hook is handed a pid only while it still names the process
@@ -129,17 +129,17 @@ static void alert_pin(void)
 	int fd;
 
 	CHECK(pfx_proc_read_faults(getpid(), 0, &self) == 0 && self.start_time > 0, "own start time");
-	CHECK(top_alert_pin(getpid(), self.start_time, &fd) == 1, "this process is itself");
+	CHECK(pfx_top_alert_pin(getpid(), self.start_time, &fd) == 1, "this process is itself");
 	CHECK(fd >= 0, "a pidfd to it");
 	if (fd >= 0)
 		close(fd);
-	CHECK(top_alert_pin(getpid(), self.start_time + 1, &fd) == 0 && fd == -1,
+	CHECK(pfx_top_alert_pin(getpid(), self.start_time + 1, &fd) == 0 && fd == -1,
 	      "the same pid with another start time (a reused PID) is gone");
 	child = fork();
 	if (child == 0)
 		_exit(0);
 	waitpid(child, NULL, 0);
-	CHECK(top_alert_pin(child, self.start_time, &fd) == 0 && fd == -1, "a reaped process is gone");
+	CHECK(pfx_top_alert_pin(child, self.start_time, &fd) == 0 && fd == -1, "a reaped process is gone");
 }
 
 int main(void)
@@ -165,11 +165,11 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/12", root);
 	mkdir(path, 0755);
 
-	CHECK(top_table_new(&t, &opts) == 0, "table");
-	CHECK(top_sample(t, 1000000000ull) == 0, "first sample");
-	top_procs(t, &n);
+	CHECK(pfx_top_table_new(&t, &opts) == 0, "table");
+	CHECK(pfx_top_sample(t, 1000000000ull) == 0, "first sample");
+	pfx_top_procs(t, &n);
 	CHECK(n == 3, "3 rows, got %zu", n);
-	CHECK(top_vanished(t) == 1, "the vanished process counted: %lu", (unsigned long)top_vanished(t));
+	CHECK(pfx_top_vanished(t) == 1, "the vanished process counted: %lu", (unsigned long)pfx_top_vanished(t));
 	p = find(t, 10);
 	CHECK(p && !p->has_rate && p->rss_kb == 2000 && p->swap_kb == 8 && p->uid == 1000 &&
 	      strcmp(p->cgroup, "/svc/a") == 0, "first sight: no rate, status and cgroup read");
@@ -177,7 +177,7 @@ int main(void)
 	/* one second later: +500 minor for 10, PID 11 reused (new start time, fewer faults) */
 	proc(10, 1, 1500, 50, 2000);
 	proc(11, 1, 20, 99999999999ul, 3000);
-	CHECK(top_sample(t, 2000000000ull) == 0, "second sample");
+	CHECK(pfx_top_sample(t, 2000000000ull) == 0, "second sample");
 	p = find(t, 10);
 	CHECK(p && p->has_rate && p->minor_rate > 499.9 && p->minor_rate < 500.1,
 	      "rate 500/s, got %f", p ? p->minor_rate : -1);
@@ -185,11 +185,11 @@ int main(void)
 	CHECK(p && p->minor_rate >= 0 && p->minor == 20 && p->ppid == 1, "reused PID: a new row");
 	CHECK(p && p->has_rate && p->minor_rate > 19.9 && p->minor_rate < 20.1,
 	      "reused PID born in the interval: its 20 faults over 1 s, got %f", p ? p->minor_rate : -1);
-	gone = top_gone(t, &ngone);
+	gone = pfx_top_gone(t, &ngone);
 	CHECK(ngone == 1 && gone[0].pid == 11 && gone[0].start_time == 60, "old PID 11 in the gone list");
 
 	/* tree: 1 -> 10 (and 11 now under 1 too); subtree sums */
-	CHECK(top_order(t, TOP_VIEW_TREE, TOP_SORT_MINOR, NULL, 0, &rows, &n) == 0 && n == 3, "tree rows");
+	CHECK(pfx_top_order(t, TOP_VIEW_TREE, TOP_SORT_MINOR, NULL, 0, &rows, &n) == 0 && n == 3, "tree rows");
 	CHECK(n == 3 && rows[0].proc->pid == 1 && rows[0].depth == 0 && rows[0].has_subtree &&
 	      rows[0].subtree.nprocs == 3 && rows[0].subtree.rss_kb == 6000 &&
 	      rows[0].subtree.minor_rate > 519.9 && rows[0].subtree.minor_rate < 520.1,
@@ -200,12 +200,12 @@ int main(void)
 	/* 10 exits: gone, not an error */
 	snprintf(path, sizeof(path), "rm -rf %s/10", root);
 	CHECK(system(path) == 0, "rm");
-	CHECK(top_sample(t, 3000000000ull) == 0, "third sample");
+	CHECK(pfx_top_sample(t, 3000000000ull) == 0, "third sample");
 	CHECK(!find(t, 10), "exited process dropped");
-	gone = top_gone(t, &ngone);
+	gone = pfx_top_gone(t, &ngone);
 	CHECK(ngone == 1 && gone[0].pid == 10, "exited process in the gone list");
 
-	top_table_free(t);
+	pfx_top_table_free(t);
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	if (system(path)) {}
 	if (failures)

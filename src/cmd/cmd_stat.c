@@ -302,7 +302,7 @@ static void print_row(struct stat_run *run, struct stat_row *row)
 		row->alerts |= STAT_ALERT_MAJOR;
 	if (row->alerts)
 		run->alert_rows++;
-	stat_output_row(&run->out, row);
+	pfx_stat_output_row(&run->out, row);
 }
 
 static int thread_rows(struct stat_run *run, double time, double seconds)
@@ -313,7 +313,7 @@ static int thread_rows(struct stat_run *run, double time, double seconds)
 	int err = pfx_counter_threads(run->counter, &rows, &n);
 
 	if (!err)
-		err = thread_deltas_next(&run->thread_deltas, rows, n, &deltas);
+		err = pfx_thread_deltas_next(&run->thread_deltas, rows, n, &deltas);
 	for (size_t i = 0; !err && i < n; i++) {
 		struct stat_row row = { .time = time, .seconds = seconds, .pid = deltas[i].pid,
 					.tid = deltas[i].tid, .delta = deltas[i].delta,
@@ -334,8 +334,8 @@ static int process_rows(struct stat_run *run, double time, double seconds)
 	for (size_t i = 0; i < run->nrows; i++) {
 		struct stat_row row = { .time = time, .seconds = seconds,
 					.pid = scope ? -1 : run->targets[i].pid, .tid = -1,
-					.cpu = stat_host_cpu(&run->host, i),
-					.cgroup = stat_host_cgroup(&run->host, i) };
+					.cpu = pfx_stat_host_cpu(&run->host, i),
+					.cgroup = pfx_stat_host_cgroup(&run->host, i) };
 		struct pfx_live_counts cur;
 		int err;
 
@@ -513,8 +513,8 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 	for (size_t i = 0; i < run->nrows && !err; i++) {
 		procs[i].pid = scope ? -1 : run->targets[i].pid;
 		procs[i].end = scope ? PFX_COUNT_END_COUNTED : pfx_counter_end(run->counter, i);
-		procs[i].cpu = stat_host_cpu(&run->host, i);
-		procs[i].cgroup = stat_host_cgroup(&run->host, i);
+		procs[i].cpu = pfx_stat_host_cpu(&run->host, i);
+		procs[i].cgroup = pfx_stat_host_cgroup(&run->host, i);
 		/* A host scope keeps counting after the last row: its rows are
 		 * the totals, so they add up to them. */
 		if (scope && run->rows)
@@ -537,18 +537,18 @@ static int summarize(struct stat_run *run, bool interrupted, uint64_t end_ns)
 		s.rusage_minor = (uint64_t)run->targets[0].rusage.ru_minflt;
 		s.rusage_major = (uint64_t)run->targets[0].rusage.ru_majflt;
 	}
-	stat_host_ref_end(&run->host, s.source);
+	pfx_stat_host_ref_end(&run->host, s.source);
 	if (run->host.has_ref) {
 		s.has_kernel = true;
 		s.kernel_name = run->host.ref_name;
 		s.kernel_faults = run->host.ref_end.faults - run->host.ref_start.faults;
 		s.kernel_major = run->host.ref_end.major > run->host.ref_start.major
 					 ? run->host.ref_end.major - run->host.ref_start.major : 0;
-		s.kernel_gap_cause = stat_host_gap_cause(&run->host, s.total.minor + s.total.major,
+		s.kernel_gap_cause = pfx_stat_host_gap_cause(&run->host, s.total.minor + s.total.major,
 							 s.kernel_faults, &s.kernel_gap);
 	}
 	if (!err)
-		stat_output_summary(&run->out, &s);
+		pfx_stat_output_summary(&run->out, &s);
 	free(procs);
 	return err;
 }
@@ -560,7 +560,7 @@ static void describe_command(struct stat_run *run)
 
 	run->command[0] = '\0';
 	if (host_scope(o)) {
-		stat_host_describe(&run->host, run->command, sizeof(run->command));
+		pfx_stat_host_describe(&run->host, run->command, sizeof(run->command));
 		len = strlen(run->command);
 		for (char **a = o->command; a && *a && len < sizeof(run->command); a++)
 			len += (size_t)snprintf(run->command + len, sizeof(run->command) - len,
@@ -724,7 +724,7 @@ static int open_output(struct stat_run *run, struct pfx_outfile *file)
 	return 0;
 }
 
-/* stat_host_setup()'s error as one line; the exit code. */
+/* pfx_stat_host_setup()'s error as one line; the exit code. */
 static int say_host_error(const struct stat_host *h, int err)
 {
 	char safe[PFX_SAFETEXT_BUF(sizeof(h->bad.name))];
@@ -764,11 +764,11 @@ static int run_stat(struct stat_run *run)
 	/* A killed pfx's tracefs instance keeps tracing: end it, whatever
 	 * source this run uses. */
 	pfx_source_clean_stale(NULL);
-	if (host_scope(o) && (err = stat_host_setup(&run->host, o->system_wide, o->per_cpu, o->cgroups)))
+	if (host_scope(o) && (err = pfx_stat_host_setup(&run->host, o->system_wide, o->per_cpu, o->cgroups)))
 		return say_host_error(&run->host, err);
 	describe_command(run);
 	rc = setup_targets(run);
-	stat_host_ref_start(&run->host);
+	pfx_stat_host_ref_start(&run->host);
 	if (rc == 0)
 		rc = open_counter(run);
 	if (rc == 0)
@@ -783,7 +783,7 @@ static int run_stat(struct stat_run *run)
 		pfx_outfile_abort(&file);
 		return pfx_launched_exec_status(err);
 	}
-	stat_output_header(&run->out, pfx_counter_source(run->counter),
+	pfx_stat_output_header(&run->out, pfx_counter_source(run->counter),
 			   pfx_counter_description(run->counter), run->command,
 			   o->pids ? o->pids : &run->targets[0].pid, host_scope(o) ? 0 : run->ntargets);
 	err = run_loop(run, &interrupted);
@@ -825,8 +825,8 @@ int cmd_stat(int argc, char **argv)
 	free(run.targets);
 	free(run.prev);
 	free(run.row_done);
-	stat_host_free(&run.host);
-	thread_deltas_free(&run.thread_deltas);
+	pfx_stat_host_free(&run.host);
+	pfx_thread_deltas_free(&run.thread_deltas);
 	free(opts.pids);
 	return rc;
 }

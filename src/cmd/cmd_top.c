@@ -139,7 +139,7 @@ static int parse_exec(const char *arg, struct top_opts *o)
 	if (n == 0)
 		return pfx_usage_error("%s", "--alert-exec needs a command; give the program and its "
 				   "arguments as words");
-	err = top_alert_exec_check(o->rules.exec_argv);
+	err = pfx_top_alert_exec_check(o->rules.exec_argv);
 	if (err)
 		return pfx_usage_error("--alert-exec: cannot run '%s': %s; give a program in PATH or "
 				   "its path", o->rules.exec_argv[0], strerror(-err));
@@ -192,7 +192,7 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 			o->output = arg;
 			break;
 		case OPT_SORT:
-			if (top_sort_parse(arg, &o->sort))
+			if (pfx_top_sort_parse(arg, &o->sort))
 				err = pfx_usage_error("unknown sort key '%s'; use minor, major, rss, swap or pid",
 						  arg);
 			break;
@@ -257,7 +257,7 @@ static int parse_options(int argc, char **argv, struct top_opts *o)
 		return pfx_usage_error("--duration %g s is shorter than the delay (%g s): no frame; give a "
 				       "longer --duration or a shorter delay", o->duration, o->delay);
 	o->view = tree ? TOP_VIEW_TREE : cgroup ? TOP_VIEW_CGROUP : TOP_VIEW_FLAT;
-	if ((o->hold_given || o->rules.exec_argv) && !top_alert_any(&o->rules))
+	if ((o->hold_given || o->rules.exec_argv) && !pfx_top_alert_any(&o->rules))
 		return pfx_usage_error("%s", "--alert-for and --alert-exec need an alert; give "
 				   "--alert-minor, --alert-major or --alert-swap");
 	/* Files and machine formats only make sense in batch: imply it. */
@@ -293,12 +293,12 @@ static void emit_alert(struct top_run *run, struct top_alert_event *ev)
 	if (run->screen) {
 		char line[TOP_UI_MESSAGE_MAX];
 
-		top_fmt_alert(line, sizeof(line), ev);
-		top_ui_message(&run->ui, line);
+		pfx_top_fmt_alert(line, sizeof(line), ev);
+		pfx_top_ui_message(&run->ui, line);
 	} else {
-		top_output_alert(&run->out, ev);
+		pfx_top_output_alert(&run->out, ev);
 	}
-	if (top_alert_exec(&run->opts->rules, ev))
+	if (pfx_top_alert_exec(&run->opts->rules, ev))
 		pfx_warn("--alert-exec: cannot start '%s'; the alert is printed only",
 			 run->opts->rules.exec_argv[0]);
 }
@@ -318,28 +318,28 @@ static void check_alerts(struct top_run *run, uint64_t now)
 {
 	const struct top_alert_rules *rules = &run->opts->rules;
 	struct top_filter keep = run->filter;
-	uint64_t since = top_prev_ns(run->table);
+	uint64_t since = pfx_top_prev_ns(run->table);
 	struct top_alert_event ev;
 	struct top_proc *procs;
 	struct top_group *groups;
 	size_t n;
 
-	if (!top_alert_any(rules))
+	if (!pfx_top_alert_any(rules))
 		return;
 	keep.text = NULL;	/* the interactive filter changes the view, not what is watched */
-	procs = top_procs_mut(run->table, &n);
+	procs = pfx_top_procs_mut(run->table, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct top_proc *p = &procs[i];
 		struct top_sums s = { .minor_rate = p->minor_rate, .major_rate = p->major_rate,
 				      .swap_kb = p->swap_kb };
 
-		if (!top_filter_match(run->table, &keep, p))
+		if (!pfx_top_filter_match(run->table, &keep, p))
 			continue;
 		for (int k = 0; k < TOP_ALERT_KINDS; k++) {
 			/* a first sight has no rate yet; swap is a level, always known */
 			if (k != TOP_ALERT_SWAP && !p->has_rate)
 				continue;
-			if (top_alert_step(&p->alert[k], rules, (enum top_alert_kind)k,
+			if (pfx_top_alert_step(&p->alert[k], rules, (enum top_alert_kind)k,
 					   alert_value((enum top_alert_kind)k, &s), since, now, &ev)) {
 				ev.pid = p->pid;
 				ev.start_time = p->start_time;
@@ -349,10 +349,10 @@ static void check_alerts(struct top_run *run, uint64_t now)
 			}
 		}
 	}
-	procs = top_gone(run->table, &n);
+	procs = pfx_top_gone(run->table, &n);
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; k < TOP_ALERT_KINDS; k++) {
-			if (top_alert_gone(&procs[i].alert[k], rules, (enum top_alert_kind)k, &ev)) {
+			if (pfx_top_alert_gone(&procs[i].alert[k], rules, (enum top_alert_kind)k, &ev)) {
 				ev.pid = procs[i].pid;
 				ev.start_time = procs[i].start_time;
 				ev.comm = procs[i].comm;
@@ -363,14 +363,14 @@ static void check_alerts(struct top_run *run, uint64_t now)
 	}
 	if (run->opts->view != TOP_VIEW_CGROUP)
 		return;
-	groups = top_groups(run->table, &n);
+	groups = pfx_top_groups(run->table, &n);
 	for (size_t g = 0; g < n; g++) {
 		for (int k = 0; k < TOP_ALERT_KINDS; k++) {
 			bool fired = groups[g].present
-				? top_alert_step(&groups[g].alert[k], rules, (enum top_alert_kind)k,
+				? pfx_top_alert_step(&groups[g].alert[k], rules, (enum top_alert_kind)k,
 						 alert_value((enum top_alert_kind)k, &groups[g].sums),
 						 since, now, &ev)
-				: top_alert_gone(&groups[g].alert[k], rules, (enum top_alert_kind)k, &ev);
+				: pfx_top_alert_gone(&groups[g].alert[k], rules, (enum top_alert_kind)k, &ev);
 
 			if (fired) {
 				ev.cgroup_scope = true;
@@ -384,13 +384,13 @@ static void check_alerts(struct top_run *run, uint64_t now)
 static int sample(struct top_run *run)
 {
 	uint64_t now = pfx_now_ns();
-	int err = top_sample(run->table, now);
+	int err = pfx_top_sample(run->table, now);
 
 	if (err)
 		return err;
 	check_alerts(run, now);
 	if (run->opts->rules.exec_argv)
-		top_alert_reap();
+		pfx_top_alert_reap();
 	return 0;
 }
 
@@ -400,15 +400,15 @@ static void fill_frame(struct top_run *run, struct top_frame *f, enum top_sort s
 	size_t n;
 
 	memset(f, 0, sizeof(*f));
-	top_procs(run->table, &n);
+	pfx_top_procs(run->table, &n);
 	f->time = (double)(pfx_now_ns() - run->start_ns) / 1e9;
 	f->timestamp = now_wall();
-	f->interval = top_interval(run->table);
+	f->interval = pfx_top_interval(run->table);
 	f->nprocs = n;
-	f->total = top_total(run->table);
+	f->total = pfx_top_total(run->table);
 	f->sort = sort;
 	f->view = view;
-	f->vanished = top_vanished(run->table);
+	f->vanished = pfx_top_vanished(run->table);
 }
 
 static int batch_frame(struct top_run *run)
@@ -416,13 +416,13 @@ static int batch_frame(struct top_run *run)
 	const struct top_row *rows;
 	struct top_frame f;
 	size_t nrows;
-	int err = top_order(run->table, run->opts->view, run->opts->sort, &run->filter,
+	int err = pfx_top_order(run->table, run->opts->view, run->opts->sort, &run->filter,
 			    run->opts->top_n, &rows, &nrows);
 
 	if (err)
 		return err;
 	fill_frame(run, &f, run->opts->sort, run->opts->view);
-	return top_output_frame(&run->out, &f, rows, nrows);
+	return pfx_top_output_frame(&run->out, &f, rows, nrows);
 }
 
 /* Sleep until deadline (monotonic ns); a stop signal cuts it short. */
@@ -476,17 +476,17 @@ static int screen_frame(struct top_run *run)
 	struct top_filter f = run->filter;
 	const struct top_row *rows;
 	struct top_frame frame;
-	size_t nrows, cap = top_screen_row_capacity();
+	size_t nrows, cap = pfx_top_screen_row_capacity();
 	int err;
 
 	f.text = run->ui.filter;
 	if (run->opts->top_n && run->opts->top_n < cap)
 		cap = run->opts->top_n;
-	err = top_order(run->table, run->ui.view, run->ui.sort, &f, cap, &rows, &nrows);
+	err = pfx_top_order(run->table, run->ui.view, run->ui.sort, &f, cap, &rows, &nrows);
 	if (err)
 		return err;
 	fill_frame(run, &frame, run->ui.sort, run->ui.view);
-	top_screen_draw(&run->ui, &frame, run->table, rows, nrows);
+	pfx_top_screen_draw(&run->ui, &frame, run->table, rows, nrows);
 	return 0;
 }
 
@@ -504,20 +504,20 @@ static int run_screen(struct top_run *run)
 	while (!err && !run->ui.quit && !pfx_sig_stop_requested()) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		uint64_t now = pfx_now_ns();
-		bool redraw = top_screen_resized();
+		bool redraw = pfx_top_screen_resized();
 		int key;
 
 		if (!redraw && now < next &&
 		    poll(&pfd, 1, (int)((next - now + 999999) / 1000000)) > 0 &&
 		    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;	/* the terminal went away: nothing to draw on */
-		while ((key = top_screen_key()) >= 0 && !run->ui.quit) {
+		while ((key = pfx_top_screen_key()) >= 0 && !run->ui.quit) {
 			enum top_view view = run->ui.view;
 
-			redraw |= top_ui_key(&run->ui, key);
+			redraw |= pfx_top_ui_key(&run->ui, key);
 			/* --cgroup's alerts need the groups whatever the view */
 			if (run->ui.view != view && !err)
-				err = top_set_cgroups(run->table, run->ui.view == TOP_VIEW_CGROUP ||
+				err = pfx_top_set_cgroups(run->table, run->ui.view == TOP_VIEW_CGROUP ||
 							  o->view == TOP_VIEW_CGROUP);
 		}
 		if (run->ui.quit || pfx_sig_stop_requested())
@@ -581,7 +581,7 @@ static int run_top(struct top_run *run)
 	if (rc)
 		return rc;
 	raise_fd_limit();
-	err = top_table_new(&run->table, &topts);
+	err = pfx_top_table_new(&run->table, &topts);
 	if (err) {
 		pfx_err("cannot read /proc: %s; is procfs mounted?", strerror(-err));
 		return PFX_EXIT_ERROR;
@@ -609,13 +609,13 @@ static int run_top(struct top_run *run)
 	} else {
 		run->ui = (struct top_ui){ .sort = o->sort, .view = o->view, .refresh_s = o->delay };
 		run->screen = true;
-		err = top_screen_open();
+		err = pfx_top_screen_open();
 		if (err) {
 			pfx_err("cannot take the terminal: %s; use -b for batch output", strerror(-err));
 			return PFX_EXIT_ERROR;
 		}
 		err = run_screen(run);
-		top_screen_close();
+		pfx_top_screen_close();
 	}
 	if (err) {
 		pfx_err("reading /proc failed: %s", strerror(-err));
@@ -644,7 +644,7 @@ int cmd_top(int argc, char **argv)
 	} else if (rc < 0) {
 		rc = PFX_EXIT_OK;
 	}
-	top_table_free(run.table);
+	pfx_top_table_free(run.table);
 	free(opts.pids);
 	free(opts.exec_words);
 	free(opts.rules.exec_argv);

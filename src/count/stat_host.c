@@ -41,7 +41,7 @@ static int resolve_cgroups(struct stat_host *h, const char *list)
 	return err;
 }
 
-int stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const char *cgroups)
+int pfx_stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const char *cgroups)
 {
 	int *cpus = NULL, all = -1, err;
 	size_t ncpus = 1, nscopes;
@@ -74,17 +74,17 @@ int stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const c
 	return 0;
 }
 
-int stat_host_cpu(const struct stat_host *h, size_t i)
+int pfx_stat_host_cpu(const struct stat_host *h, size_t i)
 {
 	return i < h->ntargets ? h->targets[i].cpu : -1;
 }
 
-const char *stat_host_cgroup(const struct stat_host *h, size_t i)
+const char *pfx_stat_host_cgroup(const struct stat_host *h, size_t i)
 {
 	return i < h->ntargets && h->targets[i].cgroup ? h->targets[i].cgroup->name : NULL;
 }
 
-void stat_host_describe(const struct stat_host *h, char *buf, size_t size)
+void pfx_stat_host_describe(const struct stat_host *h, char *buf, size_t size)
 {
 	size_t len;
 
@@ -115,20 +115,20 @@ static int read_ref(const struct stat_host *h, struct pfx_kernel_faults *out)
 	return 0;
 }
 
-void stat_host_ref_start(struct stat_host *h)
+void pfx_stat_host_ref_start(struct stat_host *h)
 {
 	h->has_ref = h->ntargets && read_ref(h, &h->ref_start) == 0;
 	h->ref_name = h->ncgroups ? "memory.stat" : "/proc/vmstat";
 }
 
-void stat_host_ref_end(struct stat_host *h, enum pfx_count_source source)
+void pfx_stat_host_ref_end(struct stat_host *h, enum pfx_count_source source)
 {
 	h->has_ref = h->has_ref && source == PFX_SOURCE_PERF;
 	if (h->has_ref && read_ref(h, &h->ref_end) != 0)
 		h->ref_end = h->ref_start;	/* a cgroup removed meanwhile */
 }
 
-const char *stat_host_gap_cause(const struct stat_host *h, uint64_t counted, uint64_t kernel,
+const char *pfx_stat_host_gap_cause(const struct stat_host *h, uint64_t counted, uint64_t kernel,
 				int64_t *gap)
 {
 	/* The same noise floor as a command's rusage against perf. */
@@ -148,7 +148,7 @@ const char *stat_host_gap_cause(const struct stat_host *h, uint64_t counted, uin
 		: "faults counted by perf between the reads of /proc/vmstat";
 }
 
-void stat_host_free(struct stat_host *h)
+void pfx_stat_host_free(struct stat_host *h)
 {
 	free(h->cgroups);
 	free(h->targets);

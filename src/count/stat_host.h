@@ -26,7 +26,7 @@ struct stat_host {
 	bool has_ref;
 	const char *ref_name;		/* "/proc/vmstat" or "memory.stat" */
 	struct pfx_kernel_faults ref_start, ref_end;
-	/* What stat_host_setup() failed on, for the command to say. */
+	/* What pfx_stat_host_setup() failed on, for the command to say. */
 	struct {
 		char name[256];			/* the -G name that failed */
 		char where[3 * PFX_CGROUP_PATH_MAX];	/* the hierarchies searched */
@@ -38,25 +38,25 @@ struct stat_host {
  * -ENOENT/-EINVAL (h->bad.name is no cgroup, h->bad.where searched),
  * -E2BIG (more than 64 cgroups), -EDESTADDRREQ (an empty list), another
  * error of the lookup (h->bad.name) or of listing CPUs (h->bad.cpus). */
-int stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const char *cgroups);
+int pfx_stat_host_setup(struct stat_host *h, bool system_wide, bool per_cpu, const char *cgroups);
 /* The label of target i's row: its CPU (-1: all) and cgroup name (NULL: the host). */
-int stat_host_cpu(const struct stat_host *h, size_t i);
-const char *stat_host_cgroup(const struct stat_host *h, size_t i);
+int pfx_stat_host_cpu(const struct stat_host *h, size_t i);
+const char *pfx_stat_host_cgroup(const struct stat_host *h, size_t i);
 /* "system-wide", "cgroup /web", "cgroups /a,/b" into buf. */
-void stat_host_describe(const struct stat_host *h, char *buf, size_t size);
+void pfx_stat_host_describe(const struct stat_host *h, char *buf, size_t size);
 
 /* Read the kernel's count before the counters open and after they are
  * read for the last time (so its window holds perf's); kept only when the
  * counts come from perf (other sources are that count). */
-void stat_host_ref_start(struct stat_host *h);
-void stat_host_ref_end(struct stat_host *h, enum pfx_count_source source);
+void pfx_stat_host_ref_start(struct stat_host *h);
+void pfx_stat_host_ref_end(struct stat_host *h, enum pfx_count_source source);
 
 /* Why the kernel's count (pgfault) differs from perf's minor + major
  * beyond the noise (more than 1% and more than PFX_RUSAGE_GAP_MIN), or
  * NULL.  *gap = kernel - counted. */
-const char *stat_host_gap_cause(const struct stat_host *h, uint64_t counted, uint64_t kernel,
+const char *pfx_stat_host_gap_cause(const struct stat_host *h, uint64_t counted, uint64_t kernel,
 				int64_t *gap);
 
-void stat_host_free(struct stat_host *h);
+void pfx_stat_host_free(struct stat_host *h);
 
 #endif

@@ -68,7 +68,7 @@ static const char *csv_alerts(unsigned alerts)
 	return "";
 }
 
-void stat_output_header(struct stat_output *o, enum pfx_count_source source,
+void pfx_stat_output_header(struct stat_output *o, enum pfx_count_source source,
 			const char *description, const char *command, const pid_t *pids, size_t npids)
 {
 	switch (o->format) {
@@ -205,7 +205,7 @@ static void csv_row(struct stat_output *o, const struct stat_row *r)
 		csv_alerts(r->alerts));
 }
 
-void stat_output_row(struct stat_output *o, const struct stat_row *row)
+void pfx_stat_output_row(struct stat_output *o, const struct stat_row *row)
 {
 	switch (o->format) {
 	case PFX_FORMAT_TEXT: text_row(o, row); break;
@@ -485,7 +485,7 @@ static void csv_summary(struct stat_output *o, const struct stat_summary *s)
 		pfx_count_source_name(s->source));
 }
 
-void stat_output_summary(struct stat_output *o, const struct stat_summary *s)
+void pfx_stat_output_summary(struct stat_output *o, const struct stat_summary *s)
 {
 	switch (o->format) {
 	case PFX_FORMAT_TEXT: text_summary(o, s); break;

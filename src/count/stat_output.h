@@ -73,13 +73,13 @@ struct stat_summary {
 	bool has_kernel;
 	const char *kernel_name;
 	uint64_t kernel_faults, kernel_major;
-	const char *kernel_gap_cause;	/* stat_host_gap_cause(), or NULL */
+	const char *kernel_gap_cause;	/* pfx_stat_host_gap_cause(), or NULL */
 	int64_t kernel_gap;		/* kernel_faults - (minor + major) */
 };
 
-void stat_output_header(struct stat_output *o, enum pfx_count_source source,
+void pfx_stat_output_header(struct stat_output *o, enum pfx_count_source source,
 			const char *description, const char *command, const pid_t *pids, size_t npids);
-void stat_output_row(struct stat_output *o, const struct stat_row *row);
-void stat_output_summary(struct stat_output *o, const struct stat_summary *s);
+void pfx_stat_output_row(struct stat_output *o, const struct stat_row *row);
+void pfx_stat_output_summary(struct stat_output *o, const struct stat_summary *s);
 
 #endif

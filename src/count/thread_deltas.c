@@ -38,7 +38,7 @@ static uint64_t settle_entries(struct pfx_live_counts *d, uint64_t ahead)
 	return ahead;
 }
 
-int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts *rows, size_t n,
+int pfx_thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts *rows, size_t n,
 		       const struct thread_delta **deltas)
 {
 	uint64_t deficit[FIELDS] = { 0 };
@@ -106,7 +106,7 @@ int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts 
 	return 0;
 }
 
-void thread_deltas_free(struct thread_deltas *td)
+void pfx_thread_deltas_free(struct thread_deltas *td)
 {
 	free(td->prev);
 	free(td->ahead);

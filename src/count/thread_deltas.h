@@ -42,8 +42,8 @@ struct thread_deltas {
 
 /* Deltas since the last call for rows (one entry per row, same order).
  * *deltas stays valid until the next call.  0 or -ENOMEM. */
-int thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts *rows, size_t n,
+int pfx_thread_deltas_next(struct thread_deltas *td, const struct pfx_thread_counts *rows, size_t n,
 		       const struct thread_delta **deltas);
-void thread_deltas_free(struct thread_deltas *td);
+void pfx_thread_deltas_free(struct thread_deltas *td);
 
 #endif

@@ -55,7 +55,7 @@ struct pfx_metrics {
 	bool system_ok;
 	struct cg_total *cg, *cg_prev;
 	size_t ncg, ncg_prev, cap_cg, cap_cg_prev;
-	int *scope;			/* indices into top_procs() of the processes watched */
+	int *scope;			/* indices into pfx_top_procs() of the processes watched */
 	size_t nscope, cap_scope;
 	size_t nshown;			/* the first nshown of scope, busiest first, have series */
 	struct shown_id *prev_shown;	/* those of the collection before, by PID */
@@ -433,7 +433,7 @@ int pfx_metrics_new(struct pfx_metrics **out, const struct pfx_metrics_opts *opt
 			return err;
 		}
 	}
-	err = top_table_new(&m->table, &topts);
+	err = pfx_top_table_new(&m->table, &topts);
 	if (err) {
 		pfx_metrics_free(m);
 		return err;
@@ -450,7 +450,7 @@ void pfx_metrics_free(struct pfx_metrics *m)
 		for (size_t i = 0; i < m->opts.ncgroups; i++)
 			free(m->cgroups[i]);
 	free(m->cgroups);
-	top_table_free(m->table);
+	pfx_top_table_free(m->table);
 	free(m->buf);
 	free(m->cg);
 	free(m->cg_prev);
@@ -472,7 +472,7 @@ int pfx_metrics_cgroup_without_totals(const struct pfx_metrics *m)
 pid_t pfx_metrics_absent_pid(const struct pfx_metrics *m)
 {
 	size_t n;
-	const struct top_proc *procs = top_procs(m->table, &n);
+	const struct top_proc *procs = pfx_top_procs(m->table, &n);
 
 	for (size_t i = 0; i < m->opts.npids; i++) {
 		bool found = false;
@@ -643,7 +643,7 @@ static int collect_cgroups(struct pfx_metrics *m)
 		return err;
 	}
 	/* -a: the busiest top_n cgroups that hold processes */
-	groups = top_groups(m->table, &ngroups);
+	groups = pfx_top_groups(m->table, &ngroups);
 	order = malloc((ngroups + 1) * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
@@ -662,7 +662,7 @@ int pfx_metrics_collect(struct pfx_metrics *m)
 	uint64_t t0 = pfx_now_ns(), all, major;
 	const struct top_proc *procs;
 	size_t n;
-	int err = top_sample(m->table, t0);
+	int err = pfx_top_sample(m->table, t0);
 
 	if (err)
 		return err;
@@ -671,7 +671,7 @@ int pfx_metrics_collect(struct pfx_metrics *m)
 		mono_update(&m->system, all, major);
 		m->system_ok = true;
 	}
-	procs = top_procs(m->table, &n);
+	procs = pfx_top_procs(m->table, &n);
 	if (PFX_GROW(m->scope, m->cap_scope, n + 1, 16))
 		return -ENOMEM;
 	m->nscope = 0;
@@ -681,7 +681,7 @@ int pfx_metrics_collect(struct pfx_metrics *m)
 	qsort_r(m->scope, m->nscope, sizeof(*m->scope), cmp_busy, (void *)procs);
 	m->nshown = m->opts.pids || m->nscope < m->opts.top_n ? m->nscope : m->opts.top_n;
 	m->has_other = !m->opts.pids;
-	err = account_other(m, procs, top_interval(m->table));
+	err = account_other(m, procs, pfx_top_interval(m->table));
 	if (!err)
 		err = collect_cgroups(m);
 	if (err)
@@ -762,7 +762,7 @@ static void proc_gauge(FILE *fp, const struct pfx_metrics *m, const struct top_p
 int pfx_metrics_write(const struct pfx_metrics *m, FILE *fp, enum pfx_metrics_format f)
 {
 	size_t n;
-	const struct top_proc *procs = top_procs(m->table, &n);
+	const struct top_proc *procs = pfx_top_procs(m->table, &n);
 
 	family(fp, f, "pfx_page_faults", FAM_COUNTER,
 	       "Page faults a process took (its own, not its reaped children's; /proc/PID/stat "

@@ -283,7 +283,7 @@ static void on_exec(struct pfx_tfs *tfs, struct tep_event *event, struct tep_rec
 		base = strrchr(file, '/');
 		snprintf(comm, sizeof(comm), "%s", base ? base + 1 : file);
 	}
-	/* The name is handed out at delivery (pfx_tfs_drain): the table may
+	/* The name is handed out at delivery (pfx_tracefs_drain): the table may
 	 * move while the batch grows. */
 	ev->len = tfs->names_len;
 	if (!PFX_GROW(tfs->names, tfs->names_cap, tfs->names_len + sizeof(comm), 256)) {
@@ -396,7 +396,7 @@ static pid_t instance_owner(const char *name)
 
 static int remove_stale_in(const char *dir, unsigned *removed);
 
-int pfx_tfs_remove_stale(unsigned *removed)
+int pfx_tracefs_remove_stale(unsigned *removed)
 {
 	const char *dir = pfx_tracefs_dir();
 
@@ -428,7 +428,7 @@ static int mounted_tracefs(char *dir, size_t size)
 	return found;
 }
 
-int pfx_tfs_clean_stale(unsigned *removed)
+int pfx_tracefs_clean_stale(unsigned *removed)
 {
 	char dir[512];
 
@@ -655,7 +655,7 @@ static void find_fields(struct pfx_tfs *tfs)
 
 }
 
-int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t buffer_kb,
+int pfx_tracefs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t buffer_kb,
 		 pid_t exec_pid)
 {
 	const char *dir = pfx_tracefs_dir();
@@ -687,7 +687,7 @@ int pfx_tfs_open(struct pfx_tfs **out, const pid_t *pids, size_t npids, size_t b
 	if (!err)
 		err = configure_instance(tfs, pids, npids, buffer_kb);
 	if (err) {
-		pfx_tfs_close(tfs);
+		pfx_tracefs_close(tfs);
 		return err;
 	}
 	*out = tfs;
@@ -726,7 +726,7 @@ static int take_batch(struct pfx_tfs *tfs)
 	return 0;
 }
 
-int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_sample_fn fn, void *ctx)
+int pfx_tracefs_drain(struct pfx_tfs *tfs, pfx_sample_fn fn, void *ctx)
 {
 	int ret = 0;
 
@@ -744,7 +744,7 @@ int pfx_tfs_drain(struct pfx_tfs *tfs, pfx_sample_fn fn, void *ctx)
 	return ret;
 }
 
-const char *pfx_tfs_error_hint(int err)
+const char *pfx_tracefs_error_hint(int err)
 {
 	switch (err) {
 	case -ENODEV:
@@ -761,22 +761,22 @@ const char *pfx_tfs_error_hint(int err)
 	}
 }
 
-uint64_t pfx_tfs_missed(const struct pfx_tfs *tfs)
+uint64_t pfx_tracefs_missed(const struct pfx_tfs *tfs)
 {
 	return tfs->missed;
 }
 
-uint64_t pfx_tfs_fault_entries(const struct pfx_tfs *tfs)
+uint64_t pfx_tracefs_fault_entries(const struct pfx_tfs *tfs)
 {
 	return tfs->entries;
 }
 
-const char *pfx_tfs_instance_name(const struct pfx_tfs *tfs)
+const char *pfx_tracefs_instance_name(const struct pfx_tfs *tfs)
 {
 	return tfs->name;
 }
 
-void pfx_tfs_close(struct pfx_tfs *tfs)
+void pfx_tracefs_close(struct pfx_tfs *tfs)
 {
 	if (!tfs)
 		return;
@@ -803,11 +803,11 @@ static int tracefs_open(void **state, const struct pfx_source_opts *opts, char *
 	snprintf(why, why_size, "tracefs");
 	/* A pfx killed with SIGKILL could not remove its instance: do it
 	 * now, tracefs mounted (the instance needs it anyway). */
-	pfx_tfs_remove_stale(NULL);
+	pfx_tracefs_remove_stale(NULL);
 	if (opts->enable_on_exec || !opts->tids)
-		return pfx_tfs_open((struct pfx_tfs **)state, &opts->pid, 1, 0,
+		return pfx_tracefs_open((struct pfx_tfs **)state, &opts->pid, 1, 0,
 				    opts->enable_on_exec ? opts->pid : 0);
-	return pfx_tfs_open((struct pfx_tfs **)state, opts->tids, opts->ntids, 0, 0);
+	return pfx_tracefs_open((struct pfx_tfs **)state, opts->tids, opts->ntids, 0, 0);
 }
 
 /* tracefs wakes no poll(): it is drained on the caller's timer. */
@@ -828,7 +828,7 @@ static int tracefs_enable(void *state)
 
 static int tracefs_drain(void *state, pfx_sample_fn fn, void *ctx)
 {
-	return pfx_tfs_drain(state, fn, ctx);
+	return pfx_tracefs_drain(state, fn, ctx);
 }
 
 static const char *tracefs_events(const void *state)
@@ -845,24 +845,24 @@ static unsigned tracefs_caps(const void *state)
 
 static void tracefs_close(void *state)
 {
-	pfx_tfs_close(state);
+	pfx_tracefs_close(state);
 }
 
 static const char *tracefs_hint(int err, char *buf, size_t size)
 {
 	(void)buf;
 	(void)size;
-	return pfx_tfs_error_hint(err);
+	return pfx_tracefs_error_hint(err);
 }
 
 static uint64_t tracefs_lost(const void *state)
 {
-	return pfx_tfs_missed(state);
+	return pfx_tracefs_missed(state);
 }
 
 static const char *tracefs_where(const void *state)
 {
-	return pfx_tfs_instance_name(state);
+	return pfx_tracefs_instance_name(state);
 }
 
 const struct pfx_source_ops pfx_tracefs_source = {
@@ -877,5 +877,5 @@ const struct pfx_source_ops pfx_tracefs_source = {
 	.hint = tracefs_hint,
 	.lost = tracefs_lost,
 	.where = tracefs_where,
-	.clean_stale = pfx_tfs_clean_stale,
+	.clean_stale = pfx_tracefs_clean_stale,
 };

@@ -47,7 +47,7 @@ struct top_table {
 	size_t ngroups, cap_groups;
 	struct user_entry *users;
 	size_t nusers, cap_users;
-	/* top_order()'s scratch, kept between calls */
+	/* pfx_top_order()'s scratch, kept between calls */
 	struct top_row *rows;
 	int *idx, *child_start, *child_list, *stack;
 	bool *visible;
@@ -111,7 +111,7 @@ static int64_t next_num(const char **s)
 
 /* ---- parsers ---------------------------------------------------------- */
 
-int top_parse_stat(const char *text, struct top_proc *p)
+int pfx_top_parse_stat(const char *text, struct top_proc *p)
 {
 	/* comm may hold spaces and ')': the last ')' ends it. */
 	const char *open = strchr(text, '('), *close = strrchr(text, ')'), *s;
@@ -158,7 +158,7 @@ static uint64_t field_value(const char *line)
 	return (uint64_t)next_num(&s);
 }
 
-int top_parse_status(const char *text, struct top_proc *p)
+int pfx_top_parse_status(const char *text, struct top_proc *p)
 {
 	bool have_uid = false;
 
@@ -183,12 +183,12 @@ int top_parse_status(const char *text, struct top_proc *p)
 
 static const char *const sort_names[] = { "minor", "major", "rss", "swap", "pid" };
 
-const char *top_sort_name(enum top_sort sort)
+const char *pfx_top_sort_name(enum top_sort sort)
 {
 	return sort_names[sort];
 }
 
-int top_sort_parse(const char *name, enum top_sort *out)
+int pfx_top_sort_parse(const char *name, enum top_sort *out)
 {
 	for (size_t i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++) {
 		if (strcmp(name, sort_names[i]) == 0) {
@@ -201,7 +201,7 @@ int top_sort_parse(const char *name, enum top_sort *out)
 
 /* ---- the table -------------------------------------------------------- */
 
-int top_table_new(struct top_table **out, const struct top_table_opts *opts)
+int pfx_top_table_new(struct top_table **out, const struct top_table_opts *opts)
 {
 	struct top_table *t = calloc(1, sizeof(*t));
 	const char *root = opts && opts->proc_root ? opts->proc_root : "/proc";
@@ -231,7 +231,7 @@ int top_table_new(struct top_table **out, const struct top_table_opts *opts)
 	return 0;
 }
 
-void top_table_free(struct top_table *t)
+void pfx_top_table_free(struct top_table *t)
 {
 	if (!t)
 		return;
@@ -313,7 +313,7 @@ static int read_counts(struct top_table *t, struct top_proc *p)
 
 	if (n < 0)
 		return (int)n;
-	err = top_parse_stat(t->buf, p);
+	err = pfx_top_parse_stat(t->buf, p);
 	if (err)
 		return err;
 	if (p->kthread) {
@@ -325,7 +325,7 @@ static int read_counts(struct top_table *t, struct top_proc *p)
 	n = read_proc(t, &p->status_fd, p->pid, "status", true);
 	if (n < 0)
 		return (int)n;
-	return top_parse_status(t->buf, p);
+	return pfx_top_parse_status(t->buf, p);
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -483,7 +483,7 @@ static int build_groups(struct top_table *t)
 	return 0;
 }
 
-int top_sample(struct top_table *t, uint64_t now_ns)
+int pfx_top_sample(struct top_table *t, uint64_t now_ns)
 {
 	double dt = t->samples ? (double)(now_ns - t->now_ns) / 1e9 : 0;
 	size_t j = 0;
@@ -557,31 +557,31 @@ int top_sample(struct top_table *t, uint64_t now_ns)
 	return 0;
 }
 
-const struct top_proc *top_procs(const struct top_table *t, size_t *n)
+const struct top_proc *pfx_top_procs(const struct top_table *t, size_t *n)
 {
 	*n = t->ncur;
 	return t->cur;
 }
 
-struct top_proc *top_procs_mut(struct top_table *t, size_t *n)
+struct top_proc *pfx_top_procs_mut(struct top_table *t, size_t *n)
 {
 	*n = t->ncur;
 	return t->cur;
 }
 
-struct top_proc *top_gone(struct top_table *t, size_t *n)
+struct top_proc *pfx_top_gone(struct top_table *t, size_t *n)
 {
 	*n = t->ngone;
 	return t->gone;
 }
 
-struct top_group *top_groups(struct top_table *t, size_t *n)
+struct top_group *pfx_top_groups(struct top_table *t, size_t *n)
 {
 	*n = t->ngroups;
 	return t->groups;
 }
 
-struct top_sums top_total(const struct top_table *t)
+struct top_sums pfx_top_total(const struct top_table *t)
 {
 	struct top_sums s = { 0 };
 
@@ -590,22 +590,22 @@ struct top_sums top_total(const struct top_table *t)
 	return s;
 }
 
-double top_interval(const struct top_table *t)
+double pfx_top_interval(const struct top_table *t)
 {
 	return t->samples > 1 ? (double)(t->now_ns - t->prev_ns) / 1e9 : 0;
 }
 
-uint64_t top_prev_ns(const struct top_table *t)
+uint64_t pfx_top_prev_ns(const struct top_table *t)
 {
 	return t->samples > 1 ? t->prev_ns : t->now_ns;
 }
 
-uint64_t top_vanished(const struct top_table *t)
+uint64_t pfx_top_vanished(const struct top_table *t)
 {
 	return t->vanished;
 }
 
-const char *top_user_name(struct top_table *t, uid_t uid)
+const char *pfx_top_user_name(struct top_table *t, uid_t uid)
 {
 	struct passwd *pw;
 	struct user_entry *u;
@@ -626,7 +626,7 @@ const char *top_user_name(struct top_table *t, uid_t uid)
 	return u->name;
 }
 
-int top_set_cgroups(struct top_table *t, bool on)
+int pfx_top_set_cgroups(struct top_table *t, bool on)
 {
 	t->opts.cgroups = on;
 	/* Group now from the cgroups read at first sight, so the view does
@@ -636,7 +636,7 @@ int top_set_cgroups(struct top_table *t, bool on)
 
 /* ---- ordering --------------------------------------------------------- */
 
-bool top_filter_match(struct top_table *t, const struct top_filter *f, const struct top_proc *p)
+bool pfx_top_filter_match(struct top_table *t, const struct top_filter *f, const struct top_proc *p)
 {
 	if (!f)
 		return true;
@@ -652,7 +652,7 @@ bool top_filter_match(struct top_table *t, const struct top_filter *f, const str
 		return false;
 	if (f->text && *f->text) {
 		return strcasestr(p->comm, f->text) || strcasestr(p->cgroup, f->text) ||
-		       strcasestr(top_user_name(t, p->uid), f->text);
+		       strcasestr(pfx_top_user_name(t, p->uid), f->text);
 	}
 	return true;
 }
@@ -818,7 +818,7 @@ static size_t order_flat(struct top_table *t, enum top_sort sort, const struct t
 	size_t n = 0, nrows = 0;
 
 	for (size_t i = 0; i < t->ncur; i++)
-		if (top_filter_match(t, f, &t->cur[i]))
+		if (pfx_top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
 	sort_idx(t->idx, n, cmp_proc, &c);
 	for (size_t i = 0; i < n && (!limit || nrows < limit); i++)
@@ -842,7 +842,7 @@ static size_t order_tree(struct top_table *t, enum top_sort sort, const struct t
 
 		p->parent = p->ppid > 0 && p->ppid != p->pid ? find_index(t, p->ppid) : -1;
 		own_sums(p, &p->subtree);
-		t->visible[i] = top_filter_match(t, f, p);
+		t->visible[i] = pfx_top_filter_match(t, f, p);
 		if (p->parent >= 0)
 			start[p->parent + 1]++;
 	}
@@ -925,7 +925,7 @@ static size_t order_cgroup(struct top_table *t, enum top_sort sort, const struct
 			groups[ng++] = (int)g;
 	sort_idx(groups, ng, cmp_group, &c);
 	for (size_t i = 0; i < t->ncur; i++)
-		if (top_filter_match(t, f, &t->cur[i]))
+		if (pfx_top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
 	sort_idx(t->idx, n, cmp_proc, &c);
 	for (size_t g = 0; g < ng && (!limit || nrows < limit); g++) {
@@ -953,7 +953,7 @@ static size_t order_cgroup(struct top_table *t, enum top_sort sort, const struct
 	return nrows;
 }
 
-int top_order(struct top_table *t, enum top_view view, enum top_sort sort,
+int pfx_top_order(struct top_table *t, enum top_view view, enum top_sort sort,
 	      const struct top_filter *filter, size_t limit, const struct top_row **rows,
 	      size_t *nrows)
 {

@@ -44,8 +44,8 @@ struct top_proc {
 	int stat_fd, status_fd;		/* kept open between refreshes; -1: open each time */
 	uint64_t first_ns;		/* when pfx first saw it */
 	struct top_alert_state alert[TOP_ALERT_KINDS];
-	int group;			/* index in top_groups() (--cgroup), else -1 */
-	/* filled by top_order() in tree view */
+	int group;			/* index in pfx_top_groups() (--cgroup), else -1 */
+	/* filled by pfx_top_order() in tree view */
 	int parent;			/* index in the table, -1: a root */
 	struct top_sums subtree;
 };
@@ -81,59 +81,59 @@ struct top_filter {
 struct top_table;
 
 struct top_table_opts {
-	/* --cgroup: group the rows (top_groups()) and re-read each process's
+	/* --cgroup: group the rows (pfx_top_groups()) and re-read each process's
 	 * cgroup every refresh to follow migrations; else it is read once
 	 * per process, which keeps a refresh at two reads per process */
 	bool cgroups;
 	const char *proc_root;		/* NULL: "/proc" */
 };
 
-int top_table_new(struct top_table **out, const struct top_table_opts *opts);
-void top_table_free(struct top_table *t);
+int pfx_top_table_new(struct top_table **out, const struct top_table_opts *opts);
+void pfx_top_table_free(struct top_table *t);
 
 /* Scan /proc once.  The first call takes the baseline; later ones give
  * each process its rates over the time since the previous call.  A
  * process that vanishes mid-read is dropped, not an error.  0 or -errno
  * (only when /proc itself cannot be read, or out of memory). */
-int top_sample(struct top_table *t, uint64_t now_ns);
+int pfx_top_sample(struct top_table *t, uint64_t now_ns);
 
 /* The current rows, sorted by PID. */
-const struct top_proc *top_procs(const struct top_table *t, size_t *n);
+const struct top_proc *pfx_top_procs(const struct top_table *t, size_t *n);
 /* Rows of the previous sample whose process is gone (alerts still
  * firing on them must clear). */
-struct top_proc *top_gone(struct top_table *t, size_t *n);
+struct top_proc *pfx_top_gone(struct top_table *t, size_t *n);
 /* The table's own rows, mutable for the alert states. */
-struct top_proc *top_procs_mut(struct top_table *t, size_t *n);
+struct top_proc *pfx_top_procs_mut(struct top_table *t, size_t *n);
 /* cgroups seen (present or, for one refresh after, gone: present false). */
-struct top_group *top_groups(struct top_table *t, size_t *n);
+struct top_group *pfx_top_groups(struct top_table *t, size_t *n);
 /* Sums over every process of the last sample. */
-struct top_sums top_total(const struct top_table *t);
+struct top_sums pfx_top_total(const struct top_table *t);
 /* Interval of the last sample, seconds (0 on the first). */
-double top_interval(const struct top_table *t);
-uint64_t top_prev_ns(const struct top_table *t);
+double pfx_top_interval(const struct top_table *t);
+uint64_t pfx_top_prev_ns(const struct top_table *t);
 /* Processes that failed a read because they exited during the scan. */
-uint64_t top_vanished(const struct top_table *t);
+uint64_t pfx_top_vanished(const struct top_table *t);
 
 /* Turn cgroup grouping on or off (the full-screen 'c' key); groups at
  * once.  0 or -ENOMEM. */
-int top_set_cgroups(struct top_table *t, bool on);
+int pfx_top_set_cgroups(struct top_table *t, bool on);
 
 /* The user name of uid (cached), or its number. */
-const char *top_user_name(struct top_table *t, uid_t uid);
+const char *pfx_top_user_name(struct top_table *t, uid_t uid);
 
 /* Rows to show, in order.  limit 0: all.  The array is the table's,
- * valid until the next top_order() or top_sample(). */
-int top_order(struct top_table *t, enum top_view view, enum top_sort sort,
+ * valid until the next pfx_top_order() or pfx_top_sample(). */
+int pfx_top_order(struct top_table *t, enum top_view view, enum top_sort sort,
 	      const struct top_filter *filter, size_t limit, const struct top_row **rows,
 	      size_t *nrows);
 
-bool top_filter_match(struct top_table *t, const struct top_filter *f, const struct top_proc *p);
+bool pfx_top_filter_match(struct top_table *t, const struct top_filter *f, const struct top_proc *p);
 
 /* Parsers of the /proc files (exposed for tests).  0 or -EINVAL. */
-int top_parse_stat(const char *text, struct top_proc *p);
-int top_parse_status(const char *text, struct top_proc *p);
+int pfx_top_parse_stat(const char *text, struct top_proc *p);
+int pfx_top_parse_status(const char *text, struct top_proc *p);
 
-const char *top_sort_name(enum top_sort sort);
-int top_sort_parse(const char *name, enum top_sort *out);
+const char *pfx_top_sort_name(enum top_sort sort);
+int pfx_top_sort_parse(const char *name, enum top_sort *out);
 
 #endif

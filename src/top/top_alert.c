@@ -15,12 +15,12 @@
 
 static const char *const kind_names[TOP_ALERT_KINDS] = { "minor", "major", "swap" };
 
-const char *top_alert_kind_name(enum top_alert_kind kind)
+const char *pfx_top_alert_kind_name(enum top_alert_kind kind)
 {
 	return (unsigned)kind < TOP_ALERT_KINDS ? kind_names[kind] : "?";
 }
 
-bool top_alert_any(const struct top_alert_rules *rules)
+bool pfx_top_alert_any(const struct top_alert_rules *rules)
 {
 	for (int k = 0; k < TOP_ALERT_KINDS; k++)
 		if (rules->threshold[k] >= 0)
@@ -28,7 +28,7 @@ bool top_alert_any(const struct top_alert_rules *rules)
 	return false;
 }
 
-bool top_alert_step(struct top_alert_state *st, const struct top_alert_rules *rules,
+bool pfx_top_alert_step(struct top_alert_state *st, const struct top_alert_rules *rules,
 		    enum top_alert_kind kind, double value, uint64_t interval_start_ns,
 		    uint64_t now_ns, struct top_alert_event *ev)
 {
@@ -63,7 +63,7 @@ bool top_alert_step(struct top_alert_state *st, const struct top_alert_rules *ru
 	return false;
 }
 
-bool top_alert_gone(struct top_alert_state *st, const struct top_alert_rules *rules,
+bool pfx_top_alert_gone(struct top_alert_state *st, const struct top_alert_rules *rules,
 		    enum top_alert_kind kind, struct top_alert_event *ev)
 {
 	bool was = st->firing;
@@ -79,7 +79,7 @@ bool top_alert_gone(struct top_alert_state *st, const struct top_alert_rules *ru
 	return true;
 }
 
-int top_alert_exec_check(char *const argv[])
+int pfx_top_alert_exec_check(char *const argv[])
 {
 	const char *name = argv[0], *path;
 	char buf[4096];
@@ -112,7 +112,7 @@ static void set_env_num(const char *name, int decimals, double v)
 	setenv(name, buf, 1);
 }
 
-int top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd)
+int pfx_top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd)
 {
 	struct pfx_proc_faults now;
 	int fd = pfx_pidfd_open(pid);
@@ -133,7 +133,7 @@ int top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd)
 static void set_env_subject(const struct top_alert_event *ev)
 {
 	char buf[32];
-	int pidfd = -1, here = !ev->gone && top_alert_pin(ev->pid, ev->start_time, &pidfd);
+	int pidfd = -1, here = !ev->gone && pfx_top_alert_pin(ev->pid, ev->start_time, &pidfd);
 
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ev->start_time);
 	setenv("PFX_ALERT_START_TIME", buf, 1);
@@ -146,7 +146,7 @@ static void set_env_subject(const struct top_alert_event *ev)
 	}
 }
 
-int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_event *ev)
+int pfx_top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_event *ev)
 {
 	pid_t child;
 	char pid[32];
@@ -164,7 +164,7 @@ int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_e
 	setenv("PFX_ALERT_PID", ev->cgroup_scope ? "" : pid, 1);
 	setenv("PFX_ALERT_COMM", ev->comm ? ev->comm : "", 1);
 	setenv("PFX_ALERT_CGROUP", ev->cgroup ? ev->cgroup : "", 1);
-	setenv("PFX_ALERT_KIND", top_alert_kind_name(ev->kind), 1);
+	setenv("PFX_ALERT_KIND", pfx_top_alert_kind_name(ev->kind), 1);
 	setenv("PFX_ALERT_STATE", ev->firing ? "firing" : "cleared", 1);
 	/* RATE is the measured value: faults/s, or bytes for swap. */
 	set_env_num("PFX_ALERT_RATE", 1, ev->value);
@@ -196,7 +196,7 @@ int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_e
 	_exit(127);
 }
 
-int top_alert_reap(void)
+int pfx_top_alert_reap(void)
 {
 	int n = 0, status;
 

@@ -42,34 +42,34 @@ struct top_alert_event {
 	double time;		/* seconds since pfx started */
 };
 
-const char *top_alert_kind_name(enum top_alert_kind kind);
-bool top_alert_any(const struct top_alert_rules *rules);
+const char *pfx_top_alert_kind_name(enum top_alert_kind kind);
+bool pfx_top_alert_any(const struct top_alert_rules *rules);
 
 /* Feed one sample: value over [interval_start_ns, now_ns].  Returns true
  * and fills ev's kind, firing, value, threshold and held_s when the alert
  * fires (over for hold_s, counted from the start of the first interval
  * over) or clears (at or under the threshold again). */
-bool top_alert_step(struct top_alert_state *st, const struct top_alert_rules *rules,
+bool pfx_top_alert_step(struct top_alert_state *st, const struct top_alert_rules *rules,
 		    enum top_alert_kind kind, double value, uint64_t interval_start_ns,
 		    uint64_t now_ns, struct top_alert_event *ev);
 /* The subject is gone: true (ev filled as cleared) if it was firing. */
-bool top_alert_gone(struct top_alert_state *st, const struct top_alert_rules *rules,
+bool pfx_top_alert_gone(struct top_alert_state *st, const struct top_alert_rules *rules,
 		    enum top_alert_kind kind, struct top_alert_event *ev);
 
 /* Check that argv[0] can be run (PATH search as execvp does).  0 or -errno. */
-int top_alert_exec_check(char *const argv[]);
+int pfx_top_alert_exec_check(char *const argv[]);
 /* Is pid still the process that started at start_time (not gone, not
  * its PID reused)?  1 and *pidfd a pidfd to it (-1 where the kernel has
  * none), else 0 and *pidfd -1.  The pidfd is opened before the check, so
  * it names the process checked. */
-int top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd);
+int pfx_top_alert_pin(pid_t pid, uint64_t start_time, int *pidfd);
 /* Start rules->exec_argv with the event in PFX_ALERT_* variables; does
- * not wait.  A process event is pinned first (top_alert_pin): the hook
+ * not wait.  A process event is pinned first (pfx_top_alert_pin): the hook
  * gets PFX_ALERT_START_TIME, PFX_ALERT_PID_GONE (1: the process exited
  * or its PID is another's now) and, when it is still there,
  * PFX_ALERT_PIDFD (an open pidfd to it).  0 or -errno (fork failed). */
-int top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_event *ev);
+int pfx_top_alert_exec(const struct top_alert_rules *rules, const struct top_alert_event *ev);
 /* Reap finished hooks (WNOHANG): never blocks.  Number reaped. */
-int top_alert_reap(void);
+int pfx_top_alert_reap(void);
 
 #endif

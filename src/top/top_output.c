@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *top_fmt_kb(char *buf, size_t size, uint64_t kb)
+const char *pfx_top_fmt_kb(char *buf, size_t size, uint64_t kb)
 {
 	if (kb < 10 * 1024)
 		snprintf(buf, size, "%" PRIu64 "K", kb);
@@ -26,14 +26,14 @@ static int command_width(enum top_view view)
 	return view == TOP_VIEW_TREE ? 28 : 20;
 }
 
-int top_fmt_header(char *buf, size_t size, enum top_view view)
+int pfx_top_fmt_header(char *buf, size_t size, enum top_view view)
 {
 	return snprintf(buf, size, "%7s %-9s %-*s %9s %9s %10s %8s %7s %7s %4s %s%s", "PID", "USER",
 			command_width(view), "COMMAND", "MINOR/s", "MAJOR/s", "MINFLT", "MAJFLT", "RSS", "SWAP", "THR",
 			view == TOP_VIEW_TREE ? "SUB-MIN/s SUB-MAJ/s SUB-RSS " : "", "CGROUP");
 }
 
-int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_row *r,
+int pfx_top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_row *r,
 		enum top_view view)
 {
 	char rss[16], swap[16], name[PFX_SAFETEXT_BUF(TOP_COMM_MAX) + 16], sub[64] = "";
@@ -47,8 +47,8 @@ int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_ro
 		return snprintf(buf, size, "%7s %-9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
 				" %7s %7s %4" PRIu64 " %s", "-", "-", command_width(view), name, s->minor_rate,
 				s->major_rate, s->minor, s->major,
-				top_fmt_kb(rss, sizeof(rss), s->rss_kb),
-				top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads, cgroup);
+				pfx_top_fmt_kb(rss, sizeof(rss), s->rss_kb),
+				pfx_top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads, cgroup);
 	}
 	/* Indent by depth so a tree reads as one, capped to keep the columns. */
 	{
@@ -66,17 +66,17 @@ int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_ro
 		char srss[16];
 
 		snprintf(sub, sizeof(sub), "%9.1f %9.1f %7s ", r->subtree.minor_rate,
-			 r->subtree.major_rate, top_fmt_kb(srss, sizeof(srss), r->subtree.rss_kb));
+			 r->subtree.major_rate, pfx_top_fmt_kb(srss, sizeof(srss), r->subtree.rss_kb));
 	}
 	return snprintf(buf, size, "%7d %-9.9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
-			" %7s %7s %4u %s%s", (int)r->proc->pid, top_user_name(t, r->proc->uid),
+			" %7s %7s %4u %s%s", (int)r->proc->pid, pfx_top_user_name(t, r->proc->uid),
 			command_width(view), name,
 			s->minor_rate, s->major_rate, s->minor, s->major,
-			top_fmt_kb(rss, sizeof(rss), s->rss_kb),
-			top_fmt_kb(swap, sizeof(swap), s->swap_kb), r->proc->threads, sub, cgroup);
+			pfx_top_fmt_kb(rss, sizeof(rss), s->rss_kb),
+			pfx_top_fmt_kb(swap, sizeof(swap), s->swap_kb), r->proc->threads, sub, cgroup);
 }
 
-int top_fmt_alert(char *buf, size_t size, const struct top_alert_event *ev)
+int pfx_top_fmt_alert(char *buf, size_t size, const struct top_alert_event *ev)
 {
 	char subject[PFX_SAFETEXT_BUF(TOP_CGROUP_MAX) + 96], value[48];
 	char name[PFX_SAFETEXT_BUF(TOP_CGROUP_MAX)];
@@ -89,14 +89,14 @@ int top_fmt_alert(char *buf, size_t size, const struct top_alert_event *ev)
 	if (ev->kind == TOP_ALERT_SWAP)
 		snprintf(value, sizeof(value), "swap %.0f bytes > %.0f", ev->value, ev->threshold);
 	else
-		snprintf(value, sizeof(value), "%s %.1f/s > %.1f/s", top_alert_kind_name(ev->kind),
+		snprintf(value, sizeof(value), "%s %.1f/s > %.1f/s", pfx_top_alert_kind_name(ev->kind),
 			 ev->value, ev->threshold);
 	if (ev->firing)
 		return snprintf(buf, size, "ALERT firing %s: %s for %.1f s", subject, value, ev->held_s);
 	if (ev->gone)
 		return snprintf(buf, size, "ALERT cleared %s: %s gone", subject,
-				top_alert_kind_name(ev->kind));
-	snprintf(value, sizeof(value), "%s %.1f%s <= %.1f%s", top_alert_kind_name(ev->kind),
+				pfx_top_alert_kind_name(ev->kind));
+	snprintf(value, sizeof(value), "%s %.1f%s <= %.1f%s", pfx_top_alert_kind_name(ev->kind),
 		 ev->value, ev->kind == TOP_ALERT_SWAP ? "" : "/s", ev->threshold,
 		 ev->kind == TOP_ALERT_SWAP ? "" : "/s");
 	return snprintf(buf, size, "ALERT cleared %s: %s", subject, value);
@@ -113,11 +113,11 @@ static void text_frame(struct top_out *o, const struct top_frame *f, const struc
 		fputc('\n', o->fp);
 	fprintf(o->fp, "pfx top  time %.2f s  interval %.2f s  %zu processes  minor %.1f/s  "
 		"major %.1f/s  sort %s\n", f->time, f->interval, f->nprocs, f->total.minor_rate,
-		f->total.major_rate, top_sort_name(f->sort));
-	top_fmt_header(line, sizeof(line), f->view);
+		f->total.major_rate, pfx_top_sort_name(f->sort));
+	pfx_top_fmt_header(line, sizeof(line), f->view);
 	fprintf(o->fp, "%s\n", line);
 	for (size_t i = 0; i < nrows; i++) {
-		top_fmt_row(line, sizeof(line), o->table, &rows[i], f->view);
+		pfx_top_fmt_row(line, sizeof(line), o->table, &rows[i], f->view);
 		fprintf(o->fp, "%s\n", line);
 	}
 }
@@ -138,7 +138,7 @@ static void json_frame(struct top_out *o, const struct top_frame *f, const struc
 
 	fprintf(fp, "{\"type\":\"sample\",\"time\":%.3f,\"timestamp\":%.3f,\"interval\":%.3f,"
 		"\"processes\":%zu,\"vanished\":%" PRIu64 ",\"sort\":\"%s\",\"total\":{", f->time,
-		f->timestamp, f->interval, f->nprocs, f->vanished, top_sort_name(f->sort));
+		f->timestamp, f->interval, f->nprocs, f->vanished, pfx_top_sort_name(f->sort));
 	json_sums(fp, &f->total);
 	fprintf(fp, "},\"rows\":[");
 	for (size_t i = 0; i < nrows; i++) {
@@ -156,7 +156,7 @@ static void json_frame(struct top_out *o, const struct top_frame *f, const struc
 		}
 		fprintf(fp, "{\"kind\":\"process\",\"pid\":%d,\"ppid\":%d,\"user\":", (int)r->proc->pid,
 			(int)r->proc->ppid);
-		pfx_json_string(fp, top_user_name(o->table, r->proc->uid));
+		pfx_json_string(fp, pfx_top_user_name(o->table, r->proc->uid));
 		fprintf(fp, ",\"command\":");
 		pfx_json_string(fp, r->proc->comm);
 		fputc(',', fp);
@@ -180,7 +180,7 @@ static void json_alert(struct top_out *o, const struct top_alert_event *ev)
 	FILE *fp = o->fp;
 
 	fprintf(fp, "{\"type\":\"alert\",\"time\":%.3f,\"state\":\"%s\",\"kind\":\"%s\",\"scope\":\"%s\"",
-		ev->time, ev->firing ? "firing" : "cleared", top_alert_kind_name(ev->kind),
+		ev->time, ev->firing ? "firing" : "cleared", pfx_top_alert_kind_name(ev->kind),
 		ev->cgroup_scope ? "cgroup" : "process");
 	if (!ev->cgroup_scope) {
 		fprintf(fp, ",\"pid\":%d,\"command\":", (int)ev->pid);
@@ -219,7 +219,7 @@ static void csv_frame(struct top_out *o, const struct top_frame *f, const struct
 			fprintf(fp, "cgroup,%.3f,,,,,", f->time);
 		} else {
 			fprintf(fp, "process,%.3f,%d,%d,", f->time, (int)r->proc->pid, (int)r->proc->ppid);
-			pfx_csv_field(fp, top_user_name(o->table, r->proc->uid));
+			pfx_csv_field(fp, pfx_top_user_name(o->table, r->proc->uid));
 			fputc(',', fp);
 			pfx_csv_field(fp, r->proc->comm);
 			fputc(',', fp);
@@ -243,7 +243,7 @@ static void csv_alert(struct top_out *o, const struct top_alert_event *ev)
 	FILE *fp = o->fp;
 
 	fprintf(fp, "alert,%.3f,%s,%s,%s,%d,", ev->time, ev->firing ? "firing" : "cleared",
-		top_alert_kind_name(ev->kind), ev->cgroup_scope ? "cgroup" : "process",
+		pfx_top_alert_kind_name(ev->kind), ev->cgroup_scope ? "cgroup" : "process",
 		ev->cgroup_scope ? 0 : (int)ev->pid);
 	pfx_csv_field(fp, ev->comm ? ev->comm : "");
 	fputc(',', fp);
@@ -251,7 +251,7 @@ static void csv_alert(struct top_out *o, const struct top_alert_event *ev)
 	fprintf(fp, ",%.1f,%.1f\n", ev->value, ev->threshold);
 }
 
-int top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
+int pfx_top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
 		     size_t nrows)
 {
 	switch (o->format) {
@@ -267,13 +267,13 @@ int top_output_frame(struct top_out *o, const struct top_frame *f, const struct 
 	return 0;
 }
 
-void top_output_alert(struct top_out *o, const struct top_alert_event *ev)
+void pfx_top_output_alert(struct top_out *o, const struct top_alert_event *ev)
 {
 	char line[1024];
 
 	switch (o->format) {
 	case PFX_FORMAT_TEXT:
-		top_fmt_alert(line, sizeof(line), ev);
+		pfx_top_fmt_alert(line, sizeof(line), ev);
 		fprintf(o->fp, "%s\n", line);
 		break;
 	case PFX_FORMAT_JSON: json_alert(o, ev); break;

@@ -33,18 +33,18 @@ struct top_out {
 };
 
 /* 0, or -errno when the output cannot be written (-EPIPE: the reader left). */
-int top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
+int pfx_top_output_frame(struct top_out *o, const struct top_frame *f, const struct top_row *rows,
 		     size_t nrows);
-void top_output_alert(struct top_out *o, const struct top_alert_event *ev);
+void pfx_top_output_alert(struct top_out *o, const struct top_alert_event *ev);
 
 /* "980K", "256.0M", "1.5G" from KiB, into buf. */
-const char *top_fmt_kb(char *buf, size_t size, uint64_t kb);
+const char *pfx_top_fmt_kb(char *buf, size_t size, uint64_t kb);
 /* The text header and one row (no newline), width-limited for the screen;
  * COMMAND is indented by the row's depth in tree and cgroup views. */
-int top_fmt_header(char *buf, size_t size, enum top_view view);
-int top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_row *r,
+int pfx_top_fmt_header(char *buf, size_t size, enum top_view view);
+int pfx_top_fmt_row(char *buf, size_t size, struct top_table *t, const struct top_row *r,
 		enum top_view view);
 /* One alert as a text line (no newline). */
-int top_fmt_alert(char *buf, size_t size, const struct top_alert_event *ev);
+int pfx_top_fmt_alert(char *buf, size_t size, const struct top_alert_event *ev);
 
 #endif

@@ -90,7 +90,7 @@ static void term_size(int *rows, int *cols)
 	}
 }
 
-void top_screen_close(void)
+void pfx_top_screen_close(void)
 {
 	if (!active)
 		return;
@@ -104,7 +104,7 @@ void top_screen_close(void)
 	screen_cap = screen_len = 0;
 }
 
-int top_screen_open(void)
+int pfx_top_screen_open(void)
 {
 	struct termios raw;
 	struct sigaction sa;
@@ -124,7 +124,7 @@ int top_screen_open(void)
 	raw_termios = raw;
 	active = true;
 	/* exit() from anywhere still gives the terminal back. */
-	atexit(top_screen_close);
+	atexit(pfx_top_screen_close);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_winch;
 	sigemptyset(&sa.sa_mask);
@@ -135,7 +135,7 @@ int top_screen_open(void)
 	return 0;
 }
 
-bool top_screen_resized(void)
+bool pfx_top_screen_resized(void)
 {
 	bool r = resized;
 
@@ -143,7 +143,7 @@ bool top_screen_resized(void)
 	return r;
 }
 
-int top_screen_key(void)
+int pfx_top_screen_key(void)
 {
 	unsigned char c;
 
@@ -152,7 +152,7 @@ int top_screen_key(void)
 	return -1;
 }
 
-void top_ui_message(struct top_ui *ui, const char *line)
+void pfx_top_ui_message(struct top_ui *ui, const char *line)
 {
 	memmove(ui->messages[1], ui->messages[0], sizeof(ui->messages[0]) * (TOP_UI_MESSAGES - 1));
 	snprintf(ui->messages[0], sizeof(ui->messages[0]), "%s", line);
@@ -177,7 +177,7 @@ static bool edit_key(struct top_ui *ui, int key)
 	return true;
 }
 
-bool top_ui_key(struct top_ui *ui, int key)
+bool pfx_top_ui_key(struct top_ui *ui, int key)
 {
 	if (ui->editing)
 		return edit_key(ui, key);
@@ -206,7 +206,7 @@ bool top_ui_key(struct top_ui *ui, int key)
 	}
 }
 
-size_t top_screen_row_capacity(void)
+size_t pfx_top_screen_row_capacity(void)
 {
 	int rows, cols;
 
@@ -242,7 +242,7 @@ static const char *view_name(enum top_view v)
 	return v == TOP_VIEW_TREE ? "tree" : v == TOP_VIEW_CGROUP ? "cgroup" : "flat";
 }
 
-void top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct top_table *t,
+void pfx_top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct top_table *t,
 		     const struct top_row *rows, size_t nrows)
 {
 	char buf[1024], clock[16];
@@ -259,10 +259,10 @@ void top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct 
 		 ui->refresh_s, ui->paused ? "  [PAUSED]" : "");
 	line(buf, cols, false);
 	snprintf(buf, sizeof(buf), "sort %s (m M r s p)  view %s (t c)  filter '%s' (/)  "
-		 "space pause  ? help  q quit", top_sort_name(ui->sort), view_name(ui->view), ui->filter);
+		 "space pause  ? help  q quit", pfx_top_sort_name(ui->sort), view_name(ui->view), ui->filter);
 	line(buf, cols, false);
 	line(ui->messages[0], cols, false);
-	top_fmt_header(buf, sizeof(buf), ui->view);
+	pfx_top_fmt_header(buf, sizeof(buf), ui->view);
 	line(buf, cols, true);
 	if (ui->help) {
 		static const char *const help[] = {
@@ -285,7 +285,7 @@ void top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct 
 		nrows = 0;
 	}
 	for (size_t i = 0; i < nrows && (int)i < nlines - HEAD_LINES - 1; i++) {
-		top_fmt_row(buf, sizeof(buf), t, &rows[i], ui->view);
+		pfx_top_fmt_row(buf, sizeof(buf), t, &rows[i], ui->view);
 		line(buf, cols, false);
 	}
 	puts_raw("\033[J");

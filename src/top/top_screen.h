@@ -27,22 +27,22 @@ struct top_ui {
 
 /* Take the terminal (fd 0 for keys, fd 1 for drawing): raw keys, the
  * alternate screen, no cursor.  0 or -errno (-ENOTTY: not a terminal). */
-int top_screen_open(void);
+int pfx_top_screen_open(void);
 /* Give it back; safe to call twice, and also run at exit. */
-void top_screen_close(void);
+void pfx_top_screen_close(void);
 /* The next key, or -1 when none is waiting.  Arrow keys and other escape
  * sequences come back as 27 followed by their bytes; they are ignored. */
-int top_screen_key(void);
+int pfx_top_screen_key(void);
 /* Apply a key.  true when the view changed (redraw now). */
-bool top_ui_key(struct top_ui *ui, int key);
+bool pfx_top_ui_key(struct top_ui *ui, int key);
 /* Add an alert line to the view's message area. */
-void top_ui_message(struct top_ui *ui, const char *line);
+void pfx_top_ui_message(struct top_ui *ui, const char *line);
 /* Draw a whole frame. */
-void top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct top_table *t,
+void pfx_top_screen_draw(const struct top_ui *ui, const struct top_frame *f, struct top_table *t,
 		     const struct top_row *rows, size_t nrows);
 /* The number of process rows that fit (so the caller asks for no more). */
-size_t top_screen_row_capacity(void);
+size_t pfx_top_screen_row_capacity(void);
 /* True once after the terminal was resized. */
-bool top_screen_resized(void);
+bool pfx_top_screen_resized(void);
 
 #endif

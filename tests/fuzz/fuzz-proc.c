@@ -12,8 +12,8 @@
  *   'v' /proc/vmstat                     pfx_thp_parse_vmstat
  *   'n' /proc/PID/numa_maps              pfx_numa_maps_parse
  *   'S' /proc/PID/smaps                  pfx_wss_refs_parse_smaps
- *   't' /proc/PID/stat (pfx top)         top_parse_stat
- *   'u' /proc/PID/status (pfx top)       top_parse_status
+ *   't' /proc/PID/stat (pfx top)         pfx_top_parse_stat
+ *   'u' /proc/PID/status (pfx top)       pfx_top_parse_status
  *   'c' /proc/PID/cgroup (pfx top)       pfx_cgroup_parse
  *   'h' a sysfs THP choice line          pfx_thp_parse_choice
  * Any other first byte picks parser (byte % 10) of that list.
@@ -138,7 +138,7 @@ static void parse_top_stat(const char *text)
 	struct top_proc p;
 
 	memset(&p, 0, sizeof(p));
-	if (top_parse_stat(text, &p) == 0)
+	if (pfx_top_parse_stat(text, &p) == 0)
 		check_str(p.comm, sizeof(p.comm));
 }
 
@@ -147,7 +147,7 @@ static void parse_top_status(const char *text)
 	struct top_proc p;
 
 	memset(&p, 0, sizeof(p));
-	(void)top_parse_status(text, &p);
+	(void)pfx_top_parse_status(text, &p);
 }
 
 static void parse_cgroup(const char *text)

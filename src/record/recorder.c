@@ -5,8 +5,7 @@
 #include "fault_code.h"
 #include "hostscope.h"
 #include "maps.h"
-#include "procstat.h"
-#include "target.h"
+#include "procprobe.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -53,7 +52,7 @@ struct pid_maps {
 	struct known_map *v;
 	size_t n, cap;
 	uint64_t gen;		/* changes whenever v does */
-	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
+	uint64_t last_read_ns;	/* the probe's clock at the last /proc read */
 	unsigned reads;
 	bool gone;		/* /proc has it no more: nothing to re-read */
 	/* host-wide recordings */
@@ -82,6 +81,7 @@ struct settled {
 
 struct pfx_recorder {
 	struct pfx_rec_writer *w;
+	const struct pfx_procprobe *probe;	/* every question to the processes */
 	bool exact_totals;		/* minor/major below replace the counted ones */
 	uint64_t exact_minor, exact_major;
 	bool has_counted;		/* the fault events' own counts (perf source) */
@@ -124,11 +124,19 @@ static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
 int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0)
 {
+	return pfx_recorder_open_probe(rp, path, named, header, t0, pfx_procprobe_proc());
+}
+
+int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool named,
+			    const struct pfx_rec_header *header, uint64_t t0,
+			    const struct pfx_procprobe *probe)
+{
 	struct pfx_recorder *r = calloc(1, sizeof(*r));
 	int err;
 
 	if (!r)
 		return -ENOMEM;
+	r->probe = probe;
 	r->t0 = t0;
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
@@ -185,24 +193,6 @@ static void remember_comm(struct pfx_recorder *r, uint32_t pid, const char *comm
 	r->ncomms++;
 }
 
-/* start_brk, field 47 of /proc/PID/stat.  0 if unreadable. */
-static uint64_t read_start_brk(uint32_t pid)
-{
-	char path[64], buf[2048], *p;
-	unsigned long long v = 0;
-	int field = 3;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	if (pfx_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
-		return 0;
-	for (p += 2; *p && field < 47; p++)
-		if (*p == ' ')
-			field++;
-	if (sscanf(p, "%llu", &v) != 1)
-		return 0;
-	return v;
-}
-
 /* perf names the brk area "[heap]" only while the kernel's brk bookkeeping
  * agrees (vma_is_initial_heap()); when brk grows, the record is taken
  * before mm->brk moves and says "//anon".  The process's start_brk tells. */
@@ -218,11 +208,9 @@ static bool is_heap(struct pfx_recorder *r, uint32_t pid, uint64_t start, uint64
 		remember_comm(r, pid, "");
 		return is_heap(r, pid, start, end);
 	}
-	if (!pc->start_brk) {
-		pc->start_brk = read_start_brk(pid);
-		if (!pc->start_brk)
-			pc->start_brk = UINT64_MAX;
-	}
+	if (!pc->start_brk &&
+	    (r->probe->start_brk(r->probe->ctx, (pid_t)pid, &pc->start_brk) < 0 || !pc->start_brk))
+		pc->start_brk = UINT64_MAX;
 	return pc->start_brk >= start && pc->start_brk < end;
 }
 
@@ -363,7 +351,7 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 
 	if (!s || s->gone || covered(s, addr) || s->reads >= REREAD_MAX)
 		return 0;
-	now = pfx_now_ns();
+	now = r->probe->now_ns(r->probe->ctx);
 	if (s->reads && now - s->last_read_ns < REREAD_MIN_NS)
 		return 0;
 	s->last_read_ns = now;
@@ -580,7 +568,7 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 	struct pid_maps *s;
 	size_t n;
 	bool *written = NULL;
-	int err = pfx_maps_read(pid, &maps, &n);
+	int err = r->probe->maps(r->probe->ctx, pid, &maps, &n);
 
 	if (err < 0)
 		return err;
@@ -624,15 +612,15 @@ int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
 	size_t ntids;
 	char comm[64];
 	bool first = !r->snapshot_done;
-	int err = snapshot_maps(r, pid, first ? 0 : rel_time(r, pfx_now_ns()));
+	int err = snapshot_maps(r, pid, first ? 0 : rel_time(r, r->probe->now_ns(r->probe->ctx)));
 
 	if (err < 0 || !first)
 		return err;
 	r->snapshot_done = true;
-	if (pfx_list_tids(pid, &tids, &ntids) < 0)
+	if (r->probe->tids(r->probe->ctx, pid, &tids, &ntids) < 0)
 		return 0;	/* threads are optional: mappings are what matter */
 	for (size_t i = 0; i < ntids && !err; i++) {
-		if (pfx_proc_read_comm(pid, tids[i], comm, sizeof(comm)) < 0)
+		if (r->probe->comm(r->probe->ctx, pid, tids[i], comm, sizeof(comm)) < 0)
 			continue;
 		if (tids[i] == pid)
 			remember_comm(r, (uint32_t)pid, comm);
@@ -692,7 +680,7 @@ static uint32_t cgroup_of(struct pfx_recorder *r, uint32_t pid, bool try_parent)
 	struct pid_maps *s;
 	uint32_t ppid;
 
-	if (pfx_cgroup_of_pid((pid_t)pid, name, sizeof(name)) == 0)
+	if (r->probe->cgroup(r->probe->ctx, (pid_t)pid, name, sizeof(name)) == 0)
 		return intern_cgroup(r, name);
 	s = space_of(r, pid);
 	ppid = s ? s->ppid : 0;
@@ -727,7 +715,7 @@ static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, ui
 		s->described = true;
 		err = write_cgroup(r, pid, time);
 		if (!err && mark_seen(r, pid, pid)) {
-			if (pfx_proc_read_comm((pid_t)pid, 0, comm, sizeof(comm)) == 0)
+			if (r->probe->comm(r->probe->ctx, (pid_t)pid, 0, comm, sizeof(comm)) == 0)
 				remember_comm(r, pid, comm);
 			else
 				snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
@@ -735,7 +723,7 @@ static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, ui
 		}
 	}
 	if (!err && tid != pid && mark_seen(r, pid, tid)) {
-		if (pfx_proc_read_comm((pid_t)pid, (pid_t)tid, comm, sizeof(comm)) < 0)
+		if (r->probe->comm(r->probe->ctx, (pid_t)pid, (pid_t)tid, comm, sizeof(comm)) < 0)
 			snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
 		err = write_thread(r, time, pid, tid, comm);
 	}
@@ -859,7 +847,7 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 			/* The item names the child after its parent: know the parent's name. */
 			if (!comm_of(r, ev->ppid)[0] &&
-			    pfx_proc_read_comm((pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
+			    r->probe->comm(r->probe->ctx, (pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
 				remember_comm(r, ev->ppid, comm);
 		}
 		if (ev->pid != ev->tid)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recorder: sampler events -> record-file items; method in recorder.h. */
+/* recorder: sampler events -> record-file items; method in recorder.h.
+ * What the file knows of each process's mappings is mapknown's; what the
+ * processes are, the probe's (procprobe.h). */
 #include "config.h"
 #include "recorder.h"
 #include "fault_code.h"
 #include "hostscope.h"
-#include "maps.h"
+#include "mapknown.h"
 #include "procprobe.h"
 #include "u64map.h"
 #include "util.h"
@@ -33,47 +35,6 @@ struct proc_comm {
 	uint64_t start_brk;	/* 0: not read yet; UINT64_MAX: unknown */
 };
 
-/* A mapping as pfx last knew it, to store only what changed. */
-struct known_map {
-	uint64_t start, end, pgoff;
-	uint32_t flags, prot;
-	char *path;
-	bool unwritten;		/* host-wide: known, not in the file until a fault hits it */
-};
-
-/* One process's mappings as pfx last knew them (its /proc snapshot and
- * the MMAP2 records since), in start order, never overlapping: a mapping
- * replaces what it covers.  A fault outside all of them means a change no
- * record announced (mremap, a child's inherited memory, a mapping grown
- * or split): /proc is read again and the changes stored before the
- * fault, at its time. */
-struct pid_maps {
-	uint32_t pid;
-	struct known_map *v;
-	size_t n, cap;
-	uint64_t gen;		/* changes whenever v does */
-	uint64_t last_read_ns;	/* the probe's clock at the last /proc read */
-	unsigned reads;
-	bool gone;		/* /proc has it no more: nothing to re-read */
-	/* host-wide recordings */
-	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
-	bool inherit;		/* forked, its parent's mappings not taken yet (at its
-				 * first fault or MMAP2, whichever comes first) */
-	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
-	bool described;		/* its cgroup (and main thread) items are written */
-};
-
-/* A mapping of one process known to hold an address and to be in the
- * file: most faults fall where the previous one did (its data and its
- * code), and then need no lookup. */
-struct settled {
-	bool valid;
-	uint32_t pid;
-	size_t space;		/* index into the recorder's spaces */
-	uint64_t gen;		/* the space's gen when it was settled */
-	uint64_t lo, hi;
-};
-
 /* /proc/PID/maps is read again at most this often per process ... */
 #define REREAD_MIN_NS 1000000ull
 /* ... and this many times in all. */
@@ -86,10 +47,13 @@ struct pfx_recorder {
 	uint64_t exact_minor, exact_major;
 	bool has_counted;		/* the fault events' own counts (perf source) */
 	uint64_t counted_minor, counted_major;
-	struct pid_maps *spaces;	/* per process */
-	size_t nspaces, cap_spaces;
-	struct pfx_u64map space_index;	/* pid -> index + 1 into spaces */
-	struct settled settled[2];	/* of the last fault's address [0] and ip [1] */
+	/* What the file knows of each process's mappings (its /proc
+	 * snapshot and the MMAP2 records since).  A fault outside all of
+	 * them means a change no record announced (mremap, a child's
+	 * inherited memory, a mapping grown or split): /proc is read again
+	 * and the changes stored before the fault, at its time. */
+	struct pfx_mapknown known;
+	struct pfx_mapknown_hint settled[2];	/* of the last fault's address [0] and ip [1] */
 	bool snapshot_done;
 	uint64_t t0;
 	uint64_t page_mask;
@@ -144,14 +108,14 @@ int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool nam
 	r->per_space = pfx_rec_per_space(header);
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
 	if (!err)
-		err = pfx_u64map_init(&r->space_index, sizeof(uint64_t));
+		err = pfx_mapknown_init(&r->known);
 	if (!err)
 		err = pfx_u64map_init(&r->seen_tasks, sizeof(uint8_t));
 	if (!err)
 		err = pfx_rec_writer_open(&r->w, path, header, named);
 	if (err < 0) {
 		pfx_u64map_free(&r->pending);
-		pfx_u64map_free(&r->space_index);
+		pfx_mapknown_free(&r->known);
 		pfx_u64map_free(&r->seen_tasks);
 		free(r);
 		return err;
@@ -224,120 +188,6 @@ static int write_fault(struct pfx_recorder *r, struct pfx_rec_item *item)
 	return put(r, item);
 }
 
-/* --- what pfx knows of each process's mappings --- */
-
-static struct pid_maps *space_of(struct pfx_recorder *r, uint32_t pid)
-{
-	bool is_new;
-	uint64_t *slot = pfx_u64map_upsert(&r->space_index, pid, &is_new);
-
-	if (!slot)
-		return NULL;
-	if (is_new) {
-		if (PFX_GROW(r->spaces, r->cap_spaces, r->nspaces + 1, 8)) {
-			*slot = 0;
-			return NULL;
-		}
-		r->spaces[r->nspaces] = (struct pid_maps){ .pid = pid };
-		*slot = ++r->nspaces;
-	}
-	return *slot ? &r->spaces[*slot - 1] : NULL;
-}
-
-/* Index of the first mapping of s starting at or after addr. */
-static size_t first_at_or_after(const struct pid_maps *s, uint64_t addr)
-{
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s->v[mid].start < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static bool covered(const struct pid_maps *s, uint64_t addr)
-{
-	size_t i = first_at_or_after(s, addr + 1);
-
-	return i > 0 && s->v[i - 1].end > addr;
-}
-
-/* The known mapping that is exactly e, or NULL. */
-static const struct known_map *known_exactly(const struct pid_maps *s, const struct pfx_map_entry *e)
-{
-	size_t i = first_at_or_after(s, e->start);
-	const struct known_map *k = i < s->n ? &s->v[i] : NULL;
-
-	return k && k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
-	       k->flags == e->flags && strcmp(k->path, e->path) == 0 ? k : NULL;
-}
-
-static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
-{
-	if (PFX_GROW(s->v, s->cap, s->n + 1, 32))
-		return -ENOMEM;
-	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
-	s->v[i] = *k;
-	s->n++;
-	s->gen++;
-	return 0;
-}
-
-/* Add a mapping to s; what it covers of older ones is gone (an older one
- * around it keeps its head and its tail).  0 or -ENOMEM. */
-static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64_t pgoff, uint32_t flags,
-			uint32_t prot, const char *path)
-{
-	size_t i = first_at_or_after(s, start), j;
-	struct known_map k = { start, end, pgoff, flags, prot, strdup(path), false }, tail = { 0 };
-	const struct known_map *last = NULL;
-	int err;
-
-	if (!k.path)
-		return -ENOMEM;
-	/* The part of an older mapping beyond the new one lives on. */
-	for (j = i; j < s->n && s->v[j].start < end; j++)
-		last = &s->v[j];
-	if (!last && i > 0 && s->v[i - 1].end > start)
-		last = &s->v[i - 1];
-	if (last && last->end > end) {
-		tail = (struct known_map){ end, last->end, last->pgoff + (end - last->start), last->flags,
-					   last->prot, strdup(last->path), last->unwritten };
-		if (!tail.path) {
-			free(k.path);
-			return -ENOMEM;
-		}
-	}
-	if (i > 0 && s->v[i - 1].end > start)
-		s->v[i - 1].end = start;
-	for (size_t x = i; x < j; x++)
-		free(s->v[x].path);
-	if (j > i) /* s->v may still be NULL when nothing is known */
-		memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof(*s->v));
-	s->n -= j - i;
-	err = known_put(s, i, &k);
-	if (!err && tail.path)
-		err = known_put(s, i + 1, &tail);
-	if (err) {
-		free(k.path);
-		free(tail.path);
-	}
-	return err;
-}
-
-static void known_clear(struct pid_maps *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i].path);
-	s->n = 0;
-	s->gen++;
-}
-
 static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
 
 /* A fault of pid at addr, outside what pfx knows of its mappings: read
@@ -345,11 +195,11 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
  * that holds it. */
 static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
 {
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 	uint64_t now;
 	int err;
 
-	if (!s || s->gone || covered(s, addr) || s->reads >= REREAD_MAX)
+	if (!s || s->gone || pfx_mapknown_find(s, addr) || s->reads >= REREAD_MAX)
 		return 0;
 	now = r->probe->now_ns(r->probe->ctx);
 	if (s->reads && now - s->last_read_ns < REREAD_MIN_NS)
@@ -359,9 +209,7 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 	r->stats.rereads++;
 	err = snapshot_maps(r, (pid_t)pid, time);
 	if (err == -ESRCH || err == -ENOENT) {
-		s = space_of(r, pid);
-		if (s)
-			s->gone = true;
+		s->gone = true;
 		r->stats.gone_processes++;
 		return 0;
 	}
@@ -370,7 +218,6 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 
 static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f);
 static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
-static int inherit_maps(struct pfx_recorder *r, uint32_t pid);
 
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
@@ -464,7 +311,8 @@ static int write_thread(struct pfx_recorder *r, uint64_t time, uint32_t pid, uin
 static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	struct pending_entry *p = pending_slot(r, ev->tid);
-	struct pid_maps *s = space_of(r, ev->pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, ev->pid);
+	const struct pfx_mapknown_map *k;
 	uint64_t ret = ev->addr, pgoff = 0;
 	uint32_t flags = MAP_PRIVATE, prot = PROT_READ | PROT_WRITE;
 	char path[4096] = "";
@@ -474,14 +322,12 @@ static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event 
 	p->mremap = false;
 	if (ret >= (uint64_t)-4095 || !p->mr_new_len || !s)
 		return 0;	/* failed, or nothing to place */
-	if (covered(s, p->mr_addr)) {
-		const struct known_map *k = &s->v[first_at_or_after(s, p->mr_addr + 1) - 1];
-
+	if ((k = pfx_mapknown_find(s, p->mr_addr))) {
 		pgoff = k->pgoff + (p->mr_addr - k->start);
 		flags = k->flags;
 		snprintf(path, sizeof(path), "%s", k->path);
 	}
-	if (known_insert(s, ret, ret + p->mr_new_len, pgoff, flags, prot, path) < 0)
+	if (pfx_mapknown_insert(s, ret, ret + p->mr_new_len, pgoff, flags, prot, path) < 0)
 		return -ENOMEM;
 	r->stats.remaps++;
 	return write_mapping(r, rel_time(r, ev->time), ev->pid, ret, ret + p->mr_new_len, pgoff, prot, flags,
@@ -502,15 +348,14 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 		on_entry(r, ev);
 		return 0;
 	case PFX_SAMPLE_MMAP: {
-		struct pid_maps *s = space_of(r, ev->pid);
+		struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, ev->pid);
 
 		/* A child's own mmap() before its first fault (LeakSanitizer's
 		 * tracer, say): it still has its parent's mappings besides. */
-		if (s && s->inherit && inherit_maps(r, ev->pid) < 0)
+		if (s && s->inherit && pfx_mapknown_inherit(&r->known, s) < 0)
 			return -ENOMEM;
-		s = space_of(r, ev->pid);	/* inherit_maps may have moved it */
-		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
-				      ev->name) < 0)
+		if (s && pfx_mapknown_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
+					     ev->name) < 0)
 			return -ENOMEM;
 		return write_mapping(r, rel_time(r, ev->time), ev->pid, ev->addr, ev->addr + ev->len,
 				     ev->pgoff, ev->prot, ev->flags, ev->name);
@@ -565,14 +410,14 @@ static bool lazy_writes(const struct pfx_recorder *r)
 static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 {
 	struct pfx_map_entry *maps;
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	size_t n;
 	bool *written = NULL;
 	int err = r->probe->maps(r->probe->ctx, pid, &maps, &n);
 
 	if (err < 0)
 		return err;
-	s = space_of(r, (uint32_t)pid);
+	s = pfx_mapknown_proc(&r->known, (uint32_t)pid);
 	/* Per space, a mapping learned after the first snapshot is written
 	 * when a fault first hits it (write_covering): remember which are in
 	 * the file already. */
@@ -583,7 +428,7 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		const struct known_map *k = known_exactly(s, &maps[i]);
+		const struct pfx_mapknown_map *k = pfx_mapknown_exactly(s, &maps[i]);
 
 		if (written)
 			written[i] = k && !k->unwritten;
@@ -591,16 +436,11 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 			err = write_mapping(r, time, (uint32_t)pid, maps[i].start, maps[i].end,
 					    maps[i].pgoff, maps[i].prot, maps[i].flags, maps[i].path);
 	}
-	/* Write first, then forget: write_mapping looks nothing up in s. */
-	s = space_of(r, (uint32_t)pid);
-	if (s)
-		known_clear(s);
-	for (size_t i = 0; s && i < n && !err; i++)
-		err = known_insert(s, maps[i].start, maps[i].end, maps[i].pgoff, maps[i].flags,
-				   maps[i].prot, maps[i].path);
-	/* /proc's mappings are sorted and apart: s->v[i] is maps[i]. */
-	for (size_t i = 0; written && !err && i < n && i < s->n; i++)
-		s->v[i].unwritten = !written[i];
+	/* Write first, then forget (a write that failed: forget all). */
+	if (err)
+		pfx_mapknown_clear(s);
+	else
+		err = pfx_mapknown_replace(s, maps, n, written);
 	free(written);
 	free(maps);
 	return err;
@@ -632,7 +472,7 @@ int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
 
 /* --- address spaces (PFX_REC_PER_SPACE, and host-wide recordings) ---
  *
- * Each process keeps its own mappings (struct pid_maps): the target's from
+ * Each process keeps its own mappings (mapknown.h): the target's from
  * its /proc snapshot, every other's learned at its first fault: from its
  * parent when the recording saw the fork (a child starts with its
  * parent's memory), else from /proc/PID/maps.  A fork or an execve() (a
@@ -677,14 +517,14 @@ static uint32_t intern_cgroup(struct pfx_recorder *r, const char *name)
 static uint32_t cgroup_of(struct pfx_recorder *r, uint32_t pid, bool try_parent)
 {
 	char name[PFX_CGROUP_NAME_MAX];
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	uint32_t ppid;
 
 	if (r->probe->cgroup(r->probe->ctx, (pid_t)pid, name, sizeof(name)) == 0)
 		return intern_cgroup(r, name);
-	s = space_of(r, pid);
+	s = pfx_mapknown_proc(&r->known, pid);
 	ppid = s ? s->ppid : 0;
-	if (!try_parent || !ppid || !(s = space_of(r, ppid)))
+	if (!try_parent || !ppid || !(s = pfx_mapknown_proc(&r->known, ppid)))
 		return 0;
 	return s->cgroup ? s->cgroup : cgroup_of(r, ppid, false);
 }
@@ -693,7 +533,7 @@ static int write_cgroup(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_CGROUP };
 	uint32_t index = cgroup_of(r, pid, true);
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 
 	if (s)
 		s->cgroup = index;
@@ -705,7 +545,7 @@ static int write_cgroup(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 /* The thread items and the cgroup of a task seen faulting for the first time. */
 static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t time)
 {
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 	char comm[64];
 	int err = 0;
 
@@ -730,60 +570,20 @@ static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, ui
 	return err;
 }
 
-/* A child seen forking starts with what pfx knows of its parent's
- * mappings, none of them in the file under its pid yet. */
-static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
-{
-	struct pid_maps *s = space_of(r, pid), *parent;
-	uint32_t ppid = s ? s->ppid : 0;
-
-	parent = ppid ? space_of(r, ppid) : NULL;
-	s = space_of(r, pid);	/* the parent's lookup may have moved it */
-	if (!s || !parent)
-		return s ? 0 : -ENOMEM;
-	s->inherit = false;
-	for (size_t i = 0; i < parent->n; i++) {
-		struct known_map k = parent->v[i];
-
-		k.path = strdup(k.path);
-		k.unwritten = true;
-		if (!k.path || known_put(s, s->n, &k) < 0) {
-			free(k.path);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/* Write the known mapping of pid that holds addr, if it is not in the file yet. */
-/* Is addr of pid in the mapping settled in c, unchanged since? */
-static bool settled_hit(const struct pfx_recorder *r, const struct settled *c, uint32_t pid, uint64_t addr)
-{
-	return c->valid && c->pid == pid && addr - c->lo < c->hi - c->lo && r->spaces[c->space].gen == c->gen;
-}
-
 /* Write the known mapping of pid that holds addr, if it is not in the
- * file yet; remember it in c (if not NULL). */
-static int write_covering(struct pfx_recorder *r, struct settled *c, uint32_t pid, uint64_t addr,
-			  uint64_t time)
+ * file yet; remember it in hint (if not NULL). */
+static int write_covering(struct pfx_recorder *r, struct pfx_mapknown_hint *hint, uint32_t pid,
+			  uint64_t addr, uint64_t time)
 {
-	struct pid_maps *s;
-	struct known_map *k;
-	int err = 0;
+	struct pfx_mapknown_proc *s;
+	const struct pfx_mapknown_map *k;
 
-	if (c && settled_hit(r, c, pid, addr))
+	if (hint && pfx_mapknown_hint_hit(hint, pid, addr))
 		return 0;
-	s = space_of(r, pid);
-	if (!s || !covered(s, addr))
-		return s ? 0 : -ENOMEM;
-	k = &s->v[first_at_or_after(s, addr + 1) - 1];
-	if (c)
-		*c = (struct settled){ true, pid, (size_t)(s - r->spaces), s->gen, k->start, k->end };
-	if (k->unwritten) {
-		k->unwritten = false;
-		err = write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
-	}
-	return err;
+	if (!(s = pfx_mapknown_proc(&r->known, pid)))
+		return -ENOMEM;
+	k = pfx_mapknown_claim(s, addr, hint);
+	return k ? write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path) : 0;
 }
 
 /* Before a fault goes into the file: per space, its task's items
@@ -792,16 +592,16 @@ static int write_covering(struct pfx_recorder *r, struct settled *c, uint32_t pi
  * mapping of its address, read again from /proc if pfx does not know it. */
 static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 {
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	int err = r->host ? host_note_task(r, f->pid, f->tid, f->time_ns) : 0;
 
 	if (!r->per_space || err)
 		return err ? err : check_mapped(r, f->pid, f->addr, f->time_ns);
-	if (!settled_hit(r, &r->settled[0], f->pid, f->addr)) {
-		s = space_of(r, f->pid);
+	if (!pfx_mapknown_hint_hit(&r->settled[0], f->pid, f->addr)) {
+		s = pfx_mapknown_proc(&r->known, f->pid);
 		if (!s)
 			return -ENOMEM;
-		if (s->inherit && (err = inherit_maps(r, f->pid)))
+		if (s->inherit && (err = pfx_mapknown_inherit(&r->known, s)))
 			return err;
 		err = check_mapped(r, f->pid, f->addr, f->time_ns);
 		if (!err)
@@ -819,11 +619,11 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_SPACE };
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 
 	if (!s)
 		return -ENOMEM;
-	known_clear(s);
+	pfx_mapknown_clear(s);
 	/* Nothing of the new space has been read: its first unknown fault
 	 * may read /proc at once, even within REREAD_MIN_NS of a read of the
 	 * old one in the same drain (tracefs sees both in one batch). */
@@ -839,7 +639,7 @@ static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	uint64_t time = rel_time(r, ev->time);
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	char comm[64];
 
 	if (ev->type == PFX_SAMPLE_FORK) {
@@ -852,7 +652,7 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		}
 		if (ev->pid != ev->tid)
 			return 0;	/* a thread: the process's mappings */
-		if (space_begins(r, ev->pid, time) < 0 || !(s = space_of(r, ev->pid)))
+		if (space_begins(r, ev->pid, time) < 0 || !(s = pfx_mapknown_proc(&r->known, ev->pid)))
 			return -ENOMEM;
 		s->ppid = ev->ppid;	/* a pid used again, maybe */
 		s->inherit = ev->ppid != 0;
@@ -866,7 +666,7 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 		/* execve(): a new address space, announced by the MMAP2 records that follow. */
 		if (ev->exec && ev->pid == ev->tid) {
-			if (!(s = space_of(r, ev->pid)))
+			if (!(s = pfx_mapknown_proc(&r->known, ev->pid)))
 				return -ENOMEM;
 			s->inherit = false;	/* a new image owes its parent nothing */
 			s->gone = false;	/* read its new image */
@@ -875,8 +675,8 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		return 0;
 	}
 	/* EXIT of a process: /proc will not have it any more. */
-	if (ev->pid == ev->tid && (s = space_of(r, ev->pid))) {
-		known_clear(s);
+	if (ev->pid == ev->tid && (s = pfx_mapknown_proc(&r->known, ev->pid))) {
+		pfx_mapknown_clear(s);
 		s->gone = true;
 	}
 	return 0;
@@ -898,18 +698,6 @@ const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r
 uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
 {
 	return pfx_rec_writer_bytes(r->w);
-}
-
-static void free_spaces(struct pfx_recorder *r)
-{
-	for (size_t i = 0; i < r->nspaces; i++) {
-		known_clear(&r->spaces[i]);
-		free(r->spaces[i].v);
-	}
-	free(r->spaces);
-	r->spaces = NULL;
-	r->nspaces = 0;
-	pfx_u64map_free(&r->space_index);
 }
 
 void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major)
@@ -947,7 +735,7 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 	else
 		err = pfx_rec_writer_close(r->w, &t);
 	pfx_u64map_free(&r->pending);
-	free_spaces(r);
+	pfx_mapknown_free(&r->known);
 	free_host(r);
 	free(r);
 	return err;
@@ -959,7 +747,7 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 		return;
 	pfx_rec_writer_abort(r->w);
 	pfx_u64map_free(&r->pending);
-	free_spaces(r);
+	pfx_mapknown_free(&r->known);
 	free_host(r);
 	free(r);
 }

@@ -577,9 +577,12 @@ static void test_exec(void)
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2500, .pid = 200, .tid = 201, .addr = 0x7ffc00010000,
 	     .ip = 0x500020);
 	CHECK_CALLS("");
-	/* the target's own exec: its heap is asked for again */
+	/* the target's own exec: its heap is asked for again; a fault where
+	 * the last one before the exec was is not taken for known */
 	SEND(r, .type = PFX_SAMPLE_MMAP, .time = T0 + 2600, .pid = 100, .tid = 100, .addr = 0x600000,
 	     .len = 0x1000, .prot = RW, .flags = MAP_PRIVATE, .name = "//anon");
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2700, .pid = 100, .tid = 100, .addr = 0x7f0000000040,
+	     .ip = 0x400010);
 	CHECK_CALLS("start_brk 100; ");
 	SEND(r, .type = PFX_SAMPLE_COMM, .time = T0 + 3000, .pid = 100, .tid = 100, .name = "app2",
 	     .exec = true);
@@ -587,7 +590,10 @@ static void test_exec(void)
 	SEND(r, .type = PFX_SAMPLE_MMAP, .time = T0 + 3100, .pid = 100, .tid = 100, .addr = 0x600000,
 	     .len = 0x1000, .prot = RW, .flags = MAP_PRIVATE, .name = "//anon");
 	CHECK_CALLS("start_brk 100; ");
-	CHECK_EQ(pfx_recorder_stats(r)->rereads, 1);
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 3200, .pid = 100, .tid = 100, .addr = 0x7f0000000040,
+	     .ip = 0x400010);
+	CHECK_CALLS("maps 100; ");
+	CHECK_EQ(pfx_recorder_stats(r)->rereads, 2);
 	finish_and_expect(r, 4000,
 		"M 0 100 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
 		"M 0 100 0x7f0000000000-0x7f0000010000 pgoff=0 prot=3 flags=2 ''\n"
@@ -603,10 +609,14 @@ static void test_exec(void)
 		"T 2400 200/201 'newprog'\n"
 		"F 2500 200/201 0x7ffc00010000 ip=0x500020 minor lat=0 acc=0\n"
 		"M 2600 100 0x600000-0x601000 pgoff=0 prot=3 flags=2 '[heap]'\n"
+		"F 2700 100/100 0x7f0000000040 ip=0x400010 minor lat=0 acc=0\n"
 		"S 3000 100\n"
 		"T 3000 100/100 'app2'\n"
 		"M 3100 100 0x600000-0x601000 pgoff=0 prot=3 flags=2 ''\n"
-		"END faults=3 minor=3 major=0 lost=0/0 duration=4000 counted=0 0/0\n");
+		"M 3200 100 0x7f0000000000-0x7f0000010000 pgoff=0 prot=3 flags=2 ''\n"
+		"M 3200 100 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
+		"F 3200 100/100 0x7f0000000040 ip=0x400010 minor lat=0 acc=0\n"
+		"END faults=5 minor=5 major=0 lost=0/0 duration=4000 counted=0 0/0\n");
 }
 
 /* mremap(): the mapping that held the old address, moved, its file

@@ -622,7 +622,9 @@ static void test_exec(void)
 /* mremap(): the mapping that held the old address, moved, its file
  * offset along, read-write; faults there need no /proc read; a failed
  * call, or a return without its call, places nothing; a mapping pfx did
- * not know is taken as anonymous. */
+ * not know is taken as anonymous.  A child's mremap() before its first
+ * fault moves its parent's memory (300); what a child knows before it
+ * takes its parent's mappings stays over them, in order (400). */
 static void test_mremap(void)
 {
 	struct pfx_recorder *r;
@@ -631,6 +633,8 @@ static void test_mremap(void)
 	fake_reset();
 	p = fake_app();
 	fake_map(p, 0x7f5000000000, 0x7f5000004000, 0x1000, R, MAP_SHARED, "/data/f");
+	p = fake_add(400, "app", "/user.slice", 0);
+	fake_map(p, 0x7e8000000000, 0x7e8000001000, 0, RW, MAP_PRIVATE, "/x");
 	r = start(PFX_REC_PER_SPACE);
 	CHECK_EQ(pfx_recorder_snapshot(r, 100), 0);
 	CHECK_CALLS("maps 100; tids 100; comm 100/100; ");
@@ -651,8 +655,22 @@ static void test_mremap(void)
 	SEND(r, .type = PFX_SAMPLE_MREMAP_EXIT, .time = T0 + 1700, .pid = 100, .tid = 100,
 	     .addr = 0x7f7000000000);
 	CHECK_CALLS("");
-	CHECK_EQ(pfx_recorder_stats(r)->remaps, 2);
-	finish_and_expect(r, 2000,
+	SEND(r, .type = PFX_SAMPLE_FORK, .time = T0 + 1800, .pid = 300, .tid = 300, .ppid = 100);
+	SEND(r, .type = PFX_SAMPLE_MREMAP_ENTER, .time = T0 + 1900, .pid = 300, .tid = 300,
+	     .addr = 0x7f5000001000, .len = 0x1000, .pgoff = 0x1000);
+	SEND(r, .type = PFX_SAMPLE_MREMAP_EXIT, .time = T0 + 1950, .pid = 300, .tid = 300,
+	     .addr = 0x7e0000000000);
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2000, .pid = 300, .tid = 300, .addr = 0x7e0000000800,
+	     .ip = 0x400100);
+	CHECK_CALLS("");
+	SEND(r, .type = PFX_SAMPLE_FORK, .time = T0 + 2100, .pid = 400, .tid = 400, .ppid = 100);
+	SEND(r, .type = PFX_SAMPLE_MAPS_NOW, .time = T0 + 2200, .pid = 400, .tid = 400);
+	CHECK_CALLS("maps 400; ");
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2300, .pid = 400, .tid = 400, .addr = 0x7e8000000010,
+	     .ip = 0x400100);
+	CHECK_CALLS("");
+	CHECK_EQ(pfx_recorder_stats(r)->remaps, 3);
+	finish_and_expect(r, 3000,
 		"M 0 100 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
 		"M 0 100 0x7f0000000000-0x7f0000010000 pgoff=0 prot=3 flags=2 ''\n"
 		"M 0 100 0x7f5000000000-0x7f5000004000 pgoff=0x1000 prot=1 flags=1 '/data/f'\n"
@@ -660,7 +678,17 @@ static void test_mremap(void)
 		"M 1100 100 0x7f6000000000-0x7f6000004000 pgoff=0x3000 prot=3 flags=1 '/data/f'\n"
 		"F 1200 100/100 0x7f6000003000 ip=0x400100 minor lat=0 acc=0\n"
 		"M 1700 100 0x7f7000000000-0x7f7000002000 pgoff=0 prot=3 flags=2 ''\n"
-		"END faults=1 minor=1 major=0 lost=0/0 duration=2000 counted=0 0/0\n");
+		"S 1800 300\n"
+		"T 1800 300/300 'app'\n"
+		"M 1950 300 0x7e0000000000-0x7e0000001000 pgoff=0x2000 prot=3 flags=1 '/data/f'\n"
+		"M 2000 300 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
+		"F 2000 300/300 0x7e0000000800 ip=0x400100 minor lat=0 acc=0\n"
+		"S 2100 400\n"
+		"T 2100 400/400 'app'\n"
+		"M 2300 400 0x7e8000000000-0x7e8000001000 pgoff=0 prot=3 flags=2 '/x'\n"
+		"M 2300 400 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
+		"F 2300 400/400 0x7e8000000010 ip=0x400100 minor lat=0 acc=0\n"
+		"END faults=3 minor=3 major=0 lost=0/0 duration=3000 counted=0 0/0\n");
 }
 
 /* Host-wide: at a process's first fault its cgroup, its main thread and

@@ -97,11 +97,13 @@ static int put_at(struct pfx_mapknown_proc *p, size_t i, const struct pfx_mapkno
 	return 0;
 }
 
-int pfx_mapknown_insert(struct pfx_mapknown_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
-			uint32_t flags, uint32_t prot, const char *path)
+/* Add k (its path is p's from now on, or freed); what it covers of
+ * older mappings is gone.  0 or -ENOMEM. */
+static int insert_map(struct pfx_mapknown_proc *p, struct pfx_mapknown_map k)
 {
+	uint64_t start = k.start, end = k.end;
 	size_t i = first_at_or_after(p, start), j;
-	struct pfx_mapknown_map k = { start, end, pgoff, flags, prot, strdup(path), false }, tail = { 0 };
+	struct pfx_mapknown_map tail = { 0 };
 	const struct pfx_mapknown_map *last = NULL;
 	int err;
 
@@ -137,6 +139,12 @@ int pfx_mapknown_insert(struct pfx_mapknown_proc *p, uint64_t start, uint64_t en
 	return err;
 }
 
+int pfx_mapknown_insert(struct pfx_mapknown_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
+			uint32_t flags, uint32_t prot, const char *path)
+{
+	return insert_map(p, (struct pfx_mapknown_map){ start, end, pgoff, flags, prot, strdup(path), false });
+}
+
 void pfx_mapknown_clear(struct pfx_mapknown_proc *p)
 {
 	for (size_t i = 0; i < p->n; i++)
@@ -162,22 +170,37 @@ int pfx_mapknown_replace(struct pfx_mapknown_proc *p, const struct pfx_map_entry
 
 int pfx_mapknown_inherit(struct pfx_mapknown *m, struct pfx_mapknown_proc *child)
 {
-	const struct pfx_mapknown_proc *parent = child->ppid ? pfx_mapknown_proc(m, child->ppid) : NULL;
+	const struct pfx_mapknown_proc *parent;
+	/* What the child knows already (a /proc read) is newer than its
+	 * parent's: laid over them, so the mappings stay sorted and apart
+	 * (a record naming the child its own parent finds nothing to take). */
+	struct pfx_mapknown_map *own = child->v;
+	size_t nown = child->n, i;
+	int err = 0;
 
-	if (!parent)
+	if (!child->inherit || !child->ppid || !(parent = pfx_mapknown_proc(m, child->ppid)))
 		return 0;
 	child->inherit = false;
-	for (size_t i = 0; i < parent->n; i++) {
+	child->v = NULL;
+	child->n = child->cap = 0;
+	for (i = 0; i < parent->n && !err; i++) {
 		struct pfx_mapknown_map k = parent->v[i];
 
 		k.path = strdup(k.path);
 		k.unwritten = true;
 		if (!k.path || put_at(child, child->n, &k) < 0) {
 			free(k.path);
-			return -ENOMEM;
+			err = -ENOMEM;
 		}
 	}
-	return 0;
+	for (i = 0; i < nown; i++) {
+		if (err)
+			free(own[i].path);
+		else
+			err = insert_map(child, own[i]);
+	}
+	free(own);
+	return err;
 }
 
 const struct pfx_mapknown_map *pfx_mapknown_claim(struct pfx_mapknown_proc *p, uint64_t addr,

@@ -82,8 +82,10 @@ void pfx_mapknown_clear(struct pfx_mapknown_proc *p);
  * NULL.  0 or -ENOMEM. */
 int pfx_mapknown_replace(struct pfx_mapknown_proc *p, const struct pfx_map_entry *maps, size_t n,
 			 const bool *written);
-/* A forked child (child->inherit) takes what is known of its parent's
- * mappings, none of them in the file under its pid.  0 or -ENOMEM. */
+/* A forked child that has not yet (child->inherit) takes what is known of
+ * its parent's mappings, none of them in the file under its pid, beneath
+ * the ones it knows itself.  0 (also when there is nothing to take) or
+ * -ENOMEM. */
 int pfx_mapknown_inherit(struct pfx_mapknown *m, struct pfx_mapknown_proc *child);
 
 /* Is addr of pid in the mapping h remembers, unchanged since? */

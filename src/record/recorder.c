@@ -322,6 +322,9 @@ static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event 
 	p->mremap = false;
 	if (ret >= (uint64_t)-4095 || !p->mr_new_len || !s)
 		return 0;	/* failed, or nothing to place */
+	/* A child's mremap() before its first fault moves its parent's memory. */
+	if (pfx_mapknown_inherit(&r->known, s) < 0)
+		return -ENOMEM;
 	if ((k = pfx_mapknown_find(s, p->mr_addr))) {
 		pgoff = k->pgoff + (p->mr_addr - k->start);
 		flags = k->flags;
@@ -352,7 +355,7 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 
 		/* A child's own mmap() before its first fault (LeakSanitizer's
 		 * tracer, say): it still has its parent's mappings besides. */
-		if (s && s->inherit && pfx_mapknown_inherit(&r->known, s) < 0)
+		if (s && pfx_mapknown_inherit(&r->known, s) < 0)
 			return -ENOMEM;
 		if (s && pfx_mapknown_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
 					     ev->name) < 0)
@@ -601,7 +604,7 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 		s = pfx_mapknown_proc(&r->known, f->pid);
 		if (!s)
 			return -ENOMEM;
-		if (s->inherit && (err = pfx_mapknown_inherit(&r->known, s)))
+		if ((err = pfx_mapknown_inherit(&r->known, s)))
 			return err;
 		err = check_mapped(r, f->pid, f->addr, f->time_ns);
 		if (!err)

@@ -6,9 +6,11 @@
  * paced by the probe's clock, not after the process is gone); fork (the
  * child takes its parent's mappings at its first fault or mmap, writes
  * each when a fault first hits it); a mapping that cuts another; exec (a
- * new space, nothing inherited, a new comm and heap); mremap; exit;
- * host-wide cgroup and thread items.  Each case says which items, with
- * which values, in which order, and which questions the probe was asked. */
+ * new space, nothing inherited, a new comm and heap, the last fault's
+ * mapping not taken for known); mremap (also a child's, before its first
+ * fault); exit; host-wide cgroup and thread items.  Each case says which
+ * items, with which values, in which order, and which questions the
+ * probe was asked. */
 #include "config.h"
 #include "recorder.h"
 #include "procprobe.h"

@@ -121,6 +121,17 @@ static void fake_unmap(struct fake_proc *p, uint64_t start)
 		}
 }
 
+/* A malloc'ed copy of n items of size bytes each, as /proc's readers
+ * hand out; NULL when out of memory. */
+static void *copy_of(const void *items, size_t n, size_t size)
+{
+	void *out = malloc(n ? n * size : 1);
+
+	if (out)
+		memcpy(out, items, n * size);
+	return out;
+}
+
 static int probe_maps(void *ctx, pid_t pid, struct pfx_map_entry **maps, size_t *count)
 {
 	struct fake_proc *p = fake_proc(pid);
@@ -129,12 +140,8 @@ static int probe_maps(void *ctx, pid_t pid, struct pfx_map_entry **maps, size_t 
 	called("maps %d; ", (int)pid);
 	if (!p)
 		return -ESRCH;
-	*maps = malloc((p->nmaps ? p->nmaps : 1) * sizeof(**maps));
-	if (!*maps)
-		return -ENOMEM;
-	memcpy(*maps, p->maps, p->nmaps * sizeof(**maps));
 	*count = p->nmaps;
-	return 0;
+	return (*maps = copy_of(p->maps, p->nmaps, sizeof(**maps))) ? 0 : -ENOMEM;
 }
 
 static int probe_tids(void *ctx, pid_t pid, pid_t **tids, size_t *count)
@@ -145,12 +152,8 @@ static int probe_tids(void *ctx, pid_t pid, pid_t **tids, size_t *count)
 	called("tids %d; ", (int)pid);
 	if (!p)
 		return -ESRCH;
-	*tids = malloc(p->ntids * sizeof(**tids));
-	if (!*tids)
-		return -ENOMEM;
-	memcpy(*tids, p->tids, p->ntids * sizeof(**tids));
 	*count = p->ntids;
-	return 0;
+	return (*tids = copy_of(p->tids, p->ntids, sizeof(**tids))) ? 0 : -ENOMEM;
 }
 
 static int probe_comm(void *ctx, pid_t pid, pid_t tid, char *comm, size_t size)

@@ -102,3 +102,26 @@ int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size)
 		comm[n - 1] = '\0';
 	return 0;
 }
+
+int pfx_proc_read_start_brk(pid_t pid, uint64_t *start_brk)
+{
+	char path[96], buf[2048], *p;
+	unsigned long long v = 0;
+	int field = 3;
+	ssize_t n;
+
+	stat_path(path, sizeof(path), pid, 0, "stat");
+	n = pfx_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	/* comm may hold spaces and ')' itself: the last ')' ends it. */
+	if (n == 0 || !(p = strrchr(buf, ')')) || p[1] != ' ')
+		return -EINVAL;
+	for (p += 2; *p && field < 47; p++)
+		if (*p == ' ')
+			field++;
+	if (sscanf(p, "%llu", &v) != 1)
+		return -EINVAL;
+	*start_brk = v;
+	return 0;
+}

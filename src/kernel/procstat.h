@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* procstat: fault counters from /proc/PID/stat and /proc/PID/task/TID/stat.
+/* procstat: fault counters from /proc/PID/stat and /proc/PID/task/TID/stat
+ * (and the start of the brk area, which names the heap).
  * These include faults taken on behalf of the process by the kernel (GUP,
  * e.g. during execve or process_vm_readv), which perf's software counters
  * do not see; see doc/stat.md. */
@@ -34,5 +35,8 @@ int pfx_proc_read_faults(pid_t pid, pid_t tid, struct pfx_proc_faults *out);
 int pfx_proc_is_kernel_thread(pid_t pid);
 /* The process name (comm) of pid or of tid within it.  0 or -errno. */
 int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size);
+/* Where pid's brk area (its heap) starts: start_brk, field 47 of
+ * /proc/PID/stat.  0 or -errno (-ESRCH: gone; -EINVAL: no such field). */
+int pfx_proc_read_start_brk(pid_t pid, uint64_t *start_brk);
 
 #endif

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recorder: sampler events -> record-file items; method in recorder.h. */
+/* recorder: sampler events -> record-file items; method in recorder.h.
+ * What the file knows of each process's mappings is mapknown's; what the
+ * processes are, the probe's (procprobe.h). */
 #include "config.h"
 #include "recorder.h"
 #include "fault_code.h"
 #include "hostscope.h"
-#include "maps.h"
-#include "procstat.h"
-#include "target.h"
+#include "mapknown.h"
+#include "procprobe.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -34,47 +35,6 @@ struct proc_comm {
 	uint64_t start_brk;	/* 0: not read yet; UINT64_MAX: unknown */
 };
 
-/* A mapping as pfx last knew it, to store only what changed. */
-struct known_map {
-	uint64_t start, end, pgoff;
-	uint32_t flags, prot;
-	char *path;
-	bool unwritten;		/* host-wide: known, not in the file until a fault hits it */
-};
-
-/* One process's mappings as pfx last knew them (its /proc snapshot and
- * the MMAP2 records since), in start order, never overlapping: a mapping
- * replaces what it covers.  A fault outside all of them means a change no
- * record announced (mremap, a child's inherited memory, a mapping grown
- * or split): /proc is read again and the changes stored before the
- * fault, at its time. */
-struct pid_maps {
-	uint32_t pid;
-	struct known_map *v;
-	size_t n, cap;
-	uint64_t gen;		/* changes whenever v does */
-	uint64_t last_read_ns;	/* pfx_now_ns() of the last /proc read */
-	unsigned reads;
-	bool gone;		/* /proc has it no more: nothing to re-read */
-	/* host-wide recordings */
-	uint32_t ppid;		/* from its FORK record: whose mappings it starts with */
-	bool inherit;		/* forked, its parent's mappings not taken yet (at its
-				 * first fault or MMAP2, whichever comes first) */
-	uint32_t cgroup;	/* index + 1 into the recorder's cgroup names; 0: unknown */
-	bool described;		/* its cgroup (and main thread) items are written */
-};
-
-/* A mapping of one process known to hold an address and to be in the
- * file: most faults fall where the previous one did (its data and its
- * code), and then need no lookup. */
-struct settled {
-	bool valid;
-	uint32_t pid;
-	size_t space;		/* index into the recorder's spaces */
-	uint64_t gen;		/* the space's gen when it was settled */
-	uint64_t lo, hi;
-};
-
 /* /proc/PID/maps is read again at most this often per process ... */
 #define REREAD_MIN_NS 1000000ull
 /* ... and this many times in all. */
@@ -82,14 +42,18 @@ struct settled {
 
 struct pfx_recorder {
 	struct pfx_rec_writer *w;
+	const struct pfx_procprobe *probe;	/* every question to the processes */
 	bool exact_totals;		/* minor/major below replace the counted ones */
 	uint64_t exact_minor, exact_major;
 	bool has_counted;		/* the fault events' own counts (perf source) */
 	uint64_t counted_minor, counted_major;
-	struct pid_maps *spaces;	/* per process */
-	size_t nspaces, cap_spaces;
-	struct pfx_u64map space_index;	/* pid -> index + 1 into spaces */
-	struct settled settled[2];	/* of the last fault's address [0] and ip [1] */
+	/* What the file knows of each process's mappings (its /proc
+	 * snapshot and the MMAP2 records since).  A fault outside all of
+	 * them means a change no record announced (mremap, a child's
+	 * inherited memory, a mapping grown or split): /proc is read again
+	 * and the changes stored before the fault, at its time. */
+	struct pfx_mapknown known;
+	struct pfx_mapknown_hint settled[2];	/* of the last fault's address [0] and ip [1] */
 	bool snapshot_done;
 	uint64_t t0;
 	uint64_t page_mask;
@@ -124,11 +88,19 @@ static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
 int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0)
 {
+	return pfx_recorder_open_probe(rp, path, named, header, t0, pfx_procprobe_proc());
+}
+
+int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool named,
+			    const struct pfx_rec_header *header, uint64_t t0,
+			    const struct pfx_procprobe *probe)
+{
 	struct pfx_recorder *r = calloc(1, sizeof(*r));
 	int err;
 
 	if (!r)
 		return -ENOMEM;
+	r->probe = probe;
 	r->t0 = t0;
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
@@ -136,14 +108,14 @@ int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 	r->per_space = pfx_rec_per_space(header);
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
 	if (!err)
-		err = pfx_u64map_init(&r->space_index, sizeof(uint64_t));
+		err = pfx_mapknown_init(&r->known);
 	if (!err)
 		err = pfx_u64map_init(&r->seen_tasks, sizeof(uint8_t));
 	if (!err)
 		err = pfx_rec_writer_open(&r->w, path, header, named);
 	if (err < 0) {
 		pfx_u64map_free(&r->pending);
-		pfx_u64map_free(&r->space_index);
+		pfx_mapknown_free(&r->known);
 		pfx_u64map_free(&r->seen_tasks);
 		free(r);
 		return err;
@@ -185,24 +157,6 @@ static void remember_comm(struct pfx_recorder *r, uint32_t pid, const char *comm
 	r->ncomms++;
 }
 
-/* start_brk, field 47 of /proc/PID/stat.  0 if unreadable. */
-static uint64_t read_start_brk(uint32_t pid)
-{
-	char path[64], buf[2048], *p;
-	unsigned long long v = 0;
-	int field = 3;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	if (pfx_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
-		return 0;
-	for (p += 2; *p && field < 47; p++)
-		if (*p == ' ')
-			field++;
-	if (sscanf(p, "%llu", &v) != 1)
-		return 0;
-	return v;
-}
-
 /* perf names the brk area "[heap]" only while the kernel's brk bookkeeping
  * agrees (vma_is_initial_heap()); when brk grows, the record is taken
  * before mm->brk moves and says "//anon".  The process's start_brk tells. */
@@ -218,11 +172,9 @@ static bool is_heap(struct pfx_recorder *r, uint32_t pid, uint64_t start, uint64
 		remember_comm(r, pid, "");
 		return is_heap(r, pid, start, end);
 	}
-	if (!pc->start_brk) {
-		pc->start_brk = read_start_brk(pid);
-		if (!pc->start_brk)
-			pc->start_brk = UINT64_MAX;
-	}
+	if (!pc->start_brk &&
+	    (r->probe->start_brk(r->probe->ctx, (pid_t)pid, &pc->start_brk) < 0 || !pc->start_brk))
+		pc->start_brk = UINT64_MAX;
 	return pc->start_brk >= start && pc->start_brk < end;
 }
 
@@ -236,120 +188,6 @@ static int write_fault(struct pfx_recorder *r, struct pfx_rec_item *item)
 	return put(r, item);
 }
 
-/* --- what pfx knows of each process's mappings --- */
-
-static struct pid_maps *space_of(struct pfx_recorder *r, uint32_t pid)
-{
-	bool is_new;
-	uint64_t *slot = pfx_u64map_upsert(&r->space_index, pid, &is_new);
-
-	if (!slot)
-		return NULL;
-	if (is_new) {
-		if (PFX_GROW(r->spaces, r->cap_spaces, r->nspaces + 1, 8)) {
-			*slot = 0;
-			return NULL;
-		}
-		r->spaces[r->nspaces] = (struct pid_maps){ .pid = pid };
-		*slot = ++r->nspaces;
-	}
-	return *slot ? &r->spaces[*slot - 1] : NULL;
-}
-
-/* Index of the first mapping of s starting at or after addr. */
-static size_t first_at_or_after(const struct pid_maps *s, uint64_t addr)
-{
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s->v[mid].start < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static bool covered(const struct pid_maps *s, uint64_t addr)
-{
-	size_t i = first_at_or_after(s, addr + 1);
-
-	return i > 0 && s->v[i - 1].end > addr;
-}
-
-/* The known mapping that is exactly e, or NULL. */
-static const struct known_map *known_exactly(const struct pid_maps *s, const struct pfx_map_entry *e)
-{
-	size_t i = first_at_or_after(s, e->start);
-	const struct known_map *k = i < s->n ? &s->v[i] : NULL;
-
-	return k && k->start == e->start && k->end == e->end && k->pgoff == e->pgoff &&
-	       k->flags == e->flags && strcmp(k->path, e->path) == 0 ? k : NULL;
-}
-
-static int known_put(struct pid_maps *s, size_t i, const struct known_map *k)
-{
-	if (PFX_GROW(s->v, s->cap, s->n + 1, 32))
-		return -ENOMEM;
-	memmove(&s->v[i + 1], &s->v[i], (s->n - i) * sizeof(*s->v));
-	s->v[i] = *k;
-	s->n++;
-	s->gen++;
-	return 0;
-}
-
-/* Add a mapping to s; what it covers of older ones is gone (an older one
- * around it keeps its head and its tail).  0 or -ENOMEM. */
-static int known_insert(struct pid_maps *s, uint64_t start, uint64_t end, uint64_t pgoff, uint32_t flags,
-			uint32_t prot, const char *path)
-{
-	size_t i = first_at_or_after(s, start), j;
-	struct known_map k = { start, end, pgoff, flags, prot, strdup(path), false }, tail = { 0 };
-	const struct known_map *last = NULL;
-	int err;
-
-	if (!k.path)
-		return -ENOMEM;
-	/* The part of an older mapping beyond the new one lives on. */
-	for (j = i; j < s->n && s->v[j].start < end; j++)
-		last = &s->v[j];
-	if (!last && i > 0 && s->v[i - 1].end > start)
-		last = &s->v[i - 1];
-	if (last && last->end > end) {
-		tail = (struct known_map){ end, last->end, last->pgoff + (end - last->start), last->flags,
-					   last->prot, strdup(last->path), last->unwritten };
-		if (!tail.path) {
-			free(k.path);
-			return -ENOMEM;
-		}
-	}
-	if (i > 0 && s->v[i - 1].end > start)
-		s->v[i - 1].end = start;
-	for (size_t x = i; x < j; x++)
-		free(s->v[x].path);
-	if (j > i) /* s->v may still be NULL when nothing is known */
-		memmove(&s->v[i], &s->v[j], (s->n - j) * sizeof(*s->v));
-	s->n -= j - i;
-	err = known_put(s, i, &k);
-	if (!err && tail.path)
-		err = known_put(s, i + 1, &tail);
-	if (err) {
-		free(k.path);
-		free(tail.path);
-	}
-	return err;
-}
-
-static void known_clear(struct pid_maps *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i].path);
-	s->n = 0;
-	s->gen++;
-}
-
 static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
 
 /* A fault of pid at addr, outside what pfx knows of its mappings: read
@@ -357,13 +195,13 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time);
  * that holds it. */
 static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uint64_t time)
 {
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 	uint64_t now;
 	int err;
 
-	if (!s || s->gone || covered(s, addr) || s->reads >= REREAD_MAX)
+	if (!s || s->gone || pfx_mapknown_find(s, addr) || s->reads >= REREAD_MAX)
 		return 0;
-	now = pfx_now_ns();
+	now = r->probe->now_ns(r->probe->ctx);
 	if (s->reads && now - s->last_read_ns < REREAD_MIN_NS)
 		return 0;
 	s->last_read_ns = now;
@@ -371,9 +209,7 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 	r->stats.rereads++;
 	err = snapshot_maps(r, (pid_t)pid, time);
 	if (err == -ESRCH || err == -ENOENT) {
-		s = space_of(r, pid);
-		if (s)
-			s->gone = true;
+		s->gone = true;
 		r->stats.gone_processes++;
 		return 0;
 	}
@@ -382,7 +218,6 @@ static int check_mapped(struct pfx_recorder *r, uint32_t pid, uint64_t addr, uin
 
 static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f);
 static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev);
-static int inherit_maps(struct pfx_recorder *r, uint32_t pid);
 
 static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
@@ -476,7 +311,8 @@ static int write_thread(struct pfx_recorder *r, uint64_t time, uint32_t pid, uin
 static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	struct pending_entry *p = pending_slot(r, ev->tid);
-	struct pid_maps *s = space_of(r, ev->pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, ev->pid);
+	const struct pfx_mapknown_map *k;
 	uint64_t ret = ev->addr, pgoff = 0;
 	uint32_t flags = MAP_PRIVATE, prot = PROT_READ | PROT_WRITE;
 	char path[4096] = "";
@@ -486,14 +322,15 @@ static int on_mremap_exit(struct pfx_recorder *r, const struct pfx_sample_event 
 	p->mremap = false;
 	if (ret >= (uint64_t)-4095 || !p->mr_new_len || !s)
 		return 0;	/* failed, or nothing to place */
-	if (covered(s, p->mr_addr)) {
-		const struct known_map *k = &s->v[first_at_or_after(s, p->mr_addr + 1) - 1];
-
+	/* A child's mremap() before its first fault moves its parent's memory. */
+	if (pfx_mapknown_inherit(&r->known, s) < 0)
+		return -ENOMEM;
+	if ((k = pfx_mapknown_find(s, p->mr_addr))) {
 		pgoff = k->pgoff + (p->mr_addr - k->start);
 		flags = k->flags;
 		snprintf(path, sizeof(path), "%s", k->path);
 	}
-	if (known_insert(s, ret, ret + p->mr_new_len, pgoff, flags, prot, path) < 0)
+	if (pfx_mapknown_insert(s, ret, ret + p->mr_new_len, pgoff, flags, prot, path) < 0)
 		return -ENOMEM;
 	r->stats.remaps++;
 	return write_mapping(r, rel_time(r, ev->time), ev->pid, ret, ret + p->mr_new_len, pgoff, prot, flags,
@@ -514,15 +351,14 @@ int pfx_recorder_sample(const struct pfx_sample_event *ev, void *ctx)
 		on_entry(r, ev);
 		return 0;
 	case PFX_SAMPLE_MMAP: {
-		struct pid_maps *s = space_of(r, ev->pid);
+		struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, ev->pid);
 
 		/* A child's own mmap() before its first fault (LeakSanitizer's
 		 * tracer, say): it still has its parent's mappings besides. */
-		if (s && s->inherit && inherit_maps(r, ev->pid) < 0)
+		if (s && pfx_mapknown_inherit(&r->known, s) < 0)
 			return -ENOMEM;
-		s = space_of(r, ev->pid);	/* inherit_maps may have moved it */
-		if (s && known_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
-				      ev->name) < 0)
+		if (s && pfx_mapknown_insert(s, ev->addr, ev->addr + ev->len, ev->pgoff, ev->flags, ev->prot,
+					     ev->name) < 0)
 			return -ENOMEM;
 		return write_mapping(r, rel_time(r, ev->time), ev->pid, ev->addr, ev->addr + ev->len,
 				     ev->pgoff, ev->prot, ev->flags, ev->name);
@@ -577,14 +413,14 @@ static bool lazy_writes(const struct pfx_recorder *r)
 static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 {
 	struct pfx_map_entry *maps;
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	size_t n;
 	bool *written = NULL;
-	int err = pfx_maps_read(pid, &maps, &n);
+	int err = r->probe->maps(r->probe->ctx, pid, &maps, &n);
 
 	if (err < 0)
 		return err;
-	s = space_of(r, (uint32_t)pid);
+	s = pfx_mapknown_proc(&r->known, (uint32_t)pid);
 	/* Per space, a mapping learned after the first snapshot is written
 	 * when a fault first hits it (write_covering): remember which are in
 	 * the file already. */
@@ -595,7 +431,7 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		const struct known_map *k = known_exactly(s, &maps[i]);
+		const struct pfx_mapknown_map *k = pfx_mapknown_exactly(s, &maps[i]);
 
 		if (written)
 			written[i] = k && !k->unwritten;
@@ -603,16 +439,11 @@ static int snapshot_maps(struct pfx_recorder *r, pid_t pid, uint64_t time)
 			err = write_mapping(r, time, (uint32_t)pid, maps[i].start, maps[i].end,
 					    maps[i].pgoff, maps[i].prot, maps[i].flags, maps[i].path);
 	}
-	/* Write first, then forget: write_mapping looks nothing up in s. */
-	s = space_of(r, (uint32_t)pid);
-	if (s)
-		known_clear(s);
-	for (size_t i = 0; s && i < n && !err; i++)
-		err = known_insert(s, maps[i].start, maps[i].end, maps[i].pgoff, maps[i].flags,
-				   maps[i].prot, maps[i].path);
-	/* /proc's mappings are sorted and apart: s->v[i] is maps[i]. */
-	for (size_t i = 0; written && !err && i < n && i < s->n; i++)
-		s->v[i].unwritten = !written[i];
+	/* Write first, then forget (a write that failed: forget all). */
+	if (err)
+		pfx_mapknown_clear(s);
+	else
+		err = pfx_mapknown_replace(s, maps, n, written);
 	free(written);
 	free(maps);
 	return err;
@@ -624,15 +455,15 @@ int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
 	size_t ntids;
 	char comm[64];
 	bool first = !r->snapshot_done;
-	int err = snapshot_maps(r, pid, first ? 0 : rel_time(r, pfx_now_ns()));
+	int err = snapshot_maps(r, pid, first ? 0 : rel_time(r, r->probe->now_ns(r->probe->ctx)));
 
 	if (err < 0 || !first)
 		return err;
 	r->snapshot_done = true;
-	if (pfx_list_tids(pid, &tids, &ntids) < 0)
+	if (r->probe->tids(r->probe->ctx, pid, &tids, &ntids) < 0)
 		return 0;	/* threads are optional: mappings are what matter */
 	for (size_t i = 0; i < ntids && !err; i++) {
-		if (pfx_proc_read_comm(pid, tids[i], comm, sizeof(comm)) < 0)
+		if (r->probe->comm(r->probe->ctx, pid, tids[i], comm, sizeof(comm)) < 0)
 			continue;
 		if (tids[i] == pid)
 			remember_comm(r, (uint32_t)pid, comm);
@@ -644,7 +475,7 @@ int pfx_recorder_snapshot(struct pfx_recorder *r, pid_t pid)
 
 /* --- address spaces (PFX_REC_PER_SPACE, and host-wide recordings) ---
  *
- * Each process keeps its own mappings (struct pid_maps): the target's from
+ * Each process keeps its own mappings (mapknown.h): the target's from
  * its /proc snapshot, every other's learned at its first fault: from its
  * parent when the recording saw the fork (a child starts with its
  * parent's memory), else from /proc/PID/maps.  A fork or an execve() (a
@@ -689,14 +520,14 @@ static uint32_t intern_cgroup(struct pfx_recorder *r, const char *name)
 static uint32_t cgroup_of(struct pfx_recorder *r, uint32_t pid, bool try_parent)
 {
 	char name[PFX_CGROUP_NAME_MAX];
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	uint32_t ppid;
 
-	if (pfx_cgroup_of_pid((pid_t)pid, name, sizeof(name)) == 0)
+	if (r->probe->cgroup(r->probe->ctx, (pid_t)pid, name, sizeof(name)) == 0)
 		return intern_cgroup(r, name);
-	s = space_of(r, pid);
+	s = pfx_mapknown_proc(&r->known, pid);
 	ppid = s ? s->ppid : 0;
-	if (!try_parent || !ppid || !(s = space_of(r, ppid)))
+	if (!try_parent || !ppid || !(s = pfx_mapknown_proc(&r->known, ppid)))
 		return 0;
 	return s->cgroup ? s->cgroup : cgroup_of(r, ppid, false);
 }
@@ -705,7 +536,7 @@ static int write_cgroup(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_CGROUP };
 	uint32_t index = cgroup_of(r, pid, true);
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 
 	if (s)
 		s->cgroup = index;
@@ -717,7 +548,7 @@ static int write_cgroup(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 /* The thread items and the cgroup of a task seen faulting for the first time. */
 static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, uint64_t time)
 {
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 	char comm[64];
 	int err = 0;
 
@@ -727,7 +558,7 @@ static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, ui
 		s->described = true;
 		err = write_cgroup(r, pid, time);
 		if (!err && mark_seen(r, pid, pid)) {
-			if (pfx_proc_read_comm((pid_t)pid, 0, comm, sizeof(comm)) == 0)
+			if (r->probe->comm(r->probe->ctx, (pid_t)pid, 0, comm, sizeof(comm)) == 0)
 				remember_comm(r, pid, comm);
 			else
 				snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
@@ -735,67 +566,27 @@ static int host_note_task(struct pfx_recorder *r, uint32_t pid, uint32_t tid, ui
 		}
 	}
 	if (!err && tid != pid && mark_seen(r, pid, tid)) {
-		if (pfx_proc_read_comm((pid_t)pid, (pid_t)tid, comm, sizeof(comm)) < 0)
+		if (r->probe->comm(r->probe->ctx, (pid_t)pid, (pid_t)tid, comm, sizeof(comm)) < 0)
 			snprintf(comm, sizeof(comm), "%s", comm_of(r, pid));
 		err = write_thread(r, time, pid, tid, comm);
 	}
 	return err;
 }
 
-/* A child seen forking starts with what pfx knows of its parent's
- * mappings, none of them in the file under its pid yet. */
-static int inherit_maps(struct pfx_recorder *r, uint32_t pid)
-{
-	struct pid_maps *s = space_of(r, pid), *parent;
-	uint32_t ppid = s ? s->ppid : 0;
-
-	parent = ppid ? space_of(r, ppid) : NULL;
-	s = space_of(r, pid);	/* the parent's lookup may have moved it */
-	if (!s || !parent)
-		return s ? 0 : -ENOMEM;
-	s->inherit = false;
-	for (size_t i = 0; i < parent->n; i++) {
-		struct known_map k = parent->v[i];
-
-		k.path = strdup(k.path);
-		k.unwritten = true;
-		if (!k.path || known_put(s, s->n, &k) < 0) {
-			free(k.path);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/* Write the known mapping of pid that holds addr, if it is not in the file yet. */
-/* Is addr of pid in the mapping settled in c, unchanged since? */
-static bool settled_hit(const struct pfx_recorder *r, const struct settled *c, uint32_t pid, uint64_t addr)
-{
-	return c->valid && c->pid == pid && addr - c->lo < c->hi - c->lo && r->spaces[c->space].gen == c->gen;
-}
-
 /* Write the known mapping of pid that holds addr, if it is not in the
- * file yet; remember it in c (if not NULL). */
-static int write_covering(struct pfx_recorder *r, struct settled *c, uint32_t pid, uint64_t addr,
-			  uint64_t time)
+ * file yet; remember it in hint (if not NULL). */
+static int write_covering(struct pfx_recorder *r, struct pfx_mapknown_hint *hint, uint32_t pid,
+			  uint64_t addr, uint64_t time)
 {
-	struct pid_maps *s;
-	struct known_map *k;
-	int err = 0;
+	struct pfx_mapknown_proc *s;
+	const struct pfx_mapknown_map *k;
 
-	if (c && settled_hit(r, c, pid, addr))
+	if (hint && pfx_mapknown_hint_hit(hint, pid, addr))
 		return 0;
-	s = space_of(r, pid);
-	if (!s || !covered(s, addr))
-		return s ? 0 : -ENOMEM;
-	k = &s->v[first_at_or_after(s, addr + 1) - 1];
-	if (c)
-		*c = (struct settled){ true, pid, (size_t)(s - r->spaces), s->gen, k->start, k->end };
-	if (k->unwritten) {
-		k->unwritten = false;
-		err = write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path);
-	}
-	return err;
+	if (!(s = pfx_mapknown_proc(&r->known, pid)))
+		return -ENOMEM;
+	k = pfx_mapknown_claim(s, addr, hint);
+	return k ? write_mapping(r, time, pid, k->start, k->end, k->pgoff, k->prot, k->flags, k->path) : 0;
 }
 
 /* Before a fault goes into the file: per space, its task's items
@@ -804,16 +595,16 @@ static int write_covering(struct pfx_recorder *r, struct settled *c, uint32_t pi
  * mapping of its address, read again from /proc if pfx does not know it. */
 static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 {
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	int err = r->host ? host_note_task(r, f->pid, f->tid, f->time_ns) : 0;
 
 	if (!r->per_space || err)
 		return err ? err : check_mapped(r, f->pid, f->addr, f->time_ns);
-	if (!settled_hit(r, &r->settled[0], f->pid, f->addr)) {
-		s = space_of(r, f->pid);
+	if (!pfx_mapknown_hint_hit(&r->settled[0], f->pid, f->addr)) {
+		s = pfx_mapknown_proc(&r->known, f->pid);
 		if (!s)
 			return -ENOMEM;
-		if (s->inherit && (err = inherit_maps(r, f->pid)))
+		if ((err = pfx_mapknown_inherit(&r->known, s)))
 			return err;
 		err = check_mapped(r, f->pid, f->addr, f->time_ns);
 		if (!err)
@@ -831,11 +622,11 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 {
 	struct pfx_rec_item item = { .type = PFX_REC_SPACE };
-	struct pid_maps *s = space_of(r, pid);
+	struct pfx_mapknown_proc *s = pfx_mapknown_proc(&r->known, pid);
 
 	if (!s)
 		return -ENOMEM;
-	known_clear(s);
+	pfx_mapknown_clear(s);
 	/* Nothing of the new space has been read: its first unknown fault
 	 * may read /proc at once, even within REREAD_MIN_NS of a read of the
 	 * old one in the same drain (tracefs sees both in one batch). */
@@ -851,7 +642,7 @@ static int space_begins(struct pfx_recorder *r, uint32_t pid, uint64_t time)
 static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 {
 	uint64_t time = rel_time(r, ev->time);
-	struct pid_maps *s;
+	struct pfx_mapknown_proc *s;
 	char comm[64];
 
 	if (ev->type == PFX_SAMPLE_FORK) {
@@ -859,12 +650,12 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 			/* The item names the child after its parent: know the parent's name. */
 			if (!comm_of(r, ev->ppid)[0] &&
-			    pfx_proc_read_comm((pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
+			    r->probe->comm(r->probe->ctx, (pid_t)ev->ppid, 0, comm, sizeof(comm)) == 0)
 				remember_comm(r, ev->ppid, comm);
 		}
 		if (ev->pid != ev->tid)
 			return 0;	/* a thread: the process's mappings */
-		if (space_begins(r, ev->pid, time) < 0 || !(s = space_of(r, ev->pid)))
+		if (space_begins(r, ev->pid, time) < 0 || !(s = pfx_mapknown_proc(&r->known, ev->pid)))
 			return -ENOMEM;
 		s->ppid = ev->ppid;	/* a pid used again, maybe */
 		s->inherit = ev->ppid != 0;
@@ -878,7 +669,7 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			mark_seen(r, ev->pid, ev->tid);	/* its thread item follows */
 		/* execve(): a new address space, announced by the MMAP2 records that follow. */
 		if (ev->exec && ev->pid == ev->tid) {
-			if (!(s = space_of(r, ev->pid)))
+			if (!(s = pfx_mapknown_proc(&r->known, ev->pid)))
 				return -ENOMEM;
 			s->inherit = false;	/* a new image owes its parent nothing */
 			s->gone = false;	/* read its new image */
@@ -887,8 +678,8 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 		return 0;
 	}
 	/* EXIT of a process: /proc will not have it any more. */
-	if (ev->pid == ev->tid && (s = space_of(r, ev->pid))) {
-		known_clear(s);
+	if (ev->pid == ev->tid && (s = pfx_mapknown_proc(&r->known, ev->pid))) {
+		pfx_mapknown_clear(s);
 		s->gone = true;
 	}
 	return 0;
@@ -910,18 +701,6 @@ const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r
 uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
 {
 	return pfx_rec_writer_bytes(r->w);
-}
-
-static void free_spaces(struct pfx_recorder *r)
-{
-	for (size_t i = 0; i < r->nspaces; i++) {
-		known_clear(&r->spaces[i]);
-		free(r->spaces[i].v);
-	}
-	free(r->spaces);
-	r->spaces = NULL;
-	r->nspaces = 0;
-	pfx_u64map_free(&r->space_index);
 }
 
 void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major)
@@ -959,7 +738,7 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 	else
 		err = pfx_rec_writer_close(r->w, &t);
 	pfx_u64map_free(&r->pending);
-	free_spaces(r);
+	pfx_mapknown_free(&r->known);
 	free_host(r);
 	free(r);
 	return err;
@@ -971,7 +750,7 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 		return;
 	pfx_rec_writer_abort(r->w);
 	pfx_u64map_free(&r->pending);
-	free_spaces(r);
+	pfx_mapknown_free(&r->known);
 	free_host(r);
 	free(r);
 }

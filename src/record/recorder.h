@@ -20,6 +20,8 @@
 #include "recfile.h"
 #include "fault_event.h"
 
+struct pfx_procprobe;
+
 struct pfx_recorder_stats {
 	uint64_t faults, minor, major;
 	uint64_t lost_records, lost_samples;
@@ -39,6 +41,11 @@ struct pfx_recorder;
  * item times are stored relative to it.  0 or -errno. */
 int pfx_recorder_open(struct pfx_recorder **r, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0);
+/* The same, asking probe (procprobe.h) instead of /proc and the clock:
+ * tests/test-recorder.c.  probe must outlive the recorder. */
+int pfx_recorder_open_probe(struct pfx_recorder **r, const char *path, bool named,
+			    const struct pfx_rec_header *header, uint64_t t0,
+			    const struct pfx_procprobe *probe);
 /* The one entry point, a pfx_sample_fn: hand it to a fault source's
  * drain (fault_source.h).  Returns non-zero (a -errno) when the file
  * cannot be written. */

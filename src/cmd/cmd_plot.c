@@ -352,9 +352,12 @@ static void report_notes(const struct pfx_plot_script *s, const struct pfx_plot_
 	if (notes->read_error)
 		pfx_warn("%s: %s; the chart shows the %llu faults read before that", s->input,
 			 pfx_rec_strerror(notes->read_error), (unsigned long long)notes->items);
-	if (notes->lost)
-		pfx_warn("the kernel dropped %llu samples while recording %s; counts are lower than real",
-			 (unsigned long long)notes->lost, s->input);
+	/* the report's numbers and sentence: "lost N records + M samples",
+	 * "recorded N of M faults (X% lost)" */
+	if (notes->lost || notes->lost_records || notes->lost_samples)
+		pfx_warn("the kernel dropped %llu records + %llu samples while recording %s%s%s; counts are lower than real",
+			 (unsigned long long)notes->lost_records, (unsigned long long)notes->lost_samples,
+			 s->input, notes->lost_note[0] ? ": " : "", notes->lost_note);
 }
 
 /* An input --all skips a chart for, with a note on the page instead of

@@ -50,7 +50,7 @@ static int analyse(const char *path, const struct pfx_analysis_opts *opts,
 
 	if (err)
 		return err;
-	notes->items = notes->lost = notes->counted = 0;
+	notes->items = notes->lost = notes->counted = notes->lost_records = notes->lost_samples = 0;
 	notes->read_error = 0;
 	o.stop = pfx_sig_stop_requested;
 	o.lean = true;		/* no chart shows pages, patterns, threads or ips */
@@ -60,6 +60,8 @@ static int analyse(const char *path, const struct pfx_analysis_opts *opts,
 		return err;
 	notes->items = rep->faults_read;
 	notes->lost = rep->lost_samples + rep->lost_records;
+	notes->lost_records = rep->totals.lost_records;
+	notes->lost_samples = rep->totals.lost_samples;
 	notes->read_error = rep->read_error;
 	if (!rep->read_error && rep->totals.has_counted)
 		notes->counted = rep->totals.counted_minor + rep->totals.counted_major;
@@ -375,9 +377,11 @@ static void write_heatmap_vars(const struct pfx_heat_layout *h, FILE *vars)
 		const struct pfx_heat_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
 
+		/* the region's (or file group's) start and size, as the
+		 * report has them: its rows cover only the faulted pages */
 		pfx_region_group_name(b->region, name, sizeof(name));
-		size_label(b->region->hi - b->region->lo, size, sizeof(size));
-		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->lo, size);
+		size_label(b->region->end - b->region->start, size, sizeof(size));
+		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->start, size);
 		fprintf(vars, "region_name[%zu] = ", i + 1);
 		pfx_gnuplot_string(vars, name);
 		fprintf(vars, "; region_addr[%zu] = ", i + 1);

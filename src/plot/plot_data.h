@@ -48,7 +48,8 @@ struct pfx_plot_notes {
 	 * after some items: the chart shows what was readable. */
 	int read_error;
 	uint64_t items;		/* faults or samples charted */
-	uint64_t lost;		/* samples the kernel dropped while recording */
+	uint64_t lost;		/* records + samples the kernel dropped while recording */
+	uint64_t lost_records, lost_samples;	/* those the report counts (its totals) */
 	uint64_t counted;	/* the kernel's count of the faults (0: not in the file) */
 	unsigned long bad_line;	/* JSON: the line that is not what it should be */
 	/* JSON: -EMEDIUMTYPE means the file is this kind, not the chart's */

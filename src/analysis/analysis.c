@@ -250,7 +250,8 @@ static int add_export_chain(struct pfx_analysis *rep, const struct pfx_fault *f,
 		if (keep > PFX_REC_MAX_CALLCHAIN - 1)
 			keep = PFX_REC_MAX_CALLCHAIN - 1;	/* the outermost frame goes */
 		chain[0] = f->ip;
-		memcpy(chain + 1, callers, keep * sizeof(*chain));
+		if (keep)	/* callers is NULL without a chain */
+			memcpy(chain + 1, callers, keep * sizeof(*chain));
 		len = keep + 1;
 	}
 	return pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, chain, len, iv->seen_in, col,

@@ -8,7 +8,8 @@
  * access pattern, fault types, latency by kind (octaves and percentiles),
  * the lost sentence, and what plot asks of the same pass: the time bins
  * and every fault kept with its group, and the lean pass they use.  A
- * filter counts only its faults. */
+ * filter counts only its faults.  The exports' chains (every_chain)
+ * start at each fault's ip, [kernel] above a user chain. */
 #include "config.h"
 #include "analysis.h"
 #include "heat_layout.h"
@@ -224,6 +225,71 @@ static void check_layout(const struct pfx_analysis *a)
 	pfx_heat_layout_free(&h);
 }
 
+#define KERNEL_IP 0xffffffff81234567ull
+#define CODE 0x400000ull
+
+/* Four faults with call chains as perf gives them: a kernel-mode fault
+ * (its user chain begins at the syscall), a user one (the chain begins at
+ * its ip), one whose chain says otherwise (left from before an exec), and
+ * one without a chain. */
+static void write_chains(const char *path)
+{
+	static const uint64_t syscall[] = { CODE + 0x100, CODE + 0x200 };
+	static const uint64_t user[] = { CODE + 0x10, CODE + 0x200 };
+	static const uint64_t stale[] = { 0x7000, CODE + 0x200 };
+	const struct { uint64_t ip; const uint64_t *chain; } f[] = {
+		{ KERNEL_IP, syscall }, { CODE + 0x10, user }, { CODE + 0x20, stale }, { CODE + 0x30, NULL },
+	};
+	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HAS_CALLCHAIN };
+
+	strcpy(h.command, "test");
+	strcpy(h.source, "perf");
+	CHECK_EQ(pfx_rec_writer_open(&w, path, &h, true), 0);
+	mapping(CODE, CODE + 0x1000, 0, "/bin/test");
+	mapping(ANON, ANON + 0x10000, 0, "");
+	for (size_t i = 0; i < 4; i++)
+		put(&(struct pfx_rec_item){ .type = PFX_REC_FAULT,
+			.fault = { .time_ns = i + 1, .addr = ANON + i * 4096, .ip = f[i].ip, .pid = 100,
+				   .tid = 100, .kind = PFX_FAULT_MINOR, .callchain = f[i].chain,
+				   .callchain_len = f[i].chain ? 2 : 0 } });
+	CHECK_EQ(pfx_rec_writer_close(w, &(struct pfx_rec_totals){ .faults = 4, .minor = 4 }), 0);
+}
+
+static void check_chains(const char *path)
+{
+	struct pfx_analysis *a = run(path, &(struct pfx_analysis_opts){ .code_names = true,
+									 .every_chain = true });
+	const struct pfx_code_sites *cs = &a->code;
+	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
+	bool seen[4] = { false };
+
+	CHECK_EQ(cs->nchains, 4);
+	for (size_t i = 0; i < cs->nchains; i++) {
+		size_t n = pfx_code_chain_frames(cs, a->regions, &cs->chains[i], frames);
+
+		CHECK_EQ(cs->chains[i].faults, 1);
+		if (frames[0].ip == KERNEL_IP) {	/* [kernel] above the whole user chain */
+			CHECK_EQ(n, 3);
+			CHECK_EQ(frames[1].ip, CODE + 0x100);
+			CHECK(!frames[0].region);
+			seen[0] = true;
+		} else if (frames[0].ip == CODE + 0x10) {	/* as recorded */
+			CHECK_EQ(n, 2);
+			seen[1] = true;
+		} else if (frames[0].ip == CODE + 0x20) {	/* its ip, not the stale frame */
+			CHECK_EQ(n, 2);
+			CHECK_EQ(frames[1].ip, CODE + 0x200);
+			CHECK(frames[0].region != NULL);
+			seen[2] = true;
+		} else if (frames[0].ip == CODE + 0x30) {	/* no chain: the ip alone */
+			CHECK_EQ(n, 1);
+			seen[3] = true;
+		}
+	}
+	CHECK(seen[0] && seen[1] && seen[2] && seen[3]);
+	pfx_analysis_free(a);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-analysis.XXXXXX";
@@ -293,6 +359,8 @@ int main(void)
 	CHECK_EQ(a->busiest[0]->faults, 5);
 	pfx_analysis_free(a);
 
+	write_chains(path);
+	check_chains(path);
 	unlink(path);
 	return test_exit();
 }

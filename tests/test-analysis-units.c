@@ -229,6 +229,13 @@ static void test_groups(void)
 	pfx_region_group_name(list[4], name, sizeof(name));
 	CHECK(strcmp(name, "[heap]") == 0, "%s", name);
 	free(list);
+	/* libc in another process: a group of its own, as the report's
+	 * regions are per process (gcc's libc is not cc1's) */
+	p = part("/usr/lib/libc.so.6", PFX_MAP_FILE, 0x5000000, 0x5001000, 7, 0);
+	p.pid = 2;
+	CHECK_EQ(pfx_region_groups_add(g, &p), 5);
+	CHECK_EQ(pfx_region_groups_get(g, 1)->faults, 41);
+	CHECK_EQ(pfx_region_groups_get(g, 5)->faults, 7);
 	pfx_region_groups_free(g);
 }
 

@@ -225,6 +225,39 @@ static bool filtered(const struct pfx_analysis_filter *fl, const struct pfx_faul
 		      (fl->region && !region_matches(reg, fl->region)));
 }
 
+/* The chain the profile exports (opts.every_chain) count fault f under:
+ * its innermost frame is f's ip, named as the function view names it
+ * (iv's place), so both views put the fault in one function.  A fault
+ * taken in kernel mode (read() copying into a user buffer) has a kernel
+ * ip above its user chain: [kernel] goes innermost, above the user
+ * frames, as perf shows it; a user ip replaces a first frame that says
+ * otherwise (a chain left from before an exec).  No chain: the ip alone. */
+static int add_export_chain(struct pfx_analysis *rep, const struct pfx_fault *f,
+			    const struct ip_value *iv, int col)
+{
+	uint64_t chain[PFX_REC_MAX_CALLCHAIN];
+	size_t len = f->callchain_len, keep = len;
+
+	if (len && f->callchain[0] == f->ip) {
+		memcpy(chain, f->callchain, len * sizeof(*chain));
+	} else {
+		const uint64_t *callers = f->callchain;
+
+		if (len && !pfx_code_is_kernel(f->ip)) {	/* the first frame is the ip's */
+			callers++;
+			keep--;
+		}
+		if (keep > PFX_REC_MAX_CALLCHAIN - 1)
+			keep = PFX_REC_MAX_CALLCHAIN - 1;	/* the outermost frame goes */
+		chain[0] = f->ip;
+		if (keep)	/* callers is NULL without a chain */
+			memcpy(chain + 1, callers, keep * sizeof(*chain));
+		len = keep + 1;
+	}
+	return pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, chain, len, iv->seen_in, col,
+					f->latency_ns) < 0 ? -ENOMEM : 0;
+}
+
 /* What a fault adds besides its region's counts, kind, latency and time:
  * distinct pages and refaults, the access pattern, threads, ips and call
  * chains (the report's views; opts.lean leaves them out). */
@@ -291,12 +324,11 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 
 		iv->seen_in = seen_in <= UINT32_MAX ? (uint32_t)seen_in : 0;
 	}
+	if (rep->every_chain)
+		return add_export_chain(rep, f, iv, col);
 	if (f->callchain_len && rep->code_named &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
-				     col, f->latency_ns) < 0)
-		return -ENOMEM;
-	if (!f->callchain_len && rep->every_chain &&
-	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, &f->ip, 1, col, f->latency_ns) < 0)
+				     PFX_CODE_SEEN_NOW, col, f->latency_ns) < 0)
 		return -ENOMEM;
 	return 0;
 }

@@ -63,6 +63,11 @@ static uint64_t chain_hash(const uint64_t *chain, size_t len, uint32_t pid)
 	return h == UINT64_MAX ? 0 : h;	/* UINT64_MAX is not a valid u64map key */
 }
 
+bool pfx_code_is_kernel(uint64_t ip)
+{
+	return ip >= KERNEL_SPACE_START;
+}
+
 size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip)
 {
 	long ri = ip >= KERNEL_SPACE_START ? -1 : pfx_regions_find_in(regions, pid, ip);
@@ -105,7 +110,7 @@ static int64_t unzigzag(uint64_t v)
 }
 
 static int new_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-		     const uint64_t *chain, size_t len)
+		     const uint64_t *chain, size_t len, size_t leaf_seen_in)
 {
 	struct pfx_chain_row *row;
 	uint64_t prev_ip = 0, prev_seen = 0;
@@ -118,7 +123,8 @@ static int new_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uin
 	*row = (struct pfx_chain_row){ .pid = pid, .nframes = len, .packed_at = cs->npacked };
 	start = p = cs->packed + cs->npacked;
 	for (size_t i = 0; i < len; i++) {
-		uint64_t seen = pfx_code_seen_in(regions, pid, chain[i]);
+		uint64_t seen = i == 0 && leaf_seen_in != PFX_CODE_SEEN_NOW ? leaf_seen_in :
+			pfx_code_seen_in(regions, pid, chain[i]);
 
 		p = put_varint(p, zigzag((int64_t)(chain[i] - prev_ip)));
 		p = put_varint(p, zigzag((int64_t)(seen - prev_seen)));
@@ -160,7 +166,8 @@ size_t pfx_code_chain_frames(const struct pfx_code_sites *cs, const struct pfx_r
 }
 
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-			     const uint64_t *chain, size_t len, int col, uint64_t latency_ns)
+			     const uint64_t *chain, size_t len, size_t leaf_seen_in, int col,
+			     uint64_t latency_ns)
 {
 	struct chain_value *v;
 	struct pfx_chain_row *row;
@@ -172,7 +179,7 @@ int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regi
 	if (!v)
 		return -ENOMEM;
 	if (is_new) {
-		if (new_chain(cs, regions, pid, chain, len) < 0)
+		if (new_chain(cs, regions, pid, chain, len, leaf_seen_in) < 0)
 			return -ENOMEM;
 		v->index = cs->nchains - 1;
 	}

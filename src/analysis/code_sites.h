@@ -77,14 +77,23 @@ struct pfx_code_sites {
 int pfx_code_sites_init(struct pfx_code_sites *cs);
 void pfx_code_sites_free(struct pfx_code_sites *cs);
 
+/* leaf_seen_in: the innermost frame is placed as its other frames are,
+ * in regions as they are now. */
+#define PFX_CODE_SEEN_NOW SIZE_MAX
+
 /* Count one fault's call chain (innermost first) and its latency (0 when
  * not measured); pid: the process, when the regions are per address
  * space (its chains are its own), else 0.  A new chain's frames are
- * placed in regions as they are now.  0 or -ENOMEM. */
+ * placed in regions as they are now, its innermost at leaf_seen_in
+ * (the seen_in its ip's faults are named by) unless PFX_CODE_SEEN_NOW.
+ * 0 or -ENOMEM. */
 int pfx_code_sites_add_chain(struct pfx_code_sites *cs, struct pfx_regions *regions, uint32_t pid,
-			     const uint64_t *chain, size_t len, int col, uint64_t latency_ns);
+			     const uint64_t *chain, size_t len, size_t leaf_seen_in, int col,
+			     uint64_t latency_ns);
 /* The code_frame.seen_in of ip of pid now. */
 size_t pfx_code_seen_in(struct pfx_regions *regions, uint32_t pid, uint64_t ip);
+/* Whether ip is kernel code (the upper half of the address space). */
+bool pfx_code_is_kernel(uint64_t ip);
 
 /* After the pass: name the top chains' frames and the first nshown of
  * ips (every faulting ip, most faults first, only code.ip, pid and seen_in set), and count

@@ -4,8 +4,9 @@
  * groups as bands of rows over their faulted pages, in address order,
  * long gaps without faults folded out, and faults per (time bin, row).
  * A row covers a page or more (a small run repeats a page over several
- * rows rather than being a sliver), starting at a faulted page of the
- * group the report lists with the same start, end and name. */
+ * rows rather than being a sliver).  A band's rows cover its group's
+ * faulted pages; it is labelled with the group's start, end and name,
+ * those the report lists (region_groups.h). */
 #ifndef PFX_HEAT_LAYOUT_H
 #define PFX_HEAT_LAYOUT_H
 

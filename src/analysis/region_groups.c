@@ -14,17 +14,19 @@
 struct pfx_region_groups {
 	struct pfx_region_group **groups;	/* pointers: stable as the array grows */
 	size_t n_groups, cap_groups;
-	/* file path -> group index + 1 (a linear scan of the groups was
-	 * quadratic with 20,000 mappings) */
-	struct pfx_u64map by_path;		/* key: hash of the path */
+	/* (pid, file path) -> group index + 1 (a linear scan of the groups
+	 * was quadratic with 20,000 mappings) */
+	struct pfx_u64map by_path;		/* key: hash of the pid and path */
 };
 
-/* FNV-1a, finished by a 64-bit mixer (collisions are told apart by
- * comparing the paths). */
-static uint64_t path_hash(const char *s)
+/* FNV-1a of the pid and the path, finished by a 64-bit mixer (collisions
+ * are told apart by comparing both). */
+static uint64_t path_hash(uint32_t pid, const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
+	for (unsigned b = 0; b < 32; b += 8)
+		h = (h ^ ((pid >> b) & 0xff)) * 0x100000001b3ull;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
 	h ^= h >> 33;
@@ -107,15 +109,18 @@ long pfx_region_groups_add(struct pfx_region_groups *g, const struct pfx_region_
 
 	if (row->unmapped || !pfx_map_path_is_file(row->path))
 		return new_group(g, row);
-	/* open addressing over the hash: a different path under the same
-	 * hash tries the next key */
-	for (uint64_t key = path_hash(row->path);; key = key + 1 == UINT64_MAX ? 0 : key + 1) {
+	/* a file is one group per process, as the report's regions are
+	 * per process: libc's bar in a recording of gcc, cc1 and as is
+	 * libc in one of them.  Open addressing over the hash: a different
+	 * (pid, path) under the same hash tries the next key. */
+	for (uint64_t key = path_hash(row->pid, row->path);; key = key + 1 == UINT64_MAX ? 0 : key + 1) {
 		slot = pfx_u64map_upsert(&g->by_path, key, &is_new);
 		if (!slot)
 			return -ENOMEM;
 		if (is_new || !*slot)
 			break;
-		if (strcmp(g->groups[*slot - 1]->path, row->path) == 0) {
+		if (g->groups[*slot - 1]->pid == row->pid &&
+		    strcmp(g->groups[*slot - 1]->path, row->path) == 0) {
 			join(g->groups[*slot - 1], row);
 			return (long)(*slot - 1);
 		}

@@ -2,7 +2,8 @@
 /* region_groups: the memory areas a user thinks of as one, made of the
  * analysis's region rows (analysis.h: one per mapping of the timeline,
  * regions.h, and one per process for faults outside every mapping):
- *   - all mappings of one file (libc's r-x, r--, rw- parts),
+ *   - all mappings of one file in one process (libc's r-x, r--, rw-
+ *     parts; the report's regions are per process, so are its groups),
  *   - each anonymous, heap, stack or other mapping on its own,
  *   - each process's faults outside every known mapping ("unknown").
  * A group of one region has that region's start, end and name: the
@@ -23,7 +24,7 @@ struct pfx_region_group {
 	const char *path;	/* "" for anonymous; owned by the regions */
 	enum pfx_map_kind kind;
 	bool unmapped;		/* no known mapping: one process's faults */
-	uint32_t pid;		/* unmapped: whose */
+	uint32_t pid;		/* whose: the process of its regions (regions.h) */
 	uint64_t start, end;	/* [lowest start, highest end) of its regions */
 	uint64_t lo, hi;	/* pages that faulted: [lo, hi) */
 	uint64_t faults;
@@ -35,7 +36,7 @@ struct pfx_region_groups;
 int pfx_region_groups_new(struct pfx_region_groups **groups);
 void pfx_region_groups_free(struct pfx_region_groups *groups);
 /* Add one region row, described as a group of its own (index unused):
- * a file's row joins the file's group.  The group's index, or -ENOMEM. */
+ * a file's row joins the group of that file and pid.  The group's index, or -ENOMEM. */
 long pfx_region_groups_add(struct pfx_region_groups *groups, const struct pfx_region_group *row);
 size_t pfx_region_groups_count(const struct pfx_region_groups *groups);
 const struct pfx_region_group *pfx_region_groups_get(const struct pfx_region_groups *groups,

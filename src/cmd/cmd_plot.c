@@ -3,6 +3,7 @@
  * with gnuplot, or write the gnuplot script and its data (--script DIR)
  * for the user to edit and run.  See doc/plot.md. */
 #include "config.h"
+#include "analysis.h"
 #include "cmd.h"
 #include "gnuplot.h"
 #include "opts.h"
@@ -349,9 +350,12 @@ static void report_notes(const struct pfx_plot_script *s, const struct pfx_plot_
 	if (notes->read_error)
 		pfx_warn("%s: %s; the chart shows the %llu faults read before that", s->input,
 			 pfx_rec_strerror(notes->read_error), (unsigned long long)notes->items);
-	if (notes->lost)
-		pfx_warn("the kernel dropped %llu samples while recording %s; counts are lower than real",
-			 (unsigned long long)notes->lost, s->input);
+	/* the report's numbers and sentence: "lost N records + M samples",
+	 * "recorded N of M faults (X% lost)" */
+	if (notes->lost || notes->lost_records || notes->lost_samples)
+		pfx_warn("the kernel dropped %llu records + %llu samples while recording %s%s%s; counts are lower than real",
+			 (unsigned long long)notes->lost_records, (unsigned long long)notes->lost_samples,
+			 s->input, notes->lost_note[0] ? ": " : "", notes->lost_note);
 }
 
 /* An input --all skips a chart for, with a note on the page instead of
@@ -690,6 +694,8 @@ static int run_all(const struct plot_opts *o)
 	struct pfx_plot_fact facts[PAGE_FACTS];
 	struct pfx_rec_header header;
 	struct pfx_plot_page page = { .input = input, .facts = facts, .charts = entries };
+	struct pfx_analysis *analysis = NULL;
+	struct pfx_plot_notes notes;
 	enum pfx_plot_input kind;
 	size_t drawn = 0, n_failed = 0;
 	int err = check_input_type(input);
@@ -712,10 +718,18 @@ static int run_all(const struct plot_opts *o)
 		return PFX_EXIT_ERROR;
 	page.from = pfx_plot_input_command(kind);
 	page.n_facts = page_facts(input, kind, &header, facts);
+	/* A recording is read once for its four charts (each drawn twice);
+	 * when that fails each chart reads it again and says why itself. */
+	if (kind == PFX_PLOT_FROM_RECORD && pfx_plot_data_analyse(input, &analysis, &notes) &&
+	    pfx_sig_stop_requested()) {
+		remove_dir(scratch);
+		free(gnuplot);
+		return stopped_status();
+	}
 	for (size_t i = 0; i < pfx_chart_count && page.n_charts < PFX_ARRAY_SIZE(entries); i++) {
 		struct pfx_plot_script s = {
 			.chart = &pfx_charts[i], .input = input, .width = o->width,
-			.height = o->height, .title = o->title,
+			.height = o->height, .title = o->title, .analysis = analysis,
 		};
 		struct pfx_plot_page_chart *e = &entries[page.n_charts];
 
@@ -738,6 +752,7 @@ static int run_all(const struct plot_opts *o)
 	}
 	remove_dir(scratch);
 	free(gnuplot);
+	pfx_analysis_free(analysis);
 	if (pfx_sig_stop_requested())
 		return stopped_status();	/* no page: the run did not finish */
 	if (!drawn)

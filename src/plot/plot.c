@@ -21,25 +21,25 @@
 
 const struct pfx_chart pfx_charts[] = {
 	{ "timeline", "minor and major fault rates over time",
-	  PFX_PLOT_FROM_RECORD, pfx_plot_data_timeline },
+	  PFX_PLOT_FROM_RECORD, pfx_plot_data_timeline, pfx_plot_format_timeline },
 	{ "heatmap", "faults per address range and time, regions labelled",
-	  PFX_PLOT_FROM_RECORD, pfx_plot_data_heatmap },
+	  PFX_PLOT_FROM_RECORD, pfx_plot_data_heatmap, pfx_plot_format_heatmap },
 	{ "regions", "faults per memory region, minor/major side by side (log scale)",
-	  PFX_PLOT_FROM_RECORD, pfx_plot_data_regions },
+	  PFX_PLOT_FROM_RECORD, pfx_plot_data_regions, pfx_plot_format_regions },
 	{ "wss", "working-set size and RSS over time (pfx wss --format json)",
-	  PFX_PLOT_FROM_WSS, pfx_plot_data_wss },
+	  PFX_PLOT_FROM_WSS, pfx_plot_data_wss, NULL },
 	{ "latency", "fault latency distribution, a panel per fault kind",
-	  PFX_PLOT_FROM_RECORD, pfx_plot_data_latency },
+	  PFX_PLOT_FROM_RECORD, pfx_plot_data_latency, pfx_plot_format_latency },
 	{ "stat", "fault rates per interval, per thread/process (pfx stat --format json)",
-	  PFX_PLOT_FROM_STAT, pfx_plot_data_stat },
+	  PFX_PLOT_FROM_STAT, pfx_plot_data_stat, NULL },
 	{ "thp", "huge pages vs faults, THP share, MiB per NUMA node (pfx thp --format json)",
-	  PFX_PLOT_FROM_THP, pfx_plot_data_thp },
+	  PFX_PLOT_FROM_THP, pfx_plot_data_thp, NULL },
 	{ "maps", "largest mappings: resident, dirty, swapped, THP (pfx maps --format json)",
-	  PFX_PLOT_FROM_MAPS, pfx_plot_data_maps },
+	  PFX_PLOT_FROM_MAPS, pfx_plot_data_maps, NULL },
 	{ "wss-profile", "WSS against window length (pfx wss --profile --format json)",
-	  PFX_PLOT_FROM_WSS_PROFILE, pfx_plot_data_wss_profile },
+	  PFX_PLOT_FROM_WSS_PROFILE, pfx_plot_data_wss_profile, NULL },
 	{ "top", "busiest processes' fault rates over time (pfx top -b --format json)",
-	  PFX_PLOT_FROM_TOP, pfx_plot_data_top },
+	  PFX_PLOT_FROM_TOP, pfx_plot_data_top, NULL },
 };
 const size_t pfx_chart_count = PFX_ARRAY_SIZE(pfx_charts);
 
@@ -211,7 +211,10 @@ static int collect_vars(const struct pfx_plot_script *s, const char *dir, char *
 
 	if (!fp)
 		return -ENOMEM;
-	err = s->chart->write_data(s->input, dir, fp, notes);
+	if (s->analysis && s->chart->format_data)
+		err = s->chart->format_data(s->analysis, dir, fp, notes);
+	else
+		err = s->chart->write_data(s->input, dir, fp, notes);
 	if (!err && s->title)
 		pfx_gnuplot_set_string(fp, "title", s->title);
 	if (fclose(fp) != 0 && !err)

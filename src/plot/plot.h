@@ -18,6 +18,7 @@ struct pfx_chart {
 	const char *summary;
 	enum pfx_plot_input input;
 	pfx_plot_data_fn *write_data;
+	pfx_plot_format_fn *format_data;	/* a recording's chart: from its analysis */
 };
 
 extern const struct pfx_chart pfx_charts[];
@@ -48,6 +49,9 @@ struct pfx_plot_script {
 	enum pfx_plot_format format;
 	unsigned width, height;		/* pixels (SVG: its nominal size) */
 	const char *title;		/* NULL = the chart's own title */
+	/* A recording chart: format this analysis of input
+	 * (pfx_plot_data_analyse) rather than read input again; NULL: read it. */
+	const struct pfx_analysis *analysis;
 };
 
 #define PFX_PLOT_DEFAULT_WIDTH 900

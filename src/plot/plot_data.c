@@ -35,6 +35,21 @@
 
 /* ---- reading a recording: its analysis ---- */
 
+/* What the command says of a recording besides its chart: faults read,
+ * lost, counted, why reading stopped, the lost sentence. */
+static void take_notes(const struct pfx_analysis *rep, struct pfx_plot_notes *notes)
+{
+	notes->items = rep->faults_read;
+	notes->lost = rep->lost_samples + rep->lost_records;
+	notes->lost_records = rep->totals.lost_records;
+	notes->lost_samples = rep->totals.lost_samples;
+	notes->read_error = rep->read_error;
+	notes->counted = 0;
+	if (!rep->read_error && rep->totals.has_counted)
+		notes->counted = rep->totals.counted_minor + rep->totals.counted_major;
+	pfx_analysis_lost_note(rep, notes->lost_note, sizeof(notes->lost_note));
+}
+
 /* Analyse the recording at path once (opts: what the chart needs besides
  * the model).  A file that ends early or is corrupted after its header
  * still counts: what was read is charted and notes->read_error says why
@@ -50,7 +65,7 @@ static int analyse(const char *path, const struct pfx_analysis_opts *opts,
 
 	if (err)
 		return err;
-	notes->items = notes->lost = notes->counted = 0;
+	notes->items = notes->lost = notes->counted = notes->lost_records = notes->lost_samples = 0;
 	notes->read_error = 0;
 	o.stop = pfx_sig_stop_requested;
 	o.lean = true;		/* no chart shows pages, patterns, threads or ips */
@@ -58,18 +73,35 @@ static int analyse(const char *path, const struct pfx_analysis_opts *opts,
 	pfx_rec_reader_close(reader);
 	if (err)
 		return err;
-	notes->items = rep->faults_read;
-	notes->lost = rep->lost_samples + rep->lost_records;
-	notes->read_error = rep->read_error;
-	if (!rep->read_error && rep->totals.has_counted)
-		notes->counted = rep->totals.counted_minor + rep->totals.counted_major;
-	pfx_analysis_lost_note(rep, notes->lost_note, sizeof(notes->lost_note));
+	take_notes(rep, notes);
 	if (!notes->items) {
 		pfx_analysis_free(rep);
 		return -ENOMSG;
 	}
 	*out = rep;
 	return 0;
+}
+
+/* What every recording chart asks of the pass, for one shared by all. */
+#define EVERY_CHART ((struct pfx_analysis_opts){ .timeline = true, .keep_faults = true })
+
+int pfx_plot_data_analyse(const char *input, struct pfx_analysis **rep, struct pfx_plot_notes *notes)
+{
+	return analyse(input, &EVERY_CHART, rep, notes);
+}
+
+/* A recording chart: its own pass (opts), then format. */
+static int analyse_and_format(const char *input, const struct pfx_analysis_opts *opts,
+			      pfx_plot_format_fn *format, const char *dir, FILE *vars,
+			      struct pfx_plot_notes *notes)
+{
+	struct pfx_analysis *rep = NULL;
+	int err = analyse(input, opts, &rep, notes);
+
+	if (!err)
+		err = format(rep, dir, vars, notes);
+	pfx_analysis_free(rep);
+	return err;
 }
 
 /* The byte offset of character number nth of s (len bytes), or len. */
@@ -178,16 +210,15 @@ static int write_timeline_table(const uint64_t (*counts)[PFX_COL_COUNT], size_t 
 	return pfx_outfile_commit(&out);
 }
 
-int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
-			   struct pfx_plot_notes *notes)
+int pfx_plot_format_timeline(const struct pfx_analysis *rep, const char *dir, FILE *vars,
+			     struct pfx_plot_notes *notes)
 {
-	struct pfx_analysis *rep = NULL;
 	uint64_t (*counts)[PFX_COL_COUNT] = NULL, totals[PFX_COL_COUNT], bin_ns = 0;
 	size_t bins = 0;
-	int err = analyse(input, &(struct pfx_analysis_opts){ .timeline = true }, &rep, notes);
+	int err;
 
-	if (!err)
-		err = pfx_timeline_bin(&rep->timeline, TIMELINE_BINS, &counts, &bins, &bin_ns, totals);
+	take_notes(rep, notes);
+	err = pfx_timeline_bin(&rep->timeline, TIMELINE_BINS, &counts, &bins, &bin_ns, totals);
 	if (!err)
 		err = write_timeline_table((const uint64_t (*)[PFX_COL_COUNT])counts, bins, bin_ns, dir, vars);
 	if (!err) {
@@ -200,8 +231,14 @@ int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[PFX_COL_UNKNOWN]);
 	}
 	free(counts);
-	pfx_analysis_free(rep);
 	return err;
+}
+
+int pfx_plot_data_timeline(const char *input, const char *dir, FILE *vars,
+			   struct pfx_plot_notes *notes)
+{
+	return analyse_and_format(input, &(struct pfx_analysis_opts){ .timeline = true },
+				  pfx_plot_format_timeline, dir, vars, notes);
 }
 
 /* ---- regions: the analysis's region groups (region_groups.h) ---- */
@@ -291,15 +328,14 @@ static int write_regions_table(const struct pfx_region_group **list, size_t n, c
 	return pfx_outfile_commit(&out);
 }
 
-int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
-			  struct pfx_plot_notes *notes)
+int pfx_plot_format_regions(const struct pfx_analysis *rep, const char *dir, FILE *vars,
+			    struct pfx_plot_notes *notes)
 {
-	struct pfx_analysis *rep = NULL;
 	uint64_t totals[PFX_COL_COUNT] = { 0 };
-	int err = analyse(input, &(struct pfx_analysis_opts){ .groups = true }, &rep, notes);
+	int err;
 
-	if (!err)
-		err = write_regions_table(rep->busiest, rep->nbusiest, dir, vars, totals);
+	take_notes(rep, notes);
+	err = write_regions_table(rep->busiest, rep->nbusiest, dir, vars, totals);
 	if (!err) {
 		pfx_gnuplot_set_string(vars, "title", "Page faults per memory region");
 		write_record_vars(vars, rep, notes);
@@ -308,8 +344,14 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_major", (double)totals[PFX_COL_MAJOR]);
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)totals[PFX_COL_UNKNOWN]);
 	}
-	pfx_analysis_free(rep);
 	return err;
+}
+
+int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
+			  struct pfx_plot_notes *notes)
+{
+	return analyse_and_format(input, &(struct pfx_analysis_opts){ .groups = true },
+				  pfx_plot_format_regions, dir, vars, notes);
 }
 
 /* ---- heatmap: faults per address row and time bin ---- */
@@ -375,9 +417,11 @@ static void write_heatmap_vars(const struct pfx_heat_layout *h, FILE *vars)
 		const struct pfx_heat_band *b = &h->bands[i];
 		char name[96], addr[96], size[32];
 
+		/* the region's (or file group's) start and size, as the
+		 * report has them: its rows cover only the faulted pages */
 		pfx_region_group_name(b->region, name, sizeof(name));
-		size_label(b->region->hi - b->region->lo, size, sizeof(size));
-		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->lo, size);
+		size_label(b->region->end - b->region->start, size, sizeof(size));
+		snprintf(addr, sizeof(addr), "0x%llx +%s", (unsigned long long)b->region->start, size);
 		fprintf(vars, "region_name[%zu] = ", i + 1);
 		pfx_gnuplot_string(vars, name);
 		fprintf(vars, "; region_addr[%zu] = ", i + 1);
@@ -389,15 +433,14 @@ static void write_heatmap_vars(const struct pfx_heat_layout *h, FILE *vars)
 	write_heatmap_breaks(h, vars);
 }
 
-int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
-			  struct pfx_plot_notes *notes)
+int pfx_plot_format_heatmap(const struct pfx_analysis *rep, const char *dir, FILE *vars,
+			    struct pfx_plot_notes *notes)
 {
 	struct pfx_heat_layout h = { 0 };
-	struct pfx_analysis *rep = NULL;
-	int err = analyse(input, &(struct pfx_analysis_opts){ .keep_faults = true }, &rep, notes);
+	int err;
 
-	if (!err)
-		err = pfx_heat_layout_build(&h, rep);
+	take_notes(rep, notes);
+	err = pfx_heat_layout_build(&h, rep);
 	if (!err)
 		err = write_heatmap_table(&h, dir, vars);
 	if (!err) {
@@ -409,8 +452,14 @@ int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "hidden_faults", (double)h.hidden_faults);
 	}
 	pfx_heat_layout_free(&h);
-	pfx_analysis_free(rep);
 	return err;
+}
+
+int pfx_plot_data_heatmap(const char *input, const char *dir, FILE *vars,
+			  struct pfx_plot_notes *notes)
+{
+	return analyse_and_format(input, &(struct pfx_analysis_opts){ .keep_faults = true },
+				  pfx_plot_format_heatmap, dir, vars, notes);
 }
 
 /* ---- latency: distribution of fault latency ---- */
@@ -471,17 +520,16 @@ static void set_pcts(FILE *vars, const struct pfx_analysis *rep)
 	}
 }
 
-int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
-			  struct pfx_plot_notes *notes)
+int pfx_plot_format_latency(const struct pfx_analysis *rep, const char *dir, FILE *vars,
+			    struct pfx_plot_notes *notes)
 {
-	struct pfx_analysis *rep = NULL;
 	uint64_t measured = 0;
-	int err = analyse(input, &(struct pfx_analysis_opts){ 0 }, &rep, notes);
+	int err = 0;
 
-	if (!err)
-		for (int c = 0; c < PFX_COL_COUNT; c++)
-			measured += rep->lat[c].count;
-	if (!err && (!(rep->header.flags & PFX_REC_HAS_LATENCY) || !measured))
+	take_notes(rep, notes);
+	for (int c = 0; c < PFX_COL_COUNT; c++)
+		measured += rep->lat[c].count;
+	if (!(rep->header.flags & PFX_REC_HAS_LATENCY) || !measured)
 		err = -EOPNOTSUPP;
 	if (!err)
 		err = write_latency_table(rep, dir, vars);
@@ -493,8 +541,14 @@ int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
 		pfx_gnuplot_set_number(vars, "total_major", (double)rep->lat[PFX_COL_MAJOR].count);
 		pfx_gnuplot_set_number(vars, "total_unknown", (double)rep->lat[PFX_COL_UNKNOWN].count);
 	}
-	pfx_analysis_free(rep);
 	return err;
+}
+
+int pfx_plot_data_latency(const char *input, const char *dir, FILE *vars,
+			  struct pfx_plot_notes *notes)
+{
+	return analyse_and_format(input, &(struct pfx_analysis_opts){ 0 }, pfx_plot_format_latency,
+				  dir, vars, notes);
 }
 
 /* ---- wss: working-set size and RSS over time ---- */

@@ -48,7 +48,8 @@ struct pfx_plot_notes {
 	 * after some items: the chart shows what was readable. */
 	int read_error;
 	uint64_t items;		/* faults or samples charted */
-	uint64_t lost;		/* samples the kernel dropped while recording */
+	uint64_t lost;		/* records + samples the kernel dropped while recording */
+	uint64_t lost_records, lost_samples;	/* those the report counts (its totals) */
 	uint64_t counted;	/* the kernel's count of the faults (0: not in the file) */
 	unsigned long bad_line;	/* JSON: the line that is not what it should be */
 	/* JSON: -EMEDIUMTYPE means the file is this kind, not the chart's */
@@ -80,6 +81,19 @@ int pfx_plot_open_table(struct pfx_outfile *out, const char *dir, const char *na
 typedef int pfx_plot_data_fn(const char *input, const char *dir, FILE *vars,
 			     struct pfx_plot_notes *notes);
 
+/* A recording's chart from an analysis of it made by
+ * pfx_plot_data_analyse(): as its pfx_plot_data_fn writes it, the notes
+ * taken from rep. */
+struct pfx_analysis;
+typedef int pfx_plot_format_fn(const struct pfx_analysis *rep, const char *dir, FILE *vars,
+			       struct pfx_plot_notes *notes);
+
+/* One pass over a recording with what every recording chart needs, for
+ * several charts to format (pfx plot --all draws four, each as SVG and
+ * PNG: one pass, not eight).  0 with *rep (pfx_analysis_free), or -errno
+ * as a pfx_plot_data_fn of that input returns (notes as it fills them). */
+int pfx_plot_data_analyse(const char *input, struct pfx_analysis **rep, struct pfx_plot_notes *notes);
+
 /* Minor and major fault rates (faults/s) in ~150 time bins. */
 pfx_plot_data_fn pfx_plot_data_timeline;
 /* Faults per (time bin, address row); rows cover only the faulted part of
@@ -89,6 +103,9 @@ pfx_plot_data_fn pfx_plot_data_heatmap;
 pfx_plot_data_fn pfx_plot_data_regions;
 /* Fault latency histogram, power-of-two bins, minor/major stacked. */
 pfx_plot_data_fn pfx_plot_data_latency;
+/* The same four from an analysis. */
+pfx_plot_format_fn pfx_plot_format_timeline, pfx_plot_format_heatmap, pfx_plot_format_regions,
+	pfx_plot_format_latency;
 /* WSS and RSS (MiB) over time from 'pfx wss --format json' lines. */
 pfx_plot_data_fn pfx_plot_data_wss;
 

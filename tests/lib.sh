@@ -49,6 +49,20 @@ json_field() {
 	grep "\"$1\"" "$2" | tail -n 1 | sed -n "s/.*\"$1\":[[:space:]]*\"\{0,1\}\([^,\"}]*\).*/\1/p"
 }
 
+# built_with FEATURE: pfx was built with the optional library FEATURE
+# (libdw, zlib, libpfm4, demangle: the features line of 'pfx --version')
+built_with() { "$PFX" --version | grep -q "^features:.* +$1\( \|\$\)"; }
+
+# without_feature LIB ARGS...: 'pfx ARGS' of a pfx built without LIB fails
+# with one line saying so (doc/packaging.md)
+without_feature() {
+	lib=$1; shift
+	expect_exit 1 "$PFX" "$@"
+	one_line_error
+	grep -q "needs $lib, and this pfx was built without it" "$TMP/err" ||
+		fail "'pfx $*' built without $lib: $(cat "$TMP/err")"
+}
+
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
 # tracefs_dir: where tracefs is mounted (empty if nowhere)

@@ -60,6 +60,11 @@ else
 fi
 
 # --- pprof ---
+if ! built_with zlib; then
+	without_feature zlib report -i "$TMP/r.data" --format pprof -o "$TMP/p.pb.gz"
+	[ -e "$TMP/p.pb.gz" ] && fail "pprof built without zlib left $TMP/p.pb.gz"
+	note "pfx is built without zlib: --format pprof says so"
+else
 expect_exit 2 "$PFX" report -i "$TMP/r.data" --format pprof
 one_line_error
 grep -q "give one with -o" "$TMP/err" || fail "pprof without -o: $(cat "$TMP/err")"
@@ -76,6 +81,7 @@ if command -v go >/dev/null; then
 		fail "pprof: no type=minor label"
 else
 	note "go is not installed (Debian golang-go): pprof checked as gzip only"
+fi
 fi
 
 # --- perfetto: a file read from storage, so major faults with latencies ---

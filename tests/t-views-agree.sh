@@ -15,7 +15,9 @@
 command -v python3 >/dev/null || skip "python3 is not installed (views-agree.py compares the views)"
 command -v gnuplot >/dev/null || skip "gnuplot is not installed (plot --all draws with it)"
 HAVE_GO=
-if command -v go >/dev/null; then
+if ! built_with zlib; then
+	note "pfx is built without zlib: pprof is not compared"
+elif command -v go >/dev/null; then
 	HAVE_GO=1
 else
 	note "go is not installed (Debian golang-go): pprof is not compared"

@@ -73,7 +73,7 @@ for d in *.deb; do
 done
 
 step "lintian --pedantic (fails on errors and warnings)"
-lintian --pedantic --fail-on error,warning ./*.changes >"$work/lintian.out" 2>&1
+lintian --pedantic --display-info --show-overrides --fail-on error,warning ./*.changes >"$work/lintian.out" 2>&1
 rc=$?
 cat "$work/lintian.out"
 [ "$rc" -eq 0 ] || fail "lintian found errors or warnings (above)"

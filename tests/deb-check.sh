@@ -3,7 +3,8 @@
 # deb-check.sh [SRCDIR]: the Debian packages as a user gets them (issue 23).
 # From a clean copy of SRCDIR (git archive of HEAD; a copy where SRCDIR is
 # not a git tree, e.g. an unpacked 'make dist' tarball), in a scratch
-# directory: dpkg-buildpackage -us -uc -b, lintian (no error, no warning),
+# directory: dpkg-source -b and dpkg-buildpackage -us -uc -b, lintian of
+# both (no error, no warning; overrides shown, each justified in its file),
 # apt-get install of the three packages, the smoke commands (pfx list,
 # pfx stat -- true, pkg-config --libs libpfxuffd, doc/uffd.md's example
 # built against the installed library and run, a chart script from the
@@ -61,6 +62,9 @@ fi
 dpkg-checkbuilddeps >"$work/deps.out" 2>&1 ||
 	skip "build dependencies missing: $(sed -n 's/.*Unmet build dependencies: //p' "$work/deps.out")"
 
+step "dpkg-source -b (the source package, for lintian)"
+(cd "$work" && dpkg-source -b pfx) >"$work/source.log" 2>&1 || { cat "$work/source.log"; fail "dpkg-source -b failed"; }
+
 step "dpkg-buildpackage -us -uc -b${DEB_BUILD_OPTIONS:+ (DEB_BUILD_OPTIONS=$DEB_BUILD_OPTIONS)}"
 t0=$(date +%s)
 dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1 ||
@@ -68,12 +72,12 @@ dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1 ||
 echo "built in $(($(date +%s) - t0)) s:"
 cd "$work" || exit 1
 for d in *.deb; do
-	printf '  %-45s %8s bytes, installed %s KiB\n' "$d" "$(stat -c %s "$d")" \
+	printf '  %-40s %8s bytes, installed %4s KiB\n' "$d" "$(stat -c %s "$d")" \
 		"$(dpkg-deb -f "$d" Installed-Size)"
 done
 
 step "lintian --pedantic (fails on errors and warnings)"
-lintian --pedantic --display-info --show-overrides --fail-on error,warning ./*.changes >"$work/lintian.out" 2>&1
+lintian --pedantic --display-info --fail-on error,warning ./*.changes ./*.dsc >"$work/lintian.out" 2>&1
 rc=$?
 cat "$work/lintian.out"
 [ "$rc" -eq 0 ] || fail "lintian found errors or warnings (above)"

@@ -63,6 +63,15 @@ without_feature() {
 		fail "'pfx $*' built without $lib: $(cat "$TMP/err")"
 }
 
+# need_perf_sampling [RECORD-OPTIONS]: skip unless this user may sample
+# faults with perf events so (a package build as a user: a ring larger than
+# perf_event_mlock_kb is denied, as perf_event_paranoid may deny it all)
+need_perf_sampling() {
+	"$PFX" record --source perf --no-entry "$@" -o "$TMP/perf-probe.data" -- true >/dev/null 2>"$TMP/perf-probe.err" ||
+		skip "perf sampling is denied to this user: $(head -n 1 "$TMP/perf-probe.err")"
+	rm -f "$TMP/perf-probe.data"
+}
+
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
 # tracefs_dir: where tracefs is mounted (empty if nowhere)

@@ -26,6 +26,8 @@ top_chain() {
 # busy machine pfx unwinds slower than the faults come, and a smaller ring
 # loses samples (counted, but then not here to check).
 RING="-m 32768"
+# shellcheck disable=SC2086
+need_perf_sampling $RING
 # A sanitizer build's frames are larger (ASan's redzones: over 8 KiB in
 # main with GCC, more with clang): the largest copy perf allows.
 DWARF=dwarf

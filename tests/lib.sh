@@ -72,6 +72,21 @@ need_perf_sampling() {
 	rm -f "$TMP/perf-probe.data"
 }
 
+# has_latency FILE: some faults of the recording have a latency (pfx record
+# samples exceptions:page_fault_user for it, which a user at
+# perf_event_paranoid 0 or more may not: a package build; the latency chart
+# then refuses).  Without jq: assumed.
+has_latency() {
+	command -v jq >/dev/null 2>&1 || return 0
+	"$PFX" report -i "$1" --format json 2>/dev/null |
+		jq -e '(.latency.minor.count // 0) + (.latency.major.count // 0) > 0' >/dev/null
+}
+
+# drop_tracepoint_warning: remove from $TMP/err the warning 'pfx thp' gives a
+# user before its error (the system-wide tracepoint counts are denied at
+# perf_event_paranoid above 0): the error is what a test checks
+drop_tracepoint_warning() { sed -i '/^pfx: warning: system-wide tracepoint counts are denied/d' "$TMP/err"; }
+
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
 # tracefs_dir: where tracefs is mounted (empty if nowhere)

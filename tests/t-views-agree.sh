@@ -40,7 +40,7 @@ views() {
 	"$PFX" report -i "$d/r.data" --format folded -o "$d/folded.txt" 2>>"$d/err" &&
 		"$PFX" report -i "$d/r.data" --format folded --weight latency -o "$d/folded-lat.txt" 2>>"$d/err" &&
 		"$PFX" report -i "$d/r.data" --format perfetto -o "$d/perfetto.json" 2>>"$d/err" &&
-		"$PFX" report -i "$d/r.data" --format pprof -o "$d/pprof.pb.gz" 2>>"$d/err" ||
+		{ ! built_with zlib || "$PFX" report -i "$d/r.data" --format pprof -o "$d/pprof.pb.gz" 2>>"$d/err"; } ||
 		{ cat "$d/err"; fail "$1: an export failed"; }
 	if [ -n "$HAVE_GO" ]; then
 		HOME=$TMP GOCACHE=$TMP/go-cache go tool pprof -raw "$d/pprof.pb.gz" >"$d/pprof-raw.txt" 2>>"$d/err" ||
@@ -59,6 +59,8 @@ rec() {
 
 # the demo's recording (bootstrap.sh demo): major faults of a file read
 rec demo $RECORD_RING -- "$PFX_LOAD" file -s 32M
+has_latency "$TMP/demo/r.data" ||
+	skip "the recordings have no latency (this user may not sample exceptions:page_fault_user): the views' latencies cannot be held to one another"
 views demo
 
 # several anonymous regions (the thread stacks), with call chains

@@ -3,6 +3,8 @@
 # bootstrap.sh: from a fresh clone on Debian to a running pfx.
 #   ./bootstrap.sh demo    install what is missing, build, run pfx on the bundled workload
 #   ./bootstrap.sh check   install what is missing, build, run the test suite
+#   ./bootstrap.sh check-deb  install the packaging tools, build the Debian packages from a
+#                          clean copy, lintian, install, smoke-test, remove (tests/deb-check.sh)
 #   ./bootstrap.sh deps    only install the Debian packages pfx needs
 # Needs root (or sudo) only to install packages and for the kernel-facing tests.
 set -e
@@ -13,6 +15,8 @@ libpfm4-dev libtraceevent-dev libtracefs-dev libdw-dev zlib1g-dev gnuplot-nox \
 util-linux kmod procps linux-perf jq python3"
 # What only the tests use: the tools a user would check pfx against.
 TEST_PACKAGES="golang-go tmux prometheus prometheus-node-exporter libc6-dbg chromium"
+# What building and checking the Debian packages needs (check-deb).
+DEB_PACKAGES="debhelper dpkg-dev devscripts lintian fakeroot"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -72,5 +76,6 @@ case "${1:-}" in
 deps)  deps ;;
 demo)  deps; build; demo ;;
 check) deps "$TEST_PACKAGES"; build; make -s --no-print-directory check ;;
-*)     echo "usage: ./bootstrap.sh demo|check|deps" >&2; exit 2 ;;
+check-deb) deps "$DEB_PACKAGES"; sh tests/deb-check.sh . ;;
+*)     echo "usage: ./bootstrap.sh demo|check|check-deb|deps" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,40 @@ static void usage(FILE *fp)
 	for (size_t i = 0; i < PFX_ARRAY_SIZE(subcommands); i++)
 		fprintf(fp, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(fp, "\n'pfx COMMAND --help' shows a command's options; see pfx(1).\n");
+}
+
+/* The optional libraries this pfx was built with (+) or without (-): what
+ * a packager or a bug report needs to know (doc/packaging.md); the tests
+ * read it to expect a feature or its "built without" error. */
+static void print_features(void)
+{
+	static const struct { const char *name; bool with; } features[] = {
+#ifdef PFX_WITH_LIBDW
+		{ "libdw", true },
+#else
+		{ "libdw", false },
+#endif
+#ifdef PFX_WITH_ZLIB
+		{ "zlib", true },
+#else
+		{ "zlib", false },
+#endif
+#ifdef PFX_WITH_LIBPFM
+		{ "libpfm4", true },
+#else
+		{ "libpfm4", false },
+#endif
+#ifdef PFX_WITH_DEMANGLE
+		{ "demangle", true },
+#else
+		{ "demangle", false },
+#endif
+	};
+
+	printf("features:");
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(features); i++)
+		printf(" %c%s", features[i].with ? '+' : '-', features[i].name);
+	printf("\n");
 }
 
 static const struct subcommand *find(const char *name)
@@ -68,6 +103,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(name, "--version") == 0) {
 		printf("pfx %s\n", PACKAGE_VERSION);
+		print_features();
 		return PFX_EXIT_OK;
 	}
 	if (find(name))

@@ -49,6 +49,44 @@ json_field() {
 	grep "\"$1\"" "$2" | tail -n 1 | sed -n "s/.*\"$1\":[[:space:]]*\"\{0,1\}\([^,\"}]*\).*/\1/p"
 }
 
+# built_with FEATURE: pfx was built with the optional library FEATURE
+# (libdw, zlib, libpfm4, demangle: the features line of 'pfx --version')
+built_with() { "$PFX" --version | grep -q "^features:.* +$1\( \|\$\)"; }
+
+# without_feature LIB ARGS...: 'pfx ARGS' of a pfx built without LIB fails
+# with one line saying so (doc/packaging.md)
+without_feature() {
+	lib=$1; shift
+	expect_exit 1 "$PFX" "$@"
+	one_line_error
+	grep -q "needs $lib, and this pfx was built without it" "$TMP/err" ||
+		fail "'pfx $*' built without $lib: $(cat "$TMP/err")"
+}
+
+# need_perf_sampling [RECORD-OPTIONS]: skip unless this user may sample
+# faults with perf events so (a package build as a user: a ring larger than
+# perf_event_mlock_kb is denied, as perf_event_paranoid may deny it all)
+need_perf_sampling() {
+	"$PFX" record --source perf --no-entry "$@" -o "$TMP/perf-probe.data" -- true >/dev/null 2>"$TMP/perf-probe.err" ||
+		skip "perf sampling is denied to this user: $(head -n 1 "$TMP/perf-probe.err")"
+	rm -f "$TMP/perf-probe.data"
+}
+
+# has_latency FILE: some faults of the recording have a latency (pfx record
+# samples exceptions:page_fault_user for it, which a user at
+# perf_event_paranoid 0 or more may not: a package build; the latency chart
+# then refuses).  Without jq: assumed.
+has_latency() {
+	command -v jq >/dev/null 2>&1 || return 0
+	"$PFX" report -i "$1" --format json 2>/dev/null |
+		jq -e '(.latency.minor.count // 0) + (.latency.major.count // 0) > 0' >/dev/null
+}
+
+# drop_tracepoint_warning: remove from $TMP/err the warning 'pfx thp' gives a
+# user before its error (the system-wide tracepoint counts are denied at
+# perf_event_paranoid above 0): the error is what a test checks
+drop_tracepoint_warning() { sed -i '/^pfx: warning: system-wide tracepoint counts are denied/d' "$TMP/err"; }
+
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
 # tracefs_dir: where tracefs is mounted (empty if nowhere)

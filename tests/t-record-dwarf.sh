@@ -10,6 +10,11 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 
+if ! built_with libdw; then
+	without_feature libdw record --call-graph=dwarf -o "$TMP/dw.data" -- "$PFX_LOAD" seq -s 1M
+	skip "pfx is built without libdw: --call-graph=dwarf says so ($(cat "$TMP/err"))"
+fi
+
 # top_chain FILE: the frame names of the chain with most faults, one a line
 top_chain() {
 	"$PFX" report -i "$1" --format json --top 5 >"$TMP/rep.json" 2>"$TMP/rep.err" ||
@@ -21,6 +26,8 @@ top_chain() {
 # busy machine pfx unwinds slower than the faults come, and a smaller ring
 # loses samples (counted, but then not here to check).
 RING="-m 32768"
+# shellcheck disable=SC2086
+need_perf_sampling $RING
 # A sanitizer build's frames are larger (ASan's redzones: over 8 KiB in
 # main with GCC, more with clang): the largest copy perf allows.
 DWARF=dwarf

@@ -19,8 +19,8 @@ nm -D "$libc" | grep -q '__memmove_avx' && skip "this libc exports its memmove v
 expect_exit 0 "$PFX" record -o "$TMP/r.data" -- python3 -c 'b = b"x" * (64 << 20); c = bytearray(b)'
 "$PFX" report -i "$TMP/r.data" --by function --format json --top 5 >"$TMP/rep.json" || fail "report failed"
 jq -r '.functions[] | "\(.faults) \(.function)"' "$TMP/rep.json" | head -n 5
-fn=$(jq -r '[.functions[] | select(.function | test("^__mem(move|cpy|set)_"))][0].function' "$TMP/rep.json")
-faults=$(jq -r '[.functions[] | select(.function | test("^__mem(move|cpy|set)_"))][0].faults' "$TMP/rep.json")
+fn=$(jq -r '[.functions[] | select((.function // "") | test("^__mem(move|cpy|set)_"))][0].function' "$TMP/rep.json")
+faults=$(jq -r '[.functions[] | select((.function // "") | test("^__mem(move|cpy|set)_"))][0].faults' "$TMP/rep.json")
 [ "$fn" != null ] || fail "no libc memmove/memset variant named: $(jq -c '.functions[:5]' "$TMP/rep.json")"
 [ "$faults" -ge 8192 ] || fail "$fn has $faults faults for 64 MiB"
 name=${fn%%+*}; name=${name%% *}

@@ -37,6 +37,7 @@ jq -e --arg m "$METHOD" '.functions[0].function == $m' "$TMP/view.json" >/dev/nu
 	fail "JSON: the top function is $(jq -r '.functions[0].function' "$TMP/view.json"), not $METHOD"
 views folded "$PFX" report -i "$TMP/r.data" --format folded
 grep -qF "main;$RUN;$METHOD " "$TMP/view.folded" || { head "$TMP/view.folded"; fail "folded: no stack main;$RUN;$METHOD"; }
+if built_with zlib; then
 expect_exit 0 "$PFX" report -i "$TMP/r.data" --format pprof -o "$TMP/p.pb.gz"
 gzip -dc "$TMP/p.pb.gz" >"$TMP/p.pb" || fail "pprof: not gzip"
 grep -aqF "$METHOD" "$TMP/p.pb" || fail "pprof: no string $METHOD"
@@ -45,6 +46,7 @@ if command -v go >/dev/null; then
 	HOME=$TMP GOCACHE=$TMP/go-cache go tool pprof -raw "$TMP/p.pb.gz" >"$TMP/raw" 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "go tool pprof cannot read the profile"; }
 	grep -qF "$METHOD" "$TMP/raw" || { head -n 40 "$TMP/raw"; fail "go tool pprof -raw does not name $METHOD"; }
+fi
 fi
 note "C++: $METHOD from $RUN in --by function, --by caller, JSON, folded and pprof"
 

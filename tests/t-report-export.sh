@@ -32,10 +32,16 @@ awk '{ s += $NF } END { print s }' "$TMP/folded" >"$TMP/sum"
 awk -v f="$top_fn" '{ n = split($1, fr, ";"); if (fr[n] == f) s += $NF } END { print s + 0 }' "$TMP/folded" >"$TMP/fn"
 [ "$(cat "$TMP/fn")" = "$top_n" ] || fail "folded: $top_fn has $(cat "$TMP/fn") faults, the report $top_n"
 grep -vq '^[^ ;].* [0-9][0-9]*$' "$TMP/folded" && fail "folded: a line is not 'frames count': $(grep -v '^[^ ;].* [0-9][0-9]*$' "$TMP/folded" | head -n 1)"
-expect_exit 0 "$PFX" report -i "$TMP/r.data" --format folded --weight latency -o "$TMP/lat.folded"
-lat=$(awk '{ s += $NF } END { print s }' "$TMP/lat.folded")
-[ "$lat" -gt "$faults" ] || fail "latency-weighted folded sums to $lat ns for $faults faults"
-note "folded: $faults faults, $lat ns of fault latency"
+# Latency comes from exceptions:page_fault_user, which a user at
+# perf_event_paranoid 0 or more may not sample (a package build).
+if jqr .events | grep -q page_fault_user; then
+	expect_exit 0 "$PFX" report -i "$TMP/r.data" --format folded --weight latency -o "$TMP/lat.folded"
+	lat=$(awk '{ s += $NF } END { print s }' "$TMP/lat.folded")
+	[ "$lat" -gt "$faults" ] || fail "latency-weighted folded sums to $lat ns for $faults faults"
+	note "folded: $faults faults, $lat ns of fault latency"
+else
+	note "the recording has no latency (events $(jqr .events)): --weight latency not checked"
+fi
 
 # folded_check FILE WHAT: the folded export of FILE has one line per stack,
 # its counts summing to the recording's faults
@@ -60,6 +66,11 @@ else
 fi
 
 # --- pprof ---
+if ! built_with zlib; then
+	without_feature zlib report -i "$TMP/r.data" --format pprof -o "$TMP/p.pb.gz"
+	[ -e "$TMP/p.pb.gz" ] && fail "pprof built without zlib left $TMP/p.pb.gz"
+	note "pfx is built without zlib: --format pprof says so"
+else
 expect_exit 2 "$PFX" report -i "$TMP/r.data" --format pprof
 one_line_error
 grep -q "give one with -o" "$TMP/err" || fail "pprof without -o: $(cat "$TMP/err")"
@@ -77,6 +88,7 @@ if command -v go >/dev/null; then
 else
 	note "go is not installed (Debian golang-go): pprof checked as gzip only"
 fi
+fi
 
 # --- perfetto: a file read from storage, so major faults with latencies ---
 expect_exit 0 "$PFX" record -o "$TMP/f.data" -- "$PFX_LOAD" file -s 8M
@@ -88,7 +100,11 @@ events=$(jq '[.traceEvents[] | select(.cat == "fault")] | length' "$TMP/trace.js
 [ "$events" = "$ffaults" ] || fail "perfetto: $events fault events for $ffaults faults"
 slices=$(jq '[.traceEvents[] | select(.ph == "X" and .name == "major fault")] | length' "$TMP/trace.json")
 note "perfetto: $events events, $slices major-fault slices of $fmajor major faults"
-[ "$slices" -ge $((fmajor * 9 / 10)) ] || fail "perfetto: only $slices of $fmajor major faults are slices"
+if jqr .events | grep -q page_fault_user; then
+	[ "$slices" -ge $((fmajor * 9 / 10)) ] || fail "perfetto: only $slices of $fmajor major faults are slices"
+else
+	[ "$slices" = 0 ] || fail "perfetto: $slices major-fault slices in a recording without latency"
+fi
 jq -e '[.traceEvents[] | select(.ph == "M" and .name == "thread_name")] | length > 0' "$TMP/trace.json" >/dev/null ||
 	fail "perfetto: no thread names"
 # a name is set once per track, again only when it changes (exec, prctl)

@@ -87,16 +87,19 @@ head -n 1 "$TMP/out" | jq -e '.thp_available == false and .huge_page_kb == 2048 
 # --- damaged or missing fixtures: one line, exit 1, no file ---
 echo garbage >"$TMP/old/proc/$sl/numa_maps"
 expect_exit 1 "$PFX" thp --root "$TMP/old" -p $sl -o "$TMP/bad.json" 0.01 1
+drop_tracepoint_warning
 one_line_error
 grep -q "is not in the kernel's format; check the files under --root" "$TMP/err" || fail "damaged numa_maps: $(cat "$TMP/err")"
 [ ! -e "$TMP/bad.json" ] || fail "a file was left for damaged input"
 rm "$TMP/old/proc/$sl/smaps_rollup"
 expect_exit 1 "$PFX" thp --root "$TMP/old" -p $sl 0.01 1
+drop_tracepoint_warning
 one_line_error
 grep -qx "pfx: no $TMP/old/proc/$sl/smaps_rollup: the kernel is older than 4.14; use a newer kernel" "$TMP/err" ||
 	fail "no smaps_rollup: $(cat "$TMP/err")"
 rm -r "$TMP/old/proc/$sl"
 expect_exit 1 "$PFX" thp --root "$TMP/old" -p $sl 0.01 1
+drop_tracepoint_warning
 one_line_error
 grep -qx "pfx: process $sl does not exist (or exited); check the PID" "$TMP/err" || fail "no process dir: $(cat "$TMP/err")"
 echo ok

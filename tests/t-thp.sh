@@ -231,14 +231,17 @@ one_line_error
 grep -qx "pfx: process $gone does not exist; check the PID" "$TMP/err" || fail "dead PID: $(cat "$TMP/err")"
 [ ! -e "$TMP/gone.json" ] || fail "a file was left for a dead PID"
 expect_exit 1 "$PFX" thp -o /nonexistent/dir/out.json -p $sl 0.1 1
+drop_tracepoint_warning
 one_line_error
 grep -q "cannot create '/nonexistent/dir/out.json': No such file or directory; check the path" "$TMP/err" || fail "unwritable -o: $(cat "$TMP/err")"
 mkdir -p "$TMP/empty"
 expect_exit 1 "$PFX" thp --root "$TMP/empty" -p $sl -o "$TMP/empty.json" 0.1 1
+drop_tracepoint_warning
 one_line_error
 grep -q "no $TMP/empty/proc/vmstat; with --root, give a tree that has proc/vmstat" "$TMP/err" || fail "empty root: $(cat "$TMP/err")"
 [ ! -e "$TMP/empty.json" ] || fail "a file was left for a bad root"
 expect_exit 127 "$PFX" thp 0.1 -- /nonexistent/program
+drop_tracepoint_warning
 one_line_error
 grep -q "cannot run '/nonexistent/program'" "$TMP/err" || fail "bad command: $(cat "$TMP/err")"
 ls "$TMP" | grep -q '\.tmp' && fail "temporary file left behind"

@@ -45,6 +45,11 @@ int cmd_serve(int argc, char **argv);
 void pfx_option_error(const char *command, int result, int short_opt, const char *word);
 /* Print "pfx: <message>" (pfx_err) and return PFX_EXIT_USAGE. */
 int pfx_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A feature of an optional library this pfx was built without (configure
+ * found no LIB, or --without-LIB): one line naming the library, what to
+ * do instead and the package to rebuild with.  PFX_EXIT_ERROR. */
+int pfx_feature_missing(const char *command, const char *feature, const char *lib, const char *package,
+			const char *instead);
 /* A --format option (pfx_format_parse of output.h): an unknown name is reported (one line
  * naming the choices).  0 or -EINVAL. */
 int pfx_format_option(const char *name, enum pfx_format *out);

@@ -413,6 +413,11 @@ int cmd_record(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? PFX_EXIT_OK : ret;
+#ifndef PFX_WITH_LIBDW
+	if (o.dwarf)
+		return pfx_feature_missing("record", "--call-graph=dwarf", "libdw", "libdw-dev",
+					   "use --call-graph=fp");
+#endif
 	if (o.pid && pfx_refuse_kernel_thread_option(o.pid))
 		return PFX_EXIT_ERROR;
 	pfx_sig_install();

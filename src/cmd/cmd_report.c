@@ -272,6 +272,11 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	struct pfx_outfile out;
 	int err = 0;
 
+#ifndef PFX_WITH_ZLIB
+	if (o->export == PFX_EXPORT_PPROF)
+		return pfx_feature_missing("report", "--format pprof", "zlib", "zlib1g-dev",
+					   "use --format folded or perfetto");
+#endif
 	if (o->export != PFX_EXPORT_PERFETTO) {
 		err = pfx_analysis_run(r, &(struct pfx_analysis_opts){
 			.filter = o->filter.has_pid || o->filter.has_tid || o->filter.region ? &o->filter : NULL,

@@ -46,6 +46,14 @@ int pfx_usage_error(const char *fmt, ...)
 	return PFX_EXIT_USAGE;
 }
 
+int pfx_feature_missing(const char *command, const char *feature, const char *lib, const char *package,
+			const char *instead)
+{
+	pfx_err("%s: %s needs %s, and this pfx was built without it; %s, or rebuild pfx with %s installed",
+		command, feature, lib, instead, package);
+	return PFX_EXIT_ERROR;
+}
+
 int pfx_format_option(const char *name, enum pfx_format *out)
 {
 	if (pfx_format_parse(name, out) == 0)

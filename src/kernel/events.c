@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef PFX_WITH_LIBPFM
 #include <perfmon/pfmlib_perf_event.h>
+#endif
 #include <event-parse.h>
 #include <tracefs.h>
 
@@ -43,14 +45,16 @@ int pfx_event_lookup(const char *name, enum pfx_event_id *id)
 }
 
 /* libpfm4 knows every PMU's event names; for software events it is a
- * name check, and the PERF_COUNT_SW_* constant stands in if it fails. */
+ * name check, and the PERF_COUNT_SW_* constant stands in if it fails or
+ * pfx was built without libpfm4. */
 static void resolve_software(const struct pfx_event_info *info, struct perf_event_attr *attr)
 {
+	attr->type = PERF_TYPE_SOFTWARE;
+	attr->config = info->config;
+#ifdef PFX_WITH_LIBPFM
 	struct perf_event_attr pfm_attr;
 	pfm_perf_encode_arg_t arg;
 
-	attr->type = PERF_TYPE_SOFTWARE;
-	attr->config = info->config;
 	if (pfm_initialize() != PFM_SUCCESS)
 		return;
 	memset(&pfm_attr, 0, sizeof(pfm_attr));
@@ -60,6 +64,7 @@ static void resolve_software(const struct pfx_event_info *info, struct perf_even
 	if (pfm_get_os_event_encoding(info->pfm_name, PFM_PLM3, PFM_OS_PERF_EVENT, &arg) ==
 	    PFM_SUCCESS && pfm_attr.type == PERF_TYPE_SOFTWARE)
 		attr->config = pfm_attr.config;
+#endif
 }
 
 /* Is tracefs mounted somewhere this user cannot use?  Checked before

@@ -15,10 +15,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-#ifndef PFX_PLOTDIR
-#define PFX_PLOTDIR "/usr/local/share/pfx/plot"
-#endif
-
 const struct pfx_chart pfx_charts[] = {
 	{ "timeline", "minor and major fault rates over time",
 	  PFX_PLOT_FROM_RECORD, pfx_plot_data_timeline, pfx_plot_format_timeline },
@@ -84,54 +80,42 @@ const char *pfx_plot_format_ext(enum pfx_plot_format format)
 	return format_ext[format];
 }
 
-/* The directory holding an uninstalled pfx's templates: a build in the
- * source tree runs as SRC/src/pfx with the templates in SRC/plot. */
-static char *build_tree_template_dir(void)
+/* The directory of the running executable, for the templates beside it:
+ * its templates are those it was built or installed with, even where an
+ * older pfx is installed under the configured prefix. */
+static int exe_dir(char *dir, size_t size)
 {
-	char exe[PATH_MAX], *slash, *dir;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	char *slash;
 
 	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
+		return -ENOENT;
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
 	if (!slash)
-		return NULL;
+		return -ENOENT;
 	*slash = '\0';
-	if (asprintf(&dir, "%s/../plot", exe) < 0)
-		return NULL;
-	return dir;
+	return 0;
 }
 
 char *pfx_plot_template_path(const struct pfx_chart *chart)
 {
 	const char *env = getenv("PFX_PLOT_DIR");
-	char *path, *build_dir;
+	static const char *const beside[] = { "../share/" PACKAGE "/plot", "../plot" };
+	char exe[PATH_MAX], *path;
+	bool have_exe;
 
-	if (env && *env) {
-		if (asprintf(&path, "%s/%s.gp", env, chart->name) < 0)
+	if (env && *env)
+		return asprintf(&path, "%s/%s.gp", env, chart->name) < 0 ? NULL : path;
+	have_exe = exe_dir(exe, sizeof(exe)) == 0;
+	for (size_t i = 0; have_exe && i < PFX_ARRAY_SIZE(beside); i++) {
+		if (asprintf(&path, "%s/%s/%s.gp", exe, beside[i], chart->name) < 0)
 			return NULL;
-		return path;
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
 	}
-	if (asprintf(&path, "%s/%s.gp", PFX_PLOTDIR, chart->name) < 0)
-		return NULL;
-	if (access(path, R_OK) == 0)
-		return path;
-	build_dir = build_tree_template_dir();
-	if (build_dir) {
-		char *candidate;
-
-		if (asprintf(&candidate, "%s/%s.gp", build_dir, chart->name) >= 0) {
-			if (access(candidate, R_OK) == 0) {
-				free(path);
-				path = candidate;
-			} else {
-				free(candidate);
-			}
-		}
-		free(build_dir);
-	}
-	return path;
+	return asprintf(&path, "%s/%s.gp", PFX_PLOTDIR, chart->name) < 0 ? NULL : path;
 }
 
 /* The terminal line: cairo where gnuplot has it (antialiased, better

@@ -36,9 +36,10 @@ int pfx_plot_format_from_path(const char *path, enum pfx_plot_format *format);
 const char *pfx_plot_format_ext(enum pfx_plot_format format);
 
 /* The chart's template: $PFX_PLOT_DIR/CHART.gp if PFX_PLOT_DIR is set,
- * else the installed $(pkgdatadir)/plot/CHART.gp, else (pfx not
- * installed) plot/CHART.gp beside the src/ directory pfx runs from.
- * Malloc'ed; the installed path when none is readable. */
+ * else the first readable of: beside the executable, EXEDIR/../share/pfx/
+ * plot (an installed tree moved elsewhere) and EXEDIR/../plot (the build
+ * tree: src/pfx and plot/); the configured PFX_PLOTDIR (config.h).
+ * Malloc'ed; the configured path when none is readable. */
 char *pfx_plot_template_path(const struct pfx_chart *chart);
 
 struct pfx_plot_script {

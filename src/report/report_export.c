@@ -15,7 +15,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef PFX_WITH_ZLIB
 #include <zlib.h>
+#endif
 
 int pfx_export_parse(const char *name, enum pfx_export *out)
 {
@@ -359,9 +361,13 @@ static void value_type(struct pprof *p, unsigned field, const char *type, const 
 	pb_message(&p->out, field, &p->sub);
 }
 
-/* Deflate buf into fp as one gzip member. */
+/* Deflate buf into fp as one gzip member; -EOPNOTSUPP built without zlib
+ * (pfx report refuses --format pprof first, saying why). */
 static int write_gzip(FILE *fp, const uint8_t *buf, size_t len)
 {
+#ifndef PFX_WITH_ZLIB
+	return -EOPNOTSUPP;
+#else
 	z_stream z = { 0 };
 	uint8_t out[16384];
 	int zr;
@@ -380,6 +386,7 @@ static int write_gzip(FILE *fp, const uint8_t *buf, size_t len)
 	if (zr != Z_STREAM_END)
 		return -EIO;
 	return ferror(fp) ? -EIO : 0;
+#endif
 }
 
 int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep)

@@ -1,13 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unwind: libdw's dwfl over one process per Dwfl, its modules from the
  * ring's mapping records, registers and stack from the sample (see
- * unwind.h). */
+ * unwind.h).  Built without libdw (./configure --without-libdw, or no
+ * libdw-dev), pfx_unwind_open says -EOPNOTSUPP and pfx record tells the
+ * user why --call-graph=dwarf is missing. */
 #include "config.h"
 #include "unwind.h"
 #include "util.h"
 
-#include <elfutils/libdwfl.h>
 #include <errno.h>
+
+#ifndef PFX_WITH_LIBDW
+int pfx_unwind_open(struct pfx_unwind **out)
+{
+	*out = NULL;
+	return -EOPNOTSUPP;
+}
+
+void pfx_unwind_mmap(struct pfx_unwind *u, pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
+		     uint32_t prot, const char *path)
+{
+}
+
+void pfx_unwind_fork(struct pfx_unwind *u, pid_t pid, pid_t ppid)
+{
+}
+
+int pfx_unwind_sample(struct pfx_unwind *u, pid_t pid, pid_t tid, const uint64_t *regs,
+		      const uint8_t *stack, size_t stack_size, uint64_t *ips, size_t max)
+{
+	return -EOPNOTSUPP;
+}
+
+void pfx_unwind_close(struct pfx_unwind *u)
+{
+}
+#else
+#include <elfutils/libdwfl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,3 +309,4 @@ void pfx_unwind_close(struct pfx_unwind *u)
 		process_drop(&u->procs[i]);
 	free(u);
 }
+#endif /* PFX_WITH_LIBDW */

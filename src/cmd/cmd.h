@@ -14,6 +14,7 @@ int cmd_list(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_wss(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
@@ -53,6 +54,10 @@ int pfx_feature_missing(const char *command, const char *feature, const char *li
 /* A --format option (pfx_format_parse of output.h): an unknown name is reported (one line
  * naming the choices).  0 or -EINVAL. */
 int pfx_format_option(const char *name, enum pfx_format *out);
+/* Why a record file would not open (pfx_rec_reader_open's err), in one
+ * line naming the file and what to do: "report: 'x' is not a pfx record
+ * file; ...". */
+void pfx_rec_open_error(const char *command, const char *path, int err);
 /* The value of a -p PID option; a bad one is reported (one line with an
  * example).  0 or -EINVAL. */
 int pfx_target_pid_option(const char *arg, pid_t *pid);

@@ -162,29 +162,6 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 	return 0;
 }
 
-static void open_error(const char *path, int err)
-{
-	switch (err) {
-	case -ENOENT:
-		pfx_err("report: cannot open '%s': no such file; record one with 'pfx record -o %s -- CMD'",
-			path, path);
-		break;
-	case -EPROTO:
-		pfx_err("report: '%s' is not a pfx record file; give one written by 'pfx record'", path);
-		break;
-	case -EPROTONOSUPPORT:
-		pfx_err("report: '%s' was written by a newer pfx (format version unknown here); upgrade pfx",
-			path);
-		break;
-	case -ENODATA:
-	case -EBADMSG:
-		pfx_err("report: '%s': %s (header unreadable); record it again", path, pfx_rec_strerror(err));
-		break;
-	default:
-		pfx_err("report: cannot open '%s': %s", path, strerror(-err));
-	}
-}
-
 /* The rest of a --dump line: a name from the file, made safe (one line,
  * nothing a terminal obeys). */
 static void safe_line(const char *s)
@@ -331,7 +308,7 @@ int cmd_report(int argc, char **argv)
 		return err < 0 ? PFX_EXIT_OK : err;
 	err = pfx_rec_reader_open(&r, o.input);
 	if (err < 0) {
-		open_error(o.input, err);
+		pfx_rec_open_error("report", o.input, err);
 		return PFX_EXIT_ERROR;
 	}
 	if (o.dump) {

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "output.h"
+#include "recfile.h"
 #include "safetext.h"
 #include "target.h"
 #include "util.h"
@@ -122,4 +123,27 @@ int pfx_refuse_kernel_thread_option(pid_t pid)
 	pfx_err("process %d (%s) is a kernel thread: it has no user memory to fault or measure; "
 		"give a user process", (int)pid, pfx_safetext_str(safe, sizeof(safe), comm));
 	return -ENXIO;
+}
+
+void pfx_rec_open_error(const char *command, const char *path, int err)
+{
+	switch (err) {
+	case -ENOENT:
+		pfx_err("%s: cannot open '%s': no such file; record one with 'pfx record -o %s -- CMD'", command,
+			path, path);
+		break;
+	case -EPROTO:
+		pfx_err("%s: '%s' is not a pfx record file; give one written by 'pfx record'", command, path);
+		break;
+	case -EPROTONOSUPPORT:
+		pfx_err("%s: '%s' was written by a newer pfx (format version unknown here); upgrade pfx", command,
+			path);
+		break;
+	case -ENODATA:
+	case -EBADMSG:
+		pfx_err("%s: '%s': %s (header unreadable); record it again", command, path, pfx_rec_strerror(err));
+		break;
+	default:
+		pfx_err("%s: cannot open '%s': %s", command, path, strerror(-err));
+	}
 }

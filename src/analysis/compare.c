@@ -96,12 +96,25 @@ static int cmp_side_region(const void *x, const void *y)
 	return region_key_cmp(x, y);
 }
 
-static const char *process_name(const struct pfx_analysis *rep, uint32_t pid)
+/* pid -> comm, sorted by pid: a host-wide file's regions (many) each
+ * look up their process (many) */
+struct pid_name {
+	uint32_t pid;
+	const char *comm;
+};
+
+static int cmp_pid_name(const void *x, const void *y)
 {
-	for (size_t i = 0; i < rep->procs.nprocs; i++)
-		if (rep->procs.procs[i].pid == pid)
-			return rep->procs.procs[i].comm;
-	return "";
+	uint32_t p = ((const struct pid_name *)x)->pid, q = ((const struct pid_name *)y)->pid;
+
+	return p < q ? -1 : p > q;
+}
+
+static const char *process_name(const struct pid_name *names, size_t n, uint32_t pid)
+{
+	const struct pid_name key = { pid, NULL }, *hit = bsearch(&key, names, n, sizeof(*names), cmp_pid_name);
+
+	return hit ? hit->comm : "";
 }
 
 /* Several processes: whose regions (host-wide files, a shell loop). */
@@ -115,22 +128,32 @@ static int side_regions(const struct pfx_analysis *rep, bool per_process, struct
 			size_t *n)
 {
 	struct side_region *v = calloc(rep->nrows ? rep->nrows : 1, sizeof(*v));
+	struct pid_name *names = calloc(rep->procs.nprocs ? rep->procs.nprocs : 1, sizeof(*names));
 	size_t k = 0;
 
-	if (!v)
+	if (!v || !names) {
+		free(v);
+		free(names);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < rep->procs.nprocs; i++)
+		names[i] = (struct pid_name){ rep->procs.procs[i].pid, rep->procs.procs[i].comm };
+	if (rep->procs.nprocs)
+		qsort(names, rep->procs.nprocs, sizeof(*names), cmp_pid_name);
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct pfx_region_row *row = &rep->rows[i];
 
 		v[i].kind = row->region ? pfx_map_kind_name(row->region->kind) : "unknown";
 		v[i].path = row->region ? row->region->path : "";
-		v[i].process = per_process ? process_name(rep, row->region ? row->region->pid : row->pid) : NULL;
+		v[i].process = per_process ? process_name(names, rep->procs.nprocs,
+							  row->region ? row->region->pid : row->pid) : NULL;
 		v[i].faults = row->s->c.faults;
 		v[i].minor = row->s->c.minor;
 		v[i].major = row->s->c.major;
 		v[i].pages = row->s->pages;
 		v[i].pattern = row->pattern;
 	}
+	free(names);
 	/* rows of one key are summed; the pattern is the busiest's */
 	qsort(v, rep->nrows, sizeof(*v), cmp_side_region);
 	for (size_t i = 0; i < rep->nrows; i++) {

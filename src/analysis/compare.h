@@ -11,8 +11,9 @@
  * latency by kind column and percentile.  A row found on one side only
  * is "new" (only in B) or "gone" (only in A).
  *
- * Rows come sorted by the absolute change in faults, largest first
- * (then by name, so the order does not depend on the files' order). */
+ * Rows come sorted by the absolute change in faults, largest first, then
+ * by B's faults and by name (an order that does not depend on the order
+ * of either file's rows). */
 #ifndef PFX_COMPARE_H
 #define PFX_COMPARE_H
 
@@ -77,7 +78,7 @@ int pfx_compare_run(const struct pfx_analysis *a, const struct pfx_analysis *b,
 void pfx_compare_free(struct pfx_compare *c);
 /* The name of a totals row: "faults", "minor", ... */
 const char *pfx_compare_total_name(enum pfx_compare_total t);
-/* Did a pair change?  Signed difference b - a, clamped to int64. */
+/* The change of a pair: b - a, signed, clamped to int64. */
 int64_t pfx_compare_delta(const uint64_t v[PFX_CMP_SIDES]);
 
 #endif

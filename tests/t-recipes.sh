@@ -79,8 +79,10 @@ while [ $n -lt "$count" ]; do
 	[ -n "${PFX_RECIPES_KEEP:-}" ] && cp "$out" "$PFX_RECIPES_KEEP/$n.out"
 	last=$(grep '^+recipe: ' "$out" | tail -n 1 | sed 's/^+recipe: //')
 	why=
-	if [ $rc -ne 0 ]; then
-		why="exit status $rc (124: the 45 s timeout) at: $last"
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		why="killed by the 45 s timeout at: $last"
+	elif [ $rc -ne 0 ]; then
+		why="exit status $rc at: $last"
 	else
 		old_ifs=$IFS IFS='|'
 		for e in $expect; do

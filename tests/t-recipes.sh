@@ -6,6 +6,7 @@
 # made), with the build's pfx and pfx-load first on PATH, under a timeout.
 # The comment says what the block needs and shows:
 #   needs="root memcg thp cmd:NAME file:NAME"   skip the block (a note) without it
+#     (root: cgroups, and mlock past a user's RLIMIT_MEMLOCK)
 #   expect="TEXT|TEXT"                          each TEXT appears in its output
 # A block fails, naming its recipe and the last command it ran, when it
 # exits non-zero or its output (stdout and stderr) lacks an expected text.

@@ -39,6 +39,10 @@ awk -v dir="$BLOCKS" '
 ' "$DOC" || fail "cannot split $DOC into its recipe blocks"
 count=$(ls "$BLOCKS" | grep -c '\.sh$')
 [ "$count" -ge 9 ] || fail "$DOC has $count recipe-test blocks, expected one or more per recipe (9 recipes)"
+# every command block of a recipe is run: none without its comment
+sh_blocks=$(grep -c '^```sh$' "$DOC")
+[ "$sh_blocks" -eq "$count" ] ||
+	fail "$DOC has $sh_blocks \`\`\`sh blocks but $count recipe-test comments: put <!-- recipe-test ... --> before each"
 
 # has_need WORD: this machine has what a block needs
 memcg() {

@@ -32,9 +32,13 @@ deps() {
 			missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
-	echo "bootstrap.sh: installing$missing"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+	# apt's progress and debconf's notes go to deps.log (shown if it fails):
+	# one line here, then pfx's own output
+	echo "bootstrap.sh: installing$missing (apt-get's output: deps.log)"
+	: >deps.log
+	{ as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >>deps.log 2>&1 &&
+	  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >>deps.log 2>&1; } ||
+		{ cat deps.log >&2; echo "bootstrap.sh: installing the packages failed (above, also in deps.log)" >&2; exit 1; }
 }
 
 # The build's own chatter goes to build.log (shown whole if a step fails),
@@ -68,8 +72,27 @@ demo() {
 	./src/pfx wss --format json -o "$out/wss.json" 0.25 -- \
 		./src/pfx-load hotcold -s 256M --hot 32M --seconds 3 >/dev/null
 	./src/pfx plot -i "$out/wss.json" --chart wss -o "$out/wss.png"
+	./src/pfx plot -i "$out/wss.json" --chart wss -o "$out/wss.svg"
+	wss_section "$out/index.html"
 	echo
-	echo "charts written to $(pwd)/$out/: open index.html (timeline, heatmap, regions, latency); wss.png"
+	echo "charts written to $(pwd)/$out/: open index.html (timeline, heatmap, regions, latency, wss)"
+}
+
+# 'pfx plot --all' draws the charts of one input (the recording); the wss
+# chart, from another input, joins its index.html as a section of the same form
+wss_section() {
+	sed '/^<\/body>/,$d' "$1" >"$1.tmp"
+	cat >>"$1.tmp" <<'EOF'
+<section>
+<h2>wss: working-set size and RSS over time</h2>
+<p class="sub">pfx wss --format json -o wss.json 0.25 -- pfx-load hotcold -s 256M --hot 32M --seconds 3: the program touches 256 MiB, then keeps 32 MiB busy</p>
+<img src="wss.svg" alt="the wss chart">
+<p class="files"><a href="wss.svg">wss.svg</a> <a href="wss.png">wss.png</a> <a href="wss.json">wss.json</a></p>
+</section>
+</body>
+</html>
+EOF
+	mv "$1.tmp" "$1"
 }
 
 case "${1:-}" in

@@ -25,7 +25,14 @@ draw stat "$T/stat.json"
 # WSS over time and against window length
 pfx wss --format json -o "$T/wss.json" 0.25 -- pfx-load hotcold -s 256M --hot 32M --seconds 3 >/dev/null 2>&1
 draw wss "$T/wss.json"
-pfx wss --profile 6 --format json -o "$T/prof.json" 0.05 -- pfx-load hotcold -s 256M --hot 32M --seconds 5 >/dev/null 2>&1
+# the profile of a process past its fill phase (the windows are taken one
+# after another from the start: launched with --, they would measure the
+# 256 MiB being filled, not the hot part)
+pfx-load hotcold -s 256M --hot 32M --seconds 5 >/dev/null 2>&1 &
+load=$!
+sleep 1
+pfx wss -p "$load" --profile 6 --format json -o "$T/prof.json" 0.05 >/dev/null 2>&1
+wait "$load"
 draw wss-profile "$T/prof.json"
 # huge pages
 pfx thp --format json -o "$T/thp.json" 0.2 -- pfx-load hotcold --thp -s 256M --hot 64M --seconds 2 >/dev/null 2>&1

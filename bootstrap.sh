@@ -4,6 +4,9 @@
 #   ./bootstrap.sh demo    install what is missing, build, run pfx on the bundled workload
 #   ./bootstrap.sh check   install what is missing, build, run the test suite
 #   ./bootstrap.sh deps    only install the Debian packages pfx needs
+#   ./bootstrap.sh check-arm64   cross-build for arm64, its unit tests under
+#                          qemu-user, pfx run on Debian's arm64 kernels in
+#                          qemu-system-aarch64 (tests/arm64/check-arm64.sh)
 # Needs root (or sudo) only to install packages and for the kernel-facing tests.
 set -e
 cd "$(dirname "$0")"
@@ -72,5 +75,6 @@ case "${1:-}" in
 deps)  deps ;;
 demo)  deps; build; demo ;;
 check) deps "$TEST_PACKAGES"; build; make -s --no-print-directory check ;;
-*)     echo "usage: ./bootstrap.sh demo|check|deps" >&2; exit 2 ;;
+check-arm64) exec sh tests/arm64/check-arm64.sh ;;
+*)     echo "usage: ./bootstrap.sh demo|check|check-arm64|deps" >&2; exit 2 ;;
 esac

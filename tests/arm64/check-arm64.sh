@@ -31,7 +31,7 @@ boot_timeout=${PFX_ARM64_TIMEOUT:-300}
 vm_tests="tests/test-maps tests/test-proctree tests/test-maps-states tests/test-wss-idle \
 tests/test-top tests/test-uffd"
 
-PACKAGES="crossbuild-essential-arm64 qemu-user qemu-system-arm cpio autoconf automake libtool \
+PACKAGES="crossbuild-essential-arm64 qemu-user qemu-system-arm cpio file autoconf automake libtool \
 pkg-config libpfm4-dev:arm64 libtraceevent-dev:arm64 libtracefs-dev:arm64 libdw-dev:arm64 \
 zlib1g-dev:arm64 libc6-dev:arm64"
 

@@ -6,6 +6,9 @@
 #   ./bootstrap.sh check-deb  install the packaging tools, build the Debian packages from a
 #                          clean copy, lintian, install, smoke-test, remove (tests/deb-check.sh)
 #   ./bootstrap.sh deps    only install the Debian packages pfx needs
+#   ./bootstrap.sh check-arm64   cross-build for arm64, its unit tests under
+#                          qemu-user, pfx run on Debian's arm64 kernels in
+#                          qemu-system-aarch64 (tests/arm64/check-arm64.sh)
 # Needs root (or sudo) only to install packages and for the kernel-facing tests.
 set -e
 cd "$(dirname "$0")"
@@ -100,5 +103,6 @@ deps)  deps ;;
 demo)  deps; build; demo ;;
 check) deps "$TEST_PACKAGES"; build; make -s --no-print-directory check ;;
 check-deb) deps "$DEB_PACKAGES"; sh tests/deb-check.sh . ;;
-*)     echo "usage: ./bootstrap.sh demo|check|check-deb|deps" >&2; exit 2 ;;
+check-arm64) exec sh tests/arm64/check-arm64.sh ;;
+*)     echo "usage: ./bootstrap.sh demo|check|check-deb|check-arm64|deps" >&2; exit 2 ;;
 esac

@@ -16,6 +16,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The filter matches syscall numbers of the architecture it was built for. */
+#if defined(__x86_64__)
+#define DENY_PERF_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define DENY_PERF_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "deny-perf: add this architecture's AUDIT_ARCH_*"
+#endif
+
 static int deny_errno(void)
 {
 	const char *name = getenv("DENY_PERF_ERRNO");
@@ -34,7 +43,7 @@ int main(int argc, char **argv)
 {
 	struct sock_filter filter[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, DENY_PERF_AUDIT_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_perf_event_open, 0, 1),

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* advise: the rules of 'pfx advise' over one analysis (advise.h); each
+ * threshold and why it is that: doc/advise.md. */
+#include "advise.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define HUGE_2M (2ull << 20)
+/* A region below this many faults is not worth a remedy: 4096 faults cost
+ * ~4-8 ms at the ~1-2 us a minor fault takes here (doc/advise.md). */
+#define MIN_FAULTS 4096
+/* major faults of a file worth naming: 256 reads of storage */
+#define MIN_MAJOR 256
+/* refaults worth naming, and their share of the region's faults (the
+ * report's "repeat" pattern: R >= F/3) */
+#define MIN_REFAULTS 1024
+
+static const char *path_of(const struct pfx_region_row *row)
+{
+	return row->region && row->region->path[0] ? row->region->path : "";
+}
+
+static bool anon_kind(const struct pfx_region_row *row)
+{
+	return row->region && (row->region->kind == PFX_MAP_ANON || row->region->kind == PFX_MAP_HEAP);
+}
+
+/* "heap region 0x...-0x... (64.0 MiB)" */
+static void name_region(const struct pfx_region_row *row, char *buf, size_t size)
+{
+	const char *path = path_of(row);
+	double mib = (double)(row->end - row->start) / (1 << 20);
+
+	snprintf(buf, size, "%s region 0x%" PRIx64 "-0x%" PRIx64 " (%.1f MiB%s%s)",
+		 row->region ? pfx_map_kind_name(row->region->kind) : "unknown", row->start, row->end, mib,
+		 path[0] ? ", " : "", path);
+}
+
+/* Is the region's cost worth a remedy?  medium below 1% of the run's
+ * time in faults, high from 5% (with latency recorded). */
+static enum pfx_advise_sure sure_of_cost(const struct pfx_analysis *rep, const struct pfx_advise_finding *f,
+					 char *why, size_t size)
+{
+	if (!f->latency_ns || !rep->duration_ns) {
+		snprintf(why, size, "no fault latency recorded: its time cannot be weighed");
+		return PFX_ADVISE_MEDIUM;
+	}
+	double share = 100.0 * (double)f->latency_ns / (double)rep->duration_ns;
+
+	if (share >= 5) {
+		snprintf(why, size, "its faults took %.1f%% of the run's wall time", share);
+		return PFX_ADVISE_HIGH;
+	}
+	snprintf(why, size, "its faults took only %.1f%% of the run's wall time", share);
+	return share >= 1 ? PFX_ADVISE_MEDIUM : PFX_ADVISE_LOW;
+}
+
+/* 1. First touch: a large anonymous region whose faults are almost all
+ * the first of their page (zero fill), so prefaulting it at once does
+ * the same work in one system call, or huge pages do it 512 times less. */
+static bool rule_first_touch(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+			     const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200];
+
+	if (!anon_kind(row) || s->c.faults < MIN_FAULTS || s->c.major * 10 > s->c.faults)
+		return false;
+	/* first touches: 90% or more of the faults are a page's first */
+	if (s->refaults * 10 > s->c.faults || s->c.prot * 10 > s->c.faults)
+		return false;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults on %" PRIu64 " pages, %" PRIu64
+		 " refaults, %" PRIu64 " writes, pattern %s: each page faulted in on first touch",
+		 where, s->c.faults, s->pages, s->refaults, s->c.write, pfx_pattern_name(row->pattern));
+	/* huge pages: the 2 MiB-aligned part of the region */
+	uint64_t lo = (row->start + HUGE_2M - 1) & ~(HUGE_2M - 1), hi = row->end & ~(HUGE_2M - 1);
+	uint64_t huge = hi > lo ? (hi - lo) / HUGE_2M : 0;
+	uint64_t page = rep->header.page_size ? rep->header.page_size : 4096;
+	uint64_t small = (row->end - row->start - huge * HUGE_2M) / page;
+
+	if (host->thp == PFX_ADVISE_THP_MADVISE && huge * HUGE_2M * 2 >= row->end - row->start) {
+		f->try_name = "hugepage";
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "madvise(addr, len, MADV_HUGEPAGE) after mapping it (THP is 'madvise'%s); for malloc'd "
+			 "memory: GLIBC_TUNABLES=glibc.malloc.hugetlb=1; expected faults: about %" PRIu64
+			 " (%" PRIu64 " huge pages + %" PRIu64 " small) instead of %" PRIu64,
+			 host->thp_now ? ", read now" : "", huge + small, huge, small, s->pages);
+	} else {
+		f->try_name = "populate";
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "prefault it once: mmap(..., MAP_POPULATE) or madvise(addr, len, MADV_POPULATE_WRITE) "
+			 "at start-up (Linux 5.14+); the %" PRIu64 " faults become one call", s->c.faults);
+	}
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+	return true;
+}
+
+/* 2. Refaults: the same pages faulted in again after being given back
+ * (MADV_DONTNEED, munmap, glibc's heap trim). */
+static bool rule_refault(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+			 const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200];
+
+	(void)host;
+	if (!anon_kind(row) || s->refaults < MIN_REFAULTS || s->refaults * 3 < s->c.faults || !s->pages)
+		return false;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults on %" PRIu64 " pages, %" PRIu64
+		 " of them refaults (%.1f per page): the pages are given back and faulted in again",
+		 where, s->c.faults, s->pages, s->refaults, (double)s->refaults / (double)s->pages);
+	f->try_name = "malloc-trim";
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "keep the buffer instead of freeing it each round; for glibc malloc: "
+		 "GLIBC_TUNABLES=glibc.malloc.trim_threshold=%" PRIu64 ":glibc.malloc.mmap_threshold=%" PRIu64
+		 ":glibc.malloc.top_pad=%" PRIu64 " (no trim or unmap below the region's size)",
+		 (row->end - row->start) * 2, (row->end - row->start) * 2, row->end - row->start);
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+	return true;
+}
+
+/* 3. Major faults on a file: read in random order (readahead cannot
+ * help) or in order with readahead off. */
+static bool rule_file_major(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+			    const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200];
+
+	(void)host;
+	if (!row->region || row->region->kind != PFX_MAP_FILE || s->c.major < MIN_MAJOR)
+		return false;
+	if (row->pattern != PFX_PATTERN_RANDOM && row->pattern != PFX_PATTERN_SEQUENTIAL &&
+	    row->pattern != PFX_PATTERN_MIXED && row->pattern != PFX_PATTERN_STRIDED)
+		return false;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " major faults (reads from storage) of %" PRIu64
+		 " faults on %" PRIu64 " pages, pattern %s",
+		 where, s->c.major, s->c.faults, s->pages, pfx_pattern_name(row->pattern));
+	if (row->pattern == PFX_PATTERN_SEQUENTIAL) {
+		f->try_name = "sequential";
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "read in order page by page: readahead is off or too small; madvise(addr, len, "
+			 "MADV_SEQUENTIAL) on the mapping, or posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)");
+	} else {
+		f->try_name = "willneed";
+		snprintf(f->remedy, sizeof(f->remedy),
+			 "read at random: one read per fault; load it at once with madvise(addr, len, "
+			 "MADV_WILLNEED) or posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED) (or MADV_POPULATE_READ), "
+			 "or keep the file cached (vmtouch -t FILE)");
+	}
+	f->sure = row->pattern == PFX_PATTERN_MIXED ? PFX_ADVISE_LOW : sure_of_cost(rep, f, f->why, sizeof(f->why));
+	if (row->pattern == PFX_PATTERN_MIXED)
+		snprintf(f->why, sizeof(f->why), "the order is mixed: neither readahead nor a prefetch clearly wins");
+	return true;
+}
+
+/* 4. Copy-on-write: writes to present pages of a private mapping, the
+ * pages a fork shares until one side writes them. */
+static bool rule_cow(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+		     const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200];
+
+	(void)host;
+	if (!anon_kind(row) || s->c.prot < MIN_FAULTS || s->c.prot * 2 < s->c.faults)
+		return false;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s of process %u: %" PRIu64 " of its %" PRIu64
+		 " faults are writes to present pages (copy-on-write after fork)",
+		 where, row->region->pid, s->c.prot, s->c.faults);
+	f->try_name = NULL;
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "start children with posix_spawn() (or vfork+exec) instead of fork; keep big buffers out "
+		 "of the child with madvise(addr, len, MADV_DONTFORK); or fork before filling them");
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+	return true;
+}
+
+/* 5. Code faults: a binary's text faulted in page by page at start-up. */
+static bool rule_code(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+		      const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200];
+
+	(void)host;
+	/* 1024 exec faults: 4 MiB of text (python3's start-up takes ~300) */
+	if (!row->region || row->region->kind != PFX_MAP_FILE || s->c.exec < 1024)
+		return false;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults executing its code (%" PRIu64
+		 " major) on %" PRIu64 " pages", where, s->c.exec, s->c.major, s->pages);
+	f->try_name = NULL;
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "map the text with huge pages (CONFIG_READ_ONLY_THP_FOR_FS and MADV_HUGEPAGE on it, or "
+		 "link with -Wl,-zcommon-page-size=2097152 -Wl,-zmax-page-size=2097152), or prefault it "
+		 "(MADV_POPULATE_READ on the text at start); a persistent server pays this once");
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+	if (f->sure == PFX_ADVISE_HIGH)
+		f->sure = PFX_ADVISE_MEDIUM, snprintf(f->why, sizeof(f->why),
+						      "text faults are in the page cache mostly; the remedies "
+						      "depend on the kernel's and the linker's options");
+	return true;
+}
+
+const struct pfx_advise_rule pfx_advise_rules[] = {
+	{ "first-touch", "large anonymous regions faulted in page by page on first touch",
+	  rule_first_touch, "prefault (MAP_POPULATE, MADV_POPULATE_WRITE) or huge pages (MADV_HUGEPAGE)" },
+	{ "refault", "the same anonymous pages faulted again after being given back",
+	  rule_refault, "keep the buffer; glibc.malloc.trim_threshold/mmap_threshold/top_pad" },
+	{ "file-major", "major faults reading a mapped file, at random or with readahead off",
+	  rule_file_major, "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
+	{ "cow", "copy-on-write faults after fork", rule_cow, "posix_spawn/vfork, MADV_DONTFORK" },
+	{ "code", "a binary's code faulted in page by page", rule_code, "huge-page text, or prefault the text" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int by_cost(const void *a, const void *b)
+{
+	const struct pfx_advise_finding *x = a, *y = b;
+
+	if (x->latency_ns != y->latency_ns)
+		return x->latency_ns > y->latency_ns ? -1 : 1;
+	if (x->faults != y->faults)
+		return x->faults > y->faults ? -1 : 1;
+	return (x->rule > y->rule) - (x->rule < y->rule);	/* rule priority */
+}
+
+int pfx_advise_run(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+		   struct pfx_advise_result *out)
+{
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < rep->nrows; i++) {
+		const struct pfx_region_row *row = &rep->rows[i];
+
+		if (!row->s)
+			continue;
+		for (const struct pfx_advise_rule *r = pfx_advise_rules; r->name; r++) {
+			struct pfx_advise_finding f = {
+				.rule = r, .row = row, .faults = row->s->c.faults,
+				.latency_ns = row->s->c.latency_sum_ns,
+			};
+
+			if (!r->check(rep, host, row, &f))
+				continue;
+			if (PFX_GROW(out->findings, cap, out->n + 1, 8)) {
+				pfx_advise_free(out);
+				return -ENOMEM;
+			}
+			out->findings[out->n++] = f;
+		}
+	}
+	if (out->n > 1)
+		qsort(out->findings, out->n, sizeof(*out->findings), by_cost);
+	return 0;
+}
+
+void pfx_advise_free(struct pfx_advise_result *res)
+{
+	free(res->findings);
+	memset(res, 0, sizeof(*res));
+}
+
+const char *pfx_advise_sure_name(enum pfx_advise_sure s)
+{
+	return s == PFX_ADVISE_HIGH ? "high" : s == PFX_ADVISE_MEDIUM ? "medium" : "low";
+}
+
+const char *pfx_advise_thp_name(enum pfx_advise_thp t)
+{
+	static const char *const names[] = { "unknown", "always", "madvise", "never" };
+
+	return names[t <= PFX_ADVISE_THP_NEVER ? t : 0];
+}
+
+/* The bracketed word of "always [madvise] never". */
+int pfx_advise_thp_parse(const char *text, enum pfx_advise_thp *out)
+{
+	const char *b = strchr(text, '[');
+
+	*out = PFX_ADVISE_THP_UNKNOWN;
+	if (!b)
+		return -EINVAL;
+	for (enum pfx_advise_thp t = PFX_ADVISE_THP_ALWAYS; t <= PFX_ADVISE_THP_NEVER; t++) {
+		size_t n = strlen(pfx_advise_thp_name(t));
+
+		if (strncmp(b + 1, pfx_advise_thp_name(t), n) == 0 && b[1 + n] == ']') {
+			*out = t;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

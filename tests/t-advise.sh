@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t-advise: pfx advise names the expected finding first on workloads made
+# to show each rule (pfx-load seq, repeat, cow, file) and on a real
+# program (python3 filling a bytearray), with the numbers pfx report gives
+# for that region; stays silent where a rule does not apply (a quiet
+# program: "nothing to do"); bad input is one line and a non-zero exit.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/record-lib.sh"
+
+need_perf_sampling
+
+# advise_json [ARGS]: pfx advise -i $TMP/r.data --format json in $TMP/adv.json
+advise_json() {
+	"$PFX" advise -i "$TMP/r.data" --format json "$@" >"$TMP/adv.json" 2>"$TMP/adv.err" ||
+		{ cat "$TMP/adv.err"; fail "pfx advise --format json failed"; }
+	jq -e . "$TMP/adv.json" >/dev/null || fail "advice is not valid JSON"
+}
+jqa() { jq -r "$1" "$TMP/adv.json"; }
+
+# first_is RULE WHAT: the first finding is RULE, and its region's numbers
+# are the report's for the region at that start in that process
+first_is() {
+	rule=$(jqa '.findings[0].rule // "none"')
+	[ "$rule" = "$1" ] || { cat "$TMP/adv.json"; fail "$2: first finding is $rule, expected $1"; }
+	report_json
+	start=$(jqa '.findings[0].region.start')
+	pid=$(jqa '.findings[0].region.pid')
+	for f in faults major pages refaults pattern; do
+		a=$(jqa ".findings[0].region.$f")
+		r=$(jq -r --arg s "$start" --argjson p "$pid" --arg f "$f" \
+			'[.regions[] | select(.start == $s and ((.pid // $p) == $p))][0][$f]' "$TMP/rep.json")
+		[ "$a" = "$r" ] || fail "$2: advise says $f $a for region $start, report says $r"
+	done
+	[ "$(jqa '.findings[0].cost.faults')" = "$(jqa '.findings[0].region.faults')" ] ||
+		fail "$2: the cost's faults are not the region's"
+	note "$2: $1 first, $(jqa '.findings[0].region.faults') faults, sure $(jqa '.findings[0].sure')"
+}
+
+# no_rule RULE WHAT: no finding of RULE
+no_rule() {
+	jq -e --arg r "$1" '[.findings[] | select(.rule == $r)] | length == 0' "$TMP/adv.json" >/dev/null ||
+		fail "$2: a $1 finding where none applies: $(jqa '.findings[] | .saw')"
+}
+
+# 1. first touch: pfx-load seq, 64 MiB (2 MiB aligned): populate, or
+# hugepage with THP madvise and the expected faults (32 huge pages)
+record_load seq -s 64M
+advise_json --thp never
+first_is first-touch "seq 64M"
+[ "$(jqa '.findings[0].try')" = populate ] || fail "seq, THP never: remedy $(jqa '.findings[0].try'), expected populate"
+advise_json --thp madvise
+first_is first-touch "seq 64M, THP madvise"
+[ "$(jqa '.findings[0].try')" = hugepage ] || fail "seq, THP madvise: remedy $(jqa '.findings[0].try'), expected hugepage"
+jqa '.findings[0].remedy' | grep -q 'expected faults: about 32 (32 huge pages' ||
+	fail "seq, THP madvise: no expected fault reduction: $(jqa '.findings[0].remedy')"
+for r in refault cow file-major; do no_rule $r "seq"; done
+[ "$(jqa .thp_from)" = host ] || fail "the THP mode is not said to be the host's"
+
+# 2. refaults: pfx-load repeat (MADV_DONTNEED between rounds)
+record_load repeat -s 16M --rounds 4
+advise_json
+first_is refault "repeat"
+[ "$(jqa '.findings[0].try')" = malloc-trim ] || fail "repeat: remedy $(jqa '.findings[0].try')"
+no_rule first-touch "repeat"
+
+# 3. major faults of a file read with readahead off: pfx-load file
+record_load file -s 32M
+advise_json
+first_is file-major "file"
+jqa '.findings[0].region.path' | grep -q pfx-load || fail "file: the file is not named"
+for r in refault cow first-touch; do no_rule $r "file"; done
+
+# 4. copy-on-write after fork: pfx-load cow (the child writes every page)
+record_load cow -s 64M
+advise_json
+first_is cow "cow"
+no_rule refault "cow"
+
+# a real program: python3 filling a 256 MiB bytearray, recorded by advise
+if command -v python3 >/dev/null; then
+	"$PFX" record -o "$TMP/r.data" -- python3 -c 'b = bytearray(256 << 20)' 2>"$TMP/rec.err" ||
+		{ cat "$TMP/rec.err"; fail "record python3 failed"; }
+	advise_json --thp never
+	first_is first-touch "python3 bytearray"
+	no_rule refault "python3 bytearray"
+fi
+
+# 7. nothing to do: true and a small shell loop, through '-- CMD'
+for cmd in true "sh -c 'i=0; while [ \$i -lt 20 ]; do i=\$((i+1)); done'"; do
+	eval "\"\$PFX\" advise --format json -- $cmd" >"$TMP/adv.json" 2>"$TMP/adv.err" ||
+		{ cat "$TMP/adv.err"; fail "pfx advise -- $cmd failed"; }
+	[ "$(jqa .nothing_to_do)" = true ] || fail "$cmd: findings on a quiet program: $(jqa '.findings[] | .saw')"
+	[ "$(jqa .faults)" -gt 0 ] || fail "$cmd: no totals"
+done
+"$PFX" advise -- true >"$TMP/adv.txt" 2>"$TMP/adv.err" || fail "pfx advise -- true failed"
+grep -q '^nothing to do: .* faults on [0-9]* pages' "$TMP/adv.txt" || fail "true: $(cat "$TMP/adv.txt")"
+ls "${TMPDIR:-/tmp}"/pfx-advise.* 2>/dev/null | grep -q . && note "(other pfx-advise temp files exist: not ours to judge)"
+
+# bad input: one line, non-zero exit
+expect_exit 1 "$PFX" advise -i "$TMP/none.data"
+one_line_error
+grep -q "no such file" "$TMP/err" || fail "missing file: $(cat "$TMP/err")"
+echo "not a recording" >"$TMP/junk.data"
+expect_exit 1 "$PFX" advise -i "$TMP/junk.data"
+one_line_error
+expect_exit 2 "$PFX" advise --format csv -i "$TMP/r.data"
+one_line_error
+expect_exit 2 "$PFX" advise --
+one_line_error
+expect_exit 2 "$PFX" advise -i "$TMP/r.data" -- true
+one_line_error
+expect_exit 2 "$PFX" advise stray
+one_line_error
+exit 0

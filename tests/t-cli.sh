@@ -9,7 +9,7 @@
 expect_exit 0 "$PFX" --version
 grep -q '^pfx [0-9]' "$TMP/out" || fail "--version printed: $(cat "$TMP/out")"
 expect_exit 0 "$PFX" --help
-for c in stat record report wss plot list; do
+for c in stat record report advise wss plot list; do
 	grep -q "^  $c " "$TMP/out" || fail "--help does not list $c"
 done
 # 'pfx help COMMAND' is the command's own help, each beginning 'usage:' (case and all, #21).

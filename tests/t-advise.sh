@@ -70,6 +70,27 @@ first_is file-major "file"
 jqa '.findings[0].region.path' | grep -q pfx-load || fail "file: the file is not named"
 for r in refault cow first-touch; do no_rule $r "file"; done
 
+# ... and a real program reading a cold file at random: python3 through
+# mmap (its faults wait for storage; most count as minor, readahead's
+# neighbours of a major one); silent when the file is cached
+if command -v python3 >/dev/null; then
+	dd if=/dev/urandom of="$TMP/cold.bin" bs=1M count=64 conv=fsync status=none || fail "dd failed"
+	"$PFX" record -o "$TMP/r.data" -- python3 "$top_srcdir/tests/advise-randread.py" "$TMP/cold.bin" \
+		>"$TMP/py.out" 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record python3 randread failed"; }
+	if has_latency "$TMP/r.data"; then
+		advise_json
+		first_is file-major "python3 cold random read"
+		[ "$(jqa '.findings[0].try')" = willneed ] || fail "cold random read: remedy $(jqa '.findings[0].try')"
+		jqa '.findings[0].region.path' | grep -q 'cold\.bin$' || fail "cold random read: the file is not named"
+	else
+		note "no fault latency recorded: the cold random read's minor faults cannot be told slow"
+	fi
+	"$PFX" record -o "$TMP/r.data" -- python3 "$top_srcdir/tests/advise-randread.py" "$TMP/cold.bin" warm \
+		>"$TMP/py.out" 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record python3 warm read failed"; }
+	advise_json
+	no_rule file-major "python3 warm random read"
+fi
+
 # 4. copy-on-write after fork: pfx-load cow (the child writes every page)
 record_load cow -s 64M
 advise_json

@@ -133,6 +133,16 @@ static void refault_cow_file_code(void)
 	s->c.major = 255;
 	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);
+	/* minor faults that waited for storage (readahead's neighbours):
+	 * slow on average; a page-cache hit is not */
+	s->c.major = 23;
+	s->c.latency_count = 300;
+	s->c.latency_sum_ns = 300 * 48000ull;
+	CHECK(strcmp(only(&host, &res), "file-major") == 0);
+	pfx_advise_free(&res);
+	s->c.latency_sum_ns = 300 * 2000ull;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
 	s->c.major = 0;
 	s->c.exec = s->c.faults = 2000;
 	CHECK(strcmp(only(&host, &res), "code") == 0);

@@ -143,9 +143,21 @@ static void refault_cow_file_code(void)
 	s->c.latency_sum_ns = 300 * 2000ull;
 	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);
-	s->c.major = 0;
-	s->c.exec = s->c.faults = 2000;
+	/* code: 300 exec faults read from storage; cached and cheap, silent */
+	s->c.exec = s->c.faults = 300;
+	s->c.major = 100;
+	s->c.latency_sum_ns = 0;
 	CHECK(strcmp(only(&host, &res), "code") == 0);
+	pfx_advise_free(&res);
+	s->c.major = 0;
+	s->c.latency_sum_ns = 1000000;	/* 0.1% of the run */
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
+	s->c.latency_sum_ns = 30000000;	/* 3% */
+	CHECK(strcmp(only(&host, &res), "code") == 0);
+	pfx_advise_free(&res);
+	s->c.exec = 255;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);
 }
 

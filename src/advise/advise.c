@@ -20,6 +20,9 @@
 /* refaults worth naming, and their share of the region's faults (the
  * report's "repeat" pattern: R >= F/3) */
 #define MIN_REFAULTS 1024
+/* code: exec faults, and major ones among them (doc/advise.md) */
+#define MIN_CODE 256
+#define MIN_CODE_MAJOR 64
 /* a file fault this slow on average waited for storage: a page-cache hit
  * takes 1-3 us here, a read 50 us or more (doc/advise.md) */
 #define SLOW_FILE_NS 10000
@@ -139,7 +142,8 @@ static bool rule_file_major(const struct pfx_analysis *rep, const struct pfx_adv
 	char where[200];
 
 	(void)host;
-	if (!row->region || row->region->kind != PFX_MAP_FILE)
+	/* code read from storage is the code rule's */
+	if (!row->region || row->region->kind != PFX_MAP_FILE || s->c.exec * 2 >= s->c.faults)
 		return false;
 	/* reads from storage: major faults, or faults that waited for one
 	 * (a page readahead had begun to read counts as minor, yet takes
@@ -205,8 +209,13 @@ static bool rule_code(const struct pfx_analysis *rep, const struct pfx_advise_ho
 	char where[200];
 
 	(void)host;
-	/* 1024 exec faults: 4 MiB of text (python3's start-up takes ~300) */
-	if (!row->region || row->region->kind != PFX_MAP_FILE || s->c.exec < 1024)
+	/* 256 exec faults (fault-around maps 16 cached pages a fault: gcc's
+	 * cc1 takes ~265 compiling a 2,000-line file), and worth it: read
+	 * from storage (64 major) or 2% of the run in them (cc1 cached:
+	 * 1 ms of 0.6 s, nothing to do) */
+	if (!row->region || row->region->kind != PFX_MAP_FILE || s->c.exec < MIN_CODE)
+		return false;
+	if (s->c.major < MIN_CODE_MAJOR && s->c.latency_sum_ns * 50 < rep->duration_ns)
 		return false;
 	name_region(row, where, sizeof(where));
 	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults executing its code (%" PRIu64

@@ -161,6 +161,40 @@ static void refault_cow_file_code(void)
 	pfx_advise_free(&res);
 }
 
+/* Three mappings of one anonymous extent: one remap finding, the cost
+ * of all three; two are two first touches. */
+static void remap(void)
+{
+	struct pfx_advise_host host = { .thp = PFX_ADVISE_THP_NEVER };
+	struct pfx_advise_result res;
+
+	reset();
+	for (size_t i = 0; i < 3; i++) {
+		struct pfx_region_stats *s = region(i, PFX_MAP_ANON, 64 * MIB, 40 * MIB, "", PFX_PATTERN_SEQUENTIAL);
+
+		s->c.faults = s->c.minor = s->pages = 10240 - i;
+		s->c.latency_sum_ns = 10000000;
+	}
+	CHECK(strcmp(only(&host, &res), "remap") == 0);
+	CHECK_EQ(res.findings[0].nregions, 3);
+	CHECK_EQ(res.findings[0].faults, 3 * 10240 - 3);
+	CHECK_EQ(res.findings[0].latency_ns, 30000000);
+	CHECK(res.findings[0].row == &rows[0]);
+	CHECK(strcmp(res.findings[0].try_name, "malloc-trim") == 0);
+	pfx_advise_free(&res);
+	rep.nrows = 2;
+	CHECK_EQ(pfx_advise_run(&rep, &host, &res), 0);
+	CHECK_EQ(res.n, 2);
+	CHECK(res.n == 2 && strcmp(res.findings[0].rule->name, "first-touch") == 0);
+	pfx_advise_free(&res);
+	/* another process's mapping at the same address is not a remap */
+	rep.nrows = 3;
+	regions[2].pid = 43;
+	CHECK_EQ(pfx_advise_run(&rep, &host, &res), 0);
+	CHECK_EQ(res.n, 3);
+	pfx_advise_free(&res);
+}
+
 /* Findings come biggest cost first: time in faults, then faults. */
 static void order(void)
 {
@@ -202,6 +236,7 @@ int main(void)
 {
 	first_touch();
 	refault_cow_file_code();
+	remap();
 	order();
 	thp_parse();
 	return test_exit();

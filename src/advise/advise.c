@@ -233,16 +233,111 @@ static bool rule_code(const struct pfx_analysis *rep, const struct pfx_advise_ho
 	return true;
 }
 
+
+/* 2b. Remapped: one process maps an anonymous buffer of one size at one
+ * address again and again (glibc's malloc above its mmap threshold:
+ * munmap at free, mmap at the next malloc), each time faulting it in
+ * anew.  rows[0..n) are those regions, most faults first. */
+static void remap_finding(const struct pfx_analysis *rep, const struct pfx_region_row *const *rows, size_t n,
+			  struct pfx_advise_finding *f)
+{
+	const struct pfx_region_row *row = rows[0];
+	uint64_t size = row->end - row->start;
+	char where[200];
+
+	f->row = row;
+	f->nregions = n;
+	for (size_t i = 0; i < n; i++)
+		f->faults += rows[i]->s->c.faults, f->latency_ns += rows[i]->s->c.latency_sum_ns;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s of process %u mapped %zu times at that address: %" PRIu64
+		 " faults in all, %" PRIu64 " in the busiest mapping on %" PRIu64
+		 " pages: the buffer is unmapped and mapped again, its pages faulted in each time",
+		 where, row->region->pid, n, f->faults, row->s->c.faults, row->s->pages);
+	f->try_name = "malloc-trim";
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "keep the buffer instead of freeing it each round; for glibc malloc, serve it from the "
+		 "heap and keep it: GLIBC_TUNABLES=glibc.malloc.mmap_threshold=%" PRIu64
+		 ":glibc.malloc.trim_threshold=%" PRIu64 " (above the buffer's %" PRIu64 " bytes)",
+		 size + (1 << 20), 2 * size + (2 << 20), size);
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+}
+
+/* The same anonymous extent of one process: pid, start, end, then the
+ * row's place (most faults first). */
+static int by_extent(const void *a, const void *b)
+{
+	const struct pfx_region_row *x = *(const struct pfx_region_row *const *)a;
+	const struct pfx_region_row *y = *(const struct pfx_region_row *const *)b;
+
+	if (x->region->pid != y->region->pid)
+		return x->region->pid < y->region->pid ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/* 3 mappings or more of one extent, 4096 faults in all */
+#define MIN_REMAPS 3
+
+static int add_finding(struct pfx_advise_result *out, const struct pfx_advise_finding *f)
+{
+	if (PFX_GROW(out->findings, out->cap, out->n + 1, 8))
+		return -ENOMEM;
+	out->findings[out->n++] = *f;
+	return 0;
+}
+
+/* The remap findings; taken[i]: row i is in one (the row rules skip it). */
+static int scan_remap(const struct pfx_advise_rule *self, const struct pfx_analysis *rep, bool *taken,
+		      struct pfx_advise_result *out)
+{
+	const struct pfx_region_row **v = malloc((rep->nrows ? rep->nrows : 1) * sizeof(*v));
+	size_t n = 0;
+	int err = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < rep->nrows; i++)
+		if (rep->rows[i].s && anon_kind(&rep->rows[i]))
+			v[n++] = &rep->rows[i];
+	qsort(v, n, sizeof(*v), by_extent);
+	for (size_t i = 0, j; i < n && !err; i = j) {
+		uint64_t faults = 0;
+
+		for (j = i; j < n && by_extent(&v[i], &v[j]) <= 0 && v[j]->region->pid == v[i]->region->pid &&
+			    v[j]->start == v[i]->start && v[j]->end == v[i]->end; j++)
+			faults += v[j]->s->c.faults;
+		if (j - i < MIN_REMAPS || faults < MIN_FAULTS)
+			continue;
+		struct pfx_advise_finding f = { .rule = self };
+
+		remap_finding(rep, v + i, j - i, &f);
+		err = add_finding(out, &f);
+		for (size_t k = i; k < j; k++)
+			taken[v[k] - rep->rows] = true;
+	}
+	free(v);
+	return err;
+}
+
 const struct pfx_advise_rule pfx_advise_rules[] = {
-	{ "first-touch", "large anonymous regions faulted in page by page on first touch",
-	  rule_first_touch, "prefault (MAP_POPULATE, MADV_POPULATE_WRITE) or huge pages (MADV_HUGEPAGE)" },
-	{ "refault", "the same anonymous pages faulted again after being given back",
-	  rule_refault, "keep the buffer; glibc.malloc.trim_threshold/mmap_threshold/top_pad" },
-	{ "file-major", "faults reading a mapped file from storage, at random or with readahead off",
-	  rule_file_major, "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
-	{ "cow", "copy-on-write faults after fork", rule_cow, "posix_spawn/vfork, MADV_DONTFORK" },
-	{ "code", "a binary's code faulted in page by page", rule_code, "huge-page text, or prefault the text" },
-	{ NULL, NULL, NULL, NULL },
+	{ .name = "first-touch", .about = "large anonymous regions faulted in page by page on first touch",
+	  .check = rule_first_touch,
+	  .remedy = "prefault (MAP_POPULATE, MADV_POPULATE_WRITE) or huge pages (MADV_HUGEPAGE)" },
+	{ .name = "refault", .about = "the same anonymous pages faulted again after being given back",
+	  .check = rule_refault, .remedy = "keep the buffer; glibc.malloc.trim_threshold/mmap_threshold/top_pad" },
+	{ .name = "remap", .about = "an anonymous buffer unmapped and mapped again, faulted in each time",
+	  .scan = scan_remap, .remedy = "keep the buffer; glibc.malloc.mmap_threshold/trim_threshold above its size" },
+	{ .name = "file-major", .about = "faults reading a mapped file from storage, at random or with readahead off",
+	  .check = rule_file_major, .remedy = "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
+	{ .name = "cow", .about = "copy-on-write faults after fork", .check = rule_cow,
+	  .remedy = "posix_spawn/vfork, MADV_DONTFORK" },
+	{ .name = "code", .about = "a binary's code faulted in page by page", .check = rule_code,
+	  .remedy = "huge-page text, or prefault the text" },
+	{ .name = NULL },
 };
 
 static int by_cost(const void *a, const void *b)
@@ -259,28 +354,36 @@ static int by_cost(const void *a, const void *b)
 int pfx_advise_run(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
 		   struct pfx_advise_result *out)
 {
-	size_t cap = 0;
+	bool *taken = calloc(rep->nrows ? rep->nrows : 1, sizeof(*taken));
+	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < rep->nrows; i++) {
+	if (!taken)
+		return -ENOMEM;
+	for (const struct pfx_advise_rule *r = pfx_advise_rules; r->name && !err; r++)
+		if (r->scan)
+			err = r->scan(r, rep, taken, out);
+	for (size_t i = 0; i < rep->nrows && !err; i++) {
 		const struct pfx_region_row *row = &rep->rows[i];
 
-		if (!row->s)
+		if (!row->s || taken[i])
 			continue;
-		for (const struct pfx_advise_rule *r = pfx_advise_rules; r->name; r++) {
+		for (const struct pfx_advise_rule *r = pfx_advise_rules; r->name && !err; r++) {
+			if (!r->check)
+				continue;
 			struct pfx_advise_finding f = {
-				.rule = r, .row = row, .faults = row->s->c.faults,
+				.rule = r, .row = row, .nregions = 1, .faults = row->s->c.faults,
 				.latency_ns = row->s->c.latency_sum_ns,
 			};
 
-			if (!r->check(rep, host, row, &f))
-				continue;
-			if (PFX_GROW(out->findings, cap, out->n + 1, 8)) {
-				pfx_advise_free(out);
-				return -ENOMEM;
-			}
-			out->findings[out->n++] = f;
+			if (r->check(rep, host, row, &f))
+				err = add_finding(out, &f);
 		}
+	}
+	free(taken);
+	if (err) {
+		pfx_advise_free(out);
+		return err;
 	}
 	if (out->n > 1)
 		qsort(out->findings, out->n, sizeof(*out->findings), by_cost);

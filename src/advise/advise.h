@@ -31,32 +31,42 @@ struct pfx_advise_rule;
 
 struct pfx_advise_finding {
 	const struct pfx_advise_rule *rule;
-	const struct pfx_region_row *row;	/* the region it saw */
-	uint64_t faults;			/* its cost: the region's faults, */
+	const struct pfx_region_row *row;	/* the region it saw (of several: the
+						 * one with most faults) */
+	size_t nregions;			/* 1, or the regions mapped again and
+						 * again at one address (rule remap) */
+	uint64_t faults;			/* its cost: the regions' faults, */
 	uint64_t latency_ns;			/* ... their recorded latency summed */
-	char saw[320];				/* what it saw, with the numbers */
+	char saw[512];				/* what it saw, with the numbers */
 	char remedy[400];			/* code or a command */
 	const char *try_name;			/* 'pfx try --remedy NAME' (NULL: none) */
 	enum pfx_advise_sure sure;
 	char why[200];				/* why that sure */
 };
 
+struct pfx_advise_result {
+	struct pfx_advise_finding *findings;	/* biggest cost first */
+	size_t n, cap;
+};
+
 struct pfx_advise_rule {
 	const char *name;
 	const char *about;			/* one line: what it finds */
-	/* true: the row shows it, f filled (rule, row and cost already set) */
+	/* a rule of one row: true when the row shows it, f filled (rule,
+	 * row and cost already set); NULL for a rule of several rows (scan) */
 	bool (*check)(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
 		      const struct pfx_region_row *row, struct pfx_advise_finding *f);
 	const char *remedy;			/* one line: the remedy in general */
+	/* a rule of several rows together, run first: adds its findings to
+	 * out and marks the rows it took (taken[i]), which the row rules
+	 * then skip.  0 or -ENOMEM. */
+	int (*scan)(const struct pfx_advise_rule *self, const struct pfx_analysis *rep, bool *taken,
+		    struct pfx_advise_result *out);
 };
 
 /* The rules, in priority order, ended by a NULL name. */
 extern const struct pfx_advise_rule pfx_advise_rules[];
 
-struct pfx_advise_result {
-	struct pfx_advise_finding *findings;	/* biggest cost first */
-	size_t n;
-};
 
 /* Run every rule over every region row of rep.  0 or -ENOMEM. */
 int pfx_advise_run(const struct pfx_analysis *rep, const struct pfx_advise_host *host,

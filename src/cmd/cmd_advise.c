@@ -307,6 +307,7 @@ static void print_json(FILE *fp, const struct pfx_analysis *rep, const struct pf
 			", \"pages\": %" PRIu64 ", \"refaults\": %" PRIu64 ", \"pattern\": \"%s\"},\n",
 			row->region ? row->region->pid : row->pid, s->c.faults, s->c.minor, s->c.major,
 			s->c.write, s->c.exec, s->c.prot, s->pages, s->refaults, pfx_pattern_name(row->pattern));
+		fprintf(fp, "     \"regions\": %zu,\n", f->nregions);
 		fprintf(fp, "     \"cost\": {\"faults\": %" PRIu64 ", \"latency_sum_ns\": %" PRIu64
 			", \"wall_share_pct\": %.2f},\n     \"saw\": ", f->faults, f->latency_ns,
 			share_of(f->latency_ns, rep->duration_ns));

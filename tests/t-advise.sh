@@ -126,6 +126,18 @@ if command -v python3 >/dev/null; then
 	no_rule file-major "python3 warm random read"
 fi
 
+# 6. swap: pfx-load swap pages its region out (MADV_PAGEOUT) and reads it
+# back: the swap finding (mlock), not a refault one (root and zram only)
+if zram_swap_on 256M; then
+	record_load swap -s 32M
+	advise_json
+	first_is swap "swap"
+	[ "$(jqa '.findings[0].try')" = mlock ] || fail "swap: remedy $(jqa '.findings[0].try')"
+	no_rule refault "swap"
+else
+	note "no swap device (not root, or no zram): the swap rule is tested on synthetic models only"
+fi
+
 # 4. copy-on-write after fork: pfx-load cow (the child writes every page)
 record_load cow -s 64M
 advise_json

@@ -109,6 +109,18 @@ static void refault_cow_file_code(void)
 	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);
 
+	/* swap-ins are refaults, the swap rule's, not given back */
+	reset();
+	s = region(0, PFX_MAP_ANON, 64 * MIB, 32 * MIB, "", PFX_PATTERN_REPEAT);
+	s->c.faults = 16384;
+	s->c.major = s->pages = s->refaults = 8192;
+	CHECK(strcmp(only(&host, &res), "swap") == 0);
+	CHECK(strcmp(res.findings[0].try_name, "mlock") == 0);
+	pfx_advise_free(&res);
+	s->c.major = 255;
+	CHECK(strcmp(only(&host, &res), "refault") == 0);
+	pfx_advise_free(&res);
+
 	reset();
 	s = region(0, PFX_MAP_ANON, 64 * MIB, 64 * MIB, "", PFX_PATTERN_SEQUENTIAL);
 	s->c.faults = s->c.minor = s->c.write = s->c.prot = s->pages = 16384;

@@ -116,8 +116,11 @@ static bool rule_refault(const struct pfx_analysis *rep, const struct pfx_advise
 	const struct pfx_region_stats *s = row->s;
 	char where[200];
 
+	/* a swap-in (major) is a refault too, but the swap rule's */
+	uint64_t given_back = s->refaults - (s->c.major < s->refaults ? s->c.major : s->refaults);
+
 	(void)host;
-	if (!anon_kind(row) || s->refaults < MIN_REFAULTS || s->refaults * 3 < s->c.faults || !s->pages)
+	if (!anon_kind(row) || given_back < MIN_REFAULTS || given_back * 3 < s->c.faults || !s->pages)
 		return false;
 	name_region(row, where, sizeof(where));
 	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults on %" PRIu64 " pages, %" PRIu64
@@ -175,6 +178,42 @@ static bool rule_file_major(const struct pfx_analysis *rep, const struct pfx_adv
 	f->sure = row->pattern == PFX_PATTERN_MIXED ? PFX_ADVISE_LOW : sure_of_cost(rep, f, f->why, sizeof(f->why));
 	if (row->pattern == PFX_PATTERN_MIXED)
 		snprintf(f->why, sizeof(f->why), "the order is mixed: neither readahead nor a prefetch clearly wins");
+	return true;
+}
+
+/* The cgroup the recording names for pid, or NULL. */
+static const char *cgroup_of(const struct pfx_analysis *rep, uint32_t pid)
+{
+	for (size_t i = 0; i < rep->procs.nprocs; i++)
+		if (rep->procs.procs[i].pid == pid)
+			return rep->procs.procs[i].cgroup && rep->procs.procs[i].cgroup[0] ? rep->procs.procs[i].cgroup
+											    : NULL;
+	return NULL;
+}
+
+/* 3b. Swap: anonymous pages read back from swap (major faults of anon
+ * memory): the working set did not fit what the host or the cgroup's
+ * memory.max gave, or something paged it out. */
+static bool rule_swap(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+		      const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200];
+
+	(void)host;
+	if (!anon_kind(row) || s->c.major < MIN_MAJOR)
+		return false;
+	f->cgroup = cgroup_of(rep, row->region->pid);
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s of process %u: %" PRIu64 " major faults (read back from swap) of %"
+		 PRIu64 " faults on %" PRIu64 " pages, %" PRIu64 " refaults: its pages were swapped out and "
+		 "needed again", where, row->region->pid, s->c.major, s->c.faults, s->pages, s->refaults);
+	f->try_name = "mlock";
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "the working set did not fit: compare it (pfx wss -p PID) with the memory given (the cgroup's "
+		 "memory.max, or the host's); raise the limit, or keep this region resident with "
+		 "mlock(addr, len) (or mlockall(MCL_CURRENT|MCL_FUTURE); needs RLIMIT_MEMLOCK)");
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
 	return true;
 }
 
@@ -333,6 +372,8 @@ const struct pfx_advise_rule pfx_advise_rules[] = {
 	  .scan = scan_remap, .remedy = "keep the buffer; glibc.malloc.mmap_threshold/trim_threshold above its size" },
 	{ .name = "file-major", .about = "faults reading a mapped file from storage, at random or with readahead off",
 	  .check = rule_file_major, .remedy = "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
+	{ .name = "swap", .about = "anonymous pages read back from swap: the working set does not fit",
+	  .check = rule_swap, .remedy = "the WSS against memory.max; raise it, or mlock the hot region" },
 	{ .name = "cow", .about = "copy-on-write faults after fork", .check = rule_cow,
 	  .remedy = "posix_spawn/vfork, MADV_DONTFORK" },
 	{ .name = "code", .about = "a binary's code faulted in page by page", .check = rule_code,

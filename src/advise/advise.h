@@ -40,6 +40,8 @@ struct pfx_advise_finding {
 	char saw[512];				/* what it saw, with the numbers */
 	char remedy[400];			/* code or a command */
 	const char *try_name;			/* 'pfx try --remedy NAME' (NULL: none) */
+	const char *cgroup;			/* swap: the process's cgroup as the
+						 * recording names it (NULL: none) */
 	enum pfx_advise_sure sure;
 	char why[200];				/* why that sure */
 };

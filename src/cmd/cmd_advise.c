@@ -239,6 +239,26 @@ static const char *kind_name(const struct pfx_region_row *row)
 	return row->region ? pfx_map_kind_name(row->region->kind) : "unknown";
 }
 
+/* The memory.max of a cgroup named by the recording, read now (cgroup
+ * v2 under /sys/fs/cgroup), into buf; "" when it cannot be read. */
+static const char *memory_max(const char *cgroup, char *buf, size_t size)
+{
+	char path[4096];
+	ssize_t n;
+
+	buf[0] = 0;
+	if (!cgroup || strstr(cgroup, ".."))
+		return buf;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s%s/memory.max", cgroup[0] == '/' ? "" : "/", cgroup);
+	n = pfx_read_file(path, buf, size);
+	if (n <= 0) {
+		buf[0] = 0;
+		return buf;
+	}
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
 static void print_text(FILE *fp, const struct pfx_analysis *rep, const struct pfx_advise_host *host,
 		       const struct pfx_advise_result *res, const char *file)
 {
@@ -271,6 +291,14 @@ static void print_text(FILE *fp, const struct pfx_analysis *rep, const struct pf
 		fprintf(fp, "   remedy: ");
 		pfx_safetext_fputs(fp, f->remedy);
 		fputc('\n', fp);
+		if (f->cgroup) {
+			char max[64];
+
+			fprintf(fp, "   cgroup: ");
+			pfx_safetext_fputs(fp, f->cgroup);
+			fprintf(fp, ", memory.max %s (read now)\n",
+				memory_max(f->cgroup, max, sizeof(max))[0] ? max : "unreadable");
+		}
 		if (f->try_name)
 			fprintf(fp, "   try:    pfx try --remedy %s -- CMD\n", f->try_name);
 	}
@@ -319,6 +347,14 @@ static void print_json(FILE *fp, const struct pfx_analysis *rep, const struct pf
 			pfx_json_string(fp, f->try_name);
 		else
 			fprintf(fp, "null");
+		if (f->cgroup) {
+			char max[64];
+
+			fprintf(fp, ",\n     \"cgroup\": ");
+			pfx_json_string(fp, f->cgroup);
+			fprintf(fp, ", \"memory_max\": ");
+			pfx_json_string(fp, memory_max(f->cgroup, max, sizeof(max)));
+		}
 		fprintf(fp, ", \"sure\": \"%s\", \"why\": ", pfx_advise_sure_name(f->sure));
 		pfx_json_string(fp, f->why);
 		fprintf(fp, "}");

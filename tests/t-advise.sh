@@ -64,7 +64,7 @@ first_is first-touch "seq 64M, THP madvise"
 [ "$(jqa '.findings[0].try')" = hugepage ] || fail "seq, THP madvise: remedy $(jqa '.findings[0].try'), expected hugepage"
 jqa '.findings[0].remedy' | grep -q 'expected faults: about 32 (32 huge pages' ||
 	fail "seq, THP madvise: no expected fault reduction: $(jqa '.findings[0].remedy')"
-for r in refault cow file-major; do no_rule $r "seq"; done
+for r in refault cow file-major thp-latency swap; do no_rule $r "seq"; done
 [ "$(jqa .thp_from)" = host ] || fail "the THP mode is not said to be the host's"
 
 # 2. refaults: pfx-load repeat (MADV_DONTNEED between rounds)
@@ -136,6 +136,21 @@ if zram_swap_on 256M; then
 	no_rule refault "swap"
 else
 	note "no swap device (not root, or no zram): the swap rule is tested on synthetic models only"
+fi
+
+# 6. huge-page fault latency: pfx-load thp writes once per 2 MiB huge
+# page (MADV_HUGEPAGE): each fault zeroes 2 MiB (here 50 us to ms)
+"$PFX" record -o "$TMP/r.data" -- "$PFX_LOAD" thp -s 128M >"$TMP/load.out" 2>"$TMP/rec.err"
+rc=$?
+if [ "$rc" -eq 77 ]; then
+	note "pfx-load thp: no THP here ($(cat "$TMP/load.out")): thp-latency tested on synthetic models only"
+elif [ "$rc" -ne 0 ]; then
+	cat "$TMP/load.out" "$TMP/rec.err"; fail "pfx record -- pfx-load thp exited $rc"
+elif has_latency "$TMP/r.data"; then
+	advise_json
+	first_is thp-latency "thp"
+	jqa '.findings[0].remedy' | grep -q 'defrag' || fail "thp: the remedy names no defrag setting"
+	no_rule first-touch "thp"
 fi
 
 # 4. copy-on-write after fork: pfx-load cow (the child writes every page)

@@ -6,6 +6,7 @@
 #include "advise.h"
 #include "test.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define MIB (1ull << 20)
@@ -207,6 +208,31 @@ static void remap(void)
 	pfx_advise_free(&res);
 }
 
+/* Slow anonymous faults one per huge page: thp-latency, with the
+ * defrag mode; 4 KiB faults at 1 us: silent. */
+static void thp_latency(void)
+{
+	struct pfx_advise_host host = { .thp = PFX_ADVISE_THP_MADVISE, .defrag = "madvise" };
+	struct pfx_advise_result res;
+
+	reset();
+	struct pfx_region_stats *s = region(0, PFX_MAP_ANON, 64 * MIB, 256 * MIB, "", PFX_PATTERN_STRIDED);
+
+	s->c.faults = s->c.minor = s->pages = s->c.latency_count = 128;
+	s->c.latency_sum_ns = 128 * 100000ull;
+	CHECK(strcmp(only(&host, &res), "thp-latency") == 0);
+	CHECK(strstr(res.findings[0].remedy, "defrag is 'madvise'") != NULL, " %s", res.findings[0].remedy);
+	CHECK_EQ(res.findings[0].sure, PFX_ADVISE_MEDIUM);	/* 1.3% of the run */
+	pfx_advise_free(&res);
+	s->c.latency_sum_ns = 128 * 1000ull;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
+	s->c.latency_sum_ns = 128 * 100000ull;
+	s->c.faults = s->c.minor = s->c.latency_count = 31;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
+}
+
 /* Findings come biggest cost first: time in faults, then faults. */
 static void order(void)
 {
@@ -242,6 +268,15 @@ static void thp_parse(void)
 	CHECK(pfx_advise_thp_parse("always madvise never\n", &t) < 0);
 	CHECK(pfx_advise_thp_parse("[alwaysx] madvise\n", &t) < 0);
 	CHECK_EQ(t, PFX_ADVISE_THP_UNKNOWN);
+
+	char mode[8];
+
+	CHECK_EQ(pfx_advise_sysfs_mode("always defer [defer+madvise] madvise never\n", mode, sizeof(mode)), -EINVAL);
+	CHECK_EQ(mode[0], 0);	/* too long for 8 */
+	CHECK_EQ(pfx_advise_sysfs_mode("always [defer] never\n", mode, sizeof(mode)), 0);
+	CHECK(strcmp(mode, "defer") == 0);
+	CHECK(pfx_advise_sysfs_mode("always [] never", mode, sizeof(mode)) < 0);
+	CHECK(pfx_advise_sysfs_mode("always [defer", mode, sizeof(mode)) < 0);
 }
 
 int main(void)
@@ -249,6 +284,7 @@ int main(void)
 	first_touch();
 	refault_cow_file_code();
 	remap();
+	thp_latency();
 	order();
 	thp_parse();
 	return test_exit();

@@ -20,6 +20,10 @@
 /* refaults worth naming, and their share of the region's faults (the
  * report's "repeat" pattern: R >= F/3) */
 #define MIN_REFAULTS 1024
+/* huge-page faults: this many, averaging this long (a 2 MiB zero fill
+ * takes 50 us or more; a 4 KiB one ~1 us) */
+#define MIN_THP_FAULTS 32
+#define SLOW_ANON_NS 20000
 /* code: exec faults, and major ones among them (doc/advise.md) */
 #define MIN_CODE 256
 #define MIN_CODE_MAJOR 64
@@ -217,6 +221,43 @@ static bool rule_swap(const struct pfx_analysis *rep, const struct pfx_advise_ho
 	return true;
 }
 
+/* 6. Huge-page fault latency: anonymous faults that take far longer
+ * than a 4 KiB zero fill (~1 us here): huge pages zeroed, or memory
+ * compacted to find them, in the fault. */
+static bool rule_thp_latency(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+			     const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	uint64_t avg = s->c.latency_count ? s->c.latency_sum_ns / s->c.latency_count : 0;
+	char where[200], stride[64] = "";
+
+	if (!anon_kind(row) || s->c.minor < MIN_THP_FAULTS || avg < SLOW_ANON_NS ||
+	    s->c.major * 10 > s->c.faults)
+		return false;
+	name_region(row, where, sizeof(where));
+	if (row->pattern == PFX_PATTERN_STRIDED)
+		snprintf(stride, sizeof(stride), ", a stride of %" PRId64 " pages",
+			 pfx_pattern_stride(&s->pattern));
+	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults taking %.1f us each on average (a 4 KiB "
+		 "zero fill takes ~1 us; the run's minor-fault p99: %.1f us), pattern %s%s: huge pages "
+		 "zeroed or compacted for in the fault", where, s->c.faults, (double)avg / 1000,
+		 (double)pfx_analysis_latency_pct(rep, PFX_COL_MINOR, 99) / 1000, pfx_pattern_name(row->pattern),
+		 stride);
+	f->try_name = NULL;
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "THP defrag is '%s' (read now): let faults take a small page and khugepaged collapse later: "
+		 "echo defer+madvise > /sys/kernel/mm/transparent_hugepage/defrag (or defer); or fault the "
+		 "region in at start-up, off the latency path (MADV_POPULATE_WRITE)",
+		 host->defrag[0] ? host->defrag : "unknown");
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+	if (f->sure == PFX_ADVISE_HIGH && row->pattern != PFX_PATTERN_STRIDED) {
+		f->sure = PFX_ADVISE_MEDIUM;
+		snprintf(f->why, sizeof(f->why), "slow, but not one fault per huge page: something else may "
+			 "slow these faults (a loaded host, memory pressure)");
+	}
+	return true;
+}
+
 /* 4. Copy-on-write: writes to present pages of a private mapping, the
  * pages a fork shares until one side writes them. */
 static bool rule_cow(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
@@ -374,6 +415,8 @@ const struct pfx_advise_rule pfx_advise_rules[] = {
 	  .check = rule_file_major, .remedy = "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
 	{ .name = "swap", .about = "anonymous pages read back from swap: the working set does not fit",
 	  .check = rule_swap, .remedy = "the WSS against memory.max; raise it, or mlock the hot region" },
+	{ .name = "thp-latency", .about = "slow anonymous faults: huge pages zeroed or compacted for in the fault",
+	  .check = rule_thp_latency, .remedy = "THP defrag defer+madvise, or prefault off the latency path" },
 	{ .name = "cow", .about = "copy-on-write faults after fork", .check = rule_cow,
 	  .remedy = "posix_spawn/vfork, MADV_DONTFORK" },
 	{ .name = "code", .about = "a binary's code faulted in page by page", .check = rule_code,
@@ -449,21 +492,30 @@ const char *pfx_advise_thp_name(enum pfx_advise_thp t)
 	return names[t <= PFX_ADVISE_THP_NEVER ? t : 0];
 }
 
-/* The bracketed word of "always [madvise] never". */
+int pfx_advise_sysfs_mode(const char *text, char *buf, size_t size)
+{
+	const char *b = strchr(text, '['), *e = b ? strchr(b, ']') : NULL;
+
+	if (size)
+		buf[0] = 0;
+	if (!e || e == b + 1 || (size_t)(e - b - 1) >= size)
+		return -EINVAL;
+	memcpy(buf, b + 1, (size_t)(e - b - 1));
+	buf[e - b - 1] = 0;
+	return 0;
+}
+
 int pfx_advise_thp_parse(const char *text, enum pfx_advise_thp *out)
 {
-	const char *b = strchr(text, '[');
+	char mode[16];
 
 	*out = PFX_ADVISE_THP_UNKNOWN;
-	if (!b)
+	if (pfx_advise_sysfs_mode(text, mode, sizeof(mode)) < 0)
 		return -EINVAL;
-	for (enum pfx_advise_thp t = PFX_ADVISE_THP_ALWAYS; t <= PFX_ADVISE_THP_NEVER; t++) {
-		size_t n = strlen(pfx_advise_thp_name(t));
-
-		if (strncmp(b + 1, pfx_advise_thp_name(t), n) == 0 && b[1 + n] == ']') {
+	for (enum pfx_advise_thp t = PFX_ADVISE_THP_ALWAYS; t <= PFX_ADVISE_THP_NEVER; t++)
+		if (strcmp(mode, pfx_advise_thp_name(t)) == 0) {
 			*out = t;
 			return 0;
 		}
-	}
 	return -EINVAL;
 }

@@ -23,6 +23,8 @@ enum pfx_advise_thp { PFX_ADVISE_THP_UNKNOWN, PFX_ADVISE_THP_ALWAYS, PFX_ADVISE_
 struct pfx_advise_host {
 	enum pfx_advise_thp thp;
 	bool thp_now;		/* read at advise time (not from the recording) */
+	char defrag[24];	/* .../transparent_hugepage/defrag's mode, read
+				 * then too ("": unknown) */
 };
 
 enum pfx_advise_sure { PFX_ADVISE_LOW, PFX_ADVISE_MEDIUM, PFX_ADVISE_HIGH };
@@ -79,5 +81,8 @@ const char *pfx_advise_sure_name(enum pfx_advise_sure s);
 /* "always", "madvise", "never", "unknown"; and back (-EINVAL). */
 const char *pfx_advise_thp_name(enum pfx_advise_thp t);
 int pfx_advise_thp_parse(const char *sysfs_text, enum pfx_advise_thp *out);
+/* The bracketed word of a sysfs mode list ("always [madvise] never")
+ * into buf.  0 or -EINVAL (none, or longer than size - 1). */
+int pfx_advise_sysfs_mode(const char *sysfs_text, char *buf, size_t size);
 
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
+#define THP_DEFRAG "/sys/kernel/mm/transparent_hugepage/defrag"
 
 enum { OPT_THP = PFX_OPT_ID_LONG };
 
@@ -156,7 +157,7 @@ static int host_state(const struct advise_opts *o, struct pfx_advise_host *host)
 {
 	char buf[128];
 
-	host->thp = PFX_ADVISE_THP_UNKNOWN;
+	memset(host, 0, sizeof(*host));
 	host->thp_now = true;
 	if (o->thp) {
 		for (enum pfx_advise_thp t = PFX_ADVISE_THP_UNKNOWN; t <= PFX_ADVISE_THP_NEVER; t++)
@@ -169,6 +170,8 @@ static int host_state(const struct advise_opts *o, struct pfx_advise_host *host)
 	}
 	if (pfx_read_file(THP_ENABLED, buf, sizeof(buf)) > 0)
 		pfx_advise_thp_parse(buf, &host->thp);
+	if (pfx_read_file(THP_DEFRAG, buf, sizeof(buf)) > 0)
+		pfx_advise_sysfs_mode(buf, host->defrag, sizeof(host->defrag));
 	return 0;
 }
 

@@ -159,6 +159,24 @@ advise_json
 first_is cow "cow"
 no_rule refault "cow"
 
+# ... and a real program: a python3 server forking a worker that
+# rewrites the 32 MiB table its parent built
+if command -v python3 >/dev/null; then
+	"$PFX" record -o "$TMP/r.data" -- python3 -c '
+import os
+table = bytearray(32 << 20)
+for i in range(0, len(table), 4096):
+    table[i] = 1
+pid = os.fork()
+if pid == 0:
+    for i in range(0, len(table), 4096):
+        table[i] = 2
+    os._exit(0)
+os.waitpid(pid, 0)' 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record python3 fork failed"; }
+	advise_json
+	first_is cow "python3 forking"
+fi
+
 # a real program: python3 filling a 256 MiB bytearray, recorded by advise
 if command -v python3 >/dev/null; then
 	"$PFX" record -o "$TMP/r.data" -- python3 -c 'b = bytearray(256 << 20)' 2>"$TMP/rec.err" ||
@@ -197,6 +215,16 @@ done
 "$PFX" advise -- true >"$TMP/adv.txt" 2>"$TMP/adv.err" || fail "pfx advise -- true failed"
 grep -q '^nothing to do: .* faults on [0-9]* pages' "$TMP/adv.txt" || fail "true: $(cat "$TMP/adv.txt")"
 ls "${TMPDIR:-/tmp}"/pfx-advise.* 2>/dev/null | grep -q . && note "(other pfx-advise temp files exist: not ours to judge)"
+
+# record options before '--' go to pfx record: without the entry
+# tracepoint there is no latency, and the advice says it cannot weigh time
+"$PFX" advise --no-entry --format json -- sh -c "exec \"\$0\" seq -s 32M >/dev/null" "$PFX_LOAD" \
+	>"$TMP/adv.json" 2>"$TMP/adv.err" || { cat "$TMP/adv.err"; fail "pfx advise --no-entry -- pfx-load failed"; }
+[ "$(jqa .latency_sum_ns)" = 0 ] || fail "--no-entry was not passed to record: latency $(jqa .latency_sum_ns)"
+[ "$(jqa '.findings[0].rule')" = first-touch ] || fail "--no-entry seq: first finding $(jqa '.findings[0].rule')"
+[ "$(jqa '.findings[0].sure')" = medium ] || fail "--no-entry seq: sure $(jqa '.findings[0].sure') without latency"
+expect_exit 2 "$PFX" advise --frobnicate -- true
+one_line_error
 
 # bad input: one line, non-zero exit
 expect_exit 1 "$PFX" advise -i "$TMP/none.data"

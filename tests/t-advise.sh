@@ -79,6 +79,9 @@ record_load repeat -s 16M --rounds 4
 advise_json
 first_is refault "repeat"
 [ "$(jqa '.findings[0].try')" = malloc-trim ] || fail "repeat: remedy $(jqa '.findings[0].try')"
+# the call site of the refaults: pfx-load's code that touches the pages
+jqa '.findings[0].saw' | grep -q 'most from pfx_load_[a-z_]*+0x' ||
+	fail "repeat: the refaults' call site is not named: $(jqa '.findings[0].saw')"
 no_rule first-touch "repeat"
 
 # ... and a real program: python3 freeing and allocating a 40 MiB buffer

@@ -104,7 +104,20 @@ static void refault_cow_file_code(void)
 	s->refaults = 16384;
 	CHECK(strcmp(only(&host, &res), "refault") == 0);
 	CHECK(strcmp(res.findings[0].try_name, "malloc-trim") == 0);
+	CHECK(strstr(res.findings[0].saw, "most from") == NULL);	/* no ip voted */
 	pfx_advise_free(&res);
+	/* the refaults' call site, named where the analysis named the ip */
+	struct pfx_ip_row ip = { .code = { .ip = 0x401234, .function = "churn", .function_offset = 0x10 } };
+
+	rep.ips = &ip;
+	rep.nips = 1;
+	s->refault_ip = 0x401234;
+	s->refault_ip_votes = 5;
+	CHECK(strcmp(only(&host, &res), "refault") == 0);
+	CHECK(strstr(res.findings[0].saw, "most from churn+0x10") != NULL, " %s", res.findings[0].saw);
+	pfx_advise_free(&res);
+	rep.ips = NULL;
+	rep.nips = 0;
 	s->refaults = 1023;
 	s->c.faults = 3000;
 	CHECK(strcmp(only(&host, &res), "none") == 0);

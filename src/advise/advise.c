@@ -112,6 +112,30 @@ static bool rule_first_touch(const struct pfx_analysis *rep, const struct pfx_ad
 	return true;
 }
 
+/* " (most from FUNCTION+0xOFF)" for the region's refaults' call site,
+ * where the vote found one and the analysis named its code; else "". */
+static void refault_site(const struct pfx_analysis *rep, const struct pfx_region_row *row, char *buf,
+			 size_t size)
+{
+	const struct pfx_region_stats *s = row->s;
+
+	buf[0] = 0;
+	if (!s->refault_ip_votes)
+		return;
+	for (size_t i = 0; i < rep->nips; i++) {
+		const struct pfx_code_frame *c = &rep->ips[i].code;
+
+		if (c->ip != s->refault_ip || (c->pid && row->region && c->pid != row->region->pid))
+			continue;
+		if (c->function)
+			snprintf(buf, size, ", most from %s+0x%" PRIx64, c->function, c->function_offset);
+		else
+			snprintf(buf, size, ", most from ip 0x%" PRIx64 "%s%s", c->ip,
+				 c->region && c->region->path[0] ? " in " : "", c->region ? c->region->path : "");
+		return;
+	}
+}
+
 /* 2. Refaults: the same pages faulted in again after being given back
  * (MADV_DONTNEED, munmap, glibc's heap trim). */
 static bool rule_refault(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
@@ -126,10 +150,13 @@ static bool rule_refault(const struct pfx_analysis *rep, const struct pfx_advise
 	(void)host;
 	if (!anon_kind(row) || given_back < MIN_REFAULTS || given_back * 3 < s->c.faults || !s->pages)
 		return false;
+	char site[160];
+
 	name_region(row, where, sizeof(where));
+	refault_site(rep, row, site, sizeof(site));
 	snprintf(f->saw, sizeof(f->saw), "%s: %" PRIu64 " faults on %" PRIu64 " pages, %" PRIu64
-		 " of them refaults (%.1f per page): the pages are given back and faulted in again",
-		 where, s->c.faults, s->pages, s->refaults, (double)s->refaults / (double)s->pages);
+		 " of them refaults (%.1f per page%s): the pages are given back and faulted in again",
+		 where, s->c.faults, s->pages, s->refaults, (double)s->refaults / (double)s->pages, site);
 	f->try_name = "malloc-trim";
 	snprintf(f->remedy, sizeof(f->remedy),
 		 "keep the buffer instead of freeing it each round; for glibc malloc: "

@@ -380,7 +380,8 @@ static int advise_file(const struct advise_opts *o, const char *path, const char
 		open_error(shown, err);
 		return PFX_EXIT_ERROR;
 	}
-	err = pfx_analysis_run(r, &(struct pfx_analysis_opts){ 0 }, &rep);
+	/* code named: a refault finding names its call site */
+	err = pfx_analysis_run(r, &(struct pfx_analysis_opts){ .code_names = true }, &rep);
 	pfx_rec_reader_close(r);
 	if (err < 0) {
 		pfx_err("advise: reading '%s' failed: %s", shown, strerror(-err));

@@ -144,6 +144,18 @@ if zram_swap_on 256M; then
 	first_is swap "swap"
 	[ "$(jqa '.findings[0].try')" = mlock ] || fail "swap: remedy $(jqa '.findings[0].try')"
 	no_rule refault "swap"
+	# recorded with the cgroups (-a): the finding names the process's
+	# cgroup and its memory limit read now (the host's other processes
+	# are recorded too: the swap finding is looked for, not first)
+	"$PFX" record -a -m 1024 -o "$TMP/r.data" -- "$PFX_LOAD" swap -s 32M >"$TMP/load.out" 2>"$TMP/rec.err" ||
+		{ cat "$TMP/rec.err"; fail "record -a -- pfx-load swap failed"; }
+	lpid=$(kv pid "$TMP/load.out")
+	advise_json
+	cg=$(jq -r --argjson p "$lpid" '[.findings[] | select(.rule == "swap" and .region.pid == $p)][0].cgroup // empty' \
+		"$TMP/adv.json")
+	[ -n "$cg" ] || fail "swap, recorded with -a: no swap finding of pid $lpid naming its cgroup"
+	note "swap -a: cgroup $cg, memory limit $(jq -r --argjson p "$lpid" \
+		'[.findings[] | select(.rule == "swap" and .region.pid == $p)][0].memory_max' "$TMP/adv.json")"
 else
 	note "no swap device (not root, or no zram): the swap rule is tested on synthetic models only"
 fi

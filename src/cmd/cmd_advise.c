@@ -242,23 +242,32 @@ static const char *kind_name(const struct pfx_region_row *row)
 	return row->region ? pfx_map_kind_name(row->region->kind) : "unknown";
 }
 
-/* The memory.max of a cgroup named by the recording, read now (cgroup
- * v2 under /sys/fs/cgroup), into buf; "" when it cannot be read. */
+/* The memory limit of a cgroup named by the recording (hostscope's name:
+ * its cgroup2 path, else its v1 memory path), read now: cgroup2's
+ * memory.max, else v1's memory.limit_in_bytes; "" when neither reads. */
 static const char *memory_max(const char *cgroup, char *buf, size_t size)
 {
+	static const char *const files[][2] = { { "/sys/fs/cgroup", "memory.max" },
+						{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes" } };
 	char path[4096];
-	ssize_t n;
 
 	buf[0] = 0;
 	if (!cgroup || strstr(cgroup, ".."))
 		return buf;
-	snprintf(path, sizeof(path), "/sys/fs/cgroup%s%s/memory.max", cgroup[0] == '/' ? "" : "/", cgroup);
-	n = pfx_read_file(path, buf, size);
-	if (n <= 0) {
-		buf[0] = 0;
-		return buf;
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s%s%s/%s", files[i][0], cgroup[0] == '/' ? "" : "/", cgroup,
+			 files[i][1]);
+		if (pfx_read_file(path, buf, size) > 0) {
+			uint64_t v;
+
+			buf[strcspn(buf, "\n")] = 0;
+			/* v1 says no limit with the largest page count */
+			if (pfx_parse_u64(buf, &v) == 0 && v >= (1ull << 62))
+				snprintf(buf, size, "max");
+			return buf;
+		}
 	}
-	buf[strcspn(buf, "\n")] = 0;
+	buf[0] = 0;
 	return buf;
 }
 
@@ -299,7 +308,7 @@ static void print_text(FILE *fp, const struct pfx_analysis *rep, const struct pf
 
 			fprintf(fp, "   cgroup: ");
 			pfx_safetext_fputs(fp, f->cgroup);
-			fprintf(fp, ", memory.max %s (read now)\n",
+			fprintf(fp, ", memory limit %s (read now)\n",
 				memory_max(f->cgroup, max, sizeof(max))[0] ? max : "unreadable");
 		}
 		if (f->try_name)

@@ -130,6 +130,7 @@ if command -v python3 >/dev/null; then
 	else
 		note "no fault latency recorded: the cold random read's minor faults cannot be told slow"
 	fi
+	cat "$TMP/cold.bin" >/dev/null
 	"$PFX" record -o "$TMP/r.data" -- python3 "$top_srcdir/tests/advise-randread.py" "$TMP/cold.bin" warm \
 		>"$TMP/py.out" 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record python3 warm read failed"; }
 	advise_json

@@ -169,6 +169,11 @@ static void refault_cow_file_code(void)
 	s->c.latency_sum_ns = 300 * 2000ull;
 	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);
+	/* slow, but nothing read: a loaded host, not storage */
+	s->c.major = 0;
+	s->c.latency_sum_ns = 300 * 18000ull;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
 	/* code: 300 exec faults read from storage; cached and cheap, silent */
 	s->c.exec = s->c.faults = 300;
 	s->c.major = 100;

@@ -182,10 +182,12 @@ static bool rule_file_major(const struct pfx_analysis *rep, const struct pfx_adv
 	/* reads from storage: major faults, or faults that waited for one
 	 * (a page readahead had begun to read counts as minor, yet takes
 	 * the read's time: python3 reading a cold file at random through
-	 * mmap, 2033 faults, 23 major, 48 us each on average) */
+	 * mmap, 2033 faults, 23 major, 48 us each on average); some read
+	 * must have happened (a loaded host slows page-cache hits too:
+	 * 18 us on average, none major) */
 	uint64_t avg = s->c.latency_count ? s->c.latency_sum_ns / s->c.latency_count : 0;
 
-	if (s->c.major < MIN_MAJOR && (s->c.faults < MIN_MAJOR || avg < SLOW_FILE_NS))
+	if (s->c.major < MIN_MAJOR && (s->c.faults < MIN_MAJOR || avg < SLOW_FILE_NS || !s->c.major))
 		return false;
 	if (row->pattern != PFX_PATTERN_RANDOM && row->pattern != PFX_PATTERN_SEQUENTIAL &&
 	    row->pattern != PFX_PATTERN_MIXED && row->pattern != PFX_PATTERN_STRIDED)

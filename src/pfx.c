@@ -19,6 +19,7 @@ static const struct subcommand subcommands[] = {
 	{ "stat",   cmd_stat,   "count minor/major faults of a process, live" },
 	{ "record", cmd_record, "record every fault (address, ip, thread, time) to a file" },
 	{ "report", cmd_report, "explain a recording: regions, patterns, threads, latency" },
+	{ "advise", cmd_advise, "what costs faults in a recording, and what to do about it" },
 	{ "diff",   cmd_diff,   "the change between two recordings: totals, regions, functions" },
 	{ "wss",    cmd_wss,    "estimate the working-set size over time, against RSS" },
 	{ "maps",   cmd_maps,   "show the state of every page of a process, per mapping" },

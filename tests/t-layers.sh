@@ -21,9 +21,10 @@ allowed() {
 	analysis)  echo "base kernel format" ;;
 	count|wss|maps|top|uffd) echo "$lib" ;;
 	report|plot) echo "$lib analysis" ;;
+	advise)    echo "base kernel format analysis" ;;
 	record|thp) echo "$lib count" ;;
 	serve)     echo "$lib top" ;;
-	cmd)       echo "$lib analysis record count report plot wss maps top thp serve" ;;
+	cmd)       echo "$lib analysis advise record count report plot wss maps top thp serve" ;;
 	workload)  echo "base uffd" ;;
 	.)         echo "cmd base" ;;
 	*)         echo "?" ;;

@@ -6,7 +6,7 @@
 # names hold them, a newline, a C1 CSI and bytes that are no UTF-8
 # (tests/safe-text-prog.py); and pfx-load, copied to such a name, faults
 # in its own code (the names of code: ip, function, caller).  Root's pfx top (batch and the full screen
-# in tmux), record (-p and -a) and report in every view and -D, maps,
+# in tmux), record (-p and -a) and report in every view and -D, advise, maps,
 # wss --by-mapping, thp, stat --per-thread and serve then write:
 #   - no control byte but the newlines and tabs of their own layout, no
 #     C1 control and no byte that is not UTF-8;
@@ -168,7 +168,10 @@ for r in p g a; do
 	"$PFX" report -i "$TMP/$r.pfx" -D >"$out-dump.txt" || fail "pfx report -D $r.pfx failed"
 	"$PFX" report -i "$TMP/$r.pfx" --format json --top 100000 >"$out.json" || fail "pfx report --format json $r.pfx failed"
 	"$PFX" report -i "$TMP/$r.pfx" --format folded >"$out.folded" || fail "pfx report --format folded $r.pfx failed"
-	safe "$out"-*.txt "$out.json" "$out.folded"
+	"$PFX" advise -i "$TMP/$r.pfx" >"$out-advise.txt" || fail "pfx advise -i $r.pfx failed"
+	"$PFX" advise -i "$TMP/$r.pfx" --format json >"$out-advise.json" || fail "pfx advise --format json $r.pfx failed"
+	json_ok "$out-advise.json"
+	safe "$out"-*.txt "$out.json" "$out-advise.json" "$out.folded"
 	for f in "$out"-*.txt "$out.folded"; do no_row_from "$f"; done
 	json_ok "$out.json"
 	has "$out-region.txt" '\x1b]0;PWN\x07' "report $r: the header's command"

@@ -290,6 +290,13 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 	} else {
 		rs->refaults++;
 		rep->refaults++;
+		/* the refaults' call site, for pfx advise (Boyer-Moore vote) */
+		if (rs->refault_ip == f->ip)
+			rs->refault_ip_votes++;
+		else if (rs->refault_ip_votes == 0)
+			rs->refault_ip = f->ip, rs->refault_ip_votes = 1;
+		else
+			rs->refault_ip_votes--;
 	}
 	pfx_pattern_step(&rs->pattern, f->tid, page);
 

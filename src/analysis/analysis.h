@@ -50,6 +50,9 @@ struct pfx_region_stats {
 	struct pfx_analysis_counts c;
 	uint64_t pages;		/* distinct (pid, page) */
 	uint64_t refaults;
+	/* the faulting ip of most refaults, if one ip has most (a
+	 * majority vote: votes > 0 says a candidate, not a count) */
+	uint64_t refault_ip, refault_ip_votes;
 	uint64_t first_ns, last_ns;
 	struct pfx_pattern_state pattern;
 	struct pfx_heat heat;		/* set up at the first fault (rows 0 before) */

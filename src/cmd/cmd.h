@@ -15,6 +15,7 @@ int cmd_stat(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
 int cmd_wss(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

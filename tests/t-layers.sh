@@ -21,9 +21,10 @@ allowed() {
 	analysis)  echo "base kernel format" ;;
 	count|wss|maps|top|uffd) echo "$lib" ;;
 	report|plot) echo "$lib analysis" ;;
-	record|thp) echo "$lib count" ;;
+	record|thp|try) echo "$lib count" ;;
+	preload)   echo "" ;;
 	serve)     echo "$lib top" ;;
-	cmd)       echo "$lib analysis record count report plot wss maps top thp serve" ;;
+	cmd)       echo "$lib analysis record count report plot wss maps top thp serve try" ;;
 	workload)  echo "base uffd" ;;
 	.)         echo "cmd base" ;;
 	*)         echo "?" ;;

@@ -31,6 +31,9 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
+/* below every readahead window we know of (128 KiB default ... 8 MiB) */
+#define WILLNEED_STEP ((size_t)2 << 20)
+
 static bool populate, hugepage, sequential, willneed;
 static size_t min_size = 2u << 20;
 
@@ -121,8 +124,14 @@ static void advise(void *addr, size_t len, int prot, int flags)
 	}
 	if (sequential)
 		madvise(addr, len, MADV_SEQUENTIAL);
+	/* The kernel reads at most the readahead window (ra_pages, or the
+	 * device's io_pages) per MADV_WILLNEED call, from its start: 8 MiB
+	 * of a 256 MiB file here.  Step through the mapping so all of it is
+	 * asked for, as the advice means. */
 	if (willneed)
-		madvise(addr, len, MADV_WILLNEED);
+		for (size_t off = 0; off < len; off += WILLNEED_STEP)
+			madvise((char *)addr + off, len - off < WILLNEED_STEP ? len - off : WILLNEED_STEP,
+				MADV_WILLNEED);
 }
 
 /* The system call itself, not dlsym(RTLD_NEXT): dlsym may allocate, and

@@ -52,19 +52,51 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
+/* The environment is edited on environ itself, never through getenv,
+ * setenv or unsetenv: a program may define its own (bash does, and at
+ * this point its own know nothing yet), and the copy main() receives is
+ * this same array. */
+extern char **environ;
+
+static char **find(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return e;
+	return NULL;
+}
+
+static const char *value(const char *name)
+{
+	char **e = find(name);
+
+	return e ? *e + strlen(name) + 1 : NULL;
+}
+
+static void drop(char **e)
+{
+	if (!e)
+		return;
+	do
+		e[0] = e[1];
+	while (*e++);
+}
+
 /* Remove the entry of LD_PRELOAD that names this library (any path ending
- * in pfx-try-preload.so), in place; unset it when nothing is left. */
+ * in pfx-try-preload.so), in place; drop the variable when nothing is left. */
 static void drop_own_preload(void)
 {
-	char *v = getenv("LD_PRELOAD");
-	char *out, *p;
+	static const char me[] = "pfx-try-preload.so";
+	char **e = find("LD_PRELOAD");
+	char *v, *out, *p;
 
-	if (!v)
+	if (!e)
 		return;
-	out = p = v;
+	out = p = v = *e + sizeof("LD_PRELOAD=") - 1;
 	while (*p) {
 		size_t len = strcspn(p, ": ");
-		static const char me[] = "pfx-try-preload.so";
 		bool mine = len >= sizeof(me) - 1 && strncmp(p + len - (sizeof(me) - 1), me, sizeof(me) - 1) == 0;
 
 		if (!mine) {
@@ -78,14 +110,14 @@ static void drop_own_preload(void)
 	}
 	*out = '\0';
 	if (!*v)
-		unsetenv("LD_PRELOAD");
+		drop(e);
 }
 
 __attribute__((constructor)) static void pfx_try_preload_init(void)
 {
-	const char *remedy = getenv("PFX_TRY_REMEDY");
-	const char *size = getenv("PFX_TRY_MIN_SIZE");
-	const char *tunables = getenv("PFX_TRY_TUNABLES");
+	const char *remedy = value("PFX_TRY_REMEDY");
+	const char *size = value("PFX_TRY_MIN_SIZE");
+	char **tunables = find("PFX_TRY_TUNABLES");
 
 	if (remedy) {
 		populate = has_word(remedy, "populate");
@@ -97,16 +129,29 @@ __attribute__((constructor)) static void pfx_try_preload_init(void)
 	}
 	if (size && *size)
 		min_size = strtoull(size, NULL, 10);
-	/* ld.so read GLIBC_TUNABLES before this ran: put back what it was. */
+	/* ld.so read GLIBC_TUNABLES before this ran: put back what it was.
+	 * "PFX_TRY_TUNABLES=OLD" becomes "GLIBC_TUNABLES=OLD" in place (the
+	 * name is two bytes shorter), nothing to allocate. */
 	if (tunables) {
-		if (strcmp(tunables, "-") == 0)
-			unsetenv("GLIBC_TUNABLES");
-		else
-			setenv("GLIBC_TUNABLES", tunables, 1);
+		char *t = *tunables;
+
+		if (strcmp(t + sizeof("PFX_TRY_TUNABLES=") - 1, "-") == 0) {
+			drop(tunables);
+			drop(find("GLIBC_TUNABLES"));
+		} else {
+			char **g = find("GLIBC_TUNABLES");
+
+			memcpy(t + 2, "GLIBC_TUNABLES=", sizeof("GLIBC_TUNABLES=") - 1);
+			if (g) {
+				*g = t + 2;
+				drop(tunables);
+			} else {
+				*tunables = t + 2;
+			}
+		}
 	}
-	unsetenv("PFX_TRY_REMEDY");
-	unsetenv("PFX_TRY_MIN_SIZE");
-	unsetenv("PFX_TRY_TUNABLES");
+	drop(find("PFX_TRY_REMEDY"));
+	drop(find("PFX_TRY_MIN_SIZE"));
 	drop_own_preload();
 }
 

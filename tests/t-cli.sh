@@ -34,7 +34,7 @@ man_options() {
 		sed 's/\\-/-/g; s/\\f[BIRP]//g' |
 		grep -o -- '\(^\|[ "]\)--\{0,1\}[A-Za-z0-9][a-z0-9-]*' | sed 's/^[ "]//' | grep '^-' | sort -u
 }
-for c in stat record report wss maps plot thp top serve list; do
+for c in stat record report wss maps plot thp top serve try list; do
 	page="$top_srcdir/doc/pfx-$c.1" guide="$top_srcdir/doc/$c.md"
 	[ -f "$page" ] || fail "pfx $c has no man page $page"
 	help_lines "$c" | tr ' ' '\n' | sort -u >"$TMP/help.$c"

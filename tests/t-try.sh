@@ -6,7 +6,8 @@
 #   the preload never leaks: a grandchild the command runs sees neither
 #   LD_PRELOAD, the PFX_TRY_* settings nor the tunables pfx added, and
 #   gets the user's own GLIBC_TUNABLES back; pfx's environment is untouched;
-#   --timeout ends a run; --format json holds every run.
+#   --timeout ends a run; --format json holds every run; Ctrl-C reports
+#   the rounds done.
 . "$top_srcdir/tests/lib.sh"
 command -v jq >/dev/null || skip "no jq"
 
@@ -65,4 +66,14 @@ expect_exit 0 "$PFX" try -r 1 --timeout 0.3 --remedy mlock -- sleep 20
 [ $(($(date +%s) - start)) -lt 10 ] || fail "--timeout did not end the runs"
 grep -q "passed --timeout 0.3 s and was killed" "$TMP/err" || fail "timeout warning: $(cat "$TMP/err")"
 grep -q "^  mlock: " "$TMP/out" || fail "timeout output: $(cat "$TMP/out")"
+
+# --- Ctrl-C: the rounds done are reported, the run cut short is not kept ---
+"$PFX" try -r 20 --format json --remedy mlock -- sleep 0.3 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 2.5
+kill -INT $pid
+wait $pid || fail "stopped: exit $?: $(cat "$TMP/err")"
+grep -q "stopped after [0-9]* of 20 runs each" "$TMP/err" || fail "stop warning: $(cat "$TMP/err")"
+jq -e '.runs >= 1 and .runs < 20 and (.baseline.wall_ms.runs | length) == .runs
+	and (.remedies[0].wall_ms.runs | length) == .runs' "$TMP/out" >/dev/null || fail "stopped json: $(cat "$TMP/out")"
 exit 0

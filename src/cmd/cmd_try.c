@@ -246,7 +246,7 @@ static void print_text(FILE *fp, const struct try_opts *o, struct variant *vs, s
 	}
 	fprintf(fp, "\n%llu runs each, interleaved; faults: perf's page-fault events of the command and its "
 		"children; a change counts when the ranges (min-max) do not overlap and the medians differ by %.0f%% or more\n",
-		(unsigned long long)o->runs, PFX_TRY_MIN_CHANGE_PCT);
+		(unsigned long long)vs[0].n, PFX_TRY_MIN_CHANGE_PCT);
 	for (size_t r = 1; r < nv; r++) {
 		fprintf(fp, "\nremedy %s: %s\n", vs[r].label, pfx_try_remedy_describe(vs[r].mask, buf, sizeof(buf)));
 		fprintf(fp, "  %-14s %-28s %-28s %8s  %s\n", "", "baseline median (min-max)",
@@ -295,7 +295,7 @@ static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		pfx_json_string(fp, *a);
 	}
 	fprintf(fp, "],\"runs\":%llu,\"rule\":\"ranges do not overlap, medians differ by %.0f%% or more\","
-		"\"baseline\":{", (unsigned long long)o->runs, PFX_TRY_MIN_CHANGE_PCT);
+		"\"baseline\":{", (unsigned long long)vs[0].n, PFX_TRY_MIN_CHANGE_PCT);
 	for (int m = 0; m < NMETRICS; m++) {
 		fprintf(fp, "%s\"%s\":", m ? "," : "", metrics[m].key);
 		print_json_spread(fp, &vs[0], m);
@@ -379,6 +379,8 @@ static int run_all(const struct try_opts *o, struct variant *vs, size_t nv)
 			if (pfx_sig_stop_requested())
 				return -EINTR;
 			err = pfx_try_run(o->command, v->envp, PFX_SOURCE_AUTO, o->timeout_s, s);
+			if (pfx_sig_stop_requested())
+				return -EINTR;	/* that run was cut short: not kept */
 			if (err == -ENOENT || err == -EACCES || err == -ENOEXEC || err == -ENOTDIR) {
 				char name[256];
 
@@ -441,8 +443,15 @@ int cmd_try(int argc, char **argv)
 	} else {
 		pfx_sig_install();
 		rc = run_all(&o, vs, nv);
-		if (rc == -EINTR)
-			rc = vs[nv - 1].n ? 0 : PFX_EXIT_ERROR;	/* stopped: report the runs done */
+		if (rc == -EINTR && vs[nv - 1].n) {
+			/* stopped: report the rounds done */
+			pfx_warn("stopped after %zu of %llu runs each; the numbers are theirs", vs[nv - 1].n,
+				 (unsigned long long)o.runs);
+			rc = 0;
+		} else if (rc == -EINTR) {
+			pfx_err("stopped before one run of each was made; nothing to compare");
+			rc = PFX_EXIT_ERROR;
+		}
 		if (!rc) {
 			for (size_t i = 0; i < nv; i++) {
 				vs[i].n = vs[nv - 1].n;	/* as many runs of each */

@@ -328,24 +328,24 @@ int pfx_try_run(char *const argv[], char *const envp[], enum pfx_count_source so
 		return err;
 	}
 	deadline = timeout_s > 0 ? start + (uint64_t)(timeout_s * 1e9) : UINT64_MAX;
+	/* Poll the pidfd a second at a time (the deadline, a stop signal);
+	 * without one (before Linux 5.3) wait, and --timeout is not kept. */
 	while (!t.exited) {
-		pfx_target_sleep_until(&t, deadline);
+		uint64_t now = pfx_now_ns();
+
+		if (t.pidfd >= 0 && !pfx_sig_stop_requested())
+			pfx_target_sleep_until(&t, deadline - now < 1000000000ull ? deadline : now + 1000000000ull);
 		if (pfx_target_poll_exit(&t) == 1)
 			break;
-		if (pfx_now_ns() >= deadline) {
-			out->timed_out = true;
+		if (pfx_now_ns() >= deadline || pfx_sig_stop_requested()) {
+			/* the run is over: past its time, or pfx is being stopped */
+			out->timed_out = pfx_now_ns() >= deadline;
+			pfx_target_forward_signal(&t, out->timed_out ? SIGKILL : SIGTERM);
+		} else if (t.pidfd >= 0) {
+			continue;
+		}
+		while (!t.exited && pfx_target_wait(&t) == -EINTR)
 			pfx_target_forward_signal(&t, SIGKILL);
-			while (!t.exited && pfx_target_wait(&t) == -EINTR)
-				;
-			break;
-		}
-		if (t.pidfd < 0 || pfx_sig_stop_requested()) {
-			/* no pidfd: wait; a stop signal: end the run, the caller stops */
-			if (pfx_sig_stop_requested())
-				pfx_target_forward_signal(&t, SIGTERM);
-			while (!t.exited && pfx_target_wait(&t) == -EINTR)
-				pfx_target_forward_signal(&t, SIGKILL);
-		}
 	}
 	out->wall_ns = pfx_now_ns() - start;
 	pfx_counter_target_exited(c, 0, &t.rusage);

@@ -2,8 +2,9 @@
 # t-try-remedies: pfx try measures remedies that help on workloads built
 # to show them, and says so of one that does not (python3, 3 or 5 runs each):
 #   hugepage     a 1 GiB bytearray (glibc.malloc.hugetlb=1: 262,972 -> ~2k faults)
-#   populate     a 512 MiB anonymous mmap touched page by page: perf's faults
-#                drop (the kernel fills the pages: rusage still counts them)
+#   populate     a 512 MiB anonymous mmap touched page by page, and pfx-load
+#                seq: perf's faults drop (the kernel fills the pages at the
+#                mmap: rusage still counts them)
 #   willneed     5,000 random reads of a cold 256 MiB file under MADV_RANDOM:
 #                major faults 4,797 -> 0
 #   malloc-trim  64 MiB of 1000-byte objects freed 20 times: heap trimmed and
@@ -54,6 +55,17 @@ lower populate faults
 # the kernel took the faults for it (MADV_POPULATE_WRITE): rusage still has them
 jq -e '.remedies[0].rusage_minor.median > .baseline.faults.median * 0.9' "$TMP/out" >/dev/null ||
 	fail "populate: rusage should still count the populated pages"
+
+# pfx-load seq (dynamically linked): the faults move before the run; its
+# own line (rusage over the touch loop) says the loop took none
+expect_exit 0 "$PFX" try -r 3 --format json --remedy populate -- "$PFX_LOAD" seq -s 128M
+# the command's own output comes first, on the same stdout
+grep -q '^pfx-load: mode=seq' "$TMP/out" || fail "pfx-load's lines: $(cat "$TMP/out")"
+grep 'rusage_minor=' "$TMP/out" >"$TMP/lines"
+grep '^{"command"' "$TMP/out" >"$TMP/json" && mv "$TMP/json" "$TMP/out"
+note "pfx-load seq populate: $(verdict populate)"
+lower populate faults
+[ "$(grep -c 'rusage_minor=[0-9] ' "$TMP/lines")" -eq 3 ] || fail "populate: pfx-load's loop still faulted: $(cat "$TMP/lines")"
 
 # a cold file read at random: the page cache dropped by the script itself
 # (POSIX_FADV_DONTNEED of a clean file), readahead off (MADV_RANDOM)

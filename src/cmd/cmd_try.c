@@ -34,11 +34,12 @@ struct try_opts {
 	uint64_t runs;
 	uint64_t min_size;
 	double timeout_s;
+	bool no_fault_time;
 	enum pfx_format format;
 	char **command;
 };
 
-enum { OPT_REMEDY = PFX_OPT_ID_LONG, OPT_FORMAT, OPT_MIN_SIZE, OPT_TIMEOUT };
+enum { OPT_REMEDY = PFX_OPT_ID_LONG, OPT_FORMAT, OPT_MIN_SIZE, OPT_TIMEOUT, OPT_NO_FAULT_TIME };
 
 static const struct pfx_opt try_options[] = {
 	PFX_OPT_LONG(OPT_REMEDY, "remedy", "NAME[,NAME...]",
@@ -47,6 +48,9 @@ static const struct pfx_opt try_options[] = {
 	PFX_OPT('r', "runs", "N", "runs of the baseline and of each remedy (default 5)"),
 	PFX_OPT_LONG(OPT_MIN_SIZE, "min-size", "SIZE", "mmaps below SIZE are left alone (default 2M)"),
 	PFX_OPT_LONG(OPT_TIMEOUT, "timeout", "S", "end a run (SIGKILL) after S seconds"),
+	PFX_OPT_LONG(OPT_NO_FAULT_TIME, "no-fault-time", NULL,
+		     "do not sample fault entries for the time spent in faults\n"
+		     "(their cost is in every run's wall time, baseline and remedy alike)"),
 	PFX_OPT_LONG(OPT_FORMAT, "format", "F", "text (default) or json"),
 	PFX_OPT('h', "help", NULL, "this text"),
 	PFX_OPT_END,
@@ -101,6 +105,8 @@ static int parse_options(int argc, char **argv, struct try_opts *o)
 				err = pfx_usage_error("--min-size %s: give a size, e.g. 2M or 1G", arg);
 		} else if (c == OPT_TIMEOUT) {
 			err = pfx_duration_option(arg, &o->timeout_s);
+		} else if (c == OPT_NO_FAULT_TIME) {
+			o->no_fault_time = true;
 		} else if (c == OPT_FORMAT) {
 			err = pfx_format_option(arg, &o->format);
 			if (!err && o->format == PFX_FORMAT_CSV)
@@ -131,7 +137,7 @@ static int parse_options(int argc, char **argv, struct try_opts *o)
 
 /* --- the metrics --- */
 
-enum { M_FAULTS, M_MINOR, M_MAJOR, M_WALL, M_RSS, M_RUSAGE_MINOR, NMETRICS };
+enum { M_FAULTS, M_MINOR, M_MAJOR, M_FAULT_TIME, M_WALL, M_RSS, M_RUSAGE_MINOR, NMETRICS };
 
 static const struct {
 	const char *label;	/* text */
@@ -142,10 +148,19 @@ static const struct {
 	{ "faults", "faults", "faults", true },
 	{ "minor", "minor", "minor faults", false },
 	{ "major", "major", "major faults", true },
+	{ "fault ms", "fault_ms", "time in faults", true },
 	{ "wall ms", "wall_ms", "wall time", true },
 	{ "peak RSS MiB", "peak_rss_mib", "peak RSS", true },
 	{ "rusage minflt", "rusage_minor", "rusage minor faults", false },
 };
+
+/* every run had its time in faults (else that row is left out) */
+static bool fault_time_known;
+
+static bool metric_shown(int m)
+{
+	return m != M_FAULT_TIME || fault_time_known;
+}
 
 static double metric_of(const struct pfx_try_sample *s, int m)
 {
@@ -153,6 +168,7 @@ static double metric_of(const struct pfx_try_sample *s, int m)
 	case M_FAULTS: return (double)s->counts.faults;
 	case M_MINOR: return (double)s->counts.minor;
 	case M_MAJOR: return (double)s->counts.major;
+	case M_FAULT_TIME: return (double)s->fault_ns / 1e6;
 	case M_WALL: return (double)s->wall_ns / 1e6;
 	case M_RSS: return (double)s->maxrss_kib / 1024.0;
 	default: return (double)s->rusage_minor;
@@ -201,6 +217,8 @@ static void verdict_line(const struct variant *base, const struct variant *v, ch
 		bool first = true;
 
 		for (int m = 0; m < NMETRICS; m++) {
+			if (!metric_shown(m))
+				continue;
 			if (!metrics[m].in_verdict || pfx_try_compare(&base->spread[m], &v->spread[m]) != want)
 				continue;
 			int n = snprintf(buf + len, size - len, "%s%s%+.1f%% %s",
@@ -219,7 +237,7 @@ static void verdict_line(const struct variant *base, const struct variant *v, ch
 
 static void print_num(FILE *fp, double x, int m)
 {
-	if (m == M_WALL || m == M_RSS)
+	if (m == M_WALL || m == M_RSS || m == M_FAULT_TIME)
 		fprintf(fp, "%.1f", x);
 	else
 		fprintf(fp, "%.0f", x);
@@ -230,7 +248,7 @@ static void print_spread_text(FILE *fp, const struct pfx_try_spread *s, int m)
 	char b[96];
 	int n;
 
-	n = snprintf(b, sizeof(b), m == M_WALL || m == M_RSS ? "%.1f (%.1f-%.1f)" : "%.0f (%.0f-%.0f)",
+	n = snprintf(b, sizeof(b), m == M_WALL || m == M_RSS || m == M_FAULT_TIME ? "%.1f (%.1f-%.1f)" : "%.0f (%.0f-%.0f)",
 		     s->median, s->min, s->max);
 	fprintf(fp, "%-28s", n > 0 ? b : "");
 }
@@ -252,6 +270,8 @@ static void print_text(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		fprintf(fp, "  %-14s %-28s %-28s %8s  %s\n", "", "baseline median (min-max)",
 			"remedy median (min-max)", "change", "beyond noise");
 		for (int m = 0; m < NMETRICS; m++) {
+			if (!metric_shown(m))
+				continue;
 			double ch = pfx_try_change(&vs[0].spread[m], &vs[r].spread[m]);
 
 			fprintf(fp, "  %-14s ", metrics[m].label);
@@ -297,6 +317,8 @@ static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, s
 	fprintf(fp, "],\"runs\":%llu,\"rule\":\"ranges do not overlap, medians differ by %.0f%% or more\","
 		"\"baseline\":{", (unsigned long long)vs[0].n, PFX_TRY_MIN_CHANGE_PCT);
 	for (int m = 0; m < NMETRICS; m++) {
+		if (!metric_shown(m))
+			continue;
 		fprintf(fp, "%s\"%s\":", m ? "," : "", metrics[m].key);
 		print_json_spread(fp, &vs[0], m);
 		fputc('}', fp);
@@ -308,6 +330,8 @@ static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		fprintf(fp, ",\"applied\":");
 		pfx_json_string(fp, pfx_try_remedy_describe(vs[r].mask, buf, sizeof(buf)));
 		for (int m = 0; m < NMETRICS; m++) {
+			if (!metric_shown(m))
+				continue;
 			enum pfx_try_verdict d = pfx_try_compare(&vs[0].spread[m], &vs[r].spread[m]);
 			double ch = pfx_try_change(&vs[0].spread[m], &vs[r].spread[m]);
 
@@ -368,7 +392,9 @@ static int check_command(const struct try_opts *o, char *preload, size_t size)
 
 static int run_all(const struct try_opts *o, struct variant *vs, size_t nv)
 {
-	bool warned_status = false, warned_timeout = false;
+	bool warned_status = false, warned_timeout = false, warned_lost = false;
+	const struct pfx_try_run_opts ropts = { .source = PFX_SOURCE_AUTO, .timeout_s = o->timeout_s,
+						.fault_time = !o->no_fault_time };
 
 	for (uint64_t r = 0; r < o->runs; r++) {
 		for (size_t i = 0; i < nv; i++) {
@@ -378,7 +404,7 @@ static int run_all(const struct try_opts *o, struct variant *vs, size_t nv)
 
 			if (pfx_sig_stop_requested())
 				return -EINTR;
-			err = pfx_try_run(o->command, v->envp, PFX_SOURCE_AUTO, o->timeout_s, s);
+			err = pfx_try_run(o->command, v->envp, &ropts, s);
 			if (pfx_sig_stop_requested())
 				return -EINTR;	/* that run was cut short: not kept */
 			if (err == -ENOENT || err == -EACCES || err == -ENOEXEC || err == -ENOTDIR) {
@@ -394,6 +420,17 @@ static int run_all(const struct try_opts *o, struct variant *vs, size_t nv)
 				return PFX_EXIT_ERROR;
 			}
 			v->n++;
+			if (!s->has_fault_time && fault_time_known && ropts.fault_time)
+				pfx_warn("no time in faults: %s; perf's exceptions:page_fault_user is needed "
+					 "(see pfx list), or give --no-fault-time",
+					 strerror(-(s->fault_time_err ? s->fault_time_err : -EIO)));
+			fault_time_known = fault_time_known && s->has_fault_time;
+			if (s->fault_lost && !warned_lost) {
+				pfx_warn("run %llu (%s): %llu fault events lost (ring full): its time in faults is "
+					 "a lower bound", (unsigned long long)r + 1, v->label,
+					 (unsigned long long)s->fault_lost);
+				warned_lost = true;
+			}
 			if (s->timed_out && !warned_timeout) {
 				pfx_warn("run %llu (%s) passed --timeout %.3g s and was killed; its numbers stop there",
 					 (unsigned long long)r + 1, v->label, o->timeout_s);
@@ -442,6 +479,7 @@ int cmd_try(int argc, char **argv)
 		pfx_err("out of memory");
 	} else {
 		pfx_sig_install();
+		fault_time_known = !o.no_fault_time;
 		rc = run_all(&o, vs, nv);
 		if (rc == -EINTR && vs[nv - 1].n) {
 			/* stopped: report the rounds done */

@@ -3,7 +3,9 @@
  * counted run and the statistics of 'pfx try' (try.h). */
 #include "config.h"
 #include "try.h"
+#include "fault_source.h"
 #include "sig.h"
+#include "u64map.h"
 #include "target.h"
 #include "util.h"
 
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,13 +303,106 @@ int pfx_try_env_build(char ***out, char *const base[], unsigned mask, const char
 	return 0;
 }
 
-int pfx_try_run(char *const argv[], char *const envp[], enum pfx_count_source source, double timeout_s,
+/* --- time spent in faults: the perf source's fault entries
+ * (exceptions:page_fault_user) paired with the completions that follow
+ * them on the same thread and page, as the recorder pairs them, summed
+ * in memory (no file) --- */
+
+#define FAULT_TIME_RING_PAGES 256	/* 1 MiB per CPU, as pfx record's default */
+#define FAULT_TIME_POLL_MS 100		/* drain at least this often */
+
+struct pending_entry {
+	uint64_t time, addr;
+	bool valid;
+};
+
+struct fault_time {
+	const struct pfx_source_ops *ops;
+	void *state;
+	struct pfx_u64map pending;	/* tid -> struct pending_entry */
+	uint64_t page_mask;
+	struct pfx_try_sample *out;
+};
+
+static int fault_time_sample(const struct pfx_sample_event *ev, void *ctx)
+{
+	struct fault_time *ft = ctx;
+	struct pending_entry *p;
+	bool is_new;
+
+	if (ev->type == PFX_SAMPLE_LOST || ev->type == PFX_SAMPLE_LOST_SAMPLES) {
+		ft->out->fault_lost += ev->lost;
+		return 0;
+	}
+	if (ev->type != PFX_SAMPLE_FAULT && ev->type != PFX_SAMPLE_FAULT_ENTRY)
+		return 0;
+	p = pfx_u64map_upsert(&ft->pending, ev->tid, &is_new);
+	if (!p)
+		return -ENOMEM;
+	if (ev->type == PFX_SAMPLE_FAULT_ENTRY) {
+		*p = (struct pending_entry){ .time = ev->time, .addr = ev->addr, .valid = true };
+		return 0;
+	}
+	if (p->valid && ((p->addr ^ ev->addr) & ft->page_mask) == 0 && ev->time >= p->time) {
+		ft->out->fault_ns += ev->time - p->time;
+		ft->out->fault_paired++;
+	}
+	p->valid = false;
+	return 0;
+}
+
+/* Open the perf source on the held command, with fault entries.  0, or
+ * -errno (perf denied, no tracepoint: the run goes on without). */
+static int fault_time_open(struct fault_time *ft, pid_t pid, struct pfx_try_sample *out)
+{
+	struct pfx_source_opts so = { .pid = pid, .enable_on_exec = true, .tracepoint = true,
+				      .ring_pages = FAULT_TIME_RING_PAGES };
+	char why[128];
+	int err;
+
+	ft->out = out;
+	ft->page_mask = ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
+	ft->ops = pfx_source_find("perf");
+	if (!ft->ops)
+		return -ENOSYS;
+	err = pfx_u64map_init(&ft->pending, sizeof(struct pending_entry));
+	if (err)
+		return err;
+	err = ft->ops->open(&ft->state, &so, why, sizeof(why));
+	if (!err && !(ft->ops->caps(ft->state) & PFX_SOURCE_LATENCY)) {
+		ft->ops->close(ft->state);
+		err = -EOPNOTSUPP;
+	}
+	if (err) {
+		ft->ops = NULL;
+		pfx_u64map_free(&ft->pending);
+	}
+	return err;
+}
+
+static void fault_time_close(struct fault_time *ft, bool finish)
+{
+	if (!ft->ops)
+		return;
+	if (finish) {
+		if (ft->ops->disable)
+			ft->ops->disable(ft->state);
+		if (ft->ops->drain(ft->state, fault_time_sample, ft) == 0)
+			ft->out->has_fault_time = true;
+	}
+	ft->ops->close(ft->state);
+	pfx_u64map_free(&ft->pending);
+	ft->ops = NULL;
+}
+
+int pfx_try_run(char *const argv[], char *const envp[], const struct pfx_try_run_opts *opts,
 		struct pfx_try_sample *out)
 {
 	struct pfx_target t;
 	struct pfx_counter *c = NULL;
 	struct pfx_counter_target ct;
-	struct pfx_counter_opts copts = { .source = source };
+	struct pfx_counter_opts copts = { .source = opts->source };
+	struct fault_time ft = { 0 };
 	uint64_t start, deadline;
 	int err;
 
@@ -320,34 +416,46 @@ int pfx_try_run(char *const argv[], char *const envp[], enum pfx_count_source so
 		pfx_target_close(&t);
 		return err;
 	}
+	if (opts->fault_time)
+		out->fault_time_err = fault_time_open(&ft, t.pid, out);
 	start = pfx_now_ns();
 	err = pfx_target_start(&t);
 	if (err) {
+		fault_time_close(&ft, false);
 		pfx_counter_close(c);
 		pfx_target_close(&t);
 		return err;
 	}
-	deadline = timeout_s > 0 ? start + (uint64_t)(timeout_s * 1e9) : UINT64_MAX;
-	/* Poll the pidfd a second at a time (the deadline, a stop signal);
-	 * without one (before Linux 5.3) wait, and --timeout is not kept. */
+	deadline = opts->timeout_s > 0 ? start + (uint64_t)(opts->timeout_s * 1e9) : UINT64_MAX;
+	/* Poll the pidfd and the source's rings, draining them, a while at a
+	 * time (the deadline, a stop signal); without a pidfd (before Linux
+	 * 5.3) and no source, wait: --timeout is then not kept. */
 	while (!t.exited) {
+		struct pollfd fds[1025];
+		size_t n = ft.ops ? ft.ops->pollfds(ft.state, fds, PFX_ARRAY_SIZE(fds) - 1) : 0;
 		uint64_t now = pfx_now_ns();
+		uint64_t left_ms = deadline > now ? (deadline - now + 999999) / 1000000 : 0;
 
-		if (t.pidfd >= 0 && !pfx_sig_stop_requested())
-			pfx_target_sleep_until(&t, deadline - now < 1000000000ull ? deadline : now + 1000000000ull);
+		if (t.pidfd >= 0)
+			fds[n++] = (struct pollfd){ .fd = t.pidfd, .events = POLLIN };
+		if (n && !pfx_sig_stop_requested())
+			poll(fds, n, left_ms < FAULT_TIME_POLL_MS ? (int)left_ms : FAULT_TIME_POLL_MS);
+		if (ft.ops && ft.ops->drain(ft.state, fault_time_sample, &ft) < 0)
+			fault_time_close(&ft, false);
 		if (pfx_target_poll_exit(&t) == 1)
 			break;
 		if (pfx_now_ns() >= deadline || pfx_sig_stop_requested()) {
 			/* the run is over: past its time, or pfx is being stopped */
 			out->timed_out = pfx_now_ns() >= deadline;
 			pfx_target_forward_signal(&t, out->timed_out ? SIGKILL : SIGTERM);
-		} else if (t.pidfd >= 0) {
+		} else if (n) {
 			continue;
 		}
 		while (!t.exited && pfx_target_wait(&t) == -EINTR)
 			pfx_target_forward_signal(&t, SIGKILL);
 	}
 	out->wall_ns = pfx_now_ns() - start;
+	fault_time_close(&ft, true);
 	pfx_counter_target_exited(c, 0, &t.rusage);
 	err = pfx_counter_read(c, 0, &out->counts);
 	out->rusage_minor = (uint64_t)t.rusage.ru_minflt;

@@ -14,7 +14,9 @@
  *   run        one run: the command launched held before exec, its faults
  *              counted by the perf counters as pfx stat counts them
  *              (counter.h), wall time from CLOCK_MONOTONIC, peak RSS and
- *              rusage minor faults from wait4();
+ *              rusage minor faults from wait4(); and the time spent in
+ *              faults: the perf source's fault entries paired with their
+ *              completions (fault_source.h), summed in memory;
  *   spread     median, min and max of a metric over the runs, and the
  *              verdict: a change counts only when the remedy's range and
  *              the baseline's do not overlap and the medians differ by
@@ -82,12 +84,26 @@ struct pfx_try_sample {
 	uint64_t maxrss_kib;
 	int wait_status;
 	bool timed_out;			/* ended by pfx after the timeout */
+	/* opts.fault_time: the time spent in faults, from perf's fault entries
+	 * (exceptions:page_fault_user) paired with their completions */
+	bool has_fault_time;
+	int fault_time_err;		/* why not (-errno from opening the source) */
+	uint64_t fault_ns;		/* the sum of the paired faults' latencies */
+	uint64_t fault_paired;		/* faults with a latency */
+	uint64_t fault_lost;		/* events the rings dropped */
 };
 
-/* Run argv once with envp; timeout_s 0: none.  0, or -errno (exec
- * failed: the errno of execvp; counting could not start). */
-int pfx_try_run(char *const argv[], char *const envp[], enum pfx_count_source source,
-		double timeout_s, struct pfx_try_sample *out);
+struct pfx_try_run_opts {
+	enum pfx_count_source source;	/* the fault counts (AUTO: perf, else proc) */
+	double timeout_s;		/* 0: none */
+	bool fault_time;		/* also sample every fault's entry and completion */
+};
+
+/* Run argv once with envp.  0, or -errno (exec failed: the errno of
+ * execvp; counting could not start).  The fault time is optional: a
+ * source that cannot be opened leaves has_fault_time false. */
+int pfx_try_run(char *const argv[], char *const envp[], const struct pfx_try_run_opts *opts,
+		struct pfx_try_sample *out);
 
 struct pfx_try_spread {
 	double median, min, max;

@@ -60,6 +60,17 @@ jq -e '.runs == 1 and (.remedies | length) == 2 and .remedies[0].name == "popula
 expect_exit 0 "$PFX" try -r 1 --remedy mlock -- sh -c 'tr "\0" "\n" </proc/$$/environ >>"$0"' "$TMP/own"
 grep -q '^PFX_TRY_REMEDY=mlock$' "$TMP/own" || fail "the command did not get the preload: $(cat "$TMP/own")"
 
+# --- --no-fault-time: no fault_ms; by default every run has one ---
+expect_exit 0 "$PFX" try -r 1 --no-fault-time --format json --remedy mlock -- "$(command -v cat)" /dev/null
+jq -e '.baseline | has("fault_ms") | not' "$TMP/out" >/dev/null || fail "--no-fault-time: $(cat "$TMP/out")"
+expect_exit 0 "$PFX" try -r 1 --format json --remedy mlock -- "$(command -v cat)" /dev/null
+if grep -q "no time in faults" "$TMP/err"; then
+	note "no fault time here: $(cat "$TMP/err")"
+else
+	jq -e '(.baseline.fault_ms.runs | length) == 1 and .baseline.fault_ms.median >= 0' "$TMP/out" >/dev/null ||
+		fail "fault_ms: $(cat "$TMP/out")"
+fi
+
 # --- --timeout ends a run, with a warning ---
 start=$(date +%s)
 expect_exit 0 "$PFX" try -r 1 --timeout 0.3 --remedy mlock -- sleep 20

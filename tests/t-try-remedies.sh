@@ -60,16 +60,22 @@ jq -e '.remedies[0].rusage_minor.median > .baseline.faults.median * 0.9' "$TMP/o
 	fail "populate: rusage should still count the populated pages"
 
 # pfx-load seq (dynamically linked): the faults move before the run; its
-# own line (rusage over the touch loop) says the loop took none
-expect_exit 0 "$PFX" try -r 3 --format json --remedy populate -- "$PFX_LOAD" seq -s 128M
-# the command's own output comes first, on the same stdout
-grep -q '^pfx-load: mode=seq' "$TMP/out" || fail "pfx-load's lines: $(cat "$TMP/out")"
-grep 'rusage_minor=' "$TMP/out" >"$TMP/lines"
-grep '^{"command"' "$TMP/out" >"$TMP/json" && mv "$TMP/json" "$TMP/out"
-note "pfx-load seq populate: $(verdict populate)"
-lower populate faults
-lower populate fault_ms
-[ "$(grep -c 'rusage_minor=[0-9] ' "$TMP/lines")" -eq 3 ] || fail "populate: pfx-load's loop still faulted: $(cat "$TMP/lines")"
+# own line (rusage over the touch loop) says the loop took none.  Not with
+# a sanitized pfx-load: ASan's runtime must come first in the library list
+# and refuses to start after a preload.
+if sanitized "$PFX_LOAD"; then
+	note "pfx-load is sanitized: no preload reaches it, populate on it left out"
+else
+	expect_exit 0 "$PFX" try -r 3 --format json --remedy populate -- "$PFX_LOAD" seq -s 128M
+	# the command's own output comes first, on the same stdout
+	grep -q '^pfx-load: mode=seq' "$TMP/out" || fail "pfx-load's lines: $(cat "$TMP/out")"
+	grep 'rusage_minor=' "$TMP/out" >"$TMP/lines"
+	grep '^{"command"' "$TMP/out" >"$TMP/json" && mv "$TMP/json" "$TMP/out"
+	note "pfx-load seq populate: $(verdict populate)"
+	lower populate faults
+	lower populate fault_ms
+	[ "$(grep -c 'rusage_minor=[0-9] ' "$TMP/lines")" -eq 3 ] || fail "populate: pfx-load's loop still faulted: $(cat "$TMP/lines")"
+fi
 
 # a cold file read at random: the page cache dropped by the script itself
 # (POSIX_FADV_DONTNEED of a clean file), readahead off (MADV_RANDOM)

@@ -35,6 +35,7 @@ grep -q "set-group-ID" "$TMP/err" || fail "setgid: $(cat "$TMP/err")"
 
 usage_error_of try "unknown remedy 'thp'; give one of populate, hugepage" --remedy populate,thp -- true
 usage_error_of try "which remedy" -- true
+usage_error_of try "a remedy name is missing in .--remedy populate,." --remedy populate, -- true
 usage_error_of try "which command" --remedy mlock
 usage_error_of try "at most" -r 5000 --remedy mlock -- true
 usage_error_of try "json" --format csv --remedy mlock -- true

@@ -89,9 +89,12 @@ static int parse_options(int argc, char **argv, struct try_opts *o)
 			if (err == -EINVAL) {
 				char name[64];
 
-				pfx_err("unknown remedy '%s'; give one of %s",
-					pfx_safetext_n(name, sizeof(name), bad, badlen) ? name : name,
-					pfx_try_remedy_names());
+				pfx_safetext_n(name, sizeof(name), bad, badlen);
+				if (!badlen)
+					pfx_err("a remedy name is missing in '--remedy %s'; give NAME[,NAME...] of %s",
+						pfx_safetext_str(name, sizeof(name), arg), pfx_try_remedy_names());
+				else
+					pfx_err("unknown remedy '%s'; give one of %s", name, pfx_try_remedy_names());
 			} else if (err == -E2BIG) {
 				pfx_err("too many remedies in '--remedy %s'; give at most %d", arg,
 					PFX_TRY_MAX_REMEDIES);

@@ -6,6 +6,7 @@
 #   the preload never leaks: a grandchild the command runs sees neither
 #   LD_PRELOAD, the PFX_TRY_* settings nor the tunables pfx added, and
 #   gets the user's own GLIBC_TUNABLES back; pfx's environment is untouched;
+#   perf denied: counted by the fallback, no time in faults, one warning;
 #   --timeout ends a run; --format json holds every run; Ctrl-C reports
 #   the rounds done.
 . "$top_srcdir/tests/lib.sh"
@@ -71,6 +72,15 @@ else
 	jq -e '(.baseline.fault_ms.runs | length) == 1 and .baseline.fault_ms.median >= 0' "$TMP/out" >/dev/null ||
 		fail "fault_ms: $(cat "$TMP/out")"
 fi
+
+# perf denied: the counts fall back (said in the header), no fault time,
+# one warning for all the runs
+deny="$top_builddir/tests/deny-perf"
+[ -x "$deny" ] || fail "tests/deny-perf is not built (make check builds it)"
+expect_exit 0 "$deny" "$PFX" try -r 2 --remedy mlock -- "$(command -v cat)" /dev/null
+[ "$(grep -c 'no time in faults' "$TMP/err")" -eq 1 ] || fail "denied: $(cat "$TMP/err")"
+grep -q "faults counted by \(tracefs\|proc\)" "$TMP/out" || fail "denied source: $(head -n 2 "$TMP/out")"
+! grep -q "fault ms" "$TMP/out" || fail "a fault ms row without perf"
 
 # --- --timeout ends a run, with a warning ---
 start=$(date +%s)

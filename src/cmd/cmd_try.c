@@ -265,9 +265,9 @@ static void print_text(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		fputs(a == o->command ? "" : " ", fp);
 		pfx_safetext_fputs(fp, *a);
 	}
-	fprintf(fp, "\n%llu runs each, interleaved; faults: perf's page-fault events of the command and its "
+	fprintf(fp, "\n%llu runs each, interleaved; faults counted by %s, of the command and its "
 		"children; a change counts when the ranges (min-max) do not overlap and the medians differ by %.0f%% or more\n",
-		(unsigned long long)vs[0].n, PFX_TRY_MIN_CHANGE_PCT);
+		(unsigned long long)vs[0].n, pfx_count_source_name(vs[0].samples[0].source), PFX_TRY_MIN_CHANGE_PCT);
 	for (size_t r = 1; r < nv; r++) {
 		fprintf(fp, "\nremedy %s: %s\n", vs[r].label, pfx_try_remedy_describe(vs[r].mask, buf, sizeof(buf)));
 		fprintf(fp, "  %-14s %-28s %-28s %8s  %s\n", "", "baseline median (min-max)",
@@ -318,7 +318,8 @@ static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		pfx_json_string(fp, *a);
 	}
 	fprintf(fp, "],\"runs\":%llu,\"rule\":\"ranges do not overlap, medians differ by %.0f%% or more\","
-		"\"baseline\":{", (unsigned long long)vs[0].n, PFX_TRY_MIN_CHANGE_PCT);
+		"\"source\":\"%s\",\"baseline\":{", (unsigned long long)vs[0].n, PFX_TRY_MIN_CHANGE_PCT,
+		pfx_count_source_name(vs[0].samples[0].source));
 	for (int m = 0; m < NMETRICS; m++) {
 		if (!metric_shown(m))
 			continue;

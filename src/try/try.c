@@ -416,6 +416,7 @@ int pfx_try_run(char *const argv[], char *const envp[], const struct pfx_try_run
 		pfx_target_close(&t);
 		return err;
 	}
+	out->source = pfx_counter_source(c);
 	if (opts->fault_time)
 		out->fault_time_err = fault_time_open(&ft, t.pid, out);
 	start = pfx_now_ns();

@@ -76,6 +76,7 @@ int pfx_try_env_build(char ***envp, char *const base[], unsigned mask, const cha
 void pfx_try_env_free(char **envp);
 
 struct pfx_try_sample {
+	enum pfx_count_source source;	/* what counted them (perf; proc where perf is denied) */
 	struct pfx_live_counts counts;	/* perf's page-fault events */
 	uint64_t rusage_minor;		/* wait4(): also faults the kernel took on its
 					 * behalf (MAP_POPULATE, MADV_POPULATE_*, mlock) */

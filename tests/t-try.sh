@@ -52,6 +52,7 @@ GLIBC_TUNABLES=glibc.malloc.perturb=0 expect_exit 0 "$PFX" try -r 1 --remedy hug
 	--format json -- sh -c 'cat /proc/self/environ | tr "\0" "\n" >>"$0"; :' "$TMP/env"
 [ "$(grep -c '^PATH=' "$TMP/env")" -eq 3 ] || fail "expected three runs' environments: $(cat "$TMP/env")"
 ! grep -E '^(LD_PRELOAD|PFX_TRY_)' "$TMP/env" || fail "the preload leaked into a grandchild"
+! grep -E 'hugetlb|trim_threshold' "$TMP/env" || fail "the remedies' tunables leaked into a grandchild"
 [ "$(grep -c '^GLIBC_TUNABLES=glibc.malloc.perturb=0$' "$TMP/env")" -eq 3 ] ||
 	fail "the user's GLIBC_TUNABLES not given back: $(grep GLIBC "$TMP/env")"
 ! grep -E '^(LD_PRELOAD|PFX_TRY_)' /proc/$$/environ 2>/dev/null | grep -a . || fail "the test shell has it"

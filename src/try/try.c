@@ -45,7 +45,8 @@ static const struct {
 #define TRIM_TUNABLES "glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864:" \
 	"glibc.malloc.mmap_threshold=33554432"
 #define HUGETLB_TUNABLE "glibc.malloc.hugetlb=1"
-/* the remedies the preload applies (the others are tunables alone) */
+/* the remedies the preload applies (malloc-trim is tunables alone; the
+ * preload goes in all the same, to take them out of the command's children) */
 #define PRELOAD_MASK (PFX_TRY_POPULATE | PFX_TRY_HUGEPAGE | PFX_TRY_SEQUENTIAL | PFX_TRY_WILLNEED | PFX_TRY_MLOCK)
 
 const char *pfx_try_remedy_names(void)
@@ -239,7 +240,7 @@ int pfx_try_env_build(char ***out, char *const base[], unsigned mask, const char
 		else if (strncmp(base[i], "GLIBC_TUNABLES=", 15) == 0)
 			old_tunables = base[i] + 15;
 	}
-	if (mask & PRELOAD_MASK) {
+	if (mask) {
 		char *r = NULL;
 		char label[128];
 
@@ -267,11 +268,9 @@ int pfx_try_env_build(char ***out, char *const base[], unsigned mask, const char
 			r = NULL;
 		made[nmade++] = r;
 		/* the preload puts the old value back for the command's children */
-		if (mask & PRELOAD_MASK) {
-			if (asprintf(&r, "PFX_TRY_TUNABLES=%s", old_tunables ? old_tunables : "-") < 0)
-				r = NULL;
-			made[nmade++] = r;
-		}
+		if (asprintf(&r, "PFX_TRY_TUNABLES=%s", old_tunables ? old_tunables : "-") < 0)
+			r = NULL;
+		made[nmade++] = r;
 	}
 	for (size_t i = 0; i < nmade; i++)
 		if (!made[i])
@@ -285,11 +284,11 @@ int pfx_try_env_build(char ***out, char *const base[], unsigned mask, const char
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nbase; i++) {
-		if ((mask & PRELOAD_MASK) && strncmp(base[i], "LD_PRELOAD=", 11) == 0)
+		if (mask && strncmp(base[i], "LD_PRELOAD=", 11) == 0)
 			continue;
 		if ((mask & (PFX_TRY_HUGEPAGE | PFX_TRY_MALLOC_TRIM)) && strncmp(base[i], "GLIBC_TUNABLES=", 15) == 0)
 			continue;
-		if (strncmp(base[i], "PFX_TRY_", 8) == 0 && (mask & PRELOAD_MASK))
+		if (mask && strncmp(base[i], "PFX_TRY_", 8) == 0)
 			continue;
 		envp[n++] = base[i];
 	}

@@ -19,9 +19,15 @@ AC_DEFUN([PFX_INSTALL_DIRS], [
   while case $PFX_PLOTDIR in *'${'*) true ;; *) false ;; esac; do
     eval PFX_PLOTDIR=\"$PFX_PLOTDIR\"
   done
+  # pkglibdir: pfx try's preload library (pfx-try-preload.so)
+  PFX_PKGLIBDIR=$libdir/$PACKAGE
+  while case $PFX_PKGLIBDIR in *'${'*) true ;; *) false ;; esac; do
+    eval PFX_PKGLIBDIR=\"$PFX_PKGLIBDIR\"
+  done
   prefix=$pfx_save_prefix; exec_prefix=$pfx_save_exec_prefix
   AC_DEFINE_UNQUOTED([PFX_PLOTDIR], ["$PFX_PLOTDIR"], [Where pfx plot's chart templates are installed])
   AC_SUBST([PFX_PLOTDIR])
+  AC_DEFINE_UNQUOTED([PFX_PKGLIBDIR], ["$PFX_PKGLIBDIR"], [Where pfx try's preload library is installed])
 
   AC_ARG_WITH([bash-completion-dir],
     [AS_HELP_STRING([--with-bash-completion-dir[=DIR]], [install the bash completion of pfx into DIR (default: DATADIR/bash-completion/completions); --without-bash-completion-dir: none])],

@@ -27,6 +27,7 @@ static const struct subcommand subcommands[] = {
 	{ "thp",    cmd_thp,    "THP and NUMA fault behaviour of a process over time" },
 	{ "top",    cmd_top,    "every process's fault rates, RSS and swap, live (like top)" },
 	{ "serve",  cmd_serve,  "fault counters for Prometheus: /metrics over HTTP, or a textfile" },
+	{ "try",    cmd_try,    "run a command with and without a remedy, and measure the change" },
 	{ "list",   cmd_list,   "show the events pfx uses and whether this kernel has them" },
 };
 

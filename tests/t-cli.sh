@@ -9,11 +9,11 @@
 expect_exit 0 "$PFX" --version
 grep -q '^pfx [0-9]' "$TMP/out" || fail "--version printed: $(cat "$TMP/out")"
 expect_exit 0 "$PFX" --help
-for c in stat record report diff advise wss plot list; do
+for c in stat record report diff advise wss plot try list; do
 	grep -q "^  $c " "$TMP/out" || fail "--help does not list $c"
 done
 # 'pfx help COMMAND' is the command's own help, each beginning 'usage:' (case and all, #21).
-for c in stat record report diff advise wss maps thp plot list top serve; do
+for c in stat record report diff advise wss maps thp plot list top serve try; do
 	expect_exit 0 "$PFX" help $c
 	grep -q "^usage: pfx $c" "$TMP/out" || fail "pfx help $c printed: $(head -n 2 "$TMP/out")"
 done
@@ -34,7 +34,7 @@ man_options() {
 		sed 's/\\-/-/g; s/\\f[BIRP]//g' |
 		grep -o -- '\(^\|[ "]\)--\{0,1\}[A-Za-z0-9][a-z0-9-]*' | sed 's/^[ "]//' | grep '^-' | sort -u
 }
-for c in stat record report diff advise wss maps plot thp top serve list; do
+for c in stat record report diff advise wss maps plot thp top serve try list; do
 	page="$top_srcdir/doc/pfx-$c.1" guide="$top_srcdir/doc/$c.md"
 	[ -f "$page" ] || fail "pfx $c has no man page $page"
 	help_lines "$c" | tr ' ' '\n' | sort -u >"$TMP/help.$c"

@@ -22,9 +22,10 @@ allowed() {
 	count|wss|maps|top|uffd) echo "$lib" ;;
 	report|plot) echo "$lib analysis" ;;
 	advise)    echo "base kernel format analysis" ;;
-	record|thp) echo "$lib count" ;;
+	record|thp|try) echo "$lib count" ;;
+	preload)   echo "" ;;
 	serve)     echo "$lib top" ;;
-	cmd)       echo "$lib analysis advise record count report plot wss maps top thp serve" ;;
+	cmd)       echo "$lib analysis advise record count report plot wss maps top thp serve try" ;;
 	workload)  echo "base uffd" ;;
 	.)         echo "cmd base" ;;
 	*)         echo "?" ;;

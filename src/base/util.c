@@ -369,3 +369,18 @@ int pfx_proc_reopen(int *fd, const char *root, pid_t pid, const char *name)
 	*fd = fresh;
 	return 0;
 }
+
+int pfx_exe_dir(char *dir, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -ENOENT;
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	return 0;
+}

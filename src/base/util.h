@@ -64,6 +64,9 @@ int pfx_parse_pid_list(const char *s, pid_t **pids, size_t *count);
 /* CLOCK_MONOTONIC in ns: the clock perf samples use (perf's default clock
  * is the same as CLOCK_MONOTONIC on x86 when use_clockid is set). */
 uint64_t pfx_now_ns(void);
+/* The directory of the running executable (for files installed or built
+ * beside it: plot templates, pfx try's preload).  0 or -ENOENT. */
+int pfx_exe_dir(char *dir, size_t size);
 uint64_t pfx_realtime_ns(void);
 
 /* Read a whole small file (proc/sysfs) into buf, NUL-terminated.

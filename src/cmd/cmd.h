@@ -22,6 +22,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_thp(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_try(int argc, char **argv);
 
 /* The bounds of every sampling interval (stat, thp, top, wss): below 10 ms
  * a sample measures pfx more than the process; above a day is a typo.

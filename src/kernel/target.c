@@ -41,7 +41,7 @@ int pfx_pidfd_open(pid_t pid)
 }
 
 /* Runs in the child: wait for the go byte, then exec.  Never returns. */
-static void child_exec(int start_fd, int err_fd, char *const argv[], pid_t parent)
+static void child_exec(int start_fd, int err_fd, char *const argv[], char *const envp[], pid_t parent)
 {
 	sigset_t none;
 	char go = 0;
@@ -68,7 +68,12 @@ static void child_exec(int start_fd, int err_fd, char *const argv[], pid_t paren
 	if (n != 1 || go != 'g')
 		_exit(127);
 	close(start_fd);
-	execvp(argv[0], argv);
+	/* envp is the command's own environment (pfx try's remedy): set in
+	 * this child only, never in pfx's. */
+	if (envp)
+		execvpe(argv[0], argv, envp);
+	else
+		execvp(argv[0], argv);
 	err = errno;
 	if (write(err_fd, &err, sizeof(err)) < 0)
 		_exit(127);
@@ -76,6 +81,11 @@ static void child_exec(int start_fd, int err_fd, char *const argv[], pid_t paren
 }
 
 int pfx_target_launch(struct pfx_target *t, char *const argv[])
+{
+	return pfx_target_launch_env(t, argv, NULL);
+}
+
+int pfx_target_launch_env(struct pfx_target *t, char *const argv[], char *const envp[])
 {
 	int start_pipe[2], err_pipe[2];
 	pid_t pid, parent;
@@ -104,7 +114,7 @@ int pfx_target_launch(struct pfx_target *t, char *const argv[])
 	if (pid == 0) {
 		close(start_pipe[1]);
 		close(err_pipe[0]);
-		child_exec(start_pipe[0], err_pipe[1], argv, parent);
+		child_exec(start_pipe[0], err_pipe[1], argv, envp, parent);
 	}
 	close(start_pipe[0]);
 	close(err_pipe[1]);

@@ -29,6 +29,8 @@ struct pfx_target {
 
 /* Fork argv, held before exec.  0 or -errno. */
 int pfx_target_launch(struct pfx_target *t, char *const argv[]);
+/* The same with envp as the command's environment (NULL: pfx's own). */
+int pfx_target_launch_env(struct pfx_target *t, char *const argv[], char *const envp[]);
 /* Let a launched child exec.  0, or -errno from a failed execvp() (the
  * child has then been reaped). */
 int pfx_target_start(struct pfx_target *t);

@@ -80,24 +80,6 @@ const char *pfx_plot_format_ext(enum pfx_plot_format format)
 	return format_ext[format];
 }
 
-/* The directory of the running executable, for the templates beside it:
- * its templates are those it was built or installed with, even where an
- * older pfx is installed under the configured prefix. */
-static int exe_dir(char *dir, size_t size)
-{
-	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
-	char *slash;
-
-	if (n <= 0)
-		return -ENOENT;
-	dir[n] = '\0';
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	return 0;
-}
-
 char *pfx_plot_template_path(const struct pfx_chart *chart)
 {
 	const char *env = getenv("PFX_PLOT_DIR");
@@ -107,7 +89,10 @@ char *pfx_plot_template_path(const struct pfx_chart *chart)
 
 	if (env && *env)
 		return asprintf(&path, "%s/%s.gp", env, chart->name) < 0 ? NULL : path;
-	have_exe = exe_dir(exe, sizeof(exe)) == 0;
+	/* beside the running executable first: its templates are those it was
+	 * built or installed with, even where an older pfx is installed under
+	 * the configured prefix */
+	have_exe = pfx_exe_dir(exe, sizeof(exe)) == 0;
 	for (size_t i = 0; have_exe && i < PFX_ARRAY_SIZE(beside); i++) {
 		if (asprintf(&path, "%s/%s/%s.gp", exe, beside[i], chart->name) < 0)
 			return NULL;

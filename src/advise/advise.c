@@ -80,7 +80,13 @@ static bool rule_first_touch(const struct pfx_analysis *rep, const struct pfx_ad
 	const struct pfx_region_stats *s = row->s;
 	char where[200];
 
-	if (!anon_kind(row) || s->c.faults < MIN_FAULTS || s->c.major * 10 > s->c.faults)
+	/* Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, shown as
+	 * "/dev/zero (deleted)"; memfd, /dev/shm) is zero-filled on first
+	 * touch too, and MAP_POPULATE / MADV_POPULATE_WRITE fill it alike;
+	 * its huge pages follow shmem_enabled, not the THP mode read here. */
+	bool shm = row->region && row->region->kind == PFX_MAP_SHM;
+
+	if ((!anon_kind(row) && !shm) || s->c.faults < MIN_FAULTS || s->c.major * 10 > s->c.faults)
 		return false;
 	/* first touches: 90% or more of the faults are a page's first */
 	if (s->refaults * 10 > s->c.faults || s->c.prot * 10 > s->c.faults)
@@ -95,7 +101,7 @@ static bool rule_first_touch(const struct pfx_analysis *rep, const struct pfx_ad
 	uint64_t page = rep->header.page_size ? rep->header.page_size : 4096;
 	uint64_t small = (row->end - row->start - huge * HUGE_2M) / page;
 
-	if (host->thp == PFX_ADVISE_THP_MADVISE && huge * HUGE_2M * 2 >= row->end - row->start) {
+	if (!shm && host->thp == PFX_ADVISE_THP_MADVISE && huge * HUGE_2M * 2 >= row->end - row->start) {
 		f->try_name = "hugepage";
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "madvise(addr, len, MADV_HUGEPAGE) after mapping it (THP is 'madvise'%s); for malloc'd "
@@ -103,7 +109,9 @@ static bool rule_first_touch(const struct pfx_analysis *rep, const struct pfx_ad
 			 " (%" PRIu64 " huge pages + %" PRIu64 " small) instead of %" PRIu64,
 			 host->thp_now ? ", read now" : "", huge + small, huge, small, s->pages);
 	} else {
-		f->try_name = "populate";
+		/* pfx try's preload prefaults anonymous mmaps; a shm file
+		 * (memfd, /dev/shm) is the program's own to populate */
+		f->try_name = !shm || !strcmp(path_of(row), "/dev/zero (deleted)") ? "populate" : NULL;
 		snprintf(f->remedy, sizeof(f->remedy),
 			 "prefault it once: mmap(..., MAP_POPULATE) or madvise(addr, len, MADV_POPULATE_WRITE) "
 			 "at start-up (Linux 5.14+); the %" PRIu64 " faults become one call", s->c.faults);

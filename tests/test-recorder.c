@@ -341,7 +341,7 @@ static void test_events_to_items(void)
 	CHECK_CALLS("maps 100; tids 100; comm 100/100; comm 100/101; ");
 	/* paired: latency 500, access from the entry's code (write, user) */
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 1000, .pid = 100, .tid = 101,
-	     .addr = 0x7f0000000123, .error_code = 6);
+	     .addr = 0x7f0000000123, .error_code = 6, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 1500, .pid = 100, .tid = 101, .addr = 0x7f0000000123,
 	     .ip = 0x400100);
 	/* no entry: no latency, no access */
@@ -361,14 +361,14 @@ static void test_events_to_items(void)
 	/* an entry replaced before its completion is unpaired; the second
 	 * pairs (same page): present + write + user */
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 6000, .pid = 100, .tid = 100,
-	     .addr = 0x7f0000002000, .error_code = 0x15);
+	     .addr = 0x7f0000002000, .error_code = 0x15, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 6100, .pid = 100, .tid = 100,
-	     .addr = 0x7f0000003008, .error_code = 7);
+	     .addr = 0x7f0000003008, .error_code = 7, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 6200, .pid = 100, .tid = 100, .addr = 0x7f0000003000,
 	     .ip = 0x400200);
 	/* an entry of another page stays apart */
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 6250, .pid = 100, .tid = 100,
-	     .addr = 0x7f0000005000, .error_code = 6);
+	     .addr = 0x7f0000005000, .error_code = 6, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 6300, .pid = 100, .tid = 100, .addr = 0x7f0000004000,
 	     .ip = 0x400200);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 6400, .pid = 100, .tid = 100, .addr = 0x7f0000006000,

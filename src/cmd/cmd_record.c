@@ -15,7 +15,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,8 +75,7 @@ static const struct pfx_opt record_options[] = {
 	  "DWARF unwind tables (dwarf: through code without frame\n"
 	  "pointers, as libc; costlier)", PFX_OPT_OPTIONAL, NULL },
 	PFX_OPT_LONG('S', "source", "SRC", "auto (default: perf, else tracefs), perf or tracefs"),
-	PFX_OPT_LONG('e', "entry", "SRC", "fault entries for latency: auto (default), tracepoint\n"
-		     "(x86, + read/write/exec), sw (page-faults) or none"),
+	PFX_OPT_LONG('e', "entry", "SRC", "fault entries (latency): auto, tracepoint, sw or none"),
 	PFX_OPT_LONG('E', "no-entry", NULL, "--entry none"),
 	PFX_OPT('h', "help", NULL, "this help"),
 	PFX_OPT_END,
@@ -237,6 +235,8 @@ static void say_source_failure(const struct pfx_session_reason *r, const struct 
 	if (r->ntried == 2)
 		pfx_err("record: perf events are denied (%s): %s; and tracefs is not usable (%s): %s",
 			strerror(-t->err), t->hint, strerror(-t2->err), t2->hint);
+	else if (strncmp(t->why, "--entry", 7) == 0)	/* the sampler's whole sentence */
+		pfx_err("record: %s", t->why);
 	else if (strcmp(t->source, "tracefs") == 0)
 		pfx_err("record: cannot trace faults with tracefs (%s): %s; or use --source perf",
 			strerror(-t->err), t->hint);

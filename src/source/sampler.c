@@ -388,7 +388,7 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 	s->has_tracepoint = (opts->entry == PFX_ENTRY_AUTO || opts->entry == PFX_ENTRY_TRACEPOINT) &&
 			    pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) && load_entry_format(s) == 0;
 	if (opts->entry == PFX_ENTRY_TRACEPOINT && !s->has_tracepoint) {
-		snprintf(why, why_size, "--entry tracepoint: this kernel has no usable "
+		snprintf(why, why_size, "--entry tracepoint: this kernel has no "
 			 "exceptions:page_fault_user (x86 only); use --entry sw or auto");
 		pfx_sampler_close(s);
 		return -ENOENT;
@@ -404,7 +404,8 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 		}
 	}
 	if (!s->has_tracepoint && opts->entry == PFX_ENTRY_TRACEPOINT) {
-		snprintf(why, why_size, "exceptions:page_fault_user (--entry tracepoint)");
+		snprintf(why, why_size, "--entry tracepoint: exceptions:page_fault_user is denied "
+			 "(CAP_PERFMON or perf_event_paranoid -1); use --entry sw");
 		pfx_sampler_close(s);
 		return -EACCES;
 	}

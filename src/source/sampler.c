@@ -331,6 +331,29 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 	return 0;
 }
 
+/* --entry auto: may this user sample the tracepoint?  Tracepoints need
+ * CAP_PERFMON or perf_event_paranoid -1 where software events do not:
+ * denied, auto takes page-faults instead of recording no latency. */
+static bool tracepoint_opens(const struct pfx_sampler *s)
+{
+	size_t n;
+	const pid_t *pids = event_pids(s, &n);
+	struct perf_event_attr a;
+	int fd;
+
+	if (tracepoint_attr(s, PFX_EV_PAGE_FAULT_USER, &a))
+		return false;
+	fd = pfx_perf_open(&a, pids[0], s->cpus[0], -1, s->open_flags);
+	if (fd == -EACCES) {
+		a.exclude_kernel = 1;
+		fd = pfx_perf_open(&a, pids[0], s->cpus[0], -1, s->open_flags);
+	}
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* Attaching to many threads takes 3 fds per thread and CPU: make room
  * up to the hard limit before opening (pfx's own limit only). */
 static void ensure_fd_room(size_t fds)
@@ -393,6 +416,8 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 		pfx_sampler_close(s);
 		return -ENOENT;
 	}
+	if (s->has_tracepoint && opts->entry == PFX_ENTRY_AUTO && !tracepoint_opens(s))
+		s->has_tracepoint = false;
 	s->has_sw_entry = opts->entry == PFX_ENTRY_SW || (opts->entry == PFX_ENTRY_AUTO && !s->has_tracepoint);
 	s->has_mremap = pfx_event_available(PFX_EV_MREMAP_ENTER, NULL, 0) &&
 			pfx_event_available(PFX_EV_MREMAP_EXIT, NULL, 0) && load_mremap_formats(s) == 0;

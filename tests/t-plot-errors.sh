@@ -43,7 +43,7 @@ error 1 "cannot read $TMP/none.data: No such file or directory; record one with 
 printf 'hello, not a recording\n' >"$TMP/text.data"
 error 1 "not a pfx record file" "$PFX" plot -c heatmap -i "$TMP/text.data" -o "$TMP/x.png"
 error 1 "holds no faults" "$PFX" plot -c timeline -i "$TMP/empty.data" -o "$TMP/x.png"
-error 1 "this recording has no latency data; record with a kernel that has exceptions:page_fault_user" \
+error 1 "this recording has no latency data; record it with perf events and --entry auto" \
 	"$PFX" plot -c latency -i "$TMP/nolat.data" -o "$TMP/x.png"
 head -c 100 "$TMP/good.data" >"$TMP/cut.data"
 error 1 "truncated" "$PFX" plot -c regions -i "$TMP/cut.data" -o "$TMP/x.png"

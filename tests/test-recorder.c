@@ -341,7 +341,7 @@ static void test_events_to_items(void)
 	CHECK_CALLS("maps 100; tids 100; comm 100/100; comm 100/101; ");
 	/* paired: latency 500, access from the entry's code (write, user) */
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 1000, .pid = 100, .tid = 101,
-	     .addr = 0x7f0000000123, .error_code = 6);
+	     .addr = 0x7f0000000123, .error_code = 6, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 1500, .pid = 100, .tid = 101, .addr = 0x7f0000000123,
 	     .ip = 0x400100);
 	/* no entry: no latency, no access */
@@ -361,14 +361,14 @@ static void test_events_to_items(void)
 	/* an entry replaced before its completion is unpaired; the second
 	 * pairs (same page): present + write + user */
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 6000, .pid = 100, .tid = 100,
-	     .addr = 0x7f0000002000, .error_code = 0x15);
+	     .addr = 0x7f0000002000, .error_code = 0x15, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 6100, .pid = 100, .tid = 100,
-	     .addr = 0x7f0000003008, .error_code = 7);
+	     .addr = 0x7f0000003008, .error_code = 7, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 6200, .pid = 100, .tid = 100, .addr = 0x7f0000003000,
 	     .ip = 0x400200);
 	/* an entry of another page stays apart */
 	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 6250, .pid = 100, .tid = 100,
-	     .addr = 0x7f0000005000, .error_code = 6);
+	     .addr = 0x7f0000005000, .error_code = 6, .has_error_code = true);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 6300, .pid = 100, .tid = 100, .addr = 0x7f0000004000,
 	     .ip = 0x400200);
 	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 6400, .pid = 100, .tid = 100, .addr = 0x7f0000006000,
@@ -404,6 +404,36 @@ static void test_events_to_items(void)
 		"F 6300 100/100 0x7f0000004000 ip=0x400200 minor lat=0 acc=0\n"
 		"F 6400 100/100 0x7f0000006000 ip=0x400300 minor lat=0 acc=0 chain=0x400300,0x400050\n"
 		"END faults=5 minor=4 major=1 lost=7/3 duration=10000 counted=1 9/1\n");
+}
+
+/* page-faults entries (--entry sw): no error code, so a paired fault has
+ * its latency and no access bits; an entry its thread never completes
+ * (a fault ending in a signal) is replaced by the next one. */
+static void test_sw_entry(void)
+{
+	struct pfx_recorder *r;
+	const struct pfx_recorder_stats *st;
+
+	fake_reset();
+	fake_app();
+	r = start(PFX_REC_HAS_LATENCY | PFX_REC_ENTRY_SW);
+	CHECK_EQ(pfx_recorder_snapshot(r, 100), 0);
+	CHECK_CALLS("maps 100; tids 100; comm 100/100; ");
+	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 1000, .pid = 100, .tid = 100,
+	     .addr = 0x7f0000000010);
+	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 2000, .pid = 100, .tid = 100,
+	     .addr = 0x7f0000001010);
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2700, .pid = 100, .tid = 100, .addr = 0x7f0000001010,
+	     .ip = 0x400100);
+	st = pfx_recorder_stats(r);
+	CHECK_EQ(st->paired, 1);
+	CHECK_EQ(st->unpaired_entries, 1);
+	finish_and_expect(r, 3000,
+		"M 0 100 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
+		"M 0 100 0x7f0000000000-0x7f0000010000 pgoff=0 prot=3 flags=2 ''\n"
+		"T 0 100/100 'app'\n"
+		"F 2700 100/100 0x7f0000001010 ip=0x400100 minor lat=700 acc=0\n"
+		"END faults=1 minor=1 major=0 lost=0/0 duration=3000 counted=0 0/0\n");
 }
 
 /* One target, no MMAP records (tracefs): a fault outside every known
@@ -762,6 +792,7 @@ int main(void)
 	}
 	snprintf(path, sizeof(path), "%s/pfx.data", dir);
 	test_events_to_items();
+	test_sw_entry();
 	test_fault_before_mapping();
 	test_fork_and_cut();
 	test_exec();

@@ -306,7 +306,7 @@ static void report_data_error(const struct pfx_plot_script *s, const char *dir, 
 		report_wrong_input(s, notes->found_kind);
 		break;
 	case -EOPNOTSUPP:
-		pfx_err("this recording has no latency data; record with a kernel that has exceptions:page_fault_user");
+		pfx_err("this recording has no latency data; record it with perf events and --entry auto (the default), not --entry none");
 		break;
 	case -ERANGE:
 		pfx_err("%s line %lu holds a %s out of range; give the file '%s' wrote", s->input,
@@ -668,7 +668,7 @@ static int draw_both(const struct pfx_plot_script *req, const char *gnuplot, con
 		free(out);
 	}
 	if (skippable(err)) {
-		entry->skipped = "this recording has no latency data (record with a kernel that has exceptions:page_fault_user)";
+		entry->skipped = "this recording has no latency data (record it with perf events and --entry auto, not --entry none)";
 		return 0;
 	}
 	if (err) {

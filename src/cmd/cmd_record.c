@@ -15,7 +15,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,7 +31,7 @@ struct record_opts {
 	bool dwarf;			/* --call-graph=dwarf: unwind copied user stacks */
 	unsigned dwarf_stack;		/* bytes of stack per sample (dwarf,SIZE) */
 	bool ring_pages_given;		/* -m on the command line */
-	bool tracepoint;
+	enum pfx_entry_source entry;	/* --entry, --no-entry */
 	size_t ring_pages;
 	enum pfx_count_source source;	/* auto, perf or tracefs */
 	char **argv;			/* the command, or NULL with -p */
@@ -76,8 +75,8 @@ static const struct pfx_opt record_options[] = {
 	  "DWARF unwind tables (dwarf: through code without frame\n"
 	  "pointers, as libc; costlier)", PFX_OPT_OPTIONAL, NULL },
 	PFX_OPT_LONG('S', "source", "SRC", "auto (default: perf, else tracefs), perf or tracefs"),
-	PFX_OPT_LONG('E', "no-entry", NULL, "do not sample exceptions:page_fault_user (no latency,\n"
-		     "no read/write/exec); cheaper"),
+	PFX_OPT_LONG('e', "entry", "SRC", "fault entries (latency): auto, tracepoint, sw or none"),
+	PFX_OPT_LONG('E', "no-entry", NULL, "--entry none"),
 	PFX_OPT('h', "help", NULL, "this help"),
 	PFX_OPT_END,
 };
@@ -85,8 +84,8 @@ static const struct pfx_opt record_options[] = {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -p PID [DURATION]\n"
-		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--no-entry] -- CMD [ARGS...]\n"
+		"usage: pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--entry SRC] -p PID [DURATION]\n"
+		"       pfx record [-o FILE] [-m PAGES] [--call-graph[=fp|dwarf[,SIZE]]] [--entry SRC] -- CMD [ARGS...]\n"
 		"       pfx record -a|-G CGROUP[,CGROUP...] [--duration S] [--max-size SIZE] [OPTIONS]\n"
 		"                  [-- CMD [ARGS...]]\n"
 		"Record every page fault (minor and major) of a process into FILE; with -p until\n"
@@ -104,7 +103,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->output = "pfx.data";
 	o->ring_pages = DEFAULT_RING_PAGES;
-	o->tracepoint = true;
+	o->entry = PFX_ENTRY_AUTO;
 	pfx_opts_begin(&p, "record", record_options, "+", argc, argv);
 	while ((c = pfx_opts_next(&p)) != -1) {
 		const char *arg = p.value;
@@ -136,14 +135,17 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			}
 			break;
 		case 'E':
-			o->tracepoint = false;
-			break;
-		case 'a':
-			o->host_wide = true;
+			arg = "none";	/* fall through */
+		case 'e':
+			if (pfx_session_entry_parse(arg, &o->entry) < 0) {
+				pfx_err("record: --entry '%s' is unknown; use auto, tracepoint, sw or none", arg);
+				return PFX_EXIT_USAGE;
+			}
 			break;
 		case 'G':
+			o->cgroups = arg;	/* fall through */
+		case 'a':
 			o->host_wide = true;
-			o->cgroups = arg;
 			break;
 		case 'd':
 			if (pfx_duration_option(arg, &o->duration_s))
@@ -218,7 +220,7 @@ static void session_opts(const struct record_opts *o, struct pfx_session_opts *s
 		.output = o->output, .output_named = o->output_named, .pid = o->pid, .argv = o->argv,
 		.host_wide = o->host_wide, .cgroups = o->cgroups, .source = o->source,
 		.callchain = o->callchain, .dwarf_stack = o->dwarf ? o->dwarf_stack : 0,
-		.tracepoint = o->tracepoint, .ring_pages = o->ring_pages,
+		.entry = o->entry, .ring_pages = o->ring_pages,
 		.duration_s = o->duration_s, .max_size = o->max_size,
 	};
 }
@@ -233,6 +235,8 @@ static void say_source_failure(const struct pfx_session_reason *r, const struct 
 	if (r->ntried == 2)
 		pfx_err("record: perf events are denied (%s): %s; and tracefs is not usable (%s): %s",
 			strerror(-t->err), t->hint, strerror(-t2->err), t2->hint);
+	else if (strncmp(t->why, "--entry", 7) == 0)	/* the sampler's whole sentence */
+		pfx_err("record: %s", t->why);
 	else if (strcmp(t->source, "tracefs") == 0)
 		pfx_err("record: cannot trace faults with tracefs (%s): %s; or use --source perf",
 			strerror(-t->err), t->hint);

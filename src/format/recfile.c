@@ -974,6 +974,16 @@ void pfx_rec_fix_checksums(void *data, size_t size)
 	}
 }
 
+const char *pfx_rec_latency_from(const struct pfx_rec_header *h)
+{
+	if (!(h->flags & PFX_REC_HAS_LATENCY))
+		return "none";
+	if (strcmp(h->source, "uffd") == 0)
+		return "userfaultfd: fault message -> its resolution";
+	return h->flags & PFX_REC_ENTRY_SW ? "page-faults -> minor/major-faults" :
+	       "exceptions:page_fault_user -> minor/major-faults";
+}
+
 const char *pfx_rec_strerror(int err)
 {
 	switch (err) {

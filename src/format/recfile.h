@@ -127,6 +127,12 @@ enum pfx_rec_flags {
 	 * pids tell them apart; SPACE items say when one begins).  Written
 	 * as version 4, as is every host-wide file since. */
 	PFX_REC_PER_SPACE = 1 << 4,
+	/* With HAS_LATENCY: each fault's entry was the page-faults software
+	 * event (--entry sw; no error code), not exceptions:page_fault_user.
+	 * Files without it (all before it) took the tracepoint, or, without
+	 * HAS_LATENCY, no entry at all.  No version change: readers ignore
+	 * flags they do not know. */
+	PFX_REC_ENTRY_SW = 1 << 5,
 };
 
 
@@ -140,6 +146,11 @@ struct pfx_rec_header {
 	char source[16];		/* "perf", "tracefs" or "uffd" */
 	char events[256];		/* events used, comma-separated */
 };
+
+/* Where the file's latencies come from ("page-faults -> minor/major-faults"
+ * ...), or "none": for the report's "Latency from" (older files: by their
+ * HAS_LATENCY flag and source). */
+const char *pfx_rec_latency_from(const struct pfx_rec_header *h);
 
 /* Is every process's address space apart in this file? */
 static inline bool pfx_rec_per_space(const struct pfx_rec_header *h)

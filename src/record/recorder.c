@@ -22,6 +22,7 @@
  * waiting for its return. */
 struct pending_entry {
 	bool valid;
+	bool has_error_code;	/* the tracepoint's entry; page-faults has none */
 	uint64_t time, addr, error_code;
 	bool mremap;
 	uint64_t mr_addr, mr_old_len, mr_new_len;
@@ -244,7 +245,8 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			uint64_t lat = ev->time - p->time;
 
 			f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : lat ? (uint32_t)lat : 1;
-			f->access = pfx_fault_access_from_code(p->error_code);
+			if (p->has_error_code)
+				f->access = pfx_fault_access_from_code(p->error_code);
 			p->valid = false;
 			r->stats.paired++;
 		}
@@ -278,6 +280,7 @@ static void on_entry(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	p->time = ev->time;
 	p->addr = ev->addr;
 	p->error_code = ev->error_code;
+	p->has_error_code = ev->has_error_code;
 }
 
 static int write_mapping(struct pfx_recorder *r, uint64_t time, uint32_t pid, uint64_t start,

@@ -139,7 +139,7 @@ static int open_cgroups(const char *list, int **fds, size_t *n, struct pfx_sessi
 static int open_source(struct pfx_session *s, struct pfx_session_reason *why)
 {
 	const struct pfx_session_opts *o = &s->opts;
-	struct pfx_source_opts so = { .callchain = o->callchain, .tracepoint = o->tracepoint,
+	struct pfx_source_opts so = { .callchain = o->callchain, .entry = o->entry,
 				       .dwarf_stack = o->dwarf_stack, .ring_pages = o->ring_pages,
 				       .pid = s->target.pid, .enable_on_exec = s->target.launched,
 				       .tids = s->tids, .ntids = s->ntids, .host_wide = o->host_wide };
@@ -165,6 +165,19 @@ static int open_source(struct pfx_session *s, struct pfx_session_reason *why)
 		return open_tracefs(s, &so, why);
 	}
 	return fail(why, PFX_SESSION_SOURCE, err);
+}
+
+int pfx_session_entry_parse(const char *name, enum pfx_entry_source *out)
+{
+	static const char *const names[] = { [PFX_ENTRY_NONE] = "none", [PFX_ENTRY_AUTO] = "auto",
+					      [PFX_ENTRY_TRACEPOINT] = "tracepoint", [PFX_ENTRY_SW] = "sw" };
+
+	for (size_t i = 0; i < PFX_ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (enum pfx_entry_source)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int pfx_session_open(struct pfx_session **out, const struct pfx_session_opts *opts,
@@ -245,6 +258,8 @@ static void fill_header(struct pfx_rec_header *h, const struct pfx_session *s)
 		h->flags |= PFX_REC_HAS_ERROR_CODE;
 	if (caps & PFX_SOURCE_LATENCY)
 		h->flags |= PFX_REC_HAS_LATENCY;
+	if (caps & PFX_SOURCE_ENTRY_SW)
+		h->flags |= PFX_REC_ENTRY_SW;
 	if (caps & PFX_SOURCE_CALLCHAIN)
 		h->flags |= PFX_REC_HAS_CALLCHAIN;
 }

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "counter.h"
+#include "fault_source.h"
 #include "hostscope.h"
 #include "recorder.h"
 
@@ -39,7 +40,8 @@ struct pfx_session_opts {
 	enum pfx_count_source source;	/* AUTO, PERF or TRACEFS */
 	bool callchain;			/* user call chains (perf) */
 	unsigned dwarf_stack;		/* ... unwound from this many stack bytes (0: frame pointers) */
-	bool tracepoint;		/* fault entries: latency and access (perf) */
+	enum pfx_entry_source entry;	/* fault entries: latency (and access with the
+					 * tracepoint) (perf) */
 	size_t ring_pages;		/* per CPU ring (perf) */
 	double duration_s;		/* stop after it (0: at the target's exit or a stop signal) */
 	uint64_t max_size;		/* stop when the file is this big (0: no limit) */
@@ -112,6 +114,8 @@ struct pfx_session_result {
 
 struct pfx_session;
 
+/* "auto", "tracepoint", "sw" or "none" (--entry): 0, or -EINVAL. */
+int pfx_session_entry_parse(const char *name, enum pfx_entry_source *out);
 /* 0, or -errno with *why filled (the target, when there was one, is ended). */
 int pfx_session_open(struct pfx_session **s, const struct pfx_session_opts *opts,
 		     struct pfx_session_reason *why);

@@ -189,6 +189,9 @@ static void text_types(FILE *fp, const struct pfx_analysis *rep)
 			"; page not present %" PRIu64 ", protection %" PRIu64 " (of %" PRIu64
 			" faults with an error code)\n", c->read, c->write, c->exec, known - c->prot,
 			c->prot, known);
+	else if (rep->header.flags & PFX_REC_ENTRY_SW)
+		fprintf(fp, "Access: not known with this entry source (page-faults carries no error "
+			"code; --entry tracepoint on x86 has it)\n");
 	else
 		fprintf(fp, "Access: not recorded (no exceptions:page_fault_user)\n");
 	fputc('\n', fp);
@@ -206,6 +209,7 @@ static void text_latency(FILE *fp, const struct pfx_analysis *rep)
 		fprintf(fp, "Latency: not recorded\n\n");
 		return;
 	}
+	fprintf(fp, "Latency from: %s\n", pfx_rec_latency_from(&rep->header));
 	for (int m = 0; m < PFX_COL_COUNT; m++) {
 		uint64_t total = rep->lat[m].count, max = 0;
 
@@ -575,8 +579,9 @@ static void json_callers(FILE *fp, const struct pfx_analysis *rep)
 
 static void json_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	fprintf(fp, "  \"latency\": {\"recorded\": %s", rep->header.flags & PFX_REC_HAS_LATENCY ?
-		"true" : "false");
+	fprintf(fp, "  \"latency\": {\"recorded\": %s, \"from\": \"%s\"",
+		rep->header.flags & PFX_REC_HAS_LATENCY ?
+		"true" : "false", pfx_rec_latency_from(&rep->header));
 	for (int m = 0; m < PFX_COL_COUNT; m++) {
 		uint64_t total = rep->lat[m].count;
 		bool first = true;

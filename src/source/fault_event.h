@@ -11,7 +11,7 @@
 
 enum pfx_sample_type {
 	PFX_SAMPLE_FAULT,	/* minor or major fault completed (tracefs: entered) */
-	PFX_SAMPLE_FAULT_ENTRY,	/* page_fault_user: a fault began */
+	PFX_SAMPLE_FAULT_ENTRY,	/* page_fault_user or page-faults: a fault began */
 	PFX_SAMPLE_MMAP,
 	PFX_SAMPLE_COMM,
 	PFX_SAMPLE_FORK,
@@ -35,7 +35,9 @@ struct pfx_sample_event {
 	uint64_t addr;		/* FAULT, FAULT_ENTRY, MMAP start */
 	uint64_t ip;		/* FAULT, FAULT_ENTRY */
 	uint64_t error_code;	/* FAULT_ENTRY; FAULT when has_error_code */
-	bool has_error_code;	/* FAULT: the source saw the fault's entry (tracefs) */
+	bool has_error_code;	/* FAULT: the source saw the fault's entry (tracefs);
+				 * FAULT_ENTRY: error_code is known (the tracepoint,
+				 * not page-faults) */
 	uint8_t major;		/* FAULT: 1 = major */
 	uint16_t callchain_len;	/* FAULT with --call-graph: user frames */
 	const uint64_t *callchain;

@@ -16,6 +16,18 @@
 
 #include "fault_event.h"
 
+/* Where a fault's entry is seen, to pair with its completion (latency):
+ * none (0: no entry events), the tracepoint where the kernel has it else
+ * the page-faults software event (auto), only the tracepoint (x86: also
+ * the error code, so read/write/exec), or only page-faults (every
+ * architecture; no error code).  doc/record.md, "Latency". */
+enum pfx_entry_source {
+	PFX_ENTRY_NONE = 0,
+	PFX_ENTRY_AUTO,
+	PFX_ENTRY_TRACEPOINT,
+	PFX_ENTRY_SW,
+};
+
 struct pfx_source_opts {
 	pid_t pid;		/* the target process */
 	const pid_t *tids;	/* attach: its threads (NULL: pid with inherit only) */
@@ -24,7 +36,7 @@ struct pfx_source_opts {
 	bool callchain;		/* --call-graph: user stacks (perf) */
 	uint32_t dwarf_stack;	/* --call-graph=dwarf: bytes of user stack copied per
 				 * fault and unwound with unwind.h (0: frame pointers) */
-	bool tracepoint;	/* try exceptions:page_fault_user (perf) */
+	enum pfx_entry_source entry;	/* fault entries (perf) */
 	size_t ring_pages;	/* data pages per CPU ring, a power of two (perf) */
 	/* Host wide (record -a/-G, perf only): every task (no cgroup fds) or
 	 * the tasks of these cgroups (fds of their perf_event directories);
@@ -39,6 +51,7 @@ enum pfx_source_caps {
 	PFX_SOURCE_ACCESS = 1 << 0,	/* read/write/exec from the error code */
 	PFX_SOURCE_LATENCY = 1 << 1,	/* fault entries to pair with completions */
 	PFX_SOURCE_CALLCHAIN = 1 << 2,	/* user call chains */
+	PFX_SOURCE_ENTRY_SW = 1 << 3,	/* LATENCY from page-faults, not the tracepoint */
 };
 
 struct pfx_source_ops {

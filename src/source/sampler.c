@@ -23,7 +23,16 @@
 #include <traceevent/event-parse.h>
 #include <unistd.h>
 
-enum ev_role { ROLE_MINOR, ROLE_MAJOR, ROLE_ENTRY, ROLE_MREMAP_ENTER, ROLE_MREMAP_EXIT };
+enum ev_role { ROLE_MINOR, ROLE_MAJOR, ROLE_ENTRY, ROLE_ENTRY_SW, ROLE_MREMAP_ENTER, ROLE_MREMAP_EXIT };
+
+/* A page-faults sample (sw_entry_attr): laid out as a tracepoint's up to
+ * its time, so next_own_time() reads both alike. */
+struct sw_entry_sample {
+	struct perf_event_header h;
+	uint64_t id;
+	uint32_t pid, tid;
+	uint64_t time, addr;
+};
 
 struct id_role {
 	uint64_t id;
@@ -55,6 +64,7 @@ struct pfx_sampler {
 	struct id_role *ids;		/* sorted by id */
 	size_t nids;
 	bool has_tracepoint;
+	bool has_sw_entry;		/* page-faults: fault entries without error code */
 	bool need_enable;
 	struct raw_field f_address, f_ip, f_error_code;
 	bool has_mremap;		/* the syscalls:*_mremap tracepoints */
@@ -148,6 +158,17 @@ static int tracepoint_attr(const struct pfx_sampler *s, enum pfx_event_id id, st
 	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_RAW;
 	return pfx_event_attr(id, a);
+}
+
+/* page-faults fires where the architecture's fault handler starts (x86
+ * and arm64 alike), with the address: the entry of the fault the
+ * minor/major event completes. */
+static int sw_entry_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
+{
+	base_attr(s, a);
+	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+			 PERF_SAMPLE_ADDR;
+	return pfx_event_attr(PFX_EV_PAGE_FAULTS, a);
 }
 
 struct field_want {
@@ -284,6 +305,15 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 				s->has_tracepoint = false;
 			}
 		}
+		if (s->has_sw_entry) {
+			err = sw_entry_attr(s, &a);
+			if (!err)
+				err = open_one(s, &a, tids[t], cpu, ROLE_ENTRY_SW, ring_fd);
+			if (err) {
+				snprintf(why, why_size, "page-faults on CPU %d (--entry sw)", cpu);
+				return err;
+			}
+		}
 		/* Optional too: without them, moved memory is found by the
 		 * recorder's /proc re-read, while the process lives. */
 		if (s->has_mremap) {
@@ -299,6 +329,29 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 		}
 	}
 	return 0;
+}
+
+/* --entry auto: may this user sample the tracepoint?  Tracepoints need
+ * CAP_PERFMON or perf_event_paranoid -1 where software events do not:
+ * denied, auto takes page-faults instead of recording no latency. */
+static bool tracepoint_opens(const struct pfx_sampler *s)
+{
+	size_t n;
+	const pid_t *pids = event_pids(s, &n);
+	struct perf_event_attr a;
+	int fd;
+
+	if (tracepoint_attr(s, PFX_EV_PAGE_FAULT_USER, &a))
+		return false;
+	fd = pfx_perf_open(&a, pids[0], s->cpus[0], -1, s->open_flags);
+	if (fd == -EACCES) {
+		a.exclude_kernel = 1;
+		fd = pfx_perf_open(&a, pids[0], s->cpus[0], -1, s->open_flags);
+	}
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 /* Attaching to many threads takes 3 fds per thread and CPU: make room
@@ -355,8 +408,17 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 		return -ENOMEM;
 	}
 	s->clock_ok = pfx_perfclock_open(&s->clock) == 0;
-	s->has_tracepoint = opts->tracepoint && pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) &&
-			    load_entry_format(s) == 0;
+	s->has_tracepoint = (opts->entry == PFX_ENTRY_AUTO || opts->entry == PFX_ENTRY_TRACEPOINT) &&
+			    pfx_event_available(PFX_EV_PAGE_FAULT_USER, NULL, 0) && load_entry_format(s) == 0;
+	if (opts->entry == PFX_ENTRY_TRACEPOINT && !s->has_tracepoint) {
+		snprintf(why, why_size, "--entry tracepoint: this kernel has no "
+			 "exceptions:page_fault_user (x86 only); use --entry sw or auto");
+		pfx_sampler_close(s);
+		return -ENOENT;
+	}
+	if (s->has_tracepoint && opts->entry == PFX_ENTRY_AUTO && !tracepoint_opens(s))
+		s->has_tracepoint = false;
+	s->has_sw_entry = opts->entry == PFX_ENTRY_SW || (opts->entry == PFX_ENTRY_AUTO && !s->has_tracepoint);
 	s->has_mremap = pfx_event_available(PFX_EV_MREMAP_ENTER, NULL, 0) &&
 			pfx_event_available(PFX_EV_MREMAP_EXIT, NULL, 0) && load_mremap_formats(s) == 0;
 	for (size_t ci = 0; ci < s->ncpus; ci++) {
@@ -366,6 +428,12 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 			return err;
 		}
 	}
+	if (!s->has_tracepoint && opts->entry == PFX_ENTRY_TRACEPOINT) {
+		snprintf(why, why_size, "--entry tracepoint: exceptions:page_fault_user is denied "
+			 "(CAP_PERFMON or perf_event_paranoid -1); use --entry sw");
+		pfx_sampler_close(s);
+		return -EACCES;
+	}
 	if (!s->has_tracepoint) {
 		/* Dropped on some CPU: drop everywhere so all faults look alike. */
 		for (size_t i = 0; i < s->nids; i++)
@@ -374,8 +442,9 @@ int pfx_sampler_open(struct pfx_sampler **sp, const struct pfx_source_opts *opts
 	}
 	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_id);
 	s->need_enable = !s->opts.enable_on_exec;
-	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s%s",
+	snprintf(s->events, sizeof(s->events), "minor-faults,major-faults%s%s%s",
 		 s->has_tracepoint ? ",exceptions:page_fault_user" : "",
+		 s->has_sw_entry ? ",page-faults" : "",
 		 s->has_mremap ? ",syscalls:sys_enter_mremap,syscalls:sys_exit_mremap" : "");
 	*sp = s;
 	return 0;
@@ -595,6 +664,21 @@ static bool decode_entry(const struct pfx_sampler *s, const struct perf_event_he
 	ev->addr = raw_value(rs->raw, raw_size, s->f_address);
 	ev->ip = raw_value(rs->raw, raw_size, s->f_ip);
 	ev->error_code = raw_value(rs->raw, raw_size, s->f_error_code);
+	ev->has_error_code = true;
+	return true;
+}
+
+static bool decode_sw_entry(const struct perf_event_header *h, struct pfx_sample_event *ev)
+{
+	const struct sw_entry_sample *es = (const void *)h;
+
+	if (h->size < sizeof(*es))
+		return false;
+	ev->type = PFX_SAMPLE_FAULT_ENTRY;	/* has_error_code false: no access kind */
+	ev->time = es->time;
+	ev->pid = es->pid;
+	ev->tid = es->tid;
+	ev->addr = es->addr;
 	return true;
 }
 
@@ -643,6 +727,8 @@ static bool decode(const struct pfx_sampler *s, const struct perf_event_header *
 			return false;
 		if (role == ROLE_ENTRY)
 			return decode_entry(s, h, ev);
+		if (role == ROLE_ENTRY_SW)
+			return decode_sw_entry(h, ev);
 		if (role == ROLE_MREMAP_ENTER || role == ROLE_MREMAP_EXIT)
 			return decode_mremap(s, h, role == ROLE_MREMAP_ENTER, ev);
 		return decode_fault(h, role == ROLE_MAJOR, ev);
@@ -752,7 +838,8 @@ static uint64_t next_own_time(const struct pfx_sampler *s, const struct pfx_ring
 	if (h.type == PERF_RECORD_SAMPLE) {
 		memcpy(&id, b + 8, 8);
 		if (!lookup_role(s, id, &role) ||
-		    (role != ROLE_ENTRY && role != ROLE_MREMAP_ENTER && role != ROLE_MREMAP_EXIT))
+		    (role != ROLE_ENTRY && role != ROLE_ENTRY_SW && role != ROLE_MREMAP_ENTER &&
+		     role != ROLE_MREMAP_EXIT))
 			return 0;
 		memcpy(&t, b + 24, 8);
 		return t;
@@ -939,6 +1026,7 @@ static unsigned perf_caps(const void *state)
 	const struct pfx_sampler *s = state;
 
 	return (s->has_tracepoint ? PFX_SOURCE_ACCESS | PFX_SOURCE_LATENCY : 0) |
+	       (s->has_sw_entry ? PFX_SOURCE_LATENCY | PFX_SOURCE_ENTRY_SW : 0) |
 	       (s->opts.callchain ? PFX_SOURCE_CALLCHAIN : 0);
 }
 

@@ -354,7 +354,7 @@ static int fault_time_sample(const struct pfx_sample_event *ev, void *ctx)
  * -errno (perf denied, no tracepoint: the run goes on without). */
 static int fault_time_open(struct fault_time *ft, pid_t pid, struct pfx_try_sample *out)
 {
-	struct pfx_source_opts so = { .pid = pid, .enable_on_exec = true, .tracepoint = true,
+	struct pfx_source_opts so = { .pid = pid, .enable_on_exec = true, .entry = PFX_ENTRY_AUTO,
 				      .ring_pages = FAULT_TIME_RING_PAGES };
 	char why[128];
 	int err;

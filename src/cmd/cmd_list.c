@@ -106,7 +106,9 @@ int cmd_list(int argc, char **argv)
 	if (perf_err) {
 		char hint[160];
 
-		pfx_perf_denied_hint(hint, sizeof(hint));
+		const struct pfx_perf_request own = { 0 };	/* the probe's */
+
+		pfx_perf_denied_hint(perf_err, &own, hint, sizeof(hint));
 		printf("\nperf_event_open: %s (%s): pfx stat falls back to /proc, record to tracefs\n",
 		       strerror(-perf_err), hint);
 	}

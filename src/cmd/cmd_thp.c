@@ -207,14 +207,15 @@ static void report_files_error(const struct thp_opts *o, const struct pfx_thp_wa
 		pfx_err("cannot read the memory of process %d: %s", (int)pid, strerror(-err));
 }
 
-static void report_counter_error(int err)
+static void report_counter_error(int err, pid_t pid)
 {
 	char hint[256];
+	const struct pfx_perf_request req = { .pid = pid };
 
 	if (err == -ESRCH) {
 		pfx_err("the process exited before counting began; check the PID");
 	} else if (pfx_perf_denied(err)) {
-		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_perf_denied_hint(err, &req, hint, sizeof(hint));
 		pfx_err("cannot count faults: perf_event_open is denied (%s): %s", strerror(-err), hint);
 	} else {
 		pfx_err("cannot count the faults of the process: %s", strerror(-err));
@@ -274,7 +275,7 @@ static int start_counting(struct thp_run *run, const char **tp_missing)
 	if (!err)
 		err = pfx_thp_watch_open_faults(run->w, run->t.launched);
 	if (err) {
-		report_counter_error(err);
+		report_counter_error(err, run->t.pid);
 		return err;
 	}
 	*tp_missing = tracepoints_missing(pfx_thp_watch_open_tracepoints(run->w));

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "events.h"
 #include "opts.h"
 #include "output.h"
 #include "perf.h"
@@ -225,15 +226,20 @@ static void report_counter_error(int err, pid_t pid)
 /* Tracepoints are extra: say once why they are missing, and go on. */
 static const char *tracepoints_missing(int err)
 {
-	char level[16] = "?";
+	static const struct pfx_perf_request every_cpu = { .cpu_wide = true };
+	char hint[256];
 
 	if (!err)
 		return NULL;
+	/* The event ids are tracefs files: root's alone by default. */
+	if (err == -EACCES && !pfx_tracefs_dir() && errno == EACCES) {
+		pfx_warn("system-wide tracepoint counts need tracefs, which this user cannot read: "
+			 "run as root or make tracefs readable; shown as '-'");
+		return "denied: tracefs is not readable by this user";
+	}
 	if (pfx_perf_denied(err)) {
-		if (pfx_read_file("/proc/sys/kernel/perf_event_paranoid", level, sizeof(level)) > 0)
-			level[strcspn(level, "\n")] = '\0';
-		pfx_warn("system-wide tracepoint counts are denied (%s): they need root, CAP_PERFMON or "
-			 "kernel.perf_event_paranoid <= 0 (now %s); shown as '-'", strerror(-err), level);
+		pfx_perf_denied_hint(err, &every_cpu, hint, sizeof(hint));
+		pfx_warn("system-wide tracepoint counts are denied (%s): %s; shown as '-'", strerror(-err), hint);
 		return "denied: needs root, CAP_PERFMON or kernel.perf_event_paranoid <= 0";
 	}
 	if (err == -ENOENT) {

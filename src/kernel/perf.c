@@ -74,6 +74,16 @@ int pfx_perf_paranoid(void)
 	return atoi(text);
 }
 
+/* Mainline takes any level above 2 as 2; Debian's kernels make 3 refuse
+ * every user without CAP_PERFMON.  Which one this is shows in whether a
+ * user may still count its own faults. */
+static int effective_paranoid(void)
+{
+	int level = pfx_perf_paranoid();
+
+	return level > 2 && pfx_perf_probe() == 0 ? 2 : level;
+}
+
 /* perf-security.rst: >= 2 no kernel profiling, >= 1 no CPU events, for a
  * user without CAP_PERFMON; 3 (Debian's patch) refuses everything. */
 int pfx_perf_paranoid_needed(const struct pfx_perf_request *req)
@@ -136,8 +146,9 @@ enum pfx_perf_cause pfx_perf_cause(int neg_errno, const struct pfx_perf_request 
 		return PFX_PERF_CAUSE_NONE;
 	if (neg_errno == -ENOSYS)
 		return PFX_PERF_CAUSE_FILTERED;
-	if (pfx_perf_paranoid() > pfx_perf_paranoid_needed(req) && !perfmon_capable())
+	if (effective_paranoid() > pfx_perf_paranoid_needed(req) && !perfmon_capable())
 		return PFX_PERF_CAUSE_PARANOID;
+	/* perf_check_permission(): CAP_PERFMON, or ptrace_may_access(). */
 	if (foreign_process(req->pid) && !pfx_perf_capable(CAP_SYS_PTRACE))
 		return PFX_PERF_CAUSE_PTRACE;
 	/* perf_event_paranoid -1 lifts the limit, as CAP_IPC_LOCK does. */
@@ -162,7 +173,7 @@ void pfx_perf_denied_hint(int neg_errno, const struct pfx_perf_request *req, cha
 		break;
 	case PFX_PERF_CAUSE_PTRACE:
 		snprintf(buf, size, "process %d belongs to another user: run as its owner or root, "
-			 "or grant CAP_SYS_PTRACE", (int)req->pid);
+			 "or grant CAP_PERFMON (CAP_SYS_PTRACE too, to read its /proc files)", (int)req->pid);
 		break;
 	case PFX_PERF_CAUSE_MLOCK:
 		mlock_allowance_kb(&per_cpu_kb, &rlimit_kb);

@@ -49,7 +49,8 @@ enum pfx_perf_cause {
 };
 
 /* The highest perf_event_paranoid a user without CAP_PERFMON may make
- * req at: 2 own user-mode, 1 with kernel mode, 0 CPU-wide. */
+ * req at: 2 own user-mode, 1 with kernel mode, 0 CPU-wide (counting
+ * tracepoints too; their raw data would need -1, which pfx does without). */
 int pfx_perf_paranoid_needed(const struct pfx_perf_request *req);
 /* kernel.perf_event_paranoid (2, the default, if unreadable). */
 int pfx_perf_paranoid(void);

@@ -148,8 +148,8 @@ enum pfx_perf_cause pfx_perf_cause(int neg_errno, const struct pfx_perf_request 
 		return PFX_PERF_CAUSE_FILTERED;
 	if (effective_paranoid() > pfx_perf_paranoid_needed(req) && !perfmon_capable())
 		return PFX_PERF_CAUSE_PARANOID;
-	/* perf_check_permission(): CAP_PERFMON, or ptrace_may_access(). */
-	if (foreign_process(req->pid) && !pfx_perf_capable(CAP_SYS_PTRACE))
+	/* perf_check_permission(): CAP_PERFMON or ptrace_may_access(). */
+	if (foreign_process(req->pid) && !perfmon_capable() && !pfx_perf_capable(CAP_SYS_PTRACE))
 		return PFX_PERF_CAUSE_PTRACE;
 	/* perf_event_paranoid -1 lifts the limit, as CAP_IPC_LOCK does. */
 	if (req->ring_pages && pfx_perf_paranoid() > -1 && !pfx_perf_capable(CAP_IPC_LOCK) &&
@@ -173,7 +173,7 @@ void pfx_perf_denied_hint(int neg_errno, const struct pfx_perf_request *req, cha
 		break;
 	case PFX_PERF_CAUSE_PTRACE:
 		snprintf(buf, size, "process %d belongs to another user: run as its owner or root, "
-			 "or grant CAP_PERFMON (CAP_SYS_PTRACE too, to read its /proc files)", (int)req->pid);
+			 "or grant CAP_PERFMON", (int)req->pid);
 		break;
 	case PFX_PERF_CAUSE_MLOCK:
 		mlock_allowance_kb(&per_cpu_kb, &rlimit_kb);

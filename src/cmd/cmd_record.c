@@ -316,9 +316,9 @@ static void say_failure(const struct pfx_session_reason *r, const struct record_
 static void say_source(const struct pfx_session_info *in)
 {
 	if (in->passed_over)
-		pfx_warn("record: perf events are denied (%s); recording through tracefs "
+		pfx_warn("record: perf events are denied (%s: %s); recording through tracefs "
 			 "(no latency, major faults inferred; see doc/tracefs.md)",
-			 strerror(-in->passed_over->err));
+			 strerror(-in->passed_over->err), in->passed_over->hint);
 	if (in->callchain_dropped)
 		pfx_warn("record: --call-graph needs perf events; recording without call chains");
 }

@@ -158,6 +158,11 @@ run_all() {
 		cell "stat under seccomp" "$col" falls "^# source: proc .*$seccomp" "$@" "$DENY" "$PFX" stat -- $LOAD
 	fi
 
+	cell "list under seccomp" "$col" falls "^perf_event_open: Permission denied ($seccomp" "$@" "$DENY" "$PFX" list
+	cell "stat under seccomp (ENOSYS)" "$col" falls \
+		"perf unavailable: Function not implemented (this kernel has no perf_event_open, or a seccomp filter hides it: allow it there)" \
+		env DENY_PERF_ERRNO=ENOSYS "$@" "$DENY" "$PFX" stat -- $LOAD
+
 	cell "report" "$col" works 'faults' "$@" "$PFX" report -i "$W/rec.pfx"
 	if command -v gnuplot >/dev/null; then
 		cell "plot" "$col" works 'timeline chart' "$@" "$PFX" plot --chart timeline -i "$W/rec.pfx" -o "$W/p.svg"

@@ -104,7 +104,7 @@ int cmd_list(int argc, char **argv)
 	for (unsigned i = 0; i < PFX_EV_COUNT; i++)
 		print_event((enum pfx_event_id)i, perf_err == 0, width);
 	if (perf_err) {
-		char hint[160];
+		char hint[256];
 
 		const struct pfx_perf_request own = { 0 };	/* the probe's */
 

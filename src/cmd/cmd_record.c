@@ -294,9 +294,10 @@ static void say_failure(const struct pfx_session_reason *r, const struct record_
 		pfx_err(st == PFX_SESSION_START ? "record: cannot run '%s': %s" : "record: cannot start '%s': %s",
 			cmd, err);
 	else if (st == PFX_SESSION_SNAPSHOT && (r->err == -EACCES || r->err == -EPERM))
-		/* Perf let us in (CAP_PERFMON); /proc/PID/maps wants ptrace access. */
+		/* Perf let us in (CAP_PERFMON), /proc/PID/maps did not: its
+		 * ptrace check refuses some processes (init) even so. */
 		pfx_err("record: cannot read the mappings of %d: %s; it belongs to another user: run as "
-			"its owner or root, or grant CAP_SYS_PTRACE", (int)r->pid, err);
+			"its owner or root", (int)r->pid, err);
 	else if (st == PFX_SESSION_THREADS || st == PFX_SESSION_EXACT || st == PFX_SESSION_SNAPSHOT)
 		pfx_err(st == PFX_SESSION_THREADS ? "record: cannot list the threads of %d: %s" :
 			st == PFX_SESSION_EXACT ? "record: cannot read the fault counts of %d: %s" :

@@ -125,7 +125,13 @@ run_all() {
 		cell "record -p PID (another user's)" "$col" works "$rpat" \
 			"$@" "$PFX" record -o "$W/r.pfx" -p "$FOREIGN" 0.2
 		cell "record -p PID (another user's)" "+CAP_SYS_PTRACE" works "$rpat" \
-			$PTRACE "$PFX" record -o "$W/r.pfx" -p "$FOREIGN" 0.2 ;;
+			$PTRACE "$PFX" record -o "$W/r.pfx" -p "$FOREIGN" 0.2
+		# init's /proc files can stay closed even so (here they do).
+		if ! $PERFMON head -n 1 /proc/1/maps >/dev/null 2>&1; then
+			cell "record -p 1" "$col" refuses \
+				"cannot read the mappings of 1: Permission denied; it belongs to another user: run as its owner or root" \
+				"$@" "$PFX" record -o "$W/r.pfx" -p 1 0.2
+		fi ;;
 	*)	[ "$own" = refuses ] || rpat="perf events are denied (Permission denied): process $FOREIGN belongs to another user: run as its owner or root, or grant CAP_PERFMON"
 		cell "record -p PID (another user's)" "$col" refuses "$rpat" \
 			"$@" "$PFX" record -o "$W/r.pfx" -p "$FOREIGN" 0.2 ;;

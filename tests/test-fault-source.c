@@ -27,7 +27,7 @@ static void hints(const char *name, int err)
 {
 	const struct pfx_source_ops *ops = pfx_source_find(name);
 	char buf[256] = "";
-	const char *hint = ops ? ops->hint(err, buf, sizeof(buf)) : NULL;
+	const char *hint = ops ? ops->hint(err, NULL, buf, sizeof(buf)) : NULL;
 
 	CHECK(hint && strlen(hint) > 10, "%s's hint for %s: '%s'", name, strerror(-err),
 	      hint ? hint : "(null)");
@@ -52,7 +52,7 @@ int main(void)
 	hints("tracefs", -ENOENT);
 	hints("tracefs", -EACCES);
 	hints("tracefs", -EIO);
-	CHECK(strstr(pfx_source_find("tracefs")->hint(-EACCES, NULL, 0), "root") != NULL,
+	CHECK(strstr(pfx_source_find("tracefs")->hint(-EACCES, NULL, NULL, 0), "root") != NULL,
 	      "tracefs denied: run as root");
 	return test_exit();
 }

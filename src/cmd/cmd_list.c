@@ -104,9 +104,11 @@ int cmd_list(int argc, char **argv)
 	for (unsigned i = 0; i < PFX_EV_COUNT; i++)
 		print_event((enum pfx_event_id)i, perf_err == 0, width);
 	if (perf_err) {
-		char hint[160];
+		char hint[256];
 
-		pfx_perf_denied_hint(hint, sizeof(hint));
+		const struct pfx_perf_request own = { 0 };	/* the probe's */
+
+		pfx_perf_denied_hint(perf_err, &own, hint, sizeof(hint));
 		printf("\nperf_event_open: %s (%s): pfx stat falls back to /proc, record to tracefs\n",
 		       strerror(-perf_err), hint);
 	}

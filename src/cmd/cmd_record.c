@@ -297,6 +297,11 @@ static void say_failure(const struct pfx_session_reason *r, const struct record_
 	else if (st == PFX_SESSION_TARGET || st == PFX_SESSION_START)
 		pfx_err(st == PFX_SESSION_START ? "record: cannot run '%s': %s" : "record: cannot start '%s': %s",
 			cmd, err);
+	else if (st == PFX_SESSION_SNAPSHOT && (r->err == -EACCES || r->err == -EPERM))
+		/* Perf let us in (CAP_PERFMON), /proc/PID/maps did not: its
+		 * ptrace check refuses some processes (init) even so. */
+		pfx_err("record: cannot read the mappings of %d: %s; it belongs to another user: run as "
+			"its owner or root", (int)r->pid, err);
 	else if (st == PFX_SESSION_THREADS || st == PFX_SESSION_EXACT || st == PFX_SESSION_SNAPSHOT)
 		pfx_err(st == PFX_SESSION_THREADS ? "record: cannot list the threads of %d: %s" :
 			st == PFX_SESSION_EXACT ? "record: cannot read the fault counts of %d: %s" :
@@ -316,9 +321,9 @@ static void say_failure(const struct pfx_session_reason *r, const struct record_
 static void say_source(const struct pfx_session_info *in)
 {
 	if (in->passed_over)
-		pfx_warn("record: perf events are denied (%s); recording through tracefs "
+		pfx_warn("record: perf events are denied (%s: %s); recording through tracefs "
 			 "(no latency, major faults inferred; see doc/tracefs.md)",
-			 strerror(-in->passed_over->err));
+			 strerror(-in->passed_over->err), in->passed_over->hint);
 	if (in->callchain_dropped)
 		pfx_warn("record: --call-graph needs perf events; recording without call chains");
 }

@@ -630,8 +630,9 @@ static int host_counter_error(const struct stat_run *run, int err)
 			o->cgroups ? "memory.stat" : "/proc/vmstat");
 	} else if (pfx_perf_denied(err)) {
 		char hint[256];
+		const struct pfx_perf_request req = { .cpu_wide = true };
 
-		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_perf_denied_hint(err, &req, hint, sizeof(hint));
 		pfx_err("perf_event_open is denied for CPU-wide counting (%s): %s; or use --source %s",
 			strerror(-err), hint, o->cgroups ? "memcg" : "vmstat");
 	} else if (err == -ENOENT && o->cgroups) {
@@ -681,11 +682,12 @@ static int open_counter(struct stat_run *run)
 		char hint[256];
 
 		pfx_err("cannot trace faults with tracefs (%s): %s; or use --source proc", strerror(-err),
-			pfx_source_find("tracefs")->hint(err, hint, sizeof(hint)));
+			pfx_source_find("tracefs")->hint(err, NULL, hint, sizeof(hint)));
 	} else if (pfx_perf_denied(err)) {
 		char hint[256];
+		const struct pfx_perf_request req = { .pid = run->nrows ? run->targets[0].pid : 0 };
 
-		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_perf_denied_hint(err, &req, hint, sizeof(hint));
 		pfx_err("perf_event_open is denied (%s): %s; or use --source proc", strerror(-err),
 			hint);
 	} else if (err == -ESRCH) {

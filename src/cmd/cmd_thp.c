@@ -7,6 +7,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "counter.h"
+#include "events.h"
 #include "opts.h"
 #include "output.h"
 #include "perf.h"
@@ -207,14 +208,15 @@ static void report_files_error(const struct thp_opts *o, const struct pfx_thp_wa
 		pfx_err("cannot read the memory of process %d: %s", (int)pid, strerror(-err));
 }
 
-static void report_counter_error(int err)
+static void report_counter_error(int err, pid_t pid)
 {
 	char hint[256];
+	const struct pfx_perf_request req = { .pid = pid };
 
 	if (err == -ESRCH) {
 		pfx_err("the process exited before counting began; check the PID");
 	} else if (pfx_perf_denied(err)) {
-		pfx_perf_denied_hint(hint, sizeof(hint));
+		pfx_perf_denied_hint(err, &req, hint, sizeof(hint));
 		pfx_err("cannot count faults: perf_event_open is denied (%s): %s", strerror(-err), hint);
 	} else {
 		pfx_err("cannot count the faults of the process: %s", strerror(-err));
@@ -224,15 +226,20 @@ static void report_counter_error(int err)
 /* Tracepoints are extra: say once why they are missing, and go on. */
 static const char *tracepoints_missing(int err)
 {
-	char level[16] = "?";
+	static const struct pfx_perf_request every_cpu = { .cpu_wide = true };
+	char hint[256];
 
 	if (!err)
 		return NULL;
+	/* The event ids are tracefs files: root's alone by default. */
+	if (err == -EACCES && !pfx_tracefs_dir() && errno == EACCES) {
+		pfx_warn("system-wide tracepoint counts need tracefs, which this user cannot read: "
+			 "run as root or make tracefs readable; shown as '-'");
+		return "denied: tracefs is not readable by this user";
+	}
 	if (pfx_perf_denied(err)) {
-		if (pfx_read_file("/proc/sys/kernel/perf_event_paranoid", level, sizeof(level)) > 0)
-			level[strcspn(level, "\n")] = '\0';
-		pfx_warn("system-wide tracepoint counts are denied (%s): they need root, CAP_PERFMON or "
-			 "kernel.perf_event_paranoid <= 0 (now %s); shown as '-'", strerror(-err), level);
+		pfx_perf_denied_hint(err, &every_cpu, hint, sizeof(hint));
+		pfx_warn("system-wide tracepoint counts are denied (%s): %s; shown as '-'", strerror(-err), hint);
 		return "denied: needs root, CAP_PERFMON or kernel.perf_event_paranoid <= 0";
 	}
 	if (err == -ENOENT) {
@@ -274,7 +281,7 @@ static int start_counting(struct thp_run *run, const char **tp_missing)
 	if (!err)
 		err = pfx_thp_watch_open_faults(run->w, run->t.launched);
 	if (err) {
-		report_counter_error(err);
+		report_counter_error(err, run->t.pid);
 		return err;
 	}
 	*tp_missing = tracepoints_missing(pfx_thp_watch_open_tracepoints(run->w));

@@ -87,6 +87,23 @@ static int try_backend(struct pfx_counter *c, enum pfx_count_source source)
 	return c->backend ? c->backend->open(c) : -EOPNOTSUPP;
 }
 
+/* Perf denied: the errno and its cause and fix (perf.h), for the source
+ * line, so a fallback says what would bring perf back. */
+static const char *perf_denial(const struct pfx_counter *c, int err, char *buf, size_t size)
+{
+	const struct pfx_counter_target *t = c->ntargets ? &c->targets[0] : NULL;
+	struct pfx_perf_request req = { .cpu_wide = !t || t->kind != PFX_TARGET_PROCESS,
+					.pid = t && t->kind == PFX_TARGET_PROCESS ? t->pid : 0 };
+	size_t len;
+
+	snprintf(buf, size, "%s (", strerror(-err));
+	len = strlen(buf);
+	pfx_perf_denied_hint(err, &req, buf + len, size - len);
+	len = strlen(buf);
+	snprintf(buf + len, size - len, ")");
+	return buf;
+}
+
 int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *targets,
 		     size_t ntargets, const struct pfx_counter_opts *opts)
 {
@@ -107,7 +124,7 @@ int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *
 	if (opts->source != PFX_SOURCE_AUTO) {
 		err = try_backend(c, opts->source);
 	} else {
-		char skipped[256] = "";
+		char skipped[512] = "", why[256];
 		int tried = -EOPNOTSUPP;
 
 		for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++) {
@@ -121,6 +138,8 @@ int pfx_counter_open(struct pfx_counter **out, const struct pfx_counter_target *
 			tried = err;
 			if (err == 0 || !source_unavailable(err))
 				break;
+			if (auto_order[i] == PFX_SOURCE_PERF && !c->unavailable)
+				c->unavailable = perf_denial(c, err, why, sizeof(why));
 			snprintf(skipped + len, sizeof(skipped) - len, "; %s unavailable: %s",
 				 pfx_count_source_name(auto_order[i]),
 				 c->unavailable ? c->unavailable : strerror(-err));

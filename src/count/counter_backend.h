@@ -46,7 +46,7 @@ struct pfx_counter {
 	struct pfx_counter_target *targets;
 	size_t ntargets;
 	struct pfx_counter_opts opts;
-	char description[384];
+	char description[768];
 	const char *unavailable;	/* open failed: why, when strerror() would not say */
 	void *priv;			/* the backend's state */
 	struct pfx_thread_table table;	/* per-thread rows, rebuilt by ->threads */

@@ -364,6 +364,7 @@ static int perf_open(struct pfx_counter *c)
 	struct perf_state *st = calloc(1, sizeof(*st));
 	bool per_thread = c->opts.per_thread;
 	int err = 0;
+	char why[256] = "";
 
 	if (!st)
 		return -ENOMEM;
@@ -399,11 +400,17 @@ static int perf_open(struct pfx_counter *c)
 		perf_close(c);
 		return err;
 	}
+	if (st->user_only) {
+		const struct pfx_perf_request kernel = { .kernel = true, .pid = c->targets[0].pid };
+
+		pfx_perf_denied_hint(-EACCES, &kernel, why, sizeof(why));
+	}
 	snprintf(c->description, sizeof(c->description),
-		 "perf (software counters page-faults, minor-faults, major-faults%s%s)",
+		 "perf (software counters page-faults, minor-faults, major-faults%s%s%s%s)",
 		 !st->inherit ? (c->targets[0].kind == PFX_TARGET_SYSTEM ? " per CPU, every task"
 			       : " per CPU, cgroup events") : "",
-		 st->user_only ? "; user-mode faults only: kernel-mode counting is denied" : "");
+		 st->user_only ? "; user-mode faults only: kernel-mode counting is denied (" : "",
+		 st->user_only ? why : "", st->user_only ? ")" : "");
 	return 0;
 }
 

@@ -72,7 +72,7 @@ static int try_source(struct pfx_session *s, const char *name, const struct pfx_
 		return 0;
 	}
 	s->state = NULL;
-	hint = ops->hint(t->err, t->hint, sizeof(t->hint));
+	hint = ops->hint(t->err, so, t->hint, sizeof(t->hint));
 	if (hint != t->hint)
 		snprintf(t->hint, sizeof(t->hint), "%s", hint);
 	return t->err;

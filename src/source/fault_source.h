@@ -78,9 +78,10 @@ struct pfx_source_ops {
 	const char *(*events)(const void *state);
 	unsigned (*caps)(const void *state);
 	void (*close)(void *state);
-	/* Why the source cannot be used here, open having failed with err,
-	 * and what to do: a constant string, or buf filled. */
-	const char *(*hint)(int err, char *buf, size_t size);
+	/* Why the source cannot be used here, open having failed with err
+	 * for opts (NULL: unknown), and what to do: a constant string, or
+	 * buf filled. */
+	const char *(*hint)(int err, const struct pfx_source_opts *opts, char *buf, size_t size);
 	/* Optional (NULL): events the kernel dropped so far and no drain
 	 * reported as LOST records (tracefs: its ring's missed events). */
 	uint64_t (*lost)(const void *state);

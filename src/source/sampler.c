@@ -1037,11 +1037,20 @@ static void perf_close(void *state)
 
 /* Denied: by what, and what to do (perf.h); the other errors are the
  * caller's to word (ring sizes, fds are its options). */
-static const char *perf_hint(int err, char *buf, size_t size)
+static const char *perf_hint(int err, const struct pfx_source_opts *opts, char *buf, size_t size)
 {
+	struct pfx_perf_request req = { 0 };
+	int *cpus;
+	size_t ncpus = 1;
+
 	if (!pfx_perf_denied(err))
 		return "check that perf events work here (pfx list)";
-	pfx_perf_denied_hint(buf, size);
+	if (pfx_perf_online_cpus(&cpus, &ncpus) == 0)
+		free(cpus);
+	if (opts)
+		req = (struct pfx_perf_request){ .cpu_wide = opts->host_wide,
+			.pid = opts->host_wide ? 0 : opts->pid, .ring_pages = opts->ring_pages, .nrings = ncpus };
+	pfx_perf_denied_hint(err, &req, buf, size);
 	return buf;
 }
 

@@ -848,8 +848,9 @@ static void tracefs_close(void *state)
 	pfx_tracefs_close(state);
 }
 
-static const char *tracefs_hint(int err, char *buf, size_t size)
+static const char *tracefs_hint(int err, const struct pfx_source_opts *opts, char *buf, size_t size)
 {
+	(void)opts;
 	(void)buf;
 	(void)size;
 	return pfx_tracefs_error_hint(err);

@@ -22,11 +22,6 @@ void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned mi
 	h->rows = (uint8_t)(((size - 1) >> h->shift) + 1);
 }
 
-bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uint64_t end)
-{
-	return start == h->start && end - start <= (uint64_t)h->rows << h->shift;
-}
-
 void pfx_heat_free(struct pfx_heat *h)
 {
 	if (h->dense)
@@ -147,6 +142,10 @@ int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
 
 	if (row >= h->rows)
 		row = h->rows - 1u;	/* outside the extent it was given */
+	if (h->dense) {		/* the busy regions' case: no call */
+		h->grid->cell[row][col]++;
+		return 0;
+	}
 	return add_cell(h, (unsigned)row, col, 1);
 }
 

@@ -49,7 +49,11 @@ struct pfx_heat {
  * row 0 at start. */
 void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
 /* h's rows are those pfx_heat_init would give [start, end). */
-bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uint64_t end);
+static inline bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uint64_t end)
+{
+	/* inline: asked once per fault */
+	return start == h->start && end - start <= (uint64_t)h->rows << h->shift;
+}
 /* Lay h out anew over [start, end) (its region grew), keeping its
  * counts: an old row's go to the new row holding its first address.
  * 0 or -ENOMEM. */

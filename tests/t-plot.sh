@@ -87,7 +87,8 @@ png_ok "$TMP/big.png" 1200 700
 expect_exit 0 "$PFX" plot -i "$TMP/seq.data" -c regions -t "Regions, 'quoted' title" -o "$TMP/t.svg"
 svg_ok "$TMP/t.svg" "Regions, 'quoted' title"
 expect_exit 0 "$PFX" plot --list
-[ "$(wc -l <"$TMP/out")" -eq 10 ] || fail "--list does not list 10 charts"
+[ "$(wc -l <"$TMP/out")" -eq 11 ] || fail "--list does not list 11 charts"
+grep -q "^diff  *two recordings side by side" "$TMP/out" || fail "--list does not list the diff chart"
 
 # --- wss, from real 'pfx wss --format json' samples ---
 "$PFX" wss --format json -o "$TMP/wss.json" 0.2 -- "$PFX_LOAD" steady -s 32M --seconds 1.5 \

@@ -50,4 +50,8 @@ draw maps "$T/maps.json"
 pfx top -b -d 0.25 -n 10 --format json -o "$T/top.json" >/dev/null 2>&1
 wait
 draw top "$T/top.json"
+# two runs of one program, the second touching a quarter of the memory (diff)
+(cd "$T" && pfx record -o before.data -- pfx-load seq -s 64M >/dev/null 2>&1 &&
+	pfx record -o after.data -- pfx-load seq -s 16M >/dev/null 2>&1 &&
+	pfx plot --diff -o "$out/diff.png" before.data after.data >/dev/null)
 ls -la "$out"/*.png

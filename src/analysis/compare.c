@@ -7,6 +7,8 @@
 #include "maps.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,24 @@ int64_t pfx_compare_delta(const uint64_t v[PFX_CMP_SIDES])
 	if (b >= a)
 		return b - a > INT64_MAX ? INT64_MAX : (int64_t)(b - a);
 	return a - b > INT64_MAX ? -INT64_MAX : -(int64_t)(a - b);
+}
+
+double pfx_compare_change_pct(const uint64_t v[PFX_CMP_SIDES])
+{
+	return round(1000.0 * (double)pfx_compare_delta(v) / (double)v[PFX_CMP_A]) / 10.0 + 0.0;
+}
+
+const char *pfx_compare_change_text(char *buf, size_t size, const uint64_t v[PFX_CMP_SIDES],
+				    const bool in[PFX_CMP_SIDES])
+{
+	if (in && !in[PFX_CMP_A])
+		return "new";
+	if (in && !in[PFX_CMP_B])
+		return "gone";
+	if (!v[PFX_CMP_A])
+		return v[PFX_CMP_B] ? "-" : "+0.0%";
+	snprintf(buf, size, "%+.1f%%", pfx_compare_change_pct(v));
+	return buf;
 }
 
 static uint64_t abs_delta(const uint64_t v[PFX_CMP_SIDES])

@@ -80,5 +80,12 @@ void pfx_compare_free(struct pfx_compare *c);
 const char *pfx_compare_total_name(enum pfx_compare_total t);
 /* The change of a pair: b - a, signed, clamped to int64. */
 int64_t pfx_compare_delta(const uint64_t v[PFX_CMP_SIDES]);
+/* The change in percent of A (v[A] > 0), to one decimal, never -0.0: the
+ * figure pfx diff's text and JSON and pfx plot --diff all print. */
+double pfx_compare_change_pct(const uint64_t v[PFX_CMP_SIDES]);
+/* The change as text into buf: "new" (B only), "gone" (A only; in: NULL
+ * for a total), "+12.5%", "-" (nothing before); buf or a constant. */
+const char *pfx_compare_change_text(char *buf, size_t size, const uint64_t v[PFX_CMP_SIDES],
+				    const bool in[PFX_CMP_SIDES]);
 
 #endif

@@ -60,6 +60,19 @@ int pfx_format_option(const char *name, enum pfx_format *out);
  * line naming the file and what to do: "report: 'x' is not a pfx record
  * file; ...". */
 void pfx_rec_open_error(const char *command, const char *path, int err);
+/* Two recordings opened, analysed whole and compared, for pfx diff and
+ * pfx plot --diff (one model, two views).  Each failure said in one line
+ * prefixed with command; -1 then (free in all the same). */
+struct pfx_rec_reader;
+struct pfx_analysis;
+struct pfx_compare;
+struct pfx_diff_inputs {
+	struct pfx_rec_reader *r[2];
+	struct pfx_analysis *rep[2];
+	struct pfx_compare *cmp;
+};
+int pfx_diff_inputs_load(const char *command, const char *const file[2], struct pfx_diff_inputs *in);
+void pfx_diff_inputs_free(struct pfx_diff_inputs *in);
 /* The value of a -p PID option; a bad one is reported (one line with an
  * example).  0 or -EINVAL. */
 int pfx_target_pid_option(const char *arg, pid_t *pid);

@@ -90,51 +90,79 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 
 /* Open both before analysing either: a missing or foreign second file is
  * said at once, and so is a pair of different kinds of recording. */
-static int open_both(const struct diff_opts *o, struct pfx_rec_reader *r[PFX_CMP_SIDES])
+static int open_both(const char *cmd, const char *const file[PFX_CMP_SIDES],
+		     struct pfx_rec_reader *r[PFX_CMP_SIDES])
 {
 	bool host[PFX_CMP_SIDES];
 
 	for (int s = 0; s < PFX_CMP_SIDES; s++) {
-		int err = pfx_rec_reader_open(&r[s], o->file[s]);
+		int err = pfx_rec_reader_open(&r[s], file[s]);
 
 		if (err < 0) {
-			pfx_rec_open_error("diff", o->file[s], err);
+			pfx_rec_open_error(cmd, file[s], err);
 			return -1;
 		}
 		host[s] = pfx_rec_reader_header(r[s])->flags & PFX_REC_HOST_WIDE;
 	}
 	if (host[PFX_CMP_A] != host[PFX_CMP_B]) {
-		pfx_err("diff: '%s' is a %s recording and '%s' a %s one; compare two of one kind "
-			"(both 'pfx record -a', or both of a command or -p PID)", o->file[PFX_CMP_A],
-			host[PFX_CMP_A] ? "host-wide" : "process", o->file[PFX_CMP_B],
+		pfx_err("%s: '%s' is a %s recording and '%s' a %s one; compare two of one kind "
+			"(both 'pfx record -a', or both of a command or -p PID)", cmd, file[PFX_CMP_A],
+			host[PFX_CMP_A] ? "host-wide" : "process", file[PFX_CMP_B],
 			host[PFX_CMP_B] ? "host-wide" : "process");
 		return -1;
 	}
 	return 0;
 }
 
-static int analyse(struct pfx_rec_reader *r, const char *path, struct pfx_analysis **rep)
+static int analyse(const char *cmd, struct pfx_rec_reader *r, const char *path, struct pfx_analysis **rep)
 {
 	int err = pfx_analysis_run(r, &(struct pfx_analysis_opts){ .code_names = true }, rep);
 
 	if (err < 0) {
-		pfx_err("diff: reading '%s' failed: %s", path, strerror(-err));
+		pfx_err("%s: reading '%s' failed: %s", cmd, path, strerror(-err));
 		return -1;
 	}
 	/* A partial file would show a change that is the damage's: refuse. */
 	if (!(*rep)->complete) {
-		pfx_err("diff: '%s': %s at byte %llu; a diff needs whole recordings (see it with 'pfx report -i %s')",
-			path, pfx_rec_strerror((*rep)->read_error), (unsigned long long)(*rep)->error_offset, path);
+		pfx_err("%s: '%s': %s at byte %llu; a diff needs whole recordings (see it with 'pfx report -i %s')",
+			cmd, path, pfx_rec_strerror((*rep)->read_error), (unsigned long long)(*rep)->error_offset, path);
 		return -1;
 	}
 	return 0;
 }
 
+int pfx_diff_inputs_load(const char *cmd, const char *const file[PFX_CMP_SIDES], struct pfx_diff_inputs *in)
+{
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	if (open_both(cmd, file, in->r) < 0)
+		return -1;
+	for (int s = 0; s < PFX_CMP_SIDES; s++)
+		if (analyse(cmd, in->r[s], file[s], &in->rep[s]) < 0)
+			return -1;
+	err = pfx_compare_run(in->rep[PFX_CMP_A], in->rep[PFX_CMP_B], &in->cmp);
+	if (err < 0) {
+		pfx_err("%s: comparing failed: %s", cmd, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+void pfx_diff_inputs_free(struct pfx_diff_inputs *in)
+{
+	pfx_compare_free(in->cmp);
+	for (int s = 0; s < PFX_CMP_SIDES; s++) {
+		pfx_analysis_free(in->rep[s]);
+		if (in->r[s])
+			pfx_rec_reader_close(in->r[s]);
+	}
+	memset(in, 0, sizeof(*in));
+}
+
 int cmd_diff(int argc, char **argv)
 {
-	struct pfx_rec_reader *r[PFX_CMP_SIDES] = { NULL, NULL };
-	struct pfx_analysis *rep[PFX_CMP_SIDES] = { NULL, NULL };
-	struct pfx_compare *cmp = NULL;
+	struct pfx_diff_inputs in;
 	struct pfx_outfile out;
 	struct diff_opts o;
 	int ret = parse_args(argc, argv, &o), err;
@@ -142,22 +170,14 @@ int cmd_diff(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? PFX_EXIT_OK : ret;
 	ret = PFX_EXIT_ERROR;
-	if (open_both(&o, r) < 0)
+	if (pfx_diff_inputs_load("diff", o.file, &in) < 0)
 		goto done;
-	for (int s = 0; s < PFX_CMP_SIDES; s++)
-		if (analyse(r[s], o.file[s], &rep[s]) < 0)
-			goto done;
-	err = pfx_compare_run(rep[PFX_CMP_A], rep[PFX_CMP_B], &cmp);
-	if (err < 0) {
-		pfx_err("diff: comparing failed: %s", strerror(-err));
-		goto done;
-	}
 	err = pfx_outfile_open(&out, o.output);
 	if (err) {
 		pfx_err("diff: cannot create '%s': %s", o.output, pfx_outfile_strerror(err));
 		goto done;
 	}
-	pfx_diff_print(out.fp, cmp, o.file[PFX_CMP_A], o.file[PFX_CMP_B], o.format, o.top);
+	pfx_diff_print(out.fp, in.cmp, o.file[PFX_CMP_A], o.file[PFX_CMP_B], o.format, o.top);
 	err = pfx_outfile_commit(&out);
 	if (err && !(err == -EPIPE && !o.output)) {
 		pfx_err("diff: cannot write '%s': %s", o.output ? o.output : "standard output", strerror(-err));
@@ -165,11 +185,6 @@ int cmd_diff(int argc, char **argv)
 	}
 	ret = PFX_EXIT_OK;
 done:
-	pfx_compare_free(cmp);
-	for (int s = 0; s < PFX_CMP_SIDES; s++) {
-		pfx_analysis_free(rep[s]);
-		if (r[s])
-			pfx_rec_reader_close(r[s]);
-	}
+	pfx_diff_inputs_free(&in);
 	return ret;
 }

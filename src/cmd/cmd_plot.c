@@ -54,9 +54,11 @@ struct plot_opts {
 	unsigned width, height;
 	bool list;
 	bool all;		/* --all: every chart, and index.html, into -o DIR */
+	bool diff;		/* --diff A B: the two recordings side by side */
+	const char *diff_file[2];
 };
 
-enum { OPT_SCRIPT = PFX_OPT_ID_LONG, OPT_SIZE, OPT_LIST, OPT_ALL };
+enum { OPT_SCRIPT = PFX_OPT_ID_LONG, OPT_SIZE, OPT_LIST, OPT_ALL, OPT_DIFF };
 
 static const struct pfx_opt plot_options[] = {
 	PFX_OPT('c', "chart", "CHART", "from a recording: timeline, heatmap, regions, latency;\n"
@@ -70,6 +72,9 @@ static const struct pfx_opt plot_options[] = {
 		"with --all, the directory (created if missing)"),
 	PFX_OPT_LONG(OPT_ALL, "all", NULL, "every chart of the input, SVG and PNG, and an\n"
 		     "index.html showing them with the command and totals"),
+	PFX_OPT_LONG(OPT_DIFF, "diff", NULL, "the diff chart of the two recordings A B given after\n"
+		     "the options: regions by change in faults, A and B\n"
+		     "bars side by side, and latency percentiles (pfx diff)"),
 	PFX_OPT_LONG(OPT_SCRIPT, "script", "DIR", "write DIR/CHART.gp and its data files; do not run gnuplot"),
 	PFX_OPT_LONG(OPT_SIZE, "size", "WxH", "image size in pixels (default "
 		     PFX_STR(PFX_PLOT_DEFAULT_WIDTH) "x" PFX_STR(PFX_PLOT_DEFAULT_HEIGHT) ")"),
@@ -85,6 +90,7 @@ static void usage(FILE *fp)
 		"usage: pfx plot --chart CHART [-i FILE] [-o OUT.png|OUT.svg] [options]\n"
 		"       pfx plot --chart CHART [-i FILE] --script DIR [-o OUT]\n"
 		"       pfx plot --all [-i FILE] -o DIR\n"
+		"       pfx plot --diff [-o OUT.png|OUT.svg] [--script DIR] A.data B.data\n"
 		"       pfx plot --list\n"
 		"\n"
 		"Draw a chart with gnuplot, or write its script and data into DIR.\n"
@@ -145,6 +151,7 @@ static int parse_options(int argc, char **argv, struct plot_opts *o)
 		case OPT_SCRIPT: o->script_dir = arg; break;
 		case OPT_LIST: o->list = true; break;
 		case OPT_ALL: o->all = true; break;
+		case OPT_DIFF: o->diff = true; break;
 		case OPT_SIZE:
 			if (parse_size(arg, &o->width, &o->height)) {
 				pfx_err("bad --size '%s'; give WIDTHxHEIGHT in pixels, e.g. 1200x600", arg);
@@ -158,6 +165,16 @@ static int parse_options(int argc, char **argv, struct plot_opts *o)
 			pfx_opts_refused(&p, c);
 			return -EINVAL;
 		}
+	}
+	if (o->diff) {
+		if (argc - optind != 2) {
+			pfx_err("--diff takes two recordings after the options, e.g. 'pfx plot --diff before.data after.data'%s",
+				argc - optind > 2 ? " (more were given)" : "");
+			return -EINVAL;
+		}
+		o->diff_file[0] = argv[optind];
+		o->diff_file[1] = argv[optind + 1];
+		return 0;
 	}
 	if (optind < argc) {
 		pfx_err("unexpected argument '%s'; pfx plot takes options only (-i FILE)", argv[optind]);
@@ -191,6 +208,10 @@ static int check_request(const struct plot_opts *o, const struct pfx_chart **cha
 	s->format = PFX_PLOT_PNG;
 	if (o->output && pfx_plot_format_from_path(o->output, &s->format)) {
 		pfx_err("cannot tell the image format of '%s'; name it OUT.png or OUT.svg", o->output);
+		return -EINVAL;
+	}
+	if ((*chart)->input == PFX_PLOT_FROM_DIFF) {
+		pfx_err("the diff chart draws two recordings: pfx plot --diff A.data B.data");
 		return -EINVAL;
 	}
 	if ((*chart)->input == PFX_PLOT_FROM_WSS && !o->input) {
@@ -771,6 +792,56 @@ static int run_all(const struct plot_opts *o)
 	return err || n_failed ? PFX_EXIT_ERROR : PFX_EXIT_OK;
 }
 
+/* --diff A B: both recordings analysed and compared (pfx diff's model,
+ * its messages), then drawn or written as a script like any chart. */
+static int run_diff(const struct plot_opts *o)
+{
+	struct pfx_diff_inputs in;
+	struct pfx_plot_script s = {
+		.chart = pfx_chart_find("diff"), .input = o->diff_file[0], .input_b = o->diff_file[1],
+		.width = o->width, .height = o->height, .title = o->title, .format = PFX_PLOT_PNG,
+	};
+	char *template;
+	int ret = PFX_EXIT_ERROR;
+
+	if (o->chart_name || o->all || o->input) {
+		pfx_err("--diff draws its own chart of the two recordings A B; give no --chart, --all or -i");
+		return PFX_EXIT_USAGE;
+	}
+	if (o->output && pfx_plot_format_from_path(o->output, &s.format)) {
+		pfx_err("cannot tell the image format of '%s'; name it OUT.png or OUT.svg", o->output);
+		return PFX_EXIT_USAGE;
+	}
+	template = pfx_plot_template_path(s.chart);
+	if (!template || access(template, R_OK) < 0) {
+		pfx_err("cannot read the chart template %s: %s; set PFX_PLOT_DIR to pfx's plot/ directory",
+			template ? template : "diff.gp", strerror(template ? errno : ENOMEM));
+		free(template);
+		return PFX_EXIT_ERROR;
+	}
+	free(template);
+	for (int i = 0; i < 2; i++) {
+		int err = check_input_type(o->diff_file[i]);
+
+		if (err) {
+			pfx_err("plot: '%s' is %s; give a recording written by 'pfx record'", o->diff_file[i],
+				err == -EISDIR ? "a directory" : "not a regular file (a FIFO, device or socket)");
+			return PFX_EXIT_ERROR;
+		}
+	}
+	if (pfx_diff_inputs_load("plot", o->diff_file, &in) == 0) {
+		s.compare = in.cmp;
+		if (o->script_dir) {
+			s.output = o->output;
+			ret = run_script_mode(&s, o->script_dir);
+		} else {
+			ret = run_draw_mode(&s, o->output ? o->output : "diff.png", o->output != NULL);
+		}
+	}
+	pfx_diff_inputs_free(&in);
+	return ret;
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	struct plot_opts o = { 0 };
@@ -788,6 +859,8 @@ int cmd_plot(int argc, char **argv)
 		list_charts();
 		return PFX_EXIT_OK;
 	}
+	if (o.diff)
+		return run_diff(&o);
 	if (o.all) {
 		if (o.chart_name || o.script_dir || !o.output) {
 			pfx_err("--all draws every chart of -i FILE into -o DIR; give -o DIR, and no --chart or --script");

@@ -36,6 +36,8 @@ const struct pfx_chart pfx_charts[] = {
 	  PFX_PLOT_FROM_WSS_PROFILE, pfx_plot_data_wss_profile, NULL },
 	{ "top", "busiest processes' fault rates over time (pfx top -b --format json)",
 	  PFX_PLOT_FROM_TOP, pfx_plot_data_top, NULL },
+	{ "diff", "two recordings side by side: regions by change, latency percentiles (--diff A B)",
+	  PFX_PLOT_FROM_DIFF, NULL, NULL },
 };
 const size_t pfx_chart_count = PFX_ARRAY_SIZE(pfx_charts);
 
@@ -180,7 +182,11 @@ static int collect_vars(const struct pfx_plot_script *s, const char *dir, char *
 
 	if (!fp)
 		return -ENOMEM;
-	if (s->analysis && s->chart->format_data)
+	if (s->compare)
+		err = pfx_plot_format_diff(s->compare, s->input, s->input_b, dir, fp, notes);
+	else if (!s->chart->write_data)
+		err = -EINVAL;	/* the diff chart without its model */
+	else if (s->analysis && s->chart->format_data)
 		err = s->chart->format_data(s->analysis, dir, fp, notes);
 	else
 		err = s->chart->write_data(s->input, dir, fp, notes);

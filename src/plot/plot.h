@@ -53,6 +53,10 @@ struct pfx_plot_script {
 	/* A recording chart: format this analysis of input
 	 * (pfx_plot_data_analyse) rather than read input again; NULL: read it. */
 	const struct pfx_analysis *analysis;
+	/* The diff chart: the two recordings (input is A) and their compare
+	 * model (compare.h), which it formats. */
+	const char *input_b;
+	const struct pfx_compare *compare;
 };
 
 #define PFX_PLOT_DEFAULT_WIDTH 900

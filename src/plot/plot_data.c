@@ -7,6 +7,7 @@
 #include "config.h"
 #include "plot_data.h"
 #include "analysis.h"
+#include "compare.h"
 #include "gnuplot.h"
 #include "heat_layout.h"
 #include "jsonline.h"
@@ -19,6 +20,7 @@
 #include "wssfile.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
@@ -352,6 +354,113 @@ int pfx_plot_data_regions(const char *input, const char *dir, FILE *vars,
 {
 	return analyse_and_format(input, &(struct pfx_analysis_opts){ .groups = true },
 				  pfx_plot_format_regions, dir, vars, notes);
+}
+
+/* ---- diff: two recordings side by side ---- */
+
+/* Regions the diff chart shows: the largest changes (compare's order). */
+#define DIFF_REGIONS 12
+
+/* A label's path line: long ones cut to their base name (the chart has
+ * room for ~30 characters under a bar pair; pfx diff prints it whole). */
+#define DIFF_LABEL_CHARS 30
+
+/* "kind" over "process/path" (path alone when matched by path only), as
+ * 'pfx diff' names the row. */
+static void set_diff_region_label(FILE *vars, size_t i, const struct pfx_compare *c,
+				  const struct pfx_compare_region *r)
+{
+	const char *slash = strrchr(r->path, '/'), *path = r->path;
+	char *where = NULL;
+
+	if (strlen(path) > DIFF_LABEL_CHARS && slash && slash[1])
+		path = slash + 1;
+	if (asprintf(&where, "%s%s%s%s", c->per_process && r->process ? r->process : "",
+		     c->per_process ? "/" : "", path == r->path ? "" : ".../", path) < 0)
+		where = NULL;
+	set_two_line_label(vars, "region_label", i, r->kind, where ? where : path, false);
+	free(where);
+}
+
+static int write_diff_regions(const struct pfx_compare *c, const char *dir, FILE *vars)
+{
+	size_t n = c->nregions < DIFF_REGIONS ? c->nregions : DIFF_REGIONS;
+	struct pfx_outfile out;
+	int err = pfx_plot_open_table(&out, dir, "diff.dat", vars, "data");
+
+	if (err)
+		return err;
+	fprintf(vars, "array region_label[%zu]\n", n ? n : 1);
+	fprintf(out.fp, "# label a_faults b_faults  (label: index in region_label, kind and path)\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct pfx_compare_region *r = &c->regions[i];
+
+		set_diff_region_label(vars, i + 1, c, r);
+		fprintf(out.fp, "%zu %" PRIu64 " %" PRIu64 "\n", i + 1, r->faults[PFX_CMP_A],
+			r->faults[PFX_CMP_B]);
+	}
+	pfx_gnuplot_set_number(vars, "regions", (double)n);
+	return pfx_outfile_commit(&out);
+}
+
+/* p50, p90, p99 of each kind either side measured (not the max: one
+ * fault), in microseconds; 0 where a side has none of that kind. */
+static int write_diff_latency(const struct pfx_compare *c, const char *dir, FILE *vars)
+{
+	struct pfx_outfile out;
+	size_t n = 0;
+	int err = pfx_plot_open_table(&out, dir, "diff-latency.dat", vars, "lat_data");
+
+	if (err)
+		return err;
+	fprintf(vars, "array lat_label[%zu]\n", c->nlatency ? c->nlatency : 1);
+	fprintf(out.fp, "# label a_us b_us  (label: index in lat_label, kind and percentile)\n");
+	for (size_t i = 0; i < c->nlatency; i++) {
+		const struct pfx_compare_latency *l = &c->latency[i];
+
+		if (strcmp(l->pct, "max") == 0)
+			continue;
+		n++;
+		set_two_line_label(vars, "lat_label", n, pfx_kind_col_name(l->col), l->pct, false);
+		fprintf(out.fp, "%zu %.3f %.3f\n", n, (double)l->ns[PFX_CMP_A] / 1e3,
+			(double)l->ns[PFX_CMP_B] / 1e3);
+	}
+	pfx_gnuplot_set_number(vars, "lat_rows", (double)n);
+	return pfx_outfile_commit(&out);
+}
+
+int pfx_plot_format_diff(const struct pfx_compare *c, const char *file_a, const char *file_b,
+			 const char *dir, FILE *vars, struct pfx_plot_notes *notes)
+{
+	const uint64_t *faults = c->totals[PFX_CMP_FAULTS];
+	char title[1024], subtitle[512], pct[3][32];
+	int err;
+
+	if (!faults[PFX_CMP_A] && !faults[PFX_CMP_B])
+		return -ENOMSG;
+	/* the figures pfx diff prints: totals and their change */
+	snprintf(title, sizeof(title), "%s vs %s: faults %" PRIu64 " -> %" PRIu64 " (%s)", file_a, file_b,
+		 faults[PFX_CMP_A], faults[PFX_CMP_B],
+		 pfx_compare_change_text(pct[0], sizeof(pct[0]), faults, NULL));
+	snprintf(subtitle, sizeof(subtitle), "minor %" PRIu64 " -> %" PRIu64 " (%s), major %" PRIu64
+		 " -> %" PRIu64 " (%s)%s", c->totals[PFX_CMP_MINOR][PFX_CMP_A],
+		 c->totals[PFX_CMP_MINOR][PFX_CMP_B],
+		 pfx_compare_change_text(pct[1], sizeof(pct[1]), c->totals[PFX_CMP_MINOR], NULL),
+		 c->totals[PFX_CMP_MAJOR][PFX_CMP_A], c->totals[PFX_CMP_MAJOR][PFX_CMP_B],
+		 pfx_compare_change_text(pct[2], sizeof(pct[2]), c->totals[PFX_CMP_MAJOR], NULL),
+		 c->same ? "; no change" : "");
+	pfx_gnuplot_set_string(vars, "title", title);
+	pfx_gnuplot_set_string(vars, "subtitle", subtitle);
+	pfx_gnuplot_set_string(vars, "file_a", file_a);
+	pfx_gnuplot_set_string(vars, "file_b", file_b);
+	pfx_gnuplot_set_number(vars, "total_a", (double)faults[PFX_CMP_A]);
+	pfx_gnuplot_set_number(vars, "total_b", (double)faults[PFX_CMP_B]);
+	snprintf(notes->subtitle, sizeof(notes->subtitle), "%s", subtitle);
+	notes->items = faults[PFX_CMP_A] + faults[PFX_CMP_B];
+	err = write_diff_regions(c, dir, vars);
+	if (!err)
+		err = write_diff_latency(c, dir, vars);
+	return err;
 }
 
 /* ---- heatmap: faults per address row and time bin ---- */

@@ -33,6 +33,7 @@ enum pfx_plot_input {
 	PFX_PLOT_FROM_THP,	/* 'pfx thp --format json' */
 	PFX_PLOT_FROM_MAPS,	/* 'pfx maps --format json' */
 	PFX_PLOT_FROM_TOP,	/* 'pfx top -b --format json' */
+	PFX_PLOT_FROM_DIFF,	/* two recordings compared (pfx plot --diff A B) */
 };
 
 /* What input is, from its first non-blank line (each command's JSON has
@@ -108,6 +109,15 @@ pfx_plot_format_fn pfx_plot_format_timeline, pfx_plot_format_heatmap, pfx_plot_f
 	pfx_plot_format_latency;
 /* WSS and RSS (MiB) over time from 'pfx wss --format json' lines. */
 pfx_plot_data_fn pfx_plot_data_wss;
+
+/* Two recordings side by side (pfx plot --diff): the regions with the
+ * largest change in faults, A and B bars each, and the latency
+ * percentiles per kind; title and totals as 'pfx diff' prints them.
+ * Formats the compare model (compare.h); -ENOMSG when neither side has a
+ * fault. */
+struct pfx_compare;
+int pfx_plot_format_diff(const struct pfx_compare *c, const char *file_a, const char *file_b,
+			 const char *dir, FILE *vars, struct pfx_plot_notes *notes);
 
 /* From other commands' JSON (plot_json.c): */
 /* Minor/major faults/s per interval, stacked per thread or process. */

@@ -98,6 +98,7 @@ const char *pfx_plot_input_command(enum pfx_plot_input kind)
 	case PFX_PLOT_FROM_THP: return "pfx thp --format json";
 	case PFX_PLOT_FROM_MAPS: return "pfx maps --format json";
 	case PFX_PLOT_FROM_TOP: return "pfx top -b --format json";
+	case PFX_PLOT_FROM_DIFF: return "pfx record (two recordings)";
 	case PFX_PLOT_FROM_UNKNOWN: break;
 	}
 	return "none of pfx's commands";

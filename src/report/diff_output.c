@@ -19,32 +19,12 @@ static unsigned limit(size_t n, unsigned top)
 	return n < top ? (unsigned)n : top;
 }
 
-/* The change in percent of A, to one decimal, as both outputs print it
- * (never -0.0: text and JSON say the same). */
-static double change_pct(const uint64_t v[PFX_CMP_SIDES])
-{
-	return round(1000.0 * (double)pfx_compare_delta(v) / (double)v[PFX_CMP_A]) / 10.0 + 0.0;
-}
-
-/* "new" (B only), "gone" (A only), "+12.5%", or "-" (nothing before). */
-static const char *change(char *buf, size_t size, const uint64_t v[PFX_CMP_SIDES], const bool in[PFX_CMP_SIDES])
-{
-	if (in && !in[PFX_CMP_A])
-		return "new";
-	if (in && !in[PFX_CMP_B])
-		return "gone";
-	if (!v[PFX_CMP_A])
-		return v[PFX_CMP_B] ? "-" : "+0.0%";
-	snprintf(buf, size, "%+.1f%%", change_pct(v));
-	return buf;
-}
-
 static void text_pair(FILE *fp, const uint64_t v[PFX_CMP_SIDES], const bool in[PFX_CMP_SIDES])
 {
 	char buf[32];
 
 	fprintf(fp, "%12" PRIu64 " %12" PRIu64 " %+12" PRId64 " %8s", v[PFX_CMP_A], v[PFX_CMP_B],
-		pfx_compare_delta(v), change(buf, sizeof(buf), v, in));
+		pfx_compare_delta(v), pfx_compare_change_text(buf, sizeof(buf), v, in));
 }
 
 static void text_totals(FILE *fp, const struct pfx_compare *c)
@@ -144,7 +124,7 @@ static void json_pair(FILE *fp, const uint64_t v[PFX_CMP_SIDES])
 	fprintf(fp, "{\"a\": %" PRIu64 ", \"b\": %" PRIu64 ", \"delta\": %" PRId64 ", \"change_pct\": ",
 		v[PFX_CMP_A], v[PFX_CMP_B], pfx_compare_delta(v));
 	if (v[PFX_CMP_A])
-		fprintf(fp, "%.1f}", change_pct(v));
+		fprintf(fp, "%.1f}", pfx_compare_change_pct(v));
 	else
 		fprintf(fp, "%s}", v[PFX_CMP_B] ? "null" : "0.0");
 }

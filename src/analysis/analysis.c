@@ -420,11 +420,9 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	return 0;
 }
 
-/* pfx_rec_foreach's callback: ctx is the report. */
-static int on_item(void *ctx, const struct pfx_rec_item *it)
+/* One item into the model. */
+static int take_item(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 {
-	struct pfx_analysis *rep = ctx;
-
 	switch (it->type) {
 	case PFX_REC_FAULT:
 		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
@@ -454,6 +452,15 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 		return pfx_regions_new_space(rep->regions, &it->space);
 	}
 	return 0;
+}
+
+/* pfx_rec_foreach's callback: ctx is the report. */
+static int on_item(void *ctx, const struct pfx_rec_item *it)
+{
+	struct pfx_analysis *rep = ctx;
+	int err = take_item(rep, it);
+
+	return err || !rep->each_item ? err : rep->each_item(rep->each_ctx, it);
 }
 
 /* ---- after the pass: sorted views ---- */
@@ -744,6 +751,8 @@ static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
 	rep->grouped = opts->groups || opts->keep_faults;
 	rep->lean = opts->lean;
 	rep->stop = opts->stop;
+	rep->each_item = opts->each_item;
+	rep->each_ctx = opts->each_ctx;
 	return opts->timeline ? pfx_timeline_init(&rep->timeline) : 0;
 }
 

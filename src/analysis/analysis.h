@@ -124,6 +124,11 @@ struct pfx_analysis_opts {
 	bool timeline;		/* count faults per time bin (timeline) */
 	bool (*stop)(void);	/* asked every 65536 faults: true ends the pass
 				 * with -EINTR (NULL: never) */
+	/* A trace (Perfetto) formats the items in file order: each is handed
+	 * here once the pass has taken it in, whatever the filter; non-zero
+	 * ends the pass with it.  NULL: none. */
+	int (*each_item)(void *ctx, const struct pfx_rec_item *it);
+	void *each_ctx;
 };
 
 struct ip_value;
@@ -197,6 +202,8 @@ struct pfx_analysis {
 	bool grouped;			/* opts.groups */
 	bool lean;			/* opts.lean */
 	bool (*stop)(void);		/* opts.stop */
+	int (*each_item)(void *ctx, const struct pfx_rec_item *it);	/* opts.each_item */
+	void *each_ctx;
 };
 
 /* Read the whole file.  Returns 0 with *out filled (check read_error for

@@ -240,12 +240,11 @@ static int dump(struct pfx_rec_reader *r, const char *path)
 	return PFX_EXIT_OK;
 }
 
-/* --format folded|pprof|perfetto into -o FILE or stdout; the report is
- * built for folded and pprof, perfetto reads the file itself. */
+/* --format folded|pprof|perfetto into -o FILE or stdout: each formats
+ * the one analysis (perfetto's is a lean pass that hands it the items). */
 static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 {
 	struct pfx_analysis *rep = NULL;
-	struct pfx_rec_end end = { 0 };	/* perfetto's pass */
 	struct pfx_outfile out;
 	int err = 0;
 
@@ -278,17 +277,18 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	else if (o->export == PFX_EXPORT_PPROF)
 		err = pfx_export_pprof(out.fp, rep);
 	else
-		err = pfx_export_perfetto(out.fp, r, &end);
-	pfx_analysis_free(rep);
+		err = pfx_export_perfetto(out.fp, r, &rep);
 	if (err < 0 && err != -EIO) {
 		pfx_err("report: exporting '%s' failed: %s", o->input, strerror(-err));
+		pfx_analysis_free(rep);
 		pfx_outfile_abort(&out);
 		return PFX_EXIT_ERROR;
 	}
 	/* A damaged file: what came before the damage is written (and said). */
-	if (end.error)
+	if (o->export == PFX_EXPORT_PERFETTO && rep && rep->read_error)
 		pfx_warn("report: '%s': %s at byte %llu; the trace holds what came before it", o->input,
-			 pfx_rec_strerror(end.error), (unsigned long long)end.offset);
+			 pfx_rec_strerror(rep->read_error), (unsigned long long)rep->error_offset);
+	pfx_analysis_free(rep);
 	err = pfx_outfile_commit(&out);
 	if (err && !(err == -EPIPE && !o->output)) {
 		pfx_err("report: cannot write '%s': %s", o->output ? o->output : "standard output", strerror(-err));

@@ -511,15 +511,19 @@ static int perfetto_item(void *ctx, const struct pfx_rec_item *it)
 	return 0;
 }
 
-int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_rec_end *end)
+int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_analysis **out)
 {
 	struct perfetto p = { fp, true, { 0 } };
 	int err;
 
+	*out = NULL;
 	if (pfx_u64map_init(&p.names, sizeof(uint64_t)))
 		return -ENOMEM;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", fp);
-	err = pfx_rec_foreach(r, perfetto_item, &p, end);
+	/* one pass of the one analysis: the trace is its items in file
+	 * order, each fault's kind as every view names it */
+	err = pfx_analysis_run(r, &(struct pfx_analysis_opts){ .lean = true, .each_item = perfetto_item,
+							       .each_ctx = &p }, out);
 	pfx_u64map_free(&p.names);
 	fputs("\n]}\n", fp);
 	if (err)

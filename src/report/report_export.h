@@ -35,8 +35,9 @@ int pfx_export_parse(const char *name, enum pfx_export *out);
 
 int pfx_export_folded(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight);
 int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep);
-/* *end says whether the file was read to its end (pfx_rec_foreach): a
- * damaged file's trace holds the events before the damage. */
-int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_rec_end *end);
+/* The trace of r's items, formatted as the one analysis pass reads them
+ * (a lean one); *out is that analysis (its read_error: a damaged file's
+ * trace holds the events before the damage), to free. */
+int pfx_export_perfetto(FILE *fp, struct pfx_rec_reader *r, struct pfx_analysis **out);
 
 #endif

@@ -87,6 +87,13 @@ has_latency() {
 # perf_event_paranoid above 0): the error is what a test checks
 drop_tracepoint_warning() { sed -i '/^pfx: warning: system-wide tracepoint counts are denied/d' "$TMP/err"; }
 
+# remaps_known JSON: the recording (its report JSON) placed mremap()'s
+# moves from the syscalls:*_mremap tracepoints.  A user cannot sample them
+# (their ids are tracefs files only root reads): a buffer mremap() moved
+# away before pfx read /proc/PID/maps again, or whose process exited first
+# (ls grows its file list so), then has its faults outside every mapping.
+remaps_known() { jq -r .events "$1" | grep -q 'syscalls:sys_exit_mremap'; }
+
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 
 # tracefs_dir: where tracefs is mounted (empty if nowhere)

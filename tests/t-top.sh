@@ -11,10 +11,14 @@ minflt() { awk '{ sub(/.*\) /, ""); print $8 }' "/proc/$1/stat"; }	# field 10
 
 # The load runs as nobody where it can: other users' processes on a
 # shared host may fault faster for a moment, and -u nobody then gives a
-# view where nothing else should.
-AS=
-if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
-	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+# view where nothing else should.  Run as a user (a package build), the
+# load is that user's own (setpriv --clear-groups needs root) and -u names
+# that user.
+AS= VIEW_USER=
+if [ "$(id -u)" -ne 0 ]; then
+	VIEW_USER=$(id -un)
+elif command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	AS="setpriv --reuid=nobody --regid=nogroup --clear-groups" VIEW_USER=nobody
 fi
 $AS "$PFX_LOAD" steady -s 256M --rate 5000 --seconds 4.5 >"$TMP/load" &
 LPID=$!
@@ -31,20 +35,20 @@ note "/proc delta rate: $proc_rate/s"
 # moment: the load must be the top row of at least 3 of the 4 frames, or
 # else of every frame once rows of other cgroups (other sessions on this
 # host) are left out; and every frame must be sorted by minor/s.
-# Where the load runs as nobody, '-u nobody' below is that view (a root
+# Where the load runs as nobody (or as this user), '-u' below is that view (a root
 # program of this same session, a fuzzer say, may fault faster all along).
 top_rows=$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/top.json" | wc -l)
 note "top row of $top_rows of 4 frames unfiltered"
-if [ "$top_rows" -lt 3 ] && [ -z "$AS" ]; then
+if [ "$top_rows" -lt 3 ] && [ -z "$VIEW_USER" ]; then
 	cg=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .cgroup' "$TMP/top.json" | head -n 1)
 	own=$(jq -r --argjson p "$LPID" --arg cg "$cg" '[.rows[] | select(.cgroup == $cg)][0].pid == $p' "$TMP/top.json" | grep -c true)
 	note "top row of $top_rows frames overall, of $own within cgroup $cg"
 	[ "$own" -eq 4 ] || fail "pfx-load ($LPID) is the top row in $top_rows of 4 frames, in its cgroup in $own"
 fi
-if [ -n "$AS" ]; then
-	"$PFX" top -b -d 0.4 -n 2 --format json -u nobody >"$TMP/nobody.json" || fail "-u nobody run failed"
-	[ "$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/nobody.json" | wc -l)" -eq 2 ] ||
-		fail "pfx-load ($LPID) is not the top row of every -u nobody frame"
+if [ -n "$VIEW_USER" ]; then
+	"$PFX" top -b -d 0.4 -n 2 --format json -u "$VIEW_USER" >"$TMP/user.json" || fail "-u $VIEW_USER run failed"
+	[ "$(jq -r --argjson p "$LPID" 'select(.rows[0].pid == $p) | 1' "$TMP/user.json" | wc -l)" -eq 2 ] ||
+		fail "pfx-load ($LPID) is not the top row of every -u $VIEW_USER frame"
 fi
 jq -e '[.rows[].minor_per_s] | . == (sort | reverse)' "$TMP/top.json" | grep -qv true &&
 	fail "a frame is not sorted by minor/s"
@@ -57,7 +61,7 @@ awk -v r="$rate" 'BEGIN { exit !(r >= 4500) }' || fail "rate $rate/s below the l
 # The totals are the process's own counts, between the two /proc reads.
 total=$(jq -r --argjson p "$LPID" '.rows[] | select(.pid == $p) | .minor' "$TMP/top.json" | tail -n 1)
 [ "$total" -ge "$m0" ] && [ "$total" -le "$m1" ] || fail "total $total not between $m0 and $m1"
-want_user=root; [ -n "$AS" ] && want_user=nobody
+want_user=${VIEW_USER:-root}
 jq -e --argjson p "$LPID" --arg u "$want_user" '.rows[] | select(.pid == $p) | .command == "pfx-load" and .rss_kb > 0 and .threads == 1 and .user == $u' \
 	"$TMP/top.json" | grep -qv true && fail "pfx-load's row has a wrong command, RSS, threads or user"
 wait $LPID || fail "pfx-load failed"
@@ -71,12 +75,12 @@ sleep 30 & SPID=$!
 jq -e '[.rows[].rss_kb] | . == (sort | reverse)' "$TMP/r.json" | grep -q true || fail "--sort rss not sorted"
 "$PFX" top -b -d 0.2 -n 1 --format json --sort pid >"$TMP/s.json" || fail "--sort pid failed"
 jq -e '[.rows[].pid] | . == sort' "$TMP/s.json" | grep -q true || fail "--sort pid not ascending"
-if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
-	setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 30 & NPID=$!
+if [ -n "$VIEW_USER" ]; then
+	$AS sleep 30 & NPID=$!
 	sleep 0.2
-	"$PFX" top -b -d 0.2 -n 1 --format json -u nobody >"$TMP/u.json" || fail "-u run failed"
-	jq -r '.rows[].user' "$TMP/u.json" | grep -qv '^nobody$' && fail "-u nobody shows other users"
-	jq -r '.rows[].pid' "$TMP/u.json" | grep -qx "$NPID" || fail "-u nobody misses $NPID"
+	"$PFX" top -b -d 0.2 -n 1 --format json -u "$VIEW_USER" >"$TMP/u.json" || fail "-u run failed"
+	jq -r '.rows[].user' "$TMP/u.json" | grep -qvx "$VIEW_USER" && fail "-u $VIEW_USER shows other users"
+	jq -r '.rows[].pid' "$TMP/u.json" | grep -qx "$NPID" || fail "-u $VIEW_USER misses $NPID"
 	kill $NPID
 else
 	note "no setpriv or no user nobody: -u not exercised"

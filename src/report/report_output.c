@@ -100,8 +100,20 @@ static const char *filter_text(const struct pfx_analysis_filter *fl, char *buf, 
 
 /* ---- text ---- */
 
+/* Faults in no region the file holds (the unknown rows). */
+static uint64_t unmapped_faults(const struct pfx_analysis *rep)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rep->nrows; i++)
+		if (!rep->rows[i].region)
+			n += rep->rows[i].s->c.minor + rep->rows[i].s->c.major;
+	return n;
+}
+
 static void text_summary(FILE *fp, const struct pfx_analysis *rep, const char *file)
 {
+	uint64_t outside;
 	const struct pfx_rec_header *h = &rep->header;
 	time_t when = (time_t)(h->start_realtime_ns / 1000000000ull);
 	struct tm tm;
@@ -137,6 +149,13 @@ static void text_summary(FILE *fp, const struct pfx_analysis *rep, const char *f
 	if (pfx_analysis_lost_faults(rep))
 		fprintf(fp, "# WARNING: %s: the ring was full; every count below is of the recorded faults\n",
 			pfx_analysis_lost_note(rep, lost, sizeof(lost)));
+	if ((outside = unmapped_faults(rep)) && !strstr(h->events, "mremap") && strcmp(h->source, "perf") == 0)
+		/* A user cannot sample the mremap tracepoints (their ids are
+		 * tracefs files only root reads): say why rows are unknown. */
+		fprintf(fp, "# WARNING: %" PRIu64 " faults outside every known mapping: regions may be incomplete"
+			" without the mremap tracepoints (root only), as pfx misses memory mremap() moved, and"
+			" processes that exited, before it read /proc/PID/maps again; record as root for them\n",
+			outside);
 	fputc('\n', fp);
 }
 

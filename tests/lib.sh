@@ -85,7 +85,7 @@ has_latency() {
 # drop_tracepoint_warning: remove from $TMP/err the warning 'pfx thp' gives a
 # user before its error (the system-wide tracepoint counts are denied at
 # perf_event_paranoid above 0): the error is what a test checks
-drop_tracepoint_warning() { sed -i '/^pfx: warning: system-wide tracepoint counts are denied/d' "$TMP/err"; }
+drop_tracepoint_warning() { sed -i '/^pfx: warning: system-wide tracepoint counts \(are denied\|need tracefs\)/d' "$TMP/err"; }
 
 # remaps_known JSON: the recording (its report JSON) placed mremap()'s
 # moves from the syscalls:*_mremap tracepoints.  A user cannot sample them

@@ -176,11 +176,19 @@ elif has_latency "$TMP/r.data"; then
 	no_rule first-touch "thp"
 fi
 
-# 4. copy-on-write after fork: pfx-load cow (the child writes every page)
+# 4. copy-on-write after fork: pfx-load cow (the child writes every page).
+# A copy-on-write fault is a protection fault: the x86 error code tells,
+# the page-faults entry a user gets (no tracepoint) does not, and then
+# the rule has nothing to go on.
+access_known() { [ "$("$PFX" report -i "$TMP/r.data" --format json | jq -r .access.known)" -gt 0 ]; }
 record_load cow -s 64M
-advise_json
-first_is cow "cow"
-no_rule refault "cow"
+if access_known; then
+	advise_json
+	first_is cow "cow"
+	no_rule refault "cow"
+else
+	note "cow: no access kind in this recording (no exceptions:page_fault_user here): not checked"
+fi
 
 # ... and a real program: a python3 server forking a worker that
 # rewrites the 32 MiB table its parent built
@@ -196,8 +204,12 @@ if pid == 0:
         table[i] = 2
     os._exit(0)
 os.waitpid(pid, 0)' 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record python3 fork failed"; }
-	advise_json
-	first_is cow "python3 forking"
+	if access_known; then
+		advise_json
+		first_is cow "python3 forking"
+	else
+		note "python3 forking: no access kind in this recording: not checked"
+	fi
 fi
 
 # a real program: python3 filling a 256 MiB bytearray, recorded by advise

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +39,29 @@ int pfx_pidfd_open(pid_t pid)
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	return fd < 0 ? -errno : fd;
+}
+
+/* Whether a file named name is in a directory of $PATH (the default
+ * search path without one, as execvp).  Bounded: each entry up to
+ * PATH_MAX; the child's own stack. */
+static bool on_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *colon;
+	char buf[PATH_MAX];
+
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (p = path; ; p = colon + 1) {
+		size_t len;
+
+		colon = strchr(p, ':');
+		len = colon ? (size_t)(colon - p) : strlen(p);
+		if ((int)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", name) <
+			    (int)sizeof(buf) && access(buf, F_OK) == 0)
+			return true;
+		if (!colon)
+			return false;
+	}
 }
 
 /* Runs in the child: wait for the go byte, then exec.  Never returns. */
@@ -75,6 +99,11 @@ static void child_exec(int start_fd, int err_fd, char *const argv[], char *const
 	else
 		execvp(argv[0], argv);
 	err = errno;
+	/* execvp says EACCES when it met a PATH directory this user may not
+	 * search (root's, say) and found the command nowhere: the shell's
+	 * "not found" (127), not "cannot execute" (126). */
+	if (err == EACCES && !strchr(argv[0], '/') && !on_path(argv[0]))
+		err = ENOENT;
 	if (write(err_fd, &err, sizeof(err)) < 0)
 		_exit(127);
 	_exit(127);

@@ -17,8 +17,10 @@ each 0 -- sh -c 'sleep 0.2'
 each 3 -- sh -c 'sleep 0.2; exit 3'
 each 143 -- sh -c 'sleep 0.2; kill -TERM $$'
 each 127 -- pfx-no-such-command
+drop_tracepoint_warning	# thp's, as a user who cannot read tracefs
 one_line_error
 each 126 -- /etc/passwd
+drop_tracepoint_warning
 one_line_error
 # pfx ended it: its run was over
 expect_exit 0 "$PFX" stat -I 100 --interval-count 1 -o /dev/null -- sleep 10

@@ -140,8 +140,10 @@ static int check_file(const char *path, enum pfx_try_block *block)
 	struct stat st;
 	int fd, interp;
 
+	/* a PATH directory this user cannot search holds nothing it can
+	 * run: not found there (the shell's 127), as execvp's search */
 	if (stat(path, &st) < 0)
-		return -errno;
+		return errno == EACCES ? -ENOENT : -errno;
 	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
 		return -EACCES;
 	*block = PFX_TRY_OK;

@@ -12,7 +12,7 @@
 need_perf_sampling
 tfs=$(tracefs_dir)
 [ -n "$tfs" ] && [ -e "$tfs/events/exceptions/page_fault_user" ] ||
-	skip "no exceptions:page_fault_user here (not x86): nothing to compare sw with"
+	skip "exceptions:page_fault_user is not usable here (not x86, or a user who cannot read tracefs): nothing to compare sw with"
 
 # rec ENTRY N: record pfx-load seq into $TMP/ENTRY-N.data; "count p50 p99
 # faults" of its minor faults into $TMP/ENTRY.vals

@@ -384,3 +384,28 @@ int pfx_exe_dir(char *dir, size_t size)
 	*slash = '\0';
 	return 0;
 }
+
+int pfx_path_search(const char *cmd, char *path, size_t size,
+		    int (*check)(const char *path, void *ctx), void *ctx)
+{
+	const char *dirs = getenv("PATH");
+	int err = -ENOENT;
+
+	if (!dirs)
+		dirs = "/bin:/usr/bin";
+	for (const char *p = dirs;; p++) {
+		size_t len = strcspn(p, ":");
+		int e;
+
+		if ((size_t)snprintf(path, size, "%.*s%s%s", (int)len, len ? p : ".", "/", cmd) < size &&
+		    (e = check(path, ctx)) != -ENOENT) {
+			if (e == 0)
+				return 0;
+			if (err == -ENOENT)
+				err = e;
+		}
+		p += len;
+		if (!*p)
+			return err;
+	}
+}

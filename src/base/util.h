@@ -67,6 +67,13 @@ uint64_t pfx_now_ns(void);
 /* The directory of the running executable (for files installed or built
  * beside it: plot templates, pfx try's preload).  0 or -ENOENT. */
 int pfx_exe_dir(char *dir, size_t size);
+/* Look cmd up on $PATH as execvp does (its default "/bin:/usr/bin"
+ * without one; an empty entry is the current directory): each DIR/cmd
+ * in turn goes into path and to check, until one gives 0 (returned).
+ * A result other than -ENOENT is remembered and the search goes on, as
+ * execvp goes on past EACCES; the first such, or -ENOENT, at the end. */
+int pfx_path_search(const char *cmd, char *path, size_t size,
+		    int (*check)(const char *path, void *ctx), void *ctx);
 uint64_t pfx_realtime_ns(void);
 
 /* Read a whole small file (proc/sysfs) into buf, NUL-terminated.

@@ -41,27 +41,18 @@ int pfx_pidfd_open(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Whether a file named name is in a directory of $PATH (the default
- * search path without one, as execvp).  Bounded: each entry up to
- * PATH_MAX; the child's own stack. */
+static int exists(const char *path, void *ctx)
+{
+	(void)ctx;
+	return access(path, F_OK) == 0 ? 0 : -ENOENT;
+}
+
+/* Whether a file named name is in a directory of $PATH. */
 static bool on_path(const char *name)
 {
-	const char *path = getenv("PATH"), *p, *colon;
 	char buf[PATH_MAX];
 
-	if (!path)
-		path = "/bin:/usr/bin";
-	for (p = path; ; p = colon + 1) {
-		size_t len;
-
-		colon = strchr(p, ':');
-		len = colon ? (size_t)(colon - p) : strlen(p);
-		if ((int)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", name) <
-			    (int)sizeof(buf) && access(buf, F_OK) == 0)
-			return true;
-		if (!colon)
-			return false;
-	}
+	return pfx_path_search(name, buf, sizeof(buf), exists, NULL) == 0;
 }
 
 /* Runs in the child: wait for the go byte, then exec.  Never returns. */

@@ -163,32 +163,19 @@ static int check_file(const char *path, enum pfx_try_block *block)
 	return 0;
 }
 
+static int check_candidate(const char *path, void *block)
+{
+	return check_file(path, block);
+}
+
 int pfx_try_program_check(const char *cmd, char *path, size_t size, enum pfx_try_block *block)
 {
-	const char *dirs = getenv("PATH");
-	int err = -ENOENT;
-
 	if (strchr(cmd, '/')) {
 		if ((size_t)snprintf(path, size, "%s", cmd) >= size)
 			return -ENAMETOOLONG;
 		return check_file(path, block);
 	}
-	if (!dirs)
-		dirs = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *p = dirs;; p++) {
-		size_t len = strcspn(p, ":");
-		int e;
-
-		if ((size_t)snprintf(path, size, "%.*s%s%s", (int)len, len ? p : ".", "/", cmd) < size &&
-		    (e = check_file(path, block)) != -ENOENT) {
-			if (e == 0)
-				return 0;
-			err = e;	/* as execvp: keep looking, remember EACCES */
-		}
-		p += len;
-		if (!*p)
-			return err;
-	}
+	return pfx_path_search(cmd, path, size, check_candidate, block);
 }
 
 int pfx_try_preload_find(char *path, size_t size)

@@ -3,6 +3,7 @@
  * 0.0.4 and OpenMetrics 1.0). */
 #include "config.h"
 #include "metrics.h"
+#include "cgname.h"
 #include "safetext.h"
 #include "top.h"
 #include "util.h"
@@ -712,14 +713,36 @@ static void family(FILE *fp, enum pfx_metrics_format f, const char *name, enum f
 		f == PFX_METRICS_OPENMETRICS ? om_type[type] : text_type[type]);
 }
 
+void pfx_metrics_cgroup_labels(FILE *fp, const char *cgroup)
+{
+	struct pfx_cgname n;
+	const char *const name[] = { "pod_uid", "container_id", "qos_class", "service" };
+	const char *value[4];
+
+	fputs("cgroup=\"", fp);
+	pfx_metrics_label_value(fp, cgroup);
+	fputc('"', fp);
+	if (!pfx_cgname_parse(cgroup, &n))
+		return;
+	value[0] = n.pod_uid;
+	value[1] = n.container_id;
+	value[2] = n.qos_class ? n.qos_class : "";
+	value[3] = n.service;
+	for (int i = 0; i < 4; i++)
+		if (value[i][0]) {
+			fprintf(fp, ",%s=\"", name[i]);
+			pfx_metrics_label_value(fp, value[i]);
+			fputc('"', fp);
+		}
+}
+
 /* The pid, comm and cgroup labels of a process. */
 static void proc_labels(FILE *fp, const struct top_proc *p)
 {
 	fprintf(fp, "pid=\"%d\",comm=\"", (int)p->pid);
 	pfx_metrics_label_value(fp, p->comm);
-	fputs("\",cgroup=\"", fp);
-	pfx_metrics_label_value(fp, p->cgroup);
-	fputc('"', fp);
+	fputs("\",", fp);
+	pfx_metrics_cgroup_labels(fp, p->cgroup);
 }
 
 static void fault_pair(FILE *fp, const char *name, const char *labels, const struct top_proc *p,
@@ -732,9 +755,8 @@ static void fault_pair(FILE *fp, const char *name, const char *labels, const str
 		else if (labels)
 			fputs(labels, fp);
 		if (cgroup) {
-			fputs("cgroup=\"", fp);
-			pfx_metrics_label_value(fp, cgroup);
-			fputs("\",", fp);
+			pfx_metrics_cgroup_labels(fp, cgroup);
+			fputc(',', fp);
 		} else if (p || labels) {
 			fputc(',', fp);
 		}

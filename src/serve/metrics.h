@@ -42,6 +42,12 @@ enum pfx_metrics_format pfx_metrics_negotiate(const char *accept);
  * it in a terminal must meet no escape sequence. */
 void pfx_metrics_label_value(FILE *fp, const char *s);
 
+/* The labels of a cgroup: cgroup="PATH", then those of its names that are
+ * known (cgname.h), each only when known, in this order: pod_uid,
+ * container_id, qos_class, service.  Every series with a cgroup label
+ * writes them through this, so a family's series carry them alike. */
+void pfx_metrics_cgroup_labels(FILE *fp, const char *cgroup);
+
 struct pfx_metrics_opts {
 	const pid_t *pids;		/* -p: exactly these processes; NULL: not -p */
 	size_t npids;

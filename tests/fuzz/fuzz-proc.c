@@ -16,7 +16,9 @@
  *   'u' /proc/PID/status (pfx top)       pfx_top_parse_status
  *   'c' /proc/PID/cgroup (pfx top)       pfx_cgroup_parse
  *   'h' a sysfs THP choice line          pfx_thp_parse_choice
- * Any other first byte picks parser (byte % 10) of that list.
+ *   'k' a cgroup path's pod, container   pfx_cgname_parse, pfx_cgname_short
+ *       and service names
+ * Any other first byte picks parser (byte % 11) of that list.
  *
  * With --enable-fuzzer (clang) this is a libFuzzer target:
  *   ./tests/fuzz/fuzz-proc tests/fuzz/corpus/proc
@@ -27,6 +29,7 @@
 #include "procstat.h"
 #include "thp_stats.h"
 #include "hostscope.h"
+#include "cgname.h"
 #include "top.h"
 #include "wss.h"
 #include "wss_refs.h"
@@ -170,6 +173,25 @@ static void parse_choice(const char *text)
 		check_str(small, sizeof(small));
 }
 
+static void parse_cgname(const char *text)
+{
+	struct pfx_cgname n;
+	char out[160], small[8];
+
+	if (!pfx_cgname_parse(text, &n))
+		return;
+	check_str(n.pod_uid, sizeof(n.pod_uid));
+	check_str(n.container_id, sizeof(n.container_id));
+	check_str(n.service, sizeof(n.service));
+	/* a pod always comes with its QoS class */
+	if (n.pod_uid[0] && !n.qos_class)
+		abort();
+	pfx_cgname_short(&n, out, sizeof(out));
+	check_str(out, sizeof(out));
+	pfx_cgname_short(&n, small, sizeof(small));
+	check_str(small, sizeof(small));
+}
+
 static const struct {
 	char sel;
 	void (*parse)(const char *text);
@@ -177,7 +199,7 @@ static const struct {
 	{ 'm', parse_maps },	{ 's', parse_stat },	  { 'r', parse_rollup },
 	{ 'v', parse_vmstat },	{ 'n', parse_numa },	  { 'S', parse_smaps },
 	{ 't', parse_top_stat }, { 'u', parse_top_status }, { 'c', parse_cgroup },
-	{ 'h', parse_choice },
+	{ 'h', parse_choice },	{ 'k', parse_cgname },
 };
 #define N_PARSERS (sizeof(parsers) / sizeof(parsers[0]))
 

@@ -2,6 +2,7 @@
 /* stat_host: -a, -A and -G of 'pfx stat' (stat_host.h). */
 #include "config.h"
 #include "stat_host.h"
+#include "cgname.h"
 #include "perf.h"
 #include "util.h"
 
@@ -93,8 +94,16 @@ void pfx_stat_host_describe(const struct stat_host *h, char *buf, size_t size)
 		return;
 	}
 	len = (size_t)snprintf(buf, size, "%s ", h->ncgroups > 1 ? "cgroups" : "cgroup");
-	for (size_t i = 0; i < h->ncgroups && len < size; i++)
+	for (size_t i = 0; i < h->ncgroups && len < size; i++) {
+		struct pfx_cgname n;
+		char pod[128];
+
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? "," : "", h->cgroups[i].name);
+		/* a pod's cgroup named as a person looks it up (crictl, kubectl) */
+		if (len < size && pfx_cgname_parse(h->cgroups[i].name, &n) &&
+		    pfx_cgname_short(&n, pod, sizeof(pod)) > 0)
+			len += (size_t)snprintf(buf + len, size - len, " [%s]", pod);
+	}
 }
 
 /* The kernel's count summed over the scopes (the cgroups, or the host). */

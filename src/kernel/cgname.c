@@ -249,6 +249,17 @@ bool pfx_cgname_parse(const char *path, struct pfx_cgname *out)
 	return out->pod_uid[0] || out->container_id[0] || out->service[0];
 }
 
+const char *const pfx_cgname_keys[PFX_CGNAME_NKEYS] = { "pod_uid", "container_id", "qos_class",
+							   "service" };
+
+void pfx_cgname_values(const struct pfx_cgname *n, const char *values[PFX_CGNAME_NKEYS])
+{
+	values[0] = n->pod_uid;
+	values[1] = n->container_id;
+	values[2] = n->qos_class ? n->qos_class : "";
+	values[3] = n->service;
+}
+
 int pfx_cgname_short(const struct pfx_cgname *n, char *out, size_t size)
 {
 	if (!n->pod_uid[0])

@@ -3,6 +3,7 @@
  * JSON), from the rows the analysis summed (analysis_procs.h). */
 #include "config.h"
 #include "report_procs.h"
+#include "cgname.h"
 #include "output.h"
 #include "safetext.h"
 
@@ -57,10 +58,14 @@ void pfx_report_cgroups_text(FILE *fp, const struct pfx_analysis_procs *p, uint6
 		"CGROUP");
 	for (size_t i = 0; i < n; i++) {
 		const struct pfx_cgroup_row *r = &p->cgroups[i];
+		struct pfx_cgname cn;
+		char pod[128];
 
 		fprintf(fp, "%10" PRIu64 " %10" PRIu64 " %8" PRIu64 " %6.1f%% %9u  ", r->faults,
 			r->minor, r->major, share(r->faults, total), r->processes);
 		pfx_safetext_fputs(fp, r->cgroup[0] ? r->cgroup : "? (gone before its cgroup was read)");
+		if (pfx_cgname_parse(r->cgroup, &cn) && pfx_cgname_short(&cn, pod, sizeof(pod)) > 0)
+			fprintf(fp, "  [%s]", pod);	/* hex, dashes and fixed words: safe */
 		fputc('\n', fp);
 	}
 	fputc('\n', fp);
@@ -90,8 +95,19 @@ void pfx_report_procs_json(FILE *fp, const struct pfx_analysis_procs *p, uint64_
 	for (size_t i = 0; i < n; i++) {
 		const struct pfx_cgroup_row *r = &p->cgroups[i];
 
+		struct pfx_cgname cn;
+		const char *value[PFX_CGNAME_NKEYS];
+
 		fprintf(fp, "%s\n    {\"cgroup\": ", i ? "," : "");
 		pfx_json_string(fp, r->cgroup);
+		/* its pod, container, QoS, service: each only when known */
+		pfx_cgname_parse(r->cgroup, &cn);
+		pfx_cgname_values(&cn, value);
+		for (int k = 0; k < PFX_CGNAME_NKEYS; k++)
+			if (value[k][0]) {
+				fprintf(fp, ", \"%s\": ", pfx_cgname_keys[k]);
+				pfx_json_string(fp, value[k]);
+			}
 		fprintf(fp, ", \"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64
 			", \"share\": %.4f, \"processes\": %u}", r->faults, r->minor, r->major,
 			total ? (double)r->faults / (double)total : 0.0, r->processes);

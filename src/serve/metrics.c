@@ -716,21 +716,17 @@ static void family(FILE *fp, enum pfx_metrics_format f, const char *name, enum f
 void pfx_metrics_cgroup_labels(FILE *fp, const char *cgroup)
 {
 	struct pfx_cgname n;
-	const char *const name[] = { "pod_uid", "container_id", "qos_class", "service" };
-	const char *value[4];
+	const char *value[PFX_CGNAME_NKEYS];
 
 	fputs("cgroup=\"", fp);
 	pfx_metrics_label_value(fp, cgroup);
 	fputc('"', fp);
 	if (!pfx_cgname_parse(cgroup, &n))
 		return;
-	value[0] = n.pod_uid;
-	value[1] = n.container_id;
-	value[2] = n.qos_class ? n.qos_class : "";
-	value[3] = n.service;
-	for (int i = 0; i < 4; i++)
+	pfx_cgname_values(&n, value);
+	for (int i = 0; i < PFX_CGNAME_NKEYS; i++)
 		if (value[i][0]) {
-			fprintf(fp, ",%s=\"", name[i]);
+			fprintf(fp, ",%s=\"", pfx_cgname_keys[i]);
 			pfx_metrics_label_value(fp, value[i]);
 			fputc('"', fp);
 		}

@@ -2,6 +2,7 @@
 /* top_output: text, JSON and CSV for 'pfx top' batch mode. */
 #include "config.h"
 #include "top_output.h"
+#include "cgname.h"
 #include "safetext.h"
 
 #include <errno.h>
@@ -43,12 +44,19 @@ int pfx_top_fmt_row(char *buf, size_t size, struct top_table *t, const struct to
 	/* Names are other users' text: made safe first, then cut and padded. */
 	pfx_safetext(cgroup, sizeof(cgroup), r->kind == TOP_ROW_CGROUP ? r->group->cgroup : r->proc->cgroup);
 	if (r->kind == TOP_ROW_CGROUP) {
+		struct pfx_cgname cn;
+		char pod[128] = "";
+
+		/* a pod's cgroup is named first, by its pod and container (the
+		 * path follows: a screen cuts it at its edge, not the name) */
+		if (pfx_cgname_parse(r->group->cgroup, &cn) && pfx_cgname_short(&cn, pod, sizeof(pod) - 1) > 0)
+			strcat(pod, " ");
 		snprintf(name, sizeof(name), "[%" PRIu64 " processes]", s->nprocs);
 		return snprintf(buf, size, "%7s %-9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64
-				" %7s %7s %4" PRIu64 " %s", "-", "-", command_width(view), name, s->minor_rate,
+				" %7s %7s %4" PRIu64 " %s%s", "-", "-", command_width(view), name, s->minor_rate,
 				s->major_rate, s->minor, s->major,
 				pfx_top_fmt_kb(rss, sizeof(rss), s->rss_kb),
-				pfx_top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads, cgroup);
+				pfx_top_fmt_kb(swap, sizeof(swap), s->swap_kb), s->threads, pod, cgroup);
 	}
 	/* Indent by depth so a tree reads as one, capped to keep the columns. */
 	{
@@ -124,6 +132,23 @@ static void text_frame(struct top_out *o, const struct top_frame *f, const struc
 
 /* ---- JSON ------------------------------------------------------------- */
 
+/* A cgroup's pod, container, QoS and service names, each only when known
+ * (as pfx serve's labels). */
+static void json_cgname(FILE *fp, const char *cgroup)
+{
+	struct pfx_cgname n;
+	const char *value[PFX_CGNAME_NKEYS];
+
+	if (!pfx_cgname_parse(cgroup, &n))
+		return;
+	pfx_cgname_values(&n, value);
+	for (int i = 0; i < PFX_CGNAME_NKEYS; i++)
+		if (value[i][0]) {
+			fprintf(fp, ",\"%s\":", pfx_cgname_keys[i]);
+			pfx_json_string(fp, value[i]);
+		}
+}
+
 static void json_sums(FILE *fp, const struct top_sums *s)
 {
 	fprintf(fp, "\"minor_per_s\":%.1f,\"major_per_s\":%.1f,\"minor\":%" PRIu64 ",\"major\":%"
@@ -149,6 +174,7 @@ static void json_frame(struct top_out *o, const struct top_frame *f, const struc
 		if (r->kind == TOP_ROW_CGROUP) {
 			fprintf(fp, "{\"kind\":\"cgroup\",\"cgroup\":");
 			pfx_json_string(fp, r->group->cgroup);
+			json_cgname(fp, r->group->cgroup);
 			fprintf(fp, ",\"processes\":%" PRIu64 ",", r->own.nprocs);
 			json_sums(fp, &r->own);
 			fputc('}', fp);

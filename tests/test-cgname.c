@@ -62,6 +62,20 @@ static const struct {
 	/* rootless kubelet (the user's systemd) */
 	{ "/user.slice/user-1001.slice/user@1001.service/user.slice/cri-containerd-" ID ".scope",
 	  "", ID, NULL, "user@1001.service" },
+	/* seen from a cgroup namespace (pfx in a container): relative paths */
+	{ "/../../../kubepods-burstable.slice/kubepods-burstable-pod" UID_ ".slice/cri-containerd-" ID ".scope",
+	  UID, ID, "burstable", "" },
+	{ "/../../kubepods-burstable-pod" UID_ ".slice/cri-containerd-" ID ".scope", UID, ID, "burstable", "" },
+	{ "/../../kubepods-pod" UID_ ".slice/cri-containerd-" ID ".scope", UID, ID, "guaranteed", "" },
+	{ "/../../kubelet-kubepods-besteffort-pod" UID_ ".slice/crio-" ID ".scope", UID, ID, "besteffort", "" },
+	{ "/../../../burstable/pod" UID "/" ID, UID, ID, "burstable", "" },
+	{ "/../pod" UID "/" ID, UID, ID, NULL, "" },
+	{ "/../cri-containerd-" ID ".scope", "", ID, NULL, "" },
+	{ "/../../system.slice/nginx.service", "", "", NULL, "nginx.service" },
+	/* ... but not a slice without kubepods in its name, nor ".." inside */
+	{ "/../../foo-pod" UID_ ".slice/cri-containerd-" ID ".scope", "", ID, NULL, "" },
+	{ "/x/../kubepods-burstable-pod" UID_ ".slice", "", "", NULL, "" },
+	{ "/../x/pod" UID "/" ID, "", "", NULL, "" },
 	/* nothing to name */
 	{ "/", "", "", NULL, "" },
 	{ "", "", "", NULL, "" },
@@ -125,6 +139,9 @@ int main(void)
 	pfx_cgname_parse("/kubepods/pod" UID, &n);
 	pfx_cgname_short(&n, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "pod " UID " (guaranteed)"), "'%s'", buf);
+	pfx_cgname_parse("/../pod" UID "/" ID, &n);
+	pfx_cgname_short(&n, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "pod " UID " container 4c0b2f3e9d8a"), "'%s'", buf);
 	pfx_cgname_parse("/system.slice/nginx.service", &n);
 	pfx_cgname_short(&n, buf, sizeof(buf));
 	CHECK(!strcmp(buf, ""), "'%s'", buf);

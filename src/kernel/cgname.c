@@ -148,14 +148,25 @@ struct comp {
 	size_t n;
 };
 
+static bool has_word(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(s + i, word, k) == 0)
+			return true;
+	return false;
+}
+
 /* The systemd driver's pod slice "PARENT-pod<uid_>.slice" under the slice
- * "PARENT.slice": its UID and the QoS PARENT ends in. */
-static bool systemd_pod(struct comp c, struct comp parent, struct pfx_cgname *out)
+ * "PARENT.slice": its UID and the QoS PARENT ends in.  unseen: its parent
+ * is above pfx's cgroup namespace (".."), and PARENT must name kubepods. */
+static bool systemd_pod(struct comp c, struct comp parent, bool unseen, struct pfx_cgname *out)
 {
 	const char *dash, *qos;
 	size_t base, plen;
 
-	if (!has_suffix(c.s, c.n, ".slice") || !has_suffix(parent.s, parent.n, ".slice"))
+	if (!has_suffix(c.s, c.n, ".slice") || (!unseen && !has_suffix(parent.s, parent.n, ".slice")))
 		return false;
 	base = c.n - 6;
 	dash = NULL;
@@ -167,7 +178,8 @@ static bool systemd_pod(struct comp c, struct comp parent, struct pfx_cgname *ou
 	if (!dash || !has_prefix(dash + 1, (size_t)(c.s + base - dash - 1), "pod"))
 		return false;
 	plen = (size_t)(dash - c.s);
-	if (plen != parent.n - 6 || memcmp(c.s, parent.s, plen) != 0)
+	if (unseen ? !has_word(c.s, plen, "kubepods")
+		   : plen != parent.n - 6 || memcmp(c.s, parent.s, plen) != 0)
 		return false;
 	if (has_suffix(c.s, plen, "-burstable"))
 		qos = "burstable";
@@ -183,13 +195,15 @@ static bool systemd_pod(struct comp c, struct comp parent, struct pfx_cgname *ou
 	return true;
 }
 
-/* The cgroupfs driver's "pod<uid>" under "kubepods" or its QoS cgroup. */
-static bool cgroupfs_pod(struct comp c, struct comp parent, bool parent_is_root,
+/* The cgroupfs driver's "pod<uid>" under "kubepods" or its QoS cgroup;
+ * unseen: under a cgroup above pfx's cgroup namespace, QoS unknown. */
+static bool cgroupfs_pod(struct comp c, struct comp parent, bool parent_is_root, bool unseen,
 			 struct pfx_cgname *out)
 {
-	const char *qos = parent_is_root ? "guaranteed" : qos_word(parent.s, parent.n);
+	const char *qos = unseen ? NULL : parent_is_root ? "guaranteed" : qos_word(parent.s, parent.n);
 
-	if (!qos || !has_prefix(c.s, c.n, "pod") || !parse_uid(c.s + 3, c.n - 3, '-', out->pod_uid))
+	if ((!qos && !unseen) || !has_prefix(c.s, c.n, "pod") ||
+	    !parse_uid(c.s + 3, c.n - 3, '-', out->pod_uid))
 		return false;
 	out->qos_class = qos;
 	return true;
@@ -207,6 +221,7 @@ bool pfx_cgname_parse(const char *path, struct pfx_cgname *out)
 	static const char *const scoped[] = { "docker-", "libpod-", "cri-containerd-", "crio-", NULL };
 	struct comp parent = { "", 0 };
 	int kube = -1, qos_at = -1, pod = -1;	/* component index of each, or -1 */
+	int lead = 0;				/* leading ".." components */
 
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; path && *path; i++) {
@@ -219,16 +234,32 @@ bool pfx_cgname_parse(const char *path, struct pfx_cgname *out)
 		path += c.n;
 		if (!c.n)
 			break;
-		if (kube < 0 && is_kubepods(c.s, c.n)) {
-			kube = i;
-		} else if (kube >= 0 && pod < 0) {
-			bool cgfs = !has_suffix(c.s, c.n, ".slice");
+		/* In a cgroup namespace (a container), another's path is
+		 * relative to its root: "/../../kubepods-burstable.slice/...";
+		 * what is above it is unseen, the rest still kubelet's names. */
+		if (i == lead && equals(c.s, c.n, "..")) {
+			lead++;
+			parent = c;
+			continue;
+		}
+		bool unseen = lead && i == lead, cgfs = !has_suffix(c.s, c.n, ".slice");
 
+		if (kube < 0 && (is_kubepods(c.s, c.n) ||
+				 (unseen && (has_suffix(c.s, c.n, "kubepods-burstable.slice") ||
+					     has_suffix(c.s, c.n, "kubepods-besteffort.slice"))))) {
+			kube = i;
+		} else if (kube < 0 && unseen && cgfs && qos_word(c.s, c.n)) {
+			kube = i - 1;
+			qos_at = i;
+		} else if (kube < 0 && unseen && pod < 0 &&
+			   (cgfs ? cgroupfs_pod(c, parent, false, true, out) : systemd_pod(c, parent, true, out))) {
+			pod = i;
+		} else if (kube >= 0 && pod < 0) {
 			if (cgfs && i == kube + 1 && qos_word(c.s, c.n))
 				qos_at = i;
 			else if (cgfs ? (i == kube + 1 || i == qos_at + 1) &&
-					       cgroupfs_pod(c, parent, i == kube + 1, out)
-				      : systemd_pod(c, parent, out))
+					       cgroupfs_pod(c, parent, i == kube + 1, false, out)
+				      : systemd_pod(c, parent, false, out))
 				pod = i;
 		} else if (pod >= 0 && i == pod + 1) {
 			container_id(c.s, c.n, out->container_id);
@@ -264,8 +295,7 @@ int pfx_cgname_short(const struct pfx_cgname *n, char *out, size_t size)
 {
 	if (!n->pod_uid[0])
 		return snprintf(out, size, "%s", "");
-	if (n->container_id[0])
-		return snprintf(out, size, "pod %s container %.12s (%s)", n->pod_uid, n->container_id,
-				n->qos_class);
-	return snprintf(out, size, "pod %s (%s)", n->pod_uid, n->qos_class);
+	return snprintf(out, size, "pod %s%s%.12s%s%s%s", n->pod_uid, n->container_id[0] ? " container " : "",
+			n->container_id, n->qos_class ? " (" : "", n->qos_class ? n->qos_class : "",
+			n->qos_class ? ")" : "");
 }

@@ -9,7 +9,14 @@
  * container runtime or systemd writes; anything else (a UID of the wrong
  * length, a container ID that is not 64 hex digits, a pod cgroup outside a
  * kubepods tree) leaves that name empty: no label rather than a wrong one.
- * cgname.c lists the forms and where they come from. */
+ * cgname.c lists the forms and where they come from.
+ *
+ * In a cgroup namespace of its own (pfx in a container, a DaemonSet on
+ * cgroup v2), /proc/PID/cgroup of a process outside it is relative to the
+ * namespace's root: "/../../kubepods-burstable.slice/kubepods-burstable-
+ * pod<uid_>.slice/cri-containerd-<id>.scope".  The names below the ".."
+ * are read as they are; a cgroupfs "pod<uid>" right after them has no
+ * QoS class (its parent is unseen). */
 #ifndef PFX_CGNAME_H
 #define PFX_CGNAME_H
 
@@ -25,7 +32,8 @@ enum {
 struct pfx_cgname {
 	char pod_uid[PFX_CGNAME_UID_MAX];	/* dashed ("_" of the systemd driver undone), "" */
 	char container_id[PFX_CGNAME_ID_MAX];	/* 64 lower-case hex digits, "" */
-	const char *qos_class;			/* "guaranteed", "burstable", "besteffort", NULL */
+	const char *qos_class;			/* "guaranteed", "burstable", "besteffort", NULL
+						 * (also for a pod seen past "..": below) */
 	char service[PFX_CGNAME_UNIT_MAX];	/* "nginx.service", "session-3.scope", "" */
 };
 
@@ -41,7 +49,7 @@ void pfx_cgname_values(const struct pfx_cgname *n, const char *values[PFX_CGNAME
 
 /* The short form a person reads for a Kubernetes cgroup: "pod UID" or
  * "pod UID container ID12" (the first 12 digits, as crictl and docker show
- * an ID), with " (qos)" after; "" when there is no pod.  Returns what
+ * an ID), with " (qos)" after where known; "" when there is no pod.  Returns what
  * snprintf returns. */
 int pfx_cgname_short(const struct pfx_cgname *n, char *out, size_t size);
 

@@ -183,8 +183,8 @@ static void parse_cgname(const char *text)
 	check_str(n.pod_uid, sizeof(n.pod_uid));
 	check_str(n.container_id, sizeof(n.container_id));
 	check_str(n.service, sizeof(n.service));
-	/* a pod always comes with its QoS class */
-	if (n.pod_uid[0] && !n.qos_class)
+	/* a QoS class only with a pod */
+	if (n.qos_class && !n.pod_uid[0])
 		abort();
 	pfx_cgname_short(&n, out, sizeof(out));
 	check_str(out, sizeof(out));

@@ -130,6 +130,20 @@ int main(void)
 	}
 	CHECK(!pfx_cgname_parse(NULL, &n));
 
+	/* the fields: only the known ones, in their order */
+	{
+		const char *key[PFX_CGNAME_NKEYS], *value[PFX_CGNAME_NKEYS];
+
+		CHECK_EQ(pfx_cgname_fields("/kubepods/burstable/pod" UID "/" ID, &n, key, value), 3);
+		CHECK(!strcmp(key[0], "pod_uid") && !strcmp(value[0], UID));
+		CHECK(!strcmp(key[1], "container_id") && !strcmp(value[1], ID));
+		CHECK(!strcmp(key[2], "qos_class") && !strcmp(value[2], "burstable"));
+		CHECK_EQ(pfx_cgname_fields("/system.slice/nginx.service", &n, key, value), 1);
+		CHECK(!strcmp(key[0], "service") && !strcmp(value[0], "nginx.service"));
+		CHECK_EQ(pfx_cgname_fields("/../pod" UID "/" ID, &n, key, value), 2);
+		CHECK_EQ(pfx_cgname_fields("/init.scope", &n, key, value), 0);
+	}
+
 	/* the short forms */
 	pfx_cgname_parse("/kubepods/burstable/pod" UID "/" ID, &n);
 	pfx_cgname_short(&n, buf, sizeof(buf));

@@ -280,15 +280,26 @@ bool pfx_cgname_parse(const char *path, struct pfx_cgname *out)
 	return out->pod_uid[0] || out->container_id[0] || out->service[0];
 }
 
-const char *const pfx_cgname_keys[PFX_CGNAME_NKEYS] = { "pod_uid", "container_id", "qos_class",
-							   "service" };
-
-void pfx_cgname_values(const struct pfx_cgname *n, const char *values[PFX_CGNAME_NKEYS])
+int pfx_cgname_fields(const char *path, struct pfx_cgname *n, const char *keys[PFX_CGNAME_NKEYS],
+		      const char *values[PFX_CGNAME_NKEYS])
 {
-	values[0] = n->pod_uid;
-	values[1] = n->container_id;
-	values[2] = n->qos_class ? n->qos_class : "";
-	values[3] = n->service;
+	static const char *const key[PFX_CGNAME_NKEYS] = { "pod_uid", "container_id", "qos_class",
+							    "service" };
+	const char *all[PFX_CGNAME_NKEYS];
+	int k = 0;
+
+	if (!pfx_cgname_parse(path, n))
+		return 0;
+	all[0] = n->pod_uid;
+	all[1] = n->container_id;
+	all[2] = n->qos_class ? n->qos_class : "";
+	all[3] = n->service;
+	for (int i = 0; i < PFX_CGNAME_NKEYS; i++)
+		if (all[i][0]) {
+			keys[k] = key[i];
+			values[k++] = all[i];
+		}
+	return k;
 }
 
 int pfx_cgname_short(const struct pfx_cgname *n, char *out, size_t size)

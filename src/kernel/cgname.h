@@ -41,11 +41,13 @@ struct pfx_cgname {
  * found. */
 bool pfx_cgname_parse(const char *path, struct pfx_cgname *out);
 
-/* The names as label or JSON fields, in the order pfx writes them:
- * pfx_cgname_keys[i] and values[i], "" where unknown. */
+/* The names path gives, as label or JSON fields in the order pfx writes
+ * them (pod_uid, container_id, qos_class, service), only those known:
+ * keys[i] = values[i] for i below the count returned.  n holds the
+ * values. */
 enum { PFX_CGNAME_NKEYS = 4 };
-extern const char *const pfx_cgname_keys[PFX_CGNAME_NKEYS];
-void pfx_cgname_values(const struct pfx_cgname *n, const char *values[PFX_CGNAME_NKEYS]);
+int pfx_cgname_fields(const char *path, struct pfx_cgname *n, const char *keys[PFX_CGNAME_NKEYS],
+		      const char *values[PFX_CGNAME_NKEYS]);
 
 /* The short form a person reads for a Kubernetes cgroup: "pod UID" or
  * "pod UID container ID12" (the first 12 digits, as crictl and docker show

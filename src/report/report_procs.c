@@ -96,18 +96,16 @@ void pfx_report_procs_json(FILE *fp, const struct pfx_analysis_procs *p, uint64_
 		const struct pfx_cgroup_row *r = &p->cgroups[i];
 
 		struct pfx_cgname cn;
-		const char *value[PFX_CGNAME_NKEYS];
+		const char *key[PFX_CGNAME_NKEYS], *value[PFX_CGNAME_NKEYS];
+		int nkeys = pfx_cgname_fields(r->cgroup, &cn, key, value);
 
 		fprintf(fp, "%s\n    {\"cgroup\": ", i ? "," : "");
 		pfx_json_string(fp, r->cgroup);
 		/* its pod, container, QoS, service: each only when known */
-		pfx_cgname_parse(r->cgroup, &cn);
-		pfx_cgname_values(&cn, value);
-		for (int k = 0; k < PFX_CGNAME_NKEYS; k++)
-			if (value[k][0]) {
-				fprintf(fp, ", \"%s\": ", pfx_cgname_keys[k]);
-				pfx_json_string(fp, value[k]);
-			}
+		for (int k = 0; k < nkeys; k++) {
+			fprintf(fp, ", \"%s\": ", key[k]);
+			pfx_json_string(fp, value[k]);
+		}
 		fprintf(fp, ", \"faults\": %" PRIu64 ", \"minor\": %" PRIu64 ", \"major\": %" PRIu64
 			", \"share\": %.4f, \"processes\": %u}", r->faults, r->minor, r->major,
 			total ? (double)r->faults / (double)total : 0.0, r->processes);

@@ -716,20 +716,17 @@ static void family(FILE *fp, enum pfx_metrics_format f, const char *name, enum f
 void pfx_metrics_cgroup_labels(FILE *fp, const char *cgroup)
 {
 	struct pfx_cgname n;
-	const char *value[PFX_CGNAME_NKEYS];
+	const char *key[PFX_CGNAME_NKEYS], *value[PFX_CGNAME_NKEYS];
+	int nkeys = pfx_cgname_fields(cgroup, &n, key, value);
 
 	fputs("cgroup=\"", fp);
 	pfx_metrics_label_value(fp, cgroup);
 	fputc('"', fp);
-	if (!pfx_cgname_parse(cgroup, &n))
-		return;
-	pfx_cgname_values(&n, value);
-	for (int i = 0; i < PFX_CGNAME_NKEYS; i++)
-		if (value[i][0]) {
-			fprintf(fp, ",%s=\"", pfx_cgname_keys[i]);
-			pfx_metrics_label_value(fp, value[i]);
-			fputc('"', fp);
-		}
+	for (int i = 0; i < nkeys; i++) {
+		fprintf(fp, ",%s=\"", key[i]);
+		pfx_metrics_label_value(fp, value[i]);
+		fputc('"', fp);
+	}
 }
 
 /* The pid, comm and cgroup labels of a process. */

@@ -137,16 +137,13 @@ static void text_frame(struct top_out *o, const struct top_frame *f, const struc
 static void json_cgname(FILE *fp, const char *cgroup)
 {
 	struct pfx_cgname n;
-	const char *value[PFX_CGNAME_NKEYS];
+	const char *key[PFX_CGNAME_NKEYS], *value[PFX_CGNAME_NKEYS];
+	int nkeys = pfx_cgname_fields(cgroup, &n, key, value);
 
-	if (!pfx_cgname_parse(cgroup, &n))
-		return;
-	pfx_cgname_values(&n, value);
-	for (int i = 0; i < PFX_CGNAME_NKEYS; i++)
-		if (value[i][0]) {
-			fprintf(fp, ",\"%s\":", pfx_cgname_keys[i]);
-			pfx_json_string(fp, value[i]);
-		}
+	for (int i = 0; i < nkeys; i++) {
+		fprintf(fp, ",\"%s\":", key[i]);
+		pfx_json_string(fp, value[i]);
+	}
 }
 
 static void json_sums(FILE *fp, const struct top_sums *s)

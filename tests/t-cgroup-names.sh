@@ -11,7 +11,8 @@
 #   S  a systemd service, /system.slice/pfx-test-PID.service
 #   X  beside A's container, one whose ID is 63 digits: the pod, no container
 # pfx serve's series carry pod_uid, container_id, qos_class, service (and
-# promtool passes them); top --cgroup names the pod in text and JSON;
+# promtool passes them; a real Prometheus gives the container's rate by its
+# pod and container); top --cgroup names the pod in text and JSON;
 # stat -G names it in its header; record -G + report --by cgroup in text
 # and JSON.
 . "$top_srcdir/tests/lib.sh"
@@ -115,6 +116,21 @@ fi
 # pid="other" is as it was: no names
 grep -q '^pfx_page_faults_total{pid="other",comm="other",cgroup="",type="minor"}' "$TMP/metrics" ||
 	fail "the other series changed"
+# a real Prometheus scrapes them: the pod's rate by its pod and container
+if command -v prometheus >/dev/null; then
+	prometheus_start pfx "$SERVE_ADDR"
+	sleep 4
+	got=$($CLIENT query "$PROM" "sum by (pod_uid, container_id, qos_class) (rate(pfx_page_faults_total{pod_uid=\"$uid\",type=\"minor\"}[3s]))")
+	note "prometheus: $(echo "$got" | tr '\n' ';')"
+	# (the client prints label=value,...; X's sleep is the pod's other series)
+	line=$(echo "$got" | grep -F "container_id=$id,")
+	[ -n "$line" ] || fail "no series of A's container in Prometheus"
+	echo "$line" | grep -qF "pod_uid=$uid,qos_class=burstable " || fail "A's series lacks its pod: $line"
+	rate=$(echo "$line" | awk '{ print $NF }')
+	awk -v r="$rate" 'BEGIN { exit !(r > 100) }' || fail "A's rate $rate/s: the load faults 3000/s"
+else
+	note "no prometheus: the labels are checked in the exposition only"
+fi
 kill $SERVE_PID
 
 # --- pfx top --cgroup: the pod's row names it, text and JSON ---

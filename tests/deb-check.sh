@@ -112,6 +112,9 @@ bash -c '. /usr/share/bash-completion/completions/pfx; COMP_WORDS=(pfx st); COMP
 	fail "the installed bash completion does not complete 'pfx st' to stat"
 [ -f /lib/systemd/system/pfx-serve.service ] || fail "no pfx-serve.service installed"
 [ -e /etc/systemd/system/multi-user.target.wants/pfx-serve.service ] && fail "pfx-serve.service is enabled"
+grep -qxF 'ExecStart=/usr/bin/pfx serve $PFX_SERVE_ARGS' /lib/systemd/system/pfx-serve.service ||
+	fail "pfx-serve.service does not run /usr/bin/pfx"
+[ -f /usr/share/pfx/pfx.rules.yml ] || fail "no Prometheus rules installed in /usr/share/pfx"
 # the doc/uffd.md example, as its readers build it
 awk '/^```c$/ { on = 1; next } on && /^```$/ { exit } on' "$work/pfx/doc/uffd.md" >"$work/app.c"
 cd "$work" || exit 1

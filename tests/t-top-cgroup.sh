@@ -13,10 +13,10 @@ for base in /sys/fs/cgroup/unified /sys/fs/cgroup/memory /sys/fs/cgroup; do
 	if mkdir "$base/$name" 2>/dev/null; then CG=$base/$name; break; fi
 done
 [ -n "$CG" ] || skip "cannot make a cgroup under /sys/fs/cgroup (read-only or no cgroup fs)"
-trap 'rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $LPID 2>/dev/null; wait $LPID 2>/dev/null; rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
 note "cgroup: $CG"
 
-sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" steady -s 128M --rate 3000 --seconds 3' sh "$CG" "$PFX_LOAD" >/dev/null & LPID=$!
+sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" steady -s 128M --rate 3000 --seconds 30' sh "$CG" "$PFX_LOAD" >/dev/null & LPID=$!
 sleep 0.3
 grep -q "[:/]$name\$" "/proc/$LPID/cgroup" || { cat "/proc/$LPID/cgroup"; fail "could not move the load into $CG"; }
 # pfx shows the v2 path, or the v1 memory path when the v2 one is the root
@@ -27,7 +27,9 @@ got=$(jq -r '.rows[0].cgroup' "$TMP/p.json")
 [ "$got" = "$want" ] || fail "cgroup '$got', expected '$want'"
 
 "$PFX" top -b -d 0.5 -n 3 --cgroup --format json --alert-minor 1000 >"$TMP/g.json" || fail "--cgroup failed"
-wait $LPID
+# the load outlives both tops, however long a frame takes on a host of
+# many processes (10,000 here made a 3 s load end during the third frame)
+kill $LPID; wait $LPID 2>/dev/null
 cut -c1-300 "$TMP/g.json"
 # In each frame: the cgroup row, then the load at depth 1, its only member.
 jq -e --arg cg "$want" --argjson p "$LPID" '

@@ -84,6 +84,11 @@ case $first in "1. over-limit: working set exceeds the cgroup's limit"*) ;;
 grep -q "^   cgroup: /$name, memory limit $((32 << 20)) (read now)" "$TMP/adv.txt" ||
 	fail "pfx advise -- python3: no cgroup line naming /$name and its limit: $(cat "$TMP/adv.txt")"
 
+# a cgroup in no memory hierarchy: one line, before any command runs
+usage_error_of advise "--cgroup '/pfx-no-such-cgroup-$$' is in no memory hierarchy" \
+	--cgroup "/pfx-no-such-cgroup-$$" -- sh -c "echo ran >'$TMP/ran'"
+[ ! -e "$TMP/ran" ] || fail "pfx advise ran the command with a bad --cgroup"
+
 # 3. silence: the same reads with no limit keep every page: each read once
 "$PFX" record -o "$TMP/r.data" -- python3 "$THRASH" "$F" >"$TMP/py.out" 2>"$TMP/rec.err" ||
 	{ cat "$TMP/rec.err"; fail "pfx record -- python3 (no limit) failed"; }

@@ -335,6 +335,15 @@ static void over_limit(void)
 	CHECK(strstr(res.findings[0].saw, "limit is unknown") != NULL);
 	pfx_advise_free(&res);
 	host.cgroup = "/cg";
+	/* read at random too: file-major fires as well, over-limit (the
+	 * cause) comes first at equal cost */
+	rows[0].pattern = PFX_PATTERN_RANDOM;
+	CHECK_EQ(pfx_advise_run(&rep, &host, &res), 0);
+	CHECK_EQ(res.n, 2);
+	CHECK(strcmp(res.findings[0].rule->name, "over-limit") == 0);
+	CHECK(strcmp(res.findings[1].rule->name, "file-major") == 0);
+	pfx_advise_free(&res);
+	rows[0].pattern = PFX_PATTERN_REPEAT;
 	s->c.faults = s->c.major = 24576 + 1023;
 	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);

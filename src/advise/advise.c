@@ -522,10 +522,12 @@ const struct pfx_advise_rule pfx_advise_rules[] = {
 	  .check = rule_refault, .remedy = "keep the buffer; glibc.malloc.trim_threshold/mmap_threshold/top_pad" },
 	{ .name = "remap", .about = "an anonymous buffer unmapped and mapped again, faulted in each time",
 	  .scan = scan_remap, .remedy = "keep the buffer; glibc.malloc.mmap_threshold/trim_threshold above its size" },
-	{ .name = "file-major", .about = "faults reading a mapped file from storage, at random or with readahead off",
-	  .check = rule_file_major, .remedy = "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
+	/* before file-major: of a file read again and again in a cgroup too
+	 * small for it, the limit is the cause, the order of reads not */
 	{ .name = "over-limit", .about = "working set exceeds the cgroup's limit: file pages reclaimed and read again",
 	  .check = rule_over_limit, .remedy = "raise the limit to the WSS, mlock the hot region, pfx wss" },
+	{ .name = "file-major", .about = "faults reading a mapped file from storage, at random or with readahead off",
+	  .check = rule_file_major, .remedy = "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
 	{ .name = "swap", .about = "anonymous pages read back from swap: the working set does not fit",
 	  .check = rule_swap, .remedy = "the WSS against memory.max; raise it, or mlock the hot region" },
 	{ .name = "thp-latency", .about = "slow anonymous faults: huge pages zeroed or compacted for in the fault",

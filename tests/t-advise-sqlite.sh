@@ -13,6 +13,8 @@ command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed (it drops the file's page cache)"
 need_perf_sampling
 
+# pages in memory-backed filesystems are never read from storage
+case $(stat -f -c %T "$TMP") in tmpfs|ramfs) skip "$TMP is in memory ($(stat -f -c %T "$TMP")): no storage to read from; set TMPDIR to a disk" ;; esac
 DB="$TMP/t.db"
 # 100,000 rows of 800 bytes: ~80 MiB, one row per ~5 4 KiB pages' worth
 sqlite3 "$DB" "PRAGMA page_size = 4096; CREATE TABLE t(k INTEGER PRIMARY KEY, v BLOB);

@@ -297,12 +297,65 @@ static void thp_parse(void)
 	CHECK(pfx_advise_sysfs_mode("always [defer", mode, sizeof(mode)) < 0);
 }
 
+/* A fake cgroup limit: 32 MiB, or 1 GiB for "/big". */
+static int fake_limit(const char *cgroup, uint64_t *bytes)
+{
+	*bytes = strcmp(cgroup, "/big") == 0 ? 1024 * MIB : 32 * MIB;
+	return 0;
+}
+
+/* A 96 MiB file read three times in a 32 MiB cgroup: pages reclaimed and
+ * read again; silent when the pages touched fit the limit, or when few
+ * pages were read twice. */
+static void over_limit(void)
+{
+	struct pfx_advise_host host = { .thp = PFX_ADVISE_THP_NEVER, .memory_limit = fake_limit, .cgroup = "/cg" };
+	struct pfx_advise_result res;
+	struct pfx_region_stats *s;
+
+	reset();
+	s = region(0, PFX_MAP_FILE, 64 * MIB, 96 * MIB, "/data", PFX_PATTERN_REPEAT);
+	s->pages = 24576;
+	s->c.faults = s->c.major = 3 * 24576;
+	s->refaults = 2 * 24576;
+	CHECK(strcmp(only(&host, &res), "over-limit") == 0);
+	CHECK_EQ(res.findings[0].wss_bytes, 96 * MIB);
+	CHECK_EQ(res.findings[0].limit_bytes, 32 * MIB);
+	CHECK(strcmp(res.findings[0].cgroup, "/cg") == 0);
+	CHECK(strstr(res.findings[0].saw, "limit is 32.0 MiB") != NULL);
+	/* the region is larger than the limit: mlock cannot keep it */
+	CHECK(res.findings[0].try_name == NULL);
+	pfx_advise_free(&res);
+	host.cgroup = "/big";
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
+	/* no limit known: said so */
+	host.cgroup = NULL;
+	CHECK(strcmp(only(&host, &res), "over-limit") == 0);
+	CHECK(strstr(res.findings[0].saw, "limit is unknown") != NULL);
+	pfx_advise_free(&res);
+	host.cgroup = "/cg";
+	/* read at random too: file-major fires as well, over-limit (the
+	 * cause) comes first at equal cost */
+	rows[0].pattern = PFX_PATTERN_RANDOM;
+	CHECK_EQ(pfx_advise_run(&rep, &host, &res), 0);
+	CHECK_EQ(res.n, 2);
+	CHECK(strcmp(res.findings[0].rule->name, "over-limit") == 0);
+	CHECK(strcmp(res.findings[1].rule->name, "file-major") == 0);
+	pfx_advise_free(&res);
+	rows[0].pattern = PFX_PATTERN_REPEAT;
+	s->c.faults = s->c.major = 24576 + 1023;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
+}
+
 int main(void)
 {
 	first_touch();
 	refault_cow_file_code();
 	remap();
 	thp_latency();
+	over_limit();
 	order();
 	thp_parse();
 	return test_exit();

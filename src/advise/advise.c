@@ -232,6 +232,80 @@ static const char *cgroup_of(const struct pfx_analysis *rep, uint32_t pid)
 	return NULL;
 }
 
+/* The pages pid touched in the recording, in bytes: the sum of its
+ * regions' pages (a working set seen through its faults). */
+static uint64_t touched_bytes(const struct pfx_analysis *rep, uint32_t pid)
+{
+	uint64_t pages = 0, page = rep->header.page_size ? rep->header.page_size : 4096;
+
+	for (size_t i = 0; i < rep->nrows; i++)
+		if (rep->rows[i].s && (rep->rows[i].region ? rep->rows[i].region->pid : rep->rows[i].pid) == pid)
+			pages += rep->rows[i].s->pages;
+	return pages * page;
+}
+
+/* The working set of pid (f->wss_bytes) and its cgroup's limit
+ * (f->cgroup, f->limit_bytes, returned), and a clause saying the limit
+ * in text. */
+static uint64_t working_set(const struct pfx_analysis *rep, const struct pfx_advise_host *host, uint32_t pid,
+			    struct pfx_advise_finding *f, char *text, size_t size)
+{
+	uint64_t lim = 0;
+
+	f->cgroup = cgroup_of(rep, pid);
+	if (!f->cgroup)
+		f->cgroup = host->cgroup;
+	if (f->cgroup && host->memory_limit && host->memory_limit(f->cgroup, &lim) < 0)
+		lim = 0;
+	f->wss_bytes = touched_bytes(rep, pid);
+	f->limit_bytes = lim;
+	if (!lim)
+		snprintf(text, size, "its cgroup's limit is unknown (%s)",
+			 f->cgroup ? "unreadable now" : "the recording does not name its cgroup");
+	else if (lim == UINT64_MAX)
+		snprintf(text, size, "its cgroup sets no limit: the host's memory did not hold it");
+	else
+		snprintf(text, size, "its cgroup's limit is %.1f MiB (read now)", (double)lim / (1 << 20));
+	return lim;
+}
+
+/* 3c. Over the limit: file pages read from storage again after the
+ * kernel reclaimed them (more major faults than pages: each extra one is
+ * a page read twice), while the process's cgroup gives it less memory
+ * than the pages it touched.  Reclaim of a file page it still uses means
+ * its working set did not fit what it was given. */
+static bool rule_over_limit(const struct pfx_analysis *rep, const struct pfx_advise_host *host,
+			    const struct pfx_region_row *row, struct pfx_advise_finding *f)
+{
+	const struct pfx_region_stats *s = row->s;
+	char where[200], limit[160];
+	uint64_t lim = 0;
+
+	if (!row->region || row->region->kind != PFX_MAP_FILE || s->c.major < s->pages + MIN_REFAULTS ||
+	    s->c.major < MIN_MAJOR)
+		return false;
+	lim = working_set(rep, host, row->region->pid, f, limit, sizeof(limit));
+	/* the pages touched fit the limit: they went for another reason
+	 * (a drop of the cache); not this rule's */
+	if (lim && lim != UINT64_MAX && f->wss_bytes <= lim)
+		return false;
+	name_region(row, where, sizeof(where));
+	snprintf(f->saw, sizeof(f->saw), "%s of process %u: %" PRIu64 " major faults on %" PRIu64
+		 " pages, %" PRIu64 " refaults: %" PRIu64 " times a page was read from storage again after "
+		 "being reclaimed; the process touched %.1f MiB in the recording, %s",
+		 where, row->region->pid, s->c.major, s->pages, s->refaults, s->c.major - s->pages,
+		 (double)f->wss_bytes / (1 << 20), limit);
+	/* mlock of more than the limit cannot be kept either */
+	f->try_name = lim && lim != UINT64_MAX && row->end - row->start >= lim ? NULL : "mlock";
+	snprintf(f->remedy, sizeof(f->remedy),
+		 "raise the cgroup's limit to at least the working set (%.0f MiB touched here; cgroup2 "
+		 "memory.max, v1 memory.limit_in_bytes; measure it over time with pfx wss -p PID), or "
+		 "keep the hot part of this region resident with mlock(addr, len) (locked pages count "
+		 "against the limit too), or read less of the file at once", (double)f->wss_bytes / (1 << 20));
+	f->sure = sure_of_cost(rep, f, f->why, sizeof(f->why));
+	return true;
+}
+
 /* 3b. Swap: anonymous pages read back from swap (major faults of anon
  * memory): the working set did not fit what the host or the cgroup's
  * memory.max gave, or something paged it out. */
@@ -239,16 +313,16 @@ static bool rule_swap(const struct pfx_analysis *rep, const struct pfx_advise_ho
 		      const struct pfx_region_row *row, struct pfx_advise_finding *f)
 {
 	const struct pfx_region_stats *s = row->s;
-	char where[200];
+	char where[200], limit[160];
 
-	(void)host;
 	if (!anon_kind(row) || s->c.major < MIN_MAJOR)
 		return false;
-	f->cgroup = cgroup_of(rep, row->region->pid);
+	working_set(rep, host, row->region->pid, f, limit, sizeof(limit));
 	name_region(row, where, sizeof(where));
 	snprintf(f->saw, sizeof(f->saw), "%s of process %u: %" PRIu64 " major faults (read back from swap) of %"
 		 PRIu64 " faults on %" PRIu64 " pages, %" PRIu64 " refaults: its pages were swapped out and "
-		 "needed again", where, row->region->pid, s->c.major, s->c.faults, s->pages, s->refaults);
+		 "needed again; the process touched %.1f MiB in the recording, %s", where, row->region->pid,
+		 s->c.major, s->c.faults, s->pages, s->refaults, (double)f->wss_bytes / (1 << 20), limit);
 	f->try_name = "mlock";
 	snprintf(f->remedy, sizeof(f->remedy),
 		 "the working set did not fit: compare it (pfx wss -p PID) with the memory given (the cgroup's "
@@ -448,6 +522,10 @@ const struct pfx_advise_rule pfx_advise_rules[] = {
 	  .check = rule_refault, .remedy = "keep the buffer; glibc.malloc.trim_threshold/mmap_threshold/top_pad" },
 	{ .name = "remap", .about = "an anonymous buffer unmapped and mapped again, faulted in each time",
 	  .scan = scan_remap, .remedy = "keep the buffer; glibc.malloc.mmap_threshold/trim_threshold above its size" },
+	/* before file-major: of a file read again and again in a cgroup too
+	 * small for it, the limit is the cause, the order of reads not */
+	{ .name = "over-limit", .about = "working set exceeds the cgroup's limit: file pages reclaimed and read again",
+	  .check = rule_over_limit, .remedy = "raise the limit to the WSS, mlock the hot region, pfx wss" },
 	{ .name = "file-major", .about = "faults reading a mapped file from storage, at random or with readahead off",
 	  .check = rule_file_major, .remedy = "MADV_WILLNEED/MADV_SEQUENTIAL or posix_fadvise on the file" },
 	{ .name = "swap", .about = "anonymous pages read back from swap: the working set does not fit",

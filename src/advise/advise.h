@@ -25,6 +25,13 @@ struct pfx_advise_host {
 	bool thp_now;		/* read at advise time (not from the recording) */
 	char defrag[24];	/* .../transparent_hugepage/defrag's mode, read
 				 * then too ("": unknown) */
+	/* The memory limit of a cgroup as the recording names it, read now
+	 * (the command's: hostscope): 0 with *bytes (UINT64_MAX: no limit),
+	 * or -errno (gone, no memory controller).  NULL: none read. */
+	int (*memory_limit)(const char *cgroup, uint64_t *bytes);
+	const char *cgroup;	/* the command's cgroup where the recording names
+				 * none ('pfx advise -- CMD': the one pfx ran it in);
+				 * NULL: unknown */
 };
 
 enum pfx_advise_sure { PFX_ADVISE_LOW, PFX_ADVISE_MEDIUM, PFX_ADVISE_HIGH };
@@ -39,11 +46,16 @@ struct pfx_advise_finding {
 						 * again at one address (rule remap) */
 	uint64_t faults;			/* its cost: the regions' faults, */
 	uint64_t latency_ns;			/* ... their recorded latency summed */
-	char saw[512];				/* what it saw, with the numbers */
+	char saw[768];				/* what it saw, with the numbers */
 	char remedy[400];			/* code or a command */
 	const char *try_name;			/* 'pfx try --remedy NAME' (NULL: none) */
-	const char *cgroup;			/* swap: the process's cgroup as the
-						 * recording names it (NULL: none) */
+	const char *cgroup;			/* swap, over-limit: the process's
+						 * cgroup as the recording names it, or
+						 * the host's cgroup (NULL: none) */
+	uint64_t wss_bytes;			/* over-limit: the pages the process
+						 * touched in the recording, in bytes */
+	uint64_t limit_bytes;			/* ... its cgroup's memory limit, read
+						 * now (UINT64_MAX: none; 0: unknown) */
 	enum pfx_advise_sure sure;
 	char why[200];				/* why that sure */
 };

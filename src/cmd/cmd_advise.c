@@ -7,6 +7,7 @@
 #include "advise.h"
 #include "analysis.h"
 #include "cmd.h"
+#include "hostscope.h"
 #include "maps.h"
 #include "opts.h"
 #include "output.h"
@@ -25,12 +26,13 @@
 #define THP_ENABLED "/sys/kernel/mm/transparent_hugepage/enabled"
 #define THP_DEFRAG "/sys/kernel/mm/transparent_hugepage/defrag"
 
-enum { OPT_THP = PFX_OPT_ID_LONG };
+enum { OPT_THP = PFX_OPT_ID_LONG, OPT_CGROUP };
 
 struct advise_opts {
 	const char *input;
 	enum pfx_format format;
 	const char *thp;	/* hidden --thp MODE: the host's, for tests */
+	const char *cgroup;	/* --cgroup NAME: the command's, for its memory limit */
 	char **cmd;		/* -- CMD: record it first */
 	int cmd_argc;
 	char **record_args;	/* the record options given */
@@ -40,6 +42,9 @@ struct advise_opts {
 static const struct pfx_opt advise_options[] = {
 	PFX_OPT('i', "input", "FILE", "record file (default pfx.data)"),
 	PFX_OPT('F', "format", "FMT", "text (default) or json"),
+	PFX_OPT_LONG(OPT_CGROUP, "cgroup", "NAME",
+		     "the cgroup the command ran in, for its memory limit, where\n"
+		     "the recording names none (default with -- CMD: pfx's own)"),
 	PFX_OPT_POSITIONALS("[record options] -- CMD", "record CMD first (pfx-record(1)'s options), then advise"),
 	PFX_OPT_SECRET(OPT_THP, "thp", "MODE"),
 	PFX_OPT('h', "help", NULL, "this help"),
@@ -49,8 +54,8 @@ static const struct pfx_opt advise_options[] = {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pfx advise [-i FILE] [--format text|json]\n"
-		"       pfx advise [--format text|json] [record options] -- CMD [ARGS]\n"
+		"usage: pfx advise [-i FILE] [--format text|json] [--cgroup NAME]\n"
+		"       pfx advise [--format text|json] [--cgroup NAME] [record options] -- CMD [ARGS]\n"
 		"Say what costs faults in a recording and what to do about it: each finding\n"
 		"with what it saw, its cost, the remedy and how sure it is, biggest first.\n");
 	pfx_opts_help(fp, advise_options, 23);
@@ -79,6 +84,7 @@ static int split_args(int argc, char **argv, struct advise_opts *o, char ***own,
 		const char *w = argv[i];
 		bool mine = strcmp(w, "-h") == 0 || strcmp(w, "--help") == 0 ||
 			    strncmp(w, "--format=", 9) == 0 || strncmp(w, "--thp=", 6) == 0 ||
+			    strncmp(w, "--cgroup=", 9) == 0 ||
 			    strncmp(w, "--input=", 8) == 0 || pfx_opts_takes_value(advise_options, w);
 
 		if (!mine) {
@@ -127,6 +133,18 @@ static int parse_args(int argc, char **argv, struct advise_opts *o, char ***own)
 		case OPT_THP:
 			o->thp = arg;
 			break;
+		case OPT_CGROUP: {
+			struct pfx_cgroup cg;
+
+			/* checked before a command runs */
+			if (pfx_cgroup_resolve(arg, &cg, NULL, 0) < 0 || !cg.memory_stat[0]) {
+				pfx_err("advise: --cgroup '%s' is in no memory hierarchy; give its path as "
+					"/proc/PID/cgroup shows it (e.g. /system.slice/app.service)", arg);
+				return PFX_EXIT_USAGE;
+			}
+			o->cgroup = arg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -151,14 +169,46 @@ static int parse_args(int argc, char **argv, struct advise_opts *o, char ***own)
 	return 0;
 }
 
+/* The memory limit of a cgroup as a recording names it (hostscope's
+ * name), read now from the hierarchy that holds its memory (cgroup2's
+ * memory.max, or v1's memory.limit_in_bytes; the smallest up to the
+ * root): host->memory_limit for the rules. */
+static int cgroup_limit(const char *cgroup, uint64_t *bytes)
+{
+	struct pfx_cgroup cg;
+	int err = pfx_cgroup_resolve(cgroup, &cg, NULL, 0);
+
+	return err < 0 ? err : pfx_cgroup_memory_limit(&cg, bytes);
+}
+
+/* The limit as the JSON's memory_max says it: bytes, "max" (none), ""
+ * (unreadable). */
+static const char *memory_max(const char *cgroup, char *buf, size_t size)
+{
+	uint64_t v;
+
+	buf[0] = 0;
+	if (cgroup && cgroup_limit(cgroup, &v) == 0)
+		snprintf(buf, size, v == UINT64_MAX ? "max" : "%" PRIu64, v);
+	return buf;
+}
+
 /* THP's mode: --thp (tests) or the host's, now; the recording does not
  * hold it. */
-static int host_state(const struct advise_opts *o, struct pfx_advise_host *host)
+static int host_state(const struct advise_opts *o, struct pfx_advise_host *host, char *cgroup, size_t size)
 {
 	char buf[128];
 
 	memset(host, 0, sizeof(*host));
 	host->thp_now = true;
+	host->memory_limit = cgroup_limit;
+	/* the cgroup given; else '-- CMD' ran in pfx's own (unless it moved
+	 * itself); a recording's own names come first (advise.c) */
+	if (o->cgroup)
+		host->cgroup = o->cgroup;
+	else if (o->cmd && pfx_cgroup_of_pid(getpid(), cgroup, size) == 0) {
+		host->cgroup = cgroup;
+	}
 	if (o->thp) {
 		for (enum pfx_advise_thp t = PFX_ADVISE_THP_UNKNOWN; t <= PFX_ADVISE_THP_NEVER; t++)
 			if (strcmp(o->thp, pfx_advise_thp_name(t)) == 0) {
@@ -242,35 +292,6 @@ static const char *kind_name(const struct pfx_region_row *row)
 	return row->region ? pfx_map_kind_name(row->region->kind) : "unknown";
 }
 
-/* The memory limit of a cgroup named by the recording (hostscope's name:
- * its cgroup2 path, else its v1 memory path), read now: cgroup2's
- * memory.max, else v1's memory.limit_in_bytes; "" when neither reads. */
-static const char *memory_max(const char *cgroup, char *buf, size_t size)
-{
-	static const char *const files[][2] = { { "/sys/fs/cgroup", "memory.max" },
-						{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes" } };
-	char path[4096];
-
-	buf[0] = 0;
-	if (!cgroup || strstr(cgroup, ".."))
-		return buf;
-	for (size_t i = 0; i < PFX_ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), "%s%s%s/%s", files[i][0], cgroup[0] == '/' ? "" : "/", cgroup,
-			 files[i][1]);
-		if (pfx_read_file(path, buf, size) > 0) {
-			uint64_t v;
-
-			buf[strcspn(buf, "\n")] = 0;
-			/* v1 says no limit with the largest page count */
-			if (pfx_parse_u64(buf, &v) == 0 && v >= (1ull << 62))
-				snprintf(buf, size, "max");
-			return buf;
-		}
-	}
-	buf[0] = 0;
-	return buf;
-}
-
 static void print_text(FILE *fp, const struct pfx_analysis *rep, const struct pfx_advise_host *host,
 		       const struct pfx_advise_result *res, const char *file)
 {
@@ -310,6 +331,9 @@ static void print_text(FILE *fp, const struct pfx_analysis *rep, const struct pf
 			pfx_safetext_fputs(fp, f->cgroup);
 			fprintf(fp, ", memory limit %s (read now)\n",
 				memory_max(f->cgroup, max, sizeof(max))[0] ? max : "unreadable");
+			if (f->wss_bytes)
+				fprintf(fp, "   wss:    %.1f MiB touched in the recording\n",
+					(double)f->wss_bytes / (1 << 20));
 		}
 		if (f->try_name)
 			fprintf(fp, "   try:    pfx try --remedy %s -- CMD\n", f->try_name);
@@ -367,6 +391,8 @@ static void print_json(FILE *fp, const struct pfx_analysis *rep, const struct pf
 			fprintf(fp, ", \"memory_max\": ");
 			pfx_json_string(fp, memory_max(f->cgroup, max, sizeof(max)));
 		}
+		if (f->wss_bytes)
+			fprintf(fp, ", \"working_set_bytes\": %" PRIu64, f->wss_bytes);
 		fprintf(fp, ", \"sure\": \"%s\", \"why\": ", pfx_advise_sure_name(f->sure));
 		pfx_json_string(fp, f->why);
 		fprintf(fp, "}");
@@ -380,7 +406,8 @@ static int advise_file(const struct advise_opts *o, const char *path, const char
 	struct pfx_advise_result res;
 	struct pfx_rec_reader *r;
 	struct pfx_analysis *rep;
-	int err = host_state(o, &host);
+	char cgroup[PFX_CGROUP_NAME_MAX];
+	int err = host_state(o, &host, cgroup, sizeof(cgroup));
 
 	if (err)
 		return err;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -36,10 +37,11 @@ struct try_opts {
 	double timeout_s;
 	bool no_fault_time;
 	enum pfx_format format;
+	const char *keep;	/* --keep DIR: one recording of each arm there */
 	char **command;
 };
 
-enum { OPT_REMEDY = PFX_OPT_ID_LONG, OPT_FORMAT, OPT_MIN_SIZE, OPT_TIMEOUT, OPT_NO_FAULT_TIME };
+enum { OPT_REMEDY = PFX_OPT_ID_LONG, OPT_FORMAT, OPT_MIN_SIZE, OPT_TIMEOUT, OPT_NO_FAULT_TIME, OPT_KEEP };
 
 static const struct pfx_opt try_options[] = {
 	PFX_OPT_LONG(OPT_REMEDY, "remedy", "NAME[,NAME...]",
@@ -51,6 +53,9 @@ static const struct pfx_opt try_options[] = {
 	PFX_OPT_LONG(OPT_NO_FAULT_TIME, "no-fault-time", NULL,
 		     "do not sample fault entries for the time spent in faults\n"
 		     "(their cost is in every run's wall time, baseline and remedy alike)"),
+	PFX_OPT_LONG(OPT_KEEP, "keep", "DIR",
+		     "after the runs, record one more of each with pfx record, as\n"
+		     "DIR/baseline.data and DIR/NAME.data (for pfx diff)"),
 	PFX_OPT_LONG(OPT_FORMAT, "format", "F", "text (default) or json"),
 	PFX_OPT('h', "help", NULL, "this text"),
 	PFX_OPT_END,
@@ -108,6 +113,16 @@ static int parse_options(int argc, char **argv, struct try_opts *o)
 				err = pfx_usage_error("--min-size %s: give a size, e.g. 2M or 1G", arg);
 		} else if (c == OPT_TIMEOUT) {
 			err = pfx_duration_option(arg, &o->timeout_s);
+		} else if (c == OPT_KEEP) {
+			struct stat st;
+
+			/* made here if missing; a directory either way */
+			if (mkdir(arg, 0777) < 0 && errno != EEXIST)
+				err = pfx_usage_error("--keep %s: cannot make the directory: %s", arg, strerror(errno));
+			else if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode))
+				err = pfx_usage_error("--keep %s: not a directory; give a directory for the recordings",
+						      arg);
+			o->keep = arg;
 		} else if (c == OPT_NO_FAULT_TIME) {
 			o->no_fault_time = true;
 		} else if (c == OPT_FORMAT) {
@@ -181,6 +196,7 @@ static double metric_of(const struct pfx_try_sample *s, int m)
 struct variant {
 	unsigned mask;			/* 0: the baseline */
 	char label[128];
+	char recording[PATH_MAX];	/* --keep: its recording ("": none) */
 	char **envp;
 	struct pfx_try_sample *samples;
 	size_t n;
@@ -289,6 +305,13 @@ static void print_text(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		}
 		verdict_line(&vs[0], &vs[r], buf, sizeof(buf));
 		fprintf(fp, "  %s: %s\n", vs[r].label, buf);
+		if (vs[0].recording[0] && vs[r].recording[0]) {
+			fprintf(fp, "  recorded: pfx diff ");
+			pfx_safetext_fputs(fp, vs[0].recording);
+			fputc(' ', fp);
+			pfx_safetext_fputs(fp, vs[r].recording);
+			fputc('\n', fp);
+		}
 	}
 }
 
@@ -306,6 +329,15 @@ static void print_json_spread(FILE *fp, const struct variant *v, int m)
 		print_num(fp, metric_of(&v->samples[i], m), m);
 	}
 	fputc(']', fp);
+}
+
+/* --keep: ,"recording":"DIR/NAME.data" */
+static void print_json_recording(FILE *fp, const struct variant *v)
+{
+	if (!v->recording[0])
+		return;
+	fprintf(fp, ",\"recording\":");
+	pfx_json_string(fp, v->recording);
 }
 
 static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, size_t nv)
@@ -327,6 +359,7 @@ static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		print_json_spread(fp, &vs[0], m);
 		fputc('}', fp);
 	}
+	print_json_recording(fp, &vs[0]);
 	fprintf(fp, "},\"remedies\":[");
 	for (size_t r = 1; r < nv; r++) {
 		fprintf(fp, "%s{\"name\":", r > 1 ? "," : "");
@@ -351,6 +384,7 @@ static void print_json(FILE *fp, const struct try_opts *o, struct variant *vs, s
 		verdict_line(&vs[0], &vs[r], buf, sizeof(buf));
 		fprintf(fp, ",\"verdict\":");
 		pfx_json_string(fp, buf);
+		print_json_recording(fp, &vs[r]);
 		fputc('}', fp);
 	}
 	fprintf(fp, "]}\n");
@@ -452,6 +486,53 @@ static int run_all(const struct try_opts *o, struct variant *vs, size_t nv)
 	return 0;
 }
 
+/* --keep DIR: one more run of each arm, recorded by 'pfx record' into
+ * DIR/LABEL.data, in the environment its measured runs had (the command
+ * is launched with environ, so environ is the arm's for that call alone:
+ * pfx runs nothing else meanwhile).  A recording that fails is warned
+ * of; the measurement stands. */
+static void keep_recordings(const struct try_opts *o, struct variant *vs, size_t nv)
+{
+	size_t argc = 0;
+
+	while (o->command[argc])
+		argc++;
+	char **argv = calloc(argc + 5, sizeof(*argv));
+
+	if (!argv) {
+		pfx_warn("--keep: out of memory; nothing recorded");
+		return;
+	}
+	for (size_t i = 0; i < nv && !pfx_sig_stop_requested(); i++) {
+		struct variant *v = &vs[i];
+		char **saved = environ;
+		int n = 0, rc;
+
+		if (snprintf(v->recording, sizeof(v->recording), "%s/%s.data", o->keep, v->label) >=
+		    (int)sizeof(v->recording)) {
+			v->recording[0] = 0;
+			pfx_warn("--keep %s: the path is too long; %s not recorded", o->keep, v->label);
+			continue;
+		}
+		argv[n++] = "record";
+		argv[n++] = "-o";
+		argv[n++] = v->recording;
+		argv[n++] = "--";
+		for (size_t a = 0; a < argc; a++)
+			argv[n++] = o->command[a];
+		argv[n] = NULL;
+		if (v->envp)
+			environ = v->envp;
+		rc = cmd_record(n, argv);
+		environ = saved;
+		if (rc) {
+			pfx_warn("--keep: recording %s failed (pfx record exited %d)", v->label, rc);
+			v->recording[0] = 0;
+		}
+	}
+	free(argv);
+}
+
 int cmd_try(int argc, char **argv)
 {
 	struct try_opts o = { .runs = RUNS_DEFAULT, .min_size = MIN_SIZE_DEFAULT };
@@ -494,6 +575,8 @@ int cmd_try(int argc, char **argv)
 			pfx_err("stopped before one run of each was made; nothing to compare");
 			rc = PFX_EXIT_ERROR;
 		}
+		if (!rc && o.keep)
+			keep_recordings(&o, vs, nv);
 		if (!rc) {
 			for (size_t i = 0; i < nv; i++) {
 				vs[i].n = vs[nv - 1].n;	/* as many runs of each */

@@ -267,6 +267,35 @@ static int read_pair(const char *path, const char *faults_key, const char *major
 	return 0;
 }
 
+int pfx_cgroup_memory_limit(const struct pfx_cgroup *cg, uint64_t *bytes)
+{
+	const char *file = cg->memory_v1 ? "memory.limit_in_bytes" : "memory.max";
+	char dir[sizeof(cg->memory_stat)], path[sizeof(dir) + 32], buf[64];
+	char *slash;
+	bool found = false;
+
+	*bytes = UINT64_MAX;
+	if (!cg->memory_stat[0])
+		return -ENOENT;
+	snprintf(dir, sizeof(dir), "%s", cg->memory_stat);
+	/* from the cgroup up: the root of a hierarchy has no such file
+	 * (cgroup2), or says no limit (v1) */
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		uint64_t v;
+
+		*slash = '\0';
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
+		if (pfx_read_file(path, buf, sizeof(buf)) <= 0)
+			break;
+		buf[strcspn(buf, "\n")] = '\0';
+		found = true;
+		/* "max" (cgroup2); v1's no limit is the largest page count */
+		if (pfx_parse_u64(buf, &v) == 0 && v < (1ull << 62) && v < *bytes)
+			*bytes = v;
+	}
+	return found ? 0 : -ENOENT;
+}
+
 int pfx_cgroup_read_faults(const struct pfx_cgroup *cg, struct pfx_kernel_faults *out)
 {
 	if (!cg->memory_stat[0])

@@ -58,6 +58,13 @@ struct pfx_kernel_faults {
 int pfx_cgroup_read_faults(const struct pfx_cgroup *cg, struct pfx_kernel_faults *out);
 /* /proc/vmstat pgfault and pgmajfault.  0 or -errno. */
 int pfx_vmstat_read_faults(struct pfx_kernel_faults *out);
+/* The memory limit of a resolved cgroup, read now: the smallest of its
+ * own and its ancestors' (a child gets no more than its parents give):
+ * cgroup2's memory.max, or v1's memory.limit_in_bytes, whichever
+ * hierarchy holds its memory.stat.  *bytes is UINT64_MAX for no limit
+ * ("max"; v1's largest page count).  0, or -ENOENT (no memory
+ * controller for it), or -errno. */
+int pfx_cgroup_memory_limit(const struct pfx_cgroup *cg, uint64_t *bytes);
 /* "name N" lines (vmstat, memory.stat): the value of key.  0 or -ENOENT. */
 int pfx_stat_text_value(const char *text, const char *key, uint64_t *out);
 

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "recorder.h"
 #include "fault_code.h"
+#include "fault_pair.h"
 #include "hostscope.h"
 #include "mapknown.h"
 #include "procprobe.h"
@@ -21,9 +22,7 @@
 /* A fault entry waiting for its completion, per thread; and an mremap()
  * waiting for its return. */
 struct pending_entry {
-	bool valid;
-	bool has_error_code;	/* the tracepoint's entry; page-faults has none */
-	uint64_t time, addr, error_code;
+	struct pfx_fault_pending fault;
 	bool mremap;
 	uint64_t mr_addr, mr_old_len, mr_new_len;
 };
@@ -240,14 +239,12 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	if (r->latency) {
 		struct pending_entry *p = pending_slot(r, ev->tid);
 
-		if (p && p->valid && ((p->addr ^ ev->addr) & r->page_mask) == 0 &&
-		    ev->time >= p->time) {
-			uint64_t lat = ev->time - p->time;
+		uint64_t lat;
 
+		if (p && pfx_fault_pair_complete(&p->fault, ev, r->page_mask, &lat)) {
 			f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : lat ? (uint32_t)lat : 1;
-			if (p->has_error_code)
-				f->access = pfx_fault_access_from_code(p->error_code);
-			p->valid = false;
+			if (p->fault.has_error_code)
+				f->access = pfx_fault_access_from_code(p->fault.error_code);
 			r->stats.paired++;
 		}
 	}
@@ -272,15 +269,8 @@ static void on_entry(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	r->stats.entries++;
 	if (!p)
 		return;
-	/* An entry still waiting means that fault never completed as a
-	 * counted fault (it failed, or was a spurious/retried one). */
-	if (p->valid)
+	if (pfx_fault_pair_entry(&p->fault, ev))
 		r->stats.unpaired_entries++;
-	p->valid = true;
-	p->time = ev->time;
-	p->addr = ev->addr;
-	p->error_code = ev->error_code;
-	p->has_error_code = ev->has_error_code;
 }
 
 static int write_mapping(struct pfx_recorder *r, uint64_t time, uint32_t pid, uint64_t start,

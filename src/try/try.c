@@ -3,6 +3,7 @@
  * counted run and the statistics of 'pfx try' (try.h). */
 #include "config.h"
 #include "try.h"
+#include "fault_pair.h"
 #include "fault_source.h"
 #include "sig.h"
 #include "u64map.h"
@@ -299,15 +300,10 @@ int pfx_try_env_build(char ***out, char *const base[], unsigned mask, const char
 #define FAULT_TIME_RING_PAGES 256	/* 1 MiB per CPU, as pfx record's default */
 #define FAULT_TIME_POLL_MS 100		/* drain at least this often */
 
-struct pending_entry {
-	uint64_t time, addr;
-	bool valid;
-};
-
 struct fault_time {
 	const struct pfx_source_ops *ops;
 	void *state;
-	struct pfx_u64map pending;	/* tid -> struct pending_entry */
+	struct pfx_u64map pending;	/* tid -> struct pfx_fault_pending */
 	uint64_t page_mask;
 	struct pfx_try_sample *out;
 };
@@ -315,7 +311,8 @@ struct fault_time {
 static int fault_time_sample(const struct pfx_sample_event *ev, void *ctx)
 {
 	struct fault_time *ft = ctx;
-	struct pending_entry *p;
+	struct pfx_fault_pending *p;
+	uint64_t lat;
 	bool is_new;
 
 	if (ev->type == PFX_SAMPLE_LOST || ev->type == PFX_SAMPLE_LOST_SAMPLES) {
@@ -328,14 +325,13 @@ static int fault_time_sample(const struct pfx_sample_event *ev, void *ctx)
 	if (!p)
 		return -ENOMEM;
 	if (ev->type == PFX_SAMPLE_FAULT_ENTRY) {
-		*p = (struct pending_entry){ .time = ev->time, .addr = ev->addr, .valid = true };
+		pfx_fault_pair_entry(p, ev);
 		return 0;
 	}
-	if (p->valid && ((p->addr ^ ev->addr) & ft->page_mask) == 0 && ev->time >= p->time) {
-		ft->out->fault_ns += ev->time - p->time;
+	if (pfx_fault_pair_complete(p, ev, ft->page_mask, &lat)) {
+		ft->out->fault_ns += lat;
 		ft->out->fault_paired++;
 	}
-	p->valid = false;
 	return 0;
 }
 
@@ -353,7 +349,7 @@ static int fault_time_open(struct fault_time *ft, pid_t pid, struct pfx_try_samp
 	ft->ops = pfx_source_find("perf");
 	if (!ft->ops)
 		return -ENOSYS;
-	err = pfx_u64map_init(&ft->pending, sizeof(struct pending_entry));
+	err = pfx_u64map_init(&ft->pending, sizeof(struct pfx_fault_pending));
 	if (err)
 		return err;
 	err = ft->ops->open(&ft->state, &so, why, sizeof(why));

@@ -10,7 +10,8 @@
  *  - a mapping, thread and cgroup written long before the window (their
  *    items dropped) are in the dump, before the window's faults; a SPACE
  *    dropped forgets the mappings before it; a process without faults in
- *    the window is not in the dump;
+ *    the window is not in the dump; nor is the mapping of a process
+ *    that exited, when its pid is used again;
  *  - triggers: parse strictly; major-stall fires per cgroup over one
  *    second, waits --post, holds off; the names. */
 #include "config.h"
@@ -117,7 +118,7 @@ static void test_memory_bound(void)
 struct readback {
 	uint64_t faults, first_fault_ns, last_fault_ns;
 	uint64_t mappings_before_faults;
-	bool old_mapping, forgotten_mapping, thread, cgroup, other_pid, state_after_fault;
+	bool old_mapping, forgotten_mapping, thread, cgroup, other_pid, exited_mapping;
 	struct pfx_rec_header h;
 	struct pfx_rec_totals totals;
 };
@@ -138,7 +139,7 @@ static int read_back(const char *path, struct readback *rb)
 			if (!rb->faults++)
 				rb->first_fault_ns = it.fault.time_ns;
 			rb->last_fault_ns = it.fault.time_ns;
-			rb->other_pid |= it.fault.pid != 7;
+			rb->other_pid |= it.fault.pid != 7 && it.fault.pid != 11;
 			break;
 		case PFX_REC_MAPPING:
 			if (!rb->faults)
@@ -146,11 +147,12 @@ static int read_back(const char *path, struct readback *rb)
 			rb->old_mapping |= strcmp(it.mapping.path, "/old/lib.so") == 0 &&
 					   it.mapping.time_ns == 0 && !rb->faults;
 			rb->forgotten_mapping |= strcmp(it.mapping.path, "/before/space") == 0;
-			rb->other_pid |= it.mapping.pid != 7;
+			rb->exited_mapping |= strcmp(it.mapping.path, "/eleven/old") == 0;
+			rb->other_pid |= it.mapping.pid != 7 && it.mapping.pid != 11;
 			break;
 		case PFX_REC_THREAD:
 			rb->thread |= it.thread.pid == 7 && strcmp(it.thread.comm, "sevens") == 0 && !rb->faults;
-			rb->other_pid |= it.thread.pid != 7;
+			rb->other_pid |= it.thread.pid != 7 && it.thread.pid != 11;
 			break;
 		case PFX_REC_CGROUP:
 			rb->cgroup |= it.cgroup.pid == 7 && strcmp(it.cgroup.path, "/svc/a") == 0;
@@ -185,27 +187,33 @@ static void test_window(const char *dir)
 	put_cgroup(f, S, 7, "/svc/a");
 	put_thread(f, S, 7, "sevens");
 	put_mapping(f, S, 7, 0x400000, 0x500000, "/old/lib.so");
+	/* pid 11 exits at 1.5 s; a new process of that pid faults at 58 s */
+	put_mapping(f, S, 11, 0x7000, 0x8000, "/eleven/old");
+	CHECK_EQ(pfx_flight_exit(f, 11, S + S / 2), 0);
 	/* pid 8 faults only long ago */
 	put_thread(f, S, 8, "eights");
 	put_fault(f, 2 * S, 8, 0x5000, PFX_FAULT_MINOR, 100, 0);
 	put_fault(f, 2 * S, 9, 0x5000, PFX_FAULT_MINOR, 100, 0);
-	for (uint64_t t = 2 * S; t <= 60 * S; t += S / 100)
+	for (uint64_t t = 2 * S; t <= 60 * S; t += S / 100) {
 		put_fault(f, t, 7, 0x400000 + (t / (S / 100)) % 256 * 4096,
 			  t % S == 0 ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR, 1000, 2);
+		if (t == 58 * S)
+			put_fault(f, t, 11, 0x7000, PFX_FAULT_MINOR, 1000, 0);
+	}
 	CHECK(pfx_flight_stats(f)->dropped_time > 5000);
 	snprintf(path, sizeof(path), "%s/w.1", dir);
 	CHECK_EQ(pfx_flight_dump(f, path, T0 + 60 * S, &info), 0);
 	CHECK_EQ(info.window_ns, 5 * S);
-	CHECK_EQ(info.faults, 501);	/* 55 s to 60 s, both ends */
+	CHECK_EQ(info.faults, 502);	/* 55 s to 60 s, both ends; pid 11's */
 	CHECK_EQ(info.major, 6);
 	CHECK(!info.cut_by_size);
 	CHECK_EQ(read_back(path, &rb), 0);
 	CHECK(rb.h.flags & PFX_REC_FLIGHT);
 	CHECK_EQ(rb.h.start_realtime_ns, 100 * S + 55 * S);
-	CHECK_EQ(rb.faults, 501);
+	CHECK_EQ(rb.faults, 502);
 	CHECK_EQ(rb.first_fault_ns, 0);
 	CHECK_EQ(rb.last_fault_ns, 5 * S);
-	CHECK_EQ(rb.totals.faults, 501);
+	CHECK_EQ(rb.totals.faults, 502);
 	CHECK_EQ(rb.totals.major, 6);
 	CHECK_EQ(rb.totals.duration_ns, 5 * S);
 	CHECK(!rb.totals.has_counted);
@@ -214,10 +222,11 @@ static void test_window(const char *dir)
 	CHECK(rb.cgroup, "the cgroup from 1 s is not in the dump");
 	CHECK(!rb.other_pid, "a process without faults in the window is in the dump");
 	CHECK(!rb.forgotten_mapping);
+	CHECK(!rb.exited_mapping, "an exited process's mapping is given to a later one of its pid");
 	/* A second dump, a second later: the ring was kept. */
 	snprintf(path, sizeof(path), "%s/w.2", dir);
 	CHECK_EQ(pfx_flight_dump(f, path, T0 + 61 * S, &info), 0);
-	CHECK_EQ(info.faults, 401);	/* nothing came after 60 s */
+	CHECK_EQ(info.faults, 402);	/* nothing came after 60 s */
 	CHECK_EQ(pfx_flight_stats(f)->dumps, 2);
 	/* The ring's bytes cut the window: said so. */
 	pfx_flight_close(f);

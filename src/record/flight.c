@@ -13,6 +13,8 @@
 #include <string.h>
 
 #define NS 1000000000ull
+/* A slot of the ring that is no file item: a process exited (pfx_flight_exit). */
+#define SLOT_EXIT 0x7e
 
 /* One item in the ring: this head, then its tail (a fault's call chain;
  * a mapping's pgoff then path; a thread's comm; a cgroup's path), the
@@ -63,6 +65,7 @@ struct pfx_flight {
 	uint64_t due_at, quiet_until;	/* times since t0 */
 	char what[256];
 	struct pfx_flight_stats stats;
+	int err;			/* store()'s */
 };
 
 static const char *const metric_names[] = {
@@ -173,10 +176,12 @@ static int drop_oldest(struct pfx_flight *f, bool for_room)
 	struct pfx_mapknown_proc *p;
 	int err = 0;
 
-	if (s->type == PFX_REC_MAPPING || s->type == PFX_REC_SPACE) {
+	if (s->type == PFX_REC_MAPPING || s->type == PFX_REC_SPACE || s->type == SLOT_EXIT) {
 		if (!(p = pfx_mapknown_proc(&f->gone, s->pid)))
 			return -ENOMEM;
-		if (s->type == PFX_REC_SPACE)
+		if (s->type == SLOT_EXIT)
+			pfx_mapknown_release(p);
+		else if (s->type == PFX_REC_SPACE)
 			pfx_mapknown_clear(p);
 		else
 			err = pfx_mapknown_insert(p, s->a, s->b, *(uint64_t *)(void *)(s + 1), s->u32b,
@@ -344,10 +349,40 @@ static int count_fault(struct pfx_flight *f, const struct pfx_fault *fa)
 	return 0;
 }
 
+/* A slot of head h and tail bytes at the ring's tail, made room for
+ * (the items too old dropped first, then the oldest as needed), its
+ * head written; the caller copies the tail in.  NULL with f->err. */
+static struct slot *store(struct pfx_flight *f, struct slot *h, size_t tail)
+{
+	size_t need = (sizeof(*h) + tail + 7) & ~(size_t)7;
+	struct slot *s;
+
+	f->err = -E2BIG;
+	if (need > f->cap / 4)
+		return NULL;
+	if (h->time > f->newest)
+		f->newest = h->time;
+	/* Too old now: dropped, so the ring holds SECONDS at most. */
+	while (f->n && oldest(f)->time + f->window_ns < f->newest)
+		if ((f->err = drop_oldest(f, false)) < 0)
+			return NULL;
+	if ((f->err = make_room(f, need)) < 0)
+		return NULL;
+	s = at(f, f->tail);
+	h->size = (uint32_t)need;
+	*s = *h;
+	f->tail += need;
+	f->bytes += need;
+	f->n++;
+	f->stats.ring_bytes = f->bytes;
+	f->stats.ring_items = f->n;
+	return s;
+}
+
 int pfx_flight_put(struct pfx_flight *f, const struct pfx_rec_item *it)
 {
 	const char *str = NULL;
-	size_t tail = 0, need;
+	size_t tail = 0;
 	struct slot h = { .type = (uint8_t)it->type };
 	struct slot *s;
 	int err;
@@ -402,20 +437,8 @@ int pfx_flight_put(struct pfx_flight *f, const struct pfx_rec_item *it)
 		return err;
 	if (it->type == PFX_REC_FAULT && (err = count_fault(f, &it->fault)) < 0)
 		return err;
-	need = (sizeof(h) + tail + 7) & ~(size_t)7;
-	if (need > f->cap / 4)
-		return -E2BIG;
-	if (h.time > f->newest)
-		f->newest = h.time;
-	/* Too old now: dropped, so the ring holds SECONDS at most. */
-	while (f->n && oldest(f)->time + f->window_ns < f->newest)
-		if ((err = drop_oldest(f, false)) < 0)
-			return err;
-	if ((err = make_room(f, need)) < 0)
-		return err;
-	s = at(f, f->tail);
-	h.size = (uint32_t)need;
-	*s = h;
+	if (!(s = store(f, &h, tail)))
+		return f->err;
 	if (it->type == PFX_REC_FAULT && h.u32b)
 		memcpy(s + 1, it->fault.callchain, tail);
 	if (it->type == PFX_REC_MAPPING) {
@@ -424,12 +447,14 @@ int pfx_flight_put(struct pfx_flight *f, const struct pfx_rec_item *it)
 	} else if (str) {
 		memcpy(s + 1, str, tail);
 	}
-	f->tail += need;
-	f->bytes += need;
-	f->n++;
-	f->stats.ring_bytes = f->bytes;
-	f->stats.ring_items = f->n;
 	return 0;
+}
+
+int pfx_flight_exit(struct pfx_flight *f, uint32_t pid, uint64_t time)
+{
+	struct slot h = { .type = SLOT_EXIT, .pid = pid, .time = time };
+
+	return store(f, &h, 0) ? 0 : f->err;
 }
 
 bool pfx_flight_due(struct pfx_flight *f, uint64_t now, char *what, size_t size)
@@ -527,7 +552,7 @@ static int write_slot(void *ctx, const struct slot *s)
 	struct pfx_rec_item it;
 
 	/* before the window: only what it says of the processes */
-	if (s->time < d->from && (s->type == PFX_REC_FAULT || s->type == PFX_REC_LOST))
+	if (s->type == SLOT_EXIT || (s->time < d->from && (s->type == PFX_REC_FAULT || s->type == PFX_REC_LOST)))
 		return 0;
 	item_of(s, d->from, &it);
 	if (s->type == PFX_REC_FAULT) {

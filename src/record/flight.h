@@ -77,6 +77,10 @@ int pfx_flight_open(struct pfx_flight **f, const struct pfx_flight_opts *opts,
 /* An item as the recorder would write it (times since t0).  0, -ENOMEM,
  * -E2BIG (an item larger than the ring: not kept). */
 int pfx_flight_put(struct pfx_flight *f, const struct pfx_rec_item *item);
+/* Process pid exited at time (since t0): once the ring drops what came
+ * before, what is kept of its mappings outside the ring is let go (a
+ * host's processes come and go).  0 or -ENOMEM. */
+int pfx_flight_exit(struct pfx_flight *f, uint32_t pid, uint64_t time);
 /* Is a trigger's dump due at now (CLOCK_MONOTONIC)?  True once per
  * trigger, after its post time; what fired in what, into what. */
 bool pfx_flight_due(struct pfx_flight *f, uint64_t now, char *what, size_t size);

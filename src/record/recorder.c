@@ -700,8 +700,10 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	}
 	/* EXIT of a process: /proc will not have it any more. */
 	if (ev->pid == ev->tid && (s = pfx_mapknown_proc(&r->known, ev->pid))) {
-		pfx_mapknown_clear(s);
+		pfx_mapknown_release(s);
 		s->gone = true;
+		if (r->flight)
+			return pfx_flight_exit(r->flight, ev->pid, time);
 	}
 	return 0;
 }

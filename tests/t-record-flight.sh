@@ -9,7 +9,8 @@
 #    report says it is a flight recorder's window (JSON complete false);
 #  - a trigger (major-stall, per process) on pfx-load's major faults of a
 #    cold file (evicted by pfx-load with posix_fadvise DONTNEED) writes a
-#    file by itself, its major faults in it;
+#    file by itself, its major faults in it; and per cgroup with -G (the
+#    message names the cgroup made for the test);
 #  - --flight-dump-on-exit writes at the end, next to (not over) a file of
 #    that name; without it, nothing is written at the end;
 #  - bad --trigger, and flight options without --flight: one line, exit 2.
@@ -82,6 +83,22 @@ report_json "$TMP/t.1"
 [ "$(jqr .totals.major)" -gt 0 ] || fail "the trigger's dump holds no major fault"
 [ "$(jqr '[.regions[] | select(.major > 0 and (.path | test("pfx-load")))] | length')" -gt 0 ] ||
 	fail "the major faults are not in pfx-load's file: $(jqr '[.regions[] | {path, major}]')"
+
+# --- the same trigger per cgroup (-G), on a cgroup made for the test ---
+name=pfx-test-flight-$$
+if make_perf_cgroup "$name"; then
+	"$PFX" record -G "$name" --flight 3 --trigger 'major-stall>0.05' --post 0.2 -o "$TMP/g" -- sh -c '
+		echo $$ >"$1/cgroup.procs" && "$2" file -s 32M && sleep 3' sh "$CG" "$PFX_LOAD" \
+		>"$TMP/load.out" 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record -G --flight failed"; }
+	grep -q "^pfx record: flight recorder: wrote $TMP/g.1 (major-stall .* > 0.05 in cgroup /$name)" "$TMP/rec.err" ||
+		{ cat "$TMP/load.out" "$TMP/rec.err"; fail "no trigger dump naming the cgroup"; }
+	report_json "$TMP/g.1"
+	[ "$(jqr .totals.major)" -gt 0 ] || fail "the -G trigger's dump holds no major fault"
+	others=$(jq -c --arg n "/$name" '[.processes[] | select(.cgroup != $n) | {pid, comm, cgroup}]' "$TMP/rep.json")
+	[ "$others" = "[]" ] || fail "processes outside the cgroup in the dump: $others"
+else
+	note "cannot make a cgroup in the perf_event hierarchy: the per-cgroup trigger not exercised"
+fi
 
 # --- --flight-dump-on-exit: a new name beside the existing one ---
 echo keep >"$TMP/e.1"

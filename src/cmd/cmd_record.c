@@ -481,7 +481,7 @@ static void say_summary(const struct pfx_session_result *r, const struct record_
 
 	if (o->flight.seconds) {
 		fprintf(stderr, "pfx record: flight recorder: %llu faults (%llu minor, %llu major) seen, "
-			"lost %llu records + %llu samples; %u files written%s\n",
+			"lost %llu records + %llu samples; dumps written: %u%s\n",
 			(unsigned long long)st->faults, (unsigned long long)st->minor,
 			(unsigned long long)st->major, (unsigned long long)st->lost_records,
 			(unsigned long long)st->lost_samples, r->dumps,

@@ -847,9 +847,9 @@ const char *pfx_analysis_flight_note(const struct pfx_analysis *rep, char *buf, 
 	if (!(rep->header.flags & PFX_REC_FLIGHT))
 		snprintf(buf, size, "%s", "");
 	else
-		snprintf(buf, size, "the last %.1f s before a flight recorder's dump (pfx record --flight), "
+		snprintf(buf, size, "the last %.*f s before a flight recorder's dump (pfx record --flight), "
 			 "not the whole recording: every count is of these seconds",
-			 (double)rep->duration_ns / 1e9);
+			 rep->duration_ns < 1000000000 ? 3 : 1, (double)rep->duration_ns / 1e9);
 	return buf;
 }
 

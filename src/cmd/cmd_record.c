@@ -293,8 +293,9 @@ static void say_dump(void *ctx, const char *path, const char *why, const struct 
 			 safe_why, pfx_outfile_strerror(err));
 		return;
 	}
-	fprintf(stderr, "pfx record: flight recorder: wrote %s (%s): the last %.1f s, %llu faults "
-		"(%llu major)%s\n", safe_path, safe_why, (double)in->window_ns / 1e9,
+	fprintf(stderr, "pfx record: flight recorder: wrote %s (%s): the last %.*f s, %llu faults "
+		"(%llu major)%s\n", safe_path, safe_why, in->window_ns < 1000000000 ? 3 : 1,
+		(double)in->window_ns / 1e9,
 		(unsigned long long)in->faults, (unsigned long long)in->major,
 		in->cut_by_size ? "; --flight-size held less than --flight's seconds" : "");
 }

@@ -261,7 +261,8 @@ static void test_trigger(void)
 	CHECK_EQ(pfx_flight_trigger_parse("stall>1", &trig), 0);
 	CHECK_EQ(trig.metric, PFX_FLIGHT_STALL);
 	static const char *const bad[] = { "", "stall", "stall>", "stall>x", "stall<1", "major-stall >1",
-					   "stall>1s", "Stall>1", "stall>>1", "stall>-1", "rate>1" };
+					   "stall>1s", "Stall>1", "stall>>1", "stall>-1", "rate>1",
+					   "stall>0x10", "stall>1e3", "stall>inf", "stall>1..2" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK_EQ(pfx_flight_trigger_parse(bad[i], &trig), -EINVAL);
 	CHECK(strcmp(pfx_flight_metric_name(PFX_FLIGHT_MAJOR_STALL), "major-stall") == 0);

@@ -89,7 +89,8 @@ int pfx_flight_trigger_parse(const char *s, struct pfx_flight_trigger *t)
 		size_t len = strlen(metric_names[m]);
 
 		if ((size_t)(gt - s) == len && strncmp(s, metric_names[m], len) == 0) {
-			if (pfx_parse_seconds(gt + 1, &t->threshold) < 0)
+			/* a plain decimal: no exponent, no hex float */
+			if (gt[1 + strspn(gt + 1, "0123456789.")] || pfx_parse_seconds(gt + 1, &t->threshold) < 0)
 				return -EINVAL;
 			t->metric = (enum pfx_flight_metric)m;
 			return 0;

@@ -56,3 +56,15 @@ phase_faults() {
 			if (id[1] == p && ns >= f && ns <= l) n++ }
 		END { print n + 0 }'
 }
+
+# make_perf_cgroup NAME: make cgroup NAME where perf samples cgroups (the v1
+# perf_event hierarchy, else cgroup2), removed when the test exits; its
+# directory in $CG.  Returns 1 (the caller notes what it did not
+# exercise) when it cannot be made (not root, no hierarchy).
+make_perf_cgroup() {
+	perf_root=$(awk '$3 == "cgroup" && $4 ~ /(^|,)perf_event(,|$)/ { print $2; exit }' /proc/mounts)
+	[ -n "$perf_root" ] || perf_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$perf_root" ] && mkdir "$perf_root/$1" 2>/dev/null || return 1
+	CG=$perf_root/$1
+	trap 'rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
+}

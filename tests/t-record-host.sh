@@ -101,11 +101,7 @@ note "--max-size 64K: $size bytes"
 
 # --- record -G on a cgroup of the perf_event hierarchy ---
 name=pfx-test-rec-$$
-perf_root=$(awk '$3 == "cgroup" && $4 ~ /(^|,)perf_event(,|$)/ { print $2; exit }' /proc/mounts)
-[ -n "$perf_root" ] || perf_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-if [ -n "$perf_root" ] && mkdir "$perf_root/$name" 2>/dev/null; then
-	CG=$perf_root/$name
-	trap 'rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
+if make_perf_cgroup "$name"; then
 	"$PFX" record -G "$name" -o "$TMP/g.data" -- sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" seq -s 16M' \
 		sh "$CG" "$PFX_LOAD" >"$TMP/load.out" 2>"$TMP/rec.err" || { cat "$TMP/rec.err"; fail "record -G failed"; }
 	report_json "$TMP/g.data"

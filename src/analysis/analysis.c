@@ -842,6 +842,17 @@ uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep)
 	return t->has_counted && counted > t->faults ? counted - t->faults : 0;
 }
 
+const char *pfx_analysis_flight_note(const struct pfx_analysis *rep, char *buf, size_t size)
+{
+	if (!(rep->header.flags & PFX_REC_FLIGHT))
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, "the last %.*f s before a flight recorder's dump (pfx record --flight), "
+			 "not the whole recording: every count is of these seconds",
+			 rep->duration_ns < 1000000000 ? 3 : 1, (double)rep->duration_ns / 1e9);
+	return buf;
+}
+
 const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size)
 {
 	uint64_t lost = pfx_analysis_lost_faults(rep), counted = lost + rep->totals.faults;

@@ -219,6 +219,10 @@ uint64_t pfx_analysis_lost_faults(const struct pfx_analysis *rep);
 /* "recorded 34004 of 34930 faults (2.7% lost)" into buf, or "" when
  * nothing was lost or the file has no count. */
 const char *pfx_analysis_lost_note(const struct pfx_analysis *rep, char *buf, size_t size);
+/* "the last 10.0 s before a flight recorder's dump ..." into buf for a
+ * file of record --flight (PFX_REC_FLIGHT), else "": not a whole
+ * recording, its counts are of that window only. */
+const char *pfx_analysis_flight_note(const struct pfx_analysis *rep, char *buf, size_t size);
 /* Latency percentile (0-100) of the faults of kind column col
  * (fault_kind.h) in ns, from lat_hist; 0 if none. */
 uint64_t pfx_analysis_latency_pct(const struct pfx_analysis *rep, int col, double pct);

@@ -14,5 +14,10 @@ void pfx_sig_install(void);
 bool pfx_sig_stop_requested(void);
 /* The signal that asked for the stop (0 if none): forwarded to a launched CMD. */
 int pfx_sig_stop_signal(void);
+/* SIGUSR1 asks for a dump (record --flight): install its handler (only
+ * then: else SIGUSR1 keeps its default, the end of pfx), and take the
+ * request (true once per signal received since the last call). */
+void pfx_sig_install_dump(void);
+bool pfx_sig_dump_requested(void);
 
 #endif

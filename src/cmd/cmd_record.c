@@ -9,6 +9,7 @@
 #include "opts.h"
 #include "output.h"
 #include "perf.h"
+#include "safetext.h"
 #include "session.h"
 #include "sig.h"
 #include "target.h"
@@ -39,7 +40,13 @@ struct record_opts {
 	bool host_wide;			/* -a, or -G: every task of the host or of cgroups */
 	const char *cgroups;		/* -G CGROUP[,CGROUP...] */
 	uint64_t max_size;		/* --max-size: stop when the file is this big (0: no limit) */
+	struct pfx_flight_opts flight;	/* --flight (seconds 0: none), --flight-size, --trigger, --post */
+	bool flight_dump_on_exit;	/* --flight-dump-on-exit */
+	const char *flight_only;	/* a --flight option given without --flight */
 };
+
+#define FLIGHT_SIZE (64ull << 20)	/* --flight-size's default */
+#define FLIGHT_POST_S 1.0		/* --post's */
 
 /* fp, dwarf or dwarf,SIZE (perf's syntax): the kernel copies a multiple
  * of 8 bytes of stack, at most 65528 (a u16 in the sample). */
@@ -77,6 +84,17 @@ static const struct pfx_opt record_options[] = {
 	PFX_OPT_LONG('S', "source", "SRC", "auto (default: perf, else tracefs), perf or tracefs"),
 	PFX_OPT_LONG('e', "entry", "SRC", "fault entries (latency): auto, tracepoint, sw or none"),
 	PFX_OPT_LONG('E', "no-entry", NULL, "--entry none"),
+	PFX_OPT_LONG('F', "flight", "S", "flight recorder: keep only the last S seconds in\n"
+		     "memory; write them to FILE.1, FILE.2 ... on SIGUSR1\n"
+		     "or --trigger (doc/record.md, \"Flight recorder\")"),
+	PFX_OPT_LONG('Z', "flight-size", "SIZE", "--flight: at most SIZE bytes of faults in memory\n"
+		     "(default 64M)"),
+	PFX_OPT_LONG('T', "trigger", "COND", "--flight: dump when COND holds over a second:\n"
+		     "major-stall>X, stall>X (seconds in faults per\n"
+		     "second) or major-rate>N, per cgroup with -a/-G"),
+	PFX_OPT_LONG('P', "post", "S", "--flight: after a trigger, record S more seconds\n"
+		     "before the dump (default 1)"),
+	PFX_OPT_LONG('X', "flight-dump-on-exit", NULL, "--flight: dump once more when recording ends"),
 	PFX_OPT('h', "help", NULL, "this help"),
 	PFX_OPT_END,
 };
@@ -102,6 +120,8 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->output = "pfx.data";
+	o->flight.max_bytes = FLIGHT_SIZE;
+	o->flight.post_s = FLIGHT_POST_S;
 	o->ring_pages = DEFAULT_RING_PAGES;
 	o->entry = PFX_ENTRY_AUTO;
 	pfx_opts_begin(&p, "record", record_options, "+", argc, argv);
@@ -165,6 +185,43 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 				return PFX_EXIT_USAGE;
 			}
 			break;
+		case 'F':
+			if (pfx_parse_seconds(arg, &o->flight.seconds) || o->flight.seconds <= 0 ||
+			    o->flight.seconds > 86400) {
+				pfx_err("record: --flight '%s' is not a number of seconds from 0 to 86400; "
+					"e.g. --flight 30", arg);
+				return PFX_EXIT_USAGE;
+			}
+			break;
+		case 'Z':
+			if (pfx_parse_size(arg, &o->flight.max_bytes) || o->flight.max_bytes < (1u << 20)) {
+				pfx_err("record: --flight-size '%s' is not a size of 1M or more; give bytes "
+					"with an optional K, M or G, e.g. --flight-size 256M", arg);
+				return PFX_EXIT_USAGE;
+			}
+			o->flight_only = "--flight-size";
+			break;
+		case 'T':
+			if (pfx_flight_trigger_parse(arg, &o->flight.trigger) < 0) {
+				pfx_err("record: --trigger '%s' is not a condition; use major-stall>X, "
+					"stall>X (seconds in faults per second, e.g. 0.05) or major-rate>N "
+					"(major faults per second)", arg);
+				return PFX_EXIT_USAGE;
+			}
+			o->flight_only = "--trigger";
+			break;
+		case 'P':
+			if (pfx_parse_seconds(arg, &o->flight.post_s) || o->flight.post_s > 3600) {
+				pfx_err("record: --post '%s' is not a number of seconds from 0 to 3600; "
+					"e.g. --post 2", arg);
+				return PFX_EXIT_USAGE;
+			}
+			o->flight_only = "--post";
+			break;
+		case 'X':
+			o->flight_dump_on_exit = true;
+			o->flight_only = "--flight-dump-on-exit";
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -205,11 +262,42 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		o->ring_pages = DWARF_RING_PAGES;
 	else if (o->host_wide && !o->ring_pages_given)
 		o->ring_pages = HOST_RING_PAGES;
+	if (o->flight_only && !o->flight.seconds) {
+		pfx_err("record: %s is an option of the flight recorder; add --flight SECONDS", o->flight_only);
+		return PFX_EXIT_USAGE;
+	}
+	if (o->flight.seconds && o->max_size) {
+		pfx_err("record: --max-size bounds a file, --flight memory; give --flight-size instead");
+		return PFX_EXIT_USAGE;
+	}
+	/* No dump for a storm's every second: one window apart at least. */
+	o->flight.holdoff_s = o->flight.seconds;
 	if (!o->output[0] || strcmp(o->output, "-") == 0) {
 		pfx_err("record: -o needs a file name (the format is not streamable)");
 		return PFX_EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* --flight: a dump written (the path, so a script can find it), or not. */
+static void say_dump(void *ctx, const char *path, const char *why, const struct pfx_flight_dump_info *in,
+		     int err)
+{
+	char safe_path[256], safe_why[320];
+
+	(void)ctx;
+	pfx_safetext(safe_path, sizeof(safe_path), path);
+	pfx_safetext(safe_why, sizeof(safe_why), why);
+	if (!in) {
+		pfx_warn("record: flight recorder: cannot write %s (%s): %s; recording goes on", safe_path,
+			 safe_why, pfx_outfile_strerror(err));
+		return;
+	}
+	fprintf(stderr, "pfx record: flight recorder: wrote %s (%s): the last %.*f s, %llu faults "
+		"(%llu major)%s\n", safe_path, safe_why, in->window_ns < 1000000000 ? 3 : 1,
+		(double)in->window_ns / 1e9,
+		(unsigned long long)in->faults, (unsigned long long)in->major,
+		in->cut_by_size ? "; --flight-size held less than --flight's seconds" : "");
 }
 
 /* The session's options from the command line's (kept apart from the
@@ -222,6 +310,9 @@ static void session_opts(const struct record_opts *o, struct pfx_session_opts *s
 		.callchain = o->callchain, .dwarf_stack = o->dwarf ? o->dwarf_stack : 0,
 		.entry = o->entry, .ring_pages = o->ring_pages,
 		.duration_s = o->duration_s, .max_size = o->max_size,
+		.flight = o->flight.seconds ? &o->flight : NULL,
+		.flight_dump_on_exit = o->flight_dump_on_exit,
+		.on_dump = say_dump,
 	};
 }
 
@@ -311,6 +402,9 @@ static void say_failure(const struct pfx_session_reason *r, const struct record_
 	else if (st == PFX_SESSION_WRITE || st == PFX_SESSION_FINISH)
 		pfx_err("record: %s '%s' failed: %s; free space and record again",
 			st == PFX_SESSION_WRITE ? "writing" : "finishing", o->output, err);
+	else if (st == PFX_SESSION_FLIGHT && r->err == -EINVAL)
+		pfx_err("record: --trigger %s needs fault latency; drop --entry none, or use major-rate",
+			pfx_flight_metric_name(o->flight.trigger.metric));
 	else if (st == PFX_SESSION_ENABLE)
 		pfx_err("record: cannot enable the fault events: %s", err);
 	else
@@ -386,6 +480,18 @@ static void say_summary(const struct pfx_session_result *r, const struct record_
 {
 	const struct pfx_recorder_stats *st = &r->stats;
 
+	if (o->flight.seconds) {
+		fprintf(stderr, "pfx record: flight recorder: %llu faults (%llu minor, %llu major) seen, "
+			"lost %llu records + %llu samples; dumps written: %u%s\n",
+			(unsigned long long)st->faults, (unsigned long long)st->minor,
+			(unsigned long long)st->major, (unsigned long long)st->lost_records,
+			(unsigned long long)st->lost_samples, r->dumps,
+			o->flight_dump_on_exit ? "" : " (none at the end: --flight-dump-on-exit)");
+		if (st->lost_records || st->lost_samples)
+			pfx_warn("record: the kernel dropped events (ring full); use a larger -m");
+		return;
+	}
+
 	fprintf(stderr, "pfx record: %llu faults (%llu minor, %llu major), lost %llu records + %llu samples; "
 		"%llu bytes (%.1f per fault) in %s\n",
 		(unsigned long long)st->faults, (unsigned long long)st->minor,
@@ -430,6 +536,8 @@ int cmd_record(int argc, char **argv)
 	if (o.pid && pfx_refuse_kernel_thread_option(o.pid))
 		return PFX_EXIT_ERROR;
 	pfx_sig_install();
+	if (o.flight.seconds)
+		pfx_sig_install_dump();
 	session_opts(&o, &so);
 	err = pfx_session_open(&s, &so, &why);
 	if (!err) {

@@ -133,6 +133,11 @@ enum pfx_rec_flags {
 	 * HAS_LATENCY, no entry at all.  No version change: readers ignore
 	 * flags they do not know. */
 	PFX_REC_ENTRY_SW = 1 << 5,
+	/* A flight recorder's dump (record --flight): the file holds the
+	 * last seconds before the dump, not the whole recording; its totals
+	 * and duration are of that window, and the mappings, threads and
+	 * cgroups from before it are at time 0.  No version change. */
+	PFX_REC_FLIGHT = 1 << 6,
 };
 
 

@@ -153,6 +153,14 @@ void pfx_mapknown_clear(struct pfx_mapknown_proc *p)
 	p->gen++;
 }
 
+void pfx_mapknown_release(struct pfx_mapknown_proc *p)
+{
+	pfx_mapknown_clear(p);
+	free(p->v);
+	p->v = NULL;
+	p->cap = 0;
+}
+
 int pfx_mapknown_replace(struct pfx_mapknown_proc *p, const struct pfx_map_entry *maps, size_t n,
 			 const bool *written)
 {

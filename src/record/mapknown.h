@@ -77,6 +77,9 @@ int pfx_mapknown_insert(struct pfx_mapknown_proc *p, uint64_t start, uint64_t en
 			uint32_t flags, uint32_t prot, const char *path);
 /* Forget every mapping of p. */
 void pfx_mapknown_clear(struct pfx_mapknown_proc *p);
+/* The same, and give back the room they took: p exited (a host's
+ * processes come and go; what is left of one is its small entry). */
+void pfx_mapknown_release(struct pfx_mapknown_proc *p);
 /* p knows maps[0..n) (a /proc read: sorted, apart) and nothing else;
  * maps[i] is in the file when written[i], every one when written is
  * NULL.  0 or -ENOMEM. */

@@ -6,6 +6,7 @@
 #include "recorder.h"
 #include "fault_code.h"
 #include "fault_pair.h"
+#include "flight.h"
 #include "hostscope.h"
 #include "mapknown.h"
 #include "procprobe.h"
@@ -41,7 +42,8 @@ struct proc_comm {
 #define REREAD_MAX 100000u
 
 struct pfx_recorder {
-	struct pfx_rec_writer *w;
+	struct pfx_rec_writer *w;	/* the file, or */
+	struct pfx_flight *flight;	/* ... the flight recorder (--flight) */
 	const struct pfx_procprobe *probe;	/* every question to the processes */
 	bool exact_totals;		/* minor/major below replace the counted ones */
 	uint64_t exact_minor, exact_major;
@@ -85,15 +87,30 @@ static struct pending_entry *pending_slot(struct pfx_recorder *r, uint32_t tid)
 	return pfx_u64map_upsert(&r->pending, tid, &is_new);
 }
 
+static int open_sink(struct pfx_recorder **rp, const char *path, bool named, struct pfx_flight *flight,
+		     const struct pfx_rec_header *header, uint64_t t0, const struct pfx_procprobe *probe);
+
 int pfx_recorder_open(struct pfx_recorder **rp, const char *path, bool named,
 		      const struct pfx_rec_header *header, uint64_t t0)
 {
 	return pfx_recorder_open_probe(rp, path, named, header, t0, pfx_procprobe_proc());
 }
 
+int pfx_recorder_open_flight(struct pfx_recorder **rp, struct pfx_flight *flight,
+			     const struct pfx_rec_header *header, uint64_t t0)
+{
+	return open_sink(rp, NULL, false, flight, header, t0, pfx_procprobe_proc());
+}
+
 int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool named,
 			    const struct pfx_rec_header *header, uint64_t t0,
 			    const struct pfx_procprobe *probe)
+{
+	return open_sink(rp, path, named, NULL, header, t0, probe);
+}
+
+static int open_sink(struct pfx_recorder **rp, const char *path, bool named, struct pfx_flight *flight,
+		     const struct pfx_rec_header *header, uint64_t t0, const struct pfx_procprobe *probe)
 {
 	struct pfx_recorder *r = calloc(1, sizeof(*r));
 	int err;
@@ -101,6 +118,7 @@ int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool nam
 	if (!r)
 		return -ENOMEM;
 	r->probe = probe;
+	r->flight = flight;
 	r->t0 = t0;
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
@@ -111,7 +129,7 @@ int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool nam
 		err = pfx_mapknown_init(&r->known);
 	if (!err)
 		err = pfx_u64map_init(&r->seen_tasks, sizeof(uint8_t));
-	if (!err)
+	if (!err && !flight)
 		err = pfx_rec_writer_open(&r->w, path, header, named);
 	if (err < 0) {
 		pfx_u64map_free(&r->pending);
@@ -126,7 +144,7 @@ int pfx_recorder_open_probe(struct pfx_recorder **rp, const char *path, bool nam
 
 static int put(struct pfx_recorder *r, const struct pfx_rec_item *item)
 {
-	int err = pfx_rec_write(r->w, item);
+	int err = r->flight ? pfx_flight_put(r->flight, item) : pfx_rec_write(r->w, item);
 
 	if (err < 0 && !r->err)
 		r->err = err;
@@ -672,8 +690,10 @@ static int task_event(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 	}
 	/* EXIT of a process: /proc will not have it any more. */
 	if (ev->pid == ev->tid && (s = pfx_mapknown_proc(&r->known, ev->pid))) {
-		pfx_mapknown_clear(s);
+		pfx_mapknown_release(s);
 		s->gone = true;
+		if (r->flight)
+			return pfx_flight_exit(r->flight, ev->pid, time);
 	}
 	return 0;
 }
@@ -693,7 +713,7 @@ const struct pfx_recorder_stats *pfx_recorder_stats(const struct pfx_recorder *r
 
 uint64_t pfx_recorder_bytes(const struct pfx_recorder *r)
 {
-	return pfx_rec_writer_bytes(r->w);
+	return r->w ? pfx_rec_writer_bytes(r->w) : 0;
 }
 
 void pfx_recorder_set_exact_totals(struct pfx_recorder *r, uint64_t minor, uint64_t major)
@@ -726,7 +746,9 @@ int pfx_recorder_finish(struct pfx_recorder *r, uint64_t end_time)
 	t.has_counted = r->has_counted;
 	t.counted_minor = r->counted_minor;
 	t.counted_major = r->counted_major;
-	if (err < 0)
+	if (!r->w)
+		;	/* the flight recorder's: the caller dumps it or not */
+	else if (err < 0)
 		pfx_rec_writer_abort(r->w);
 	else
 		err = pfx_rec_writer_close(r->w, &t);
@@ -741,7 +763,8 @@ void pfx_recorder_abort(struct pfx_recorder *r)
 {
 	if (!r)
 		return;
-	pfx_rec_writer_abort(r->w);
+	if (r->w)
+		pfx_rec_writer_abort(r->w);
 	pfx_u64map_free(&r->pending);
 	pfx_mapknown_free(&r->known);
 	free_host(r);

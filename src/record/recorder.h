@@ -46,6 +46,12 @@ int pfx_recorder_open(struct pfx_recorder **r, const char *path, bool named,
 int pfx_recorder_open_probe(struct pfx_recorder **r, const char *path, bool named,
 			    const struct pfx_rec_header *header, uint64_t t0,
 			    const struct pfx_procprobe *probe);
+/* The same, its items handed to a flight recorder (flight.h) instead of
+ * a file: pfx_recorder_finish() then writes nothing, and the flight
+ * recorder, which must outlive the recorder, is the caller's. */
+struct pfx_flight;
+int pfx_recorder_open_flight(struct pfx_recorder **r, struct pfx_flight *flight,
+			     const struct pfx_rec_header *header, uint64_t t0);
 /* The one entry point, a pfx_sample_fn: hand it to a fault source's
  * drain (fault_source.h).  Returns non-zero (a -errno) when the file
  * cannot be written. */

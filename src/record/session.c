@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -46,6 +47,8 @@ struct pfx_session {
 	struct pfx_counter *exact;	/* tracefs: exact minor/major from /proc */
 	struct pfx_live_counts exact_counts;
 	struct pfx_recorder *rec;
+	struct pfx_flight *flight;	/* --flight */
+	unsigned next_dump;		/* the suffix the next dump tries first */
 	struct pfx_session_result result;
 };
 
@@ -289,6 +292,38 @@ static int drain(struct pfx_session *s)
 	return s->ops->drain(s->state, pfx_recorder_sample, s->rec);
 }
 
+/* --flight: write the window to output.N, N the first free from the
+ * last one up: never over a file already there. */
+static void flight_dump(struct pfx_session *s, const char *why)
+{
+	struct pfx_flight_dump_info info;
+	struct stat st;
+	char path[4096];
+	int err;
+
+	do
+		snprintf(path, sizeof(path), "%s.%u", s->opts.output, ++s->next_dump);
+	while (lstat(path, &st) == 0 && s->next_dump < 1000000);
+	err = pfx_flight_dump(s->flight, path, pfx_now_ns(), &info);
+	if (err)
+		s->result.dump_failures++;
+	else
+		s->result.dumps++;
+	if (s->opts.on_dump)
+		s->opts.on_dump(s->opts.on_dump_ctx, path, why, err ? NULL : &info, err);
+}
+
+/* --flight: a dump asked for by SIGUSR1 or due after a trigger. */
+static void flight_poll(struct pfx_session *s)
+{
+	char what[256];
+
+	if (pfx_sig_dump_requested())
+		flight_dump(s, "SIGUSR1");
+	if (pfx_flight_due(s->flight, pfx_now_ns(), what, sizeof(what)))
+		flight_dump(s, what);
+}
+
 /* Poll the rings and the target (NULL: none, host-wide) until it exits,
  * pfx is told to stop, stop_ns passes or the file reaches --max-size. */
 static int record_loop(struct pfx_session *s, struct pfx_target *t, uint64_t stop_ns)
@@ -332,6 +367,8 @@ static int record_loop(struct pfx_session *s, struct pfx_target *t, uint64_t sto
 		err = drain(s);
 		if (err)
 			return err;
+		if (s->flight)
+			flight_poll(s);
 		if (s->exact && pfx_recorder_stats(s->rec)->threads != tasks_seen) {
 			tasks_seen = pfx_recorder_stats(s->rec)->threads;
 			busy_until = pfx_now_ns() + BUSY_MS * 1000000ull;
@@ -350,12 +387,20 @@ int pfx_session_run(struct pfx_session *s, struct pfx_session_reason *why)
 	const struct pfx_session_opts *o = &s->opts;
 	struct pfx_target *t = &s->target;
 	struct pfx_rec_header h;
+	uint64_t t0;
 	int err;
 
 	memset(why, 0, sizeof(*why));
 	why->pid = t->pid;
 	fill_header(&h, s);
-	err = pfx_recorder_open(&s->rec, o->output, o->output_named, &h, pfx_now_ns());
+	t0 = pfx_now_ns();
+	if (o->flight) {
+		if ((err = pfx_flight_open(&s->flight, o->flight, &h, t0)) < 0)
+			return fail(why, PFX_SESSION_FLIGHT, err);
+		err = pfx_recorder_open_flight(&s->rec, s->flight, &h, t0);
+	} else {
+		err = pfx_recorder_open(&s->rec, o->output, o->output_named, &h, t0);
+	}
 	if (err < 0)
 		return fail(why, PFX_SESSION_CREATE, err);
 	/* Host-wide events are enabled before the command runs, not at its exec. */
@@ -449,6 +494,8 @@ int pfx_session_finish(struct pfx_session *s, struct pfx_session_reason *why)
 	}
 	if (s->ops->disable && s->ops->counts && (err = set_counted(s)) < 0)
 		return fail(why, PFX_SESSION_WRITE, err);
+	if (s->flight && s->opts.flight_dump_on_exit)
+		flight_dump(s, "exit");
 	r->stats = *pfx_recorder_stats(s->rec);
 	r->bytes = pfx_recorder_bytes(s->rec);
 	err = pfx_recorder_finish(s->rec, pfx_now_ns());
@@ -485,6 +532,7 @@ void pfx_session_close(struct pfx_session *s)
 	if (!s)
 		return;
 	pfx_recorder_abort(s->rec);
+	pfx_flight_close(s->flight);
 	if (s->ops)
 		s->ops->close(s->state);
 	if (s->exact)

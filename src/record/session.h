@@ -27,6 +27,7 @@
 
 #include "counter.h"
 #include "fault_source.h"
+#include "flight.h"
 #include "hostscope.h"
 #include "recorder.h"
 
@@ -45,6 +46,17 @@ struct pfx_session_opts {
 	size_t ring_pages;		/* per CPU ring (perf) */
 	double duration_s;		/* stop after it (0: at the target's exit or a stop signal) */
 	uint64_t max_size;		/* stop when the file is this big (0: no limit) */
+	/* --flight: no file as it goes, the last seconds in memory
+	 * (flight.h), written to output.1, output.2 ... (a name not taken)
+	 * on SIGUSR1 (pfx_sig_install_dump), a trigger and, with
+	 * flight_dump_on_exit, at the end.  NULL: an ordinary recording. */
+	const struct pfx_flight_opts *flight;
+	bool flight_dump_on_exit;
+	/* told of each dump: the path, why ("SIGUSR1", the trigger, "exit"),
+	 * what it holds, or its error (info NULL) */
+	void (*on_dump)(void *ctx, const char *path, const char *why,
+			const struct pfx_flight_dump_info *info, int err);
+	void *on_dump_ctx;
 };
 
 /* Where a session failed, for the message. */
@@ -65,6 +77,8 @@ enum pfx_session_step {
 	PFX_SESSION_SNAPSHOT,		/* reading pid's mappings */
 	PFX_SESSION_WRITE,		/* draining into the file */
 	PFX_SESSION_FINISH,		/* finishing the file */
+	PFX_SESSION_FLIGHT,		/* the flight recorder: -EINVAL a stall trigger
+					 * without latency, -ENOMEM */
 };
 
 /* One source tried: its name, its open's error, the event or step that
@@ -110,6 +124,7 @@ struct pfx_session_result {
 	bool exact;			/* ... and are the kernel's (else the faults seen) */
 	bool from_parent;		/* ... its parent's cminflt/cmajflt (reaped there first) */
 	uint64_t proc_minor, proc_major;	/* ... /proc's last reading */
+	unsigned dumps, dump_failures;	/* --flight: files written, dumps that failed */
 };
 
 struct pfx_session;

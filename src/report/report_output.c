@@ -117,7 +117,7 @@ static void text_summary(FILE *fp, const struct pfx_analysis *rep, const char *f
 	const struct pfx_rec_header *h = &rep->header;
 	time_t when = (time_t)(h->start_realtime_ns / 1000000000ull);
 	struct tm tm;
-	char date[64] = "?", lost[96], filt[192];
+	char date[64] = "?", lost[160], filt[192];
 
 	if (localtime_r(&when, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", &tm);
@@ -146,6 +146,8 @@ static void text_summary(FILE *fp, const struct pfx_analysis *rep, const char *f
 	if (!rep->complete)
 		fprintf(fp, "# WARNING: partial report: %s at byte %" PRIu64 "\n",
 			pfx_rec_strerror(rep->read_error), rep->error_offset);
+	if (*pfx_analysis_flight_note(rep, lost, sizeof(lost)))
+		fprintf(fp, "# %s\n", lost);
 	if (pfx_analysis_lost_faults(rep))
 		fprintf(fp, "# WARNING: %s: the ring was full; every count below is of the recorded faults\n",
 			pfx_analysis_lost_note(rep, lost, sizeof(lost)));
@@ -657,16 +659,19 @@ static void json_heat(FILE *fp, const struct pfx_analysis *rep)
 static void print_json(FILE *fp, const struct pfx_analysis *rep, const char *file, unsigned top)
 {
 	const struct pfx_rec_header *h = &rep->header;
-	char lost[96];
+	char lost[160];
 	const struct pfx_analysis_counts *c = &rep->all;
+	bool flight = *pfx_analysis_flight_note(rep, lost, sizeof(lost));
 
 	fprintf(fp, "{\n  \"file\": ");
 	pfx_json_string(fp, file);
 	/* complete: the whole file was read and every counted fault is in it. */
 	fprintf(fp, ",\n  \"format_version\": %u,\n  \"complete\": %s,\n  \"warning\": ", h->version,
-		rep->complete && !pfx_analysis_lost_faults(rep) ? "true" : "false");
+		rep->complete && !pfx_analysis_lost_faults(rep) && !flight ? "true" : "false");
 	if (!rep->complete)
 		pfx_json_string(fp, pfx_rec_strerror(rep->read_error));
+	else if (flight)
+		pfx_json_string(fp, lost);
 	else if (pfx_analysis_lost_faults(rep))
 		pfx_json_string(fp, pfx_analysis_lost_note(rep, lost, sizeof(lost)));
 	else

@@ -78,13 +78,11 @@ static struct pfx_region_stats *region_stats(struct pfx_analysis *rep, long ri)
 	return &rep->rstats[rep->stat_of[ri] - 1];
 }
 
-static struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
+static struct pfx_thread_stats *thread_stats_slow(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
 {
 	struct thread_value *tv;
 	bool is_new;
 
-	if (rep->nthreads && rep->threads[rep->last_thread].tid == tid)
-		return &rep->threads[rep->last_thread];
 	tv = pfx_u64map_upsert(&rep->thread_map, tid, &is_new);
 	if (!tv)
 		return NULL;
@@ -102,6 +100,14 @@ static struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t 
 	}
 	rep->last_thread = tv->index;
 	return &rep->threads[tv->index];
+}
+
+/* The stats of thread tid: inline for the same thread as last time. */
+static inline struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
+{
+	if (rep->nthreads && rep->threads[rep->last_thread].tid == tid)
+		return &rep->threads[rep->last_thread];
+	return thread_stats_slow(rep, pid, tid);
 }
 
 static inline void count_fault(struct pfx_analysis_counts *c, const struct pfx_fault *f)
@@ -156,6 +162,24 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 			pfx_heat_halve(&rep->rstats[i].heat);
 		rep->heat_cols = (rep->heat_cols + 1) / 2;
 	}
+	rep->heat_col_hi = 0;	/* the columns are wider now */
+}
+
+/* The heat column of time t (t / heat_col_ns, from the last one's times
+ * when t falls in them). */
+static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
+{
+	uint64_t col;
+
+	if (t >= rep->heat_col_lo && t < rep->heat_col_hi)
+		return rep->heat_col;
+	col = t / rep->heat_col_ns;
+	if (col < PFX_HEAT_COLS) {
+		rep->heat_col = (unsigned)col;
+		rep->heat_col_lo = col * rep->heat_col_ns;
+		rep->heat_col_hi = rep->heat_col_lo + rep->heat_col_ns;
+	}
+	return col;
 }
 
 /* The faulted range of the region whose stats rs are (opts.groups);
@@ -258,6 +282,12 @@ static int add_export_chain(struct pfx_analysis *rep, const struct pfx_fault *f,
 					f->latency_ns) < 0 ? -ENOMEM : 0;
 }
 
+/* The page_map key of fault f's page. */
+static inline uint64_t page_key(const struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	return (f->addr >> rep->page_shift) ^ ((uint64_t)f->pid << 36);
+}
+
 /* What a fault adds besides its region's counts, kind, latency and time:
  * distinct pages and refaults, the access pattern, threads, ips and call
  * chains (the report's views; opts.lean leaves them out). */
@@ -272,7 +302,7 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 	bool is_new;
 	int major = col == PFX_COL_MAJOR;
 
-	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
+	pv = pfx_u64map_upsert(&rep->page_map, page_key(rep, f), &is_new);
 	if (!pv)
 		return -ENOMEM;
 	if (!is_new && pv->region != (((uint32_t)(ri + 1)) & 0xffffff)) {
@@ -398,11 +428,11 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	}
 
 	if (reg && !rep->lean) {
-		uint64_t hcol = f->time_ns / rep->heat_col_ns;
+		uint64_t hcol = heat_col_of(rep, f->time_ns);
 
 		if (hcol >= PFX_HEAT_COLS) {
 			heat_rescale(rep, hcol);
-			hcol = f->time_ns / rep->heat_col_ns;
+			hcol = heat_col_of(rep, f->time_ns);
 		}
 		/* rows from the region's start, a page or more each; a
 		 * region that grew since is laid out anew (the report's
@@ -454,12 +484,60 @@ static int take_item(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 	return 0;
 }
 
-/* pfx_rec_foreach's callback: ctx is the report. */
+/* Count the pending faults, in order. */
+static int flush_pending(struct pfx_analysis *rep)
+{
+	while (rep->npending) {
+		const struct pfx_fault *f = &rep->pending[rep->pending_head];
+		int err;
+
+		rep->pending_head = (rep->pending_head + 1) % PFX_ANALYSIS_AHEAD;
+		rep->npending--;
+		err = on_fault(rep, f);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Fault f goes to the pending ones, its page's slot fetched now; the
+ * oldest is counted when they are full. */
+static int pend_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	unsigned i = (rep->pending_head + rep->npending) % PFX_ANALYSIS_AHEAD;
+	int err = 0;
+
+	if (!rep->lean)
+		__builtin_prefetch(pfx_u64map_slot(&rep->page_map,
+						   pfx_u64map_hash(&rep->page_map, page_key(rep, f))), 1);
+	if (rep->npending == PFX_ANALYSIS_AHEAD) {
+		err = on_fault(rep, &rep->pending[rep->pending_head]);
+		rep->pending_head = (rep->pending_head + 1) % PFX_ANALYSIS_AHEAD;
+		rep->npending--;
+	}
+	rep->pending[i] = *f;
+	rep->npending++;
+	return err;
+}
+
+/* pfx_rec_foreach's callback: ctx is the report.  A fault is counted a
+ * few items late (pend_fault), unless it has a call chain (valid until
+ * the next item) or each_item sees every item as it is counted; any
+ * other item counts the pending faults first, so the order is the
+ * file's. */
 static int on_item(void *ctx, const struct pfx_rec_item *it)
 {
 	struct pfx_analysis *rep = ctx;
-	int err = take_item(rep, it);
+	int err;
 
+	if (it->type == PFX_REC_FAULT && !it->fault.callchain_len && !rep->each_item) {
+		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
+			return -EINTR;
+		return pend_fault(rep, &it->fault);
+	}
+	err = flush_pending(rep);
+	if (!err)
+		err = take_item(rep, it);
 	return err || !rep->each_item ? err : rep->each_item(rep->each_ctx, it);
 }
 
@@ -771,6 +849,8 @@ int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *o
 		return -ENOMEM;
 	}
 	err = pfx_rec_foreach(r, on_item, rep, &end);
+	if (!err)
+		err = flush_pending(rep);
 	if (err) {
 		pfx_analysis_free(rep);
 		return err;

@@ -144,7 +144,7 @@ again:
 	return 0;
 }
 
-int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+int pfx_heat_add_sparse(struct pfx_heat *h, uint64_t addr, unsigned col)
 {
 	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
 

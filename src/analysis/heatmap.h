@@ -59,8 +59,20 @@ static inline bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uin
  * 0 or -ENOMEM. */
 int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
 void pfx_heat_free(struct pfx_heat *h);
-/* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM. */
-int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);
+/* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM.
+ * pfx_heat_add_sparse: the same for a grid not dense yet. */
+int pfx_heat_add_sparse(struct pfx_heat *h, uint64_t addr, unsigned col);
+static inline int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+{
+	/* inline for a dense grid (a region's many faults): once per fault */
+	if (h->dense) {
+		uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+
+		h->grid->cell[row < h->rows ? row : h->rows - 1u][col]++;
+		return 0;
+	}
+	return pfx_heat_add_sparse(h, addr, col);
+}
 /* Halve the time resolution: column c takes columns 2c and 2c+1. */
 void pfx_heat_halve(struct pfx_heat *h);
 /* The dense grid of h, into g (for the views). */

@@ -178,6 +178,48 @@ static inline uint64_t get_varint(struct cursor *c)
 	return 0;
 }
 
+/* get_varint without the bounds check per byte, for a caller that made
+ * sure REC_VARINT_MAX bytes are left (the report's pass reads faults
+ * from the middle of a block: a check per byte was a tenth of it).  The
+ * same result, position and error as get_varint. */
+#define REC_VARINT_MAX 10
+static inline __attribute__((always_inline)) uint64_t get_varint_unchecked(struct cursor *c)
+{
+	const uint8_t *p = c->p;
+	uint64_t v;
+
+	/* most of a fault's varints take one or two bytes */
+	if (!(p[0] & 0x80)) {
+		c->p = p + 1;
+		return p[0];
+	}
+	v = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7;
+	if (!(p[1] & 0x80)) {
+		c->p = p + 2;
+		return v;
+	}
+	p += 2;
+	for (unsigned shift = 14; shift < 64; shift += 7) {
+		uint8_t b = *p++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			c->p = p;
+			return v;
+		}
+	}
+	c->p = p;
+	c->bad = true;
+	return 0;
+}
+
+/* get_varint, or get_varint_unchecked when room says the bytes are there
+ * (a constant where it is inlined: two copies of the caller). */
+static inline __attribute__((always_inline)) uint64_t get_varint_in(struct cursor *c, bool room)
+{
+	return room ? get_varint_unchecked(c) : get_varint(c);
+}
+
 /* A string field: copied, NUL-terminated, into buf (size > max). */
 static void get_string(struct cursor *c, char *buf, size_t max)
 {
@@ -713,9 +755,9 @@ static int reader_next_block(struct pfx_rec_reader *r)
 /* A time beyond REC_TIME_MAX marks the item bad; the latest is kept so
  * that END can check every time lies inside the recording's duration
  * (the charts size their bins from the times). */
-static uint64_t get_time(struct pfx_rec_reader *r)
+static inline __attribute__((always_inline)) uint64_t get_time_in(struct pfx_rec_reader *r, bool room)
 {
-	r->prev_time += (uint64_t)unzigzag(get_varint(&r->cur));
+	r->prev_time += (uint64_t)unzigzag(get_varint_in(&r->cur, room));
 	if (r->prev_time > REC_TIME_MAX)
 		r->cur.bad = true;
 	else if (r->prev_time > r->max_time)
@@ -723,13 +765,25 @@ static uint64_t get_time(struct pfx_rec_reader *r)
 	return r->prev_time;
 }
 
-static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f)
+static uint64_t get_time(struct pfx_rec_reader *r)
+{
+	return get_time_in(r, false);
+}
+
+/* The most bytes a fault takes after its tag: tid, pid, time, address,
+ * ip and latency varints. */
+#define REC_FAULT_MAX (6 * REC_VARINT_MAX)
+
+/* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
+ * varints are read unchecked (read_fault makes both copies). */
+static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
+							       struct pfx_fault *f, bool room)
 {
 	struct cursor *c = &r->cur;
 	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
-		uint64_t tid = get_varint(c);
+		uint64_t tid = get_varint_in(c, room);
 		uint32_t *slot;
 		bool is_new;
 
@@ -743,7 +797,7 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 			    PFX_GROW(r->thread_v, r->cap_thread_v, r->nthread_v + 1, 64))
 				return -ENOMEM;
 			memset(&r->thread_v[r->nthread_v], 0, sizeof(*r->thread_v));
-			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint(c);
+			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint_in(c, room);
 			*slot = (uint32_t)++r->nthread_v;
 		}
 		ts = &r->thread_v[*slot - 1];
@@ -756,14 +810,14 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
 	f->pid = ts->pid;
 	f->tid = r->prev_tid;
-	f->time_ns = get_time(r);
-	ts->addr += (uint64_t)unzigzag(get_varint(c));
-	ts->ip += (uint64_t)unzigzag(get_varint(c));
+	f->time_ns = get_time_in(r, room);
+	ts->addr += (uint64_t)unzigzag(get_varint_in(c, room));
+	ts->ip += (uint64_t)unzigzag(get_varint_in(c, room));
 	f->addr = ts->addr;
 	f->ip = ts->ip;
 	f->latency_ns = 0;
 	if (r->header.flags & PFX_REC_HAS_LATENCY) {
-		uint64_t lat = get_varint(c);
+		uint64_t lat = get_varint_in(c, room);
 
 		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
 	}
@@ -771,6 +825,14 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	f->callchain = r->callchain_len ? r->callchain : NULL;
 	r->callchain_len = 0;
 	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
+}
+
+static inline __attribute__((always_inline)) int read_fault(struct pfx_rec_reader *r, uint8_t tag,
+							    struct pfx_fault *f)
+{
+	if (r->cur.end - r->cur.p >= REC_FAULT_MAX)
+		return read_fault_in(r, tag, f, true);
+	return read_fault_in(r, tag, f, false);
 }
 
 static int read_callchain(struct pfx_rec_reader *r)
@@ -787,15 +849,11 @@ static int read_callchain(struct pfx_rec_reader *r)
 	return c->bad ? -EBADMSG : 0;
 }
 
-static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+/* Any item but a fault (read_item's rare part, kept out of the loop). */
+static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item *item)
 {
 	struct cursor *c = &r->cur;
-	uint8_t tag = *c->p++;
 
-	if (tag & TAG_FAULT) {
-		item->type = PFX_REC_FAULT;
-		return read_fault(r, tag, &item->fault);
-	}
 	switch (tag) {
 	case TAG_CALLCHAIN:
 		return read_callchain(r) < 0 ? -EBADMSG : 0;
@@ -873,7 +931,21 @@ static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 	}
 }
 
-int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+static inline __attribute__((always_inline)) int read_item(struct pfx_rec_reader *r,
+							   struct pfx_rec_item *item)
+{
+	uint8_t tag = *r->cur.p++;
+
+	if (tag & TAG_FAULT) {
+		item->type = PFX_REC_FAULT;
+		return read_fault(r, tag, &item->fault);
+	}
+	return read_other(r, tag, item);
+}
+
+/* pfx_rec_next, inlined into pfx_rec_foreach's loop. */
+static inline __attribute__((always_inline)) int rec_next(struct pfx_rec_reader *r,
+							  struct pfx_rec_item *item)
 {
 	if (r->err)
 		return r->err;
@@ -899,6 +971,11 @@ int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 	}
 }
 
+int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+{
+	return rec_next(r, item);
+}
+
 int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 		    struct pfx_rec_end *end)
 {
@@ -906,7 +983,7 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	int ret;
 
 	memset(end, 0, sizeof(*end));
-	while ((ret = pfx_rec_next(r, &item)) == 1) {
+	while ((ret = rec_next(r, &item)) == 1) {
 		int err = fn(ctx, &item);
 
 		if (err)

@@ -74,6 +74,7 @@ static struct pfx_region_stats *region_stats(struct pfx_analysis *rep, long ri)
 			return NULL;
 		memset(&rep->rstats[rep->nrstats], 0, sizeof(*rep->rstats));
 		rep->stat_of[ri] = (uint32_t)++rep->nrstats;
+		rep->heat_hint.h = NULL;	/* the grids may have moved */
 	}
 	return &rep->rstats[rep->stat_of[ri] - 1];
 }
@@ -110,25 +111,25 @@ static inline struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, ui
 	return thread_stats_slow(rep, pid, tid);
 }
 
+_Static_assert(PFX_ACCESS_KNOWN == 1 && PFX_ACCESS_WRITE == 2 && PFX_ACCESS_EXEC == 4 && PFX_ACCESS_PROT == 8,
+	       "count_fault shifts the access bits");
+
 static inline void count_fault(struct pfx_analysis_counts *c, const struct pfx_fault *f)
 {
+	/* without branches: twice per fault (region, thread) */
+	unsigned a = f->access, known = a & PFX_ACCESS_KNOWN;
+	unsigned exec = known & (a >> 2);	/* PFX_ACCESS_EXEC */
+	unsigned write = known & (a >> 1) & ~exec;	/* PFX_ACCESS_WRITE */
+
 	c->faults++;
 	c->major += f->kind == PFX_FAULT_MAJOR;
 	c->minor += f->kind == PFX_FAULT_MINOR;
-	if (f->access & PFX_ACCESS_KNOWN) {
-		if (f->access & PFX_ACCESS_EXEC)
-			c->exec++;
-		else if (f->access & PFX_ACCESS_WRITE)
-			c->write++;
-		else
-			c->read++;
-		if (f->access & PFX_ACCESS_PROT)
-			c->prot++;
-	}
-	if (f->latency_ns) {
-		c->latency_sum_ns += f->latency_ns;
-		c->latency_count++;
-	}
+	c->exec += exec;
+	c->write += write;
+	c->read += known - exec - write;
+	c->prot += known & (a >> 3);	/* PFX_ACCESS_PROT */
+	c->latency_sum_ns += f->latency_ns;
+	c->latency_count += f->latency_ns != 0;
 }
 
 static enum pfx_fault_type fault_type(const struct pfx_fault *f, const struct pfx_region *reg)
@@ -163,6 +164,7 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 		rep->heat_cols = (rep->heat_cols + 1) / 2;
 	}
 	rep->heat_col_hi = 0;	/* the columns are wider now */
+	rep->heat_hint.h = NULL;
 }
 
 /* The heat column of time t (t / heat_col_ns, from the last one's times
@@ -299,6 +301,7 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 	struct page_value *pv;
 	struct ip_value *iv;
 	uint32_t *ipi;
+	uint64_t key;
 	bool is_new;
 	int major = col == PFX_COL_MAJOR;
 
@@ -341,17 +344,25 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 
 	/* The map holds an index (12-byte slots, and a growth copies those,
 	 * not the counts: a file of one ip per process peaked there). */
-	ipi = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
-	if (!ipi)
-		return -ENOMEM;
-	is_new = !*ipi;
-	if (is_new) {
-		if (rep->nipv >= UINT32_MAX || PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+	key = ip_key(rep, f->pid, f->ip);
+	if (rep->last_ipv && key == rep->last_ip_key) {
+		is_new = false;	/* the ip of the fault before: no lookup */
+	} else {
+		ipi = pfx_u64map_upsert(&rep->ip_map, key, &is_new);
+		if (!ipi)
 			return -ENOMEM;
-		memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
-		*ipi = (uint32_t)++rep->nipv;
+		is_new = !*ipi;
+		if (is_new) {
+			if (rep->nipv >= UINT32_MAX ||
+			    PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+				return -ENOMEM;
+			memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
+			*ipi = (uint32_t)++rep->nipv;
+		}
+		rep->last_ip_key = key;
+		rep->last_ipv = *ipi;
 	}
-	iv = &rep->ipv[*ipi - 1];
+	iv = &rep->ipv[rep->last_ipv - 1];
 	iv->faults++;
 	iv->major += major;
 	iv->ip = f->ip;
@@ -437,12 +448,14 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 		/* rows from the region's start, a page or more each; a
 		 * region that grew since is laid out anew (the report's
 		 * table and the heat map give it one start) */
-		if (!rs->heat.rows)
+		if (!rs->heat.rows) {
 			pfx_heat_init(&rs->heat, reg->start, reg->end, rep->page_shift);
-		else if (!pfx_heat_covers(&rs->heat, reg->start, reg->end) &&
-			 pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
-			return -ENOMEM;
-		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)hcol) < 0)
+		} else if (!pfx_heat_covers(&rs->heat, reg->start, reg->end)) {
+			rep->heat_hint.h = NULL;
+			if (pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
+				return -ENOMEM;
+		}
+		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
 			return -ENOMEM;
 		if (hcol + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)hcol + 1;

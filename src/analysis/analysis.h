@@ -197,11 +197,14 @@ struct pfx_analysis {
 	 * division per fault saved (hi 0: none yet) */
 	uint64_t heat_col_lo, heat_col_hi;
 	unsigned heat_col;
+	struct pfx_heat_hint heat_hint;	/* the last fault's sparse cell */
 
 	/* working state of the pass */
 	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
 	struct ip_value *ipv;		/* every ip's counts (analysis.c) */
 	size_t nipv, cap_ipv;
+	uint64_t last_ip_key;		/* the ip_map key of the last fault */
+	uint32_t last_ipv;		/* its index + 1 into ipv (0: none) */
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
 	/* Faults read but not counted yet, oldest at pending_head: their

@@ -455,7 +455,7 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 			if (pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
 				return -ENOMEM;
 		}
-		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
+		if (pfx_heat_add_hinted(&rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
 			return -ENOMEM;
 		if (hcol + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)hcol + 1;

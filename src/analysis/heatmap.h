@@ -15,6 +15,7 @@
 #define PFX_HEATMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PFX_HEAT_ROWS 16
@@ -72,11 +73,13 @@ struct pfx_heat_hint {
 	unsigned row, col;
 };
 
-/* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM.
- * Inline: once per fault.  pfx_heat_add_sparse: its part for a grid not
- * dense yet, which sets hint. */
+/* One fault at addr in column col (< PFX_HEAT_COLS), hint kept (its h
+ * NULL at first).  0 or -ENOMEM.  Inline: once per fault.
+ * pfx_heat_add_sparse: its part for a grid not dense yet, which sets
+ * hint. */
 int pfx_heat_add_sparse(struct pfx_heat *h, unsigned row, unsigned col, struct pfx_heat_hint *hint);
-static inline int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col, struct pfx_heat_hint *hint)
+static inline int pfx_heat_add_hinted(struct pfx_heat *h, uint64_t addr, unsigned col,
+				      struct pfx_heat_hint *hint)
 {
 	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
 
@@ -92,6 +95,14 @@ static inline int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col, 
 		return 0;
 	}
 	return pfx_heat_add_sparse(h, (unsigned)row, col, hint);
+}
+
+/* The same without a hint. */
+static inline int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+{
+	struct pfx_heat_hint hint = { NULL, NULL, 0, 0 };
+
+	return pfx_heat_add_hinted(h, addr, col, &hint);
 }
 /* Halve the time resolution: column c takes columns 2c and 2c+1. */
 void pfx_heat_halve(struct pfx_heat *h);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfile: writer and reader of the pfx record file (format version 4).
+/* recfile: writer and reader of the pfx record file (format version 5).
  *
  * The layout is specified in doc/record-format.md; in short:
  *
@@ -11,11 +11,16 @@
  * bits, then zigzag varint deltas: time against the previous item, address
  * and ip against the previous fault of the same thread.  A thread id is
  * written only when it changes, its pid only the first time it is seen.
- * Typical faults take 6-10 bytes.  Each block carries a CRC32 so flipped
- * bytes are reported as corruption instead of decoding into nonsense. */
+ * Typical faults take 6-10 bytes.  A mapping names its path by number
+ * after the path's first mapping (paths repeat across the processes of a
+ * shell loop or a build: they were half of those files), its pid and
+ * start as deltas from the mapping before.  Each block carries a CRC32 so
+ * flipped bytes are reported as corruption instead of decoding into
+ * nonsense. */
 #include "config.h"
 #include "recfile.h"
 #include "output.h"
+#include "strset.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -31,10 +36,10 @@
 #define REC_MAGIC_LEN 8
 /* 2: the COUNTED item.  3: the CGROUP item (host-wide recordings).  4: the
  * SPACE item, in files whose processes each have their own mappings
- * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE); the others stay version 2,
- * readable by older pfx.  Versions 1 to 3 are read as they are. */
-#define REC_VERSION 4
-#define REC_VERSION_PLAIN 2
+ * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE).  5: the MAPREF item (a
+ * mapping with its path by number), which every file written now has.
+ * Versions 1 to 4 are read as they are (MAPPING items). */
+#define REC_VERSION 5
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
@@ -53,6 +58,7 @@ enum rec_tag {
 	TAG_CALLCHAIN = 0x05,	/* belongs to the fault that follows */
 	TAG_CGROUP = 0x06,	/* version 3 */
 	TAG_SPACE = 0x07,	/* version 4 */
+	TAG_MAPREF = 0x08,	/* version 5: a mapping, its path by number */
 	TAG_END = 0x7f,
 	TAG_FAULT = 0x80,	/* bit 7 set: a fault; bits below: */
 };
@@ -256,6 +262,9 @@ struct pfx_rec_writer {
 	uint32_t prev_tid;
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	struct pfx_strset paths;	/* mapping paths written, by number - 1 */
+	uint32_t map_pid;		/* pid and end of the last mapping written */
+	uint64_t map_end;
 	int err;		/* first write error, sticky */
 };
 
@@ -324,9 +333,12 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	}
 	err = pfx_u64map_init(&w->threads, sizeof(struct thread_state));
 	if (!err)
+		err = pfx_strset_init(&w->paths);
+	if (!err)
 		err = named ? pfx_outfile_open(&w->out, path) : pfx_outfile_create(&w->out, path);
 	if (err < 0) {
 		pfx_u64map_free(&w->threads);
+		pfx_strset_free(&w->paths);
 		free(w->block);
 		free(w);
 		return err;
@@ -342,7 +354,7 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	p = put_string(p, h->source, sizeof(h->source) - 1);
 	p = put_string(p, h->events, sizeof(h->events) - 1);
 	memcpy(head, REC_MAGIC, REC_MAGIC_LEN);
-	put_u32(head + REC_MAGIC_LEN, pfx_rec_per_space(h) ? REC_VERSION : REC_VERSION_PLAIN);
+	put_u32(head + REC_MAGIC_LEN, REC_VERSION);
 	put_u32(head + REC_MAGIC_LEN + 4, (uint32_t)(p - body));
 	put_u32(p, crc32_buf(body, (size_t)(p - body)));
 	p += 4;
@@ -414,17 +426,31 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		return w->err;
 	case PFX_REC_MAPPING: {
 		const struct pfx_mapping *m = &item->mapping;
+		char path[REC_PATH_MAX + 1];
+		size_t known = w->paths.n, index;
+		uint64_t len = m->end >= m->start ? m->end - m->start : 0;
 
+		/* the path as the reader gets it back: cut to REC_PATH_MAX */
+		snprintf(path, sizeof(path), "%s", m->path ? m->path : "");
+		if (!pfx_strset_add(&w->paths, path, &index))
+			return -ENOMEM;
 		p = writer_room(w);
-		*p++ = TAG_MAPPING;
+		*p++ = TAG_MAPREF;
 		p = put_time(w, p, m->time_ns);
-		p = put_varint(p, m->pid);
-		p = put_varint(p, m->start);
-		p = put_varint(p, m->end >= m->start ? m->end - m->start : 0);
+		p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
+		p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
+		p = put_varint(p, len);
 		p = put_varint(p, m->pgoff);
 		p = put_varint(p, m->prot);
 		p = put_varint(p, m->flags);
-		p = put_string(p, m->path, REC_PATH_MAX);
+		if (w->paths.n > known) {	/* a new path: 0, then the path */
+			*p++ = 0;
+			p = put_string(p, path, REC_PATH_MAX);
+		} else {
+			p = put_varint(p, (uint64_t)index + 1);
+		}
+		w->map_pid = m->pid;
+		w->map_end = m->start + len;
 		break;
 	}
 	case PFX_REC_THREAD: {
@@ -477,6 +503,7 @@ uint64_t pfx_rec_writer_bytes(const struct pfx_rec_writer *w)
 static void writer_free(struct pfx_rec_writer *w)
 {
 	pfx_u64map_free(&w->threads);
+	pfx_strset_free(&w->paths);
 	free(w->block);
 	free(w);
 }
@@ -549,6 +576,9 @@ struct pfx_rec_reader {
 	size_t nthread_v, cap_thread_v;
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
+	struct pfx_strset paths;	/* MAPREF paths, by number - 1 */
+	uint32_t map_pid;		/* pid and end of the last MAPREF item */
+	uint64_t map_end;
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
 };
 
@@ -649,7 +679,10 @@ static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, siz
 	err = reader_parse_header(r);
 	if (!err)
 		err = pfx_u64map_init(&r->threads, sizeof(uint32_t));
+	if (!err)
+		err = pfx_strset_init(&r->paths);
 	if (err < 0) {
+		pfx_u64map_free(&r->threads);
 		free(r->buf);
 		free(r);
 		return err;
@@ -874,6 +907,41 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		m->path = r->text;
 		return c->bad || m->end < m->start ? -EBADMSG : 1;
 	}
+	case TAG_MAPREF: {
+		struct pfx_mapping *m = &item->mapping;
+		uint64_t pid, len, ref;
+
+		if (r->header.version < 5)
+			return -EBADMSG;
+		item->type = PFX_REC_MAPPING;
+		m->time_ns = get_time(r);
+		pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
+		m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+		len = get_varint(c);
+		m->end = m->start + len;
+		m->pgoff = get_varint(c);
+		m->prot = (uint32_t)get_varint(c);
+		m->flags = (uint32_t)get_varint(c);
+		ref = get_varint(c);
+		if (c->bad || pid > UINT32_MAX || m->end < m->start)
+			return -EBADMSG;
+		m->pid = (uint32_t)pid;
+		if (ref == 0) {	/* a new path */
+			get_string(c, r->text, REC_PATH_MAX);
+			if (c->bad)
+				return -EBADMSG;
+			m->path = pfx_strset_add(&r->paths, r->text, NULL);
+			if (!m->path)
+				return -ENOMEM;
+		} else if (ref <= r->paths.n) {
+			m->path = r->paths.strs[ref - 1];
+		} else {
+			return -EBADMSG;
+		}
+		r->map_pid = m->pid;
+		r->map_end = m->end;
+		return 1;
+	}
 	case TAG_THREAD:
 		item->type = PFX_REC_THREAD;
 		item->thread.time_ns = get_time(r);
@@ -992,6 +1060,7 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	/* The pass is over (pfx_rec_next() gives its end from now on): the
 	 * threads' decoding state goes before the caller builds its views. */
 	pfx_u64map_free(&r->threads);
+	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	r->thread_v = NULL;
 	r->prev_thread = NULL;
@@ -1027,6 +1096,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 		close(r->fd);
 	free(r->buf);
 	pfx_u64map_free(&r->threads);
+	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	free(r);
 }

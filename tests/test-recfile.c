@@ -283,6 +283,12 @@ static void check_mapref(const char *path)
 		{ 6, 0x7e0000010000ull, 0x7e0000020000ull, 0x10000, 4000000, 7, 2, long_path },
 		{ 7, 0x1000, 0x2000, UINT64_MAX - 4095, UINT32_MAX, 0, 0, "" },
 		{ 8, 0x10000, 0x10000, 0, 1, 0, 0, long_path },
+		/* what the short form cannot hold: an offset or a length not
+		 * in 4 KiB, prot or flags past 7 */
+		{ 9, 0x20000, 0x20800, 4097, 1, 3, 2, "/odd" },
+		{ 10, 0x30000, 0x31000, 0, 1, 0x1000000, 2, "/odd" },
+		{ 11, 0x30000, 0x31000, 0, 1, 1, 0x20, "/odd" },
+		{ 12, 0x30000, 0x31000, 8192, 1, UINT32_MAX, UINT32_MAX, "/odd" },
 	};
 	struct pfx_rec_header h = { .page_size = 4096 };
 	struct pfx_rec_totals t = { .duration_ns = 10 };
@@ -327,6 +333,36 @@ static void check_mapref(const char *path)
 	fclose(fp);
 	/* the same bytes as a version 4 file: MAPREF is not one of its items */
 	data[8] = 4;
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
+
+	/* the short form's prot and flags over 7 bits: damage */
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	it.mapping = maps[0];
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	size = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)size);
+	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
+	fclose(fp);
+	{
+		/* tag, time 1 (zigzag 2), pid 9000 (3 bytes), start 0x400000
+		 * (zigzag, 4 bytes), then the shape: 1 | 5 << 1 | 2 << 4 */
+		long at = -1;
+
+		for (long i = 16; i + 9 < size && at < 0; i++)
+			if (data[i] == 0x08 && data[i + 1] == 2 && data[i + 9] == (1 | 5 << 1 | 2 << 4))
+				at = i + 9;
+		CHECK(at > 0);
+		data[at] |= 0x80;	/* a two-byte shape */
+		pfx_rec_fix_checksums(data, (size_t)size);
+	}
 	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
 	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
 	pfx_rec_reader_close(r);

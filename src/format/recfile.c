@@ -413,6 +413,18 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 	return 0;
 }
 
+/* A MAPREF's shape byte: MAP_COMPACT | prot << 1 | flags << 4, length
+ * and offset in REC_MAP_UNIT (any mmap's: prot PROT_READ|WRITE|EXEC,
+ * flags MAP_SHARED/PRIVATE/SHARED_VALIDATE, page-aligned); else 0, and
+ * they follow in full. */
+#define MAP_COMPACT 0x01
+#define REC_MAP_UNIT 4096u	/* divides every page size */
+
+static bool map_compact(uint32_t prot, uint32_t flags, uint64_t len, uint64_t pgoff)
+{
+	return prot < 8 && flags < 8 && len % REC_MAP_UNIT == 0 && pgoff % REC_MAP_UNIT == 0;
+}
+
 int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 {
 	uint8_t *p;
@@ -439,10 +451,18 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		p = put_time(w, p, m->time_ns);
 		p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
 		p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
-		p = put_varint(p, len);
-		p = put_varint(p, m->pgoff);
-		p = put_varint(p, m->prot);
-		p = put_varint(p, m->flags);
+		if (map_compact(m->prot, m->flags, len, m->pgoff)) {
+			/* one byte for prot and flags, length and offset in 4 KiB */
+			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4);
+			p = put_varint(p, len / REC_MAP_UNIT);
+			p = put_varint(p, m->pgoff / REC_MAP_UNIT);
+		} else {
+			*p++ = 0;
+			p = put_varint(p, len);
+			p = put_varint(p, m->pgoff);
+			p = put_varint(p, m->prot);
+			p = put_varint(p, m->flags);
+		}
 		if (w->paths.n > known) {	/* a new path: 0, then the path */
 			*p++ = 0;
 			p = put_string(p, path, REC_PATH_MAX);
@@ -909,7 +929,7 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 	}
 	case TAG_MAPREF: {
 		struct pfx_mapping *m = &item->mapping;
-		uint64_t pid, len, ref;
+		uint64_t pid, len, ref, shape, prot, flags;
 
 		if (r->header.version < 5)
 			return -EBADMSG;
@@ -917,11 +937,26 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		m->time_ns = get_time(r);
 		pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
 		m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+		shape = get_varint(c);
 		len = get_varint(c);
-		m->end = m->start + len;
 		m->pgoff = get_varint(c);
-		m->prot = (uint32_t)get_varint(c);
-		m->flags = (uint32_t)get_varint(c);
+		if (shape & MAP_COMPACT) {
+			if (shape > 0x7f || len > UINT64_MAX / REC_MAP_UNIT ||
+			    m->pgoff > UINT64_MAX / REC_MAP_UNIT)
+				return -EBADMSG;
+			prot = (shape >> 1) & 7;
+			flags = shape >> 4;
+			len *= REC_MAP_UNIT;
+			m->pgoff *= REC_MAP_UNIT;
+		} else {
+			prot = get_varint(c);
+			flags = get_varint(c);
+			if (shape != 0 || prot > UINT32_MAX || flags > UINT32_MAX)
+				return -EBADMSG;
+		}
+		m->prot = (uint32_t)prot;
+		m->flags = (uint32_t)flags;
+		m->end = m->start + len;
 		ref = get_varint(c);
 		if (c->bad || pid > UINT32_MAX || m->end < m->start)
 			return -EBADMSG;

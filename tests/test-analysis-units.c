@@ -112,6 +112,43 @@ static void test_lat_hist(void)
 	CHECK(strcmp(pfx_lat_fmt_ns(buf, sizeof(buf), 0), "-") == 0);
 }
 
+/* The report's hint (the last sparse cell, added to again without a
+ * lookup) changes no count: runs of faults on one cell, two grids taking
+ * turns with one hint, through the one-cell form, table growth and the
+ * dense grid, against the same faults added without it. */
+static void test_heat_hint(void)
+{
+	struct pfx_heat a[2], b[2];
+	struct pfx_heat_hint hint = { NULL, NULL, 0, 0 };
+	struct pfx_heat_grid ga, gb;
+	const uint64_t base = 0x7f0000000000ull;
+
+	for (int k = 0; k < 2; k++) {
+		pfx_heat_init(&a[k], base, base + 0x1000000, 12);
+		pfx_heat_init(&b[k], base, base + 0x1000000, 12);
+	}
+	for (unsigned i = 0; i < 6000; i++) {
+		int k = (i / 7) % 2;	/* runs of 7 faults, then the other grid */
+		uint64_t addr = base + ((uint64_t)(i * 2654435761u) % 0x1000000);
+		unsigned col = (i / 3) % PFX_HEAT_COLS;
+
+		if (i % 5)
+			addr = base + ((uint64_t)(i / 5) << 12) % 0x1000000;	/* mostly in order */
+		CHECK_EQ(pfx_heat_add_hinted(&a[k], addr, col, &hint), 0);
+		CHECK_EQ(pfx_heat_add(&b[k], addr, col), 0);
+		if (i == 100 || i == 5000)
+			CHECK(hint.h == &a[k] || hint.h == NULL);
+	}
+	for (int k = 0; k < 2; k++) {
+		pfx_heat_to_grid(&a[k], &ga);
+		pfx_heat_to_grid(&b[k], &gb);
+		CHECK(memcmp(&ga, &gb, sizeof(ga)) == 0);
+		CHECK(a[k].dense);
+		pfx_heat_free(&a[k]);
+		pfx_heat_free(&b[k]);
+	}
+}
+
 static void test_heat(void)
 {
 	struct pfx_heat h;
@@ -166,6 +203,7 @@ static void test_heat(void)
 	CHECK_EQ(g.cell[0][5], 1);
 	CHECK_EQ(g.cell[8][0], 2);
 	pfx_heat_free(&h);
+	test_heat_hint();
 }
 
 static struct pfx_region_group part(const char *path, enum pfx_map_kind kind, uint64_t start,

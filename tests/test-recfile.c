@@ -209,8 +209,8 @@ static void check_foreach(const uint8_t *data, size_t size)
 	pfx_rec_reader_close(r);
 }
 
-/* Host-wide files (record -a/-G) are version 3 and carry CGROUP items;
- * the others stay version 2 and refuse them. */
+/* Host-wide files (record -a/-G) carry CGROUP items; the others refuse
+ * them.  Every file written now is version 5. */
 static void check_cgroups(const char *path)
 {
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HOST_WIDE };
@@ -230,7 +230,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 4);
+	CHECK(pfx_rec_reader_header(r)->version == 5);
 	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_HOST_WIDE);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_CGROUP && it.cgroup.pid == 42 &&
 	      it.cgroup.time_ns == 3 && strcmp(it.cgroup.path, "/system.slice/a b") == 0);
@@ -250,7 +250,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == -EINVAL);
 	pfx_rec_writer_abort(w);
 
-	/* A target's recording, its children apart: version 4, SPACE items, no CGROUP. */
+	/* A target's recording, its children apart: SPACE items, no CGROUP. */
 	h.flags = PFX_REC_PER_SPACE;
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	CHECK(pfx_rec_write(w, &it) == 0);
@@ -258,10 +258,146 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == -EINVAL);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 4 && pfx_rec_per_space(pfx_rec_reader_header(r)));
+	CHECK(pfx_rec_reader_header(r)->version == 5 && pfx_rec_per_space(pfx_rec_reader_header(r)));
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_SPACE && it.space.pid == 42);
 	CHECK(pfx_rec_next(r, &it) == 0);
 	pfx_rec_reader_close(r);
+	unlink(path);
+}
+
+/* Mappings (version 5: a path by number after its first mapping, pid
+ * and start from the mapping before) come back as written: paths that
+ * repeat, the anonymous "", a path cut at 4096 bytes, pids and starts
+ * going down as well as up; and the same mappings take fewer bytes than
+ * their paths would.  A MAPREF item in a file of an older version, or
+ * naming a path not given yet, is corruption. */
+static void check_mapref(const char *path)
+{
+	static char long_path[5000];
+	const struct pfx_mapping maps[] = {
+		{ 1, 0x400000, 0x401000, 0, 9000, 5, 2, "/usr/bin/true" },
+		{ 2, 0x401000, 0x420000, 0x1000, 9000, 5, 2, "/usr/bin/true" },
+		{ 3, 0x7f0000000000ull, 0x7f0000200000ull, 0, 9000, 3, 2, "" },
+		{ 4, 0x7e0000000000ull, 0x7e0000010000ull, 0, 9001, 1, 1, "/lib/libc.so.6" },
+		{ 5, 0x400000, 0x401000, 0, 8999, 5, 2, "/usr/bin/true" },
+		{ 6, 0x7e0000010000ull, 0x7e0000020000ull, 0x10000, 4000000, 7, 2, long_path },
+		{ 7, 0x1000, 0x2000, UINT64_MAX - 4095, UINT32_MAX, 0, 0, "" },
+		{ 8, 0x10000, 0x10000, 0, 1, 0, 0, long_path },
+		/* what the short form cannot hold: an offset or a length not
+		 * in 4 KiB, prot or flags past 7 */
+		{ 9, 0x20000, 0x20800, 4097, 1, 3, 2, "/odd" },
+		{ 10, 0x30000, 0x31000, 0, 1, 0x1000000, 2, "/odd" },
+		{ 11, 0x30000, 0x31000, 0, 1, 1, 0x20, "/odd" },
+		{ 12, 0x30000, 0x31000, 8192, 1, UINT32_MAX, UINT32_MAX, "/odd" },
+	};
+	struct pfx_rec_header h = { .page_size = 4096 };
+	struct pfx_rec_totals t = { .duration_ns = 10 };
+	struct pfx_rec_item it = { .type = PFX_REC_MAPPING };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+	size_t n = sizeof(maps) / sizeof(maps[0]), paths = 0;
+	uint8_t *data;
+	long size;
+	FILE *fp;
+
+	memset(long_path, 'p', sizeof(long_path) - 1);
+	long_path[0] = '/';
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	for (size_t i = 0; i < n; i++) {
+		it.mapping = maps[i];
+		CHECK(pfx_rec_write(w, &it) == 0);
+	}
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_MAPPING);
+		CHECK(it.mapping.time_ns == maps[i].time_ns && it.mapping.pid == maps[i].pid);
+		CHECK(it.mapping.start == maps[i].start && it.mapping.end == maps[i].end);
+		CHECK(it.mapping.pgoff == maps[i].pgoff && it.mapping.prot == maps[i].prot &&
+		      it.mapping.flags == maps[i].flags);
+		CHECK(strncmp(it.mapping.path, maps[i].path, 4096) == 0 && strlen(it.mapping.path) <= 4096);
+	}
+	CHECK(pfx_rec_next(r, &it) == 0);
+	pfx_rec_reader_close(r);
+	for (size_t i = 0; i < n; i++)
+		paths += strlen(maps[i].path) < 4096 ? strlen(maps[i].path) : 4096;
+
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	size = ftell(fp);
+	CHECK(size > 0 && (size_t)size < paths);	/* each path written once */
+	rewind(fp);
+	data = malloc((size_t)size);
+	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
+	fclose(fp);
+	/* the same bytes as a version 4 file: MAPREF is not one of its items */
+	data[8] = 4;
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
+
+	/* the short form's prot and flags over 7 bits: damage */
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	it.mapping = maps[0];
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	size = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)size);
+	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
+	fclose(fp);
+	{
+		/* tag, time 1 (zigzag 2), pid 9000 (3 bytes), start 0x400000
+		 * (zigzag, 4 bytes), then the shape: 1 | 5 << 1 | 2 << 4 */
+		long at = -1;
+
+		for (long i = 16; i + 9 < size && at < 0; i++)
+			if (data[i] == 0x08 && data[i + 1] == 2 && data[i + 9] == (1 | 5 << 1 | 2 << 4))
+				at = i + 9;
+		CHECK(at > 0);
+		data[at] |= 0x80;	/* a two-byte shape */
+		pfx_rec_fix_checksums(data, (size_t)size);
+	}
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
+
+	/* a path by a number not given yet */
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	it.mapping = maps[0];
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_write(w, &it) == 0);	/* path 1 by number: its last byte is 1 */
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	size = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)size);
+	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
+	fclose(fp);
+	{
+		/* the second MAPREF's path number: the byte before the END tag */
+		long at = -1;
+
+		for (long i = size - 1; i > 40 && at < 0; i--)
+			if (data[i] == 0x7f && data[i - 1] == 1)
+				at = i - 1;
+		CHECK(at > 0);
+		data[at] = 2;
+		pfx_rec_fix_checksums(data, (size_t)size);
+	}
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && strcmp(it.mapping.path, "/usr/bin/true") == 0);
+	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
 	unlink(path);
 }
 
@@ -284,7 +420,7 @@ int main(void)
 
 	/* Round trip. */
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 2);
+	CHECK(pfx_rec_reader_header(r)->version == 5);
 	CHECK(strcmp(pfx_rec_reader_header(r)->command, "pfx-load seq") == 0);
 	CHECK(pfx_rec_reader_header(r)->page_size == 4096);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_MAPPING);
@@ -301,6 +437,7 @@ int main(void)
 	CHECK(bytes / NFAULTS <= 16);
 	check_times(path);
 	check_cgroups(path);
+	check_mapref(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

@@ -74,17 +74,16 @@ static struct pfx_region_stats *region_stats(struct pfx_analysis *rep, long ri)
 			return NULL;
 		memset(&rep->rstats[rep->nrstats], 0, sizeof(*rep->rstats));
 		rep->stat_of[ri] = (uint32_t)++rep->nrstats;
+		rep->heat_hint.h = NULL;	/* the grids may have moved */
 	}
 	return &rep->rstats[rep->stat_of[ri] - 1];
 }
 
-static struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
+static struct pfx_thread_stats *thread_stats_slow(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
 {
 	struct thread_value *tv;
 	bool is_new;
 
-	if (rep->nthreads && rep->threads[rep->last_thread].tid == tid)
-		return &rep->threads[rep->last_thread];
 	tv = pfx_u64map_upsert(&rep->thread_map, tid, &is_new);
 	if (!tv)
 		return NULL;
@@ -104,25 +103,33 @@ static struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t 
 	return &rep->threads[tv->index];
 }
 
+/* The stats of thread tid: inline for the same thread as last time. */
+static inline struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, uint32_t pid, uint32_t tid)
+{
+	if (rep->nthreads && rep->threads[rep->last_thread].tid == tid)
+		return &rep->threads[rep->last_thread];
+	return thread_stats_slow(rep, pid, tid);
+}
+
+_Static_assert(PFX_ACCESS_KNOWN == 1 && PFX_ACCESS_WRITE == 2 && PFX_ACCESS_EXEC == 4 && PFX_ACCESS_PROT == 8,
+	       "count_fault shifts the access bits");
+
 static inline void count_fault(struct pfx_analysis_counts *c, const struct pfx_fault *f)
 {
+	/* without branches: twice per fault (region, thread) */
+	unsigned a = f->access, known = a & PFX_ACCESS_KNOWN;
+	unsigned exec = known & (a >> 2);	/* PFX_ACCESS_EXEC */
+	unsigned write = known & (a >> 1) & ~exec;	/* PFX_ACCESS_WRITE */
+
 	c->faults++;
 	c->major += f->kind == PFX_FAULT_MAJOR;
 	c->minor += f->kind == PFX_FAULT_MINOR;
-	if (f->access & PFX_ACCESS_KNOWN) {
-		if (f->access & PFX_ACCESS_EXEC)
-			c->exec++;
-		else if (f->access & PFX_ACCESS_WRITE)
-			c->write++;
-		else
-			c->read++;
-		if (f->access & PFX_ACCESS_PROT)
-			c->prot++;
-	}
-	if (f->latency_ns) {
-		c->latency_sum_ns += f->latency_ns;
-		c->latency_count++;
-	}
+	c->exec += exec;
+	c->write += write;
+	c->read += known - exec - write;
+	c->prot += known & (a >> 3);	/* PFX_ACCESS_PROT */
+	c->latency_sum_ns += f->latency_ns;
+	c->latency_count += f->latency_ns != 0;
 }
 
 static enum pfx_fault_type fault_type(const struct pfx_fault *f, const struct pfx_region *reg)
@@ -156,6 +163,25 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 			pfx_heat_halve(&rep->rstats[i].heat);
 		rep->heat_cols = (rep->heat_cols + 1) / 2;
 	}
+	rep->heat_col_hi = 0;	/* the columns are wider now */
+	rep->heat_hint.h = NULL;
+}
+
+/* The heat column of time t (t / heat_col_ns, from the last one's times
+ * when t falls in them). */
+static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
+{
+	uint64_t col;
+
+	if (t >= rep->heat_col_lo && t < rep->heat_col_hi)
+		return rep->heat_col;
+	col = t / rep->heat_col_ns;
+	if (col < PFX_HEAT_COLS) {
+		rep->heat_col = (unsigned)col;
+		rep->heat_col_lo = col * rep->heat_col_ns;
+		rep->heat_col_hi = rep->heat_col_lo + rep->heat_col_ns;
+	}
+	return col;
 }
 
 /* The faulted range of the region whose stats rs are (opts.groups);
@@ -258,6 +284,12 @@ static int add_export_chain(struct pfx_analysis *rep, const struct pfx_fault *f,
 					f->latency_ns) < 0 ? -ENOMEM : 0;
 }
 
+/* The page_map key of fault f's page. */
+static inline uint64_t page_key(const struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	return (f->addr >> rep->page_shift) ^ ((uint64_t)f->pid << 36);
+}
+
 /* What a fault adds besides its region's counts, kind, latency and time:
  * distinct pages and refaults, the access pattern, threads, ips and call
  * chains (the report's views; opts.lean leaves them out). */
@@ -269,10 +301,11 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 	struct page_value *pv;
 	struct ip_value *iv;
 	uint32_t *ipi;
+	uint64_t key;
 	bool is_new;
 	int major = col == PFX_COL_MAJOR;
 
-	pv = pfx_u64map_upsert(&rep->page_map, page ^ ((uint64_t)f->pid << 36), &is_new);
+	pv = pfx_u64map_upsert(&rep->page_map, page_key(rep, f), &is_new);
 	if (!pv)
 		return -ENOMEM;
 	if (!is_new && pv->region != (((uint32_t)(ri + 1)) & 0xffffff)) {
@@ -311,17 +344,25 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 
 	/* The map holds an index (12-byte slots, and a growth copies those,
 	 * not the counts: a file of one ip per process peaked there). */
-	ipi = pfx_u64map_upsert(&rep->ip_map, ip_key(rep, f->pid, f->ip), &is_new);
-	if (!ipi)
-		return -ENOMEM;
-	is_new = !*ipi;
-	if (is_new) {
-		if (rep->nipv >= UINT32_MAX || PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+	key = ip_key(rep, f->pid, f->ip);
+	if (rep->last_ipv && key == rep->last_ip_key) {
+		is_new = false;	/* the ip of the fault before: no lookup */
+	} else {
+		ipi = pfx_u64map_upsert(&rep->ip_map, key, &is_new);
+		if (!ipi)
 			return -ENOMEM;
-		memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
-		*ipi = (uint32_t)++rep->nipv;
+		is_new = !*ipi;
+		if (is_new) {
+			if (rep->nipv >= UINT32_MAX ||
+			    PFX_GROW(rep->ipv, rep->cap_ipv, rep->nipv + 1, 256))
+				return -ENOMEM;
+			memset(&rep->ipv[rep->nipv], 0, sizeof(*rep->ipv));
+			*ipi = (uint32_t)++rep->nipv;
+		}
+		rep->last_ip_key = key;
+		rep->last_ipv = *ipi;
 	}
-	iv = &rep->ipv[*ipi - 1];
+	iv = &rep->ipv[rep->last_ipv - 1];
 	iv->faults++;
 	iv->major += major;
 	iv->ip = f->ip;
@@ -398,21 +439,23 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	}
 
 	if (reg && !rep->lean) {
-		uint64_t hcol = f->time_ns / rep->heat_col_ns;
+		uint64_t hcol = heat_col_of(rep, f->time_ns);
 
 		if (hcol >= PFX_HEAT_COLS) {
 			heat_rescale(rep, hcol);
-			hcol = f->time_ns / rep->heat_col_ns;
+			hcol = heat_col_of(rep, f->time_ns);
 		}
 		/* rows from the region's start, a page or more each; a
 		 * region that grew since is laid out anew (the report's
 		 * table and the heat map give it one start) */
-		if (!rs->heat.rows)
+		if (!rs->heat.rows) {
 			pfx_heat_init(&rs->heat, reg->start, reg->end, rep->page_shift);
-		else if (!pfx_heat_covers(&rs->heat, reg->start, reg->end) &&
-			 pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
-			return -ENOMEM;
-		if (pfx_heat_add(&rs->heat, f->addr, (unsigned)hcol) < 0)
+		} else if (!pfx_heat_covers(&rs->heat, reg->start, reg->end)) {
+			rep->heat_hint.h = NULL;
+			if (pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
+				return -ENOMEM;
+		}
+		if (pfx_heat_add_hinted(&rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
 			return -ENOMEM;
 		if (hcol + 1 > rep->heat_cols)
 			rep->heat_cols = (unsigned)hcol + 1;
@@ -454,12 +497,60 @@ static int take_item(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 	return 0;
 }
 
-/* pfx_rec_foreach's callback: ctx is the report. */
+/* Count the pending faults, in order. */
+static int flush_pending(struct pfx_analysis *rep)
+{
+	while (rep->npending) {
+		const struct pfx_fault *f = &rep->pending[rep->pending_head];
+		int err;
+
+		rep->pending_head = (rep->pending_head + 1) % PFX_ANALYSIS_AHEAD;
+		rep->npending--;
+		err = on_fault(rep, f);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Fault f goes to the pending ones, its page's slot fetched now; the
+ * oldest is counted when they are full. */
+static int pend_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	unsigned i = (rep->pending_head + rep->npending) % PFX_ANALYSIS_AHEAD;
+	int err = 0;
+
+	if (!rep->lean)
+		__builtin_prefetch(pfx_u64map_slot(&rep->page_map,
+						   pfx_u64map_hash(&rep->page_map, page_key(rep, f))), 1);
+	if (rep->npending == PFX_ANALYSIS_AHEAD) {
+		err = on_fault(rep, &rep->pending[rep->pending_head]);
+		rep->pending_head = (rep->pending_head + 1) % PFX_ANALYSIS_AHEAD;
+		rep->npending--;
+	}
+	rep->pending[i] = *f;
+	rep->npending++;
+	return err;
+}
+
+/* pfx_rec_foreach's callback: ctx is the report.  A fault is counted a
+ * few items late (pend_fault), unless it has a call chain (valid until
+ * the next item) or each_item sees every item as it is counted; any
+ * other item counts the pending faults first, so the order is the
+ * file's. */
 static int on_item(void *ctx, const struct pfx_rec_item *it)
 {
 	struct pfx_analysis *rep = ctx;
-	int err = take_item(rep, it);
+	int err;
 
+	if (it->type == PFX_REC_FAULT && !it->fault.callchain_len && !rep->each_item) {
+		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
+			return -EINTR;
+		return pend_fault(rep, &it->fault);
+	}
+	err = flush_pending(rep);
+	if (!err)
+		err = take_item(rep, it);
 	return err || !rep->each_item ? err : rep->each_item(rep->each_ctx, it);
 }
 
@@ -771,6 +862,8 @@ int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *o
 		return -ENOMEM;
 	}
 	err = pfx_rec_foreach(r, on_item, rep, &end);
+	if (!err)
+		err = flush_pending(rep);
 	if (err) {
 		pfx_analysis_free(rep);
 		return err;

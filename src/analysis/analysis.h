@@ -40,6 +40,8 @@
 #include "analysis_counts.h"
 #include "u64map.h"
 
+#define PFX_ANALYSIS_AHEAD 8	/* faults read ahead of the one counted */
+
 enum pfx_fault_type {
 	PFX_TYPE_ANON, PFX_TYPE_FILE, PFX_TYPE_FILE_READ, PFX_TYPE_COW, PFX_TYPE_SWAP_IN,
 	PFX_TYPE_OTHER, PFX_TYPE_COUNT
@@ -191,13 +193,26 @@ struct pfx_analysis {
 
 	uint64_t heat_col_ns;		/* heat map column width */
 	unsigned heat_cols;		/* columns used */
+	/* the heat column of the last fault, and its times [lo, hi): a
+	 * division per fault saved (hi 0: none yet) */
+	uint64_t heat_col_lo, heat_col_hi;
+	unsigned heat_col;
+	struct pfx_heat_hint heat_hint;	/* the last fault's sparse cell */
 
 	/* working state of the pass */
 	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
 	struct ip_value *ipv;		/* every ip's counts (analysis.c) */
 	size_t nipv, cap_ipv;
+	uint64_t last_ip_key;		/* the ip_map key of the last fault */
+	uint32_t last_ipv;		/* its index + 1 into ipv (0: none) */
 	uint32_t page_shift;
 	size_t last_thread;		/* index of the last thread looked up */
+	/* Faults read but not counted yet, oldest at pending_head: their
+	 * pages' slots are fetched from memory while the ones before are
+	 * counted (a page map of many pages misses the cache at every
+	 * fault: a fifth of the pass, waiting) */
+	struct pfx_fault pending[PFX_ANALYSIS_AHEAD];
+	unsigned npending, pending_head;
 	bool keep_faults;		/* opts.keep_faults */
 	bool grouped;			/* opts.groups */
 	bool lean;			/* opts.lean */

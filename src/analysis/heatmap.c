@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNT_BITS 21
-#define COUNT_MAX ((1u << COUNT_BITS) - 1)	/* a sparse cell this full goes dense */
+#define COUNT_BITS PFX_HEAT_COUNT_BITS
+#define COUNT_MAX PFX_HEAT_COUNT_MAX
 
 void pfx_heat_init(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift)
 {
@@ -107,7 +107,7 @@ static int rehash(struct pfx_heat *h, unsigned cap)
 /* n faults into cell (row, col).  Inlined into pfx_heat_add, which
  * runs once per fault (a call here cost the report pass ~5%). */
 static inline __attribute__((always_inline)) int add_cell(struct pfx_heat *h, unsigned row, unsigned col,
-							   uint32_t n)
+							   uint32_t n, uint32_t **slot)
 {
 	uint32_t *s;
 	unsigned cell;
@@ -115,12 +115,14 @@ static inline __attribute__((always_inline)) int add_cell(struct pfx_heat *h, un
 again:
 	if (h->dense) {
 		h->grid->cell[row][col] += n;
+		*slot = NULL;
 		return 0;
 	}
 	cell = row * PFX_HEAT_COLS + col;
 	if ((s = find_cell(h, cell))) {
 		if ((*s & COUNT_MAX) + n <= COUNT_MAX) {
 			*s += n;
+			*slot = s;
 			return 0;
 		}
 		if (go_dense(h) < 0)
@@ -135,22 +137,26 @@ again:
 	if (!h->cap && !h->one) {
 		h->one = ((uint32_t)(cell + 1) << COUNT_BITS) | n;
 		h->used = 1;
+		*slot = &h->one;
 		return 0;
 	}
 	if ((h->used + 1u) * 2 > h->cap && rehash(h, h->cap ? h->cap * 2u : 4u) < 0)
 		return -ENOMEM;
-	*table_slot(h->slots, h->cap, cell) = ((uint32_t)(cell + 1) << COUNT_BITS) | n;
+	s = table_slot(h->slots, h->cap, cell);
+	*s = ((uint32_t)(cell + 1) << COUNT_BITS) | n;
 	h->used++;
+	*slot = s;
 	return 0;
 }
 
-int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+int pfx_heat_add_sparse(struct pfx_heat *h, unsigned row, unsigned col, struct pfx_heat_hint *hint)
 {
-	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+	int err = add_cell(h, row, col, 1, &hint->slot);
 
-	if (row >= h->rows)
-		row = h->rows - 1u;	/* outside the extent it was given */
-	return add_cell(h, (unsigned)row, col, 1);
+	hint->h = !err && hint->slot ? h : NULL;
+	hint->row = row;
+	hint->col = col;
+	return err;
 }
 
 int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift)
@@ -164,6 +170,8 @@ int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned m
 	pfx_heat_free(h);
 	pfx_heat_init(h, start, end, min_shift);
 	/* each old row's faults go to the new row of its first address */
+	uint32_t *slot;
+
 	for (unsigned r = 0; r < old->rows && !err; r++) {
 		uint64_t addr = old->start + ((uint64_t)r << old->shift);
 		uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
@@ -171,7 +179,7 @@ int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned m
 		for (unsigned c = 0; c < PFX_HEAT_COLS && !err; c++)
 			if (old->cell[r][c])
 				err = add_cell(h, row < h->rows ? (unsigned)row : h->rows - 1u, c,
-					       old->cell[r][c]);
+					       old->cell[r][c], &slot);
 	}
 	free(old);
 	return err;

@@ -15,6 +15,7 @@
 #define PFX_HEATMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PFX_HEAT_ROWS 16
@@ -59,8 +60,50 @@ static inline bool pfx_heat_covers(const struct pfx_heat *h, uint64_t start, uin
  * 0 or -ENOMEM. */
 int pfx_heat_regrid(struct pfx_heat *h, uint64_t start, uint64_t end, unsigned min_shift);
 void pfx_heat_free(struct pfx_heat *h);
-/* One fault at addr in column col (< PFX_HEAT_COLS).  0 or -ENOMEM. */
-int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col);
+#define PFX_HEAT_COUNT_BITS 21	/* of a sparse cell: (cell + 1) << 21 | count */
+#define PFX_HEAT_COUNT_MAX ((1u << PFX_HEAT_COUNT_BITS) - 1)	/* this full: it goes dense */
+
+/* The sparse cell the last fault went to (a region's faults come in runs
+ * on one row and column): the next fault there adds to it without a
+ * lookup.  The caller clears h when a grid is halved, laid out anew or
+ * moved in memory; pfx_heat_add keeps it right otherwise. */
+struct pfx_heat_hint {
+	const struct pfx_heat *h;	/* NULL: none */
+	uint32_t *slot;
+	unsigned row, col;
+};
+
+/* One fault at addr in column col (< PFX_HEAT_COLS), hint kept (its h
+ * NULL at first).  0 or -ENOMEM.  Inline: once per fault.
+ * pfx_heat_add_sparse: its part for a grid not dense yet, which sets
+ * hint. */
+int pfx_heat_add_sparse(struct pfx_heat *h, unsigned row, unsigned col, struct pfx_heat_hint *hint);
+static inline int pfx_heat_add_hinted(struct pfx_heat *h, uint64_t addr, unsigned col,
+				      struct pfx_heat_hint *hint)
+{
+	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+
+	if (row >= h->rows)
+		row = h->rows - 1u;	/* outside the extent it was given */
+	if (h->dense) {
+		h->grid->cell[row][col]++;
+		return 0;
+	}
+	if (hint->h == h && hint->row == row && hint->col == col &&
+	    (*hint->slot & PFX_HEAT_COUNT_MAX) < PFX_HEAT_COUNT_MAX) {
+		++*hint->slot;
+		return 0;
+	}
+	return pfx_heat_add_sparse(h, (unsigned)row, col, hint);
+}
+
+/* The same without a hint. */
+static inline int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
+{
+	struct pfx_heat_hint hint = { NULL, NULL, 0, 0 };
+
+	return pfx_heat_add_hinted(h, addr, col, &hint);
+}
 /* Halve the time resolution: column c takes columns 2c and 2c+1. */
 void pfx_heat_halve(struct pfx_heat *h);
 /* The dense grid of h, into g (for the views). */

@@ -7,26 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 
-static unsigned bin_of(uint32_t ns)
-{
-	unsigned oct = 31u - (unsigned)__builtin_clz(ns), sub;
-
-	/* the PFX_LAT_SUB-th parts of the octave, from the bits below the top one */
-	sub = oct >= 4 ? (ns >> (oct - 4)) & (PFX_LAT_SUB - 1)
-		       : (unsigned)((ns - (1u << oct)) * PFX_LAT_SUB >> oct);
-	return oct * PFX_LAT_SUB + sub;
-}
-
-void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns)
-{
-	if (!ns)
-		return;
-	h->bins[bin_of(ns)]++;
-	h->count++;
-	if (ns > h->max_ns)
-		h->max_ns = ns;
-}
-
 double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct)
 {
 	uint64_t want = (uint64_t)ceil(pct / 100.0 * (double)h->count), seen = 0;

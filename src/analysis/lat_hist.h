@@ -19,8 +19,28 @@ struct pfx_lat_hist {
 	uint32_t max_ns;
 };
 
-/* Count one latency (0: not measured, not counted). */
-void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns);
+/* The bin of latency ns (> 0). */
+static inline unsigned pfx_lat_hist_bin(uint32_t ns)
+{
+	unsigned oct = 31u - (unsigned)__builtin_clz(ns), sub;
+
+	/* the PFX_LAT_SUB-th parts of the octave, from the bits below the top one */
+	sub = oct >= 4 ? (ns >> (oct - 4)) & (PFX_LAT_SUB - 1)
+		       : (unsigned)((ns - (1u << oct)) * PFX_LAT_SUB >> oct);
+	return oct * PFX_LAT_SUB + sub;
+}
+
+/* Count one latency (0: not measured, not counted).  Inline: once per
+ * fault in the report's pass. */
+static inline void pfx_lat_hist_add(struct pfx_lat_hist *h, uint32_t ns)
+{
+	if (!ns)
+		return;
+	h->bins[pfx_lat_hist_bin(ns)]++;
+	h->count++;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
 /* The latency (ns) below which pct percent (0-100) of the counted faults
  * completed; 0 when none was counted. */
 double pfx_lat_hist_pct_ns(const struct pfx_lat_hist *h, double pct);

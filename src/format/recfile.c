@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfile: writer and reader of the pfx record file (format version 4).
+/* recfile: writer and reader of the pfx record file (format version 5).
  *
  * The layout is specified in doc/record-format.md; in short:
  *
@@ -11,11 +11,16 @@
  * bits, then zigzag varint deltas: time against the previous item, address
  * and ip against the previous fault of the same thread.  A thread id is
  * written only when it changes, its pid only the first time it is seen.
- * Typical faults take 6-10 bytes.  Each block carries a CRC32 so flipped
- * bytes are reported as corruption instead of decoding into nonsense. */
+ * Typical faults take 6-10 bytes.  A mapping names its path by number
+ * after the path's first mapping (paths repeat across the processes of a
+ * shell loop or a build: they were half of those files), its pid and
+ * start as deltas from the mapping before.  Each block carries a CRC32 so
+ * flipped bytes are reported as corruption instead of decoding into
+ * nonsense. */
 #include "config.h"
 #include "recfile.h"
 #include "output.h"
+#include "strset.h"
 #include "u64map.h"
 #include "util.h"
 
@@ -31,10 +36,10 @@
 #define REC_MAGIC_LEN 8
 /* 2: the COUNTED item.  3: the CGROUP item (host-wide recordings).  4: the
  * SPACE item, in files whose processes each have their own mappings
- * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE); the others stay version 2,
- * readable by older pfx.  Versions 1 to 3 are read as they are. */
-#define REC_VERSION 4
-#define REC_VERSION_PLAIN 2
+ * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE).  5: the MAPREF item (a
+ * mapping with its path by number), which every file written now has.
+ * Versions 1 to 4 are read as they are (MAPPING items). */
+#define REC_VERSION 5
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
@@ -53,6 +58,7 @@ enum rec_tag {
 	TAG_CALLCHAIN = 0x05,	/* belongs to the fault that follows */
 	TAG_CGROUP = 0x06,	/* version 3 */
 	TAG_SPACE = 0x07,	/* version 4 */
+	TAG_MAPREF = 0x08,	/* version 5: a mapping, its path by number */
 	TAG_END = 0x7f,
 	TAG_FAULT = 0x80,	/* bit 7 set: a fault; bits below: */
 };
@@ -178,6 +184,48 @@ static inline uint64_t get_varint(struct cursor *c)
 	return 0;
 }
 
+/* get_varint without the bounds check per byte, for a caller that made
+ * sure REC_VARINT_MAX bytes are left (the report's pass reads faults
+ * from the middle of a block: a check per byte was a tenth of it).  The
+ * same result, position and error as get_varint. */
+#define REC_VARINT_MAX 10
+static inline __attribute__((always_inline)) uint64_t get_varint_unchecked(struct cursor *c)
+{
+	const uint8_t *p = c->p;
+	uint64_t v;
+
+	/* most of a fault's varints take one or two bytes */
+	if (!(p[0] & 0x80)) {
+		c->p = p + 1;
+		return p[0];
+	}
+	v = (uint64_t)(p[0] & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7;
+	if (!(p[1] & 0x80)) {
+		c->p = p + 2;
+		return v;
+	}
+	p += 2;
+	for (unsigned shift = 14; shift < 64; shift += 7) {
+		uint8_t b = *p++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			c->p = p;
+			return v;
+		}
+	}
+	c->p = p;
+	c->bad = true;
+	return 0;
+}
+
+/* get_varint, or get_varint_unchecked when room says the bytes are there
+ * (a constant where it is inlined: two copies of the caller). */
+static inline __attribute__((always_inline)) uint64_t get_varint_in(struct cursor *c, bool room)
+{
+	return room ? get_varint_unchecked(c) : get_varint(c);
+}
+
 /* A string field: copied, NUL-terminated, into buf (size > max). */
 static void get_string(struct cursor *c, char *buf, size_t max)
 {
@@ -214,6 +262,9 @@ struct pfx_rec_writer {
 	uint32_t prev_tid;
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	struct pfx_strset paths;	/* mapping paths written, by number - 1 */
+	uint32_t map_pid;		/* pid and end of the last mapping written */
+	uint64_t map_end;
 	int err;		/* first write error, sticky */
 };
 
@@ -282,9 +333,12 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	}
 	err = pfx_u64map_init(&w->threads, sizeof(struct thread_state));
 	if (!err)
+		err = pfx_strset_init(&w->paths);
+	if (!err)
 		err = named ? pfx_outfile_open(&w->out, path) : pfx_outfile_create(&w->out, path);
 	if (err < 0) {
 		pfx_u64map_free(&w->threads);
+		pfx_strset_free(&w->paths);
 		free(w->block);
 		free(w);
 		return err;
@@ -300,7 +354,7 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	p = put_string(p, h->source, sizeof(h->source) - 1);
 	p = put_string(p, h->events, sizeof(h->events) - 1);
 	memcpy(head, REC_MAGIC, REC_MAGIC_LEN);
-	put_u32(head + REC_MAGIC_LEN, pfx_rec_per_space(h) ? REC_VERSION : REC_VERSION_PLAIN);
+	put_u32(head + REC_MAGIC_LEN, REC_VERSION);
 	put_u32(head + REC_MAGIC_LEN + 4, (uint32_t)(p - body));
 	put_u32(p, crc32_buf(body, (size_t)(p - body)));
 	p += 4;
@@ -359,6 +413,18 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 	return 0;
 }
 
+/* A MAPREF's shape byte: MAP_COMPACT | prot << 1 | flags << 4, length
+ * and offset in REC_MAP_UNIT (any mmap's: prot PROT_READ|WRITE|EXEC,
+ * flags MAP_SHARED/PRIVATE/SHARED_VALIDATE, page-aligned); else 0, and
+ * they follow in full. */
+#define MAP_COMPACT 0x01
+#define REC_MAP_UNIT 4096u	/* divides every page size */
+
+static bool map_compact(uint32_t prot, uint32_t flags, uint64_t len, uint64_t pgoff)
+{
+	return prot < 8 && flags < 8 && len % REC_MAP_UNIT == 0 && pgoff % REC_MAP_UNIT == 0;
+}
+
 int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 {
 	uint8_t *p;
@@ -372,17 +438,39 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		return w->err;
 	case PFX_REC_MAPPING: {
 		const struct pfx_mapping *m = &item->mapping;
+		char path[REC_PATH_MAX + 1];
+		size_t known = w->paths.n, index;
+		uint64_t len = m->end >= m->start ? m->end - m->start : 0;
 
+		/* the path as the reader gets it back: cut to REC_PATH_MAX */
+		snprintf(path, sizeof(path), "%s", m->path ? m->path : "");
+		if (!pfx_strset_add(&w->paths, path, &index))
+			return -ENOMEM;
 		p = writer_room(w);
-		*p++ = TAG_MAPPING;
+		*p++ = TAG_MAPREF;
 		p = put_time(w, p, m->time_ns);
-		p = put_varint(p, m->pid);
-		p = put_varint(p, m->start);
-		p = put_varint(p, m->end >= m->start ? m->end - m->start : 0);
-		p = put_varint(p, m->pgoff);
-		p = put_varint(p, m->prot);
-		p = put_varint(p, m->flags);
-		p = put_string(p, m->path, REC_PATH_MAX);
+		p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
+		p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
+		if (map_compact(m->prot, m->flags, len, m->pgoff)) {
+			/* one byte for prot and flags, length and offset in 4 KiB */
+			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4);
+			p = put_varint(p, len / REC_MAP_UNIT);
+			p = put_varint(p, m->pgoff / REC_MAP_UNIT);
+		} else {
+			*p++ = 0;
+			p = put_varint(p, len);
+			p = put_varint(p, m->pgoff);
+			p = put_varint(p, m->prot);
+			p = put_varint(p, m->flags);
+		}
+		if (w->paths.n > known) {	/* a new path: 0, then the path */
+			*p++ = 0;
+			p = put_string(p, path, REC_PATH_MAX);
+		} else {
+			p = put_varint(p, (uint64_t)index + 1);
+		}
+		w->map_pid = m->pid;
+		w->map_end = m->start + len;
 		break;
 	}
 	case PFX_REC_THREAD: {
@@ -435,6 +523,7 @@ uint64_t pfx_rec_writer_bytes(const struct pfx_rec_writer *w)
 static void writer_free(struct pfx_rec_writer *w)
 {
 	pfx_u64map_free(&w->threads);
+	pfx_strset_free(&w->paths);
 	free(w->block);
 	free(w);
 }
@@ -507,6 +596,9 @@ struct pfx_rec_reader {
 	size_t nthread_v, cap_thread_v;
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
+	struct pfx_strset paths;	/* MAPREF paths, by number - 1 */
+	uint32_t map_pid;		/* pid and end of the last MAPREF item */
+	uint64_t map_end;
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
 };
 
@@ -607,7 +699,10 @@ static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, siz
 	err = reader_parse_header(r);
 	if (!err)
 		err = pfx_u64map_init(&r->threads, sizeof(uint32_t));
+	if (!err)
+		err = pfx_strset_init(&r->paths);
 	if (err < 0) {
+		pfx_u64map_free(&r->threads);
 		free(r->buf);
 		free(r);
 		return err;
@@ -713,9 +808,9 @@ static int reader_next_block(struct pfx_rec_reader *r)
 /* A time beyond REC_TIME_MAX marks the item bad; the latest is kept so
  * that END can check every time lies inside the recording's duration
  * (the charts size their bins from the times). */
-static uint64_t get_time(struct pfx_rec_reader *r)
+static inline __attribute__((always_inline)) uint64_t get_time_in(struct pfx_rec_reader *r, bool room)
 {
-	r->prev_time += (uint64_t)unzigzag(get_varint(&r->cur));
+	r->prev_time += (uint64_t)unzigzag(get_varint_in(&r->cur, room));
 	if (r->prev_time > REC_TIME_MAX)
 		r->cur.bad = true;
 	else if (r->prev_time > r->max_time)
@@ -723,13 +818,25 @@ static uint64_t get_time(struct pfx_rec_reader *r)
 	return r->prev_time;
 }
 
-static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f)
+static uint64_t get_time(struct pfx_rec_reader *r)
+{
+	return get_time_in(r, false);
+}
+
+/* The most bytes a fault takes after its tag: tid, pid, time, address,
+ * ip and latency varints. */
+#define REC_FAULT_MAX (6 * REC_VARINT_MAX)
+
+/* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
+ * varints are read unchecked (read_fault makes both copies). */
+static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
+							       struct pfx_fault *f, bool room)
 {
 	struct cursor *c = &r->cur;
 	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
-		uint64_t tid = get_varint(c);
+		uint64_t tid = get_varint_in(c, room);
 		uint32_t *slot;
 		bool is_new;
 
@@ -743,7 +850,7 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 			    PFX_GROW(r->thread_v, r->cap_thread_v, r->nthread_v + 1, 64))
 				return -ENOMEM;
 			memset(&r->thread_v[r->nthread_v], 0, sizeof(*r->thread_v));
-			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint(c);
+			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint_in(c, room);
 			*slot = (uint32_t)++r->nthread_v;
 		}
 		ts = &r->thread_v[*slot - 1];
@@ -756,14 +863,14 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
 	f->pid = ts->pid;
 	f->tid = r->prev_tid;
-	f->time_ns = get_time(r);
-	ts->addr += (uint64_t)unzigzag(get_varint(c));
-	ts->ip += (uint64_t)unzigzag(get_varint(c));
+	f->time_ns = get_time_in(r, room);
+	ts->addr += (uint64_t)unzigzag(get_varint_in(c, room));
+	ts->ip += (uint64_t)unzigzag(get_varint_in(c, room));
 	f->addr = ts->addr;
 	f->ip = ts->ip;
 	f->latency_ns = 0;
 	if (r->header.flags & PFX_REC_HAS_LATENCY) {
-		uint64_t lat = get_varint(c);
+		uint64_t lat = get_varint_in(c, room);
 
 		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
 	}
@@ -771,6 +878,14 @@ static int read_fault(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	f->callchain = r->callchain_len ? r->callchain : NULL;
 	r->callchain_len = 0;
 	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
+}
+
+static inline __attribute__((always_inline)) int read_fault(struct pfx_rec_reader *r, uint8_t tag,
+							    struct pfx_fault *f)
+{
+	if (r->cur.end - r->cur.p >= REC_FAULT_MAX)
+		return read_fault_in(r, tag, f, true);
+	return read_fault_in(r, tag, f, false);
 }
 
 static int read_callchain(struct pfx_rec_reader *r)
@@ -787,15 +902,11 @@ static int read_callchain(struct pfx_rec_reader *r)
 	return c->bad ? -EBADMSG : 0;
 }
 
-static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+/* Any item but a fault (read_item's rare part, kept out of the loop). */
+static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item *item)
 {
 	struct cursor *c = &r->cur;
-	uint8_t tag = *c->p++;
 
-	if (tag & TAG_FAULT) {
-		item->type = PFX_REC_FAULT;
-		return read_fault(r, tag, &item->fault);
-	}
 	switch (tag) {
 	case TAG_CALLCHAIN:
 		return read_callchain(r) < 0 ? -EBADMSG : 0;
@@ -815,6 +926,56 @@ static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 		get_string(c, r->text, REC_PATH_MAX);
 		m->path = r->text;
 		return c->bad || m->end < m->start ? -EBADMSG : 1;
+	}
+	case TAG_MAPREF: {
+		struct pfx_mapping *m = &item->mapping;
+		uint64_t pid, len, ref, shape, prot, flags;
+
+		if (r->header.version < 5)
+			return -EBADMSG;
+		item->type = PFX_REC_MAPPING;
+		m->time_ns = get_time(r);
+		pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
+		m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+		shape = get_varint(c);
+		len = get_varint(c);
+		m->pgoff = get_varint(c);
+		if (shape & MAP_COMPACT) {
+			if (shape > 0x7f || len > UINT64_MAX / REC_MAP_UNIT ||
+			    m->pgoff > UINT64_MAX / REC_MAP_UNIT)
+				return -EBADMSG;
+			prot = (shape >> 1) & 7;
+			flags = shape >> 4;
+			len *= REC_MAP_UNIT;
+			m->pgoff *= REC_MAP_UNIT;
+		} else {
+			prot = get_varint(c);
+			flags = get_varint(c);
+			if (shape != 0 || prot > UINT32_MAX || flags > UINT32_MAX)
+				return -EBADMSG;
+		}
+		m->prot = (uint32_t)prot;
+		m->flags = (uint32_t)flags;
+		m->end = m->start + len;
+		ref = get_varint(c);
+		if (c->bad || pid > UINT32_MAX || m->end < m->start)
+			return -EBADMSG;
+		m->pid = (uint32_t)pid;
+		if (ref == 0) {	/* a new path */
+			get_string(c, r->text, REC_PATH_MAX);
+			if (c->bad)
+				return -EBADMSG;
+			m->path = pfx_strset_add(&r->paths, r->text, NULL);
+			if (!m->path)
+				return -ENOMEM;
+		} else if (ref <= r->paths.n) {
+			m->path = r->paths.strs[ref - 1];
+		} else {
+			return -EBADMSG;
+		}
+		r->map_pid = m->pid;
+		r->map_end = m->end;
+		return 1;
 	}
 	case TAG_THREAD:
 		item->type = PFX_REC_THREAD;
@@ -873,7 +1034,21 @@ static int read_item(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 	}
 }
 
-int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+static inline __attribute__((always_inline)) int read_item(struct pfx_rec_reader *r,
+							   struct pfx_rec_item *item)
+{
+	uint8_t tag = *r->cur.p++;
+
+	if (tag & TAG_FAULT) {
+		item->type = PFX_REC_FAULT;
+		return read_fault(r, tag, &item->fault);
+	}
+	return read_other(r, tag, item);
+}
+
+/* pfx_rec_next, inlined into pfx_rec_foreach's loop. */
+static inline __attribute__((always_inline)) int rec_next(struct pfx_rec_reader *r,
+							  struct pfx_rec_item *item)
 {
 	if (r->err)
 		return r->err;
@@ -899,6 +1074,11 @@ int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
 	}
 }
 
+int pfx_rec_next(struct pfx_rec_reader *r, struct pfx_rec_item *item)
+{
+	return rec_next(r, item);
+}
+
 int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 		    struct pfx_rec_end *end)
 {
@@ -906,7 +1086,7 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	int ret;
 
 	memset(end, 0, sizeof(*end));
-	while ((ret = pfx_rec_next(r, &item)) == 1) {
+	while ((ret = rec_next(r, &item)) == 1) {
 		int err = fn(ctx, &item);
 
 		if (err)
@@ -915,6 +1095,7 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	/* The pass is over (pfx_rec_next() gives its end from now on): the
 	 * threads' decoding state goes before the caller builds its views. */
 	pfx_u64map_free(&r->threads);
+	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	r->thread_v = NULL;
 	r->prev_thread = NULL;
@@ -950,6 +1131,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 		close(r->fd);
 	free(r->buf);
 	pfx_u64map_free(&r->threads);
+	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	free(r);
 }

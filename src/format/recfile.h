@@ -133,6 +133,11 @@ enum pfx_rec_flags {
 	 * HAS_LATENCY, no entry at all.  No version change: readers ignore
 	 * flags they do not know. */
 	PFX_REC_ENTRY_SW = 1 << 5,
+	/* With HAS_LATENCY: 1 in latency_sample faults was timed (record
+	 * --latency-sample N: the entry event sampled with period N); every
+	 * fault is still in the file.  The header's latency_sample field
+	 * follows the events string.  No version change, as ENTRY_SW. */
+	PFX_REC_LATENCY_SAMPLED = 1 << 6,
 };
 
 
@@ -145,6 +150,8 @@ struct pfx_rec_header {
 	char command[512];		/* target command line or "pid N" */
 	char source[16];		/* "perf", "tracefs" or "uffd" */
 	char events[256];		/* events used, comma-separated */
+	uint32_t latency_sample;	/* PFX_REC_LATENCY_SAMPLED: 1 in this many
+					 * faults timed (else 0) */
 };
 
 /* Where the file's latencies come from ("page-faults -> minor/major-faults"

@@ -160,6 +160,15 @@ static int tracepoint_attr(const struct pfx_sampler *s, enum pfx_event_id id, st
 	return pfx_event_attr(id, a);
 }
 
+/* An entry event (tracepoint or page-faults): 1 in entry_period sampled
+ * (--latency-sample), the others only counted, so the kernel writes no
+ * sample for them; every completion is still sampled. */
+static void entry_period(const struct pfx_sampler *s, struct perf_event_attr *a)
+{
+	if (s->opts.entry_period > 1)
+		a->sample_period = s->opts.entry_period;
+}
+
 /* page-faults fires where the architecture's fault handler starts (x86
  * and arm64 alike), with the address: the entry of the fault the
  * minor/major event completes. */
@@ -168,6 +177,7 @@ static int sw_entry_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
 	base_attr(s, a);
 	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_ADDR;
+	entry_period(s, a);
 	return pfx_event_attr(PFX_EV_PAGE_FAULTS, a);
 }
 
@@ -298,6 +308,7 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 		}
 		if (s->has_tracepoint) {
 			err = tracepoint_attr(s, PFX_EV_PAGE_FAULT_USER, &a);
+			entry_period(s, &a);
 			if (!err)
 				err = open_one(s, &a, tids[t], cpu, ROLE_ENTRY, ring_fd);
 			if (err) {

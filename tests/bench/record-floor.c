@@ -15,8 +15,11 @@
  *
  * ENTRY: tp (exceptions:page_fault_user, pfx's default), sw (page-faults),
  * none.  PERIOD: the entry's sample_period (--latency-sample).
- * Prints "<mode> <entry> child_cpu_ns reader_cpu_ns samples_lost".
- * Root or perf_event_paranoid <= -1 for the tracepoint. */
+ * Prints "<mode> <entry> child_cpu_ns reader_cpu_ns"; /usr/bin/time of
+ * the whole gives both.  FLOOR_FAULT_TYPE, FLOOR_ENTRY_TYPE (numbers)
+ * replace the completions' or the entry's sample_type, to measure what a
+ * PERF_SAMPLE_* bit costs.  Root or perf_event_paranoid <= -1 for the
+ * tracepoint. */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <poll.h>
@@ -83,7 +86,7 @@ int main(int argc, char **argv)
 	int sampling, tail, ncpu, go[2], rings[MAX_CPUS];
 	struct perf_event_mmap_page *meta[MAX_CPUS];
 	const char *mode, *entry;
-	uint64_t period, lost = 0;
+	uint64_t period;
 	struct rusage ru, self;
 	pid_t child;
 	int status;
@@ -192,10 +195,6 @@ int main(int argc, char **argv)
 		if (w < 0)
 			return 1;
 	}
-	/* drop: what the kernel could not store, from the minor ring's LOST
-	 * records is not read; say how many samples fit instead: none lost
-	 * is counted here (the mode is a lower bound). */
-	(void)lost;
 	getrusage(RUSAGE_SELF, &self);
 	printf("%s %s %llu %llu\n", mode, entry,
 	       (unsigned long long)((ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +

@@ -63,6 +63,7 @@ struct pfx_sampler {
 	struct pfx_ring *rings;		/* one per CPU */
 	struct id_role *ids;		/* sorted by id */
 	size_t nids;
+	struct id_role role_cache[8];	/* ids[] found last, by id & 7 (id 0: none) */
 	bool has_tracepoint;
 	bool has_sw_entry;		/* page-faults: fault entries without error code */
 	bool need_enable;
@@ -92,15 +93,24 @@ static int cmp_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static bool lookup_role(const struct pfx_sampler *s, uint64_t id, enum ev_role *role)
+/* Every sample is looked up twice (decoded, and as the next record of
+ * the one before): the few ids a recording's samples carry hit the
+ * cache, the others search ids[]. */
+static bool lookup_role(struct pfx_sampler *s, uint64_t id, enum ev_role *role)
 {
+	struct id_role *c = &s->role_cache[id & 7];
 	size_t lo = 0, hi = s->nids;
 
+	if (id && c->id == id) {
+		*role = c->role;
+		return true;
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
 		if (s->ids[mid].id == id) {
 			*role = s->ids[mid].role;
+			*c = s->ids[mid];
 			return true;
 		}
 		if (s->ids[mid].id < id)
@@ -722,7 +732,7 @@ static bool decode_mremap(const struct pfx_sampler *s, const struct perf_event_h
 /* Fill ev from one record; false for records pfx does not use.  No side
  * effects: a ring's head is decoded before its turn (deliver() does what
  * must happen in time order). */
-static bool decode(const struct pfx_sampler *s, const struct perf_event_header *h,
+static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		   struct pfx_sample_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -834,7 +844,7 @@ static uint64_t place_slack(const struct pfx_sampler *s)
 /* The perf-clock time of the record after ring's current one, when pfx's
  * own clock stamped it (a side-band record, a tracepoint sample of pfx's:
  * the next fault's entry, most often), else 0. */
-static uint64_t next_own_time(const struct pfx_sampler *s, const struct pfx_ring *ring)
+static uint64_t next_own_time(struct pfx_sampler *s, const struct pfx_ring *ring)
 {
 	/* { header; u64 id; u32 pid, tid; u64 time; ... } for a tracepoint
 	 * sample (tracepoint_attr); every record pfx reads is this long */

@@ -398,6 +398,29 @@ static void check_mapref(const char *path)
 	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
 	pfx_rec_reader_close(r);
 	free(data);
+/* --latency-sample: flag bit 7 and the header's latency_sample after the
+ * events string, read back; a file without the flag reads 0. */
+static void check_latency_sample(const char *path)
+{
+	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HAS_LATENCY | PFX_REC_LATENCY_SAMPLED,
+				    .latency_sample = 100, .events = "minor-faults" };
+	struct pfx_rec_totals t = { .duration_ns = 1 };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_LATENCY_SAMPLED);
+	CHECK_EQ(pfx_rec_reader_header(r)->latency_sample, 100);
+	CHECK(strcmp(pfx_rec_reader_header(r)->events, "minor-faults") == 0);
+	pfx_rec_reader_close(r);
+	h.flags = PFX_REC_HAS_LATENCY;
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	CHECK_EQ(pfx_rec_reader_header(r)->latency_sample, 0);
+	pfx_rec_reader_close(r);
 	unlink(path);
 }
 
@@ -438,6 +461,7 @@ int main(void)
 	check_times(path);
 	check_cgroups(path);
 	check_mapref(path);
+	check_latency_sample(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

@@ -217,7 +217,8 @@ static char path[4096];
 
 static struct pfx_recorder *start(uint32_t flags)
 {
-	struct pfx_rec_header h = { .page_size = 4096, .flags = flags };
+	struct pfx_rec_header h = { .page_size = 4096, .flags = flags,
+				    .latency_sample = flags & PFX_REC_LATENCY_SAMPLED ? 10 : 0 };
 	struct pfx_recorder *r = NULL;
 
 	snprintf(h.source, sizeof(h.source), "perf");
@@ -434,6 +435,45 @@ static void test_sw_entry(void)
 		"T 0 100/100 'app'\n"
 		"F 2700 100/100 0x7f0000001010 ip=0x400100 minor lat=700 acc=0\n"
 		"END faults=1 minor=1 major=0 lost=0/0 duration=3000 counted=0 0/0\n");
+}
+
+/* --latency-sample: 1 entry in N is sampled, so a thread's waiting entry
+ * whose fault never completed (a SIGSEGV) must not pair with a fault of
+ * the same page N faults later: the thread's next completion ends it. */
+static void test_sampled_entries(void)
+{
+	struct pfx_recorder *r;
+	const struct pfx_recorder_stats *st;
+
+	fake_reset();
+	fake_app();
+	r = start(PFX_REC_HAS_LATENCY | PFX_REC_HAS_ERROR_CODE | PFX_REC_LATENCY_SAMPLED);
+	CHECK_EQ(pfx_recorder_snapshot(r, 100), 0);
+	CHECK_CALLS("maps 100; tids 100; comm 100/100; ");
+	/* timed: entry and completion on the same page */
+	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 1000, .pid = 100, .tid = 100,
+	     .addr = 0x7f0000000010, .error_code = 6, .has_error_code = true);
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 1400, .pid = 100, .tid = 100, .addr = 0x7f0000000010,
+	     .ip = 0x400100);
+	/* an entry that never completes, then untimed faults of other pages */
+	SEND(r, .type = PFX_SAMPLE_FAULT_ENTRY, .time = T0 + 2000, .pid = 100, .tid = 100,
+	     .addr = 0x7f0000001010, .error_code = 6, .has_error_code = true);
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2500, .pid = 100, .tid = 100, .addr = 0x7f0000002010,
+	     .ip = 0x400100);
+	/* its page faults again, untimed: no latency from the old entry */
+	SEND(r, .type = PFX_SAMPLE_FAULT, .time = T0 + 2600, .pid = 100, .tid = 100, .addr = 0x7f0000001010,
+	     .ip = 0x400100);
+	st = pfx_recorder_stats(r);
+	CHECK_EQ(st->paired, 1);
+	CHECK_EQ(st->unpaired_entries, 1);
+	finish_and_expect(r, 3000,
+		"M 0 100 0x400000-0x401000 pgoff=0 prot=5 flags=2 '/usr/bin/app'\n"
+		"M 0 100 0x7f0000000000-0x7f0000010000 pgoff=0 prot=3 flags=2 ''\n"
+		"T 0 100/100 'app'\n"
+		"F 1400 100/100 0x7f0000000010 ip=0x400100 minor lat=400 acc=3\n"
+		"F 2500 100/100 0x7f0000002010 ip=0x400100 minor lat=0 acc=0\n"
+		"F 2600 100/100 0x7f0000001010 ip=0x400100 minor lat=0 acc=0\n"
+		"END faults=3 minor=3 major=0 lost=0/0 duration=3000 counted=0 0/0\n");
 }
 
 /* One target, no MMAP records (tracefs): a fault outside every known
@@ -793,6 +833,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/pfx.data", dir);
 	test_events_to_items();
 	test_sw_entry();
+	test_sampled_entries();
 	test_fault_before_mapping();
 	test_fork_and_cut();
 	test_exec();

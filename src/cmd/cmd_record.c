@@ -21,6 +21,7 @@
 
 #define DEFAULT_RING_PAGES 256		/* 1 MiB per CPU with 4 KiB pages */
 #define DWARF_STACK 8192		/* user stack bytes per sample, as perf's default */
+#define LATENCY_SAMPLE_MAX 1000000	/* --latency-sample: at most 1 in a million timed */
 #define DWARF_RING_PAGES 8192		/* 32 MiB per CPU: ~4000 samples of 8 KiB */
 #define HOST_RING_PAGES 1024		/* -a/-G: 4 MiB per CPU, for every task's bursts */
 
@@ -33,6 +34,7 @@ struct record_opts {
 	unsigned dwarf_stack;		/* bytes of stack per sample (dwarf,SIZE) */
 	bool ring_pages_given;		/* -m on the command line */
 	enum pfx_entry_source entry;	/* --entry, --no-entry */
+	uint32_t latency_sample;	/* --latency-sample N: time 1 in N faults (0: all) */
 	size_t ring_pages;
 	enum pfx_count_source source;	/* auto, perf or tracefs */
 	char **argv;			/* the command, or NULL with -p */
@@ -95,6 +97,7 @@ static const struct pfx_opt record_options[] = {
 	PFX_OPT_LONG('P', "post", "S", "--flight: after a trigger, record S more seconds\n"
 		     "before the dump (default 1)"),
 	PFX_OPT_LONG('X', "flight-dump-on-exit", NULL, "--flight: dump once more when recording ends"),
+	PFX_OPT_LONG('L', "latency-sample", "N", "time 1 in N faults (each still recorded), cheaper"),
 	PFX_OPT('h', "help", NULL, "this help"),
 	PFX_OPT_END,
 };
@@ -161,6 +164,15 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 				pfx_err("record: --entry '%s' is unknown; use auto, tracepoint, sw or none", arg);
 				return PFX_EXIT_USAGE;
 			}
+			break;
+		case 'L':
+			if (pfx_parse_int(arg, 1, LATENCY_SAMPLE_MAX, &n) < 0) {
+				pfx_err("record: --latency-sample '%s' is not a number from 1 to "
+					PFX_STR(LATENCY_SAMPLE_MAX) "; give N to time 1 in N faults, "
+					"e.g. --latency-sample 10", arg);
+				return PFX_EXIT_USAGE;
+			}
+			o->latency_sample = (uint32_t)n;
 			break;
 		case 'G':
 			o->cgroups = arg;	/* fall through */
@@ -252,6 +264,11 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			o->cgroups ? "-G" : "-a");
 		return PFX_EXIT_USAGE;
 	}
+	if (o->latency_sample > 1 && o->entry == PFX_ENTRY_NONE) {
+		pfx_err("record: --latency-sample times faults from their entry; drop --no-entry "
+			"(or --entry none)");
+		return PFX_EXIT_USAGE;
+	}
 	if (!o->host_wide && !o->pid == !o->argv) {
 		pfx_err("record: give either -p PID or -- CMD [ARGS...]; see 'pfx record --help'");
 		return PFX_EXIT_USAGE;
@@ -308,7 +325,7 @@ static void session_opts(const struct record_opts *o, struct pfx_session_opts *s
 		.output = o->output, .output_named = o->output_named, .pid = o->pid, .argv = o->argv,
 		.host_wide = o->host_wide, .cgroups = o->cgroups, .source = o->source,
 		.callchain = o->callchain, .dwarf_stack = o->dwarf ? o->dwarf_stack : 0,
-		.entry = o->entry, .ring_pages = o->ring_pages,
+		.entry = o->entry, .latency_sample = o->latency_sample, .ring_pages = o->ring_pages,
 		.duration_s = o->duration_s, .max_size = o->max_size,
 		.flight = o->flight.seconds ? &o->flight : NULL,
 		.flight_dump_on_exit = o->flight_dump_on_exit,
@@ -500,7 +517,11 @@ static void say_summary(const struct pfx_session_result *r, const struct record_
 		st->faults ? (double)r->bytes / (double)st->faults : 0.0, o->output);
 	if (st->lost_records || st->lost_samples)
 		pfx_warn("record: the kernel dropped events (ring full); use a larger -m");
-	if (r->latency && st->faults && st->paired < st->faults)
+	if (r->latency && o->latency_sample > 1)
+		fprintf(stderr, "pfx record: %llu of %llu faults timed (--latency-sample %u: 1 in %u)\n",
+			(unsigned long long)st->paired, (unsigned long long)st->faults,
+			(unsigned)o->latency_sample, (unsigned)o->latency_sample);
+	else if (r->latency && st->faults && st->paired < st->faults)
 		fprintf(stderr, "pfx record: %llu of %llu faults have a latency (the rest were taken "
 			"in kernel mode or their entry was not seen)\n",
 			(unsigned long long)st->paired, (unsigned long long)st->faults);

@@ -353,6 +353,8 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	p = put_string(p, h->command, sizeof(h->command) - 1);
 	p = put_string(p, h->source, sizeof(h->source) - 1);
 	p = put_string(p, h->events, sizeof(h->events) - 1);
+	if (h->flags & PFX_REC_LATENCY_SAMPLED)
+		p = put_varint(p, h->latency_sample);
 	memcpy(head, REC_MAGIC, REC_MAGIC_LEN);
 	put_u32(head + REC_MAGIC_LEN, REC_VERSION);
 	put_u32(head + REC_MAGIC_LEN + 4, (uint32_t)(p - body));
@@ -678,6 +680,8 @@ static int reader_parse_header(struct pfx_rec_reader *r)
 	get_string(&c, h->command, sizeof(h->command) - 1);
 	get_string(&c, h->source, sizeof(h->source) - 1);
 	get_string(&c, h->events, sizeof(h->events) - 1);
+	if (h->flags & PFX_REC_LATENCY_SAMPLED)
+		c.bad |= (h->latency_sample = (uint32_t)get_varint(&c)) == 0;
 	/* Later versions may append fields: bytes left in c are ignored. */
 	if (c.bad || h->page_size == 0 || (h->page_size & (h->page_size - 1)))
 		return -EBADMSG;

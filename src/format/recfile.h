@@ -138,6 +138,11 @@ enum pfx_rec_flags {
 	 * and duration are of that window, and the mappings, threads and
 	 * cgroups from before it are at time 0.  No version change. */
 	PFX_REC_FLIGHT = 1 << 6,
+	/* With HAS_LATENCY: 1 in latency_sample faults was timed (record
+	 * --latency-sample N: the entry event sampled with period N); every
+	 * fault is still in the file.  The header's latency_sample field
+	 * follows the events string.  No version change, as ENTRY_SW. */
+	PFX_REC_LATENCY_SAMPLED = 1 << 7,
 };
 
 
@@ -150,6 +155,8 @@ struct pfx_rec_header {
 	char command[512];		/* target command line or "pid N" */
 	char source[16];		/* "perf", "tracefs" or "uffd" */
 	char events[256];		/* events used, comma-separated */
+	uint32_t latency_sample;	/* PFX_REC_LATENCY_SAMPLED: 1 in this many
+					 * faults timed (else 0) */
 };
 
 /* Where the file's latencies come from ("page-faults -> minor/major-faults"

@@ -60,6 +60,7 @@ struct pfx_recorder {
 	uint64_t t0;
 	uint64_t page_mask;
 	bool latency;
+	bool latency_sampled;		/* 1 in N entries (PFX_REC_LATENCY_SAMPLED) */
 	struct pfx_u64map pending;	/* tid -> struct pending_entry */
 	struct proc_comm comms[64];	/* small ring: processes of one target */
 	size_t ncomms;
@@ -122,6 +123,7 @@ static int open_sink(struct pfx_recorder **rp, const char *path, bool named, str
 	r->t0 = t0;
 	r->page_mask = ~((uint64_t)header->page_size - 1);
 	r->latency = header->flags & PFX_REC_HAS_LATENCY;
+	r->latency_sampled = header->flags & PFX_REC_LATENCY_SAMPLED;
 	r->host = header->flags & PFX_REC_HOST_WIDE;
 	r->per_space = pfx_rec_per_space(header);
 	err = pfx_u64map_init(&r->pending, sizeof(struct pending_entry));
@@ -264,6 +266,13 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			if (p->fault.has_error_code)
 				f->access = pfx_fault_access_from_code(p->fault.error_code);
 			r->stats.paired++;
+		} else if (p && p->valid && r->latency_sampled) {
+			/* A thread takes one fault at a time: this completion ends
+			 * any fault begun before it, so an entry that never
+			 * completed is not paired with a fault of its page N
+			 * faults later (the next entry is that far away). */
+			p->valid = false;
+			r->stats.unpaired_entries++;
 		}
 	}
 	return write_fault(r, &item);

@@ -143,6 +143,7 @@ static int open_source(struct pfx_session *s, struct pfx_session_reason *why)
 {
 	const struct pfx_session_opts *o = &s->opts;
 	struct pfx_source_opts so = { .callchain = o->callchain, .entry = o->entry,
+				       .entry_period = o->latency_sample,
 				       .dwarf_stack = o->dwarf_stack, .ring_pages = o->ring_pages,
 				       .pid = s->target.pid, .enable_on_exec = s->target.launched,
 				       .tids = s->tids, .ntids = s->ntids, .host_wide = o->host_wide };
@@ -263,6 +264,10 @@ static void fill_header(struct pfx_rec_header *h, const struct pfx_session *s)
 		h->flags |= PFX_REC_HAS_LATENCY;
 	if (caps & PFX_SOURCE_ENTRY_SW)
 		h->flags |= PFX_REC_ENTRY_SW;
+	if ((caps & PFX_SOURCE_LATENCY) && o->latency_sample > 1) {
+		h->flags |= PFX_REC_LATENCY_SAMPLED;
+		h->latency_sample = o->latency_sample;
+	}
 	if (caps & PFX_SOURCE_CALLCHAIN)
 		h->flags |= PFX_REC_HAS_CALLCHAIN;
 }

@@ -43,6 +43,7 @@ struct pfx_session_opts {
 	unsigned dwarf_stack;		/* ... unwound from this many stack bytes (0: frame pointers) */
 	enum pfx_entry_source entry;	/* fault entries: latency (and access with the
 					 * tracepoint) (perf) */
+	uint32_t latency_sample;	/* time 1 in this many faults (0, 1: all; perf) */
 	size_t ring_pages;		/* per CPU ring (perf) */
 	double duration_s;		/* stop after it (0: at the target's exit or a stop signal) */
 	uint64_t max_size;		/* stop when the file is this big (0: no limit) */

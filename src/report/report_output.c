@@ -224,13 +224,18 @@ static const char *const lat_names[PFX_COL_COUNT] = { "minor faults", "major fau
 
 static void text_latency(FILE *fp, const struct pfx_analysis *rep)
 {
-	char a[32], b[32], c[32], d[32], lo[32], hi[32];
+	char a[32], b[32], c[32], d[32], lo[32], hi[32], timed[48] = "";
 
+	if (rep->header.flags & PFX_REC_LATENCY_SAMPLED)
+		snprintf(timed, sizeof(timed), ", timed 1 in %u", rep->header.latency_sample);
 	if (!(rep->header.flags & PFX_REC_HAS_LATENCY)) {
 		fprintf(fp, "Latency: not recorded\n\n");
 		return;
 	}
 	fprintf(fp, "Latency from: %s\n", pfx_rec_latency_from(&rep->header));
+	if (rep->header.flags & PFX_REC_LATENCY_SAMPLED)
+		fprintf(fp, "Latency timed 1 in %u faults (--latency-sample): counts below are of the "
+			"timed faults, percentiles over them\n", rep->header.latency_sample);
 	for (int m = 0; m < PFX_COL_COUNT; m++) {
 		uint64_t total = rep->lat[m].count, max = 0;
 
@@ -239,8 +244,8 @@ static void text_latency(FILE *fp, const struct pfx_analysis *rep)
 				max = pfx_lat_hist_octave(&rep->lat[m], i);
 		if (!total)
 			continue;
-		fprintf(fp, "Latency of %s (%" PRIu64 "): p50 %s, p90 %s, p99 %s, max %s\n",
-			lat_names[m], total, pfx_lat_fmt_ns(a, sizeof(a), pfx_analysis_latency_pct(rep, m, 50)),
+		fprintf(fp, "Latency of %s (%" PRIu64 "%s): p50 %s, p90 %s, p99 %s, max %s\n",
+			lat_names[m], total, timed, pfx_lat_fmt_ns(a, sizeof(a), pfx_analysis_latency_pct(rep, m, 50)),
 			pfx_lat_fmt_ns(b, sizeof(b), pfx_analysis_latency_pct(rep, m, 90)),
 			pfx_lat_fmt_ns(c, sizeof(c), pfx_analysis_latency_pct(rep, m, 99)),
 			pfx_lat_fmt_ns(d, sizeof(d), rep->lat[m].max_ns));
@@ -603,6 +608,8 @@ static void json_latency(FILE *fp, const struct pfx_analysis *rep)
 	fprintf(fp, "  \"latency\": {\"recorded\": %s, \"from\": \"%s\"",
 		rep->header.flags & PFX_REC_HAS_LATENCY ?
 		"true" : "false", pfx_rec_latency_from(&rep->header));
+	if (rep->header.flags & PFX_REC_LATENCY_SAMPLED)
+		fprintf(fp, ", \"timed_1_in\": %u", rep->header.latency_sample);
 	for (int m = 0; m < PFX_COL_COUNT; m++) {
 		uint64_t total = rep->lat[m].count;
 		bool first = true;

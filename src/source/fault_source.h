@@ -37,6 +37,8 @@ struct pfx_source_opts {
 	uint32_t dwarf_stack;	/* --call-graph=dwarf: bytes of user stack copied per
 				 * fault and unwound with unwind.h (0: frame pointers) */
 	enum pfx_entry_source entry;	/* fault entries (perf) */
+	uint32_t entry_period;	/* sample 1 in this many entries (0, 1: every one;
+				 * --latency-sample): faults timed */
 	size_t ring_pages;	/* data pages per CPU ring, a power of two (perf) */
 	/* Host wide (record -a/-G, perf only): every task (no cgroup fds) or
 	 * the tasks of these cgroups (fds of their perf_event directories);

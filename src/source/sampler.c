@@ -63,6 +63,7 @@ struct pfx_sampler {
 	struct pfx_ring *rings;		/* one per CPU */
 	struct id_role *ids;		/* sorted by id */
 	size_t nids;
+	struct id_role role_cache[8];	/* ids[] found last, by id & 7 (id 0: none) */
 	bool has_tracepoint;
 	bool has_sw_entry;		/* page-faults: fault entries without error code */
 	bool need_enable;
@@ -92,15 +93,24 @@ static int cmp_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static bool lookup_role(const struct pfx_sampler *s, uint64_t id, enum ev_role *role)
+/* Every sample is looked up twice (decoded, and as the next record of
+ * the one before): the few ids a recording's samples carry hit the
+ * cache, the others search ids[]. */
+static bool lookup_role(struct pfx_sampler *s, uint64_t id, enum ev_role *role)
 {
+	struct id_role *c = &s->role_cache[id & 7];
 	size_t lo = 0, hi = s->nids;
 
+	if (id && c->id == id) {
+		*role = c->role;
+		return true;
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
 		if (s->ids[mid].id == id) {
 			*role = s->ids[mid].role;
+			*c = s->ids[mid];
 			return true;
 		}
 		if (s->ids[mid].id < id)
@@ -160,6 +170,15 @@ static int tracepoint_attr(const struct pfx_sampler *s, enum pfx_event_id id, st
 	return pfx_event_attr(id, a);
 }
 
+/* An entry event (tracepoint or page-faults): 1 in entry_period sampled
+ * (--latency-sample), the others only counted, so the kernel writes no
+ * sample for them; every completion is still sampled. */
+static void entry_period(const struct pfx_sampler *s, struct perf_event_attr *a)
+{
+	if (s->opts.entry_period > 1)
+		a->sample_period = s->opts.entry_period;
+}
+
 /* page-faults fires where the architecture's fault handler starts (x86
  * and arm64 alike), with the address: the entry of the fault the
  * minor/major event completes. */
@@ -168,6 +187,7 @@ static int sw_entry_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
 	base_attr(s, a);
 	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_ADDR;
+	entry_period(s, a);
 	return pfx_event_attr(PFX_EV_PAGE_FAULTS, a);
 }
 
@@ -298,6 +318,7 @@ static int open_cpu(struct pfx_sampler *s, size_t ci, char *why, size_t why_size
 		}
 		if (s->has_tracepoint) {
 			err = tracepoint_attr(s, PFX_EV_PAGE_FAULT_USER, &a);
+			entry_period(s, &a);
 			if (!err)
 				err = open_one(s, &a, tids[t], cpu, ROLE_ENTRY, ring_fd);
 			if (err) {
@@ -711,7 +732,7 @@ static bool decode_mremap(const struct pfx_sampler *s, const struct perf_event_h
 /* Fill ev from one record; false for records pfx does not use.  No side
  * effects: a ring's head is decoded before its turn (deliver() does what
  * must happen in time order). */
-static bool decode(const struct pfx_sampler *s, const struct perf_event_header *h,
+static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		   struct pfx_sample_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -823,7 +844,7 @@ static uint64_t place_slack(const struct pfx_sampler *s)
 /* The perf-clock time of the record after ring's current one, when pfx's
  * own clock stamped it (a side-band record, a tracepoint sample of pfx's:
  * the next fault's entry, most often), else 0. */
-static uint64_t next_own_time(const struct pfx_sampler *s, const struct pfx_ring *ring)
+static uint64_t next_own_time(struct pfx_sampler *s, const struct pfx_ring *ring)
 {
 	/* { header; u64 id; u32 pid, tid; u64 time; ... } for a tracepoint
 	 * sample (tracepoint_attr); every record pfx reads is this long */

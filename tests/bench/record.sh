@@ -112,3 +112,71 @@ if [ -x /usr/bin/time ]; then
 	echo "| \`pfx record --no-entry -p\`: its own CPU per fault | $(median <"$D/cpu_noentry") ns | |"
 	echo "| \`perf record -c 1 -d -p\`: its own CPU per fault | $(median <"$D/cpu_perf") ns | |"
 fi
+
+# Issue 25: the CPU a recording adds per fault (user + system of the
+# recorder and the workload together, /usr/bin/time, minus the bare
+# workload's in the same loop), against perf record in the same loops,
+# and the floor: the kernel's side alone (tests/bench/record-floor.c: the
+# same events counting only; sampling into rings nobody reads, so the
+# kernel drops; sampling with a reader that only moves data_tail).
+# Medians of per-loop figures; CPU time, not wall (the machine may be shared).
+CPUW="$PFX_LOAD repeat -s ${BENCH_CPU_SIZE:-512M} --rounds 3"
+FLOOR=$D/record-floor
+if [ -x /usr/bin/time ] && ${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/record-floor.c" 2>/dev/null; then
+	cpu_of() { /usr/bin/time -q -o "$D/t" -f "%U %S" sh -c "$1" >/dev/null 2>&1; awk '{ print $1 + $2 }' "$D/t"; }
+	set -- bare "$CPUW" \
+		pfx "$PFX record -o $D/c.data -- $CPUW" \
+		noentry "$PFX record --no-entry -o $D/c.data -- $CPUW" \
+		ls10 "$PFX record --latency-sample 10 -o $D/c.data -- $CPUW" \
+		ls100 "$PFX record --latency-sample 100 -o $D/c.data -- $CPUW" \
+		perf "perf record -q -c 1 -d -e minor-faults -e major-faults -o $D/c-perf.data -- $CPUW" \
+		count "$FLOOR count tp 1 $CPUW" \
+		drop "$FLOOR drop tp 1 $CPUW" \
+		tail "$FLOOR tail tp 1 $CPUW" \
+		tailnone "$FLOOR tail none 1 $CPUW" \
+		tail10 "$FLOOR tail tp 10 $CPUW"
+	: >"$D/cpu_all"
+	i=0
+	while [ "$i" -lt "$BENCH_RUNS" ]; do
+		n=1
+		while [ "$n" -lt "$#" ]; do
+			eval "name=\${$n} cmd=\${$((n + 1))}"
+			echo "$i $name $(cpu_of "$cmd")" >>"$D/cpu_all"
+			n=$((n + 2))
+		done
+		i=$((i + 1))
+	done
+	cfaults=$("$PFX" report -i "$D/c.data" --format json | sed -n 's/.*"totals": {"faults": \([0-9]*\).*/\1/p')
+	# per loop: added ns per fault, and added CPU / perf record's added CPU
+	awk -v f="$cfaults" '{ v[$1, $2] = $3; names[$2] = 1; loops[$1] = 1 }
+		END { for (l in loops) for (x in names) {
+			printf "%s ns %.1f\n", x, (v[l, x] - v[l, "bare"]) * 1e9 / f
+			printf "%s r %.4f\n", x, (v[l, x] - v[l, "bare"]) / (v[l, "perf"] - v[l, "bare"]) } }' \
+		"$D/cpu_all" >"$D/cpu_per"
+	cmed() { awk -v x="$1" -v k="$2" '$1 == x && $2 == k { print $3 }' "$D/cpu_per" | median; }
+	# the least disturbed run of each (a shared machine only adds CPU time)
+	cmin() { awk -v x="$1" '$2 == x { print $3 }' "$D/cpu_all" | sort -g | head -n 1; }
+	bmin=$(cmin bare) pmin=$(cmin perf)
+	echo
+	echo "CPU added per fault (user + system of recorder and workload, /usr/bin/time, minus the bare workload's): \`pfx-load repeat -s ${BENCH_CPU_SIZE:-512M} --rounds 3\` ($cfaults faults), $BENCH_RUNS interleaved loops: medians of the per-loop figures, and from each one's least disturbed run (min)"
+	echo
+	echo "| recording | added CPU per fault | / perf record's | min: added, / perf's | goal |"
+	echo "|---|---|---|---|---|"
+	for x in perf pfx noentry ls10 ls100 count drop tail tailnone tail10; do
+		case $x in
+		perf) what='`perf record -c 1 -d -e minor-faults -e major-faults`' goal= ;;
+		pfx) what='`pfx record`' goal='<= 0.5' ;;
+		noentry) what='`pfx record --no-entry`' goal='<= 0.3' ;;
+		ls10) what='`pfx record --latency-sample 10`' goal= ;;
+		ls100) what='`pfx record --latency-sample 100`' goal= ;;
+		count) what='floor: the same events counting only' goal= ;;
+		drop) what='floor: sampling into rings nobody reads (kernel drops)' goal= ;;
+		tail) what='floor: sampling, reader moves data_tail only' goal= ;;
+		tailnone) what='floor: the same, no entry event (`--no-entry`)' goal= ;;
+		tail10) what='floor: the same, entry period 10 (`--latency-sample 10`)' goal= ;;
+		esac
+		printf '| %s | %.0f ns | %.2f | %.0f ns, %.2f | %s |\n' "$what" "$(cmed $x ns)" "$(cmed $x r)" \
+			"$(awk -v a="$(cmin $x)" -v b="$bmin" -v f="$cfaults" 'BEGIN { print (a - b) * 1e9 / f }')" \
+			"$(awk -v a="$(cmin $x)" -v b="$bmin" -v p="$pmin" 'BEGIN { print (a - b) / (p - b) }')" "$goal"
+	done
+fi

@@ -266,12 +266,12 @@ static int on_fault(struct pfx_recorder *r, const struct pfx_sample_event *ev)
 			if (p->fault.has_error_code)
 				f->access = pfx_fault_access_from_code(p->fault.error_code);
 			r->stats.paired++;
-		} else if (p && p->valid && r->latency_sampled) {
+		} else if (p && p->fault.valid && r->latency_sampled) {
 			/* A thread takes one fault at a time: this completion ends
 			 * any fault begun before it, so an entry that never
 			 * completed is not paired with a fault of its page N
 			 * faults later (the next entry is that far away). */
-			p->valid = false;
+			p->fault.valid = false;
 			r->stats.unpaired_entries++;
 		}
 	}

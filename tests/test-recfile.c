@@ -398,6 +398,9 @@ static void check_mapref(const char *path)
 	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
 	pfx_rec_reader_close(r);
 	free(data);
+	unlink(path);
+}
+
 /* --latency-sample: flag bit 7 and the header's latency_sample after the
  * events string, read back; a file without the flag reads 0. */
 static void check_latency_sample(const char *path)
@@ -460,8 +463,8 @@ int main(void)
 	CHECK(bytes / NFAULTS <= 16);
 	check_times(path);
 	check_cgroups(path);
-	check_mapref(path);
 	check_latency_sample(path);
+	check_mapref(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

@@ -45,6 +45,7 @@ struct top_table {
 	long ticks_per_s;
 	unsigned page_kb;
 	size_t nkept, fd_budget;	/* descriptors kept open, and how many may be */
+	size_t nextra;			/* of them, not stat */
 	bool live;			/* the real /proc: pidfds and /proc/swaps speak of it */
 	bool pidfd_info;		/* PIDFD_GET_INFO answers (Linux 6.13 on) */
 	bool v2_only;			/* cgroup v2 alone: a cgroup id names a process's cgroup */
@@ -70,23 +71,36 @@ static uint64_t boot_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Close a descriptor kept in a row. */
-static void close_kept(struct top_table *t, int *fd)
+/* Close a descriptor kept in a row: its stat (tier 1) or another. */
+static void close_kept(struct top_table *t, int *fd, int tier)
 {
 	if (*fd >= 0) {
 		close(*fd);
 		t->nkept--;
+		if (tier > 1)
+			t->nextra--;
 	}
 	*fd = -1;
 }
 
+/* May a process keep its tier-th file open?  Its stat first: past the
+ * budget for every process's three (stat, then statm or status or cgroup,
+ * then the pidfd), room stays for every stat, then for every second file:
+ * reopening stat costs the most, a pidfd the least (no path to look up). */
+static bool may_keep(const struct top_table *t, int tier)
+{
+	if (tier <= 0 || t->nkept >= t->fd_budget)
+		return false;
+	return tier == 1 || t->nextra + (size_t)(tier - 1) * t->npids < t->fd_budget;
+}
+
 static void close_proc(struct top_table *t, struct top_proc *p)
 {
-	close_kept(t, &p->stat_fd);
-	close_kept(t, &p->status_fd);
-	close_kept(t, &p->statm_fd);
-	close_kept(t, &p->pid_fd);
-	close_kept(t, &p->cgroup_fd);
+	close_kept(t, &p->stat_fd, 1);
+	close_kept(t, &p->status_fd, 2);
+	close_kept(t, &p->statm_fd, 2);
+	close_kept(t, &p->pid_fd, 3);
+	close_kept(t, &p->cgroup_fd, 2);
 }
 
 /* A row copied elsewhere (the gone list) owns no descriptor. */
@@ -105,6 +119,37 @@ static void update_fd_budget(struct top_table *t)
 	t->fd_budget = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 64)
 		t->fd_budget = rl.rlim_cur == RLIM_INFINITY ? (size_t)1 << 20 : (size_t)rl.rlim_cur - 64;
+}
+
+/* A number in a /proc/sys file, or 0. */
+static uint64_t sys_value(const char *path)
+{
+	char buf[32];
+
+	return pfx_read_file(path, buf, sizeof(buf)) > 0 ? strtoull(buf, NULL, 10) : 0;
+}
+
+void pfx_top_raise_fd_limit(void)
+{
+	uint64_t want = 4 * sys_value("/proc/sys/kernel/pid_max"), most = sys_value("/proc/sys/fs/nr_open");
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (want > most)
+		want = most;
+	/* Past the hard limit where privileged (root): a host with 10,000
+	 * processes needs 30,000 for its three files each. */
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
+		struct rlimit up = { (rlim_t)want, (rlim_t)want };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			return;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 /* Parse a decimal (maybe negative) number at *s, move past it and one blank. */
@@ -334,13 +379,13 @@ void pfx_top_table_free(struct top_table *t)
 	free(t);
 }
 
-/* Read PID/NAME into t->buf through *fd (a row's kept descriptor when
- * keep is set, else a temporary one): a kept descriptor is re-read from
- * offset 0; a new one is kept while the budget allows.  Length, or
- * -ESRCH when the process is gone. */
-static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *name, bool keep)
+/* Read PID/NAME into t->buf through *fd (a row's kept descriptor, else
+ * a temporary one): a kept descriptor is re-read from offset 0; a new one
+ * is kept while the budget allows it as the process's tier-th file (0:
+ * never).  Length, or -ESRCH when the process is gone. */
+static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *name, int tier)
 {
-	bool opened = false;
+	bool opened = false, keep = false;
 	ssize_t n;
 
 	if (*fd < 0) {
@@ -351,18 +396,20 @@ static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *na
 		if (*fd < 0)
 			return errno == ENOENT ? -ESRCH : -errno;
 		opened = true;
-		keep = keep && t->nkept < t->fd_budget;
-		if (keep)
+		keep = may_keep(t, tier);
+		if (keep) {
 			t->nkept++;
+			t->nextra += tier > 1;
+		}
 	}
 	n = pread(*fd, t->buf, sizeof(t->buf) - 1, 0);
 	if (n < 0)
 		n = errno == ENOENT ? -ESRCH : -errno;
 	if (n < 0 && !opened) {
-		close_kept(t, fd);
+		close_kept(t, fd, tier);
 	} else if (opened && (!keep || n < 0)) {
 		if (keep)
-			close_kept(t, fd);
+			close_kept(t, fd, tier);
 		else
 			close(*fd);
 		*fd = -1;
@@ -379,7 +426,7 @@ static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *na
  * controllers, where no id follows the memory path). */
 static void read_cgroup(struct top_table *t, struct top_proc *p, uint64_t cgid)
 {
-	if (read_proc(t, &p->cgroup_fd, p->pid, "cgroup", t->opts.cgroups) > 0) {
+	if (read_proc(t, &p->cgroup_fd, p->pid, "cgroup", t->opts.cgroups ? 2 : 0) > 0) {
 		pfx_cgroup_parse(t->buf, p->cgroup, sizeof(p->cgroup));
 		p->cgroup_id = t->v2_only ? cgid : 0;
 	} else if (!p->cgroup[0]) {
@@ -401,16 +448,17 @@ static int pid_info(struct top_table *t, struct top_proc *p, uint64_t *cgid)
 		fd = pfx_pidfd_open(p->pid);
 		if (fd < 0)
 			return fd == -ESRCH ? -ESRCH : -EAGAIN;
-		if (t->nkept < t->fd_budget) {
+		if (may_keep(t, 3)) {
 			p->pid_fd = fd;
 			t->nkept++;
+			t->nextra++;
 		}
 	}
 	err = pfx_pidfd_info(fd, &uid, cgid);
 	if (fd != p->pid_fd)
 		close(fd);
 	else if (err == -ESRCH)
-		close_kept(t, &p->pid_fd);
+		close_kept(t, &p->pid_fd, 3);
 	if (err == 0)
 		p->uid = uid;
 	return err;
@@ -429,13 +477,13 @@ static int read_details(struct top_table *t, struct top_proc *p, bool have_uid)
 		return 0;
 	}
 	if (have_uid && t->no_swap) {
-		n = read_proc(t, &p->statm_fd, p->pid, "statm", true);
+		n = read_proc(t, &p->statm_fd, p->pid, "statm", 2);
 		if (n < 0)
 			return (int)n;
 		p->swap_kb = 0;
 		return pfx_top_parse_statm(t->buf, t->page_kb, p);
 	}
-	n = read_proc(t, &p->status_fd, p->pid, "status", true);
+	n = read_proc(t, &p->status_fd, p->pid, "status", 2);
 	if (n < 0)
 		return (int)n;
 	return pfx_top_parse_status(t->buf, p);
@@ -448,7 +496,7 @@ static int read_details(struct top_table *t, struct top_proc *p, bool have_uid)
  * -EINVAL for text pfx cannot parse. */
 static int read_counts(struct top_table *t, struct top_proc *p, uint64_t *cgid)
 {
-	ssize_t n = read_proc(t, &p->stat_fd, p->pid, "stat", true);
+	ssize_t n = read_proc(t, &p->stat_fd, p->pid, "stat", 1);
 	bool need_uid = !t->opts.lazy && t->no_swap && !p->kthread, have_uid = false;
 	int err;
 

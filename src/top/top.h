@@ -98,6 +98,12 @@ struct top_table_opts {
 	bool lazy;
 };
 
+/* Keeping each process's files open needs more descriptors than the usual
+ * soft limit of 1024 on a busy host: take what the hard limit allows, or
+ * as root up to 4 per possible PID (fs.nr_open at most).  Past the limit
+ * the table opens files per read, slower but complete. */
+void pfx_top_raise_fd_limit(void);
+
 int pfx_top_table_new(struct top_table **out, const struct top_table_opts *opts);
 void pfx_top_table_free(struct top_table *t);
 

@@ -881,6 +881,20 @@ static double sort_value(const struct top_sums *s, enum top_sort sort)
 	return 0;
 }
 
+/* sort_value() of the process's own sums, without making them: a sort
+ * compares some n log n pairs. */
+static double own_value(const struct top_proc *p, enum top_sort sort)
+{
+	switch (sort) {
+	case TOP_SORT_MINOR: return p->minor_rate;
+	case TOP_SORT_MAJOR: return p->major_rate;
+	case TOP_SORT_RSS: return (double)p->rss_kb;
+	case TOP_SORT_SWAP: return (double)p->swap_kb;
+	case TOP_SORT_PID: return 0;
+	}
+	return 0;
+}
+
 struct sort_ctx {
 	const struct top_table *t;
 	enum top_sort sort;
@@ -898,18 +912,15 @@ static int cmp_proc(const void *a, const void *b, void *arg)
 {
 	const struct sort_ctx *c = arg;
 	const struct top_proc *x = &c->t->cur[*(const int *)a], *y = &c->t->cur[*(const int *)b];
-	struct top_sums sx, sy;
 	double vx, vy;
 
 	if (c->subtree) {
-		sx = x->subtree;
-		sy = y->subtree;
+		vx = sort_value(&x->subtree, c->sort);
+		vy = sort_value(&y->subtree, c->sort);
 	} else {
-		own_sums(x, &sx);
-		own_sums(y, &sy);
+		vx = own_value(x, c->sort);
+		vy = own_value(y, c->sort);
 	}
-	vx = sort_value(&sx, c->sort);
-	vy = sort_value(&sy, c->sort);
 	if (vx != vy)
 		return vx < vy ? 1 : -1;
 	return (x->pid > y->pid) - (x->pid < y->pid);

@@ -87,9 +87,10 @@ struct top_filter {
 struct top_table;
 
 struct top_table_opts {
-	/* --cgroup: group the rows (pfx_top_groups()) and re-read each process's
-	 * cgroup every refresh to follow migrations; else it is read once
-	 * per process, which keeps a refresh at two reads per process */
+	/* --cgroup: group the rows (pfx_top_groups()) and follow migrations:
+	 * re-read each process's cgroup every refresh (with cgroup v2 alone,
+	 * only when its pidfd's cgroup id changed); else it is read once
+	 * per process */
 	bool cgroups;
 	const char *proc_root;		/* NULL: "/proc" */
 	/* uid, rss and swap only through pfx_top_read_details(), for the

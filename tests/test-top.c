@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,107 @@ static void parsers(void)
 	CHECK(strcmp(cg, "/m") == 0, "controller list: %s", cg);
 	pfx_cgroup_parse("", cg, sizeof(cg));
 	CHECK(strcmp(cg, "/") == 0, "no cgroup lines: %s", cg);
+	CHECK(pfx_top_parse_statm("2755 453 400 5 0 96 0\n", 4, &p) == 0 && p.rss_kb == 1812,
+	      "statm resident pages as kB: %lu", (unsigned long)p.rss_kb);
+	CHECK(pfx_top_parse_statm("x 1", 4, &p) == -EINVAL && pfx_top_parse_statm("7", 4, &p) == -EINVAL,
+	      "bad statm refused");
+}
+
+/* "Key:\t N ..." of /proc/PID/status, or -1 */
+static long status_field(pid_t pid, const char *key)
+{
+	char path[64], buf[8192];
+	const char *s;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	s = strstr(buf, key);
+	return s ? strtol(s + strlen(key), NULL, 10) : 0;
+}
+
+/* The real /proc, whichever way the kernel lets pfx read it (statm and a
+ * pidfd, or status): an idle child's row says what its status says; a
+ * lazy table leaves them to pfx_top_read_details(); with cgroups, a move
+ * into another cgroup shows at the next sample. */
+static void live(void)
+{
+	struct top_table_opts opts = { .cgroups = true };
+	struct top_table *t;
+	const struct top_proc *p;
+	char dir[512], file[600], own[256];
+	int sync[2], fd;
+	bool moved = false;
+	pid_t child;
+	char c;
+
+	CHECK(pipe(sync) == 0, "pipe");
+	child = fork();
+	if (child == 0) {
+		/* another real uid where allowed (root): status's first Uid */
+		if (setresuid(65534, (uid_t)-1, (uid_t)-1)) {}
+		if (write(sync[1], "x", 1)) {}
+		pause();
+		_exit(0);
+	}
+	CHECK(read(sync[0], &c, 1) == 1, "child ready");
+	for (int lazy = 0; lazy < 2; lazy++) {
+		opts.lazy = lazy;
+		CHECK(pfx_top_table_new(&t, &opts) == 0, "live table");
+		CHECK(pfx_top_sample(t, 1000000000ull) == 0, "live sample");
+		p = find(t, child);
+		CHECK(p != NULL, "child listed");
+		if (p && lazy) {
+			int idx = (int)(p - pfx_top_procs(t, &(size_t){ 0 }));
+
+			CHECK(p->rss_kb == 0, "lazy: no rss before it is asked for");
+			pfx_top_read_details(t, &idx, 1);
+		}
+		if (p) {
+			CHECK((long)p->uid == status_field(child, "Uid:"), "uid %u as status", (unsigned)p->uid);
+			CHECK((long)p->rss_kb == status_field(child, "VmRSS:"), "rss %lu kB as VmRSS",
+			      (unsigned long)p->rss_kb);
+			CHECK((long)p->swap_kb == status_field(child, "VmSwap:"), "swap as VmSwap");
+		}
+		/* move the child into a new cgroup below pfx's own, where allowed */
+		/* (v2 at /sys/fs/cgroup, or the v1 memory path a hybrid host shows) */
+		for (int h = 0; !lazy && !moved && h < 2 &&
+				pfx_cgroup_of_pid(getpid(), own, sizeof(own)) == 0; h++) {
+			snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s/pfx-test-top-%d", h ? "/memory" : "",
+				 strcmp(own, "/") ? own : "", (int)getpid());
+			snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+			if (mkdir(dir, 0755) == 0) {
+				fd = open(file, O_WRONLY);
+				moved = fd >= 0 && dprintf(fd, "%d\n", (int)child) > 0;
+				if (fd >= 0)
+					close(fd);
+				if (!moved)
+					rmdir(dir);
+			}
+		}
+		if (moved && !lazy) {
+			CHECK(pfx_top_sample(t, 2000000000ull) == 0, "sample after the move");
+			p = find(t, child);
+			CHECK(p && strstr(p->cgroup, "/pfx-test-top-"), "moved child's new cgroup: %s",
+			      p ? p->cgroup : "-");
+		}
+		pfx_top_table_free(t);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (moved)
+		rmdir(dir);
+	else
+		printf("# cgroup move not checked: no cgroup v2 directory of its own to write\n");
+	close(sync[0]);
+	close(sync[1]);
 }
 
 /* The alert state machine alone: hold, fire once, clear once, gone. */
@@ -153,6 +255,7 @@ int main(void)
 	char path[512];
 
 	parsers();
+	live();
 	alerts();
 	alert_pin();
 	snprintf(root, sizeof(root), "%s/pfx-test-top.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "serve.h"
 #include "sig.h"
+#include "top.h"
 #include "util.h"
 
 #include <errno.h>
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #define DEFAULT_LISTEN "127.0.0.1:9456"
 #define DEFAULT_INTERVAL_MS 5000
@@ -350,15 +350,9 @@ static int run_serve(struct serve_run *run)
 	struct pfx_http *h = NULL;
 	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0, stop;
 	const char *why = NULL;
-	struct rlimit rl;
 	int rc, err = 0;
 
-	/* the top table keeps two /proc files open per process: take what
-	 * the hard limit allows (past its budget it opens them per read) */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	pfx_top_raise_fd_limit();	/* the top table keeps /proc files open */
 	rc = start_metrics(run);
 	if (rc)
 		return rc;

@@ -541,19 +541,6 @@ static int run_screen(struct top_run *run)
 	return err;
 }
 
-/* Keeping two /proc files open per process needs more descriptors than
- * the usual soft limit of 1024 on a busy host: take what the hard limit
- * allows (pfx falls back to open-per-read past it). */
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 static int check_pids(const struct top_opts *o)
 {
 	for (size_t i = 0; i < o->npids; i++) {
@@ -580,7 +567,7 @@ static int run_top(struct top_run *run)
 	rc = check_pids(o);
 	if (rc)
 		return rc;
-	raise_fd_limit();
+	pfx_top_raise_fd_limit();
 	err = pfx_top_table_new(&run->table, &topts);
 	if (err) {
 		pfx_err("cannot read /proc: %s; is procfs mounted?", strerror(-err));

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,6 +40,30 @@ int pfx_pidfd_open(pid_t pid)
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	return fd < 0 ? -errno : fd;
+}
+
+/* <linux/pidfd.h> of Linux 6.13, which the build host's headers may
+ * predate: the kernel takes any size from its first version on. */
+struct pidfd_info_v1 {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define PFX_PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_info_v1)
+#define PFX_PIDFD_INFO_CGROUPID 0x4ull
+#define PFX_PIDFD_INFO_CREDS 0x2ull
+
+int pfx_pidfd_info(int pidfd, uid_t *ruid, uint64_t *cgroup_id)
+{
+	struct pidfd_info_v1 info = { .mask = PFX_PIDFD_INFO_CREDS | PFX_PIDFD_INFO_CGROUPID };
+
+	if (ioctl(pidfd, PFX_PIDFD_GET_INFO, &info) < 0)
+		return -errno;
+	if (!(info.mask & PFX_PIDFD_INFO_CREDS))
+		return -ENOTTY;
+	*ruid = (uid_t)info.ruid;
+	*cgroup_id = info.mask & PFX_PIDFD_INFO_CGROUPID ? info.cgroupid : 0;
+	return 0;
 }
 
 static int exists(const char *path, void *ctx)

@@ -65,6 +65,10 @@ int pfx_list_tids(pid_t pid, pid_t **tids, size_t *count);
 /* A pidfd for pid (pidfd_open(2), closed on exec).  The fd, or -errno
  * (-ENOSYS on kernels before 5.3). */
 int pfx_pidfd_open(pid_t pid);
+/* The real uid (as /proc/PID/status's first Uid) and the cgroup v2 id of
+ * a pidfd's process, by the PIDFD_GET_INFO ioctl: no text for the kernel to
+ * format.  0, -ESRCH once it is reaped, -ENOTTY on kernels before 6.13. */
+int pfx_pidfd_info(int pidfd, uid_t *ruid, uint64_t *cgroup_id);
 /* Does this process exist? */
 bool pfx_pid_exists(pid_t pid);
 

@@ -394,7 +394,8 @@ static double read_boot_time(struct pfx_metrics *m)
 
 int pfx_metrics_new(struct pfx_metrics **out, const struct pfx_metrics_opts *opts, size_t *bad)
 {
-	struct top_table_opts topts = { .cgroups = true };
+	/* lazy: rss and swap are read for the processes shown alone */
+	struct top_table_opts topts = { .cgroups = true, .lazy = true };
 	struct pfx_metrics *m = calloc(1, sizeof(*m));
 	int err;
 
@@ -681,6 +682,7 @@ int pfx_metrics_collect(struct pfx_metrics *m)
 			m->scope[m->nscope++] = (int)i;
 	qsort_r(m->scope, m->nscope, sizeof(*m->scope), cmp_busy, (void *)procs);
 	m->nshown = m->opts.pids || m->nscope < m->opts.top_n ? m->nscope : m->opts.top_n;
+	pfx_top_read_details(m->table, m->scope, m->nshown);
 	m->has_other = !m->opts.pids;
 	err = account_other(m, procs, pfx_top_interval(m->table));
 	if (!err)

@@ -3,7 +3,8 @@
  * Prometheus text format 0.0.4 or OpenMetrics 1.0.
  *
  * A collection reads, in one go: every process through the top table
- * (top.h: /proc/PID/stat and status, cgroup), the system's counters
+ * (top.h: /proc/PID/stat and cgroup; rss and swap of the processes with
+ * series of their own), the system's counters
  * (/proc/vmstat pgfault, pgmajfault) and the cgroup totals (memory.stat of
  * the hierarchy that holds the memory controller: cgroup v2 where its
  * cgroup.controllers lists memory, else the v1 memory mount; both found in

@@ -5,6 +5,7 @@
 #include "top.h"
 #include "hostscope.h"
 #include "procstat.h"
+#include "target.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -42,7 +43,13 @@ struct top_table {
 	unsigned samples;
 	uint64_t vanished;
 	long ticks_per_s;
+	unsigned page_kb;
 	size_t nkept, fd_budget;	/* descriptors kept open, and how many may be */
+	size_t nextra;			/* of them, not stat */
+	bool live;			/* the real /proc: pidfds and /proc/swaps speak of it */
+	bool pidfd_info;		/* PIDFD_GET_INFO answers (Linux 6.13 on) */
+	bool v2_only;			/* cgroup v2 alone: a cgroup id names a process's cgroup */
+	bool no_swap;			/* this scan: no swap in use, so every VmSwap is 0 */
 	struct top_group *groups;
 	size_t ngroups, cap_groups;
 	struct user_entry *users;
@@ -64,20 +71,42 @@ static uint64_t boot_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Close a descriptor kept in a row. */
-static void close_kept(struct top_table *t, int *fd)
+/* Close a descriptor kept in a row: its stat (tier 1) or another. */
+static void close_kept(struct top_table *t, int *fd, int tier)
 {
 	if (*fd >= 0) {
 		close(*fd);
 		t->nkept--;
+		if (tier > 1)
+			t->nextra--;
 	}
 	*fd = -1;
 }
 
+/* May a process keep its tier-th file open?  Its stat first: past the
+ * budget for every process's three (stat, then statm or status or cgroup,
+ * then the pidfd), room stays for every stat, then for every second file:
+ * reopening stat costs the most, a pidfd the least (no path to look up). */
+static bool may_keep(const struct top_table *t, int tier)
+{
+	if (tier <= 0 || t->nkept >= t->fd_budget)
+		return false;
+	return tier == 1 || t->nextra + (size_t)(tier - 1) * t->npids < t->fd_budget;
+}
+
 static void close_proc(struct top_table *t, struct top_proc *p)
 {
-	close_kept(t, &p->stat_fd);
-	close_kept(t, &p->status_fd);
+	close_kept(t, &p->stat_fd, 1);
+	close_kept(t, &p->status_fd, 2);
+	close_kept(t, &p->statm_fd, 2);
+	close_kept(t, &p->pid_fd, 3);
+	close_kept(t, &p->cgroup_fd, 2);
+}
+
+/* A row copied elsewhere (the gone list) owns no descriptor. */
+static void forget_fds(struct top_proc *p)
+{
+	p->stat_fd = p->status_fd = p->statm_fd = p->pid_fd = p->cgroup_fd = -1;
 }
 
 /* Keep files open only up to the soft limit, less a reserve for the
@@ -90,6 +119,37 @@ static void update_fd_budget(struct top_table *t)
 	t->fd_budget = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 64)
 		t->fd_budget = rl.rlim_cur == RLIM_INFINITY ? (size_t)1 << 20 : (size_t)rl.rlim_cur - 64;
+}
+
+/* A number in a /proc/sys file, or 0. */
+static uint64_t sys_value(const char *path)
+{
+	char buf[32];
+
+	return pfx_read_file(path, buf, sizeof(buf)) > 0 ? strtoull(buf, NULL, 10) : 0;
+}
+
+void pfx_top_raise_fd_limit(void)
+{
+	uint64_t want = 4 * sys_value("/proc/sys/kernel/pid_max"), most = sys_value("/proc/sys/fs/nr_open");
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (want > most)
+		want = most;
+	/* Past the hard limit where privileged (root): a host with 10,000
+	 * processes needs 30,000 for its three files each. */
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
+		struct rlimit up = { (rlim_t)want, (rlim_t)want };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			return;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 /* Parse a decimal (maybe negative) number at *s, move past it and one blank. */
@@ -181,6 +241,20 @@ int pfx_top_parse_status(const char *text, struct top_proc *p)
 	return have_uid ? 0 : -EINVAL;
 }
 
+int pfx_top_parse_statm(const char *text, unsigned page_kb, struct top_proc *p)
+{
+	const char *s = text;
+
+	/* "size resident shared text lib data dt", in pages */
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	next_num(&s);
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	p->rss_kb = (uint64_t)next_num(&s) * page_kb;
+	return 0;
+}
+
 static const char *const sort_names[] = { "minor", "major", "rss", "swap", "pid" };
 
 const char *pfx_top_sort_name(enum top_sort sort)
@@ -201,6 +275,53 @@ int pfx_top_sort_parse(const char *name, enum top_sort *out)
 
 /* ---- the table -------------------------------------------------------- */
 
+/* What the running kernel offers for the cheap reads: PIDFD_GET_INFO (its
+ * answer for this process), and whether cgroup v2 is the only hierarchy
+ * (then /proc/PID/cgroup is one "0::" line, which a cgroup id stands for;
+ * a hybrid host shows the v1 memory path, which the id does not follow). */
+static void probe_kernel(struct top_table *t)
+{
+	char buf[512], *nl;
+	uint64_t cgid;
+	uid_t uid;
+	int fd = pfx_pidfd_open(getpid());
+	ssize_t n;
+
+	if (fd >= 0) {
+		t->pidfd_info = pfx_pidfd_info(fd, &uid, &cgid) == 0;
+		close(fd);
+	}
+	n = pfx_read_file("/proc/self/cgroup", buf, sizeof(buf));
+	nl = n > 3 && strncmp(buf, "0::", 3) == 0 ? strchr(buf, '\n') : NULL;
+	t->v2_only = nl && !nl[1];
+}
+
+/* No swap slot in use on any device of /proc/swaps (its Used column, which
+ * counts slots still held during a swapoff too): then no process has a
+ * swap entry, and every VmSwap is 0. */
+static bool swap_unused(struct top_table *t)
+{
+	ssize_t n = pfx_read_file("/proc/swaps", t->buf, sizeof(t->buf));
+	const char *line;
+
+	if (n < 0)
+		return false;
+	line = strchr(t->buf, '\n');	/* past the header */
+	while (line && *++line) {
+		const char *s = line;
+
+		/* Filename Type Size Used Priority: names have their blanks escaped */
+		for (int field = 0; field < 3; field++) {
+			s += strcspn(s, " \t\n");
+			s += strspn(s, " \t");
+		}
+		if (*s != '0' || (s[1] != ' ' && s[1] != '\t'))
+			return false;
+		line = strchr(line, '\n');
+	}
+	return true;
+}
+
 int pfx_top_table_new(struct top_table **out, const struct top_table_opts *opts)
 {
 	struct top_table *t = calloc(1, sizeof(*t));
@@ -214,6 +335,10 @@ int pfx_top_table_new(struct top_table **out, const struct top_table_opts *opts)
 	t->ticks_per_s = sysconf(_SC_CLK_TCK);
 	if (t->ticks_per_s <= 0)
 		t->ticks_per_s = 100;
+	t->page_kb = (unsigned)(sysconf(_SC_PAGESIZE) / 1024);
+	t->live = strcmp(root, "/proc") == 0;
+	if (t->live)
+		probe_kernel(t);
 	t->proc_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (t->proc_fd < 0) {
 		err = -errno;
@@ -254,13 +379,13 @@ void pfx_top_table_free(struct top_table *t)
 	free(t);
 }
 
-/* Read PID/NAME into t->buf through *fd (a row's kept descriptor when
- * keep is set, else a temporary one): a kept descriptor is re-read from
- * offset 0; a new one is kept while the budget allows.  Length, or
- * -ESRCH when the process is gone. */
-static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *name, bool keep)
+/* Read PID/NAME into t->buf through *fd (a row's kept descriptor, else
+ * a temporary one): a kept descriptor is re-read from offset 0; a new one
+ * is kept while the budget allows it as the process's tier-th file (0:
+ * never).  Length, or -ESRCH when the process is gone. */
+static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *name, int tier)
 {
-	bool opened = false;
+	bool opened = false, keep = false;
 	ssize_t n;
 
 	if (*fd < 0) {
@@ -271,18 +396,20 @@ static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *na
 		if (*fd < 0)
 			return errno == ENOENT ? -ESRCH : -errno;
 		opened = true;
-		keep = keep && t->nkept < t->fd_budget;
-		if (keep)
+		keep = may_keep(t, tier);
+		if (keep) {
 			t->nkept++;
+			t->nextra += tier > 1;
+		}
 	}
 	n = pread(*fd, t->buf, sizeof(t->buf) - 1, 0);
 	if (n < 0)
 		n = errno == ENOENT ? -ESRCH : -errno;
 	if (n < 0 && !opened) {
-		close_kept(t, fd);
+		close_kept(t, fd, tier);
 	} else if (opened && (!keep || n < 0)) {
 		if (keep)
-			close_kept(t, fd);
+			close_kept(t, fd, tier);
 		else
 			close(*fd);
 		*fd = -1;
@@ -293,39 +420,112 @@ static ssize_t read_proc(struct top_table *t, int *fd, pid_t pid, const char *na
 	return n;
 }
 
-static void read_cgroup(struct top_table *t, struct top_proc *p)
+/* cgid: the id the pidfd gave just before (0: none), which a later
+ * refresh compares to skip the read while the process stays put.  Kept
+ * open where it is read every refresh (--cgroup on a host with v1
+ * controllers, where no id follows the memory path). */
+static void read_cgroup(struct top_table *t, struct top_proc *p, uint64_t cgid)
 {
-	int fd = -1;
-
-	if (read_proc(t, &fd, p->pid, "cgroup", false) > 0)
+	if (read_proc(t, &p->cgroup_fd, p->pid, "cgroup", t->opts.cgroups ? 2 : 0) > 0) {
 		pfx_cgroup_parse(t->buf, p->cgroup, sizeof(p->cgroup));
-	else if (!p->cgroup[0])
+		p->cgroup_id = t->v2_only ? cgid : 0;
+	} else if (!p->cgroup[0]) {
 		snprintf(p->cgroup, sizeof(p->cgroup), "%s", "-");
+	}
 }
 
-/* Refresh p's counts from its files.  0, or -ESRCH when it is gone (or the
- * PID now belongs to another process: the kept descriptor points at the
- * old one, which reads ESRCH), -EINVAL for text pfx cannot parse. */
-static int read_counts(struct top_table *t, struct top_proc *p)
+/* p's real uid, and its cgroup's id (0: none given), from a pidfd kept
+ * like a file.  A PID reused between the stat read and pidfd_open() would
+ * give the new process's: the old one is gone then, so its kept stat reads
+ * ESRCH at the next refresh and the row starts over, as when status was
+ * opened apart from stat.  0, -ESRCH, or -errno to fall back on status. */
+static int pid_info(struct top_table *t, struct top_proc *p, uint64_t *cgid)
 {
-	ssize_t n = read_proc(t, &p->stat_fd, p->pid, "stat", true);
+	int fd = p->pid_fd, err;
+	uid_t uid;
+
+	if (fd < 0) {
+		fd = pfx_pidfd_open(p->pid);
+		if (fd < 0)
+			return fd == -ESRCH ? -ESRCH : -EAGAIN;
+		if (may_keep(t, 3)) {
+			p->pid_fd = fd;
+			t->nkept++;
+			t->nextra++;
+		}
+	}
+	err = pfx_pidfd_info(fd, &uid, cgid);
+	if (fd != p->pid_fd)
+		close(fd);
+	else if (err == -ESRCH)
+		close_kept(t, &p->pid_fd, 3);
+	if (err == 0)
+		p->uid = uid;
+	return err;
+}
+
+/* uid, rss and swap.  With no swap in use and the uid already from the
+ * pidfd, statm gives the rss (the same sum as VmRSS) and status is not read. */
+static int read_details(struct top_table *t, struct top_proc *p, bool have_uid)
+{
+	ssize_t n;
+
+	if (p->kthread) {
+		/* No user memory, uid 0: save the reads. */
+		p->uid = 0;
+		p->rss_kb = p->swap_kb = 0;
+		return 0;
+	}
+	if (have_uid && t->no_swap) {
+		n = read_proc(t, &p->statm_fd, p->pid, "statm", 2);
+		if (n < 0)
+			return (int)n;
+		p->swap_kb = 0;
+		return pfx_top_parse_statm(t->buf, t->page_kb, p);
+	}
+	n = read_proc(t, &p->status_fd, p->pid, "status", 2);
+	if (n < 0)
+		return (int)n;
+	return pfx_top_parse_status(t->buf, p);
+}
+
+/* Refresh p's counts from its files: stat, then (unless the table is lazy)
+ * uid, rss and swap.  *cgid: its cgroup's id where the pidfd was asked, else
+ * 0.  0, or -ESRCH when it is gone (or the PID now belongs to another
+ * process: the kept descriptor points at the old one, which reads ESRCH),
+ * -EINVAL for text pfx cannot parse. */
+static int read_counts(struct top_table *t, struct top_proc *p, uint64_t *cgid)
+{
+	ssize_t n = read_proc(t, &p->stat_fd, p->pid, "stat", 1);
+	bool need_uid = !t->opts.lazy && t->no_swap && !p->kthread, have_uid = false;
 	int err;
 
+	*cgid = 0;
 	if (n < 0)
 		return (int)n;
 	err = pfx_top_parse_stat(t->buf, p);
 	if (err)
 		return err;
-	if (p->kthread) {
-		/* No user memory, uid 0: save the second read. */
-		p->uid = 0;
-		p->rss_kb = p->swap_kb = 0;
-		return 0;
+	if (t->pidfd_info && (need_uid || (t->opts.cgroups && t->v2_only))) {
+		err = pid_info(t, p, cgid);
+		if (err == -ESRCH)
+			return err;
+		have_uid = err == 0;
 	}
-	n = read_proc(t, &p->status_fd, p->pid, "status", true);
-	if (n < 0)
-		return (int)n;
-	return pfx_top_parse_status(t->buf, p);
+	if (t->opts.lazy)
+		return 0;
+	return read_details(t, p, have_uid);
+}
+
+void pfx_top_read_details(struct top_table *t, const int *idx, size_t n)
+{
+	t->no_swap = t->live && t->pidfd_info && swap_unused(t);
+	for (size_t i = 0; i < n; i++) {
+		struct top_proc *p = &t->cur[idx[i]];
+		uint64_t cgid;
+
+		read_details(t, p, t->no_swap && pid_info(t, p, &cgid) == 0);
+	}
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -370,19 +570,20 @@ static int list_pids(struct top_table *t)
 /* A row for a process pfx has not seen (or whose PID was reused). */
 static int new_row(struct top_table *t, struct top_proc *p, pid_t pid, uint64_t now_ns)
 {
+	uint64_t cgid;
 	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	p->stat_fd = p->status_fd = -1;
+	forget_fds(p);
 	p->group = p->parent = -1;
 	p->first_ns = now_ns;
-	err = read_counts(t, p);
+	err = read_counts(t, p, &cgid);
 	if (err) {
 		close_proc(t, p);
 		return err;
 	}
-	read_cgroup(t, p);
+	read_cgroup(t, p, cgid);
 	if (t->samples > 0) {
 		/* Born since the last scan: every fault it took is in this
 		 * interval.  One that was there but missed (a failed read) has
@@ -403,8 +604,8 @@ static int new_row(struct top_table *t, struct top_proc *p, pid_t pid, uint64_t 
 /* Carry an old row into the new scan: counts become rates over dt. */
 static int update_row(struct top_table *t, struct top_proc *p, double dt)
 {
-	uint64_t minor = p->minor, major = p->major, start = p->start_time;
-	int err = read_counts(t, p);
+	uint64_t minor = p->minor, major = p->major, start = p->start_time, cgid;
+	int err = read_counts(t, p, &cgid);
 
 	if (err)
 		return err;
@@ -414,8 +615,11 @@ static int update_row(struct top_table *t, struct top_proc *p, double dt)
 	p->minor_rate = dt > 0 && p->minor > minor ? (double)(p->minor - minor) / dt : 0;
 	p->major_rate = dt > 0 && p->major > major ? (double)(p->major - major) / dt : 0;
 	p->has_rate = dt > 0;
-	if (t->opts.cgroups)
-		read_cgroup(t, p);
+	/* --cgroup follows migrations; the id, where there is one, says
+	 * whether the process moved (a cgroup renamed in place keeps its id:
+	 * its processes show the old path until they move) */
+	if (t->opts.cgroups && !(cgid && cgid == p->cgroup_id))
+		read_cgroup(t, p, cgid);
 	return 0;
 }
 
@@ -493,6 +697,7 @@ int pfx_top_sample(struct top_table *t, uint64_t now_ns)
 	if (err)
 		return err;
 	update_fd_budget(t);
+	t->no_swap = t->live && t->pidfd_info && !t->opts.lazy && swap_unused(t);
 	/* The last scan's rows become prev; the new scan fills cur. */
 	{
 		struct top_proc *tmp = t->prev;
@@ -535,7 +740,7 @@ int pfx_top_sample(struct top_table *t, uint64_t now_ns)
 			if (PFX_GROW(t->gone, t->cap_gone, t->ngone + 1, 64))
 				return -ENOMEM;
 			t->gone[t->ngone] = t->prev[j - 1];
-			t->gone[t->ngone].stat_fd = t->gone[t->ngone].status_fd = -1;
+			forget_fds(&t->gone[t->ngone]);
 			t->ngone++;
 		}
 		err = new_row(t, p, pid, now_ns);
@@ -549,6 +754,13 @@ int pfx_top_sample(struct top_table *t, uint64_t now_ns)
 			return -ENOMEM;
 		close_proc(t, &t->prev[j]);
 		t->gone[t->ngone++] = t->prev[j];
+	}
+	if (t->no_swap && !swap_unused(t)) {
+		/* Swap came into use during the scan: VmSwap may be more than 0
+		 * after all, so read status as without the shortcut. */
+		t->no_swap = false;
+		for (size_t i = 0; i < t->ncur; i++)
+			read_details(t, &t->cur[i], false);
 	}
 	t->prev_boot_ns = boot_ns();
 	t->samples++;
@@ -669,6 +881,20 @@ static double sort_value(const struct top_sums *s, enum top_sort sort)
 	return 0;
 }
 
+/* sort_value() of the process's own sums, without making them: a sort
+ * compares some n log n pairs. */
+static double own_value(const struct top_proc *p, enum top_sort sort)
+{
+	switch (sort) {
+	case TOP_SORT_MINOR: return p->minor_rate;
+	case TOP_SORT_MAJOR: return p->major_rate;
+	case TOP_SORT_RSS: return (double)p->rss_kb;
+	case TOP_SORT_SWAP: return (double)p->swap_kb;
+	case TOP_SORT_PID: return 0;
+	}
+	return 0;
+}
+
 struct sort_ctx {
 	const struct top_table *t;
 	enum top_sort sort;
@@ -686,18 +912,15 @@ static int cmp_proc(const void *a, const void *b, void *arg)
 {
 	const struct sort_ctx *c = arg;
 	const struct top_proc *x = &c->t->cur[*(const int *)a], *y = &c->t->cur[*(const int *)b];
-	struct top_sums sx, sy;
 	double vx, vy;
 
 	if (c->subtree) {
-		sx = x->subtree;
-		sy = y->subtree;
+		vx = sort_value(&x->subtree, c->sort);
+		vy = sort_value(&y->subtree, c->sort);
 	} else {
-		own_sums(x, &sx);
-		own_sums(y, &sy);
+		vx = own_value(x, c->sort);
+		vy = own_value(y, c->sort);
 	}
-	vx = sort_value(&sx, c->sort);
-	vy = sort_value(&sy, c->sort);
 	if (vx != vy)
 		return vx < vy ? 1 : -1;
 	return (x->pid > y->pid) - (x->pid < y->pid);

@@ -4,8 +4,12 @@
  * threads and cgroup; orders the rows (sorted, as a tree with subtree
  * sums, or grouped by cgroup) under a filter.  Sampling reuses its
  * buffers and keeps each process's /proc files open between refreshes, so
- * a refresh costs two pread()s per process and no allocation once the
- * table has grown.  Errors are -errno; printing is top_output.h. */
+ * a refresh costs a few pread()s per process and no allocation once the
+ * table has grown: stat, and status for uid, RSS and swap, or, on the real
+ * /proc with no swap in use and a kernel that answers PIDFD_GET_INFO (6.13),
+ * statm and a pidfd ioctl instead (a third of status's cost: status makes
+ * the kernel format some 50 lines).  Errors are -errno; printing is
+ * top_output.h. */
 #ifndef PFX_TOP_H
 #define PFX_TOP_H
 
@@ -41,7 +45,9 @@ struct top_proc {
 	unsigned threads;
 	char comm[TOP_COMM_MAX];
 	char cgroup[TOP_CGROUP_MAX];	/* v2 path, else v1 memory path, else "/" */
-	int stat_fd, status_fd;		/* kept open between refreshes; -1: open each time */
+	/* kept open between refreshes; -1: open each time (or not used) */
+	int stat_fd, status_fd, statm_fd, pid_fd, cgroup_fd;
+	uint64_t cgroup_id;		/* its cgroup v2's id when cgroup was read, or 0 */
 	uint64_t first_ns;		/* when pfx first saw it */
 	struct top_alert_state alert[TOP_ALERT_KINDS];
 	int group;			/* index in pfx_top_groups() (--cgroup), else -1 */
@@ -81,12 +87,23 @@ struct top_filter {
 struct top_table;
 
 struct top_table_opts {
-	/* --cgroup: group the rows (pfx_top_groups()) and re-read each process's
-	 * cgroup every refresh to follow migrations; else it is read once
-	 * per process, which keeps a refresh at two reads per process */
+	/* --cgroup: group the rows (pfx_top_groups()) and follow migrations:
+	 * re-read each process's cgroup every refresh (with cgroup v2 alone,
+	 * only when its pidfd's cgroup id changed); else it is read once
+	 * per process */
 	bool cgroups;
 	const char *proc_root;		/* NULL: "/proc" */
+	/* uid, rss and swap only through pfx_top_read_details(), for the
+	 * rows that need them ('pfx serve' shows them for its busiest few):
+	 * a sample then reads each process's stat alone */
+	bool lazy;
 };
+
+/* Keeping each process's files open needs more descriptors than the usual
+ * soft limit of 1024 on a busy host: take what the hard limit allows, or
+ * as root up to 4 per possible PID (fs.nr_open at most).  Past the limit
+ * the table opens files per read, slower but complete. */
+void pfx_top_raise_fd_limit(void);
 
 int pfx_top_table_new(struct top_table **out, const struct top_table_opts *opts);
 void pfx_top_table_free(struct top_table *t);
@@ -96,6 +113,10 @@ void pfx_top_table_free(struct top_table *t);
  * process that vanishes mid-read is dropped, not an error.  0 or -errno
  * (only when /proc itself cannot be read, or out of memory). */
 int pfx_top_sample(struct top_table *t, uint64_t now_ns);
+
+/* uid, rss and swap of the rows procs[idx[i]] (a lazy table's); a row
+ * whose process is gone keeps what it had. */
+void pfx_top_read_details(struct top_table *t, const int *idx, size_t n);
 
 /* The current rows, sorted by PID. */
 const struct top_proc *pfx_top_procs(const struct top_table *t, size_t *n);
@@ -132,6 +153,8 @@ bool pfx_top_filter_match(struct top_table *t, const struct top_filter *f, const
 /* Parsers of the /proc files (exposed for tests).  0 or -EINVAL. */
 int pfx_top_parse_stat(const char *text, struct top_proc *p);
 int pfx_top_parse_status(const char *text, struct top_proc *p);
+/* statm's resident pages, as kB of page_kb each, into rss_kb */
+int pfx_top_parse_statm(const char *text, unsigned page_kb, struct top_proc *p);
 
 const char *pfx_top_sort_name(enum top_sort sort);
 int pfx_top_sort_parse(const char *name, enum top_sort *out);

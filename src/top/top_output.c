@@ -126,7 +126,8 @@ static void text_frame(struct top_out *o, const struct top_frame *f, const struc
 	fprintf(o->fp, "%s\n", line);
 	for (size_t i = 0; i < nrows; i++) {
 		pfx_top_fmt_row(line, sizeof(line), o->table, &rows[i], f->view);
-		fprintf(o->fp, "%s\n", line);
+		fputs(line, o->fp);
+		fputc('\n', o->fp);
 	}
 }
 

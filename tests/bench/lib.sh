@@ -39,6 +39,31 @@ bench_pair() {
 	BENCH_RATIO=$(median <"$BENCH_TMP/r" | awk '{ printf "%.3f", $1 }')
 }
 
+# bench_procs N: spawn idle sleeps (their PIDs in $BENCH_TMP/sleeps, which
+# the caller's trap kills) until about N processes are listed in /proc;
+# 1 with a message when pid_max or the process limit is too low.  The
+# count is taken once it holds still (processes just killed are listed
+# until reaped).
+bench_procs() {
+	want=$1 have=0 j=0
+	while [ $j -lt 20 ]; do
+		now=$(ls /proc | grep -c '^[0-9]')
+		[ "$now" -eq "$have" ] && break
+		have=$now j=$((j + 1))
+		sleep 0.5
+	done
+	[ "$want" -le "$have" ] && return 0
+	maxu=$(awk '/^Max processes/ { print $3 }' /proc/self/limits)
+	if [ "$want" -ge "$(cat /proc/sys/kernel/pid_max)" ] ||
+	   { [ "$maxu" != unlimited ] && [ "$want" -ge "$maxu" ]; }; then
+		echo "bench: $want processes need kernel.pid_max and the process limit above that" >&2
+		return 1
+	fi
+	i=$have
+	while [ "$i" -lt "$want" ]; do sleep 3600 & echo $! >>"$BENCH_TMP/sleeps"; i=$((i + 1)); done
+	sleep 1
+}
+
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pfx-bench.XXXXXX")
 trap 'rm -rf "$BENCH_TMP"' EXIT
 BENCH_RUNS=${BENCH_RUNS:-7}

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "serve.h"
 #include "sig.h"
+#include "stall.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,6 +32,10 @@
 /* Scrapes this close to a collection share it (two Prometheus servers, or
  * many clients at once, cost one read of /proc). */
 #define FRESH_NS 100000000ull
+#define DEFAULT_BUDGET_PCT 1
+/* Fault timing's rings: drained every 50 ms of a window (stall.c), they
+ * hold a burst of ~20,000 faults per CPU. */
+#define STALL_RING_PAGES 256
 
 struct serve_opts {
 	const char *listen;
@@ -49,10 +54,11 @@ struct serve_opts {
 	bool all;
 	int top_n;
 	bool top_given;
+	double budget;			/* --budget, a fraction of one core; 0: no timing */
 };
 
 enum { OPT_TOP = PFX_OPT_ID_LONG, OPT_TEXTFILE, OPT_TIMEOUT, OPT_INTERVAL_COUNT, OPT_DURATION,
-       OPT_OLD_INTERVAL_S };
+       OPT_OLD_INTERVAL_S, OPT_BUDGET };
 
 static const struct pfx_opt serve_options[] = {
 	PFX_OPT('l', "listen", "ADDR:PORT", "where to serve (default " DEFAULT_LISTEN "; [::1]:PORT for IPv6,\n"
@@ -72,6 +78,9 @@ static const struct pfx_opt serve_options[] = {
 		PFX_STR(DEFAULT_INTERVAL_MS) ")"),
 	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N", "with --textfile alone: stop after N writes"),
 	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG(OPT_BUDGET, "budget", "PCT", "time faults (stall seconds, latency) with at most\n"
+		     "PCT% of one core for all of serve (default "
+		     PFX_STR(DEFAULT_BUDGET_PCT) "; 0: counts\nonly)"),
 	PFX_OPT_LONG(OPT_TIMEOUT, "client-timeout", "SECONDS", "\ndrop a client silent or not reading that long\n"
 		     "(default " PFX_STR(DEFAULT_TIMEOUT_S) ")"),
 	PFX_OPT('h', "help", NULL, "show this help"),
@@ -123,6 +132,23 @@ static int parse_seconds(const char *arg, const char *option, double min, double
 	if (*out > PFX_INTERVAL_MAX_S)
 		return pfx_usage_error("%s '%s' s is too long; the maximum is %.0f s (a day)", option, arg,
 				   PFX_INTERVAL_MAX_S);
+	return 0;
+}
+
+/* "1", "0.5" or "1%": a fraction of one core.  0 or -EINVAL. */
+static int parse_percent(const char *arg, double *out)
+{
+	char num[32];
+	size_t len = strlen(arg);
+
+	if (len && arg[len - 1] == '%')
+		len--;
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, arg, len);
+	num[len] = '\0';
+	if (pfx_parse_seconds(num, out) || *out > 100)	/* a decimal number, >= 0 */
+		return -EINVAL;
 	return 0;
 }
 
@@ -188,6 +214,12 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 		case OPT_DURATION:
 			err = pfx_duration_option(arg, &o->duration);
 			break;
+		case OPT_BUDGET:
+			if (parse_percent(arg, &o->budget))
+				err = pfx_usage_error("invalid --budget '%s'; give a percentage of one core, "
+						  "0 to 100 (0: no fault timing)", arg);
+			o->budget /= 100;
+			break;
 		case OPT_TIMEOUT:
 			err = parse_seconds(arg, "--client-timeout", 0.1, &o->timeout);
 			break;
@@ -228,6 +260,8 @@ struct serve_run {
 	size_t len[2];
 	struct pfx_outdir textdir;	/* --textfile's directory, opened once */
 	bool textfile_failing;
+	struct pfx_stall *stall;	/* fault timing, or NULL */
+	char stall_off[256];		/* ... why not */
 };
 
 /* A collection no older than FRESH_NS.  0 or -errno. */
@@ -341,6 +375,28 @@ static int start_metrics(struct serve_run *run)
 	return 0;
 }
 
+/* Fault timing where perf allows it; else counts only, said once. */
+static void start_stall(struct serve_run *run)
+{
+	struct pfx_stall_opts so = { .budget = run->opts->budget, .ring_pages = STALL_RING_PAGES };
+	char why[128], hint[256];
+	int err;
+
+	if (run->opts->budget <= 0) {
+		snprintf(run->stall_off, sizeof(run->stall_off), "--budget 0");
+		pfx_metrics_set_stall(run->metrics, NULL, run->stall_off);
+		return;
+	}
+	err = pfx_stall_open(&run->stall, &so, why, sizeof(why), hint, sizeof(hint));
+	if (err) {
+		snprintf(run->stall_off, sizeof(run->stall_off), "perf %s: %s", why, strerror(-err));
+		pfx_warn("no fault stall time or latency (perf %s: %s): %s; serving fault counts only",
+			 why, strerror(-err), hint);
+		run->stall = NULL;
+	}
+	pfx_metrics_set_stall(run->metrics, run->stall, run->stall_off);
+}
+
 static int run_serve(struct serve_run *run)
 {
 	const struct serve_opts *o = run->opts;
@@ -362,6 +418,7 @@ static int run_serve(struct serve_run *run)
 	rc = start_metrics(run);
 	if (rc)
 		return rc;
+	start_stall(run);
 	if (o->textfile) {
 		size_t len = strlen(o->textfile);
 
@@ -422,6 +479,14 @@ static int run_serve(struct serve_run *run)
 			timeout = (int)((stop - now + 999999) / 1000000);
 		if (timeout > 1000)
 			timeout = 1000;
+		if (run->stall) {
+			uint64_t at = pfx_stall_next_ns(run->stall);
+
+			if (at <= now)
+				timeout = 0;
+			else if ((uint64_t)timeout * 1000000 > at - now)
+				timeout = (int)((at - now + 999999) / 1000000);
+		}
 		if (h)
 			err = pfx_http_step(h, timeout);
 		else
@@ -429,6 +494,15 @@ static int run_serve(struct serve_run *run)
 		if (err) {
 			pfx_err("waiting for clients failed: %s", strerror(-err));
 			break;
+		}
+		if (run->stall && pfx_stall_tick(run->stall, pfx_now_ns()) < 0) {
+			/* the source failed: counts go on, timing stops */
+			snprintf(run->stall_off, sizeof(run->stall_off), "perf stopped: %s",
+				 strerror(-pfx_stall_tick(run->stall, 0)));
+			pfx_warn("fault timing stopped (%s); serving fault counts only", run->stall_off);
+			pfx_stall_close(run->stall);
+			run->stall = NULL;
+			pfx_metrics_set_stall(run->metrics, NULL, run->stall_off);
 		}
 		if (o->textfile && !pfx_sig_stop_requested() && pfx_now_ns() >= next) {
 			textfile_tick(run);
@@ -456,7 +530,8 @@ static int run_serve(struct serve_run *run)
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_MS / 1000.0,
-				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP };
+				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP,
+				   .budget = DEFAULT_BUDGET_PCT / 100.0 };
 	struct serve_run run = { .opts = &opts, .textdir = { .dirfd = -1 } };
 	int rc = parse_options(argc, argv, &opts);
 
@@ -468,6 +543,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	pfx_outdir_close(&run.textdir);
 	pfx_metrics_free(run.metrics);
+	pfx_stall_close(run.stall);
 	for (int f = 0; f < 2; f++)
 		free(run.body[f]);
 	free(opts.pids);

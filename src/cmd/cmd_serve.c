@@ -8,7 +8,9 @@
 #include "cmd.h"
 #include "metrics.h"
 #include "opts.h"
+#include "httpreq.h"
 #include "output.h"
+#include "profile.h"
 #include "serve.h"
 #include "sig.h"
 #include "stall.h"
@@ -51,6 +53,7 @@ struct serve_opts {
 	char **cgroups;
 	size_t ncgroups;
 	char *cgroup_words;
+	const char *cgroup_arg;		/* -G as given: the profiles' scope */
 	bool all;
 	int top_n;
 	bool top_given;
@@ -98,7 +101,9 @@ static void usage(FILE *fp)
 		"\n"
 		"Page-fault counters for Prometheus: GET /metrics in the text format 0.0.4, or\n"
 		"OpenMetrics 1.0 when the scraper asks for it; per process (minor, major, RSS,\n"
-		"swap, start time), per cgroup and for the system.\n"
+		"swap, start time), per cgroup and for the system; fault stall time and latency\n"
+		"per cgroup (within --budget). GET /debug/pprof/faults?seconds=N: a pprof\n"
+		"profile of N seconds of faults, as Go's net/http/pprof.\n"
 		"\n");
 	pfx_opts_help(fp, serve_options, 27);
 	fprintf(fp, "\nCtrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n");
@@ -180,6 +185,7 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 			err = pfx_pid_list_option(arg, &o->pids, &o->npids);
 			break;
 		case 'G':
+			o->cgroup_arg = arg;
 			err = parse_cgroups(arg, o);
 			break;
 		case OPT_TOP:
@@ -261,6 +267,10 @@ struct serve_run {
 	struct pfx_outdir textdir;	/* --textfile's directory, opened once */
 	bool textfile_failing;
 	struct pfx_stall *stall;	/* fault timing, or NULL */
+	struct pfx_profile *profile;	/* GET /debug/pprof/faults (not with -p) */
+	char *profile_data;		/* the last profile answered */
+	char reply_text[512];
+	char reply_headers[128];
 	char stall_off[256];		/* ... why not */
 };
 
@@ -306,6 +316,81 @@ static int metrics_body(void *ctx, const char *accept, struct pfx_http_body *bod
 	body->len = run->len[f];
 	body->content_type = pfx_metrics_content_type(f);
 	return 0;
+}
+
+static int text_reply(struct serve_run *run, struct pfx_http_reply *r, int status, const char *text)
+{
+	snprintf(run->reply_text, sizeof(run->reply_text), "%s\n", text);
+	*r = (struct pfx_http_reply){ .status = status, .content_type = "text/plain; charset=utf-8",
+				      .headers = NULL, .data = run->reply_text,
+				      .len = strlen(run->reply_text) };
+	return 0;
+}
+
+/* GET /debug/pprof/faults?seconds=N&weight=faults|latency: start a
+ * profile (profile.h), or say why not. */
+static int profile_start(void *ctx, const char *query, size_t qlen, struct pfx_http_reply *r)
+{
+	struct serve_run *run = ctx;
+	const char *v;
+	size_t vlen;
+	char num[8];
+	int seconds = PFX_PROFILE_SECONDS_DEFAULT, rc;
+	bool latency = false;
+	unsigned left;
+
+	rc = pfx_httpreq_param(query, qlen, "seconds", &v, &vlen);
+	if (rc == 1) {
+		if (vlen == 0 || vlen >= sizeof(num))
+			rc = -1;
+		else {
+			memcpy(num, v, vlen);
+			num[vlen] = '\0';
+			if (pfx_parse_int(num, 1, PFX_PROFILE_SECONDS_MAX, &seconds))
+				rc = -1;
+		}
+	}
+	if (rc < 0)
+		return text_reply(run, r, 400, "seconds must be a whole number from 1 to "
+				  PFX_STR(PFX_PROFILE_SECONDS_MAX) " (default "
+				  PFX_STR(PFX_PROFILE_SECONDS_DEFAULT) ")");
+	rc = pfx_httpreq_param(query, qlen, "weight", &v, &vlen);
+	if (rc == 1 && vlen == 7 && memcmp(v, "latency", 7) == 0)
+		latency = true;
+	else if (rc != 0 && !(rc == 1 && vlen == 6 && memcmp(v, "faults", 6) == 0))
+		return text_reply(run, r, 400, "weight must be faults (the default) or latency");
+	rc = pfx_profile_start(run->profile, (unsigned)seconds, latency, &left);
+	if (rc == -EBUSY) {
+		text_reply(run, r, 429, "a profile is being recorded; one at a time");
+		snprintf(run->reply_headers, sizeof(run->reply_headers), "Retry-After: %u\r\n", left);
+		r->headers = run->reply_headers;
+		return 0;
+	}
+	return rc < 0 ? rc : 1;
+}
+
+static int profile_poll(void *ctx, struct pfx_http_reply *r)
+{
+	struct serve_run *run = ctx;
+	const char *why = NULL;
+	char *data = NULL, text[256];
+	size_t len = 0;
+	int err = 0;
+
+	if (pfx_profile_poll(run->profile, &data, &len, &err, &why) != 1)
+		return 0;
+	free(run->profile_data);
+	run->profile_data = data;
+	if (err) {
+		snprintf(text, sizeof(text), "the profile failed: %s: %s", why ? why : "?",
+			 err == -EOPNOTSUPP ? "this pfx was built without zlib" : strerror(-err));
+		text_reply(run, r, 500, text);
+		return 1;
+	}
+	*r = (struct pfx_http_reply){ .status = 200, .content_type = "application/octet-stream",
+				      .headers = "Content-Disposition: attachment; filename=\"profile\"\r\n",
+				      .data = data, .len = len };
+	return 1;
 }
 
 /* One textfile write, temp file + rename.  0 or -errno. */
@@ -403,6 +488,16 @@ static int run_serve(struct serve_run *run)
 	bool http = o->listen_given || !o->textfile;
 	struct pfx_http_opts hopts = { .listen = o->listen, .path = "/metrics", .timeout_s = o->timeout,
 				       .max_clients = MAX_CLIENTS, .handler = metrics_body, .ctx = run };
+	/* profiles are of the host or -G's cgroups: none with -p */
+	if (!o->pids) {
+		if (pfx_profile_new(&run->profile, o->cgroup_arg)) {
+			pfx_err("%s", "out of memory");
+			return PFX_EXIT_ERROR;
+		}
+		hopts.slow_path = "/debug/pprof/faults";
+		hopts.slow_start = profile_start;
+		hopts.slow_poll = profile_poll;
+	}
 	struct pfx_http *h = NULL;
 	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0, stop;
 	const char *why = NULL;
@@ -544,6 +639,8 @@ int cmd_serve(int argc, char **argv)
 	pfx_outdir_close(&run.textdir);
 	pfx_metrics_free(run.metrics);
 	pfx_stall_close(run.stall);
+	pfx_profile_free(run.profile);
+	free(run.profile_data);
 	for (int f = 0; f < 2; f++)
 		free(run.body[f]);
 	free(opts.pids);

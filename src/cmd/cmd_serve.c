@@ -590,10 +590,9 @@ static int run_serve(struct serve_run *run)
 			pfx_err("waiting for clients failed: %s", strerror(-err));
 			break;
 		}
-		if (run->stall && pfx_stall_tick(run->stall, pfx_now_ns()) < 0) {
+		if (run->stall && (rc = pfx_stall_tick(run->stall, pfx_now_ns())) < 0) {
 			/* the source failed: counts go on, timing stops */
-			snprintf(run->stall_off, sizeof(run->stall_off), "perf stopped: %s",
-				 strerror(-pfx_stall_tick(run->stall, 0)));
+			snprintf(run->stall_off, sizeof(run->stall_off), "perf stopped: %s", strerror(-rc));
 			pfx_warn("fault timing stopped (%s); serving fault counts only", run->stall_off);
 			pfx_stall_close(run->stall);
 			run->stall = NULL;

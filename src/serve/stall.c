@@ -180,6 +180,23 @@ static int cgroup_index(struct pfx_stall *s, const char *name, uint32_t *out)
 	return 0;
 }
 
+/* The entry of pid, or NULL: a lookup that inserts nothing (the map is
+ * probed as pfx_u64map_upsert does). */
+static struct pid_entry *find_pid(const struct pfx_stall *s, uint64_t pid)
+{
+	const struct pfx_u64map *m = &s->pids;
+
+	for (size_t i = pfx_u64map_hash(m, pid);; i = (i + 1) & m->mask) {
+		uint8_t *slot = pfx_u64map_slot(m, i);
+		uint64_t k = pfx_u64map_stored(slot);
+
+		if (k == 0)
+			return NULL;
+		if (k == pid + 1)
+			return (struct pid_entry *)(slot + 8);
+	}
+}
+
 static struct pid_entry *pid_entry(struct pfx_stall *s, uint32_t pid)
 {
 	bool is_new;
@@ -257,7 +274,7 @@ static int on_event(const struct pfx_sample_event *ev, void *ctx)
 	}
 	case PFX_SAMPLE_EXIT:
 		if (ev->pid == ev->tid) {
-			struct pid_entry *p = pfx_u64map_upsert(&s->pids, ev->pid, &is_new);
+			struct pid_entry *p = find_pid(s, ev->pid);
 
 			if (p)
 				p->read_ns = 0;	/* the PID may come back as another process */
@@ -433,25 +450,13 @@ const struct pfx_stall_cgroup *pfx_stall_cgroups(const struct pfx_stall *s, size
 
 bool pfx_stall_of_pid(const struct pfx_stall *s, pid_t pid, double out[2])
 {
-	/* a lookup that inserts nothing: the map is probed as upsert does */
-	const struct pfx_u64map *m = &s->pids;
-	uint64_t stored = (uint64_t)pid + 1;
+	const struct pid_entry *p = find_pid(s, (uint64_t)pid);
 
-	for (size_t i = pfx_u64map_hash(m, (uint64_t)pid);; i = (i + 1) & m->mask) {
-		const uint8_t *slot = pfx_u64map_slot(m, i);
-		uint64_t k = pfx_u64map_stored(slot);
-		const struct pid_entry *p = (const struct pid_entry *)(slot + 8);
-
-		if (k == 0)
-			return false;
-		if (k == stored) {
-			if (!p->has_timed)
-				return false;
-			out[0] = p->stall_s[0];
-			out[1] = p->stall_s[1];
-			return true;
-		}
-	}
+	if (!p || !p->has_timed)
+		return false;
+	out[0] = p->stall_s[0];
+	out[1] = p->stall_s[1];
+	return true;
 }
 
 double pfx_stall_share(const struct pfx_stall *s)

@@ -43,7 +43,14 @@ cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 STALL_RATE=${BENCH_STALL_RATE:-50000}
 STALL_S=${BENCH_STALL_SECONDS:-20}
-# stall_run BUDGET: one run; prints "cpu_share ratio serve_s record_s faults timed"
+# the load: a shell that joins the cgroup ($1: its directories) and runs
+# pfx-load steady ($2) at $3 faults/s for $4 s
+LOAD='for d in $1; do echo $$ >"$d/cgroup.procs"; done; exec "$2" steady -s 1G --rate "$3" --seconds "$4"'
+load_in_cgroup() { sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" "$STALL_RATE" "$STALL_S"; }
+# stall_run BUDGET [apart]: one run; prints "cpu_share ratio serve_s
+# record_s faults timed".  apart: the load runs twice, once under serve
+# alone, then once under the recording alone (no stamp effect of two
+# tracers at once, doc/serve.md; two runs of the load, though).
 stall_run() {
 	"$PFX" serve -a -l 127.0.0.1:0 --budget "$1" 2>"$BENCH_TMP/st.err" & sp=$!
 	echo $sp >>"$BENCH_TMP/pids"
@@ -52,13 +59,18 @@ stall_run() {
 	sleep 2	# the first collection and the share settle
 	$CLIENT get "http://$sa/metrics" -o "$BENCH_TMP/s0" >/dev/null
 	c0=$(cpu_ticks $sp); t0=$(now_ns)
-	"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c 'for d in $1; do echo $$ >"$d/cgroup.procs"; done
-		exec "$2" steady -s 1G --rate "$3" --seconds "$4"' sh "$KCG_DIRS" "$PFX_LOAD" "$STALL_RATE" "$STALL_S" \
-		>"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err"
+	if [ "${2:-}" = apart ]; then
+		load_in_cgroup >"$BENCH_TMP/load.out"
+	else
+		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
+			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err"
+	fi
 	c1=$(cpu_ticks $sp); t1=$(now_ns)
 	sleep 1
 	$CLIENT get "http://$sa/metrics" -o "$BENCH_TMP/s1" >/dev/null
 	kill $sp; wait $sp 2>/dev/null
+	[ "${2:-}" = apart ] && "$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" \
+		"$PFX_LOAD" "$STALL_RATE" "$STALL_S" >/dev/null 2>"$BENCH_TMP/rec.err"
 	sel="pfx_fault_stall_seconds_total{cgroup=\"$KCG\",type=\"minor\"}"
 	v0=$(grep -F "$sel" "$BENCH_TMP/s0" | awk '{ print $NF }')
 	v1=$(grep -F "$sel" "$BENCH_TMP/s1" | awk '{ print $NF }')
@@ -95,6 +107,9 @@ stall_bench() {
 	: >"$BENCH_TMP/st"
 	i=0
 	while [ $i -lt "$RUNS" ]; do stall_run 1 >>"$BENCH_TMP/st"; i=$((i + 1)); done
+	: >"$BENCH_TMP/sa"
+	i=0
+	while [ $i -lt "$RUNS" ]; do stall_run 1 apart >>"$BENCH_TMP/sa"; i=$((i + 1)); done
 	full=$(stall_run 100)
 	stall_cgroup_remove
 	echo "| pfx serve -a, pfx-load steady $STALL_RATE/s for $STALL_S s in a cgroup, pfx record -G beside | serve CPU (share of one core) | sample ratio | serve's stall s | recording's sum of latencies s | error | faults | faults timed |"
@@ -103,6 +118,10 @@ stall_bench() {
 		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
 			'BEGIN { printf "| --budget 1 | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
 	done <"$BENCH_TMP/st"
+	while read -r c r v t f n; do
+		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
+			'BEGIN { printf "| --budget 1, serve and the recording in turn | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
+	done <"$BENCH_TMP/sa"
 	echo "$full" | awk '{ printf "| --budget 100 (every fault timed) | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", $1 * 100, $2, $3, $4, ($3 - $4) / $4 * 100, $5, $6 }'
 	echo "$full" | awk -v s="$STALL_S" '{ if ($6 > 0) printf "(every fault timed: %.2f us of serve CPU per fault timed, %.0f faults timed/s)\n", $1 * s / $6 * 1e6, $6 / s }'
 }

@@ -47,11 +47,18 @@ STALL_S=${BENCH_STALL_SECONDS:-20}
 # pfx-load steady ($2) at $3 faults/s for $4 s
 LOAD='for d in $1; do echo $$ >"$d/cgroup.procs"; done; exec "$2" steady -s 1G --rate "$3" --seconds "$4"'
 load_in_cgroup() { sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" "$STALL_RATE" "$STALL_S"; }
-# stall_run BUDGET [apart]: one run; prints "cpu_share ratio serve_s
-# record_s faults timed".  apart: the load runs twice, once under serve
-# alone, then once under the recording alone (no stamp effect of two
-# tracers at once, doc/serve.md; two runs of the load, though).
+# stall_run BUDGET [apart|after]: one run; prints "cpu_share ratio
+# serve_s record_s faults timed".  apart: the load runs twice, once under
+# serve alone, then once under the recording alone (no stamp effect of
+# two tracers at once, doc/serve.md; two runs of the load, though).
+# after: serve opens its events after the recording (which waits 3 s
+# before the load): the stamp effect the other way round.
 stall_run() {
+	if [ "${2:-}" = after ]; then
+		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "sleep 3; $LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
+			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err" & rp=$!
+		sleep 0.3
+	fi
 	"$PFX" serve -a -l 127.0.0.1:0 --budget "$1" 2>"$BENCH_TMP/st.err" & sp=$!
 	echo $sp >>"$BENCH_TMP/pids"
 	sleep 0.5
@@ -61,6 +68,8 @@ stall_run() {
 	c0=$(cpu_ticks $sp); t0=$(now_ns)
 	if [ "${2:-}" = apart ]; then
 		load_in_cgroup >"$BENCH_TMP/load.out"
+	elif [ "${2:-}" = after ]; then
+		wait $rp	# serve's CPU share then counts the ~0.5 s before the load too
 	else
 		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
 			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err"
@@ -114,6 +123,9 @@ stall_bench() {
 	: >"$BENCH_TMP/sa"
 	i=0
 	while [ $i -lt "$RUNS" ]; do stall_run 1 apart >>"$BENCH_TMP/sa"; i=$((i + 1)); done
+	: >"$BENCH_TMP/sf"
+	i=0
+	while [ $i -lt "$RUNS" ]; do stall_run 1 after >>"$BENCH_TMP/sf"; i=$((i + 1)); done
 	full=$(stall_run 100)
 	stall_cgroup_remove
 	echo "| pfx serve -a, pfx-load steady $STALL_RATE/s for $STALL_S s in a cgroup, pfx record -G beside | serve CPU (share of one core) | sample ratio | serve's stall s | recording's sum of latencies s | error | faults | faults timed |"
@@ -126,6 +138,10 @@ stall_bench() {
 		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
 			'BEGIN { printf "| --budget 1, serve and the recording in turn | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
 	done <"$BENCH_TMP/sa"
+	while read -r c r v t f n; do
+		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
+			'BEGIN { printf "| --budget 1, serve opened after the recording | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
+	done <"$BENCH_TMP/sf"
 	echo "$full" | awk '{ printf "| --budget 100 (every fault timed) | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", $1 * 100, $2, $3, $4, ($3 - $4) / $4 * 100, $5, $6 }'
 	echo "$full" | awk -v s="$STALL_S" '{ if ($6 > 0) printf "(every fault timed: %.2f us of serve CPU per fault timed, %.0f faults timed/s)\n", $1 * s / $6 * 1e6, $6 / s }'
 }

@@ -10,6 +10,7 @@ CLIENT="python3 $top_srcdir/tests/serve-client.py"
 trap 'for p in $(cat "$TMP/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $(cat "$TMP/pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+	for d in $(tac "$TMP/cgroups" 2>/dev/null); do rmdir "$d" 2>/dev/null; done
 	rm -rf "$TMP"' EXIT
 
 # started PID: kill it when the test exits
@@ -145,4 +146,30 @@ nobody_client_bg() {
 		<"$top_srcdir/tests/serve-client.py" >"$out" 2>&1 &
 	BG_PID=$!
 	started $BG_PID
+}
+
+# kube_cgroup: a cgroup named as kubelet (cgroupfs driver) names a
+# burstable pod's container, kubepods/burstable/pod<uid>/<64 hex>, made in
+# cgroup2 and in the v1 memory hierarchy where they are mounted (removed
+# when the test exits).  Sets KCG (its path as /proc/PID/cgroup shows it),
+# KPOD (the pod uid), KCG_DIRS (its directories, to join: echo PID into
+# each DIR/cgroup.procs).  Skips where no cgroup can be made.
+kube_cgroup() {
+	need_root
+	KPOD=$(cat /proc/sys/kernel/random/uuid)
+	cid=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	KCG=/kubepods/burstable/pod$KPOD/$cid
+	KCG_DIRS=
+	for root in $(awk '$3 == "cgroup2" { print $2 } $3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2 }' /proc/mounts); do
+		d=$root
+		for part in kubepods burstable "pod$KPOD" "$cid"; do
+			d=$d/$part
+			[ -d "$d" ] && continue
+			mkdir "$d" 2>/dev/null || break
+			echo "$d" >>"$TMP/cgroups"
+		done
+		[ -d "$root$KCG" ] && KCG_DIRS="$KCG_DIRS $root$KCG"
+	done
+	[ -n "$KCG_DIRS" ] || skip "cannot make a cgroup $KCG"
+	note "cgroup $KCG in:$KCG_DIRS"
 }

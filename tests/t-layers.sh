@@ -24,7 +24,7 @@ allowed() {
 	advise)    echo "base kernel format analysis" ;;
 	record|thp|try) echo "$lib count" ;;
 	preload)   echo "" ;;
-	serve)     echo "$lib top" ;;
+	serve)     echo "$lib top count record analysis report" ;;
 	cmd)       echo "$lib analysis advise record count report plot wss maps top thp serve try" ;;
 	workload)  echo "base uffd" ;;
 	.)         echo "cmd base" ;;

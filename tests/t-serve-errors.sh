@@ -13,6 +13,9 @@ done
 usage_error_of serve "invalid --listen ''" -l ''
 usage_error_of serve "'--listen' needs a value" --listen
 usage_error_of serve "unknown option '--bogus'" --bogus
+for bad in abc -1 101 '' 1%% 1e9; do
+	usage_error_of serve "invalid --budget '$bad'; give a percentage of one core, 0 to 100" --budget "$bad"
+done
 usage_error_of serve "-a, -p and -G choose what is watched; give one" -a -p 1
 usage_error_of serve "-a, -p and -G choose what is watched; give one" -p 1 -G /x
 usage_error_of serve "invalid --top '0'" --top 0

@@ -3,7 +3,7 @@
  * an Accept header asks for (Prometheus's own header, q values, versions,
  * wildcards, junk), label values escaped and made UTF-8 (quotes,
  * backslashes, newlines, stray bytes, overlong and surrogate forms),
- * --listen addresses, and request heads (httpreq: what is answered, what
+ * --listen addresses, and request heads and queries (httpreq: what is answered, what
  * is refused with which status, where a head ends, keep-alive). */
 #include "config.h"
 #include "httpreq.h"
@@ -133,6 +133,32 @@ static void requests(void)
 	CHECK(pfx_httpreq_parse(big, PFX_HTTPREQ_HEAD_MAX - 1, &r) == 0, "a head under 8 KiB refused");
 }
 
+/* The query of a target, and its parameters (/debug/pprof/faults) */
+static void queries(void)
+{
+	const char *q1 = "GET /debug/pprof/faults?seconds=3&weight=latency#f HTTP/1.1\r\nHost: h\r\n\r\n";
+	const char *q2 = "GET http://h?seconds=&x HTTP/1.1\r\nHost: h\r\n\r\n";
+	const char *q3 = "GET /metrics HTTP/1.1\r\nHost: h\r\n\r\n";
+	struct pfx_httpreq r;
+	const char *v = NULL;
+	size_t n = 0;
+
+	CHECK(pfx_httpreq_parse(q1, strlen(q1), &r) == 1 && r.status == 0 && r.query &&
+	      r.query_len == 24 && memcmp(r.query, "seconds=3&weight=latency", 24) == 0, "query of q1");
+	CHECK(pfx_httpreq_param(r.query, r.query_len, "seconds", &v, &n) == 1 && n == 1 && *v == '3',
+	      "seconds=3");
+	CHECK(pfx_httpreq_param(r.query, r.query_len, "weight", &v, &n) == 1 && n == 7 &&
+	      memcmp(v, "latency", 7) == 0, "weight=latency");
+	CHECK(pfx_httpreq_param(r.query, r.query_len, "second", &v, &n) == 0, "a prefix is no name");
+	CHECK(pfx_httpreq_parse(q2, strlen(q2), &r) == 1 && r.path_len == 1 && r.query_len == 10,
+	      "query of an absolute form without a path");
+	CHECK(pfx_httpreq_param(r.query, r.query_len, "seconds", &v, &n) == 1 && n == 0, "seconds=");
+	CHECK(pfx_httpreq_param(r.query, r.query_len, "x", &v, &n) == 1 && n == 0, "x without =");
+	CHECK(pfx_httpreq_param("a=1&a=2", 7, "a", &v, &n) == -1, "a parameter twice");
+	CHECK(pfx_httpreq_parse(q3, strlen(q3), &r) == 1 && !r.query && r.query_len == 0, "no query");
+	CHECK(pfx_httpreq_param(NULL, 0, "seconds", &v, &n) == 0, "no query, no parameter");
+}
+
 int main(void)
 {
 	const enum pfx_metrics_format OM = PFX_METRICS_OPENMETRICS, TEXT = PFX_METRICS_PROMETHEUS;
@@ -181,6 +207,7 @@ int main(void)
 	listen_bad("a b:1");
 
 	requests();
+	queries();
 
 	if (failures)
 		return 1;

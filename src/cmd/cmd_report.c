@@ -275,7 +275,7 @@ static int export(const struct report_opts *o, struct pfx_rec_reader *r)
 	if (o->export == PFX_EXPORT_FOLDED)
 		err = pfx_export_folded(out.fp, rep, o->weight);
 	else if (o->export == PFX_EXPORT_PPROF)
-		err = pfx_export_pprof(out.fp, rep);
+		err = pfx_export_pprof(out.fp, rep, PFX_WEIGHT_FAULTS);
 	else
 		err = pfx_export_perfetto(out.fp, r, &rep);
 	if (err < 0 && err != -EIO) {

@@ -8,9 +8,12 @@
 #include "cmd.h"
 #include "metrics.h"
 #include "opts.h"
+#include "httpreq.h"
 #include "output.h"
+#include "profile.h"
 #include "serve.h"
 #include "sig.h"
+#include "stall.h"
 #include "top.h"
 #include "util.h"
 
@@ -31,6 +34,10 @@
 /* Scrapes this close to a collection share it (two Prometheus servers, or
  * many clients at once, cost one read of /proc). */
 #define FRESH_NS 100000000ull
+#define DEFAULT_BUDGET_PCT 1
+/* Fault timing's rings: drained every 50 ms of a window (stall.c), they
+ * hold a burst of ~20,000 faults per CPU. */
+#define STALL_RING_PAGES 256
 
 struct serve_opts {
 	const char *listen;
@@ -46,13 +53,15 @@ struct serve_opts {
 	char **cgroups;
 	size_t ncgroups;
 	char *cgroup_words;
+	const char *cgroup_arg;		/* -G as given: the profiles' scope */
 	bool all;
 	int top_n;
 	bool top_given;
+	double budget;			/* --budget, a fraction of one core; 0: no timing */
 };
 
 enum { OPT_TOP = PFX_OPT_ID_LONG, OPT_TEXTFILE, OPT_TIMEOUT, OPT_INTERVAL_COUNT, OPT_DURATION,
-       OPT_OLD_INTERVAL_S };
+       OPT_OLD_INTERVAL_S, OPT_BUDGET };
 
 static const struct pfx_opt serve_options[] = {
 	PFX_OPT('l', "listen", "ADDR:PORT", "where to serve (default " DEFAULT_LISTEN "; [::1]:PORT for IPv6,\n"
@@ -72,6 +81,9 @@ static const struct pfx_opt serve_options[] = {
 		PFX_STR(DEFAULT_INTERVAL_MS) ")"),
 	PFX_OPT_LONG(OPT_INTERVAL_COUNT, "interval-count", "N", "with --textfile alone: stop after N writes"),
 	PFX_OPT_LONG(OPT_DURATION, "duration", "S", "stop after S seconds"),
+	PFX_OPT_LONG(OPT_BUDGET, "budget", "PCT", "time faults (stall seconds, latency) with at most\n"
+		     "PCT% of one core for all of serve (default "
+		     PFX_STR(DEFAULT_BUDGET_PCT) "; 0: counts\nonly)"),
 	PFX_OPT_LONG(OPT_TIMEOUT, "client-timeout", "SECONDS", "\ndrop a client silent or not reading that long\n"
 		     "(default " PFX_STR(DEFAULT_TIMEOUT_S) ")"),
 	PFX_OPT('h', "help", NULL, "show this help"),
@@ -89,7 +101,9 @@ static void usage(FILE *fp)
 		"\n"
 		"Page-fault counters for Prometheus: GET /metrics in the text format 0.0.4, or\n"
 		"OpenMetrics 1.0 when the scraper asks for it; per process (minor, major, RSS,\n"
-		"swap, start time), per cgroup and for the system.\n"
+		"swap, start time), per cgroup and for the system; fault stall time and latency\n"
+		"per cgroup (within --budget). GET /debug/pprof/faults?seconds=N: a pprof\n"
+		"profile of N seconds of faults, as Go's net/http/pprof.\n"
 		"\n");
 	pfx_opts_help(fp, serve_options, 27);
 	fprintf(fp, "\nCtrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n");
@@ -126,6 +140,23 @@ static int parse_seconds(const char *arg, const char *option, double min, double
 	return 0;
 }
 
+/* "1", "0.5" or "1%": a fraction of one core.  0 or -EINVAL. */
+static int parse_percent(const char *arg, double *out)
+{
+	char num[32];
+	size_t len = strlen(arg);
+
+	if (len && arg[len - 1] == '%')
+		len--;
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, arg, len);
+	num[len] = '\0';
+	if (pfx_parse_seconds(num, out) || *out > 100)	/* a decimal number, >= 0 */
+		return -EINVAL;
+	return 0;
+}
+
 /* 0: run; -1: help printed; else the exit code of a usage error. */
 static int parse_options(int argc, char **argv, struct serve_opts *o)
 {
@@ -154,6 +185,7 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 			err = pfx_pid_list_option(arg, &o->pids, &o->npids);
 			break;
 		case 'G':
+			o->cgroup_arg = arg;
 			err = parse_cgroups(arg, o);
 			break;
 		case OPT_TOP:
@@ -187,6 +219,12 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 			break;
 		case OPT_DURATION:
 			err = pfx_duration_option(arg, &o->duration);
+			break;
+		case OPT_BUDGET:
+			if (parse_percent(arg, &o->budget))
+				err = pfx_usage_error("invalid --budget '%s'; give a percentage of one core, "
+						  "0 to 100 (0: no fault timing)", arg);
+			o->budget /= 100;
 			break;
 		case OPT_TIMEOUT:
 			err = parse_seconds(arg, "--client-timeout", 0.1, &o->timeout);
@@ -228,6 +266,12 @@ struct serve_run {
 	size_t len[2];
 	struct pfx_outdir textdir;	/* --textfile's directory, opened once */
 	bool textfile_failing;
+	struct pfx_stall *stall;	/* fault timing, or NULL */
+	struct pfx_profile *profile;	/* GET /debug/pprof/faults (not with -p) */
+	char *profile_data;		/* the last profile answered */
+	char reply_text[512];
+	char reply_headers[128];
+	char stall_off[256];		/* ... why not */
 };
 
 /* A collection no older than FRESH_NS.  0 or -errno. */
@@ -272,6 +316,81 @@ static int metrics_body(void *ctx, const char *accept, struct pfx_http_body *bod
 	body->len = run->len[f];
 	body->content_type = pfx_metrics_content_type(f);
 	return 0;
+}
+
+static int text_reply(struct serve_run *run, struct pfx_http_reply *r, int status, const char *text)
+{
+	snprintf(run->reply_text, sizeof(run->reply_text), "%s\n", text);
+	*r = (struct pfx_http_reply){ .status = status, .content_type = "text/plain; charset=utf-8",
+				      .headers = NULL, .data = run->reply_text,
+				      .len = strlen(run->reply_text) };
+	return 0;
+}
+
+/* GET /debug/pprof/faults?seconds=N&weight=faults|latency: start a
+ * profile (profile.h), or say why not. */
+static int profile_start(void *ctx, const char *query, size_t qlen, struct pfx_http_reply *r)
+{
+	struct serve_run *run = ctx;
+	const char *v;
+	size_t vlen;
+	char num[8];
+	int seconds = PFX_PROFILE_SECONDS_DEFAULT, rc;
+	bool latency = false;
+	unsigned left;
+
+	rc = pfx_httpreq_param(query, qlen, "seconds", &v, &vlen);
+	if (rc == 1) {
+		if (vlen == 0 || vlen >= sizeof(num))
+			rc = -1;
+		else {
+			memcpy(num, v, vlen);
+			num[vlen] = '\0';
+			if (pfx_parse_int(num, 1, PFX_PROFILE_SECONDS_MAX, &seconds))
+				rc = -1;
+		}
+	}
+	if (rc < 0)
+		return text_reply(run, r, 400, "seconds must be a whole number from 1 to "
+				  PFX_STR(PFX_PROFILE_SECONDS_MAX) " (default "
+				  PFX_STR(PFX_PROFILE_SECONDS_DEFAULT) ")");
+	rc = pfx_httpreq_param(query, qlen, "weight", &v, &vlen);
+	if (rc == 1 && vlen == 7 && memcmp(v, "latency", 7) == 0)
+		latency = true;
+	else if (rc != 0 && !(rc == 1 && vlen == 6 && memcmp(v, "faults", 6) == 0))
+		return text_reply(run, r, 400, "weight must be faults (the default) or latency");
+	rc = pfx_profile_start(run->profile, (unsigned)seconds, latency, &left);
+	if (rc == -EBUSY) {
+		text_reply(run, r, 429, "a profile is being recorded; one at a time");
+		snprintf(run->reply_headers, sizeof(run->reply_headers), "Retry-After: %u\r\n", left);
+		r->headers = run->reply_headers;
+		return 0;
+	}
+	return rc < 0 ? rc : 1;
+}
+
+static int profile_poll(void *ctx, struct pfx_http_reply *r)
+{
+	struct serve_run *run = ctx;
+	const char *why = NULL;
+	char *data = NULL, text[256];
+	size_t len = 0;
+	int err = 0;
+
+	if (pfx_profile_poll(run->profile, &data, &len, &err, &why) != 1)
+		return 0;
+	free(run->profile_data);
+	run->profile_data = data;
+	if (err) {
+		snprintf(text, sizeof(text), "the profile failed: %s: %s", why ? why : "?",
+			 err == -EOPNOTSUPP ? "this pfx was built without zlib" : strerror(-err));
+		text_reply(run, r, 500, text);
+		return 1;
+	}
+	*r = (struct pfx_http_reply){ .status = 200, .content_type = "application/octet-stream",
+				      .headers = "Content-Disposition: attachment; filename=\"profile\"\r\n",
+				      .data = data, .len = len };
+	return 1;
 }
 
 /* One textfile write, temp file + rename.  0 or -errno. */
@@ -341,12 +460,44 @@ static int start_metrics(struct serve_run *run)
 	return 0;
 }
 
+/* Fault timing where perf allows it; else counts only, said once. */
+static void start_stall(struct serve_run *run)
+{
+	struct pfx_stall_opts so = { .budget = run->opts->budget, .ring_pages = STALL_RING_PAGES };
+	char why[128], hint[256];
+	int err;
+
+	if (run->opts->budget <= 0) {
+		snprintf(run->stall_off, sizeof(run->stall_off), "--budget 0");
+		pfx_metrics_set_stall(run->metrics, NULL, run->stall_off);
+		return;
+	}
+	err = pfx_stall_open(&run->stall, &so, why, sizeof(why), hint, sizeof(hint));
+	if (err) {
+		snprintf(run->stall_off, sizeof(run->stall_off), "perf %s: %s", why, strerror(-err));
+		pfx_warn("no fault stall time or latency (perf %s: %s): %s; serving fault counts only",
+			 why, strerror(-err), hint);
+		run->stall = NULL;
+	}
+	pfx_metrics_set_stall(run->metrics, run->stall, run->stall_off);
+}
+
 static int run_serve(struct serve_run *run)
 {
 	const struct serve_opts *o = run->opts;
 	bool http = o->listen_given || !o->textfile;
 	struct pfx_http_opts hopts = { .listen = o->listen, .path = "/metrics", .timeout_s = o->timeout,
 				       .max_clients = MAX_CLIENTS, .handler = metrics_body, .ctx = run };
+	/* profiles are of the host or -G's cgroups: none with -p */
+	if (!o->pids) {
+		if (pfx_profile_new(&run->profile, o->cgroup_arg)) {
+			pfx_err("%s", "out of memory");
+			return PFX_EXIT_ERROR;
+		}
+		hopts.slow_path = "/debug/pprof/faults";
+		hopts.slow_start = profile_start;
+		hopts.slow_poll = profile_poll;
+	}
 	struct pfx_http *h = NULL;
 	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0, stop;
 	const char *why = NULL;
@@ -356,6 +507,7 @@ static int run_serve(struct serve_run *run)
 	rc = start_metrics(run);
 	if (rc)
 		return rc;
+	start_stall(run);
 	if (o->textfile) {
 		size_t len = strlen(o->textfile);
 
@@ -416,6 +568,14 @@ static int run_serve(struct serve_run *run)
 			timeout = (int)((stop - now + 999999) / 1000000);
 		if (timeout > 1000)
 			timeout = 1000;
+		if (run->stall) {
+			uint64_t at = pfx_stall_next_ns(run->stall);
+
+			if (at <= now)
+				timeout = 0;
+			else if ((uint64_t)timeout * 1000000 > at - now)
+				timeout = (int)((at - now + 999999) / 1000000);
+		}
 		if (h)
 			err = pfx_http_step(h, timeout);
 		else
@@ -423,6 +583,14 @@ static int run_serve(struct serve_run *run)
 		if (err) {
 			pfx_err("waiting for clients failed: %s", strerror(-err));
 			break;
+		}
+		if (run->stall && (rc = pfx_stall_tick(run->stall, pfx_now_ns())) < 0) {
+			/* the source failed: counts go on, timing stops */
+			snprintf(run->stall_off, sizeof(run->stall_off), "perf stopped: %s", strerror(-rc));
+			pfx_warn("fault timing stopped (%s); serving fault counts only", run->stall_off);
+			pfx_stall_close(run->stall);
+			run->stall = NULL;
+			pfx_metrics_set_stall(run->metrics, NULL, run->stall_off);
 		}
 		if (o->textfile && !pfx_sig_stop_requested() && pfx_now_ns() >= next) {
 			textfile_tick(run);
@@ -450,7 +618,8 @@ static int run_serve(struct serve_run *run)
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_MS / 1000.0,
-				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP };
+				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP,
+				   .budget = DEFAULT_BUDGET_PCT / 100.0 };
 	struct serve_run run = { .opts = &opts, .textdir = { .dirfd = -1 } };
 	int rc = parse_options(argc, argv, &opts);
 
@@ -462,6 +631,9 @@ int cmd_serve(int argc, char **argv)
 	}
 	pfx_outdir_close(&run.textdir);
 	pfx_metrics_free(run.metrics);
+	pfx_stall_close(run.stall);
+	pfx_profile_free(run.profile);
+	free(run.profile_data);
 	for (int f = 0; f < 2; f++)
 		free(run.body[f]);
 	free(opts.pids);

@@ -389,7 +389,7 @@ static int write_gzip(FILE *fp, const uint8_t *buf, size_t len)
 #endif
 }
 
-int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep)
+int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight)
 {
 	const struct pfx_code_sites *cs = &rep->code;
 	struct pfx_code_frame frames[PFX_REC_MAX_CALLCHAIN];
@@ -421,7 +421,8 @@ int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep)
 	pb_message(&p.out, 11, &p.sub);	/* period_type */
 	pb_uint(&p.out, 12, 1);		/* period: every fault */
 	pb_uint(&p.out, 13, (uint64_t)str_id(&p.str, rep->header.command));
-	pb_uint(&p.out, 14, (uint64_t)str_id(&p.str, "faults"));	/* default_sample_type */
+	pb_uint(&p.out, 14, (uint64_t)str_id(&p.str, weight == PFX_WEIGHT_LATENCY ? "fault_time"
+										 : "faults"));	/* default_sample_type */
 	pb_put(&p.out, p.str.table.b, p.str.table.n);
 	if (!(p.out.oom || p.sub.oom || p.line.oom || p.samples.oom || p.str.table.oom))
 		err = write_gzip(fp, p.out.b, p.out.n);

@@ -34,7 +34,8 @@ enum pfx_export_weight { PFX_WEIGHT_FAULTS, PFX_WEIGHT_LATENCY };
 int pfx_export_parse(const char *name, enum pfx_export *out);
 
 int pfx_export_folded(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight);
-int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep);
+/* weight: the profile's default sample type (faults, or fault_time). */
+int pfx_export_pprof(FILE *fp, const struct pfx_analysis *rep, enum pfx_export_weight weight);
 /* The trace of r's items, formatted as the one analysis pass reads them
  * (a lean one); *out is that analysis (its read_error: a damaged file's
  * trace holds the events before the damage), to free. */

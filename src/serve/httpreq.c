@@ -81,8 +81,21 @@ static int parse_request_line(const char *s, const char *e, struct pfx_httpreq *
 	return 0;
 }
 
+/* The query of a target's rest t[0, len) that starts with '?', up to a
+ * fragment ('#'); none otherwise. */
+static void target_query(const char *t, size_t len, struct pfx_httpreq *req)
+{
+	if (len == 0 || t[0] != '?')
+		return;
+	req->query = t + 1;
+	req->query_len = 0;
+	while (req->query_len < len - 1 && t[1 + req->query_len] != '#')
+		req->query_len++;
+}
+
 /* The path of the target: origin form "/p?q", absolute form
- * "http://host/p?q" (path "/" when it has none), or "*".  0 or 400. */
+ * "http://host/p?q" (path "/" when it has none), or "*"; and its query.
+ * 0 or 400. */
 static int target_path(const char *t, size_t len, struct pfx_httpreq *req)
 {
 	size_t skip = 0;
@@ -101,6 +114,7 @@ static int target_path(const char *t, size_t len, struct pfx_httpreq *req)
 		if (i == len || t[i] != '/') {
 			req->path = "/";
 			req->path_len = 1;
+			target_query(t + i, len - i, req);
 			return 0;
 		}
 		t += i;
@@ -112,6 +126,7 @@ static int target_path(const char *t, size_t len, struct pfx_httpreq *req)
 	req->path_len = 0;
 	while (req->path_len < len && t[req->path_len] != '?' && t[req->path_len] != '#')
 		req->path_len++;
+	target_query(t + req->path_len, len - req->path_len, req);
 	return 0;
 }
 
@@ -241,4 +256,29 @@ int pfx_httpreq_parse(const char *buf, size_t len, struct pfx_httpreq *req)
 	r.keep_alive = http11 ? !close : keep && !close;
 	*req = r;
 	return 1;
+}
+
+int pfx_httpreq_param(const char *query, size_t len, const char *name, const char **value,
+		      size_t *value_len)
+{
+	size_t nlen = strlen(name);
+	int found = 0;
+
+	for (size_t i = 0; query && i <= len;) {
+		size_t end = i, eq;
+
+		while (end < len && query[end] != '&')
+			end++;
+		for (eq = i; eq < end && query[eq] != '='; eq++)
+			;
+		if (eq - i == nlen && memcmp(query + i, name, nlen) == 0) {
+			if (found)
+				return -1;	/* twice: which one was meant? */
+			found = 1;
+			*value = eq < end ? query + eq + 1 : query + end;
+			*value_len = eq < end ? end - eq - 1 : 0;
+		}
+		i = end + 1;
+	}
+	return found;
 }

@@ -34,6 +34,10 @@ struct pfx_httpreq {
 	 * "*" for the asterisk form), without query; points into the bytes. */
 	const char *path;
 	size_t path_len;
+	/* The target's query, after '?' and before any '#', as sent (not
+	 * decoded); NULL when there is no '?'.  Points into the bytes. */
+	const char *query;
+	size_t query_len;
 	/* The first Accept field's value, without surrounding blanks; NULL
 	 * when there is none.  Points into the bytes. */
 	const char *accept;
@@ -47,5 +51,12 @@ struct pfx_httpreq {
  * when PFX_HTTPREQ_HEAD_MAX bytes hold no whole head (status 431); 0: not
  * whole yet, more bytes may complete it (req untouched). */
 int pfx_httpreq_parse(const char *buf, size_t len, struct pfx_httpreq *req);
+
+/* The value of the parameter name in a query ("a=1&b=2"), as sent (not
+ * percent-decoded; pfx's parameters are plain words and numbers): 1 and
+ * *value, *value_len (an empty value for "name" without '='); 0 when it
+ * is not there; -1 when it is there twice.  Pure, like the parser. */
+int pfx_httpreq_param(const char *query, size_t len, const char *name, const char **value,
+		      size_t *value_len);
 
 #endif

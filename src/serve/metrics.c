@@ -5,6 +5,7 @@
 #include "metrics.h"
 #include "cgname.h"
 #include "safetext.h"
+#include "stall.h"
 #include "top.h"
 #include "util.h"
 
@@ -63,6 +64,8 @@ struct pfx_metrics {
 	size_t nprev_shown, cap_prev_shown;
 	struct mono other;
 	bool has_other;
+	const struct pfx_stall *stall;	/* fault timing, or NULL: */
+	const char *stall_off;		/* ... why not */
 };
 
 /* ---- formats ---------------------------------------------------------- */
@@ -697,7 +700,7 @@ int pfx_metrics_collect(struct pfx_metrics *m)
 
 /* ---- the exposition --------------------------------------------------- */
 
-enum family_type { FAM_COUNTER, FAM_GAUGE, FAM_INFO };
+enum family_type { FAM_COUNTER, FAM_GAUGE, FAM_INFO, FAM_HISTOGRAM };
 
 /* HELP and TYPE of a family.  name is without the _total / _info of its
  * samples: OpenMetrics names families so, the text format names them as
@@ -705,9 +708,9 @@ enum family_type { FAM_COUNTER, FAM_GAUGE, FAM_INFO };
 static void family(FILE *fp, enum pfx_metrics_format f, const char *name, enum family_type type,
 		   const char *help)
 {
-	static const char *const suffix[] = { "_total", "", "_info" };
-	static const char *const om_type[] = { "counter", "gauge", "info" };
-	static const char *const text_type[] = { "counter", "gauge", "gauge" };
+	static const char *const suffix[] = { "_total", "", "_info", "" };
+	static const char *const om_type[] = { "counter", "gauge", "info", "histogram" };
+	static const char *const text_type[] = { "counter", "gauge", "gauge", "histogram" };
 	const char *sfx = f == PFX_METRICS_OPENMETRICS ? "" : suffix[type];
 
 	fprintf(fp, "# HELP %s%s %s\n", name, sfx, help);
@@ -776,6 +779,116 @@ static void proc_gauge(FILE *fp, const struct pfx_metrics *m, const struct top_p
 	}
 }
 
+void pfx_metrics_set_stall(struct pfx_metrics *m, const struct pfx_stall *stall, const char *off)
+{
+	m->stall = stall;
+	m->stall_off = off;
+}
+
+/* A cgroup's stall series are shown with -a, and with -G for the cgroups
+ * at or below those given; with -p only its processes' are. */
+static bool cgroup_shown(const struct pfx_metrics *m, const char *cgroup)
+{
+	if (m->opts.pids)
+		return false;
+	if (!m->cgroups)
+		return true;
+	for (size_t i = 0; i < m->opts.ncgroups; i++)
+		if (under_cgroup(cgroup, m->cgroups[i]))
+			return true;
+	return false;
+}
+
+static void cgroup_type_labels(FILE *fp, const char *cgroup, int major)
+{
+	pfx_metrics_cgroup_labels(fp, cgroup);
+	fprintf(fp, ",type=\"%s\"", major ? "major" : "minor");
+}
+
+static void write_histogram(FILE *fp, const struct pfx_stall_cgroup *c, int major)
+{
+	uint64_t cum = 0;
+
+	for (size_t b = 0; b <= PFX_STALL_BUCKETS; b++) {
+		cum += c->bucket[major][b];
+		fputs("pfx_fault_latency_seconds_bucket{", fp);
+		cgroup_type_labels(fp, c->cgroup, major);
+		if (b < PFX_STALL_BUCKETS)
+			fprintf(fp, ",le=\"%g\"} %llu\n", pfx_stall_bucket_le[b], (unsigned long long)cum);
+		else
+			fprintf(fp, ",le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+	}
+	fputs("pfx_fault_latency_seconds_sum{", fp);
+	cgroup_type_labels(fp, c->cgroup, major);
+	fprintf(fp, "} %.9f\n", c->timed_s[major]);
+	fputs("pfx_fault_latency_seconds_count{", fp);
+	cgroup_type_labels(fp, c->cgroup, major);
+	fprintf(fp, "} %llu\n", (unsigned long long)c->timed[major]);
+}
+
+/* Fault stall time and latency (stall.h), or why there is none. */
+static void write_stall(const struct pfx_metrics *m, FILE *fp, enum pfx_metrics_format f,
+			const struct top_proc *procs)
+{
+	const struct pfx_stall_cgroup *cg;
+	size_t ncg;
+
+	family(fp, f, "pfx_fault_latency_enabled", FAM_GAUGE,
+	       "1 when pfx serve times faults (perf events), 0 when it cannot: reason says why "
+	       "(only counts are exported then).");
+	if (!m->stall) {
+		fputs("pfx_fault_latency_enabled{reason=\"", fp);
+		pfx_metrics_label_value(fp, m->stall_off ? m->stall_off : "off");
+		fputs("\"} 0\n", fp);
+		return;
+	}
+	fputs("pfx_fault_latency_enabled{reason=\"\"} 1\n", fp);
+	cg = pfx_stall_cgroups(m->stall, &ncg);
+	family(fp, f, "pfx_fault_stall_seconds", FAM_COUNTER,
+	       "Seconds the tasks of a cgroup waited in page faults, from entry to completion: "
+	       "an estimate, the faults timed scaled by pfx_fault_latency_sample_ratio and by "
+	       "the faults completed.");
+	for (size_t i = 0; i < ncg; i++) {
+		if (!cgroup_shown(m, cg[i].cgroup))
+			continue;
+		for (int major = 0; major < 2; major++) {
+			fputs("pfx_fault_stall_seconds_total{", fp);
+			cgroup_type_labels(fp, cg[i].cgroup, major);
+			fprintf(fp, "} %.9f\n", cg[i].stall_s[major]);
+		}
+	}
+	family(fp, f, "pfx_process_fault_stall_seconds", FAM_COUNTER,
+	       "Seconds a process (the --top busiest) waited in page faults, estimated as "
+	       "pfx_fault_stall_seconds_total.");
+	for (size_t k = 0; k < m->nshown; k++) {
+		const struct top_proc *p = &procs[m->scope[k]];
+		double v[2];
+
+		if (!pfx_stall_of_pid(m->stall, p->pid, v))
+			continue;
+		for (int major = 0; major < 2; major++) {
+			fputs("pfx_process_fault_stall_seconds_total{", fp);
+			proc_labels(fp, p);
+			fprintf(fp, ",type=\"%s\"} %.9f\n", major ? "major" : "minor", v[major]);
+		}
+	}
+	family(fp, f, "pfx_fault_latency_seconds", FAM_HISTOGRAM,
+	       "Latency of the page faults timed (entry to completion), per cgroup: the faults "
+	       "timed only, not scaled.");
+	for (size_t i = 0; i < ncg; i++)
+		if (cgroup_shown(m, cg[i].cgroup))
+			for (int major = 0; major < 2; major++)
+				write_histogram(fp, &cg[i], major);
+	family(fp, f, "pfx_fault_latency_sample_ratio", FAM_GAUGE,
+	       "The share of time faults were timed in over the last second (kept within "
+	       "--budget of serve's CPU).");
+	fprintf(fp, "pfx_fault_latency_sample_ratio %.4f\n", pfx_stall_share(m->stall));
+	family(fp, f, "pfx_fault_latency_lost_records", FAM_COUNTER,
+	       "Fault records the kernel dropped (ring full) while timing.");
+	fprintf(fp, "pfx_fault_latency_lost_records_total %llu\n",
+		(unsigned long long)pfx_stall_lost(m->stall));
+}
+
 int pfx_metrics_write(const struct pfx_metrics *m, FILE *fp, enum pfx_metrics_format f)
 {
 	size_t n;
@@ -818,6 +931,10 @@ int pfx_metrics_write(const struct pfx_metrics *m, FILE *fp, enum pfx_metrics_fo
 			fault_pair(fp, "pfx_cgroup_page_faults_total", NULL, NULL, m->cg[i].cgroup,
 				   &m->cg[i].v);
 	}
+	write_stall(m, fp, f, procs);
+	family(fp, f, "pfx_serve_cpu_seconds", FAM_COUNTER,
+	       "CPU time pfx serve used, user and system (getrusage), fault timing included.");
+	fprintf(fp, "pfx_serve_cpu_seconds_total %.6f\n", pfx_stall_self_cpu_s());
 	family(fp, f, "pfx_watched_processes", FAM_GAUGE,
 	       "Processes watched (-a: all, -p, -G) in the last collection.");
 	fprintf(fp, "pfx_watched_processes %zu\n", m->nscope);

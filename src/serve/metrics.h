@@ -79,6 +79,11 @@ pid_t pfx_metrics_absent_pid(const struct pfx_metrics *m);
 int pfx_metrics_collect(struct pfx_metrics *m);
 /* CLOCK_MONOTONIC ns of the last collection; 0 before the first. */
 uint64_t pfx_metrics_collected_ns(const struct pfx_metrics *m);
+struct pfx_stall;
+/* Export fault stall time and latency from stall (stall.h), or, when it
+ * is NULL, why not (off: one line, shown as a label). */
+void pfx_metrics_set_stall(struct pfx_metrics *m, const struct pfx_stall *stall, const char *off);
+
 /* Write the last collection.  0 or -EIO (fp in error). */
 int pfx_metrics_write(const struct pfx_metrics *m, FILE *fp, enum pfx_metrics_format f);
 

@@ -41,6 +41,8 @@ struct client {
 					 * be waiting in in[], served at the next step */
 	bool close_after;		/* close once the answer is sent */
 	bool eof;			/* the client sent all it will */
+	bool waiting;			/* for the slow path's answer */
+	bool head_only;			/* ... to a HEAD */
 	bool draining;			/* answered and shut down for writing: reading what
 					 * it still sends, so that closing sends no reset
 					 * ahead of the answer */
@@ -75,6 +77,7 @@ struct pfx_http {
 	uint64_t accept_pause_ns;	/* out of descriptors: listeners rest until then */
 	struct pfx_http_counts counts;
 	char accept[PFX_HTTPREQ_HEAD_MAX + 1];	/* the Accept value handed to the handler */
+	struct client *waiting;		/* the client awaiting the slow answer, or NULL */
 };
 
 /* ---- the address ------------------------------------------------------ */
@@ -331,6 +334,8 @@ static void drop_client(struct pfx_http *h, size_t slot, bool reset)
 	struct client *c = h->clients[slot];
 	struct owner *o = &h->owners[c->owner];
 
+	if (c == h->waiting)
+		h->waiting = NULL;	/* the answer, when it comes, is dropped */
 	if (reset) {
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
@@ -354,23 +359,28 @@ static const char *reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	}
 	return "Error";
 }
 
-/* Queue an answer: head, then body unless head_only.  0 or -ENOMEM. */
-static int respond(struct pfx_http *h, struct client *c, int status, const char *type,
-		   const char *body, size_t len, bool head_only)
+/* Queue an answer: head (with extra header lines, or NULL), then body
+ * unless head_only.  0 or -ENOMEM. */
+static int respond_with(struct pfx_http *h, struct client *c, int status, const char *type,
+			const char *extra, const char *body, size_t len, bool head_only)
 {
-	char head[512];
+	char head[1024];
 	int n = snprintf(head, sizeof(head),
-			 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
+			 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s"
 			 "Connection: %s\r\n\r\n",
 			 status, reason(status), type, len,
-			 status == 405 ? "Allow: GET, HEAD\r\n" : "",
+			 status == 405 ? "Allow: GET, HEAD\r\n" : "", extra ? extra : "",
 			 c->close_after ? "close" : "keep-alive");
+
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -ENOMEM;
 	size_t total = (size_t)n + (head_only ? 0 : len);
 
 	if (status >= 500)
@@ -391,6 +401,18 @@ static int respond(struct pfx_http *h, struct client *c, int status, const char 
 	c->writing = true;
 	c->deadline_ns = pfx_now_ns() + h->timeout_ns;
 	return 0;
+}
+
+static int respond(struct pfx_http *h, struct client *c, int status, const char *type,
+		   const char *body, size_t len, bool head_only)
+{
+	return respond_with(h, c, status, type, NULL, body, len, head_only);
+}
+
+static int respond_reply(struct pfx_http *h, struct client *c, const struct pfx_http_reply *r,
+			 bool head_only)
+{
+	return respond_with(h, c, r->status, r->content_type, r->headers, r->data, r->len, head_only);
 }
 
 static int respond_text(struct pfx_http *h, struct client *c, int status, const char *text,
@@ -421,6 +443,24 @@ static int route(struct pfx_http *h, struct client *c, const struct pfx_httpreq 
 		if (h->opts.handler(h->opts.ctx, accept, &body))
 			return respond_text(h, c, 500, "collecting the metrics failed\n", head);
 		return respond(h, c, 200, body.content_type, body.data, body.len, head);
+	}
+	if (h->opts.slow_path && plen == strlen(h->opts.slow_path) &&
+	    memcmp(req->path, h->opts.slow_path, plen) == 0) {
+		struct pfx_http_reply reply = { 0 };
+		int rc;
+
+		if (other)
+			return respond_text(h, c, 405, "only GET and HEAD\n", false);
+		rc = h->opts.slow_start(h->opts.ctx, req->query, req->query_len, &reply);
+		if (rc < 0)
+			return respond_text(h, c, 500, "starting the answer failed\n", head);
+		if (rc == 0)
+			return respond_reply(h, c, &reply, head);
+		/* the answer comes from slow_poll; meanwhile c is left alone */
+		c->waiting = true;
+		c->head_only = head;
+		h->waiting = c;
+		return 0;
 	}
 	if (plen == 1 && req->path[0] == '/') {
 		char page[256];
@@ -474,7 +514,7 @@ static size_t pick_victim(struct pfx_http *h)
 		for (size_t s = 0; s < h->opts.max_clients; s++) {
 			struct client *c = h->clients[s], *b;
 
-			if (!c || c->writing || c->draining || c->more ||
+			if (!c || c->writing || c->draining || c->more || c->waiting ||
 			    (idle ? !c->spoke || c->in_len : c->spoke))
 				continue;
 			b = best == NO_SLOT ? NULL : h->clients[best];
@@ -608,6 +648,8 @@ static bool drain(struct client *c)
  * ROUNDS answers in this step.  false: drop it. */
 static bool advance(struct pfx_http *h, struct client *c, short revents)
 {
+	if (c->waiting)
+		return true;
 	if (c->draining)
 		return !revents || drain(c);
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->writing && !read_client(h, c))
@@ -624,6 +666,8 @@ static bool advance(struct pfx_http *h, struct client *c, short revents)
 
 		if (rc <= 0)
 			return rc == 0;
+		if (c->waiting)
+			return true;
 		if (!write_client(h, c))
 			return false;
 		if (c->writing || c->draining)
@@ -631,6 +675,27 @@ static bool advance(struct pfx_http *h, struct client *c, short revents)
 	}
 	c->more = true;
 	return true;
+}
+
+/* The slow answer, when it has come: queued and sent to its client, which
+ * then goes on as any other (its pipelined requests next step). */
+static void slow_answer(struct pfx_http *h)
+{
+	struct pfx_http_reply reply = { 0 };
+	struct client *c = h->waiting;
+
+	if (!c || h->opts.slow_poll(h->opts.ctx, &reply) != 1)
+		return;
+	h->waiting = NULL;
+	c->waiting = false;
+	c->more = true;
+	for (size_t s = 0; s < h->opts.max_clients; s++) {
+		if (h->clients[s] != c)
+			continue;
+		if (respond_reply(h, c, &reply, c->head_only) || !write_client(h, c))
+			drop_client(h, s, false);
+		break;
+	}
 }
 
 int pfx_http_step(struct pfx_http *h, int timeout_ms)
@@ -642,8 +707,8 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 	for (size_t s = 0; s < h->opts.max_clients; s++) {
 		struct client *c = h->clients[s];
 
-		if (!c)
-			continue;
+		if (!c || c->waiting)
+			continue;	/* a client awaiting the slow answer has no deadline */
 		if (c->deadline_ns <= now || c->more)
 			timeout_ms = 0;
 		else if (timeout_ms < 0 || c->deadline_ns - now < (uint64_t)timeout_ms * 1000000ull)
@@ -656,6 +721,8 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 		h->pfd[n] = (struct pollfd){ .fd = h->lfd[i], .events = POLLIN };
 		h->pfd_slot[n++] = NO_SLOT - 1 - i;	/* listener i */
 	}
+	if (h->waiting && (timeout_ms < 0 || timeout_ms > 50))
+		timeout_ms = 50;	/* the slow answer is polled for */
 	if (now < h->accept_pause_ns && (timeout_ms < 0 || (uint64_t)timeout_ms * 1000000ull >
 							       h->accept_pause_ns - now))
 		timeout_ms = (int)((h->accept_pause_ns - now + 999999) / 1000000);
@@ -678,6 +745,7 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 		else if (c->deadline_ns <= now)
 			drop_client(h, s, false);	/* too slow: its slot goes to others */
 	}
+	slow_answer(h);
 	return 0;
 }
 

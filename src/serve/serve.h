@@ -41,6 +41,23 @@ struct pfx_http_body {
  * 0, or -errno: the client gets 500. */
 typedef int (*pfx_http_handler)(void *ctx, const char *accept, struct pfx_http_body *body);
 
+/* An answer of the slow path's handler. */
+struct pfx_http_reply {
+	int status;			/* 200, 400, 429, ... */
+	const char *content_type;
+	const char *headers;		/* more header lines, each ending in CRLF, or NULL */
+	const char *data;		/* copied before the handler's next call */
+	size_t len;
+};
+
+/* The slow path (a profile): start with the request's query (as sent,
+ * NULL: none).  0: *reply is the answer; 1: it comes later, from poll;
+ * -errno: the client gets 500. */
+typedef int (*pfx_http_start_fn)(void *ctx, const char *query, size_t query_len,
+				 struct pfx_http_reply *reply);
+/* 1: *reply is the answer started; 0: not yet. */
+typedef int (*pfx_http_poll_fn)(void *ctx, struct pfx_http_reply *reply);
+
 struct pfx_http_opts {
 	const char *listen;		/* ADDR:PORT, [ADDR]:PORT, :PORT (every address) or PORT */
 	const char *path;		/* the one path served, e.g. "/metrics" */
@@ -48,6 +65,12 @@ struct pfx_http_opts {
 	size_t max_clients;
 	pfx_http_handler handler;
 	void *ctx;
+	/* Optional (NULL): a second path whose answer may take its time.
+	 * Its client waits (no deadline, not read) while the loop serves the
+	 * others; one at a time (start answers the rest itself, e.g. 429). */
+	const char *slow_path;
+	pfx_http_start_fn slow_start;
+	pfx_http_poll_fn slow_poll;
 };
 
 enum { PFX_HTTP_HOST_MAX = 256 };
@@ -66,8 +89,8 @@ int pfx_http_open(struct pfx_http **out, const struct pfx_http_opts *opts, const
 const char *pfx_http_address(const struct pfx_http *h, size_t i);
 /* Is one of them every address of the host (0.0.0.0 or ::)? */
 bool pfx_http_every_address(const struct pfx_http *h);
-/* Wait up to timeout_ms (less when a client's deadline comes first) and
- * serve what is ready.  0 (also when a signal cut the wait short) or
+/* Wait up to timeout_ms (less when a client's deadline comes first, at
+ * most 50 ms while a slow answer is awaited) and serve what is ready.  0 (also when a signal cut the wait short) or
  * -errno of poll. */
 int pfx_http_step(struct pfx_http *h, int timeout_ms);
 struct pfx_http_counts {

@@ -68,7 +68,8 @@ struct pfx_source_ops {
 	/* Deliver what the kernel has, in time order.  0, or fn's non-zero
 	 * value (fault_event.h), or -errno. */
 	int (*drain)(void *state, pfx_sample_fn fn, void *ctx);
-	/* Optional (NULL): stop every event, so a last drain takes all. */
+	/* Optional (NULL): stop every event, so a last drain takes all;
+	 * enable() starts them again (perf; pfx serve's timing windows). */
 	void (*disable)(void *state);
 	/* Optional (NULL): the kernel's own counts of the fault events. */
 	int (*counts)(const void *state, uint64_t *minor, uint64_t *major);

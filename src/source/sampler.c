@@ -144,6 +144,14 @@ static int fault_attr(const struct pfx_sampler *s, enum pfx_event_id id, bool ow
 	base_attr(s, a);
 	a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			 PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR;
+	/* One software event hit fills one sample for every perf event
+	 * there, its id too (perfclock.h): a tracer's event opened after
+	 * pfx's fires first, and pfx's sample then carries that event's id,
+	 * unknown here.  The period (8 bytes) makes a major fault's sample
+	 * longer than a minor one's, so such a sample is still told apart
+	 * (decode(); without call chains). */
+	if (id == PFX_EV_MAJOR_FAULTS)
+		a->sample_type |= PERF_SAMPLE_PERIOD;
 	if (s->opts.dwarf_stack) {
 		a->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 		a->sample_regs_user = PFX_UNWIND_REGS_MASK;
@@ -526,6 +534,8 @@ void pfx_sampler_disable(struct pfx_sampler *s)
 {
 	for (size_t i = 0; i < s->nfds; i++)
 		ioctl(s->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	/* enable() may start them again: pfx serve times faults in windows */
+	s->need_enable = true;
 }
 
 int pfx_sampler_counts(const struct pfx_sampler *s, uint64_t *minor, uint64_t *major)
@@ -593,7 +603,7 @@ static void trailer(const struct perf_event_header *h, struct pfx_sample_event *
 static void unwind_fault(struct pfx_sampler *s, const struct perf_event_header *h,
 			 struct pfx_sample_event *ev)
 {
-	const uint8_t *p = (const uint8_t *)h + sizeof(struct pfx_perf_fault_sample);
+	const uint8_t *p = (const uint8_t *)h + sizeof(struct pfx_perf_fault_sample) + (ev->major ? 8 : 0);
 	const uint8_t *end = (const uint8_t *)h + h->size;
 	uint64_t abi, regs[PFX_UREG_COUNT], size = 0, dyn = 0;
 	const uint8_t *stack = NULL;
@@ -648,17 +658,18 @@ static bool decode_fault(const struct perf_event_header *h, bool major,
 static void fault_chain(struct pfx_sampler *s, const struct perf_event_header *h,
 			struct pfx_sample_event *ev)
 {
-	const struct pfx_perf_fault_sample *fs = (const void *)h;
+	/* a major fault's period (fault_attr()) before the chain */
+	size_t head = sizeof(struct pfx_perf_fault_sample) + (ev->major ? 8 : 0);
 
 	if (s->opts.dwarf_stack) {
 		unwind_fault(s, h, ev);
-	} else if (s->opts.callchain && h->size >= sizeof(*fs) + 8) {
-		const uint64_t *chain = (const uint64_t *)(fs + 1);
+	} else if (s->opts.callchain && h->size >= head + 8) {
+		const uint64_t *chain = (const uint64_t *)((const uint8_t *)h + head);
 		uint64_t nr = chain[0];
 		uint16_t n = 0;
 
-		if (nr > (h->size - sizeof(*fs) - 8) / 8)
-			nr = (h->size - sizeof(*fs) - 8) / 8;
+		if (nr > (h->size - head - 8) / 8)
+			nr = (h->size - head - 8) / 8;
 		for (uint64_t i = 0; i < nr && n < PFX_SAMPLER_MAX_CHAIN; i++)
 			if (chain[1 + i] < PERF_CONTEXT_MAX)
 				s->callchain[n++] = chain[1 + i];
@@ -744,8 +755,17 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 		if (h->size < 16)
 			return false;
 		memcpy(&id, (const uint8_t *)h + 8, 8);
-		if (!lookup_role(s, id, &role))
+		if (!lookup_role(s, id, &role)) {
+			/* another tracer's id on a fault of pfx's (fault_attr()):
+			 * a minor fault's length, or a major one's */
+			if (s->opts.callchain || s->opts.dwarf_stack)
+				return false;
+			if (h->size == sizeof(struct pfx_perf_fault_sample))
+				return decode_fault(h, false, ev);
+			if (h->size == sizeof(struct pfx_perf_fault_sample) + 8)
+				return decode_fault(h, true, ev);
 			return false;
+		}
 		if (role == ROLE_ENTRY)
 			return decode_entry(s, h, ev);
 		if (role == ROLE_ENTRY_SW)

@@ -9,7 +9,19 @@
 # GET /metrics from one client, 0.15 s apart (pfx shares one reading
 # among scrapes within 0.1 s: each scrape here makes its own), divided by
 # SCRAPES; the servers are on loopback ports of their own, started and
-# killed here.
+# killed here.  pfx serve runs with --budget 0 there (no fault timing):
+# the scrape's own cost.
+#
+# Then fault timing (BENCH_SERVE_ONLY=stall runs only this part): pfx
+# serve -a (--budget 1%, the default) while pfx-load steady takes
+# STALL_RATE minor faults/s for STALL_S s in a cgroup made for it, with
+# 'pfx record -G' of that cgroup at the same time (the full recording).
+# Serve is scraped only before and after (a 15 s Prometheus interval costs
+# it little; doc/serve.md).  Per run: serve's CPU share (utime + stime of
+# /proc/PID/stat over the load's wall time), the sample ratio, and its
+# stall seconds for the cgroup against the recording's sum of latencies
+# (pfx report --format folded --weight latency).  Then once with --budget
+# 100 (every fault timed): what timing costs per fault, the floor.
 . "$top_srcdir/tests/bench/lib.sh"
 
 PROCS=${BENCH_SERVE_PROCS:-1000 10000}
@@ -20,8 +32,118 @@ command -v prometheus-node-exporter >/dev/null || { echo "bench: prometheus-node
 CLIENT="python3 $top_srcdir/tests/serve-client.py"
 
 trap 'kill $(cat "$BENCH_TMP/sleeps" "$BENCH_TMP/pids" 2>/dev/null) 2>/dev/null; rm -rf "$BENCH_TMP"' EXIT
+: >"$BENCH_TMP/pids"
 
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+STALL_RATE=${BENCH_STALL_RATE:-50000}
+STALL_S=${BENCH_STALL_SECONDS:-20}
+# the load: a shell that joins the cgroup ($1: its directories) and runs
+# pfx-load steady ($2) at $3 faults/s for $4 s
+LOAD='for d in $1; do echo $$ >"$d/cgroup.procs"; done; exec "$2" steady -s 1G --rate "$3" --seconds "$4"'
+load_in_cgroup() { sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" "$STALL_RATE" "$STALL_S"; }
+# stall_run BUDGET [apart|after]: one run; prints "cpu_share ratio
+# serve_s record_s faults timed".  apart: the load runs twice, once under
+# serve alone, then once under the recording alone (no stamp effect of
+# two tracers at once, doc/serve.md; two runs of the load, though).
+# after: serve opens its events after the recording (which waits 3 s
+# before the load): the stamp effect the other way round.
+stall_run() {
+	if [ "${2:-}" = after ]; then
+		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "sleep 3; $LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
+			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err" & rp=$!
+		sleep 0.3
+	fi
+	"$PFX" serve -a -l 127.0.0.1:0 --budget "$1" 2>"$BENCH_TMP/st.err" & sp=$!
+	echo $sp >>"$BENCH_TMP/pids"
+	sleep 0.5
+	sa=$(sed -n 's|^pfx serve: serving http://\(.*\)/metrics$|\1|p' "$BENCH_TMP/st.err")
+	sleep 2	# the first collection and the share settle
+	$CLIENT get "http://$sa/metrics" -o "$BENCH_TMP/s0" >/dev/null
+	c0=$(cpu_ticks $sp); t0=$(now_ns)
+	if [ "${2:-}" = apart ]; then
+		load_in_cgroup >"$BENCH_TMP/load.out"
+	elif [ "${2:-}" = after ]; then
+		wait $rp	# serve's CPU share then counts the ~0.5 s before the load too
+	else
+		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
+			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err"
+	fi
+	c1=$(cpu_ticks $sp); t1=$(now_ns)
+	sleep 1
+	$CLIENT get "http://$sa/metrics" -o "$BENCH_TMP/s1" >/dev/null
+	kill $sp; wait $sp 2>/dev/null
+	[ "${2:-}" = apart ] && "$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" \
+		"$PFX_LOAD" "$STALL_RATE" "$STALL_S" >/dev/null 2>"$BENCH_TMP/rec.err"
+	sel="pfx_fault_stall_seconds_total{cgroup=\"$KCG\",type=\"minor\"}"
+	v0=$(grep -F "$sel" "$BENCH_TMP/s0" | awk '{ print $NF }')
+	v1=$(grep -F "$sel" "$BENCH_TMP/s1" | awk '{ print $NF }')
+	timed=$(grep -F "pfx_fault_latency_seconds_count{cgroup=\"$KCG\",type=\"minor\"}" "$BENCH_TMP/s1" | awk '{ print $NF }')
+	ratio=$(sed -n 's/^pfx_fault_latency_sample_ratio //p' "$BENCH_TMP/s1")
+	truth=$("$PFX" report -i "$BENCH_TMP/g.data" --format folded --weight latency | awk '{ s += $NF } END { printf "%.6f", s / 1e9 }')
+	faults=$(sed -n 's/.*rusage_minor=\([0-9]*\).*/\1/p' "$BENCH_TMP/load.out")
+	awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" -v r="$ratio" \
+		-v a="${v0:-0}" -v b="${v1:-0}" -v t="$truth" -v f="$faults" -v n="${timed:-0}" \
+		'BEGIN { printf "%.4f %s %.6f %s %s %s\n", (c1 - c0) / hz / ((t1 - t0) / 1e9), r, b - a, t, f, n }'
+}
+
+# The cgroup, named as kubelet names a burstable pod's container; the
+# directories made are removed in reverse by stall_cgroup_remove
+stall_cgroup() {
+	pod=pod$(cat /proc/sys/kernel/random/uuid)
+	cid=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	KCG=/kubepods/burstable/$pod/$cid
+	KCG_DIRS=
+	: >"$BENCH_TMP/cgroups"
+	for root in $(awk '$3 == "cgroup2" { print $2 } $3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2 }' /proc/mounts); do
+		d=$root
+		for part in kubepods burstable "$pod" "$cid"; do
+			d=$d/$part
+			[ -d "$d" ] || { mkdir "$d" && echo "$d" >>"$BENCH_TMP/cgroups"; }
+		done
+		KCG_DIRS="$KCG_DIRS $d"
+	done
+}
+stall_cgroup_remove() { for d in $(tac "$BENCH_TMP/cgroups"); do rmdir "$d"; done; }
+
+stall_bench() {
+	if [ "$(id -u)" != 0 ] || ! "$PFX" record -a --duration 0.1 -o "$BENCH_TMP/probe.data" >/dev/null 2>&1; then
+		echo "(fault timing not measured: needs root, for the cgroup, and host-wide perf events)"
+		return 0
+	fi
+	stall_cgroup
+	: >"$BENCH_TMP/st"
+	i=0
+	while [ $i -lt "$RUNS" ]; do stall_run 1 >>"$BENCH_TMP/st"; i=$((i + 1)); done
+	: >"$BENCH_TMP/sa"
+	i=0
+	while [ $i -lt "$RUNS" ]; do stall_run 1 apart >>"$BENCH_TMP/sa"; i=$((i + 1)); done
+	: >"$BENCH_TMP/sf"
+	i=0
+	while [ $i -lt "$RUNS" ]; do stall_run 1 after >>"$BENCH_TMP/sf"; i=$((i + 1)); done
+	full=$(stall_run 100)
+	stall_cgroup_remove
+	echo "| pfx serve -a, pfx-load steady $STALL_RATE/s for $STALL_S s in a cgroup, pfx record -G beside | serve CPU (share of one core) | sample ratio | serve's stall s | recording's sum of latencies s | error | faults | faults timed |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+	while read -r c r v t f n; do
+		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
+			'BEGIN { printf "| --budget 1 | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
+	done <"$BENCH_TMP/st"
+	while read -r c r v t f n; do
+		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
+			'BEGIN { printf "| --budget 1, serve and the recording in turn | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
+	done <"$BENCH_TMP/sa"
+	while read -r c r v t f n; do
+		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
+			'BEGIN { printf "| --budget 1, serve opened after the recording | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
+	done <"$BENCH_TMP/sf"
+	echo "$full" | awk '{ printf "| --budget 100 (every fault timed) | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", $1 * 100, $2, $3, $4, ($3 - $4) / $4 * 100, $5, $6 }'
+	echo "$full" | awk -v s="$STALL_S" '{ if ($6 > 0) printf "(every fault timed: %.2f us of serve CPU per fault timed, %.0f faults timed/s)\n", $1 * s / $6 * 1e6, $6 / s }'
+}
+if [ "${BENCH_SERVE_ONLY:-}" = stall ]; then
+	stall_bench
+	exit 0
+fi
 
 # scrape_cpu PID ADDR: ms of the server's CPU per scrape, and bytes per answer
 scrape_cpu() {
@@ -39,7 +161,7 @@ EOF
 	awk -v a="$c0" -v b="$c1" -v n="$SCRAPES" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", (b - a) * 1000 / hz / n }'
 }
 
-"$PFX" serve -a -l 127.0.0.1:0 2>"$BENCH_TMP/serve.err" & SPID=$!
+"$PFX" serve -a -l 127.0.0.1:0 --budget 0 2>"$BENCH_TMP/serve.err" & SPID=$!
 echo $SPID >>"$BENCH_TMP/pids"
 sleep 0.5
 PADDR=$(sed -n 's|^pfx serve: serving http://\(.*\)/metrics$|\1|p' "$BENCH_TMP/serve.err")
@@ -67,3 +189,4 @@ for procs in $PROCS; do
 	echo "| $nprocs | answer size (bytes) | $pbytes | $nbytes | |"
 	echo "| $nprocs | pfx_scrape_duration_seconds of one more scrape (wall, the /proc and cgroup reads) | $dur s | | |"
 done
+stall_bench

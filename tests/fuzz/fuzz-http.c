@@ -5,7 +5,8 @@
  * refused.  Each answer keeps the parser's promises: a whole head is at
  * most 8 KiB and inside the bytes, a refusal is 400, 413 or 431 with a
  * reason, a request's path and Accept lie inside its head and hold no
- * line break; the head frames itself (the same bytes alone give the same
+ * line break, nor does its query (no '#' either), and a query parameter
+ * found (pfx_httpreq_param) lies inside the query; the head frames itself (the same bytes alone give the same
  * answer, one byte less is not whole), so nothing after it can change
  * where it ends.  Never a crash, hang or out-of-bounds read.
  *
@@ -51,6 +52,25 @@ static void check_request(const char *head, size_t avail, const struct pfx_httpr
 		abort();
 	if (!r->accept && r->accept_len)
 		abort();
+	if (r->query) {
+		static const char *const names[] = { "seconds", "weight", "" };
+
+		if (!inside(r->query, r->query_len, head, r->head_len) ||
+		    memchr(r->query, '\n', r->query_len) || memchr(r->query, '\r', r->query_len) ||
+		    memchr(r->query, ' ', r->query_len) || memchr(r->query, '#', r->query_len))
+			abort();
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			const char *v = NULL;
+			size_t vlen = 0;
+			int rc = pfx_httpreq_param(r->query, r->query_len, names[i], &v, &vlen);
+
+			if (rc < -1 || rc > 1 || (rc == 1 && !inside(v, vlen, r->query, r->query_len)) ||
+			    (rc == 1 && memchr(v, '&', vlen)))
+				abort();
+		}
+	} else if (r->query_len) {
+		abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -80,7 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (pfx_httpreq_parse(buf + off, req.head_len, &again) != 1 ||
 		    again.head_len != req.head_len || again.status != req.status ||
 		    again.keep_alive != req.keep_alive || again.method != req.method ||
-		    again.path_len != req.path_len || again.accept_len != req.accept_len)
+		    again.path_len != req.path_len || again.accept_len != req.accept_len ||
+		    again.query_len != req.query_len)
 			abort();
 		if (pfx_httpreq_parse(buf + off, req.head_len - 1, &again) != 0)
 			abort();

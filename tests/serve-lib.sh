@@ -158,6 +158,7 @@ kube_cgroup() {
 	need_root
 	KPOD=$(cat /proc/sys/kernel/random/uuid)
 	cid=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+	KCID=$cid
 	KCG=/kubepods/burstable/pod$KPOD/$cid
 	KCG_DIRS=
 	for root in $(awk '$3 == "cgroup2" { print $2 } $3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2 }' /proc/mounts); do

@@ -6,12 +6,15 @@
 # pfx-load steady at 20,000 minor faults/s for 6 s.  Meanwhile 'pfx serve
 # -a' (fault timing on, --budget 1%: duty-cycled windows, scaled) is
 # scraped by a real Prometheus (1 s) where the package is installed.
-#   - serve's pfx_fault_stall_seconds_total{cgroup=KCG,type="minor"} rose,
+#   - serve's pfx_fault_stall_seconds_total{cgroup=KCG,pod_uid=...,
+#     container_id=...,qos_class="burstable",type="minor"} (kubelet's
+#     names, kernel/cgname.c) rose,
 #     from before the load to after it, by the sum of the recording's
 #     fault latencies (pfx report --format folded --weight latency) within
 #     30% (doc/serve.md has the measured error, tests/bench/serve.sh);
-#   - so did Prometheus's value of it (two instant queries), and
-#     rate(...[W]) over the load's window is reported;
+#   - so did Prometheus's value of the pod's stall seconds, selected by
+#     pod_uid and container_id (two instant queries), and rate(...[W])
+#     over the load's window is reported;
 #   - its histogram's +Inf bucket equals its count and holds faults;
 #     pfx_serve_cpu_seconds_total, pfx_fault_latency_sample_ratio (0-1)
 #     and pfx_fault_latency_enabled 1 are there.
@@ -26,11 +29,13 @@ need_root
 	skip "host-wide recording denied here: $(head -n 1 "$TMP/probe")"
 has_latency "$TMP/probe.data" || skip "no fault latency here (no fault entry event)"
 kube_cgroup
+# the labels of the cgroup's series: its path, then the names kubelet's gave it
+LBL="cgroup=\"$KCG\",pod_uid=\"$KPOD\",container_id=\"$KCID\",qos_class=\"burstable\""
 
-# stall CGROUP: the minor stall seconds serve exports for it (0: none)
+# stall: the minor stall seconds serve exports for the cgroup (0: none)
 stall() {
 	[ "$(scrape)" = 200 ] || fail "scrape failed"
-	v=$(grep -F "pfx_fault_stall_seconds_total{cgroup=\"$1\",type=\"minor\"}" "$TMP/metrics" | awk '{ print $NF }')
+	v=$(grep -F "pfx_fault_stall_seconds_total{$LBL,type=\"minor\"}" "$TMP/metrics" | awk '{ print $NF }')
 	echo "${v:-0}"
 }
 
@@ -42,7 +47,7 @@ if command -v prometheus >/dev/null; then
 else
 	note "no prometheus: the Prometheus part is not exercised"
 fi
-s0=$(stall "$KCG")
+s0=$(stall)
 "$PFX" record -G "$KCG" -o "$TMP/g.data" -- sh -c 'for d in $1; do echo $$ >"$d/cgroup.procs"; done
 	sleep 3; exec "$2" steady -s 256M --rate 20000 --seconds 6' sh "$KCG_DIRS" "$PFX_LOAD" \
 	>"$TMP/load.out" 2>"$TMP/rec.err" &
@@ -52,7 +57,7 @@ T0=$(date +%s.%N)
 wait $RPID || { cat "$TMP/rec.err"; fail "pfx record -G failed"; }
 sleep 2	# serve folds a window at the next one's start; Prometheus scrapes
 T1=$(date +%s.%N)
-s1=$(stall "$KCG")
+s1=$(stall)
 cp "$TMP/metrics" "$TMP/after.prom"
 
 truth=$("$PFX" report -i "$TMP/g.data" --format folded --weight latency | awk '{ s += $NF } END { printf "%.6f", s / 1e9 }')
@@ -63,8 +68,8 @@ awk -v t="$truth" 'BEGIN { exit !(t > 0) }' || fail "the recording has no latenc
 within_pct "$got" "$truth" 30 || fail "serve's ${got}s not within 30% of the recording's ${truth}s"
 
 # the histogram and the rest
-count=$(grep -F "pfx_fault_latency_seconds_count{cgroup=\"$KCG\",type=\"minor\"}" "$TMP/after.prom" | awk '{ print $NF }')
-inf=$(grep -F "pfx_fault_latency_seconds_bucket{cgroup=\"$KCG\",type=\"minor\",le=\"+Inf\"}" "$TMP/after.prom" | awk '{ print $NF }')
+count=$(grep -F "pfx_fault_latency_seconds_count{$LBL,type=\"minor\"}" "$TMP/after.prom" | awk '{ print $NF }')
+inf=$(grep -F "pfx_fault_latency_seconds_bucket{$LBL,type=\"minor\",le=\"+Inf\"}" "$TMP/after.prom" | awk '{ print $NF }')
 note "histogram: $count faults timed"
 [ -n "$count" ] && [ "$count" -gt 0 ] || fail "no faults timed in the histogram"
 [ "$inf" = "$count" ] || fail "+Inf bucket $inf is not the count $count"
@@ -73,7 +78,7 @@ awk -v r="$ratio" 'BEGIN { exit !(r > 0 && r <= 1) }' || fail "sample ratio '$ra
 grep -q '^pfx_fault_latency_enabled{reason=""} 1$' "$TMP/after.prom" || fail "timing not said to be on"
 
 if [ -n "$PROM" ]; then
-	sel="pfx_fault_stall_seconds_total{cgroup=\"$KCG\",type=\"minor\"}"
+	sel="pfx_fault_stall_seconds_total{pod_uid=\"$KPOD\",container_id=\"$KCID\",type=\"minor\"}"
 	p0=$($CLIENT query "$PROM" "$sel" "$T0" | awk '{ print $NF }')
 	p1=$($CLIENT query "$PROM" "$sel" "$T1" | awk '{ print $NF }')
 	win=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%d", b - a + 0.5 }')

@@ -31,6 +31,22 @@ static struct pfx_fault expected(unsigned i)
 	f.ip = 0x401000 + (i % 3) * 16;
 	f.kind = i % 50 == 0 ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
 	f.access = PFX_ACCESS_KNOWN | (i & 1 ? PFX_ACCESS_WRITE : 0);
+	/* version 6: ips by their place among a thread's last 32 (places
+	 * past 14, ips falling out of them), far apart (a kernel ip, a
+	 * delta over 2^63), instruction fetches at their ip or not, and the
+	 * long form's (kind, access) pairs */
+	if (i % 4 == 1)
+		f.ip = 0x500000 + (i / 4 % 40) * 64;
+	if (i % 101 == 5)
+		f.ip = i % 2 ? 0xffffffff81000000ull : 0x8000000000001000ull;
+	if (i % 13 == 2) {
+		f.access = PFX_ACCESS_KNOWN | PFX_ACCESS_EXEC;
+		f.addr = i % 26 == 2 ? f.ip : f.ip + 0x123456;
+	}
+	if (i % 17 == 4)
+		f.access = i % 34 == 4 ? 0 : PFX_ACCESS_KNOWN | PFX_ACCESS_PROT;
+	if (i % 19 == 6)
+		f.kind = PFX_FAULT_UNKNOWN;
 	f.latency_ns = 500 + i % 1000;
 	if (i % 1000 == 7) {
 		f.callchain = chain;
@@ -210,7 +226,7 @@ static void check_foreach(const uint8_t *data, size_t size)
 }
 
 /* Host-wide files (record -a/-G) carry CGROUP items; the others refuse
- * them.  Every file written now is version 5. */
+ * them.  Every file written now is version 6. */
 static void check_cgroups(const char *path)
 {
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HOST_WIDE };
@@ -230,7 +246,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 5);
+	CHECK(pfx_rec_reader_header(r)->version == 6);
 	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_HOST_WIDE);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_CGROUP && it.cgroup.pid == 42 &&
 	      it.cgroup.time_ns == 3 && strcmp(it.cgroup.path, "/system.slice/a b") == 0);
@@ -258,7 +274,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == -EINVAL);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 5 && pfx_rec_per_space(pfx_rec_reader_header(r)));
+	CHECK(pfx_rec_reader_header(r)->version == 6 && pfx_rec_per_space(pfx_rec_reader_header(r)));
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_SPACE && it.space.pid == 42);
 	CHECK(pfx_rec_next(r, &it) == 0);
 	pfx_rec_reader_close(r);
@@ -289,6 +305,10 @@ static void check_mapref(const char *path)
 		{ 10, 0x30000, 0x31000, 0, 1, 0x1000000, 2, "/odd" },
 		{ 11, 0x30000, 0x31000, 0, 1, 1, 0x20, "/odd" },
 		{ 12, 0x30000, 0x31000, 8192, 1, UINT32_MAX, UINT32_MAX, "/odd" },
+		/* version 6: an offset that is the start (anonymous), and
+		 * one that is the start but not in 4 KiB */
+		{ 13, 0x7f0000200000ull, 0x7f0000300000ull, 0x7f0000200000ull, 9000, 3, 2, "" },
+		{ 14, 0x7f0000300800ull, 0x7f0000301800ull, 0x7f0000300800ull, 9000, 3, 2, "" },
 	};
 	struct pfx_rec_header h = { .page_size = 4096 };
 	struct pfx_rec_totals t = { .duration_ns = 10 };
@@ -401,6 +421,66 @@ static void check_mapref(const char *path)
 	unlink(path);
 }
 
+/* Version 6's short fault tags: a place among the thread's recent ips
+ * that it has not got yet, or a short tag in a version 5 file, is
+ * corruption. */
+static void check_short_faults(const char *path)
+{
+	struct pfx_rec_header h = { .page_size = 4096 };
+	struct pfx_rec_totals t = { .faults = 2, .minor = 2, .duration_ns = 100 };
+	struct pfx_rec_item it = { .type = PFX_REC_FAULT };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+	uint8_t *data;
+	long size, at = -1;
+	FILE *fp;
+
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	it.fault = (struct pfx_fault){ .time_ns = 10, .tid = 1, .pid = 1, .addr = 0x7f0000000000ull,
+				       .ip = 0x401000, .kind = PFX_FAULT_MINOR,
+				       .access = PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE };
+	CHECK(pfx_rec_write(w, &it) == 0);
+	it.fault.time_ns = 15;
+	it.fault.addr += 0x1000;
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	size = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)size);
+	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
+	fclose(fp);
+	/* the second fault: short tag (class 1, the last ip: 0x20), time
+	 * +5 (zigzag 10), address +0x1000 from the ip's last (zigzag) */
+	for (long i = 16; i + 3 < size && at < 0; i++)
+		if (data[i] == 0x20 && data[i + 1] == 10 && data[i + 2] == 0x80 && data[i + 3] == 0x40)
+			at = i;
+	CHECK(at > 0);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && pfx_rec_next(r, &it) == 1);
+	CHECK(it.fault.addr == 0x7f0000001000ull && it.fault.ip == 0x401000 && it.fault.tid == 1);
+	CHECK(it.fault.access == (PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE) && it.fault.kind == PFX_FAULT_MINOR);
+	CHECK(pfx_rec_next(r, &it) == 0);
+	pfx_rec_reader_close(r);
+	data[at] = 0x25;	/* the ip at place 5 of 1 */
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && pfx_rec_next(r, &it) == -EBADMSG);
+	pfx_rec_reader_close(r);
+	data[at] = 0x20;
+	data[8] = 5;
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	while ((at = pfx_rec_next(r, &it)) == 1)
+		;
+	CHECK(at == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-recfile.XXXXXX";
@@ -420,7 +500,7 @@ int main(void)
 
 	/* Round trip. */
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 5);
+	CHECK(pfx_rec_reader_header(r)->version == 6);
 	CHECK(strcmp(pfx_rec_reader_header(r)->command, "pfx-load seq") == 0);
 	CHECK(pfx_rec_reader_header(r)->page_size == 4096);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_MAPPING);
@@ -438,6 +518,7 @@ int main(void)
 	check_times(path);
 	check_cgroups(path);
 	check_mapref(path);
+	check_short_faults(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

@@ -38,8 +38,11 @@
  * SPACE item, in files whose processes each have their own mappings
  * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE).  5: the MAPREF item (a
  * mapping with its path by number), which every file written now has.
- * Versions 1 to 4 are read as they are (MAPPING items). */
-#define REC_VERSION 5
+ * 6: a fault's ip by its place among its thread's recent ips (the
+ * short-form fault tags), its address against that ip's last fault or,
+ * for an instruction fetch, the ip; an anonymous MAPREF's offset as its
+ * start.  Versions 1 to 5 are read as they are. */
+#define REC_VERSION 6
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
@@ -66,6 +69,25 @@ enum rec_tag {
 #define FAULT_ACCESS_SHIFT 2	/* bits 2-5: enum pfx_fault_access */
 #define FAULT_ACCESS_MASK 0x0f
 #define FAULT_NEW_TID 0x40	/* bit 6: a tid varint follows */
+/* Version 6's short fault tags, TAG_SHORT + class * 16 + ip mode: the
+ * thread is the previous fault's, (kind, access) one of short_class[],
+ * the ip mode 0-13 the place of the ip among the thread's recent ips,
+ * IP_FAR a place from 14 on (a varint, the place - 14, follows), IP_NEW
+ * an ip not among them (a zigzag delta from the thread's last ip). */
+#define TAG_SHORT 0x10
+#define SHORT_CLASSES 6
+#define SHORT_NEAR 14
+#define IP_FAR 14
+#define IP_NEW 15
+#define ACCESS_FETCH (PFX_ACCESS_KNOWN | PFX_ACCESS_EXEC)
+static const uint8_t short_class[SHORT_CLASSES][2] = {	/* kind, access */
+	{ PFX_FAULT_MINOR, PFX_ACCESS_KNOWN },
+	{ PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE },
+	{ PFX_FAULT_MINOR, ACCESS_FETCH },
+	{ PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT },
+	{ PFX_FAULT_MAJOR, PFX_ACCESS_KNOWN },
+	{ PFX_FAULT_MAJOR, ACCESS_FETCH },
+};
 
 /* ---- CRC32 (IEEE, as zlib), table-driven ---- */
 
@@ -243,10 +265,111 @@ static void get_string(struct cursor *c, char *buf, size_t max)
 
 /* ---- per-thread delta state, shared by writer and reader ---- */
 
+/* Version 6 keeps each thread's last REC_IPS distinct fault ips, the
+ * most recent first, with the address each last faulted at: most of a
+ * program's faults come from a few dozen instructions (gcc: 6 in 10 from
+ * its thread's last 16 ips).  Place 0 is the thread's last fault, in its
+ * state; places 1 on are in a table of its own, made when the thread
+ * faults at a second ip (a file of many threads that fault once each
+ * keeps 24 bytes a thread, as before). */
+#define REC_IPS 32
+struct ip_table {
+	uint32_t n;		/* places 1..n */
+	uint64_t ips[REC_IPS - 1], addr[REC_IPS - 1];
+};
+struct ip_tables {
+	struct ip_table *v;
+	size_t n, cap;
+};
 struct thread_state {
 	uint32_t pid;
-	uint64_t addr, ip;
+	uint32_t tab;		/* 0: no fault yet, 1: place 0 only, else v[tab - 2] */
+	uint64_t addr, ip;	/* the last fault (0 before the first) */
 };
+
+static inline unsigned ips_count(const struct ip_tables *it, const struct thread_state *ts)
+{
+	return ts->tab < 2 ? ts->tab : it->v[ts->tab - 2].n + 1;
+}
+
+/* The place of ip among ts's recent ips, or their count. */
+static inline unsigned ips_find(const struct ip_tables *it, const struct thread_state *ts,
+				uint64_t ip)
+{
+	const struct ip_table *t;
+	unsigned i = 0;
+
+	if (ts->tab == 0 || ts->ip == ip)
+		return 0;
+	if (ts->tab == 1)
+		return 1;
+	t = &it->v[ts->tab - 2];
+	while (i < t->n && t->ips[i] != ip)
+		i++;
+	return i + 1;
+}
+
+/* The ip at place i (< ips_count). */
+static inline uint64_t ips_ip(const struct ip_tables *it, const struct thread_state *ts, unsigned i)
+{
+	return i ? it->v[ts->tab - 2].ips[i - 1] : ts->ip;
+}
+
+/* The address a fault at ip (at place i of ips_find, or nip) is written
+ * against: an instruction fetch's own ip (the address is the ip), else
+ * the address this ip last faulted at, else the thread's last. */
+static inline uint64_t ips_base(const struct ip_tables *it, const struct thread_state *ts,
+				unsigned i, uint64_t ip, unsigned access, unsigned nip)
+{
+	if ((access & ACCESS_FETCH) == ACCESS_FETCH)
+		return ip;
+	return i && i < nip ? it->v[ts->tab - 2].addr[i - 1] : ts->addr;
+}
+
+/* After a fault at place i (nip: a new ip): its ip and address first,
+ * the ips before it one place down (the last one out when a new ip finds
+ * the table full).  0, or -ENOMEM making the thread's table. */
+static inline int ips_touch(struct ip_tables *it, struct thread_state *ts, unsigned i,
+			    unsigned nip, uint64_t ip, uint64_t addr)
+{
+	struct ip_table *t;
+
+	if (i == 0 || nip == 0) {	/* the same ip again, or the first */
+		ts->tab = ts->tab ? ts->tab : 1;
+		ts->ip = ip;
+		ts->addr = addr;
+		return 0;
+	}
+	if (ts->tab == 1) {
+		if (PFX_GROW(it->v, it->cap, it->n + 1, 16))
+			return -ENOMEM;
+		it->v[it->n].n = 0;
+		ts->tab = (uint32_t)(it->n++ + 2);
+	}
+	t = &it->v[ts->tab - 2];
+	if (i == nip && t->n < REC_IPS - 1)
+		t->n++;
+	if (i > t->n)
+		i = t->n;
+	/* places 1..i-1 move to 2..i, the old place 0 to 1 */
+	memmove(t->ips + 1, t->ips, (i - 1) * sizeof(t->ips[0]));
+	memmove(t->addr + 1, t->addr, (i - 1) * sizeof(t->addr[0]));
+	t->ips[0] = ts->ip;
+	t->addr[0] = ts->addr;
+	ts->ip = ip;
+	ts->addr = addr;
+	return 0;
+}
+
+/* The short class of (kind, access), or SHORT_CLASSES. */
+static inline unsigned short_class_of(unsigned kind, unsigned access)
+{
+	unsigned c = 0;
+
+	while (c < SHORT_CLASSES && (short_class[c][0] != kind || short_class[c][1] != access))
+		c++;
+	return c;
+}
 
 /* ---- writer ---- */
 
@@ -262,6 +385,7 @@ struct pfx_rec_writer {
 	uint32_t prev_tid;
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	struct ip_tables ips;		/* threads' recent ips past their last */
 	struct pfx_strset paths;	/* mapping paths written, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last mapping written */
 	uint64_t map_end;
@@ -384,6 +508,9 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		for (unsigned i = 1; i < n; i++)
 			p = put_varint(p, zigzag((int64_t)(f->callchain[i] - f->callchain[i - 1])));
 	}
+	unsigned access = f->access & FAULT_ACCESS_MASK;
+	unsigned place, nip, cls = short_class_of(f->kind, access);
+
 	if (f->tid != w->prev_tid || !ts) {
 		bool is_new;
 
@@ -399,16 +526,33 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		}
 		w->prev_tid = f->tid;
 		w->prev_thread = ts;
-	} else {
-		*p++ = tag;
+		cls = SHORT_CLASSES;	/* the long form: its tag names the thread */
 	}
-	p = put_time(w, p, f->time_ns);
-	p = put_varint(p, zigzag((int64_t)(f->addr - ts->addr)));
-	p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	place = ips_find(&w->ips, ts, f->ip);
+	nip = ips_count(&w->ips, ts);
+	if (cls < SHORT_CLASSES) {
+		unsigned mode = place >= nip ? IP_NEW : place < SHORT_NEAR ? place : IP_FAR;
+
+		*p++ = (uint8_t)(TAG_SHORT + cls * 16 + mode);
+		p = put_time(w, p, f->time_ns);
+		if (mode == IP_FAR)
+			p = put_varint(p, place - SHORT_NEAR);
+		else if (mode == IP_NEW)
+			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	} else {
+		if (!(tag & FAULT_NEW_TID))
+			*p++ = tag;
+		p = put_time(w, p, f->time_ns);
+		/* 1 + a place among the recent ips, or 0 and a delta */
+		p = put_varint(p, place < nip ? place + 1 : 0);
+		if (place == nip)
+			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	}
+	p = put_varint(p, zigzag((int64_t)(f->addr - ips_base(&w->ips, ts, place, f->ip, access, nip))));
 	if (w->flags & PFX_REC_HAS_LATENCY)
 		p = put_varint(p, f->latency_ns);
-	ts->addr = f->addr;
-	ts->ip = f->ip;
+	if (ips_touch(&w->ips, ts, place, nip, f->ip, f->addr) < 0)
+		return -ENOMEM;
 	writer_commit(w, p);
 	return 0;
 }
@@ -455,7 +599,9 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 			/* one byte for prot and flags, length and offset in 4 KiB */
 			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4);
 			p = put_varint(p, len / REC_MAP_UNIT);
-			p = put_varint(p, m->pgoff / REC_MAP_UNIT);
+			/* 0: the offset is the start, as an anonymous mapping's
+			 * (version 6), else 1 + the offset */
+			p = put_varint(p, m->pgoff == m->start ? 0 : m->pgoff / REC_MAP_UNIT + 1);
 		} else {
 			*p++ = 0;
 			p = put_varint(p, len);
@@ -524,6 +670,7 @@ static void writer_free(struct pfx_rec_writer *w)
 {
 	pfx_u64map_free(&w->threads);
 	pfx_strset_free(&w->paths);
+	free(w->ips.v);
 	free(w->block);
 	free(w);
 }
@@ -596,6 +743,7 @@ struct pfx_rec_reader {
 	size_t nthread_v, cap_thread_v;
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
+	struct ip_tables ips;		/* version 6: threads' recent ips */
 	struct pfx_strset paths;	/* MAPREF paths, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last MAPREF item */
 	uint64_t map_end;
@@ -824,16 +972,15 @@ static uint64_t get_time(struct pfx_rec_reader *r)
 }
 
 /* The most bytes a fault takes after its tag: tid, pid, time, address,
- * ip and latency varints. */
-#define REC_FAULT_MAX (6 * REC_VARINT_MAX)
+ * ip (version 6: its place and delta) and latency varints. */
+#define REC_FAULT_MAX (7 * REC_VARINT_MAX)
 
-/* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
- * varints are read unchecked (read_fault makes both copies). */
-static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
-							       struct pfx_fault *f, bool room)
+/* A long-form fault's thread: a new tid (and the first time, its pid)
+ * when the tag says so, else the previous fault's; 0 or the error. */
+static inline __attribute__((always_inline)) int read_fault_thread(struct pfx_rec_reader *r,
+								   uint8_t tag, bool room)
 {
 	struct cursor *c = &r->cur;
-	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
 		uint64_t tid = get_varint_in(c, room);
@@ -853,12 +1000,26 @@ static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_re
 			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint_in(c, room);
 			*slot = (uint32_t)++r->nthread_v;
 		}
-		ts = &r->thread_v[*slot - 1];
 		r->prev_tid = (uint32_t)tid;
-		r->prev_thread = ts;
-	} else if (!ts) {
+		r->prev_thread = &r->thread_v[*slot - 1];
+	} else if (!r->prev_thread) {
 		return -EBADMSG;	/* a fault must name its thread first */
 	}
+	return 0;
+}
+
+/* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
+ * varints are read unchecked (read_fault makes both copies). */
+static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
+							       struct pfx_fault *f, bool room)
+{
+	struct cursor *c = &r->cur;
+	struct thread_state *ts;
+	int err = read_fault_thread(r, tag, room);
+
+	if (err)
+		return err;
+	ts = r->prev_thread;
 	f->kind = tag & FAULT_KIND_MASK;
 	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
 	f->pid = ts->pid;
@@ -878,6 +1039,94 @@ static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_re
 	f->callchain = r->callchain_len ? r->callchain : NULL;
 	r->callchain_len = 0;
 	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
+}
+
+/* The rest of a version 6 fault, once its thread, (kind, access), place
+ * among the thread's recent ips (or nip: a new ip, whose delta comes
+ * first) and time are known: address, latency.  room as read_fault_in. */
+static inline __attribute__((always_inline)) int read_fault6_tail(struct pfx_rec_reader *r,
+								  struct thread_state *ts,
+								  struct pfx_fault *f, unsigned place,
+								  unsigned nip, bool room)
+{
+	struct cursor *c = &r->cur;
+	uint64_t ip, addr;
+
+	if (place < nip)
+		ip = ips_ip(&r->ips, ts, place);
+	else
+		ip = ts->ip + (uint64_t)unzigzag(get_varint_in(c, room));
+	addr = ips_base(&r->ips, ts, place, ip, f->access, nip) +
+	       (uint64_t)unzigzag(get_varint_in(c, room));
+	f->pid = ts->pid;
+	f->tid = r->prev_tid;
+	f->addr = addr;
+	f->ip = ip;
+	f->latency_ns = 0;
+	if (r->header.flags & PFX_REC_HAS_LATENCY) {
+		uint64_t lat = get_varint_in(c, room);
+
+		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
+	}
+	f->callchain_len = r->callchain_len;
+	f->callchain = r->callchain_len ? r->callchain : NULL;
+	r->callchain_len = 0;
+	if (c->bad)
+		return -EBADMSG;
+	return ips_touch(&r->ips, ts, place, nip, ip, addr) < 0 ? -ENOMEM : 1;
+}
+
+/* A version 6 short-form fault (TAG_SHORT...): the previous fault's
+ * thread, its ip by place unless IP_NEW.  The bulk of a file. */
+static inline __attribute__((always_inline)) int read_short_in(struct pfx_rec_reader *r, uint8_t tag,
+							       struct pfx_fault *f, bool room)
+{
+	struct thread_state *ts = r->prev_thread;
+	unsigned cls = (unsigned)(tag - TAG_SHORT) >> 4, place = tag & 15, nip;
+
+	if (!ts)
+		return -EBADMSG;	/* a fault must name its thread first */
+	f->kind = short_class[cls][0];
+	f->access = short_class[cls][1];
+	f->time_ns = get_time_in(r, room);
+	if (place == 0 && ts->tab)	/* the last ip again: its count is not needed */
+		return read_fault6_tail(r, ts, f, 0, 1, room);
+	nip = ips_count(&r->ips, ts);
+	if (place == IP_FAR) {
+		uint64_t far = get_varint_in(&r->cur, room);
+
+		place = far < REC_IPS - SHORT_NEAR ? SHORT_NEAR + (unsigned)far : REC_IPS;
+	} else if (place == IP_NEW) {
+		return read_fault6_tail(r, ts, f, nip, nip, room);
+	}
+	if (place >= nip)
+		return -EBADMSG;	/* a place the thread has not filled */
+	return read_fault6_tail(r, ts, f, place, nip, room);
+}
+
+/* A version 6 long-form fault (tag bit 7): its thread if the tag says
+ * so, its ip as 1 + a place or 0 and a delta. */
+static int read_long6(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f)
+{
+	bool room = r->cur.end - r->cur.p >= REC_FAULT_MAX;
+	struct thread_state *ts;
+	int err = read_fault_thread(r, tag, room);
+	uint64_t ref;
+	unsigned nip;
+
+	if (err)
+		return err;
+	ts = r->prev_thread;
+	f->kind = tag & FAULT_KIND_MASK;
+	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
+	if (f->kind > PFX_FAULT_MAJOR)
+		return -EBADMSG;
+	f->time_ns = get_time_in(r, room);
+	ref = get_varint_in(&r->cur, room);
+	nip = ips_count(&r->ips, ts);
+	if (ref > nip)
+		return -EBADMSG;
+	return read_fault6_tail(r, ts, f, ref ? (unsigned)ref - 1 : nip, nip, room);
 }
 
 static inline __attribute__((always_inline)) int read_fault(struct pfx_rec_reader *r, uint8_t tag,
@@ -941,6 +1190,12 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		len = get_varint(c);
 		m->pgoff = get_varint(c);
 		if (shape & MAP_COMPACT) {
+			if (r->header.version >= 6) {
+				if (m->pgoff == 0)
+					m->pgoff = m->start / REC_MAP_UNIT;
+				else
+					m->pgoff--;
+			}
 			if (shape > 0x7f || len > UINT64_MAX / REC_MAP_UNIT ||
 			    m->pgoff > UINT64_MAX / REC_MAP_UNIT)
 				return -EBADMSG;
@@ -1039,8 +1294,16 @@ static inline __attribute__((always_inline)) int read_item(struct pfx_rec_reader
 {
 	uint8_t tag = *r->cur.p++;
 
+	if ((uint8_t)(tag - TAG_SHORT) < SHORT_CLASSES * 16 && r->header.version >= 6) {
+		item->type = PFX_REC_FAULT;
+		if (r->cur.end - r->cur.p >= REC_FAULT_MAX)
+			return read_short_in(r, tag, &item->fault, true);
+		return read_short_in(r, tag, &item->fault, false);
+	}
 	if (tag & TAG_FAULT) {
 		item->type = PFX_REC_FAULT;
+		if (r->header.version >= 6)
+			return read_long6(r, tag, &item->fault);
 		return read_fault(r, tag, &item->fault);
 	}
 	return read_other(r, tag, item);
@@ -1098,6 +1361,9 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	r->thread_v = NULL;
+	free(r->ips.v);
+	r->ips.v = NULL;
+	r->ips.n = r->ips.cap = 0;
 	r->prev_thread = NULL;
 	if (ret == -ENOMEM)
 		return ret;
@@ -1133,6 +1399,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 	pfx_u64map_free(&r->threads);
 	pfx_strset_free(&r->paths);
 	free(r->thread_v);
+	free(r->ips.v);
 	free(r);
 }
 

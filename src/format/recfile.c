@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfile: writer and reader of the pfx record file (format version 5).
+/* recfile: writer and reader of the pfx record file (format version 6).
  *
  * The layout is specified in doc/record-format.md; in short:
  *
@@ -7,11 +7,13 @@
  *   block  := payload_len:u32le crc32:u32le payload    (items never straddle blocks)
  *   item   := tag byte + varints; the last block ends with the END item
  *
- * Faults (the bulk of a file) are one tag byte holding kind and access
- * bits, then zigzag varint deltas: time against the previous item, address
- * and ip against the previous fault of the same thread.  A thread id is
+ * Faults (the bulk of a file) are one tag byte, then zigzag varint
+ * deltas: time against the previous item; the ip (version 6) by its place
+ * among the thread's last 32 ips, in the tag when its kind and access are
+ * common ones, else as a delta; the address against the address that ip
+ * last faulted at (an instruction fetch's against the ip).  A thread id is
  * written only when it changes, its pid only the first time it is seen.
- * Typical faults take 6-10 bytes.  A mapping names its path by number
+ * Typical faults take 5-9 bytes.  A mapping names its path by number
  * after the path's first mapping (paths repeat across the processes of a
  * shell loop or a build: they were half of those files), its pid and
  * start as deltas from the mapping before.  Each block carries a CRC32 so
@@ -334,8 +336,12 @@ static inline int ips_touch(struct ip_tables *it, struct thread_state *ts, unsig
 {
 	struct ip_table *t;
 
-	if (i == 0 || nip == 0) {	/* the same ip again, or the first */
-		ts->tab = ts->tab ? ts->tab : 1;
+	if (i == 0 && ts->tab) {	/* the same ip again (a loop's faults) */
+		ts->addr = addr;
+		return 0;
+	}
+	if (nip == 0) {			/* the thread's first fault */
+		ts->tab = 1;
 		ts->ip = ip;
 		ts->addr = addr;
 		return 0;
@@ -361,14 +367,24 @@ static inline int ips_touch(struct ip_tables *it, struct thread_state *ts, unsig
 	return 0;
 }
 
+/* 1 + the short class of kind << 4 | access, 0 for none: short_class
+ * turned round, for the writer's every fault. */
+#define CLASS_KEY(kind, access) ((kind) << 4 | (access))
+static const uint8_t short_class_key[4 << 4] = {
+	[CLASS_KEY(PFX_FAULT_MINOR, PFX_ACCESS_KNOWN)] = 1,
+	[CLASS_KEY(PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE)] = 2,
+	[CLASS_KEY(PFX_FAULT_MINOR, ACCESS_FETCH)] = 3,
+	[CLASS_KEY(PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT)] = 4,
+	[CLASS_KEY(PFX_FAULT_MAJOR, PFX_ACCESS_KNOWN)] = 5,
+	[CLASS_KEY(PFX_FAULT_MAJOR, ACCESS_FETCH)] = 6,
+};
+
 /* The short class of (kind, access), or SHORT_CLASSES. */
 static inline unsigned short_class_of(unsigned kind, unsigned access)
 {
-	unsigned c = 0;
+	unsigned c = short_class_key[CLASS_KEY(kind & FAULT_KIND_MASK, access & FAULT_ACCESS_MASK)];
 
-	while (c < SHORT_CLASSES && (short_class[c][0] != kind || short_class[c][1] != access))
-		c++;
-	return c;
+	return c ? c - 1 : SHORT_CLASSES;
 }
 
 /* ---- writer ---- */
@@ -491,12 +507,20 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	return 0;
 }
 
+/* A long-form fault's tag, without FAULT_NEW_TID. */
+static inline uint8_t long_tag(const struct pfx_fault *f)
+{
+	return TAG_FAULT | (f->kind & FAULT_KIND_MASK) |
+	       (uint8_t)((f->access & FAULT_ACCESS_MASK) << FAULT_ACCESS_SHIFT);
+}
+
 static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 {
 	uint8_t *p = writer_room(w);
 	struct thread_state *ts = w->prev_thread;
-	uint8_t tag = TAG_FAULT | (f->kind & FAULT_KIND_MASK) |
-		      (uint8_t)((f->access & FAULT_ACCESS_MASK) << FAULT_ACCESS_SHIFT);
+	unsigned access = f->access & FAULT_ACCESS_MASK;
+	unsigned place, nip, cls = short_class_of(f->kind, access);
+	bool new_tid = false;
 
 	if (f->callchain_len && f->callchain) {
 		unsigned n = f->callchain_len < PFX_REC_MAX_CALLCHAIN ? f->callchain_len
@@ -508,17 +532,14 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		for (unsigned i = 1; i < n; i++)
 			p = put_varint(p, zigzag((int64_t)(f->callchain[i] - f->callchain[i - 1])));
 	}
-	unsigned access = f->access & FAULT_ACCESS_MASK;
-	unsigned place, nip, cls = short_class_of(f->kind, access);
-
 	if (f->tid != w->prev_tid || !ts) {
 		bool is_new;
 
 		ts = pfx_u64map_upsert(&w->threads, f->tid, &is_new);
 		if (!ts)
 			return -ENOMEM;
-		tag |= FAULT_NEW_TID;
-		*p++ = tag;
+		new_tid = true;
+		*p++ = long_tag(f) | FAULT_NEW_TID;
 		p = put_varint(p, f->tid);
 		if (is_new) {
 			p = put_varint(p, f->pid);
@@ -529,7 +550,8 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		cls = SHORT_CLASSES;	/* the long form: its tag names the thread */
 	}
 	place = ips_find(&w->ips, ts, f->ip);
-	nip = ips_count(&w->ips, ts);
+	/* the last ip again: its count is not needed (any over 0 will do) */
+	nip = place == 0 && ts->tab ? 1 : ips_count(&w->ips, ts);
 	if (cls < SHORT_CLASSES) {
 		unsigned mode = place >= nip ? IP_NEW : place < SHORT_NEAR ? place : IP_FAR;
 
@@ -540,8 +562,8 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		else if (mode == IP_NEW)
 			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
 	} else {
-		if (!(tag & FAULT_NEW_TID))
-			*p++ = tag;
+		if (!new_tid)
+			*p++ = long_tag(f);
 		p = put_time(w, p, f->time_ns);
 		/* 1 + a place among the recent ips, or 0 and a delta */
 		p = put_varint(p, place < nip ? place + 1 : 0);

@@ -309,6 +309,16 @@ static void check_mapref(const char *path)
 		 * one that is the start but not in 4 KiB */
 		{ 13, 0x7f0000200000ull, 0x7f0000300000ull, 0x7f0000200000ull, 9000, 3, 2, "" },
 		{ 14, 0x7f0000300800ull, 0x7f0000301800ull, 0x7f0000300800ull, 9000, 3, 2, "" },
+		/* a file's segments in a run (same pid and path, each offset
+		 * the last one's end), one at an offset behind it, flags past
+		 * 3 (the long form since version 6), and a long-form mapping
+		 * of the same path */
+		{ 15, 0x7e0000000000ull, 0x7e0000026000ull, 0, 9000, 1, 2, "/lib/libc.so.6" },
+		{ 16, 0x7e0000026000ull, 0x7e000017c000ull, 0x26000, 9000, 5, 2, "/lib/libc.so.6" },
+		{ 17, 0x7e000017c000ull, 0x7e00001cf000ull, 0x17c000, 9000, 1, 2, "/lib/libc.so.6" },
+		{ 18, 0x7e00001cf000ull, 0x7e00001d3000ull, 0x1000, 9000, 3, 2, "/lib/libc.so.6" },
+		{ 19, 0x7e00001d3000ull, 0x7e00001d4000ull, 0x1d3000, 9000, 3, 4, "/lib/libc.so.6" },
+		{ 20, 0x7e00001d4000ull, 0x7e00001d5000ull, 0x1d4001, 9000, 3, 2, "/lib/libc.so.6" },
 	};
 	struct pfx_rec_header h = { .page_size = 4096 };
 	struct pfx_rec_totals t = { .duration_ns = 10 };
@@ -358,7 +368,8 @@ static void check_mapref(const char *path)
 	pfx_rec_reader_close(r);
 	free(data);
 
-	/* the short form's prot and flags over 7 bits: damage */
+	/* version 6's shape byte saying "the previous mapping's path" in a
+	 * file's first mapping: damage */
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);
@@ -372,15 +383,15 @@ static void check_mapref(const char *path)
 	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
 	fclose(fp);
 	{
-		/* tag, time 1 (zigzag 2), pid 9000 (3 bytes), start 0x400000
-		 * (zigzag, 4 bytes), then the shape: 1 | 5 << 1 | 2 << 4 */
+		/* tag, time 1 (zigzag 2), then the shape: 1 | 5 << 1 | 2 << 4
+		 * (version 6: before the pid) */
 		long at = -1;
 
-		for (long i = 16; i + 9 < size && at < 0; i++)
-			if (data[i] == 0x08 && data[i + 1] == 2 && data[i + 9] == (1 | 5 << 1 | 2 << 4))
-				at = i + 9;
+		for (long i = 16; i + 2 < size && at < 0; i++)
+			if (data[i] == 0x08 && data[i + 1] == 2 && data[i + 2] == (1 | 5 << 1 | 2 << 4))
+				at = i + 2;
 		CHECK(at > 0);
-		data[at] |= 0x80;	/* a two-byte shape */
+		data[at] |= 0x80;	/* the same path as no mapping */
 		pfx_rec_fix_checksums(data, (size_t)size);
 	}
 	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
@@ -392,6 +403,9 @@ static void check_mapref(const char *path)
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);
+	it.mapping = maps[2];	/* path 2, "" */
+	CHECK(pfx_rec_write(w, &it) == 0);
+	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);	/* path 1 by number: its last byte is 1 */
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	fp = fopen(path, "rb");
@@ -403,18 +417,19 @@ static void check_mapref(const char *path)
 	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
 	fclose(fp);
 	{
-		/* the second MAPREF's path number: the byte before the END tag */
+		/* the third MAPREF's path number: the byte before the END tag */
 		long at = -1;
 
 		for (long i = size - 1; i > 40 && at < 0; i--)
 			if (data[i] == 0x7f && data[i - 1] == 1)
 				at = i - 1;
 		CHECK(at > 0);
-		data[at] = 2;
+		data[at] = 3;
 		pfx_rec_fix_checksums(data, (size_t)size);
 	}
 	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
 	CHECK(pfx_rec_next(r, &it) == 1 && strcmp(it.mapping.path, "/usr/bin/true") == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && strcmp(it.mapping.path, "") == 0);
 	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
 	pfx_rec_reader_close(r);
 	free(data);

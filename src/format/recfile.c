@@ -405,6 +405,8 @@ struct pfx_rec_writer {
 	struct pfx_strset paths;	/* mapping paths written, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last mapping written */
 	uint64_t map_end;
+	size_t map_path;		/* its path's number (0: none yet) */
+	uint64_t map_pgoff_next;	/* its offset + length */
 	int err;		/* first write error, sticky */
 };
 
@@ -582,13 +584,23 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 /* A MAPREF's shape byte: MAP_COMPACT | prot << 1 | flags << 4, length
  * and offset in REC_MAP_UNIT (any mmap's: prot PROT_READ|WRITE|EXEC,
  * flags MAP_SHARED/PRIVATE/SHARED_VALIDATE, page-aligned); else 0, and
- * they follow in full. */
+ * they follow in full.  Version 6: the shape is a byte, not a varint,
+ * before the pid; flags under 4; MAP_SAME_PID for a mapping of the
+ * previous mapping's pid, MAP_SAME_PATH of its path (neither is written
+ * again: the mappings of a process, and a file's segments, come in
+ * runs); the offset field 0 for the start (anonymous), 1 for the
+ * previous mapping's offset + length (a file's next segment), else 2 +
+ * the offset in 4 KiB. */
 #define MAP_COMPACT 0x01
+#define MAP_FLAGS_V6 0x03
+#define MAP_SAME_PID 0x40
+#define MAP_SAME_PATH 0x80
 #define REC_MAP_UNIT 4096u	/* divides every page size */
 
 static bool map_compact(uint32_t prot, uint32_t flags, uint64_t len, uint64_t pgoff)
 {
-	return prot < 8 && flags < 8 && len % REC_MAP_UNIT == 0 && pgoff % REC_MAP_UNIT == 0;
+	return prot < 8 && flags <= MAP_FLAGS_V6 && len % REC_MAP_UNIT == 0 &&
+	       pgoff % REC_MAP_UNIT == 0;
 }
 
 int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
@@ -607,25 +619,32 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		char path[REC_PATH_MAX + 1];
 		size_t known = w->paths.n, index;
 		uint64_t len = m->end >= m->start ? m->end - m->start : 0;
+		uint8_t same_path;
 
 		/* the path as the reader gets it back: cut to REC_PATH_MAX */
 		snprintf(path, sizeof(path), "%s", m->path ? m->path : "");
 		if (!pfx_strset_add(&w->paths, path, &index))
 			return -ENOMEM;
+		same_path = w->paths.n == known && index + 1 == w->map_path ? MAP_SAME_PATH : 0;
 		p = writer_room(w);
 		*p++ = TAG_MAPREF;
 		p = put_time(w, p, m->time_ns);
-		p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
-		p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
 		if (map_compact(m->prot, m->flags, len, m->pgoff)) {
 			/* one byte for prot and flags, length and offset in 4 KiB */
-			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4);
+			bool same_pid = m->pid == w->map_pid;
+
+			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4 |
+					 (same_pid ? MAP_SAME_PID : 0) | same_path);
+			if (!same_pid)
+				p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
+			p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
 			p = put_varint(p, len / REC_MAP_UNIT);
-			/* 0: the offset is the start, as an anonymous mapping's
-			 * (version 6), else 1 + the offset */
-			p = put_varint(p, m->pgoff == m->start ? 0 : m->pgoff / REC_MAP_UNIT + 1);
+			p = put_varint(p, m->pgoff == m->start ? 0 :
+					  m->pgoff == w->map_pgoff_next ? 1 : m->pgoff / REC_MAP_UNIT + 2);
 		} else {
-			*p++ = 0;
+			*p++ = same_path;
+			p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
+			p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
 			p = put_varint(p, len);
 			p = put_varint(p, m->pgoff);
 			p = put_varint(p, m->prot);
@@ -634,9 +653,11 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		if (w->paths.n > known) {	/* a new path: 0, then the path */
 			*p++ = 0;
 			p = put_string(p, path, REC_PATH_MAX);
-		} else {
+		} else if (!same_path) {
 			p = put_varint(p, (uint64_t)index + 1);
 		}
+		w->map_path = index + 1;
+		w->map_pgoff_next = m->pgoff + len;
 		w->map_pid = m->pid;
 		w->map_end = m->start + len;
 		break;
@@ -769,6 +790,8 @@ struct pfx_rec_reader {
 	struct pfx_strset paths;	/* MAPREF paths, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last MAPREF item */
 	uint64_t map_end;
+	uint64_t map_path;		/* its path's number (0: none yet) */
+	uint64_t map_pgoff_next;	/* its offset + length */
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
 };
 
@@ -1201,28 +1224,45 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 	case TAG_MAPREF: {
 		struct pfx_mapping *m = &item->mapping;
 		uint64_t pid, len, ref, shape, prot, flags;
+		bool same_path = false;
 
 		if (r->header.version < 5)
 			return -EBADMSG;
 		item->type = PFX_REC_MAPPING;
 		m->time_ns = get_time(r);
-		pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
-		m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
-		shape = get_varint(c);
+		if (r->header.version >= 6) {	/* shape, pid unless the same */
+			if (c->p >= c->end)
+				return -EBADMSG;
+			shape = *c->p++;
+			same_path = shape & MAP_SAME_PATH;
+			shape &= ~(uint64_t)MAP_SAME_PATH;
+			pid = r->map_pid;
+			if ((shape & (MAP_COMPACT | MAP_SAME_PID)) != (MAP_COMPACT | MAP_SAME_PID))
+				pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
+			m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+		} else {
+			pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
+			m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+			shape = get_varint(c);
+		}
 		len = get_varint(c);
 		m->pgoff = get_varint(c);
 		if (shape & MAP_COMPACT) {
 			if (r->header.version >= 6) {
 				if (m->pgoff == 0)
 					m->pgoff = m->start / REC_MAP_UNIT;
+				else if (m->pgoff == 1)
+					m->pgoff = r->map_pgoff_next / REC_MAP_UNIT;
 				else
-					m->pgoff--;
+					m->pgoff -= 2;
 			}
 			if (shape > 0x7f || len > UINT64_MAX / REC_MAP_UNIT ||
 			    m->pgoff > UINT64_MAX / REC_MAP_UNIT)
 				return -EBADMSG;
 			prot = (shape >> 1) & 7;
 			flags = shape >> 4;
+			if (r->header.version >= 6)
+				flags &= MAP_FLAGS_V6;
 			len *= REC_MAP_UNIT;
 			m->pgoff *= REC_MAP_UNIT;
 		} else {
@@ -1234,8 +1274,8 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		m->prot = (uint32_t)prot;
 		m->flags = (uint32_t)flags;
 		m->end = m->start + len;
-		ref = get_varint(c);
-		if (c->bad || pid > UINT32_MAX || m->end < m->start)
+		ref = same_path ? r->map_path : get_varint(c);
+		if (c->bad || pid > UINT32_MAX || m->end < m->start || (same_path && !ref))
 			return -EBADMSG;
 		m->pid = (uint32_t)pid;
 		if (ref == 0) {	/* a new path */
@@ -1250,6 +1290,8 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		} else {
 			return -EBADMSG;
 		}
+		r->map_path = ref ? ref : r->paths.n;
+		r->map_pgoff_next = m->pgoff + len;
 		r->map_pid = m->pid;
 		r->map_end = m->end;
 		return 1;

@@ -31,6 +31,22 @@ static struct pfx_fault expected(unsigned i)
 	f.ip = 0x401000 + (i % 3) * 16;
 	f.kind = i % 50 == 0 ? PFX_FAULT_MAJOR : PFX_FAULT_MINOR;
 	f.access = PFX_ACCESS_KNOWN | (i & 1 ? PFX_ACCESS_WRITE : 0);
+	/* version 6: ips by their place among a thread's last 32 (places
+	 * past 14, ips falling out of them), far apart (a kernel ip, a
+	 * delta over 2^63), instruction fetches at their ip or not, and the
+	 * long form's (kind, access) pairs */
+	if (i % 4 == 1)
+		f.ip = 0x500000 + (i / 4 % 40) * 64;
+	if (i % 101 == 5)
+		f.ip = i % 2 ? 0xffffffff81000000ull : 0x8000000000001000ull;
+	if (i % 13 == 2) {
+		f.access = PFX_ACCESS_KNOWN | PFX_ACCESS_EXEC;
+		f.addr = i % 26 == 2 ? f.ip : f.ip + 0x123456;
+	}
+	if (i % 17 == 4)
+		f.access = i % 34 == 4 ? 0 : PFX_ACCESS_KNOWN | PFX_ACCESS_PROT;
+	if (i % 19 == 6)
+		f.kind = PFX_FAULT_UNKNOWN;
 	f.latency_ns = 500 + i % 1000;
 	if (i % 1000 == 7) {
 		f.callchain = chain;
@@ -210,7 +226,7 @@ static void check_foreach(const uint8_t *data, size_t size)
 }
 
 /* Host-wide files (record -a/-G) carry CGROUP items; the others refuse
- * them.  Every file written now is version 5. */
+ * them.  Every file written now is version 6. */
 static void check_cgroups(const char *path)
 {
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HOST_WIDE };
@@ -230,7 +246,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 5);
+	CHECK(pfx_rec_reader_header(r)->version == 6);
 	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_HOST_WIDE);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_CGROUP && it.cgroup.pid == 42 &&
 	      it.cgroup.time_ns == 3 && strcmp(it.cgroup.path, "/system.slice/a b") == 0);
@@ -258,7 +274,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == -EINVAL);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 5 && pfx_rec_per_space(pfx_rec_reader_header(r)));
+	CHECK(pfx_rec_reader_header(r)->version == 6 && pfx_rec_per_space(pfx_rec_reader_header(r)));
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_SPACE && it.space.pid == 42);
 	CHECK(pfx_rec_next(r, &it) == 0);
 	pfx_rec_reader_close(r);
@@ -289,6 +305,20 @@ static void check_mapref(const char *path)
 		{ 10, 0x30000, 0x31000, 0, 1, 0x1000000, 2, "/odd" },
 		{ 11, 0x30000, 0x31000, 0, 1, 1, 0x20, "/odd" },
 		{ 12, 0x30000, 0x31000, 8192, 1, UINT32_MAX, UINT32_MAX, "/odd" },
+		/* version 6: an offset that is the start (anonymous), and
+		 * one that is the start but not in 4 KiB */
+		{ 13, 0x7f0000200000ull, 0x7f0000300000ull, 0x7f0000200000ull, 9000, 3, 2, "" },
+		{ 14, 0x7f0000300800ull, 0x7f0000301800ull, 0x7f0000300800ull, 9000, 3, 2, "" },
+		/* a file's segments in a run (same pid and path, each offset
+		 * the last one's end), one at an offset behind it, flags past
+		 * 3 (the long form since version 6), and a long-form mapping
+		 * of the same path */
+		{ 15, 0x7e0000000000ull, 0x7e0000026000ull, 0, 9000, 1, 2, "/lib/libc.so.6" },
+		{ 16, 0x7e0000026000ull, 0x7e000017c000ull, 0x26000, 9000, 5, 2, "/lib/libc.so.6" },
+		{ 17, 0x7e000017c000ull, 0x7e00001cf000ull, 0x17c000, 9000, 1, 2, "/lib/libc.so.6" },
+		{ 18, 0x7e00001cf000ull, 0x7e00001d3000ull, 0x1000, 9000, 3, 2, "/lib/libc.so.6" },
+		{ 19, 0x7e00001d3000ull, 0x7e00001d4000ull, 0x1d3000, 9000, 3, 4, "/lib/libc.so.6" },
+		{ 20, 0x7e00001d4000ull, 0x7e00001d5000ull, 0x1d4001, 9000, 3, 2, "/lib/libc.so.6" },
 	};
 	struct pfx_rec_header h = { .page_size = 4096 };
 	struct pfx_rec_totals t = { .duration_ns = 10 };
@@ -338,7 +368,8 @@ static void check_mapref(const char *path)
 	pfx_rec_reader_close(r);
 	free(data);
 
-	/* the short form's prot and flags over 7 bits: damage */
+	/* version 6's shape byte saying "the previous mapping's path" in a
+	 * file's first mapping: damage */
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);
@@ -352,15 +383,15 @@ static void check_mapref(const char *path)
 	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
 	fclose(fp);
 	{
-		/* tag, time 1 (zigzag 2), pid 9000 (3 bytes), start 0x400000
-		 * (zigzag, 4 bytes), then the shape: 1 | 5 << 1 | 2 << 4 */
+		/* tag, time 1 (zigzag 2), then the shape: 1 | 5 << 1 | 2 << 4
+		 * (version 6: before the pid) */
 		long at = -1;
 
-		for (long i = 16; i + 9 < size && at < 0; i++)
-			if (data[i] == 0x08 && data[i + 1] == 2 && data[i + 9] == (1 | 5 << 1 | 2 << 4))
-				at = i + 9;
+		for (long i = 16; i + 2 < size && at < 0; i++)
+			if (data[i] == 0x08 && data[i + 1] == 2 && data[i + 2] == (1 | 5 << 1 | 2 << 4))
+				at = i + 2;
 		CHECK(at > 0);
-		data[at] |= 0x80;	/* a two-byte shape */
+		data[at] |= 0x80;	/* the same path as no mapping */
 		pfx_rec_fix_checksums(data, (size_t)size);
 	}
 	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
@@ -372,6 +403,9 @@ static void check_mapref(const char *path)
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);
+	it.mapping = maps[2];	/* path 2, "" */
+	CHECK(pfx_rec_write(w, &it) == 0);
+	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);	/* path 1 by number: its last byte is 1 */
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	fp = fopen(path, "rb");
@@ -383,18 +417,19 @@ static void check_mapref(const char *path)
 	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
 	fclose(fp);
 	{
-		/* the second MAPREF's path number: the byte before the END tag */
+		/* the third MAPREF's path number: the byte before the END tag */
 		long at = -1;
 
 		for (long i = size - 1; i > 40 && at < 0; i--)
 			if (data[i] == 0x7f && data[i - 1] == 1)
 				at = i - 1;
 		CHECK(at > 0);
-		data[at] = 2;
+		data[at] = 3;
 		pfx_rec_fix_checksums(data, (size_t)size);
 	}
 	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
 	CHECK(pfx_rec_next(r, &it) == 1 && strcmp(it.mapping.path, "/usr/bin/true") == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && strcmp(it.mapping.path, "") == 0);
 	CHECK(pfx_rec_next(r, &it) == -EBADMSG);
 	pfx_rec_reader_close(r);
 	free(data);
@@ -427,6 +462,66 @@ static void check_latency_sample(const char *path)
 	unlink(path);
 }
 
+/* Version 6's short fault tags: a place among the thread's recent ips
+ * that it has not got yet, or a short tag in a version 5 file, is
+ * corruption. */
+static void check_short_faults(const char *path)
+{
+	struct pfx_rec_header h = { .page_size = 4096 };
+	struct pfx_rec_totals t = { .faults = 2, .minor = 2, .duration_ns = 100 };
+	struct pfx_rec_item it = { .type = PFX_REC_FAULT };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+	uint8_t *data;
+	long size, at = -1;
+	FILE *fp;
+
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	it.fault = (struct pfx_fault){ .time_ns = 10, .tid = 1, .pid = 1, .addr = 0x7f0000000000ull,
+				       .ip = 0x401000, .kind = PFX_FAULT_MINOR,
+				       .access = PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE };
+	CHECK(pfx_rec_write(w, &it) == 0);
+	it.fault.time_ns = 15;
+	it.fault.addr += 0x1000;
+	CHECK(pfx_rec_write(w, &it) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	fp = fopen(path, "rb");
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	size = ftell(fp);
+	rewind(fp);
+	data = malloc((size_t)size);
+	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
+	fclose(fp);
+	/* the second fault: short tag (class 1, the last ip: 0x20), time
+	 * +5 (zigzag 10), address +0x1000 from the ip's last (zigzag) */
+	for (long i = 16; i + 3 < size && at < 0; i++)
+		if (data[i] == 0x20 && data[i + 1] == 10 && data[i + 2] == 0x80 && data[i + 3] == 0x40)
+			at = i;
+	CHECK(at > 0);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && pfx_rec_next(r, &it) == 1);
+	CHECK(it.fault.addr == 0x7f0000001000ull && it.fault.ip == 0x401000 && it.fault.tid == 1);
+	CHECK(it.fault.access == (PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE) && it.fault.kind == PFX_FAULT_MINOR);
+	CHECK(pfx_rec_next(r, &it) == 0);
+	pfx_rec_reader_close(r);
+	data[at] = 0x25;	/* the ip at place 5 of 1 */
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	CHECK(pfx_rec_next(r, &it) == 1 && pfx_rec_next(r, &it) == -EBADMSG);
+	pfx_rec_reader_close(r);
+	data[at] = 0x20;
+	data[8] = 5;
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	while ((at = pfx_rec_next(r, &it)) == 1)
+		;
+	CHECK(at == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-recfile.XXXXXX";
@@ -446,7 +541,7 @@ int main(void)
 
 	/* Round trip. */
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 5);
+	CHECK(pfx_rec_reader_header(r)->version == 6);
 	CHECK(strcmp(pfx_rec_reader_header(r)->command, "pfx-load seq") == 0);
 	CHECK(pfx_rec_reader_header(r)->page_size == 4096);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_MAPPING);
@@ -465,6 +560,7 @@ int main(void)
 	check_cgroups(path);
 	check_latency_sample(path);
 	check_mapref(path);
+	check_short_faults(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

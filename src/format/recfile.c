@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfile: writer and reader of the pfx record file (format version 5).
+/* recfile: writer and reader of the pfx record file (format version 6).
  *
  * The layout is specified in doc/record-format.md; in short:
  *
@@ -7,11 +7,13 @@
  *   block  := payload_len:u32le crc32:u32le payload    (items never straddle blocks)
  *   item   := tag byte + varints; the last block ends with the END item
  *
- * Faults (the bulk of a file) are one tag byte holding kind and access
- * bits, then zigzag varint deltas: time against the previous item, address
- * and ip against the previous fault of the same thread.  A thread id is
+ * Faults (the bulk of a file) are one tag byte, then zigzag varint
+ * deltas: time against the previous item; the ip (version 6) by its place
+ * among the thread's last 32 ips, in the tag when its kind and access are
+ * common ones, else as a delta; the address against the address that ip
+ * last faulted at (an instruction fetch's against the ip).  A thread id is
  * written only when it changes, its pid only the first time it is seen.
- * Typical faults take 6-10 bytes.  A mapping names its path by number
+ * Typical faults take 5-9 bytes.  A mapping names its path by number
  * after the path's first mapping (paths repeat across the processes of a
  * shell loop or a build: they were half of those files), its pid and
  * start as deltas from the mapping before.  Each block carries a CRC32 so
@@ -38,8 +40,11 @@
  * SPACE item, in files whose processes each have their own mappings
  * (PFX_REC_PER_SPACE or PFX_REC_HOST_WIDE).  5: the MAPREF item (a
  * mapping with its path by number), which every file written now has.
- * Versions 1 to 4 are read as they are (MAPPING items). */
-#define REC_VERSION 5
+ * 6: a fault's ip by its place among its thread's recent ips (the
+ * short-form fault tags), its address against that ip's last fault or,
+ * for an instruction fetch, the ip; an anonymous MAPREF's offset as its
+ * start.  Versions 1 to 5 are read as they are. */
+#define REC_VERSION 6
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
@@ -66,6 +71,25 @@ enum rec_tag {
 #define FAULT_ACCESS_SHIFT 2	/* bits 2-5: enum pfx_fault_access */
 #define FAULT_ACCESS_MASK 0x0f
 #define FAULT_NEW_TID 0x40	/* bit 6: a tid varint follows */
+/* Version 6's short fault tags, TAG_SHORT + class * 16 + ip mode: the
+ * thread is the previous fault's, (kind, access) one of short_class[],
+ * the ip mode 0-13 the place of the ip among the thread's recent ips,
+ * IP_FAR a place from 14 on (a varint, the place - 14, follows), IP_NEW
+ * an ip not among them (a zigzag delta from the thread's last ip). */
+#define TAG_SHORT 0x10
+#define SHORT_CLASSES 6
+#define SHORT_NEAR 14
+#define IP_FAR 14
+#define IP_NEW 15
+#define ACCESS_FETCH (PFX_ACCESS_KNOWN | PFX_ACCESS_EXEC)
+static const uint8_t short_class[SHORT_CLASSES][2] = {	/* kind, access */
+	{ PFX_FAULT_MINOR, PFX_ACCESS_KNOWN },
+	{ PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE },
+	{ PFX_FAULT_MINOR, ACCESS_FETCH },
+	{ PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT },
+	{ PFX_FAULT_MAJOR, PFX_ACCESS_KNOWN },
+	{ PFX_FAULT_MAJOR, ACCESS_FETCH },
+};
 
 /* ---- CRC32 (IEEE, as zlib), table-driven ---- */
 
@@ -243,10 +267,125 @@ static void get_string(struct cursor *c, char *buf, size_t max)
 
 /* ---- per-thread delta state, shared by writer and reader ---- */
 
+/* Version 6 keeps each thread's last REC_IPS distinct fault ips, the
+ * most recent first, with the address each last faulted at: most of a
+ * program's faults come from a few dozen instructions (gcc: 6 in 10 from
+ * its thread's last 16 ips).  Place 0 is the thread's last fault, in its
+ * state; places 1 on are in a table of its own, made when the thread
+ * faults at a second ip (a file of many threads that fault once each
+ * keeps 24 bytes a thread, as before). */
+#define REC_IPS 32
+struct ip_table {
+	uint32_t n;		/* places 1..n */
+	uint64_t ips[REC_IPS - 1], addr[REC_IPS - 1];
+};
+struct ip_tables {
+	struct ip_table *v;
+	size_t n, cap;
+};
 struct thread_state {
 	uint32_t pid;
-	uint64_t addr, ip;
+	uint32_t tab;		/* 0: no fault yet, 1: place 0 only, else v[tab - 2] */
+	uint64_t addr, ip;	/* the last fault (0 before the first) */
 };
+
+static inline unsigned ips_count(const struct ip_tables *it, const struct thread_state *ts)
+{
+	return ts->tab < 2 ? ts->tab : it->v[ts->tab - 2].n + 1;
+}
+
+/* The place of ip among ts's recent ips, or their count. */
+static inline unsigned ips_find(const struct ip_tables *it, const struct thread_state *ts,
+				uint64_t ip)
+{
+	const struct ip_table *t;
+	unsigned i = 0;
+
+	if (ts->tab == 0 || ts->ip == ip)
+		return 0;
+	if (ts->tab == 1)
+		return 1;
+	t = &it->v[ts->tab - 2];
+	while (i < t->n && t->ips[i] != ip)
+		i++;
+	return i + 1;
+}
+
+/* The ip at place i (< ips_count). */
+static inline uint64_t ips_ip(const struct ip_tables *it, const struct thread_state *ts, unsigned i)
+{
+	return i ? it->v[ts->tab - 2].ips[i - 1] : ts->ip;
+}
+
+/* The address a fault at ip (at place i of ips_find, or nip) is written
+ * against: an instruction fetch's own ip (the address is the ip), else
+ * the address this ip last faulted at, else the thread's last. */
+static inline uint64_t ips_base(const struct ip_tables *it, const struct thread_state *ts,
+				unsigned i, uint64_t ip, unsigned access, unsigned nip)
+{
+	if ((access & ACCESS_FETCH) == ACCESS_FETCH)
+		return ip;
+	return i && i < nip ? it->v[ts->tab - 2].addr[i - 1] : ts->addr;
+}
+
+/* After a fault at place i (nip: a new ip): its ip and address first,
+ * the ips before it one place down (the last one out when a new ip finds
+ * the table full).  0, or -ENOMEM making the thread's table. */
+static inline int ips_touch(struct ip_tables *it, struct thread_state *ts, unsigned i,
+			    unsigned nip, uint64_t ip, uint64_t addr)
+{
+	struct ip_table *t;
+
+	if (i == 0 && ts->tab) {	/* the same ip again (a loop's faults) */
+		ts->addr = addr;
+		return 0;
+	}
+	if (nip == 0) {			/* the thread's first fault */
+		ts->tab = 1;
+		ts->ip = ip;
+		ts->addr = addr;
+		return 0;
+	}
+	if (ts->tab == 1) {
+		if (PFX_GROW(it->v, it->cap, it->n + 1, 16))
+			return -ENOMEM;
+		it->v[it->n].n = 0;
+		ts->tab = (uint32_t)(it->n++ + 2);
+	}
+	t = &it->v[ts->tab - 2];
+	if (i == nip && t->n < REC_IPS - 1)
+		t->n++;
+	if (i > t->n)
+		i = t->n;
+	/* places 1..i-1 move to 2..i, the old place 0 to 1 */
+	memmove(t->ips + 1, t->ips, (i - 1) * sizeof(t->ips[0]));
+	memmove(t->addr + 1, t->addr, (i - 1) * sizeof(t->addr[0]));
+	t->ips[0] = ts->ip;
+	t->addr[0] = ts->addr;
+	ts->ip = ip;
+	ts->addr = addr;
+	return 0;
+}
+
+/* 1 + the short class of kind << 4 | access, 0 for none: short_class
+ * turned round, for the writer's every fault. */
+#define CLASS_KEY(kind, access) ((kind) << 4 | (access))
+static const uint8_t short_class_key[4 << 4] = {
+	[CLASS_KEY(PFX_FAULT_MINOR, PFX_ACCESS_KNOWN)] = 1,
+	[CLASS_KEY(PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE)] = 2,
+	[CLASS_KEY(PFX_FAULT_MINOR, ACCESS_FETCH)] = 3,
+	[CLASS_KEY(PFX_FAULT_MINOR, PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT)] = 4,
+	[CLASS_KEY(PFX_FAULT_MAJOR, PFX_ACCESS_KNOWN)] = 5,
+	[CLASS_KEY(PFX_FAULT_MAJOR, ACCESS_FETCH)] = 6,
+};
+
+/* The short class of (kind, access), or SHORT_CLASSES. */
+static inline unsigned short_class_of(unsigned kind, unsigned access)
+{
+	unsigned c = short_class_key[CLASS_KEY(kind & FAULT_KIND_MASK, access & FAULT_ACCESS_MASK)];
+
+	return c ? c - 1 : SHORT_CLASSES;
+}
 
 /* ---- writer ---- */
 
@@ -262,9 +401,12 @@ struct pfx_rec_writer {
 	uint32_t prev_tid;
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
+	struct ip_tables ips;		/* threads' recent ips past their last */
 	struct pfx_strset paths;	/* mapping paths written, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last mapping written */
 	uint64_t map_end;
+	size_t map_path;		/* its path's number (0: none yet) */
+	uint64_t map_pgoff_next;	/* its offset + length */
 	int err;		/* first write error, sticky */
 };
 
@@ -369,12 +511,20 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	return 0;
 }
 
+/* A long-form fault's tag, without FAULT_NEW_TID. */
+static inline uint8_t long_tag(const struct pfx_fault *f)
+{
+	return TAG_FAULT | (f->kind & FAULT_KIND_MASK) |
+	       (uint8_t)((f->access & FAULT_ACCESS_MASK) << FAULT_ACCESS_SHIFT);
+}
+
 static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 {
 	uint8_t *p = writer_room(w);
 	struct thread_state *ts = w->prev_thread;
-	uint8_t tag = TAG_FAULT | (f->kind & FAULT_KIND_MASK) |
-		      (uint8_t)((f->access & FAULT_ACCESS_MASK) << FAULT_ACCESS_SHIFT);
+	unsigned access = f->access & FAULT_ACCESS_MASK;
+	unsigned place, nip, cls = short_class_of(f->kind, access);
+	bool new_tid = false;
 
 	if (f->callchain_len && f->callchain) {
 		unsigned n = f->callchain_len < PFX_REC_MAX_CALLCHAIN ? f->callchain_len
@@ -392,8 +542,8 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		ts = pfx_u64map_upsert(&w->threads, f->tid, &is_new);
 		if (!ts)
 			return -ENOMEM;
-		tag |= FAULT_NEW_TID;
-		*p++ = tag;
+		new_tid = true;
+		*p++ = long_tag(f) | FAULT_NEW_TID;
 		p = put_varint(p, f->tid);
 		if (is_new) {
 			p = put_varint(p, f->pid);
@@ -401,16 +551,34 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 		}
 		w->prev_tid = f->tid;
 		w->prev_thread = ts;
-	} else {
-		*p++ = tag;
+		cls = SHORT_CLASSES;	/* the long form: its tag names the thread */
 	}
-	p = put_time(w, p, f->time_ns);
-	p = put_varint(p, zigzag((int64_t)(f->addr - ts->addr)));
-	p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	place = ips_find(&w->ips, ts, f->ip);
+	/* the last ip again: its count is not needed (any over 0 will do) */
+	nip = place == 0 && ts->tab ? 1 : ips_count(&w->ips, ts);
+	if (cls < SHORT_CLASSES) {
+		unsigned mode = place >= nip ? IP_NEW : place < SHORT_NEAR ? place : IP_FAR;
+
+		*p++ = (uint8_t)(TAG_SHORT + cls * 16 + mode);
+		p = put_time(w, p, f->time_ns);
+		if (mode == IP_FAR)
+			p = put_varint(p, place - SHORT_NEAR);
+		else if (mode == IP_NEW)
+			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	} else {
+		if (!new_tid)
+			*p++ = long_tag(f);
+		p = put_time(w, p, f->time_ns);
+		/* 1 + a place among the recent ips, or 0 and a delta */
+		p = put_varint(p, place < nip ? place + 1 : 0);
+		if (place == nip)
+			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	}
+	p = put_varint(p, zigzag((int64_t)(f->addr - ips_base(&w->ips, ts, place, f->ip, access, nip))));
 	if (w->flags & PFX_REC_HAS_LATENCY)
 		p = put_varint(p, f->latency_ns);
-	ts->addr = f->addr;
-	ts->ip = f->ip;
+	if (ips_touch(&w->ips, ts, place, nip, f->ip, f->addr) < 0)
+		return -ENOMEM;
 	writer_commit(w, p);
 	return 0;
 }
@@ -418,13 +586,23 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 /* A MAPREF's shape byte: MAP_COMPACT | prot << 1 | flags << 4, length
  * and offset in REC_MAP_UNIT (any mmap's: prot PROT_READ|WRITE|EXEC,
  * flags MAP_SHARED/PRIVATE/SHARED_VALIDATE, page-aligned); else 0, and
- * they follow in full. */
+ * they follow in full.  Version 6: the shape is a byte, not a varint,
+ * before the pid; flags under 4; MAP_SAME_PID for a mapping of the
+ * previous mapping's pid, MAP_SAME_PATH of its path (neither is written
+ * again: the mappings of a process, and a file's segments, come in
+ * runs); the offset field 0 for the start (anonymous), 1 for the
+ * previous mapping's offset + length (a file's next segment), else 2 +
+ * the offset in 4 KiB. */
 #define MAP_COMPACT 0x01
+#define MAP_FLAGS_V6 0x03
+#define MAP_SAME_PID 0x40
+#define MAP_SAME_PATH 0x80
 #define REC_MAP_UNIT 4096u	/* divides every page size */
 
 static bool map_compact(uint32_t prot, uint32_t flags, uint64_t len, uint64_t pgoff)
 {
-	return prot < 8 && flags < 8 && len % REC_MAP_UNIT == 0 && pgoff % REC_MAP_UNIT == 0;
+	return prot < 8 && flags <= MAP_FLAGS_V6 && len % REC_MAP_UNIT == 0 &&
+	       pgoff % REC_MAP_UNIT == 0;
 }
 
 int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
@@ -443,23 +621,32 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		char path[REC_PATH_MAX + 1];
 		size_t known = w->paths.n, index;
 		uint64_t len = m->end >= m->start ? m->end - m->start : 0;
+		uint8_t same_path;
 
 		/* the path as the reader gets it back: cut to REC_PATH_MAX */
 		snprintf(path, sizeof(path), "%s", m->path ? m->path : "");
 		if (!pfx_strset_add(&w->paths, path, &index))
 			return -ENOMEM;
+		same_path = w->paths.n == known && index + 1 == w->map_path ? MAP_SAME_PATH : 0;
 		p = writer_room(w);
 		*p++ = TAG_MAPREF;
 		p = put_time(w, p, m->time_ns);
-		p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
-		p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
 		if (map_compact(m->prot, m->flags, len, m->pgoff)) {
 			/* one byte for prot and flags, length and offset in 4 KiB */
-			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4);
+			bool same_pid = m->pid == w->map_pid;
+
+			*p++ = (uint8_t)(MAP_COMPACT | m->prot << 1 | m->flags << 4 |
+					 (same_pid ? MAP_SAME_PID : 0) | same_path);
+			if (!same_pid)
+				p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
+			p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
 			p = put_varint(p, len / REC_MAP_UNIT);
-			p = put_varint(p, m->pgoff / REC_MAP_UNIT);
+			p = put_varint(p, m->pgoff == m->start ? 0 :
+					  m->pgoff == w->map_pgoff_next ? 1 : m->pgoff / REC_MAP_UNIT + 2);
 		} else {
-			*p++ = 0;
+			*p++ = same_path;
+			p = put_varint(p, zigzag((int64_t)m->pid - (int64_t)w->map_pid));
+			p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
 			p = put_varint(p, len);
 			p = put_varint(p, m->pgoff);
 			p = put_varint(p, m->prot);
@@ -468,9 +655,11 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		if (w->paths.n > known) {	/* a new path: 0, then the path */
 			*p++ = 0;
 			p = put_string(p, path, REC_PATH_MAX);
-		} else {
+		} else if (!same_path) {
 			p = put_varint(p, (uint64_t)index + 1);
 		}
+		w->map_path = index + 1;
+		w->map_pgoff_next = m->pgoff + len;
 		w->map_pid = m->pid;
 		w->map_end = m->start + len;
 		break;
@@ -526,6 +715,7 @@ static void writer_free(struct pfx_rec_writer *w)
 {
 	pfx_u64map_free(&w->threads);
 	pfx_strset_free(&w->paths);
+	free(w->ips.v);
 	free(w->block);
 	free(w);
 }
@@ -598,9 +788,12 @@ struct pfx_rec_reader {
 	size_t nthread_v, cap_thread_v;
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
+	struct ip_tables ips;		/* version 6: threads' recent ips */
 	struct pfx_strset paths;	/* MAPREF paths, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last MAPREF item */
 	uint64_t map_end;
+	uint64_t map_path;		/* its path's number (0: none yet) */
+	uint64_t map_pgoff_next;	/* its offset + length */
 	char text[REC_PATH_MAX + 1];	/* path or comm of the last item */
 };
 
@@ -828,16 +1021,15 @@ static uint64_t get_time(struct pfx_rec_reader *r)
 }
 
 /* The most bytes a fault takes after its tag: tid, pid, time, address,
- * ip and latency varints. */
-#define REC_FAULT_MAX (6 * REC_VARINT_MAX)
+ * ip (version 6: its place and delta) and latency varints. */
+#define REC_FAULT_MAX (7 * REC_VARINT_MAX)
 
-/* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
- * varints are read unchecked (read_fault makes both copies). */
-static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
-							       struct pfx_fault *f, bool room)
+/* A long-form fault's thread: a new tid (and the first time, its pid)
+ * when the tag says so, else the previous fault's; 0 or the error. */
+static inline __attribute__((always_inline)) int read_fault_thread(struct pfx_rec_reader *r,
+								   uint8_t tag, bool room)
 {
 	struct cursor *c = &r->cur;
-	struct thread_state *ts = r->prev_thread;
 
 	if (tag & FAULT_NEW_TID) {
 		uint64_t tid = get_varint_in(c, room);
@@ -857,12 +1049,26 @@ static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_re
 			r->thread_v[r->nthread_v].pid = (uint32_t)get_varint_in(c, room);
 			*slot = (uint32_t)++r->nthread_v;
 		}
-		ts = &r->thread_v[*slot - 1];
 		r->prev_tid = (uint32_t)tid;
-		r->prev_thread = ts;
-	} else if (!ts) {
+		r->prev_thread = &r->thread_v[*slot - 1];
+	} else if (!r->prev_thread) {
 		return -EBADMSG;	/* a fault must name its thread first */
 	}
+	return 0;
+}
+
+/* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
+ * varints are read unchecked (read_fault makes both copies). */
+static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
+							       struct pfx_fault *f, bool room)
+{
+	struct cursor *c = &r->cur;
+	struct thread_state *ts;
+	int err = read_fault_thread(r, tag, room);
+
+	if (err)
+		return err;
+	ts = r->prev_thread;
 	f->kind = tag & FAULT_KIND_MASK;
 	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
 	f->pid = ts->pid;
@@ -882,6 +1088,94 @@ static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_re
 	f->callchain = r->callchain_len ? r->callchain : NULL;
 	r->callchain_len = 0;
 	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
+}
+
+/* The rest of a version 6 fault, once its thread, (kind, access), place
+ * among the thread's recent ips (or nip: a new ip, whose delta comes
+ * first) and time are known: address, latency.  room as read_fault_in. */
+static inline __attribute__((always_inline)) int read_fault6_tail(struct pfx_rec_reader *r,
+								  struct thread_state *ts,
+								  struct pfx_fault *f, unsigned place,
+								  unsigned nip, bool room)
+{
+	struct cursor *c = &r->cur;
+	uint64_t ip, addr;
+
+	if (place < nip)
+		ip = ips_ip(&r->ips, ts, place);
+	else
+		ip = ts->ip + (uint64_t)unzigzag(get_varint_in(c, room));
+	addr = ips_base(&r->ips, ts, place, ip, f->access, nip) +
+	       (uint64_t)unzigzag(get_varint_in(c, room));
+	f->pid = ts->pid;
+	f->tid = r->prev_tid;
+	f->addr = addr;
+	f->ip = ip;
+	f->latency_ns = 0;
+	if (r->header.flags & PFX_REC_HAS_LATENCY) {
+		uint64_t lat = get_varint_in(c, room);
+
+		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
+	}
+	f->callchain_len = r->callchain_len;
+	f->callchain = r->callchain_len ? r->callchain : NULL;
+	r->callchain_len = 0;
+	if (c->bad)
+		return -EBADMSG;
+	return ips_touch(&r->ips, ts, place, nip, ip, addr) < 0 ? -ENOMEM : 1;
+}
+
+/* A version 6 short-form fault (TAG_SHORT...): the previous fault's
+ * thread, its ip by place unless IP_NEW.  The bulk of a file. */
+static inline __attribute__((always_inline)) int read_short_in(struct pfx_rec_reader *r, uint8_t tag,
+							       struct pfx_fault *f, bool room)
+{
+	struct thread_state *ts = r->prev_thread;
+	unsigned cls = (unsigned)(tag - TAG_SHORT) >> 4, place = tag & 15, nip;
+
+	if (!ts)
+		return -EBADMSG;	/* a fault must name its thread first */
+	f->kind = short_class[cls][0];
+	f->access = short_class[cls][1];
+	f->time_ns = get_time_in(r, room);
+	if (place == 0 && ts->tab)	/* the last ip again: its count is not needed */
+		return read_fault6_tail(r, ts, f, 0, 1, room);
+	nip = ips_count(&r->ips, ts);
+	if (place == IP_FAR) {
+		uint64_t far = get_varint_in(&r->cur, room);
+
+		place = far < REC_IPS - SHORT_NEAR ? SHORT_NEAR + (unsigned)far : REC_IPS;
+	} else if (place == IP_NEW) {
+		return read_fault6_tail(r, ts, f, nip, nip, room);
+	}
+	if (place >= nip)
+		return -EBADMSG;	/* a place the thread has not filled */
+	return read_fault6_tail(r, ts, f, place, nip, room);
+}
+
+/* A version 6 long-form fault (tag bit 7): its thread if the tag says
+ * so, its ip as 1 + a place or 0 and a delta. */
+static int read_long6(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f)
+{
+	bool room = r->cur.end - r->cur.p >= REC_FAULT_MAX;
+	struct thread_state *ts;
+	int err = read_fault_thread(r, tag, room);
+	uint64_t ref;
+	unsigned nip;
+
+	if (err)
+		return err;
+	ts = r->prev_thread;
+	f->kind = tag & FAULT_KIND_MASK;
+	f->access = (tag >> FAULT_ACCESS_SHIFT) & FAULT_ACCESS_MASK;
+	if (f->kind > PFX_FAULT_MAJOR)
+		return -EBADMSG;
+	f->time_ns = get_time_in(r, room);
+	ref = get_varint_in(&r->cur, room);
+	nip = ips_count(&r->ips, ts);
+	if (ref > nip)
+		return -EBADMSG;
+	return read_fault6_tail(r, ts, f, ref ? (unsigned)ref - 1 : nip, nip, room);
 }
 
 static inline __attribute__((always_inline)) int read_fault(struct pfx_rec_reader *r, uint8_t tag,
@@ -934,22 +1228,45 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 	case TAG_MAPREF: {
 		struct pfx_mapping *m = &item->mapping;
 		uint64_t pid, len, ref, shape, prot, flags;
+		bool same_path = false;
 
 		if (r->header.version < 5)
 			return -EBADMSG;
 		item->type = PFX_REC_MAPPING;
 		m->time_ns = get_time(r);
-		pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
-		m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
-		shape = get_varint(c);
+		if (r->header.version >= 6) {	/* shape, pid unless the same */
+			if (c->p >= c->end)
+				return -EBADMSG;
+			shape = *c->p++;
+			same_path = shape & MAP_SAME_PATH;
+			shape &= ~(uint64_t)MAP_SAME_PATH;
+			pid = r->map_pid;
+			if ((shape & (MAP_COMPACT | MAP_SAME_PID)) != (MAP_COMPACT | MAP_SAME_PID))
+				pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
+			m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+		} else {
+			pid = (uint64_t)((int64_t)r->map_pid + unzigzag(get_varint(c)));
+			m->start = r->map_end + (uint64_t)unzigzag(get_varint(c));
+			shape = get_varint(c);
+		}
 		len = get_varint(c);
 		m->pgoff = get_varint(c);
 		if (shape & MAP_COMPACT) {
+			if (r->header.version >= 6) {
+				if (m->pgoff == 0)
+					m->pgoff = m->start / REC_MAP_UNIT;
+				else if (m->pgoff == 1)
+					m->pgoff = r->map_pgoff_next / REC_MAP_UNIT;
+				else
+					m->pgoff -= 2;
+			}
 			if (shape > 0x7f || len > UINT64_MAX / REC_MAP_UNIT ||
 			    m->pgoff > UINT64_MAX / REC_MAP_UNIT)
 				return -EBADMSG;
 			prot = (shape >> 1) & 7;
 			flags = shape >> 4;
+			if (r->header.version >= 6)
+				flags &= MAP_FLAGS_V6;
 			len *= REC_MAP_UNIT;
 			m->pgoff *= REC_MAP_UNIT;
 		} else {
@@ -961,8 +1278,8 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		m->prot = (uint32_t)prot;
 		m->flags = (uint32_t)flags;
 		m->end = m->start + len;
-		ref = get_varint(c);
-		if (c->bad || pid > UINT32_MAX || m->end < m->start)
+		ref = same_path ? r->map_path : get_varint(c);
+		if (c->bad || pid > UINT32_MAX || m->end < m->start || (same_path && !ref))
 			return -EBADMSG;
 		m->pid = (uint32_t)pid;
 		if (ref == 0) {	/* a new path */
@@ -977,6 +1294,8 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		} else {
 			return -EBADMSG;
 		}
+		r->map_path = ref ? ref : r->paths.n;
+		r->map_pgoff_next = m->pgoff + len;
 		r->map_pid = m->pid;
 		r->map_end = m->end;
 		return 1;
@@ -1043,8 +1362,16 @@ static inline __attribute__((always_inline)) int read_item(struct pfx_rec_reader
 {
 	uint8_t tag = *r->cur.p++;
 
+	if ((uint8_t)(tag - TAG_SHORT) < SHORT_CLASSES * 16 && r->header.version >= 6) {
+		item->type = PFX_REC_FAULT;
+		if (r->cur.end - r->cur.p >= REC_FAULT_MAX)
+			return read_short_in(r, tag, &item->fault, true);
+		return read_short_in(r, tag, &item->fault, false);
+	}
 	if (tag & TAG_FAULT) {
 		item->type = PFX_REC_FAULT;
+		if (r->header.version >= 6)
+			return read_long6(r, tag, &item->fault);
 		return read_fault(r, tag, &item->fault);
 	}
 	return read_other(r, tag, item);
@@ -1102,6 +1429,9 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	r->thread_v = NULL;
+	free(r->ips.v);
+	r->ips.v = NULL;
+	r->ips.n = r->ips.cap = 0;
 	r->prev_thread = NULL;
 	if (ret == -ENOMEM)
 		return ret;
@@ -1137,6 +1467,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 	pfx_u64map_free(&r->threads);
 	pfx_strset_free(&r->paths);
 	free(r->thread_v);
+	free(r->ips.v);
 	free(r);
 }
 

@@ -20,6 +20,12 @@
 # branch); pfx-load is taken from beside NEW_PFX unless PFX_LOAD is set.
 # Each binary finds its own chart templates (set PFX_PLOT_DIR to give
 # both the same).  Not part of 'make check'; about 20 s (2 CPUs).
+#
+# A change of the record format: PFX_REWRITE=tests/rec-rewrite (built
+# with NEW) records with OLD instead, and NEW views each recording
+# written again in its format, OLD the recording as it was: the same
+# events in both versions.  The views name the file "rec.data" on both
+# sides; only the format version they print may differ.
 set -u
 [ $# -eq 3 ] || { echo "usage: $0 OLD_PFX NEW_PFX OUTDIR" >&2; exit 2; }
 abs() { case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac; }
@@ -27,6 +33,8 @@ OLD=$(abs "$1") NEW=$(abs "$2") OUT=$(abs "$3")
 for b in "$OLD" "$NEW"; do
 	[ -x "$b" ] || { echo "compare-views: '$b' is not an executable pfx" >&2; exit 2; }
 done
+RECORDER=$NEW
+[ -n "${PFX_REWRITE:-}" ] && RECORDER=$OLD
 PFX_LOAD=${PFX_LOAD:-$(dirname "$NEW")/pfx-load}
 [ -x "$PFX_LOAD" ] || { echo "compare-views: no pfx-load beside $NEW; set PFX_LOAD" >&2; exit 2; }
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,8 +47,12 @@ t0=$(date +%s)
 # rec NAME [RECORD OPTIONS] -- COMMAND...
 rec() {
 	name=$1; shift
-	"$NEW" record -o "$OUT/rec/$name.data" "$@" >"$OUT/rec/$name.out" 2>&1 ||
+	"$RECORDER" record -o "$OUT/rec/$name.data" "$@" >"$OUT/rec/$name.out" 2>&1 ||
 		{ cat "$OUT/rec/$name.out"; echo "compare-views: recording $name failed" >&2; exit 1; }
+	if [ -n "${PFX_REWRITE:-}" ]; then
+		"$PFX_REWRITE" "$OUT/rec/$name.data" "$OUT/rec/$name.new.data" ||
+			{ echo "compare-views: rewriting $name failed" >&2; exit 1; }
+	fi
 }
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 PYPROG='
@@ -76,7 +88,10 @@ run() {
 	echo $? >"$out.rc"
 }
 views() {
-	p=$1 d=$OUT/rec/$2.data
+	p=$1 d=rec.data
+	src=$OUT/rec/$2.data
+	[ -n "${PFX_REWRITE:-}" ] && [ "$p" = "$NEW" ] && src=$OUT/rec/$2.new.data
+	cp "$src" rec.data	# a copy: pfx opens no symlink
 	run text "$p" report -i "$d"
 	for by in region thread process cgroup page ip function caller; do
 		run by-$by "$p" report -i "$d" --by $by
@@ -97,6 +112,7 @@ views() {
 		run script-$c.stdout "$p" plot -i "$d" --chart $c --script script
 	done
 	run all.stdout "$p" plot --all -i "$d" -o all
+	rm -f rec.data
 }
 
 for n in $NAMES; do

@@ -120,7 +120,8 @@ static void usage(FILE *fp)
 		"OpenMetrics 1.0 when the scraper asks for it; per process (minor, major, RSS,\n"
 		"swap, start time), per cgroup and for the system; fault stall time and latency\n"
 		"per cgroup (within --budget). GET /debug/pprof/faults?seconds=N: a pprof\n"
-		"profile of N seconds of faults, as Go's net/http/pprof.\n"
+		"profile of N seconds of faults, as Go's net/http/pprof. With --flight, POST\n"
+		"/flight (from loopback) writes the flight recorder's last seconds to a file.\n"
 		"\n");
 	pfx_opts_help(fp, serve_options, 27);
 	fprintf(fp, "\nCtrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n");

@@ -79,6 +79,20 @@ code=$(curl -s -o /dev/null -D "$TMP/get.h" -w '%{http_code}' "http://$SERVE_ADD
 grep -qi '^Allow: POST' "$TMP/get.h" || fail "405 without Allow: POST: $(cat "$TMP/get.h")"
 code=$(curl -s -I -o /dev/null -w '%{http_code}' "http://$SERVE_ADDR/flight")
 [ "$code" = 405 ] || fail "HEAD /flight: $code, not 405"
+# a HEAD's 405 has no body (the connection closes after it)
+python3 -c 'import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host, int(port)), timeout=10)
+s.sendall(b"HEAD /flight HTTP/1.1\r\nHost: x\r\n\r\n")
+d = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    d += b
+head, _, rest = d.partition(b"\r\n\r\n")
+sys.exit(0 if head.startswith(b"HTTP/1.1 405") and rest == b"" else 1)' "$SERVE_ADDR" ||
+	fail "HEAD /flight: not a 405 without a body"
 code=$(curl -s -X POST -o /dev/null -w '%{http_code}' "http://$SERVE_ADDR/metrics")
 [ "$code" = 405 ] || fail "POST /metrics: $code, not 405"
 kill $SERVE_PID; wait $SERVE_PID || fail "pfx serve --flight: exit $? on SIGTERM"

@@ -438,15 +438,15 @@ static int respond_text(struct pfx_http *h, struct client *c, int status, const 
 	return respond(h, c, status, "text/plain; charset=utf-8", text, strlen(text), head_only);
 }
 
-/* 405, naming the methods the path takes; the connection closes, as
- * after every refusal of a method. */
-static int refuse_method(struct pfx_http *h, struct client *c, bool post)
+/* 405, naming the methods the path takes (no body to a HEAD); the
+ * connection closes, as after every refusal of a method. */
+static int refuse_method(struct pfx_http *h, struct client *c, bool post, bool head)
 {
 	const char *text = post ? "only POST\n" : "only GET and HEAD\n";
 
 	c->close_after = true;
 	return respond_with(h, c, 405, "text/plain; charset=utf-8",
-			    post ? "Allow: POST\r\n" : "Allow: GET, HEAD\r\n", text, strlen(text), false);
+			    post ? "Allow: POST\r\n" : "Allow: GET, HEAD\r\n", text, strlen(text), head);
 }
 
 static bool path_is(const struct pfx_httpreq *req, const char *path)
@@ -464,7 +464,7 @@ static int route_slow(struct pfx_http *h, struct client *c, const struct pfx_htt
 
 	if (sp->post ? req->method != PFX_HTTPREQ_POST
 		     : req->method != PFX_HTTPREQ_GET && !head)
-		return refuse_method(h, c, sp->post);
+		return refuse_method(h, c, sp->post, head);
 	if (sp->loopback_only && !c->loopback)
 		return respond_text(h, c, 403, "only from this host's loopback address\n", head);
 	rc = sp->start(h->opts.ctx, req->query, req->query_len, &reply);
@@ -496,7 +496,7 @@ static int route(struct pfx_http *h, struct client *c, const struct pfx_httpreq 
 		const char *accept = NULL;
 
 		if (other)
-			return refuse_method(h, c, false);
+			return refuse_method(h, c, false, false);
 		if (req->accept) {
 			memcpy(h->accept, req->accept, req->accept_len);
 			h->accept[req->accept_len] = '\0';
@@ -510,7 +510,7 @@ static int route(struct pfx_http *h, struct client *c, const struct pfx_httpreq 
 		char page[256];
 
 		if (other)
-			return refuse_method(h, c, false);
+			return refuse_method(h, c, false, false);
 		snprintf(page, sizeof(page), "pfx serve %s: the metrics are at %s\n", PACKAGE_VERSION,
 			 h->opts.path);
 		return respond_text(h, c, 200, page, head);

@@ -99,6 +99,13 @@ static void requests(void)
 	req("GET http://h:1/metrics#x HTTP/1.1\nHost: h\n\n", 0, 43, "/metrics", true);
 	req("GET http://h?x HTTP/1.1\r\nHost: h\r\n\r\n", 0, 36, "/", true);
 	req("\r\n\nGET / HTTP/1.1\r\nHost: h\r\nContent-Length: 000\r\n\r\nGET", 0, 51, "/", true);
+	/* POST (serve's POST /flight) is a method of its own, bodiless too */
+	CHECK(pfx_httpreq_parse("POST /flight HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", 53, &r) == 1 &&
+	      r.status == 0 && r.method == PFX_HTTPREQ_POST, "POST not parsed");
+	CHECK(pfx_httpreq_parse("POST /flight HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab", 55, &r) == 1 &&
+	      r.status == 413, "POST with a body not refused");
+	CHECK(pfx_httpreq_parse("PUT / HTTP/1.1\r\nHost: h\r\n\r\n", 27, &r) == 1 &&
+	      r.method == PFX_HTTPREQ_OTHER, "PUT not OTHER");
 	/* the Accept value, blanks trimmed, inside the head */
 	CHECK(pfx_httpreq_parse(pro, strlen(pro), &r) == 1 && r.accept_len == 14 &&
 	      memcmp(r.accept, "text/plain;q=1", 14) == 0, "Accept not found");

@@ -94,6 +94,21 @@ int pfx_count_option(const char *arg, const char *what, uint64_t *count);
  * usage error's exit code. */
 int pfx_duration_option(const char *arg, double *seconds);
 
+/* The flight recorder's options (record, serve): --flight S (seconds above 0, at
+ * most a day), --flight-size SIZE (1M or more), --trigger COND (flight.h).
+ * 0, or the usage error's exit code after its line, which names command. */
+#define PFX_FLIGHT_SIZE_DEFAULT (64ull << 20)
+#define PFX_FLIGHT_POST_S_DEFAULT 1.0	/* after a trigger, record this long before the dump */
+struct pfx_flight_trigger;
+struct pfx_flight_dump_info;
+int pfx_flight_seconds_option(const char *command, const char *arg, double *seconds);
+int pfx_flight_size_option(const char *command, const char *arg, uint64_t *bytes);
+int pfx_flight_trigger_option(const char *command, const char *arg, struct pfx_flight_trigger *t);
+/* A session's on_dump (session.h), with the command's name ("record") as
+ * ctx: the dump written (its path, so a script can find it), or not. */
+void pfx_flight_say_dump(void *command, const char *path, const char *why,
+			 const struct pfx_flight_dump_info *in, int err);
+
 /* --- launched.c: what every command that runs '-- CMD' shares --- */
 
 struct pfx_target;

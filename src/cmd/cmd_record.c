@@ -47,8 +47,6 @@ struct record_opts {
 	const char *flight_only;	/* a --flight option given without --flight */
 };
 
-#define FLIGHT_SIZE (64ull << 20)	/* --flight-size's default */
-#define FLIGHT_POST_S 1.0		/* --post's */
 
 /* fp, dwarf or dwarf,SIZE (perf's syntax): the kernel copies a multiple
  * of 8 bytes of stack, at most 65528 (a u16 in the sample). */
@@ -123,8 +121,8 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->output = "pfx.data";
-	o->flight.max_bytes = FLIGHT_SIZE;
-	o->flight.post_s = FLIGHT_POST_S;
+	o->flight.max_bytes = PFX_FLIGHT_SIZE_DEFAULT;
+	o->flight.post_s = PFX_FLIGHT_POST_S_DEFAULT;
 	o->ring_pages = DEFAULT_RING_PAGES;
 	o->entry = PFX_ENTRY_AUTO;
 	pfx_opts_begin(&p, "record", record_options, "+", argc, argv);
@@ -198,28 +196,17 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			}
 			break;
 		case 'F':
-			if (pfx_parse_seconds(arg, &o->flight.seconds) || o->flight.seconds <= 0 ||
-			    o->flight.seconds > 86400) {
-				pfx_err("record: --flight '%s' is not a number of seconds from 0 to 86400; "
-					"e.g. --flight 30", arg);
-				return PFX_EXIT_USAGE;
-			}
+			if ((n = pfx_flight_seconds_option("record", arg, &o->flight.seconds)))
+				return n;
 			break;
 		case 'Z':
-			if (pfx_parse_size(arg, &o->flight.max_bytes) || o->flight.max_bytes < (1u << 20)) {
-				pfx_err("record: --flight-size '%s' is not a size of 1M or more; give bytes "
-					"with an optional K, M or G, e.g. --flight-size 256M", arg);
-				return PFX_EXIT_USAGE;
-			}
+			if ((n = pfx_flight_size_option("record", arg, &o->flight.max_bytes)))
+				return n;
 			o->flight_only = "--flight-size";
 			break;
 		case 'T':
-			if (pfx_flight_trigger_parse(arg, &o->flight.trigger) < 0) {
-				pfx_err("record: --trigger '%s' is not a condition; use major-stall>X, "
-					"stall>X (seconds in faults per second, e.g. 0.05) or major-rate>N "
-					"(major faults per second)", arg);
-				return PFX_EXIT_USAGE;
-			}
+			if ((n = pfx_flight_trigger_option("record", arg, &o->flight.trigger)))
+				return n;
 			o->flight_only = "--trigger";
 			break;
 		case 'P':
@@ -296,27 +283,6 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	return 0;
 }
 
-/* --flight: a dump written (the path, so a script can find it), or not. */
-static void say_dump(void *ctx, const char *path, const char *why, const struct pfx_flight_dump_info *in,
-		     int err)
-{
-	char safe_path[256], safe_why[320];
-
-	(void)ctx;
-	pfx_safetext(safe_path, sizeof(safe_path), path);
-	pfx_safetext(safe_why, sizeof(safe_why), why);
-	if (!in) {
-		pfx_warn("record: flight recorder: cannot write %s (%s): %s; recording goes on", safe_path,
-			 safe_why, pfx_outfile_strerror(err));
-		return;
-	}
-	fprintf(stderr, "pfx record: flight recorder: wrote %s (%s): the last %.*f s, %llu faults "
-		"(%llu major)%s\n", safe_path, safe_why, in->window_ns < 1000000000 ? 3 : 1,
-		(double)in->window_ns / 1e9,
-		(unsigned long long)in->faults, (unsigned long long)in->major,
-		in->cut_by_size ? "; --flight-size held less than --flight's seconds" : "");
-}
-
 /* The session's options from the command line's (kept apart from the
  * parser, which only fills record_opts). */
 static void session_opts(const struct record_opts *o, struct pfx_session_opts *so)
@@ -329,7 +295,7 @@ static void session_opts(const struct record_opts *o, struct pfx_session_opts *s
 		.duration_s = o->duration_s, .max_size = o->max_size,
 		.flight = o->flight.seconds ? &o->flight : NULL,
 		.flight_dump_on_exit = o->flight_dump_on_exit,
-		.on_dump = say_dump,
+		.on_dump = pfx_flight_say_dump, .on_dump_ctx = (void *)"record",
 	};
 }
 

@@ -10,7 +10,9 @@
 #include "opts.h"
 #include "httpreq.h"
 #include "output.h"
+#include "flightrec.h"
 #include "profile.h"
+#include "safetext.h"
 #include "serve.h"
 #include "sig.h"
 #include "stall.h"
@@ -38,6 +40,9 @@
 /* Fault timing's rings: drained every 50 ms of a window (stall.c), they
  * hold a burst of ~20,000 faults per CPU. */
 #define STALL_RING_PAGES 256
+/* --flight's rings, as pfx record -a's: 4 MiB per CPU, for every task's
+ * bursts between the drains (every 250 ms at most) */
+#define FLIGHT_RING_PAGES 1024
 
 struct serve_opts {
 	const char *listen;
@@ -58,10 +63,13 @@ struct serve_opts {
 	int top_n;
 	bool top_given;
 	double budget;			/* --budget, a fraction of one core; 0: no timing */
+	struct pfx_flight_opts flight;	/* --flight (seconds 0: none), --flight-size, --trigger */
+	const char *flight_output;	/* --flight-output FILE: dumps to FILE.1, FILE.2 ... */
+	const char *flight_only;	/* a --flight option given without --flight */
 };
 
 enum { OPT_TOP = PFX_OPT_ID_LONG, OPT_TEXTFILE, OPT_TIMEOUT, OPT_INTERVAL_COUNT, OPT_DURATION,
-       OPT_OLD_INTERVAL_S, OPT_BUDGET };
+       OPT_OLD_INTERVAL_S, OPT_BUDGET, OPT_FLIGHT, OPT_FLIGHT_SIZE, OPT_TRIGGER, OPT_FLIGHT_OUTPUT };
 
 static const struct pfx_opt serve_options[] = {
 	PFX_OPT('l', "listen", "ADDR:PORT", "where to serve (default " DEFAULT_LISTEN "; [::1]:PORT for IPv6,\n"
@@ -84,6 +92,15 @@ static const struct pfx_opt serve_options[] = {
 	PFX_OPT_LONG(OPT_BUDGET, "budget", "PCT", "time faults (stall seconds, latency) with at most\n"
 		     "PCT% of one core for all of serve (default "
 		     PFX_STR(DEFAULT_BUDGET_PCT) "; 0: counts\nonly)"),
+	PFX_OPT_LONG(OPT_FLIGHT, "flight", "S", "flight recorder: keep the last S seconds of -a or -G\n"
+		     "faults in memory, written on POST /flight (from\n"
+		     "loopback), SIGUSR1 or --trigger (doc/serve.md)"),
+	PFX_OPT_LONG(OPT_FLIGHT_OUTPUT, "flight-output", "FILE", "--flight: write the dumps to FILE.1, FILE.2 ...\n"
+		     "(required with --flight)"),
+	PFX_OPT_LONG(OPT_FLIGHT_SIZE, "flight-size", "SIZE", "--flight: at most SIZE bytes of faults in memory\n"
+		     "(default 64M)"),
+	PFX_OPT_LONG(OPT_TRIGGER, "trigger", "COND", "--flight: dump when COND holds over a second, as\n"
+		     "pfx record's (major-stall>X, stall>X, major-rate>N)"),
 	PFX_OPT_LONG(OPT_TIMEOUT, "client-timeout", "SECONDS", "\ndrop a client silent or not reading that long\n"
 		     "(default " PFX_STR(DEFAULT_TIMEOUT_S) ")"),
 	PFX_OPT('h', "help", NULL, "show this help"),
@@ -103,7 +120,8 @@ static void usage(FILE *fp)
 		"OpenMetrics 1.0 when the scraper asks for it; per process (minor, major, RSS,\n"
 		"swap, start time), per cgroup and for the system; fault stall time and latency\n"
 		"per cgroup (within --budget). GET /debug/pprof/faults?seconds=N: a pprof\n"
-		"profile of N seconds of faults, as Go's net/http/pprof.\n"
+		"profile of N seconds of faults, as Go's net/http/pprof. With --flight, POST\n"
+		"/flight (from loopback) writes the flight recorder's last seconds to a file.\n"
 		"\n");
 	pfx_opts_help(fp, serve_options, 27);
 	fprintf(fp, "\nCtrl-C or SIGTERM stops it (exit 0).  See pfx-serve(1).\n");
@@ -226,6 +244,24 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 						  "0 to 100 (0: no fault timing)", arg);
 			o->budget /= 100;
 			break;
+		case OPT_FLIGHT:
+			err = pfx_flight_seconds_option("serve", arg, &o->flight.seconds);
+			break;
+		case OPT_FLIGHT_SIZE:
+			err = pfx_flight_size_option("serve", arg, &o->flight.max_bytes);
+			o->flight_only = "--flight-size";
+			break;
+		case OPT_TRIGGER:
+			err = pfx_flight_trigger_option("serve", arg, &o->flight.trigger);
+			o->flight_only = "--trigger";
+			break;
+		case OPT_FLIGHT_OUTPUT:
+			o->flight_output = arg;
+			o->flight_only = "--flight-output";
+			if (!*arg)
+				err = pfx_usage_error("%s", "--flight-output needs a file name; dumps go to "
+						  "FILE.1, FILE.2 ...");
+			break;
 		case OPT_TIMEOUT:
 			err = parse_seconds(arg, "--client-timeout", 0.1, &o->timeout);
 			break;
@@ -251,6 +287,17 @@ static int parse_options(int argc, char **argv, struct serve_opts *o)
 	if ((o->interval_given || o->count) && !o->textfile)
 		return pfx_usage_error("%s", "-I and --interval-count pace --textfile writes; give "
 				   "--textfile PATH (a scrape reads the metrics when it comes)");
+	if (o->flight_only && !o->flight.seconds)
+		return pfx_usage_error("%s is an option of the flight recorder; add --flight SECONDS",
+				   o->flight_only);
+	if (o->flight.seconds && o->pids)
+		return pfx_usage_error("%s", "--flight records the host (-a) or -G's cgroups, not -p's "
+				   "processes; use pfx record -p PID --flight S");
+	if (o->flight.seconds && !o->flight_output)
+		return pfx_usage_error("%s", "--flight needs --flight-output FILE (dumps go to FILE.1, "
+				   "FILE.2 ...; a directory of yours, e.g. /var/lib/pfx/flight)");
+	/* no dump for a storm's every second: one window apart at least */
+	o->flight.holdoff_s = o->flight.seconds;
 	if (o->count && o->listen_given)
 		return pfx_usage_error("%s", "--interval-count stops after N --textfile writes; it does "
 				   "not go with --listen");
@@ -269,6 +316,8 @@ struct serve_run {
 	struct pfx_stall *stall;	/* fault timing, or NULL */
 	struct pfx_profile *profile;	/* GET /debug/pprof/faults (not with -p) */
 	char *profile_data;		/* the last profile answered */
+	struct pfx_flightrec *flight;	/* --flight, or NULL */
+	bool flight_ended;		/* ... said to have stopped */
 	char reply_text[512];
 	char reply_headers[128];
 	char stall_off[256];		/* ... why not */
@@ -393,6 +442,107 @@ static int profile_poll(void *ctx, struct pfx_http_reply *r)
 	return 1;
 }
 
+/* Why the flight recorder stopped (or could not start), in one line. */
+static void flight_failure(const struct serve_opts *o, const struct pfx_session_reason *r, char *out,
+			   size_t size)
+{
+	const struct pfx_session_try *t = &r->tried[0];
+
+	if (r->step == PFX_SESSION_SOURCE && r->ntried)
+		snprintf(out, size, "perf %s: %s: %s", t->why, strerror(-t->err), t->hint);
+	else if (r->step == PFX_SESSION_FLIGHT && r->err == -EINVAL)
+		snprintf(out, size, "--trigger %s needs fault latency, which perf does not give here; use "
+			 "major-rate", pfx_flight_metric_name(o->flight.trigger.metric));
+	else
+		snprintf(out, size, "recording failed: %s (pfx record -a --flight says more)",
+			 strerror(-r->err));
+}
+
+/* POST /flight: ask the flight recorder for a dump, or say why not. */
+static int flight_start(void *ctx, const char *query, size_t qlen, struct pfx_http_reply *r)
+{
+	struct serve_run *run = ctx;
+	struct pfx_session_reason why;
+	char text[400], line[440];
+	int rc = pfx_flightrec_request(run->flight), err;
+
+	(void)query;
+	(void)qlen;
+	if (rc == -EBUSY) {
+		text_reply(run, r, 429, "a dump is being written; one at a time");
+		r->headers = "Retry-After: 1\r\n";
+		return 0;
+	}
+	if (rc == -EPIPE && pfx_flightrec_ended(run->flight, &err, &why)) {
+		flight_failure(run->opts, &why, text, sizeof(text));
+		snprintf(line, sizeof(line), "the flight recorder stopped: %s", text);
+		return text_reply(run, r, 503, line);
+	}
+	return rc < 0 ? rc : 1;
+}
+
+/* The dump's answer: one line, the file, its window and faults. */
+static int flight_poll(void *ctx, struct pfx_http_reply *r)
+{
+	struct serve_run *run = ctx;
+	struct pfx_flightrec_answer a;
+	char safe[256], text[400];
+
+	if (pfx_flightrec_poll(run->flight, &a) != 1)
+		return 0;
+	pfx_safetext(safe, sizeof(safe), a.path);
+	if (a.err) {
+		snprintf(text, sizeof(text), "writing %s failed: %s", a.path[0] ? safe : "the dump",
+			 a.err == -EPIPE ? "the flight recorder stopped" : pfx_outfile_strerror(a.err));
+		text_reply(run, r, 503, text);
+		return 1;
+	}
+	snprintf(text, sizeof(text), "%s: the last %.3f s, %llu faults (%llu major)%s", safe,
+		 (double)a.info.window_ns / 1e9, (unsigned long long)a.info.faults,
+		 (unsigned long long)a.info.major,
+		 a.info.cut_by_size ? "; --flight-size held less than --flight's seconds" : "");
+	text_reply(run, r, 200, text);
+	return 1;
+}
+
+/* --flight: the recording, its session opened here so that a failure
+ * stops serve before it serves.  0, or the exit code. */
+static int start_flight(struct serve_run *run)
+{
+	const struct serve_opts *o = run->opts;
+	struct pfx_flightrec_opts fo = { .cgroups = o->cgroup_arg, .flight = &o->flight,
+					 .output = o->flight_output, .ring_pages = FLIGHT_RING_PAGES,
+					 .on_dump = pfx_flight_say_dump, .on_dump_ctx = (void *)"serve" };
+	struct pfx_session_reason why;
+	char text[400];
+	int err = pfx_flightrec_start(&run->flight, &fo, &why);
+
+	if (err) {
+		flight_failure(o, &why, text, sizeof(text));
+		pfx_err("cannot start the flight recorder: %s", text);
+		return PFX_EXIT_ERROR;
+	}
+	pfx_sig_install_dump();
+	return 0;
+}
+
+/* The flight recorder stopped on its own (a failure): said once; POST
+ * /flight answers 503 from then on. */
+static void flight_check(struct serve_run *run)
+{
+	struct pfx_session_reason why;
+	char text[400];
+	int err;
+
+	if (!run->flight || run->flight_ended || !pfx_flightrec_ended(run->flight, &err, &why))
+		return;
+	run->flight_ended = true;
+	if (err) {
+		flight_failure(run->opts, &why, text, sizeof(text));
+		pfx_warn("the flight recorder stopped (%s); serving the metrics only", text);
+	}
+}
+
 /* One textfile write, temp file + rename.  0 or -errno. */
 static int write_textfile(struct serve_run *run)
 {
@@ -494,10 +644,13 @@ static int run_serve(struct serve_run *run)
 			pfx_err("%s", "out of memory");
 			return PFX_EXIT_ERROR;
 		}
-		hopts.slow_path = "/debug/pprof/faults";
-		hopts.slow_start = profile_start;
-		hopts.slow_poll = profile_poll;
+		hopts.slow[0] = (struct pfx_http_slow){ .path = "/debug/pprof/faults",
+							.start = profile_start, .poll = profile_poll };
 	}
+	if (o->flight.seconds)
+		hopts.slow[1] = (struct pfx_http_slow){ .path = "/flight", .post = true,
+							.loopback_only = true, .start = flight_start,
+							.poll = flight_poll };
 	struct pfx_http *h = NULL;
 	uint64_t interval_ns = (uint64_t)(o->interval * 1e9 + 0.5), next = 0, writes = 0, stop;
 	const char *why = NULL;
@@ -508,6 +661,8 @@ static int run_serve(struct serve_run *run)
 	if (rc)
 		return rc;
 	start_stall(run);
+	if (o->flight.seconds && (rc = start_flight(run)))
+		return rc;
 	if (o->textfile) {
 		size_t len = strlen(o->textfile);
 
@@ -584,6 +739,7 @@ static int run_serve(struct serve_run *run)
 			pfx_err("waiting for clients failed: %s", strerror(-err));
 			break;
 		}
+		flight_check(run);
 		if (run->stall && (rc = pfx_stall_tick(run->stall, pfx_now_ns())) < 0) {
 			/* the source failed: counts go on, timing stops */
 			snprintf(run->stall_off, sizeof(run->stall_off), "perf stopped: %s", strerror(-rc));
@@ -619,7 +775,9 @@ int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts opts = { .listen = DEFAULT_LISTEN, .interval = DEFAULT_INTERVAL_MS / 1000.0,
 				   .timeout = DEFAULT_TIMEOUT_S, .top_n = DEFAULT_TOP,
-				   .budget = DEFAULT_BUDGET_PCT / 100.0 };
+				   .budget = DEFAULT_BUDGET_PCT / 100.0,
+				   .flight = { .max_bytes = PFX_FLIGHT_SIZE_DEFAULT,
+					       .post_s = PFX_FLIGHT_POST_S_DEFAULT } };
 	struct serve_run run = { .opts = &opts, .textdir = { .dirfd = -1 } };
 	int rc = parse_options(argc, argv, &opts);
 
@@ -633,6 +791,7 @@ int cmd_serve(int argc, char **argv)
 	pfx_metrics_free(run.metrics);
 	pfx_stall_close(run.stall);
 	pfx_profile_free(run.profile);
+	pfx_flightrec_stop(run.flight);
 	free(run.profile_data);
 	for (int f = 0; f < 2; f++)
 		free(run.body[f]);

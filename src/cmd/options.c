@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options: the option helpers every subcommand shares (declared in cmd.h):
  * the one-line errors for refused options, --format, -p PID, and the
- * values of the interval options (-I MSEC, --interval-count, --duration). */
+ * values of the interval options (-I MSEC, --interval-count, --duration),
+ * and the flight recorder's options (record and serve). */
 #include "config.h"
 #include "cmd.h"
+#include "flight.h"
 #include "output.h"
 #include "recfile.h"
 #include "safetext.h"
@@ -146,4 +148,53 @@ void pfx_rec_open_error(const char *command, const char *path, int err)
 	default:
 		pfx_err("%s: cannot open '%s': %s", command, path, strerror(-err));
 	}
+}
+
+int pfx_flight_seconds_option(const char *command, const char *arg, double *seconds)
+{
+	if (pfx_parse_seconds(arg, seconds) || *seconds <= 0 || *seconds > 86400) {
+		pfx_err("%s: --flight '%s' is not a number of seconds from 0 to 86400; e.g. --flight 30",
+			command, arg);
+		return PFX_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int pfx_flight_size_option(const char *command, const char *arg, uint64_t *bytes)
+{
+	if (pfx_parse_size(arg, bytes) || *bytes < (1u << 20)) {
+		pfx_err("%s: --flight-size '%s' is not a size of 1M or more; give bytes with an optional "
+			"K, M or G, e.g. --flight-size 256M", command, arg);
+		return PFX_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int pfx_flight_trigger_option(const char *command, const char *arg, struct pfx_flight_trigger *t)
+{
+	if (pfx_flight_trigger_parse(arg, t) < 0) {
+		pfx_err("%s: --trigger '%s' is not a condition; use major-stall>X, stall>X (seconds in "
+			"faults per second, e.g. 0.05) or major-rate>N (major faults per second)", command, arg);
+		return PFX_EXIT_USAGE;
+	}
+	return 0;
+}
+
+void pfx_flight_say_dump(void *command, const char *path, const char *why,
+			 const struct pfx_flight_dump_info *in, int err)
+{
+	char safe_path[256], safe_why[320];
+
+	pfx_safetext(safe_path, sizeof(safe_path), path);
+	pfx_safetext(safe_why, sizeof(safe_why), why);
+	if (!in) {
+		pfx_warn("%s: flight recorder: cannot write %s (%s): %s; recording goes on",
+			 (const char *)command, safe_path, safe_why, pfx_outfile_strerror(err));
+		return;
+	}
+	fprintf(stderr, "pfx %s: flight recorder: wrote %s (%s): the last %.*f s, %llu faults "
+		"(%llu major)%s\n", (const char *)command, safe_path, safe_why,
+		in->window_ns < 1000000000 ? 3 : 1, (double)in->window_ns / 1e9,
+		(unsigned long long)in->faults, (unsigned long long)in->major,
+		in->cut_by_size ? "; --flight-size held less than --flight's seconds" : "");
 }

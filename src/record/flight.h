@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flight: the flight recorder of 'pfx record --flight SECONDS': the last
  * SECONDS of a recording's items in memory, written out as an ordinary
- * record file on demand (SIGUSR1, a trigger, and later serve's POST).
+ * record file on demand (SIGUSR1, a trigger, and serve's POST /flight, serve/flightrec.h).
  *
  * The recorder hands it every item it would write (pfx_flight_put).  They
  * go into one ring of bytes, bounded twice: items older than SECONDS

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,13 +319,16 @@ static void flight_dump(struct pfx_session *s, const char *why)
 		s->opts.on_dump(s->opts.on_dump_ctx, path, why, err ? NULL : &info, err);
 }
 
-/* --flight: a dump asked for by SIGUSR1 or due after a trigger. */
+/* --flight: a dump asked for by SIGUSR1 or another thread, or due after
+ * a trigger. */
 static void flight_poll(struct pfx_session *s)
 {
 	char what[256];
 
 	if (pfx_sig_dump_requested())
 		flight_dump(s, "SIGUSR1");
+	if (s->opts.dump_request && atomic_exchange(s->opts.dump_request, 0))
+		flight_dump(s, "request");
 	if (pfx_flight_due(s->flight, pfx_now_ns(), what, sizeof(what)))
 		flight_dump(s, what);
 }
@@ -378,7 +382,8 @@ static int record_loop(struct pfx_session *s, struct pfx_target *t, uint64_t sto
 			tasks_seen = pfx_recorder_stats(s->rec)->threads;
 			busy_until = pfx_now_ns() + BUSY_MS * 1000000ull;
 		}
-		if (pfx_sig_stop_requested() || (stop_ns && pfx_now_ns() >= stop_ns) || s->result.full)
+		if (pfx_sig_stop_requested() || (s->opts.stop_request && atomic_load(s->opts.stop_request)) ||
+		    (stop_ns && pfx_now_ns() >= stop_ns) || s->result.full)
 			return 0;
 		if (t && pfx_target_poll_exit(t) != 0)
 			break;

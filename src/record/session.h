@@ -58,6 +58,13 @@ struct pfx_session_opts {
 	void (*on_dump)(void *ctx, const char *path, const char *why,
 			const struct pfx_flight_dump_info *info, int err);
 	void *on_dump_ctx;
+	/* Set by another thread (pfx serve's POST /flight; NULL: none): a
+	 * nonzero *dump_request is a dump (why "request") at the next drain,
+	 * which zeroes it; a nonzero *stop_request ends the run, as a stop
+	 * signal does.  Both are read on the session's thread only, so a
+	 * dump never runs beside the drain. */
+	_Atomic int *dump_request;
+	_Atomic int *stop_request;
 };
 
 /* Where a session failed, for the message. */

@@ -62,6 +62,7 @@ static int parse_request_line(const char *s, const char *e, struct pfx_httpreq *
 	/* methods are case-sensitive (RFC 9110 9.1) */
 	req->method = s - m == 3 && !memcmp(m, "GET", 3)    ? PFX_HTTPREQ_GET
 		      : s - m == 4 && !memcmp(m, "HEAD", 4) ? PFX_HTTPREQ_HEAD
+		      : s - m == 4 && !memcmp(m, "POST", 4) ? PFX_HTTPREQ_POST
 							    : PFX_HTTPREQ_OTHER;
 	t = ++s;
 	while (s < e && (unsigned char)*s > ' ' && (unsigned char)*s < 0x7f)

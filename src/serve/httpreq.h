@@ -21,7 +21,8 @@
 /* The longest head taken, leading empty lines included. */
 enum { PFX_HTTPREQ_HEAD_MAX = 8192 };
 
-enum pfx_httpreq_method { PFX_HTTPREQ_GET, PFX_HTTPREQ_HEAD, PFX_HTTPREQ_OTHER };
+/* POST: pfx serve's POST /flight, which takes no body either */
+enum pfx_httpreq_method { PFX_HTTPREQ_GET, PFX_HTTPREQ_HEAD, PFX_HTTPREQ_OTHER, PFX_HTTPREQ_POST };
 
 struct pfx_httpreq {
 	size_t head_len;	/* the bytes of this head: the next request starts there */

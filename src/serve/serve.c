@@ -41,7 +41,9 @@ struct client {
 					 * be waiting in in[], served at the next step */
 	bool close_after;		/* close once the answer is sent */
 	bool eof;			/* the client sent all it will */
-	bool waiting;			/* for the slow path's answer */
+	bool waiting;			/* for a slow path's answer */
+	size_t slow;			/* ... that of slow[slow] */
+	bool loopback;			/* the peer's address is loopback */
 	bool head_only;			/* ... to a HEAD */
 	bool draining;			/* answered and shut down for writing: reading what
 					 * it still sends, so that closing sends no reset
@@ -77,7 +79,8 @@ struct pfx_http {
 	uint64_t accept_pause_ns;	/* out of descriptors: listeners rest until then */
 	struct pfx_http_counts counts;
 	char accept[PFX_HTTPREQ_HEAD_MAX + 1];	/* the Accept value handed to the handler */
-	struct client *waiting;		/* the client awaiting the slow answer, or NULL */
+	struct client *waiting[PFX_HTTP_SLOW_MAX];	/* the client awaiting each slow
+							 * path's answer, or NULL */
 };
 
 /* ---- the address ------------------------------------------------------ */
@@ -142,6 +145,19 @@ static void format_address(const struct sockaddr_storage *sa, char *out, size_t 
 		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
 		snprintf(out, size, "%s:%u", ip, (unsigned)ntohs(s4->sin_port));
 	}
+}
+
+bool pfx_http_is_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return a->s6_addr[12] == 127;
+		return IN6_IS_ADDR_LOOPBACK(a);
+	}
+	return sa->ss_family == AF_INET &&
+	       (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
 }
 
 static bool is_any(const struct sockaddr_storage *sa)
@@ -334,8 +350,8 @@ static void drop_client(struct pfx_http *h, size_t slot, bool reset)
 	struct client *c = h->clients[slot];
 	struct owner *o = &h->owners[c->owner];
 
-	if (c == h->waiting)
-		h->waiting = NULL;	/* the answer, when it comes, is dropped */
+	if (c->waiting)
+		h->waiting[c->slow] = NULL;	/* the answer, when it comes, is dropped */
 	if (reset) {
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
@@ -356,12 +372,14 @@ static const char *reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 400: return "Bad Request";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
 	}
 	return "Error";
 }
@@ -373,10 +391,9 @@ static int respond_with(struct pfx_http *h, struct client *c, int status, const 
 {
 	char head[1024];
 	int n = snprintf(head, sizeof(head),
-			 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s"
+			 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
 			 "Connection: %s\r\n\r\n",
-			 status, reason(status), type, len,
-			 status == 405 ? "Allow: GET, HEAD\r\n" : "", extra ? extra : "",
+			 status, reason(status), type, len, extra ? extra : "",
 			 c->close_after ? "close" : "keep-alive");
 
 	if (n < 0 || (size_t)n >= sizeof(head))
@@ -421,20 +438,65 @@ static int respond_text(struct pfx_http *h, struct client *c, int status, const 
 	return respond(h, c, status, "text/plain; charset=utf-8", text, strlen(text), head_only);
 }
 
+/* 405, naming the methods the path takes (no body to a HEAD); the
+ * connection closes, as after every refusal of a method. */
+static int refuse_method(struct pfx_http *h, struct client *c, bool post, bool head)
+{
+	const char *text = post ? "only POST\n" : "only GET and HEAD\n";
+
+	c->close_after = true;
+	return respond_with(h, c, 405, "text/plain; charset=utf-8",
+			    post ? "Allow: POST\r\n" : "Allow: GET, HEAD\r\n", text, strlen(text), head);
+}
+
+static bool path_is(const struct pfx_httpreq *req, const char *path)
+{
+	return path && req->path_len == strlen(path) && memcmp(req->path, path, req->path_len) == 0;
+}
+
+/* A slow path's request: refused, answered at once, or left waiting. */
+static int route_slow(struct pfx_http *h, struct client *c, const struct pfx_httpreq *req, size_t i)
+{
+	const struct pfx_http_slow *sp = &h->opts.slow[i];
+	bool head = req->method == PFX_HTTPREQ_HEAD;
+	struct pfx_http_reply reply = { 0 };
+	int rc;
+
+	if (sp->post ? req->method != PFX_HTTPREQ_POST
+		     : req->method != PFX_HTTPREQ_GET && !head)
+		return refuse_method(h, c, sp->post, head);
+	if (sp->loopback_only && !c->loopback)
+		return respond_text(h, c, 403, "only from this host's loopback address\n", head);
+	rc = sp->start(h->opts.ctx, req->query, req->query_len, &reply);
+	if (rc < 0)
+		return respond_text(h, c, 500, "starting the answer failed\n", head);
+	if (rc == 0)
+		return respond_reply(h, c, &reply, head);
+	/* the answer comes from poll; meanwhile c is left alone */
+	c->waiting = true;
+	c->slow = i;
+	c->head_only = head;
+	h->waiting[i] = c;
+	return 0;
+}
+
 /* Answer a request parsed (status 0). */
 static int route(struct pfx_http *h, struct client *c, const struct pfx_httpreq *req)
 {
-	bool head = req->method == PFX_HTTPREQ_HEAD, other = req->method == PFX_HTTPREQ_OTHER;
-	size_t plen = req->path_len;
+	bool head = req->method == PFX_HTTPREQ_HEAD;
+	bool other = req->method != PFX_HTTPREQ_GET && !head;
 
+	for (size_t i = 0; i < PFX_HTTP_SLOW_MAX; i++)
+		if (path_is(req, h->opts.slow[i].path))
+			return route_slow(h, c, req, i);
 	if (other)
 		c->close_after = true;
-	if (plen == strlen(h->opts.path) && memcmp(req->path, h->opts.path, plen) == 0) {
+	if (path_is(req, h->opts.path)) {
 		struct pfx_http_body body = { 0 };
 		const char *accept = NULL;
 
 		if (other)
-			return respond_text(h, c, 405, "only GET and HEAD\n", false);
+			return refuse_method(h, c, false, false);
 		if (req->accept) {
 			memcpy(h->accept, req->accept, req->accept_len);
 			h->accept[req->accept_len] = '\0';
@@ -444,29 +506,11 @@ static int route(struct pfx_http *h, struct client *c, const struct pfx_httpreq 
 			return respond_text(h, c, 500, "collecting the metrics failed\n", head);
 		return respond(h, c, 200, body.content_type, body.data, body.len, head);
 	}
-	if (h->opts.slow_path && plen == strlen(h->opts.slow_path) &&
-	    memcmp(req->path, h->opts.slow_path, plen) == 0) {
-		struct pfx_http_reply reply = { 0 };
-		int rc;
-
-		if (other)
-			return respond_text(h, c, 405, "only GET and HEAD\n", false);
-		rc = h->opts.slow_start(h->opts.ctx, req->query, req->query_len, &reply);
-		if (rc < 0)
-			return respond_text(h, c, 500, "starting the answer failed\n", head);
-		if (rc == 0)
-			return respond_reply(h, c, &reply, head);
-		/* the answer comes from slow_poll; meanwhile c is left alone */
-		c->waiting = true;
-		c->head_only = head;
-		h->waiting = c;
-		return 0;
-	}
-	if (plen == 1 && req->path[0] == '/') {
+	if (path_is(req, "/")) {
 		char page[256];
 
 		if (other)
-			return respond_text(h, c, 405, "only GET and HEAD\n", false);
+			return refuse_method(h, c, false, false);
 		snprintf(page, sizeof(page), "pfx serve %s: the metrics are at %s\n", PACKAGE_VERSION,
 			 h->opts.path);
 		return respond_text(h, c, 200, page, head);
@@ -564,6 +608,7 @@ static void take_new(struct pfx_http *h, size_t l)
 		for (slot = 0; h->clients[slot]; slot++)
 			;
 		c->fd = fd;
+		c->loopback = pfx_http_is_loopback(&peer);
 		c->owner = owner_add(h, owner_key(h, l, fd, &peer));
 		c->accepted_ns = pfx_now_ns();
 		c->deadline_ns = c->accepted_ns + (h->timeout_ns < FIRST_BYTE_NS ? h->timeout_ns : FIRST_BYTE_NS);
@@ -677,16 +722,16 @@ static bool advance(struct pfx_http *h, struct client *c, short revents)
 	return true;
 }
 
-/* The slow answer, when it has come: queued and sent to its client, which
- * then goes on as any other (its pipelined requests next step). */
-static void slow_answer(struct pfx_http *h)
+/* Slow path i's answer, when it has come: queued and sent to its client,
+ * which then goes on as any other (its pipelined requests next step). */
+static void slow_answer(struct pfx_http *h, size_t i)
 {
 	struct pfx_http_reply reply = { 0 };
-	struct client *c = h->waiting;
+	struct client *c = h->waiting[i];
 
-	if (!c || h->opts.slow_poll(h->opts.ctx, &reply) != 1)
+	if (!c || h->opts.slow[i].poll(h->opts.ctx, &reply) != 1)
 		return;
-	h->waiting = NULL;
+	h->waiting[i] = NULL;
 	c->waiting = false;
 	c->more = true;
 	for (size_t s = 0; s < h->opts.max_clients; s++) {
@@ -721,8 +766,9 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 		h->pfd[n] = (struct pollfd){ .fd = h->lfd[i], .events = POLLIN };
 		h->pfd_slot[n++] = NO_SLOT - 1 - i;	/* listener i */
 	}
-	if (h->waiting && (timeout_ms < 0 || timeout_ms > 50))
-		timeout_ms = 50;	/* the slow answer is polled for */
+	for (size_t i = 0; i < PFX_HTTP_SLOW_MAX; i++)
+		if (h->waiting[i] && (timeout_ms < 0 || timeout_ms > 50))
+			timeout_ms = 50;	/* the slow answer is polled for */
 	if (now < h->accept_pause_ns && (timeout_ms < 0 || (uint64_t)timeout_ms * 1000000ull >
 							       h->accept_pause_ns - now))
 		timeout_ms = (int)((h->accept_pause_ns - now + 999999) / 1000000);
@@ -745,7 +791,8 @@ int pfx_http_step(struct pfx_http *h, int timeout_ms)
 		else if (c->deadline_ns <= now)
 			drop_client(h, s, false);	/* too slow: its slot goes to others */
 	}
-	slow_answer(h);
+	for (size_t i = 0; i < PFX_HTTP_SLOW_MAX; i++)
+		slow_answer(h, i);
 	return 0;
 }
 

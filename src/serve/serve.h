@@ -18,8 +18,9 @@
  * another's scraper out.
  *
  * GET or HEAD of the path answers with what the handler gives; "/" with a
- * short page naming the path; other paths 404, other methods 405 (with
- * Allow), malformed requests 400, requests with a body 413, too long
+ * short page naming the path; a slow path (below) with what its start or
+ * poll gives, or 403 to a peer not on loopback where the path is for
+ * loopback only; other paths 404, other methods 405 (with Allow), malformed requests 400, requests with a body 413, too long
  * heads 431: every refusal closes the connection.  Connections stay open
  * (HTTP/1.1 keep-alive) unless the client says otherwise; pipelined
  * requests are all answered, in turn (reading pauses while an answer is
@@ -50,7 +51,7 @@ struct pfx_http_reply {
 	size_t len;
 };
 
-/* The slow path (a profile): start with the request's query (as sent,
+/* A slow path (struct pfx_http_slow): start with the request's query (as sent,
  * NULL: none).  0: *reply is the answer; 1: it comes later, from poll;
  * -errno: the client gets 500. */
 typedef int (*pfx_http_start_fn)(void *ctx, const char *query, size_t query_len,
@@ -58,19 +59,27 @@ typedef int (*pfx_http_start_fn)(void *ctx, const char *query, size_t query_len,
 /* 1: *reply is the answer started; 0: not yet. */
 typedef int (*pfx_http_poll_fn)(void *ctx, struct pfx_http_reply *reply);
 
+/* A path whose answer may take its time (a profile, a flight dump).  Its
+ * client waits (no deadline, not read) while the loop serves the others;
+ * one at a time per path (start answers the rest itself, e.g. 429). */
+struct pfx_http_slow {
+	const char *path;		/* NULL: none */
+	bool post;			/* answers POST (GET and HEAD get 405), else GET and HEAD */
+	bool loopback_only;		/* a peer not on loopback gets 403 */
+	pfx_http_start_fn start;
+	pfx_http_poll_fn poll;
+};
+
+enum { PFX_HTTP_SLOW_MAX = 2 };
+
 struct pfx_http_opts {
 	const char *listen;		/* ADDR:PORT, [ADDR]:PORT, :PORT (every address) or PORT */
 	const char *path;		/* the one path served, e.g. "/metrics" */
 	double timeout_s;		/* per client */
 	size_t max_clients;
 	pfx_http_handler handler;
-	void *ctx;
-	/* Optional (NULL): a second path whose answer may take its time.
-	 * Its client waits (no deadline, not read) while the loop serves the
-	 * others; one at a time (start answers the rest itself, e.g. 429). */
-	const char *slow_path;
-	pfx_http_start_fn slow_start;
-	pfx_http_poll_fn slow_poll;
+	void *ctx;			/* the handler's and the slow paths' */
+	struct pfx_http_slow slow[PFX_HTTP_SLOW_MAX];	/* optional */
 };
 
 enum { PFX_HTTP_HOST_MAX = 256 };
@@ -78,6 +87,10 @@ enum { PFX_HTTP_HOST_MAX = 256 };
 /* Split a listen address into host ("" for every address) and port.
  * 0 or -EINVAL. */
 int pfx_http_parse_listen(const char *s, char *host, size_t host_size, uint16_t *port);
+
+/* Is the address 127.0.0.0/8, ::1 or ::ffff:127.x.y.z? */
+struct sockaddr_storage;
+bool pfx_http_is_loopback(const struct sockaddr_storage *sa);
 
 struct pfx_http;
 

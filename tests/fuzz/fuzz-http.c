@@ -37,7 +37,7 @@ static void check_request(const char *head, size_t avail, const struct pfx_httpr
 		return;
 	}
 	if (r->method != PFX_HTTPREQ_GET && r->method != PFX_HTTPREQ_HEAD &&
-	    r->method != PFX_HTTPREQ_OTHER)
+	    r->method != PFX_HTTPREQ_OTHER && r->method != PFX_HTTPREQ_POST)
 		abort();
 	/* the path: in the head, or the "/" of an absolute form without one */
 	if (!r->path || r->path_len == 0 || (r->path[0] != '/' && r->path[0] != '*'))

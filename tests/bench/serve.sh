@@ -75,16 +75,21 @@ stall_run() {
 	kill $sp; wait $sp 2>/dev/null
 	[ "${2:-}" = apart ] && "$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" \
 		"$PFX_LOAD" "$STALL_RATE" "$STALL_S" >/dev/null 2>"$BENCH_TMP/rec.err"
-	sel="pfx_fault_stall_seconds_total{cgroup=\"$KCG\",type=\"minor\"}"
-	v0=$(grep -F "$sel" "$BENCH_TMP/s0" | awk '{ print $NF }')
-	v1=$(grep -F "$sel" "$BENCH_TMP/s1" | awk '{ print $NF }')
-	timed=$(grep -F "pfx_fault_latency_seconds_count{cgroup=\"$KCG\",type=\"minor\"}" "$BENCH_TMP/s1" | awk '{ print $NF }')
+	# the cgroup's minor series: its path, kubelet's names (pod_uid, ...), type
+	v0=$(minor_of pfx_fault_stall_seconds_total "$BENCH_TMP/s0")
+	v1=$(minor_of pfx_fault_stall_seconds_total "$BENCH_TMP/s1")
+	timed=$(minor_of pfx_fault_latency_seconds_count "$BENCH_TMP/s1")
 	ratio=$(sed -n 's/^pfx_fault_latency_sample_ratio //p' "$BENCH_TMP/s1")
 	truth=$("$PFX" report -i "$BENCH_TMP/g.data" --format folded --weight latency | awk '{ s += $NF } END { printf "%.6f", s / 1e9 }')
 	faults=$(sed -n 's/.*rusage_minor=\([0-9]*\).*/\1/p' "$BENCH_TMP/load.out")
 	awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" -v r="$ratio" \
 		-v a="${v0:-0}" -v b="${v1:-0}" -v t="$truth" -v f="$faults" -v n="${timed:-0}" \
 		'BEGIN { printf "%.4f %s %.6f %s %s %s\n", (c1 - c0) / hz / ((t1 - t0) / 1e9), r, b - a, t, f, n }'
+}
+
+# minor_of FAMILY FILE: the value of FAMILY{cgroup="$KCG",...,type="minor"}
+minor_of() {
+	grep -F "$1{cgroup=\"$KCG\"," "$2" | grep -F 'type="minor"}' | awk '{ print $NF }'
 }
 
 # The cgroup, named as kubelet names a burstable pod's container; the

@@ -281,6 +281,22 @@ static void check_cgroups(const char *path)
 	unlink(path);
 }
 
+/* The whole file at path, malloc'd; its size in *size. */
+static uint8_t *slurp(const char *path, long *size)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *data;
+
+	CHECK(fp != NULL);
+	CHECK(fseek(fp, 0, SEEK_END) == 0);
+	*size = ftell(fp);
+	rewind(fp);
+	data = malloc(*size > 0 ? (size_t)*size : 1);
+	CHECK(data && fread(data, 1, (size_t)*size, fp) == (size_t)*size);
+	fclose(fp);
+	return data;
+}
+
 /* Mappings (version 5: a path by number after its first mapping, pid
  * and start from the mapping before) come back as written: paths that
  * repeat, the anonymous "", a path cut at 4096 bytes, pids and starts
@@ -328,7 +344,6 @@ static void check_mapref(const char *path)
 	size_t n = sizeof(maps) / sizeof(maps[0]), paths = 0;
 	uint8_t *data;
 	long size;
-	FILE *fp;
 
 	memset(long_path, 'p', sizeof(long_path) - 1);
 	long_path[0] = '/';
@@ -352,15 +367,8 @@ static void check_mapref(const char *path)
 	for (size_t i = 0; i < n; i++)
 		paths += strlen(maps[i].path) < 4096 ? strlen(maps[i].path) : 4096;
 
-	fp = fopen(path, "rb");
-	CHECK(fp != NULL);
-	CHECK(fseek(fp, 0, SEEK_END) == 0);
-	size = ftell(fp);
+	data = slurp(path, &size);
 	CHECK(size > 0 && (size_t)size < paths);	/* each path written once */
-	rewind(fp);
-	data = malloc((size_t)size);
-	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
-	fclose(fp);
 	/* the same bytes as a version 4 file: MAPREF is not one of its items */
 	data[8] = 4;
 	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
@@ -374,14 +382,7 @@ static void check_mapref(const char *path)
 	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
-	fp = fopen(path, "rb");
-	CHECK(fp != NULL);
-	CHECK(fseek(fp, 0, SEEK_END) == 0);
-	size = ftell(fp);
-	rewind(fp);
-	data = malloc((size_t)size);
-	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
-	fclose(fp);
+	data = slurp(path, &size);
 	{
 		/* tag, time 1 (zigzag 2), then the shape: 1 | 5 << 1 | 2 << 4
 		 * (version 6: before the pid) */
@@ -408,14 +409,7 @@ static void check_mapref(const char *path)
 	it.mapping = maps[0];
 	CHECK(pfx_rec_write(w, &it) == 0);	/* path 1 by number: its last byte is 1 */
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
-	fp = fopen(path, "rb");
-	CHECK(fp != NULL);
-	CHECK(fseek(fp, 0, SEEK_END) == 0);
-	size = ftell(fp);
-	rewind(fp);
-	data = malloc((size_t)size);
-	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
-	fclose(fp);
+	data = slurp(path, &size);
 	{
 		/* the third MAPREF's path number: the byte before the END tag */
 		long at = -1;
@@ -474,7 +468,6 @@ static void check_short_faults(const char *path)
 	struct pfx_rec_reader *r;
 	uint8_t *data;
 	long size, at = -1;
-	FILE *fp;
 
 	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
 	it.fault = (struct pfx_fault){ .time_ns = 10, .tid = 1, .pid = 1, .addr = 0x7f0000000000ull,
@@ -485,14 +478,7 @@ static void check_short_faults(const char *path)
 	it.fault.addr += 0x1000;
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
-	fp = fopen(path, "rb");
-	CHECK(fp != NULL);
-	CHECK(fseek(fp, 0, SEEK_END) == 0);
-	size = ftell(fp);
-	rewind(fp);
-	data = malloc((size_t)size);
-	CHECK(data && fread(data, 1, (size_t)size, fp) == (size_t)size);
-	fclose(fp);
+	data = slurp(path, &size);
 	/* the second fault: short tag (class 1, the last ip: 0x20), time
 	 * +5 (zigzag 10), address +0x1000 from the ip's last (zigzag) */
 	for (long i = 16; i + 3 < size && at < 0; i++)

@@ -1057,6 +1057,22 @@ static inline __attribute__((always_inline)) int read_fault_thread(struct pfx_re
 	return 0;
 }
 
+/* What ends a fault item of the fast readers: its latency (files with
+ * latency), and the call chain the CALLCHAIN item before it gave. */
+static inline __attribute__((always_inline)) void read_fault_end(struct pfx_rec_reader *r,
+								 struct pfx_fault *f, bool room)
+{
+	f->latency_ns = 0;
+	if (r->header.flags & PFX_REC_HAS_LATENCY) {
+		uint64_t lat = get_varint_in(&r->cur, room);
+
+		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
+	}
+	f->callchain_len = r->callchain_len;
+	f->callchain = r->callchain_len ? r->callchain : NULL;
+	r->callchain_len = 0;
+}
+
 /* A fault; room: REC_FAULT_MAX bytes are left in the block, so its
  * varints are read unchecked (read_fault makes both copies). */
 static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_reader *r, uint8_t tag,
@@ -1078,15 +1094,7 @@ static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_re
 	ts->ip += (uint64_t)unzigzag(get_varint_in(c, room));
 	f->addr = ts->addr;
 	f->ip = ts->ip;
-	f->latency_ns = 0;
-	if (r->header.flags & PFX_REC_HAS_LATENCY) {
-		uint64_t lat = get_varint_in(c, room);
-
-		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
-	}
-	f->callchain_len = r->callchain_len;
-	f->callchain = r->callchain_len ? r->callchain : NULL;
-	r->callchain_len = 0;
+	read_fault_end(r, f, room);
 	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
 }
 
@@ -1111,15 +1119,7 @@ static inline __attribute__((always_inline)) int read_fault6_tail(struct pfx_rec
 	f->tid = r->prev_tid;
 	f->addr = addr;
 	f->ip = ip;
-	f->latency_ns = 0;
-	if (r->header.flags & PFX_REC_HAS_LATENCY) {
-		uint64_t lat = get_varint_in(c, room);
-
-		f->latency_ns = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
-	}
-	f->callchain_len = r->callchain_len;
-	f->callchain = r->callchain_len ? r->callchain : NULL;
-	r->callchain_len = 0;
+	read_fault_end(r, f, room);
 	if (c->bad)
 		return -EBADMSG;
 	return ips_touch(&r->ips, ts, place, nip, ip, addr) < 0 ? -ENOMEM : 1;

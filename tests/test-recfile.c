@@ -246,7 +246,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == 0);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 6);
+	CHECK(pfx_rec_reader_header(r)->version == 7);
 	CHECK(pfx_rec_reader_header(r)->flags & PFX_REC_HOST_WIDE);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_CGROUP && it.cgroup.pid == 42 &&
 	      it.cgroup.time_ns == 3 && strcmp(it.cgroup.path, "/system.slice/a b") == 0);
@@ -274,7 +274,7 @@ static void check_cgroups(const char *path)
 	CHECK(pfx_rec_write(w, &it) == -EINVAL);
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 6 && pfx_rec_per_space(pfx_rec_reader_header(r)));
+	CHECK(pfx_rec_reader_header(r)->version == 7 && pfx_rec_per_space(pfx_rec_reader_header(r)));
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_SPACE && it.space.pid == 42);
 	CHECK(pfx_rec_next(r, &it) == 0);
 	pfx_rec_reader_close(r);
@@ -406,7 +406,7 @@ static void check_mapref(const char *path)
 	CHECK(pfx_rec_write(w, &it) == 0);
 	it.mapping = maps[2];	/* path 2, "" */
 	CHECK(pfx_rec_write(w, &it) == 0);
-	it.mapping = maps[0];
+	it.mapping = maps[4];	/* another pid: not like a mapping before */
 	CHECK(pfx_rec_write(w, &it) == 0);	/* path 1 by number: its last byte is 1 */
 	CHECK(pfx_rec_writer_close(w, &t) == 0);
 	data = slurp(path, &size);
@@ -508,6 +508,130 @@ static void check_short_faults(const char *path)
 	unlink(path);
 }
 
+/* Version 7: a fault's ip by its place in its mapped file, and a
+ * mapping like one of the last 64.  Two processes map one file at
+ * different addresses and fault at the same offsets in it: the second's
+ * faults name the first's file ips (IP_NEXT and the long form's file
+ * ref), its mappings the first's (MAPLIKE); everything comes back as
+ * written.  A file ip not given yet or not mapped in the fault's
+ * process, a MAPLIKE naming a mapping not seen, or in a version 6 file,
+ * is corruption. */
+static void check_file_ips(const char *path)
+{
+	static const uint64_t base[2] = { 0x555500000000ull, 0x5566aa000000ull };
+	static const uint64_t offs[4] = { 0x1230, 0x2000, 0x1fff, 0x1240 };
+	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_PER_SPACE };
+	struct pfx_rec_totals t = { .faults = 10, .minor = 10, .duration_ns = 1000 };
+	struct pfx_rec_item it, got;
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+	struct pfx_rec_item items[32];
+	size_t n = 0;
+	uint8_t *data;
+	long size, at = -1;
+	int ret;
+
+	for (unsigned p = 0; p < 2; p++) {
+		uint32_t pid = 10 + p;
+
+		items[n++] = (struct pfx_rec_item){ .type = PFX_REC_SPACE,
+						    .space = { .time_ns = 100 * p + 1, .pid = pid } };
+		items[n].type = PFX_REC_MAPPING;
+		items[n++].mapping = (struct pfx_mapping){ 100 * p + 2, base[p], base[p] + 0x1000, 0, pid,
+							   1, 2, "/bin/x" };
+		items[n].type = PFX_REC_MAPPING;
+		items[n++].mapping = (struct pfx_mapping){ 100 * p + 3, base[p] + 0x1000, base[p] + 0x3000,
+							   0x1000, pid, 5, 2, "/bin/x" };
+		items[n].type = PFX_REC_MAPPING;
+		items[n++].mapping = (struct pfx_mapping){ 100 * p + 4, base[p] + 0x3000, base[p] + 0x5000,
+							   base[p] + 0x3000, pid, 3, 2, "" };
+		for (unsigned i = 0; i < 4; i++) {
+			items[n].type = PFX_REC_FAULT;
+			items[n++].fault = (struct pfx_fault){ .time_ns = 100 * p + 10 + i, .pid = pid,
+							       .tid = pid, .ip = base[p] + offs[i],
+							       .addr = base[p] + 0x3000 + i * 0x1000 / 2,
+							       .kind = PFX_FAULT_MINOR,
+							       .access = PFX_ACCESS_KNOWN };
+		}
+		/* another thread of the process, at the first ip: the long form */
+		items[n].type = PFX_REC_FAULT;
+		items[n++].fault = (struct pfx_fault){ .time_ns = 100 * p + 20, .pid = pid, .tid = 1000 + pid,
+						       .ip = base[p] + offs[0], .addr = base[p] + 0x4100,
+						       .kind = PFX_FAULT_MINOR, .access = PFX_ACCESS_KNOWN };
+	}
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	for (size_t i = 0; i < n; i++)
+		CHECK(pfx_rec_write(w, &items[i]) == 0);
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(pfx_rec_next(r, &got) == 1 && got.type == items[i].type);
+		it = items[i];
+		if (it.type == PFX_REC_FAULT) {
+			CHECK(got.fault.ip == it.fault.ip && got.fault.addr == it.fault.addr);
+			CHECK(got.fault.pid == it.fault.pid && got.fault.tid == it.fault.tid);
+			CHECK(got.fault.time_ns == it.fault.time_ns && got.fault.access == it.fault.access);
+		} else if (it.type == PFX_REC_MAPPING) {
+			CHECK(got.mapping.start == it.mapping.start && got.mapping.end == it.mapping.end);
+			CHECK(got.mapping.pgoff == it.mapping.pgoff && got.mapping.pid == it.mapping.pid);
+			CHECK(got.mapping.prot == it.mapping.prot && got.mapping.flags == it.mapping.flags);
+			CHECK(got.mapping.time_ns == it.mapping.time_ns);
+			CHECK(strcmp(got.mapping.path, it.mapping.path) == 0);
+		}
+	}
+	CHECK(pfx_rec_next(r, &got) == 0);
+	pfx_rec_reader_close(r);
+	data = slurp(path, &size);
+	/* the second process's other thread: long tag (minor, read, new
+	 * tid) 0xc5, tid 1011 (0xf3 0x07), pid 11, time +7 (zigzag 14),
+	 * file ref 33 (REC_IPS + 1: its thread's next file ip, id 0) */
+	for (long i = 16; i + 5 < size && at < 0; i++)
+		if (data[i] == 0xc5 && data[i + 1] == 0xf3 && data[i + 2] == 0x07 && data[i + 3] == 11 &&
+		    data[i + 4] == 14 && data[i + 5] == 33)
+			at = i + 5;
+	CHECK(at > 0);
+	data[at] = 33 + 8;	/* id 4: not given yet */
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	while ((ret = pfx_rec_next(r, &got)) == 1)
+		;
+	CHECK(ret == -EBADMSG);
+	pfx_rec_reader_close(r);
+	data[at] = 33;
+	data[at - 2] = 12;	/* its pid 12: nothing mapped there */
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	while ((ret = pfx_rec_next(r, &got)) == 1)
+		;
+	CHECK(ret == -EBADMSG);
+	pfx_rec_reader_close(r);
+	data[at - 2] = 11;
+	/* the second process's second mapping: MAPLIKE 0x09, time +1
+	 * (zigzag 2), like the mapping 3 before it at its distance (4) */
+	at = -1;
+	for (long i = 16; i + 2 < size && at < 0; i++)
+		if (data[i] == 0x09 && data[i + 1] == 2 && data[i + 2] == 4)
+			at = i + 2;
+	CHECK(at > 0);
+	data[at] = 10 << 1;	/* the mapping 11 before it: there were 4 */
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	while ((ret = pfx_rec_next(r, &got)) == 1)
+		;
+	CHECK(ret == -EBADMSG);
+	pfx_rec_reader_close(r);
+	data[at] = 4;
+	data[8] = 6;		/* MAPLIKE is not a version 6 item */
+	pfx_rec_fix_checksums(data, (size_t)size);
+	CHECK(pfx_rec_reader_open_mem(&r, data, (size_t)size) == 0);
+	while ((ret = pfx_rec_next(r, &got)) == 1)
+		;
+	CHECK(ret == -EBADMSG);
+	pfx_rec_reader_close(r);
+	free(data);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-recfile.XXXXXX";
@@ -527,7 +651,7 @@ int main(void)
 
 	/* Round trip. */
 	CHECK(pfx_rec_reader_open(&r, path) == 0);
-	CHECK(pfx_rec_reader_header(r)->version == 6);
+	CHECK(pfx_rec_reader_header(r)->version == 7);
 	CHECK(strcmp(pfx_rec_reader_header(r)->command, "pfx-load seq") == 0);
 	CHECK(pfx_rec_reader_header(r)->page_size == 4096);
 	CHECK(pfx_rec_next(r, &it) == 1 && it.type == PFX_REC_MAPPING);
@@ -547,6 +671,7 @@ int main(void)
 	check_latency_sample(path);
 	check_mapref(path);
 	check_short_faults(path);
+	check_file_ips(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

@@ -44,7 +44,7 @@
  * short-form fault tags), its address against that ip's last fault or,
  * for an instruction fetch, the ip; an anonymous MAPREF's offset as its
  * start.  Versions 1 to 5 are read as they are. */
-#define REC_VERSION 6
+#define REC_VERSION 7
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */
 #define REC_HEADER_MAX (64 * 1024)
@@ -64,6 +64,7 @@ enum rec_tag {
 	TAG_CGROUP = 0x06,	/* version 3 */
 	TAG_SPACE = 0x07,	/* version 4 */
 	TAG_MAPREF = 0x08,	/* version 5: a mapping, its path by number */
+	TAG_MAPLIKE = 0x09,	/* version 7: a mapping like one of the last 64 */
 	TAG_END = 0x7f,
 	TAG_FAULT = 0x80,	/* bit 7 set: a fault; bits below: */
 };
@@ -74,12 +75,19 @@ enum rec_tag {
 /* Version 6's short fault tags, TAG_SHORT + class * 16 + ip mode: the
  * thread is the previous fault's, (kind, access) one of short_class[],
  * the ip mode 0-13 the place of the ip among the thread's recent ips,
- * IP_FAR a place from 14 on (a varint, the place - 14, follows), IP_NEW
+ * 14 a place from 14 on (a varint, the place - 14, follows), IP_NEW
  * an ip not among them (a zigzag delta from the thread's last ip). */
 #define TAG_SHORT 0x10
 #define SHORT_CLASSES 6
-#define SHORT_NEAR 14
-#define IP_FAR 14
+#define SHORT_NEAR6 14		/* version 6: modes 0-13 places, 14 far */
+/* Version 7: modes 0-11 places, IP_FAR 12 (a varint, the place - 12,
+ * follows), IP_NEXT the file ip after the thread's last one, IP_FILE a
+ * file ip (a zigzag varint, its id - the one IP_NEXT names, follows),
+ * IP_NEW as in version 6. */
+#define SHORT_NEAR 12
+#define IP_FAR 12
+#define IP_NEXT 13
+#define IP_FILE 14
 #define IP_NEW 15
 #define ACCESS_FETCH (PFX_ACCESS_KNOWN | PFX_ACCESS_EXEC)
 static const uint8_t short_class[SHORT_CLASSES][2] = {	/* kind, access */
@@ -287,6 +295,7 @@ struct thread_state {
 	uint32_t pid;
 	uint32_t tab;		/* 0: no fault yet, 1: place 0 only, else v[tab - 2] */
 	uint64_t addr, ip;	/* the last fault (0 before the first) */
+	uint32_t next_id;	/* version 7: the file ip expected next (fips) */
 };
 
 static inline unsigned ips_count(const struct ip_tables *it, const struct thread_state *ts)
@@ -367,6 +376,225 @@ static inline int ips_touch(struct ip_tables *it, struct thread_state *ts, unsig
 	return 0;
 }
 
+/* ---- version 7: a fault's ip by its place in its mapped file ----
+ *
+ * An ip new to its thread is looked up in the mappings its process has
+ * been given (the MAPREF items since its last SPACE): a file ip is that
+ * mapping's path number and the ip's offset in the file (ip - start +
+ * pgoff), which survives address space randomization.  Every file ip
+ * gets a number (an id) the first time a fault names it by value, in
+ * file order on both ends, and later faults at it, in any process, name
+ * it by id: as the id after the thread's last one (a process doing what
+ * the one before it did faults at the same ips in the same order: the
+ * ids of a shell loop's /bin/true follow each other), else as a delta
+ * from that.  The address of such a fault is written against the ip plus
+ * the distance from ip to address the last fault at that id had: within
+ * a library, and between libraries loaded one after the other, that
+ * distance is the same in every process. */
+#define FIPS_SPACE_MAPS 256		/* mappings of a process looked at (the latest) */
+#define FIPS_OFF_MAX (1ull << 40)	/* offsets and paths an id may have */
+#define FIPS_PATH_MAX (1u << 23)
+/* The mappings of every process in one array, each process's a list
+ * from its latest (no allocation per process: a file of many processes
+ * with a mapping each). */
+struct fips_map {
+	uint64_t start, end, bias;	/* bias: start - pgoff */
+	uint32_t path;			/* path number, from 1 */
+	uint32_t prev;			/* the process's mapping before, index + 1 */
+};
+struct fips_id {
+	uint64_t off;
+	uint64_t dist;			/* the last fault's address - ip */
+	uint32_t path;
+};
+/* The last FIPS_LIKE mappings (MAPREF and MAPLIKE items) as a MAPLIKE
+ * item names them: all but the pid and the start, which is the distance
+ * from the mapping before.  The mappings of a process that does what
+ * the one before it did are those of that one, in the same order and
+ * at the same distances from each other, but where the kernel places a
+ * new executable, its libraries and its stack at random. */
+#define FIPS_LIKE 64
+struct fips_like {
+	uint64_t gap;			/* start - the previous mapping's end */
+	uint64_t len, pgoff;		/* pgoff: unused when anon */
+	uint32_t path, prot, flags;
+	bool anon;			/* pgoff is the start (anonymous) */
+};
+struct fips {
+	struct fips_like like[FIPS_LIKE];
+	uint64_t nlike;			/* mappings seen: like[nlike % FIPS_LIKE] next */
+	struct pfx_u64map spaces;	/* pid -> its latest mapping, index + 1 */
+	struct fips_map *map;
+	size_t nmap, capmap;
+	struct fips_id *id;
+	size_t nid, capid;
+	struct pfx_u64map ids;		/* writer: path << 40 | off -> id + 1 */
+	bool writer;
+};
+
+static int fips_init(struct fips *fi, bool writer)
+{
+	int err = pfx_u64map_init(&fi->spaces, sizeof(uint32_t));
+
+	fi->writer = writer;
+	if (!err && writer)
+		err = pfx_u64map_init(&fi->ids, sizeof(uint32_t));
+	if (err)
+		pfx_u64map_free(&fi->spaces);
+	return err;
+}
+
+static void fips_free(struct fips *fi)
+{
+	free(fi->map);
+	free(fi->id);
+	pfx_u64map_free(&fi->spaces);
+	if (fi->writer)
+		pfx_u64map_free(&fi->ids);
+	memset(fi, 0, sizeof(*fi));
+}
+
+/* The value of key in m, or NULL: a lookup that inserts nothing. */
+static inline void *u64map_find(const struct pfx_u64map *m, uint64_t key)
+{
+	for (size_t i = pfx_u64map_hash(m, key);; i = (i + 1) & m->mask) {
+		uint8_t *slot = pfx_u64map_slot(m, i);
+		uint64_t k = pfx_u64map_stored(slot);
+
+		if (k == key + 1)
+			return slot + 8;
+		if (k == 0)
+			return NULL;
+	}
+}
+
+/* pid's latest mapping, index + 1 (0: none). */
+static inline uint32_t fips_head(const struct fips *fi, uint32_t pid)
+{
+	const uint32_t *slot = fi->nmap ? u64map_find(&fi->spaces, pid) : NULL;
+
+	return slot ? *slot : 0;
+}
+
+/* Each of pid's latest FIPS_SPACE_MAPS mappings, the latest first. */
+#define FIPS_FOREACH(fi, pid, m)                                                   \
+	for (uint32_t i_ = fips_head(fi, pid), k_ = 0;                              \
+	     i_ && k_ < FIPS_SPACE_MAPS && ((m) = &(fi)->map[i_ - 1], true);         \
+	     i_ = (m)->prev, k_++)
+
+/* A mapping item of pid (its path number from 1).  0 or -ENOMEM. */
+static int fips_map_add(struct fips *fi, uint32_t pid, uint64_t start, uint64_t end,
+			uint64_t pgoff, uint32_t path)
+{
+	uint32_t *slot;
+	bool is_new;
+
+	if (fi->nmap >= UINT32_MAX - 1 || PFX_GROW(fi->map, fi->capmap, fi->nmap + 1, 64))
+		return -ENOMEM;
+	slot = pfx_u64map_upsert(&fi->spaces, pid, &is_new);
+	if (!slot)
+		return -ENOMEM;
+	fi->map[fi->nmap] = (struct fips_map){ start, end, start - pgoff, path, *slot };
+	*slot = (uint32_t)++fi->nmap;
+	return 0;
+}
+
+/* After a mapping item (the end of the mapping before it prev_end). */
+static void fips_like_add(struct fips *fi, const struct pfx_mapping *m, uint64_t prev_end,
+			  uint32_t path)
+{
+	fi->like[fi->nlike++ % FIPS_LIKE] = (struct fips_like){
+		.gap = m->start - prev_end, .len = m->end - m->start, .pgoff = m->pgoff,
+		.path = path, .prot = m->prot, .flags = m->flags, .anon = m->pgoff == m->start,
+	};
+}
+
+/* The nearest of the last mappings m is like (1 = the one before it),
+ * with *same_gap when its distance from the mapping before is that
+ * one's too (the nearest of those first); 0 for none. */
+static unsigned fips_like_find(const struct fips *fi, const struct pfx_mapping *m,
+			       uint64_t prev_end, uint32_t path, bool *same_gap)
+{
+	unsigned n = fi->nlike < FIPS_LIKE ? (unsigned)fi->nlike : FIPS_LIKE, any = 0;
+	bool anon = m->pgoff == m->start;
+
+	for (unsigned k = 1; k <= n; k++) {
+		const struct fips_like *e = &fi->like[(fi->nlike - k) % FIPS_LIKE];
+
+		if (e->path != path || e->len != m->end - m->start || e->prot != m->prot ||
+		    e->flags != m->flags || e->anon != anon || (!anon && e->pgoff != m->pgoff))
+			continue;
+		if (e->gap == m->start - prev_end) {
+			*same_gap = true;
+			return k;
+		}
+		if (!any)
+			any = k;
+	}
+	*same_gap = false;
+	return any;
+}
+
+/* A SPACE item: pid's mappings before it are not its own. */
+static void fips_space_begin(struct fips *fi, uint32_t pid)
+{
+	uint32_t *slot = fi->nmap ? u64map_find(&fi->spaces, pid) : NULL;
+
+	if (slot)
+		*slot = 0;
+}
+
+/* The file ip of ip (the latest of pid's mappings holding it): true and
+ * *path, *off; false when no mapping holds it or it cannot have an id. */
+static bool fips_file_ip(struct fips *fi, uint32_t pid, uint64_t ip, uint32_t *path, uint64_t *off)
+{
+	const struct fips_map *m;
+
+	FIPS_FOREACH(fi, pid, m) {
+		if (ip >= m->start && ip < m->end) {
+			*path = m->path;
+			*off = ip - m->bias;
+			return *off < FIPS_OFF_MAX && m->path < FIPS_PATH_MAX;
+		}
+	}
+	return false;
+}
+
+/* The ip of file ip (path, off) in pid: the latest of pid's mappings of
+ * path that holds it.  true and *ip, or false. */
+static bool fips_ip_of(struct fips *fi, uint32_t pid, uint32_t path, uint64_t off, uint64_t *ip)
+{
+	const struct fips_map *m;
+
+	FIPS_FOREACH(fi, pid, m) {
+		uint64_t a = m->bias + off;
+
+		if (m->path == path && a >= m->start && a < m->end) {
+			*ip = a;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A new id for file ip (path, off), its last address - ip dist.  The id,
+ * or -ENOMEM. */
+static int64_t fips_add(struct fips *fi, uint32_t path, uint64_t off, uint64_t dist)
+{
+	if (fi->nid >= UINT32_MAX - 1 || PFX_GROW(fi->id, fi->capid, fi->nid + 1, 256))
+		return -ENOMEM;
+	if (fi->writer) {
+		bool is_new;
+		uint32_t *slot = pfx_u64map_upsert(&fi->ids, (uint64_t)path << 40 | off, &is_new);
+
+		if (!slot)
+			return -ENOMEM;
+		*slot = (uint32_t)fi->nid + 1;
+	}
+	fi->id[fi->nid] = (struct fips_id){ off, dist, path };
+	return (int64_t)fi->nid++;
+}
+
 /* 1 + the short class of kind << 4 | access, 0 for none: short_class
  * turned round, for the writer's every fault. */
 #define CLASS_KEY(kind, access) ((kind) << 4 | (access))
@@ -387,6 +615,34 @@ static inline unsigned short_class_of(unsigned kind, unsigned access)
 	return c ? c - 1 : SHORT_CLASSES;
 }
 
+/* The address a fault is written against: ips_base, or for a file ip
+ * (id >= 0) not fetched, the ip plus the last distance at that id. */
+static inline uint64_t fault_base(const struct ip_tables *it, const struct fips *fi,
+				  const struct thread_state *ts, unsigned i, uint64_t ip,
+				  unsigned access, unsigned nip, int64_t id)
+{
+	if (id >= 0 && (access & ACCESS_FETCH) != ACCESS_FETCH)
+		return ip + fi->id[id].dist;
+	return ips_base(it, ts, i, ip, access, nip);
+}
+
+/* After a fault at an ip new to its thread (version 7): a file ip named
+ * by id keeps this fault's distance; one named by value (has_file: it is
+ * in a mapping) gets the next id.  The thread expects the id after it
+ * next.  0 or -ENOMEM. */
+static int fips_touch(struct fips *fi, struct thread_state *ts, int64_t id, bool has_file,
+		      uint32_t path, uint64_t off, uint64_t ip, uint64_t addr)
+{
+	if (id < 0 && has_file)
+		id = fips_add(fi, path, off, addr - ip);
+	else if (id >= 0)
+		fi->id[id].dist = addr - ip;
+	if (id < 0)
+		return id == -ENOMEM ? -ENOMEM : 0;
+	ts->next_id = (uint32_t)id + 1;
+	return 0;
+}
+
 /* ---- writer ---- */
 
 struct pfx_rec_writer {
@@ -402,6 +658,7 @@ struct pfx_rec_writer {
 	struct thread_state *prev_thread;	/* valid until the next insert */
 	struct pfx_u64map threads;		/* tid -> struct thread_state */
 	struct ip_tables ips;		/* threads' recent ips past their last */
+	struct fips fips;		/* processes' mappings, file ips */
 	struct pfx_strset paths;	/* mapping paths written, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last mapping written */
 	uint64_t map_end;
@@ -477,10 +734,13 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	if (!err)
 		err = pfx_strset_init(&w->paths);
 	if (!err)
+		err = fips_init(&w->fips, true);
+	if (!err)
 		err = named ? pfx_outfile_open(&w->out, path) : pfx_outfile_create(&w->out, path);
 	if (err < 0) {
 		pfx_u64map_free(&w->threads);
 		pfx_strset_free(&w->paths);
+		fips_free(&w->fips);
 		free(w->block);
 		free(w);
 		return err;
@@ -511,6 +771,24 @@ int pfx_rec_writer_open(struct pfx_rec_writer **wp, const char *path,
 	return 0;
 }
 
+/* An ip new to its thread: the id of its file ip, when the reader gets
+ * the ip back from it; else -1 (by value), and *has_file says whether it
+ * is in a mapping (and gets an id: *path, *off). */
+static int64_t writer_file_ip(struct pfx_rec_writer *w, uint32_t pid, uint64_t ip,
+			      uint32_t *path, uint64_t *off, bool *has_file)
+{
+	uint32_t *slot;
+	uint64_t back;
+
+	*has_file = fips_file_ip(&w->fips, pid, ip, path, off);
+	if (!*has_file)
+		return -1;
+	slot = u64map_find(&w->fips.ids, (uint64_t)*path << 40 | *off);
+	if (slot && fips_ip_of(&w->fips, pid, *path, *off, &back) && back == ip)
+		return (int64_t)*slot - 1;
+	return -1;
+}
+
 /* A long-form fault's tag, without FAULT_NEW_TID. */
 static inline uint8_t long_tag(const struct pfx_fault *f)
 {
@@ -524,7 +802,10 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 	struct thread_state *ts = w->prev_thread;
 	unsigned access = f->access & FAULT_ACCESS_MASK;
 	unsigned place, nip, cls = short_class_of(f->kind, access);
-	bool new_tid = false;
+	bool new_tid = false, has_file = false;
+	int64_t id = -1;
+	uint32_t path = 0;
+	uint64_t off = 0;
 
 	if (f->callchain_len && f->callchain) {
 		unsigned n = f->callchain_len < PFX_REC_MAX_CALLCHAIN ? f->callchain_len
@@ -556,28 +837,38 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 	place = ips_find(&w->ips, ts, f->ip);
 	/* the last ip again: its count is not needed (any over 0 will do) */
 	nip = place == 0 && ts->tab ? 1 : ips_count(&w->ips, ts);
+	if (place >= nip)
+		id = writer_file_ip(w, ts->pid, f->ip, &path, &off, &has_file);
 	if (cls < SHORT_CLASSES) {
-		unsigned mode = place >= nip ? IP_NEW : place < SHORT_NEAR ? place : IP_FAR;
+		unsigned mode = place < nip ? (place < SHORT_NEAR ? place : IP_FAR) :
+				id < 0 ? IP_NEW : id == ts->next_id ? IP_NEXT : IP_FILE;
 
 		*p++ = (uint8_t)(TAG_SHORT + cls * 16 + mode);
 		p = put_time(w, p, f->time_ns);
 		if (mode == IP_FAR)
 			p = put_varint(p, place - SHORT_NEAR);
+		else if (mode == IP_FILE)
+			p = put_varint(p, zigzag(id - (int64_t)ts->next_id));
 		else if (mode == IP_NEW)
 			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
 	} else {
 		if (!new_tid)
 			*p++ = long_tag(f);
 		p = put_time(w, p, f->time_ns);
-		/* 1 + a place among the recent ips, or 0 and a delta */
-		p = put_varint(p, place < nip ? place + 1 : 0);
-		if (place == nip)
+		/* 1 + a place among the recent ips, REC_IPS + 1 + a file ip's
+		 * zigzag delta, or 0 and a delta */
+		p = put_varint(p, place < nip ? place + 1 :
+				  id >= 0 ? REC_IPS + 1 + zigzag(id - (int64_t)ts->next_id) : 0);
+		if (place == nip && id < 0)
 			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
 	}
-	p = put_varint(p, zigzag((int64_t)(f->addr - ips_base(&w->ips, ts, place, f->ip, access, nip))));
+	p = put_varint(p, zigzag((int64_t)(f->addr - fault_base(&w->ips, &w->fips, ts, place,
+								  f->ip, access, nip, id))));
 	if (w->flags & PFX_REC_HAS_LATENCY)
 		p = put_varint(p, f->latency_ns);
 	if (ips_touch(&w->ips, ts, place, nip, f->ip, f->addr) < 0)
+		return -ENOMEM;
+	if (place >= nip && fips_touch(&w->fips, ts, id, has_file, path, off, f->ip, f->addr) < 0)
 		return -ENOMEM;
 	writer_commit(w, p);
 	return 0;
@@ -621,14 +912,30 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		char path[REC_PATH_MAX + 1];
 		size_t known = w->paths.n, index;
 		uint64_t len = m->end >= m->start ? m->end - m->start : 0;
+		struct pfx_mapping mm;
 		uint8_t same_path;
+		unsigned like;
+		bool same_gap;
 
 		/* the path as the reader gets it back: cut to REC_PATH_MAX */
 		snprintf(path, sizeof(path), "%s", m->path ? m->path : "");
 		if (!pfx_strset_add(&w->paths, path, &index))
 			return -ENOMEM;
 		same_path = w->paths.n == known && index + 1 == w->map_path ? MAP_SAME_PATH : 0;
+		mm = *m;
+		mm.end = m->start + len;	/* as the reader gets it back */
 		p = writer_room(w);
+		if (w->paths.n == known && m->pid == w->map_pid &&
+		    (like = fips_like_find(&w->fips, &mm, w->map_end, (uint32_t)index + 1, &same_gap))) {
+			/* like a mapping before: which one, and the start unless
+			 * at its distance */
+			*p++ = TAG_MAPLIKE;
+			p = put_time(w, p, m->time_ns);
+			p = put_varint(p, (uint64_t)(like - 1) << 1 | !same_gap);
+			if (!same_gap)
+				p = put_varint(p, zigzag((int64_t)(m->start - w->map_end)));
+			goto mapped;
+		}
 		*p++ = TAG_MAPREF;
 		p = put_time(w, p, m->time_ns);
 		if (map_compact(m->prot, m->flags, len, m->pgoff)) {
@@ -658,6 +965,11 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		} else if (!same_path) {
 			p = put_varint(p, (uint64_t)index + 1);
 		}
+mapped:
+		if (fips_map_add(&w->fips, m->pid, m->start, m->start + len, m->pgoff,
+				 (uint32_t)index + 1) < 0)
+			return -ENOMEM;
+		fips_like_add(&w->fips, &mm, w->map_end, (uint32_t)index + 1);
 		w->map_path = index + 1;
 		w->map_pgoff_next = m->pgoff + len;
 		w->map_pid = m->pid;
@@ -687,6 +999,7 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 	case PFX_REC_SPACE:
 		if (!(w->flags & (PFX_REC_HOST_WIDE | PFX_REC_PER_SPACE)))
 			return -EINVAL;	/* a version 2 file has no such item */
+		fips_space_begin(&w->fips, item->space.pid);
 		p = writer_room(w);
 		*p++ = TAG_SPACE;
 		p = put_time(w, p, item->space.time_ns);
@@ -715,6 +1028,7 @@ static void writer_free(struct pfx_rec_writer *w)
 {
 	pfx_u64map_free(&w->threads);
 	pfx_strset_free(&w->paths);
+	fips_free(&w->fips);
 	free(w->ips.v);
 	free(w->block);
 	free(w);
@@ -789,6 +1103,7 @@ struct pfx_rec_reader {
 	uint64_t callchain[PFX_REC_MAX_CALLCHAIN];
 	uint16_t callchain_len;
 	struct ip_tables ips;		/* version 6: threads' recent ips */
+	struct fips fips;		/* version 7: processes' mappings, file ips */
 	struct pfx_strset paths;	/* MAPREF paths, by number - 1 */
 	uint32_t map_pid;		/* pid and end of the last MAPREF item */
 	uint64_t map_end;
@@ -898,8 +1213,11 @@ static int reader_open(struct pfx_rec_reader **rp, const void *data, int fd, siz
 		err = pfx_u64map_init(&r->threads, sizeof(uint32_t));
 	if (!err)
 		err = pfx_strset_init(&r->paths);
+	if (!err)
+		err = fips_init(&r->fips, false);
 	if (err < 0) {
 		pfx_u64map_free(&r->threads);
+		pfx_strset_free(&r->paths);
 		free(r->buf);
 		free(r);
 		return err;
@@ -1098,22 +1416,32 @@ static inline __attribute__((always_inline)) int read_fault_in(struct pfx_rec_re
 	return c->bad || f->kind > PFX_FAULT_MAJOR ? -EBADMSG : 1;
 }
 
-/* The rest of a version 6 fault, once its thread, (kind, access), place
- * among the thread's recent ips (or nip: a new ip, whose delta comes
- * first) and time are known: address, latency.  room as read_fault_in. */
+/* The rest of a version 6 or 7 fault, once its thread, (kind, access),
+ * place among the thread's recent ips (or nip: a new ip, whose delta
+ * comes first unless id >= 0, a version 7 file ip) and time are known:
+ * address, latency.  room as read_fault_in. */
 static inline __attribute__((always_inline)) int read_fault6_tail(struct pfx_rec_reader *r,
 								  struct thread_state *ts,
 								  struct pfx_fault *f, unsigned place,
-								  unsigned nip, bool room)
+								  unsigned nip, int64_t id, bool room)
 {
 	struct cursor *c = &r->cur;
-	uint64_t ip, addr;
+	uint64_t ip, addr, off = 0;
+	uint32_t path = 0;
+	bool has_file = false;
 
-	if (place < nip)
+	if (place < nip) {
 		ip = ips_ip(&r->ips, ts, place);
-	else
+	} else if (id >= 0) {
+		if ((uint64_t)id >= r->fips.nid ||
+		    !fips_ip_of(&r->fips, ts->pid, r->fips.id[id].path, r->fips.id[id].off, &ip))
+			return -EBADMSG;	/* no such file ip, or not mapped here */
+	} else {
 		ip = ts->ip + (uint64_t)unzigzag(get_varint_in(c, room));
-	addr = ips_base(&r->ips, ts, place, ip, f->access, nip) +
+		if (r->header.version >= 7)
+			has_file = fips_file_ip(&r->fips, ts->pid, ip, &path, &off);
+	}
+	addr = fault_base(&r->ips, &r->fips, ts, place, ip, f->access, nip, id) +
 	       (uint64_t)unzigzag(get_varint_in(c, room));
 	f->pid = ts->pid;
 	f->tid = r->prev_tid;
@@ -1122,16 +1450,30 @@ static inline __attribute__((always_inline)) int read_fault6_tail(struct pfx_rec
 	read_fault_end(r, f, room);
 	if (c->bad)
 		return -EBADMSG;
-	return ips_touch(&r->ips, ts, place, nip, ip, addr) < 0 ? -ENOMEM : 1;
+	if (ips_touch(&r->ips, ts, place, nip, ip, addr) < 0)
+		return -ENOMEM;
+	if (place >= nip && fips_touch(&r->fips, ts, id, has_file, path, off, ip, addr) < 0)
+		return -ENOMEM;
+	return 1;
 }
 
-/* A version 6 short-form fault (TAG_SHORT...): the previous fault's
- * thread, its ip by place unless IP_NEW.  The bulk of a file. */
+/* A version 7 file ip's id: the thread's next, plus delta. */
+static inline int64_t read_file_id(const struct thread_state *ts, uint64_t delta)
+{
+	int64_t id = (int64_t)ts->next_id + unzigzag(delta);
+
+	return id < 0 ? INT64_MAX : id;	/* a bad id, as one past the end */
+}
+
+/* A version 6 or 7 short-form fault (TAG_SHORT...): the previous fault's
+ * thread, its ip by place unless IP_NEW (or, version 7, a file ip).
+ * The bulk of a file. */
 static inline __attribute__((always_inline)) int read_short_in(struct pfx_rec_reader *r, uint8_t tag,
 							       struct pfx_fault *f, bool room)
 {
 	struct thread_state *ts = r->prev_thread;
 	unsigned cls = (unsigned)(tag - TAG_SHORT) >> 4, place = tag & 15, nip;
+	unsigned near = r->header.version >= 7 ? SHORT_NEAR : SHORT_NEAR6;
 
 	if (!ts)
 		return -EBADMSG;	/* a fault must name its thread first */
@@ -1139,22 +1481,29 @@ static inline __attribute__((always_inline)) int read_short_in(struct pfx_rec_re
 	f->access = short_class[cls][1];
 	f->time_ns = get_time_in(r, room);
 	if (place == 0 && ts->tab)	/* the last ip again: its count is not needed */
-		return read_fault6_tail(r, ts, f, 0, 1, room);
+		return read_fault6_tail(r, ts, f, 0, 1, -1, room);
 	nip = ips_count(&r->ips, ts);
-	if (place == IP_FAR) {
+	if (place == IP_NEW)
+		return read_fault6_tail(r, ts, f, nip, nip, -1, room);
+	if (place == near) {
 		uint64_t far = get_varint_in(&r->cur, room);
 
-		place = far < REC_IPS - SHORT_NEAR ? SHORT_NEAR + (unsigned)far : REC_IPS;
-	} else if (place == IP_NEW) {
-		return read_fault6_tail(r, ts, f, nip, nip, room);
+		place = far < REC_IPS - near ? near + (unsigned)far : REC_IPS;
+	} else if (near == SHORT_NEAR && (place == IP_NEXT || place == IP_FILE)) {
+		int64_t id = ts->next_id;
+
+		if (place == IP_FILE)
+			id = read_file_id(ts, get_varint_in(&r->cur, room));
+		return read_fault6_tail(r, ts, f, nip, nip, id, room);
 	}
 	if (place >= nip)
 		return -EBADMSG;	/* a place the thread has not filled */
-	return read_fault6_tail(r, ts, f, place, nip, room);
+	return read_fault6_tail(r, ts, f, place, nip, -1, room);
 }
 
-/* A version 6 long-form fault (tag bit 7): its thread if the tag says
- * so, its ip as 1 + a place or 0 and a delta. */
+/* A version 6 or 7 long-form fault (tag bit 7): its thread if the tag
+ * says so, its ip as 1 + a place or 0 and a delta (version 7: or
+ * REC_IPS + 1 + a file ip's delta). */
 static int read_long6(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f)
 {
 	bool room = r->cur.end - r->cur.p >= REC_FAULT_MAX;
@@ -1173,9 +1522,11 @@ static int read_long6(struct pfx_rec_reader *r, uint8_t tag, struct pfx_fault *f
 	f->time_ns = get_time_in(r, room);
 	ref = get_varint_in(&r->cur, room);
 	nip = ips_count(&r->ips, ts);
+	if (ref > REC_IPS && r->header.version >= 7)	/* a file ip */
+		return read_fault6_tail(r, ts, f, nip, nip, read_file_id(ts, ref - REC_IPS - 1), room);
 	if (ref > nip)
 		return -EBADMSG;
-	return read_fault6_tail(r, ts, f, ref ? (unsigned)ref - 1 : nip, nip, room);
+	return read_fault6_tail(r, ts, f, ref ? (unsigned)ref - 1 : nip, nip, -1, room);
 }
 
 static inline __attribute__((always_inline)) int read_fault(struct pfx_rec_reader *r, uint8_t tag,
@@ -1198,6 +1549,21 @@ static int read_callchain(struct pfx_rec_reader *r)
 		r->callchain[i] = r->callchain[i - 1] + (uint64_t)unzigzag(get_varint(c));
 	r->callchain_len = (uint16_t)n;
 	return c->bad ? -EBADMSG : 0;
+}
+
+/* After a MAPREF or MAPLIKE item m (its path number in r->map_path):
+ * what the next mapping item is written against.  1 or -ENOMEM. */
+static int read_mapped(struct pfx_rec_reader *r, const struct pfx_mapping *m)
+{
+	r->map_pgoff_next = m->pgoff + (m->end - m->start);
+	if (r->header.version >= 7) {
+		if (fips_map_add(&r->fips, m->pid, m->start, m->end, m->pgoff, (uint32_t)r->map_path) < 0)
+			return -ENOMEM;
+		fips_like_add(&r->fips, m, r->map_end, (uint32_t)r->map_path);
+	}
+	r->map_pid = m->pid;
+	r->map_end = m->end;
+	return 1;
 }
 
 /* Any item but a fault (read_item's rare part, kept out of the loop). */
@@ -1295,10 +1661,32 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 			return -EBADMSG;
 		}
 		r->map_path = ref ? ref : r->paths.n;
-		r->map_pgoff_next = m->pgoff + len;
-		r->map_pid = m->pid;
-		r->map_end = m->end;
-		return 1;
+		return read_mapped(r, m);
+	}
+	case TAG_MAPLIKE: {
+		struct pfx_mapping *m = &item->mapping;
+		const struct fips_like *e;
+		uint64_t v;
+
+		if (r->header.version < 7)
+			return -EBADMSG;
+		item->type = PFX_REC_MAPPING;
+		m->time_ns = get_time(r);
+		v = get_varint(c);
+		if (c->bad || (v >> 1) >= FIPS_LIKE || (v >> 1) >= r->fips.nlike)
+			return -EBADMSG;
+		e = &r->fips.like[(r->fips.nlike - 1 - (v >> 1)) % FIPS_LIKE];
+		m->start = r->map_end + (v & 1 ? (uint64_t)unzigzag(get_varint(c)) : e->gap);
+		m->end = m->start + e->len;
+		if (c->bad || m->end < m->start)
+			return -EBADMSG;
+		m->pgoff = e->anon ? m->start : e->pgoff;
+		m->prot = e->prot;
+		m->flags = e->flags;
+		m->pid = r->map_pid;
+		m->path = r->paths.strs[e->path - 1];
+		r->map_path = e->path;
+		return read_mapped(r, m);
 	}
 	case TAG_THREAD:
 		item->type = PFX_REC_THREAD;
@@ -1323,6 +1711,8 @@ static int read_other(struct pfx_rec_reader *r, uint8_t tag, struct pfx_rec_item
 		item->type = PFX_REC_SPACE;
 		item->space.time_ns = get_time(r);
 		item->space.pid = (uint32_t)get_varint(c);
+		if (r->header.version >= 7)
+			fips_space_begin(&r->fips, item->space.pid);
 		return c->bad ? -EBADMSG : 1;
 	case TAG_LOST:
 		item->type = PFX_REC_LOST;
@@ -1432,6 +1822,7 @@ int pfx_rec_foreach(struct pfx_rec_reader *r, pfx_rec_item_fn *fn, void *ctx,
 	free(r->ips.v);
 	r->ips.v = NULL;
 	r->ips.n = r->ips.cap = 0;
+	fips_free(&r->fips);
 	r->prev_thread = NULL;
 	if (ret == -ENOMEM)
 		return ret;
@@ -1468,6 +1859,7 @@ void pfx_rec_reader_close(struct pfx_rec_reader *r)
 	pfx_strset_free(&r->paths);
 	free(r->thread_v);
 	free(r->ips.v);
+	fips_free(&r->fips);
 	free(r);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* recfile: writer and reader of the pfx record file (format version 6).
+/* recfile: writer and reader of the pfx record file (format version 7).
  *
  * The layout is specified in doc/record-format.md; in short:
  *
@@ -13,10 +13,14 @@
  * common ones, else as a delta; the address against the address that ip
  * last faulted at (an instruction fetch's against the ip).  A thread id is
  * written only when it changes, its pid only the first time it is seen.
- * Typical faults take 5-9 bytes.  A mapping names its path by number
+ * Typical faults take 5-9 bytes.  Version 7: an ip new to its thread
+ * by its place in its mapped file (file ip), which is the same in every
+ * process: a process that does what the one before it did names each
+ * ip in the tag (the id after the last).  A mapping names its path by number
  * after the path's first mapping (paths repeat across the processes of a
  * shell loop or a build: they were half of those files), its pid and
- * start as deltas from the mapping before.  Each block carries a CRC32 so
+ * start as deltas from the mapping before, or (version 7) as like one
+ * of the last 64 (MAPLIKE).  Each block carries a CRC32 so
  * flipped bytes are reported as corruption instead of decoding into
  * nonsense. */
 #include "config.h"
@@ -43,7 +47,8 @@
  * 6: a fault's ip by its place among its thread's recent ips (the
  * short-form fault tags), its address against that ip's last fault or,
  * for an instruction fetch, the ip; an anonymous MAPREF's offset as its
- * start.  Versions 1 to 5 are read as they are. */
+ * start.  7: file ips (a fault's ip by path and offset, ids), the
+ * MAPLIKE item.  Versions 1 to 6 are read as they are. */
 #define REC_VERSION 7
 #define REC_BLOCK_SIZE (64 * 1024)	/* payload a writer puts in one block */
 #define REC_BLOCK_MAX (16 * 1024 * 1024)	/* largest payload a reader accepts */

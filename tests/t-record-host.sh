@@ -30,7 +30,7 @@ cat "$TMP/rec.err"
 [ $(( (t1 - t0) / 1000000 )) -lt 3000 ] || fail "--duration 2 did not stop the recording in time"
 pid=$(kv pid "$TMP/load.out") addr=$(kv addr "$TMP/load.out") pages=$(kv pages "$TMP/load.out")
 report_json "$TMP/a.data"
-[ "$(jqr .format_version)" = 6 ] || fail "a host-wide file is format version $(jqr .format_version), not 6"
+[ "$(jqr .format_version)" = 7 ] || fail "a host-wide file is format version $(jqr .format_version), not 7"
 row=$(jq -c --argjson p "$pid" '.processes[] | select(.pid == $p)' "$TMP/rep.json")
 note "pfx-load (pid $pid, $pages pages): $row"
 [ -n "$row" ] || fail "no process row for pfx-load $pid"

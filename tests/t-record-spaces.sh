@@ -29,7 +29,7 @@ check_rows() {
 # A shell loop: 30 ls processes, each with its own address space.
 expect_exit 0 "$PFX" record -o "$TMP/sh.data" -- sh -c 'for i in $(seq 30); do ls /usr/bin >/dev/null; done'
 "$PFX" report -i "$TMP/sh.data" --format json --top 1000000 >"$TMP/sh.json" || fail "report of the shell loop failed"
-[ "$(jq .format_version "$TMP/sh.json")" = 6 ] || fail "the file is format $(jq .format_version "$TMP/sh.json"), not 6"
+[ "$(jq .format_version "$TMP/sh.json")" = 7 ] || fail "the file is format $(jq .format_version "$TMP/sh.json"), not 7"
 check_rows "$TMP/sh.json" "shell loop"
 ls_pids=$(jq '[.regions[] | select(.path == "/usr/bin/ls") | .pid] | unique | length' "$TMP/sh.json")
 [ "$ls_pids" = 30 ] || fail "/usr/bin/ls rows of $ls_pids processes, not of the 30 ls"

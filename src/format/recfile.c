@@ -434,6 +434,7 @@ struct fips {
 	struct fips_id *id;
 	size_t nid, capid;
 	struct pfx_u64map ids;		/* writer: path << 40 | off -> id + 1 */
+	struct pfx_u64map shapes;	/* writer: fips_like_key -> like index + 1 */
 	bool writer;
 };
 
@@ -444,6 +445,8 @@ static int fips_init(struct fips *fi, bool writer)
 	fi->writer = writer;
 	if (!err && writer)
 		err = pfx_u64map_init(&fi->ids, sizeof(uint32_t));
+	if (!err && writer && (err = pfx_u64map_init(&fi->shapes, sizeof(uint64_t))) < 0)
+		pfx_u64map_free(&fi->ids);
 	if (err)
 		pfx_u64map_free(&fi->spaces);
 	return err;
@@ -454,8 +457,10 @@ static void fips_free(struct fips *fi)
 	free(fi->map);
 	free(fi->id);
 	pfx_u64map_free(&fi->spaces);
-	if (fi->writer)
+	if (fi->writer) {
 		pfx_u64map_free(&fi->ids);
+		pfx_u64map_free(&fi->shapes);
+	}
 	memset(fi, 0, sizeof(*fi));
 }
 
@@ -504,40 +509,64 @@ static int fips_map_add(struct fips *fi, uint32_t pid, uint64_t start, uint64_t 
 	return 0;
 }
 
-/* After a mapping item (the end of the mapping before it prev_end). */
-static void fips_like_add(struct fips *fi, const struct pfx_mapping *m, uint64_t prev_end,
-			  uint32_t path)
+/* The key of a mapping's shape (all a MAPLIKE item takes from the
+ * mapping it names): the writer's hash of them, checked on a hit. */
+static uint64_t fips_like_key(const struct fips_like *e)
 {
-	fi->like[fi->nlike++ % FIPS_LIKE] = (struct fips_like){
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = e->path;
+
+	h = (h ^ e->len) * k;
+	h = (h ^ (e->anon ? 1 : e->pgoff << 1)) * k;
+	h = (h ^ ((uint64_t)e->prot << 32 | e->flags)) * k;
+	return h == UINT64_MAX ? 0 : h;
+}
+
+static bool fips_like_same(const struct fips_like *a, const struct fips_like *b)
+{
+	return a->path == b->path && a->len == b->len && a->prot == b->prot &&
+	       a->flags == b->flags && a->anon == b->anon && (a->anon || a->pgoff == b->pgoff);
+}
+
+/* After a mapping item (the end of the mapping before it prev_end).
+ * 0 or -ENOMEM. */
+static int fips_like_add(struct fips *fi, const struct pfx_mapping *m, uint64_t prev_end,
+			 uint32_t path)
+{
+	struct fips_like *e = &fi->like[fi->nlike % FIPS_LIKE];
+
+	*e = (struct fips_like){
 		.gap = m->start - prev_end, .len = m->end - m->start, .pgoff = m->pgoff,
 		.path = path, .prot = m->prot, .flags = m->flags, .anon = m->pgoff == m->start,
 	};
+	fi->nlike++;
+	if (fi->writer) {
+		bool is_new;
+		uint64_t *slot = pfx_u64map_upsert(&fi->shapes, fips_like_key(e), &is_new);
+
+		if (!slot)
+			return -ENOMEM;
+		*slot = fi->nlike;	/* its index + 1 */
+	}
+	return 0;
 }
 
-/* The nearest of the last mappings m is like (1 = the one before it),
- * with *same_gap when its distance from the mapping before is that
- * one's too (the nearest of those first); 0 for none. */
+/* Writer: the latest of the last FIPS_LIKE mappings with m's shape
+ * (1 = the one before it), *same_gap when its distance from the mapping
+ * before is m's too; 0 for none. */
 static unsigned fips_like_find(const struct fips *fi, const struct pfx_mapping *m,
-			       uint64_t prev_end, uint32_t path, bool *same_gap)
+			       uint64_t prev_end, uint32_t path)
 {
-	unsigned n = fi->nlike < FIPS_LIKE ? (unsigned)fi->nlike : FIPS_LIKE, any = 0;
-	bool anon = m->pgoff == m->start;
+	struct fips_like e = {
+		.len = m->end - m->start, .pgoff = m->pgoff, .path = path, .prot = m->prot,
+		.flags = m->flags, .anon = m->pgoff == m->start,
+	};
+	const uint64_t *slot = u64map_find(&fi->shapes, fips_like_key(&e));
+	uint64_t k = slot ? fi->nlike + 1 - *slot : 0;
 
-	for (unsigned k = 1; k <= n; k++) {
-		const struct fips_like *e = &fi->like[(fi->nlike - k) % FIPS_LIKE];
-
-		if (e->path != path || e->len != m->end - m->start || e->prot != m->prot ||
-		    e->flags != m->flags || e->anon != anon || (!anon && e->pgoff != m->pgoff))
-			continue;
-		if (e->gap == m->start - prev_end) {
-			*same_gap = true;
-			return k;
-		}
-		if (!any)
-			any = k;
-	}
-	*same_gap = false;
-	return any;
+	if (!slot || k > FIPS_LIKE || !fips_like_same(&e, &fi->like[(*slot - 1) % FIPS_LIKE]))
+		return 0;
+	return (unsigned)k;
 }
 
 /* A SPACE item: pid's mappings before it are not its own. */
@@ -801,16 +830,75 @@ static inline uint8_t long_tag(const struct pfx_fault *f)
 	       (uint8_t)((f->access & FAULT_ACCESS_MASK) << FAULT_ACCESS_SHIFT);
 }
 
+/* A fault's ip, address and latency, once its thread (and its long tag,
+ * when new_tid) is written; cls as write_fault.  fresh: the ip is new to
+ * its thread (place == nip), which version 7 names by its file ip; a
+ * constant where this is inlined, so the common case (an ip among the
+ * thread's recent ones) does no file ip work. */
+static inline __attribute__((always_inline)) int write_fault_ip(struct pfx_rec_writer *w,
+								 const struct pfx_fault *f,
+								 struct thread_state *ts, uint8_t *p,
+								 unsigned cls, bool new_tid,
+								 unsigned place, unsigned nip, bool fresh)
+{
+	unsigned access = f->access & FAULT_ACCESS_MASK;
+	bool has_file = false;
+	int64_t id = -1;
+	uint32_t path = 0;
+	uint64_t off = 0;
+
+	if (fresh)
+		id = writer_file_ip(w, ts->pid, f->ip, &path, &off, &has_file);
+	if (cls < SHORT_CLASSES) {
+		unsigned mode = !fresh ? (place < SHORT_NEAR ? place : IP_FAR) :
+				id < 0 ? IP_NEW : id == ts->next_id ? IP_NEXT : IP_FILE;
+
+		*p++ = (uint8_t)(TAG_SHORT + cls * 16 + mode);
+		p = put_time(w, p, f->time_ns);
+		if (mode == IP_FAR)
+			p = put_varint(p, place - SHORT_NEAR);
+		else if (mode == IP_FILE)
+			p = put_varint(p, zigzag(id - (int64_t)ts->next_id));
+		else if (mode == IP_NEW)
+			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	} else {
+		if (!new_tid)
+			*p++ = long_tag(f);
+		p = put_time(w, p, f->time_ns);
+		/* 1 + a place among the recent ips, REC_IPS + 1 + a file ip's
+		 * zigzag delta, or 0 and a delta */
+		p = put_varint(p, !fresh ? place + 1 :
+				  id >= 0 ? REC_IPS + 1 + zigzag(id - (int64_t)ts->next_id) : 0);
+		if (fresh && id < 0)
+			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
+	}
+	p = put_varint(p, zigzag((int64_t)(f->addr - fault_base(&w->ips, &w->fips, ts, place,
+								  f->ip, access, nip, id))));
+	if (w->flags & PFX_REC_HAS_LATENCY)
+		p = put_varint(p, f->latency_ns);
+	if (ips_touch(&w->ips, ts, place, nip, f->ip, f->addr) < 0)
+		return -ENOMEM;
+	if (fresh && fips_touch(&w->fips, ts, id, has_file, path, off, f->ip, f->addr) < 0)
+		return -ENOMEM;
+	writer_commit(w, p);
+	return 0;
+}
+
+/* write_fault_ip of an ip new to its thread: out of the common path. */
+static __attribute__((noinline)) int write_fault_fresh(struct pfx_rec_writer *w,
+						       const struct pfx_fault *f,
+						       struct thread_state *ts, uint8_t *p,
+						       unsigned cls, bool new_tid, unsigned nip)
+{
+	return write_fault_ip(w, f, ts, p, cls, new_tid, nip, nip, true);
+}
+
 static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 {
 	uint8_t *p = writer_room(w);
 	struct thread_state *ts = w->prev_thread;
-	unsigned access = f->access & FAULT_ACCESS_MASK;
-	unsigned place, nip, cls = short_class_of(f->kind, access);
-	bool new_tid = false, has_file = false;
-	int64_t id = -1;
-	uint32_t path = 0;
-	uint64_t off = 0;
+	unsigned place, nip, cls = short_class_of(f->kind, f->access & FAULT_ACCESS_MASK);
+	bool new_tid = false;
 
 	if (f->callchain_len && f->callchain) {
 		unsigned n = f->callchain_len < PFX_REC_MAX_CALLCHAIN ? f->callchain_len
@@ -843,40 +931,8 @@ static int write_fault(struct pfx_rec_writer *w, const struct pfx_fault *f)
 	/* the last ip again: its count is not needed (any over 0 will do) */
 	nip = place == 0 && ts->tab ? 1 : ips_count(&w->ips, ts);
 	if (place >= nip)
-		id = writer_file_ip(w, ts->pid, f->ip, &path, &off, &has_file);
-	if (cls < SHORT_CLASSES) {
-		unsigned mode = place < nip ? (place < SHORT_NEAR ? place : IP_FAR) :
-				id < 0 ? IP_NEW : id == ts->next_id ? IP_NEXT : IP_FILE;
-
-		*p++ = (uint8_t)(TAG_SHORT + cls * 16 + mode);
-		p = put_time(w, p, f->time_ns);
-		if (mode == IP_FAR)
-			p = put_varint(p, place - SHORT_NEAR);
-		else if (mode == IP_FILE)
-			p = put_varint(p, zigzag(id - (int64_t)ts->next_id));
-		else if (mode == IP_NEW)
-			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
-	} else {
-		if (!new_tid)
-			*p++ = long_tag(f);
-		p = put_time(w, p, f->time_ns);
-		/* 1 + a place among the recent ips, REC_IPS + 1 + a file ip's
-		 * zigzag delta, or 0 and a delta */
-		p = put_varint(p, place < nip ? place + 1 :
-				  id >= 0 ? REC_IPS + 1 + zigzag(id - (int64_t)ts->next_id) : 0);
-		if (place == nip && id < 0)
-			p = put_varint(p, zigzag((int64_t)(f->ip - ts->ip)));
-	}
-	p = put_varint(p, zigzag((int64_t)(f->addr - fault_base(&w->ips, &w->fips, ts, place,
-								  f->ip, access, nip, id))));
-	if (w->flags & PFX_REC_HAS_LATENCY)
-		p = put_varint(p, f->latency_ns);
-	if (ips_touch(&w->ips, ts, place, nip, f->ip, f->addr) < 0)
-		return -ENOMEM;
-	if (place >= nip && fips_touch(&w->fips, ts, id, has_file, path, off, f->ip, f->addr) < 0)
-		return -ENOMEM;
-	writer_commit(w, p);
-	return 0;
+		return write_fault_fresh(w, f, ts, p, cls, new_tid, nip);
+	return write_fault_ip(w, f, ts, p, cls, new_tid, place, nip, false);
 }
 
 /* A MAPREF's shape byte: MAP_COMPACT | prot << 1 | flags << 4, length
@@ -931,9 +987,11 @@ int pfx_rec_write(struct pfx_rec_writer *w, const struct pfx_rec_item *item)
 		mm.end = m->start + len;	/* as the reader gets it back */
 		p = writer_room(w);
 		if (w->paths.n == known && m->pid == w->map_pid &&
-		    (like = fips_like_find(&w->fips, &mm, w->map_end, (uint32_t)index + 1, &same_gap))) {
+		    (like = fips_like_find(&w->fips, &mm, w->map_end, (uint32_t)index + 1))) {
 			/* like a mapping before: which one, and the start unless
 			 * at its distance */
+			same_gap = w->fips.like[(w->fips.nlike - like) % FIPS_LIKE].gap ==
+				   m->start - w->map_end;
 			*p++ = TAG_MAPLIKE;
 			p = put_time(w, p, m->time_ns);
 			p = put_varint(p, (uint64_t)(like - 1) << 1 | !same_gap);
@@ -974,7 +1032,8 @@ mapped:
 		if (fips_map_add(&w->fips, m->pid, m->start, m->start + len, m->pgoff,
 				 (uint32_t)index + 1) < 0)
 			return -ENOMEM;
-		fips_like_add(&w->fips, &mm, w->map_end, (uint32_t)index + 1);
+		if (fips_like_add(&w->fips, &mm, w->map_end, (uint32_t)index + 1) < 0)
+			return -ENOMEM;
 		w->map_path = index + 1;
 		w->map_pgoff_next = m->pgoff + len;
 		w->map_pid = m->pid;
@@ -1477,8 +1536,7 @@ static inline __attribute__((always_inline)) int read_short_in(struct pfx_rec_re
 							       struct pfx_fault *f, bool room)
 {
 	struct thread_state *ts = r->prev_thread;
-	unsigned cls = (unsigned)(tag - TAG_SHORT) >> 4, place = tag & 15, nip;
-	unsigned near = r->header.version >= 7 ? SHORT_NEAR : SHORT_NEAR6;
+	unsigned cls = (unsigned)(tag - TAG_SHORT) >> 4, place = tag & 15, nip, near;
 
 	if (!ts)
 		return -EBADMSG;	/* a fault must name its thread first */
@@ -1490,6 +1548,7 @@ static inline __attribute__((always_inline)) int read_short_in(struct pfx_rec_re
 	nip = ips_count(&r->ips, ts);
 	if (place == IP_NEW)
 		return read_fault6_tail(r, ts, f, nip, nip, -1, room);
+	near = r->header.version >= 7 ? SHORT_NEAR : SHORT_NEAR6;
 	if (place == near) {
 		uint64_t far = get_varint_in(&r->cur, room);
 
@@ -1564,7 +1623,8 @@ static int read_mapped(struct pfx_rec_reader *r, const struct pfx_mapping *m)
 	if (r->header.version >= 7) {
 		if (fips_map_add(&r->fips, m->pid, m->start, m->end, m->pgoff, (uint32_t)r->map_path) < 0)
 			return -ENOMEM;
-		fips_like_add(&r->fips, m, r->map_end, (uint32_t)r->map_path);
+		if (fips_like_add(&r->fips, m, r->map_end, (uint32_t)r->map_path) < 0)
+			return -ENOMEM;
 	}
 	r->map_pid = m->pid;
 	r->map_end = m->end;

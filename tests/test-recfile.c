@@ -511,8 +511,8 @@ static void check_short_faults(const char *path)
 /* Version 7: a fault's ip by its place in its mapped file, and a
  * mapping like one of the last 64.  Two processes map one file at
  * different addresses and fault at the same offsets in it: the second's
- * faults name the first's file ips (IP_NEXT and the long form's file
- * ref), its mappings the first's (MAPLIKE); everything comes back as
+ * faults name the first's file ips (IP_NEXT, IP_FILE and the long form's
+ * file ref), its mappings the first's (MAPLIKE); everything comes back as
  * written.  A file ip not given yet or not mapped in the fault's
  * process, a MAPLIKE naming a mapping not seen, or in a version 6 file,
  * is corruption. */
@@ -520,6 +520,7 @@ static void check_file_ips(const char *path)
 {
 	static const uint64_t base[2] = { 0x555500000000ull, 0x5566aa000000ull };
 	static const uint64_t offs[4] = { 0x1230, 0x2000, 0x1fff, 0x1240 };
+	static const unsigned order[4] = { 0, 2, 1, 3 };	/* the second: IP_NEXT, IP_FILE */
 	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_PER_SPACE };
 	struct pfx_rec_totals t = { .faults = 10, .minor = 10, .duration_ns = 1000 };
 	struct pfx_rec_item it, got;
@@ -548,7 +549,7 @@ static void check_file_ips(const char *path)
 		for (unsigned i = 0; i < 4; i++) {
 			items[n].type = PFX_REC_FAULT;
 			items[n++].fault = (struct pfx_fault){ .time_ns = 100 * p + 10 + i, .pid = pid,
-							       .tid = pid, .ip = base[p] + offs[i],
+							       .tid = pid, .ip = base[p] + offs[p ? order[i] : i],
 							       .addr = base[p] + 0x3000 + i * 0x1000 / 2,
 							       .kind = PFX_FAULT_MINOR,
 							       .access = PFX_ACCESS_KNOWN };

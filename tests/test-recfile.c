@@ -633,6 +633,77 @@ static void check_file_ips(const char *path)
 	unlink(path);
 }
 
+/* Version 7 with many mappings: a process's 700 mappings (its list cut
+ * to its latest 256, the rest given back), faults at ips in mappings
+ * from just made to 350 back (beyond what is looked at: by value), a
+ * SPACE item (the list given back, its entries made again), another
+ * process at the same file offsets (file ips): every item comes back as
+ * written. */
+static void check_file_ips_many(const char *path)
+{
+	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_PER_SPACE };
+	struct pfx_rec_totals t = { .duration_ns = 100000 };
+	struct pfx_rec_writer *w;
+	struct pfx_rec_reader *r;
+	struct pfx_rec_item it, got;
+	unsigned n = 0, back = 0;
+	uint64_t time = 0;
+
+	CHECK(pfx_rec_writer_open(&w, path, &h, true) == 0);
+	for (unsigned pass = 0; pass < 3; pass++) {
+		uint32_t pid = pass == 2 ? 2 : 1;
+		uint64_t base = 0x500000000000ull + pass * 0x10000000000ull;
+		unsigned maps = pass == 1 ? 20 : 700;
+
+		it = (struct pfx_rec_item){ .type = PFX_REC_SPACE, .space = { ++time, pid } };
+		CHECK(pfx_rec_write(w, &it) == 0);
+		for (unsigned i = 0; i < maps; i++) {
+			uint64_t ip;
+
+			it.type = PFX_REC_MAPPING;
+			it.mapping = (struct pfx_mapping){ ++time, base + i * 0x2000, base + i * 0x2000 + 0x1000,
+							   i * 0x1000, pid, 5, 2, i % 2 ? "/lib/a" : "/lib/b" };
+			CHECK(pfx_rec_write(w, &it) == 0);
+			ip = base + (i - i / 2) * 0x2000 + (i * 16 & 0xfff);
+			it.type = PFX_REC_FAULT;
+			it.fault = (struct pfx_fault){ .time_ns = ++time, .pid = pid, .tid = pid, .ip = ip,
+						       .addr = ip + 0x1000 + i, .kind = PFX_FAULT_MINOR,
+						       .access = PFX_ACCESS_KNOWN };
+			CHECK(pfx_rec_write(w, &it) == 0);
+		}
+	}
+	t.faults = t.minor = 0;
+	CHECK(pfx_rec_writer_close(w, &t) == 0);
+	/* again, reading: each item as the writer had it */
+	CHECK(pfx_rec_reader_open(&r, path) == 0);
+	time = 0;
+	for (unsigned pass = 0; pass < 3; pass++) {
+		uint32_t pid = pass == 2 ? 2 : 1;
+		uint64_t base = 0x500000000000ull + pass * 0x10000000000ull;
+		unsigned maps = pass == 1 ? 20 : 700;
+
+		CHECK(pfx_rec_next(r, &got) == 1 && got.type == PFX_REC_SPACE && got.space.pid == pid);
+		time++;
+		for (unsigned i = 0; i < maps; i++) {
+			uint64_t ip = base + (i - i / 2) * 0x2000 + (i * 16 & 0xfff);
+
+			CHECK(pfx_rec_next(r, &got) == 1 && got.type == PFX_REC_MAPPING);
+			CHECK(got.mapping.start == base + i * 0x2000 && got.mapping.pgoff == i * 0x1000);
+			CHECK(got.mapping.time_ns == ++time && got.mapping.pid == pid);
+			CHECK(strcmp(got.mapping.path, i % 2 ? "/lib/a" : "/lib/b") == 0);
+			CHECK(pfx_rec_next(r, &got) == 1 && got.type == PFX_REC_FAULT);
+			CHECK(got.fault.ip == ip && got.fault.addr == ip + 0x1000 + i);
+			CHECK(got.fault.time_ns == ++time && got.fault.pid == pid);
+			n++;
+			back += i - i / 2 > 256;
+		}
+	}
+	CHECK(n == 1420 && back > 100);
+	CHECK(pfx_rec_next(r, &got) == 0);
+	pfx_rec_reader_close(r);
+	unlink(path);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-recfile.XXXXXX";
@@ -673,6 +744,7 @@ int main(void)
 	check_mapref(path);
 	check_short_faults(path);
 	check_file_ips(path);
+	check_file_ips_many(path);
 	write_file(path, &bytes);
 	check_truncated_while_read(path);
 	write_file(path, &bytes);

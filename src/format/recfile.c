@@ -401,11 +401,17 @@ static inline int ips_touch(struct ip_tables *it, struct thread_state *ts, unsig
 #define FIPS_PATH_MAX (1u << 23)
 /* The mappings of every process in one array, each process's a list
  * from its latest (no allocation per process: a file of many processes
- * with a mapping each). */
+ * with a mapping each).  A process's list is given back (to a list of
+ * free entries) at its next SPACE item, and cut to its latest
+ * FIPS_SPACE_MAPS when it reaches twice that: what is kept is bounded
+ * by the processes alive, not the mappings ever seen (a recording of a
+ * host for days). */
 struct fips_map {
 	uint64_t start, end, bias;	/* bias: start - pgoff */
 	uint32_t path;			/* path number, from 1 */
-	uint32_t prev;			/* the process's mapping before, index + 1 */
+	uint32_t prev;			/* the process's mapping before (or the
+					 * next free entry), index + 1 */
+	uint32_t n;			/* the list's length from here back */
 };
 struct fips_id {
 	uint64_t off;
@@ -419,6 +425,7 @@ struct fips_id {
  * at the same distances from each other, but where the kernel places a
  * new executable, its libraries and its stack at random. */
 #define FIPS_LIKE 64
+#define FIPS_SHAPES_MAX 4096		/* shapes the writer's hash holds at most */
 struct fips_like {
 	uint64_t gap;			/* start - the previous mapping's end */
 	uint64_t len, pgoff;		/* pgoff: unused when anon */
@@ -430,7 +437,8 @@ struct fips {
 	uint64_t nlike;			/* mappings seen: like[nlike % FIPS_LIKE] next */
 	struct pfx_u64map spaces;	/* pid -> its latest mapping, index + 1 */
 	struct fips_map *map;
-	size_t nmap, capmap;
+	size_t nmap, capmap;		/* entries made (in use or free) */
+	uint32_t free;			/* the first free entry, index + 1 */
 	struct fips_id *id;
 	size_t nid, capid;
 	struct pfx_u64map ids;		/* writer: path << 40 | off -> id + 1 */
@@ -492,20 +500,55 @@ static inline uint32_t fips_head(const struct fips *fi, uint32_t pid)
 	     i_ && k_ < FIPS_SPACE_MAPS && ((m) = &(fi)->map[i_ - 1], true);         \
 	     i_ = (m)->prev, k_++)
 
+/* Give back the list from entry i (index + 1) on: its entries are free. */
+static void fips_release(struct fips *fi, uint32_t i)
+{
+	uint32_t t = i;
+
+	if (!i)
+		return;
+	while (fi->map[t - 1].prev)
+		t = fi->map[t - 1].prev;
+	fi->map[t - 1].prev = fi->free;
+	fi->free = i;
+}
+
+/* A list that has reached 2 * FIPS_SPACE_MAPS (its latest entry i):
+ * its latest FIPS_SPACE_MAPS stay, the rest is given back. */
+static void fips_trim(struct fips *fi, uint32_t i)
+{
+	for (uint32_t k = FIPS_SPACE_MAPS; k > 1; k--) {
+		fi->map[i - 1].n = k;
+		i = fi->map[i - 1].prev;
+	}
+	fi->map[i - 1].n = 1;
+	fips_release(fi, fi->map[i - 1].prev);
+	fi->map[i - 1].prev = 0;
+}
+
 /* A mapping item of pid (its path number from 1).  0 or -ENOMEM. */
 static int fips_map_add(struct fips *fi, uint32_t pid, uint64_t start, uint64_t end,
 			uint64_t pgoff, uint32_t path)
 {
-	uint32_t *slot;
+	uint32_t *slot, i = fi->free, prev;
 	bool is_new;
 
-	if (fi->nmap >= UINT32_MAX - 1 || PFX_GROW(fi->map, fi->capmap, fi->nmap + 1, 64))
-		return -ENOMEM;
+	if (i) {
+		fi->free = fi->map[i - 1].prev;
+	} else {
+		if (fi->nmap >= UINT32_MAX - 1 || PFX_GROW(fi->map, fi->capmap, fi->nmap + 1, 64))
+			return -ENOMEM;
+		i = (uint32_t)++fi->nmap;
+	}
 	slot = pfx_u64map_upsert(&fi->spaces, pid, &is_new);
 	if (!slot)
 		return -ENOMEM;
-	fi->map[fi->nmap] = (struct fips_map){ start, end, start - pgoff, path, *slot };
-	*slot = (uint32_t)++fi->nmap;
+	prev = *slot;
+	fi->map[i - 1] = (struct fips_map){ start, end, start - pgoff, path, prev,
+					    prev ? fi->map[prev - 1].n + 1 : 1 };
+	*slot = i;
+	if (fi->map[i - 1].n >= 2 * FIPS_SPACE_MAPS)
+		fips_trim(fi, i);
 	return 0;
 }
 
@@ -540,13 +583,24 @@ static int fips_like_add(struct fips *fi, const struct pfx_mapping *m, uint64_t 
 		.path = path, .prot = m->prot, .flags = m->flags, .anon = m->pgoff == m->start,
 	};
 	fi->nlike++;
-	if (fi->writer) {
+	if (!fi->writer)
+		return 0;
+	/* The hash names only the last FIPS_LIKE mappings' shapes: when it
+	 * holds many more (many shapes seen), it starts again from those. */
+	if (fi->shapes.count >= FIPS_SHAPES_MAX) {
+		pfx_u64map_free(&fi->shapes);
+		if (pfx_u64map_init(&fi->shapes, sizeof(uint64_t)) < 0)
+			return -ENOMEM;
+	}
+	for (uint64_t j = fi->shapes.count ? fi->nlike - 1 :
+			  fi->nlike > FIPS_LIKE ? fi->nlike - FIPS_LIKE : 0; j < fi->nlike; j++) {
 		bool is_new;
-		uint64_t *slot = pfx_u64map_upsert(&fi->shapes, fips_like_key(e), &is_new);
+		uint64_t *slot = pfx_u64map_upsert(&fi->shapes,
+						   fips_like_key(&fi->like[j % FIPS_LIKE]), &is_new);
 
 		if (!slot)
 			return -ENOMEM;
-		*slot = fi->nlike;	/* its index + 1 */
+		*slot = j + 1;	/* its index + 1 */
 	}
 	return 0;
 }
@@ -574,8 +628,10 @@ static void fips_space_begin(struct fips *fi, uint32_t pid)
 {
 	uint32_t *slot = fi->nmap ? u64map_find(&fi->spaces, pid) : NULL;
 
-	if (slot)
+	if (slot) {
+		fips_release(fi, *slot);
 		*slot = 0;
+	}
 }
 
 /* The file ip of ip (the latest of pid's mappings holding it): true and

@@ -15,8 +15,8 @@
 # the pattern steps, 12-byte map slots and pooled treap nodes; 9.6x
 # before format 5 wrote each path once: the same 146 MB peak, over an
 # 11.4 MB file instead of 15.2 MB; 17 since format 7 keeps each
-# process's mappings while reading, to decode file ips: 159 MB over a
-# 10.0 MB file, 15.9x).  A sanitizer build only has to finish.
+# process's mappings while reading, to decode file ips: 161 MB over a
+# 10.0 MB file, 16.5x).  A sanitizer build only has to finish.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 command -v python3 >/dev/null || skip "python3 is not installed (it measures the child's rusage)"

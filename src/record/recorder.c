@@ -630,7 +630,8 @@ static int place_fault(struct pfx_recorder *r, const struct pfx_fault *f)
 		if (!err)
 			err = write_covering(r, &r->settled[0], f->pid, f->addr, f->time_ns);
 	}
-	if (!err && f->ip)
+	/* most faults are at the ip of the one before: no call */
+	if (!err && f->ip && !pfx_mapknown_hint_hit(&r->settled[1], f->pid, f->ip))
 		err = write_covering(r, &r->settled[1], f->pid, f->ip, f->time_ns);
 	for (uint16_t i = 0; i < f->callchain_len && !err; i++)
 		err = write_covering(r, NULL, f->pid, f->callchain[i], f->time_ns);

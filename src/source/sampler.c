@@ -83,6 +83,7 @@ struct pfx_sampler {
 	struct pfx_perfclock clock;
 	bool clock_ok;
 	uint64_t drain_hi;		/* CLOCK_MONOTONIC after this drain's head snapshots */
+	uint64_t slack;			/* place_slack() of this drain */
 	uint64_t foreign;		/* samples found in another tracer's clock */
 };
 
@@ -93,24 +94,17 @@ static int cmp_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Every sample is looked up twice (decoded, and as the next record of
- * the one before): the few ids a recording's samples carry hit the
- * cache, the others search ids[]. */
-static bool lookup_role(struct pfx_sampler *s, uint64_t id, enum ev_role *role)
+/* The binary search behind lookup_role(), into its cache. */
+static bool lookup_role_search(struct pfx_sampler *s, uint64_t id, enum ev_role *role)
 {
-	struct id_role *c = &s->role_cache[id & 7];
 	size_t lo = 0, hi = s->nids;
 
-	if (id && c->id == id) {
-		*role = c->role;
-		return true;
-	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
 		if (s->ids[mid].id == id) {
 			*role = s->ids[mid].role;
-			*c = s->ids[mid];
+			s->role_cache[id & 7] = s->ids[mid];
 			return true;
 		}
 		if (s->ids[mid].id < id)
@@ -119,6 +113,20 @@ static bool lookup_role(struct pfx_sampler *s, uint64_t id, enum ev_role *role)
 			hi = mid;
 	}
 	return false;
+}
+
+/* Every sample is looked up twice (decoded, and as the next record of
+ * the one before): the few ids a recording's samples carry hit the
+ * cache (inline), the others search ids[]. */
+static inline bool lookup_role(struct pfx_sampler *s, uint64_t id, enum ev_role *role)
+{
+	const struct id_role *c = &s->role_cache[id & 7];
+
+	if (id && c->id == id) {
+		*role = c->role;
+		return true;
+	}
+	return lookup_role_search(s, id, role);
 }
 
 static void base_attr(const struct pfx_sampler *s, struct perf_event_attr *a)
@@ -867,29 +875,27 @@ static uint64_t place_slack(const struct pfx_sampler *s)
 static uint64_t next_own_time(struct pfx_sampler *s, const struct pfx_ring *ring)
 {
 	/* { header; u64 id; u32 pid, tid; u64 time; ... } for a tracepoint
-	 * sample (tracepoint_attr); every record pfx reads is this long */
-	uint8_t b[32];
-	struct perf_event_header h;
-	uint64_t id, t;
+	 * sample (tracepoint_attr); every record pfx reads is this long.
+	 * Read in place: most often the next record is a fault's sample,
+	 * stamped in the clock being checked, and nothing else is needed. */
+	uint64_t pos;
+	const struct perf_event_header *h = pfx_ring_next(ring, &pos);
 	enum ev_role role;
 
-	if (pfx_ring_read_next(ring, 0, b, sizeof(b)))
+	if (!h || h->size < 32)
 		return 0;
-	memcpy(&h, b, sizeof(h));
-	if (h.type == PERF_RECORD_SAMPLE) {
-		memcpy(&id, b + 8, 8);
-		if (!lookup_role(s, id, &role) ||
+	if (h->type == PERF_RECORD_SAMPLE) {
+		if (!lookup_role(s, pfx_ring_u64(ring, pos + 8), &role) ||
 		    (role != ROLE_ENTRY && role != ROLE_ENTRY_SW && role != ROLE_MREMAP_ENTER &&
 		     role != ROLE_MREMAP_EXIT))
 			return 0;
-		memcpy(&t, b + 24, 8);
-		return t;
+		return pfx_ring_u64(ring, pos + 24);
 	}
-	if (h.type != PERF_RECORD_MMAP2 && h.type != PERF_RECORD_COMM && h.type != PERF_RECORD_FORK &&
-	    h.type != PERF_RECORD_EXIT)
+	if (h->type != PERF_RECORD_MMAP2 && h->type != PERF_RECORD_COMM && h->type != PERF_RECORD_FORK &&
+	    h->type != PERF_RECORD_EXIT)
 		return 0;
 	/* the sample_id trailer: ... time, identifier */
-	return pfx_ring_read_next(ring, h.size - 16u, &t, 8) == 0 ? t : 0;
+	return pfx_ring_u64(ring, pos + h->size - 16u);
 }
 
 /* Put hd's times on CLOCK_MONOTONIC.  Side-band records are stamped by
@@ -900,7 +906,7 @@ static uint64_t next_own_time(struct pfx_sampler *s, const struct pfx_ring *ring
  * the drain began. */
 static void place(struct pfx_sampler *s, struct ring_head *hd, const struct pfx_ring *ring)
 {
-	uint64_t slack = place_slack(s), lo = 0, hi = s->drain_hi, next;
+	uint64_t slack = s->slack, lo = 0, hi = s->drain_hi, next;
 	bool foreign = false;
 
 	if (hd->h->type == PERF_RECORD_SAMPLE) {
@@ -998,6 +1004,7 @@ int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx)
 		if (pfx_now_ns() - s->clock.at > 100000000u)
 			pfx_perfclock_calibrate(&s->clock);
 		s->drain_hi = pfx_now_ns();
+		s->slack = place_slack(s);
 	}
 	for (size_t i = 0; i < s->ncpus; i++)
 		if (load_head(s, i))
@@ -1013,7 +1020,8 @@ int pfx_sampler_drain(struct pfx_sampler *s, pfx_sample_fn fn, void *ctx)
 		pfx_ring_advance(&s->rings[top]);
 		if (!load_head(s, top))
 			s->heap[0] = s->heap[--n];
-		heap_down(s, n, 0);
+		if (n > 1)
+			heap_down(s, n, 0);
 	}
 	for (size_t i = 0; i < s->ncpus; i++)
 		pfx_ring_end(&s->rings[i]);

@@ -129,16 +129,30 @@ if [ -x /usr/bin/time ]; then
 fi
 
 # Issue 25: the CPU a recording adds per fault (user + system of the
-# recorder and the workload together, /usr/bin/time, minus the bare
-# workload's in the same loop), against perf record in the same loops,
-# and the floor: the kernel's side alone (tests/bench/record-floor.c: the
-# same events counting only; sampling into rings nobody reads, so the
-# kernel drops; sampling with a reader that only moves data_tail).
-# Medians of per-loop figures; CPU time, not wall (the machine may be shared).
+# recorder and the workload together, minus the bare workload's in the
+# same loop), against perf record in the same loops, and the floor: the
+# kernel's side alone (tests/bench/record-floor.c: the same events
+# counting only; sampling into rings nobody reads, so the kernel drops;
+# sampling with a reader that only moves data_tail; one that copies every
+# record out first, the least a recorder that keeps the data does; and
+# one that also writes the copies to a file, perf record's way).
+# Each command runs under 'record-floor bare', which prints the wait4()
+# rusage of all it waited for in microseconds (/usr/bin/time's %U %S
+# have 10 ms steps: 19 ns a fault here).  Medians of per-loop figures;
+# CPU time, not wall (the machine may be shared).  A second table splits
+# the no-entry recordings into the workload's part (its own rusage: what
+# the kernel's sampling adds to it) and the recorder's (the rest); pfx's
+# workload is then run under 'record-floor bare' too, which prints it.
 CPUW="$PFX_LOAD repeat -s ${BENCH_CPU_SIZE:-512M} --rounds 3"
 FLOOR=$D/record-floor
-if [ -x /usr/bin/time ] && ${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/record-floor.c" 2>/dev/null; then
-	cpu_of() { /usr/bin/time -q -o "$D/t" -f "%U %S" sh -c "$1" >/dev/null 2>&1; awk '{ print $1 + $2 }' "$D/t"; }
+if ${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/record-floor.c" 2>/dev/null; then
+	# cpu_of CMD: "whole workload" seconds: all CMD waited for, and the
+	# CPU an inner record-floor printed for its child ("-" if none)
+	cpu_of() {
+		"$FLOOR" bare none 1 sh -c "$1" >"$D/o" 2>/dev/null
+		grep -E '^(bare|count|drop|tail|read|write) ' "$D/o" | tail -n 2 |
+			awk '{ v[NR] = $3 / 1e9 } END { print v[NR], (NR > 1 ? v[1] : "-") }'
+	}
 	set -- bare "$CPUW" \
 		pfx "$PFX record -o $D/c.data -- $CPUW" \
 		noentry "$PFX record --no-entry -o $D/c.data -- $CPUW" \
@@ -149,14 +163,22 @@ if [ -x /usr/bin/time ] && ${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/re
 		drop "$FLOOR drop tp 1 $CPUW" \
 		tail "$FLOOR tail tp 1 $CPUW" \
 		tailnone "$FLOOR tail none 1 $CPUW" \
-		tail10 "$FLOOR tail tp 10 $CPUW"
-	: >"$D/cpu_all"
+		tail10 "$FLOOR tail tp 10 $CPUW" \
+		readtp "$FLOOR read tp 1 $CPUW" \
+		readnone "$FLOOR read none 1 $CPUW" \
+		writenone "FLOOR_OUT=$D/floor.out $FLOOR write none 1 $CPUW" \
+		wbare "$FLOOR bare none 1 $CPUW" \
+		wnoentry "$PFX record --no-entry -o $D/w.data -- $FLOOR bare none 1 $CPUW"
+	: >"$D/cpu_all"; : >"$D/cpu_work"
 	i=0
 	while [ "$i" -lt "$BENCH_RUNS" ]; do
 		n=1
 		while [ "$n" -lt "$#" ]; do
 			eval "name=\${$n} cmd=\${$((n + 1))}"
-			echo "$i $name $(cpu_of "$cmd")" >>"$D/cpu_all"
+			cpu_of "$cmd" >"$D/t"
+			read -r whole work <"$D/t"
+			echo "$i $name $whole" >>"$D/cpu_all"
+			[ "$work" = - ] || echo "$i $name $work" >>"$D/cpu_work"
 			n=$((n + 2))
 		done
 		i=$((i + 1))
@@ -168,16 +190,27 @@ if [ -x /usr/bin/time ] && ${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/re
 			printf "%s ns %.1f\n", x, (v[l, x] - v[l, "bare"]) * 1e9 / f
 			printf "%s r %.4f\n", x, (v[l, x] - v[l, "bare"]) / (v[l, "perf"] - v[l, "bare"]) } }' \
 		"$D/cpu_all" >"$D/cpu_per"
+	# per loop, no entry event: the workload's added CPU (its rusage less
+	# the bare workload's) and the recorder's (the rest, less what the
+	# wrappers cost in the bare run)
+	awk -v f="$cfaults" 'NR == FNR { w[$1, $2] = $3; next }
+		{ v[$1, $2] = $3; loops[$1] = 1 }
+		END { for (l in loops) {
+			split("tailnone readnone writenone wnoentry", xs, " ")
+			for (k in xs) { x = xs[k]
+				printf "%s work %.1f\n", x, (w[l, x] - w[l, "wbare"]) * 1e9 / f
+				printf "%s rec %.1f\n", x, ((v[l, x] - w[l, x]) - (v[l, "wbare"] - w[l, "wbare"])) * 1e9 / f } } }' \
+		"$D/cpu_work" "$D/cpu_all" >>"$D/cpu_per"
 	cmed() { awk -v x="$1" -v k="$2" '$1 == x && $2 == k { print $3 }' "$D/cpu_per" | median; }
 	# the least disturbed run of each (a shared machine only adds CPU time)
 	cmin() { awk -v x="$1" '$2 == x { print $3 }' "$D/cpu_all" | sort -g | head -n 1; }
 	bmin=$(cmin bare) pmin=$(cmin perf)
 	echo
-	echo "CPU added per fault (user + system of recorder and workload, /usr/bin/time, minus the bare workload's): \`pfx-load repeat -s ${BENCH_CPU_SIZE:-512M} --rounds 3\` ($cfaults faults), $BENCH_RUNS interleaved loops: medians of the per-loop figures, and from each one's least disturbed run (min)"
+	echo "CPU added per fault (user + system of recorder and workload, wait4() rusage, minus the bare workload's): \`pfx-load repeat -s ${BENCH_CPU_SIZE:-512M} --rounds 3\` ($cfaults faults), $BENCH_RUNS interleaved loops: medians of the per-loop figures, and from each one's least disturbed run (min)"
 	echo
 	echo "| recording | added CPU per fault | / perf record's | min: added, / perf's | goal |"
 	echo "|---|---|---|---|---|"
-	for x in perf pfx noentry ls10 ls100 count drop tail tailnone tail10; do
+	for x in perf pfx noentry ls10 ls100 count drop tail tailnone tail10 readtp readnone writenone; do
 		case $x in
 		perf) what='`perf record -c 1 -d -e minor-faults -e major-faults`' goal= ;;
 		pfx) what='`pfx record`' goal='<= 0.5' ;;
@@ -189,9 +222,26 @@ if [ -x /usr/bin/time ] && ${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/re
 		tail) what='floor: sampling, reader moves data_tail only' goal= ;;
 		tailnone) what='floor: the same, no entry event (`--no-entry`)' goal= ;;
 		tail10) what='floor: the same, entry period 10 (`--latency-sample 10`)' goal= ;;
+		readtp) what='floor: sampling, reader copies every record out before moving data_tail' goal= ;;
+		readnone) what='floor: reader copies every record, no entry event (`--no-entry`)' goal= ;;
+		writenone) what='floor: reader copies and writes them to a file, no entry event' goal= ;;
 		esac
 		printf '| %s | %.0f ns | %.2f | %.0f ns, %.2f | %s |\n' "$what" "$(cmed $x ns)" "$(cmed $x r)" \
 			"$(awk -v a="$(cmin $x)" -v b="$bmin" -v f="$cfaults" 'BEGIN { print (a - b) * 1e9 / f }')" \
 			"$(awk -v a="$(cmin $x)" -v b="$bmin" -v p="$pmin" 'BEGIN { print (a - b) / (p - b) }')" "$goal"
+	done
+	echo
+	echo "No entry event: the workload's part of the added CPU (its own rusage less the bare workload's: the kernel's sampling) and the recorder's (the rest), per fault, medians of the per-loop figures"
+	echo
+	echo "| recording, no entry event | workload's part | recorder's part |"
+	echo "|---|---|---|"
+	for x in tailnone readnone writenone wnoentry; do
+		case $x in
+		tailnone) what='floor: reader moves data_tail only' ;;
+		readnone) what='floor: reader copies every record out' ;;
+		writenone) what='floor: the same, and writes the copies to a file' ;;
+		wnoentry) what='`pfx record --no-entry`' ;;
+		esac
+		printf '| %s | %.0f ns | %.0f ns |\n' "$what" "$(cmed $x work)" "$(cmed $x rec)"
 	done
 fi

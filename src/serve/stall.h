@@ -4,7 +4,10 @@
  *
  * A host-wide perf fault source (fault_source.h, through its registry,
  * as 'pfx record -a' opens it) with fault entries: an entry and the
- * completion of the same thread and page make one timed fault.  Timing
+ * completion of the same thread and page make one timed fault.  The
+ * entry is the page-faults software event (PFX_ENTRY_SW, every
+ * architecture): a tool beside serve on the same faults then gets the
+ * same entry and completion stamps (doc/serve.md).  Timing
  * every fault costs serve two ring records per fault, so the events run
  * in windows (duty cycling): each period of PFX_STALL_PERIOD_MS they are
  * on for share of it, then off.  share adapts, once a second, so that

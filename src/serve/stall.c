@@ -106,6 +106,24 @@ static void map_clear(struct pfx_u64map *m)
 	m->count = 0;
 }
 
+/* -G: an fd of each cgroup's perf_event directory into fds.  0 or -errno. */
+static int open_cgroups(const struct pfx_stall_opts *opts, int *fds)
+{
+	for (size_t i = 0; i < opts->ncgroups; i++) {
+		struct pfx_cgroup cg;
+		char where[256];
+		int err = pfx_cgroup_resolve(opts->cgroups[i], &cg, where, sizeof(where));
+
+		if (!err && !cg.perf_dir[0])
+			err = -ENOENT;
+		if (!err)
+			err = fds[i] = pfx_cgroup_open_perf(&cg);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, char *why,
 		   size_t why_size, char *hint, size_t hint_size)
 {
@@ -118,7 +136,7 @@ int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, ch
 	struct pfx_source_opts so = { .host_wide = true, .entry = PFX_ENTRY_SW,
 				      .ring_pages = opts->ring_pages };
 	struct pfx_stall *s = calloc(1, sizeof(*s));
-	int err;
+	int *cgfds, err;
 
 	why[0] = hint[0] = '\0';
 	if (!s)
@@ -134,7 +152,22 @@ int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, ch
 		pfx_stall_close(s);
 		return err;
 	}
-	err = s->ops->open(&s->src, &so, why, why_size);
+	so.cgroup_fds = cgfds = calloc(opts->ncgroups + 1, sizeof(int));
+	so.ncgroups = opts->ncgroups;
+	for (size_t i = 0; cgfds && i < opts->ncgroups; i++)
+		cgfds[i] = -1;
+	err = !cgfds ? -ENOMEM : 0;
+	/* a cgroup outside the perf_event hierarchy (a v1 memory one only):
+	 * every task is timed, as without -G */
+	if (!err && open_cgroups(opts, cgfds) < 0)
+		so.ncgroups = 0;
+	if (!err)
+		err = s->ops->open(&s->src, &so, why, why_size);
+	/* the events hold their cgroups now */
+	for (size_t i = 0; cgfds && i < opts->ncgroups; i++)
+		if (cgfds[i] >= 0)
+			close(cgfds[i]);
+	free(cgfds);
 	if (!err && !(s->ops->caps(s->src) & PFX_SOURCE_LATENCY)) {
 		snprintf(why, why_size, "fault entries");
 		err = -EOPNOTSUPP;

@@ -46,6 +46,10 @@ extern const double pfx_stall_bucket_le[PFX_STALL_BUCKETS];
 struct pfx_stall_opts {
 	double budget;			/* serve's CPU, a fraction of one core (0.01) */
 	size_t ring_pages;		/* per CPU ring */
+	/* -G: only these cgroups' faults are timed (their perf_event
+	 * directories, as pfx record -G opens them); none: every task */
+	char *const *cgroups;
+	size_t ncgroups;
 };
 
 /* One cgroup's totals; [0] minor, [1] major. */
@@ -59,7 +63,8 @@ struct pfx_stall_cgroup {
 
 struct pfx_stall;
 
-/* Open the perf source host wide (not yet timing).  0, or -errno with why
+/* Open the perf source host wide, or on opts' cgroups (not yet timing).
+ * 0, or -errno with why
  * (the event or step that failed) and *hint (why perf cannot be used
  * here, what to do) filled. */
 int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, char *why,

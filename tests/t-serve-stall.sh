@@ -45,8 +45,8 @@ stall() {
 	echo "${v:-0}"
 }
 
-# serve_up: pfx serve -G timing every fault of the cgroup, and a Prometheus of its own
-# scraping it (a new one each round, its data afresh)
+# serve_up: pfx serve -G timing every fault of the cgroup, and a
+# Prometheus of its own scraping it (a new one each round, its data afresh)
 serve_up() {
 	serve_start -G "$KCG" --budget 100
 	note "pfx serve at $SERVE_ADDR"
@@ -88,6 +88,8 @@ round() {
 		i=$((i + 1)); [ $i -lt 300 ] || { cat "$TMP/$name.rec"; fail "$name: the recording's command did not start"; }
 		sleep 0.1
 	done
+	# killed if the test fails before letting it go (pfx record would not)
+	cat "${KCG_DIRS##* }/cgroup.procs" >>"$TMP/pids"
 	[ "$2" = recording ] && serve_up
 	share_full
 	[ -n "$PROM" ] && sleep 2	# Prometheus has the series before the load

@@ -613,7 +613,8 @@ static int start_metrics(struct serve_run *run)
 /* Fault timing where perf allows it; else counts only, said once. */
 static void start_stall(struct serve_run *run)
 {
-	struct pfx_stall_opts so = { .budget = run->opts->budget, .ring_pages = STALL_RING_PAGES };
+	struct pfx_stall_opts so = { .budget = run->opts->budget, .ring_pages = STALL_RING_PAGES,
+				     .cgroups = run->opts->cgroups, .ncgroups = run->opts->ncgroups };
 	char why[128], hint[256];
 	int err;
 

@@ -50,12 +50,14 @@ int pfx_profile_new(struct pfx_profile **out, const char *cgroups)
 	return 0;
 }
 
-/* Record into path.  0 or -errno (p->why says which step). */
+/* Record into path.  0 or -errno (p->why says which step).  Faults are
+ * timed from page-faults, as the stall series are (stall.c says why): a
+ * profile weighed by latency then agrees with them. */
 static int record(struct pfx_profile *p, const char *path)
 {
 	struct pfx_session_opts so = {
 		.output = path, .host_wide = true, .cgroups = p->cgroups, .source = PFX_SOURCE_PERF,
-		.callchain = true, .entry = PFX_ENTRY_AUTO, .ring_pages = PROFILE_RING_PAGES,
+		.callchain = true, .entry = PFX_ENTRY_SW, .ring_pages = PROFILE_RING_PAGES,
 		.duration_s = p->seconds,
 	};
 	struct pfx_session_reason why;

@@ -67,6 +67,10 @@ struct pfx_stall {
 	uint64_t next_start, next_drain;
 	double share;
 	uint64_t lost;
+	/* the kernel's counts of the completions, [0] minor [1] major: at
+	 * the last window's end, and in that window (records lost to a full
+	 * ring are counted there, not seen) */
+	uint64_t counted_at[2], counted[2];
 	uint64_t now;			/* of the drain under way */
 	int err;
 	/* the adaptation */
@@ -102,13 +106,37 @@ static void map_clear(struct pfx_u64map *m)
 	m->count = 0;
 }
 
+/* -G: an fd of each cgroup's perf_event directory into fds.  0 or -errno. */
+static int open_cgroups(const struct pfx_stall_opts *opts, int *fds)
+{
+	for (size_t i = 0; i < opts->ncgroups; i++) {
+		struct pfx_cgroup cg;
+		char where[256];
+		int err = pfx_cgroup_resolve(opts->cgroups[i], &cg, where, sizeof(where));
+
+		if (!err && !cg.perf_dir[0])
+			err = -ENOENT;
+		if (!err)
+			err = fds[i] = pfx_cgroup_open_perf(&cg);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, char *why,
 		   size_t why_size, char *hint, size_t hint_size)
 {
-	struct pfx_source_opts so = { .host_wide = true, .entry = PFX_ENTRY_AUTO,
+	/* The entry is page-faults, not the tracepoint: one software-event
+	 * hit is stamped once for every perf event on it, a tracepoint hit
+	 * once per event as each sample is written, so beside another tool
+	 * (a recording) the tracepoint's stamps differ by the other's sample
+	 * (~16%).  Serve needs no access kind; software events exist on
+	 * every kernel with perf events, so there is nothing to fall back to. */
+	struct pfx_source_opts so = { .host_wide = true, .entry = PFX_ENTRY_SW,
 				      .ring_pages = opts->ring_pages };
 	struct pfx_stall *s = calloc(1, sizeof(*s));
-	int err;
+	int *cgfds, err;
 
 	why[0] = hint[0] = '\0';
 	if (!s)
@@ -124,7 +152,22 @@ int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, ch
 		pfx_stall_close(s);
 		return err;
 	}
-	err = s->ops->open(&s->src, &so, why, why_size);
+	so.cgroup_fds = cgfds = calloc(opts->ncgroups + 1, sizeof(int));
+	so.ncgroups = opts->ncgroups;
+	for (size_t i = 0; cgfds && i < opts->ncgroups; i++)
+		cgfds[i] = -1;
+	err = !cgfds ? -ENOMEM : 0;
+	/* a cgroup outside the perf_event hierarchy (a v1 memory one only):
+	 * every task is timed, as without -G */
+	if (!err && open_cgroups(opts, cgfds) < 0)
+		so.ncgroups = 0;
+	if (!err)
+		err = s->ops->open(&s->src, &so, why, why_size);
+	/* the events hold their cgroups now */
+	for (size_t i = 0; cgfds && i < opts->ncgroups; i++)
+		if (cgfds[i] >= 0)
+			close(cgfds[i]);
+	free(cgfds);
 	if (!err && !(s->ops->caps(s->src) & PFX_SOURCE_LATENCY)) {
 		snprintf(why, why_size, "fault entries");
 		err = -EOPNOTSUPP;
@@ -309,18 +352,47 @@ static double scaled(const struct window *w, int major, double span)
 	return (double)w->ns[major] / 1e9 * ((double)w->seen[major] / (double)w->timed[major]) * span;
 }
 
+/* The window's completions the kernel counted, read once it is off. */
+static void count_window(struct pfx_stall *s)
+{
+	uint64_t c[2];
+
+	if (!s->ops->counts || s->ops->counts(s->src, &c[0], &c[1]) < 0)
+		return;
+	for (int major = 0; major < 2; major++) {
+		s->counted[major] = c[major] >= s->counted_at[major] ? c[major] - s->counted_at[major] : 0;
+		s->counted_at[major] = c[major];
+	}
+}
+
+/* Records lost to a full ring (a scrape of many processes keeps serve
+ * from draining on a host of many faults) are completions counted but
+ * never seen: the window's faults seen, all cgroups together, scaled to
+ * the kernel's count.  It assumes a stretch of lost records took each
+ * cgroup's faults at its pace, as the windows assume of the time off. */
+static double lost_factor(const struct pfx_stall *s, int major)
+{
+	uint64_t seen = 0;
+
+	for (size_t i = 0; i < s->ncg; i++)
+		seen += s->cgw[i].seen[major];
+	return seen && s->counted[major] > seen ? (double)s->counted[major] / (double)seen : 1;
+}
+
 static void fold(struct pfx_stall *s, uint64_t now)
 {
 	uint64_t key;
 	void *value;
-	double span;
+	double span, f[2];
 
 	if (s->folded || s->off_ns <= s->on_ns)
 		return;
 	span = (double)(now - s->on_ns) / (double)(s->off_ns - s->on_ns);
+	for (int major = 0; major < 2; major++)
+		f[major] = span * lost_factor(s, major);
 	for (size_t i = 0; i < s->ncg; i++) {
 		for (int major = 0; major < 2; major++)
-			s->cg[i].stall_s[major] += scaled(&s->cgw[i], major, span);
+			s->cg[i].stall_s[major] += scaled(&s->cgw[i], major, f[major]);
 		memset(&s->cgw[i], 0, sizeof(s->cgw[i]));
 	}
 	for (size_t i = 0; pfx_u64map_next(&s->pids, &i, &key, &value);) {
@@ -329,7 +401,7 @@ static void fold(struct pfx_stall *s, uint64_t now)
 		if (!p->w.seen[0] && !p->w.seen[1])
 			continue;
 		for (int major = 0; major < 2; major++)
-			p->stall_s[major] += scaled(&p->w, major, span);
+			p->stall_s[major] += scaled(&p->w, major, f[major]);
 		p->has_timed |= p->w.timed[0] || p->w.timed[1];
 		memset(&p->w, 0, sizeof(p->w));
 	}
@@ -417,6 +489,7 @@ int pfx_stall_tick(struct pfx_stall *s, uint64_t now)
 		s->on = false;
 		s->on_total_ns += s->off_ns - s->on_ns;
 		err = drain(s, now);
+		count_window(s);
 		s->next_start = s->on_ns + PERIOD_NS > now ? s->on_ns + PERIOD_NS : now;
 	} else if (s->on && now >= s->next_drain) {
 		err = drain(s, now);

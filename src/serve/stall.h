@@ -3,18 +3,22 @@
  * per process, for 'pfx serve' (doc/serve.md, "Stall time").
  *
  * A host-wide perf fault source (fault_source.h, through its registry,
- * as 'pfx record -a' opens it) with fault entries: an entry and the
- * completion of the same thread and page make one timed fault.  Timing
- * every fault costs serve two ring records per fault, so the events run
- * in windows (duty cycling): each period of PFX_STALL_PERIOD_MS they are
- * on for share of it, then off.  share adapts, once a second, so that
+ * as 'pfx record -a' opens it, or 'record -G' for serve -G) with fault
+ * entries: an entry and the completion of the same thread and page make
+ * one timed fault.  The entry is the page-faults software event
+ * (PFX_ENTRY_SW, every architecture): a tool beside serve on the same
+ * faults then gets the same entry and completion stamps (doc/serve.md).
+ * Timing every fault costs serve two ring records per fault, so the
+ * events run in windows (duty cycling): each period of
+ * PFX_STALL_PERIOD_MS they are on for share of it, then off.  share adapts, once a second, so that
  * serve's whole CPU time (getrusage) stays within the budget: the cost of
  * the windows is measured (the thread's CPU time around their drains) per
  * unit of share, and what the rest of serve spends is left out of what
  * they may use.  A period's timed stall is scaled to the whole period
  * (period / time on) and, per cgroup, type and process, to the faults
- * completed in the window (completions / timed ones): an estimate, exact
- * only with share 1.  The latency histogram counts the timed faults
+ * completed in the window (completions / timed ones; all cgroups'
+ * completions to the kernel's count of them, for records lost): an
+ * estimate, exact only with share 1 and no record lost.  The latency histogram counts the timed faults
  * only, unscaled (its quantiles need no scaling).
  *
  * A process's cgroup is read from /proc/PID/cgroup (pfx_cgroup_of_pid:
@@ -43,6 +47,10 @@ extern const double pfx_stall_bucket_le[PFX_STALL_BUCKETS];
 struct pfx_stall_opts {
 	double budget;			/* serve's CPU, a fraction of one core (0.01) */
 	size_t ring_pages;		/* per CPU ring */
+	/* -G: only these cgroups' faults are timed (their perf_event
+	 * directories, as pfx record -G opens them); none: every task */
+	char *const *cgroups;
+	size_t ncgroups;
 };
 
 /* One cgroup's totals; [0] minor, [1] major. */
@@ -56,9 +64,9 @@ struct pfx_stall_cgroup {
 
 struct pfx_stall;
 
-/* Open the perf source host wide (not yet timing).  0, or -errno with why
- * (the event or step that failed) and *hint (why perf cannot be used
- * here, what to do) filled. */
+/* Open the perf source host wide, or on opts' cgroups (not yet timing).
+ * 0, or -errno with why (the event or step that failed) and *hint (why
+ * perf cannot be used here, what to do) filled. */
 int pfx_stall_open(struct pfx_stall **out, const struct pfx_stall_opts *opts, char *why,
 		   size_t why_size, char *hint, size_t hint_size);
 /* When pfx_stall_tick() wants to run next (CLOCK_MONOTONIC ns). */

@@ -764,8 +764,11 @@ static bool decode(struct pfx_sampler *s, const struct perf_event_header *h,
 			return false;
 		memcpy(&id, (const uint8_t *)h + 8, 8);
 		if (!lookup_role(s, id, &role)) {
-			/* another tracer's id on a fault of pfx's (fault_attr()):
-			 * a minor fault's length, or a major one's */
+			/* another tracer's id on a sample of pfx's software
+			 * events (fault_attr()): page-faults' length (it never
+			 * has a call chain), a minor fault's, or a major one's */
+			if (s->has_sw_entry && h->size == sizeof(struct sw_entry_sample))
+				return decode_sw_entry(h, ev);
 			if (s->opts.callchain || s->opts.dwarf_stack)
 				return false;
 			if (h->size == sizeof(struct pfx_perf_fault_sample))

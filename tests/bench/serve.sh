@@ -15,13 +15,17 @@
 # Then fault timing (BENCH_SERVE_ONLY=stall runs only this part): pfx
 # serve -a (--budget 1%, the default) while pfx-load steady takes
 # STALL_RATE minor faults/s for STALL_S s in a cgroup made for it, with
-# 'pfx record -G' of that cgroup at the same time (the full recording).
-# Serve is scraped only before and after (a 15 s Prometheus interval costs
-# it little; doc/serve.md).  Per run: serve's CPU share (utime + stime of
-# /proc/PID/stat over the load's wall time), the sample ratio, and its
-# stall seconds for the cgroup against the recording's sum of latencies
-# (pfx report --format folded --weight latency).  Then once with --budget
-# 100 (every fault timed): what timing costs per fault, the floor.
+# 'pfx record -G --entry sw' of that cgroup at the same time (the full
+# recording, timing faults from the same page-faults event as serve: the
+# same stamps, doc/serve.md), serve's events opened first, then after the
+# recording's.  Serve is scraped only before and after (a 15 s Prometheus
+# interval costs it little; doc/serve.md).  Per run: serve's CPU share
+# (utime + stime of /proc/PID/stat over the load's wall time), the sample
+# ratio, and its stall seconds for the cgroup against the recording's sum
+# of latencies (pfx report --format folded --weight latency), and the
+# records serve lost.  Then once each way with --budget 100 (every fault
+# timed): what timing costs per fault, the floor.  BENCH_SERVE_RUNS runs
+# of each (3).
 . "$top_srcdir/tests/bench/lib.sh"
 
 PROCS=${BENCH_SERVE_PROCS:-1000 10000}
@@ -41,16 +45,12 @@ STALL_S=${BENCH_STALL_SECONDS:-20}
 # the load: a shell that joins the cgroup ($1: its directories) and runs
 # pfx-load steady ($2) at $3 faults/s for $4 s
 LOAD='for d in $1; do echo $$ >"$d/cgroup.procs"; done; exec "$2" steady -s 1G --rate "$3" --seconds "$4"'
-load_in_cgroup() { sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" "$STALL_RATE" "$STALL_S"; }
-# stall_run BUDGET [apart|after]: one run; prints "cpu_share ratio
-# serve_s record_s faults timed".  apart: the load runs twice, once under
-# serve alone, then once under the recording alone (no stamp effect of
-# two tracers at once, doc/serve.md; two runs of the load, though).
-# after: serve opens its events after the recording (which waits 3 s
-# before the load): the stamp effect the other way round.
+# stall_run BUDGET [after]: one run; prints "cpu_share ratio serve_s
+# record_s faults timed lost".  after: serve opens its events after the
+# recording (which waits 3 s before the load).
 stall_run() {
 	if [ "${2:-}" = after ]; then
-		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "sleep 3; $LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
+		"$PFX" record -G "$KCG" --entry sw -o "$BENCH_TMP/g.data" -- sh -c "sleep 3; $LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
 			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err" & rp=$!
 		sleep 0.3
 	fi
@@ -61,30 +61,29 @@ stall_run() {
 	sleep 2	# the first collection and the share settle
 	$CLIENT get "http://$sa/metrics" -o "$BENCH_TMP/s0" >/dev/null
 	c0=$(cpu_ticks $sp); t0=$(now_ns)
-	if [ "${2:-}" = apart ]; then
-		load_in_cgroup >"$BENCH_TMP/load.out"
-	elif [ "${2:-}" = after ]; then
+	if [ "${2:-}" = after ]; then
 		wait $rp	# serve's CPU share then counts the ~0.5 s before the load too
 	else
-		"$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
+		"$PFX" record -G "$KCG" --entry sw -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" "$PFX_LOAD" \
 			"$STALL_RATE" "$STALL_S" >"$BENCH_TMP/load.out" 2>"$BENCH_TMP/rec.err"
 	fi
 	c1=$(cpu_ticks $sp); t1=$(now_ns)
 	sleep 1
 	$CLIENT get "http://$sa/metrics" -o "$BENCH_TMP/s1" >/dev/null
 	kill $sp; wait $sp 2>/dev/null
-	[ "${2:-}" = apart ] && "$PFX" record -G "$KCG" -o "$BENCH_TMP/g.data" -- sh -c "$LOAD" sh "$KCG_DIRS" \
-		"$PFX_LOAD" "$STALL_RATE" "$STALL_S" >/dev/null 2>"$BENCH_TMP/rec.err"
 	# the cgroup's minor series: its path, kubelet's names (pod_uid, ...), type
 	v0=$(minor_of pfx_fault_stall_seconds_total "$BENCH_TMP/s0")
 	v1=$(minor_of pfx_fault_stall_seconds_total "$BENCH_TMP/s1")
 	timed=$(minor_of pfx_fault_latency_seconds_count "$BENCH_TMP/s1")
 	ratio=$(sed -n 's/^pfx_fault_latency_sample_ratio //p' "$BENCH_TMP/s1")
+	lost0=$(sed -n 's/^pfx_fault_latency_lost_records_total //p' "$BENCH_TMP/s0")
+	lost1=$(sed -n 's/^pfx_fault_latency_lost_records_total //p' "$BENCH_TMP/s1")
 	truth=$("$PFX" report -i "$BENCH_TMP/g.data" --format folded --weight latency | awk '{ s += $NF } END { printf "%.6f", s / 1e9 }')
 	faults=$(sed -n 's/.*rusage_minor=\([0-9]*\).*/\1/p' "$BENCH_TMP/load.out")
 	awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" -v r="$ratio" \
 		-v a="${v0:-0}" -v b="${v1:-0}" -v t="$truth" -v f="$faults" -v n="${timed:-0}" \
-		'BEGIN { printf "%.4f %s %.6f %s %s %s\n", (c1 - c0) / hz / ((t1 - t0) / 1e9), r, b - a, t, f, n }'
+		-v l="$(( ${lost1:-0} - ${lost0:-0} ))" \
+		'BEGIN { printf "%.4f %s %.6f %s %s %s %s\n", (c1 - c0) / hz / ((t1 - t0) / 1e9), r, b - a, t, f, n, l }'
 }
 
 # minor_of FAMILY FILE: the value of FAMILY{cgroup="$KCG",...,type="minor"}
@@ -118,32 +117,22 @@ stall_bench() {
 	fi
 	stall_cgroup
 	: >"$BENCH_TMP/st"
-	i=0
-	while [ $i -lt "$RUNS" ]; do stall_run 1 >>"$BENCH_TMP/st"; i=$((i + 1)); done
-	: >"$BENCH_TMP/sa"
-	i=0
-	while [ $i -lt "$RUNS" ]; do stall_run 1 apart >>"$BENCH_TMP/sa"; i=$((i + 1)); done
-	: >"$BENCH_TMP/sf"
-	i=0
-	while [ $i -lt "$RUNS" ]; do stall_run 1 after >>"$BENCH_TMP/sf"; i=$((i + 1)); done
-	full=$(stall_run 100)
+	for mode in first after; do
+		i=0
+		while [ $i -lt "$RUNS" ]; do echo "1 $mode $(stall_run 1 $mode)" >>"$BENCH_TMP/st"; i=$((i + 1)); done
+	done
+	for mode in first after; do echo "100 $mode $(stall_run 100 $mode)" >>"$BENCH_TMP/st"; done
 	stall_cgroup_remove
-	echo "| pfx serve -a, pfx-load steady $STALL_RATE/s for $STALL_S s in a cgroup, pfx record -G beside | serve CPU (share of one core) | sample ratio | serve's stall s | recording's sum of latencies s | error | faults | faults timed |"
-	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-	while read -r c r v t f n; do
-		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
-			'BEGIN { printf "| --budget 1 | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
+	echo "| pfx serve -a, pfx-load steady $STALL_RATE/s for $STALL_S s in a cgroup, pfx record -G --entry sw beside | serve CPU (share of one core) | sample ratio | serve's stall s | recording's sum of latencies s | error | faults | faults timed | records lost |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	while read -r b m c r v t f n l; do
+		awk -v b="$b" -v m="$m" -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" -v l="$l" \
+			'BEGIN { all = (b == 100) ? " (every fault timed)" : ""; who = (m == "first") ? "first" : "after the recording"
+				e = (t > 0) ? (v - t) / t * 100 : 0
+				printf "| --budget %s%s, serve %s | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s | %s |\n", b, all, who,
+					c * 100, r, v, t, e, f, n, l }'
 	done <"$BENCH_TMP/st"
-	while read -r c r v t f n; do
-		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
-			'BEGIN { printf "| --budget 1, serve and the recording in turn | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
-	done <"$BENCH_TMP/sa"
-	while read -r c r v t f n; do
-		awk -v c="$c" -v r="$r" -v v="$v" -v t="$t" -v f="$f" -v n="$n" \
-			'BEGIN { printf "| --budget 1, serve opened after the recording | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", c * 100, r, v, t, (v - t) / t * 100, f, n }'
-	done <"$BENCH_TMP/sf"
-	echo "$full" | awk '{ printf "| --budget 100 (every fault timed) | %.2f%% | %s | %.4f | %.4f | %+.1f%% | %s | %s |\n", $1 * 100, $2, $3, $4, ($3 - $4) / $4 * 100, $5, $6 }'
-	echo "$full" | awk -v s="$STALL_S" '{ if ($6 > 0) printf "(every fault timed: %.2f us of serve CPU per fault timed, %.0f faults timed/s)\n", $1 * s / $6 * 1e6, $6 / s }'
+	grep '^100 ' "$BENCH_TMP/st" | awk -v s="$STALL_S" '{ if ($8 > 0) printf "(every fault timed, serve %s: %.2f us of serve CPU per fault timed, %.0f faults timed/s)\n", $2, $3 * s / $8 * 1e6, $8 / s }'
 }
 if [ "${BENCH_SERVE_ONLY:-}" = stall ]; then
 	stall_bench

@@ -183,7 +183,7 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 }
 
 /* The heat column of time t (t / heat_col_ns, from the last one's times
- * when t falls in them). */
+ * when t falls in them), counted in heat_cols if it is one. */
 static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
 {
 	uint64_t col;
@@ -195,6 +195,8 @@ static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
 		rep->heat_col = (unsigned)col;
 		rep->heat_col_lo = col * rep->heat_col_ns;
 		rep->heat_col_hi = rep->heat_col_lo + rep->heat_col_ns;
+		if (col + 1 > rep->heat_cols)
+			rep->heat_cols = (unsigned)col + 1;
 	}
 	return col;
 }
@@ -379,17 +381,22 @@ static int count_ip(struct pfx_analysis *rep, const struct pfx_fault *f, int col
 	return 0;
 }
 
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))	/* kept out of on_item's common way */
+
 /* What a fault adds besides its run's counts, kind, latency and time:
  * distinct pages and refaults, the access pattern, ips and call chains
- * (the report's views; opts.lean leaves them out). */
-static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault *f, int col)
+ * (the report's views; opts.lean leaves them out).  plain: the run is
+ * (run_begin), so the rest is known not to be asked for. */
+static ALWAYS_INLINE int count_details(struct pfx_analysis *rep, const struct pfx_fault *f, int col,
+				       bool plain)
 {
 	struct pfx_analysis_faultrun *run = &rep->run;
 	struct pfx_region_stats *rs = run->rs;
 	uint64_t page = f->addr >> rep->page_shift, bit = (uint64_t)1 << (page & 63);
 	bool is_new;
 
-	if (!run->foreign) {
+	if (plain || !run->foreign) {
 		/* the region's page set: a word per 64 pages, the last one
 		 * at hand (faults come in runs over neighbouring pages) */
 		if (page >> 6 != run->word_key) {
@@ -400,14 +407,14 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 		}
 		is_new = !(*run->word & bit);
 		*run->word |= bit;
-		if (rep->top_pages && count_page(rep, f, col, false, &is_new) < 0)
+		if (!plain && rep->top_pages && count_page(rep, f, col, false, &is_new) < 0)
 			return -ENOMEM;
 	} else if (count_page(rep, f, col, true, &is_new) < 0) {
 		return -ENOMEM;
 	}
 	run->refaults += !is_new;
 	pfx_pattern_step(&rs->pattern, f->tid, page);
-	if (!rep->code_named)
+	if (plain || !rep->code_named)
 		return 0;
 	if (!is_new) {
 		/* the refaults' call site, for pfx advise (Boyer-Moore vote) */
@@ -505,7 +512,10 @@ static int run_begin(struct pfx_analysis *rep, const struct pfx_fault *f, long r
 		 * in files without PFX_REC_PER_SPACE, where children share it) */
 		run->foreign = f->pid != (reg ? reg->pid : us->pid);
 	}
-	if (reg && rep->heat) {
+	run->plain = !run->lo && !rep->lean && !run->foreign && !rep->top_pages && !rep->code_named &&
+		     !rep->timeline.fine && !rep->keep_faults;
+	run->heat = reg && rep->heat;
+	if (run->heat) {
 		/* rows from the region's start, a page or more each; a
 		 * region that grew since is laid out anew (the report's
 		 * table and the heat map give it one start) */
@@ -521,21 +531,17 @@ static int run_begin(struct pfx_analysis *rep, const struct pfx_fault *f, long r
 	return 0;
 }
 
-static inline int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+/* Fault f into its run, counted (after run_begin).  plain: the run is
+ * (what pfx report's region view asks: no filter, groups, kept faults,
+ * time bins, top pages, ips, lean pass or page of another process's
+ * region), and the compiler leaves out the rest. */
+static ALWAYS_INLINE int count_fault(struct pfx_analysis *rep, const struct pfx_fault *f, bool plain)
 {
-	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
 	struct pfx_analysis_faultrun *run = &rep->run;
 	int col = pfx_kind_col(f->kind);
 	unsigned cls;
 
-	if (ri != run->ri || f->tid != run->tid || f->pid != run->pid) {
-		int err = run_begin(rep, f, ri);
-
-		if (err)
-			return err;
-	}
-	rep->faults_read++;
-	if (run->filtered) {
+	if (!plain && run->filtered) {
 		rep->filtered_out++;
 		return 0;
 	}
@@ -546,14 +552,14 @@ static inline int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	run->last_ns = f->time_ns;
 	run->latency_sum_ns += f->latency_ns;
 	run->latency_count += f->latency_ns != 0;
-	if (run->lo) {
+	if (!plain && run->lo) {
 		if (f->addr < *run->lo)
 			*run->lo = f->addr;
 		if (f->addr >= *run->hi)
 			*run->hi = f->addr + 1;
 	}
-	if (!rep->lean) {
-		int err = count_details(rep, f, col);
+	if (plain || !rep->lean) {
+		int err = count_details(rep, f, col, plain);
 
 		if (err)
 			return err;
@@ -561,15 +567,15 @@ static inline int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);
 	if (f->time_ns > rep->last_ns)
 		rep->last_ns = f->time_ns;
-	if (rep->timeline.fine)
+	if (!plain && rep->timeline.fine)
 		pfx_timeline_add(&rep->timeline, f->time_ns, col);
-	if (rep->keep_faults) {
+	if (!plain && rep->keep_faults) {
 		if (PFX_GROW(rep->kept, rep->cap_kept, rep->nkept + 1, 4096))
 			return -ENOMEM;
 		rep->kept[rep->nkept++] = (struct pfx_kept_fault){ f->time_ns, f->addr, run->kept_group };
 	}
 
-	if (run->reg && rep->heat) {
+	if (run->heat) {
 		uint64_t hcol = heat_col_of(rep, f->time_ns);
 
 		if (hcol >= PFX_HEAT_COLS) {
@@ -578,11 +584,43 @@ static inline int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 		}
 		if (pfx_heat_add_hinted(&run->rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
 			return -ENOMEM;
-		if (hcol + 1 > rep->heat_cols)
-			rep->heat_cols = (unsigned)hcol + 1;
 	}
 	return 0;
 }
+
+/* Any fault of a run that is not plain. */
+static NOINLINE int count_fault_any(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	return count_fault(rep, f, false);
+}
+
+/* Fault f of region ri, the first of a run. */
+static NOINLINE int count_fault_first(struct pfx_analysis *rep, const struct pfx_fault *f, long ri)
+{
+	int err = run_begin(rep, f, ri);
+
+	if (err)
+		return err;
+	rep->faults_read++;
+	return count_fault(rep, f, false);
+}
+
+/* One fault: a new run if it is of another thread or region than the
+ * last.  Inline in the reading loop's callback, whose common way makes
+ * no call (the rest is in calls at its ends). */
+static ALWAYS_INLINE int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
+	struct pfx_analysis_faultrun *run = &rep->run;
+
+	if (ri != run->ri || f->tid != run->tid || f->pid != run->pid)
+		return count_fault_first(rep, f, ri);
+	rep->faults_read++;
+	if (!run->plain)
+		return count_fault_any(rep, f);
+	return count_fault(rep, f, true);
+}
+
 /* One item into the model. */
 static int take_item(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 {
@@ -653,14 +691,13 @@ static int pend_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	return err;
 }
 
-/* pfx_rec_foreach's callback: ctx is the report.  With opts.pages, a
- * fault is counted a few items late (pend_fault), unless it has a call
- * chain (valid until the next item) or each_item sees every item as it
- * is counted; any other item counts the pending faults first, so the
- * order is the file's. */
-static int on_item(void *ctx, const struct pfx_rec_item *it)
+/* on_item's way for every item but a fault it counts at once: ctx is
+ * the report.  With opts.pages, a fault is counted a few items late
+ * (pend_fault), unless it has a call chain (valid until the next item)
+ * or each_item sees every item as it is counted; any other item counts
+ * the pending faults first, so the order is the file's. */
+static NOINLINE int on_item_any(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 {
-	struct pfx_analysis *rep = ctx;
 	int err;
 
 	if (it->type == PFX_REC_FAULT && !it->fault.callchain_len && !rep->each_item) {
@@ -672,6 +709,17 @@ static int on_item(void *ctx, const struct pfx_rec_item *it)
 	if (!err)
 		err = take_item(rep, it);
 	return err || !rep->each_item ? err : rep->each_item(rep->each_ctx, it);
+}
+
+/* pfx_rec_foreach's callback: a fault without a call chain is counted
+ * at once where nothing else is asked (rep->direct). */
+static int on_item(void *ctx, const struct pfx_rec_item *it)
+{
+	struct pfx_analysis *rep = ctx;
+
+	if (it->type == PFX_REC_FAULT && !it->fault.callchain_len && rep->direct)
+		return on_fault(rep, &it->fault);
+	return on_item_any(rep, it);
 }
 
 /* ---- after the pass: sorted views ---- */
@@ -950,6 +998,7 @@ static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
 	rep->lean = opts->lean;
 	rep->top_pages = opts->pages && !opts->lean;
 	rep->heat = opts->heat && !opts->lean;
+	rep->direct = !rep->top_pages && !opts->stop && !opts->each_item;
 	rep->run.ri = RUN_NONE;
 	rep->stop = opts->stop;
 	rep->each_item = opts->each_item;

@@ -154,6 +154,9 @@ struct pfx_analysis_faultrun {
 	bool open;			/* a run is counted (false: none yet) */
 	bool filtered;			/* opts.filter skips its faults */
 	bool foreign;			/* not of its region's process: page_map */
+	bool plain;			/* nothing more than pfx report's region view
+					 * asks (analysis.c: count_fault) */
+	bool heat;			/* opts.heat, in a region */
 	long ri;			/* its region (-1: the unknown space of pid) */
 	uint32_t pid, tid;
 	const struct pfx_region *reg;	/* NULL: unknown */
@@ -256,6 +259,7 @@ struct pfx_analysis {
 	bool lean;			/* opts.lean */
 	bool top_pages;			/* opts.pages */
 	bool heat;			/* opts.heat */
+	bool direct;			/* no pending faults, stop or each_item */
 	bool (*stop)(void);		/* opts.stop */
 	int (*each_item)(void *ctx, const struct pfx_rec_item *it);	/* opts.each_item */
 	void *each_ctx;

@@ -307,12 +307,11 @@ static inline uint64_t page_key(const struct pfx_analysis *rep, const struct pfx
 	return (f->addr >> rep->page_shift) ^ ((uint64_t)f->pid << 36);
 }
 
-/* The page_map counts of fault f's page (opts.pages, and the pages of a
- * process in another's region).  foreign: *is_new is the map's (a page
- * new to it, or last faulted in another region); else it is given (the
- * region's page set said it). */
-static int count_page(struct pfx_analysis *rep, const struct pfx_fault *f, int col, bool foreign,
-		      bool *is_new)
+/* Is fault f's page new (to its process and region)?  From page_map,
+ * which counts its faults (opts.pages, and the pages of a process in
+ * another's region): new to the map, or last faulted in another region
+ * (mod 2^24).  -ENOMEM, 1 new, 0 seen. */
+static int count_page(struct pfx_analysis *rep, const struct pfx_fault *f, int col)
 {
 	uint32_t region = ((uint32_t)(rep->run.ri + 1)) & 0xffffff;
 	bool fresh;
@@ -320,9 +319,8 @@ static int count_page(struct pfx_analysis *rep, const struct pfx_fault *f, int c
 
 	if (!pv)
 		return -ENOMEM;
-	if (foreign)
-		*is_new = fresh || pv->region != region;	/* the address belongs to a newer mapping now */
-	if (*is_new) {
+	if (!fresh && pv->region != region) {
+		fresh = true;	/* the address belongs to a newer mapping now */
 		pv->faults = 0;
 		pv->major = 0;
 	}
@@ -330,7 +328,7 @@ static int count_page(struct pfx_analysis *rep, const struct pfx_fault *f, int c
 	pv->faults++;
 	if (col == PFX_COL_MAJOR && pv->major < 255)
 		pv->major++;
-	return 0;
+	return fresh;
 }
 
 /* Fault f's ip (opts.code_names: the ip, function and caller views), and
@@ -396,7 +394,7 @@ static ALWAYS_INLINE int count_details(struct pfx_analysis *rep, const struct pf
 	uint64_t page = f->addr >> rep->page_shift, bit = (uint64_t)1 << (page & 63);
 	bool is_new;
 
-	if (plain || !run->foreign) {
+	if (plain || !run->by_map) {
 		/* the region's page set: a word per 64 pages, the last one
 		 * at hand (faults come in runs over neighbouring pages) */
 		if (page >> 6 != run->word_key) {
@@ -407,10 +405,12 @@ static ALWAYS_INLINE int count_details(struct pfx_analysis *rep, const struct pf
 		}
 		is_new = !(*run->word & bit);
 		*run->word |= bit;
-		if (!plain && rep->top_pages && count_page(rep, f, col, false, &is_new) < 0)
-			return -ENOMEM;
-	} else if (count_page(rep, f, col, true, &is_new) < 0) {
-		return -ENOMEM;
+	} else {
+		int fresh = count_page(rep, f, col);
+
+		if (fresh < 0)
+			return fresh;
+		is_new = fresh;
 	}
 	run->refaults += !is_new;
 	pfx_pattern_step(&rs->pattern, f->tid, page);
@@ -509,10 +509,11 @@ static int run_begin(struct pfx_analysis *rep, const struct pfx_fault *f, long r
 		if (!run->ts->c.faults)
 			run->ts->first_ns = f->time_ns;
 		/* a page set is of its region's process (of every process but
-		 * in files without PFX_REC_PER_SPACE, where children share it) */
-		run->foreign = f->pid != (reg ? reg->pid : us->pid);
+		 * in files without PFX_REC_PER_SPACE, where children share it);
+		 * with opts.pages, the map counts every page anyway */
+		run->by_map = rep->top_pages || f->pid != (reg ? reg->pid : us->pid);
 	}
-	run->plain = !run->lo && !rep->lean && !run->foreign && !rep->top_pages && !rep->code_named &&
+	run->plain = !run->lo && !rep->lean && !run->by_map && !rep->code_named &&
 		     !rep->timeline.fine && !rep->keep_faults;
 	run->heat = reg && rep->heat;
 	if (run->heat) {

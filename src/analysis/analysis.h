@@ -7,7 +7,9 @@
  *
  * One pass over the file, no allocation per fault: regions come from the
  * mapping timeline (regions.h), distinct pages and refaults from each
- * region's set of pages (pageset.h), patterns from pattern.h.  A run of
+ * region's set of pages (pageset.h; with opts.pages, from the hash of
+ * (pid, page) that counts each page's faults, u64map.h), patterns from
+ * pattern.h.  A run of
  * faults of one thread in one region is counted as one: its counts by
  * kind and access go to the region, the thread and the fault types when
  * it ends.  What no view asked for is not counted: the top pages
@@ -153,7 +155,7 @@ struct ip_value;
 struct pfx_analysis_faultrun {
 	bool open;			/* a run is counted (false: none yet) */
 	bool filtered;			/* opts.filter skips its faults */
-	bool foreign;			/* not of its region's process: page_map */
+	bool by_map;			/* its pages in page_map, not its region's set */
 	bool plain;			/* nothing more than pfx report's region view
 					 * asks (analysis.c: count_fault) */
 	bool heat;			/* opts.heat, in a region */
@@ -238,8 +240,8 @@ struct pfx_analysis {
 
 	/* working state of the pass */
 	struct pfx_analysis_faultrun run;	/* the run of faults being counted */
-	/* page_map: (pid, page) -> counts, for opts.pages, and for the pages a
-	 * process faults in another's region (files without
+	/* page_map: (pid, page) -> counts and region, for opts.pages, and for
+	 * the pages a process faults in another's region (files without
 	 * PFX_REC_PER_SPACE); ip_map: key -> index + 1 into ipv */
 	struct pfx_u64map page_map, ip_map, thread_map;
 	struct ip_value *ipv;		/* every ip's counts (analysis.c) */

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#define MIN_LOG2 2	/* 4 slots: a region of a few scattered pages */
+#define MIN_LOG2 1	/* 2 slots: a region of two words (48 bytes), then 4 */
 
 /* The pair of key in a table of 2^log2 slots: its own or the empty one
  * where it goes. */

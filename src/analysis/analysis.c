@@ -201,18 +201,50 @@ static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
 	return col;
 }
 
+/* Element i of an array (of elem bytes each) grown, zeroed, as far as i
+ * needs; NULL when out of memory. */
+static void *grown_at(void *arrp, size_t *cap, size_t i, size_t elem)
+{
+	size_t old = *cap;
+	char **arr = arrp;
+
+	if (i >= old) {
+		if (pfx_grow(arrp, cap, i + 1, elem, 64))
+			return NULL;
+		memset(*arr + old * elem, 0, (*cap - old) * elem);
+	}
+	return *arr + i * elem;
+}
+
 /* The faulted range of the region whose stats rs are (opts.groups);
  * NULL when out of memory. */
 static struct pfx_addr_range *faulted_range(struct pfx_analysis *rep, struct pfx_region_stats *rs)
 {
-	size_t i = (size_t)(rs - rep->rstats), old = rep->faulted_cap;
+	return grown_at(&rep->faulted, &rep->faulted_cap, (size_t)(rs - rep->rstats), sizeof(*rep->faulted));
+}
 
-	if (i >= old) {
-		if (PFX_GROW(rep->faulted, rep->faulted_cap, i + 1, 64))
-			return NULL;
-		memset(rep->faulted + old, 0, (rep->faulted_cap - old) * sizeof(*rep->faulted));
-	}
-	return &rep->faulted[i];
+/* The page set of region stats rs, or of unknown space us; NULL when out
+ * of memory. */
+static struct pfx_pageset *pageset_of(struct pfx_analysis *rep, struct pfx_region_stats *rs,
+				      struct pfx_unknown_space *us)
+{
+	if (us)
+		return grown_at(&rep->unknown_pagesets, &rep->unknown_pagesets_cap,
+				(size_t)(us - rep->unknown), sizeof(*rep->pagesets));
+	return grown_at(&rep->pagesets, &rep->pagesets_cap, (size_t)(rs - rep->rstats), sizeof(*rep->pagesets));
+}
+
+/* The page sets, once the pass no longer needs them. */
+static void free_pagesets(struct pfx_analysis *rep)
+{
+	for (size_t i = 0; i < rep->pagesets_cap; i++)
+		pfx_pageset_free(&rep->pagesets[i]);
+	for (size_t i = 0; i < rep->unknown_pagesets_cap; i++)
+		pfx_pageset_free(&rep->unknown_pagesets[i]);
+	free(rep->pagesets);
+	free(rep->unknown_pagesets);
+	rep->pagesets = rep->unknown_pagesets = NULL;
+	rep->pagesets_cap = rep->unknown_pagesets_cap = 0;
 }
 
 /* The unknown space whose stats s are. */
@@ -398,7 +430,7 @@ static ALWAYS_INLINE int count_details(struct pfx_analysis *rep, const struct pf
 		/* the region's page set: a word per 64 pages, the last one
 		 * at hand (faults come in runs over neighbouring pages) */
 		if (page >> 6 != run->word_key) {
-			run->word = pfx_pageset_word(&rs->pageset, page >> 6);
+			run->word = pfx_pageset_word(run->pageset, page >> 6);
 			if (!run->word)
 				return -ENOMEM;
 			run->word_key = page >> 6;
@@ -512,6 +544,8 @@ static int run_begin(struct pfx_analysis *rep, const struct pfx_fault *f, long r
 		 * in files without PFX_REC_PER_SPACE, where children share it);
 		 * with opts.pages, the map counts every page anyway */
 		run->by_map = rep->top_pages || f->pid != (reg ? reg->pid : us->pid);
+		if (!run->by_map && !(run->pageset = pageset_of(rep, rs, us)))
+			return -ENOMEM;
 	}
 	run->plain = !run->lo && !rep->lean && !run->by_map && !rep->code_named &&
 		     !rep->timeline.fine && !rep->keep_faults;
@@ -954,6 +988,7 @@ static int build_groups(struct pfx_analysis *rep)
 
 static int build_views(struct pfx_analysis *rep, unsigned top)
 {
+	free_pagesets(rep);
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
 	if (build_rows(rep) < 0 || (rep->grouped && build_groups(rep) < 0) ||
@@ -1062,12 +1097,10 @@ void pfx_analysis_free(struct pfx_analysis *rep)
 	for (size_t i = 0; i < rep->nrstats; i++) {
 		pfx_heat_free(&rep->rstats[i].heat);
 		pfx_pattern_free(&rep->rstats[i].pattern);
-		pfx_pageset_free(&rep->rstats[i].pageset);
 	}
-	for (size_t i = 0; i < rep->nunknown; i++) {
+	for (size_t i = 0; i < rep->nunknown; i++)
 		pfx_pattern_free(&rep->unknown[i].s.pattern);
-		pfx_pageset_free(&rep->unknown[i].s.pageset);
-	}
+	free_pagesets(rep);
 	free(rep->rstats);
 	free(rep->stat_of);
 	pfx_region_groups_free(rep->groups);

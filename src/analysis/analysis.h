@@ -65,7 +65,6 @@ struct pfx_region_stats {
 	uint64_t first_ns, last_ns;
 	struct pfx_pattern_state pattern;
 	struct pfx_heat heat;		/* opts.heat: set up at the first fault (rows 0 before) */
-	struct pfx_pageset pageset;	/* its faulted pages (the process of its mapping's) */
 };
 
 /* One row of the region view, after the pass. */
@@ -170,6 +169,7 @@ struct pfx_analysis_faultrun {
 	uint64_t latency_sum_ns, latency_count;
 	uint64_t by_class[64];		/* faults by (kind & 3) << 4 | access */
 	uint64_t classes;		/* bit i: by_class[i] is not 0 */
+	struct pfx_pageset *pageset;	/* its region's pages (NULL: by_map or lean) */
 	uint64_t word_key;		/* the page word of its last fault (pageset.h) */
 	uint64_t *word;			/* its bits; NULL: none */
 };
@@ -240,6 +240,11 @@ struct pfx_analysis {
 
 	/* working state of the pass */
 	struct pfx_analysis_faultrun run;	/* the run of faults being counted */
+	/* The page set of each region stats and unknown space (by index), of
+	 * the process of its mapping (apart from the stats: the pass frees
+	 * them, and with opts.pages there are none) */
+	struct pfx_pageset *pagesets, *unknown_pagesets;
+	size_t pagesets_cap, unknown_pagesets_cap;
 	/* page_map: (pid, page) -> counts and region, for opts.pages, and for
 	 * the pages a process faults in another's region (files without
 	 * PFX_REC_PER_SPACE); ip_map: key -> index + 1 into ipv */

@@ -6,11 +6,12 @@
 #include <stdbool.h>
 
 static uint32_t table[8][256];	/* table[k][b]: byte b followed by k zero bytes */
-static bool have_fold;		/* the processor multiplies carry-less */
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define FOLD 1
+
+static bool have_fold;		/* the processor multiplies carry-less */
 
 /* a times b's low (sel 0x00) or high (0x11) half, folded onto next */
 #define FOLD16(a, k, next) \

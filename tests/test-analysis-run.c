@@ -9,7 +9,11 @@
  * the lost sentence, and what plot asks of the same pass: the time bins
  * and every fault kept with its group, and the lean pass they use.  A
  * filter counts only its faults.  The exports' chains (every_chain)
- * start at each fault's ip, [kernel] above a user chain. */
+ * start at each fault's ip, [kernel] above a user chain.  Distinct pages
+ * and refaults are per process and region, with or without the top
+ * pages (opts.pages), in a region's first word and the others, for a
+ * process faulting in its parent's region (a file without
+ * PFX_REC_PER_SPACE) too. */
 #include "config.h"
 #include "analysis.h"
 #include "heat_layout.h"
@@ -290,6 +294,80 @@ static void check_chains(const char *path)
 	pfx_analysis_free(a);
 }
 
+/* Pages: pid 100's region A of 256 pages, faulted by it and by its
+ * child 101 (no PFX_REC_PER_SPACE: they share it), then mapped anew (B). */
+static void write_pages(const char *path)
+{
+	struct pfx_rec_header h = { .page_size = 4096, .flags = PFX_REC_HAS_ERROR_CODE };
+	static const struct { uint32_t pid; uint64_t page; } f[] = {
+		{ 100, 0 }, { 100, 0 }, { 101, 0 }, { 101, 0 }, { 100, 64 }, { 100, 200 }, { 100, 64 },
+		{ 100, 0 }, { 0, 0 } /* B */, { 100, 0 }, { 101, 0 }, { 101, 0 },
+	};
+	uint64_t now = 0;
+
+	strcpy(h.source, "perf");
+	CHECK_EQ(pfx_rec_writer_open(&w, path, &h, true), 0);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (i == 0 || !f[i].pid) {
+			put(&(struct pfx_rec_item){ .type = PFX_REC_MAPPING,
+				.mapping = { .time_ns = now, .start = ANON, .end = ANON + 0x100000, .pid = 100,
+					     .prot = 3, .flags = 2, .path = "" } });
+			if (!f[i].pid)
+				continue;
+		}
+		put(&(struct pfx_rec_item){ .type = PFX_REC_FAULT,
+			.fault = { .time_ns = now += 1000, .addr = ANON + f[i].page * 4096 + 8, .pid = f[i].pid,
+				   .tid = f[i].pid, .kind = PFX_FAULT_MINOR, .access = PFX_ACCESS_KNOWN } });
+	}
+	CHECK_EQ(pfx_rec_writer_close(w, &(struct pfx_rec_totals){ .faults = 11, .minor = 11,
+								    .duration_ns = now }), 0);
+}
+
+static void check_pages(const char *path)
+{
+	for (int with_pages = 0; with_pages < 2; with_pages++) {
+		struct pfx_analysis *a = run(path, &(struct pfx_analysis_opts){ .pages = with_pages });
+		const struct pfx_region_row *ra, *rb;
+
+		CHECK_EQ(a->all.faults, 11);
+		CHECK_EQ(a->distinct_pages, 6);
+		CHECK_EQ(a->refaults, 5);
+		CHECK_EQ(a->nrows, 2);
+		ra = &a->rows[0];	/* A: 8 faults */
+		rb = &a->rows[1];
+		CHECK_EQ(ra->s->c.faults, 8);
+		CHECK_EQ(ra->s->pages, 4);
+		CHECK_EQ(ra->s->refaults, 4);
+		CHECK_EQ(rb->s->c.faults, 3);
+		CHECK_EQ(rb->s->pages, 2);
+		CHECK_EQ(rb->s->refaults, 1);
+		CHECK_EQ(a->nthreads, 2);
+		CHECK_EQ(a->threads[0].tid, 100);
+		CHECK_EQ(a->threads[0].refaults, 3);
+		CHECK_EQ(a->threads[1].refaults, 2);
+		CHECK_EQ(a->rows[0].s->heat.rows, 0);	/* no opts.heat */
+		if (!with_pages) {
+			CHECK_EQ(a->npages, 0);
+		} else {
+			/* a page's counts begin anew in a new region */
+			CHECK_EQ(a->npages, 4);
+			CHECK_EQ(a->pages[0].pid, 101);
+			CHECK_EQ(a->pages[0].addr, ANON);
+			CHECK_EQ(a->pages[0].faults, 2);
+			CHECK(a->pages[0].region == rb->region);
+			CHECK_EQ(a->pages[1].pid, 100);
+			CHECK_EQ(a->pages[1].addr, ANON + 64 * 4096);
+			CHECK_EQ(a->pages[1].faults, 2);
+			CHECK(a->pages[1].region == ra->region);
+			CHECK_EQ(a->pages[2].addr, ANON);
+			CHECK_EQ(a->pages[2].faults, 1);
+			CHECK(a->pages[2].region == rb->region);
+			CHECK_EQ(a->pages[3].addr, ANON + 200 * 4096);
+		}
+		pfx_analysis_free(a);
+	}
+}
+
 int main(void)
 {
 	char path[] = "/tmp/pfx-test-analysis.XXXXXX";
@@ -304,14 +382,16 @@ int main(void)
 	write_recording(path);
 
 	/* the report's pass: no groups, nothing kept */
-	a = run(path, &(struct pfx_analysis_opts){ 0 });
+	a = run(path, &(struct pfx_analysis_opts){ .heat = true, .pages = true });
 	check_model(a);
 	CHECK(!a->groups && !a->nkept && !a->timeline.fine);
+	CHECK_EQ(a->npages, 20);
+	CHECK_EQ(a->pages[0].faults, 1);
 	pfx_analysis_free(a);
 
 	/* plot's: the same model, and the groups, time bins, kept faults */
 	a = run(path, &(struct pfx_analysis_opts){ .groups = true, .keep_faults = true,
-						     .timeline = true });
+						     .timeline = true, .heat = true });
 	check_model(a);
 	check_groups(a);
 	CHECK_EQ(a->nkept, 27);
@@ -361,6 +441,8 @@ int main(void)
 
 	write_chains(path);
 	check_chains(path);
+	write_pages(path);
+	check_pages(path);
 	unlink(path);
 	return test_exit();
 }

@@ -119,7 +119,7 @@ static void test_lat_hist(void)
 static void test_heat_hint(void)
 {
 	struct pfx_heat a[2], b[2];
-	struct pfx_heat_hint hint = { NULL, NULL, 0, 0 };
+	struct pfx_heat_hint hint = { NULL, NULL, 0, 0, 0 };
 	struct pfx_heat_grid ga, gb;
 	const uint64_t base = 0x7f0000000000ull;
 

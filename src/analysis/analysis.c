@@ -112,32 +112,47 @@ static inline struct pfx_thread_stats *thread_stats(struct pfx_analysis *rep, ui
 }
 
 _Static_assert(PFX_ACCESS_KNOWN == 1 && PFX_ACCESS_WRITE == 2 && PFX_ACCESS_EXEC == 4 && PFX_ACCESS_PROT == 8,
-	       "count_fault shifts the access bits");
+	       "add_class shifts the access bits");
 
-static inline void count_fault(struct pfx_analysis_counts *c, const struct pfx_fault *f)
+#define RUN_NONE (-2L)	/* run.ri when no run is counted */
+
+/* n faults of class cls ((kind & 3) << 4 | access & 15: a run's counter)
+ * into c. */
+static void add_class(struct pfx_analysis_counts *c, unsigned cls, uint64_t n)
 {
-	/* without branches: twice per fault (region, thread) */
-	unsigned a = f->access, known = a & PFX_ACCESS_KNOWN;
+	unsigned kind = cls >> 4, a = cls & 15, known = a & PFX_ACCESS_KNOWN;
 	unsigned exec = known & (a >> 2);	/* PFX_ACCESS_EXEC */
 	unsigned write = known & (a >> 1) & ~exec;	/* PFX_ACCESS_WRITE */
 
-	c->faults++;
-	c->major += f->kind == PFX_FAULT_MAJOR;
-	c->minor += f->kind == PFX_FAULT_MINOR;
-	c->exec += exec;
-	c->write += write;
-	c->read += known - exec - write;
-	c->prot += known & (a >> 3);	/* PFX_ACCESS_PROT */
-	c->latency_sum_ns += f->latency_ns;
-	c->latency_count += f->latency_ns != 0;
+	c->faults += n;
+	c->major += kind == PFX_FAULT_MAJOR ? n : 0;
+	c->minor += kind == PFX_FAULT_MINOR ? n : 0;
+	c->exec += exec * n;
+	c->write += write * n;
+	c->read += (known - exec - write) * n;
+	c->prot += (known & (a >> 3)) * n;	/* PFX_ACCESS_PROT */
 }
 
-static enum pfx_fault_type fault_type(const struct pfx_fault *f, const struct pfx_region *reg)
+static void add_counts(struct pfx_analysis_counts *sum, const struct pfx_analysis_counts *c)
 {
-	const uint8_t cow = PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT;
-	bool major = f->kind == PFX_FAULT_MAJOR;
+	sum->faults += c->faults;
+	sum->minor += c->minor;
+	sum->major += c->major;
+	sum->read += c->read;
+	sum->write += c->write;
+	sum->exec += c->exec;
+	sum->prot += c->prot;
+	sum->latency_sum_ns += c->latency_sum_ns;
+	sum->latency_count += c->latency_count;
+}
 
-	if ((f->access & cow) == cow && reg && !(reg->flags & MAP_SHARED))
+/* The type of a fault of kind and access bits in region reg. */
+static enum pfx_fault_type fault_type(unsigned kind, unsigned access, const struct pfx_region *reg)
+{
+	const unsigned cow = PFX_ACCESS_KNOWN | PFX_ACCESS_WRITE | PFX_ACCESS_PROT;
+	bool major = kind == PFX_FAULT_MAJOR;
+
+	if ((access & cow) == cow && reg && !(reg->flags & MAP_SHARED))
 		return PFX_TYPE_COW;
 	if (!reg)
 		return PFX_TYPE_OTHER;
@@ -168,7 +183,7 @@ static void heat_rescale(struct pfx_analysis *rep, uint64_t col)
 }
 
 /* The heat column of time t (t / heat_col_ns, from the last one's times
- * when t falls in them). */
+ * when t falls in them), counted in heat_cols if it is one. */
 static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
 {
 	uint64_t col;
@@ -180,22 +195,56 @@ static inline uint64_t heat_col_of(struct pfx_analysis *rep, uint64_t t)
 		rep->heat_col = (unsigned)col;
 		rep->heat_col_lo = col * rep->heat_col_ns;
 		rep->heat_col_hi = rep->heat_col_lo + rep->heat_col_ns;
+		if (col + 1 > rep->heat_cols)
+			rep->heat_cols = (unsigned)col + 1;
 	}
 	return col;
+}
+
+/* Element i of an array (of elem bytes each) grown, zeroed, as far as i
+ * needs; NULL when out of memory. */
+static void *grown_at(void *arrp, size_t *cap, size_t i, size_t elem)
+{
+	size_t old = *cap;
+	char **arr = arrp;
+
+	if (i >= old) {
+		if (pfx_grow(arrp, cap, i + 1, elem, 64))
+			return NULL;
+		memset(*arr + old * elem, 0, (*cap - old) * elem);
+	}
+	return *arr + i * elem;
 }
 
 /* The faulted range of the region whose stats rs are (opts.groups);
  * NULL when out of memory. */
 static struct pfx_addr_range *faulted_range(struct pfx_analysis *rep, struct pfx_region_stats *rs)
 {
-	size_t i = (size_t)(rs - rep->rstats), old = rep->faulted_cap;
+	return grown_at(&rep->faulted, &rep->faulted_cap, (size_t)(rs - rep->rstats), sizeof(*rep->faulted));
+}
 
-	if (i >= old) {
-		if (PFX_GROW(rep->faulted, rep->faulted_cap, i + 1, 64))
-			return NULL;
-		memset(rep->faulted + old, 0, (rep->faulted_cap - old) * sizeof(*rep->faulted));
-	}
-	return &rep->faulted[i];
+/* The page set of region stats rs, or of unknown space us; NULL when out
+ * of memory. */
+static struct pfx_pageset *pageset_of(struct pfx_analysis *rep, struct pfx_region_stats *rs,
+				      struct pfx_unknown_space *us)
+{
+	if (us)
+		return grown_at(&rep->unknown_pagesets, &rep->unknown_pagesets_cap,
+				(size_t)(us - rep->unknown), sizeof(*rep->pagesets));
+	return grown_at(&rep->pagesets, &rep->pagesets_cap, (size_t)(rs - rep->rstats), sizeof(*rep->pagesets));
+}
+
+/* The page sets, once the pass no longer needs them. */
+static void free_pagesets(struct pfx_analysis *rep)
+{
+	for (size_t i = 0; i < rep->pagesets_cap; i++)
+		pfx_pageset_free(&rep->pagesets[i]);
+	for (size_t i = 0; i < rep->unknown_pagesets_cap; i++)
+		pfx_pageset_free(&rep->unknown_pagesets[i]);
+	free(rep->pagesets);
+	free(rep->unknown_pagesets);
+	rep->pagesets = rep->unknown_pagesets = NULL;
+	rep->pagesets_cap = rep->unknown_pagesets_cap = 0;
 }
 
 /* The unknown space whose stats s are. */
@@ -290,57 +339,38 @@ static inline uint64_t page_key(const struct pfx_analysis *rep, const struct pfx
 	return (f->addr >> rep->page_shift) ^ ((uint64_t)f->pid << 36);
 }
 
-/* What a fault adds besides its region's counts, kind, latency and time:
- * distinct pages and refaults, the access pattern, threads, ips and call
- * chains (the report's views; opts.lean leaves them out). */
-static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault *f, long ri,
-				struct pfx_region_stats *rs, int col)
+/* Is fault f's page new (to its process and region)?  From page_map,
+ * which counts its faults (opts.pages, and the pages of a process in
+ * another's region): new to the map, or last faulted in another region
+ * (mod 2^24).  -ENOMEM, 1 new, 0 seen. */
+static int count_page(struct pfx_analysis *rep, const struct pfx_fault *f, int col)
 {
-	uint64_t page = f->addr >> rep->page_shift;
-	struct pfx_thread_stats *ts;
-	struct page_value *pv;
+	uint32_t region = ((uint32_t)(rep->run.ri + 1)) & 0xffffff;
+	bool fresh;
+	struct page_value *pv = pfx_u64map_upsert(&rep->page_map, page_key(rep, f), &fresh);
+
+	if (!pv)
+		return -ENOMEM;
+	if (!fresh && pv->region != region) {
+		fresh = true;	/* the address belongs to a newer mapping now */
+		pv->faults = 0;
+		pv->major = 0;
+	}
+	pv->region = region;
+	pv->faults++;
+	if (col == PFX_COL_MAJOR && pv->major < 255)
+		pv->major++;
+	return fresh;
+}
+
+/* Fault f's ip (opts.code_names: the ip, function and caller views), and
+ * its call chain. */
+static int count_ip(struct pfx_analysis *rep, const struct pfx_fault *f, int col)
+{
 	struct ip_value *iv;
 	uint32_t *ipi;
 	uint64_t key;
 	bool is_new;
-	int major = col == PFX_COL_MAJOR;
-
-	pv = pfx_u64map_upsert(&rep->page_map, page_key(rep, f), &is_new);
-	if (!pv)
-		return -ENOMEM;
-	if (!is_new && pv->region != (((uint32_t)(ri + 1)) & 0xffffff)) {
-		is_new = true;	/* the address belongs to a newer mapping now */
-		pv->faults = 0;
-		pv->major = 0;
-	}
-	pv->region = ((uint32_t)(ri + 1)) & 0xffffff;
-	pv->faults++;
-	if (major && pv->major < 255)
-		pv->major++;
-	if (is_new) {
-		rs->pages++;
-		rep->distinct_pages++;
-	} else {
-		rs->refaults++;
-		rep->refaults++;
-		/* the refaults' call site, for pfx advise (Boyer-Moore vote) */
-		if (rs->refault_ip == f->ip)
-			rs->refault_ip_votes++;
-		else if (rs->refault_ip_votes == 0)
-			rs->refault_ip = f->ip, rs->refault_ip_votes = 1;
-		else
-			rs->refault_ip_votes--;
-	}
-	pfx_pattern_step(&rs->pattern, f->tid, page);
-
-	ts = thread_stats(rep, f->pid, f->tid);
-	if (!ts)
-		return -ENOMEM;
-	count_fault(&ts->c, f);
-	ts->refaults += !is_new;
-	if (ts->c.faults == 1)
-		ts->first_ns = f->time_ns;
-	ts->last_ns = f->time_ns;
 
 	/* The map holds an index (12-byte slots, and a growth copies those,
 	 * not the counts: a file of one ip per process peaked there). */
@@ -364,7 +394,7 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 	}
 	iv = &rep->ipv[rep->last_ipv - 1];
 	iv->faults++;
-	iv->major += major;
+	iv->major += col == PFX_COL_MAJOR;
 	iv->ip = f->ip;
 	iv->pid = rep->regions->per_space ? f->pid : 0;
 	if (is_new) {
@@ -374,77 +404,153 @@ static inline int count_details(struct pfx_analysis *rep, const struct pfx_fault
 	}
 	if (rep->every_chain)
 		return add_export_chain(rep, f, iv, col);
-	if (f->callchain_len && rep->code_named &&
+	if (f->callchain_len &&
 	    pfx_code_sites_add_chain(&rep->code, rep->regions, iv->pid, f->callchain, f->callchain_len,
 				     PFX_CODE_SEEN_NOW, col, f->latency_ns) < 0)
 		return -ENOMEM;
 	return 0;
 }
 
-static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))	/* kept out of on_item's common way */
+
+/* What a fault adds besides its run's counts, kind, latency and time:
+ * distinct pages and refaults, the access pattern, ips and call chains
+ * (the report's views; opts.lean leaves them out).  plain: the run is
+ * (run_begin), so the rest is known not to be asked for. */
+static ALWAYS_INLINE int count_details(struct pfx_analysis *rep, const struct pfx_fault *f, int col,
+				       bool plain)
 {
-	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
+	struct pfx_analysis_faultrun *run = &rep->run;
+	struct pfx_region_stats *rs = run->rs;
+	uint64_t page = f->addr >> rep->page_shift, bit = (uint64_t)1 << (page & 63);
+	bool is_new;
+
+	if (plain || !run->by_map) {
+		/* the region's page set: a word per 64 pages, the last one
+		 * at hand (faults come in runs over neighbouring pages) */
+		if (page >> 6 != run->word_key) {
+			run->word = pfx_pageset_word(run->pageset, page >> 6);
+			if (!run->word)
+				return -ENOMEM;
+			run->word_key = page >> 6;
+		}
+		is_new = !(*run->word & bit);
+		*run->word |= bit;
+	} else {
+		int fresh = count_page(rep, f, col);
+
+		if (fresh < 0)
+			return fresh;
+		is_new = fresh;
+	}
+	run->refaults += !is_new;
+	pfx_pattern_step(&rs->pattern, f->tid, page);
+	if (plain || !rep->code_named)
+		return 0;
+	if (!is_new) {
+		/* the refaults' call site, for pfx advise (Boyer-Moore vote) */
+		if (rs->refault_ip == f->ip)
+			rs->refault_ip_votes++;
+		else if (rs->refault_ip_votes == 0)
+			rs->refault_ip = f->ip, rs->refault_ip_votes = 1;
+		else
+			rs->refault_ip_votes--;
+	}
+	return count_ip(rep, f, col);
+}
+
+/* The run's counts into its region, its thread and the fault types; no
+ * run after it. */
+static void run_end(struct pfx_analysis *rep)
+{
+	struct pfx_analysis_faultrun *run = &rep->run;
+	struct pfx_analysis_counts c = { .latency_sum_ns = run->latency_sum_ns,
+					 .latency_count = run->latency_count };
+	struct pfx_region_stats *rs = run->rs;
+
+	run->ri = RUN_NONE;
+	if (!run->faults)
+		return;
+	for (uint64_t m = run->classes; m; m &= m - 1) {
+		unsigned cls = (unsigned)__builtin_ctzll(m);
+		uint64_t n = run->by_class[cls];
+
+		add_class(&c, cls, n);
+		rep->types[fault_type(cls >> 4, cls & 15, run->reg)] += n;
+		run->by_class[cls] = 0;
+	}
+	add_counts(&rs->c, &c);
+	rs->last_ns = run->last_ns;
+	if (run->ts) {
+		add_counts(&run->ts->c, &c);
+		run->ts->refaults += run->refaults;
+		run->ts->last_ns = run->last_ns;
+		rs->pages += run->faults - run->refaults;
+		rs->refaults += run->refaults;
+		rep->distinct_pages += run->faults - run->refaults;
+		rep->refaults += run->refaults;
+	}
+	run->classes = 0;
+	run->faults = run->refaults = 0;
+	run->latency_sum_ns = run->latency_count = 0;
+}
+
+/* A run begins with fault f, of region ri (-1: none); the one before
+ * ends.  0 or -ENOMEM. */
+static int run_begin(struct pfx_analysis *rep, const struct pfx_fault *f, long ri)
+{
+	struct pfx_analysis_faultrun *run = &rep->run;
 	const struct pfx_region *reg = ri >= 0 ? &rep->regions->regions[ri] : NULL;
 	struct pfx_unknown_space *us;
 	struct pfx_region_stats *rs;
-	int col = pfx_kind_col(f->kind);
 
+	run_end(rep);
 	/* Every fault, whatever the filters: the timeline is the recording's. */
 	pfx_regions_faulted(rep->regions, ri);
-
+	*run = (struct pfx_analysis_faultrun){ .ri = RUN_NONE, .pid = f->pid, .tid = f->tid, .reg = reg,
+					       .word_key = UINT64_MAX };
 	if (filtered(rep->filter, f, reg)) {
-		rep->faults_read++;
-		rep->filtered_out++;
+		run->ri = ri;
+		run->filtered = true;
 		return 0;
 	}
 	us = ri >= 0 ? NULL : unknown_of(rep, f->pid);
 	rs = ri >= 0 ? region_stats(rep, ri) : us ? &us->s : NULL;
 	if (!rs)
 		return -ENOMEM;
-	rep->faults_read++;
-	count_fault(&rs->c, f);	/* rep->all is their sum, made after the pass */
-	if (rs->c.faults == 1)
+	run->rs = rs;
+	if (!rs->c.faults)
 		rs->first_ns = f->time_ns;
-	rs->last_ns = f->time_ns;
 	if (us || rep->grouped) {
 		struct pfx_addr_range *range = us ? NULL : faulted_range(rep, rs);
-		uint64_t *lo = us ? &us->lo : range ? &range->lo : NULL;
-		uint64_t *hi = us ? &us->hi : range ? &range->hi : NULL;
 
-		if (!lo)
+		if (!us && !range)
 			return -ENOMEM;
-		if (rs->c.faults == 1 || f->addr < *lo)
-			*lo = f->addr;
-		if (f->addr >= *hi)
-			*hi = f->addr + 1;
+		run->lo = us ? &us->lo : &range->lo;
+		run->hi = us ? &us->hi : &range->hi;
+		if (!rs->c.faults)
+			*run->lo = f->addr;
 	}
-	rep->types[fault_type(f, reg)]++;
+	/* the group is known after the pass: the stats for now */
+	run->kept_group = us ? KEPT_UNKNOWN | (size_t)(us - rep->unknown) : (size_t)(rs - rep->rstats);
 	if (!rep->lean) {
-		int err = count_details(rep, f, ri, rs, col);
-
-		if (err)
-			return err;
-	}
-	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);
-	if (f->time_ns > rep->last_ns)
-		rep->last_ns = f->time_ns;
-	if (rep->timeline.fine)
-		pfx_timeline_add(&rep->timeline, f->time_ns, col);
-	if (rep->keep_faults) {
-		if (PFX_GROW(rep->kept, rep->cap_kept, rep->nkept + 1, 4096))
+		run->ts = thread_stats(rep, f->pid, f->tid);
+		if (!run->ts)
 			return -ENOMEM;
-		/* the group is known after the pass: the stats for now */
-		rep->kept[rep->nkept++] = (struct pfx_kept_fault){ f->time_ns, f->addr,
-			us ? KEPT_UNKNOWN | (size_t)(us - rep->unknown) : (size_t)(rs - rep->rstats) };
+		if (!run->ts->c.faults)
+			run->ts->first_ns = f->time_ns;
+		/* a page set is of its region's process (of every process but
+		 * in files without PFX_REC_PER_SPACE, where children share it);
+		 * with opts.pages, the map counts every page anyway */
+		run->by_map = rep->top_pages || f->pid != (reg ? reg->pid : us->pid);
+		if (!run->by_map && !(run->pageset = pageset_of(rep, rs, us)))
+			return -ENOMEM;
 	}
-
-	if (reg && !rep->lean) {
-		uint64_t hcol = heat_col_of(rep, f->time_ns);
-
-		if (hcol >= PFX_HEAT_COLS) {
-			heat_rescale(rep, hcol);
-			hcol = heat_col_of(rep, f->time_ns);
-		}
+	run->plain = !run->lo && !rep->lean && !run->by_map && !rep->code_named &&
+		     !rep->timeline.fine && !rep->keep_faults;
+	run->heat = reg && rep->heat;
+	if (run->heat) {
 		/* rows from the region's start, a page or more each; a
 		 * region that grew since is laid out anew (the report's
 		 * table and the heat map give it one start) */
@@ -455,17 +561,106 @@ static int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 			if (pfx_heat_regrid(&rs->heat, reg->start, reg->end, rep->page_shift) < 0)
 				return -ENOMEM;
 		}
-		if (pfx_heat_add_hinted(&rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
+	}
+	run->ri = ri;
+	return 0;
+}
+
+/* Fault f into its run, counted (after run_begin).  plain: the run is
+ * (what pfx report's region view asks: no filter, groups, kept faults,
+ * time bins, top pages, ips, lean pass or page of another process's
+ * region), and the compiler leaves out the rest. */
+static ALWAYS_INLINE int count_fault(struct pfx_analysis *rep, const struct pfx_fault *f, bool plain)
+{
+	struct pfx_analysis_faultrun *run = &rep->run;
+	int col = pfx_kind_col(f->kind);
+	unsigned cls;
+
+	if (!plain && run->filtered) {
+		rep->filtered_out++;
+		return 0;
+	}
+	cls = (unsigned)(f->kind & 3) << 4 | (f->access & 15);
+	run->by_class[cls]++;
+	run->classes |= (uint64_t)1 << cls;
+	run->faults++;
+	run->last_ns = f->time_ns;
+	run->latency_sum_ns += f->latency_ns;
+	run->latency_count += f->latency_ns != 0;
+	if (!plain && run->lo) {
+		if (f->addr < *run->lo)
+			*run->lo = f->addr;
+		if (f->addr >= *run->hi)
+			*run->hi = f->addr + 1;
+	}
+	if (plain || !rep->lean) {
+		int err = count_details(rep, f, col, plain);
+
+		if (err)
+			return err;
+	}
+	pfx_lat_hist_add(&rep->lat[col], f->latency_ns);
+	if (f->time_ns > rep->last_ns)
+		rep->last_ns = f->time_ns;
+	if (!plain && rep->timeline.fine)
+		pfx_timeline_add(&rep->timeline, f->time_ns, col);
+	if (!plain && rep->keep_faults) {
+		if (PFX_GROW(rep->kept, rep->cap_kept, rep->nkept + 1, 4096))
 			return -ENOMEM;
-		if (hcol + 1 > rep->heat_cols)
-			rep->heat_cols = (unsigned)hcol + 1;
+		rep->kept[rep->nkept++] = (struct pfx_kept_fault){ f->time_ns, f->addr, run->kept_group };
+	}
+
+	if (run->heat) {
+		uint64_t hcol = heat_col_of(rep, f->time_ns);
+
+		if (hcol >= PFX_HEAT_COLS) {
+			heat_rescale(rep, hcol);
+			hcol = heat_col_of(rep, f->time_ns);
+		}
+		if (pfx_heat_add_hinted(&run->rs->heat, f->addr, (unsigned)hcol, &rep->heat_hint) < 0)
+			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Any fault of a run that is not plain. */
+static NOINLINE int count_fault_any(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	return count_fault(rep, f, false);
+}
+
+/* Fault f of region ri, the first of a run. */
+static NOINLINE int count_fault_first(struct pfx_analysis *rep, const struct pfx_fault *f, long ri)
+{
+	int err = run_begin(rep, f, ri);
+
+	if (err)
+		return err;
+	rep->faults_read++;
+	return count_fault(rep, f, false);
+}
+
+/* One fault: a new run if it is of another thread or region than the
+ * last.  Inline in the reading loop's callback, whose common way makes
+ * no call (the rest is in calls at its ends). */
+static ALWAYS_INLINE int on_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
+{
+	long ri = pfx_regions_find_in(rep->regions, f->pid, f->addr);
+	struct pfx_analysis_faultrun *run = &rep->run;
+
+	if (ri != run->ri || f->tid != run->tid || f->pid != run->pid)
+		return count_fault_first(rep, f, ri);
+	rep->faults_read++;
+	if (!run->plain)
+		return count_fault_any(rep, f);
+	return count_fault(rep, f, true);
 }
 
 /* One item into the model. */
 static int take_item(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 {
+	if (it->type != PFX_REC_FAULT)
+		run_end(rep);	/* the regions or threads may move or change */
 	switch (it->type) {
 	case PFX_REC_FAULT:
 		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
@@ -520,9 +715,7 @@ static int pend_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	unsigned i = (rep->pending_head + rep->npending) % PFX_ANALYSIS_AHEAD;
 	int err = 0;
 
-	if (!rep->lean)
-		__builtin_prefetch(pfx_u64map_slot(&rep->page_map,
-						   pfx_u64map_hash(&rep->page_map, page_key(rep, f))), 1);
+	__builtin_prefetch(pfx_u64map_slot(&rep->page_map, pfx_u64map_hash(&rep->page_map, page_key(rep, f))), 1);
 	if (rep->npending == PFX_ANALYSIS_AHEAD) {
 		err = on_fault(rep, &rep->pending[rep->pending_head]);
 		rep->pending_head = (rep->pending_head + 1) % PFX_ANALYSIS_AHEAD;
@@ -533,25 +726,35 @@ static int pend_fault(struct pfx_analysis *rep, const struct pfx_fault *f)
 	return err;
 }
 
-/* pfx_rec_foreach's callback: ctx is the report.  A fault is counted a
- * few items late (pend_fault), unless it has a call chain (valid until
- * the next item) or each_item sees every item as it is counted; any
- * other item counts the pending faults first, so the order is the
- * file's. */
-static int on_item(void *ctx, const struct pfx_rec_item *it)
+/* on_item's way for every item but a fault it counts at once: ctx is
+ * the report.  With opts.pages, a fault is counted a few items late
+ * (pend_fault), unless it has a call chain (valid until the next item)
+ * or each_item sees every item as it is counted; any other item counts
+ * the pending faults first, so the order is the file's. */
+static NOINLINE int on_item_any(struct pfx_analysis *rep, const struct pfx_rec_item *it)
 {
-	struct pfx_analysis *rep = ctx;
 	int err;
 
 	if (it->type == PFX_REC_FAULT && !it->fault.callchain_len && !rep->each_item) {
 		if (rep->stop && (rep->faults_read & STOP_EVERY) == STOP_EVERY && rep->stop())
 			return -EINTR;
-		return pend_fault(rep, &it->fault);
+		return rep->top_pages ? pend_fault(rep, &it->fault) : on_fault(rep, &it->fault);
 	}
 	err = flush_pending(rep);
 	if (!err)
 		err = take_item(rep, it);
 	return err || !rep->each_item ? err : rep->each_item(rep->each_ctx, it);
+}
+
+/* pfx_rec_foreach's callback: a fault without a call chain is counted
+ * at once where nothing else is asked (rep->direct). */
+static int on_item(void *ctx, const struct pfx_rec_item *it)
+{
+	struct pfx_analysis *rep = ctx;
+
+	if (it->type == PFX_REC_FAULT && !it->fault.callchain_len && rep->direct)
+		return on_fault(rep, &it->fault);
+	return on_item_any(rep, it);
 }
 
 /* ---- after the pass: sorted views ---- */
@@ -572,19 +775,6 @@ static int cmp_threads(const void *a, const void *b)
 	if (x->c.faults != y->c.faults)
 		return x->c.faults < y->c.faults ? 1 : -1;
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
-
-static void add_counts(struct pfx_analysis_counts *sum, const struct pfx_analysis_counts *c)
-{
-	sum->faults += c->faults;
-	sum->minor += c->minor;
-	sum->major += c->major;
-	sum->read += c->read;
-	sum->write += c->write;
-	sum->exec += c->exec;
-	sum->prot += c->prot;
-	sum->latency_sum_ns += c->latency_sum_ns;
-	sum->latency_count += c->latency_count;
 }
 
 static int build_rows(struct pfx_analysis *rep)
@@ -798,10 +988,11 @@ static int build_groups(struct pfx_analysis *rep)
 
 static int build_views(struct pfx_analysis *rep, unsigned top)
 {
+	free_pagesets(rep);
 	pfx_u64map_free(&rep->thread_map);
 	pfx_u64map_free(&rep->unknown_map);
 	if (build_rows(rep) < 0 || (rep->grouped && build_groups(rep) < 0) ||
-	    build_top_pages(rep, top) < 0)
+	    (rep->top_pages && build_top_pages(rep, top) < 0))
 		return -ENOMEM;
 	pfx_u64map_free(&rep->page_map);
 	pfx_regions_done(rep->regions);	/* regions are found by index from here */
@@ -841,6 +1032,10 @@ static int report_init(struct pfx_analysis *rep, const struct pfx_rec_reader *r,
 	rep->keep_faults = opts->keep_faults;
 	rep->grouped = opts->groups || opts->keep_faults;
 	rep->lean = opts->lean;
+	rep->top_pages = opts->pages && !opts->lean;
+	rep->heat = opts->heat && !opts->lean;
+	rep->direct = !rep->top_pages && !opts->stop && !opts->each_item;
+	rep->run.ri = RUN_NONE;
 	rep->stop = opts->stop;
 	rep->each_item = opts->each_item;
 	rep->each_ctx = opts->each_ctx;
@@ -864,6 +1059,7 @@ int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *o
 	err = pfx_rec_foreach(r, on_item, rep, &end);
 	if (!err)
 		err = flush_pending(rep);
+	run_end(rep);
 	if (err) {
 		pfx_analysis_free(rep);
 		return err;
@@ -888,7 +1084,8 @@ int pfx_analysis_run(struct pfx_rec_reader *r, const struct pfx_analysis_opts *o
 			if (rep->rows[i].s->last_ns > rep->duration_ns)
 				rep->duration_ns = rep->rows[i].s->last_ns;
 	}
-	qsort(rep->pages, rep->npages, sizeof(*rep->pages), cmp_pages);
+	if (rep->npages)
+		qsort(rep->pages, rep->npages, sizeof(*rep->pages), cmp_pages);
 	*out = rep;
 	return 0;
 }
@@ -903,6 +1100,7 @@ void pfx_analysis_free(struct pfx_analysis *rep)
 	}
 	for (size_t i = 0; i < rep->nunknown; i++)
 		pfx_pattern_free(&rep->unknown[i].s.pattern);
+	free_pagesets(rep);
 	free(rep->rstats);
 	free(rep->stat_of);
 	pfx_region_groups_free(rep->groups);

@@ -6,8 +6,14 @@
  * ranges over time, the latency histogram and the fault types.
  *
  * One pass over the file, no allocation per fault: regions come from the
- * mapping timeline (regions.h), distinct pages and refaults from a hash
- * of (pid, page) (u64map.h), patterns from pattern.h.
+ * mapping timeline (regions.h), distinct pages and refaults from each
+ * region's set of pages (pageset.h; with opts.pages, from the hash of
+ * (pid, page) that counts each page's faults, u64map.h), patterns from
+ * pattern.h.  A run of
+ * faults of one thread in one region is counted as one: its counts by
+ * kind and access go to the region, the thread and the fault types when
+ * it ends.  What no view asked for is not counted: the top pages
+ * (opts.pages), the heat grids (opts.heat), the ips (opts.code_names).
  *
  * Fault types (where the file allows telling them apart):
  *   cow          write to a present page of a private mapping (error code
@@ -30,6 +36,7 @@
 #include "code_sites.h"
 #include "fault_kind.h"
 #include "heatmap.h"
+#include "pageset.h"
 #include "pattern.h"
 #include "lat_hist.h"
 #include "recfile.h"
@@ -57,7 +64,7 @@ struct pfx_region_stats {
 	uint64_t refault_ip, refault_ip_votes;
 	uint64_t first_ns, last_ns;
 	struct pfx_pattern_state pattern;
-	struct pfx_heat heat;		/* set up at the first fault (rows 0 before) */
+	struct pfx_heat heat;		/* opts.heat: set up at the first fault (rows 0 before) */
 };
 
 /* One row of the region view, after the pass. */
@@ -124,6 +131,10 @@ struct pfx_analysis_opts {
 				 * counts by kind, latency, time; no distinct pages,
 				 * refaults, patterns, heat grids, threads, ips */
 	bool timeline;		/* count faults per time bin (timeline) */
+	bool pages;		/* the top pages by faults (pages): report's page
+				 * view and JSON; a count per page, not only a bit */
+	bool heat;		/* the regions' heat grids (heat, heat_cols): report's
+				 * region view and JSON */
 	bool (*stop)(void);	/* asked every 65536 faults: true ends the pass
 				 * with -EINTR (NULL: never) */
 	/* A trace (Perfetto) formats the items in file order: each is handed
@@ -134,6 +145,34 @@ struct pfx_analysis_opts {
 };
 
 struct ip_value;
+
+/* Consecutive faults of one thread in one region (or unknown space):
+ * what they add to their region and thread, counted apart and added
+ * when the run ends (another thread or region, any other item, the end
+ * of the pass): most faults then add to a counter by their kind and
+ * access and nothing else of the counts. */
+struct pfx_analysis_faultrun {
+	bool open;			/* a run is counted (false: none yet) */
+	bool filtered;			/* opts.filter skips its faults */
+	bool by_map;			/* its pages in page_map, not its region's set */
+	bool plain;			/* nothing more than pfx report's region view
+					 * asks (analysis.c: count_fault) */
+	bool heat;			/* opts.heat, in a region */
+	long ri;			/* its region (-1: the unknown space of pid) */
+	uint32_t pid, tid;
+	const struct pfx_region *reg;	/* NULL: unknown */
+	struct pfx_region_stats *rs;
+	struct pfx_thread_stats *ts;	/* NULL: opts.lean */
+	uint64_t *lo, *hi;		/* its faulted range (opts.groups), or NULL */
+	size_t kept_group;		/* opts.keep_faults: what a kept fault's group is for now */
+	uint64_t faults, refaults, last_ns;
+	uint64_t latency_sum_ns, latency_count;
+	uint64_t by_class[64];		/* faults by (kind & 3) << 4 | access */
+	uint64_t classes;		/* bit i: by_class[i] is not 0 */
+	struct pfx_pageset *pageset;	/* its region's pages (NULL: by_map or lean) */
+	uint64_t word_key;		/* the page word of its last fault (pageset.h) */
+	uint64_t *word;			/* its bits; NULL: none */
+};
 
 struct pfx_analysis {
 	struct pfx_rec_header header;
@@ -182,9 +221,9 @@ struct pfx_analysis {
 	bool many_processes;		/* rows of more than one address space */
 	struct pfx_thread_stats *threads;	/* most faults first */
 	size_t nthreads, cap_threads;
-	struct pfx_page_row *pages;	/* top pages by faults */
+	struct pfx_page_row *pages;	/* top pages by faults (opts.pages) */
 	size_t npages;
-	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown) */
+	struct pfx_ip_row *ips;		/* ips by faults (all of them; nips shown; opts.code_names) */
 	size_t nips;
 	struct pfx_code_sites code;	/* functions and call chains (opts.code_names) */
 	struct pfx_analysis_procs procs;	/* processes and cgroups (report_procs.h) */
@@ -200,7 +239,16 @@ struct pfx_analysis {
 	struct pfx_heat_hint heat_hint;	/* the last fault's sparse cell */
 
 	/* working state of the pass */
-	struct pfx_u64map page_map, ip_map, thread_map;	/* ip_map: key -> index + 1 into ipv */
+	struct pfx_analysis_faultrun run;	/* the run of faults being counted */
+	/* The page set of each region stats and unknown space (by index), of
+	 * the process of its mapping (apart from the stats: the pass frees
+	 * them, and with opts.pages there are none) */
+	struct pfx_pageset *pagesets, *unknown_pagesets;
+	size_t pagesets_cap, unknown_pagesets_cap;
+	/* page_map: (pid, page) -> counts and region, for opts.pages, and for
+	 * the pages a process faults in another's region (files without
+	 * PFX_REC_PER_SPACE); ip_map: key -> index + 1 into ipv */
+	struct pfx_u64map page_map, ip_map, thread_map;
 	struct ip_value *ipv;		/* every ip's counts (analysis.c) */
 	size_t nipv, cap_ipv;
 	uint64_t last_ip_key;		/* the ip_map key of the last fault */
@@ -216,6 +264,9 @@ struct pfx_analysis {
 	bool keep_faults;		/* opts.keep_faults */
 	bool grouped;			/* opts.groups */
 	bool lean;			/* opts.lean */
+	bool top_pages;			/* opts.pages */
+	bool heat;			/* opts.heat */
+	bool direct;			/* no pending faults, stop or each_item */
 	bool (*stop)(void);		/* opts.stop */
 	int (*each_item)(void *ctx, const struct pfx_rec_item *it);	/* opts.each_item */
 	void *each_ctx;

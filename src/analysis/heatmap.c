@@ -149,12 +149,21 @@ again:
 	return 0;
 }
 
-int pfx_heat_add_sparse(struct pfx_heat *h, unsigned row, unsigned col, struct pfx_heat_hint *hint)
+int pfx_heat_add_slow(struct pfx_heat *h, uint64_t addr, unsigned col, struct pfx_heat_hint *hint)
 {
-	int err = add_cell(h, row, col, 1, &hint->slot);
+	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
+	bool inside = addr >= h->start && row < h->rows;
+	int err;
 
-	hint->h = !err && hint->slot ? h : NULL;
-	hint->row = row;
+	if (!inside && row >= h->rows)
+		row = h->rows - 1u;	/* outside the extent it was given */
+	err = add_cell(h, (unsigned)row, col, 1, &hint->count);
+	if (!err && h->dense)
+		hint->count = &h->grid->cell[row][col];
+	/* an address outside the rows never matches the hint */
+	hint->h = err ? NULL : h;
+	hint->lo = h->start + (row << h->shift);
+	hint->len = inside ? (uint64_t)1 << h->shift : 0;
 	hint->col = col;
 	return err;
 }

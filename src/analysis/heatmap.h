@@ -63,44 +63,40 @@ void pfx_heat_free(struct pfx_heat *h);
 #define PFX_HEAT_COUNT_BITS 21	/* of a sparse cell: (cell + 1) << 21 | count */
 #define PFX_HEAT_COUNT_MAX ((1u << PFX_HEAT_COUNT_BITS) - 1)	/* this full: it goes dense */
 
-/* The sparse cell the last fault went to (a region's faults come in runs
- * on one row and column): the next fault there adds to it without a
- * lookup.  The caller clears h when a grid is halved, laid out anew or
- * moved in memory; pfx_heat_add keeps it right otherwise. */
+/* The cell the last fault went to (a region's faults come in runs on
+ * one row and column): the next fault there adds to its counter without
+ * working out its row or looking it up.  The caller clears h when a grid
+ * is halved, laid out anew or moved in memory; pfx_heat_add keeps it
+ * right otherwise. */
 struct pfx_heat_hint {
 	const struct pfx_heat *h;	/* NULL: none */
-	uint32_t *slot;
-	unsigned row, col;
+	uint32_t *count;	/* its counter: a dense cell, or a sparse slot
+				 * (whose low bits count) */
+	uint64_t lo, len;	/* its row's addresses: [lo, lo + len) */
+	unsigned col;
 };
 
 /* One fault at addr in column col (< PFX_HEAT_COLS), hint kept (its h
  * NULL at first).  0 or -ENOMEM.  Inline: once per fault.
- * pfx_heat_add_sparse: its part for a grid not dense yet, which sets
- * hint. */
-int pfx_heat_add_sparse(struct pfx_heat *h, unsigned row, unsigned col, struct pfx_heat_hint *hint);
+ * pfx_heat_add_slow: the rest, which sets hint. */
+int pfx_heat_add_slow(struct pfx_heat *h, uint64_t addr, unsigned col, struct pfx_heat_hint *hint);
 static inline int pfx_heat_add_hinted(struct pfx_heat *h, uint64_t addr, unsigned col,
 				      struct pfx_heat_hint *hint)
 {
-	uint64_t row = addr < h->start ? 0 : (addr - h->start) >> h->shift;
-
-	if (row >= h->rows)
-		row = h->rows - 1u;	/* outside the extent it was given */
-	if (h->dense) {
-		h->grid->cell[row][col]++;
+	/* a dense cell's count with its low bits all set takes the slow
+	 * way once: the same test serves both */
+	if (hint->h == h && addr - hint->lo < hint->len && hint->col == col &&
+	    (*hint->count & PFX_HEAT_COUNT_MAX) != PFX_HEAT_COUNT_MAX) {
+		++*hint->count;
 		return 0;
 	}
-	if (hint->h == h && hint->row == row && hint->col == col &&
-	    (*hint->slot & PFX_HEAT_COUNT_MAX) < PFX_HEAT_COUNT_MAX) {
-		++*hint->slot;
-		return 0;
-	}
-	return pfx_heat_add_sparse(h, (unsigned)row, col, hint);
+	return pfx_heat_add_slow(h, addr, col, hint);
 }
 
 /* The same without a hint. */
 static inline int pfx_heat_add(struct pfx_heat *h, uint64_t addr, unsigned col)
 {
-	struct pfx_heat_hint hint = { NULL, NULL, 0, 0 };
+	struct pfx_heat_hint hint = { NULL, NULL, 0, 0, 0 };
 
 	return pfx_heat_add_hinted(h, addr, col, &hint);
 }

@@ -326,6 +326,8 @@ int cmd_report(int argc, char **argv)
 		.top = o.top,
 		.code_names = o.format == PFX_FORMAT_JSON || o.view == PFX_VIEW_IP ||
 			      o.view == PFX_VIEW_FUNCTION || o.view == PFX_VIEW_CALLER,
+		.pages = o.format == PFX_FORMAT_JSON || o.view == PFX_VIEW_PAGE,
+		.heat = o.format == PFX_FORMAT_JSON || o.view == PFX_VIEW_REGION,
 	}, &rep);
 	pfx_rec_reader_close(r);
 	if (err < 0) {

@@ -25,6 +25,7 @@
  * nonsense. */
 #include "config.h"
 #include "recfile.h"
+#include "crc32.h"
 #include "output.h"
 #include "strset.h"
 #include "u64map.h"
@@ -104,52 +105,11 @@ static const uint8_t short_class[SHORT_CLASSES][2] = {	/* kind, access */
 	{ PFX_FAULT_MAJOR, ACCESS_FETCH },
 };
 
-/* ---- CRC32 (IEEE, as zlib), table-driven ---- */
+/* ---- CRC32 (IEEE, as zlib): base/crc32 ---- */
 
-static uint32_t crc_table[8][256];
-
-static void crc_init(void)
-{
-	static int done;
-
-	if (done)
-		return;
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[0][i] = c;
-	}
-	for (uint32_t i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++)
-			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
-					  crc_table[0][crc_table[t - 1][i] & 0xff];
-	done = 1;
-}
-
-/* Slicing-by-8: the reader checks every byte, so this must run at GB/s. */
 static uint32_t crc32_buf(const uint8_t *p, size_t n)
 {
-	uint32_t c = 0xffffffffu;
-
-	crc_init();
-	while (n >= 8) {
-		uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-				   (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-		uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
-			      (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
-
-		c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
-		    crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
-		    crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
-		    crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
-		p += 8;
-		n -= 8;
-	}
-	while (n--)
-		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
+	return pfx_crc32(0, p, n);
 }
 
 /* ---- little-endian words and varints ---- */
@@ -1387,7 +1347,7 @@ const struct pfx_rec_header *pfx_rec_reader_header(const struct pfx_rec_reader *
 static int past_end(struct pfx_rec_reader *r, uint32_t crc, size_t avail)
 {
 	size_t n = avail < REC_BLOCK_MAX ? avail : REC_BLOCK_MAX;
-	uint32_t c = 0xffffffffu;
+	uint32_t c = 0;
 	const uint8_t *p;
 	int err;
 
@@ -1396,10 +1356,9 @@ static int past_end(struct pfx_rec_reader *r, uint32_t crc, size_t avail)
 	p = reader_bytes(r, r->pos + 8, n, &err);
 	if (!p)
 		return err;
-	crc_init();
 	for (size_t i = 0; i < n; i++) {
-		c = crc_table[0][(c ^ p[i]) & 0xff] ^ (c >> 8);
-		if ((c ^ 0xffffffffu) == crc)
+		c = pfx_crc32(c, p + i, 1);
+		if (c == crc)
 			return -EBADMSG;
 	}
 	return -ENODATA;

@@ -3,7 +3,8 @@
  * input either opens with an error code or yields items until a clean
  * end or an error code; never a crash, hang or out-of-bounds read.
  * Also builds the report views from the input (the report's consumer
- * code runs on whatever the reader hands out).
+ * code runs on whatever the reader hands out), with what plot and the
+ * code views ask and with what pfx report's region view asks.
  *
  * With --enable-fuzzer (clang) this is a libFuzzer target:
  *   ./tests/fuzz/fuzz-recfile tests/fuzz/corpus/recfile
@@ -49,6 +50,14 @@ static void read_all(const uint8_t *data, size_t size)
 	if (pfx_analysis_run(r, &(struct pfx_analysis_opts){ .top = 5, .code_names = true,
 							     .groups = true, .keep_faults = true,
 							     .timeline = true }, &rep) == 0)
+		pfx_analysis_free(rep);
+	pfx_rec_reader_close(r);
+
+	/* and pfx report's own pass (its region view: the heat grids, the
+	 * plain way of analysis.c's count_fault) */
+	if (pfx_rec_reader_open_mem(&r, data, size) < 0)
+		abort();
+	if (pfx_analysis_run(r, &(struct pfx_analysis_opts){ .heat = true }, &rep) == 0)
 		pfx_analysis_free(rep);
 	pfx_rec_reader_close(r);
 }

@@ -367,6 +367,72 @@ static void columns(struct top_table *t)
 	}
 }
 
+/* Rows in the order the sort names (highest first, ties by PID), the
+ * flat view and each tree's siblings, with most rates 0 and a few not, as
+ * on a host of idle processes (pfx sorts only the nonzero ones). */
+static void orders(void)
+{
+	static const enum top_sort sorts[] = { TOP_SORT_MINOR, TOP_SORT_MAJOR, TOP_SORT_RSS,
+					      TOP_SORT_SWAP, TOP_SORT_PID };
+	struct top_table_opts opts = { .proc_root = root };
+	unsigned long minflt[400] = { 0 };
+	struct top_table *t;
+	const struct top_row *rows;
+	size_t n;
+
+	srandom(7);
+	for (pid_t pid = 100; pid < 400; pid++) {
+		minflt[pid] = (unsigned long)random() % 1000;
+		proc(pid, pid < 110 ? 1 : 100 + (pid_t)random() % (pid - 100), minflt[pid], 5,
+		     (unsigned)random() % 4 * 1000);
+	}
+	CHECK(pfx_top_table_new(&t, &opts) == 0 && pfx_top_sample(t, 1000000000ull) == 0, "table");
+	for (pid_t pid = 100; pid < 400; pid++)
+		if (random() % 8 == 0)
+			proc(pid, 1, minflt[pid] + (unsigned long)random() % 3 * 100, 5, 1000);
+	CHECK(pfx_top_sample(t, 2000000000ull) == 0, "second sample");
+	for (size_t k = 0; k < sizeof(sorts) / sizeof(sorts[0]); k++) {
+		enum top_sort sort = sorts[k];
+		unsigned bad = 0;
+
+		CHECK(pfx_top_order(t, TOP_VIEW_FLAT, sort, NULL, 0, &rows, &n) == 0 && n == 300, "flat rows");
+		for (size_t i = 1; i < n; i++) {
+			double a = sort == TOP_SORT_MINOR ? rows[i - 1].own.minor_rate :
+				   sort == TOP_SORT_MAJOR ? rows[i - 1].own.major_rate :
+				   sort == TOP_SORT_RSS ? (double)rows[i - 1].own.rss_kb :
+				   sort == TOP_SORT_SWAP ? (double)rows[i - 1].own.swap_kb : 0;
+			double b = sort == TOP_SORT_MINOR ? rows[i].own.minor_rate :
+				   sort == TOP_SORT_MAJOR ? rows[i].own.major_rate :
+				   sort == TOP_SORT_RSS ? (double)rows[i].own.rss_kb :
+				   sort == TOP_SORT_SWAP ? (double)rows[i].own.swap_kb : 0;
+
+			bad += !(a > b || (a == b && rows[i - 1].proc->pid < rows[i].proc->pid));
+		}
+		CHECK(bad == 0, "flat by %s: %u rows out of order", pfx_top_sort_name(sort), bad);
+		CHECK(pfx_top_order(t, TOP_VIEW_TREE, sort, NULL, 0, &rows, &n) == 0 && n == 300, "tree rows");
+		bad = 0;
+		for (size_t i = 1; i < n; i++) {
+			/* the row's previous sibling: the nearest row above at its depth */
+			size_t j = i;
+			double a, b;
+
+			while (j-- > 0 && rows[j].depth > rows[i].depth)
+				;
+			if (j == (size_t)-1 || rows[j].depth != rows[i].depth)
+				continue;
+			a = sort == TOP_SORT_MINOR ? rows[j].subtree.minor_rate :
+			    sort == TOP_SORT_RSS ? (double)rows[j].subtree.rss_kb : 0;
+			b = sort == TOP_SORT_MINOR ? rows[i].subtree.minor_rate :
+			    sort == TOP_SORT_RSS ? (double)rows[i].subtree.rss_kb : 0;
+			if (sort != TOP_SORT_MINOR && sort != TOP_SORT_RSS && sort != TOP_SORT_PID)
+				continue;
+			bad += !(a > b || (a == b && rows[j].proc->pid < rows[i].proc->pid));
+		}
+		CHECK(bad == 0, "tree by %s: %u siblings out of order", pfx_top_sort_name(sort), bad);
+	}
+	pfx_top_table_free(t);
+}
+
 int main(void)
 {
 	struct top_table_opts opts = { .proc_root = root };
@@ -433,6 +499,9 @@ int main(void)
 	CHECK(ngone == 1 && gone[0].pid == 10, "exited process in the gone list");
 
 	pfx_top_table_free(t);
+	snprintf(path, sizeof(path), "rm -rf %s/[0-9]*", root);
+	CHECK(system(path) == 0, "rm");
+	orders();
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	if (system(path)) {}
 	if (failures)

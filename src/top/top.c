@@ -975,6 +975,31 @@ static void sort_idx(int *a, size_t n, int (*cmp)(const void *, const void *, vo
 	}
 }
 
+/* Sort the rows idx[0..n) (ascending table indices, so in PID order) by
+ * cmp_proc.  Values are never negative, and a row whose value is 0 is
+ * already where the order puts it among the others of 0 (after every
+ * nonzero one, by PID): only the rest need sorting, on most hosts a few
+ * busy processes among thousands of idle ones.  tmp: n ints of scratch. */
+static void sort_rows(const struct sort_ctx *c, int *idx, size_t n, int *tmp)
+{
+	size_t busy = 0, idle = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct top_proc *p = &c->t->cur[idx[i]];
+		double v = c->subtree ? sort_value(&p->subtree, c->sort) : own_value(p, c->sort);
+
+		if (v != 0)
+			tmp[busy++] = idx[i];
+		else
+			idx[idle++] = idx[i];
+	}
+	if (!busy)
+		return;
+	memmove(idx + busy, idx, idle * sizeof(*idx));
+	memcpy(idx, tmp, busy * sizeof(*idx));
+	sort_idx(idx, busy, cmp_proc, (void *)c);
+}
+
 static int scratch(struct top_table *t)
 {
 	size_t n = t->ncur + t->ngroups + 2, cap;
@@ -1043,7 +1068,7 @@ static size_t order_flat(struct top_table *t, enum top_sort sort, const struct t
 	for (size_t i = 0; i < t->ncur; i++)
 		if (pfx_top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
-	sort_idx(t->idx, n, cmp_proc, &c);
+	sort_rows(&c, t->idx, n, t->stack);
 	for (size_t i = 0; i < n && (!limit || nrows < limit); i++)
 		put_row(t, &nrows, &t->cur[t->idx[i]], 0, false);
 	return nrows;
@@ -1106,11 +1131,11 @@ static size_t order_tree(struct top_table *t, enum top_sort sort, const struct t
 	/* Sort each sibling list, then the roots, and walk depth-first. */
 	for (size_t i = 0; i < n; i++)
 		if (start[i + 1] - start[i] > 1)
-			sort_idx(list + start[i], (size_t)(start[i + 1] - start[i]), cmp_proc, &c);
+			sort_rows(&c, list + start[i], (size_t)(start[i + 1] - start[i]), stack);
 	for (size_t i = 0; i < n; i++)
 		if (t->cur[i].parent < 0)
 			t->idx[nroots++] = (int)i;
-	sort_idx(t->idx, nroots, cmp_proc, &c);
+	sort_rows(&c, t->idx, nroots, stack);
 	/* depth-first: the stack holds (index) with depth in the high part */
 	sp = 0;
 	for (size_t r = nroots; r-- > 0;)
@@ -1150,7 +1175,7 @@ static size_t order_cgroup(struct top_table *t, enum top_sort sort, const struct
 	for (size_t i = 0; i < t->ncur; i++)
 		if (pfx_top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
-	sort_idx(t->idx, n, cmp_proc, &c);
+	sort_rows(&c, t->idx, n, t->child_list);
 	for (size_t g = 0; g < ng && (!limit || nrows < limit); g++) {
 		bool header = false;
 

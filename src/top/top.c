@@ -153,7 +153,7 @@ void pfx_top_raise_fd_limit(void)
 }
 
 /* Parse a decimal (maybe negative) number at *s, move past it and one blank. */
-static int64_t next_num(const char **s)
+static inline int64_t next_num(const char **s)
 {
 	const char *p = *s;
 	bool neg = *p == '-';
@@ -170,6 +170,10 @@ static int64_t next_num(const char **s)
 }
 
 /* ---- parsers ---------------------------------------------------------- */
+
+/* The stat fields read below (proc(5)'s numbers): ppid, flags, minflt,
+ * majflt, num_threads, starttime. */
+#define STAT_WANTED (1u << 4 | 1u << 9 | 1u << 10 | 1u << 12 | 1u << 20 | 1u << 22)
 
 int pfx_top_parse_stat(const char *text, struct top_proc *p)
 {
@@ -194,7 +198,16 @@ int pfx_top_parse_stat(const char *text, struct top_proc *p)
 	for (int field = 4; field <= 22; field++) {
 		if (!((*s >= '0' && *s <= '9') || *s == '-'))
 			return -EINVAL;
-		f[field] = next_num(&s);
+		if (STAT_WANTED & (1u << field)) {
+			f[field] = next_num(&s);
+			continue;
+		}
+		/* a field pfx does not use: passed over as next_num would */
+		s += *s == '-';
+		while (*s >= '0' && *s <= '9')
+			s++;
+		while (*s == ' ')
+			s++;
 	}
 	p->ppid = (pid_t)f[4];
 	p->kthread = ((uint64_t)f[9] & PFX_PF_KTHREAD) != 0;

@@ -159,6 +159,7 @@ static size_t put_row(char *out, struct top_table *t, const struct top_row *r, e
 	const char *user;
 	char *p = out, *n;
 	int width = command_width(view), depth = r->depth > 12 ? 12 : r->depth;
+	size_t len;
 
 	/* "%7d %-9.9s %-*s " */
 	p = put_num(p, (uint64_t)(r->proc->pid < 0 ? -(int64_t)r->proc->pid : r->proc->pid),
@@ -176,9 +177,13 @@ static size_t put_row(char *out, struct top_table *t, const struct top_row *r, e
 		*n++ = '`';
 		*n++ = '-';
 	}
-	pfx_safetext_str(n, sizeof(name) - (size_t)(n - name), r->proc->comm);
-	pfx_safetext(comm, (size_t)width + 1, name);
-	p = put_str(p, comm, strlen(comm), width, true);
+	len = (size_t)(n - name) + pfx_safetext(n, sizeof(name) - (size_t)(n - name), r->proc->comm);
+	if (len > (size_t)width) {
+		pfx_safetext(comm, (size_t)width + 1, name);
+		p = put_str(p, comm, strlen(comm), width, true);
+	} else {
+		p = put_str(p, name, len, width, true);	/* fits, and safe text stays as it is */
+	}
 	/* " %9.1f %9.1f %10" PRIu64 " %8" PRIu64 " %7s %7s %4u " */
 	*p++ = ' ';
 	p = put_f1(p, s->minor_rate, 9);

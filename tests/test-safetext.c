@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-safetext: what other users write reaches a terminal as text only:
  * controls, DEL, C1 controls and bad UTF-8 as \xNN, valid UTF-8 kept, a
- * cut never inside a character or an escape. */
+ * cut never inside a character or an escape, at every buffer size. */
 #include "config.h"
 #include "output.h"
 #include "safetext.h"
@@ -66,6 +66,38 @@ int main(void)
 	CHECK_EQ(pfx_safetext_n(big, sizeof(big), "a\0b", 3), 6);
 	CHECK(!strcmp(big, "a\\x00b"), "got '%s'", big);
 	CHECK(!strcmp(pfx_safetext_str(big, sizeof(big), "x\ry"), "x\\x0dy"), "str");
+	/* Runs of plain ASCII are copied at once: at every buffer size the
+	 * same bytes as the whole safe string's longest prefix of whole
+	 * pieces that fits (size 0: nothing written). */
+	{
+		static const char *const in[] = { "abcdef", "ab\x1b" "cdefgh", "caf\xc3\xa9 au lait\n",
+						  "\xe6\x97\xa5x\x7fyz" };
+
+		for (size_t k = 0; k < sizeof(in) / sizeof(in[0]); k++) {
+			char whole[64], cut[64];
+			size_t n = pfx_safetext(whole, sizeof(whole), in[k]);
+
+			for (size_t size = 0; size <= n + 1; size++) {
+				size_t keep = 0, at = 0;
+
+				/* the longest prefix ending at a piece's end that leaves a byte for NUL */
+				memset(cut, 'Z', sizeof(cut));
+				while (at < n) {
+					size_t w = whole[at] == '\\' && whole[at + 1] == 'x' ? 4 :
+						   pfx_safetext_char(whole + at, n - at);
+
+					if (at + w >= size)
+						break;
+					at += w;
+					keep = at;
+				}
+				CHECK_EQ(pfx_safetext(cut, size, in[k]), n);
+				CHECK(size == 0 ? cut[0] == 'Z' : (strlen(cut) == keep && !strncmp(cut, whole, keep)),
+				      "'%s' in %zu bytes: '%.*s', want %zu bytes", whole, size,
+				      size ? (int)strlen(cut) : 0, cut, keep);
+			}
+		}
+	}
 
 	fp = open_memstream(&mem, &memlen);
 	pfx_safetext_fputs(fp, "ok \x1b[2J\xff caf\xc3\xa9\n");

@@ -5,15 +5,22 @@
  * are read, a PID reused by a new process (a new row, never a negative
  * rate), an exited process in the gone list, tree subtree sums; and the
  * alert state machine (hold, once, clear, gone) on a swap threshold; and
- * pfx_top_alert_pin: a pid with another start time (reused) or reaped is gone. */
+ * pfx_top_alert_pin: a pid with another start time (reused) or reaped is gone;
+ * the text columns, written by hand, against the printf conversions they
+ * stand for (rates at ties and past 2^53, sizes at their unit's edges,
+ * names to escape and cut). */
 #include "config.h"
 #include "hostscope.h"
 #include "procstat.h"
 #include "top.h"
 #include "top_alert.h"
+#include "top_output.h"
+#include "safetext.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +251,188 @@ static void alert_pin(void)
 	CHECK(pfx_top_alert_pin(child, self.start_time, &fd) == 0 && fd == -1, "a reaped process is gone");
 }
 
+/* The printf form of a size and of a row, as pfx_top_fmt_kb and
+ * pfx_top_fmt_row wrote them before they were written by hand. */
+static const char *ref_kb(char *buf, size_t size, uint64_t kb)
+{
+	if (kb < 10 * 1024)
+		snprintf(buf, size, "%" PRIu64 "K", kb);
+	else if (kb < 10ull * 1024 * 1024)
+		snprintf(buf, size, "%.1fM", (double)kb / 1024);
+	else
+		snprintf(buf, size, "%.1fG", (double)kb / (1024 * 1024));
+	return buf;
+}
+
+static void ref_row(char *buf, size_t size, struct top_table *t, const struct top_row *r,
+		    enum top_view view)
+{
+	char rss[400], swap[400], name[PFX_SAFETEXT_BUF(TOP_COMM_MAX) + 16], sub[1024] = "";
+	char comm[PFX_SAFETEXT_BUF(TOP_COMM_MAX)], cgroup[PFX_SAFETEXT_BUF(TOP_CGROUP_MAX)];
+	const struct top_sums *s = &r->own;
+	int width = view == TOP_VIEW_TREE ? 28 : 20, depth = r->depth > 12 ? 12 : r->depth;
+
+	pfx_safetext(cgroup, sizeof(cgroup), r->proc->cgroup);
+	snprintf(name, sizeof(name), "%*s%s%s", depth, "", depth && view == TOP_VIEW_TREE ? "`-" : "",
+		 pfx_safetext_str(comm, sizeof(comm), r->proc->comm));
+	pfx_safetext(comm, (size_t)width + 1, name);
+	memcpy(name, comm, strlen(comm) + 1);
+	if (r->has_subtree) {
+		char srss[400];
+
+		snprintf(sub, sizeof(sub), "%9.1f %9.1f %7s ", r->subtree.minor_rate,
+			 r->subtree.major_rate, ref_kb(srss, sizeof(srss), r->subtree.rss_kb));
+	}
+	snprintf(buf, size, "%7d %-9.9s %-*s %9.1f %9.1f %10" PRIu64 " %8" PRIu64 " %7s %7s %4u %s%s",
+		 (int)r->proc->pid, pfx_top_user_name(t, r->proc->uid), width, name, s->minor_rate,
+		 s->major_rate, s->minor, s->major, ref_kb(rss, sizeof(rss), s->rss_kb),
+		 ref_kb(swap, sizeof(swap), s->swap_kb), r->proc->threads, sub, cgroup);
+}
+
+/* A rate as pfx makes them (a count over an interval), or a value at an
+ * edge: exact ties at one decimal, just either side of them, big ones. */
+static double some_rate(unsigned i)
+{
+	static const double edge[] = { 0, 0.04, 0.05, 0.15, 0.25, 0.35, 0.45, 0.95, 0.96, 9.95, 9.96,
+				       99.95, 999999.95, 1e9 + 0.25, 1e15 + 0.5, 4503599627370495.5,
+				       9007199254740991.0, 9007199254740992.0, 1e20, 1e300, 1e-300,
+				       5e-324, 0.0078125, 0.00390625, 0.05078125 };
+	uint64_t r = ((uint64_t)random() << 31) ^ (uint64_t)random();
+
+	switch (i % 6) {
+	case 0: return edge[(i / 6) % (sizeof(edge) / sizeof(edge[0]))];
+	case 1: return (double)(r % 100000) / ((double)(r >> 40) / 1e6 + 0.001);
+	case 2: return (double)(r % 2000001) / 20;		/* x.x5 ties and the exact ones */
+	case 3: return nextafter((double)(r % 2000001) / 20, (i & 64) ? 0 : 1e30);
+	case 4: return ldexp((double)(r & ((1ull << 53) - 1)), -(int)(r % 60));
+	default: return (double)(r % 1000) / 1024 + (double)(r % 7);
+	}
+}
+
+static void columns(struct top_table *t)
+{
+	static const char *const comms[] = { "sleep", "a) b (c", "kworker/0:1-events", "\x1b]0;x\x07",
+					     "caf\xc3\xa9 \xe2\x80\x94 \xff", "name-that-is-long-enough-to-cut",
+					     "\\x41", "", "\xc2\x85tab\tnl\n" };
+	static const char *const cgroups[] = { "/", "/user.slice/user-0.slice/session-1.scope",
+					       "/a\x1b[2Jb", "/\xe6\x97\xa5\xe6\x9c\xac" };
+	static const uint64_t sizes[] = { 0, 1, 10239, 10240, 10241, 10485759, 10485760, 123456789,
+					  UINT64_MAX, 1ull << 53, (1ull << 55) + 1 };
+	static const enum top_view views[] = { TOP_VIEW_FLAT, TOP_VIEW_TREE, TOP_VIEW_CGROUP };
+	unsigned bad = 0;
+
+	srandom(25);
+	for (unsigned i = 0; i < 200000; i++) {
+		struct top_proc p = { 0 };
+		struct top_row r = { 0 };
+		enum top_view view = views[i % 3];
+		char want[4096], got[4096], kb_want[400], kb_got[400];
+		uint64_t kb = i % 3 ? sizes[i % (sizeof(sizes) / sizeof(sizes[0]))] :
+				      ((uint64_t)random() << 20 ^ (uint64_t)random()) >> (random() % 50);
+
+		p.pid = (pid_t)(i % 5 ? (unsigned)random() % 4194304 + 1 : 1 + i % 9);
+		p.uid = i % 4 ? 0 : (uid_t)(i % 7) * 1000;
+		p.threads = i % 11 ? 1 + i % 40 : 123456;
+		snprintf(p.comm, sizeof(p.comm), "%s", comms[i % (sizeof(comms) / sizeof(comms[0]))]);
+		snprintf(p.cgroup, sizeof(p.cgroup), "%s", cgroups[i % (sizeof(cgroups) / sizeof(cgroups[0]))]);
+		r.kind = TOP_ROW_PROC;
+		r.proc = &p;
+		r.depth = view == TOP_VIEW_FLAT ? 0 : view == TOP_VIEW_CGROUP ? 1 : (int)(i % 15);
+		r.own.minor_rate = some_rate(i);
+		r.own.major_rate = some_rate(i / 7 + 3);
+		r.own.minor = i % 13 ? (uint64_t)random() >> (i % 31) : UINT64_MAX;
+		r.own.major = (uint64_t)random() % 100000;
+		r.own.rss_kb = kb;
+		r.own.swap_kb = sizes[(i / 3) % (sizeof(sizes) / sizeof(sizes[0]))];
+		r.has_subtree = view == TOP_VIEW_TREE;
+		r.subtree.minor_rate = some_rate(i + 1);
+		r.subtree.major_rate = some_rate(i + 2);
+		r.subtree.rss_kb = kb * 3;
+		ref_row(want, sizeof(want), t, &r, view);
+		pfx_top_fmt_row(got, sizeof(got), t, &r, view);
+		ref_kb(kb_want, sizeof(kb_want), kb);
+		pfx_top_fmt_kb(kb_got, sizeof(kb_got), kb);
+		if ((strcmp(want, got) || strcmp(kb_want, kb_got)) && bad++ < 5)
+			CHECK(0, "row %u:\n  printf: '%s' %s\n  pfx:    '%s' %s", i, want, kb_want, got, kb_got);
+	}
+	CHECK(bad == 0, "%u of 200000 rows differ from printf's", bad);
+	{
+		struct top_proc p = { .pid = 7, .comm = "x", .cgroup = "/" };
+		struct top_row r = { .kind = TOP_ROW_PROC, .proc = &p, .own.minor_rate = 1.25 };
+		char want[4096], got[8];
+
+		ref_row(want, sizeof(want), t, &r, TOP_VIEW_FLAT);
+		CHECK(pfx_top_fmt_row(got, sizeof(got), t, &r, TOP_VIEW_FLAT) == (int)strlen(want) &&
+		      strncmp(got, want, 7) == 0 && got[7] == '\0', "a short buffer: cut, whole length returned");
+	}
+}
+
+/* Rows in the order the sort names (highest first, ties by PID), the
+ * flat view and each tree's siblings, with most rates 0 and a few not, as
+ * on a host of idle processes (pfx sorts only the nonzero ones). */
+static void orders(void)
+{
+	static const enum top_sort sorts[] = { TOP_SORT_MINOR, TOP_SORT_MAJOR, TOP_SORT_RSS,
+					      TOP_SORT_SWAP, TOP_SORT_PID };
+	struct top_table_opts opts = { .proc_root = root };
+	unsigned long minflt[400] = { 0 };
+	struct top_table *t;
+	const struct top_row *rows;
+	size_t n;
+
+	srandom(7);
+	for (pid_t pid = 100; pid < 400; pid++) {
+		minflt[pid] = (unsigned long)random() % 1000;
+		proc(pid, pid < 110 ? 1 : 100 + (pid_t)random() % (pid - 100), minflt[pid], 5,
+		     (unsigned)random() % 4 * 1000);
+	}
+	CHECK(pfx_top_table_new(&t, &opts) == 0 && pfx_top_sample(t, 1000000000ull) == 0, "table");
+	for (pid_t pid = 100; pid < 400; pid++)
+		if (random() % 8 == 0)
+			proc(pid, 1, minflt[pid] + (unsigned long)random() % 3 * 100, 5, 1000);
+	CHECK(pfx_top_sample(t, 2000000000ull) == 0, "second sample");
+	for (size_t k = 0; k < sizeof(sorts) / sizeof(sorts[0]); k++) {
+		enum top_sort sort = sorts[k];
+		unsigned bad = 0;
+
+		CHECK(pfx_top_order(t, TOP_VIEW_FLAT, sort, NULL, 0, &rows, &n) == 0 && n == 300, "flat rows");
+		for (size_t i = 1; i < n; i++) {
+			double a = sort == TOP_SORT_MINOR ? rows[i - 1].own.minor_rate :
+				   sort == TOP_SORT_MAJOR ? rows[i - 1].own.major_rate :
+				   sort == TOP_SORT_RSS ? (double)rows[i - 1].own.rss_kb :
+				   sort == TOP_SORT_SWAP ? (double)rows[i - 1].own.swap_kb : 0;
+			double b = sort == TOP_SORT_MINOR ? rows[i].own.minor_rate :
+				   sort == TOP_SORT_MAJOR ? rows[i].own.major_rate :
+				   sort == TOP_SORT_RSS ? (double)rows[i].own.rss_kb :
+				   sort == TOP_SORT_SWAP ? (double)rows[i].own.swap_kb : 0;
+
+			bad += !(a > b || (a == b && rows[i - 1].proc->pid < rows[i].proc->pid));
+		}
+		CHECK(bad == 0, "flat by %s: %u rows out of order", pfx_top_sort_name(sort), bad);
+		CHECK(pfx_top_order(t, TOP_VIEW_TREE, sort, NULL, 0, &rows, &n) == 0 && n == 300, "tree rows");
+		bad = 0;
+		for (size_t i = 1; i < n; i++) {
+			/* the row's previous sibling: the nearest row above at its depth */
+			size_t j = i;
+			double a, b;
+
+			while (j-- > 0 && rows[j].depth > rows[i].depth)
+				;
+			if (j == (size_t)-1 || rows[j].depth != rows[i].depth)
+				continue;
+			a = sort == TOP_SORT_MINOR ? rows[j].subtree.minor_rate :
+			    sort == TOP_SORT_RSS ? (double)rows[j].subtree.rss_kb : 0;
+			b = sort == TOP_SORT_MINOR ? rows[i].subtree.minor_rate :
+			    sort == TOP_SORT_RSS ? (double)rows[i].subtree.rss_kb : 0;
+			if (sort != TOP_SORT_MINOR && sort != TOP_SORT_RSS && sort != TOP_SORT_PID)
+				continue;
+			bad += !(a > b || (a == b && rows[j].proc->pid < rows[i].proc->pid));
+		}
+		CHECK(bad == 0, "tree by %s: %u siblings out of order", pfx_top_sort_name(sort), bad);
+	}
+	pfx_top_table_free(t);
+}
+
 int main(void)
 {
 	struct top_table_opts opts = { .proc_root = root };
@@ -269,6 +458,7 @@ int main(void)
 	mkdir(path, 0755);
 
 	CHECK(pfx_top_table_new(&t, &opts) == 0, "table");
+	columns(t);
 	CHECK(pfx_top_sample(t, 1000000000ull) == 0, "first sample");
 	pfx_top_procs(t, &n);
 	CHECK(n == 3, "3 rows, got %zu", n);
@@ -309,6 +499,9 @@ int main(void)
 	CHECK(ngone == 1 && gone[0].pid == 10, "exited process in the gone list");
 
 	pfx_top_table_free(t);
+	snprintf(path, sizeof(path), "rm -rf %s/[0-9]*", root);
+	CHECK(system(path) == 0, "rm");
+	orders();
 	snprintf(path, sizeof(path), "rm -rf %s", root);
 	if (system(path)) {}
 	if (failures)

@@ -62,6 +62,25 @@ size_t pfx_safetext_n(char *buf, size_t size, const char *s, size_t n)
 		char esc[PFX_SAFETEXT_MAX_EXPAND];
 		const char *piece = (const char *)p + i;
 
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			/* printable ASCII, most of any name: copied a run at a
+			 * time (the same bytes and cut as one by one) */
+			size_t run = 1, take = 0;
+
+			while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f)
+				run++;
+			if (!cut) {
+				take = size > out + 1 ? size - out - 1 : 0;
+				if (take > run)
+					take = run;
+				memcpy(buf + out, piece, take);
+				kept = out + take;
+				cut = take < run;
+			}
+			out += run;
+			i += run;
+			continue;
+		}
 		len = safe_char(p + i, n - i);
 		w = len;
 		if (!len) {

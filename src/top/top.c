@@ -153,7 +153,7 @@ void pfx_top_raise_fd_limit(void)
 }
 
 /* Parse a decimal (maybe negative) number at *s, move past it and one blank. */
-static int64_t next_num(const char **s)
+static inline int64_t next_num(const char **s)
 {
 	const char *p = *s;
 	bool neg = *p == '-';
@@ -170,6 +170,10 @@ static int64_t next_num(const char **s)
 }
 
 /* ---- parsers ---------------------------------------------------------- */
+
+/* The stat fields read below (proc(5)'s numbers): ppid, flags, minflt,
+ * majflt, num_threads, starttime. */
+#define STAT_WANTED (1u << 4 | 1u << 9 | 1u << 10 | 1u << 12 | 1u << 20 | 1u << 22)
 
 int pfx_top_parse_stat(const char *text, struct top_proc *p)
 {
@@ -194,7 +198,16 @@ int pfx_top_parse_stat(const char *text, struct top_proc *p)
 	for (int field = 4; field <= 22; field++) {
 		if (!((*s >= '0' && *s <= '9') || *s == '-'))
 			return -EINVAL;
-		f[field] = next_num(&s);
+		if (STAT_WANTED & (1u << field)) {
+			f[field] = next_num(&s);
+			continue;
+		}
+		/* a field pfx does not use: passed over as next_num would */
+		s += *s == '-';
+		while (*s >= '0' && *s <= '9')
+			s++;
+		while (*s == ' ')
+			s++;
 	}
 	p->ppid = (pid_t)f[4];
 	p->kthread = ((uint64_t)f[9] & PFX_PF_KTHREAD) != 0;
@@ -975,6 +988,31 @@ static void sort_idx(int *a, size_t n, int (*cmp)(const void *, const void *, vo
 	}
 }
 
+/* Sort the rows idx[0..n) (ascending table indices, so in PID order) by
+ * cmp_proc.  Values are never negative, and a row whose value is 0 is
+ * already where the order puts it among the others of 0 (after every
+ * nonzero one, by PID): only the rest need sorting, on most hosts a few
+ * busy processes among thousands of idle ones.  tmp: n ints of scratch. */
+static void sort_rows(const struct sort_ctx *c, int *idx, size_t n, int *tmp)
+{
+	size_t busy = 0, idle = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct top_proc *p = &c->t->cur[idx[i]];
+		double v = c->subtree ? sort_value(&p->subtree, c->sort) : own_value(p, c->sort);
+
+		if (v != 0)
+			tmp[busy++] = idx[i];
+		else
+			idx[idle++] = idx[i];
+	}
+	if (!busy)
+		return;
+	memmove(idx + busy, idx, idle * sizeof(*idx));
+	memcpy(idx, tmp, busy * sizeof(*idx));
+	sort_idx(idx, busy, cmp_proc, (void *)c);
+}
+
 static int scratch(struct top_table *t)
 {
 	size_t n = t->ncur + t->ngroups + 2, cap;
@@ -1043,7 +1081,7 @@ static size_t order_flat(struct top_table *t, enum top_sort sort, const struct t
 	for (size_t i = 0; i < t->ncur; i++)
 		if (pfx_top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
-	sort_idx(t->idx, n, cmp_proc, &c);
+	sort_rows(&c, t->idx, n, t->stack);
 	for (size_t i = 0; i < n && (!limit || nrows < limit); i++)
 		put_row(t, &nrows, &t->cur[t->idx[i]], 0, false);
 	return nrows;
@@ -1106,11 +1144,11 @@ static size_t order_tree(struct top_table *t, enum top_sort sort, const struct t
 	/* Sort each sibling list, then the roots, and walk depth-first. */
 	for (size_t i = 0; i < n; i++)
 		if (start[i + 1] - start[i] > 1)
-			sort_idx(list + start[i], (size_t)(start[i + 1] - start[i]), cmp_proc, &c);
+			sort_rows(&c, list + start[i], (size_t)(start[i + 1] - start[i]), stack);
 	for (size_t i = 0; i < n; i++)
 		if (t->cur[i].parent < 0)
 			t->idx[nroots++] = (int)i;
-	sort_idx(t->idx, nroots, cmp_proc, &c);
+	sort_rows(&c, t->idx, nroots, stack);
 	/* depth-first: the stack holds (index) with depth in the high part */
 	sp = 0;
 	for (size_t r = nroots; r-- > 0;)
@@ -1150,7 +1188,7 @@ static size_t order_cgroup(struct top_table *t, enum top_sort sort, const struct
 	for (size_t i = 0; i < t->ncur; i++)
 		if (pfx_top_filter_match(t, f, &t->cur[i]))
 			t->idx[n++] = (int)i;
-	sort_idx(t->idx, n, cmp_proc, &c);
+	sort_rows(&c, t->idx, n, t->child_list);
 	for (size_t g = 0; g < ng && (!limit || nrows < limit); g++) {
 		bool header = false;
 

@@ -12,6 +12,12 @@
 #    opens the files it then keeps) drop out.
 # Per run each pair gives a ratio; the table has the medians.  htop is
 # timed too where it is installed.  BENCH_TOP_PROCS: the process counts.
+#
+# Then the floor: tests/bench/top-floor.c doing nothing but a refresh's
+# reads on the same processes (CPU per pass, median of 20 passes 50 ms
+# apart), step by step as pfx reads (stat, statm and the pidfd kept while
+# the descriptor limit allows), and procps top's reads; "/ top" divides by
+# the per-refresh median of procps top above.
 . "$top_srcdir/tests/bench/lib.sh"
 
 PROCS=${BENCH_TOP_PROCS:-1000 10000}
@@ -32,6 +38,9 @@ per_frame() {
 }
 
 trap 'kill $(cat "$BENCH_TMP/sleeps" 2>/dev/null) 2>/dev/null; rm -rf "$BENCH_TMP"' EXIT
+FLOOR=$BENCH_TMP/top-floor
+${CC:-cc} -O2 -o "$FLOOR" "$top_srcdir/tests/bench/top-floor.c" 2>/dev/null || FLOOR=
+: >"$BENCH_TMP/floor"
 PFX_ONE="'$PFX' top -b -n 1 -d 0.05"
 TOP_ONE="top -b -n 1"
 PFX_N="'$PFX' top -b -n @N@ -d 0.05"
@@ -61,7 +70,27 @@ for procs in $PROCS; do
 	echo "| $nprocs | one-shot: \`-b -n 1\`, whole command | $(median <"$BENCH_TMP/p1") | $(median <"$BENCH_TMP/t1") | $(median <"$BENCH_TMP/r1") |"
 	echo "| $nprocs | \`-b -n 3 -d 0.5\`, whole command | $(median <"$BENCH_TMP/p3") | $(median <"$BENCH_TMP/t3") | $(median <"$BENCH_TMP/r3") |"
 	echo "| $nprocs | per refresh (\`-n $((N + 1))\` less \`-n 1\`, / $N) | $(median <"$BENCH_TMP/pn") | $(median <"$BENCH_TMP/tn") | $(median <"$BENCH_TMP/rn") |"
+	[ -n "$FLOOR" ] || continue
+	tn=$(median <"$BENCH_TMP/tn")
+	for reads in "" "stat=k" "stat=k statm=k" "stat=k statm=k uid=k" "stat=o statm=o dirstat"; do
+		us=$("$FLOOR" 20 50 $reads | awk '{ print $7 }')
+		case $reads in
+		"") what="list /proc" ;;
+		"stat=k") what="+ pread stat (kept)" ;;
+		"stat=k statm=k") what="+ pread statm (kept)" ;;
+		"stat=o statm=o dirstat") what="procps top's reads: open, read, close stat and statm, stat() the directory" ;;
+		*) what="+ PIDFD_GET_INFO ioctl (pidfd kept where the limit allows, else opened and closed): pfx's reads" ;;
+		esac
+		awk -v n="$nprocs" -v w="$what" -v us="$us" -v t="$tn" \
+			'BEGIN { printf "| %s | %s | %.1f | %.2f |\n", n, w, us / 1000, us / 1000 / t }' >>"$BENCH_TMP/floor"
+	done
 done
+if [ -s "$BENCH_TMP/floor" ]; then
+	echo
+	echo "| processes | the reads alone (tests/bench/top-floor.c) | ms CPU per pass | / top per refresh |"
+	echo "| --- | --- | --- | --- |"
+	cat "$BENCH_TMP/floor"
+fi
 if command -v htop >/dev/null; then
 	echo "(htop is installed but has no batch mode to time here)"
 else

@@ -92,10 +92,11 @@ around=$(cd "$src" && grep -nE "#[[:space:]]*include[[:space:]]*\"(tracefs_src|s
 # Names: every function and variable libpfx.a and pfx-load export is
 # pfx_<module>_<verb> (src/README.md); at least the pfx_ part is checked,
 # so no module leaks a bare name such as top_sample() into the others.
+# (An ASan build adds __odr_asan.NAME beside each exported variable NAME.)
 lib=$top_builddir/src/libpfx.a
 if [ -f "$lib" ]; then
 	bare=$( { nm -g --defined-only "$lib"; find "$top_builddir/src/workload" -name '*.o' -exec nm -g --defined-only {} +; } 2>/dev/null |
-		awk 'NF == 3 && $3 !~ /^pfx_/ && $3 != "main" { print $3 }' | sort -u)
+		awk 'NF == 3 && $3 !~ /^pfx_/ && $3 !~ /^__odr_asan[.]pfx_/ && $3 != "main" { print $3 }' | sort -u)
 	[ -z "$bare" ] || fail "exported names without the pfx_ prefix (src/README.md, Names): $(echo $bare)"
 else
 	note "no $lib: the exported names are not checked"

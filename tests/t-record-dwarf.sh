@@ -45,10 +45,10 @@ if sanitized "$PFX_LOAD"; then
 	# (most are lost, counted), and clang's ASan frames are so large that
 	# whether main's return address lies within the largest copy perf
 	# allows (65528 bytes) depends on where ASLR put the stack: the
-	# chain must leave touch_slice through run_mode (unwound by DWARF);
+	# chain must leave touch_slice through pfx_load_run_mode (unwound by DWARF);
 	# main and __libc_start_main are checked in a plain build.
-	sed -n 2p "$TMP/dw.chain" | grep -q '^run_mode+0x[0-9a-f]* (pfx-load)$' ||
-		fail "dwarf: the frame after touch_slice is not run_mode"
+	sed -n 2p "$TMP/dw.chain" | grep -q '^pfx_load_run_mode+0x[0-9a-f]* (pfx-load)$' ||
+		fail "dwarf: the frame after touch_slice is not pfx_load_run_mode"
 	note "dwarf (sanitized): the busiest chain has $(wc -l <"$TMP/dw.chain") frames"
 else
 grep -q '^main+0x[0-9a-f]* (pfx-load)$' "$TMP/dw.chain" || fail "dwarf: the chain does not reach main"

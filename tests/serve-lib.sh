@@ -148,6 +148,16 @@ nobody_client_bg() {
 	started $BG_PID
 }
 
+# share_full: until the pfx serve started times all the time (its share
+# starts at 0.1 and doubles each second), so that a load is timed throughout
+share_full() {
+	i=0
+	until [ "$(scrape)" = 200 ] && awk '$1 == "pfx_fault_latency_sample_ratio" { f = $2 >= 0.999 } END { exit !f }' "$TMP/metrics"; do
+		i=$((i + 1)); [ $i -lt 300 ] || fail "serve's share did not reach 1 in 30 s: $(grep sample_ratio "$TMP/metrics")"
+		sleep 0.1
+	done
+}
+
 # kube_cgroup: a cgroup named as kubelet (cgroupfs driver) names a
 # burstable pod's container, kubepods/burstable/pod<uid>/<64 hex>, made in
 # cgroup2 and in the v1 memory hierarchy where they are mounted (removed

@@ -58,16 +58,6 @@ serve_up() {
 	fi
 }
 
-# share_full: until serve times all the time (its share starts at 0.1
-# and doubles each second), so that the load is timed throughout
-share_full() {
-	i=0
-	until [ "$(scrape)" = 200 ] && awk '$1 == "pfx_fault_latency_sample_ratio" { f = $2 >= 0.999 } END { exit !f }' "$TMP/metrics"; do
-		i=$((i + 1)); [ $i -lt 300 ] || fail "serve's share did not reach 1 in 30 s: $(grep sample_ratio "$TMP/metrics")"
-		sleep 0.1
-	done
-}
-
 # round NAME FIRST: serve against the recording, FIRST (serve|recording)
 # opening its events first.  Leaves serve's last scrape in $TMP/NAME.prom.
 round() {

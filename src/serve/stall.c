@@ -315,6 +315,14 @@ static int on_event(const struct pfx_sample_event *ev, void *ctx)
 		e->valid = false;
 		return 0;
 	}
+	case PFX_SAMPLE_COMM:
+		/* A process is most often put in its cgroup just before an
+		 * execve (runc, a shell's "echo $$ >cgroup.procs; exec"):
+		 * read at a fault before that, the old cgroup would keep its
+		 * faults for CGROUP_TTL_NS (10% of a 20 s load). */
+		if (!ev->exec)
+			return 0;
+		/* fall through */
 	case PFX_SAMPLE_EXIT:
 		if (ev->pid == ev->tid) {
 			struct pid_entry *p = find_pid(s, ev->pid);

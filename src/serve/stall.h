@@ -24,8 +24,9 @@
  * A process's cgroup is read from /proc/PID/cgroup (pfx_cgroup_of_pid:
  * the cgroup2 path, else the v1 memory one, the key 'pfx top' and serve's
  * cgroup series use) when its first fault is seen, again when that is
- * older than 2 s, and at its exit (an EXIT record): a PID reused is read
- * afresh.  Cgroups beyond PFX_STALL_CGROUPS_MAX share one entry, "other".
+ * older than 2 s, at its execve (a COMM record with the exec flag: a
+ * process is most often put in its cgroup just before one), and at its
+ * exit (an EXIT record): a PID reused is read afresh.  Cgroups beyond PFX_STALL_CGROUPS_MAX share one entry, "other".
  * Errors are -errno. */
 #ifndef PFX_STALL_H
 #define PFX_STALL_H

@@ -25,7 +25,7 @@
 # of latencies (pfx report --format folded --weight latency), and the
 # records serve lost.  Then once each way with --budget 100 (every fault
 # timed): what timing costs per fault, the floor.  BENCH_SERVE_RUNS runs
-# of each (3).
+# of each (3).  BENCH_STALL_BUDGETS=1 or =100 runs only those rows.
 . "$top_srcdir/tests/bench/lib.sh"
 
 PROCS=${BENCH_SERVE_PROCS:-1000 10000}
@@ -119,9 +119,13 @@ stall_bench() {
 	: >"$BENCH_TMP/st"
 	for mode in first after; do
 		i=0
+		[ "${BENCH_STALL_BUDGETS:-1 100}" = 100 ] && break
 		while [ $i -lt "$RUNS" ]; do echo "1 $mode $(stall_run 1 $mode)" >>"$BENCH_TMP/st"; i=$((i + 1)); done
 	done
-	for mode in first after; do echo "100 $mode $(stall_run 100 $mode)" >>"$BENCH_TMP/st"; done
+	for mode in first after; do
+		[ "${BENCH_STALL_BUDGETS:-1 100}" = 1 ] && break
+		echo "100 $mode $(stall_run 100 $mode)" >>"$BENCH_TMP/st"
+	done
 	stall_cgroup_remove
 	echo "| pfx serve -a, pfx-load steady $STALL_RATE/s for $STALL_S s in a cgroup, pfx record -G --entry sw beside | serve CPU (share of one core) | sample ratio | serve's stall s | recording's sum of latencies s | error | faults | faults timed | records lost |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -10,7 +10,8 @@
 # per loop and their median printed.  Then bytes per fault of the pfx
 # file and of real programs (gcc, python3, a shell loop), and report speed: faults per second of 'pfx report' (median of
 # the runs) over a longer recording (~1 M faults), with 'perf script'
-# over the perf file for comparison; last, the recorders' own CPU per
+# and 'perf report --stdio' over the perf file for comparison, and the
+# peak RSS of one 'pfx report' and one 'perf report'; last, the recorders' own CPU per
 # fault, attached to a running workload.
 . "$top_srcdir/tests/bench/lib.sh"
 
@@ -60,15 +61,21 @@ faults=$("$PFX" report -i "$D/pfx.data" --format json | sed -n 's/.*"totals": {"
 bytes=$(wc -c <"$D/pfx.data")
 "$PFX" record -o "$D/long.data" -- $PFX_LOAD repeat -s ${BENCH_SIZE:-256M} --rounds 15 >/dev/null 2>&1
 long_faults=$("$PFX" report -i "$D/long.data" --format json | sed -n 's/.*"totals": {"faults": \([0-9]*\).*/\1/p')
-: >"$D/rep"; : >"$D/script"
+: >"$D/rep"; : >"$D/script"; : >"$D/preport"
 i=0
 while [ "$i" -lt "$BENCH_RUNS" ]; do
 	wall_of "$PFX report -i $D/long.data" >>"$D/rep"
 	wall_of "perf script -i $D/perf.data" >>"$D/script"
+	wall_of "perf report -i $D/perf.data --stdio" >>"$D/preport"
 	i=$((i + 1))
 done
 perf_faults=$(perf script -i "$D/perf.data" 2>/dev/null | wc -l)
-rep_s=$(med rep); script_s=$(med script)
+rep_s=$(med rep); script_s=$(med script); preport_s=$(med preport)
+# peak RSS (KiB) of one run each: pfx report of its ~1 M faults, perf
+# report of its ~262 k samples
+peak_kb() { /usr/bin/time -f %M sh -c "$1 >/dev/null 2>&1" 2>&1 | tail -n 1; }
+rep_kb=$(peak_kb "$PFX report -i $D/long.data")
+preport_kb=$(peak_kb "perf report -i $D/perf.data --stdio")
 
 echo "Workload: \`pfx-load repeat -s ${BENCH_SIZE:-256M} --rounds ${BENCH_ROUNDS:-3}\` ($faults faults), $BENCH_RUNS interleaved runs, medians; $(date -u +%Y-%m-%d), $(nproc) CPUs, kernel $(uname -r)"
 echo
@@ -93,6 +100,8 @@ echo "| bytes per fault, \`$PY -c 'import json; json.dumps(list(range(100000)))'
 echo "| bytes per fault, \`sh -c 'for i in \$(seq 200); do /bin/true; done'\` | $(bpf_of sh -c 'for i in $(seq 200); do /bin/true; done') | <= 12 |"
 echo "| \`pfx report\` speed | $(awk -v f="$long_faults" -v s="$rep_s" 'BEGIN { printf "%.1f M faults/s (%d faults, %.3f s)", f / s / 1e6, f, s }') | >= 10 M/s |"
 echo "| \`perf script\` speed | $(awk -v f="$perf_faults" -v s="$script_s" 'BEGIN { printf "%.1f M samples/s (%.3f s)", f / s / 1e6, s }') | |"
+echo "| \`perf report --stdio\` speed | $(awk -v f="$perf_faults" -v s="$preport_s" 'BEGIN { printf "%.1f M samples/s (%.3f s)", f / s / 1e6, s }') | |"
+echo "| peak RSS: \`pfx report\` of $long_faults faults, \`perf report\` of $perf_faults samples | $rep_kb KiB, $preport_kb KiB | |"
 
 
 # pfx record's own CPU per fault: attached (-p) for 2 s to a running

@@ -91,6 +91,21 @@ if command -v rustc >/dev/null; then
 		views rfolded "$PFX" report -i "$TMP/rs.data" --format folded
 		grep -q '_ZN\|_RN' "$TMP/view.rfolded" && fail "Rust folded: a mangled name: $(grep -o '[^;]*_[ZR]N[^;]*' "$TMP/view.rfolded" | head -n 1)"
 		note "Rust: $(grep -m 1 -o '[a-z_]*::Pages::touch' "$TMP/view.rfunction")"
+		# v0 mangling: the method of an inherent impl reads <Type>::method
+		if rustc -O -g -C force-frame-pointers=yes -C symbol-mangling-version=v0 -o "$TMP/rprog0" \
+			"$top_srcdir/tests/demangle-prog.rs" 2>"$TMP/rc.err"; then
+			nm "$TMP/rprog0" | grep -q ' _RNvM.*5touch$' || fail "Rust v0: rustc did not name touch in v0"
+			expect_exit 0 "$PFX" record --call-graph -o "$TMP/rs0.data" -- "$TMP/rprog0"
+			views r0function "$PFX" report -i "$TMP/rs0.data" --by function
+			grep -qF '<demangle_prog::Pages>::touch (rprog0)' "$TMP/view.r0function" ||
+				{ cat "$TMP/view.r0function"; fail "Rust v0: --by function does not name <demangle_prog::Pages>::touch"; }
+			views r0folded "$PFX" report -i "$TMP/rs0.data" --format folded
+			grep -q '_RN\|_RI\|_RM' "$TMP/view.r0folded" &&
+				fail "Rust v0 folded: a mangled name: $(grep -o '[^;]*_R[NIM][^;]*' "$TMP/view.r0folded" | head -n 1)"
+			note "Rust v0: <demangle_prog::Pages>::touch"
+		else
+			note "rustc has no -C symbol-mangling-version=v0 ($(head -n 1 "$TMP/rc.err")): v0 not checked"
+		fi
 	else
 		note "rustc cannot build tests/demangle-prog.rs ($(head -n 1 "$TMP/rc.err")): Rust not checked"
 	fi

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-demangle: C++ names as c++filt shows them, Rust legacy names
- * without their hash and escapes, Rust v0 paths, and anything else
+ * without their hash and escapes, Rust v0 names whole (as
+ * rustc-demangle's {:#} and c++filt show them), and anything else
  * (C names, broken or overlong mangled names) left as it is; equal
  * results of one symbol table are one pointer, of two tables two. */
 #include "config.h"
@@ -24,6 +25,37 @@ static void expect(const char *mangled, const char *want)
 	free(got);
 }
 
+/* "_RINvC1a1fh" and then steps generic arguments, each the tuple of two
+ * back references to the one before: (u8, u8), ((u8, u8), (u8, u8)), ... */
+static const char *doubling(int steps)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static char name[4096];
+	size_t n = (size_t)snprintf(name, sizeof(name), "_RINvC1a1fh");
+	size_t prev = n - 1 - 2;	/* back references count from after "_R" */
+
+	for (int k = 0; k < steps; k++) {
+		char ref[16], rev[8];
+		size_t r = 0, m = 0, x = prev - 1;
+
+		/* B<position - 1 in base 62>_, or B_ for position 0 */
+		ref[r++] = 'B';
+		if (prev) {
+			do
+				rev[m++] = digits[x % 62];
+			while ((x /= 62));
+		}
+		while (m)
+			ref[r++] = rev[--m];
+		ref[r++] = '_';
+		ref[r] = '\0';
+		prev = n - 2;
+		n += (size_t)snprintf(name + n, sizeof(name) - n, "T%s%sE", ref, ref);
+	}
+	snprintf(name + n, sizeof(name) - n, "E");
+	return name;
+}
+
 int main(void)
 {
 	static char long_name[8192];
@@ -36,7 +68,60 @@ int main(void)
 	/* Rust v0 and the non-mangled cases need no demangler */
 	expect("_RNvNtCsjrHSEGnQ3l9_3std2rt19lang_start_internal", "std::rt::lang_start_internal");
 	expect("_RNCNvCs1234_1r4main0B3_", "r::main::{closure#0}");
-	expect("_RINvCs1234_1r3fooiEB2_", NULL);	/* generics: left mangled */
+	expect("_RINvCs1234_1r3fooiEB2_", "r::foo::<isize>");
+	/* a closure's disambiguator counts from 1 (s_ is #1), as rustc-demangle */
+	expect("_RNCNvCs1234_1r4mains_0B3_", "r::main::{closure#1}");
+	/* the name CI met in a fault's call chain (std's exit path): impl,
+	 * generic argument, back references, instantiating crate */
+	expect("_RNCINvMs0_NtNtCsjrHSEGnQ3l9_3std4sync4onceNtB8_4Once9call_onceNCNvNtBc_2rt7cleanup0E0Bc_",
+	       "<std::sync::once::Once>::call_once::<std::rt::cleanup::{closure#0}>::{closure#0}");
+	expect("_RNCINkXs25_NgCsbmNqQUJIY6D_4core5sliceINyB9_4IterhENuNgNoBb_4iter8iterator8Iterator9rposition"
+	       "NCNgNpB9_6memchr7memrchrs_0E0Bb_",
+	       "<core::slice::Iter<u8> as core::iter::iterator::Iterator>::rposition::"
+	       "<core::slice::memchr::memrchr::{closure#1}>::{closure#0}");
+	expect("_RINbNbCskIICzLVDPPb_5alloc5alloc8box_freeDINbNiB4_5boxed5FnBoxuEp6OutputuEL_ECs1iopQbuBiw2_3std",
+	       "alloc::alloc::box_free::<dyn alloc::boxed::FnBox<(), Output = ()>>");
+	/* constants: integers (no type suffix, rustc-demangle's {:#}), bool, char, _ */
+	expect("_RMC0INtC8arrayvec8ArrayVechKj7b_E", "<arrayvec::ArrayVec<u8, 123>>");
+	expect("_RMCs4fqI2P2rA04_13const_genericINtB0_6SignedKanb_E", "<const_generic::Signed<-11>>");
+	expect("_RMCs4fqI2P2rA04_13const_genericINtB0_4BoolKb1_E", "<const_generic::Bool<true>>");
+	expect("_RMCs4fqI2P2rA04_13const_genericINtB0_4CharKc76_E", "<const_generic::Char<'v'>>");
+	expect("_RNvNvMCs4fqI2P2rA04_13const_genericINtB4_3FooKpE3foo3FOO", "<const_generic::Foo<_>>::foo::FOO");
+	/* types: references, slices, arrays, tuples, pointers, fn pointers with
+	 * a binder and an ABI, dyn with a lifetime */
+	expect("_RINvC1a1fRL_eQShAhj4_TmEPuOaE", "a::f::<&str, &mut [u8], [u8; 4], (u32,), *const (), *mut i8>");
+	expect("_RINvC1a1fFG_UKCRL0_hEuE", "a::f::<for<'a> unsafe extern \"C\" fn(&'a u8)>");
+	expect("_RINvC1a1fDNtC1b1TEL_E", "a::f::<dyn b::T>");
+	expect("_RINvC1a1fFKu12system_unwindEyE", NULL);	/* an ABI in punycode: refused, as rustc-demangle */
+	expect("_RINvC1a1fFK13system_unwindEyE", "a::f::<extern \"system-unwind\" fn() -> u64>");
+	/* punycode identifiers (RFC 3492's samples) */
+	expect("_RNvC1au9bcher_kva", "a::b\xc3\xbc" "cher");
+	expect("_RNvC1au24ihqwcrb4cv8a8dqg056pqjye",
+	       "a::\xe4\xbb\x96\xe4\xbb\xac\xe4\xb8\xba\xe4\xbb\x80\xe4\xb9\x88\xe4\xb8\x8d\xe8\xaf\xb4\xe4\xb8\xad\xe6\x96\x87");
+	/* a vendor suffix is not part of the name */
+	expect("_RNvC1a1f.llvm.123", "a::f");
+	/* broken: a back reference forward or to itself, an unknown tag, trailing bytes */
+	expect("_RNvB0_1f", NULL);
+	expect("_RINvC1a1fB5_E", NULL);
+	expect("_RNvC1a1fZ", NULL);
+	expect("_RINvC1a1fLs_E", NULL);	/* a lifetime with no binder open */
+	/* nesting past the cap: many generic levels stay mangled, at once */
+	{
+		static char deep[4096];
+		size_t n = 0;
+
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "_R");
+		for (int i = 0; i < 400; i++)
+			n += (size_t)snprintf(deep + n, sizeof(deep) - n, "I");
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "C1a");
+		for (int i = 0; i < 400; i++)
+			n += (size_t)snprintf(deep + n, sizeof(deep) - n, "E");
+		expect(deep, NULL);
+	}
+	/* back references that double the text at each step: 40 steps would
+	 * print 2^40 "u8"s; capped at 1 MiB, the name stays mangled */
+	expect(doubling(2), "a::f::<u8, (u8, u8), ((u8, u8), (u8, u8))>");
+	expect(doubling(40), NULL);
 	expect("main", NULL);
 	expect("_R", NULL);
 	expect("_RNvC", NULL);

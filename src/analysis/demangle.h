@@ -7,9 +7,10 @@
  * is missing (or configure ran --without-demangle) names stay mangled.
  * Rust's legacy mangling is Itanium's with a hash and $-escapes: the
  * "::h<16 hex>" hash is dropped and the escapes undone, as perf does.
- * Rust v0 names (_R..., the standard library's) are read here, their
- * paths only ("std::rt::lang_start_internal", "{closure#0}"); one with
- * generic arguments or impls stays mangled. */
+ * Rust v0 names (_R..., the standard library's) are read here, whole:
+ * paths, impls, generic arguments, types and constants, as
+ * rustc-demangle's alternate form shows them ("<std::sync::once::Once>::
+ * call_once::<std::rt::cleanup::{closure#0}>::{closure#0}"). */
 #ifndef PFX_DEMANGLE_H
 #define PFX_DEMANGLE_H
 

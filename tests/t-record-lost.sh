@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t-record-lost: nothing is dropped silently.  With a 1-page ring the
 # kernel may drop records; whatever happens, every fault is either in the
-# file or counted as lost, the summary says so with a warning, and the
+# file or counted as a lost fault, the summary says so with a warning, and the
 # report's totals carry the same numbers.  The fault events' own counts
 # (read at the end) are the truth the file is measured against: counted
 # = recorded + lost_faults, within 1% of the command's wait4() rusage
@@ -19,7 +19,6 @@ lost=$(jqr .totals.lost_records); lost_s=$(jqr .totals.lost_samples)
 got=$(region_field "$addr" faults)
 note "ring of 1 page: $got faults in the region, $lost records + $lost_s samples lost"
 grep -q "lost $lost records + $lost_s samples" "$TMP/rec.err" || fail "summary disagrees with the file: $(cat "$TMP/rec.err")"
-[ $((got + lost + lost_s)) -ge "$pages" ] || fail "$got recorded + $lost lost < $pages faults: some vanished"
 if [ $((lost + lost_s)) -gt 0 ]; then
 	grep -q "warning: record: the kernel dropped events" "$TMP/rec.err" || fail "records lost without a warning"
 	"$PFX" report -i "$TMP/r.data" | grep -q "lost $lost records" || fail "text report hides the loss"
@@ -28,6 +27,11 @@ counted=$(jqr .totals.counted) recorded=$(jqr .totals.recorded) lost_f=$(jqr .to
 rusage=$(sed -n "s/^pfx record: the command's wait4() rusage: \([0-9]*\) minor, 0 major faults$/\1/p" "$TMP/rec.err")
 note "counted $counted, recorded $recorded, lost $lost_f faults; wait4() rusage $rusage, pfx-load's own $(kv rusage_minor "$TMP/load.out")"
 [ "$counted" = $((recorded + lost_f)) ] || fail "counted $counted != recorded $recorded + lost $lost_f"
+# Every page's fault is in the region or among the lost faults.  (Not the
+# lost records: the kernel reports a drop only when the ring next takes a
+# record, so drops just before the end go unreported: 4,497 of ~20,000
+# under two CPU hogs.)
+[ $((got + lost_f)) -ge "$pages" ] || fail "$got recorded + $lost_f lost < $pages faults: some vanished"
 [ -n "$rusage" ] || fail "no rusage line: $(cat "$TMP/rec.err")"
 within_pct "$counted" "$rusage" 1 || fail "counted $counted not within 1% of the rusage $rusage"
 if [ "$lost_f" -gt 0 ]; then

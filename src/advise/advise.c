@@ -33,11 +33,10 @@
 /* ... if 1 in this many of the region's faults is major: a cold file read
  * at random has ~1 in 100 (each major's readahead serves the faults after
  * it: 10 of 1,018 python3, 12-15 of ~1,150 sqlite3, quiet or with two CPU
- * hogs); a
- * warm one at most a stray few (3 of 1,020 once: a page reclaimed since,
- * or a fault retried after waiting for a locked page, which the kernel
- * counts as major) whose average a loaded host inflates (34.7 us there).
- * Measured: doc/advise.md. */
+ * hogs); a warm one at most a stray few (3 of 1,020 once: a page
+ * reclaimed since, or a fault retried after waiting for a locked page,
+ * which the kernel counts as major) whose average a loaded host inflates
+ * (34.7 us there).  Measured: doc/advise.md. */
 #define SLOW_FILE_MAJOR_SHARE 200
 
 static const char *path_of(const struct pfx_region_row *row)

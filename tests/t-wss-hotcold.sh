@@ -7,7 +7,10 @@
 #     the rest of the process (libc, ld.so, the stack, a sanitizer's
 #     shadow) is not the hot set.  Its RSS must be the whole region.
 #   - Windows that overlap the initial touch (the region not yet wholly
-#     resident at the previous sample) and the last one are left out.
+#     resident at the previous sample) and the last one are left out, and
+#     so are those that hold no whole pass of the load over its hot set
+#     (pfx-load --pass-log; a starved load touches only part of it: with
+#     CPU hogs a 512 MiB pass took 0.4 s).
 #   - Without the flush, a hot set the TLB holds can read as near 0 (AMD
 #     EPYC, quiet): the 64 MiB rows would fail then (t-wss-thp.sh reports
 #     whether this host shows it).

@@ -174,6 +174,25 @@ static void refault_cow_file_code(void)
 	s->c.latency_sum_ns = 300 * 18000ull;
 	CHECK(strcmp(only(&host, &res), "none") == 0);
 	pfx_advise_free(&res);
+	/* a warm file on a loaded host: 3 slow majors of 1,020 faults (a
+	 * stray few reclaimed pages), not a cold file; 1 in 200 is */
+	s->c.faults = s->c.latency_count = s->pages = 1020;
+	s->c.major = 3;
+	s->c.latency_sum_ns = 1020 * 34700ull;
+	CHECK(strcmp(only(&host, &res), "none") == 0);
+	pfx_advise_free(&res);
+	s->c.major = 6;
+	CHECK(strcmp(only(&host, &res), "file-major") == 0);
+	pfx_advise_free(&res);
+	s->c.major = 5;
+	CHECK(strcmp(only(&host, &res), "none") == 0);	/* 5 * 200 < 1020 */
+	pfx_advise_free(&res);
+	/* the cold python3 read: 10 major of 1,018, 48 us each */
+	s->c.faults = s->c.latency_count = s->pages = 1018;
+	s->c.major = 10;
+	s->c.latency_sum_ns = 1018 * 48000ull;
+	CHECK(strcmp(only(&host, &res), "file-major") == 0);
+	pfx_advise_free(&res);
 	/* code: 300 exec faults read from storage; cached and cheap, silent */
 	s->c.exec = s->c.faults = 300;
 	s->c.major = 100;

@@ -30,6 +30,14 @@
 /* a file fault this slow on average waited for storage: a page-cache hit
  * takes 1-3 us here, a read 50 us or more (doc/advise.md) */
 #define SLOW_FILE_NS 10000
+/* ... if 1 in this many of the region's faults is major: a cold file read
+ * at random has ~1 in 100 (each major's readahead serves the faults after
+ * it: 10 of 1,018 python3, 12-15 of ~1,150 sqlite3, quiet or with two CPU
+ * hogs); a warm one at most a stray few (3 of 1,020 once: a page
+ * reclaimed since, or a fault retried after waiting for a locked page,
+ * which the kernel counts as major) whose average a loaded host inflates
+ * (34.7 us there).  Measured: doc/advise.md. */
+#define SLOW_FILE_MAJOR_SHARE 200
 
 static const char *path_of(const struct pfx_region_row *row)
 {
@@ -190,12 +198,14 @@ static bool rule_file_major(const struct pfx_analysis *rep, const struct pfx_adv
 	/* reads from storage: major faults, or faults that waited for one
 	 * (a page readahead had begun to read counts as minor, yet takes
 	 * the read's time: python3 reading a cold file at random through
-	 * mmap, 2033 faults, 23 major, 48 us each on average); some read
-	 * must have happened (a loaded host slows page-cache hits too:
-	 * 18 us on average, none major) */
+	 * mmap, 2033 faults, 23 major, 48 us each on average); reads must
+	 * have happened, more than a stray few (a loaded host slows
+	 * page-cache hits too: 18 us on average, none major; 34.7 us, 3
+	 * major of 1,020, a warm file) */
 	uint64_t avg = s->c.latency_count ? s->c.latency_sum_ns / s->c.latency_count : 0;
 
-	if (s->c.major < MIN_MAJOR && (s->c.faults < MIN_MAJOR || avg < SLOW_FILE_NS || !s->c.major))
+	if (s->c.major < MIN_MAJOR && (s->c.faults < MIN_MAJOR || avg < SLOW_FILE_NS || !s->c.major ||
+				       s->c.major * SLOW_FILE_MAJOR_SHARE < s->c.faults))
 		return false;
 	if (row->pattern != PFX_PATTERN_RANDOM && row->pattern != PFX_PATTERN_SEQUENTIAL &&
 	    row->pattern != PFX_PATTERN_MIXED && row->pattern != PFX_PATTERN_STRIDED)

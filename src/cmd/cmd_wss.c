@@ -349,7 +349,7 @@ static void print_header(const struct wss_run *run)
 			.write_protects = t->write_protects, .lower_bound = t->lower_bound,
 			.perturbs_reclaim = t->perturbs_reclaim,
 			.profile_steps = o->mode == MODE_PROFILE ? o->profile_steps : 0,
-			.note = n_notes ? joined : NULL });
+			.start_ns = run->start_ns, .note = n_notes ? joined : NULL });
 		break;
 	}
 	case PFX_FORMAT_CSV:
@@ -516,7 +516,6 @@ static int sample_loop(struct wss_run *run, struct pfx_wss *w, struct pfx_target
 	uint64_t window_ns = interval_ns, stop_ns = 0;
 	int err;
 
-	run->start_ns = pfx_now_ns();
 	/* 1 ms of slack for the clock's rounding */
 	if (o->duration_s > 0)
 		stop_ns = run->start_ns + (uint64_t)llround(o->duration_s * 1e9) + 1000000;
@@ -654,6 +653,8 @@ int cmd_wss(int argc, char **argv)
 	run.traits = w.traits;
 	if (pfx_proc_read_comm(t.pid, 0, run.comm, sizeof(run.comm)))
 		snprintf(run.comm, sizeof(run.comm), "?");
+	/* time 0, before the header that says it (JSON) */
+	run.start_ns = pfx_now_ns();
 	print_header(&run);
 	err = sample_loop(&run, &w, &t);
 	pfx_wss_close(&w);

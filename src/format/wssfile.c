@@ -31,6 +31,10 @@ void pfx_wssfile_write_header(FILE *fp, const struct pfx_wssfile_run *run)
 		json_bool(run->perturbs_reclaim));
 	if (run->profile_steps)
 		fprintf(fp, ",\"profile_steps\":%u", run->profile_steps);
+	/* so a sample's window can be set beside another program's
+	 * CLOCK_MONOTONIC times (the target's own, a trace's) */
+	if (run->start_ns)
+		fprintf(fp, ",\"monotonic_start_ns\":%llu", (unsigned long long)run->start_ns);
 	if (run->note) {
 		fprintf(fp, ",\"note\":");
 		pfx_json_string(fp, run->note);

@@ -26,6 +26,7 @@ struct pfx_wssfile_run {
 	double interval_s;
 	bool flush, softdirty, write_protects, lower_bound, perturbs_reclaim;
 	unsigned profile_steps;		/* --profile's steps; 0: not a profile */
+	uint64_t start_ns;		/* CLOCK_MONOTONIC at time 0; 0: not said */
 	const char *note;		/* the notes joined; NULL: none */
 };
 

@@ -726,11 +726,61 @@ static int run_steady(const struct options *opts, struct region *region, struct 
 	return status;
 }
 
+/* --pass-log: each hot pass's start and end (CLOCK_MONOTONIC ns), kept
+ * in memory written before the fault count starts, so the hot phase takes
+ * no fault for it, and written to the file after.  A pass ends with a
+ * sleep of 1 ms or more, so SECONDS * 1000 + 2 of them always fit.  A
+ * loaded host can starve the load: pfx wss's tests keep only the windows
+ * that hold a whole pass (tests/wss-lib.sh). */
+struct pass_log {
+	uint64_t (*pass)[2];
+	size_t n, cap;
+};
+
+static uint64_t timespec_ns(struct timespec ts)
+{
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int pass_log_open(const struct options *opts, struct pass_log *log)
+{
+	log->n = 0;
+	log->cap = (size_t)(opts->seconds * 1000) + 2;
+	log->pass = malloc(log->cap * sizeof(*log->pass));
+	if (!log->pass)
+		return pfx_load_fail_with("malloc", ENOMEM);
+	/* not 0: malloc and memset of 0 may become calloc, which leaves the
+	 * pages to fault in the hot phase */
+	memset(log->pass, 0xff, log->cap * sizeof(*log->pass));
+	return 0;
+}
+
+static int pass_log_write(const char *path, struct pass_log *log)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int status = 0;
+
+	if (!fp) {
+		status = pfx_load_fail_on("open", path);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		for (size_t i = 0; i < log->n; i++)
+			fprintf(fp, "%" PRIu64 " %" PRIu64 "\n", log->pass[i][0], log->pass[i][1]);
+		if (fclose(fp) != 0)
+			status = pfx_load_fail_on("write", path);
+	}
+	free(log->pass);
+	log->pass = NULL;
+	return status;
+}
+
 /* Read and write by default, so both the accessed and the dirty
  * (soft-dirty) views see the hot part as hot; --read-hot reads only, so
  * only the accessed view does.  One byte per page, every millisecond. */
 static int keep_hot(const struct options *opts, const struct region *region, size_t hot_pages,
-		    unsigned long *passes)
+		    unsigned long *passes, struct pass_log *log)
 {
 	uint64_t whole_seconds = (uint64_t)opts->seconds;
 	uint64_t nanoseconds = (uint64_t)((opts->seconds - (double)whole_seconds) * 1e9);
@@ -739,13 +789,21 @@ static int keep_hot(const struct options *opts, const struct region *region, siz
 	char sum = 0;
 	int status = 0;
 
-	for (*passes = 0; status == 0 && !pfx_load_timespec_reached(pfx_load_monotonic_now(), deadline); (*passes)++) {
+	for (*passes = 0; status == 0; (*passes)++) {
+		struct timespec begun = pfx_load_monotonic_now();
+
+		if (pfx_load_timespec_reached(begun, deadline))
+			break;
 		if (opts->read_hot) {
 			for (size_t page = 0; page < hot_pages; page++)
 				sum = (char)(sum + base[page * region->page_size]);
 		} else {
 			for (size_t page = 0; page < hot_pages; page++)
 				base[page * region->page_size] = (char)(base[page * region->page_size] + 1);
+		}
+		if (log && log->n < log->cap) {
+			log->pass[log->n][0] = timespec_ns(begun);
+			log->pass[log->n++][1] = timespec_ns(pfx_load_monotonic_now());
 		}
 		status = pfx_load_sleep_ms(1);
 	}
@@ -770,11 +828,14 @@ static int map_hotcold_region(const struct options *opts, struct region *region)
 static int run_hotcold(const struct options *opts, struct region *region, struct report *report)
 {
 	unsigned long passes = 0;
+	struct pass_log log = { 0 };
 	size_t hot_pages;
 	struct meter meter;
 	int status;
 
 	status = map_hotcold_region(opts, region);
+	if (status == 0 && opts->pass_log)
+		status = pass_log_open(opts, &log);
 	if (status)
 		return status;
 	hot_pages = round_up(opts->hot, region->page_size) / region->page_size;
@@ -782,13 +843,18 @@ static int run_hotcold(const struct options *opts, struct region *region, struct
 		hot_pages = region->pages;
 	pfx_load_meter_start(&meter);
 	write_every_page(region);
-	status = keep_hot(opts, region, hot_pages, &passes);
+	status = keep_hot(opts, region, hot_pages, &passes, opts->pass_log ? &log : NULL);
 	pfx_load_meter_stop(&meter, report);
 	report->expect_minor = opts->thp ? region->len / huge_page_size() : region->pages;
 	pfx_load_report_add(report, " hot_bytes=%zu total_bytes=%zu hot_passes=%lu access=%s", hot_pages * region->page_size,
 		   region->len, passes, opts->read_hot ? "read" : "write");
 	if (opts->thp)
 		pfx_load_report_add(report, " thp_bytes=%lld", anon_huge_bytes(region->base));
+	if (opts->pass_log) {
+		pfx_load_report_add(report, " passes_logged=%zu", log.n);
+		if (pass_log_write(opts->pass_log, &log) && status == 0)
+			status = EXIT_FAILURE;
+	}
 	return status;
 }
 

@@ -35,6 +35,8 @@ static void print_help(void)
 	      "      --hot SIZE       hotcold hot part (SIZE/4)\n"
 	      "      --read-hot       hotcold: the hot loop reads its pages (default:\n"
 	      "                       read and write)\n"
+	      "      --pass-log FILE  hotcold: write each hot pass's start and end\n"
+	      "                       (CLOCK_MONOTONIC ns) to FILE, one pass a line\n"
 	      "      --thp            hotcold: a huge-page aligned region with\n"
 	      "                       MADV_HUGEPAGE (exit 77 without THP)\n"
 	      "      --seed N         random order seed (1)\n"
@@ -125,6 +127,7 @@ enum {
 	OPT_THP,
 	OPT_UFFD,
 	OPT_UFFD_OUT,
+	OPT_PASS_LOG,
 };
 
 static const struct option long_options[] = {
@@ -144,6 +147,7 @@ static const struct option long_options[] = {
 	{ "thp", no_argument, NULL, OPT_THP },
 	{ "uffd", required_argument, NULL, OPT_UFFD },
 	{ "uffd-out", required_argument, NULL, OPT_UFFD_OUT },
+	{ "pass-log", required_argument, NULL, OPT_PASS_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -238,6 +242,11 @@ static int parse_option(struct options *opts, int opt, const char *arg)
 			return pfx_load_complain(EXIT_USAGE, "empty --uffd-out; name the record file to write");
 		opts->uffd_out = arg;
 		return 0;
+	case OPT_PASS_LOG:
+		if (arg[0] == '\0')
+			return pfx_load_complain(EXIT_USAGE, "empty --pass-log; name the file to write");
+		opts->pass_log = arg;
+		return 0;
 	default:
 		return pfx_load_complain(EXIT_USAGE, "internal option error; please report this");
 	}
@@ -273,6 +282,9 @@ static int check_combination(struct options *opts)
 		return pfx_load_complain(EXIT_USAGE, "--uffd-out needs --uffd; add --uffd zero, copy or file");
 	if (opts->uffd && !uffd_mode(opts->mode))
 		return pfx_load_complain(EXIT_USAGE, "--uffd applies to seq, random, stride, repeat and steady (anonymous regions touched page by page); drop it for mode '%s'",
+				opts->mode_name);
+	if (opts->pass_log && opts->mode != MODE_HOTCOLD)
+		return pfx_load_complain(EXIT_USAGE, "--pass-log applies to hotcold only; drop it for mode '%s'",
 				opts->mode_name);
 	if (opts->hot == 0)
 		opts->hot = opts->size / 4 ? opts->size / 4 : 1;

@@ -83,6 +83,7 @@ struct options {
 	bool uffd;			/* --uffd: a userfaultfd recorder serves the region */
 	enum pfx_uffd_policy uffd_policy;
 	const char *uffd_out;		/* its record file */
+	const char *pass_log;		/* hotcold: each hot pass's times, or NULL */
 	const char *command;		/* our command line, for the file's header */
 };
 

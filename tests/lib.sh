@@ -137,3 +137,59 @@ zram_swap_on() {
 # sanitized BINARY: true when BINARY is built with ASan or UBSan (GCC links
 # libasan dynamically, clang statically: look for the runtime's symbols)
 sanitized() { grep -q '__asan_init\|__ubsan_handle' "$1" 2>/dev/null; }
+
+# running PID: PID is there and has not ended (a zombie has)
+running() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# lsan_stuck PID: pfx PID of a sanitizer build hangs in LeakSanitizer's
+# exit-time leak check, no fault of pfx: LSan's tracer (a child of PID,
+# tracing it) attached with PTRACE_ATTACH, and a SIGCONT sent before PID
+# took the SIGSTOP that queued cancelled it (a dying session leader sends
+# SIGHUP and SIGCONT to its terminal's foreground group, which holds pfx
+# and the tracer), so the tracer waits for a stop that never comes while
+# pfx spins waiting for the tracer; a SIGTERM is passed on to pfx's
+# handler, only SIGKILL ends it.  A pfx in a terminal the test hangs up
+# (tmux kill-server) is best its session's leader ('exec pfx ...'): the
+# hangup's SIGHUP and SIGCONT then come before pfx begins to exit, and no
+# shell sends more as it dies (README.md, "Building by hand").
+lsan_stuck() {
+	sanitized "$PFX" || return 1
+	tracer=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$tracer" ] && [ "$tracer" != 0 ] &&
+		[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$tracer/status" 2>/dev/null)" = "$1" ]
+}
+
+# pfx_ends PID WHAT: pfx PID ends by itself within 10 s (polled; a bound,
+# not a timing).  A LeakSanitizer hang (lsan_stuck) is noted, killed and
+# counts as ended; else returns 1, PID still running.
+pfx_ends() {
+	i=0
+	while running "$1" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	running "$1" || return 0
+	lsan_stuck "$1" || return 1
+	note "$2: pfx $1 hangs in LeakSanitizer's exit-time check (a SIGCONT cancelled its tracer's stop; not pfx): killed"
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+# reap_pfx PID WHAT: pfx PID, which this test started (in the background or
+# in a tmux pane), is gone when this returns, however the test ends:
+# SIGTERM, up to 10 s to exit, then SIGKILL.  Returns 1 (saying so) when
+# it had to be killed: pfx stops on SIGTERM, so that is a bug, but for the
+# LeakSanitizer hang (pfx_ends).  Never exits, so an EXIT trap may call it.
+reap_pfx() {
+	[ -n "$1" ] || return 0
+	if running "$1"; then
+		kill -TERM "$1" 2>/dev/null
+		if ! pfx_ends "$1" "$2"; then
+			echo "FAIL: $2: pfx $1 outlived SIGTERM by 10 s ($(sed -n 's/^State:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)): killed"
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 1
+		fi
+	fi
+	wait "$1" 2>/dev/null	# (when it is this shell's child)
+	return 0
+}

@@ -12,7 +12,18 @@ command -v tmux >/dev/null || skip "needs tmux (apt-get install tmux)"
 run=0
 SOCK="pfx-top-test-$$-$run"
 tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; kill $LPID 2>/dev/null; rm -rf "$TMP"' EXIT
+# top_pid: pfx top's PID, the child of the pane's shell (none once it ended)
+top_pid() {
+	sh_pid=$(tm display-message -p -t top '#{pane_pid}' 2>/dev/null) || return 0
+	for c in $(pgrep -P "$sh_pid"); do
+		[ "$(cat "/proc/$c/comm" 2>/dev/null)" = pfx ] && echo "$c"
+	done
+}
+# A pfx top a failure left running is stopped before its terminal hangs up
+# (a sanitizer build's exit-time leak check can hang on the SIGCONT of the
+# pane's shell dying: lsan_stuck in lib.sh)
+trap 'rc=$?; reap_pfx "$(top_pid)" "pfx top in tmux" || rc=1
+	tm kill-server 2>/dev/null; kill $LPID 2>/dev/null; rm -rf "$TMP"; exit $rc' EXIT
 cap() { tm capture-pane -p -t top >"$TMP/screen"; }
 # wait_screen PATTERN: until the pane shows PATTERN (5 s)
 wait_screen() {
@@ -107,7 +118,7 @@ tm send-keys -t top C-c
 ended Ctrl-C
 
 start_top
-pid=$(pgrep -f "^$PFX top -d 0.3" | head -n 1)
+pid=$(top_pid)
 [ -n "$pid" ] || fail "cannot find pfx top's PID"
 kill -TERM "$pid"
 ended SIGTERM

@@ -6,7 +6,9 @@
 : "${PFX_LOAD:?run the tests through 'make check'}"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pfx-test.XXXXXX") || exit 99
-trap 'rm -rf "$TMP"' EXIT
+# (end_test, below: what the test left running is reaped, its on_exit
+# commands run, then $TMP goes)
+trap end_test EXIT
 
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
@@ -131,7 +133,7 @@ zram_swap_on() {
 		zramctl --reset "$ZRAM_DEV" 2>/dev/null
 		return 1
 	fi
-	trap 'swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null; rm -rf "$TMP"' EXIT
+	on_exit 'swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null'
 }
 
 # sanitized BINARY: true when BINARY is built with ASan or UBSan (GCC links
@@ -183,8 +185,11 @@ reap_pfx() {
 	[ -n "$1" ] || return 0
 	if running "$1"; then
 		kill -TERM "$1" 2>/dev/null
+		# stopped (SIGSTOP; not LSan's tracing stop, 't'): let it take the SIGTERM
+		[ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null)" = T ] &&
+			kill -CONT "$1" 2>/dev/null
 		if ! pfx_ends "$1" "$2"; then
-			echo "FAIL: $2: pfx $1 outlived SIGTERM by 10 s ($(sed -n 's/^State:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)): killed"
+			echo "FAIL: $2: $1 outlived SIGTERM by 10 s ($(sed -n 's/^State:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)): killed"
 			kill -KILL "$1" 2>/dev/null
 			wait "$1" 2>/dev/null
 			return 1
@@ -192,4 +197,34 @@ reap_pfx() {
 	fi
 	wait "$1" 2>/dev/null	# (when it is this shell's child)
 	return 0
+}
+
+# reap_children: whatever this test started in the background and left
+# running (a pfx, pfx-load, a helper: the children of the test's shell) is
+# reaped with reap_pfx.  Returns 1 when one had to be killed.  (From
+# /proc, not pgrep: a package build's chroot may have no procps.)
+reap_children() {
+	reaped=0
+	for c in $(grep -l "^PPid:[[:space:]]*$$\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3); do
+		running "$c" || continue
+		reap_pfx "$c" "$(cat "/proc/$c/comm" 2>/dev/null), left running at the test's end" || reaped=1
+	done
+	return $reaped
+}
+
+# on_exit CMDS: shell commands to run when the test exits, however it
+# exits (after reap_children, before $TMP goes; in the order given); they
+# may set rc=1 to fail the test.  Instead of a trap of the test's own.
+on_exit() { PFX_ON_EXIT="${PFX_ON_EXIT:+$PFX_ON_EXIT
+}$1"; }
+
+# end_test: the EXIT trap lib.sh sets: reap_children (a child that had to
+# be killed fails the test), the on_exit commands, $TMP removed; the exit
+# status kept
+end_test() {
+	rc=$?
+	reap_children || rc=1
+	eval "${PFX_ON_EXIT:-:}"
+	rm -rf "$TMP"
+	exit $rc
 }

@@ -49,16 +49,11 @@ for base in /sys/fs/cgroup/unified /sys/fs/cgroup/memory /sys/fs/cgroup/perf_eve
 	case " $CGS " in *" $base "*) continue ;; esac
 	mkdir "$base/$CGNAME" 2>/dev/null && CGS="$CGS $base"
 done
-APID= LPID= TOPPID= rc=
-cleanup() {
-	for p in $APID $LPID; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	tmux -L "pfx-safe-$$" kill-server 2>/dev/null
+APID= LPID= TOPPID=
+# (the attacker's programs, this shell's children, are reaped before)
+on_exit 'tmux -L "pfx-safe-$$" kill-server 2>/dev/null
 	reap_pfx "$TOPPID" "pfx top in tmux" || rc=1
-	for base in $CGS; do rmdir "$base/$CGNAME" 2>/dev/null; done
-	rm -rf "$TMP"
-	[ -z "$rc" ] || exit 1
-}
-trap cleanup EXIT
+	for base in $CGS; do rmdir "$base/$CGNAME" 2>/dev/null; done'
 [ -n "$CGS" ] && note "cgroup made in:$CGS" || note "no cgroup could be made: cgroup names are not exercised"
 
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$EXE" "$TMP/prog.py" "$SHARED" 600 & APID=$!

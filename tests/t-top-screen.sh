@@ -22,8 +22,8 @@ top_pid() {
 # A pfx top a failure left running is stopped before its terminal hangs up
 # (a sanitizer build's exit-time leak check can hang on the SIGCONT of the
 # pane's shell dying: lsan_stuck in lib.sh)
-trap 'rc=$?; reap_pfx "$(top_pid)" "pfx top in tmux" || rc=1
-	tm kill-server 2>/dev/null; kill $LPID 2>/dev/null; rm -rf "$TMP"; exit $rc' EXIT
+on_exit 'reap_pfx "$(top_pid)" "pfx top in tmux" || rc=1
+	tm kill-server 2>/dev/null'
 cap() { tm capture-pane -p -t top >"$TMP/screen"; }
 # wait_screen PATTERN: until the pane shows PATTERN (5 s)
 wait_screen() {

@@ -160,6 +160,7 @@ running "$TOPPID" || fail "pfx top $TOPPID ended before its terminal did"
 tmux -L "$SOCK" kill-server 2>/dev/null
 pfx_ends "$TOPPID" "pfx top in tmux" ||
 	fail "pfx top $TOPPID still runs 10 s after its terminal hung up ($(sed -n 's/^State:[[:space:]]*//p' "/proc/$TOPPID/status"))"
+TOPPID=
 
 # --- record: -p attached to the interpreter (mappings from /proc and from
 # perf), -g -p of the load (its code), -a (all) ---

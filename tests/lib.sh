@@ -158,17 +158,17 @@ running() {
 # shell sends more as it dies (README.md, "Building by hand").
 lsan_stuck() {
 	sanitized "$PFX" || return 1
-	tracer=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
-	[ -n "$tracer" ] && [ "$tracer" != 0 ] &&
-		[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$tracer/status" 2>/dev/null)" = "$1" ]
+	lsan_tracer=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$lsan_tracer" ] && [ "$lsan_tracer" != 0 ] &&
+		[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$lsan_tracer/status" 2>/dev/null)" = "$1" ]
 }
 
 # pfx_ends PID WHAT: pfx PID ends by itself within 10 s (polled; a bound,
 # not a timing).  A LeakSanitizer hang (lsan_stuck) is noted, killed and
 # counts as ended; else returns 1, PID still running.
 pfx_ends() {
-	i=0
-	while running "$1" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	ends_i=0
+	while running "$1" && [ $ends_i -lt 100 ]; do sleep 0.1; ends_i=$((ends_i + 1)); done
 	running "$1" || return 0
 	lsan_stuck "$1" || return 1
 	note "$2: pfx $1 hangs in LeakSanitizer's exit-time check (a SIGCONT cancelled its tracer's stop; not pfx): killed"

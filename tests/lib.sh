@@ -6,7 +6,9 @@
 : "${PFX_LOAD:?run the tests through 'make check'}"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pfx-test.XXXXXX") || exit 99
-trap 'rm -rf "$TMP"' EXIT
+# (end_test, below: what the test left running is reaped, its on_exit
+# commands run, then $TMP goes)
+trap end_test EXIT
 
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
@@ -131,9 +133,98 @@ zram_swap_on() {
 		zramctl --reset "$ZRAM_DEV" 2>/dev/null
 		return 1
 	fi
-	trap 'swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null; rm -rf "$TMP"' EXIT
+	on_exit 'swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null'
 }
 
 # sanitized BINARY: true when BINARY is built with ASan or UBSan (GCC links
 # libasan dynamically, clang statically: look for the runtime's symbols)
 sanitized() { grep -q '__asan_init\|__ubsan_handle' "$1" 2>/dev/null; }
+
+# running PID: PID is there and has not ended (a zombie has)
+running() {
+	kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# lsan_stuck PID: pfx PID of a sanitizer build hangs in LeakSanitizer's
+# exit-time leak check, no fault of pfx: LSan's tracer (a child of PID,
+# tracing it) attached with PTRACE_ATTACH, and a SIGCONT sent before PID
+# took the SIGSTOP that queued cancelled it (a dying session leader sends
+# SIGHUP and SIGCONT to its terminal's foreground group, which holds pfx
+# and the tracer), so the tracer waits for a stop that never comes while
+# pfx spins waiting for the tracer; a SIGTERM is passed on to pfx's
+# handler, only SIGKILL ends it.  A pfx in a terminal the test hangs up
+# (tmux kill-server) is best its session's leader ('exec pfx ...'): the
+# hangup's SIGHUP and SIGCONT then come before pfx begins to exit, and no
+# shell sends more as it dies (README.md, "Building by hand").
+lsan_stuck() {
+	sanitized "$PFX" || return 1
+	lsan_tracer=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$lsan_tracer" ] && [ "$lsan_tracer" != 0 ] &&
+		[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$lsan_tracer/status" 2>/dev/null)" = "$1" ]
+}
+
+# pfx_ends PID WHAT: pfx PID ends by itself within 10 s (polled; a bound,
+# not a timing).  A LeakSanitizer hang (lsan_stuck) is noted, killed and
+# counts as ended; else returns 1, PID still running.
+pfx_ends() {
+	ends_i=0
+	while running "$1" && [ $ends_i -lt 100 ]; do sleep 0.1; ends_i=$((ends_i + 1)); done
+	running "$1" || return 0
+	lsan_stuck "$1" || return 1
+	note "$2: pfx $1 hangs in LeakSanitizer's exit-time check (a SIGCONT cancelled its tracer's stop; not pfx): killed"
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+# reap_pfx PID WHAT: pfx PID, which this test started (in the background or
+# in a tmux pane), is gone when this returns, however the test ends:
+# SIGTERM, up to 10 s to exit, then SIGKILL.  Returns 1 (saying so) when
+# it had to be killed: pfx stops on SIGTERM, so that is a bug, but for the
+# LeakSanitizer hang (pfx_ends).  Never exits, so an EXIT trap may call it.
+reap_pfx() {
+	[ -n "$1" ] || return 0
+	if running "$1"; then
+		kill -TERM "$1" 2>/dev/null
+		# stopped (SIGSTOP; not LSan's tracing stop, 't'): let it take the SIGTERM
+		[ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null)" = T ] &&
+			kill -CONT "$1" 2>/dev/null
+		if ! pfx_ends "$1" "$2"; then
+			echo "FAIL: $2: $1 outlived SIGTERM by 10 s ($(sed -n 's/^State:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)): killed"
+			kill -KILL "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 1
+		fi
+	fi
+	wait "$1" 2>/dev/null	# (when it is this shell's child)
+	return 0
+}
+
+# reap_children: whatever this test started in the background and left
+# running (a pfx, pfx-load, a helper: the children of the test's shell) is
+# reaped with reap_pfx.  Returns 1 when one had to be killed.  (From
+# /proc, not pgrep: a package build's chroot may have no procps.)
+reap_children() {
+	reaped=0
+	for c in $(grep -l "^PPid:[[:space:]]*$$\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3); do
+		running "$c" || continue
+		reap_pfx "$c" "$(cat "/proc/$c/comm" 2>/dev/null), left running at the test's end" || reaped=1
+	done
+	return $reaped
+}
+
+# on_exit CMDS: shell commands to run when the test exits, however it
+# exits (after reap_children, before $TMP goes; in the order given); they
+# may set rc=1 to fail the test.  Instead of a trap of the test's own.
+on_exit() { PFX_ON_EXIT="${PFX_ON_EXIT:+$PFX_ON_EXIT
+}$1"; }
+
+# end_test: the EXIT trap lib.sh sets: reap_children (a child that had to
+# be killed fails the test), the on_exit commands, $TMP removed; the exit
+# status kept
+end_test() {
+	rc=$?
+	reap_children || rc=1
+	eval "${PFX_ON_EXIT:-:}"
+	rm -rf "$TMP"
+	exit $rc
+}

@@ -66,5 +66,5 @@ make_perf_cgroup() {
 	[ -n "$perf_root" ] || perf_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 	[ -n "$perf_root" ] && mkdir "$perf_root/$1" 2>/dev/null || return 1
 	CG=$perf_root/$1
-	trap 'rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
+	on_exit 'rmdir "$CG" 2>/dev/null'
 }

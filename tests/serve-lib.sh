@@ -7,11 +7,12 @@
 command -v python3 >/dev/null || skip "needs python3"
 CLIENT="python3 $top_srcdir/tests/serve-client.py"
 : >"$TMP/pids"
-trap 'for p in $(cat "$TMP/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
+# (lib.sh's end_test reaps this shell's children first; this is for the
+# rest, and for a test's failure before its own kill and wait)
+on_exit 'for p in $(cat "$TMP/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $(cat "$TMP/pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-	for d in $(tac "$TMP/cgroups" 2>/dev/null); do rmdir "$d" 2>/dev/null; done
-	rm -rf "$TMP"' EXIT
+	for d in $(tac "$TMP/cgroups" 2>/dev/null); do rmdir "$d" 2>/dev/null; done'
 
 # started PID: kill it when the test exits
 started() { echo "$1" >>"$TMP/pids"; }

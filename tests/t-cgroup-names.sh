@@ -58,7 +58,7 @@ cleanup_cgroups() {
 	sleep 0.3
 	for d in $made; do rmdir "$d" 2>/dev/null; done
 }
-trap 'cleanup_cgroups; rm -rf "$TMP"' EXIT
+on_exit cleanup_cgroups
 mk "$rootA" "$A"
 mk "$rootA" "$X"
 mk "$rootB" "$B"

@@ -27,7 +27,6 @@ expect_exit 1 "$PFX" wss -p "$gone" 0 1
 # OPTIONS): -I MSEC and --interval-count N give exactly N rows of MSEC,
 # against a real process; -I has the same bounds in milliseconds.
 sleep 60 & sp=$!
-trap 'kill $sp 2>/dev/null; rm -rf "$TMP"' EXIT
 rows() { grep -c "\"type\":\"$1\"" "$2"; }
 t0=$(date +%s%N)
 "$PFX" stat -p $sp -I 500 --interval-count 2 --format json -o "$TMP/stat.json" || fail "stat -I: exit $?"

@@ -14,7 +14,7 @@ cleanup() {
 	[ -n "${ZRAM_DEV:-}" ] && { swapoff "$ZRAM_DEV" 2>/dev/null; zramctl --reset "$ZRAM_DEV" 2>/dev/null; }
 	rm -rf "$TMP"
 }
-trap cleanup EXIT
+on_exit cleanup
 
 # start_load NAME [RUNNER...] -- PFX-LOAD-ARGS: start pfx-load in the
 # background and wait for its report line (ready=wait for 'ready' instead).
@@ -211,7 +211,6 @@ zero_expect zero $LOAD_PID "$LOAD_ADDR" 16384
 
 # --- 5. swap: a region paged out to zram (pfx-load waits before touching it again) ---
 if zram_swap_on 256M; then
-	trap cleanup EXIT	# zram_swap_on set its own
 	start_load swap -- swap -s 32M --wait-start
 	inspect swap $LOAD_PID
 	same_as_smaps swap

@@ -25,7 +25,7 @@ cleanup() {
 	[ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null
 	rm -rf "$TMP" "$STICKY" "$OWNED"
 }
-trap cleanup EXIT
+on_exit cleanup
 
 # The device to aim at: a loop device over a file of known bytes, or
 # /dev/null where loop devices are not available (a container).

@@ -20,7 +20,7 @@ $PERFMON true 2>/dev/null || skip "setpriv cannot grant CAP_PERFMON here (kernel
 $NOBODY test -x "$PFX" || skip "nobody cannot run $PFX (a parent directory is closed to others)"
 
 restore() { echo "$ORIG" >"$SYSCTL"; }
-trap 'restore; rm -rf "$TMP"' EXIT
+on_exit restore
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -42,7 +42,6 @@ $NOBODY "$PFX_LOAD" steady --seconds 60 --rate 2000 -s 4M >/dev/null 2>&1 &
 OWN=$!
 "$PFX_LOAD" steady --seconds 60 --rate 2000 -s 4M >/dev/null 2>&1 &
 FOREIGN=$!
-trap 'kill $OWN $FOREIGN 2>/dev/null; restore; rm -rf "$TMP"' EXIT
 "$PFX" record -o "$W/rec.pfx" -- $LOAD >/dev/null 2>&1 || fail "root cannot record"
 chmod 644 "$W/rec.pfx"
 

@@ -17,7 +17,6 @@ tdir=$(tracefs_dir)
 [ -d "$tdir/events/exceptions/page_fault_user" ] || skip "no exceptions:page_fault_user tracepoint"
 
 par= rec=
-trap '[ -n "$rec" ] && kill -CONT "$rec" 2>/dev/null; [ -n "$par" ] && kill "$par" 2>/dev/null; rm -rf "$TMP"' EXIT
 mkfifo "$TMP/gate"
 # Run 1 as it comes: the python exits as soon as its work is done (pfx
 # may see the exit before the parent reaps, or not); runs 2 and 3 with

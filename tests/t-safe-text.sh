@@ -14,6 +14,7 @@
 #     to, never a row of their own;
 #   - JSON that a strict parser reads, CSV a field per column;
 #   - and the screen's title stays what it was.
+# And pfx top ends by itself (within 10 s) when its terminal hangs up.
 . "$top_srcdir/tests/lib.sh"
 need_root
 command -v tmux >/dev/null || skip "needs tmux (apt-get install tmux)"
@@ -48,14 +49,11 @@ for base in /sys/fs/cgroup/unified /sys/fs/cgroup/memory /sys/fs/cgroup/perf_eve
 	case " $CGS " in *" $base "*) continue ;; esac
 	mkdir "$base/$CGNAME" 2>/dev/null && CGS="$CGS $base"
 done
-APID= LPID=
-cleanup() {
-	for p in $APID $LPID; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	tmux -L "pfx-safe-$$" kill-server 2>/dev/null
-	for base in $CGS; do rmdir "$base/$CGNAME" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+APID= LPID= TOPPID=
+# (the attacker's programs, this shell's children, are reaped before)
+on_exit 'tmux -L "pfx-safe-$$" kill-server 2>/dev/null
+	reap_pfx "$TOPPID" "pfx top in tmux" || rc=1
+	for base in $CGS; do rmdir "$base/$CGNAME" 2>/dev/null; done'
 [ -n "$CGS" ] && note "cgroup made in:$CGS" || note "no cgroup could be made: cgroup names are not exercised"
 
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$EXE" "$TMP/prog.py" "$SHARED" 600 & APID=$!
@@ -134,8 +132,14 @@ assert all(r["command"] == "\x1b]0;PWN\x07\nFORGED" for r in rows), rows' "$TMP/
 	fail "top json: the command is not the name exactly"
 
 # --- top, the full screen in tmux: escapes shown as text, the title kept ---
+# pfx top leads the pane's session ('exec'; the pane stays to show an
+# early error): the hangup below signals it alone, before it exits, and
+# no shell's exit sends a SIGCONT into a sanitizer build's exit-time leak
+# check (lsan_stuck in lib.sh)
 SOCK="pfx-safe-$$"
-tmux -L "$SOCK" new-session -d -s top -x 200 -y 30 "'$PFX' top -d 0.3 -p $APID; sleep 60"
+tmux -L "$SOCK" new-session -d -s top -x 200 -y 30 "exec '$PFX' top -d 0.3 -p $APID" \; \
+	set-option -w -t top remain-on-exit on
+TOPPID=$(tmux -L "$SOCK" display-message -p -t top '#{pane_pid}')
 title0=$(tmux -L "$SOCK" display-message -p -t top '#{pane_title}')
 i=0
 while [ $i -lt 50 ]; do
@@ -151,7 +155,12 @@ grep "^ *$APID nobody" "$TMP/screen" | grep -qF '\x1b]0;PWN\x07\x0aFO' ||
 [ -z "$CGS" ] || grep -qF "$CG_SAFE" "$TMP/screen" || { cat "$TMP/screen"; fail "the screen does not show the cgroup escaped"; }
 no_row_from "$TMP/screen"
 case $title in *PWN*) fail "a name set the screen's title: '$title' (was '$title0')" ;; esac
+running "$TOPPID" || fail "pfx top $TOPPID ended before its terminal did"
+# the terminal hangs up: pfx top ends (its loop stops on POLLHUP and SIGHUP)
 tmux -L "$SOCK" kill-server 2>/dev/null
+pfx_ends "$TOPPID" "pfx top in tmux" ||
+	fail "pfx top $TOPPID still runs 10 s after its terminal hung up ($(sed -n 's/^State:[[:space:]]*//p' "/proc/$TOPPID/status"))"
+TOPPID=
 
 # --- record: -p attached to the interpreter (mappings from /proc and from
 # perf), -g -p of the load (its code), -a (all) ---

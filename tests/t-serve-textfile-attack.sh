@@ -14,8 +14,7 @@
 
 need_nobody
 SHARED=$(mktemp -d /tmp/pfx-shared.XXXXXX) || fail "mktemp failed"
-trap 'for p in $(cat "$TMP/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done
-	sleep 0.2; rm -rf "$TMP" "$SHARED"' EXIT
+on_exit 'rm -rf "$SHARED"'
 # nobody's own sticky directory: fs.protected_symlinks lets root follow
 # nobody's links there (the link's owner owns the directory)
 chown 65534:65534 "$SHARED" && chmod 1777 "$SHARED" || fail "chmod failed"

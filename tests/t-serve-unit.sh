@@ -80,8 +80,7 @@ if [ "$(ps -p 1 -o comm=)" = systemd ] && [ -d /run/systemd/system ] && [ "$(id 
 	port=$($CLIENT freeport)
 	sed "s|^Environment=PFX_SERVE_ARGS=\$|Environment=PFX_SERVE_ARGS=--listen 127.0.0.1:$port|" "$unit" \
 		>"/run/systemd/system/$name.service"
-	trap 'systemctl stop "$name" 2>/dev/null; rm -f "/run/systemd/system/$name.service"; systemctl daemon-reload
-		for p in $(cat "$TMP/pids" 2>/dev/null); do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+	on_exit 'systemctl stop "$name" 2>/dev/null; rm -f "/run/systemd/system/$name.service"; systemctl daemon-reload'
 	systemctl daemon-reload
 	systemctl start "$name" || { systemctl status "$name" | tail; fail "systemctl start $name failed"; }
 	wait_http "127.0.0.1:$port" /metrics 10 || { journalctl -u "$name" | tail; fail "the unit does not serve on 127.0.0.1:$port"; }

@@ -82,7 +82,7 @@ if [ "$(id -u)" -eq 0 ]; then
 		if mkdir "$base/$name" 2>/dev/null; then CG=$base/$name; break; fi
 	done
 	if [ -n "$CG" ]; then
-		trap 'for p in $(cat "$TMP/pids"); do kill $p 2>/dev/null; done; sleep 0.3; rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
+		on_exit 'sleep 0.3; rmdir "$CG" 2>/dev/null'
 		sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" steady -s 64M --rate 2000 --seconds 8' sh "$CG" "$PFX_LOAD" >/dev/null & GPID=$!
 		started $GPID
 		sleep 0.5

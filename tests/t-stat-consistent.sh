@@ -7,7 +7,6 @@
 . "$top_srcdir/tests/lib.sh"
 
 load=
-trap '[ -n "$load" ] && kill "$load" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # check FILE WHAT: the relation in every row and the total of FILE
 check() {

@@ -19,7 +19,6 @@ total_field() { grep '"type":"total"' "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"
 wait_for() { i=0; while ! grep -q "$2" "$1" 2>/dev/null; do i=$((i + 1)); [ $i -le 200 ] || return 1; sleep 0.05; done; }
 
 par= st=
-trap '[ -n "$st" ] && kill -CONT "$st" 2>/dev/null; [ -n "$par" ] && kill "$par" 2>/dev/null; rm -rf "$TMP"' EXIT
 run=0
 for src in $sources; do
 	for interval in "" 0.2; do

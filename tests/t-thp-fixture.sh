@@ -12,7 +12,6 @@ command -v jq >/dev/null 2>&1 || skip "jq is not installed (this test parses JSO
 
 fix=$top_srcdir/tests/fixtures/thp
 sleep 30 & sl=$!
-trap 'kill $sl 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # make_root DIR ROLLUP VMSTAT: a tree with the target's and system's files
 make_root() {

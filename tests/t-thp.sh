@@ -14,7 +14,7 @@ cleanup() {
 	for p in $LOADS; do kill "$p" 2>/dev/null; done
 	rm -rf "$TMP"
 }
-trap cleanup EXIT
+on_exit cleanup
 
 # summary KEY FILE: a field of the summary line (jq path without the dot)
 summary() { jq -r "select(.type == \"summary\") | .$1" "$2"; }

@@ -13,7 +13,7 @@ for base in /sys/fs/cgroup/unified /sys/fs/cgroup/memory /sys/fs/cgroup; do
 	if mkdir "$base/$name" 2>/dev/null; then CG=$base/$name; break; fi
 done
 [ -n "$CG" ] || skip "cannot make a cgroup under /sys/fs/cgroup (read-only or no cgroup fs)"
-trap 'kill $LPID 2>/dev/null; wait $LPID 2>/dev/null; rmdir "$CG" 2>/dev/null; rm -rf "$TMP"' EXIT
+on_exit 'rmdir "$CG" 2>/dev/null'
 note "cgroup: $CG"
 
 sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" steady -s 128M --rate 3000 --seconds 30' sh "$CG" "$PFX_LOAD" >/dev/null & LPID=$!

@@ -12,7 +12,6 @@ tdir=$(tracefs_dir)
 [ -d "$tdir/events/exceptions/page_fault_user" ] || skip "no exceptions:page_fault_user tracepoint"
 
 load=
-trap '[ -n "$load" ] && kill "$load" 2>/dev/null; rm -rf "$TMP"' EXIT
 "$PFX_LOAD" steady --seconds 30 --rate 2000 >/dev/null 2>&1 &
 load=$!
 

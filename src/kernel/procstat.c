@@ -33,7 +33,8 @@ int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *com
 		comm[len] = '\0';
 	}
 	p = close + 2;
-	p = strchr(p, ' ');	/* skip state (field 3) */
+	out->state = *p;	/* field 3 */
+	p = strchr(p, ' ');
 	/* The fields up to cmajflt are required; the start time is read
 	 * when the text goes that far (parsers of older text still work). */
 	while (p && field < STAT_STARTTIME) {
@@ -85,6 +86,18 @@ int pfx_proc_is_kernel_thread(pid_t pid)
 	if (err < 0)
 		return err;
 	return (st.flags & PFX_PF_KTHREAD) != 0;
+}
+
+int pfx_proc_is_exiting(pid_t pid)
+{
+	struct pfx_proc_faults st;
+	int err = pfx_proc_read_faults(pid, 0, &st);
+
+	if (err < 0)
+		return err;
+	/* a zombie main thread whose process lives on (it ended alone) is
+	 * not the process exiting */
+	return (st.flags & PFX_PF_EXITING) != 0 && st.state != 'Z';
 }
 
 int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size)

@@ -16,13 +16,17 @@ struct pfx_proc_faults {
 	uint64_t child_minor;	/* cminflt: reaped children */
 	uint64_t child_major;	/* cmajflt */
 	uint64_t flags;		/* the task's PF_* flags (field 9) */
+	char state;		/* R, S, D, Z, ... (field 3) */
 	pid_t ppid;		/* field 4; 0 when the text ends before it */
 	uint64_t start_time;	/* field 22, clock ticks after boot: with the pid,
 				 * names one process (pids are reused); 0 when absent */
 };
 
-/* PF_KTHREAD from include/linux/sched.h: the task is a kernel thread. */
+/* PF_* from include/linux/sched.h: the task is a kernel thread; the task
+ * is exiting (set first thing in do_exit, long before the process is a
+ * zombie: its memory is torn down in between). */
 #define PFX_PF_KTHREAD 0x00200000u
+#define PFX_PF_EXITING 0x00000004u
 
 /* Parse the text of a stat file (exposed for tests).  0 or -EINVAL. */
 int pfx_proc_parse_stat(const char *text, struct pfx_proc_faults *out, char *comm,
@@ -33,6 +37,9 @@ int pfx_proc_read_faults(pid_t pid, pid_t tid, struct pfx_proc_faults *out);
  * if gone.  An exiting process also reads as having no memory for a
  * moment: this tells the two apart. */
 int pfx_proc_is_kernel_thread(pid_t pid);
+/* 1 if pid is exiting (its main thread has PF_EXITING and is not yet a
+ * zombie), 0 if not, -ESRCH if gone. */
+int pfx_proc_is_exiting(pid_t pid);
 /* The process name (comm) of pid or of tid within it.  0 or -errno. */
 int pfx_proc_read_comm(pid_t pid, pid_t tid, char *comm, size_t size);
 /* Where pid's brk area (its heap) starts: start_brk, field 47 of

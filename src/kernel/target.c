@@ -363,8 +363,18 @@ void pfx_target_finish(struct pfx_target *t)
 	if (t->launched && !t->exited && pfx_target_poll_exit(t) == 0) {
 		int sig = pfx_sig_stop_signal();
 
-		pfx_target_forward_signal(t, sig ? sig : SIGTERM);
-		pfx_target_wait(t);
+		/* Already exiting by itself: its memory files are gone (which
+		 * ends a sampling loop) seconds before it is a zombie when it
+		 * tears down gigabytes.  Wait (up to 10 s: a main thread that
+		 * ended alone leaves the others running), so its own status
+		 * is told, not a stopped command's 0 (pfx thp said 0 for a
+		 * python3 that exited 3 after writing 3 GiB). */
+		if (!sig && pfx_proc_is_exiting(t->pid) == 1)
+			pfx_target_sleep_until(t, pfx_now_ns() + 10000000000ull);
+		if (pfx_target_poll_exit(t) == 0) {
+			pfx_target_forward_signal(t, sig ? sig : SIGTERM);
+			pfx_target_wait(t);
+		}
 	}
 	pfx_target_close(t);
 }

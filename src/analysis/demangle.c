@@ -902,6 +902,21 @@ bad:
 	v->depth--;
 }
 
+/* sep and an identifier; nothing when the identifier is empty (an
+ * unnamed item, a closure: no "::", no ":"). */
+static void v0_named(struct v0 *v, const char *sep)
+{
+	size_t at = v->n;
+	bool empty = true;
+
+	v0_puts(v, sep);
+	v0_ident(v, true, &empty);
+	if (empty && !v->quiet && !v->bad) {
+		v->n = at;
+		v->out[at] = '\0';
+	}
+}
+
 /* A path; in_value: a value's path, whose generic arguments read "::<T>"
  * (a type's read "<T>"). */
 static void v0_path(struct v0 *v, bool in_value)
@@ -937,7 +952,6 @@ static void v0_path(struct v0 *v, bool in_value)
 	case 'N': {
 		char ns = v0_next(v);
 		uint64_t dis;
-		bool empty = true;
 
 		if (!((ns >= 'a' && ns <= 'z') || (ns >= 'A' && ns <= 'Z'))) {
 			v->bad = true;
@@ -946,30 +960,14 @@ static void v0_path(struct v0 *v, bool in_value)
 		v0_path(v, in_value);
 		dis = v0_opt_base62(v, 's');
 		if (ns >= 'a' && ns <= 'z') {	/* a module, type, function...: its name */
-			size_t at = v->n;
-
-			v0_puts(v, "::");
-			v0_ident(v, true, &empty);
-			if (empty && !v->quiet && !v->bad) {	/* an unnamed item: no "::" */
-				v->n = at;
-				v->out[at] = '\0';
-			}
+			v0_named(v, "::");
 			break;
 		}
 		/* a special namespace: {closure#0}, {shim:vtable#0} */
 		v0_puts(v, ns == 'C' ? "::{closure" : ns == 'S' ? "::{shim" : "::{");
 		if (ns != 'C' && ns != 'S')
 			v0_put(v, &ns, 1);
-		{
-			size_t at = v->n;
-
-			v0_put(v, ":", 1);
-			v0_ident(v, true, &empty);
-			if (empty && !v->quiet && !v->bad) {
-				v->n = at;
-				v->out[at] = '\0';
-			}
-		}
+		v0_named(v, ":");
 		v0_put(v, "#", 1);
 		v0_putu(v, dis);
 		v0_put(v, "}", 1);
